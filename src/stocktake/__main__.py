@@ -1,0 +1,3 @@
+from stocktake.cli import main
+
+main()

@@ -1,0 +1,53 @@
+from django.contrib import admin
+
+from . import audit
+from .models import AuditEntry, Organisation, Person
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """Back-office edits go through the same audit trail as every other interface."""
+
+    def save_model(self, request, obj, form, change):
+        before = audit.snapshot(type(obj).objects.get(pk=obj.pk)) if change and obj.pk else None
+        super().save_model(request, obj, form, change)
+        audit.record(user=request.user, interface="admin", action="change" if change else "create", obj=obj,
+                     before=before, after=audit.snapshot(obj))
+
+    def delete_model(self, request, obj):
+        audit.record(user=request.user, interface="admin", action="delete", obj=obj, before=audit.snapshot(obj))
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(AuditedAdmin):
+    list_display = ["name", "code", "kind", "parent"]
+    list_filter = ["kind"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Person)
+class PersonAdmin(AuditedAdmin):
+    list_display = ["name", "title", "role", "organisation", "user"]
+    list_filter = ["role", "organisation"]
+    search_fields = ["name", "email"]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ["at", "user", "interface", "action", "model", "object_repr"]
+    list_filter = ["interface", "action", "model"]
+    search_fields = ["object_repr", "object_id", "reason"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

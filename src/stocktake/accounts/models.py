@@ -1,0 +1,102 @@
+"""Organisations, the people in them, and the audit trail of every change."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        CENTRE = "centre", "Centre of government"
+        MINISTRY = "ministry", "Ministry"
+        AGENCY = "agency", "Agency"
+        SUBNATIONAL = "subnational", "Subnational government"
+        PROVIDER = "provider", "Provider"
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Person(models.Model):
+    class Role(models.TextChoices):
+        HEAD_OF_GOVERNMENT = "head_of_government", "Head of government / minister"
+        DELIVERY_UNIT_HEAD = "delivery_unit_head", "Delivery unit head"
+        PRIORITY_MANAGER = "priority_manager", "Priority manager"
+        INFORMATION_VALIDATOR = "information_validator", "Information validator"
+        DATA_LEAD = "data_lead", "Ministry data lead"
+        ACCOUNTABLE_LEADER = "accountable_leader", "Accountable leader"
+        OBSERVER = "observer", "Observer"
+
+    name = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, blank=True, help_text="Job title, e.g. 'Permanent Secretary, Ministry of Health'.")
+    email = models.EmailField(blank=True)
+    role = models.CharField(max_length=30, choices=Role.choices)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="people")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="person"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AuditEntry(models.Model):
+    """One create, change or delete of a delivery record. Append-only.
+
+    Written by the action functions in the same transaction as the change;
+    nothing in the application updates or deletes an entry (save() refuses
+    to update, delete() refuses outright).
+    """
+
+    class Action(models.TextChoices):
+        CREATE = "create", "Create"
+        CHANGE = "change", "Change"
+        DELETE = "delete", "Delete"
+
+    class Interface(models.TextChoices):
+        WEB = "web", "Web page"
+        ADMIN = "admin", "Admin"
+        API = "api", "API"
+        CLI = "cli", "Command line"
+        IMPORT = "import", "Import"
+        SYSTEM = "system", "System"
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    interface = models.CharField(max_length=10, choices=Interface.choices)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    model = models.CharField(max_length=100, db_index=True)
+    object_id = models.CharField(max_length=64)
+    object_repr = models.CharField(max_length=300)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name_plural = "audit entries"
+        indexes = [models.Index(fields=["model", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.model} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("audit entries are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("audit entries are append-only")

@@ -1,0 +1,109 @@
+from django import forms
+from django.contrib import admin
+
+from stocktake.accounts.admin import AuditedAdmin
+
+from . import actions
+from .models import Indicator, Outcome, Pillar, PortfolioTier, Priority, Target, TargetRevision, TrajectoryPoint
+
+
+@admin.register(PortfolioTier)
+class PortfolioTierAdmin(AuditedAdmin):
+    list_display = ["name", "monitoring_frequency", "rank"]
+
+
+@admin.register(Pillar)
+class PillarAdmin(AuditedAdmin):
+    list_display = ["name", "code", "rank"]
+
+
+class OutcomeInline(admin.TabularInline):
+    model = Outcome
+    extra = 0
+    fields = ["code", "name", "leader", "rank"]
+    show_change_link = True
+
+
+@admin.register(Priority)
+class PriorityAdmin(AuditedAdmin):
+    list_display = ["name", "pillar", "tier", "lead_organisation", "published"]
+    list_filter = ["pillar", "tier", "published"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Outcome)
+class OutcomeAdmin(AuditedAdmin):
+    list_display = ["name", "priority", "leader"]
+    list_filter = ["priority"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(AuditedAdmin):
+    list_display = ["code", "name", "unit", "direction", "frequency", "aggregation", "report_depth", "kind"]
+    list_filter = ["direction", "frequency", "aggregation", "kind", "level"]
+    search_fields = ["code", "name"]
+
+
+class TargetForm(forms.ModelForm):
+    reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text="Why the target is set or changed. Required to change a committed target.")
+
+    class Meta:
+        model = Target
+        fields = ["indicator", "org_unit", "baseline_value", "baseline_date", "target_value", "target_date", "status",
+                  "trajectory_method", "stages", "rationale"]
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk and self.instance.status == Target.Status.COMMITTED and self.has_changed():
+            if not (data.get("reason") or "").strip():
+                self.add_error("reason", "A committed target can only be changed with a reason.")
+        return data
+
+
+class RevisionInline(admin.TabularInline):
+    model = TargetRevision
+    extra = 0
+    can_delete = False
+    readonly_fields = ["revision", "baseline_value", "baseline_date", "target_value", "target_date", "status",
+                       "trajectory_method", "reason", "at", "by"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Target)
+class TargetAdmin(admin.ModelAdmin):
+    form = TargetForm
+    list_display = ["indicator", "org_unit", "baseline_value", "target_value", "target_date", "status", "revision"]
+    list_filter = ["status", "indicator__outcome__priority"]
+    inlines = [RevisionInline]
+
+    def save_model(self, request, obj, form, change):
+        fields = {k: form.cleaned_data[k] for k in actions.TARGET_FIELDS if k in form.cleaned_data}
+        reason = form.cleaned_data.get("reason", "")
+        if change:
+            actions.revise_target(obj, user=request.user, interface="admin", reason=reason, **fields)
+        else:
+            created = actions.create_target(indicator=form.cleaned_data["indicator"], org_unit=form.cleaned_data["org_unit"],
+                                            user=request.user, interface="admin", reason=reason or "Initial target", **fields)
+            obj.pk = created.pk
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # targets are revised, never deleted
+
+
+@admin.register(TrajectoryPoint)
+class TrajectoryPointAdmin(admin.ModelAdmin):
+    list_display = ["target", "period", "value"]
+    list_filter = ["target__indicator"]
+
+    def has_add_permission(self, request):
+        return False  # points come from the target's trajectory method
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

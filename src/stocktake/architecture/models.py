@@ -1,0 +1,249 @@
+"""The delivery architecture: pillars, priorities, outcomes, indicators, targets, trajectories."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from stocktake.delivery import periods as P
+from stocktake.delivery import status as S
+from stocktake.delivery import trajectory as T
+from stocktake.delivery.rollup import MEAN, RATIO, SUM
+
+
+class PortfolioTier(models.Model):
+    """Not every priority gets the same attention: A+ weekly, A monthly, B quarterly."""
+
+    name = models.CharField(max_length=40, unique=True)
+    monitoring_frequency = models.CharField(max_length=2, choices=[(k, v) for k, v in P.FREQUENCY_NAMES.items()])
+    description = models.TextField(blank=True)
+    rank = models.PositiveSmallIntegerField(default=0, help_text="Lower ranks are shown first.")
+
+    class Meta:
+        ordering = ["rank", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Pillar(models.Model):
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    rank = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["rank", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Priority(models.Model):
+    """A government-wide aspiration the head of government has chosen to focus on."""
+
+    pillar = models.ForeignKey(Pillar, on_delete=models.PROTECT, related_name="priorities")
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    tier = models.ForeignKey(PortfolioTier, null=True, blank=True, on_delete=models.SET_NULL, related_name="priorities")
+    lead_organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="priorities")
+    published = models.BooleanField(default=False, help_text="Shown on the public site.")
+    rank = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["pillar__rank", "rank", "name"]
+        verbose_name_plural = "priorities"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Outcome(models.Model):
+    """Success expressed as an impact on citizens, with exactly one accountable leader."""
+
+    priority = models.ForeignKey(Priority, on_delete=models.PROTECT, related_name="outcomes")
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    leader = models.ForeignKey(
+        "accounts.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="led_outcomes",
+        help_text="The one person accountable. An outcome without one is flagged on the portfolio.",
+    )
+    rank = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["rank", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Indicator(models.Model):
+    class Direction(models.TextChoices):
+        UP = S.UP, "Higher is better"
+        DOWN = S.DOWN, "Lower is better"
+
+    class Level(models.TextChoices):
+        IMPACT = "impact", "Impact"
+        OUTCOME = "outcome", "Outcome"
+        OUTPUT = "output", "Output"
+        ACTIVITY = "activity", "Activity"
+        LEADING = "leading", "Leading"
+
+    class Kind(models.TextChoices):
+        PERFORMANCE = "performance", "Performance indicator"
+        CONTEXTUAL = "contextual", "Contextual / external factor"
+
+    class Aggregation(models.TextChoices):
+        SUM = SUM, "Sum"
+        MEAN = MEAN, "Mean"
+        RATIO = RATIO, "Ratio of numerator and denominator sums"
+
+    outcome = models.ForeignKey(Outcome, on_delete=models.PROTECT, related_name="indicators")
+    code = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    unit = models.CharField(max_length=40, help_text="e.g. '%', 'count', 'per 100,000 people'.")
+    direction = models.CharField(max_length=4, choices=Direction.choices)
+    frequency = models.CharField(max_length=2, choices=[(k, v) for k, v in P.FREQUENCY_NAMES.items()], default=P.MONTH)
+    level = models.CharField(max_length=10, choices=Level.choices, default=Level.OUTCOME)
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.PERFORMANCE)
+    data_source = models.CharField(max_length=300, blank=True)
+    aggregation = models.CharField(max_length=5, choices=Aggregation.choices, default=Aggregation.SUM)
+    ratio_scale = models.FloatField(default=1.0, help_text="Multiply numerator/denominator by this: 100 for a percentage.")
+    numerator_label = models.CharField(max_length=200, blank=True)
+    denominator_label = models.CharField(max_length=200, blank=True)
+    report_depth = models.PositiveSmallIntegerField(default=3, help_text="Org-unit level (depth) at which values are reported.")
+    min_value = models.FloatField(null=True, blank=True)
+    max_value = models.FloatField(null=True, blank=True)
+    decimals = models.PositiveSmallIntegerField(default=1)
+    on_track_band = models.FloatField(default=S.DEFAULT_ON_TRACK_BAND,
+                                      help_text="Shortfall up to this share of the planned change is on track.")
+    off_track_band = models.FloatField(default=S.DEFAULT_OFF_TRACK_BAND,
+                                       help_text="Shortfall beyond this share of the planned change is off track.")
+    # The 3M check (seed 001, rule 3): meaningful, moveable, measurable.
+    meaningful = models.BooleanField(null=True, blank=True)
+    moveable = models.BooleanField(null=True, blank=True)
+    measurable = models.BooleanField(null=True, blank=True)
+    three_m_rationale = models.TextField("3M rationale", blank=True)
+    rank = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["rank", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.name}"
+
+    def clean(self):
+        if self.min_value is not None and self.max_value is not None and self.min_value > self.max_value:
+            raise ValidationError({"max_value": "maximum must not be below minimum"})
+        if not 0 <= self.on_track_band <= self.off_track_band:
+            raise ValidationError({"off_track_band": "bands must satisfy 0 <= on-track band <= off-track band"})
+
+    def value_of(self, value, numerator=None, denominator=None) -> float | None:
+        """The indicator's value from a stored value or its numerator and denominator."""
+        if self.aggregation == RATIO:
+            if numerator is None or not denominator:
+                return None
+            return numerator / denominator * self.ratio_scale
+        return value
+
+    def fmt(self, value: float | None) -> str:
+        if value is None:
+            return "–"
+        text = f"{value:,.{self.decimals}f}"
+        return f"{text}%" if self.unit == "%" else text
+
+    def assess(self, actual, planned, target: "Target") -> S.Status:
+        return S.assess(actual, planned, target.baseline_value, target.target_value, self.direction,
+                        self.on_track_band, self.off_track_band)
+
+
+class Target(models.Model):
+    """Baseline and target for an indicator at one org unit (blank = the whole country).
+
+    Never overwritten: each change is a TargetRevision with its reason.
+    """
+
+    class Status(models.TextChoices):
+        PROVISIONAL = "provisional", "Provisional"
+        COMMITTED = "committed", "Committed"
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="targets")
+    org_unit = models.ForeignKey("monitoring.OrgUnit", null=True, blank=True, on_delete=models.PROTECT,
+                                 help_text="Blank for the national target.")
+    baseline_value = models.FloatField()
+    baseline_date = models.DateField()
+    target_value = models.FloatField()
+    target_date = models.DateField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PROVISIONAL)
+    trajectory_method = models.CharField(max_length=10, choices=[(m, m.replace("_", "-")) for m in T.METHODS],
+                                         default=T.LINEAR)
+    stages = models.JSONField(default=list, blank=True,
+                              help_text="For a staged trajectory: [[time fraction, change fraction], ...].")
+    rationale = models.TextField(blank=True, help_text="Why this target: the SMART case and the benchmarks used.")
+    revision = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["indicator", "org_unit"], name="one_target_per_unit")]
+
+    def __str__(self) -> str:
+        where = self.org_unit.name if self.org_unit_id else "national"
+        return f"{self.indicator.code} ({where}): {self.target_value:g} by {self.target_date:%b %Y}"
+
+    def clean(self):
+        errors = {}
+        if self.baseline_date and self.target_date and self.target_date <= self.baseline_date:
+            errors["target_date"] = "target date must be after the baseline date"
+        if self.trajectory_method == T.STAGED:
+            try:
+                T.validate_stages([tuple(s) for s in self.stages or []])
+            except (T.TrajectoryError, TypeError, ValueError) as exc:
+                errors["stages"] = str(exc)
+        if self.org_unit_id and self.indicator_id and self.org_unit.depth > self.indicator.report_depth:
+            errors["org_unit"] = "a target cannot sit below the level the indicator is reported at"
+        if errors:
+            raise ValidationError(errors)
+
+    def as_plain(self) -> T.Target:
+        return T.Target(self.baseline_date, self.baseline_value, self.target_date, self.target_value)
+
+
+class TargetRevision(models.Model):
+    target = models.ForeignKey(Target, on_delete=models.PROTECT, related_name="revisions")
+    revision = models.PositiveIntegerField()
+    baseline_value = models.FloatField()
+    baseline_date = models.DateField()
+    target_value = models.FloatField()
+    target_date = models.DateField()
+    status = models.CharField(max_length=12, choices=Target.Status.choices)
+    trajectory_method = models.CharField(max_length=10)
+    reason = models.TextField(blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        ordering = ["target", "revision"]
+        constraints = [models.UniqueConstraint(fields=["target", "revision"], name="one_row_per_target_revision")]
+
+
+class TrajectoryPoint(models.Model):
+    """The planned value of the target's indicator at the end of one period."""
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="points")
+    period = models.ForeignKey("monitoring.Period", on_delete=models.PROTECT)
+    value = models.FloatField()
+
+    class Meta:
+        ordering = ["period__start"]
+        constraints = [models.UniqueConstraint(fields=["target", "period"], name="one_point_per_period")]
+
+    def clean(self):
+        t = self.target
+        if self.period_id and not (t.baseline_date < self.period.end and self.period.start <= t.target_date):
+            raise ValidationError({
+                "period": f"{self.period.code} lies outside the trajectory's span "
+                          f"({t.baseline_date:%Y-%m-%d} to {t.target_date:%Y-%m-%d})"
+            })

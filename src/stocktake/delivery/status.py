@@ -1,0 +1,94 @@
+"""Status of an actual value against its trajectory.
+
+The rule, as shown beside every colour in the product:
+
+    shortfall = how far the actual is behind the planned value for the
+                period, in the direction that counts (below the plan for a
+                higher-is-better indicator, above it for lower-is-better);
+                being ahead is never a shortfall.
+    scale     = the whole planned change, |target - baseline| (or |target|
+                when the target is to hold a level).
+    on track       shortfall <= on-track band (default 5%) of scale
+    slightly off   shortfall <= off-track band (default 15%) of scale
+    off track      beyond that.
+
+The whole planned change is the yardstick, not the change planned so far,
+so that a one-unit wobble in the first month of a three-year trajectory does
+not turn a priority red.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+UP, DOWN = "up", "down"  # higher is better / lower is better
+
+ON_TRACK = "on_track"
+SLIGHTLY_OFF = "slightly_off"
+OFF_TRACK = "off_track"
+NO_DATA = "no_data"
+
+LABELS = {
+    ON_TRACK: "On track",
+    SLIGHTLY_OFF: "Slightly off track",
+    OFF_TRACK: "Off track",
+    NO_DATA: "No data",
+}
+
+DEFAULT_ON_TRACK_BAND = 0.05
+DEFAULT_OFF_TRACK_BAND = 0.15
+
+
+@dataclass(frozen=True)
+class Status:
+    code: str
+    shortfall: float | None = None  # in the indicator's unit; 0 when ahead
+    share: float | None = None  # shortfall as a share of the planned change
+
+    @property
+    def label(self) -> str:
+        return LABELS[self.code]
+
+
+def shortfall(actual: float, planned: float, direction: str) -> float:
+    if direction == UP:
+        return max(0.0, planned - actual)
+    if direction == DOWN:
+        return max(0.0, actual - planned)
+    raise ValueError(f"direction must be '{UP}' or '{DOWN}', not {direction!r}")
+
+
+def assess(
+    actual: float | None,
+    planned: float | None,
+    baseline: float,
+    target: float,
+    direction: str,
+    on_track_band: float = DEFAULT_ON_TRACK_BAND,
+    off_track_band: float = DEFAULT_OFF_TRACK_BAND,
+) -> Status:
+    if not 0 <= on_track_band <= off_track_band:
+        raise ValueError("bands must satisfy 0 <= on-track band <= off-track band")
+    if actual is None or planned is None:
+        return Status(NO_DATA)
+    gap = shortfall(actual, planned, direction)
+    scale = abs(target - baseline) or abs(target) or 1.0
+    share = gap / scale
+    # A tiny epsilon keeps values that sit exactly on a band edge on the kinder side
+    # despite binary floating point (0.05 * 20 is not exactly 1.0).
+    eps = 1e-9
+    if share <= on_track_band + eps:
+        code = ON_TRACK
+    elif share <= off_track_band + eps:
+        code = SLIGHTLY_OFF
+    else:
+        code = OFF_TRACK
+    return Status(code, gap, share)
+
+
+def trend_arrow(previous: float | None, latest: float | None, direction: str) -> str:
+    """'improving', 'worsening' or 'steady', in the sense that counts for the indicator."""
+    if previous is None or latest is None or previous == latest:
+        return "steady"
+    better = latest > previous if direction == UP else latest < previous
+    return "improving" if better else "worsening"

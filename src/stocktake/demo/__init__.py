@@ -1,0 +1,1 @@
+"""The demo delivery unit: a realistic, deterministic government to look at and test on."""

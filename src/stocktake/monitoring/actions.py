@@ -1,0 +1,107 @@
+"""The one write path for data values: every change is a new version, audited."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from stocktake.accounts import audit
+
+from .models import DataValue, DataValueVersion
+
+VALUE_FIELDS = ("value", "numerator", "denominator", "comment")
+
+
+def _version_row(dv: DataValue, user) -> DataValueVersion:
+    return DataValueVersion(
+        data_value=dv, version=dv.version, value=dv.value, numerator=dv.numerator, denominator=dv.denominator,
+        state=dv.state, comment=dv.comment, source=dv.source,
+        by=user if getattr(user, "is_authenticated", False) else None,
+    )
+
+
+@transaction.atomic
+def record_value(*, indicator, org_unit, period, value=None, numerator=None, denominator=None, disaggregation="",
+                 comment="", state=DataValue.State.SUBMITTED, user=None, interface="web", source="") -> tuple[DataValue, bool]:
+    """Store one value. Returns (value, changed); the same number twice changes nothing."""
+    existing = (DataValue.objects.select_for_update()
+                .filter(indicator=indicator, org_unit=org_unit, period=period, disaggregation=disaggregation).first())
+    who = user if getattr(user, "is_authenticated", False) else None
+    if existing is None:
+        dv = DataValue(indicator=indicator, org_unit=org_unit, period=period, disaggregation=disaggregation,
+                       value=value, numerator=numerator, denominator=denominator, comment=comment, state=state,
+                       source=source or interface, updated_by=who)
+        dv.full_clean()
+        dv.save()
+        _version_row(dv, user).save()
+        audit.record(user=user, interface=interface, action="create", obj=dv, after=audit.snapshot(dv))
+        return dv, True
+    before = audit.snapshot(existing)
+    if (existing.value, existing.numerator, existing.denominator, existing.comment) == (value, numerator, denominator, comment):
+        return existing, False
+    existing.value, existing.numerator, existing.denominator, existing.comment = value, numerator, denominator, comment
+    existing.state = state
+    existing.version += 1
+    existing.source = source or interface
+    existing.updated_by = who
+    existing.full_clean()
+    existing.save()
+    _version_row(existing, user).save()
+    audit.record(user=user, interface=interface, action="change", obj=existing, before=before, after=audit.snapshot(existing))
+    return existing, True
+
+
+@transaction.atomic
+def record_values(rows, *, user=None, interface="import", source="", state=DataValue.State.SUBMITTED) -> dict:
+    """Store many already-validated values at once; the bulk twin of record_value.
+
+    rows: dicts with indicator_id, org_unit_id, period_id, disaggregation, value,
+    numerator, denominator, comment (and optionally state). New cells are
+    created, changed cells get a new version, identical ones are left alone,
+    so loading the same rows twice changes nothing. Every version goes to
+    DataValueVersion; the batch gets one audit entry with its counts.
+    Returns {"created": n, "changed": n, "unchanged": n}.
+    """
+    rows = list(rows)
+    who = user if getattr(user, "is_authenticated", False) else None
+    key = lambda r: (r["indicator_id"], r["org_unit_id"], r["period_id"], r.get("disaggregation", ""))  # noqa: E731
+    existing = {}
+    indicator_ids = {r["indicator_id"] for r in rows}
+    period_ids = {r["period_id"] for r in rows}
+    if rows:
+        for dv in DataValue.objects.filter(indicator_id__in=indicator_ids, period_id__in=period_ids):
+            existing[(dv.indicator_id, dv.org_unit_id, dv.period_id, dv.disaggregation)] = dv
+    new, changed, unchanged = [], [], 0
+    now = timezone.now()
+    for r in rows:
+        fields = {f: r.get(f) for f in ("value", "numerator", "denominator")}
+        comment = r.get("comment") or ""
+        dv = existing.get(key(r))
+        if dv is None:
+            new.append(DataValue(indicator_id=r["indicator_id"], org_unit_id=r["org_unit_id"], period_id=r["period_id"],
+                                 disaggregation=r.get("disaggregation", ""), comment=comment, state=r.get("state", state),
+                                 source=source or interface, updated_by=who, **fields))
+        elif (dv.value, dv.numerator, dv.denominator, dv.comment) == (fields["value"], fields["numerator"], fields["denominator"], comment):
+            unchanged += 1
+        else:
+            dv.value, dv.numerator, dv.denominator, dv.comment = fields["value"], fields["numerator"], fields["denominator"], comment
+            dv.version += 1
+            dv.state = r.get("state", state)
+            dv.source = source or interface
+            dv.updated_by = who
+            dv.updated_at = now
+            changed.append(dv)
+    DataValue.objects.bulk_create(new, batch_size=2000)  # SQLite and PostgreSQL both return the new ids
+    DataValue.objects.bulk_update(changed, ["value", "numerator", "denominator", "comment", "version", "state", "source",
+                                            "updated_by", "updated_at"], batch_size=2000)
+    DataValueVersion.objects.bulk_create([_version_row(dv, user) for dv in [*new, *changed]], batch_size=2000)
+    counts = {"created": len(new), "changed": len(changed), "unchanged": unchanged}
+    if new or changed:
+        from stocktake.accounts.models import AuditEntry
+
+        AuditEntry.objects.create(
+            user=who, interface=interface, action="change", model="monitoring.datavalue", object_id="batch",
+            object_repr=f"{len(new)} created, {len(changed)} changed from {source or interface}",
+            after=counts,
+        )
+    return counts

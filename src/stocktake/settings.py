@@ -1,0 +1,123 @@
+"""Django settings for Stocktake.
+
+Everything a deployment changes comes from environment variables, so the
+same code runs the demo on SQLite and a national government on PostgreSQL:
+
+    STOCKTAKE_DATABASE_URL  sqlite:///path/to/db.sqlite3 (default: var/stocktake.sqlite3)
+                            or postgres://user:pass@host:5432/name
+    STOCKTAKE_DEBUG         1 for development
+    STOCKTAKE_SECRET_KEY    required in production
+    STOCKTAKE_ALLOWED_HOSTS comma-separated host names
+    STOCKTAKE_DATA_DIR      where the SQLite file and exports live (default: ./var)
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(os.environ.get("STOCKTAKE_DATA_DIR", Path.cwd() / "var")).resolve()
+
+DEFAULT_SECRET_KEY = "stocktake-insecure-development-key-change-me"
+SECRET_KEY = os.environ.get("STOCKTAKE_SECRET_KEY", DEFAULT_SECRET_KEY)
+DEBUG = os.environ.get("STOCKTAKE_DEBUG", "0") == "1"
+ALLOWED_HOSTS = [h.strip() for h in os.environ.get("STOCKTAKE_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",") if h.strip()]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "stocktake.web",
+    "stocktake.accounts",
+    "stocktake.architecture",
+    "stocktake.monitoring",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "stocktake.urls"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "stocktake.web.context.stocktake",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "stocktake.wsgi.application"
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("STOCKTAKE_DATABASE_URL", f"sqlite:///{DATA_DIR / 'stocktake.sqlite3'}"),
+        conn_max_age=60,
+    )
+}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # WAL lets the web server read while an import writes.
+    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;"
+    DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "/admin/login/"
+
+LANGUAGE_CODE = "en"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+EMAIL_BACKEND = os.environ.get("STOCKTAKE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("STOCKTAKE_FROM_EMAIL", "stocktake@localhost")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}
+
+# Generated vendor assets (the Vega bundle from vl-convert) live outside the
+# package so an installed copy stays read-only.
+VENDOR_STATIC_DIR = DATA_DIR / "vendor-static"
+STATICFILES_DIRS = [VENDOR_STATIC_DIR]

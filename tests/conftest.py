@@ -1,0 +1,32 @@
+"""Shared fixtures.
+
+The database tests run on whatever STOCKTAKE_DATABASE_URL names: SQLite by
+default, or the throwaway PostgreSQL server that scripts/test.sh starts.
+The demo delivery unit is built once per session into the test database,
+so tests read a realistic government without paying for it each time.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM
+# calls in the same tests are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from stocktake.demo import build
+
+    with django_db_blocker.unblock():
+        build.build(seed=2026)
+
+
+@pytest.fixture
+def admin_user(db):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username="admin")
