@@ -73,3 +73,9 @@ def test_audit_entries_cannot_be_edited_or_deleted(db):
         entry.save()
     with pytest.raises(PermissionError):
         entry.delete()
+
+
+def test_api_health_and_openapi_schema(client, db):
+    assert client.get("/api/health").json()["status"] == "ok"
+    schema = client.get("/api/openapi.json").json()
+    assert schema["info"]["title"] == "Stocktake API"

@@ -1,0 +1,97 @@
+"""The one permission layer: pages, admin, API, importers and exports all ask here.
+
+Roles come from the signed-in user's Person record (PRODUCT.md, "People and
+permissions"). Superusers may do everything; anonymous visitors are the
+public and see only what the delivery unit has published.
+"""
+
+from __future__ import annotations
+
+from .models import Person
+
+R = Person.Role
+READ_ALL = {R.HEAD_OF_GOVERNMENT, R.DELIVERY_UNIT_HEAD, R.PRIORITY_MANAGER, R.INFORMATION_VALIDATOR, R.OBSERVER}
+MANAGE = {R.DELIVERY_UNIT_HEAD, R.PRIORITY_MANAGER}
+VALIDATE = {R.DELIVERY_UNIT_HEAD, R.PRIORITY_MANAGER, R.INFORMATION_VALIDATOR}
+
+
+def person(user) -> Person | None:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    try:
+        return user.person
+    except Person.DoesNotExist:
+        return None
+
+
+def role(user) -> str | None:
+    p = person(user)
+    return p.role if p else None
+
+
+def is_superuser(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_superuser)
+
+
+def can_read_all(user) -> bool:
+    """Reads unpublished data of every ministry."""
+    return is_superuser(user) or role(user) in READ_ALL
+
+
+def can_manage(user) -> bool:
+    """Manages the delivery architecture, plans and routines for every priority."""
+    return is_superuser(user) or role(user) in MANAGE
+
+
+def can_validate(user) -> bool:
+    """Validates, returns and publishes data values."""
+    return is_superuser(user) or role(user) in VALIDATE
+
+
+def organisation_id(user) -> int | None:
+    p = person(user)
+    return p.organisation_id if p else None
+
+
+def owns_priority(user, priority) -> bool:
+    """The user's organisation leads the priority."""
+    org = organisation_id(user)
+    return org is not None and priority.lead_organisation_id == org
+
+
+def can_read_priority(user, priority) -> bool:
+    if can_read_all(user) or owns_priority(user, priority):
+        return True
+    return priority.published
+
+
+def can_submit(user, indicator, org_unit=None) -> bool:
+    """A data lead submits values only for indicators their organisation owns."""
+    if can_manage(user):
+        return True
+    if role(user) != R.DATA_LEAD:
+        return False
+    priority = indicator.outcome.priority
+    return owns_priority(user, priority)
+
+
+def can_edit_plan(user, priority) -> bool:
+    """Accountable leaders edit their own priorities' plans; the delivery unit edits all."""
+    if can_manage(user):
+        return True
+    return role(user) == R.ACCOUNTABLE_LEADER and owns_priority(user, priority)
+
+
+def visible_priorities(user, queryset=None):
+    """The priorities this user may read, as a queryset filter."""
+    from stocktake.architecture.models import Priority
+
+    qs = queryset if queryset is not None else Priority.objects.all()
+    if can_read_all(user):
+        return qs
+    org = organisation_id(user)
+    if org is not None:
+        from django.db.models import Q
+
+        return qs.filter(Q(published=True) | Q(lead_organisation_id=org))
+    return qs.filter(published=True)
