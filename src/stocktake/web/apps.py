@@ -8,6 +8,10 @@ class WebConfig(AppConfig):
     label = "web"
 
     def ready(self):
+        from django.conf import settings
+
         from .assets import ensure_vega_bundle
 
         ensure_vega_bundle()
+        # WhiteNoise warns on every request until the collected-static folder exists.
+        settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
