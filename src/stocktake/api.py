@@ -15,3 +15,19 @@ api = NinjaAPI(title="Stocktake API", version=__version__, urls_namespace="api",
 @api.get("/health", summary="Is the service up?", tags=["service"])
 def health(request):
     return {"status": "ok", "version": __version__}
+
+
+# One router per capability app; each app's api.py owns its endpoints.
+from stocktake.accounts.api import router as accounts_router  # noqa: E402
+from stocktake.collection.api import router as collection_router  # noqa: E402
+from stocktake.monitoring.api import router as monitoring_router  # noqa: E402
+from stocktake.incentives.api import router as incentives_router  # noqa: E402
+from stocktake.plans.api import router as plans_router  # noqa: E402
+from stocktake.routines.api import router as routines_router  # noqa: E402
+
+api.add_router("/accounts", accounts_router)
+api.add_router("/monitoring", monitoring_router)
+api.add_router("/collection", collection_router)
+api.add_router("/plans", plans_router)
+api.add_router("/routines", routines_router)
+api.add_router("/incentives", incentives_router)

@@ -39,6 +39,10 @@ INSTALLED_APPS = [
     "stocktake.accounts",
     "stocktake.architecture",
     "stocktake.monitoring",
+    "stocktake.collection",
+    "stocktake.plans",
+    "stocktake.routines",
+    "stocktake.incentives",
 ]
 
 MIDDLEWARE = [

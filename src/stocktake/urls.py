@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from stocktake.api import api
 from stocktake.monitoring import views as monitoring
@@ -7,6 +7,12 @@ from stocktake.monitoring import views as monitoring
 urlpatterns = [
     path("", monitoring.portfolio, name="portfolio"),
     path("indicators/<slug:code>/", monitoring.indicator_page, name="indicator"),
+    path("monitoring/", include("stocktake.monitoring.urls")),
+    path("accounts/", include("stocktake.accounts.urls")),
+    path("collection/", include("stocktake.collection.urls")),
+    path("plans/", include("stocktake.plans.urls")),
+    path("routines/", include("stocktake.routines.urls")),
+    path("incentives/", include("stocktake.incentives.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -162,6 +162,18 @@ def national_baseline(ind: Indicator, rows: list[dict], baseline_period_ids: lis
     return sum(values) / len(values)
 
 
+# Each capability app adds its part of the demo (plans, routines, funds, ...)
+# in its own demo.py, in this order, after the core government exists.
+EXTENSIONS = ["collection", "plans", "routines", "incentives"]
+
+
+def extend(seed: int, say) -> None:
+    from importlib import import_module
+
+    for app in EXTENSIONS:
+        import_module(f"stocktake.{app}.demo").extend(seed, say)
+
+
 @transaction.atomic
 def build(seed: int = 2026, progress=None) -> dict:
     if Priority.objects.exists() or OrgUnit.objects.exists():
@@ -243,4 +255,5 @@ def build(seed: int = 2026, progress=None) -> dict:
                 interface="system", reason="Set in the delivery plan",
             )
     say(f"{total:,} data values")
+    extend(seed, say)
     return {"data_values": total, "priorities": len(spec.PRIORITIES), "org_units": sum(len(v) for v in units.values())}

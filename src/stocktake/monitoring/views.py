@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, render
 
 from stocktake.architecture.models import Indicator, Pillar
 from stocktake.delivery import status as S
+from stocktake.web import panels as web_panels
 
 from . import charts, series
 from .models import OrgUnit
@@ -40,8 +41,12 @@ def portfolio(request):
                 for row in o["rows"]:
                     if row.indicator.kind == Indicator.Kind.PERFORMANCE:
                         counts[row.status.code] += 1
+    notes = web_panels.priority_notes(request, [pr["priority"].pk for p in pillars for pr in p["priorities"]])
+    for p in pillars:
+        for pr in p["priorities"]:
+            pr["notes"] = notes.get(pr["priority"].pk, [])
     return render(request, "monitoring/portfolio.html", {
-        "pillars": pillars, "counts": [(c, S.LABELS[c], n) for c, n in counts.items()],
+        "pillars": pillars, "panels": web_panels.portfolio_panels(request), "counts": [(c, S.LABELS[c], n) for c, n in counts.items()],
         "rule": STATUS_RULE.format(on=S.DEFAULT_ON_TRACK_BAND, off=S.DEFAULT_OFF_TRACK_BAND),
     })
 

@@ -1,0 +1,5 @@
+"""JSON API of the plans app, mounted at /api/plans/."""
+
+from ninja import Router
+
+router = Router(tags=["plans"])
