@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
-from stocktake.architecture.models import Indicator, Pillar
+from stocktake.accounts import permissions
+from stocktake.architecture.models import Indicator, Pillar, Priority
 from stocktake.delivery import status as S
 from stocktake.web import panels as web_panels
 
@@ -23,6 +25,7 @@ STATUS_RULE = (
 def portfolio(request):
     pillars = []
     for pillar in Pillar.objects.prefetch_related(
+        Prefetch("priorities", queryset=permissions.visible_priorities(request.user, Priority.objects.all())),
         "priorities__tier", "priorities__lead_organisation", "priorities__outcomes__leader",
         "priorities__outcomes__indicators",
     ):
@@ -53,6 +56,8 @@ def portfolio(request):
 
 def indicator_page(request, code):
     indicator = get_object_or_404(Indicator.objects.select_related("outcome__priority__pillar", "outcome__leader"), code=code)
+    if not permissions.can_read_priority(request.user, indicator.outcome.priority):
+        raise Http404("no such indicator")  # 404, not 403: an unpublished priority's existence is not public
     root = series.root_unit()
     if root is None:
         raise Http404("no org units yet")
