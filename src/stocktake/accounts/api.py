@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from . import auditlog, permissions, tokens
@@ -101,16 +101,16 @@ def create_token(request, payload: TokenIn):
     try:
         token, secret = tokens.issue(request.auth, name=payload.name, days=payload.days, interface="api")
     except tokens.TokenRateLimited as exc:
-        return 429, {"detail": str(exc)}
+        return Status(429, {"detail": str(exc)})
     except tokens.TokenError as exc:
-        return 400, {"detail": str(exc)}
-    return 201, {**_token_out(token), "token": secret}
+        return Status(400, {"detail": str(exc)})
+    return Status(201, {**_token_out(token), "token": secret})
 
 
 @router.delete("/tokens/{token_id}", response={200: TokenOut, 404: Error}, summary="Revoke one of the caller's tokens")
 def revoke_token(request, token_id: int):
     token = get_object_or_404(ApiToken, pk=token_id, user=request.auth)
-    return 200, _token_out(tokens.revoke(request.auth, token, interface="api"))
+    return Status(200, _token_out(tokens.revoke(request.auth, token, interface="api")))
 
 
 @router.get("/audit", response={200: list[AuditEntryOut], 400: Error, 403: Error},
@@ -122,8 +122,9 @@ def audit_entries(request, q: Query[AuditQuery]):
         flt = auditlog.AuditFilter.from_params({k: (v.isoformat() if isinstance(v, date) else v)
                                                 for k, v in q.dict().items() if v is not None})
     except auditlog.FilterError as exc:
-        return 400, {"detail": str(exc)}
+        return Status(400, {"detail": str(exc)})
     rows = flt.apply()[q.offset:q.offset + q.limit]
-    return 200, [{"id": e.pk, "at": e.at, "user": e.user.username if e.user else None, "interface": e.interface,
-                  "action": e.action, "model": e.model, "object_id": e.object_id, "object_repr": e.object_repr,
-                  "before": e.before, "after": e.after, "reason": e.reason} for e in rows]
+    return Status(200, [{"id": e.pk, "at": e.at, "user": e.user.username if e.user else None,
+                         "interface": e.interface, "action": e.action, "model": e.model, "object_id": e.object_id,
+                         "object_repr": e.object_repr, "before": e.before, "after": e.after, "reason": e.reason}
+                        for e in rows])
