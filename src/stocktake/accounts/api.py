@@ -12,6 +12,9 @@ from . import auditlog, permissions, tokens
 from .models import ApiToken
 
 router = Router(tags=["accounts"])
+# Operations anyone signed in may use on their own account; the permission matrix test
+# (tests/accounts/test_permission_matrix.py) lets read-only roles succeed only at these.
+SELF_SERVICE = {"x-self-service": True}
 
 
 class MeOut(Schema):
@@ -96,7 +99,7 @@ def list_tokens(request):
 
 
 @router.post("/tokens", response={201: NewTokenOut, 400: Error, 429: Error},
-             summary="Create an API token; the secret is in this response only")
+             summary="Create an API token; the secret is in this response only", openapi_extra=SELF_SERVICE)
 def create_token(request, payload: TokenIn):
     try:
         token, secret = tokens.issue(request.auth, name=payload.name, days=payload.days, interface="api")
@@ -107,7 +110,8 @@ def create_token(request, payload: TokenIn):
     return Status(201, {**_token_out(token), "token": secret})
 
 
-@router.delete("/tokens/{token_id}", response={200: TokenOut, 404: Error}, summary="Revoke one of the caller's tokens")
+@router.delete("/tokens/{token_id}", response={200: TokenOut, 404: Error}, summary="Revoke one of the caller's tokens",
+               openapi_extra=SELF_SERVICE)
 def revoke_token(request, token_id: int):
     token = get_object_or_404(ApiToken, pk=token_id, user=request.auth)
     return Status(200, _token_out(tokens.revoke(request.auth, token, interface="api")))
