@@ -33,6 +33,9 @@ class AuditFilter:
     def from_params(cls, params) -> "AuditFilter":
         """Parse query parameters; bad dates are named, not ignored."""
         f = cls(**{k: (params.get(k) or "").strip() for k in ("user", "model", "object_id", "interface", "action")})
+        for name in ("user", "model", "object_id"):
+            if "\x00" in getattr(f, name):
+                raise FilterError(f"{name}: contains a NUL character")
         for name in ("since", "until"):
             raw = (params.get(name) or "").strip()
             if raw:

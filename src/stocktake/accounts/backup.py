@@ -114,8 +114,16 @@ def restore_backup(path: Path, *, database: str = DEFAULT_DB_ALIAS) -> int:
     rows = 0
     loaded_models = set()
     with transaction.atomic(using=database):
+        if connection.vendor == "postgresql":
+            # TRUNCATE refuses while deferred foreign-key checks are pending in this transaction:
+            # run them now, then defer again so rows can load in any order.
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         # inhibit_post_migrate: content types and permissions come from the backup, with their ids.
         call_command("flush", interactive=False, inhibit_post_migrate=True, database=database, verbosity=0)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         with gzip.open(path, "rt", encoding="utf-8") as f:
             f.readline()
             line_no = 1

@@ -6,11 +6,14 @@ per key per window, nothing stored in the database.
 
 from __future__ import annotations
 
+import hashlib
+
 from django.core.cache import cache
 
 
 def _key(kind: str, ident: str) -> str:
-    return f"stocktake:throttle:{kind}:{ident}"
+    # Hashed: user names and addresses may hold characters some cache backends refuse in keys.
+    return f"stocktake:throttle:{kind}:{hashlib.sha256(ident.encode()).hexdigest()[:32]}"
 
 
 def count(kind: str, ident: str) -> int:

@@ -47,6 +47,8 @@ def issue(user, *, name: str, days: int | None = None, interface: str) -> tuple[
     days = max_days if days is None else days
     if not name:
         raise TokenError("name: give the token a name saying what it is for")
+    if any(ord(ch) < 32 for ch in name):
+        raise TokenError("name: control characters are not allowed")
     if len(name) > 100:
         raise TokenError("name: at most 100 characters")
     if not 1 <= days <= max_days:
