@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # serves /api/docs from its own static files instead of a CDN (our CSP allows only self)
     "stocktake.web",
     "stocktake.accounts",
     "stocktake.architecture",
