@@ -82,3 +82,29 @@ def test_recent_uses_points_after_the_baseline():
     pts = [(date(2024, m, 28), m) for m in range(1, 13)]
     assert len(F.recent(pts, date(2024, 2, 28), minimum=4)) == 10
     assert len(F.recent(pts, date(2024, 11, 28), minimum=4)) == 4
+
+
+def test_break_at_the_baseline_follows_the_new_trend():
+    ds = months(2021, 48)
+    base = ds[23]  # flat for two years, then +12 a year
+    pts = [(d, 50.0 if d <= base else 50 + 12 * (d - base).days / 365.25) for d in ds]
+    horizon = months(2025, 12)
+    fc = F.forecast(pts, horizon, method=F.LINEAR, break_at=base)
+    assert fc.slope_per_year == pytest.approx(12, abs=1e-6)
+    assert fc.points[-1].mean == pytest.approx(50 + 12 * (horizon[-1] - base).days / 365.25, abs=1e-6)
+    plain = F.forecast(pts, horizon, method=F.LINEAR)
+    assert plain.slope_per_year < 10  # a single line through both eras understates the new trend
+
+
+def test_autocorrelated_residuals_widen_the_band():
+    rng = random.Random(5)
+    ds = months(2020, 36)
+    e, pts = 0.0, []
+    for i, d in enumerate(ds):
+        e = 0.8 * e + rng.gauss(0, 1)
+        pts.append((d, 10 + 0.1 * i + e))
+    fit = F.fit_linear(pts, ds[0])
+    assert fit.autocorrelation > 0.2  # residuals of an AR(0.8) series, shortened by the fit
+    mean, se_inflated = fit.predict([1.0, 4.0], inflation=(1 + fit.autocorrelation) / (1 - fit.autocorrelation))
+    _, se_plain = fit.predict([1.0, 4.0])
+    assert se_inflated > se_plain

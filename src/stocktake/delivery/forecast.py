@@ -6,6 +6,17 @@ comes from textbook formulas anyone can check:
     linear     value = a + b*t                       (t in years)
     seasonal   value = a + b*t + one offset per season (month of year, quarter)
 
+Given the baseline date (`break_at`), both add a hinge c*max(0, t - t0):
+the programme may have changed the trend when it started, so the path
+ahead follows the slope since the baseline (b + c), while the history
+before it still pins down the level, the season and the noise.
+
+Residuals of monthly data are rarely independent (a bad month is followed
+by another), which makes textbook intervals too narrow. The uncertainty of
+the fitted trend is therefore inflated by (1 + r) / (1 - r), r the lag-one
+autocorrelation of the residuals (0 <= r <= 0.9), the usual large-sample
+correction for AR(1) errors.
+
 The seasonal method is used only where the data show a clear season: an F
 test of the season terms against the linear fit at the 5% level, with at
 least two full years of data. Otherwise a season fitted to noise would widen
@@ -132,6 +143,7 @@ class Fit:
     rss: float
     n: int
     k: int
+    residuals: list[float] = field(default_factory=list)
 
     @property
     def df(self) -> int:
@@ -141,11 +153,20 @@ class Fit:
     def sigma2(self) -> float:
         return self.rss / self.df if self.df > 0 else float("nan")
 
-    def predict(self, x: Sequence[float]) -> tuple[float, float]:
+    def predict(self, x: Sequence[float], inflation: float = 1.0) -> tuple[float, float]:
         """Mean and standard error of a new observation at x."""
         mean = sum(b * v for b, v in zip(self.beta, x))
         lever = sum(x[i] * sum(self.xtx_inv[i][j] * x[j] for j in range(self.k)) for i in range(self.k))
-        return mean, math.sqrt(max(self.sigma2 * (1.0 + lever), 0.0))
+        return mean, math.sqrt(max(self.sigma2 * (1.0 + inflation * lever), 0.0))
+
+    @property
+    def autocorrelation(self) -> float:
+        """Lag-one autocorrelation of the residuals, clipped to [0, 0.9]."""
+        e = self.residuals
+        den = sum(v * v for v in e)
+        if len(e) < 3 or den == 0:
+            return 0.0
+        return min(0.9, max(0.0, sum(a * b for a, b in zip(e, e[1:])) / den))
 
 
 def ols(rows: Sequence[Sequence[float]], y: Sequence[float]) -> Fit:
@@ -156,8 +177,8 @@ def ols(rows: Sequence[Sequence[float]], y: Sequence[float]) -> Fit:
     xty = [sum(r[i] * v for r, v in zip(rows, y)) for i in range(k)]
     inv = _invert(xtx)
     beta = [sum(inv[i][j] * xty[j] for j in range(k)) for i in range(k)]
-    rss = sum((v - sum(b * x for b, x in zip(beta, r))) ** 2 for r, v in zip(rows, y))
-    return Fit(beta, inv, rss, n, k)
+    residuals = [v - sum(b * x for b, x in zip(beta, r)) for r, v in zip(rows, y)]
+    return Fit(beta, inv, sum(e * e for e in residuals), n, k, residuals)
 
 
 # --- the forecast --------------------------------------------------------------------------------------------
@@ -203,28 +224,43 @@ def _years(origin: date, d: date) -> float:
     return (d - origin).days / 365.25
 
 
-def _design(t: float, season: int | None, n_seasons: int | None) -> list[float]:
+def _design(t: float, season: int | None, n_seasons: int | None, hinge: float | None = None) -> list[float]:
     row = [1.0, t]
+    if hinge is not None:
+        row.append(max(0.0, t - hinge))
     if n_seasons:
         row += [1.0 if season == s else 0.0 for s in range(1, n_seasons)]  # season 0 is the reference
     return row
 
 
-def fit_linear(points: Sequence[tuple[date, float]], origin: date) -> Fit:
-    return ols([_design(_years(origin, d), None, None) for d, _ in points], [v for _, v in points])
+def _hinge(points, origin: date, break_at: date | None) -> float | None:
+    """The break in years from origin, if there are enough points on both sides to fit it."""
+    if break_at is None:
+        return None
+    before = sum(1 for d, _ in points if d <= break_at)
+    after = len(points) - before
+    return _years(origin, break_at) if before >= 3 and after >= 3 else None
 
 
-def fit_seasonal(points, origin: date, season_of: Callable[[date], int], n_seasons: int) -> Fit:
-    return ols([_design(_years(origin, d), season_of(d), n_seasons) for d, _ in points], [v for _, v in points])
+def fit_linear(points: Sequence[tuple[date, float]], origin: date, hinge: float | None = None) -> Fit:
+    return ols([_design(_years(origin, d), None, None, hinge) for d, _ in points], [v for _, v in points])
 
 
-def season_test(points, season_of: Callable[[date], int], n_seasons: int) -> float | None:
+def fit_seasonal(points, origin: date, season_of: Callable[[date], int], n_seasons: int,
+                 hinge: float | None = None) -> Fit:
+    return ols([_design(_years(origin, d), season_of(d), n_seasons, hinge) for d, _ in points],
+               [v for _, v in points])
+
+
+def season_test(points, season_of: Callable[[date], int], n_seasons: int, break_at: date | None = None) -> float | None:
     """p-value of the season terms over the linear fit; None when the data are too short to judge."""
     if len(points) < 2 * n_seasons + 3:
         return None
     origin = points[0][0]
+    hinge = _hinge(points, origin, break_at)
     try:
-        lin, sea = fit_linear(points, origin), fit_seasonal(points, origin, season_of, n_seasons)
+        lin = fit_linear(points, origin, hinge)
+        sea = fit_seasonal(points, origin, season_of, n_seasons, hinge)
     except ForecastError:
         return None
     if sea.df <= 0 or sea.rss <= 0:
@@ -246,11 +282,12 @@ SEASONS = {"M": (month_of, 12), "Q": (quarter_of, 4)}
 
 
 def forecast(points: Sequence[tuple[date, float]], horizon: Sequence[date], *, frequency: str | None = None,
-             level: float = DEFAULT_LEVEL, method: str | None = None) -> Forecast:
+             level: float = DEFAULT_LEVEL, method: str | None = None, break_at: date | None = None) -> Forecast:
     """Project `points` [(period end, value)] to every date in `horizon`.
 
     method None chooses: seasonal when the frequency has seasons and the
-    F test finds a clear one, linear otherwise.
+    F test finds a clear one, linear otherwise. break_at (the baseline
+    date) lets the trend change there.
     """
     points = sorted((d, float(v)) for d, v in points if v is not None)
     if len(points) < MIN_POINTS:
@@ -258,26 +295,30 @@ def forecast(points: Sequence[tuple[date, float]], horizon: Sequence[date], *, f
     if not 0 < level < 1:
         raise ForecastError("the interval level must lie strictly between 0 and 1")
     season_of, n_seasons = SEASONS.get(frequency or "", (None, None))
-    p_value = season_test(points, season_of, n_seasons) if season_of else None
+    p_value = season_test(points, season_of, n_seasons, break_at) if season_of else None
     if method is None:
         method = SEASONAL if (p_value is not None and p_value < SEASON_P_VALUE) else LINEAR
     if method == SEASONAL and not season_of:
         raise ForecastError(f"no seasonal method for frequency {frequency!r}")
     origin = points[0][0]
+    hinge = _hinge(points, origin, break_at)
     if method == SEASONAL:
-        fit = fit_seasonal(points, origin, season_of, n_seasons)
+        fit = fit_seasonal(points, origin, season_of, n_seasons, hinge)
     elif method == LINEAR:
-        fit = fit_linear(points, origin)
+        fit = fit_linear(points, origin, hinge)
     else:
         raise ForecastError(f"unknown forecast method {method!r}; use {LINEAR} or {SEASONAL}")
+    r = fit.autocorrelation
+    inflation = (1 + r) / (1 - r)
     q = t_quantile(0.5 + level / 2, fit.df)
     out = []
     for d in horizon:
         x = _design(_years(origin, d), season_of(d) if method == SEASONAL else None,
-                    n_seasons if method == SEASONAL else None)
-        mean, se = fit.predict(x)
+                    n_seasons if method == SEASONAL else None, hinge)
+        mean, se = fit.predict(x, inflation)
         out.append(ForecastPoint(d, mean, mean - q * se, mean + q * se, se))
-    return Forecast(method, level, fit.df, out, fit.beta[1], p_value)
+    slope = fit.beta[1] + (fit.beta[2] if hinge is not None else 0.0)
+    return Forecast(method, level, fit.df, out, slope, p_value)
 
 
 def recent(points: Sequence[tuple[date, float]], since: date | None, minimum: int = 8) -> list[tuple[date, float]]:
