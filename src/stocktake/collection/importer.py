@@ -32,7 +32,7 @@ from stocktake.monitoring.models import DataValue, OrgUnit, Period
 from . import actions, rollups
 from .models import ColumnMapping, Dhis2Mapping, ImportBatch
 
-FORMATS = ("csv", "xlsx", "dhis2-json", "dhis2-csv")
+FORMATS = ("csv", "xlsx", "dhis2-json", "dhis2-csv", "json-rows")
 CHUNK = 5000
 QUALITY_LIMIT = 50_000  # beyond this many rows the outlier check would cost more than the import
 DUE_DAYS = 15  # data for a period is due this many days after it ends
@@ -87,6 +87,18 @@ def _records(stream, fmt: str, mapping: ColumnMapping | None):
         if len(data) > MAX_JSON:
             raise T.FileError("the JSON payload is larger than 200 MB; split it by period")
         return M.dhis2_json(data, dhis2_lookup())
+    if fmt == "json-rows":
+        import json
+
+        try:
+            payload = json.loads(stream.read(MAX_JSON + 1))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise T.FileError(f"not valid JSON: {exc}") from exc
+        items = payload.get("rows") if isinstance(payload, dict) else payload
+        if not isinstance(items, list):
+            raise T.FileError("send a JSON list of rows, or an object with a 'rows' list")
+        return ((i, r if isinstance(r, dict) else M.ShapeError("each row must be an object"))
+                for i, r in enumerate(items, start=1))
     if fmt == "xlsx":
         header, rows = T.read_xlsx(stream, sheet=config.get("sheet"))
     else:
