@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import zipfile
 from typing import BinaryIO, Iterator
 
@@ -25,7 +26,8 @@ class FileError(ValueError):
     """The file as a whole cannot be read; nothing from it is stored."""
 
 
-def sniff_encoding(head: bytes, declared: str | None = None) -> str:
+def sniff_encoding(head: bytes, declared: str | None = None, more: bool = False) -> str:
+    """more: the head is only the start of the file, so its last character may be cut."""
     if declared:
         try:
             codecs.lookup(declared)
@@ -43,7 +45,7 @@ def sniff_encoding(head: bytes, declared: str | None = None) -> str:
         head.decode("utf-8")
         return "utf-8"
     except UnicodeDecodeError as exc:
-        if exc.start >= len(head) - 3:  # a character cut by the sample's end
+        if more and exc.start >= len(head) - 3:  # a character cut by the sample's end
             return "utf-8"
     # Most ministry systems that do not write UTF-8 write Windows-1252; latin-1 reads any byte.
     try:
@@ -96,7 +98,7 @@ def read_csv(stream: BinaryIO, *, encoding: str | None = None, delimiter: str | 
     head = stream.read(65536)
     if not head.strip():
         raise FileError("the file is empty")
-    enc = sniff_encoding(head, encoding)
+    enc = sniff_encoding(head, encoding, more=len(head) == 65536)
     rest = stream
     raw = io.BufferedReader(_Chain(head, rest), buffer_size=1 << 16)
     text = io.TextIOWrapper(raw, encoding=enc, errors="strict", newline="")
@@ -193,9 +195,16 @@ def read_xlsx(stream: BinaryIO, sheet: str | None = None) -> tuple[list[str], It
     except StopIteration as exc:
         raise FileError("the first sheet is empty") from exc
     header = _header([c.value for c in first], f"sheet '{ws.title}'")
+    second = next(it, None)
+    if second is not None:
+        filled = [c for c in second if c.value not in (None, "")]
+        if filled and max(c.column for c in filled) > len(header):
+            raise FileError(f"sheet '{ws.title}': row 1 names {len(header)} column(s) but row 2 fills "
+                            f"{max(c.column for c in filled)}; a title row or merged header cells above the header? "
+                            f"The first row must name every column")
 
     def rows():
-        for cells in it:
+        for cells in itertools.chain([second] if second is not None else [], it):
             if not cells:
                 continue
             n = cells[0].row
