@@ -56,7 +56,8 @@ def record_value(*, indicator, org_unit, period, value=None, numerator=None, den
 
 
 @transaction.atomic
-def record_values(rows, *, user=None, interface="import", source="", state=DataValue.State.SUBMITTED) -> dict:
+def record_values(rows, *, user=None, interface="import", source="", state=DataValue.State.SUBMITTED,
+                  deltas: list | None = None) -> dict:
     """Store many already-validated values at once; the bulk twin of record_value.
 
     rows: dicts with indicator_id, org_unit_id, period_id, disaggregation, value,
@@ -65,6 +66,10 @@ def record_values(rows, *, user=None, interface="import", source="", state=DataV
     so loading the same rows twice changes nothing. Every version goes to
     DataValueVersion; the batch gets one audit entry with its counts.
     Returns {"created": n, "changed": n, "unchanged": n}.
+
+    deltas, if given, receives (indicator_id, org_unit_id, period_id,
+    disaggregation, old (value, numerator, denominator) or None, new) for
+    every created or changed cell, so rollups can be refreshed incrementally.
     """
     rows = list(rows)
     who = user if getattr(user, "is_authenticated", False) else None
@@ -73,7 +78,11 @@ def record_values(rows, *, user=None, interface="import", source="", state=DataV
     indicator_ids = {r["indicator_id"] for r in rows}
     period_ids = {r["period_id"] for r in rows}
     if rows:
-        for dv in DataValue.objects.filter(indicator_id__in=indicator_ids, period_id__in=period_ids):
+        lookup = DataValue.objects.filter(indicator_id__in=indicator_ids, period_id__in=period_ids)
+        unit_ids = {r["org_unit_id"] for r in rows}
+        if len(unit_ids) <= 2000:  # a chunk of a national file: read only its units' cells
+            lookup = lookup.filter(org_unit_id__in=unit_ids)
+        for dv in lookup:
             existing[(dv.indicator_id, dv.org_unit_id, dv.period_id, dv.disaggregation)] = dv
     new, changed, unchanged = [], [], 0
     now = timezone.now()
@@ -88,6 +97,9 @@ def record_values(rows, *, user=None, interface="import", source="", state=DataV
         elif (dv.value, dv.numerator, dv.denominator, dv.comment) == (fields["value"], fields["numerator"], fields["denominator"], comment):
             unchanged += 1
         else:
+            if deltas is not None:
+                deltas.append((*key(r), (dv.value, dv.numerator, dv.denominator),
+                               (fields["value"], fields["numerator"], fields["denominator"])))
             dv.value, dv.numerator, dv.denominator, dv.comment = fields["value"], fields["numerator"], fields["denominator"], comment
             dv.version += 1
             dv.state = r.get("state", state)
@@ -95,6 +107,9 @@ def record_values(rows, *, user=None, interface="import", source="", state=DataV
             dv.updated_by = who
             dv.updated_at = now
             changed.append(dv)
+    if deltas is not None:
+        deltas.extend((dv.indicator_id, dv.org_unit_id, dv.period_id, dv.disaggregation, None,
+                       (dv.value, dv.numerator, dv.denominator)) for dv in new)
     DataValue.objects.bulk_create(new, batch_size=2000)  # SQLite and PostgreSQL both return the new ids
     DataValue.objects.bulk_update(changed, ["value", "numerator", "denominator", "comment", "version", "state", "source",
                                             "updated_by", "updated_at"], batch_size=2000)
