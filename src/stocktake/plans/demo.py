@@ -329,7 +329,7 @@ def _build(priority: Priority, cfg: dict, rater, orgs: dict) -> int:
     chain_cfg = cfg.get("chain")
     if chain_cfg:
         chain = A.create_chain(priority=priority, name=chain_cfg["name"], levels=chain_cfg["levels"],
-                               strategy=strategies[chain_cfg.get("strategy", 0)] if strategies else None, **SYS)
+                               strategy=strategies[chain_cfg["strategy"]] if "strategy" in chain_cfg else None, **SYS)
         actors = [A.add_actor(chain=chain, name=n, level=lvl, count=count, role=role, leader=flag == "leader",
                               frontline=flag == "frontline", **SYS) for n, lvl, count, role, flag in chain_cfg["actors"]]
         for u, v, kind, strength in chain_cfg["links"]:

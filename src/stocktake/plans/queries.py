@@ -175,7 +175,8 @@ def plan_facts(priority, strategies_=None, composed=None) -> RU.PlanFacts:
         feedback_ok[pk] = bool(view.analysis and view.analysis.paths and not view.analysis.paths_without_feedback)
     facts = []
     for s in strategies_:
-        own = [c for c in chains.values() if c.strategy_id == s.pk]
+        # a chain drawn for the whole priority serves every strategy without one of its own
+        own = [c for c in chains.values() if c.strategy_id == s.pk] or [c for c in chains.values() if c.strategy_id is None]
         facts.append(RU.StrategyFacts(
             name=s.name, leaders=1 if s.leader_id else 0, milestones=len(s.milestones.all()),
             contributions=len(s.impacts.all()), cost_known=s.cost is not None, has_chain=bool(own),

@@ -119,7 +119,8 @@ def _strategy(request, code, pk):
 
 
 def _profile_context(request, priority, strategy, for_pdf=False):
-    chains = [queries.chain_view(c) for c in strategy.chains.all()]
+    own = list(strategy.chains.all()) or list(priority.delivery_chains.filter(strategy=None))
+    chains = [queries.chain_view(c) for c in own]
     rank = {c.key: r for r, c in queries.value_ranking(queries.strategies(priority))}.get(strategy.pk)
     return {
         "priority": priority, "s": strategy, "rank": rank,
