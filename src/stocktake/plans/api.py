@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.utils import check_csrf
 
@@ -336,7 +336,7 @@ def create_strategy(request, code: str, payload: StrategyIn):
                                     interface="api", **data)
     except ValidationError as exc:
         _refuse(exc)
-    return 201, {"id": s.pk}
+    return Status(201, {"id": s.pk})
 
 
 class ImpactIn(Schema):
@@ -369,7 +369,7 @@ def set_impact(request, code: str, pk: int, payload: ImpactIn):
         impact = actions.set_impact(strategy=s, indicator=indicator, user=request.user, interface="api", **data)
     except ValidationError as exc:
         _refuse(exc)
-    return 200, {"id": impact.pk}
+    return Status(200, {"id": impact.pk})
 
 
 class WithdrawIn(Schema):
@@ -391,10 +391,10 @@ def withdraw_strategy(request, code: str, pk: int, payload: WithdrawIn):
         s = actions.withdraw_strategy(s, confirm=payload.confirm, reason=payload.reason, user=request.user,
                                       interface="api")
     except actions.NeedsConfirmation as exc:
-        return 409, {"detail": str(exc)}
+        return Status(409, {"detail": str(exc)})
     except ValidationError as exc:
         _refuse(exc)
-    return 200, {"id": s.pk, "withdrawn_at": s.withdrawn_at}
+    return Status(200, {"id": s.pk, "withdrawn_at": s.withdrawn_at})
 
 
 class MilestoneIn(Schema):
@@ -425,7 +425,7 @@ def add_milestone(request, code: str, pk: int, payload: MilestoneIn):
         m = actions.add_milestone(strategy=s, owner=owner, user=request.user, interface="api", **data)
     except ValidationError as exc:
         _refuse(exc)
-    return 201, {"id": m.pk}
+    return Status(201, {"id": m.pk})
 
 
 @router.patch("/{code}/milestones/{pk}", response={200: MilestoneOut, 400: Error, 403: Error, 404: Error},
@@ -440,7 +440,7 @@ def update_milestone(request, code: str, pk: int, payload: MilestonePatch):
         m = actions.update_milestone(m, user=request.user, interface="api", **changes)
     except ValidationError as exc:
         _refuse(exc)
-    return 200, _milestone(m)
+    return Status(200, _milestone(m))
 
 
 class RiskIn(Schema):
@@ -471,7 +471,7 @@ def add_risk(request, code: str, payload: RiskIn):
                              **data)
     except ValidationError as exc:
         _refuse(exc)
-    return 201, {"id": r.pk}
+    return Status(201, {"id": r.pk})
 
 
 class ChainIn(Schema):
@@ -514,7 +514,7 @@ def create_chain(request, code: str, payload: ChainIn):
                                      user=request.user, interface="api")
     except ValidationError as exc:
         _refuse(exc)
-    return 201, {"id": chain.pk}
+    return Status(201, {"id": chain.pk})
 
 
 @router.post("/{code}/chains/{pk}/actors", response={201: Created, 400: Error, 403: Error, 404: Error},
@@ -525,7 +525,7 @@ def add_actor(request, code: str, pk: int, payload: ActorIn):
         actor = actions.add_actor(chain=chain, user=request.user, interface="api", **payload.dict())
     except ValidationError as exc:
         _refuse(exc)
-    return 201, {"id": actor.pk}
+    return Status(201, {"id": actor.pk})
 
 
 @router.post("/{code}/chains/{pk}/links", response={201: Created, 400: Error, 403: Error, 404: Error},
@@ -543,7 +543,7 @@ def add_link(request, code: str, pk: int, payload: LinkIn):
         link = actions.add_link(chain=chain, user=request.user, interface="api", **ends, **data)
     except ValidationError as exc:
         _refuse(exc)
-    return 201, {"id": link.pk}
+    return Status(201, {"id": link.pk})
 
 
 class RatingIn(Schema):
@@ -560,7 +560,7 @@ def rate(request, code: str, payload: RatingIn):
         r = actions.rate_criterion(priority=priority, user=request.user, interface="api", **payload.dict())
     except ValidationError as exc:
         _refuse(exc)
-    return 201, {"id": r.pk}
+    return Status(201, {"id": r.pk})
 
 
 @router.get("/{code}/composed/{indicator}", response={200: ComposedOut, 404: Error},
