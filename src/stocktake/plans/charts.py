@@ -41,12 +41,13 @@ def composed_spec(ci, width="container") -> dict:
     gap = comp.gap
     layers = [
         {"data": {"values": bands}, "mark": {"type": "area", "opacity": 0.75, "interpolate": "monotone"},
-         "encoding": {"x": {"field": "date", "type": "temporal", "title": None},
+         "encoding": {"x": {"field": "date", "type": "temporal", "title": None, "axis": {"format": "%b %Y"}},
                       "y": {"field": "y", "type": "quantitative", "title": f"{ind.name} ({ind.unit})",
                             "scale": {"zero": False}},
                       "y2": {"field": "y2"},
                       "color": {"field": "series", "type": "nominal", "scale": colour,
-                                "legend": {"orient": "bottom", "title": "What each strategy adds", "columns": 2}},
+                                "legend": {"orient": "bottom", "title": "What each strategy adds", "columns": 2,
+                                           "labelLimit": 420}},
                       "order": {"field": "order"},
                       "tooltip": [{"field": "series", "title": "Strategy"},
                                   {"field": "date", "type": "temporal", "format": "%b %Y"},
@@ -97,9 +98,10 @@ def matrix_spec(strategies, ranking: dict, width="container") -> dict:
                      "cost": float(s.cost) if s.cost is not None else None,
                      "value_rank": ranking.get(s.pk), "url": f"/plans/{s.priority.code}/strategies/{s.pk}/",
                      "leader": str(s.leader) if s.leader_id else "no single leader"})
-    quads = [{"x": 1.9, "y": 5.35, "t": "Do first"}, {"x": 4.1, "y": 5.35, "t": "Major effort"},
-             {"x": 1.9, "y": 0.65, "t": "Quick wins"}, {"x": 4.1, "y": 0.65, "t": "Reconsider"}]
-    axis = {"scale": {"domain": [0.5, 5.5]}, "axis": {"values": [1, 2, 3, 4, 5], "grid": False}}
+    quads = [{"x": 0.6, "y": 5.75, "t": "Do first"}, {"x": 2.6, "y": 5.75, "t": "Major effort"},
+             {"x": 0.6, "y": 0.65, "t": "Quick wins"}, {"x": 2.6, "y": 0.65, "t": "Reconsider"}]
+    x_axis = {"scale": {"domain": [0.5, 5.5]}, "axis": {"values": [1, 2, 3, 4, 5], "grid": False}}
+    y_axis = {"scale": {"domain": [0.5, 5.9]}, "axis": {"values": [1, 2, 3, 4, 5], "grid": False}}
     return {
         "$schema": SCHEMA, "title": "Strategies by impact and difficulty", "width": width, "height": 320,
         "layer": [
@@ -107,7 +109,7 @@ def matrix_spec(strategies, ranking: dict, width="container") -> dict:
              "encoding": {"x": {"field": "v", "type": "quantitative"}}},
             {"data": {"values": [{"v": 2.5}]}, "mark": {"type": "rule", "color": "#d0d7de", "strokeDash": [4, 4]},
              "encoding": {"y": {"field": "v", "type": "quantitative"}}},
-            {"data": {"values": quads}, "mark": {"type": "text", "color": "#8c959f", "fontSize": 12},
+            {"data": {"values": quads}, "mark": {"type": "text", "color": "#8c959f", "fontSize": 12, "align": "left"},
              "encoding": {"x": {"field": "x", "type": "quantitative"}, "y": {"field": "y", "type": "quantitative"},
                           "text": {"field": "t"}}},
             {"data": {"values": rows},
@@ -115,10 +117,10 @@ def matrix_spec(strategies, ranking: dict, width="container") -> dict:
                                                      "fields": ["name"]}}],
              "mark": {"type": "circle", "cursor": "pointer", "stroke": "#24292f"},
              "encoding": {
-                 "x": {"field": "difficulty", "type": "quantitative", "title": "Difficulty (1 easy - 5 very hard)", **axis},
-                 "y": {"field": "impact", "type": "quantitative", "title": "Impact (1 little - 5 transformative)", **axis},
+                 "x": {"field": "difficulty", "type": "quantitative", "title": "Difficulty (1 easy - 5 very hard)", **x_axis},
+                 "y": {"field": "impact", "type": "quantitative", "title": "Impact (1 little - 5 transformative)", **y_axis},
                  "size": {"value": 420},
-                 "color": {"field": "quadrant", "type": "nominal", "legend": {"orient": "bottom", "title": None, "columns": 2},
+                 "color": {"field": "quadrant", "type": "nominal", "legend": {"orient": "bottom", "title": None, "columns": 2, "labelLimit": 320},
                            "scale": {"domain": [SM.QUADRANTS[k] for k in [(True, False), (True, True), (False, False), (False, True)]],
                                      "range": ["#1a7f37", "#bf8700", "#0b5cad", "#cf222e"]}},
                  "opacity": {"condition": {"param": "hover", "empty": True, "value": 0.95}, "value": 0.3},
@@ -163,14 +165,16 @@ def chain_spec(view, width="container") -> dict:
                       "weakest": (lk.source_id, lk.target_id) in weakest and lk.kind == CH.INFLUENCE,
                       "from": lk.source.name, "to": lk.target.name})
     x_axis = {"field": "x", "type": "quantitative", "title": None,
-              "scale": {"domain": [-0.5, len(levels) - 0.5]},
+              "scale": {"domain": [-0.6, len(levels) - 0.4]},
               "axis": {"values": list(range(len(levels))), "labelExpr": f"{levels}[datum.value]", "grid": False,
                        "orient": "bottom", "labelFontWeight": "bold"}}
     y_axis = {"field": "y", "type": "quantitative", "axis": None, "scale": {"domain": [0, 1]}}
     kinds = list(CH.LINK_KINDS)
     return {
         "$schema": SCHEMA, "title": f"{chain.name}: centre (left) to citizens (right)", "width": width,
-        "height": max(220, 70 * max((len(v) for v in by_level.values()), default=1)),
+        "height": max(300, 90 * max((len(v) for v in by_level.values()), default=1)),
+        # links and actors are coloured on separate scales with separate legends
+        "resolve": {"scale": {"color": "independent"}, "legend": {"color": "independent"}},
         "layer": [
             {"data": {"values": edges}, "mark": {"type": "rule"},
              "encoding": {"x": x_axis, "y": y_axis, "x2": {"field": "x2"}, "y2": {"field": "y2"},
@@ -190,7 +194,7 @@ def chain_spec(view, width="container") -> dict:
                                               "range": ["#0b5cad", "#ffffff", "#cf222e", "#2da44e"]},
                                     "legend": {"orient": "bottom"}},
                           "tooltip": [{"field": "name"}, {"field": "level"}, {"field": "role"}, {"field": "kind"}]}},
-            {"data": {"values": nodes}, "mark": {"type": "text", "dy": 22, "fontSize": 11},
+            {"data": {"values": nodes}, "mark": {"type": "text", "dy": 22, "fontSize": 10, "limit": 150},
              "encoding": {"x": {"field": "x", "type": "quantitative"}, "y": {"field": "y", "type": "quantitative"},
                           "text": {"field": "name"}}},
         ],
