@@ -18,14 +18,17 @@ def _with_svg(context: dict) -> dict:
     return context
 
 
-def strategy_profile_html(request, priority, strategy) -> str:
+def strategy_profile_html(priority, strategy, request=None) -> str:
     from .views import _profile_context
 
     context = _with_svg(_profile_context(request, priority, strategy, for_pdf=True))
     return render_to_string("plans/strategy_pdf.html", context, request=request)
 
 
-def strategy_profile_pdf(request, priority, strategy) -> bytes:
-    """One strategy's profile as PDF bytes; routines' stocktake packs may append these pages."""
-    html = strategy_profile_html(request, priority, strategy)
+def strategy_profile_pdf(priority, strategy, request=None) -> bytes:
+    """One strategy's profile and chain as PDF bytes; stocktake packs may append these pages.
+
+    The caller checks that the reader may see the priority (can_read_priority).
+    """
+    html = strategy_profile_html(priority, strategy, request)
     return HTML(string=html, base_url=request.build_absolute_uri("/") if request else None).write_pdf()

@@ -13,4 +13,9 @@ urlpatterns = [
     path("<slug:code>/strategies/<int:pk>/", views.strategy, name="strategy"),
     path("<slug:code>/strategies/<int:pk>/profile.pdf", views.strategy_pdf, name="strategy_pdf"),
     path("<slug:code>/strategies/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("<slug:code>/strategies/new/", views.strategy_new, name="strategy_new"),
+    path("<slug:code>/strategies/<int:pk>/edit/", views.strategy_edit, name="strategy_edit"),
+    path("<slug:code>/strategies/<int:pk>/impacts/", views.strategy_add, {"what": "impact"}, name="impact_add"),
+    path("<slug:code>/strategies/<int:pk>/milestones/", views.strategy_add, {"what": "milestone"}, name="milestone_add"),
+    path("<slug:code>/risks/new/", views.risk_new, name="risk_new"),
 ]

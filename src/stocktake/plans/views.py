@@ -13,7 +13,7 @@ from stocktake.architecture.models import Priority
 from stocktake.delivery import chains as CH
 from stocktake.delivery import rubric as RU
 
-from . import actions, charts, queries
+from . import actions, charts, forms, queries
 from .models import Milestone, Risk, Strategy, ToCLink, ToCNode
 
 
@@ -128,9 +128,22 @@ def _profile_context(request, priority, strategy, for_pdf=False):
         "risks": strategy.risks.select_related("owner"), "questions": CH.QUESTIONS,
         "chains": [{"view": v, "spec": charts.chain_spec(v, width=640 if for_pdf else "container") if v.actors else None,
                     "id": f"chain-{v.chain.pk}"} for v in chains],
-        "can_edit": perm.can_edit_plan(request.user, priority) and not for_pdf, "for_pdf": for_pdf,
+        "can_edit": not for_pdf and perm.can_edit_plan(request.user, priority), "for_pdf": for_pdf,
         "today": timezone.localdate(),
+        "impact_form": forms.ImpactForm(indicators=_indicators(priority)) if not for_pdf else None,
+        "milestone_form": forms.MilestoneForm() if not for_pdf else None,
+        "history": _history(strategy) if not for_pdf else [],
     }
+
+
+def _history(strategy):
+    """Every audited change to the strategy and its estimates, newest first: what the plan used to say."""
+    from stocktake.accounts.models import AuditEntry
+    from django.db.models import Q
+
+    impact_ids = [str(i) for i in strategy.impacts.values_list("pk", flat=True)]
+    return AuditEntry.objects.filter(Q(model="plans.strategy", object_id=str(strategy.pk))
+                                     | Q(model="plans.strategyimpact", object_id__in=impact_ids)).select_related("user")[:30]
 
 
 def strategy(request, code, pk):
@@ -142,7 +155,7 @@ def strategy_pdf(request, code, pk):
     priority, s = _strategy(request, code, pk)
     from .pdf import strategy_profile_pdf
 
-    pdf = strategy_profile_pdf(request, priority, s)
+    pdf = strategy_profile_pdf(priority, s, request)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="strategy-{priority.code}-{s.pk}.pdf"'
     return response
@@ -202,3 +215,90 @@ def withdraw(request, code, pk):
     return render(request, "plans/withdraw.html", {
         "priority": priority, "s": s, "impacts": s.impacts.select_related("indicator"), "error": error},
         status=400 if error else 200)
+
+
+# Editing in the page: the forms parse, the actions validate and write --------------------------------------
+
+def _form_page(request, priority, form, title, back, status=200):
+    return render(request, "plans/form.html", {"priority": priority, "form": form, "title": title, "back": back},
+                  status=status)
+
+
+def strategy_new(request, code):
+    priority = _priority(request, code)
+    _editable(request, priority)
+    form = forms.StrategyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            s = actions.create_strategy(priority=priority, leaders=list(data.pop("leaders")),
+                                        outcomes=list(priority.outcomes.all()), user=request.user, interface="web",
+                                        **data)
+            return redirect("plans:strategy", priority.code, s.pk)
+        except ValidationError as exc:
+            forms.attach(form, exc)
+    return _form_page(request, priority, form, "New strategy", f"/plans/{priority.code}/",
+                      status=400 if form.errors else 200)
+
+
+def strategy_edit(request, code, pk):
+    priority, s = _strategy(request, code, pk)
+    _editable(request, priority)
+    initial = {f: getattr(s, f) for f in actions.STRATEGY_FIELDS if f != "rank"}
+    initial["leaders"] = [s.leader_id] if s.leader_id else []
+    form = forms.StrategyForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            actions.update_strategy(s, leaders=list(data.pop("leaders")), user=request.user, interface="web",
+                                    reason=request.POST.get("reason", ""), **data)
+            return redirect("plans:strategy", priority.code, s.pk)
+        except ValidationError as exc:
+            forms.attach(form, exc)
+    return _form_page(request, priority, form, f"Edit: {s.name}", f"/plans/{priority.code}/strategies/{s.pk}/",
+                      status=400 if form.errors else 200)
+
+
+def _indicators(priority):
+    from stocktake.architecture.models import Indicator
+
+    return Indicator.objects.filter(outcome__priority=priority, kind=Indicator.Kind.PERFORMANCE)
+
+
+def strategy_add(request, code, pk, what):
+    """Add an estimate of impact or a milestone to a strategy, from forms on its profile page."""
+    priority, s = _strategy(request, code, pk)
+    _editable(request, priority)
+    if request.method != "POST":
+        return redirect("plans:strategy", priority.code, s.pk)
+    if what == "impact":
+        form = forms.ImpactForm(request.POST, indicators=_indicators(priority))
+    else:
+        form = forms.MilestoneForm(request.POST)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            if what == "impact":
+                actions.set_impact(strategy=s, user=request.user, interface="web", **data)
+            else:
+                actions.add_milestone(strategy=s, user=request.user, interface="web", **data)
+            return redirect("plans:strategy", priority.code, s.pk)
+        except ValidationError as exc:
+            forms.attach(form, exc)
+    context = _profile_context(request, priority, s)
+    context[f"{what}_form"] = form
+    return render(request, "plans/strategy.html", context, status=400)
+
+
+def risk_new(request, code):
+    priority = _priority(request, code)
+    _editable(request, priority)
+    form = forms.RiskForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.add_risk(priority=priority, user=request.user, interface="web", **form.cleaned_data)
+            return redirect(f"/plans/{priority.code}/#risks")
+        except ValidationError as exc:
+            forms.attach(form, exc)
+    return _form_page(request, priority, form, "New risk", f"/plans/{priority.code}/#risks",
+                      status=400 if form.errors else 200)
