@@ -9,8 +9,8 @@ from .models import Assessment, AssessmentRound
 from .pack import latest_assessments
 from .performance import priority_performance
 
-COLUMNS = [("challenge", "Challenge"), ("planning", "Planning"), ("capacity", "Capacity"), ("stage", "Stage"),
-           ("evidence", "Evidence"), ("likelihood", "Likelihood")]
+COLUMNS = [("challenge", "Chall."), ("planning", "Plan."), ("capacity", "Cap."), ("stage", "Stage"),
+           ("evidence", "Evid."), ("likelihood", "Likeli\u00adhood")]
 
 
 def comparison(rounds, priorities) -> dict:
