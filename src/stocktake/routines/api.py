@@ -10,7 +10,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from stocktake.accounts.models import Person
 from stocktake.architecture.models import Outcome
@@ -116,9 +116,9 @@ def _err(exc: ValidationError, detail="not saved") -> Error:
 
 def _forbidden(request, write=False):
     if not access.can_view(request.user):
-        return 403, Error(detail="sign in as the delivery unit or a ministry to read routines")
+        return Status(403, Error(detail="sign in as the delivery unit or a ministry to read routines"))
     if write and not access.can_manage(request.user):
-        return 403, Error(detail="only the delivery unit changes routines")
+        return Status(403, Error(detail="only the delivery unit changes routines"))
     return None
 
 
@@ -139,7 +139,7 @@ def _action(a: ActionItem) -> ActionOut:
 def list_rounds(request):
     if denied := _forbidden(request):
         return denied
-    return 200, [RoundOut(id=r.pk, name=r.name, date=r.date, state=r.state) for r in AssessmentRound.objects.all()]
+    return Status(200, [RoundOut(id=r.pk, name=r.name, date=r.date, state=r.state) for r in AssessmentRound.objects.all()])
 
 
 @router.get("/rounds/{round_id}/assessments", response={200: list[AssessmentOut], 403: Error, 404: Error},
@@ -150,7 +150,7 @@ def list_assessments(request, round_id: int):
     rnd = get_object_or_404(AssessmentRound, pk=round_id)
     qs = rnd.assessments.filter(outcome__priority__in=access.priorities(request.user)).select_related(
         "round", "outcome__priority")
-    return 200, [_assessment(a) for a in qs]
+    return Status(200, [_assessment(a) for a in qs])
 
 
 @router.put("/rounds/{round_id}/assessments/{outcome_code}",
@@ -167,8 +167,8 @@ def put_assessment(request, round_id: int, outcome_code: str, payload: Assessmen
         a = actions.assess(rnd, outcome, user=request.user, interface="api", reason=reason,
                            proposal=proposals.propose(outcome), **fields)
     except ValidationError as exc:
-        return 400, _err(exc)
-    return 200, _assessment(a)
+        return Status(400, _err(exc))
+    return Status(200, _assessment(a))
 
 
 @router.get("/outcomes/{outcome_code}/proposal", response={200: ProposalOut, 403: Error, 404: Error},
@@ -178,7 +178,7 @@ def get_proposal(request, outcome_code: str):
         return denied
     outcome = get_object_or_404(Outcome.objects.filter(priority__in=access.priorities(request.user)), code=outcome_code)
     p = proposals.propose(outcome)
-    return 200, ProposalOut(outcome=outcome.code, rating=p.rating, reasons=p.reasons, forecast_used=False)
+    return Status(200, ProposalOut(outcome=outcome.code, rating=p.rating, reasons=p.reasons, forecast_used=False))
 
 
 @router.get("/meetings", response={200: list[MeetingOut], 403: Error}, summary="Scheduled and past meetings")
@@ -190,8 +190,9 @@ def list_meetings(request, start: date | None = None, end: date | None = None):
         qs = qs.filter(date__gte=start)
     if end:
         qs = qs.filter(date__lte=end)
-    return 200, [MeetingOut(id=m.pk, routine=m.routine.name, date=m.date, state=m.state,
-                            priorities=[p.code for p in m.priorities.all()]) for m in qs.prefetch_related("priorities")]
+    return Status(200, [MeetingOut(id=m.pk, routine=m.routine.name, date=m.date, state=m.state,
+                                   priorities=[p.code for p in m.priorities.all()])
+                        for m in qs.prefetch_related("priorities")])
 
 
 @router.get("/actions", response={200: list[ActionOut], 403: Error}, summary="The action tracker")
@@ -201,7 +202,7 @@ def list_actions(request, state: str | None = None):
     qs = ActionItem.objects.filter(priority__in=access.priorities(request.user)).select_related("priority", "owner")
     if state:
         qs = qs.filter(state=state)
-    return 200, [_action(a) for a in qs]
+    return Status(200, [_action(a) for a in qs])
 
 
 @router.post("/actions", response={201: ActionOut, 400: Error, 403: Error, 404: Error}, summary="Allocate an action")
@@ -217,8 +218,8 @@ def create_action(request, payload: ActionIn):
         a = actions.create_action(priority=priority, description=payload.description, owner=owner, due=payload.due,
                                   meeting=meeting, user=request.user, interface="api")
     except ValidationError as exc:
-        return 400, _err(exc)
-    return 201, _action(a)
+        return Status(400, _err(exc))
+    return Status(201, _action(a))
 
 
 @router.post("/actions/{action_id}/close", response={200: ActionOut, 400: Error, 403: Error, 404: Error},
@@ -228,9 +229,9 @@ def close_action(request, action_id: int, payload: CloseIn):
         return denied
     action = get_object_or_404(ActionItem.objects.filter(priority__in=access.priorities(request.user)), pk=action_id)
     if not access.can_close_action(request.user, action):
-        return 403, Error(detail="only the delivery unit or the action's owner closes it")
+        return Status(403, Error(detail="only the delivery unit or the action's owner closes it"))
     try:
         a = actions.close_action(action, note=payload.note, user=request.user, interface="api")
     except ValidationError as exc:
-        return 400, _err(exc)
-    return 200, _action(a)
+        return Status(400, _err(exc))
+    return Status(200, _action(a))
