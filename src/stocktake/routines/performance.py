@@ -13,7 +13,8 @@ from stocktake.monitoring.models import OrgUnit
 ANNEX_PERIODS = 12
 
 
-def trajectory_chart(indicator, target, data, width=None, height=220) -> dict:
+def trajectory_chart(indicator, target, data, width=None, height=220) -> tuple[dict, dict]:
+    """The trajectory spec and the planned points it was drawn from (the annex reuses them)."""
     planned = series.trajectory(target) if target else {}
     spec = charts.trajectory_spec(
         indicator, target,
@@ -28,7 +29,8 @@ def trajectory_chart(indicator, target, data, width=None, height=220) -> dict:
     return spec, planned
 
 
-def priority_performance(priority, *, units: bool = True, annex: bool = True, chart_width=None) -> dict:
+def priority_performance(priority, *, units: bool = True, annex: bool = True, chart_width=None,
+                         chart_height=220) -> dict:
     root = series.root_unit()
     regions = list(OrgUnit.objects.filter(parent=root).order_by("code")) if (root and units) else []
     outcomes = []
@@ -37,7 +39,7 @@ def priority_performance(priority, *, units: bool = True, annex: bool = True, ch
         for ind in sorted(outcome.indicators.all(), key=lambda i: (i.level != Indicator.Level.LEADING, i.rank)):
             summary = series.summarise(ind, root)
             data = series.series(ind, root) if root else []
-            spec, planned = trajectory_chart(ind, summary.target, data, width=chart_width)
+            spec, planned = trajectory_chart(ind, summary.target, data, width=chart_width, height=chart_height)
             rows = []
             if annex:
                 for r, v in data[-ANNEX_PERIODS:]:

@@ -32,7 +32,7 @@ def add_svgs(context: dict) -> None:
         for block in context.get(section, []):
             for o in block["outcomes"]:
                 for i in o["indicators"]:
-                    if i["summary"].target is not None:
+                    if i["summary"].target is not None and "svg" not in i:
                         i["svg"] = mark_safe(svg(i["spec"]))
 
 

@@ -48,7 +48,8 @@ def delivery_report(rnd: AssessmentRound, priorities, *, short: bool = False, ch
     before = {a.outcome_id: a for a in previous.assessments.all()} if previous else {}
     pages = []
     for p in priorities:
-        perf = priority_performance(p, units=False, annex=False, chart_width=chart_width)
+        perf = priority_performance(p, units=False, annex=False, chart_width=chart_width,
+                                    chart_height=170 if chart_width else 220)
         outcomes = perf["outcomes"]
         ratings = []
         for o in outcomes:
