@@ -183,6 +183,7 @@ def test_calendar_ics_parses_back_and_staggers_ministers(login):
 def test_portfolio_shows_likelihood_to_the_unit_but_not_to_the_public(login):
     body = login("duhead").get("/").content.decode()
     assert "Routine health" in body and "Likelihood of delivery:" in body
+    assert "did not happen on" in body and "overdue" in body
     public = Client().get("/").content.decode()
     assert "Likelihood of delivery:" not in public and "Routine health" not in public
 

@@ -7,6 +7,7 @@ Richer views (heat maps, forecasts) slot in as extra sections of the pack.
 from __future__ import annotations
 
 from stocktake.architecture.models import Indicator
+from stocktake.delivery.rollup import SUM
 from stocktake.monitoring import charts, series
 from stocktake.monitoring.models import OrgUnit
 
@@ -49,7 +50,15 @@ def priority_performance(priority, *, units: bool = True, annex: bool = True, ch
             unit_rows = []
             for region in regions if ind.report_depth >= 2 else []:
                 s = series.summarise(ind, region)
-                unit_rows.append({"unit": region, "latest": s.latest_text, "trend": s.trend, "status": s.status})
+                status, basis = s.status, "own target"
+                if s.target is None and summary.target is not None and ind.aggregation != SUM and s.latest_period:
+                    # A rate or mean is comparable across units, so a region without its own target is
+                    # judged against the national trajectory; a count is not, so it shows no status.
+                    plan = planned.get(s.latest_period)
+                    status = ind.assess(s.latest, plan[2] if plan else None, summary.target)
+                    basis = "national trajectory"
+                unit_rows.append({"unit": region, "latest": s.latest_text, "trend": s.trend, "status": status,
+                                  "basis": basis if s.target or basis != "own target" else ""})
             indicators.append({"indicator": ind, "summary": summary, "spec": spec,
                                "chart_id": f"chart-{ind.code}", "annex": list(reversed(rows)), "units": unit_rows})
         outcomes.append({"outcome": outcome, "indicators": indicators})
