@@ -9,15 +9,8 @@ from stocktake.architecture.models import Indicator, Target
 from stocktake.monitoring import series
 
 
-def _sign_in_observer(client):
-    """The portfolio hides unpublished priorities from the public; an observer reads them all."""
-    from django.contrib.auth import get_user_model
-
-    client.force_login(get_user_model().objects.get(username="observer"))
-
-
-def test_portfolio_shows_every_priority_with_status(client, db):
-    _sign_in_observer(client)
+def test_portfolio_shows_every_priority_with_status(client, admin_user):
+    client.force_login(admin_user)  # the delivery unit sees unpublished priorities too
     html = client.get("/").content.decode()
     for name in ["Cut waiting times in emergency departments", "Every child reads well by age 11", "Halve violent deaths"]:
         assert name in html
@@ -26,8 +19,8 @@ def test_portfolio_shows_every_priority_with_status(client, db):
     assert "No accountable leader" in html  # the demo's birth-registration outcome has none
 
 
-def test_portfolio_status_matches_the_status_rule(client, db):
-    _sign_in_observer(client)
+def test_portfolio_status_matches_the_status_rule(client, admin_user):
+    client.force_login(admin_user)
     html = client.get("/").content.decode()
     for ind in Indicator.objects.filter(kind="performance"):
         expected = series.summarise(ind).status.code
