@@ -3,7 +3,8 @@
 Set as the NinjaAPI's global auth for every app's endpoints:
 
 - writes (POST, PUT, PATCH, DELETE) need a token or a signed-in session: anonymous
-  writes get 401 before any endpoint code runs;
+  writes get 403 before any endpoint code runs (403, as every refused write in
+  Stocktake; endpoints behind signed_in() answer 401 to anonymous callers);
 - reads without credentials go through as the public (AnonymousUser), because
   the public may read published priorities through the API as on the pages.
   Every read endpoint filters through permissions.py (visible_priorities,
@@ -52,10 +53,13 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
 def public_read(request):
-    """No credentials on a read: the caller is the public (not listed in the OpenAPI schema)."""
+    """No credentials on a read: the caller is the public (not listed in the OpenAPI schema).
+
+    Tried last, so reaching it with a write means neither a token nor a session came with it.
+    """
     if request.method in SAFE_METHODS:
         return request.user  # AnonymousUser, or the session's user if BrowserSession passed on it
-    return None
+    raise HttpError(403, "sign in, or send an API token (Authorization: Bearer ...), to change anything")
 
 
 def signed_in():
