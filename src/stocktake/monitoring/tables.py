@@ -26,10 +26,11 @@ class Cell:
     text: str = "–"
 
 
-def _cell(indicator, plan, unit_id, r) -> Cell:
+def _cell(indicator, plan, unit_id, r, period=None) -> Cell:
     official = r["official_count"] > 0 and r["official_value"] is not None
     value = r["official_value"] if official else r["value"]
-    status = plan.assess(unit_id, value, r["period__code"], r["period__end"])
+    code, end = (period.code, period.end) if period is not None else (r["period__code"], r["period__end"])
+    status = plan.assess(unit_id, value, code, end)
     return Cell(value, status, not official, indicator.fmt(value))
 
 
@@ -59,9 +60,9 @@ def units_by_periods(indicator, parent: OrgUnit, depth: int, periods: list[Perio
     rollups = Rollup.objects.filter(indicator=indicator, depth=depth, period__in=periods)
     rollups = rollups.filter(parent=parent) if depth == parent.depth + 1 else rollups.filter(org_unit_id__in=ids)
     hm = Heatmap(units, periods)
-    for r in rollups.values("org_unit_id", "period_id", "period__code", "period__end", "value", "official_value",
-                            "official_count"):
-        hm.cells[(r["org_unit_id"], r["period_id"])] = _cell(indicator, plan, r["org_unit_id"], r)
+    by_id = {p.pk: p for p in periods}
+    for r in rollups.values("org_unit_id", "period_id", "value", "official_value", "official_count").order_by():
+        hm.cells[(r["org_unit_id"], r["period_id"])] = _cell(indicator, plan, r["org_unit_id"], r, by_id[r["period_id"]])
     return hm
 
 

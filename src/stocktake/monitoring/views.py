@@ -19,7 +19,7 @@ from stocktake.architecture.models import Indicator, Pillar, Priority
 from stocktake.delivery import status as S
 from stocktake.web import panels as web_panels
 
-from . import actions, charts, exports, forecasting, series, tables
+from . import actions, charts, exports, forecasting, html, series, tables
 from .models import Alert, AlertRule, OrgUnit, OrgUnitLevel, Period
 
 STATUS_RULE = (
@@ -250,7 +250,7 @@ def heatmap(request, code):
         spec = charts.heatmap_spec(f"{indicator.name}: {parent.name}", cells, "Period", _level_name(depth))
         return exports.respond(fmt, table, spec)
     grid = [{"unit": u, "drill": u.depth < indicator.report_depth,
-             "cells": [hm.cells.get((u.pk, p.pk)) for p in periods]} for u in hm.units]
+             "cells_html": html.heat_cells([hm.cells.get((u.pk, p.pk)) for p in periods])} for u in hm.units]
     return render(request, "monitoring/heatmap.html", {
         "indicator": indicator, "parent": parent, "ancestors": parent.ancestors(), "periods": periods, "grid": grid,
         "level": _level_name(depth), "rule": _rule(indicator), "formats": exports.FORMATS,
@@ -278,7 +278,7 @@ def heatmap_indicators(request):
                       for i, c in zip(hm.columns, row) if c]
         spec = charts.heatmap_spec(f"Every indicator: {parent.name}", cells, "Indicator", _level_name(parent.depth + 1))
         return exports.respond(fmt, table, spec)
-    grid = [{"unit": u, "cells": [hm.cells.get((u.pk, i.pk)) for i in hm.columns],
+    grid = [{"unit": u, "cells_html": html.heat_cells([hm.cells.get((u.pk, i.pk)) for i in hm.columns]),
              "drill": any(i.report_depth > u.depth for i in hm.columns)} for u in hm.units]
     return render(request, "monitoring/heatmap_indicators.html", {
         "parent": parent, "ancestors": parent.ancestors(), "columns": hm.columns, "grid": grid,
@@ -318,8 +318,11 @@ def league(request, code):
                                   [{"unit": r.unit.name, "value": r.value, "status": r.status.label} for r in rows],
                                   indicator.unit)
         return exports.respond(fmt, table, spec)
+    from django.urls import reverse
+
     return render(request, "monitoring/league.html", {
         "indicator": indicator, "parent": parent, "period": period, "periods": list(reversed(periods)), "rows": rows,
+        "rows_html": html.league_rows(indicator, rows, reverse("indicator", args=[indicator.code]), _rule(indicator)),
         "level": _level_name(depth), "rule": _rule(indicator), "formats": exports.FORMATS,
         "query": request.GET.urlencode(), "depth": depth,
     })
