@@ -143,3 +143,9 @@ def test_league_table_ranks_best_first_with_movement(client, db):
     html = client.get("/monitoring/league/homicides/?period=2026-09").content.decode()
     assert html.count("<tr data-unit=") == 48
     assert client.get("/monitoring/league/homicides/?period=1999-01").status_code == 404
+
+
+def test_portfolio_shows_alert_badges_to_signed_in_users_only(client, login, db):
+    assert "/monitoring/alerts/" not in client.get("/").content.decode()
+    html = login("duhead").get("/").content.decode()
+    assert re.search(r'href="/monitoring/alerts/">\d+ alerts?</a>', html)

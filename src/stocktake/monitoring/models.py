@@ -220,7 +220,7 @@ class Rollup(models.Model):
     official_value = models.FloatField(null=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["indicator", "org_unit", "period"], name="one_rollup_per_cell")]
+        constraints = [models.UniqueConstraint(fields=["indicator", "org_unit", "period"], name="one_monitoring_rollup_per_cell")]
         indexes = [models.Index(fields=["indicator", "parent", "period"]),
                    models.Index(fields=["indicator", "depth", "period"])]
 
