@@ -22,6 +22,18 @@ from .models import Alert, OrgUnit, Period
 router = Router(tags=["monitoring"])
 
 
+def _public(request):
+    """Anyone may ask; what they get is still filtered by permissions (the public: published priorities only)."""
+    return True
+
+
+def readers():
+    """A token or session if the caller has one (so they see what their role allows), else the public view."""
+    from stocktake.accounts.apiauth import api_auth
+
+    return [*api_auth(), _public]
+
+
 class PortfolioRow(Schema):
     priority: str
     indicator: str
@@ -145,7 +157,7 @@ def _alert(a: Alert) -> dict:
             "emailed_to": [e for e in a.emailed_to.splitlines() if e]}
 
 
-@router.get("/portfolio", response=list[PortfolioRow], summary="Every visible indicator's official status, trend and forecast")
+@router.get("/portfolio", response=list[PortfolioRow], summary="Every visible indicator's official status, trend and forecast", auth=readers())
 def portfolio(request):
     from .views import portfolio_data
 
@@ -165,7 +177,7 @@ def portfolio(request):
     return out
 
 
-@router.get("/indicators/{code}/forecast", response=ForecastOut, summary="Forecast to the target date and the chance of meeting it")
+@router.get("/indicators/{code}/forecast", response=ForecastOut, summary="Forecast to the target date and the chance of meeting it", auth=readers())
 def forecast(request, code: str, unit: str | None = None):
     ind = _indicator(request, code)
     root = _root()
@@ -179,7 +191,7 @@ def forecast(request, code: str, unit: str | None = None):
             "points": [{"date": p.on, "mean": p.mean, "low": p.low, "high": p.high} for p in (fc.points if fc else [])]}
 
 
-@router.get("/indicators/{code}/heatmap", response=HeatmapOut, summary="Org units x periods, coloured by status")
+@router.get("/indicators/{code}/heatmap", response=HeatmapOut, summary="Org units x periods, coloured by status", auth=readers())
 def heatmap(request, code: str, unit: str | None = None, depth: int | None = None, periods: int = 12):
     ind = _indicator(request, code)
     root = _root()
@@ -200,7 +212,7 @@ def heatmap(request, code: str, unit: str | None = None, depth: int | None = Non
     return {"indicator": ind.code, "parent": parent.code, "periods": [p.code for p in ps], "rows": rows}
 
 
-@router.get("/indicators/{code}/league", response=list[LeagueRowOut], summary="Units ranked best first, with movement and gap to trajectory")
+@router.get("/indicators/{code}/league", response=list[LeagueRowOut], summary="Units ranked best first, with movement and gap to trajectory", auth=readers())
 def league(request, code: str, unit: str | None = None, depth: int | None = None, period: str | None = None):
     ind = _indicator(request, code)
     root = _root()

@@ -42,6 +42,8 @@ class OrgUnit(models.Model):
     class Meta:
         ordering = ["path"]
         verbose_name = "org unit"
+        # A level under a unit (all districts of the country, of a region) is one index range.
+        indexes = [models.Index(fields=["depth", "path"], name="orgunit_depth_path")]
 
     def __str__(self) -> str:
         return self.name

@@ -36,7 +36,8 @@ def _cell(indicator, plan, unit_id, r, period=None) -> Cell:
 
 def rows_under(parent: OrgUnit, depth: int) -> list[OrgUnit]:
     qs = OrgUnit.objects.filter(depth=depth)
-    qs = qs.filter(parent=parent) if depth == parent.depth + 1 else qs.filter(path__startswith=parent.path)
+    if parent.parent_id is not None:  # under the root every unit matches; the depth alone is the range
+        qs = qs.filter(parent=parent) if depth == parent.depth + 1 else qs.filter(path__startswith=parent.path)
     return list(qs.order_by("name"))
 
 
@@ -126,8 +127,8 @@ def league(indicator, parent: OrgUnit, depth: int, period: Period, root: OrgUnit
     plan = Plan.build(indicator, list(units), root=root)
     previous = Rollup.objects.filter(indicator=indicator, org_unit=root, period__start__lt=period.start) \
         .order_by("-period__start").values_list("period_id", flat=True).first()
-    rows = Rollup.objects.filter(indicator=indicator, org_unit_id__in=list(units),
-                                 period_id__in=[p for p in (period.pk, previous) if p]).values(
+    rows = Rollup.objects.filter(indicator=indicator, depth=depth, period_id__in=[p for p in (period.pk, previous) if p],
+                                 org_unit_id__in=list(units)).values(
         "org_unit_id", "period_id", "period__code", "period__end", "value", "official_value", "official_count")
     now, before = {}, {}
     for r in rows:

@@ -89,9 +89,14 @@ def portfolio_data(request, root):
             for outcome in priority.outcomes.all():
                 rows = []
                 for ind in outcome.indicators.all():
-                    plan = series.Plan.build(ind, [root.pk], root=root) if root else None
-                    summary = series.summarise(ind, root, plan) if root else series.summarise(ind)
-                    summary.outlook = forecasting.outlook(ind, root, plan) if root else None
+                    if root is None:
+                        summary = series.summarise(ind)
+                        summary.outlook = None
+                    else:
+                        plan = series.Plan.build(ind, [root.pk], root=root)
+                        cells = series.rollup_rows(ind, root)
+                        summary = series.summarise(ind, root, plan, cells)
+                        summary.outlook = forecasting.outlook(ind, root, plan, cells)
                     rows.append(summary)
                 outcomes.append({"outcome": outcome, "rows": rows})
             priorities.append({"priority": priority, "outcomes": outcomes})
