@@ -13,10 +13,9 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
-from stocktake.schemas import Error
-
 from stocktake.accounts import permissions as perms
 from stocktake.architecture.models import Indicator
+from stocktake.schemas import Error
 
 from . import actions, alerts, forecasting, series, tables
 from .models import Alert, OrgUnit, Period
@@ -129,8 +128,6 @@ class AlertRuleOut(Schema):
     worst: str
     periods: int
     active: bool
-
-
 
 
 def _indicator(request, code) -> Indicator:
