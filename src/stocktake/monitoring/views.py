@@ -190,8 +190,9 @@ def indicator_page(request, code):
         overlay = (label, pts)
     spec = charts.trajectory_spec(
         indicator, target if unit.pk == root.pk else None,
-        actuals=[(r["period__end"].isoformat(), official.get(r["period__code"])) for r, _ in data],
+        actuals=[(r["period__end"].isoformat(), official.get(r["period__code"], v)) for r, v in data],
         planned=planned_line, title=f"{indicator.name}: {unit.name}", forecast=outlook.forecast, overlay=overlay,
+        unverified=[(r["period__end"].isoformat(), v) for r, v in data if r["period__code"] not in official],
     )
     fmt = _fmt(request)
     if fmt:
@@ -337,7 +338,7 @@ def league(request, code):
 
 def alerts_page(request):
     if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path(), "admin:login")
+        return redirect_to_login(request.get_full_path())
     indicators = readable_indicators(request.user)
     alerts = (Alert.objects.filter(rule__indicator__in=indicators)
               .select_related("rule__indicator", "org_unit", "period")[:500])
