@@ -13,7 +13,7 @@ from datetime import date, datetime
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.security import django_auth
@@ -189,32 +189,32 @@ def import_file(request, file: File[UploadedFile], dry_run: Form[bool] = False, 
     if format and format not in importer.FORMATS:
         raise HttpError(400, f"unknown format '{format}'; use one of {', '.join(importer.FORMATS)}")
     if not (permissions.can_manage(request.user) or permissions.role(request.user) == "data_lead"):
-        return 403, {"detail": "only data leads and the delivery unit import data"}
+        return Status(403, {"detail": "only data leads and the delivery unit import data"})
     b = importer.run_import(file, file_name=file.name or "upload", fmt=format or None, mapping=m, user=request.user,
                             interface="api", dry_run=dry_run, strict=strict)
-    return 200, _batch_out(b)
+    return Status(200, _batch_out(b))
 
 
 @router.post("/values", response={200: BatchOut, 403: dict}, auth=django_auth,
              summary="Submit values as JSON rows in the long format (same checks as a file)")
 def submit_values(request, payload: RowsIn):
     if not (permissions.can_manage(request.user) or permissions.role(request.user) == "data_lead"):
-        return 403, {"detail": "only data leads and the delivery unit submit data"}
+        return Status(403, {"detail": "only data leads and the delivery unit submit data"})
     body = json.dumps({"rows": [r.model_dump() for r in payload.rows]}).encode()
     b = importer.run_import(body, file_name="api rows", fmt="json-rows", user=request.user, interface="api",
                             dry_run=payload.dry_run, strict=payload.strict)
-    return 200, _batch_out(b)
+    return Status(200, _batch_out(b))
 
 
 @router.post("/dataValueSets", response={200: BatchOut, 403: dict}, auth=django_auth,
              summary="Receive a DHIS2 data value set (JSON), mapped through the DHIS2 id table")
 def dhis2_data_value_set(request, payload: Dhis2DataValueSet, dryRun: bool = False):
     if not (permissions.can_manage(request.user) or permissions.role(request.user) == "data_lead"):
-        return 403, {"detail": "only data leads and the delivery unit submit data"}
+        return Status(403, {"detail": "only data leads and the delivery unit submit data"})
     body = json.dumps(payload.model_dump(exclude_none=True)).encode()
     b = importer.run_import(body, file_name="DHIS2 dataValueSets", fmt="dhis2-json", user=request.user,
                             interface="api", dry_run=dryRun)
-    return 200, _batch_out(b)
+    return Status(200, _batch_out(b))
 
 
 @router.get("/imports/{batch_id}", response=BatchOut, summary="An import's report")
@@ -251,7 +251,7 @@ def value_history(request, value_id: int):
 
 def _decide(request, payload: DecisionIn, fn, state, **kw):
     if not permissions.can_validate(request.user):
-        return 403, {"detail": "only the delivery unit's validators decide on values"}
+        return Status(403, {"detail": "only the delivery unit's validators decide on values"})
     values = list(DataValue.objects.filter(pk__in=payload.ids).select_related("indicator", "org_unit", "period"))
     if len(values) != len(set(payload.ids)):
         raise HttpError(404, "some of those values do not exist")
@@ -259,21 +259,21 @@ def _decide(request, payload: DecisionIn, fn, state, **kw):
         n = fn(values, user=request.user, interface="api", **kw)
     except actions.ReviewError as exc:
         raise HttpError(400, str(exc)) from exc
-    return 200, {"decided": n, "state": state}
+    return Status(200, {"decided": n, "state": state})
 
 
-@router.post("/values/validate", response={200: DecisionOut, 403: dict}, auth=django_auth, summary="Validate submitted values")
+@router.post("/decisions/validate", response={200: DecisionOut, 403: dict}, auth=django_auth, summary="Validate submitted values")
 def validate_values(request, payload: DecisionIn):
     return _decide(request, payload, actions.validate, V.S.VALIDATED)
 
 
-@router.post("/values/return", response={200: DecisionOut, 403: dict}, auth=django_auth,
+@router.post("/decisions/return", response={200: DecisionOut, 403: dict}, auth=django_auth,
              summary="Return values to the data lead with a reason")
 def return_values(request, payload: DecisionIn):
     return _decide(request, payload, actions.return_values, V.S.RETURNED, reason=payload.reason)
 
 
-@router.post("/values/publish", response={200: DecisionOut, 403: dict}, auth=django_auth, summary="Publish validated values")
+@router.post("/decisions/publish", response={200: DecisionOut, 403: dict}, auth=django_auth, summary="Publish validated values")
 def publish_values(request, payload: DecisionIn):
     return _decide(request, payload, actions.publish, V.S.PUBLISHED)
 
