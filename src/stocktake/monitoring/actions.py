@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from stocktake.accounts import audit
 
+from . import rollups
 from .models import DataValue, DataValueVersion
 
 VALUE_FIELDS = ("value", "numerator", "denominator", "comment")
@@ -35,6 +37,7 @@ def record_value(*, indicator, org_unit, period, value=None, numerator=None, den
         dv.save()
         _version_row(dv, user).save()
         audit.record(user=user, interface=interface, action="create", obj=dv, after=audit.snapshot(dv))
+        rollups.refresh([indicator.pk], [period.pk])
         return dv, True
     before = audit.snapshot(existing)
     if (existing.value, existing.numerator, existing.denominator, existing.comment) == (value, numerator, denominator, comment):
@@ -48,6 +51,7 @@ def record_value(*, indicator, org_unit, period, value=None, numerator=None, den
     existing.save()
     _version_row(existing, user).save()
     audit.record(user=user, interface=interface, action="change", obj=existing, before=before, after=audit.snapshot(existing))
+    rollups.refresh([indicator.pk], [period.pk])
     return existing, True
 
 
@@ -111,6 +115,9 @@ def record_values(rows, *, user=None, interface="import", source="", state=DataV
                                             "updated_by", "updated_at"], batch_size=2000)
     DataValueVersion.objects.bulk_create([_version_row(dv, user) for dv in [*new, *changed]], batch_size=2000)
     counts = {"created": len(new), "changed": len(changed), "unchanged": unchanged}
+    touched = [*new, *changed]
+    if touched:
+        rollups.refresh({dv.indicator_id for dv in touched}, {dv.period_id for dv in touched})
     if new or changed:
         from stocktake.accounts.models import AuditEntry
 
@@ -120,3 +127,23 @@ def record_values(rows, *, user=None, interface="import", source="", state=DataV
             after=counts,
         )
     return counts
+
+
+@transaction.atomic
+def create_alert_rule(*, indicator, kind, depth=3, worst="off_track", periods=2, active=True, user=None,
+                      interface="web") -> "AlertRule":
+    """Add a rule; ValidationError names the field that is wrong and nothing is saved."""
+    from .models import AlertRule
+
+    try:
+        depth, periods = int(depth), int(periods)
+    except (TypeError, ValueError):
+        raise ValidationError({"depth": "level and periods must be whole numbers"}) from None
+    rule = AlertRule(indicator=indicator, kind=kind, depth=depth, worst=worst, periods=periods, active=active)
+    return audit.save_audited(rule, user=user, interface=interface)
+
+
+@transaction.atomic
+def set_alert_rule_active(rule, active: bool, *, user=None, interface="web"):
+    rule.active = bool(active)
+    return audit.save_audited(rule, user=user, interface=interface)
