@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from stocktake.accounts import audit, permissions
+from stocktake.monitoring import rollups as monitoring_rollups
 from stocktake.monitoring.models import DataValue, OrgUnit
 
 from . import verification as V
@@ -39,6 +40,8 @@ def _decide(values, *, state: str, user, reason: str = "", interface: str = "web
     ids = [dv.pk for dv in values]
     DataValue.objects.filter(pk__in=ids).update(state=state)
     Review.objects.bulk_create(reviews)
+    if values:  # the official columns of the rollups follow the decision
+        monitoring_rollups.refresh({dv.indicator_id for dv in values}, {dv.period_id for dv in values})
     if len(values) == 1:
         dv = values[0]
         before = audit.snapshot(dv)

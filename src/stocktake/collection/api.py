@@ -1,6 +1,7 @@
 """JSON API of the collection app, mounted at /api/collection/.
 
-Writes use the signed-in session (with its CSRF check) and the same actions
+Callers use a token or the signed-in session (the API's global auth); reads of
+published data are also open to the public. Writes use the same actions
 and import pipeline as the pages; a user who may not do something gets 403
 and nothing changes.
 """
@@ -9,6 +10,9 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
+from typing import Annotated
+
+from pydantic import Field
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
@@ -16,7 +20,6 @@ from django.utils import timezone
 from ninja import File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
-from ninja.security import django_auth
 
 from stocktake.accounts import permissions
 from stocktake.architecture.models import Indicator
@@ -26,7 +29,18 @@ from . import actions, freshness, importer, rollups
 from . import verification as V
 from .models import ColumnMapping, ImportBatch
 
+from stocktake.accounts.apiauth import api_auth
+
 router = Router(tags=["collection"])
+
+
+def _anyone(request):
+    """The public may read what is published: an unauthenticated caller reads as anonymous."""
+    return True
+
+
+# Token or session first (so a signed-in caller is known), else the public.
+PUBLIC = [*api_auth(), _anyone]
 
 
 class RowErrorOut(Schema):
@@ -100,8 +114,11 @@ class Dhis2DataValueSet(Schema):
     dataValues: list[Dhis2DataValue]
 
 
+Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
+
+
 class DecisionIn(Schema):
-    ids: list[int]
+    ids: list[Id] = Field(min_length=1, max_length=10_000)
     reason: str = ""
 
 
@@ -177,7 +194,7 @@ def _who(u):
     return (u.get_full_name() or u.username) if u else None
 
 
-@router.post("/imports", response={200: BatchOut, 403: dict}, auth=django_auth,
+@router.post("/imports", response={200: BatchOut, 403: dict},
              summary="Import a file (CSV, xlsx, DHIS2 JSON/CSV) through the import pipeline")
 def import_file(request, file: File[UploadedFile], dry_run: Form[bool] = False, strict: Form[bool] = False,
                 format: Form[str] = "", mapping: Form[str] = ""):
@@ -195,7 +212,7 @@ def import_file(request, file: File[UploadedFile], dry_run: Form[bool] = False, 
     return Status(200, _batch_out(b))
 
 
-@router.post("/values", response={200: BatchOut, 403: dict}, auth=django_auth,
+@router.post("/values", response={200: BatchOut, 403: dict},
              summary="Submit values as JSON rows in the long format (same checks as a file)")
 def submit_values(request, payload: RowsIn):
     if not (permissions.can_manage(request.user) or permissions.role(request.user) == "data_lead"):
@@ -206,7 +223,7 @@ def submit_values(request, payload: RowsIn):
     return Status(200, _batch_out(b))
 
 
-@router.post("/dataValueSets", response={200: BatchOut, 403: dict}, auth=django_auth,
+@router.post("/dataValueSets", response={200: BatchOut, 403: dict},
              summary="Receive a DHIS2 data value set (JSON), mapped through the DHIS2 id table")
 def dhis2_data_value_set(request, payload: Dhis2DataValueSet, dryRun: bool = False):
     if not (permissions.can_manage(request.user) or permissions.role(request.user) == "data_lead"):
@@ -219,6 +236,8 @@ def dhis2_data_value_set(request, payload: Dhis2DataValueSet, dryRun: bool = Fal
 
 @router.get("/imports/{batch_id}", response=BatchOut, summary="An import's report")
 def get_batch(request, batch_id: int):
+    if not 0 < batch_id < 2**31:
+        raise HttpError(404, "not found")
     if not request.user.is_authenticated:
         raise HttpError(404, "not found")
     qs = ImportBatch.objects.all() if permissions.can_read_all(request.user) else ImportBatch.objects.filter(user=request.user)
@@ -226,6 +245,8 @@ def get_batch(request, batch_id: int):
 
 
 def _value_or_404(request, value_id: int) -> DataValue:
+    if not 0 < value_id < 2**31:
+        raise HttpError(404, "not found")
     dv = get_object_or_404(DataValue.objects.select_related("indicator__outcome__priority", "org_unit", "period"), pk=value_id)
     priority = dv.indicator.outcome.priority
     insider = permissions.can_read_all(request.user) or permissions.owns_priority(request.user, priority)
@@ -234,7 +255,7 @@ def _value_or_404(request, value_id: int) -> DataValue:
     return dv
 
 
-@router.get("/values/{value_id}", response=ValueOut, summary="A value with every version and verification decision")
+@router.get("/values/{value_id}", response=ValueOut, auth=PUBLIC, summary="A value with every version and verification decision")
 def value_history(request, value_id: int):
     dv = _value_or_404(request, value_id)
     return {
@@ -262,23 +283,23 @@ def _decide(request, payload: DecisionIn, fn, state, **kw):
     return Status(200, {"decided": n, "state": state})
 
 
-@router.post("/decisions/validate", response={200: DecisionOut, 403: dict}, auth=django_auth, summary="Validate submitted values")
+@router.post("/decisions/validate", response={200: DecisionOut, 403: dict}, summary="Validate submitted values")
 def validate_values(request, payload: DecisionIn):
     return _decide(request, payload, actions.validate, V.S.VALIDATED)
 
 
-@router.post("/decisions/return", response={200: DecisionOut, 403: dict}, auth=django_auth,
+@router.post("/decisions/return", response={200: DecisionOut, 403: dict},
              summary="Return values to the data lead with a reason")
 def return_values(request, payload: DecisionIn):
     return _decide(request, payload, actions.return_values, V.S.RETURNED, reason=payload.reason)
 
 
-@router.post("/decisions/publish", response={200: DecisionOut, 403: dict}, auth=django_auth, summary="Publish validated values")
+@router.post("/decisions/publish", response={200: DecisionOut, 403: dict}, summary="Publish validated values")
 def publish_values(request, payload: DecisionIn):
     return _decide(request, payload, actions.publish, V.S.PUBLISHED)
 
 
-@router.get("/freshness", response=list[FreshnessOut], summary="How fresh each visible indicator's data is")
+@router.get("/freshness", response=list[FreshnessOut], auth=PUBLIC, summary="How fresh each visible indicator's data is")
 def freshness_list(request):
     indicators = Indicator.objects.filter(outcome__priority__in=permissions.visible_priorities(request.user))
     return [{"indicator": f.indicator.code, "last_period": f.last_period, "days_since": f.days_since,
@@ -287,7 +308,7 @@ def freshness_list(request):
             for f in freshness.of(indicators, timezone.localdate())]
 
 
-@router.get("/rollups/{indicator}/{unit}", response=list[RollupPoint],
+@router.get("/rollups/{indicator}/{unit}", response=list[RollupPoint], auth=PUBLIC,
             summary="An indicator's rolled-up series at an org unit, by period kind (M, Q, Y)")
 def rollup_series(request, indicator: str, unit: str, kind: str | None = None):
     ind = Indicator.objects.filter(code=indicator).select_related("outcome__priority").first()

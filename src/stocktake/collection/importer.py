@@ -27,6 +27,7 @@ from stocktake.delivery import quality as Q
 from stocktake.delivery import sourcemaps as M
 from stocktake.delivery import tabular as T
 from stocktake.monitoring import actions as monitoring_actions
+from stocktake.monitoring import rollups as monitoring_rollups
 from stocktake.monitoring.models import DataValue, OrgUnit, Period
 
 from . import actions, rollups
@@ -132,6 +133,7 @@ class _Run:
         self.deltas: list = []
         self.warnings: list[dict] = []
         self.touched: set[tuple[str, str]] = set()
+        self.touched_ids: set[tuple[int, int]] = set()
         self.units_created = 0
         self.ind_ids = dict(Indicator.objects.values_list("code", "pk"))
         self.unit_ids: dict[str, int] = {}
@@ -217,7 +219,9 @@ class _Run:
             self.quality(rows)
             self.quality_left -= len(rows)
         counts = monitoring_actions.record_values(rows, user=self.user, interface=self.batch.interface,
-                                                  source=self.batch.source_label, deltas=self.deltas)
+                                                  source=self.batch.source_label, deltas=self.deltas,
+                                                  refresh_rollups=False)
+        self.touched_ids.update((r["indicator_id"], r["period_id"]) for r in rows)
         for k in self.counts:
             self.counts[k] += counts[k]
         self.buffer = []
@@ -308,6 +312,8 @@ def run_import(stream, *, file_name: str, fmt: str | None = None, mapping: Colum
                 raise Refused(f"{run.report.rejected} rows rejected; strict mode stores nothing")
             if run.deltas:
                 rollups.apply(run.deltas)
+            if run.touched_ids:
+                monitoring_rollups.refresh({i for i, _ in run.touched_ids}, {p for _, p in run.touched_ids})
             if not dry_run and run.accepted == 0 and run.rows_read and run.report.total:
                 batch.message = "no row was accepted"
         batch.status = ImportBatch.Status.DONE
