@@ -218,10 +218,11 @@ class _Run:
         if self.quality_left > 0:
             self.quality(rows)
             self.quality_left -= len(rows)
+        before = len(self.deltas)
         counts = monitoring_actions.record_values(rows, user=self.user, interface=self.batch.interface,
                                                   source=self.batch.source_label, deltas=self.deltas,
                                                   refresh_rollups=False)
-        self.touched_ids.update((r["indicator_id"], r["period_id"]) for r in rows)
+        self.touched_ids.update((d[0], d[2]) for d in self.deltas[before:])
         for k in self.counts:
             self.counts[k] += counts[k]
         self.buffer = []
