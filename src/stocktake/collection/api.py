@@ -30,6 +30,7 @@ from . import verification as V
 from .models import ColumnMapping, ImportBatch
 
 from stocktake.accounts.apiauth import api_auth
+from stocktake.schemas import Error
 
 router = Router(tags=["collection"])
 
@@ -194,7 +195,7 @@ def _who(u):
     return (u.get_full_name() or u.username) if u else None
 
 
-@router.post("/imports", response={200: BatchOut, 403: dict},
+@router.post("/imports", response={200: BatchOut, 400: Error, 403: Error},
              summary="Import a file (CSV, xlsx, DHIS2 JSON/CSV) through the import pipeline")
 def import_file(request, file: File[UploadedFile], dry_run: Form[bool] = False, strict: Form[bool] = False,
                 format: Form[str] = "", mapping: Form[str] = ""):
@@ -212,7 +213,7 @@ def import_file(request, file: File[UploadedFile], dry_run: Form[bool] = False, 
     return Status(200, _batch_out(b))
 
 
-@router.post("/values", response={200: BatchOut, 403: dict},
+@router.post("/values", response={200: BatchOut, 400: Error, 403: Error},
              summary="Submit values as JSON rows in the long format (same checks as a file)")
 def submit_values(request, payload: RowsIn):
     if not (permissions.can_manage(request.user) or permissions.role(request.user) == "data_lead"):
@@ -223,7 +224,7 @@ def submit_values(request, payload: RowsIn):
     return Status(200, _batch_out(b))
 
 
-@router.post("/dataValueSets", response={200: BatchOut, 403: dict},
+@router.post("/dataValueSets", response={200: BatchOut, 400: Error, 403: Error},
              summary="Receive a DHIS2 data value set (JSON), mapped through the DHIS2 id table")
 def dhis2_data_value_set(request, payload: Dhis2DataValueSet, dryRun: bool = False):
     if not (permissions.can_manage(request.user) or permissions.role(request.user) == "data_lead"):
@@ -234,7 +235,7 @@ def dhis2_data_value_set(request, payload: Dhis2DataValueSet, dryRun: bool = Fal
     return Status(200, _batch_out(b))
 
 
-@router.get("/imports/{batch_id}", response=BatchOut, summary="An import's report")
+@router.get("/imports/{batch_id}", response={200: BatchOut, 404: Error}, summary="An import's report")
 def get_batch(request, batch_id: int):
     if not 0 < batch_id < 2**31:
         raise HttpError(404, "not found")
@@ -255,7 +256,7 @@ def _value_or_404(request, value_id: int) -> DataValue:
     return dv
 
 
-@router.get("/values/{value_id}", response=ValueOut, auth=PUBLIC, summary="A value with every version and verification decision")
+@router.get("/values/{value_id}", response={200: ValueOut, 404: Error}, auth=PUBLIC, summary="A value with every version and verification decision")
 def value_history(request, value_id: int):
     dv = _value_or_404(request, value_id)
     return {
@@ -283,18 +284,18 @@ def _decide(request, payload: DecisionIn, fn, state, **kw):
     return Status(200, {"decided": n, "state": state})
 
 
-@router.post("/decisions/validate", response={200: DecisionOut, 403: dict}, summary="Validate submitted values")
+@router.post("/decisions/validate", response={200: DecisionOut, 400: Error, 403: Error, 404: Error}, summary="Validate submitted values")
 def validate_values(request, payload: DecisionIn):
     return _decide(request, payload, actions.validate, V.S.VALIDATED)
 
 
-@router.post("/decisions/return", response={200: DecisionOut, 403: dict},
+@router.post("/decisions/return", response={200: DecisionOut, 400: Error, 403: Error, 404: Error},
              summary="Return values to the data lead with a reason")
 def return_values(request, payload: DecisionIn):
     return _decide(request, payload, actions.return_values, V.S.RETURNED, reason=payload.reason)
 
 
-@router.post("/decisions/publish", response={200: DecisionOut, 403: dict}, summary="Publish validated values")
+@router.post("/decisions/publish", response={200: DecisionOut, 400: Error, 403: Error, 404: Error}, summary="Publish validated values")
 def publish_values(request, payload: DecisionIn):
     return _decide(request, payload, actions.publish, V.S.PUBLISHED)
 
@@ -308,7 +309,7 @@ def freshness_list(request):
             for f in freshness.of(indicators, timezone.localdate())]
 
 
-@router.get("/rollups/{indicator}/{unit}", response=list[RollupPoint], auth=PUBLIC,
+@router.get("/rollups/{indicator}/{unit}", response={200: list[RollupPoint], 404: Error}, auth=PUBLIC,
             summary="An indicator's rolled-up series at an org unit, by period kind (M, Q, Y)")
 def rollup_series(request, indicator: str, unit: str, kind: str | None = None):
     ind = Indicator.objects.filter(code=indicator).select_related("outcome__priority").first()
