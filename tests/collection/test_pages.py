@@ -82,7 +82,8 @@ def test_portfolio_shows_freshness_and_the_late_ministry(client, db, users):
     assert late.days_late == 9 and rows["ae-4h"].last_period == "2026-10" and not rows["ae-4h"].late
     client.force_login(users["duhead"])
     html = client.get("/").content.decode()
-    assert 'id="freshness-panel"' in html and "Data freshness" in html
+    assert 'id="freshness-panel"' in html and "indicators have late data" in html
+    assert '<li data-late="homicides">' in html and "days late (3 units missing)" in html
     assert "unverified" in html
     page = client.get("/collection/freshness/").content.decode()
     assert 'data-indicator="homicides"' in page

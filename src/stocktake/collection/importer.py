@@ -295,6 +295,7 @@ def run_import(stream, *, file_name: str, fmt: str | None = None, mapping: Colum
         batch = ImportBatch.objects.create(user=user if getattr(user, "is_authenticated", False) else None,
                                            interface=interface, file_name=file_name[:255], format=fmt,
                                            mapping=mapping, dry_run=dry_run, strict=strict)
+    batch.format = fmt
     config = mapping.config if mapping else {}
     create = config.get("create_org_units")
     if create and not permissions.can_manage(user):
