@@ -21,6 +21,7 @@ import argparse
 import csv
 import os
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -252,6 +253,7 @@ def main():
                 month = "2026-11" if month == "2026-10" else "2026-12"
     finally:
         cleanup()
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":
