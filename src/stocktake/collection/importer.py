@@ -199,8 +199,6 @@ class _Run:
     def flush(self) -> None:
         if not self.buffer:
             return
-        if not self.unit_ids and self.batch.rows_read == 0:
-            pass
         missing = {r.org_unit for r in self.buffer} - set(self.unit_ids)
         if missing:
             missing = list(missing)
