@@ -10,6 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from stocktake.accounts import audit, permissions
+from stocktake.monitoring import alerts as monitoring_alerts
+from stocktake.monitoring import rollups as monitoring_rollups
 from stocktake.monitoring.models import DataValue, OrgUnit
 
 from . import verification as V
@@ -40,8 +42,6 @@ def _decide(values, *, state: str, user, reason: str = "", interface: str = "web
     DataValue.objects.filter(pk__in=ids).update(state=state)
     Review.objects.bulk_create(reviews)
     # Official status and alerts follow validated/published values (monitoring's rollups split them).
-    from stocktake.monitoring import alerts as monitoring_alerts, rollups as monitoring_rollups
-
     changed_indicators = {dv.indicator_id for dv in values}
     monitoring_rollups.refresh(changed_indicators, {dv.period_id for dv in values})
     if state in monitoring_rollups.OFFICIAL_STATES and changed_indicators:
