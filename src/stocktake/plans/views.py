@@ -71,8 +71,9 @@ def _toc(priority):
                   key=lambda o: o.name)
     matrix = [{"org": o, "cells": [n.organisation_id == o.pk for n in results],
                "links": [lk for lk in links if lk.organisation_id == o.pk]} for o in orgs]
+    spec = charts.toc_spec(nodes, links, [(s, ToCNode.Stage(s).label) for s in ToCNode.CHAIN]) if nodes else None
     return {"columns": columns, "side": side, "links": links, "results": results, "matrix": matrix,
-            "empty": not nodes}
+            "empty": not nodes, "spec": spec}
 
 
 def plan(request, code):
