@@ -137,3 +137,33 @@ def test_session_writes_need_the_csrf_token(db):
     m = Milestone.objects.filter(strategy__priority__code="ae-waits").first()
     r = client.patch(f"/api/plans/ae-waits/milestones/{m.pk}", {"evidence": "x"}, content_type="application/json")
     assert r.status_code == 403
+
+
+def test_nul_characters_are_refused_on_every_database(client, db):
+    login(client, "manager")
+    r = client.post("/api/plans/ae-waits/strategies", {"name": "Bad\u0000name"}, content_type="application/json")
+    assert r.status_code == 400 and "NUL" in r.json()["detail"]
+    assert not Strategy.objects.filter(name__startswith="Bad").exists()
+
+
+def test_theory_of_change_in_the_api(client, db):
+    data = client.get("/api/plans/homicides").json()["theory_of_change"]
+    impact = [n for n in data["nodes"] if n["stage"] == "impact"]
+    assert impact[0]["indicator"] == "homicides"
+    login(client, "manager")
+    outcome = [n for n in data["nodes"] if n["stage"] == "outcome"][0]
+    r = client.post("/api/plans/homicides/toc/nodes", {"stage": "output", "text": "Guns seized", "organisation": "moi"},
+                    content_type="application/json")
+    assert r.status_code == 201
+    new = r.json()["id"]
+    assert client.post("/api/plans/homicides/toc/links", {"source_id": new, "target_id": outcome["id"],
+                                                          "organisation": "moi"},
+                       content_type="application/json").status_code == 201
+    r = client.post("/api/plans/homicides/toc/links", {"source_id": outcome["id"], "target_id": new},
+                    content_type="application/json")
+    assert r.status_code == 400 and "runs forward" in r.json()["detail"]
+    other = client.post("/api/plans/ae-waits/toc/nodes", {"stage": "impact", "text": "Shorter waits"},
+                        content_type="application/json").json()["id"]
+    r = client.post("/api/plans/homicides/toc/links", {"source_id": new, "target_id": other},
+                    content_type="application/json")
+    assert r.status_code == 400 and "another priority" in r.json()["detail"]

@@ -24,7 +24,7 @@ from stocktake.architecture.models import Indicator, Priority
 from stocktake.delivery import rubric as RU
 
 from . import actions, queries
-from .models import ChainActor, DeliveryChain, Milestone, Risk, Strategy
+from .models import ChainActor, DeliveryChain, Milestone, Risk, Strategy, ToCLink, ToCNode
 
 router = Router(tags=["plans"])
 
@@ -48,6 +48,9 @@ def _editable(request, code) -> Priority:
             raise HttpError(403, "CSRF check failed: send the X-CSRFToken header with a session-cookie request")
     if not perm.can_edit_plan(request.user, priority):
         raise HttpError(403, "only the priority's accountable leaders and the delivery unit edit its plan")
+    if b"\\u0000" in request.body or b"\x00" in request.body:
+        # PostgreSQL cannot store NUL in text; refuse it here rather than fail on one database only
+        raise HttpError(400, "text must not contain NUL characters")
     return priority
 
 
@@ -190,6 +193,25 @@ class RubricRow(Schema):
     findings: list[str]
 
 
+class ToCNodeOut(Schema):
+    id: int
+    stage: str
+    text: str
+    organisation: str | None
+    indicator: str | None
+
+
+class ToCLinkOut(Schema):
+    source_id: int
+    target_id: int
+    organisation: str | None
+
+
+class ToCOut(Schema):
+    nodes: list[ToCNodeOut]
+    links: list[ToCLinkOut]
+
+
 class PlanOut(Schema):
     priority: str
     name: str
@@ -198,6 +220,7 @@ class PlanOut(Schema):
     chains: list[ChainOut]
     composed: list[ComposedOut]
     rubric: list[RubricRow]
+    theory_of_change: ToCOut
 
 
 # Serialisers ------------------------------------------------------------------------------------------------
@@ -280,6 +303,15 @@ def get_plan(request, code: str, trend: bool = False):
                     "rated_by": (ratings[c].by.username if ratings[c].by_id else None) if c in ratings else None,
                     "precheck": pre.worst(c), "findings": [f.message for f in pre.for_criterion(c)]}
                    for c, n, _ in RU.CRITERIA],
+        "theory_of_change": {
+            "nodes": [{"id": n.pk, "stage": n.stage, "text": n.text,
+                       "organisation": n.organisation.code if n.organisation_id else None,
+                       "indicator": n.indicator.code if n.indicator_id else None}
+                      for n in ToCNode.objects.filter(priority=priority).select_related("organisation", "indicator")],
+            "links": [{"source_id": lk.source_id, "target_id": lk.target_id,
+                       "organisation": lk.organisation.code if lk.organisation_id else None}
+                      for lk in ToCLink.objects.filter(priority=priority).select_related("organisation")],
+        },
     }
 
 
@@ -572,3 +604,61 @@ def composed(request, code: str, indicator: str, trend: bool = False):
     if ci is None:
         raise Http404("the indicator has no national target")
     return _composed(ci)
+
+
+class ToCNodeIn(Schema):
+    stage: str
+    text: str
+    organisation: str | None = None
+    indicator: str | None = None
+
+
+class ToCLinkIn(Schema):
+    source_id: int
+    target_id: int
+    organisation: str | None = None
+
+
+def _organisation(code):
+    from stocktake.accounts.models import Organisation
+
+    if not code:
+        return None
+    org = Organisation.objects.filter(code=code).first()
+    if org is None:
+        raise HttpError(400, f"organisation: no organisation '{code}'")
+    return org
+
+
+@router.post("/{code}/toc/nodes", response={201: Created, 400: Error, 403: Error, 404: Error},
+             summary="Add a theory-of-change box (input, activity, output, outcome, impact, assumption, external)")
+def add_toc_node(request, code: str, payload: ToCNodeIn):
+    priority = _editable(request, code)
+    indicator = None
+    if payload.indicator:
+        indicator = Indicator.objects.filter(code=payload.indicator).first()
+        if indicator is None:
+            raise HttpError(400, f"indicator: no indicator '{payload.indicator}'")
+    try:
+        node = actions.add_toc_node(priority=priority, stage=payload.stage, text=payload.text,
+                                    organisation=_organisation(payload.organisation), indicator=indicator,
+                                    user=request.user, interface="api")
+    except ValidationError as exc:
+        _refuse(exc)
+    return Status(201, {"id": node.pk})
+
+
+@router.post("/{code}/toc/links", response={201: Created, 400: Error, 403: Error, 404: Error},
+             summary="Link two theory-of-change boxes forward, naming the organisation that makes the link hold")
+def add_toc_link(request, code: str, payload: ToCLinkIn):
+    priority = _editable(request, code)
+    ends = [ToCNode.objects.filter(pk=pk).first() for pk in (payload.source_id, payload.target_id)]
+    if None in ends:
+        raise HttpError(400, "source_id/target_id: no such theory-of-change box")
+    try:
+        link = actions.add_toc_link(priority=priority, source=ends[0], target=ends[1],
+                                    organisation=_organisation(payload.organisation), user=request.user,
+                                    interface="api")
+    except ValidationError as exc:
+        _refuse(exc)
+    return Status(201, {"id": link.pk})
