@@ -303,3 +303,13 @@ def risk_new(request, code):
             forms.attach(form, exc)
     return _form_page(request, priority, form, "New risk", f"/plans/{priority.code}/#risks",
                       status=400 if form.errors else 200)
+
+
+def plan_xlsx(request, code):
+    priority = _priority(request, code)
+    from .export import plan_workbook
+
+    response = HttpResponse(plan_workbook(priority),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="plan-{priority.code}.xlsx"'
+    return response
