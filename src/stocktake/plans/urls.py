@@ -19,4 +19,7 @@ urlpatterns = [
     path("<slug:code>/strategies/<int:pk>/impacts/", views.strategy_add, {"what": "impact"}, name="impact_add"),
     path("<slug:code>/strategies/<int:pk>/milestones/", views.strategy_add, {"what": "milestone"}, name="milestone_add"),
     path("<slug:code>/risks/new/", views.risk_new, name="risk_new"),
+    path("<slug:code>/chains/new/", views.chain_new, name="chain_new"),
+    path("<slug:code>/chains/<int:pk>/actors/", views.chain_add, {"what": "actor"}, name="actor_add"),
+    path("<slug:code>/chains/<int:pk>/links/", views.chain_add, {"what": "link"}, name="link_add"),
 ]

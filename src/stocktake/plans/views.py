@@ -313,3 +313,39 @@ def plan_xlsx(request, code):
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="plan-{priority.code}.xlsx"'
     return response
+
+
+def chain_new(request, code):
+    priority = _priority(request, code)
+    _editable(request, priority)
+    form = forms.ChainForm(request.POST or None, strategies=Strategy.objects.filter(priority=priority, withdrawn_at=None))
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.create_chain(priority=priority, user=request.user, interface="web", **form.cleaned_data)
+            return redirect(f"/plans/{priority.code}/#chains")
+        except ValidationError as exc:
+            forms.attach(form, exc)
+    return _form_page(request, priority, form, "New delivery chain", f"/plans/{priority.code}/#chains",
+                      status=400 if form.errors else 200)
+
+
+def chain_add(request, code, pk, what):
+    """Add an actor or a link to a chain; a refused link (a loop, another chain's actor) says why."""
+    from .models import DeliveryChain
+
+    priority = _priority(request, code)
+    _editable(request, priority)
+    chain = get_object_or_404(DeliveryChain, pk=pk, priority=priority)
+    form_class = forms.ActorForm if what == "actor" else forms.LinkForm
+    form = form_class(request.POST or None, chain=chain)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if what == "actor":
+                actions.add_actor(chain=chain, user=request.user, interface="web", **form.cleaned_data)
+            else:
+                actions.add_link(chain=chain, user=request.user, interface="web", **form.cleaned_data)
+            return redirect(f"/plans/{priority.code}/#chain-{chain.pk}-box")
+        except ValidationError as exc:
+            forms.attach(form, exc)
+    return _form_page(request, priority, form, f"{chain.name}: add {'an actor' if what == 'actor' else 'a link'}",
+                      f"/plans/{priority.code}/#chain-{chain.pk}-box", status=400 if form.errors else 200)
