@@ -194,9 +194,11 @@ def chain_spec(view, width="container") -> dict:
                                               "range": ["#0b5cad", "#ffffff", "#cf222e", "#2da44e"]},
                                     "legend": {"orient": "bottom"}},
                           "tooltip": [{"field": "name"}, {"field": "level"}, {"field": "role"}, {"field": "kind"}]}},
-            {"data": {"values": nodes}, "mark": {"type": "text", "dy": 22, "fontSize": 10, "limit": 150},
-             "encoding": {"x": {"field": "x", "type": "quantitative"}, "y": {"field": "y", "type": "quantitative"},
-                          "text": {"field": "name"}}},
+            # labels below actors on even levels and above on odd ones, so neighbours' names do not collide
+            *[{"data": {"values": nodes}, "transform": [{"filter": f"datum.x % 2 == {parity}"}],
+               "mark": {"type": "text", "dy": dy, "fontSize": 10, "limit": 150},
+               "encoding": {"x": {"field": "x", "type": "quantitative"}, "y": {"field": "y", "type": "quantitative"},
+                            "text": {"field": "name"}}} for parity, dy in ((0, 22), (1, -20))],
         ],
     }
 
