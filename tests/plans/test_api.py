@@ -63,6 +63,8 @@ def test_create_a_strategy_with_impact_milestone_risk_and_chain(client, db):
                     content_type="application/json")
     assert r.status_code == 201
     mid = r.json()["id"]
+    r = client.patch(f"/api/plans/homicides/milestones/{mid}", {"evidence": None}, content_type="application/json")
+    assert r.status_code == 400 and "evidence: may not be null" in r.json()["detail"]
     r = client.patch(f"/api/plans/homicides/milestones/{mid}", {"status": "done"}, content_type="application/json")
     assert r.json()["status"] == "done" and r.json()["completed_on"]
     r = client.post("/api/plans/homicides/risks", {"title": "Cable theft", "likelihood": 3, "impact": 2,

@@ -141,3 +141,19 @@ def test_plan_exports_to_excel(client, db):
     assert last[-1] == pytest.approx(sum(last[2:-1]))
     assert header[2] == "Baseline" and header[-1] == "Composed"
     assert client.get("/plans/reading-11/plan.xlsx").status_code == 404  # unpublished, anonymous
+
+
+def test_excel_export_survives_control_characters(client, db):
+    from datetime import date
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from stocktake.architecture.models import Indicator, Priority
+    from stocktake.plans import actions
+
+    s = actions.create_strategy(priority=Priority.objects.get(code="homicides"), name="Bell\x07 ringers\x1b")
+    actions.set_impact(strategy=s, indicator=Indicator.objects.get(code="homicides"), start_date=date(2025, 1, 1),
+                       effect=-1.0)
+    wb = load_workbook(BytesIO(client.get("/plans/homicides/plan.xlsx").content))
+    assert "Bell ringers" in [c.value for c in wb["Trajectory homicides"][1]]

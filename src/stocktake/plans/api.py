@@ -468,6 +468,9 @@ def update_milestone(request, code: str, pk: int, payload: MilestonePatch):
     if m is None:
         raise Http404("no such milestone in this plan")
     changes = payload.dict(exclude_unset=True)
+    for name in ("status", "evidence", "due_date"):
+        if name in changes and changes[name] is None:
+            raise HttpError(400, f"{name}: may not be null (leave it out to keep it)")
     try:
         m = actions.update_milestone(m, user=request.user, interface="api", **changes)
     except ValidationError as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from io import BytesIO
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from stocktake.delivery import rubric as RU
@@ -13,13 +14,18 @@ from . import queries
 from .models import Risk
 
 
+def _clean(v):
+    # control characters typed or pasted into a plan cannot go into a worksheet; drop them, keep the rest
+    return ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v
+
+
 def _sheet(wb, title, header, rows):
     ws = wb.create_sheet(title)
-    ws.append(header)
+    ws.append([_clean(h) for h in header])
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        ws.append(row)
+        ws.append([_clean(v) for v in row])
     ws.freeze_panes = "A2"
     for i, _ in enumerate(header, start=1):
         ws.column_dimensions[ws.cell(1, i).column_letter].width = 18 if i > 1 else 40
@@ -54,7 +60,7 @@ def plan_workbook(priority) -> bytes:
         ws = _sheet(wb, f"Trajectory {ci.indicator.code}"[:31], ["Period", "End", "Baseline", *c.names, "Composed"],
                     [[r.period.code, r.period.end, r.base, *r.parts, r.total] for r in c.rows])
         ws.append([])
-        ws.append([ci.sentence])
+        ws.append([_clean(ci.sentence)])
     ratings = queries.current_ratings(priority)
     pre = RU.precheck(queries.plan_facts(priority, active))
     _sheet(wb, "Rubric", ["Criterion", "Rating", "Note", "Pre-check", "Findings"],
@@ -65,7 +71,7 @@ def plan_workbook(priority) -> bytes:
         ws = _sheet(wb, f"Chain {chain.pk}"[:31], ["From", "To", "Kind", "Strength (1-4)"],
                     [[lk.source.name, lk.target.name, lk.kind, lk.strength] for lk in view.links])
         ws.insert_rows(1)
-        ws["A1"] = chain.name
+        ws["A1"] = _clean(chain.name)
         ws["A1"].font = Font(bold=True)
     out = BytesIO()
     wb.save(out)
