@@ -169,3 +169,18 @@ def test_theory_of_change_in_the_api(client, db):
     r = client.post("/api/plans/homicides/toc/links", {"source_id": new, "target_id": other},
                     content_type="application/json")
     assert r.status_code == 400 and "another priority" in r.json()["detail"]
+
+
+def test_update_and_close_a_risk(client, db):
+    login(client, "manager")
+    risk = Risk.objects.get(title="Gang truce collapses")
+    url = f"/api/plans/homicides/risks/{risk.pk}"
+    r = client.patch(url, {"likelihood": 7}, content_type="application/json")
+    assert r.status_code == 400 and "likelihood" in r.json()["detail"]
+    r = client.patch(url, {"mitigation": "Mediation team on call", "likelihood": 3}, content_type="application/json")
+    assert r.status_code == 200 and r.json()["score"] == 15
+    html = client.get("/plans/homicides/").content.decode()
+    assert "1 risk(s) have no mitigation" not in html
+    assert client.patch(url, {"status": "closed"}, content_type="application/json").json()["status"] == "closed"
+    login(client, "interior-data")
+    assert client.patch(url, {"status": "open"}, content_type="application/json").status_code == 403

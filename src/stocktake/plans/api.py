@@ -509,6 +509,33 @@ def add_risk(request, code: str, payload: RiskIn):
     return Status(201, {"id": r.pk})
 
 
+class RiskPatch(Schema):
+    title: str | None = None
+    likelihood: int | None = None
+    impact: int | None = None
+    mitigation: str | None = None
+    review_date: date | None = None
+    status: str | None = None
+
+
+@router.patch("/{code}/risks/{pk}", response={200: RiskOut, 400: Error, 403: Error, 404: Error},
+              summary="Re-rate, mitigate, reschedule the review of, or close a risk")
+def update_risk(request, code: str, pk: int, payload: RiskPatch):
+    priority = _editable(request, code)
+    risk = Risk.objects.filter(pk=pk, priority=priority).first()
+    if risk is None:
+        raise Http404("no such risk in this plan")
+    changes = payload.dict(exclude_unset=True)
+    for name in ("title", "likelihood", "impact", "mitigation", "status"):
+        if name in changes and changes[name] is None:
+            raise HttpError(400, f"{name}: may not be null (leave it out to keep it)")
+    try:
+        risk = actions.update_risk(risk, user=request.user, interface="api", **changes)
+    except ValidationError as exc:
+        _refuse(exc)
+    return Status(200, _risk(risk))
+
+
 class ChainIn(Schema):
     name: str
     levels: list[str]

@@ -103,7 +103,7 @@ def plan(request, code):
         "chains": [{"view": v, "spec": charts.chain_spec(v) if v.actors else None, "id": f"chain-{v.chain.pk}"}
                    for v in chains],
         "questions": CH.QUESTIONS,
-        "milestones": milestones,
+        "milestones": milestones, "today": today,
         "statuses": Milestone.Status.choices,
         "risks": risks, "risk_matrix": _risk_matrix([r for r in risks if r.status == Risk.Status.OPEN]),
         "rubric": rubric_rows, "ratings": RU.RATING_NAMES, "weakest": [RU.CRITERION_NAMES[c] for c in
