@@ -1,5 +1,236 @@
-"""JSON API of the routines app, mounted at /api/routines/."""
+"""JSON API of the routines app, mounted at /api/routines/.
 
-from ninja import Router
+Reads are for the delivery unit and for ministries on their own priorities;
+writes go through the same action functions as the pages.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema, Status
+
+from stocktake.schemas import Error
+
+from stocktake.accounts.models import Person
+from stocktake.architecture.models import Outcome
+
+from . import access, actions, proposals
+from .models import ActionItem, Assessment, AssessmentRound, Meeting
 
 router = Router(tags=["routines"])
+
+
+
+
+class RoundOut(Schema):
+    id: int
+    name: str
+    date: date
+    state: str
+
+
+class AssessmentOut(Schema):
+    round: str
+    outcome: str
+    priority: str
+    challenge: str
+    planning: int | None
+    capacity: int | None
+    stage: int | None
+    evidence: int | None
+    likelihood: int | None
+    likelihood_rationale: str
+    proposed_evidence: int | None
+    proposal_reasons: str
+    key_issues: str
+    next_steps: str
+    narrative: str
+    version: int
+
+
+class AssessmentIn(Schema):
+    challenge: str | None = None
+    challenge_rationale: str | None = None
+    planning: int | None = None
+    planning_rationale: str | None = None
+    capacity: int | None = None
+    capacity_rationale: str | None = None
+    stage: int | None = None
+    stage_rationale: str | None = None
+    evidence: int | None = None
+    evidence_rationale: str | None = None
+    likelihood: int | None = None
+    likelihood_rationale: str | None = None
+    key_issues: str | None = None
+    next_steps: str | None = None
+    narrative: str | None = None
+    reason: str = ""
+
+
+class ProposalOut(Schema):
+    outcome: str
+    rating: int | None
+    reasons: list[str]
+    forecast_used: bool
+
+
+class MeetingOut(Schema):
+    id: int
+    routine: str
+    date: date
+    state: str
+    priorities: list[str]
+
+
+class ActionOut(Schema):
+    id: int
+    priority: str
+    description: str
+    owner: str
+    due: date
+    state: str
+    closing_note: str
+    meeting: int | None
+
+
+class ActionIn(Schema):
+    priority: str
+    description: str
+    owner_id: int
+    due: date
+    meeting: int | None = None
+
+
+class CloseIn(Schema):
+    note: str
+
+
+def _err(exc: ValidationError, detail="not saved") -> Error:
+    errors = exc.message_dict if hasattr(exc, "message_dict") else {"__all__": exc.messages}
+    return Error(detail=detail + ": " + "; ".join(f"{k}: {', '.join(v)}" for k, v in errors.items()), errors=errors)
+
+
+def _forbidden(request, write=False):
+    if not access.can_view(request.user):
+        return Status(403, Error(detail="sign in as the delivery unit or a ministry to read routines"))
+    if write and not access.can_manage(request.user):
+        return Status(403, Error(detail="only the delivery unit changes routines"))
+    return None
+
+
+def _assessment(a: Assessment) -> AssessmentOut:
+    return AssessmentOut(round=a.round.name, outcome=a.outcome.code, priority=a.outcome.priority.code,
+                         challenge=a.challenge, planning=a.planning, capacity=a.capacity, stage=a.stage,
+                         evidence=a.evidence, likelihood=a.likelihood, likelihood_rationale=a.likelihood_rationale,
+                         proposed_evidence=a.proposed_evidence, proposal_reasons=a.proposal_reasons,
+                         key_issues=a.key_issues, next_steps=a.next_steps, narrative=a.narrative, version=a.version)
+
+
+def _action(a: ActionItem) -> ActionOut:
+    return ActionOut(id=a.pk, priority=a.priority.code, description=a.description, owner=a.owner.name, due=a.due,
+                     state=a.state, closing_note=a.closing_note, meeting=a.meeting_id)
+
+
+@router.get("/rounds", response={200: list[RoundOut], 403: Error}, summary="Assessment rounds")
+def list_rounds(request):
+    if denied := _forbidden(request):
+        return denied
+    return Status(200, [RoundOut(id=r.pk, name=r.name, date=r.date, state=r.state) for r in AssessmentRound.objects.all()])
+
+
+@router.get("/rounds/{round_id}/assessments", response={200: list[AssessmentOut], 403: Error, 404: Error},
+            summary="The judgements of one round")
+def list_assessments(request, round_id: int):
+    if denied := _forbidden(request):
+        return denied
+    rnd = get_object_or_404(AssessmentRound, pk=round_id)
+    qs = rnd.assessments.filter(outcome__priority__in=access.priorities(request.user)).select_related(
+        "round", "outcome__priority")
+    return Status(200, [_assessment(a) for a in qs])
+
+
+@router.put("/rounds/{round_id}/assessments/{outcome_code}",
+            response={200: AssessmentOut, 400: Error, 403: Error, 404: Error},
+            summary="Record or revise the judgements for one outcome (the data's proposal is kept beside them)")
+def put_assessment(request, round_id: int, outcome_code: str, payload: AssessmentIn):
+    if denied := _forbidden(request, write=True):
+        return denied
+    rnd = get_object_or_404(AssessmentRound, pk=round_id)
+    outcome = get_object_or_404(Outcome, code=outcome_code)
+    fields = payload.dict(exclude_unset=True)
+    reason = fields.pop("reason", "")
+    try:
+        a = actions.assess(rnd, outcome, user=request.user, interface="api", reason=reason,
+                           proposal=proposals.propose(outcome), **fields)
+    except ValidationError as exc:
+        return Status(400, _err(exc))
+    return Status(200, _assessment(a))
+
+
+@router.get("/outcomes/{outcome_code}/proposal", response={200: ProposalOut, 403: Error, 404: Error},
+            summary="The data's proposed evidence-of-progress rating, with its reasons")
+def get_proposal(request, outcome_code: str):
+    if denied := _forbidden(request):
+        return denied
+    outcome = get_object_or_404(Outcome.objects.filter(priority__in=access.priorities(request.user)), code=outcome_code)
+    p = proposals.propose(outcome)
+    return Status(200, ProposalOut(outcome=outcome.code, rating=p.rating, reasons=p.reasons, forecast_used=False))
+
+
+@router.get("/meetings", response={200: list[MeetingOut], 403: Error}, summary="Scheduled and past meetings")
+def list_meetings(request, start: date | None = None, end: date | None = None):
+    if denied := _forbidden(request):
+        return denied
+    qs = Meeting.objects.filter(priorities__in=access.priorities(request.user)).distinct().select_related("routine")
+    if start:
+        qs = qs.filter(date__gte=start)
+    if end:
+        qs = qs.filter(date__lte=end)
+    return Status(200, [MeetingOut(id=m.pk, routine=m.routine.name, date=m.date, state=m.state,
+                                   priorities=[p.code for p in m.priorities.all()])
+                        for m in qs.prefetch_related("priorities")])
+
+
+@router.get("/actions", response={200: list[ActionOut], 403: Error}, summary="The action tracker")
+def list_actions(request, state: str | None = None):
+    if denied := _forbidden(request):
+        return denied
+    qs = ActionItem.objects.filter(priority__in=access.priorities(request.user)).select_related("priority", "owner")
+    if state:
+        qs = qs.filter(state=state)
+    return Status(200, [_action(a) for a in qs])
+
+
+@router.post("/actions", response={201: ActionOut, 400: Error, 403: Error, 404: Error}, summary="Allocate an action")
+def create_action(request, payload: ActionIn):
+    if denied := _forbidden(request, write=True):
+        return denied
+    from stocktake.architecture.models import Priority
+
+    priority = Priority.objects.filter(code=payload.priority).first()
+    meeting = get_object_or_404(Meeting, pk=payload.meeting) if payload.meeting else None
+    owner = Person.objects.filter(pk=payload.owner_id).first()
+    try:
+        a = actions.create_action(priority=priority, description=payload.description, owner=owner, due=payload.due,
+                                  meeting=meeting, user=request.user, interface="api")
+    except ValidationError as exc:
+        return Status(400, _err(exc))
+    return Status(201, _action(a))
+
+
+@router.post("/actions/{action_id}/close", response={200: ActionOut, 400: Error, 403: Error, 404: Error},
+             summary="Close an action with a note; it stays on the record")
+def close_action(request, action_id: int, payload: CloseIn):
+    if denied := _forbidden(request):
+        return denied
+    action = get_object_or_404(ActionItem.objects.filter(priority__in=access.priorities(request.user)), pk=action_id)
+    if not access.can_close_action(request.user, action):
+        return Status(403, Error(detail="only the delivery unit or the action's owner closes it"))
+    try:
+        a = actions.close_action(action, note=payload.note, user=request.user, interface="api")
+    except ValidationError as exc:
+        return Status(400, _err(exc))
+    return Status(200, _action(a))

@@ -1,3 +1,193 @@
-"""Models of the routines app."""
+"""Routines: assessment rounds, the routine calendar, meetings with their minutes, and the action tracker.
 
-from django.db import models  # noqa: F401
+Every record here is changed only through stocktake.routines.actions, which
+writes the audit trail in the same transaction. Assessments also keep each
+version in AssessmentVersion, because a delivery report must be able to say
+what was judged, when, and what the data proposed at the time.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from stocktake.delivery import assessment as A
+from stocktake.delivery import calendar as C
+
+RAG_CHOICES = [(k, f"{k} – {v[1]}") for k, v in A.RAG.items()]
+STAGE_CHOICES = [(k, f"{k} – {v}") for k, v in A.STAGES.items()]
+CHALLENGE_CHOICES = list(A.CHALLENGE.items())
+
+
+class AssessmentRound(models.Model):
+    """One round of judgements across the portfolio, e.g. 'December 2026'."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    name = models.CharField(max_length=100, unique=True)
+    date = models.DateField(help_text="The date the judgements speak for.")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_closed(self) -> bool:
+        return self.state == self.State.CLOSED
+
+
+class Assessment(models.Model):
+    """The five judgements and the likelihood of delivery for one outcome in one round."""
+
+    round = models.ForeignKey(AssessmentRound, on_delete=models.PROTECT, related_name="assessments")
+    outcome = models.ForeignKey("architecture.Outcome", on_delete=models.PROTECT, related_name="assessments")
+    challenge = models.CharField("degree of challenge", max_length=1, choices=CHALLENGE_CHOICES, blank=True)
+    challenge_rationale = models.TextField(blank=True)
+    planning = models.PositiveSmallIntegerField("quality of planning", choices=RAG_CHOICES, null=True, blank=True)
+    planning_rationale = models.TextField(blank=True)
+    capacity = models.PositiveSmallIntegerField("capacity to drive progress", choices=RAG_CHOICES, null=True, blank=True)
+    capacity_rationale = models.TextField(blank=True)
+    stage = models.PositiveSmallIntegerField("stage of delivery", choices=STAGE_CHOICES, null=True, blank=True)
+    stage_rationale = models.TextField(blank=True)
+    evidence = models.PositiveSmallIntegerField("evidence of progress", choices=RAG_CHOICES, null=True, blank=True)
+    evidence_rationale = models.TextField(blank=True)
+    likelihood = models.PositiveSmallIntegerField("likelihood of delivery", choices=RAG_CHOICES, null=True, blank=True)
+    likelihood_rationale = models.TextField(blank=True)
+    proposed_evidence = models.PositiveSmallIntegerField(choices=RAG_CHOICES, null=True, blank=True,
+                                                         help_text="What the data proposed when the assessment was made.")
+    proposal_reasons = models.TextField(blank=True)
+    key_issues = models.TextField(blank=True)
+    next_steps = models.TextField(blank=True)
+    narrative = models.TextField(blank=True, help_text="The delivery report's narrative for this outcome.")
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        ordering = ["round__date", "outcome__priority__pillar__rank", "outcome__priority__rank", "outcome__rank"]
+        constraints = [models.UniqueConstraint(fields=["round", "outcome"], name="one_assessment_per_round_outcome")]
+
+    def __str__(self) -> str:
+        return f"{self.round}: {self.outcome}"
+
+    def cells(self) -> list[tuple[str, object]]:
+        return [(j, getattr(self, j)) for j, _ in A.JUDGEMENTS] + [("likelihood", self.likelihood)]
+
+
+class AssessmentVersion(models.Model):
+    """Every saved state of an assessment, never changed afterwards."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="versions")
+    version = models.PositiveIntegerField()
+    data = models.JSONField()
+    reason = models.TextField(blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        ordering = ["assessment", "version"]
+        constraints = [models.UniqueConstraint(fields=["assessment", "version"], name="one_row_per_assessment_version")]
+
+
+class RoundEvent(models.Model):
+    """Closing and reopening a round, with the reason: reopening is a deliberate, visible act."""
+
+    round = models.ForeignKey(AssessmentRound, on_delete=models.PROTECT, related_name="events")
+    state = models.CharField(max_length=10, choices=AssessmentRound.State.choices)
+    reason = models.TextField(blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class Routine(models.Model):
+    class Kind(models.TextChoices):
+        STOCKTAKE = "stocktake", "Stocktake with the head of government"
+        MONTHLY_NOTE = "monthly_note", "Monthly note to the head of government"
+        DELIVERY_REPORT = "delivery_report", "Six-monthly delivery report"
+        TASK_FORCE = "task_force", "Task-force meeting"
+
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    chair = models.ForeignKey("accounts.Person", on_delete=models.PROTECT, related_name="chaired_routines")
+    participants = models.ManyToManyField("accounts.Person", blank=True, related_name="routines")
+    frequency = models.CharField(max_length=20, choices=list(C.FREQUENCIES.items()))
+    priorities = models.ManyToManyField("architecture.Priority", related_name="routines")
+    starts_on = models.DateField()
+    one_priority_per_meeting = models.BooleanField(
+        default=True, help_text="Each priority gets its own slot, staggered so a minister is not called twice in a week.")
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Meeting(models.Model):
+    class State(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        HELD = "held", "Held"
+        CANCELLED = "cancelled", "Cancelled"
+
+    routine = models.ForeignKey(Routine, on_delete=models.PROTECT, related_name="meetings")
+    date = models.DateField(db_index=True)
+    priorities = models.ManyToManyField("architecture.Priority", related_name="meetings")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.SCHEDULED)
+    minutes = models.TextField(blank=True, help_text="A concise record of the discussion.")
+    held_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["date", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.routine} – {self.date:%d %b %Y}"
+
+
+class Decision(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="decisions")
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class ActionItem(models.Model):
+    """An allocated action. Closing it keeps it, with the note saying what was done."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    meeting = models.ForeignKey(Meeting, null=True, blank=True, on_delete=models.PROTECT, related_name="actions")
+    priority = models.ForeignKey("architecture.Priority", on_delete=models.PROTECT, related_name="routine_actions")
+    description = models.TextField()
+    owner = models.ForeignKey("accounts.Person", on_delete=models.PROTECT, related_name="routine_actions")
+    due = models.DateField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    closing_note = models.TextField(blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due", "id"]
+
+    def __str__(self) -> str:
+        return self.description[:80]
+
+    def is_overdue(self, today) -> bool:
+        return self.state == self.State.OPEN and self.due < today

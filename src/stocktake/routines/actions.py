@@ -1,0 +1,288 @@
+"""The one write path for routines.
+
+Pages, the API, the CLI and the demo all call these functions, so every
+change is validated the same way and audited in the same transaction.
+Each refuses bad input with a ValidationError naming the field and reason.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from stocktake.accounts import audit
+from stocktake.delivery import assessment as A
+from stocktake.delivery import calendar as C
+
+from .models import (ActionItem, Assessment, AssessmentRound, AssessmentVersion, Decision, Meeting, Routine,
+                     RoundEvent)
+
+RATED = ("challenge", "planning", "capacity", "stage", "evidence", "likelihood")
+TEXTS = tuple(f"{j}_rationale" for j in RATED) + ("key_issues", "next_steps", "narrative")
+
+
+def _user(user):
+    return user if getattr(user, "is_authenticated", False) else None
+
+
+# --- assessment rounds --------------------------------------------------------------------------
+
+@transaction.atomic
+def create_round(*, name: str, date: date, user=None, interface="web") -> AssessmentRound:
+    if not (name or "").strip():
+        raise ValidationError({"name": "a round needs a name, e.g. 'December 2026'"})
+    if AssessmentRound.objects.filter(name=name.strip()).exists():
+        raise ValidationError({"name": f"a round called {name.strip()!r} already exists"})
+    rnd = AssessmentRound(name=name.strip(), date=date)
+    return audit.save_audited(rnd, user=user, interface=interface)
+
+
+@transaction.atomic
+def close_round(rnd: AssessmentRound, *, user=None, interface="web", reason: str = "") -> AssessmentRound:
+    rnd = AssessmentRound.objects.select_for_update().get(pk=rnd.pk)
+    if rnd.is_closed:
+        raise ValidationError({"state": f"round {rnd.name} is already closed"})
+    rnd.state = AssessmentRound.State.CLOSED
+    audit.save_audited(rnd, user=user, interface=interface, reason=reason or "Round closed")
+    RoundEvent.objects.create(round=rnd, state=rnd.state, reason=reason or "Round closed", by=_user(user))
+    return rnd
+
+
+@transaction.atomic
+def reopen_round(rnd: AssessmentRound, *, reason: str, user=None, interface="web") -> AssessmentRound:
+    """Reopening changes judgements already reported, so it needs a reason and is audited."""
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "reopening a closed round needs a reason"})
+    rnd = AssessmentRound.objects.select_for_update().get(pk=rnd.pk)
+    if not rnd.is_closed:
+        raise ValidationError({"state": f"round {rnd.name} is not closed"})
+    rnd.state = AssessmentRound.State.OPEN
+    audit.save_audited(rnd, user=user, interface=interface, reason=reason.strip())
+    RoundEvent.objects.create(round=rnd, state=rnd.state, reason=reason.strip(), by=_user(user))
+    return rnd
+
+
+def _clean_ratings(fields: dict) -> dict:
+    errors = {}
+    out = {}
+    for name in RATED:
+        if name not in fields:
+            continue
+        value = fields[name]
+        if value in (None, ""):
+            out[name] = "" if name == "challenge" else None
+            continue
+        if name != "challenge":
+            try:
+                value = int(value)
+            except (TypeError, ValueError):
+                errors[name] = f"{name.replace('_', ' ')} must be a whole number from 1 to 4, not {value!r}"
+                continue
+        else:
+            value = str(value).strip().upper()
+        try:
+            A.check(name if name != "likelihood" else "evidence", value)
+        except A.RatingError as exc:
+            msg = str(exc).replace("evidence of progress", "likelihood of delivery") if name == "likelihood" else str(exc)
+            errors[name] = msg
+            continue
+        out[name] = value
+    if errors:
+        raise ValidationError(errors)
+    return out
+
+
+@transaction.atomic
+def assess(rnd: AssessmentRound, outcome, *, user=None, interface="web", reason: str = "", proposal=None,
+           **fields) -> Assessment:
+    """Record (or revise) the judgements for one outcome in a round.
+
+    `proposal` is the data's evidence-of-progress proposal (delivery.assessment.Proposal)
+    at the time of judging; it is kept beside the decision so both can be read later.
+    """
+    unknown = set(fields) - set(RATED) - set(TEXTS)
+    if unknown:
+        raise ValidationError(f"unknown assessment field(s): {', '.join(sorted(unknown))}")
+    rnd = AssessmentRound.objects.select_for_update().get(pk=rnd.pk)
+    if rnd.is_closed:
+        raise ValidationError({"round": f"round {rnd.name} is closed; reopen it with a reason to change it"})
+    ratings = _clean_ratings(fields)
+    current = Assessment.objects.select_for_update().filter(round=rnd, outcome=outcome).first()
+    is_new = current is None
+    obj = current or Assessment(round=rnd, outcome=outcome)
+    before = None if is_new else audit.snapshot(obj)
+    for name, value in ratings.items():
+        setattr(obj, name, value)
+    for name in TEXTS:
+        if name in fields:
+            setattr(obj, name, (fields[name] or "").strip())
+    if proposal is not None:
+        obj.proposed_evidence = proposal.rating
+        obj.proposal_reasons = proposal.text
+    if obj.likelihood and not obj.likelihood_rationale:
+        raise ValidationError({"likelihood_rationale": "a likelihood of delivery needs a rationale"})
+    for name in ("challenge", "planning", "capacity", "stage", "evidence"):
+        if getattr(obj, name) not in (None, "") and not getattr(obj, f"{name}_rationale"):
+            label = dict(A.JUDGEMENTS)[name].lower()
+            raise ValidationError({f"{name}_rationale": f"a rating for {label} needs a rationale"})
+    if not is_new:
+        if audit.snapshot(obj) == before:
+            return obj
+        obj.version += 1
+    obj.updated_by = _user(user)
+    obj.full_clean()
+    obj.save()
+    AssessmentVersion.objects.create(assessment=obj, version=obj.version, data=audit.snapshot(obj), reason=reason,
+                                     by=_user(user))
+    audit.record(user=user, interface=interface, action="create" if is_new else "change", obj=obj, before=before,
+                 after=audit.snapshot(obj), reason=reason)
+    return obj
+
+
+# --- routines and meetings ----------------------------------------------------------------------
+
+@transaction.atomic
+def create_routine(*, name, kind, chair, frequency, starts_on, priorities, participants=(), description="",
+                   one_priority_per_meeting=True, user=None, interface="web") -> Routine:
+    priorities = list(priorities)
+    if not priorities:
+        raise ValidationError({"priorities": "a routine must cover at least one priority"})
+    if chair is None:
+        raise ValidationError({"chair": "a routine needs a chair"})
+    routine = Routine(name=name, kind=kind, chair=chair, frequency=frequency, starts_on=starts_on,
+                      description=description, one_priority_per_meeting=one_priority_per_meeting)
+    routine.full_clean()
+    routine.save()
+    routine.priorities.set(priorities)
+    routine.participants.set(list(participants))
+    after = audit.snapshot(routine) | {"priorities": [p.pk for p in priorities],
+                                       "participants": [p.pk for p in participants]}
+    audit.record(user=user, interface=interface, action="create", obj=routine, after=after)
+    return routine
+
+
+@transaction.atomic
+def create_meeting(*, routine: Routine, date: date, priorities, user=None, interface="web") -> Meeting:
+    priorities = list(priorities)
+    if not priorities:
+        raise ValidationError({"priorities": "a meeting must cover at least one priority"})
+    if date is None:
+        raise ValidationError({"date": "a meeting needs a date"})
+    meeting = Meeting(routine=routine, date=date)
+    meeting.full_clean()
+    meeting.save()
+    meeting.priorities.set(priorities)
+    audit.record(user=user, interface=interface, action="create", obj=meeting,
+                 after=audit.snapshot(meeting) | {"priorities": [p.pk for p in priorities]})
+    return meeting
+
+
+@transaction.atomic
+def schedule_routine(routine: Routine, *, start: date | None = None, months: int = 12, user=None,
+                     interface="web") -> list[Meeting]:
+    """Create the meetings of the next `months`, staggered by minister; dates already scheduled are kept."""
+    start = start or max(routine.starts_on, timezone.localdate())
+    until = C._add_months(start, months)
+    priorities = list(routine.priorities.select_related("lead_organisation").order_by("pillar__rank", "rank"))
+    existing = {(m.date, tuple(sorted(p.pk for p in m.priorities.all())))
+                for m in routine.meetings.filter(date__gte=start).prefetch_related("priorities")}
+    by_code = {p.code: p for p in priorities}
+    created = []
+    if routine.one_priority_per_meeting:
+        slots = C.stagger(start, routine.frequency, until, [(p.code, str(p.lead_organisation_id)) for p in priorities])
+        plan = [(s.day, [by_code[s.key]]) for s in slots]
+    else:
+        plan = [(d, priorities) for d in C.occurrences(start, routine.frequency, until)]
+    for day, prios in plan:
+        if (day, tuple(sorted(p.pk for p in prios))) in existing:
+            continue
+        created.append(create_meeting(routine=routine, date=day, priorities=prios, user=user, interface=interface))
+    return created
+
+
+@transaction.atomic
+def record_minutes(meeting: Meeting, *, minutes: str, user=None, interface="web") -> Meeting:
+    """Writing the minutes marks the meeting as held: a routine that has minutes happened."""
+    if not (minutes or "").strip():
+        raise ValidationError({"minutes": "minutes cannot be empty"})
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.state == Meeting.State.CANCELLED:
+        raise ValidationError({"state": "a cancelled meeting has no minutes"})
+    meeting.minutes = minutes.strip()
+    if meeting.state != Meeting.State.HELD:
+        meeting.state = Meeting.State.HELD
+        meeting.held_at = timezone.now()
+    return audit.save_audited(meeting, user=user, interface=interface)
+
+
+@transaction.atomic
+def cancel_meeting(meeting: Meeting, *, reason: str, user=None, interface="web") -> Meeting:
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "cancelling a meeting needs a reason"})
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.state == Meeting.State.HELD:
+        raise ValidationError({"state": "a meeting that was held cannot be cancelled"})
+    meeting.state = Meeting.State.CANCELLED
+    return audit.save_audited(meeting, user=user, interface=interface, reason=reason.strip())
+
+
+@transaction.atomic
+def add_decision(meeting: Meeting, *, text: str, user=None, interface="web") -> Decision:
+    if not (text or "").strip():
+        raise ValidationError({"text": "a decision cannot be empty"})
+    return audit.save_audited(Decision(meeting=meeting, text=text.strip()), user=user, interface=interface)
+
+
+@transaction.atomic
+def create_action(*, priority, description: str, owner, due: date | None, meeting: Meeting | None = None,
+                  user=None, interface="web", today: date | None = None) -> ActionItem:
+    today = today or timezone.localdate()
+    errors = {}
+    if not (description or "").strip():
+        errors["description"] = "an action needs a description"
+    if owner is None:
+        errors["owner"] = "an action needs an owner"
+    if due is None:
+        errors["due"] = "an action needs a due date"
+    elif due < today:
+        errors["due"] = f"the due date {due:%d %b %Y} is already in the past"
+    if priority is None:
+        errors["priority"] = "an action belongs to a priority"
+    elif meeting is not None and not meeting.priorities.filter(pk=priority.pk).exists():
+        errors["priority"] = f"{priority} is not on this meeting's agenda"
+    if errors:
+        raise ValidationError(errors)
+    action = ActionItem(priority=priority, description=description.strip(), owner=owner, due=due, meeting=meeting)
+    return audit.save_audited(action, user=user, interface=interface)
+
+
+@transaction.atomic
+def close_action(action: ActionItem, *, note: str, user=None, interface="web") -> ActionItem:
+    """The action stays on the record with what was done; only its state changes."""
+    if not (note or "").strip():
+        raise ValidationError({"note": "closing an action needs a note saying what was done"})
+    action = ActionItem.objects.select_for_update().get(pk=action.pk)
+    if action.state == ActionItem.State.CLOSED:
+        raise ValidationError({"state": "this action is already closed"})
+    action.state = ActionItem.State.CLOSED
+    action.closing_note = note.strip()
+    action.closed_at = timezone.now()
+    return audit.save_audited(action, user=user, interface=interface, reason=note.strip())
+
+
+@transaction.atomic
+def mark_reminded(actions, *, interface="cli") -> int:
+    now = timezone.now()
+    n = 0
+    for a in actions:
+        a.reminded_at = now
+        audit.save_audited(a, user=None, interface=interface, reason="Overdue reminder sent")
+        n += 1
+    return n
+
+
+def default_due(today: date | None = None, weeks: int = 4) -> date:
+    return (today or timezone.localdate()) + timedelta(weeks=weeks)

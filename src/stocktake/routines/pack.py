@@ -1,0 +1,75 @@
+"""The stocktake pack for one meeting (seed 003's task-force agenda pack).
+
+    1. agenda, listing who attends
+    2. action tracker from the last meeting
+    3. outstanding actions
+    4. performance pack: dashboard of leading indicators, trajectories, units, latest assessment
+    5. annex with the detailed tables
+
+SECTIONS is the order and the template of each part, so a richer section
+(a heat map, a forecast) is one more entry, not a rewrite.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.utils import timezone
+
+from .models import ActionItem, Assessment, Meeting
+from .performance import priority_performance
+
+SECTIONS = [
+    ("agenda", "Agenda", "routines/pack/agenda.html"),
+    ("tracker", "Action tracker from the last meeting", "routines/pack/tracker.html"),
+    ("outstanding", "Outstanding actions", "routines/pack/outstanding.html"),
+    ("performance", "Performance pack", "routines/pack/performance.html"),
+    ("annex", "Annex: detailed tables", "routines/pack/annex.html"),
+]
+
+
+def previous_meeting(meeting: Meeting) -> Meeting | None:
+    """The last meeting of the same routine, before this one, on any of the same priorities."""
+    ids = [p.pk for p in meeting.priorities.all()]
+    return (Meeting.objects.filter(routine=meeting.routine, priorities__in=ids)
+            .filter(Q(date__lt=meeting.date) | Q(date=meeting.date, pk__lt=meeting.pk))
+            .exclude(state=Meeting.State.CANCELLED).exclude(pk=meeting.pk)
+            .order_by("-date", "-pk").distinct().first())
+
+
+def latest_assessments(outcome_ids, before=None) -> dict:
+    """{outcome id: its assessment in the most recent round (optionally on or before a date)}."""
+    qs = Assessment.objects.filter(outcome_id__in=outcome_ids).select_related("round").order_by("round__date", "round_id")
+    if before is not None:
+        qs = qs.filter(round__date__lte=before)
+    out = {}
+    for a in qs:
+        out[a.outcome_id] = a
+    return out
+
+
+def build(meeting: Meeting, today=None, chart_width=None) -> dict:
+    today = today or timezone.localdate()
+    priorities = list(meeting.priorities.select_related("lead_organisation", "pillar")
+                      .prefetch_related("outcomes__indicators", "outcomes__leader"))
+    ids = [p.pk for p in priorities]
+    prev = previous_meeting(meeting)
+    tracker = list(prev.actions.select_related("owner", "priority")) if prev else []
+    outstanding = list(ActionItem.objects.filter(priority_id__in=ids, state=ActionItem.State.OPEN)
+                       .select_related("owner", "priority", "meeting"))
+    allocated = list(meeting.actions.select_related("owner", "priority"))
+    outcome_ids = [o.pk for p in priorities for o in p.outcomes.all()]
+    latest = latest_assessments(outcome_ids)
+    performance = []
+    for p in priorities:
+        perf = priority_performance(p, chart_width=chart_width)
+        for o in perf["outcomes"]:
+            o["assessment"] = latest.get(o["outcome"].pk)
+        performance.append(perf)
+    attendees = [meeting.routine.chair] + [x for x in meeting.routine.participants.all() if x != meeting.routine.chair]
+    leaders = [o.leader for p in priorities for o in p.outcomes.all() if o.leader and o.leader not in attendees]
+    return {
+        "meeting": meeting, "routine": meeting.routine, "priorities": priorities, "previous": prev,
+        "attendees": attendees + leaders, "tracker": tracker, "outstanding": outstanding, "allocated": allocated,
+        "performance": performance, "sections": SECTIONS, "today": today,
+        "decisions": list(meeting.decisions.all()),
+    }

@@ -1,0 +1,33 @@
+"""What routines adds to the portfolio: routine health above, the latest likelihood under each priority."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from stocktake.accounts import permissions as perm
+from stocktake.delivery import assessment as A
+
+from . import access
+from .health import routine_health
+from .models import AssessmentRound
+from .reports import likelihood_by_priority
+
+
+def portfolio_panel(request):
+    """Only the delivery unit sees routine health: it is about their own discipline."""
+    if not perm.can_read_all(request.user):
+        return None
+    return {"template": "routines/panel.html", "health": routine_health(),
+            "latest_round": AssessmentRound.objects.order_by("-date", "-id").first()}
+
+
+def priority_notes(request, priority_ids):
+    """Judgements are internal: the delivery unit sees all, a ministry its own, the public none."""
+    if not access.can_view(request.user):
+        return {}
+    allowed = set(access.priorities(request.user).filter(pk__in=priority_ids).values_list("pk", flat=True))
+    notes = {}
+    for pid, (rating, rnd) in likelihood_by_priority(allowed).items():
+        notes[pid] = [{"text": f"Likelihood of delivery: {A.RAG[rating][1]} ({rnd.name})",
+                       "url": reverse("routines:round", args=[rnd.pk]), "css": f"rag rag-{rating}"}]
+    return notes

@@ -1,0 +1,362 @@
+"""Pages of the routines app: calendar and health, assessment rounds, stocktake packs, actions, reports."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from stocktake.accounts.models import Person
+from stocktake.architecture.models import Outcome
+from stocktake.delivery import assessment as A
+from stocktake.delivery import calendar as C
+
+from . import access, actions, pack, proposals, render as R, reports
+from .health import routine_health
+from .models import ActionItem, AssessmentRound, Meeting, Routine
+
+
+def _viewer(request):
+    if not request.user.is_authenticated:
+        raise _LoginNeeded()
+    if not access.can_view(request.user):
+        raise PermissionDenied("routines are the delivery unit's internal record")
+
+
+def _manager(request):
+    _viewer(request)
+    if not access.can_manage(request.user):
+        raise PermissionDenied("only the delivery unit changes routines")
+
+
+class _LoginNeeded(Exception):
+    pass
+
+
+def page(view):
+    """Anonymous visitors are sent to sign in; everyone else is checked by the view."""
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except _LoginNeeded:
+            if request.method != "GET":
+                raise PermissionDenied("sign in first")
+            return redirect_to_login(request.get_full_path())
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def errors_of(exc: ValidationError) -> list[str]:
+    if hasattr(exc, "message_dict"):
+        return [f"{k.replace('_', ' ')}: {m}" if k != "__all__" else m for k, ms in exc.message_dict.items() for m in ms]
+    return list(exc.messages)
+
+
+def _date(value, field):
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValidationError({field: f"{value!r} is not a date (YYYY-MM-DD)"}) from None
+
+
+def _meeting(request, pk) -> Meeting:
+    meeting = get_object_or_404(Meeting.objects.select_related("routine__chair"), pk=pk)
+    if not access.can_see_meeting(request.user, meeting):
+        raise Http404("no such meeting")
+    return meeting
+
+
+# --- index: calendar, health, outstanding actions -----------------------------------------------
+
+@page
+def index(request):
+    _viewer(request)
+    today = timezone.localdate()
+    scope = access.priorities(request.user)
+    ids = list(scope.values_list("pk", flat=True))
+    upcoming = (Meeting.objects.filter(priorities__in=ids, date__gte=today, date__lt=C._add_months(today, 12))
+                .exclude(state=Meeting.State.CANCELLED).distinct().select_related("routine")
+                .prefetch_related("priorities__lead_organisation"))
+    months: dict[str, list] = {}
+    for m in upcoming:
+        months.setdefault(m.date.strftime("%B %Y"), []).append(m)
+    recent = (Meeting.objects.filter(priorities__in=ids, date__lt=today).distinct().select_related("routine")
+              .prefetch_related("priorities").order_by("-date")[:10])
+    health = routine_health(today, None if access.perm.can_read_all(request.user) else ids)
+    outstanding = (ActionItem.objects.filter(priority_id__in=ids, state=ActionItem.State.OPEN)
+                   .select_related("owner", "priority", "meeting"))
+    return render(request, "routines/index.html", {
+        "months": months, "recent": recent, "health": health, "outstanding": outstanding, "today": today,
+        "rounds": AssessmentRound.objects.all(), "routines": Routine.objects.prefetch_related("priorities"),
+        "can_manage": access.can_manage(request.user), "priorities": scope, "kinds": Routine.Kind.choices,
+        "frequencies": C.FREQUENCIES.items(),
+    })
+
+
+@page
+def calendar_ics(request, pk=None):
+    _viewer(request)
+    ids = set(access.priorities(request.user).values_list("pk", flat=True))
+    meetings = Meeting.objects.exclude(state=Meeting.State.CANCELLED).filter(priorities__in=ids).distinct()
+    name = "Stocktake routines"
+    if pk is not None:
+        routine = get_object_or_404(Routine, pk=pk)
+        meetings = meetings.filter(routine=routine)
+        name = routine.name
+    host = request.get_host()
+    events = []
+    for m in meetings.select_related("routine__chair").prefetch_related("priorities"):
+        prios = ", ".join(p.name for p in m.priorities.all())
+        events.append(C.Event(uid=f"meeting-{m.pk}@{host}", day=m.date, summary=f"{m.routine.name}: {prios}",
+                              description=f"Chair: {m.routine.chair}. Pack: {request.build_absolute_uri(reverse('routines:meeting', args=[m.pk]))}"))
+    response = HttpResponse(C.to_ics(events, name), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="routines.ics"'
+    return response
+
+
+@page
+@require_POST
+def schedule(request, pk):
+    _manager(request)
+    routine = get_object_or_404(Routine, pk=pk)
+    actions.schedule_routine(routine, user=request.user, interface="web")
+    return redirect("routines:index")
+
+
+@page
+@require_POST
+def meeting_new(request):
+    _manager(request)
+    try:
+        routine = Routine.objects.filter(pk=request.POST.get("routine") or 0).first()
+        if routine is None:
+            raise ValidationError({"routine": "choose a routine"})
+        prios = list(access.priorities(request.user).filter(pk__in=request.POST.getlist("priorities")))
+        meeting = actions.create_meeting(routine=routine, date=_date(request.POST.get("date"), "date"),
+                                         priorities=prios, user=request.user)
+    except ValidationError as exc:
+        return render(request, "routines/error.html", {"errors": errors_of(exc), "back": reverse("routines:index")},
+                      status=400)
+    return redirect("routines:meeting", meeting.pk)
+
+
+# --- assessment rounds --------------------------------------------------------------------------
+
+@page
+@require_POST
+def round_new(request):
+    _manager(request)
+    try:
+        rnd = actions.create_round(name=request.POST.get("name", ""), date=_date(request.POST.get("date"), "date"),
+                                   user=request.user)
+    except ValidationError as exc:
+        return render(request, "routines/error.html", {"errors": errors_of(exc), "back": reverse("routines:index")},
+                      status=400)
+    return redirect("routines:round", rnd.pk)
+
+
+def _round_context(request, rnd, errors=None):
+    ids = access.priorities(request.user)
+    outcomes = (Outcome.objects.filter(priority__in=ids).select_related("priority__pillar", "leader")
+                .prefetch_related("indicators").order_by("priority__pillar__rank", "priority__rank", "rank"))
+    current = {a.outcome_id: a for a in rnd.assessments.all()}
+    earlier = AssessmentRound.objects.filter(date__lt=rnd.date).order_by("-date").first()
+    previous = {a.outcome_id: a for a in earlier.assessments.all()} if earlier else {}
+    rows = []
+    for o in outcomes:
+        a = current.get(o.pk)
+        rows.append({"outcome": o, "assessment": a, "previous": previous.get(o.pk), "proposal": proposals.propose(o),
+                     "errors": (errors or {}).get(o.pk, [])})
+    return {"round": rnd, "rows": rows, "earlier": earlier, "can_manage": access.can_manage(request.user),
+            "rag": A.RAG.items(), "stages": A.STAGES.items(), "challenge": A.CHALLENGE.items(),
+            "judgements": A.JUDGEMENTS, "events": rnd.events.select_related("by"),
+            "forecast": proposals.forecast_available()}
+
+
+@page
+def round_page(request, pk):
+    _viewer(request)
+    rnd = get_object_or_404(AssessmentRound, pk=pk)
+    return render(request, "routines/round.html", _round_context(request, rnd))
+
+
+@page
+@require_POST
+def assess(request, pk, outcome_id):
+    _manager(request)
+    rnd = get_object_or_404(AssessmentRound, pk=pk)
+    outcome = get_object_or_404(Outcome.objects.filter(priority__in=access.priorities(request.user)), pk=outcome_id)
+    fields = {k: request.POST.get(k, "") for k in actions.RATED + actions.TEXTS if k in request.POST}
+    try:
+        actions.assess(rnd, outcome, user=request.user, proposal=proposals.propose(outcome),
+                       reason=request.POST.get("reason", ""), **fields)
+    except ValidationError as exc:
+        ctx = _round_context(request, rnd, {outcome.pk: errors_of(exc)})
+        return render(request, "routines/round.html", ctx, status=400)
+    return redirect(reverse("routines:round", args=[rnd.pk]) + f"#outcome-{outcome.pk}")
+
+
+@page
+@require_POST
+def round_state(request, pk, to):
+    _manager(request)
+    rnd = get_object_or_404(AssessmentRound, pk=pk)
+    try:
+        if to == "close":
+            actions.close_round(rnd, user=request.user, reason=request.POST.get("reason", ""))
+        else:
+            actions.reopen_round(rnd, user=request.user, reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        ctx = _round_context(request, rnd)
+        ctx["round_errors"] = errors_of(exc)
+        return render(request, "routines/round.html", ctx, status=400)
+    return redirect("routines:round", rnd.pk)
+
+
+@page
+def compare(request):
+    _viewer(request)
+    rounds = AssessmentRound.objects.order_by("date", "id")
+    chosen = request.GET.getlist("round")
+    if chosen:
+        rounds = rounds.filter(pk__in=chosen)
+    return render(request, "routines/compare.html", {"table": reports.comparison(rounds, access.priorities(request.user)),
+                                                     "all_rounds": AssessmentRound.objects.order_by("date")})
+
+
+# --- reports ------------------------------------------------------------------------------------
+
+def _report(request, pk, short):
+    _viewer(request)
+    rnd = get_object_or_404(AssessmentRound, pk=pk) if pk else AssessmentRound.objects.order_by("-date", "-id").first()
+    if rnd is None:
+        raise Http404("no assessment round yet")
+    return reports.delivery_report(rnd, access.priorities(request.user), short=short,
+                                   chart_width=R.PRINT_CHART_WIDTH if request.path.endswith(".pdf") else None)
+
+
+@page
+def report(request, pk, fmt="html"):
+    ctx = _report(request, pk, short=False)
+    name = f"delivery-report-{ctx['round'].name.lower().replace(' ', '-')}"
+    if fmt == "pdf":
+        body = R.pdf("routines/print.html", {**ctx, "body": "routines/_report_body.html",
+                                              "title": f"Delivery report: {ctx['round']}"},
+                     paper_name=R.paper(request), request=request)
+        return _download(body, "application/pdf", f"{name}.pdf")
+    if fmt == "xlsx":
+        return _download(R.delivery_report_xlsx(ctx), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                         f"{name}.xlsx")
+    return render(request, "routines/report.html", {**ctx, "body": "routines/_report_body.html",
+                                                    "title": f"Delivery report: {ctx['round']}"})
+
+
+@page
+def note(request, fmt="html"):
+    ctx = _report(request, None, short=True)
+    title = f"Monthly note to the head of government, {timezone.localdate():%B %Y}"
+    if fmt == "pdf":
+        body = R.pdf("routines/print.html", {**ctx, "body": "routines/_report_body.html", "title": title},
+                     paper_name=R.paper(request), request=request)
+        return _download(body, "application/pdf", "monthly-note.pdf")
+    return render(request, "routines/report.html", {**ctx, "body": "routines/_report_body.html", "title": title})
+
+
+def _download(body: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+# --- meetings: the pack, minutes, decisions and actions ------------------------------------------
+
+def _pack_context(request, meeting, errors=None, for_print=False):
+    ctx = pack.build(meeting, chart_width=R.PRINT_CHART_WIDTH if for_print else None)
+    ctx.update({"can_manage": access.can_manage(request.user), "errors": errors or [],
+                "people": Person.objects.all(), "body": "routines/_pack_body.html",
+                "title": f"Stocktake pack: {meeting}", "default_due": actions.default_due()})
+    return ctx
+
+
+@page
+def meeting_page(request, pk):
+    _viewer(request)
+    meeting = _meeting(request, pk)
+    return render(request, "routines/meeting.html", _pack_context(request, meeting))
+
+
+@page
+def meeting_pdf(request, pk):
+    _viewer(request)
+    meeting = _meeting(request, pk)
+    body = R.pdf("routines/print.html", _pack_context(request, meeting, for_print=True), paper_name=R.paper(request),
+                 request=request)
+    return _download(body, "application/pdf", f"stocktake-pack-{meeting.date:%Y-%m-%d}.pdf")
+
+
+@page
+@require_POST
+def meeting_write(request, pk, what):
+    _manager(request)
+    meeting = _meeting(request, pk)
+    try:
+        if what == "minutes":
+            actions.record_minutes(meeting, minutes=request.POST.get("minutes", ""), user=request.user)
+        elif what == "decision":
+            actions.add_decision(meeting, text=request.POST.get("text", ""), user=request.user)
+        elif what == "action":
+            priority = meeting.priorities.filter(pk=request.POST.get("priority") or 0).first()
+            owner = Person.objects.filter(pk=request.POST.get("owner") or 0).first()
+            actions.create_action(meeting=meeting, priority=priority, owner=owner,
+                                  description=request.POST.get("description", ""),
+                                  due=_date(request.POST.get("due"), "due"), user=request.user)
+        elif what == "cancel":
+            actions.cancel_meeting(meeting, reason=request.POST.get("reason", ""), user=request.user)
+        else:
+            raise Http404()
+    except ValidationError as exc:
+        return render(request, "routines/meeting.html", _pack_context(request, meeting, errors_of(exc)), status=400)
+    return redirect(reverse("routines:meeting", args=[meeting.pk]) + "#minutes")
+
+
+@page
+def tracker(request):
+    _viewer(request)
+    ids = access.priorities(request.user)
+    state = request.GET.get("state", "open")
+    qs = ActionItem.objects.filter(priority__in=ids).select_related("owner", "priority", "meeting__routine")
+    if state in ("open", "closed"):
+        qs = qs.filter(state=state)
+    return render(request, "routines/actions.html", {"actions": qs, "today": timezone.localdate(), "state": state,
+                                                     "user_person": access.perm.person(request.user),
+                                                     "can_manage": access.can_manage(request.user)})
+
+
+@page
+@require_POST
+def action_close(request, pk):
+    _viewer(request)
+    action = get_object_or_404(ActionItem.objects.filter(priority__in=access.priorities(request.user)), pk=pk)
+    if not access.can_close_action(request.user, action):
+        raise PermissionDenied("only the delivery unit or the action's owner closes it")
+    error = None
+    try:
+        action = actions.close_action(action, note=request.POST.get("note", ""), user=request.user)
+    except ValidationError as exc:
+        error = "; ".join(errors_of(exc))
+    if request.htmx:
+        return render(request, "routines/_action_row.html",
+                      {"a": action, "today": timezone.localdate(), "error": error, "can_close": True},
+                      status=400 if error else 200)
+    if error:
+        return render(request, "routines/error.html", {"errors": [error], "back": reverse("routines:actions")}, status=400)
+    return redirect(request.POST.get("next") or reverse("routines:actions"))
