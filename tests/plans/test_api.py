@@ -33,7 +33,8 @@ def test_milestones_endpoint_matches_the_query_for_packs(client, db):
 def test_writes_need_edit_rights_and_change_nothing_otherwise(client, db):
     n = Strategy.objects.count()
     body = {"name": "Extra beds", "cost": "1000"}
-    assert client.post("/api/plans/ae-waits/strategies", body, content_type="application/json").status_code == 403
+    # the public is not signed in at all; signed-in people without the right get 403
+    assert client.post("/api/plans/ae-waits/strategies", body, content_type="application/json").status_code == 401
     login(client, "health-data")
     assert client.post("/api/plans/ae-waits/strategies", body, content_type="application/json").status_code == 403
     login(client, "education-data")
@@ -184,3 +185,16 @@ def test_update_and_close_a_risk(client, db):
     assert client.patch(url, {"status": "closed"}, content_type="application/json").json()["status"] == "closed"
     login(client, "interior-data")
     assert client.patch(url, {"status": "open"}, content_type="application/json").status_code == 403
+
+
+def test_a_personal_token_reads_and_writes_unpublished_plans(client, db):
+    from stocktake.accounts import tokens
+
+    user = get_user_model().objects.get(username="manager")
+    _, secret = tokens.issue(user, name="plans test", interface="cli")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    assert client.get("/api/plans/reading-11", **auth).status_code == 200
+    assert client.get("/api/plans/reading-11").status_code == 404
+    r = client.post("/api/plans/reading-11/rubric", {"criterion": "risks", "rating": "amber_green"},
+                    content_type="application/json", **auth)
+    assert r.status_code == 201

@@ -10,17 +10,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.utils import check_csrf
 
 from stocktake.schemas import Error
 
 from stocktake.accounts import permissions as perm
+from stocktake.accounts.apiauth import api_auth
 from stocktake.accounts.models import Person
 from stocktake.architecture.models import Indicator, Priority
 from stocktake.delivery import rubric as RU
@@ -29,6 +28,16 @@ from . import actions, queries
 from .models import ChainActor, DeliveryChain, Milestone, Risk, Strategy, ToCLink, ToCNode
 
 router = Router(tags=["plans"])
+
+
+def _anyone(request):
+    """The public reads published plans without signing in; a token or session shows unpublished ones too."""
+    return "anonymous"
+
+
+# Reads: a token, the browser session, or nobody (can_read_priority then shows only published priorities).
+# Writes keep the API's global auth: a token, or the session with its CSRF token.
+READ = [*api_auth(), _anyone]
 
 
 
@@ -42,10 +51,6 @@ def _priority(request, code) -> Priority:
 
 def _editable(request, code) -> Priority:
     priority = _priority(request, code)
-    if request.user.is_authenticated and request.COOKIES.get(settings.SESSION_COOKIE_NAME):
-        # signed in through the browser's session cookie: a write needs the CSRF token like a form would
-        if check_csrf(request) is not None:
-            raise HttpError(403, "CSRF check failed: send the X-CSRFToken header with a session-cookie request")
     if not perm.can_edit_plan(request.user, priority):
         raise HttpError(403, "only the priority's accountable leaders and the delivery unit edit its plan")
     if b"\\u0000" in request.body or b"\x00" in request.body:
@@ -278,12 +283,12 @@ def _composed(ci) -> dict:
 
 # Reading ----------------------------------------------------------------------------------------------------
 
-@router.get("/", response=list[str], summary="Codes of the priorities whose plans the caller may read")
+@router.get("/", response=list[str], auth=READ, summary="Codes of the priorities whose plans the caller may read")
 def list_plans(request):
     return list(perm.visible_priorities(request.user).values_list("code", flat=True))
 
 
-@router.get("/{code}", response={200: PlanOut, 404: Error}, summary="A priority's whole delivery plan")
+@router.get("/{code}", response={200: PlanOut, 404: Error}, auth=READ, summary="A priority's whole delivery plan")
 def get_plan(request, code: str, trend: bool = False):
     priority = _priority(request, code)
     strategies = queries.strategies(priority, include_withdrawn=True)
@@ -315,7 +320,7 @@ def get_plan(request, code: str, trend: bool = False):
     }
 
 
-@router.get("/{code}/milestones", response={200: list[MilestoneOut], 404: Error},
+@router.get("/{code}/milestones", response={200: list[MilestoneOut], 404: Error}, auth=READ,
             summary="Milestones of active strategies; late_only and at_risk filter them as a stocktake pack does")
 def list_milestones(request, code: str, late_only: bool = False, at_risk: bool = False):
     priority = _priority(request, code)
@@ -625,7 +630,7 @@ def rate(request, code: str, payload: RatingIn):
     return Status(201, {"id": r.pk})
 
 
-@router.get("/{code}/composed/{indicator}", response={200: ComposedOut, 404: Error},
+@router.get("/{code}/composed/{indicator}", response={200: ComposedOut, 404: Error}, auth=READ,
             summary="The trajectory composed from the plan's strategies for one indicator, with the gap to target")
 def composed(request, code: str, indicator: str, trend: bool = False):
     priority = _priority(request, code)
