@@ -243,3 +243,18 @@ def test_api_assess_and_actions(login, person):
     r = c.post(f"/api/routines/actions/{aid}/close", {"note": "Briefed"}, content_type="application/json")
     assert r.json()["state"] == "closed"
     assert c.get("/api/routines/outcomes/homicides-outcome/proposal").json()["reasons"]
+
+
+def test_new_routine_from_the_page_is_scheduled_and_refuses_no_priorities(login, person):
+    c = login("duhead")
+    data = {"name": "Water task force", "kind": "task_force", "chair": person("duhead").pk, "frequency": "monthly",
+            "starts_on": (date.today() + timedelta(days=1)).isoformat(), "one_priority_per_meeting": "on"}
+    r = c.post("/routines/routine/new/", data)
+    assert r.status_code == 400 and "at least one priority" in r.content.decode()
+    water = Priority.objects.get(code="safe-water")
+    r = c.post("/routines/routine/new/", {**data, "priorities": [water.pk]})
+    assert r.status_code == 302
+    assert Meeting.objects.filter(routine__name="Water task force").count() == 12
+    meetings = c.get("/api/routines/meetings", {"start": date.today().isoformat()}).json()
+    assert any(m["routine"] == "Water task force" and m["priorities"] == ["safe-water"] for m in meetings)
+    assert login("observer").post("/routines/routine/new/", {**data, "name": "x", "priorities": [water.pk]}).status_code == 403

@@ -98,7 +98,7 @@ def index(request):
         "months": months, "recent": recent, "health": health, "outstanding": outstanding, "today": today,
         "rounds": AssessmentRound.objects.all(), "routines": Routine.objects.prefetch_related("priorities"),
         "can_manage": access.can_manage(request.user), "priorities": scope, "kinds": Routine.Kind.choices,
-        "frequencies": C.FREQUENCIES.items(),
+        "frequencies": C.FREQUENCIES.items(), "people": Person.objects.all(),
     })
 
 
@@ -130,6 +130,26 @@ def schedule(request, pk):
     routine = get_object_or_404(Routine, pk=pk)
     actions.schedule_routine(routine, user=request.user, interface="web")
     return redirect("routines:index")
+
+
+@page
+@require_POST
+def routine_new(request):
+    _manager(request)
+    post = request.POST
+    try:
+        chair = Person.objects.filter(pk=post.get("chair") or 0).first()
+        routine = actions.create_routine(
+            name=post.get("name", "").strip(), kind=post.get("kind", ""), chair=chair,
+            frequency=post.get("frequency", ""), starts_on=_date(post.get("starts_on"), "starts_on"),
+            priorities=access.priorities(request.user).filter(pk__in=post.getlist("priorities")),
+            participants=Person.objects.filter(pk__in=post.getlist("participants")),
+            one_priority_per_meeting=post.get("one_priority_per_meeting") == "on", user=request.user)
+        actions.schedule_routine(routine, user=request.user)
+    except ValidationError as exc:
+        return render(request, "routines/error.html", {"errors": errors_of(exc), "back": reverse("routines:index")},
+                      status=400)
+    return redirect(reverse("routines:index") + "#calendar")
 
 
 @page
