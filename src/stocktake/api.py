@@ -1,18 +1,22 @@
 """The JSON API (Django Ninja), with its OpenAPI schema at /api/docs and /api/openapi.json.
 
 Each capability app adds a Router in its own `api.py` and registers it here.
+Every endpoint needs a personal API token or a signed-in session (with CSRF)
+unless it says `auth=None`; see stocktake.accounts.apiauth.
 """
 
 from ninja import NinjaAPI
 
 from stocktake import __version__
+from stocktake.accounts.apiauth import api_auth
 
 api = NinjaAPI(title="Stocktake API", version=__version__, urls_namespace="api",
                description="Priorities, indicators, targets, data values and more. Every write goes through the same "
-                           "action functions as the web pages and is audited.")
+                           "action functions as the web pages and is audited.",
+               auth=api_auth())
 
 
-@api.get("/health", summary="Is the service up?", tags=["service"])
+@api.get("/health", summary="Is the service up?", tags=["service"], auth=None)
 def health(request):
     return {"status": "ok", "version": __version__}
 

@@ -16,7 +16,14 @@ def main(argv: list[str] | None = None) -> None:
     from django.conf import settings
     from django.core.management import execute_from_command_line
 
-    settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+    from stocktake.accounts.production import InsecureProduction
+
+    try:
+        settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+    except InsecureProduction as exc:
+        # Settings refuse an unsafe production configuration; say why without a traceback.
+        print(exc, file=sys.stderr)
+        raise SystemExit(2) from None
     argv = list(sys.argv if argv is None else argv)
     argv[0] = "stocktake"
     if len(argv) == 1:

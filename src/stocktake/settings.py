@@ -9,6 +9,9 @@ same code runs the demo on SQLite and a national government on PostgreSQL:
     STOCKTAKE_SECRET_KEY    required in production
     STOCKTAKE_ALLOWED_HOSTS comma-separated host names
     STOCKTAKE_DATA_DIR      where the SQLite file and exports live (default: ./var)
+    STOCKTAKE_PRODUCTION    1 on a real deployment: secure cookies, HSTS, and a refusal to
+                            start with DEBUG on, the default secret key or no allowed hosts
+    STOCKTAKE_SECURE_PROXY  1 when a TLS-terminating proxy sets X-Forwarded-Proto
 """
 
 from __future__ import annotations
@@ -24,7 +27,10 @@ DATA_DIR = Path(os.environ.get("STOCKTAKE_DATA_DIR", Path.cwd() / "var")).resolv
 DEFAULT_SECRET_KEY = "stocktake-insecure-development-key-change-me"
 SECRET_KEY = os.environ.get("STOCKTAKE_SECRET_KEY", DEFAULT_SECRET_KEY)
 DEBUG = os.environ.get("STOCKTAKE_DEBUG", "0") == "1"
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("STOCKTAKE_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",") if h.strip()]
+PRODUCTION = os.environ.get("STOCKTAKE_PRODUCTION", "0") == "1"
+# In production nobody gets localhost for free: the deployment names its hosts.
+ALLOWED_HOSTS = [h.strip() for h in os.environ.get(
+    "STOCKTAKE_ALLOWED_HOSTS", "" if PRODUCTION else "localhost,127.0.0.1,[::1]").split(",") if h.strip()]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -35,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # serves /api/docs from its own static files instead of a CDN (our CSP allows only self)
     "stocktake.web",
     "stocktake.accounts",
     "stocktake.architecture",
@@ -54,6 +61,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "stocktake.accounts.security.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -99,7 +107,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
-LOGIN_URL = "/admin/login/"
+AUTHENTICATION_BACKENDS = ["stocktake.accounts.backends.LockoutModelBackend"]
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
+
+# Rate limits and lockout (stocktake.accounts.throttle) count in Django's cache.
+# One process (waitress) shares its memory cache; several processes need a
+# shared cache: set STOCKTAKE_CACHE_TABLE and run `stocktake createcachetable`.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "stocktake"}}
+if os.environ.get("STOCKTAKE_CACHE_TABLE"):
+    CACHES["default"] = {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                         "LOCATION": os.environ["STOCKTAKE_CACHE_TABLE"]}
+STOCKTAKE_LOGIN_LIMIT = (120, 60)           # attempts per client address per seconds (argon2 costs CPU)
+STOCKTAKE_LOGIN_FAIL_LIMIT = (30, 10 * 60)  # failed attempts per client address per seconds
+STOCKTAKE_LOCKOUT = (5, 15 * 60)            # failures per user name, then locked for seconds
+STOCKTAKE_TOKEN_LIMIT = (10, 60)            # token creations per user per seconds
+STOCKTAKE_BAD_TOKEN_LIMIT = (20, 60)        # unknown bearer tokens per client address per seconds
+STOCKTAKE_TOKEN_DAYS = 90                   # default and maximum lifetime of an API token
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
@@ -111,6 +136,36 @@ STATIC_ROOT = DATA_DIR / "static"
 
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# Only our own scripts (the vendored htmx and Vega bundle, charts.js). Styles may
+# be inline because Vega and htmx inject <style> elements; styles cannot run code.
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_SSL_REDIRECT = os.environ.get("STOCKTAKE_SSL_REDIRECT", "1") == "1"
+    if os.environ.get("STOCKTAKE_SECURE_PROXY") == "1":
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    from stocktake.accounts.production import refuse_insecure_production
+
+    refuse_insecure_production(debug=DEBUG, secret_key=SECRET_KEY, allowed_hosts=ALLOWED_HOSTS,
+                               default_secret_key=DEFAULT_SECRET_KEY)
 EMAIL_BACKEND = os.environ.get("STOCKTAKE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("STOCKTAKE_FROM_EMAIL", "stocktake@localhost")
 

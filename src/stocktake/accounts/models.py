@@ -53,6 +53,17 @@ class Person(models.Model):
         return self.name
 
 
+class AppendOnlyQuerySet(models.QuerySet):
+    """Bulk update() and delete() would bypass the per-entry guards below; refuse them too."""
+
+    def update(self, **kwargs):
+        raise PermissionError("audit entries are append-only")
+
+    def delete(self):
+        raise PermissionError("audit entries are append-only")
+
+
+
 class AuditEntry(models.Model):
     """One create, change or delete of a delivery record. Append-only.
 
@@ -75,7 +86,8 @@ class AuditEntry(models.Model):
         SYSTEM = "system", "System"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    # PROTECT: deleting a user would rewrite who made the change. Deactivate users instead.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
     interface = models.CharField(max_length=10, choices=Interface.choices)
     action = models.CharField(max_length=10, choices=Action.choices)
     model = models.CharField(max_length=100, db_index=True)
@@ -84,6 +96,8 @@ class AuditEntry(models.Model):
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
     reason = models.TextField(blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -100,3 +114,32 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("audit entries are append-only")
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only the SHA-256 digest of the secret is stored.
+
+    The secret is random (256 bits), so a plain hash is enough: there is
+    nothing to brute-force, and a stolen database yields no usable tokens.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, help_text="What the token is for, e.g. 'nightly import from the health MIS'.")
+    prefix = models.CharField(max_length=12, db_index=True, help_text="The first characters, to recognise a token.")
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def active(self) -> bool:
+        from django.utils import timezone
+
+        return self.revoked_at is None and self.expires_at > timezone.now()

@@ -95,3 +95,16 @@ def visible_priorities(user, queryset=None):
 
         return qs.filter(Q(published=True) | Q(lead_organisation_id=org))
     return qs.filter(published=True)
+
+
+DELIVERY_UNIT = {R.DELIVERY_UNIT_HEAD, R.PRIORITY_MANAGER, R.INFORMATION_VALIDATOR}
+
+
+def can_read_audit(user) -> bool:
+    """The audit trail shows unpublished values and who changed them: the delivery unit only."""
+    return is_superuser(user) or role(user) in DELIVERY_UNIT
+
+
+def can_use_api_tokens(user) -> bool:
+    """Any signed-in, active person may hold tokens; a token never grants more than its owner has."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)

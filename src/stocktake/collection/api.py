@@ -1,5 +1,297 @@
-"""JSON API of the collection app, mounted at /api/collection/."""
+"""JSON API of the collection app, mounted at /api/collection/.
 
-from ninja import Router
+Writes use the signed-in session (with its CSRF check) and the same actions
+and import pipeline as the pages; a user who may not do something gets 403
+and nothing changes.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import File, Form, Router, Schema
+from ninja.errors import HttpError
+from ninja.files import UploadedFile
+from ninja.security import django_auth
+
+from stocktake.accounts import permissions
+from stocktake.architecture.models import Indicator
+from stocktake.monitoring.models import DataValue, OrgUnit
+
+from . import actions, freshness, importer, rollups
+from . import verification as V
+from .models import ColumnMapping, ImportBatch
 
 router = Router(tags=["collection"])
+
+
+class RowErrorOut(Schema):
+    row: int | None
+    column: str
+    message: str
+
+
+class WarningOut(Schema):
+    row: int | None = None
+    rule: str
+    indicator: str | None = None
+    message: str
+
+
+class BatchOut(Schema):
+    id: int
+    file_name: str
+    format: str
+    dry_run: bool
+    strict: bool
+    status: str
+    message: str
+    rows_read: int
+    rows_accepted: int
+    rows_rejected: int
+    error_count: int
+    created: int
+    changed: int
+    unchanged: int
+    units_created: int
+    errors: list[RowErrorOut]
+    warnings: list[WarningOut]
+    seconds: float
+    created_at: datetime
+
+
+class RowIn(Schema):
+    indicator: str
+    org_unit: str
+    period: str
+    disaggregation: str = ""
+    value: float | str | None = None
+    numerator: float | str | None = None
+    denominator: float | str | None = None
+    comment: str = ""
+
+
+class RowsIn(Schema):
+    rows: list[RowIn]
+    dry_run: bool = False
+    strict: bool = False
+
+
+class Dhis2DataValue(Schema):
+    dataElement: str
+    period: str | None = None
+    orgUnit: str | None = None
+    categoryOptionCombo: str | None = None
+    attributeOptionCombo: str | None = None
+    value: str | float | None = None
+    comment: str | None = None
+
+
+class Dhis2DataValueSet(Schema):
+    dataSet: str | None = None
+    completeDate: str | None = None
+    period: str | None = None
+    orgUnit: str | None = None
+    attributeOptionCombo: str | None = None
+    dataValues: list[Dhis2DataValue]
+
+
+class DecisionIn(Schema):
+    ids: list[int]
+    reason: str = ""
+
+
+class DecisionOut(Schema):
+    decided: int
+    state: str
+
+
+class VersionOut(Schema):
+    version: int
+    value: float | None
+    numerator: float | None
+    denominator: float | None
+    state: str
+    comment: str
+    source: str
+    at: datetime
+    by: str | None
+
+
+class ReviewOut(Schema):
+    version: int
+    state: str
+    previous_state: str
+    reason: str
+    at: datetime
+    by: str | None
+
+
+class ValueOut(Schema):
+    id: int
+    indicator: str
+    org_unit: str
+    period: str
+    disaggregation: str
+    value: float | None
+    numerator: float | None
+    denominator: float | None
+    computed: float | None
+    state: str
+    official: bool
+    version: int
+    versions: list[VersionOut]
+    reviews: list[ReviewOut]
+
+
+class FreshnessOut(Schema):
+    indicator: str
+    last_period: str | None
+    days_since: int | None
+    due_period: str
+    due_date: date
+    reported_share: float
+    late: bool
+    days_late: int
+    missing_units: list[str]
+
+
+class RollupPoint(Schema):
+    period: str
+    start: date
+    end: date
+    value: float | None
+
+
+def _batch_out(b: ImportBatch) -> dict:
+    out = {f: getattr(b, f) for f in BatchOut.model_fields if f not in ("id", "errors", "warnings")}
+    out.update(id=b.pk, errors=b.errors, warnings=b.warnings)
+    return out
+
+
+def _who(u):
+    return (u.get_full_name() or u.username) if u else None
+
+
+@router.post("/imports", response={200: BatchOut, 403: dict}, auth=django_auth,
+             summary="Import a file (CSV, xlsx, DHIS2 JSON/CSV) through the import pipeline")
+def import_file(request, file: File[UploadedFile], dry_run: Form[bool] = False, strict: Form[bool] = False,
+                format: Form[str] = "", mapping: Form[str] = ""):
+    m = None
+    if mapping:
+        m = ColumnMapping.objects.filter(name=mapping).first()
+        if m is None:
+            raise HttpError(400, f"no column mapping named '{mapping}'")
+    if format and format not in importer.FORMATS:
+        raise HttpError(400, f"unknown format '{format}'; use one of {', '.join(importer.FORMATS)}")
+    if not (permissions.can_manage(request.user) or permissions.role(request.user) == "data_lead"):
+        return 403, {"detail": "only data leads and the delivery unit import data"}
+    b = importer.run_import(file, file_name=file.name or "upload", fmt=format or None, mapping=m, user=request.user,
+                            interface="api", dry_run=dry_run, strict=strict)
+    return 200, _batch_out(b)
+
+
+@router.post("/values", response={200: BatchOut, 403: dict}, auth=django_auth,
+             summary="Submit values as JSON rows in the long format (same checks as a file)")
+def submit_values(request, payload: RowsIn):
+    if not (permissions.can_manage(request.user) or permissions.role(request.user) == "data_lead"):
+        return 403, {"detail": "only data leads and the delivery unit submit data"}
+    body = json.dumps({"rows": [r.model_dump() for r in payload.rows]}).encode()
+    b = importer.run_import(body, file_name="api rows", fmt="json-rows", user=request.user, interface="api",
+                            dry_run=payload.dry_run, strict=payload.strict)
+    return 200, _batch_out(b)
+
+
+@router.post("/dataValueSets", response={200: BatchOut, 403: dict}, auth=django_auth,
+             summary="Receive a DHIS2 data value set (JSON), mapped through the DHIS2 id table")
+def dhis2_data_value_set(request, payload: Dhis2DataValueSet, dryRun: bool = False):
+    if not (permissions.can_manage(request.user) or permissions.role(request.user) == "data_lead"):
+        return 403, {"detail": "only data leads and the delivery unit submit data"}
+    body = json.dumps(payload.model_dump(exclude_none=True)).encode()
+    b = importer.run_import(body, file_name="DHIS2 dataValueSets", fmt="dhis2-json", user=request.user,
+                            interface="api", dry_run=dryRun)
+    return 200, _batch_out(b)
+
+
+@router.get("/imports/{batch_id}", response=BatchOut, summary="An import's report")
+def get_batch(request, batch_id: int):
+    if not request.user.is_authenticated:
+        raise HttpError(404, "not found")
+    qs = ImportBatch.objects.all() if permissions.can_read_all(request.user) else ImportBatch.objects.filter(user=request.user)
+    return _batch_out(get_object_or_404(qs, pk=batch_id))
+
+
+def _value_or_404(request, value_id: int) -> DataValue:
+    dv = get_object_or_404(DataValue.objects.select_related("indicator__outcome__priority", "org_unit", "period"), pk=value_id)
+    priority = dv.indicator.outcome.priority
+    insider = permissions.can_read_all(request.user) or permissions.owns_priority(request.user, priority)
+    if not permissions.can_read_priority(request.user, priority) or (not insider and dv.state != V.S.PUBLISHED):
+        raise HttpError(404, "not found")
+    return dv
+
+
+@router.get("/values/{value_id}", response=ValueOut, summary="A value with every version and verification decision")
+def value_history(request, value_id: int):
+    dv = _value_or_404(request, value_id)
+    return {
+        "id": dv.pk, "indicator": dv.indicator.code, "org_unit": dv.org_unit.code, "period": dv.period.code,
+        "disaggregation": dv.disaggregation, "value": dv.value, "numerator": dv.numerator, "denominator": dv.denominator,
+        "computed": dv.computed, "state": dv.state, "official": V.is_official(dv), "version": dv.version,
+        "versions": [{"version": v.version, "value": v.value, "numerator": v.numerator, "denominator": v.denominator,
+                      "state": v.state, "comment": v.comment, "source": v.source, "at": v.at, "by": _who(v.by)}
+                     for v in dv.versions.select_related("by").order_by("version")],
+        "reviews": [{"version": r.version, "state": r.state, "previous_state": r.previous_state, "reason": r.reason,
+                     "at": r.at, "by": _who(r.by)} for r in dv.reviews.select_related("by")],
+    }
+
+
+def _decide(request, payload: DecisionIn, fn, state, **kw):
+    if not permissions.can_validate(request.user):
+        return 403, {"detail": "only the delivery unit's validators decide on values"}
+    values = list(DataValue.objects.filter(pk__in=payload.ids).select_related("indicator", "org_unit", "period"))
+    if len(values) != len(set(payload.ids)):
+        raise HttpError(404, "some of those values do not exist")
+    try:
+        n = fn(values, user=request.user, interface="api", **kw)
+    except actions.ReviewError as exc:
+        raise HttpError(400, str(exc)) from exc
+    return 200, {"decided": n, "state": state}
+
+
+@router.post("/values/validate", response={200: DecisionOut, 403: dict}, auth=django_auth, summary="Validate submitted values")
+def validate_values(request, payload: DecisionIn):
+    return _decide(request, payload, actions.validate, V.S.VALIDATED)
+
+
+@router.post("/values/return", response={200: DecisionOut, 403: dict}, auth=django_auth,
+             summary="Return values to the data lead with a reason")
+def return_values(request, payload: DecisionIn):
+    return _decide(request, payload, actions.return_values, V.S.RETURNED, reason=payload.reason)
+
+
+@router.post("/values/publish", response={200: DecisionOut, 403: dict}, auth=django_auth, summary="Publish validated values")
+def publish_values(request, payload: DecisionIn):
+    return _decide(request, payload, actions.publish, V.S.PUBLISHED)
+
+
+@router.get("/freshness", response=list[FreshnessOut], summary="How fresh each visible indicator's data is")
+def freshness_list(request):
+    indicators = Indicator.objects.filter(outcome__priority__in=permissions.visible_priorities(request.user))
+    return [{"indicator": f.indicator.code, "last_period": f.last_period, "days_since": f.days_since,
+             "due_period": f.due_period.code, "due_date": f.due_date, "reported_share": f.reported_share,
+             "late": f.late, "days_late": f.days_late, "missing_units": f.missing_units}
+            for f in freshness.of(indicators, timezone.localdate())]
+
+
+@router.get("/rollups/{indicator}/{unit}", response=list[RollupPoint],
+            summary="An indicator's rolled-up series at an org unit, by period kind (M, Q, Y)")
+def rollup_series(request, indicator: str, unit: str, kind: str | None = None):
+    ind = Indicator.objects.filter(code=indicator).select_related("outcome__priority").first()
+    if ind is None or not permissions.can_read_priority(request.user, ind.outcome.priority):
+        raise HttpError(404, "no such indicator")
+    ou = get_object_or_404(OrgUnit, code=unit)
+    return [{"period": p.code, "start": p.start, "end": p.end, "value": v} for p, v in rollups.series(ind, ou, kind)]

@@ -1,3 +1,156 @@
-"""Models of the collection app."""
+"""Imports, source mappings, reviews, rollups and reminders.
 
-from django.db import models  # noqa: F401
+Data values themselves live in monitoring; this app records how they came
+in (ImportBatch), how foreign files map onto our codes (ColumnMapping,
+Dhis2Mapping), what the delivery unit decided about them (Review), the
+aggregates dashboards read (RollupValue) and whom we chased (Reminder).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class ColumnMapping(models.Model):
+    """How one source's files, as they arrive, map onto Stocktake's long format (see delivery.sourcemaps)."""
+
+    name = models.SlugField(max_length=60, unique=True)
+    description = models.TextField(blank=True)
+    config = models.JSONField(help_text="org_unit, period, indicators, skip, encoding, delimiter, create_org_units ...")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Dhis2Mapping(models.Model):
+    """One DHIS2 id and the Stocktake code it stands for."""
+
+    class Kind(models.TextChoices):
+        DATA_ELEMENT = "data_element", "Data element → indicator"
+        ORG_UNIT = "org_unit", "Org unit → org unit"
+        COMBO = "category_option_combo", "Category option combo → disaggregation"
+
+    class Field(models.TextChoices):
+        VALUE = "value", "Value"
+        NUMERATOR = "numerator", "Numerator"
+        DENOMINATOR = "denominator", "Denominator"
+
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    dhis2_id = models.CharField("DHIS2 id", max_length=60)
+    code = models.CharField(max_length=100, blank=True, help_text="Indicator code, org unit code or disaggregation ('' for the default combo).")
+    field = models.CharField(max_length=12, choices=Field.choices, default=Field.VALUE,
+                             help_text="For data elements: which part of the indicator this element carries.")
+    name = models.CharField(max_length=200, blank=True, help_text="DHIS2's name, for people.")
+
+    class Meta:
+        ordering = ["kind", "dhis2_id"]
+        constraints = [models.UniqueConstraint(fields=["kind", "dhis2_id"], name="one_mapping_per_dhis2_id")]
+        verbose_name = "DHIS2 mapping"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.dhis2_id} → {self.code or '(default)'}"
+
+
+class ImportBatch(models.Model):
+    """One import run, dry or committed, with its report. Kept for ever, like the values it brought."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        REFUSED = "refused", "Refused"
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    interface = models.CharField(max_length=10, default="web")
+    file_name = models.CharField(max_length=255)
+    format = models.CharField(max_length=12)
+    mapping = models.ForeignKey(ColumnMapping, null=True, blank=True, on_delete=models.SET_NULL)
+    dry_run = models.BooleanField(default=False)
+    strict = models.BooleanField(default=False, help_text="Store nothing if any row is rejected.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    message = models.TextField(blank=True)
+    rows_read = models.PositiveIntegerField(default=0)
+    rows_accepted = models.PositiveIntegerField(default=0)
+    rows_rejected = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    changed = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    units_created = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True, help_text="The first errors in full: row, column, message.")
+    error_summary = models.JSONField(default=dict, blank=True)
+    warnings = models.JSONField(default=list, blank=True, help_text="Data-quality warnings (do not block).")
+    seconds = models.FloatField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "import batches"
+
+    def __str__(self) -> str:
+        return f"import #{self.pk} {self.file_name}"
+
+    @property
+    def source_label(self) -> str:
+        return f"import #{self.pk}"
+
+    @property
+    def stored(self) -> bool:
+        return self.status == self.Status.DONE and not self.dry_run and (self.created or self.changed) > 0
+
+
+class Review(models.Model):
+    """A verification decision on a data value: validated, returned (with why) or published."""
+
+    data_value = models.ForeignKey("monitoring.DataValue", on_delete=models.PROTECT, related_name="reviews")
+    version = models.PositiveIntegerField(help_text="The value's version the decision was about.")
+    state = models.CharField(max_length=10)
+    previous_state = models.CharField(max_length=10)
+    reason = models.TextField(blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        ordering = ["data_value", "at", "id"]
+
+
+class RollupValue(models.Model):
+    """Aggregate of the raw values at and below a unit for a period, as mergeable sums (never a finished average).
+
+    Kept for every unit above the reporting level and every coarser period
+    (month -> quarter -> year), and refreshed by adding the differences an
+    import made, so dashboards read a row instead of scanning raw values.
+    """
+
+    indicator = models.ForeignKey("architecture.Indicator", on_delete=models.CASCADE, related_name="+")
+    org_unit = models.ForeignKey("monitoring.OrgUnit", on_delete=models.CASCADE, related_name="+")
+    period = models.ForeignKey("monitoring.Period", on_delete=models.CASCADE, related_name="+")
+    total = models.FloatField(default=0)
+    count = models.IntegerField(default=0)
+    numerator = models.FloatField(default=0)
+    denominator = models.FloatField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["indicator", "org_unit", "period"], name="one_rollup_per_cell")]
+
+
+class Reminder(models.Model):
+    """An email sent to a data lead about a period's data, so nobody is chased twice for the same thing."""
+
+    class Kind(models.TextChoices):
+        DUE = "due", "Due soon"
+        LATE = "late", "Late"
+
+    indicator = models.ForeignKey("architecture.Indicator", on_delete=models.CASCADE, related_name="+")
+    period = models.ForeignKey("monitoring.Period", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=4, choices=Kind.choices)
+    email = models.EmailField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["indicator", "period", "kind", "email"], name="one_reminder_each")]

@@ -92,3 +92,21 @@ def trend_arrow(previous: float | None, latest: float | None, direction: str) ->
         return "steady"
     better = latest > previous if direction == UP else latest < previous
     return "improving" if better else "worsening"
+
+
+def unit_plan(unit_baseline: float, national_baseline: float, national_planned: float, aggregation: str) -> float:
+    """The planned value for a unit that has no target of its own.
+
+    A unit is held to the national plan's change from its own starting point:
+    in proportion for counts (a district with a tenth of the homicides is
+    asked for a tenth of the cut), in points for rates and averages (every
+    district is asked to add the same percentage points as the country).
+    """
+    if aggregation == "sum":
+        if national_baseline == 0:
+            return unit_baseline + (national_planned - national_baseline)
+        return unit_baseline * national_planned / national_baseline
+    return unit_baseline + (national_planned - national_baseline)
+
+
+UNVERIFIED_NOTE = "Provisional: based on data not yet validated."

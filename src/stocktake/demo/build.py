@@ -164,7 +164,7 @@ def national_baseline(ind: Indicator, rows: list[dict], baseline_period_ids: lis
 
 # Each capability app adds its part of the demo (plans, routines, funds, ...)
 # in its own demo.py, in this order, after the core government exists.
-EXTENSIONS = ["collection", "plans", "routines", "incentives"]
+EXTENSIONS = ["accounts", "collection", "monitoring", "plans", "routines", "incentives"]
 
 
 def extend(seed: int, say) -> None:

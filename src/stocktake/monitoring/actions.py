@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from stocktake.accounts import audit
 
+from . import rollups
 from .models import DataValue, DataValueVersion
 
 VALUE_FIELDS = ("value", "numerator", "denominator", "comment")
@@ -35,6 +37,7 @@ def record_value(*, indicator, org_unit, period, value=None, numerator=None, den
         dv.save()
         _version_row(dv, user).save()
         audit.record(user=user, interface=interface, action="create", obj=dv, after=audit.snapshot(dv))
+        rollups.refresh([indicator.pk], [period.pk])
         return dv, True
     before = audit.snapshot(existing)
     if (existing.value, existing.numerator, existing.denominator, existing.comment) == (value, numerator, denominator, comment):
@@ -48,11 +51,13 @@ def record_value(*, indicator, org_unit, period, value=None, numerator=None, den
     existing.save()
     _version_row(existing, user).save()
     audit.record(user=user, interface=interface, action="change", obj=existing, before=before, after=audit.snapshot(existing))
+    rollups.refresh([indicator.pk], [period.pk])
     return existing, True
 
 
 @transaction.atomic
-def record_values(rows, *, user=None, interface="import", source="", state=DataValue.State.SUBMITTED) -> dict:
+def record_values(rows, *, user=None, interface="import", source="", state=DataValue.State.SUBMITTED,
+                  deltas: list | None = None) -> dict:
     """Store many already-validated values at once; the bulk twin of record_value.
 
     rows: dicts with indicator_id, org_unit_id, period_id, disaggregation, value,
@@ -61,6 +66,10 @@ def record_values(rows, *, user=None, interface="import", source="", state=DataV
     so loading the same rows twice changes nothing. Every version goes to
     DataValueVersion; the batch gets one audit entry with its counts.
     Returns {"created": n, "changed": n, "unchanged": n}.
+
+    deltas, if given, receives (indicator_id, org_unit_id, period_id,
+    disaggregation, old (value, numerator, denominator) or None, new) for
+    every created or changed cell, so rollups can be refreshed incrementally.
     """
     rows = list(rows)
     who = user if getattr(user, "is_authenticated", False) else None
@@ -69,7 +78,11 @@ def record_values(rows, *, user=None, interface="import", source="", state=DataV
     indicator_ids = {r["indicator_id"] for r in rows}
     period_ids = {r["period_id"] for r in rows}
     if rows:
-        for dv in DataValue.objects.filter(indicator_id__in=indicator_ids, period_id__in=period_ids):
+        lookup = DataValue.objects.filter(indicator_id__in=indicator_ids, period_id__in=period_ids)
+        unit_ids = {r["org_unit_id"] for r in rows}
+        if len(unit_ids) <= 2000:  # a chunk of a national file: read only its units' cells
+            lookup = lookup.filter(org_unit_id__in=unit_ids)
+        for dv in lookup:
             existing[(dv.indicator_id, dv.org_unit_id, dv.period_id, dv.disaggregation)] = dv
     new, changed, unchanged = [], [], 0
     now = timezone.now()
@@ -84,6 +97,9 @@ def record_values(rows, *, user=None, interface="import", source="", state=DataV
         elif (dv.value, dv.numerator, dv.denominator, dv.comment) == (fields["value"], fields["numerator"], fields["denominator"], comment):
             unchanged += 1
         else:
+            if deltas is not None:
+                deltas.append((*key(r), (dv.value, dv.numerator, dv.denominator),
+                               (fields["value"], fields["numerator"], fields["denominator"])))
             dv.value, dv.numerator, dv.denominator, dv.comment = fields["value"], fields["numerator"], fields["denominator"], comment
             dv.version += 1
             dv.state = r.get("state", state)
@@ -91,11 +107,17 @@ def record_values(rows, *, user=None, interface="import", source="", state=DataV
             dv.updated_by = who
             dv.updated_at = now
             changed.append(dv)
+    if deltas is not None:
+        deltas.extend((dv.indicator_id, dv.org_unit_id, dv.period_id, dv.disaggregation, None,
+                       (dv.value, dv.numerator, dv.denominator)) for dv in new)
     DataValue.objects.bulk_create(new, batch_size=2000)  # SQLite and PostgreSQL both return the new ids
     DataValue.objects.bulk_update(changed, ["value", "numerator", "denominator", "comment", "version", "state", "source",
                                             "updated_by", "updated_at"], batch_size=2000)
     DataValueVersion.objects.bulk_create([_version_row(dv, user) for dv in [*new, *changed]], batch_size=2000)
     counts = {"created": len(new), "changed": len(changed), "unchanged": unchanged}
+    touched = [*new, *changed]
+    if touched:
+        rollups.refresh({dv.indicator_id for dv in touched}, {dv.period_id for dv in touched})
     if new or changed:
         from stocktake.accounts.models import AuditEntry
 
@@ -105,3 +127,23 @@ def record_values(rows, *, user=None, interface="import", source="", state=DataV
             after=counts,
         )
     return counts
+
+
+@transaction.atomic
+def create_alert_rule(*, indicator, kind, depth=3, worst="off_track", periods=2, active=True, user=None,
+                      interface="web") -> "AlertRule":
+    """Add a rule; ValidationError names the field that is wrong and nothing is saved."""
+    from .models import AlertRule
+
+    try:
+        depth, periods = int(depth), int(periods)
+    except (TypeError, ValueError):
+        raise ValidationError({"depth": "level and periods must be whole numbers"}) from None
+    rule = AlertRule(indicator=indicator, kind=kind, depth=depth, worst=worst, periods=periods, active=active)
+    return audit.save_audited(rule, user=user, interface=interface)
+
+
+@transaction.atomic
+def set_alert_rule_active(rule, active: bool, *, user=None, interface="web"):
+    rule.active = bool(active)
+    return audit.save_audited(rule, user=user, interface=interface)

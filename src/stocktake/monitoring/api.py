@@ -1,5 +1,259 @@
-"""JSON API of the monitoring app, mounted at /api/monitoring/."""
+"""JSON API of the monitoring app, mounted at /api/monitoring/.
 
-from ninja import Router
+The same numbers as the pages (tables.py, series.py, forecasting.py), under
+the same permission checks: the public sees published priorities only.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema, Status
+from ninja.errors import HttpError
+
+from stocktake.accounts import permissions as perms
+from stocktake.architecture.models import Indicator
+
+from . import actions, alerts, forecasting, series, tables
+from .models import Alert, OrgUnit, Period
 
 router = Router(tags=["monitoring"])
+
+
+class PortfolioRow(Schema):
+    priority: str
+    indicator: str
+    indicator_name: str
+    period: str | None
+    latest: float | None
+    planned: float | None
+    target: float | None
+    status: str
+    shortfall_share: float | None
+    trend: str
+    probability: float | None
+    provisional_period: str | None
+    provisional: float | None
+
+
+class ForecastPointOut(Schema):
+    date: date
+    mean: float
+    low: float
+    high: float
+
+
+class ForecastOut(Schema):
+    indicator: str
+    unit: str
+    method: str | None
+    level: float | None
+    target: float | None
+    probability: float | None
+    note: str
+    points: list[ForecastPointOut]
+
+
+class CellOut(Schema):
+    period: str
+    value: float | None
+    status: str
+    unverified: bool
+
+
+class HeatmapRow(Schema):
+    unit: str
+    name: str
+    cells: list[CellOut]
+
+
+class HeatmapOut(Schema):
+    indicator: str
+    parent: str
+    periods: list[str]
+    rows: list[HeatmapRow]
+
+
+class LeagueRowOut(Schema):
+    rank: int
+    previous_rank: int | None
+    movement: int | None
+    unit: str
+    name: str
+    value: float | None
+    planned: float | None
+    gap: float | None
+    status: str
+    unverified: bool
+
+
+class AlertOut(Schema):
+    id: int
+    indicator: str
+    unit: str
+    period: str
+    message: str
+    raised_at: str
+    emailed_to: list[str]
+
+
+class AlertRuleIn(Schema):
+    indicator: str
+    kind: str
+    depth: int = 3
+    worst: str = "off_track"
+    periods: int = 2
+
+
+class AlertRuleOut(Schema):
+    id: int
+    indicator: str
+    kind: str
+    depth: int
+    worst: str
+    periods: int
+    active: bool
+
+
+class Error(Schema):
+    detail: str | dict
+
+
+def _indicator(request, code) -> Indicator:
+    ind = get_object_or_404(Indicator.objects.select_related("outcome__priority"), code=code)
+    if not perms.can_read_priority(request.user, ind.outcome.priority):
+        raise HttpError(404, "no such indicator")
+    return ind
+
+
+def _root():
+    root = series.root_unit()
+    if root is None:
+        raise HttpError(404, "no org units yet")
+    return root
+
+
+def _unit(code, default):
+    return get_object_or_404(OrgUnit, code=code) if code else default
+
+
+def _alert(a: Alert) -> dict:
+    return {"id": a.pk, "indicator": a.rule.indicator.code, "unit": a.org_unit.code, "period": a.period.code,
+            "message": a.message, "raised_at": a.raised_at.isoformat(),
+            "emailed_to": [e for e in a.emailed_to.splitlines() if e]}
+
+
+@router.get("/portfolio", response=list[PortfolioRow], summary="Every visible indicator's official status, trend and forecast")
+def portfolio(request):
+    from .views import portfolio_data
+
+    root = series.root_unit()
+    out = []
+    for p in portfolio_data(request, root):
+        for pr in p["priorities"]:
+            for o in pr["outcomes"]:
+                for r in o["rows"]:
+                    look = getattr(r, "outlook", None)
+                    out.append({"priority": pr["priority"].code, "indicator": r.indicator.code,
+                                "indicator_name": r.indicator.name, "period": r.latest_period, "latest": r.latest,
+                                "planned": r.planned, "target": r.target.target_value if r.target else None,
+                                "status": r.status.code, "shortfall_share": r.status.share, "trend": r.trend,
+                                "probability": look.probability if look else None,
+                                "provisional_period": r.provisional_period, "provisional": r.provisional})
+    return out
+
+
+@router.get("/indicators/{code}/forecast", response=ForecastOut, summary="Forecast to the target date and the chance of meeting it")
+def forecast(request, code: str, unit: str | None = None):
+    ind = _indicator(request, code)
+    root = _root()
+    where = _unit(unit, root)
+    plan = series.Plan.build(ind, [where.pk], root=root)
+    look = forecasting.outlook(ind, where, plan)
+    fc = look.forecast
+    return {"indicator": ind.code, "unit": where.code, "method": fc.method if fc else None,
+            "level": fc.level if fc else None, "target": look.target_value, "probability": look.probability,
+            "note": look.note,
+            "points": [{"date": p.on, "mean": p.mean, "low": p.low, "high": p.high} for p in (fc.points if fc else [])]}
+
+
+@router.get("/indicators/{code}/heatmap", response=HeatmapOut, summary="Org units x periods, coloured by status")
+def heatmap(request, code: str, unit: str | None = None, depth: int | None = None, periods: int = 12):
+    ind = _indicator(request, code)
+    root = _root()
+    parent = _unit(unit, root)
+    if parent.depth >= ind.report_depth:
+        raise HttpError(400, f"unit: {parent.code} is at the level {ind.code} is reported at; nothing lies below it")
+    depth = max(parent.depth + 1, min(depth or parent.depth + 1, ind.report_depth))
+    ps = tables.recent_periods(ind, max(1, min(periods, 60)), root)
+    hm = tables.units_by_periods(ind, parent, depth, ps, root)
+    rows = []
+    for u in hm.units:
+        cells = []
+        for p in ps:
+            c = hm.cells.get((u.pk, p.pk))
+            if c:
+                cells.append({"period": p.code, "value": c.value, "status": c.status.code, "unverified": c.unverified})
+        rows.append({"unit": u.code, "name": u.name, "cells": cells})
+    return {"indicator": ind.code, "parent": parent.code, "periods": [p.code for p in ps], "rows": rows}
+
+
+@router.get("/indicators/{code}/league", response=list[LeagueRowOut], summary="Units ranked best first, with movement and gap to trajectory")
+def league(request, code: str, unit: str | None = None, depth: int | None = None, period: str | None = None):
+    ind = _indicator(request, code)
+    root = _root()
+    parent = _unit(unit, root)
+    if parent.depth >= ind.report_depth:
+        raise HttpError(400, f"unit: {parent.code} is at the level {ind.code} is reported at; nothing lies below it")
+    depth = max(parent.depth + 1, min(depth or min(3, ind.report_depth), ind.report_depth))
+    if period:
+        p = get_object_or_404(Period, code=period)
+    else:
+        latest = tables.latest_official_periods([ind], root).get(ind.pk)
+        if latest is None:
+            return []
+        p = Period.objects.get(pk=latest)
+    return [{"rank": r.rank, "previous_rank": r.previous_rank, "movement": r.movement, "unit": r.unit.code,
+             "name": r.unit.name, "value": r.value, "planned": r.planned, "gap": r.gap, "status": r.status.code,
+             "unverified": r.unverified} for r in tables.league(ind, parent, depth, p, root)]
+
+
+@router.get("/alerts", response={200: list[AlertOut], 401: Error}, summary="Alerts raised on indicators you may read")
+def alert_list(request):
+    if not request.user.is_authenticated:
+        return Status(401, {"detail": "sign in to read alerts"})
+    indicators = Indicator.objects.filter(outcome__priority__in=perms.visible_priorities(request.user))
+    qs = Alert.objects.filter(rule__indicator__in=indicators).select_related("rule__indicator", "org_unit", "period")
+    return Status(200, [_alert(a) for a in qs[:500]])
+
+
+@router.post("/alert-rules", response={201: AlertRuleOut, 400: Error, 403: Error}, summary="Add an alert rule (delivery unit only)")
+def add_rule(request, payload: AlertRuleIn):
+    if not perms.can_manage(request.user):
+        return Status(403, {"detail": "only the delivery unit may set alert rules"})
+    ind = Indicator.objects.filter(code=payload.indicator).first()
+    if ind is None:
+        return Status(400, {"detail": {"indicator": [f"'{payload.indicator}' is not an indicator code"]}})
+    try:
+        rule = actions.create_alert_rule(indicator=ind, kind=payload.kind, depth=payload.depth, worst=payload.worst,
+                                         periods=payload.periods, user=request.user, interface="api")
+    except ValidationError as exc:
+        return Status(400, {"detail": exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}})
+    return Status(201, {"id": rule.pk, "indicator": ind.code, "kind": rule.kind, "depth": rule.depth, "worst": rule.worst,
+                 "periods": rule.periods, "active": rule.active})
+
+
+@router.post("/alerts/evaluate", response={200: list[AlertOut], 403: Error}, summary="Evaluate alert rules now (delivery unit only)")
+def evaluate(request, indicator: str | None = None):
+    if not perms.can_manage(request.user):
+        return Status(403, {"detail": "only the delivery unit may evaluate alert rules"})
+    ids = None
+    if indicator:
+        ids = list(Indicator.objects.filter(code=indicator).values_list("pk", flat=True))
+        if not ids:
+            return Status(200, [])
+    return Status(200, [_alert(a) for a in alerts.evaluate(ids)])
+
+

@@ -6,10 +6,13 @@ STATUS_COLOURS = {"on_track": "#1a7f37", "slightly_off": "#d4a72c", "off_track":
 
 
 def trajectory_spec(indicator, target, actuals: list[tuple[str, float]], planned: list[tuple[str, float]],
-                    title: str | None = None) -> dict:
+                    title: str | None = None, forecast=None, overlay: tuple[str, list] | None = None) -> dict:
     """The PMDU's picture: the planned path against actuals, baseline and target marked.
 
-    actuals and planned are [(ISO date of period end, value)].
+    actuals and planned are [(ISO date of period end, value)]. forecast is a
+    delivery.forecast.Forecast drawn as a dashed line in its band, starting
+    from the last actual so the eye follows one path; overlay is
+    (label, [(date, value)]) for another org unit's actuals.
     """
     rows = [{"date": d, "value": v, "series": "Actual"} for d, v in actuals if v is not None]
     rows += [{"date": d, "value": v, "series": "Trajectory"} for d, v in planned]
@@ -53,5 +56,90 @@ def trajectory_spec(indicator, target, actuals: list[tuple[str, float]], planned
                 "encoding": {"x": {"field": "date", "type": "temporal"}, "y": {"field": "value", "type": "quantitative"},
                              "text": {"field": "label"}},
             },
+            *forecast_layers(indicator, forecast, actuals),
+            *overlay_layers(indicator, overlay),
         ],
     }
+
+
+FORECAST_COLOUR = "#8250df"
+OVERLAY_COLOUR = "#bc4c00"
+
+
+def forecast_layers(indicator, forecast, actuals) -> list[dict]:
+    if forecast is None or not forecast.points:
+        return []
+    last = [(d, v) for d, v in actuals if v is not None][-1:]
+    rows = [{"date": d, "mean": v, "low": v, "high": v} for d, v in last]
+    rows += [{"date": p.on.isoformat(), "mean": p.mean, "low": p.low, "high": p.high} for p in forecast.points]
+    label = f"Forecast ({forecast.method}, {forecast.level:.0%} band)"
+    fmt = f",.{indicator.decimals}f"
+    return [
+        {"data": {"values": rows}, "mark": {"type": "area", "opacity": 0.18, "color": FORECAST_COLOUR},
+         "encoding": {"x": {"field": "date", "type": "temporal"}, "y": {"field": "low", "type": "quantitative"},
+                      "y2": {"field": "high"}}},
+        {"data": {"values": rows},
+         "mark": {"type": "line", "strokeDash": [4, 4], "strokeWidth": 2, "color": FORECAST_COLOUR},
+         "encoding": {"x": {"field": "date", "type": "temporal"}, "y": {"field": "mean", "type": "quantitative"},
+                      "tooltip": [{"field": "date", "type": "temporal", "format": "%b %Y", "title": label},
+                                  {"field": "mean", "format": fmt, "title": "forecast"},
+                                  {"field": "low", "format": fmt}, {"field": "high", "format": fmt}]}},
+    ]
+
+
+def overlay_layers(indicator, overlay) -> list[dict]:
+    if not overlay:
+        return []
+    label, points = overlay
+    rows = [{"date": d, "value": v, "series": label} for d, v in points if v is not None]
+    return [{"data": {"values": rows}, "mark": {"type": "line", "point": {"size": 12}, "color": OVERLAY_COLOUR},
+             "encoding": {"x": {"field": "date", "type": "temporal"}, "y": {"field": "value", "type": "quantitative"},
+                          "tooltip": [{"field": "series"}, {"field": "date", "type": "temporal", "format": "%b %Y"},
+                                      {"field": "value", "format": f",.{indicator.decimals}f"}]}}]
+
+
+def status_scale() -> dict:
+    from stocktake.delivery import status as S
+
+    return {"domain": [S.LABELS[c] for c in STATUS_COLOURS], "range": list(STATUS_COLOURS.values())}
+
+
+def heatmap_spec(title: str, cells: list[dict], x_title: str, y_title: str) -> dict:
+    """cells: {"x", "y", "status" (label), "value" (text)}; colour is the status, never the raw value."""
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+        "title": title, "width": "container", "height": {"step": 18},
+        "data": {"values": cells},
+        "mark": {"type": "rect", "stroke": "#ffffff", "strokeWidth": 1},
+        "encoding": {
+            "x": {"field": "x", "type": "ordinal", "title": x_title, "sort": None, "axis": {"labelAngle": -40}},
+            "y": {"field": "y", "type": "ordinal", "title": y_title, "sort": None},
+            "color": {"field": "status", "type": "nominal", "scale": status_scale(), "legend": {"orient": "bottom", "title": None}},
+            "tooltip": [{"field": "y", "title": y_title}, {"field": "x", "title": x_title}, {"field": "value"},
+                        {"field": "status"}],
+        },
+    }
+
+
+def league_spec(title: str, rows: list[dict], unit_label: str) -> dict:
+    """rows: {"unit", "value", "status" (label)} in rank order."""
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+        "title": title, "width": "container", "height": {"step": 16},
+        "data": {"values": rows},
+        "mark": "bar",
+        "encoding": {
+            "y": {"field": "unit", "type": "nominal", "sort": None, "title": None},
+            "x": {"field": "value", "type": "quantitative", "title": unit_label},
+            "color": {"field": "status", "type": "nominal", "scale": status_scale(), "legend": {"orient": "bottom", "title": None}},
+            "tooltip": [{"field": "unit"}, {"field": "value"}, {"field": "status"}],
+        },
+    }
+
+
+def for_file(spec: dict, width: int = 900) -> dict:
+    """A copy of a page spec that renders outside a browser: no container to size against."""
+    out = dict(spec)
+    if out.get("width") == "container":
+        out["width"] = width
+    return out

@@ -189,3 +189,92 @@ class DataValueVersion(models.Model):
     class Meta:
         ordering = ["data_value", "version"]
         constraints = [models.UniqueConstraint(fields=["data_value", "version"], name="one_row_per_version")]
+
+
+class Rollup(models.Model):
+    """An indicator's aggregate at one org unit and period, kept in step with the values beneath it.
+
+    Views read these, never the raw values: a national heat map is then a
+    few thousand indexed rows, not a scan of millions. Both the whole
+    (every state) and the official part (validated or published) are kept,
+    so that provisional and official status come from the same row. The
+    accumulator parts are stored, not only the result, so that a ratio
+    is always numerator over denominator, never an average of averages.
+    """
+
+    indicator = models.ForeignKey("architecture.Indicator", on_delete=models.CASCADE, related_name="rollups")
+    org_unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="rollups")
+    parent = models.ForeignKey(OrgUnit, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+                               help_text="The org unit's parent, copied here so a drill-down is one index range.")
+    depth = models.PositiveSmallIntegerField()
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
+    count = models.PositiveIntegerField(default=0)
+    total = models.FloatField(default=0.0)
+    numerator = models.FloatField(default=0.0)
+    denominator = models.FloatField(default=0.0)
+    value = models.FloatField(null=True)
+    official_count = models.PositiveIntegerField(default=0)
+    official_total = models.FloatField(default=0.0)
+    official_numerator = models.FloatField(default=0.0)
+    official_denominator = models.FloatField(default=0.0)
+    official_value = models.FloatField(null=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["indicator", "org_unit", "period"], name="one_rollup_per_cell")]
+        indexes = [models.Index(fields=["indicator", "parent", "period"]),
+                   models.Index(fields=["indicator", "depth", "period"])]
+
+
+class AlertRule(models.Model):
+    """A condition on an indicator's statuses that should reach its owner before the next stocktake."""
+
+    KIND_CHOICES = [("beyond_band", "Any unit beyond its tolerance band"),
+                    ("consecutive", "Off track several periods in a row")]
+    WORST_CHOICES = [("off_track", "Off track"), ("slightly_off", "Slightly off track or worse")]
+
+    indicator = models.ForeignKey("architecture.Indicator", on_delete=models.CASCADE, related_name="alert_rules")
+    kind = models.CharField(max_length=20, choices=KIND_CHOICES)
+    depth = models.PositiveSmallIntegerField(default=3, help_text="Org-unit level the rule looks at (3: districts).")
+    worst = models.CharField(max_length=15, choices=WORST_CHOICES, default="off_track")
+    periods = models.PositiveSmallIntegerField(default=2, help_text="For 'in a row' rules: how many periods.")
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["indicator__code", "kind"]
+
+    def __str__(self) -> str:
+        text = self.get_kind_display()
+        if self.kind == "consecutive":
+            text = f"{self.get_worst_display()} {self.periods} periods in a row"
+        return f"{self.indicator.code}: {text} (level {self.depth})"
+
+    def clean(self):
+        from stocktake.delivery import alerts as A
+
+        try:
+            A.validate(self.kind, {"worst": self.worst, "periods": self.periods})
+        except A.RuleError as exc:
+            field, _, msg = str(exc).partition(": ")
+            raise ValidationError({field if field in ("kind", "worst", "periods") else "kind": msg or str(exc)})
+        if self.indicator_id and self.depth > self.indicator.report_depth:
+            raise ValidationError({"depth": f"{self.indicator.code} is reported at level {self.indicator.report_depth}; "
+                                            f"a rule cannot look below it"})
+
+
+class Alert(models.Model):
+    """One finding of a rule at one unit and period; raised once, however often the rule is evaluated."""
+
+    rule = models.ForeignKey(AlertRule, on_delete=models.CASCADE, related_name="alerts")
+    org_unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="+")
+    message = models.CharField(max_length=400)
+    raised_at = models.DateTimeField(auto_now_add=True)
+    emailed_to = models.TextField(blank=True, help_text="Addresses the alert was sent to, one a line.")
+
+    class Meta:
+        ordering = ["-raised_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["rule", "org_unit", "period"], name="one_alert_per_finding")]
+
+    def __str__(self) -> str:
+        return self.message

@@ -1,39 +1,119 @@
-"""Reading values back: an indicator's series at any org unit, rolled up by its rule."""
+"""Reading values back from the rollups: series, plans and status at any org unit.
+
+Official status is computed from validated and published values only
+(OFFICIAL_STATES). Newer submitted values are shown as provisional, marked
+unverified, never silently mixed into the official picture.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import timedelta
 
-from django.db.models import Count, Sum
+from django.db.models import Avg
 
 from stocktake.delivery import status as S
-from stocktake.delivery.rollup import Accumulator
 
-from .models import DataValue, OrgUnit
+from .models import OrgUnit, Rollup
+from .rollups import OFFICIAL_STATES  # noqa: F401  (the one definition, re-exported for other apps)
 
 
 def root_unit() -> OrgUnit | None:
     return OrgUnit.objects.filter(parent=None).order_by("id").first()
 
 
-def series(indicator, unit: OrgUnit) -> list[tuple]:
-    """[(period, value)] for the unit, summing everything reported beneath it."""
-    rows = (
-        DataValue.objects.filter(indicator=indicator, disaggregation="", org_unit__path__startswith=unit.path)
-        .values("period_id", "period__code", "period__start", "period__end")
-        .annotate(total=Sum("value"), n=Count("id"), num=Sum("numerator"), den=Sum("denominator"))
-        .order_by("period__start")
-    )
-    out = []
-    for r in rows:
-        acc = Accumulator(total=r["total"] or 0.0, count=r["n"], numerator=r["num"] or 0.0, denominator=r["den"] or 0.0)
-        out.append((r, acc.result(indicator.aggregation, indicator.ratio_scale)))
-    return out
+def series(indicator, unit: OrgUnit, official: bool = False) -> list[tuple]:
+    """[(row, value)] oldest first; row has period_id, period__code, period__start, period__end and n."""
+    value, count = ("official_value", "official_count") if official else ("value", "count")
+    rows = (Rollup.objects.filter(indicator=indicator, org_unit=unit, **{f"{count}__gt": 0})
+            .values("period_id", "period__code", "period__start", "period__end", value, count)
+            .order_by("period__start"))
+    return [({**r, "n": r[count]}, r[value]) for r in rows]
 
 
 def trajectory(target) -> dict[str, tuple]:
     """{period code: (period start, period end, planned value)}."""
     return {p.period.code: (p.period.start, p.period.end, p.value) for p in target.points.select_related("period")}
+
+
+def national_target(indicator):
+    return indicator.targets.filter(org_unit=None).first()
+
+
+@dataclass
+class Plan:
+    """An indicator's plan for any unit: the national trajectory, or a unit's share of it.
+
+    A unit without a target of its own is held to the national planned
+    change from its own baseline (delivery.status.unit_plan). Baselines for
+    that are the mean official value over the year to the baseline date,
+    taken the same way for the nation, so the nation's plan is unchanged.
+    """
+
+    indicator: object
+    target: object | None
+    points: dict = field(default_factory=dict)  # period code -> (start, end, planned)
+    national_base: float | None = None
+    unit_bases: dict = field(default_factory=dict)  # unit id -> baseline
+    root_id: int | None = None
+
+    @classmethod
+    def build(cls, indicator, unit_ids=(), root: OrgUnit | None = None) -> "Plan":
+        target = national_target(indicator)
+        root = root or root_unit()
+        plan = cls(indicator, target, root_id=root.pk if root else None)
+        if target is None:
+            return plan
+        plan.points = trajectory(target)
+        ids = {u for u in unit_ids if u != plan.root_id}
+        want = ids | ({plan.root_id} if plan.root_id else set())
+        since = target.baseline_date - timedelta(days=365)
+        bases = dict(Rollup.objects.filter(indicator=indicator, org_unit_id__in=want, official_count__gt=0,
+                                           period__end__gt=since, period__end__lte=target.baseline_date)
+                     .values_list("org_unit_id").annotate(b=Avg("official_value")).order_by())
+        plan.national_base = bases.pop(plan.root_id, None)
+        plan.unit_bases = bases
+        return plan
+
+    def planned(self, unit_id, period_code: str, period_end=None) -> float | None:
+        if self.target is None:
+            return None
+        point = self.points.get(period_code)
+        if point is None:
+            if period_end is not None and period_end <= self.target.baseline_date:
+                value = self.target.baseline_value
+            else:
+                return None
+        else:
+            value = point[2]
+        if unit_id == self.root_id:
+            return value
+        base = self.unit_bases.get(unit_id)
+        if base is None or self.national_base is None:
+            return None
+        return S.unit_plan(base, self.national_base, value, self.indicator.aggregation)
+
+    def ends(self, unit_id) -> tuple[float, float] | None:
+        """(baseline, target) for the unit: the yardstick of its status."""
+        t = self.target
+        if t is None:
+            return None
+        if unit_id == self.root_id:
+            return t.baseline_value, t.target_value
+        base = self.unit_bases.get(unit_id)
+        if base is None or self.national_base is None:
+            return None
+        agg = self.indicator.aggregation
+        return (S.unit_plan(base, self.national_base, t.baseline_value, agg),
+                S.unit_plan(base, self.national_base, t.target_value, agg))
+
+    def assess(self, unit_id, actual, period_code, period_end=None) -> S.Status:
+        planned = self.planned(unit_id, period_code, period_end)
+        ends = self.ends(unit_id)
+        if actual is None or planned is None or ends is None:
+            return S.Status(S.NO_DATA)
+        ind = self.indicator
+        return S.assess(actual, planned, ends[0], ends[1], ind.direction, ind.on_track_band, ind.off_track_band)
 
 
 @dataclass
@@ -47,6 +127,9 @@ class Summary:
     planned: float | None
     status: S.Status
     trend: str
+    provisional_period: str | None = None
+    provisional: float | None = None
+    provisional_status: S.Status | None = None
 
     @property
     def latest_text(self):
@@ -60,30 +143,34 @@ class Summary:
     def planned_text(self):
         return self.indicator.fmt(self.planned)
 
+    @property
+    def provisional_text(self):
+        return self.indicator.fmt(self.provisional)
 
-def national_target(indicator):
-    return indicator.targets.filter(org_unit=None).first()
 
-
-def summarise(indicator, unit: OrgUnit | None = None) -> Summary:
-    """Latest value, planned value, status and trend of an indicator at a unit (default: the root)."""
+def summarise(indicator, unit: OrgUnit | None = None, plan: Plan | None = None) -> Summary:
+    """Official latest value, plan, status and trend at a unit (default: the root), and any newer provisional value."""
     unit = unit or root_unit()
-    target = indicator.targets.filter(org_unit=None if unit is None or unit.parent_id is None else unit).first()
-    data = series(indicator, unit) if unit else []
-    data = [(r, v) for r, v in data if v is not None]
+    plan = plan or Plan.build(indicator, [unit.pk] if unit else [])
+    data = [(r, v) for r, v in series(indicator, unit, official=True) if v is not None] if unit else []
     latest = data[-1] if data else None
     previous = data[-2][1] if len(data) > 1 else None
-    planned = None
-    if latest and target:
-        point = target.points.filter(period_id=latest[0]["period_id"]).first()
-        planned = point.value if point else None
-        if planned is None and latest[0]["period__end"] <= target.baseline_date:
-            planned = target.baseline_value
-    status = indicator.assess(latest[1], planned, target) if (latest and target) else S.Status(S.NO_DATA)
-    return Summary(
-        indicator=indicator, target=target,
+    planned = status = None
+    if latest:
+        planned = plan.planned(unit.pk, latest[0]["period__code"], latest[0]["period__end"])
+        status = plan.assess(unit.pk, latest[1], latest[0]["period__code"], latest[0]["period__end"])
+    summary = Summary(
+        indicator=indicator, target=plan.target,
         latest_period=latest[0]["period__code"] if latest else None,
         latest_end=latest[0]["period__end"] if latest else None,
-        latest=latest[1] if latest else None, previous=previous, planned=planned, status=status,
+        latest=latest[1] if latest else None, previous=previous, planned=planned,
+        status=status or S.Status(S.NO_DATA),
         trend=S.trend_arrow(previous, latest[1] if latest else None, indicator.direction),
     )
+    if unit:
+        newest = [(r, v) for r, v in series(indicator, unit) if v is not None]
+        if newest and (latest is None or newest[-1][0]["period__start"] > latest[0]["period__start"]):
+            r, v = newest[-1]
+            summary.provisional_period, summary.provisional = r["period__code"], v
+            summary.provisional_status = plan.assess(unit.pk, v, r["period__code"], r["period__end"])
+    return summary

@@ -1,86 +1,376 @@
-"""The portfolio and the indicator page with its trajectory chart."""
+"""The monitoring pages: portfolio, indicator trajectory, heat maps, league tables, alerts.
+
+Every page asks stocktake.accounts.permissions what the visitor may read,
+reads the rollups (never raw values), and offers the same numbers as CSV,
+Excel, SVG and PNG through `?format=` (exports.py).
+"""
 
 from __future__ import annotations
 
-from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponseBadRequest, HttpResponseForbidden
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
-from stocktake.architecture.models import Indicator, Pillar
+from stocktake.accounts import permissions as perms
+from stocktake.architecture.models import Indicator, Pillar, Priority
 from stocktake.delivery import status as S
 from stocktake.web import panels as web_panels
 
-from . import charts, series
-from .models import OrgUnit
+from . import actions, charts, exports, forecasting, series, tables
+from .models import Alert, AlertRule, OrgUnit, OrgUnitLevel, Period
 
 STATUS_RULE = (
-    "Status compares the latest actual with the trajectory for the same period. "
+    "Status compares the latest official (validated or published) actual with the trajectory for the same period. "
     "Shortfall is how far the actual is behind plan in the direction that counts (being ahead is never a shortfall), "
     "measured against the whole planned change from baseline to target: "
-    "on track up to {on:.0%}, slightly off up to {off:.0%}, off track beyond."
+    "on track up to {on:.0%}, slightly off up to {off:.0%}, off track beyond. "
+    "A unit without its own target is held to the national planned change from its own baseline "
+    "(in proportion for counts, in points for rates)."
 )
 
 
-def portfolio(request):
+def _rule(indicator=None) -> str:
+    on = indicator.on_track_band if indicator else S.DEFAULT_ON_TRACK_BAND
+    off = indicator.off_track_band if indicator else S.DEFAULT_OFF_TRACK_BAND
+    return STATUS_RULE.format(on=on, off=off)
+
+
+def readable_indicators(user):
+    return (Indicator.objects.filter(outcome__priority__in=perms.visible_priorities(user))
+            .select_related("outcome__priority__pillar").order_by("outcome__priority__pillar__rank",
+                                                                  "outcome__priority__rank", "rank", "code"))
+
+
+def _indicator(request, code) -> Indicator:
+    ind = get_object_or_404(Indicator.objects.select_related("outcome__priority__pillar", "outcome__leader"), code=code)
+    if not perms.can_read_priority(request.user, ind.outcome.priority):
+        raise Http404("no such indicator")  # do not confirm that an unpublished one exists
+    return ind
+
+
+def _root():
+    root = series.root_unit()
+    if root is None:
+        raise Http404("no org units yet")
+    return root
+
+
+def _unit(request, name="unit", default=None) -> OrgUnit:
+    code = request.GET.get(name)
+    return get_object_or_404(OrgUnit, code=code) if code else default
+
+
+def _level_name(depth: int) -> str:
+    return OrgUnitLevel.objects.filter(depth=depth).values_list("name", flat=True).first() or f"level {depth}"
+
+
+def _fmt(request) -> str | None:
+    return request.GET.get("format") or None
+
+
+def _pct(x):
+    return None if x is None else round(100 * x, 1)
+
+
+# --- portfolio -------------------------------------------------------------------------------------------------
+
+def portfolio_data(request, root):
+    visible = perms.visible_priorities(request.user, Priority.objects.select_related("tier", "lead_organisation"))
     pillars = []
     for pillar in Pillar.objects.prefetch_related(
-        "priorities__tier", "priorities__lead_organisation", "priorities__outcomes__leader",
-        "priorities__outcomes__indicators",
+        Prefetch("priorities", queryset=visible), "priorities__outcomes__leader", "priorities__outcomes__indicators",
     ):
         priorities = []
         for priority in pillar.priorities.all():
             outcomes = []
             for outcome in priority.outcomes.all():
-                outcomes.append({"outcome": outcome,
-                                 "rows": [series.summarise(i) for i in outcome.indicators.all()]})
+                rows = []
+                for ind in outcome.indicators.all():
+                    plan = series.Plan.build(ind, [root.pk], root=root) if root else None
+                    summary = series.summarise(ind, root, plan) if root else series.summarise(ind)
+                    summary.outlook = forecasting.outlook(ind, root, plan) if root else None
+                    rows.append(summary)
+                outcomes.append({"outcome": outcome, "rows": rows})
             priorities.append({"priority": priority, "outcomes": outcomes})
-        pillars.append({"pillar": pillar, "priorities": priorities})
+        if priorities:
+            pillars.append({"pillar": pillar, "priorities": priorities})
+    return pillars
+
+
+def portfolio(request):
+    root = series.root_unit()
+    pillars = portfolio_data(request, root)
     counts = {code: 0 for code in S.LABELS}
+    flat = []
     for p in pillars:
         for pr in p["priorities"]:
             for o in pr["outcomes"]:
                 for row in o["rows"]:
+                    flat.append((p["pillar"], pr["priority"], o["outcome"], row))
                     if row.indicator.kind == Indicator.Kind.PERFORMANCE:
                         counts[row.status.code] += 1
+    fmt = _fmt(request)
+    if fmt:
+        table = exports.Table("portfolio", ["Pillar", "Priority", "Outcome", "Indicator", "Unit", "Period", "Latest",
+                                            "Planned", "Target", "Target date", "Status", "Shortfall (% of planned change)",
+                                            "Trend", "Chance of meeting target (%)", "Provisional period",
+                                            "Provisional value (unverified)"])
+        cells = []
+        for pillar, priority, outcome, r in flat:
+            chance = getattr(r, "outlook", None)
+            table.rows.append([pillar.name, priority.name, outcome.name, r.indicator.name, r.indicator.unit,
+                               r.latest_period, r.latest, r.planned, r.target.target_value if r.target else None,
+                               r.target.target_date.isoformat() if r.target else None, r.status.label,
+                               _pct(r.status.share), r.trend, _pct(chance.probability) if chance else None,
+                               r.provisional_period, r.provisional])
+            if r.indicator.kind == Indicator.Kind.PERFORMANCE:
+                cells.append({"unit": r.indicator.name, "value": _pct(r.status.share) or 0, "status": r.status.label})
+        spec = charts.league_spec("Shortfall against trajectory (% of planned change)", cells, "% of planned change")
+        return exports.respond(fmt, table, spec)
     notes = web_panels.priority_notes(request, [pr["priority"].pk for p in pillars for pr in p["priorities"]])
     for p in pillars:
         for pr in p["priorities"]:
             pr["notes"] = notes.get(pr["priority"].pk, [])
     return render(request, "monitoring/portfolio.html", {
-        "pillars": pillars, "panels": web_panels.portfolio_panels(request), "counts": [(c, S.LABELS[c], n) for c, n in counts.items()],
-        "rule": STATUS_RULE.format(on=S.DEFAULT_ON_TRACK_BAND, off=S.DEFAULT_OFF_TRACK_BAND),
+        "pillars": pillars, "panels": web_panels.portfolio_panels(request),
+        "counts": [(c, S.LABELS[c], n) for c, n in counts.items()], "rule": _rule(),
+        "formats": exports.FORMATS,
     })
 
+
+# --- the indicator page and its trajectory chart ---------------------------------------------------------------
 
 def indicator_page(request, code):
-    indicator = get_object_or_404(Indicator.objects.select_related("outcome__priority__pillar", "outcome__leader"), code=code)
-    root = series.root_unit()
-    if root is None:
-        raise Http404("no org units yet")
-    unit = root
-    if request.GET.get("unit"):
-        unit = get_object_or_404(OrgUnit, code=request.GET["unit"])
-    summary = series.summarise(indicator, unit)
-    target = summary.target
+    indicator = _indicator(request, code)
+    root = _root()
+    unit = _unit(request, default=root)
+    overlay_unit = _unit(request, "overlay")
+    plan = series.Plan.build(indicator, [u.pk for u in (unit, overlay_unit) if u], root=root)
+    summary = series.summarise(indicator, unit, plan)
+    target = plan.target
     data = series.series(indicator, unit)
-    planned = series.trajectory(target) if target else {}
+    official = {r["period__code"]: v for r, v in series.series(indicator, unit, official=True)}
     rows = []
     for r, value in data:
-        plan = planned.get(r["period__code"])
-        plan_value = plan[2] if plan else None
-        status = indicator.assess(value, plan_value, target) if target else S.Status(S.NO_DATA)
-        rows.append({"period": r["period__code"], "value": indicator.fmt(value), "planned": indicator.fmt(plan_value),
-                     "status": status, "n": r["n"]})
+        verified = r["period__code"] in official
+        shown = official.get(r["period__code"], value)
+        plan_value = plan.planned(unit.pk, r["period__code"])
+        status = plan.assess(unit.pk, shown, r["period__code"])
+        rows.append({"period": r["period__code"], "value": shown, "value_text": indicator.fmt(shown),
+                     "planned": plan_value, "planned_text": indicator.fmt(plan_value), "status": status,
+                     "n": r["n"], "unverified": not verified})
+    outlook = forecasting.outlook(indicator, unit, plan)
+    bench = forecasting.benchmarks(indicator, unit, plan)
+    planned_line = []
+    ends = plan.ends(unit.pk)
+    if target and ends:
+        planned_line = [(target.baseline_date.isoformat(), ends[0])]
+        planned_line += [(end.isoformat(), plan.planned(unit.pk, code_))
+                         for code_, (_, end, _) in sorted(plan.points.items(), key=lambda kv: kv[1][0])]
+        planned_line = [(d, v) for d, v in planned_line if v is not None]
+    overlay = None
+    if overlay_unit is not None:
+        pts = [(r["period__end"].isoformat(), v) for r, v in series.series(indicator, overlay_unit, official=True)]
+        label = overlay_unit.name
+        if indicator.aggregation == "sum":
+            mine, theirs = plan.unit_bases.get(unit.pk, plan.national_base), plan.unit_bases.get(overlay_unit.pk)
+            if overlay_unit.pk == root.pk:
+                theirs = plan.national_base
+            if mine and theirs:
+                pts = [(d, v * mine / theirs if v is not None else None) for d, v in pts]
+                label = f"{overlay_unit.name} (scaled to this unit's baseline)"
+        overlay = (label, pts)
     spec = charts.trajectory_spec(
-        indicator, target,
-        actuals=[(r["period__end"].isoformat(), v) for r, v in data],
-        planned=([(target.baseline_date.isoformat(), target.baseline_value)] if target else [])
-        + [(end.isoformat(), v) for _, (_, end, v) in sorted(planned.items(), key=lambda kv: kv[1][0])],
-        title=f"{indicator.name}: {unit.name}",
+        indicator, target if unit.pk == root.pk else None,
+        actuals=[(r["period__end"].isoformat(), official.get(r["period__code"])) for r, _ in data],
+        planned=planned_line, title=f"{indicator.name}: {unit.name}", forecast=outlook.forecast, overlay=overlay,
     )
+    fmt = _fmt(request)
+    if fmt:
+        table = exports.Table(f"{indicator.code}-{unit.code}", ["Period", "Actual", "Planned", "Status",
+                                                                 "Shortfall (% of planned change)", "Unverified",
+                                                                 "Units reporting"])
+        for r in rows:
+            table.rows.append([r["period"], r["value"], r["planned"], r["status"].label, _pct(r["status"].share),
+                               "yes" if r["unverified"] else "", r["n"]])
+        if outlook.forecast:
+            for p in outlook.forecast.points:
+                table.rows.append([f"forecast {p.on.isoformat()}", p.mean, None, None, None, f"{p.low:.3g} to {p.high:.3g}", None])
+        return exports.respond(fmt, table, spec)
     children = list(unit.children.order_by("name")) if unit.depth < indicator.report_depth else []
+    overlay_choices = OrgUnit.objects.filter(depth__lte=min(indicator.report_depth, 3)).exclude(pk=unit.pk).order_by("path")
     return render(request, "monitoring/indicator.html", {
         "indicator": indicator, "unit": unit, "ancestors": unit.ancestors(), "children": children,
-        "summary": summary, "target": target, "rows": list(reversed(rows)), "spec": spec,
-        "revisions": target.revisions.all() if target else [],
-        "rule": STATUS_RULE.format(on=indicator.on_track_band, off=indicator.off_track_band),
+        "summary": summary, "target": target, "ends": ends, "rows": list(reversed(rows)), "spec": spec,
+        "revisions": target.revisions.all() if target else [], "rule": _rule(indicator), "outlook": outlook,
+        "bench": bench, "overlay_unit": overlay_unit, "overlay_choices": overlay_choices,
+        "formats": exports.FORMATS, "query": request.GET.urlencode(),
     })
+
+
+# --- the monitoring index, heat maps and league tables ---------------------------------------------------------
+
+def index(request):
+    root = series.root_unit()
+    indicators = list(readable_indicators(request.user))
+    return render(request, "monitoring/index.html", {"indicators": indicators, "root": root,
+                                                     "regions": _level_name(2)})
+
+
+def heatmap(request, code):
+    """Org units x periods for one indicator, drilled down from any unit."""
+    indicator = _indicator(request, code)
+    root = _root()
+    parent = _unit(request, default=root)
+    if parent.depth >= indicator.report_depth:
+        parent = parent.parent or root
+    try:
+        depth = int(request.GET.get("depth") or parent.depth + 1)
+        n = int(request.GET.get("periods") or 12)
+    except ValueError:
+        return HttpResponseBadRequest("depth and periods must be whole numbers")
+    depth = max(parent.depth + 1, min(depth, indicator.report_depth))
+    n = max(1, min(n, 60))
+    periods = tables.recent_periods(indicator, n, root)
+    hm = tables.units_by_periods(indicator, parent, depth, periods, root)
+    fmt = _fmt(request)
+    if fmt:
+        table = exports.Table(f"heatmap-{indicator.code}-{parent.code}", ["Code", "Org unit"]
+                              + [f"{p.code} value" for p in periods] + [f"{p.code} status" for p in periods])
+        cells = []
+        for u in hm.units:
+            row = [hm.cells.get((u.pk, p.pk)) for p in periods]
+            table.rows.append([u.code, u.name] + [c.value if c else None for c in row]
+                              + [c.status.label if c else None for c in row])
+            cells += [{"x": p.code, "y": u.name, "status": c.status.label, "value": c.text}
+                      for p, c in zip(periods, row) if c]
+        spec = charts.heatmap_spec(f"{indicator.name}: {parent.name}", cells, "Period", _level_name(depth))
+        return exports.respond(fmt, table, spec)
+    grid = [{"unit": u, "drill": u.depth < indicator.report_depth,
+             "cells": [hm.cells.get((u.pk, p.pk)) for p in periods]} for u in hm.units]
+    return render(request, "monitoring/heatmap.html", {
+        "indicator": indicator, "parent": parent, "ancestors": parent.ancestors(), "periods": periods, "grid": grid,
+        "level": _level_name(depth), "rule": _rule(indicator), "formats": exports.FORMATS,
+        "query": request.GET.urlencode(), "deeper": depth < indicator.report_depth and depth == parent.depth + 1,
+        "depth": depth,
+    })
+
+
+def heatmap_indicators(request):
+    """Org units x indicators at the latest official period of each, drilled down from any unit."""
+    root = _root()
+    parent = _unit(request, default=root)
+    indicators = [i for i in readable_indicators(request.user).filter(kind=Indicator.Kind.PERFORMANCE)]
+    hm = tables.units_by_indicators(indicators, parent, root)
+    fmt = _fmt(request)
+    if fmt:
+        table = exports.Table(f"heatmap-indicators-{parent.code}", ["Code", "Org unit"]
+                              + [f"{i.code} value" for i in hm.columns] + [f"{i.code} status" for i in hm.columns])
+        cells = []
+        for u in hm.units:
+            row = [hm.cells.get((u.pk, i.pk)) for i in hm.columns]
+            table.rows.append([u.code, u.name] + [c.value if c else None for c in row]
+                              + [c.status.label if c else None for c in row])
+            cells += [{"x": i.name, "y": u.name, "status": c.status.label, "value": c.text}
+                      for i, c in zip(hm.columns, row) if c]
+        spec = charts.heatmap_spec(f"Every indicator: {parent.name}", cells, "Indicator", _level_name(parent.depth + 1))
+        return exports.respond(fmt, table, spec)
+    grid = [{"unit": u, "cells": [hm.cells.get((u.pk, i.pk)) for i in hm.columns],
+             "drill": any(i.report_depth > u.depth for i in hm.columns)} for u in hm.units]
+    return render(request, "monitoring/heatmap_indicators.html", {
+        "parent": parent, "ancestors": parent.ancestors(), "columns": hm.columns, "grid": grid,
+        "level": _level_name(parent.depth + 1), "rule": _rule(), "formats": exports.FORMATS,
+        "query": request.GET.urlencode(),
+    })
+
+
+def league(request, code):
+    indicator = _indicator(request, code)
+    root = _root()
+    parent = _unit(request, default=root)
+    if parent.depth >= indicator.report_depth:
+        parent = parent.parent or root
+    try:
+        depth = int(request.GET.get("depth") or min(3, indicator.report_depth))
+    except ValueError:
+        return HttpResponseBadRequest("depth must be a whole number")
+    depth = max(parent.depth + 1, min(depth, indicator.report_depth))
+    periods = tables.recent_periods(indicator, 24, root)
+    period = None
+    if request.GET.get("period"):
+        period = get_object_or_404(Period, code=request.GET["period"])
+    else:
+        latest = tables.latest_official_periods([indicator], root).get(indicator.pk)
+        period = Period.objects.filter(pk=latest).first() if latest else (periods[-1] if periods else None)
+    rows = tables.league(indicator, parent, depth, period, root) if period else []
+    fmt = _fmt(request)
+    if fmt:
+        table = exports.Table(f"league-{indicator.code}-{period.code if period else 'none'}",
+                              ["Rank", "Previous rank", "Movement", "Code", "Org unit", "Value", "Planned",
+                               "Gap to trajectory", "Status", "Unverified"])
+        for r in rows:
+            table.rows.append([r.rank, r.previous_rank, r.movement, r.unit.code, r.unit.name, r.value, r.planned,
+                               r.gap, r.status.label, "yes" if r.unverified else ""])
+        spec = charts.league_spec(f"{indicator.name}, {period.code if period else ''}: {parent.name}",
+                                  [{"unit": r.unit.name, "value": r.value, "status": r.status.label} for r in rows],
+                                  indicator.unit)
+        return exports.respond(fmt, table, spec)
+    return render(request, "monitoring/league.html", {
+        "indicator": indicator, "parent": parent, "period": period, "periods": list(reversed(periods)), "rows": rows,
+        "level": _level_name(depth), "rule": _rule(indicator), "formats": exports.FORMATS,
+        "query": request.GET.urlencode(), "depth": depth,
+    })
+
+
+# --- alerts ---------------------------------------------------------------------------------------------------
+
+def alerts_page(request):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), "admin:login")
+    indicators = readable_indicators(request.user)
+    alerts = (Alert.objects.filter(rule__indicator__in=indicators)
+              .select_related("rule__indicator", "org_unit", "period")[:500])
+    rules = AlertRule.objects.filter(indicator__in=indicators).select_related("indicator")
+    return render(request, "monitoring/alerts.html", {
+        "alerts": alerts, "rules": rules, "can_manage": perms.can_manage(request.user),
+        "indicators": indicators, "kinds": AlertRule.KIND_CHOICES, "worsts": AlertRule.WORST_CHOICES,
+        "levels": OrgUnitLevel.objects.all(), "errors": {}, "form": {},
+    })
+
+
+@require_POST
+def alert_rule_create(request):
+    if not perms.can_manage(request.user):
+        return HttpResponseForbidden("only the delivery unit may set alert rules")
+    form = request.POST
+    indicator = Indicator.objects.filter(code=form.get("indicator", "")).first()
+    try:
+        if indicator is None:
+            raise ValidationError({"indicator": f"'{form.get('indicator', '')}' is not an indicator code"})
+        actions.create_alert_rule(indicator=indicator, kind=form.get("kind", ""), depth=form.get("depth") or 3,
+                                  worst=form.get("worst") or "off_track", periods=form.get("periods") or 2,
+                                  user=request.user, interface="web")
+    except ValidationError as exc:
+        indicators = readable_indicators(request.user)
+        return render(request, "monitoring/alerts.html", {
+            "alerts": Alert.objects.filter(rule__indicator__in=indicators).select_related(
+                "rule__indicator", "org_unit", "period")[:500],
+            "rules": AlertRule.objects.filter(indicator__in=indicators).select_related("indicator"),
+            "can_manage": True, "indicators": indicators, "kinds": AlertRule.KIND_CHOICES,
+            "worsts": AlertRule.WORST_CHOICES, "levels": OrgUnitLevel.objects.all(),
+            "errors": exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}, "form": form,
+        }, status=400)
+    return redirect("monitoring:alerts")
+
+
+@require_POST
+def alert_rule_toggle(request, pk):
+    if not perms.can_manage(request.user):
+        return HttpResponseForbidden("only the delivery unit may change alert rules")
+    rule = get_object_or_404(AlertRule, pk=pk)
+    actions.set_alert_rule_active(rule, not rule.active, user=request.user, interface="web")
+    return redirect("monitoring:alerts")
+

@@ -1,5 +1,574 @@
-"""JSON API of the plans app, mounted at /api/plans/."""
+"""JSON API of the plans app, mounted at /api/plans/.
 
-from ninja import Router
+Reads follow can_read_priority (404 for what the caller may not see);
+writes need can_edit_plan (403) and go through plans.actions, so a bad
+request is refused with the field and the reason and changes nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.utils import check_csrf
+
+from stocktake.accounts import permissions as perm
+from stocktake.accounts.models import Person
+from stocktake.architecture.models import Indicator, Priority
+from stocktake.delivery import rubric as RU
+
+from . import actions, queries
+from .models import ChainActor, DeliveryChain, Milestone, Risk, Strategy
 
 router = Router(tags=["plans"])
+
+
+class Error(Schema):
+    detail: str
+
+
+def _priority(request, code) -> Priority:
+    priority = Priority.objects.filter(code=code).first()
+    if priority is None or not perm.can_read_priority(request.user, priority):
+        raise Http404("no such plan")
+    return priority
+
+
+def _editable(request, code) -> Priority:
+    priority = _priority(request, code)
+    if request.user.is_authenticated and request.COOKIES.get(settings.SESSION_COOKIE_NAME):
+        # signed in through the browser's session cookie: a write needs the CSRF token like a form would
+        if check_csrf(request) is not None:
+            raise HttpError(403, "CSRF check failed: send the X-CSRFToken header with a session-cookie request")
+    if not perm.can_edit_plan(request.user, priority):
+        raise HttpError(403, "only the priority's accountable leaders and the delivery unit edit its plan")
+    return priority
+
+
+def _refuse(exc: ValidationError):
+    if hasattr(exc, "message_dict"):
+        detail = "; ".join(f"{field}: {m}" if field != "__all__" else m
+                           for field, msgs in exc.message_dict.items() for m in msgs)
+    else:
+        detail = "; ".join(exc.messages)
+    raise HttpError(400, detail)
+
+
+# Schemas ----------------------------------------------------------------------------------------------------
+
+class MilestoneOut(Schema):
+    id: int
+    strategy_id: int
+    strategy: str
+    name: str
+    owner: str | None
+    due_date: date
+    status: str
+    completed_on: date | None
+    evidence: str
+    late: bool
+
+
+class ImpactOut(Schema):
+    indicator: str
+    start_date: date
+    effect: float
+    ramp: str
+    ramp_periods: int
+    end_date: date | None
+    note: str
+
+
+class StrategyOut(Schema):
+    id: int
+    name: str
+    description: str
+    outcomes: list[str]
+    rationale: str
+    scale: str
+    resources: str
+    cost: Decimal | None
+    definition_of_success: str
+    leader: str | None
+    estimated_impact: str
+    impact_score: int | None
+    difficulty_score: int | None
+    value_rank: int | None
+    withdrawn_at: datetime | None
+    impacts: list[ImpactOut]
+    milestones: list[MilestoneOut]
+
+
+class RiskOut(Schema):
+    id: int
+    title: str
+    strategy_id: int | None
+    likelihood: int
+    impact: int
+    score: int
+    owner: str | None
+    mitigation: str
+    review_date: date | None
+    status: str
+
+
+class ActorOut(Schema):
+    id: int
+    name: str
+    level: int
+    level_name: str
+    count: int
+    role: str
+    leader: bool
+    frontline: bool
+
+
+class LinkOut(Schema):
+    id: int
+    source_id: int
+    target_id: int
+    kind: str
+    strength: int
+
+
+class ChainAnalysisOut(Schema):
+    actors: int
+    levels: int
+    complexity: str
+    paths: list[str]
+    weakest_links: list[str]
+    choke_points: list[str]
+    misaligned_funding: list[str]
+    paths_without_feedback: list[str]
+    unreached_frontline: list[str]
+
+
+class ChainOut(Schema):
+    id: int
+    name: str
+    strategy_id: int | None
+    levels: list[str]
+    actors: list[ActorOut]
+    links: list[LinkOut]
+    analysis: ChainAnalysisOut | None
+    error: str
+
+
+class ComposedPoint(Schema):
+    period: str
+    end: date
+    base: float
+    contributions: dict[str, float]
+    total: float
+
+
+class ComposedOut(Schema):
+    indicator: str
+    baseline_value: float
+    target_value: float
+    target_date: date
+    with_trend: bool
+    gap: float | None
+    reaches_target: bool | None
+    sentence: str
+    points: list[ComposedPoint]
+
+
+class RubricRow(Schema):
+    criterion: str
+    name: str
+    rating: str | None
+    note: str
+    rated_by: str | None
+    precheck: str
+    findings: list[str]
+
+
+class PlanOut(Schema):
+    priority: str
+    name: str
+    strategies: list[StrategyOut]
+    risks: list[RiskOut]
+    chains: list[ChainOut]
+    composed: list[ComposedOut]
+    rubric: list[RubricRow]
+
+
+# Serialisers ------------------------------------------------------------------------------------------------
+
+def _milestone(m: Milestone) -> dict:
+    return {"id": m.pk, "strategy_id": m.strategy_id, "strategy": m.strategy.name, "name": m.name,
+            "owner": str(m.owner) if m.owner_id else None, "due_date": m.due_date, "status": m.status,
+            "completed_on": m.completed_on, "evidence": m.evidence, "late": m.is_late()}
+
+
+def _strategy(s: Strategy, rank_of: dict) -> dict:
+    return {"id": s.pk, "name": s.name, "description": s.description, "outcomes": [o.code for o in s.outcomes.all()],
+            "rationale": s.rationale, "scale": s.scale, "resources": s.resources, "cost": s.cost,
+            "definition_of_success": s.definition_of_success, "leader": str(s.leader) if s.leader_id else None,
+            "estimated_impact": s.estimated_impact, "impact_score": s.impact_score,
+            "difficulty_score": s.difficulty_score, "value_rank": rank_of.get(s.pk), "withdrawn_at": s.withdrawn_at,
+            "impacts": [{"indicator": i.indicator.code, "start_date": i.start_date, "effect": i.effect, "ramp": i.ramp,
+                         "ramp_periods": i.ramp_periods, "end_date": i.end_date, "note": i.note} for i in s.impacts.all()],
+            "milestones": [_milestone(m) for m in s.milestones.all()]}
+
+
+def _risk(r: Risk) -> dict:
+    return {"id": r.pk, "title": r.title, "strategy_id": r.strategy_id, "likelihood": r.likelihood, "impact": r.impact,
+            "score": r.score, "owner": str(r.owner) if r.owner_id else None, "mitigation": r.mitigation,
+            "review_date": r.review_date, "status": r.status}
+
+
+def _chain(view) -> dict:
+    nm = view.named
+    an = view.analysis
+    return {
+        "id": view.chain.pk, "name": view.chain.name, "strategy_id": view.chain.strategy_id, "levels": view.chain.levels,
+        "actors": [{"id": a.pk, "name": a.name, "level": a.level, "level_name": a.level_name, "count": a.count,
+                    "role": a.role, "leader": a.leader, "frontline": a.frontline} for a in view.actors],
+        "links": [{"id": lk.pk, "source_id": lk.source_id, "target_id": lk.target_id, "kind": lk.kind,
+                   "strength": lk.strength} for lk in view.links],
+        "analysis": None if an is None else {
+            "actors": an.actors, "levels": an.levels, "complexity": an.complexity,
+            "paths": [view.path_names(p) for p in an.paths],
+            "weakest_links": [f"{w['link']} ({w['strength']}/4)" for w in nm["weakest"]],
+            "choke_points": nm["choke"], "misaligned_funding": nm["misaligned"],
+            "paths_without_feedback": nm["no_feedback"], "unreached_frontline": nm["unreached"]},
+        "error": view.error,
+    }
+
+
+def _composed(ci) -> dict:
+    c = ci.composed
+    return {"indicator": ci.indicator.code, "baseline_value": ci.target.baseline_value,
+            "target_value": ci.target.target_value, "target_date": ci.target.target_date, "with_trend": ci.with_trend,
+            "gap": c.gap, "reaches_target": c.reaches_target, "sentence": ci.sentence,
+            "points": [{"period": r.period.code, "end": r.period.end, "base": r.base,
+                        "contributions": dict(zip(c.names, r.parts)), "total": r.total} for r in c.rows]}
+
+
+# Reading ----------------------------------------------------------------------------------------------------
+
+@router.get("/", response=list[str], summary="Codes of the priorities whose plans the caller may read")
+def list_plans(request):
+    return list(perm.visible_priorities(request.user).values_list("code", flat=True))
+
+
+@router.get("/{code}", response={200: PlanOut, 404: Error}, summary="A priority's whole delivery plan")
+def get_plan(request, code: str, trend: bool = False):
+    priority = _priority(request, code)
+    strategies = queries.strategies(priority, include_withdrawn=True)
+    active = [s for s in strategies if s.active]
+    composed = queries.composed_for_priority(priority, with_trend=trend)
+    rank_of = {c.key: r for r, c in queries.value_ranking(active)}
+    pre = RU.precheck(queries.plan_facts(priority, active, composed))
+    ratings = queries.current_ratings(priority)
+    return {
+        "priority": priority.code, "name": priority.name,
+        "strategies": [_strategy(s, rank_of) for s in strategies],
+        "risks": [_risk(r) for r in Risk.objects.filter(priority=priority).select_related("owner")],
+        "chains": [_chain(queries.chain_view(c)) for c in priority.delivery_chains.all()],
+        "composed": [_composed(c) for c in composed],
+        "rubric": [{"criterion": c, "name": n, "rating": ratings[c].rating if c in ratings else None,
+                    "note": ratings[c].note if c in ratings else "",
+                    "rated_by": (ratings[c].by.username if ratings[c].by_id else None) if c in ratings else None,
+                    "precheck": pre.worst(c), "findings": [f.message for f in pre.for_criterion(c)]}
+                   for c, n, _ in RU.CRITERIA],
+    }
+
+
+@router.get("/{code}/milestones", response={200: list[MilestoneOut], 404: Error},
+            summary="Milestones of active strategies; late_only and at_risk filter them as a stocktake pack does")
+def list_milestones(request, code: str, late_only: bool = False, at_risk: bool = False):
+    priority = _priority(request, code)
+    return [_milestone(m) for m in queries.milestones_for(priority, late_only=late_only, at_risk=at_risk)]
+
+
+# Writing ----------------------------------------------------------------------------------------------------
+
+class StrategyIn(Schema):
+    name: str
+    description: str = ""
+    rationale: str = ""
+    scale: str = ""
+    resources: str = ""
+    cost: Decimal | None = None
+    definition_of_success: str = ""
+    leader_ids: list[int] = []
+    outcome_codes: list[str] = []
+    estimated_impact: str = ""
+    impact_score: int | None = None
+    difficulty_score: int | None = None
+
+
+class Created(Schema):
+    id: int
+
+
+def _people(ids) -> list[Person]:
+    people = []
+    for pid in ids:
+        p = Person.objects.filter(pk=pid).first()
+        if p is None:
+            raise HttpError(400, f"leader_ids: no person with id {pid}")
+        people.append(p)
+    return people
+
+
+@router.post("/{code}/strategies", response={201: Created, 400: Error, 403: Error, 404: Error},
+             summary="Add a strategy with its profile; exactly one leader")
+def create_strategy(request, code: str, payload: StrategyIn):
+    priority = _editable(request, code)
+    data = payload.dict()
+    leaders = _people(data.pop("leader_ids"))
+    outcomes = list(priority.outcomes.filter(code__in=data["outcome_codes"]))
+    missing = set(data.pop("outcome_codes")) - {o.code for o in outcomes}
+    if missing:
+        raise HttpError(400, f"outcome_codes: {', '.join(sorted(missing))} are not outcomes of {priority.code}")
+    try:
+        s = actions.create_strategy(priority=priority, leaders=leaders, outcomes=outcomes, user=request.user,
+                                    interface="api", **data)
+    except ValidationError as exc:
+        _refuse(exc)
+    return Status(201, {"id": s.pk})
+
+
+class ImpactIn(Schema):
+    indicator: str
+    start_date: date
+    effect: float
+    ramp: str = "linear"
+    ramp_periods: int = 4
+    end_date: date | None = None
+    note: str = ""
+
+
+def _own_strategy(priority, pk) -> Strategy:
+    s = Strategy.objects.filter(pk=pk, priority=priority).first()
+    if s is None:
+        raise Http404("no such strategy in this plan")
+    return s
+
+
+@router.put("/{code}/strategies/{pk}/impacts", response={200: Created, 400: Error, 403: Error, 404: Error},
+            summary="Set the strategy's estimated impact on one indicator (start, full effect, ramp)")
+def set_impact(request, code: str, pk: int, payload: ImpactIn):
+    priority = _editable(request, code)
+    s = _own_strategy(priority, pk)
+    data = payload.dict()
+    indicator = Indicator.objects.filter(code=data.pop("indicator")).first()
+    if indicator is None:
+        raise HttpError(400, f"indicator: no indicator '{payload.indicator}'")
+    try:
+        impact = actions.set_impact(strategy=s, indicator=indicator, user=request.user, interface="api", **data)
+    except ValidationError as exc:
+        _refuse(exc)
+    return Status(200, {"id": impact.pk})
+
+
+class WithdrawIn(Schema):
+    reason: str
+    confirm: bool = False
+
+
+class Withdrawn(Schema):
+    id: int
+    withdrawn_at: datetime
+
+
+@router.post("/{code}/strategies/{pk}/withdraw", response={200: Withdrawn, 400: Error, 403: Error, 404: Error, 409: Error},
+             summary="Withdraw a strategy (kept, not deleted); one that feeds a trajectory needs confirm=true")
+def withdraw_strategy(request, code: str, pk: int, payload: WithdrawIn):
+    priority = _editable(request, code)
+    s = _own_strategy(priority, pk)
+    try:
+        s = actions.withdraw_strategy(s, confirm=payload.confirm, reason=payload.reason, user=request.user,
+                                      interface="api")
+    except actions.NeedsConfirmation as exc:
+        return Status(409, {"detail": str(exc)})
+    except ValidationError as exc:
+        _refuse(exc)
+    return Status(200, {"id": s.pk, "withdrawn_at": s.withdrawn_at})
+
+
+class MilestoneIn(Schema):
+    name: str
+    due_date: date
+    owner_id: int | None = None
+    status: str = "not_started"
+    completed_on: date | None = None
+    evidence: str = ""
+
+
+class MilestonePatch(Schema):
+    status: str | None = None
+    completed_on: date | None = None
+    evidence: str | None = None
+    due_date: date | None = None
+
+
+@router.post("/{code}/strategies/{pk}/milestones", response={201: Created, 400: Error, 403: Error, 404: Error},
+             summary="Add a milestone with owner, due date, status and evidence")
+def add_milestone(request, code: str, pk: int, payload: MilestoneIn):
+    priority = _editable(request, code)
+    s = _own_strategy(priority, pk)
+    data = payload.dict()
+    owner_id = data.pop("owner_id")
+    owner = _people([owner_id])[0] if owner_id else None
+    try:
+        m = actions.add_milestone(strategy=s, owner=owner, user=request.user, interface="api", **data)
+    except ValidationError as exc:
+        _refuse(exc)
+    return Status(201, {"id": m.pk})
+
+
+@router.patch("/{code}/milestones/{pk}", response={200: MilestoneOut, 400: Error, 403: Error, 404: Error},
+              summary="Change a milestone's status, evidence or due date")
+def update_milestone(request, code: str, pk: int, payload: MilestonePatch):
+    priority = _editable(request, code)
+    m = Milestone.objects.filter(pk=pk, strategy__priority=priority).first()
+    if m is None:
+        raise Http404("no such milestone in this plan")
+    changes = payload.dict(exclude_unset=True)
+    try:
+        m = actions.update_milestone(m, user=request.user, interface="api", **changes)
+    except ValidationError as exc:
+        _refuse(exc)
+    return Status(200, _milestone(m))
+
+
+class RiskIn(Schema):
+    title: str
+    likelihood: int
+    impact: int
+    owner_id: int | None = None
+    strategy_id: int | None = None
+    mitigation: str = ""
+    review_date: date | None = None
+    description: str = ""
+
+
+@router.post("/{code}/risks", response={201: Created, 400: Error, 403: Error, 404: Error},
+             summary="Add a risk: likelihood and impact 1-5, owner, mitigation, review date")
+def add_risk(request, code: str, payload: RiskIn):
+    priority = _editable(request, code)
+    data = payload.dict()
+    owner_id, strategy_id = data.pop("owner_id"), data.pop("strategy_id")
+    owner = _people([owner_id])[0] if owner_id else None
+    strategy = None
+    if strategy_id:
+        strategy = Strategy.objects.filter(pk=strategy_id).first()
+        if strategy is None or strategy.priority_id != priority.pk:
+            raise HttpError(400, f"strategy_id: strategy {strategy_id} is not in the plan for {priority.code}")
+    try:
+        r = actions.add_risk(priority=priority, owner=owner, strategy=strategy, user=request.user, interface="api",
+                             **data)
+    except ValidationError as exc:
+        _refuse(exc)
+    return Status(201, {"id": r.pk})
+
+
+class ChainIn(Schema):
+    name: str
+    levels: list[str]
+    strategy_id: int | None = None
+
+
+class ActorIn(Schema):
+    name: str
+    level: int
+    count: int = 1
+    role: str = ""
+    leader: bool = False
+    frontline: bool = False
+
+
+class LinkIn(Schema):
+    source_id: int
+    target_id: int
+    kind: str = "influence"
+    strength: int = 3
+    note: str = ""
+
+
+def _own_chain(priority, pk) -> DeliveryChain:
+    chain = DeliveryChain.objects.filter(pk=pk, priority=priority).first()
+    if chain is None:
+        raise Http404("no such chain in this plan")
+    return chain
+
+
+@router.post("/{code}/chains", response={201: Created, 400: Error, 403: Error, 404: Error},
+             summary="Start a delivery chain: its system levels, centre first")
+def create_chain(request, code: str, payload: ChainIn):
+    priority = _editable(request, code)
+    strategy = _own_strategy(priority, payload.strategy_id) if payload.strategy_id else None
+    try:
+        chain = actions.create_chain(priority=priority, name=payload.name, levels=payload.levels, strategy=strategy,
+                                     user=request.user, interface="api")
+    except ValidationError as exc:
+        _refuse(exc)
+    return Status(201, {"id": chain.pk})
+
+
+@router.post("/{code}/chains/{pk}/actors", response={201: Created, 400: Error, 403: Error, 404: Error},
+             summary="Add an actor at a level, with how many of them and their role")
+def add_actor(request, code: str, pk: int, payload: ActorIn):
+    chain = _own_chain(_editable(request, code), pk)
+    try:
+        actor = actions.add_actor(chain=chain, user=request.user, interface="api", **payload.dict())
+    except ValidationError as exc:
+        _refuse(exc)
+    return Status(201, {"id": actor.pk})
+
+
+@router.post("/{code}/chains/{pk}/links", response={201: Created, 400: Error, 403: Error, 404: Error},
+             summary="Link two actors of this chain (influence, funding or feedback) with a strength 1-4")
+def add_link(request, code: str, pk: int, payload: LinkIn):
+    chain = _own_chain(_editable(request, code), pk)
+    data = payload.dict()
+    ends = {}
+    for end in ("source_id", "target_id"):
+        actor = ChainActor.objects.filter(pk=data.pop(end)).select_related("chain").first()
+        if actor is None:
+            raise HttpError(400, f"{end}: no such actor")
+        ends[end[:-3]] = actor
+    try:
+        link = actions.add_link(chain=chain, user=request.user, interface="api", **ends, **data)
+    except ValidationError as exc:
+        _refuse(exc)
+    return Status(201, {"id": link.pk})
+
+
+class RatingIn(Schema):
+    criterion: str
+    rating: str
+    note: str = ""
+
+
+@router.post("/{code}/rubric", response={201: Created, 400: Error, 403: Error, 404: Error},
+             summary="Rate one planning-rubric criterion red, amber_red, amber_green or green")
+def rate(request, code: str, payload: RatingIn):
+    priority = _editable(request, code)
+    try:
+        r = actions.rate_criterion(priority=priority, user=request.user, interface="api", **payload.dict())
+    except ValidationError as exc:
+        _refuse(exc)
+    return Status(201, {"id": r.pk})
+
+
+@router.get("/{code}/composed/{indicator}", response={200: ComposedOut, 404: Error},
+            summary="The trajectory composed from the plan's strategies for one indicator, with the gap to target")
+def composed(request, code: str, indicator: str, trend: bool = False):
+    priority = _priority(request, code)
+    ind = get_object_or_404(Indicator, code=indicator, outcome__priority=priority)
+    ci = queries.composed_for(ind, with_trend=trend)
+    if ci is None:
+        raise Http404("the indicator has no national target")
+    return _composed(ci)

@@ -1,3 +1,312 @@
-"""Models of the plans app."""
+"""Delivery plans: how a priority's leaders intend to move the numbers (PRODUCT.md section B).
 
-from django.db import models  # noqa: F401
+Records are written only through plans.actions, which validates and audits
+each change in the same transaction. Strategies are withdrawn, never
+deleted, so a trajectory once composed from them can still be explained.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+from stocktake.delivery import chains as CH
+from stocktake.delivery import composition as CO
+from stocktake.delivery import rubric as RU
+
+SCORE = [MinValueValidator(1), MaxValueValidator(5)]
+
+
+class Strategy(models.Model):
+    """The strategy profile of seed 001, rule 5."""
+
+    priority = models.ForeignKey("architecture.Priority", on_delete=models.PROTECT, related_name="strategies")
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True, help_text="The strategy and its purpose in a sentence or two.")
+    outcomes = models.ManyToManyField("architecture.Outcome", blank=True, related_name="strategies",
+                                      help_text="Outcomes the strategy will have a significant impact on.")
+    rationale = models.TextField(blank=True, help_text="Why we believe it will have that impact.")
+    scale = models.TextField(blank=True, help_text="At what scale it will be implemented.")
+    resources = models.TextField(blank=True, help_text="People, time, money and technology needed.")
+    cost = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True,
+                               validators=[MinValueValidator(0)], help_text="Estimated cost over the plan, in currency units.")
+    definition_of_success = models.TextField(blank=True, help_text="What success looks like, and by when.")
+    leader = models.ForeignKey("accounts.Person", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="led_strategies", help_text="The single person responsible.")
+    estimated_impact = models.TextField(blank=True, help_text="The impact over time, in words; numbers go in impacts.")
+    impact_score = models.PositiveSmallIntegerField(null=True, blank=True, validators=SCORE,
+                                                    help_text="1 (little) to 5 (transformative).")
+    difficulty_score = models.PositiveSmallIntegerField(null=True, blank=True, validators=SCORE,
+                                                        help_text="1 (easy) to 5 (very hard).")
+    rank = models.PositiveSmallIntegerField(default=0)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["priority", "rank", "name"]
+        verbose_name_plural = "strategies"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def active(self) -> bool:
+        return self.withdrawn_at is None
+
+
+class StrategyImpact(models.Model):
+    """One strategy's estimated impact on one indicator: the input to the composed trajectory."""
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="impacts")
+    indicator = models.ForeignKey("architecture.Indicator", on_delete=models.PROTECT, related_name="strategy_impacts")
+    start_date = models.DateField(help_text="When the strategy starts to move the indicator.")
+    effect = models.FloatField(help_text="Full effect in the indicator's units, signed (e.g. +4.5 points, -12 deaths).")
+    ramp = models.CharField(max_length=10, choices=[(r, CO.RAMP_NAMES[r]) for r in CO.RAMPS], default=CO.LINEAR)
+    ramp_periods = models.PositiveSmallIntegerField(default=4, help_text="Periods from start to full effect.")
+    end_date = models.DateField(null=True, blank=True, help_text="When the effect stops (blank: it lasts).")
+    note = models.TextField(blank=True, help_text="The evidence behind the estimate.")
+
+    class Meta:
+        ordering = ["strategy", "start_date"]
+        constraints = [models.UniqueConstraint(fields=["strategy", "indicator"], name="one_impact_per_indicator")]
+
+    def __str__(self) -> str:
+        return f"{self.strategy} on {self.indicator.code}: {self.effect:+g}"
+
+    def clean(self):
+        errors = {}
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            errors["end_date"] = (f"the ramp ends ({self.end_date:%Y-%m-%d}) before it starts "
+                                  f"({self.start_date:%Y-%m-%d})")
+        if self.ramp != CO.IMMEDIATE and (self.ramp_periods or 0) < 1:
+            errors["ramp_periods"] = "a ramp needs at least one period to reach full effect"
+        if self.strategy_id and self.indicator_id and self.indicator.outcome.priority_id != self.strategy.priority_id:
+            errors["indicator"] = (f"indicator '{self.indicator.code}' belongs to another priority's plan, "
+                                   f"not '{self.strategy.priority.code}'")
+        if errors:
+            raise ValidationError(errors)
+
+    def as_plain(self) -> CO.Contribution:
+        return CO.Contribution(self.strategy.name, self.start_date, self.effect, self.ramp, self.ramp_periods or 1,
+                               self.end_date)
+
+
+class Milestone(models.Model):
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        ON_TRACK = "on_track", "On track"
+        AT_RISK = "at_risk", "At risk"
+        DONE = "done", "Done"
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="milestones")
+    name = models.CharField(max_length=300)
+    owner = models.ForeignKey("accounts.Person", null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="plan_milestones")
+    due_date = models.DateField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
+    completed_on = models.DateField(null=True, blank=True)
+    evidence = models.TextField(blank=True, help_text="What shows it is done: a document, a figure, a visit.")
+
+    class Meta:
+        ordering = ["due_date", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        if self.status == self.Status.DONE and not self.completed_on:
+            raise ValidationError({"completed_on": "a milestone marked done needs the date it was completed"})
+        if self.completed_on and self.status != self.Status.DONE:
+            raise ValidationError({"status": "a milestone with a completion date must be marked done"})
+
+    def is_late(self, today=None) -> bool:
+        today = today or timezone.localdate()
+        return self.status != self.Status.DONE and self.due_date < today
+
+
+class DeliveryChain(models.Model):
+    """Who does what, from the leader at the centre to the frontline (seed 001, rule 5)."""
+
+    priority = models.ForeignKey("architecture.Priority", on_delete=models.PROTECT, related_name="delivery_chains")
+    strategy = models.ForeignKey(Strategy, null=True, blank=True, on_delete=models.SET_NULL, related_name="chains")
+    name = models.CharField(max_length=200)
+    levels = models.JSONField(default=list, help_text="System levels, centre first: ['Government', 'Region', ...].")
+
+    class Meta:
+        ordering = ["priority", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        if not isinstance(self.levels, list) or not all(isinstance(x, str) and x.strip() for x in self.levels):
+            raise ValidationError({"levels": "levels must be a list of names, centre first"})
+        if len(set(self.levels)) != len(self.levels):
+            raise ValidationError({"levels": "two levels share a name"})
+        if self.strategy_id and self.priority_id and self.strategy.priority_id != self.priority_id:
+            raise ValidationError({"strategy": "the strategy belongs to another priority's plan"})
+
+
+class ChainActor(models.Model):
+    chain = models.ForeignKey(DeliveryChain, on_delete=models.CASCADE, related_name="actors")
+    name = models.CharField(max_length=200)
+    level = models.PositiveSmallIntegerField(help_text="Index into the chain's levels: 0 is the centre.")
+    count = models.PositiveIntegerField(default=1, help_text="How many: '200 A&E departments'.")
+    role = models.TextField(blank=True)
+    leader = models.BooleanField(default=False, help_text="Leads and initiates the chain.")
+    frontline = models.BooleanField(default=False, help_text="Where citizens feel the change.")
+
+    class Meta:
+        ordering = ["chain", "level", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.count})" if self.count != 1 else self.name
+
+    def clean(self):
+        if self.chain_id and not 0 <= self.level < len(self.chain.levels):
+            raise ValidationError({"level": f"level {self.level} is not one of the chain's "
+                                            f"{len(self.chain.levels)} levels (0 to {len(self.chain.levels) - 1})"})
+        if self.count is not None and self.count < 1:
+            raise ValidationError({"count": "an actor counts at least one"})
+
+    @property
+    def level_name(self) -> str:
+        levels = self.chain.levels
+        return levels[self.level] if 0 <= self.level < len(levels) else str(self.level)
+
+    def as_plain(self) -> CH.Actor:
+        return CH.Actor(str(self.pk), self.name, self.level, self.count, self.role, self.leader, self.frontline)
+
+
+class ChainLink(models.Model):
+    chain = models.ForeignKey(DeliveryChain, on_delete=models.CASCADE, related_name="links")
+    source = models.ForeignKey(ChainActor, on_delete=models.CASCADE, related_name="links_out")
+    target = models.ForeignKey(ChainActor, on_delete=models.CASCADE, related_name="links_in")
+    kind = models.CharField(max_length=10, choices=[(k, k) for k in CH.LINK_KINDS], default=CH.INFLUENCE)
+    strength = models.PositiveSmallIntegerField(choices=list(CH.STRENGTHS.items()), default=3)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["chain", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.source.name} -> {self.target.name} ({self.kind})"
+
+    def clean(self):
+        for end in ("source", "target"):
+            actor = getattr(self, end, None) if getattr(self, f"{end}_id") else None
+            if actor is not None and self.chain_id and actor.chain_id != self.chain_id:
+                raise ValidationError({end: f"actor '{actor.name}' belongs to another chain ('{actor.chain.name}')"})
+
+    def as_plain(self) -> CH.Link:
+        return CH.Link(str(self.source_id), str(self.target_id), self.kind, self.strength)
+
+
+class Risk(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    priority = models.ForeignKey("architecture.Priority", on_delete=models.PROTECT, related_name="risks")
+    strategy = models.ForeignKey(Strategy, null=True, blank=True, on_delete=models.SET_NULL, related_name="risks")
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    likelihood = models.PositiveSmallIntegerField(validators=SCORE, help_text="1 (rare) to 5 (almost certain).")
+    impact = models.PositiveSmallIntegerField(validators=SCORE, help_text="1 (minor) to 5 (severe).")
+    owner = models.ForeignKey("accounts.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="plan_risks")
+    mitigation = models.TextField(blank=True)
+    review_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+
+    class Meta:
+        ordering = ["priority", "-likelihood", "-impact", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def score(self) -> int:
+        return self.likelihood * self.impact
+
+    def clean(self):
+        if self.strategy_id and self.priority_id and self.strategy.priority_id != self.priority_id:
+            raise ValidationError({"strategy": "the strategy belongs to another priority's plan"})
+
+
+class RubricRating(models.Model):
+    """One person's rating of one rubric criterion. Append-only: the latest per criterion is current."""
+
+    priority = models.ForeignKey("architecture.Priority", on_delete=models.PROTECT, related_name="rubric_ratings")
+    criterion = models.CharField(max_length=20, choices=[(c, n) for c, n, _ in RU.CRITERIA])
+    rating = models.CharField(max_length=12, choices=list(RU.RATING_NAMES.items()))
+    note = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        ordering = ["priority", "criterion", "-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.priority.code} {self.criterion}: {self.rating}"
+
+
+class ToCNode(models.Model):
+    """One box in a multi-agency programme's theory of change (seed 004)."""
+
+    class Stage(models.TextChoices):
+        INPUT = "input", "Inputs"
+        ACTIVITY = "activity", "Activities"
+        OUTPUT = "output", "Outputs"
+        OUTCOME = "outcome", "Outcomes"
+        IMPACT = "impact", "Impact"
+        ASSUMPTION = "assumption", "Assumptions"
+        EXTERNAL = "external", "External factors"
+
+    CHAIN = ["input", "activity", "output", "outcome", "impact"]
+
+    priority = models.ForeignKey("architecture.Priority", on_delete=models.PROTECT, related_name="toc_nodes")
+    stage = models.CharField(max_length=10, choices=Stage.choices)
+    text = models.CharField(max_length=300)
+    organisation = models.ForeignKey("accounts.Organisation", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="toc_nodes", help_text="Accountable for this result.")
+    indicator = models.ForeignKey("architecture.Indicator", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="toc_nodes")
+    rank = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["priority", "rank", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def clean(self):
+        if self.indicator_id and self.priority_id and self.indicator.outcome.priority_id != self.priority_id:
+            raise ValidationError({"indicator": f"indicator '{self.indicator.code}' belongs to another priority"})
+
+
+class ToCLink(models.Model):
+    """An arrow in the theory of change, owned by the organisation responsible for making it hold."""
+
+    priority = models.ForeignKey("architecture.Priority", on_delete=models.PROTECT, related_name="toc_links")
+    source = models.ForeignKey(ToCNode, on_delete=models.CASCADE, related_name="links_out")
+    target = models.ForeignKey(ToCNode, on_delete=models.CASCADE, related_name="links_in")
+    organisation = models.ForeignKey("accounts.Organisation", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="toc_links")
+
+    class Meta:
+        ordering = ["priority", "id"]
+
+    def clean(self):
+        if not (self.source_id and self.target_id):
+            return
+        for end in (self.source, self.target):
+            if end.priority_id != self.priority_id:
+                raise ValidationError({"target": f"'{end.text}' belongs to another priority's theory of change"})
+        chain = ToCNode.CHAIN
+        if self.source.stage in chain and self.target.stage in chain:
+            if chain.index(self.target.stage) <= chain.index(self.source.stage):
+                raise ValidationError({"target": f"a link runs forward, inputs to impact: {self.source.get_stage_display()} "
+                                                 f"cannot lead to {self.target.get_stage_display()}"})

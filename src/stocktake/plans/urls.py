@@ -1,6 +1,21 @@
 """Pages of the plans app, mounted at /plans/."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "plans"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<slug:code>/", views.plan, name="plan"),
+    path("<slug:code>/rubric/", views.rate, name="rate"),
+    path("<slug:code>/milestones/<int:pk>/status/", views.milestone_status, name="milestone_status"),
+    path("<slug:code>/strategies/<int:pk>/", views.strategy, name="strategy"),
+    path("<slug:code>/strategies/<int:pk>/profile.pdf", views.strategy_pdf, name="strategy_pdf"),
+    path("<slug:code>/strategies/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("<slug:code>/strategies/new/", views.strategy_new, name="strategy_new"),
+    path("<slug:code>/strategies/<int:pk>/edit/", views.strategy_edit, name="strategy_edit"),
+    path("<slug:code>/strategies/<int:pk>/impacts/", views.strategy_add, {"what": "impact"}, name="impact_add"),
+    path("<slug:code>/strategies/<int:pk>/milestones/", views.strategy_add, {"what": "milestone"}, name="milestone_add"),
+    path("<slug:code>/risks/new/", views.risk_new, name="risk_new"),
+]

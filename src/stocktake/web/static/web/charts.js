@@ -7,7 +7,7 @@
       var source = document.getElementById(el.dataset.chart);
       if (!source || !window.vegaEmbed) return;
       el.dataset.drawn = "1";
-      window.vegaEmbed(el, JSON.parse(source.textContent), { actions: false, renderer: "svg" })
+      window.vegaEmbed(el, JSON.parse(source.textContent), { actions: false, renderer: "svg", ast: true })
         .then(function () { el.classList.add("chart-ready"); })
         .catch(function (err) { el.textContent = "Chart could not be drawn: " + err; });
     });

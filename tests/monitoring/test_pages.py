@@ -9,7 +9,8 @@ from stocktake.architecture.models import Indicator, Target
 from stocktake.monitoring import series
 
 
-def test_portfolio_shows_every_priority_with_status(client, db):
+def test_portfolio_shows_every_priority_with_status(client, admin_user):
+    client.force_login(admin_user)  # the delivery unit sees unpublished priorities too
     html = client.get("/").content.decode()
     for name in ["Cut waiting times in emergency departments", "Every child reads well by age 11", "Halve violent deaths"]:
         assert name in html
@@ -18,7 +19,8 @@ def test_portfolio_shows_every_priority_with_status(client, db):
     assert "No accountable leader" in html  # the demo's birth-registration outcome has none
 
 
-def test_portfolio_status_matches_the_status_rule(client, db):
+def test_portfolio_status_matches_the_status_rule(client, admin_user):
+    client.force_login(admin_user)
     html = client.get("/").content.decode()
     for ind in Indicator.objects.filter(kind="performance"):
         expected = series.summarise(ind).status.code

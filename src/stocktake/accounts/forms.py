@@ -1,0 +1,31 @@
+"""Sign-in and token forms."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
+
+from . import backends
+
+
+class SignInForm(AuthenticationForm):
+    """Says plainly when an account is locked or an address throttled, instead of 'wrong password'."""
+
+    def clean(self):
+        username = self.cleaned_data.get("username") or ""
+        if backends.rate_limited(self.request):
+            raise forms.ValidationError("Too many sign-in attempts from your address. Wait a few minutes and try again.",
+                                        code="rate_limited")
+        if backends.locked_out(username):
+            minutes = settings.STOCKTAKE_LOCKOUT[1] // 60
+            raise forms.ValidationError(
+                f"This account is locked for {minutes} minutes after repeated failed sign-ins. "
+                "Ask the delivery unit's administrator if you need it sooner.", code="locked")
+        return super().clean()
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(max_length=100, help_text="What the token is for, e.g. 'nightly import from the health MIS'.")
+    days = forms.IntegerField(min_value=1, max_value=settings.STOCKTAKE_TOKEN_DAYS, initial=30,
+                              help_text=f"Expires after this many days (at most {settings.STOCKTAKE_TOKEN_DAYS}).")

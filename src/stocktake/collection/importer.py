@@ -1,0 +1,333 @@
+"""The one import pipeline behind the CLI, the upload page, the API and DHIS2.
+
+file -> shape (long format, DHIS2 JSON/CSV, or a saved column mapping)
+     -> checks (delivery.importrows) -> monitoring.actions.record_values in
+     chunks, all inside one transaction -> rollups refreshed from the cells
+     that changed -> an ImportBatch with the report.
+
+An import is atomic: a file that cannot be read stores nothing; rows that
+fail their checks are reported and left out (or, with strict, the whole file
+is refused); the accepted rows are stored together or not at all.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from stocktake.accounts import permissions
+from stocktake.architecture.models import Indicator
+from stocktake.delivery import importrows as R
+from stocktake.delivery import quality as Q
+from stocktake.delivery import sourcemaps as M
+from stocktake.delivery import tabular as T
+from stocktake.monitoring import actions as monitoring_actions
+from stocktake.monitoring.models import DataValue, OrgUnit, Period
+
+from . import actions, rollups
+from .models import ColumnMapping, Dhis2Mapping, ImportBatch
+
+FORMATS = ("csv", "xlsx", "dhis2-json", "dhis2-csv", "json-rows")
+CHUNK = 5000
+QUALITY_LIMIT = 50_000  # beyond this many rows the outlier check would cost more than the import
+DUE_DAYS = 15  # data for a period is due this many days after it ends
+MAX_JSON = 200 * 1024 * 1024
+
+
+class Refused(Exception):
+    """Raised inside the transaction to undo it; the batch records why."""
+
+
+def detect_format(file_name: str, head: bytes) -> str:
+    name = file_name.lower()
+    if name.endswith((".xlsx", ".xlsm")) or head.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if name.endswith(".json") or head.lstrip()[:1] in (b"{", b"["):
+        return "dhis2-json"
+    first = head.split(b"\n", 1)[0].lower()
+    if b"dataelement" in first and b"orgunit" in first:
+        return "dhis2-csv"
+    return "csv"
+
+
+def catalogue(user, today: date, combine: bool = False) -> R.Catalogue:
+    specs, allowed = {}, set()
+    for ind in Indicator.objects.select_related("outcome__priority"):
+        specs[ind.code] = R.IndicatorSpec(code=ind.code, frequency=ind.frequency, aggregation=ind.aggregation,
+                                          report_depth=ind.report_depth, min_value=ind.min_value,
+                                          max_value=ind.max_value, ratio_scale=ind.ratio_scale)
+        if permissions.can_submit(user, ind):
+            allowed.add(ind.code)
+    units = dict(OrgUnit.objects.values_list("code", "depth"))
+    return R.Catalogue(indicators=specs, org_units=units, today=today,
+                       allowed=None if permissions.can_manage(user) else allowed, combine_duplicates=combine)
+
+
+def dhis2_lookup() -> M.Dhis2Lookup:
+    des, ous, cocs = {}, {}, {}
+    for m in Dhis2Mapping.objects.all():
+        if m.kind == Dhis2Mapping.Kind.DATA_ELEMENT:
+            des[m.dhis2_id] = (m.code, m.field)
+        elif m.kind == Dhis2Mapping.Kind.ORG_UNIT:
+            ous[m.dhis2_id] = m.code
+        else:
+            cocs[m.dhis2_id] = m.code
+    return M.Dhis2Lookup(des, ous, cocs)
+
+
+def _records(stream, fmt: str, mapping: ColumnMapping | None):
+    config = mapping.config if mapping else {}
+    if fmt == "dhis2-json":
+        data = stream.read(MAX_JSON + 1)
+        if len(data) > MAX_JSON:
+            raise T.FileError("the JSON payload is larger than 200 MB; split it by period")
+        return M.dhis2_json(data, dhis2_lookup())
+    if fmt == "json-rows":
+        import json
+
+        try:
+            payload = json.loads(stream.read(MAX_JSON + 1))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise T.FileError(f"not valid JSON: {exc}") from exc
+        items = payload.get("rows") if isinstance(payload, dict) else payload
+        if not isinstance(items, list):
+            raise T.FileError("send a JSON list of rows, or an object with a 'rows' list")
+        return ((i, r if isinstance(r, dict) else M.ShapeError("each row must be an object"))
+                for i, r in enumerate(items, start=1))
+    if fmt == "xlsx":
+        header, rows = T.read_xlsx(stream, sheet=config.get("sheet"))
+    else:
+        header, rows = T.read_csv(stream, encoding=config.get("encoding"), delimiter=config.get("delimiter"))
+    if fmt == "dhis2-csv":
+        return M.dhis2_csv(header, rows, dhis2_lookup())
+    if mapping:
+        return M.mapped_records(header, rows, config, R.parse_number)
+    return M.long_records(header, rows)
+
+
+def _shape_error(n: int, exc: Exception) -> R.RowError:
+    text = str(exc)
+    head, sep, rest = text.partition(": ")
+    if sep and head in R.COLUMNS + ("dataElement", "orgUnit", "categoryOptionCombo"):
+        return R.RowError(n, head, rest)
+    return R.RowError(n, "", text)
+
+
+class _Run:
+    """State of one import while it runs."""
+
+    def __init__(self, batch: ImportBatch, user, cat: R.Catalogue, create: dict | None, dry_run: bool, progress):
+        self.batch, self.user, self.cat, self.create, self.dry_run = batch, user, cat, create, dry_run
+        self.progress = progress
+        self.report = R.ErrorReport()
+        self.rows_read = 0
+        self.accepted = 0
+        self.buffer: list[R.Row] = []
+        self.counts = {"created": 0, "changed": 0, "unchanged": 0}
+        self.deltas: list = []
+        self.warnings: list[dict] = []
+        self.touched: set[tuple[str, str]] = set()
+        self.units_created = 0
+        self.ind_ids = dict(Indicator.objects.values_list("code", "pk"))
+        self.unit_ids: dict[str, int] = {}
+        self.period_ids: dict[str, int] = {}
+        self.quality_left = QUALITY_LIMIT
+
+    # -- org units met for the first time -----------------------------------
+    def ensure_unit(self, rec: dict) -> None:
+        code = rec.get("org_unit") or ""
+        if not self.create or not code or code in self.cat.org_units:
+            return
+        parent_code = self.create.get("parent")
+        parent_depth = self.cat.org_units.get(parent_code)
+        if parent_depth is None:
+            raise T.FileError(f"the mapping creates units under '{parent_code}', which does not exist")
+        group = rec.get("_group")
+        if group:
+            gcode = f"{parent_code}-{slugify(group)[:40].upper()}"
+            if gcode not in self.cat.org_units:
+                self._new_unit(gcode, group, parent_code, parent_depth + 1)
+            parent_code, parent_depth = gcode, parent_depth + 1
+        self._new_unit(code, rec.get("_name") or code, parent_code, parent_depth + 1)
+
+    def _new_unit(self, code, name, parent_code, depth):
+        if not self.dry_run:
+            parent = OrgUnit.objects.get(code=parent_code)
+            unit = actions.create_org_unit(code=code, name=name, parent=parent, user=self.user)
+            self.unit_ids[code] = unit.pk
+        self.cat.org_units[code] = depth
+        self.units_created += 1
+
+    # -- the rows ---------------------------------------------------------------
+    def checked(self, records):
+        for n, rec in records:
+            self.rows_read += 1
+            if self.progress and self.rows_read % 1000 == 0:
+                self.progress(self.rows_read)
+            if isinstance(rec, Exception):
+                self.report.add([_shape_error(n, rec)])
+                continue
+            self.ensure_unit(rec)
+            yield n, rec
+
+    def run(self, records) -> None:
+        for result in R.check_rows(self.checked(records), self.cat):
+            if isinstance(result, list):
+                self.report.add(result)
+                continue
+            self.accepted += 1
+            self.touched.add((result.indicator, result.period.code))
+            if not self.dry_run:
+                self.buffer.append(result)
+                if len(self.buffer) >= CHUNK:
+                    self.flush()
+        if not self.dry_run:
+            self.flush()
+
+    def _unit_id(self, code):
+        if code not in self.unit_ids:
+            self.unit_ids.update(OrgUnit.objects.filter(code=code).values_list("code", "pk"))
+        return self.unit_ids[code]
+
+    def flush(self) -> None:
+        if not self.buffer:
+            return
+        if not self.unit_ids and self.batch.rows_read == 0:
+            pass
+        missing = {r.org_unit for r in self.buffer} - set(self.unit_ids)
+        if missing:
+            missing = list(missing)
+            for i in range(0, len(missing), 2000):
+                self.unit_ids.update(OrgUnit.objects.filter(code__in=missing[i:i + 2000]).values_list("code", "pk"))
+        rows = []
+        for r in self.buffer:
+            pid = self.period_ids.get(r.period.code)
+            if pid is None:
+                pid = self.period_ids[r.period.code] = Period.get(r.period).pk
+            rows.append({"indicator_id": self.ind_ids[r.indicator], "org_unit_id": self.unit_ids[r.org_unit],
+                         "period_id": pid, "disaggregation": r.disaggregation, "value": r.value,
+                         "numerator": r.numerator, "denominator": r.denominator, "comment": r.comment,
+                         "_row": r.row})
+        if self.quality_left > 0:
+            self.quality(rows)
+            self.quality_left -= len(rows)
+        counts = monitoring_actions.record_values(rows, user=self.user, interface=self.batch.interface,
+                                                  source=self.batch.source_label, deltas=self.deltas)
+        for k in self.counts:
+            self.counts[k] += counts[k]
+        self.buffer = []
+        if len(self.deltas) >= 50_000:
+            rollups.apply(self.deltas)
+            self.deltas = []
+
+    def quality(self, rows: list[dict]) -> None:
+        """Outliers and jumps against each unit's own last twelve periods; warnings only."""
+        if len(self.warnings) >= 500:
+            return
+        inds = {r["indicator_id"] for r in rows}
+        units = {r["org_unit_id"] for r in rows}
+        history: dict[tuple, list] = {}
+        by_id = {i.pk: i for i in Indicator.objects.filter(pk__in=inds)}
+        qs = (DataValue.objects.filter(indicator_id__in=inds, org_unit_id__in=units, disaggregation="")
+              .values_list("indicator_id", "org_unit_id", "period_id", "period__start", "value", "numerator", "denominator")
+              .order_by("period__start"))
+        for ind, unit, pid, start, v, n, d in qs.iterator():
+            history.setdefault((ind, unit), []).append((pid, start, by_id[ind].value_of(v, n, d)))
+        starts = dict(Period.objects.filter(pk__in={r["period_id"] for r in rows}).values_list("pk", "start"))
+        codes = {v: k for k, v in self.ind_ids.items()}
+        for r in rows:
+            if r["disaggregation"]:
+                continue
+            ind = by_id[r["indicator_id"]]
+            past = [v for pid, start, v in history.get((ind.pk, r["org_unit_id"]), [])
+                    if start < starts[r["period_id"]]][-12:]
+            value = ind.value_of(r["value"], r["numerator"], r["denominator"])
+            for w in Q.check_value(value, past):
+                if len(self.warnings) < 500:
+                    self.warnings.append({"row": r["_row"], "rule": w.rule, "indicator": codes[ind.pk],
+                                          "message": w.message})
+
+    def after(self, today: date) -> None:
+        """Completeness and timeliness of each indicator-period the file touched."""
+        for code, pcode in sorted(self.touched)[:50]:
+            ind = Indicator.objects.filter(code=code).first()
+            period = Period.objects.filter(code=pcode).first()
+            if ind is None:
+                continue
+            due = (period.end if period else R.P.parse(pcode).end) + timedelta(days=DUE_DAYS)
+            late = Q.days_late(due, today, today)
+            if late:
+                self.warnings.append({"row": None, "rule": "timeliness", "indicator": code,
+                                      "message": f"{code} {pcode} was due {due.isoformat()}: {late} days late"})
+            if period is None:
+                continue
+            expected = OrgUnit.objects.filter(depth=ind.report_depth).values_list("code", flat=True)
+            reported = DataValue.objects.filter(indicator=ind, period=period, disaggregation="").values_list("org_unit__code", flat=True)
+            share, missing = Q.completeness(expected, reported)
+            if missing:
+                self.warnings.append({"row": None, "rule": "completeness", "indicator": code,
+                                      "message": f"{code} {pcode}: {share:.0%} of units have reported; "
+                                                 f"missing {', '.join(missing[:10])}{' …' if len(missing) > 10 else ''}"})
+
+
+def run_import(stream, *, file_name: str, fmt: str | None = None, mapping: ColumnMapping | None = None, user=None,
+               interface: str = "web", dry_run: bool = False, strict: bool = False, progress=None,
+               today: date | None = None, batch: ImportBatch | None = None) -> ImportBatch:
+    """Import one file; always returns its ImportBatch (refused, or done with counts and errors)."""
+    started = time.monotonic()
+    today = today or timezone.localdate()
+    if isinstance(stream, (bytes, bytearray)):
+        stream = io.BytesIO(stream)
+    head = stream.read(4096)
+    stream.seek(0)
+    fmt = fmt or detect_format(file_name, head)
+    if batch is None:
+        batch = ImportBatch.objects.create(user=user if getattr(user, "is_authenticated", False) else None,
+                                           interface=interface, file_name=file_name[:255], format=fmt,
+                                           mapping=mapping, dry_run=dry_run, strict=strict)
+    config = mapping.config if mapping else {}
+    create = config.get("create_org_units")
+    if create and not permissions.can_manage(user):
+        create = None  # only the delivery unit adds org units; others get 'unknown org unit' errors
+    run = None
+    try:
+        if fmt not in FORMATS:
+            raise T.FileError(f"unknown format '{fmt}'; use one of {', '.join(FORMATS)}")
+        if not (permissions.can_manage(user) or permissions.role(user) == "data_lead"):
+            raise T.FileError("you may not import data: only data leads and the delivery unit submit values")
+        cat = catalogue(user, today, combine=config.get("combine") == "sum")
+        run = _Run(batch, user, cat, create, dry_run, progress)
+        with transaction.atomic():
+            run.run(_records(stream, fmt, mapping))
+            if strict and run.report.total:
+                raise Refused(f"{run.report.rejected} rows rejected; strict mode stores nothing")
+            if run.deltas:
+                rollups.apply(run.deltas)
+            if not dry_run and run.accepted == 0 and run.rows_read and run.report.total:
+                batch.message = "no row was accepted"
+        batch.status = ImportBatch.Status.DONE
+        if not dry_run:
+            run.after(today)
+    except (T.FileError, Refused) as exc:
+        batch.status = ImportBatch.Status.REFUSED
+        batch.message = str(exc) + (" Nothing was stored." if not dry_run else "")
+    if run is not None:
+        batch.rows_read = run.rows_read
+        batch.rows_accepted = 0 if (batch.status == ImportBatch.Status.REFUSED and not dry_run) else run.accepted
+        batch.rows_rejected = run.report.rejected
+        batch.error_count = run.report.total
+        batch.errors = run.report.as_list()
+        batch.error_summary = dict(sorted(run.report.by_reason.items(), key=lambda kv: -kv[1])[:30])
+        batch.warnings = run.warnings
+        batch.units_created = run.units_created if batch.status == ImportBatch.Status.DONE else 0
+        if batch.status == ImportBatch.Status.DONE:
+            batch.created, batch.changed, batch.unchanged = (run.counts[k] for k in ("created", "changed", "unchanged"))
+    batch.finished_at = timezone.now()
+    batch.seconds = round(time.monotonic() - started, 3)
+    batch.save()
+    return batch

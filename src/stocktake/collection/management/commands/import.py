@@ -1,0 +1,67 @@
+"""stocktake import FILE: the same pipeline as the upload page, with a progress bar and a summary."""
+
+from __future__ import annotations
+
+import os
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from stocktake.collection.importer import FORMATS, run_import
+from stocktake.collection.models import ColumnMapping
+
+
+class Command(BaseCommand):
+    help = "Import data values from CSV, Excel (.xlsx) or a DHIS2 data value set (JSON or CSV)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--user", default="admin", help="whose import this is (permissions and history)")
+        parser.add_argument("--format", choices=FORMATS, help="default: from the file name and contents")
+        parser.add_argument("--mapping", help="name of a saved column mapping for files not in our format")
+        parser.add_argument("--dry-run", action="store_true", help="check only; store nothing")
+        parser.add_argument("--strict", action="store_true", help="store nothing if any row is rejected")
+        parser.add_argument("--quiet-progress", action="store_true")
+
+    def handle(self, *args, **opts):
+        from tqdm import tqdm
+
+        user = get_user_model().objects.filter(username=opts["user"]).first()
+        if user is None:
+            raise CommandError(f"no user '{opts['user']}'")
+        mapping = None
+        if opts["mapping"]:
+            mapping = ColumnMapping.objects.filter(name=opts["mapping"]).first()
+            if mapping is None:
+                raise CommandError(f"no column mapping '{opts['mapping']}'")
+        path = opts["file"]
+        if not os.path.isfile(path):
+            raise CommandError(f"no file {path}")
+        bar = tqdm(total=None, unit=" rows", disable=opts["quiet_progress"], file=self.stderr._out)
+        last = [0]
+
+        def progress(n):
+            bar.update(n - last[0])
+            last[0] = n
+
+        with open(path, "rb") as fh:
+            batch = run_import(fh, file_name=os.path.basename(path), fmt=opts["format"], mapping=mapping, user=user,
+                               interface="cli", dry_run=opts["dry_run"], strict=opts["strict"], progress=progress)
+        bar.close()
+        w = self.stdout.write
+        w(f"Import #{batch.pk} {batch.file_name} ({batch.format}{', dry run' if batch.dry_run else ''}): {batch.status}")
+        if batch.message:
+            w(f"  {batch.message}")
+        w(f"  rows read {batch.rows_read:,}, accepted {batch.rows_accepted:,}, rejected {batch.rows_rejected:,}")
+        if not batch.dry_run:
+            w(f"  values created {batch.created:,}, changed {batch.changed:,}, unchanged {batch.unchanged:,}"
+              + (f", org units created {batch.units_created:,}" if batch.units_created else ""))
+        for e in batch.errors[:20]:
+            w(f"  error row {e['row']}" + (f", {e['column']}" if e["column"] else "") + f": {e['message']}")
+        if batch.error_count > 20:
+            w(f"  ... {batch.error_count - 20:,} more errors (see the import's page)")
+        for wng in batch.warnings[:10]:
+            w(f"  warning: {wng['message']}")
+        w(f"  {batch.seconds:.1f} s")
+        if batch.status == "refused":
+            raise CommandError("import refused")

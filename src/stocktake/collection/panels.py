@@ -1,0 +1,51 @@
+"""What collection adds to the portfolio: how fresh each priority's data is, and what awaits verification."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from stocktake.accounts import permissions
+from stocktake.architecture.models import Indicator
+from stocktake.monitoring.models import DataValue
+
+from . import freshness
+from . import verification as V
+
+
+def _visible_indicators(request, priority_ids=None):
+    priorities = permissions.visible_priorities(request.user)
+    qs = Indicator.objects.filter(outcome__priority__in=priorities).select_related("outcome__priority")
+    if priority_ids is not None:
+        qs = qs.filter(outcome__priority_id__in=priority_ids)
+    return qs
+
+
+def priority_notes(request, priority_ids) -> dict[int, list[dict]]:
+    today = timezone.localdate()
+    notes: dict[int, list[dict]] = {}
+    for f in freshness.of(_visible_indicators(request, priority_ids), today):
+        pid = f.indicator.outcome.priority_id
+        if f.late:
+            text = (f"{f.indicator.code}: {f.due_period.code} data {f.days_late} days late "
+                    f"({len(f.missing_units)} units missing)")
+            notes.setdefault(pid, []).append({"text": text, "url": f"/collection/freshness/#{f.indicator.code}",
+                                              "css": "note-late"})
+        else:
+            notes.setdefault(pid, []).append({"text": f"{f.indicator.code}: data to {f.last_period}",
+                                              "url": f"/collection/freshness/#{f.indicator.code}", "css": "note-fresh"})
+    if permissions.can_read_all(request.user):
+        pending = (DataValue.objects.filter(indicator__outcome__priority_id__in=priority_ids, state__in=V.UNVERIFIED_STATES)
+                   .values_list("indicator__outcome__priority_id", flat=True))
+        counts: dict[int, int] = {}
+        for pid in pending:
+            counts[pid] = counts.get(pid, 0) + 1
+        for pid, n in counts.items():
+            notes.setdefault(pid, []).append({"text": f"{n:,} values unverified", "url": "/collection/queue/",
+                                              "css": "note-unverified"})
+    return notes
+
+
+def portfolio_panel(request):
+    rows = freshness.of(_visible_indicators(request), timezone.localdate())
+    late = [f for f in rows if f.late]
+    return {"template": "collection/panel_freshness.html", "freshness_late": late, "freshness_total": len(rows)}

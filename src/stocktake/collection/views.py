@@ -1,0 +1,245 @@
+"""Pages for data leads (upload, templates, history) and for validators (the verification queue)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import threading
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import close_old_connections, connection
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from stocktake.accounts import permissions
+from stocktake.architecture.models import Indicator
+from stocktake.monitoring.models import DataValue, OrgUnit
+
+from . import actions, freshness, importer
+from . import verification as V
+from .models import ColumnMapping, Dhis2Mapping, ImportBatch
+
+INLINE_LIMIT = 2 * 1024 * 1024  # larger uploads run in the background and the page shows progress
+PROGRESS: dict[int, int] = {}
+
+
+def can_import(user) -> bool:
+    return permissions.can_manage(user) or permissions.role(user) == "data_lead"
+
+
+def _require(ok: bool):
+    if not ok:
+        raise PermissionDenied
+
+
+def _batches_for(user):
+    qs = ImportBatch.objects.select_related("user", "mapping")
+    return qs if permissions.can_read_all(user) else qs.filter(user=user)
+
+
+@login_required
+def home(request):
+    _require(can_import(request.user) or permissions.can_read_all(request.user))
+    return render(request, "collection/home.html", {
+        "batches": _batches_for(request.user)[:25], "can_import": can_import(request.user),
+        "can_validate": permissions.can_validate(request.user),
+        "pending": DataValue.objects.filter(state=V.S.SUBMITTED).count() if permissions.can_validate(request.user) else None,
+    })
+
+
+def _allowed_indicators(user):
+    return [i for i in Indicator.objects.select_related("outcome__priority").order_by("code") if permissions.can_submit(user, i)]
+
+
+@login_required
+def upload(request):
+    _require(can_import(request.user))
+    if request.method == "POST":
+        f = request.FILES.get("file")
+        if f is None:
+            return render(request, "collection/upload.html", _upload_context(request, error="Choose a file to import."), status=400)
+        mapping = None
+        if request.POST.get("mapping"):
+            mapping = ColumnMapping.objects.filter(pk=request.POST["mapping"]).first()
+        fmt = request.POST.get("format") or None
+        if fmt and fmt not in importer.FORMATS:
+            return render(request, "collection/upload.html", _upload_context(request, error=f"Unknown format {fmt}."), status=400)
+        opts = dict(file_name=f.name, fmt=fmt, mapping=mapping, user=request.user, interface="web",
+                    dry_run=bool(request.POST.get("dry_run")), strict=bool(request.POST.get("strict")))
+        if f.size <= INLINE_LIMIT:
+            batch = importer.run_import(f, **opts)
+        else:
+            batch = _in_background(f, opts)
+        return redirect("collection:batch", pk=batch.pk)
+    return render(request, "collection/upload.html", _upload_context(request))
+
+
+def _upload_context(request, error=""):
+    return {"mappings": ColumnMapping.objects.all(), "formats": importer.FORMATS, "error": error,
+            "indicators": _allowed_indicators(request.user)}
+
+
+def _in_background(f, opts) -> ImportBatch:
+    """Save the upload, start the import in a thread, and let the batch page poll its progress."""
+    spool = settings.DATA_DIR / "imports"
+    spool.mkdir(parents=True, exist_ok=True)
+    path = spool / f"{uuid.uuid4().hex}.upload"
+    with open(path, "wb") as out:
+        for chunk in f.chunks():
+            out.write(chunk)
+    batch = ImportBatch.objects.create(user=opts["user"], interface="web", file_name=opts["file_name"][:255],
+                                       format=opts["fmt"] or "", mapping=opts["mapping"], dry_run=opts["dry_run"],
+                                       strict=opts["strict"])
+
+    def work():
+        close_old_connections()
+        try:
+            with open(path, "rb") as fh:
+                importer.run_import(fh, batch=batch, progress=lambda n: PROGRESS.__setitem__(batch.pk, n), **opts)
+        except Exception as exc:  # the page must not poll for ever
+            ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.REFUSED, finished_at=timezone.now(),
+                                                           message=f"the import failed: {exc.__class__.__name__}: {exc}")
+            raise
+        finally:
+            PROGRESS.pop(batch.pk, None)
+            path.unlink(missing_ok=True)
+            connection.close()
+
+    threading.Thread(target=work, daemon=True, name=f"import-{batch.pk}").start()
+    return batch
+
+
+@login_required
+def batch_page(request, pk):
+    batch = get_object_or_404(_batches_for(request.user), pk=pk)
+    template = "collection/_batch.html" if request.htmx else "collection/batch.html"
+    return render(request, template, {"batch": batch, "progress": PROGRESS.get(batch.pk)})
+
+
+@login_required
+def template_download(request, fmt):
+    """A file in our long format, pre-filled with the codes this user may report on for the period now due."""
+    _require(can_import(request.user))
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    today = timezone.localdate()
+    rows = [["indicator", "org_unit", "period", "disaggregation", "value", "numerator", "denominator", "comment"]]
+    for ind in _allowed_indicators(request.user):
+        due = freshness.due_period(ind.frequency, today)
+        for code in OrgUnit.objects.filter(depth=ind.report_depth).values_list("code", flat=True):
+            rows.append([ind.code, code, due.code, "", "", "", "", ""])
+    if fmt == "xlsx":
+        import openpyxl
+
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        ws.title = "data"
+        for r in rows:
+            ws.append(r)
+        guide = wb.create_sheet("indicators")
+        guide.append(["code", "name", "unit", "frequency", "aggregation", "fill in", "min", "max"])
+        for ind in _allowed_indicators(request.user):
+            guide.append([ind.code, ind.name, ind.unit, ind.get_frequency_display(), ind.aggregation,
+                          "numerator and denominator" if ind.aggregation == "ratio" else "value", ind.min_value, ind.max_value])
+        buf = io.BytesIO()
+        wb.save(buf)
+        resp = HttpResponse(buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    else:
+        buf = io.StringIO()
+        csv.writer(buf).writerows(rows)
+        resp = HttpResponse(buf.getvalue(), content_type="text/csv; charset=utf-8")
+    resp["Content-Disposition"] = f'attachment; filename="stocktake-template.{fmt}"'
+    return resp
+
+
+# -- verification -------------------------------------------------------------------
+
+@login_required
+def queue(request):
+    """Submitted values grouped by indicator and period, oldest first, with their quality flags."""
+    _require(permissions.can_validate(request.user))
+    from django.db.models import Count, Min
+
+    groups = (DataValue.objects.filter(state__in=[V.S.SUBMITTED, V.S.VALIDATED, V.S.RETURNED])
+              .values("indicator__code", "indicator__name", "period__code", "period__start", "state")
+              .annotate(n=Count("id"), first=Min("updated_at")).order_by("period__start", "indicator__code", "state"))
+    returned = (DataValue.objects.filter(state=V.S.RETURNED).select_related("indicator", "org_unit", "period")
+                .order_by("-updated_at")[:50])
+    return render(request, "collection/queue.html", {"groups": list(groups), "returned": returned})
+
+
+@login_required
+def queue_group(request, code, period):
+    _require(permissions.can_validate(request.user))
+    values = (DataValue.objects.filter(indicator__code=code, period__code=period)
+              .select_related("indicator", "org_unit", "period").order_by("org_unit__code"))
+    if not values.exists():
+        raise Http404
+    return render(request, "collection/queue_group.html", {"values": values, "code": code, "period": period,
+                                                           "indicator": values[0].indicator})
+
+
+@login_required
+@require_POST
+def decide(request):
+    """Validate, return or publish values: one (value=id) or a whole group (indicator+period+state)."""
+    _require(permissions.can_validate(request.user))
+    decision = request.POST.get("decision")
+    qs = DataValue.objects.select_related("indicator", "org_unit", "period")
+    if request.POST.get("value"):
+        values = list(qs.filter(pk=request.POST["value"]))
+    else:
+        values = list(qs.filter(indicator__code=request.POST.get("indicator", ""), period__code=request.POST.get("period", ""),
+                                state=request.POST.get("state", "")))
+    if not values:
+        raise Http404
+    try:
+        if decision == "validate":
+            n = actions.validate(values, user=request.user)
+        elif decision == "publish":
+            n = actions.publish(values, user=request.user)
+        elif decision == "return":
+            n = actions.return_values(values, user=request.user, reason=request.POST.get("reason", ""))
+        else:
+            return HttpResponse("unknown decision", status=400)
+    except actions.ReviewError as exc:
+        return HttpResponse(f'<p class="flag" role="alert">{exc}</p>', status=400)
+    msg = f'<p class="ok" role="status">{n} value{"s" if n != 1 else ""} {decision}{"d" if decision != "return" else "ed"}.</p>'
+    if request.htmx:
+        return HttpResponse(msg)
+    return redirect(request.POST.get("next") or "collection:queue")
+
+
+def value_page(request, pk):
+    """Every version of one value and every decision about it."""
+    dv = get_object_or_404(DataValue.objects.select_related("indicator__outcome__priority", "org_unit", "period"), pk=pk)
+    priority = dv.indicator.outcome.priority
+    if not permissions.can_read_priority(request.user, priority):
+        raise Http404
+    if not (permissions.can_read_all(request.user) or permissions.owns_priority(request.user, priority)) \
+            and dv.state != V.S.PUBLISHED:
+        raise Http404
+    return render(request, "collection/value.html", {
+        "dv": dv, "versions": dv.versions.select_related("by").order_by("-version"),
+        "reviews": dv.reviews.select_related("by").order_by("-at"), "official": V.is_official(dv),
+        "can_validate": permissions.can_validate(request.user),
+    })
+
+
+def freshness_page(request):
+    priorities = permissions.visible_priorities(request.user)
+    indicators = Indicator.objects.filter(outcome__priority__in=priorities).select_related("outcome__priority")
+    return render(request, "collection/freshness.html", {"rows": freshness.of(indicators, timezone.localdate()),
+                                                         "due_days": importer.DUE_DAYS})
+
+
+@login_required
+def mappings(request):
+    _require(can_import(request.user) or permissions.can_read_all(request.user))
+    return render(request, "collection/mappings.html", {"columns": ColumnMapping.objects.all(),
+                                                        "dhis2": Dhis2Mapping.objects.all()})

@@ -1,0 +1,246 @@
+"""Checking imported rows before anything is stored.
+
+Ministry files arrive in every shape; by the time rows reach this module they
+have been turned into the canonical long record (indicator, org unit, period,
+disaggregation, value or numerator/denominator, comment) and each carries its
+row number in the file, so every complaint can name row, column and reason.
+Nothing here touches the database: the caller hands in a Catalogue of what
+exists and gets back accepted rows and errors, which keeps the rules testable
+with random input and the same for every importer.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Iterable, Iterator
+
+from . import periods as P
+
+COLUMNS = ("indicator", "org_unit", "period", "disaggregation", "value", "numerator", "denominator", "comment")
+REQUIRED = ("indicator", "org_unit", "period")
+
+# Spreadsheets write thousands separators and stray spaces; both are harmless.
+_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?([eE][+-]?\d+)?$")
+
+
+@dataclass(frozen=True)
+class IndicatorSpec:
+    code: str
+    frequency: str
+    aggregation: str = "sum"
+    report_depth: int | None = None
+    min_value: float | None = None
+    max_value: float | None = None
+    ratio_scale: float = 1.0
+
+    def value_of(self, value, numerator, denominator):
+        if self.aggregation == "ratio":
+            if numerator is None or not denominator:
+                return None
+            return numerator / denominator * self.ratio_scale
+        return value
+
+
+@dataclass
+class Catalogue:
+    """What the database knows, handed to the pure checks."""
+
+    indicators: dict[str, IndicatorSpec]
+    org_units: dict[str, int]  # code -> depth
+    today: date
+    allowed: set[str] | None = None  # indicator codes this user may submit; None: all
+    combine_duplicates: bool = False  # sum rows that share a key (files split by department type)
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}, {self.column}: {self.message}" if self.column else f"row {self.row}: {self.message}"
+
+
+@dataclass
+class Row:
+    row: int
+    indicator: str
+    org_unit: str
+    period: P.Period
+    disaggregation: str = ""
+    value: float | None = None
+    numerator: float | None = None
+    denominator: float | None = None
+    comment: str = ""
+    rows: list[int] = field(default_factory=list)
+
+    @property
+    def key(self) -> tuple:
+        return (self.indicator, self.org_unit, self.period.code, self.disaggregation)
+
+
+class NumberError(ValueError):
+    pass
+
+
+def parse_number(text) -> float | None:
+    """A number from a cell; blank is None, anything else that is not a finite number is an error."""
+    if text is None:
+        return None
+    if isinstance(text, bool):
+        raise NumberError(f"'{text}' is not a number")
+    if isinstance(text, (int, float)):
+        number = float(text)
+    else:
+        s = str(text).strip().replace("\u00a0", "").replace(" ", "")
+        if s == "":
+            return None
+        if not _NUMBER.match(s) or not any(ch.isdigit() for ch in s):
+            shown = str(text).strip()
+            raise NumberError(f"'{shown[:40]}' is not a number")
+        number = float(s.replace(",", ""))
+    if math.isnan(number) or math.isinf(number):
+        raise NumberError(f"'{text}' is not a finite number")
+    return number
+
+
+def check_row(n: int, record: dict, cat: Catalogue) -> Row | list[RowError]:
+    """One canonical record checked against the catalogue; every problem in it is reported, not just the first."""
+    errors: list[RowError] = []
+    text = {c: ("" if record.get(c) is None else str(record.get(c)).strip()) for c in COLUMNS}
+    for c in REQUIRED:
+        if not text[c]:
+            errors.append(RowError(n, c, f"{c.replace('_', ' ')} is empty"))
+    spec = cat.indicators.get(text["indicator"]) if text["indicator"] else None
+    if text["indicator"] and spec is None:
+        errors.append(RowError(n, "indicator", f"unknown indicator code '{text['indicator'][:60]}'"))
+    elif spec is not None and cat.allowed is not None and spec.code not in cat.allowed:
+        errors.append(RowError(n, "indicator", f"you may not submit data for indicator '{spec.code}'"))
+    depth = cat.org_units.get(text["org_unit"]) if text["org_unit"] else None
+    if text["org_unit"] and depth is None:
+        errors.append(RowError(n, "org_unit", f"unknown org unit code '{text['org_unit'][:60]}'"))
+    elif spec is not None and spec.report_depth is not None and depth is not None and depth != spec.report_depth:
+        errors.append(RowError(n, "org_unit", f"{spec.code} is reported at level {spec.report_depth}; "
+                                              f"'{text['org_unit']}' is at level {depth}"))
+    period = None
+    if text["period"]:
+        try:
+            period = P.parse(text["period"])
+        except P.PeriodError as exc:
+            errors.append(RowError(n, "period", str(exc)))
+    if period is not None:
+        if spec is not None and period.kind != spec.frequency:
+            errors.append(RowError(n, "period", f"{spec.code} is reported {P.FREQUENCY_NAMES[spec.frequency]}; "
+                                                f"'{period.code}' is {P.FREQUENCY_NAMES[period.kind]}"))
+        if period.end > cat.today:
+            errors.append(RowError(n, "period", f"'{period.code}' has not ended yet (it ends {period.end.isoformat()})"))
+    numbers = {}
+    for c in ("value", "numerator", "denominator"):
+        try:
+            numbers[c] = parse_number(record.get(c))
+        except NumberError as exc:
+            errors.append(RowError(n, c, str(exc)))
+            numbers[c] = None
+    bad_number = any(e.column in ("value", "numerator", "denominator") for e in errors)
+    if spec is not None and not bad_number:
+        if spec.aggregation == "ratio":
+            if numbers["numerator"] is None and numbers["value"] is None:
+                errors.append(RowError(n, "numerator", f"{spec.code} is a ratio: a numerator is required"))
+            if numbers["denominator"] is None:
+                errors.append(RowError(n, "denominator", f"{spec.code} is a ratio: a denominator is required"))
+            elif numbers["denominator"] == 0:
+                errors.append(RowError(n, "denominator", "denominator must not be zero"))
+            if numbers["numerator"] is None and numbers["value"] is not None and numbers["denominator"]:
+                # a percentage with its denominator: store the count it stands for
+                numbers["numerator"] = numbers["value"] / spec.ratio_scale * numbers["denominator"]
+            numbers["value"] = None
+        elif numbers["value"] is None:
+            errors.append(RowError(n, "value", "value is empty"))
+        if not errors:
+            computed = spec.value_of(numbers["value"], numbers["numerator"], numbers["denominator"])
+            if computed is not None:
+                col = "value" if spec.aggregation != "ratio" else "numerator"
+                if spec.min_value is not None and computed < spec.min_value:
+                    errors.append(RowError(n, col, f"{computed:g} is below the allowed minimum {spec.min_value:g} for {spec.code}"))
+                if spec.max_value is not None and computed > spec.max_value:
+                    errors.append(RowError(n, col, f"{computed:g} is above the allowed maximum {spec.max_value:g} for {spec.code}"))
+    if len(text["disaggregation"]) > 100:
+        errors.append(RowError(n, "disaggregation", "longer than 100 characters"))
+    if errors:
+        return errors
+    return Row(row=n, indicator=spec.code, org_unit=text["org_unit"], period=period, disaggregation=text["disaggregation"],
+               value=numbers["value"], numerator=numbers["numerator"], denominator=numbers["denominator"],
+               comment=text["comment"][:2000], rows=[n])
+
+
+def check_rows(records: Iterable[tuple[int, dict]], cat: Catalogue) -> Iterator[Row | list[RowError]]:
+    """Check a stream of (row number, record); a key seen twice is an error on the later row.
+
+    With combine_duplicates the later rows are summed into the first instead
+    (a trust's type 1, 2 and other departments are one trust's attendances);
+    combined rows are then yielded at the end, once the file is read.
+    """
+    seen: dict[tuple, int] = {}
+    held: dict[tuple, Row] = {}
+    for n, record in records:
+        result = check_row(n, record, cat)
+        if isinstance(result, list):
+            yield result
+            continue
+        key = result.key
+        if cat.combine_duplicates:
+            first = held.get(key)
+            if first is None:
+                held[key] = result
+            else:
+                for f in ("value", "numerator", "denominator"):
+                    a, b = getattr(first, f), getattr(result, f)
+                    setattr(first, f, None if a is None and b is None else (a or 0.0) + (b or 0.0))
+                first.rows.append(n)
+            continue
+        if key in seen:
+            yield [RowError(n, "", f"duplicate of row {seen[key]}: {key[0]} {key[1]} {key[2]}"
+                               + (f" {key[3]}" if key[3] else "") + " appears twice in the file")]
+            continue
+        seen[key] = n
+        yield result
+    if cat.combine_duplicates:
+        for row in held.values():
+            spec = cat.indicators[row.indicator]
+            computed = spec.value_of(row.value, row.numerator, row.denominator)
+            if computed is not None and ((spec.min_value is not None and computed < spec.min_value)
+                                         or (spec.max_value is not None and computed > spec.max_value)):
+                yield [RowError(row.rows[0], "value", f"combined rows {', '.join(map(str, row.rows[:10]))} give "
+                                                      f"{computed:g}, outside the allowed range for {spec.code}")]
+                continue
+            yield row
+
+
+class ErrorReport:
+    """Keeps the first errors in full and counts the rest, so a file of a million bad rows cannot exhaust memory."""
+
+    def __init__(self, keep: int = 1000):
+        self.keep = keep
+        self.errors: list[RowError] = []
+        self.total = 0
+        self.rejected = 0
+        self.by_reason: dict[str, int] = {}
+
+    def add(self, errors: list[RowError]) -> None:
+        for e in errors:
+            self.total += 1
+            if len(self.errors) < self.keep:
+                self.errors.append(e)
+            reason = re.sub(r"'[^']*'", "'…'", e.message)
+            reason = re.sub(r"\d+", "N", reason)[:120]
+            if len(self.by_reason) < 200 or reason in self.by_reason:
+                self.by_reason[reason] = self.by_reason.get(reason, 0) + 1
+        if errors:
+            self.rejected += 1
+
+    def as_list(self) -> list[dict]:
+        return [{"row": e.row, "column": e.column, "message": e.message} for e in self.errors]

@@ -1,0 +1,350 @@
+"""Payment rules of an outcomes fund: how a verified result becomes an amount of money.
+
+Payment errors destroy trust in a results-based scheme, so money here is
+always Decimal, every amount is rounded once, at the end, to the currency's
+minor unit with ROUND_HALF_UP (the rule most finance ministries' systems
+use), and every amount carries the sentence that explains it.
+
+A rule is stored as a small JSON object (``{"type": "threshold", ...}``)
+so that a scheme keeps exactly the rule it was launched with; parse_rule
+reads it and says which field is wrong when it cannot.
+
+Rule types (seed 004, component 3; issue 8):
+
+- price_per_unit: a price per unit of outcome beyond a baseline;
+- threshold: all or nothing at a target;
+- scalable: the share of the way from floor to target, as World Bank
+  disbursement-linked indicators pay, optionally only above a minimum share;
+- budget_adjustment: a bonus or a reduction of a budget allocation by a
+  percentage, as performance-based transfers to subnational governments do;
+- recognition: a commendation with no money;
+- combined: the sum of several of the above.
+
+Caps per period and over the scheme are applied to any rule by capped().
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+UP, DOWN = "up", "down"
+ROUNDING = ROUND_HALF_UP
+ZERO = Decimal("0")
+
+
+class RuleError(ValueError):
+    """A rule that cannot be used, with the field and the reason."""
+
+    def __init__(self, field_name: str, message: str):
+        self.field = field_name
+        super().__init__(f"{field_name}: {message}")
+
+
+def money(amount: Decimal, places: int = 2) -> Decimal:
+    """Round once, to the currency's minor unit, half away from zero."""
+    return Decimal(amount).quantize(Decimal(1).scaleb(-places), rounding=ROUNDING)
+
+
+def to_decimal(value, field_name: str = "value") -> Decimal:
+    """A Decimal from a string, int, Decimal or float (floats through their shortest repr, so 0.1 is 0.1)."""
+    if isinstance(value, bool) or value is None:
+        raise RuleError(field_name, "a number is required")
+    if isinstance(value, float):
+        value = repr(value)
+    try:
+        out = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise RuleError(field_name, f"{value!r} is not a number") from None
+    if not out.is_finite():
+        raise RuleError(field_name, f"{value!r} is not a finite number")
+    return out
+
+
+def _fmt(d: Decimal) -> str:
+    return f"{d.normalize():,f}" if d == d.to_integral_value() else f"{d:,f}"
+
+
+@dataclass(frozen=True)
+class Result:
+    """What a rule gives for one result: unrounded money, a reason, and any recognition."""
+
+    amount: Decimal
+    explanation: str
+    recognition: str = ""
+    achieved: bool | None = None
+
+
+def gain(value: Decimal, baseline: Decimal, direction: str) -> Decimal:
+    """Improvement over the baseline in the direction that counts (fewer deaths is a gain)."""
+    return value - baseline if direction == UP else baseline - value
+
+
+def reached(value: Decimal, target: Decimal, direction: str) -> bool:
+    return value >= target if direction == UP else value <= target
+
+
+@dataclass(frozen=True)
+class PricePerUnit:
+    price: Decimal
+    baseline: Decimal
+    direction: str = UP
+    type = "price_per_unit"
+
+    def evaluate(self, value: Decimal, allocation: Decimal | None = None) -> Result:
+        units = max(ZERO, gain(value, self.baseline, self.direction))
+        amount = units * self.price
+        return Result(amount, f"{_fmt(units)} units beyond the baseline of {_fmt(self.baseline)} "
+                              f"at {_fmt(self.price)} each", achieved=units > 0)
+
+    def ceiling(self) -> Decimal | None:
+        return None
+
+
+@dataclass(frozen=True)
+class Threshold:
+    target: Decimal
+    amount: Decimal
+    direction: str = UP
+    type = "threshold"
+
+    def evaluate(self, value: Decimal, allocation: Decimal | None = None) -> Result:
+        if reached(value, self.target, self.direction):
+            return Result(self.amount, f"target {_fmt(self.target)} reached ({_fmt(value)}): "
+                                       f"full payment of {_fmt(self.amount)}", achieved=True)
+        return Result(ZERO, f"target {_fmt(self.target)} not reached ({_fmt(value)}): nothing paid", achieved=False)
+
+    def ceiling(self) -> Decimal | None:
+        return self.amount
+
+
+@dataclass(frozen=True)
+class Scalable:
+    """A disbursement-linked indicator: pay the share of the way from floor to target."""
+
+    floor: Decimal
+    target: Decimal
+    amount: Decimal
+    min_fraction: Decimal = ZERO
+    direction: str = UP
+    type = "scalable"
+
+    def fraction(self, value: Decimal) -> Decimal:
+        span = gain(self.target, self.floor, self.direction)
+        done = gain(value, self.floor, self.direction)
+        return min(Decimal(1), max(ZERO, done / span))
+
+    def evaluate(self, value: Decimal, allocation: Decimal | None = None) -> Result:
+        f = self.fraction(value)
+        pct = f"{_fmt((f * 100).quantize(Decimal('0.1'), rounding=ROUNDING))}%"
+        if f == 0:
+            return Result(ZERO, f"no progress beyond the floor of {_fmt(self.floor)} ({_fmt(value)}): nothing paid",
+                          achieved=False)
+        if f < self.min_fraction:
+            return Result(ZERO, f"{pct} of the way from {_fmt(self.floor)} to {_fmt(self.target)}, below the "
+                                f"minimum of {_fmt(self.min_fraction * 100)}%: nothing paid", achieved=False)
+        return Result(self.amount * f, f"{pct} of the way from {_fmt(self.floor)} to {_fmt(self.target)}: "
+                                       f"that share of {_fmt(self.amount)}", achieved=f == 1)
+
+    def ceiling(self) -> Decimal | None:
+        return self.amount
+
+
+@dataclass(frozen=True)
+class BudgetAdjustment:
+    """A performance-based transfer: the allocation grows on success and shrinks on failure."""
+
+    allocation: Decimal
+    target: Decimal
+    bonus_pct: Decimal
+    floor: Decimal
+    reduction_pct: Decimal = ZERO
+    direction: str = UP
+    type = "budget_adjustment"
+
+    def evaluate(self, value: Decimal, allocation: Decimal | None = None) -> Result:
+        base = allocation if allocation is not None else self.allocation
+        if reached(value, self.target, self.direction):
+            return Result(base * self.bonus_pct / 100, f"target {_fmt(self.target)} reached ({_fmt(value)}): "
+                                                       f"bonus of {_fmt(self.bonus_pct)}% of {_fmt(base)}", achieved=True)
+        if not reached(value, self.floor, self.direction):
+            return Result(-(base * self.reduction_pct / 100),
+                          f"below the floor of {_fmt(self.floor)} ({_fmt(value)}): reduction of "
+                          f"{_fmt(self.reduction_pct)}% of {_fmt(base)}", achieved=False)
+        return Result(ZERO, f"between floor {_fmt(self.floor)} and target {_fmt(self.target)} ({_fmt(value)}): "
+                            f"allocation unchanged", achieved=False)
+
+    def ceiling(self) -> Decimal | None:
+        return self.allocation * self.bonus_pct / 100
+
+
+@dataclass(frozen=True)
+class Recognition:
+    target: Decimal
+    label: str
+    direction: str = UP
+    type = "recognition"
+
+    def evaluate(self, value: Decimal, allocation: Decimal | None = None) -> Result:
+        if reached(value, self.target, self.direction):
+            return Result(ZERO, f"target {_fmt(self.target)} reached: {self.label} (no money)", self.label, True)
+        return Result(ZERO, f"target {_fmt(self.target)} not reached: no recognition", achieved=False)
+
+    def ceiling(self) -> Decimal | None:
+        return ZERO
+
+
+@dataclass(frozen=True)
+class Combined:
+    parts: tuple = field(default_factory=tuple)
+    type = "combined"
+
+    def evaluate(self, value: Decimal, allocation: Decimal | None = None) -> Result:
+        results = [p.evaluate(value, allocation) for p in self.parts]
+        return Result(sum((r.amount for r in results), ZERO), "; ".join(r.explanation for r in results),
+                      "; ".join(r.recognition for r in results if r.recognition),
+                      all(r.achieved for r in results))
+
+    def ceiling(self) -> Decimal | None:
+        ceilings = [p.ceiling() for p in self.parts]
+        return None if any(c is None for c in ceilings) else sum(ceilings, ZERO)
+
+
+RULE_TYPES = {"price_per_unit": "Price per unit of outcome", "threshold": "Threshold (all or nothing)",
+              "scalable": "Scalable (disbursement-linked)", "budget_adjustment": "Budget bonus or reduction",
+              "recognition": "Recognition (no money)", "combined": "Combined"}
+
+
+def _num(d: dict, key: str, *, default=None, minimum: Decimal | None = None, maximum: Decimal | None = None,
+         positive: bool = False) -> Decimal:
+    if key not in d or d[key] in (None, ""):
+        if default is not None:
+            return default
+        raise RuleError(key, "is required")
+    out = to_decimal(d[key], key)
+    if positive and out <= 0:
+        raise RuleError(key, f"must be more than 0, not {_fmt(out)}")
+    if minimum is not None and out < minimum:
+        raise RuleError(key, f"must be at least {_fmt(minimum)}, not {_fmt(out)}")
+    if maximum is not None and out > maximum:
+        raise RuleError(key, f"must be at most {_fmt(maximum)}, not {_fmt(out)}")
+    return out
+
+
+def parse_rule(d: dict, direction: str = UP):
+    """The rule a stored JSON object describes; RuleError names the field at fault."""
+    if not isinstance(d, dict):
+        raise RuleError("rule", "must be an object with a 'type'")
+    kind = d.get("type")
+    if direction not in (UP, DOWN):
+        raise RuleError("direction", f"must be 'up' or 'down', not {direction!r}")
+    if kind == "price_per_unit":
+        return PricePerUnit(_num(d, "price", positive=True), _num(d, "baseline"), direction)
+    if kind == "threshold":
+        return Threshold(_num(d, "target"), _num(d, "amount", positive=True), direction)
+    if kind == "scalable":
+        rule = Scalable(_num(d, "floor"), _num(d, "target"), _num(d, "amount", positive=True),
+                        _num(d, "min_fraction", default=ZERO, minimum=ZERO, maximum=Decimal(1)), direction)
+        if gain(rule.target, rule.floor, direction) <= 0:
+            better = "above" if direction == UP else "below"
+            raise RuleError("target", f"must be {better} the floor ({_fmt(rule.floor)}) for an indicator where "
+                                      f"{'higher' if direction == UP else 'lower'} is better")
+        return rule
+    if kind == "budget_adjustment":
+        rule = BudgetAdjustment(_num(d, "allocation", positive=True), _num(d, "target"),
+                                _num(d, "bonus_pct", minimum=ZERO, maximum=Decimal(100)), _num(d, "floor"),
+                                _num(d, "reduction_pct", default=ZERO, minimum=ZERO, maximum=Decimal(100)), direction)
+        if gain(rule.target, rule.floor, direction) < 0:
+            raise RuleError("floor", f"must not be better than the target ({_fmt(rule.target)})")
+        return rule
+    if kind == "recognition":
+        label = str(d.get("label") or "").strip()
+        if not label:
+            raise RuleError("label", "is required: what recognition is given (e.g. 'Top of the league table')")
+        return Recognition(_num(d, "target"), label, direction)
+    if kind == "combined":
+        parts = d.get("parts")
+        if not isinstance(parts, list) or not parts:
+            raise RuleError("parts", "a combined rule needs a list of at least one rule")
+        out = []
+        for i, p in enumerate(parts, start=1):
+            try:
+                out.append(parse_rule(p, direction))
+            except RuleError as exc:
+                raise RuleError(f"parts[{i}].{exc.field}", str(exc).split(": ", 1)[1]) from None
+        return Combined(tuple(out))
+    raise RuleError("type", f"{kind!r} is not a rule type; use one of {', '.join(RULE_TYPES)}")
+
+
+def check_caps(rule, cap_per_period: Decimal | None, cap_total: Decimal | None) -> None:
+    """Refuse caps that would make the rule's promise impossible to keep."""
+    for name, cap in (("cap_per_period", cap_per_period), ("cap_total", cap_total)):
+        if cap is not None and cap <= 0:
+            raise RuleError(name, f"must be more than 0, not {_fmt(cap)}")
+    if cap_total is not None and cap_per_period is not None and cap_total < cap_per_period:
+        raise RuleError("cap_total", f"{_fmt(cap_total)} is below the cap per period ({_fmt(cap_per_period)})")
+    parts = rule.parts if isinstance(rule, Combined) else (rule,)
+    for part in parts:
+        if isinstance(part, Threshold):
+            for name, cap in (("cap_per_period", cap_per_period), ("cap_total", cap_total)):
+                if cap is not None and cap < part.amount:
+                    raise RuleError(name, f"{_fmt(cap)} is below the threshold payment of {_fmt(part.amount)}, "
+                                          f"which could then never be paid in full")
+
+
+@dataclass(frozen=True)
+class Payment:
+    """One period's amount after caps, rounded, with its full explanation."""
+
+    amount: Decimal
+    uncapped: Decimal
+    explanation: str
+    recognition: str = ""
+
+
+def capped(result: Result, *, cap_per_period: Decimal | None = None, cap_total: Decimal | None = None,
+           paid_so_far: Decimal = ZERO, places: int = 2) -> Payment:
+    """Apply the caps to a rule's result and round once.
+
+    Caps limit what is paid, never what is taken back: a reduction is not
+    capped. paid_so_far is what the scheme has already paid (net).
+    """
+    amount = result.amount
+    notes = [result.explanation]
+    if amount > 0 and cap_per_period is not None and amount > cap_per_period:
+        amount = cap_per_period
+        notes.append(f"capped at {_fmt(cap_per_period)} per period")
+    if amount > 0 and cap_total is not None:
+        room = max(ZERO, cap_total - paid_so_far)
+        if amount > room:
+            amount = room
+            notes.append(f"capped at the scheme's remaining {_fmt(room)} of {_fmt(cap_total)}")
+    rounded = money(amount, places)
+    if cap_total is not None and rounded > 0 and paid_so_far + rounded > cap_total:
+        rounded = money(max(ZERO, cap_total - paid_so_far), places)  # never let rounding breach a cap
+    return Payment(rounded, money(result.amount, places), "; ".join(notes), result.recognition)
+
+
+def compute(rule, value, *, cap_per_period=None, cap_total=None, paid_so_far=ZERO, allocation=None,
+            places: int = 2) -> Payment:
+    """The payment a verified value earns under a rule and its caps."""
+    return capped(rule.evaluate(to_decimal(value), allocation), cap_per_period=cap_per_period,
+                  cap_total=cap_total, paid_so_far=paid_so_far, places=places)
+
+
+def sample_passes(checked: int, eligible: int, threshold: Decimal) -> bool:
+    """K-WASH style verification: pay only if at least `threshold` (a share, 0.8) of checked results are eligible."""
+    if checked <= 0:
+        raise RuleError("checked", "at least one reported result must be checked")
+    if not 0 <= eligible <= checked:
+        raise RuleError("eligible", f"must be between 0 and the {checked} checked, not {eligible}")
+    return Decimal(eligible) >= threshold * checked
+
+
+def shortfall(budget: Decimal, committed: Decimal, amount: Decimal) -> Decimal:
+    """How much more budget a commitment or payment of `amount` would need (0 if it fits)."""
+    return max(ZERO, committed + amount - budget)
+
+
+def net(amounts) -> Decimal:
+    return sum((Decimal(a) for a in amounts), ZERO)

@@ -1,0 +1,410 @@
+"""The one write path for the outcomes fund.
+
+Pages, the API, the CLI and the demo call these functions, so every fund,
+scheme, sample check and payment is checked the same way, and each change is
+audited and written to the ledger in the same transaction. Refusals raise
+ValidationError with the field at fault and change nothing.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+
+from stocktake.accounts import audit
+from stocktake.delivery import payments as PAY
+from stocktake.delivery import periods as P
+from stocktake.delivery.rollup import Accumulator
+from stocktake.monitoring.models import DataValue, Period
+
+from . import permissions
+from .models import Fund, LedgerEntry, Payment, SampleCheck, Scheme
+
+VERIFIED = (DataValue.State.VALIDATED, DataValue.State.PUBLISHED)
+ZERO = Decimal("0")
+S = LedgerEntry.Stage
+
+
+def _who(user):
+    return user if getattr(user, "is_authenticated", False) else None
+
+
+def _fmt(amount: Decimal, fund: Fund) -> str:
+    return f"{fund.currency} {amount:,.2f}"
+
+
+# Positions ----------------------------------------------------------------
+
+def totals(fund: Fund, scheme: Scheme | None = None) -> dict[str, Decimal]:
+    """Net ledger totals by stage (reversals included), for the fund or one scheme."""
+    qs = LedgerEntry.objects.filter(fund=fund)
+    if scheme is not None:
+        qs = qs.filter(scheme=scheme)
+    out = {s: ZERO for s in S.values}
+    for row in qs.values("stage").annotate(total=Sum("amount")):
+        out[row["stage"]] = PAY.money(row["total"] or ZERO)  # SQLite sums decimals loosely: back to cents
+    return out
+
+
+def position(fund: Fund) -> dict[str, Decimal]:
+    """The fund's money: budget, committed to schemes, approved, disbursed and the balance."""
+    t = totals(fund)
+    return {
+        "budget": fund.budget,
+        "committed": t[S.COMMITMENT],
+        "uncommitted": fund.budget - t[S.COMMITMENT],
+        "computed": t[S.COMPUTED],
+        "approved": t[S.APPROVED],
+        "disbursed": t[S.DISBURSED],
+        "approved_not_disbursed": t[S.APPROVED] - t[S.DISBURSED],
+        "balance": fund.budget - t[S.DISBURSED],
+        "available": fund.budget - t[S.APPROVED],
+        "reductions": t[S.REDUCTION],
+    }
+
+
+def balance_at(fund: Fund, when) -> Decimal:
+    """The fund's balance (budget less net disbursements) at the end of a date."""
+    total = (LedgerEntry.objects.filter(fund=fund, stage=S.DISBURSED, at__date__lte=when)
+             .aggregate(t=Sum("amount"))["t"] or ZERO)
+    return fund.budget - PAY.money(total)
+
+
+def _entry(payment_or_scheme, stage, amount, user, *, reference="", note="", reverses=None) -> LedgerEntry:
+    if isinstance(payment_or_scheme, Payment):
+        payment, scheme = payment_or_scheme, payment_or_scheme.scheme
+    else:
+        payment, scheme = None, payment_or_scheme
+    return LedgerEntry.objects.create(fund=scheme.fund, scheme=scheme, payment=payment, stage=stage, amount=amount,
+                                      reference=reference, note=note, reverses=reverses, by=_who(user))
+
+
+# Funds and schemes ------------------------------------------------------------
+
+@transaction.atomic
+def create_fund(*, user=None, interface="web", **fields) -> Fund:
+    return audit.save_audited(Fund(**fields), user=user, interface=interface, reason="Fund created")
+
+
+def _check_scheme(scheme: Scheme) -> None:
+    errors = {}
+    ind = scheme.indicator
+    try:
+        rule = PAY.parse_rule(scheme.rule, ind.direction)
+        PAY.check_caps(rule, scheme.cap_per_period, scheme.cap_total)
+    except PAY.RuleError as exc:
+        key = exc.field if exc.field in ("cap_per_period", "cap_total") else "rule"
+        raise ValidationError({key: str(exc) if key == "rule" else str(exc).split(": ", 1)[1]}) from None
+    if scheme.period_kind != ind.frequency:
+        errors["period_kind"] = (f"payment periods are {P.FREQUENCY_NAMES.get(scheme.period_kind, scheme.period_kind)} "
+                                 f"but {ind.code} is reported {P.FREQUENCY_NAMES[ind.frequency]}: they must match")
+    for name in ("first_period", "last_period"):
+        period = getattr(scheme, name)
+        if period.kind != scheme.period_kind:
+            errors[name] = f"{period.code} is not a {P.FREQUENCY_NAMES.get(scheme.period_kind)} period"
+    if scheme.first_period.start > scheme.last_period.start:
+        errors["last_period"] = f"{scheme.last_period.code} is before {scheme.first_period.code}"
+    fund = scheme.fund
+    if scheme.first_period.start < fund.starts or scheme.last_period.end > fund.ends:
+        errors["first_period"] = (f"payment periods {scheme.first_period.code}-{scheme.last_period.code} fall outside "
+                                  f"the fund's operation ({fund.starts} to {fund.ends})")
+    if scheme.org_unit.depth > ind.report_depth:
+        errors["org_unit"] = f"{ind.code} is reported at level {ind.report_depth}; {scheme.org_unit.code} is below it"
+    if scheme.commitment is None or scheme.commitment < 0:
+        errors["commitment"] = "the commitment must be 0 or more"
+    elif scheme.cap_total is not None and scheme.commitment < scheme.cap_total:
+        errors["commitment"] = (f"{_fmt(scheme.commitment, fund)} is less than the scheme cap of "
+                                f"{_fmt(scheme.cap_total, fund)}: the fund could not honour it")
+    if scheme.sample_threshold is not None and not (0 < scheme.sample_threshold <= 1):
+        errors["sample_threshold"] = "must be a share between 0 and 1, e.g. 0.8"
+    # The same result must never be paid twice: no other live scheme on the same indicator over any
+    # of the same places (this unit, one above it or one beneath it) and periods.
+    unit = scheme.org_unit
+    ancestors = [int(x) for x in unit.path.strip("/").split("/") if x]
+    overlapping = (Scheme.objects.filter(indicator=ind).exclude(status=Scheme.Status.CLOSED).exclude(pk=scheme.pk)
+                   .filter(Q(org_unit_id__in=ancestors) | Q(org_unit__path__startswith=unit.path))
+                   .filter(first_period__start__lte=scheme.last_period.start,
+                           last_period__start__gte=scheme.first_period.start))
+    clash = overlapping.select_related("org_unit").first()
+    if clash is not None:
+        errors["indicator"] = (f"scheme {clash.code} already pays for {ind.code} at {clash.org_unit.name} over "
+                               f"overlapping periods: the same result would be paid twice")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def create_scheme(*, user=None, interface="web", **fields) -> Scheme:
+    """Launch a scheme, committing its money from the fund; refused if the fund cannot cover it."""
+    fund = Fund.objects.select_for_update().get(pk=fields["fund"].pk)
+    fields["fund"] = fund
+    for name in ("first_period", "last_period"):
+        if isinstance(fields.get(name), str):
+            try:
+                fields[name] = Period.get(fields[name])
+            except P.PeriodError as exc:
+                raise ValidationError({name: str(exc)}) from None
+    fields.setdefault("period_kind", fields["indicator"].frequency)
+    scheme = Scheme(**fields)
+    scheme.full_clean(exclude=["rule"])
+    _check_scheme(scheme)
+    if scheme.status != Scheme.Status.DRAFT:
+        pos = position(fund)
+        short = PAY.shortfall(fund.budget, pos["committed"], scheme.commitment)
+        if short > 0:
+            raise ValidationError({"commitment": (
+                f"the fund cannot commit {_fmt(scheme.commitment, fund)}: only {_fmt(pos['uncommitted'], fund)} of "
+                f"its budget is uncommitted, a shortfall of {_fmt(short, fund)}")})
+    scheme.save()
+    audit.record(user=user, interface=interface, action="create", obj=scheme, after=audit.snapshot(scheme),
+                 reason="Scheme launched")
+    if scheme.status != Scheme.Status.DRAFT and scheme.commitment:
+        _entry(scheme, S.COMMITMENT, scheme.commitment, user, note=f"Commitment to {scheme.name}")
+    return scheme
+
+
+# Verified results ------------------------------------------------------------
+
+def verified_result(scheme: Scheme, period: Period) -> tuple[Decimal, list[dict]]:
+    """The scheme's result for a period from validated or published values only, with the exact values used."""
+    ind = scheme.indicator
+    values = list(DataValue.objects.filter(indicator=ind, period=period, disaggregation="",
+                                           org_unit__path__startswith=scheme.org_unit.path,
+                                           org_unit__depth=ind.report_depth)
+                  .select_related("org_unit").order_by("org_unit__path"))
+    if not values:
+        raise ValidationError({"period": f"no values of {ind.code} are reported for {scheme.org_unit.name} in {period.code}"})
+    unverified = [v for v in values if v.state not in VERIFIED]
+    if unverified:
+        names = ", ".join(v.org_unit.code for v in unverified[:5]) + (" ..." if len(unverified) > 5 else "")
+        raise ValidationError({"period": (
+            f"{len(unverified)} of {len(values)} values of {ind.code} for {scheme.org_unit.name} in {period.code} "
+            f"are not yet validated ({names}): payments use verified values only")})
+    acc = Accumulator()
+    for v in values:
+        acc.add(v.value, v.numerator, v.denominator)
+    result = acc.result(ind.aggregation, ind.ratio_scale)
+    if result is None:
+        raise ValidationError({"period": f"the values of {ind.code} for {period.code} give no result"})
+    inputs = [{"id": v.pk, "version": v.version, "state": v.state, "org_unit": v.org_unit.code, "value": v.value,
+               "numerator": v.numerator, "denominator": v.denominator} for v in values]
+    # Rounded to the indicator's own precision: what the delivery unit publishes is what is paid on.
+    return PAY.to_decimal(round(result, max(ind.decimals, 2))), inputs
+
+
+def _paid_so_far(scheme: Scheme, exclude: Payment | None = None) -> Decimal:
+    qs = scheme.payments.exclude(status__in=[Payment.Status.REVERSED, Payment.Status.WITHHELD, Payment.Status.PROPOSED])
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude.pk)
+    return PAY.money(qs.filter(Q(kind=Payment.Kind.CORRECTION) | Q(amount__gt=0)).aggregate(t=Sum("amount"))["t"] or ZERO)
+
+def _live(scheme: Scheme, period: Period):
+    return scheme.payments.filter(period=period, kind=Payment.Kind.PAYMENT).exclude(
+        status__in=[Payment.Status.REVERSED, Payment.Status.WITHHELD])
+
+
+# Sample verification ----------------------------------------------------------
+
+@transaction.atomic
+def record_sample_check(scheme: Scheme, period: Period, *, checked: int, eligible: int, note: str = "", user=None,
+                        interface="web") -> SampleCheck:
+    """Record a verifier's sample; a recipient who failed may resubmit, which is a new attempt."""
+    if scheme.sample_threshold is None:
+        raise ValidationError({"scheme": f"{scheme.code} has no sample verification"})
+    try:
+        passed = PAY.sample_passes(int(checked), int(eligible), scheme.sample_threshold)
+    except PAY.RuleError as exc:
+        raise ValidationError({exc.field: str(exc).split(": ", 1)[1]}) from None
+    if period.kind != scheme.period_kind:
+        raise ValidationError({"period": f"{period.code} is not one of the scheme's payment periods"})
+    if _live(scheme, period).exists():
+        raise ValidationError({"period": f"{scheme.code} already has a payment for {period.code}"})
+    attempt = (scheme.sample_checks.filter(period=period).count()) + 1
+    check = SampleCheck.objects.create(scheme=scheme, period=period, attempt=attempt, checked=checked,
+                                       eligible=eligible, passed=passed, note=note, by=_who(user))
+    audit.record(user=user, interface=interface, action="create", obj=check, after=audit.snapshot(check))
+    return check
+
+
+# Payments -------------------------------------------------------------------
+
+def _evaluate(scheme: Scheme, result: Decimal, exclude: Payment | None = None) -> PAY.Payment:
+    return PAY.compute(scheme.parsed_rule(), result, cap_per_period=scheme.cap_per_period,
+                       cap_total=scheme.cap_total, paid_so_far=_paid_so_far(scheme, exclude))
+
+
+@transaction.atomic
+def compute_payment(scheme: Scheme, period: Period, *, user=None, interface="web") -> Payment:
+    """Compute one period's payment from verified values, or withhold it if the sample check failed."""
+    scheme = Scheme.objects.select_for_update().select_related("fund", "indicator", "org_unit").get(pk=scheme.pk)
+    if scheme.status != Scheme.Status.ACTIVE:
+        raise ValidationError({"scheme": f"{scheme.code} is {scheme.get_status_display().lower()}: no payments"})
+    if period.kind != scheme.period_kind or not (scheme.first_period.start <= period.start <= scheme.last_period.start):
+        raise ValidationError({"period": f"{period.code} is not one of {scheme.code}'s payment periods "
+                                         f"({scheme.first_period.code} to {scheme.last_period.code})"})
+    if _live(scheme, period).exists():
+        raise ValidationError({"period": f"{scheme.code} already has a payment for {period.code}; a changed value "
+                                         f"is handled by a correction, never a second payment"})
+    check = None
+    if scheme.sample_threshold is not None:
+        check = scheme.sample_checks.filter(period=period).order_by("-attempt").first()
+        if check is None:
+            raise ValidationError({"period": f"{scheme.code} pays only after a sample check; none is recorded for "
+                                             f"{period.code}"})
+        if scheme.payments.filter(period=period, sample_check=check).exists():
+            raise ValidationError({"period": f"the sample check for {period.code} failed and was already applied; "
+                                             f"the recipient may resubmit for a new check"})
+    result, inputs = verified_result(scheme, period)
+    computed = _evaluate(scheme, result)
+    status, amount, explanation = Payment.Status.COMPUTED, computed.amount, computed.explanation
+    if check is not None and not check.passed:
+        status, amount = Payment.Status.WITHHELD, ZERO
+        explanation = (f"withheld: only {check.eligible} of {check.checked} sampled results were eligible "
+                       f"({check.share:.0%}), below the {scheme.sample_threshold:.0%} required; the recipient may "
+                       f"resubmit. Had it passed: {computed.explanation}")
+    payment = Payment.objects.create(
+        scheme=scheme, period=period, result=result, amount=amount, uncapped=computed.uncapped,
+        explanation=explanation, recognition=computed.recognition if status == Payment.Status.COMPUTED else "",
+        inputs=inputs, sample_check=check, status=status, computed_by=_who(user))
+    audit.record(user=user, interface=interface, action="create", obj=payment, after=audit.snapshot(payment))
+    if status == Payment.Status.COMPUTED and amount > 0:
+        _entry(payment, S.COMPUTED, amount, user, note=explanation[:500])
+    return payment
+
+
+def _transition(payment: Payment, user, interface: str, reason: str, **changes) -> Payment:
+    before = audit.snapshot(payment)
+    for k, v in changes.items():
+        setattr(payment, k, v)
+    payment.save()
+    audit.record(user=user, interface=interface, action="change", obj=payment, before=before,
+                 after=audit.snapshot(payment), reason=reason)
+    return payment
+
+
+@transaction.atomic
+def approve_payment(payment: Payment, *, user, interface="web") -> Payment:
+    """Approve a computed payment or a proposed correction; refused beyond the fund's budget."""
+    payment = Payment.objects.select_for_update().select_related("scheme__fund").get(pk=payment.pk)
+    refusal = permissions.approval_refusal(user, payment)
+    if refusal:
+        raise ValidationError({"approved_by": refusal})
+    if payment.status not in (Payment.Status.COMPUTED, Payment.Status.PROPOSED):
+        raise ValidationError({"status": f"a {payment.get_status_display().lower()} payment cannot be approved"})
+    fund = Fund.objects.select_for_update().get(pk=payment.scheme.fund_id)
+    if payment.amount > 0 and not payment.is_reduction:
+        pos = position(fund)
+        short = PAY.shortfall(fund.budget, pos["approved"], payment.amount)
+        if short > 0:
+            raise ValidationError({"amount": (
+                f"approving {_fmt(payment.amount, fund)} would take the fund beyond its budget: only "
+                f"{_fmt(pos['available'], fund)} remains, a shortfall of {_fmt(short, fund)}")})
+    _transition(payment, user, interface, "Approved", status=Payment.Status.APPROVED, approved_by=_who(user),
+                approved_at=timezone.now())
+    if payment.is_reduction:
+        return payment
+    if payment.status == Payment.Status.APPROVED and payment.kind == Payment.Kind.CORRECTION and payment.amount:
+        _entry(payment, S.COMPUTED, payment.amount, user, note=f"Correction of payment #{payment.corrects_id}")
+    if payment.amount:
+        _entry(payment, S.APPROVED, payment.amount, user, note="Approved")
+    return payment
+
+
+@transaction.atomic
+def disburse_payment(payment: Payment, *, user, reference: str, amount: Decimal | None = None,
+                     interface="web") -> Payment:
+    """Record money leaving the fund (or recovered, for a negative correction) against an approval."""
+    payment = Payment.objects.select_for_update().select_related("scheme__fund").get(pk=payment.pk)
+    if not permissions.can_manage_funds(user) and not getattr(user, "is_superuser", False):
+        raise ValidationError({"user": "only the delivery unit may record disbursements"})
+    if payment.status != Payment.Status.APPROVED:
+        raise ValidationError({"status": f"only an approved payment can be disbursed; this one is "
+                                         f"{payment.get_status_display().lower()}"})
+    reference = (reference or "").strip()
+    if not reference:
+        raise ValidationError({"reference": "a treasury or bank reference is required"})
+    fund = payment.scheme.fund
+    remaining = payment.amount - payment.disbursed
+    amount = remaining if amount in (None, "") else PAY.money(PAY.to_decimal(amount, "amount"))
+    if payment.is_reduction:
+        if amount != remaining:
+            raise ValidationError({"amount": f"a reduction is applied in full ({_fmt(remaining, fund)})"})
+    elif remaining >= 0 and not (0 < amount <= remaining):
+        raise ValidationError({"amount": (f"{_fmt(amount, fund)} is larger than the {_fmt(remaining, fund)} approved "
+                                          f"and not yet disbursed" if amount > remaining else
+                                          "the amount must be more than 0")})
+    elif remaining < 0 and not (remaining <= amount < 0):
+        raise ValidationError({"amount": f"a recovery must be between {_fmt(remaining, fund)} and 0"})
+    done = payment.disbursed + amount
+    _transition(payment, user, interface, f"Disbursed {amount} ref {reference}", disbursed=done, reference=reference,
+                disbursed_at=timezone.now(),
+                status=Payment.Status.DISBURSED if done == payment.amount else Payment.Status.APPROVED)
+    _entry(payment, S.REDUCTION if payment.is_reduction else S.DISBURSED, amount, user, reference=reference,
+           note="Reduction applied to the recipient's allocation" if payment.is_reduction else "Disbursed")
+    return payment
+
+
+@transaction.atomic
+def reverse_payment(payment: Payment, *, user, reason: str, interface="web") -> Payment:
+    """Undo a payment by reversal entries that net its ledger to zero; the old entries stay."""
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    if not permissions.can_manage_funds(user):
+        raise ValidationError({"user": "only the delivery unit may reverse payments"})
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "a reversal needs a reason"})
+    if payment.status in (Payment.Status.REVERSED, Payment.Status.WITHHELD):
+        raise ValidationError({"status": f"a {payment.get_status_display().lower()} payment cannot be reversed"})
+    for entry in payment.ledger.filter(reverses__isnull=True, reversed_by__isnull=True).order_by("-id"):
+        _entry(payment, entry.stage, -entry.amount, user, reverses=entry, note=f"Reversal: {reason}")
+    return _transition(payment, user, interface, reason, status=Payment.Status.REVERSED)
+
+
+@transaction.atomic
+def review_corrections(*, user=None, interface="system", fund: Fund | None = None) -> list[Payment]:
+    """Flag payments whose values were corrected since, and propose a correcting payment for each.
+
+    The old payment is never edited beyond its review flag; the proposal,
+    once approved, moves only the difference through the ledger.
+    """
+    proposals = []
+    qs = (Payment.objects.filter(kind=Payment.Kind.PAYMENT, needs_review=False)
+          .exclude(status__in=[Payment.Status.REVERSED, Payment.Status.WITHHELD])
+          .select_related("scheme__fund", "scheme__indicator", "period"))
+    if fund is not None:
+        qs = qs.filter(scheme__fund=fund)
+    for payment in qs:
+        used = {i["id"]: i["version"] for i in payment.inputs}
+        current = dict(DataValue.objects.filter(pk__in=used).values_list("pk", "version"))
+        changed = sorted(pk for pk, v in used.items() if current.get(pk, v) != v)
+        if not changed:
+            continue
+        latest = payment.corrections.order_by("-id").first() or payment
+        try:
+            result, inputs = verified_result(payment.scheme, payment.period)
+        except ValidationError as exc:
+            _transition(payment, user, interface, "Flagged for review", needs_review=True,
+                        review_note=f"values {changed} were corrected: " + "; ".join(exc.messages))
+            continue
+        new = _evaluate(payment.scheme, result, exclude=payment)
+        net_paid = payment.amount + sum((c.amount for c in payment.corrections.exclude(
+            status=Payment.Status.REVERSED)), ZERO)
+        delta = new.amount - net_paid
+        _transition(payment, user, interface, "Flagged for review", needs_review=True,
+                    review_note=(f"data values {', '.join(map(str, changed))} were corrected after this payment: the "
+                                 f"result is now {result.normalize():f} (was {payment.result.normalize():f}); a "
+                                 f"correction of {delta:+,.2f} is proposed"))
+        if delta == 0 and latest is payment:
+            continue
+        proposal = Payment.objects.create(
+            scheme=payment.scheme, period=payment.period, kind=Payment.Kind.CORRECTION, corrects=payment,
+            result=result, amount=delta, uncapped=new.uncapped,
+            explanation=f"correction of payment #{payment.pk} ({net_paid:,.2f} paid): {new.explanation}",
+            recognition=new.recognition, inputs=inputs, status=Payment.Status.PROPOSED, computed_by=_who(user))
+        audit.record(user=user, interface=interface, action="create", obj=proposal, after=audit.snapshot(proposal),
+                     reason="Correction proposed after a corrected value")
+        proposals.append(proposal)
+    return proposals

@@ -1,0 +1,110 @@
+"""Raising alerts after data arrive: evaluate(indicator_ids) is what an importer calls.
+
+Rules (AlertRule) are checked against official status histories read from
+the rollups (delivery.alerts holds the rule logic). A finding is raised
+once per rule, unit and period however often it is evaluated, audited,
+and emailed to the indicator's owners through Django's email backend:
+the outcome's accountable leader and the people of the lead organisation
+who have an address.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+
+from stocktake.accounts import audit
+from stocktake.delivery import alerts as A
+
+from . import rollups
+from .models import Alert, AlertRule, OrgUnit, Rollup
+from .series import Plan, root_unit
+
+log = logging.getLogger(__name__)
+HISTORY = 24  # periods of history a rule can look back over
+
+
+def owners(indicator) -> list[str]:
+    from stocktake.accounts.models import Person
+
+    outcome = indicator.outcome
+    emails = []
+    if outcome.leader_id and outcome.leader.email:
+        emails.append(outcome.leader.email)
+    emails += list(Person.objects.filter(organisation_id=outcome.priority.lead_organisation_id).exclude(email="")
+                   .order_by("name").values_list("email", flat=True))
+    return list(dict.fromkeys(emails))
+
+
+def histories(rule: AlertRule, root: OrgUnit) -> tuple[dict, dict, dict]:
+    """({unit id: [(period code, status)]}, {unit id: name}, {period code: period id}) for the rule's level."""
+    ind = rule.indicator
+    units = dict(OrgUnit.objects.filter(depth=rule.depth).values_list("id", "name"))
+    plan = Plan.build(ind, list(units), root=root)
+    period_ids = list(Rollup.objects.filter(indicator=ind, org_unit=root, official_count__gt=0)
+                      .order_by("-period__start").values_list("period_id", flat=True)[:HISTORY])
+    out: dict = {}
+    codes = {}
+    for r in (Rollup.objects.filter(indicator=ind, depth=rule.depth, period_id__in=period_ids, official_count__gt=0)
+              .order_by("period__start").values("org_unit_id", "period_id", "period__code", "period__end",
+                                                "official_value")):
+        status = plan.assess(r["org_unit_id"], r["official_value"], r["period__code"], r["period__end"])
+        out.setdefault(r["org_unit_id"], []).append((r["period__code"], status.code))
+        codes[r["period__code"]] = r["period_id"]
+    return out, units, codes
+
+
+def _email(rule: AlertRule, raised: list[Alert]) -> None:
+    to = owners(rule.indicator)
+    if not to or not raised:
+        return
+    lines = "\n".join(f"- {a.message}" for a in raised)
+    try:
+        send_mail(
+            subject=f"[Stocktake] {len(raised)} alert(s): {rule.indicator.name}",
+            message=f"The rule '{rule}' found:\n\n{lines}\n\nSee /monitoring/alerts/ for the list.",
+            from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=to,
+        )
+    except Exception:  # a mail server being down must not undo an import
+        log.exception("could not email alerts for rule %s", rule.pk)
+        return
+    Alert.objects.filter(pk__in=[a.pk for a in raised]).update(emailed_to="\n".join(to))
+    for a in raised:
+        a.emailed_to = "\n".join(to)
+
+
+def evaluate(indicator_ids=None, *, refresh: bool = False, email: bool = True) -> list[Alert]:
+    """Check every active rule of these indicators (all if None); return the alerts newly raised.
+
+    refresh=True first rebuilds the indicators' rollups, for callers that
+    changed values or states without going through monitoring.actions.
+    """
+    root = root_unit()
+    if root is None:
+        return []
+    rules = AlertRule.objects.filter(active=True).select_related("indicator__outcome__priority",
+                                                                  "indicator__outcome__leader")
+    if indicator_ids is not None:
+        indicator_ids = list(indicator_ids)
+        rules = rules.filter(indicator_id__in=indicator_ids)
+    if refresh:
+        rollups.refresh(indicator_ids)
+    raised: list[Alert] = []
+    for rule in rules:
+        with transaction.atomic():
+            hist, names, codes = histories(rule, root)
+            new = []
+            for f in A.check(rule.kind, {"worst": rule.worst, "periods": rule.periods}, hist, names):
+                alert, created = Alert.objects.get_or_create(
+                    rule=rule, org_unit_id=f.unit, period_id=codes[f.period],
+                    defaults={"message": f"{rule.indicator.name}: {f.message}"[:400]})
+                if created:
+                    audit.record(user=None, interface="system", action="create", obj=alert, after=audit.snapshot(alert))
+                    new.append(alert)
+        if email:
+            _email(rule, new)
+        raised += new
+    return raised

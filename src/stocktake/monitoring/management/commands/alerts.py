@@ -1,0 +1,28 @@
+from django.core.management.base import BaseCommand
+
+from stocktake.architecture.models import Indicator
+
+
+class Command(BaseCommand):
+    help = "Evaluate alert rules (all, or for the indicators named) and email new alerts to their owners."
+
+    def add_arguments(self, parser):
+        parser.add_argument("indicators", nargs="*", help="indicator codes (default: every indicator)")
+        parser.add_argument("--no-email", action="store_true", help="raise alerts without sending email")
+        parser.add_argument("--refresh", action="store_true", help="rebuild the indicators' rollups first")
+
+    def handle(self, *args, indicators, no_email, refresh, **opts):
+        from stocktake.monitoring import alerts
+
+        ids = None
+        if indicators:
+            found = dict(Indicator.objects.filter(code__in=indicators).values_list("code", "pk"))
+            missing = sorted(set(indicators) - set(found))
+            if missing:
+                self.stderr.write(f"unknown indicator code(s): {', '.join(missing)}; nothing evaluated")
+                raise SystemExit(2)
+            ids = list(found.values())
+        raised = alerts.evaluate(ids, refresh=refresh, email=not no_email)
+        for a in raised:
+            self.stdout.write(f"{a.rule.indicator.code}\t{a.org_unit.code}\t{a.period.code}\t{a.message}")
+        self.stdout.write(f"{len(raised)} new alert(s)")

@@ -1,0 +1,150 @@
+"""The numbers behind the heat maps and league tables, read from the rollups in a few queries.
+
+Each function returns plain rows the page, the exports and the API all use,
+so a downloaded file always holds the numbers on the screen. A cell's value
+is official (validated or published) when there is any; otherwise the
+provisional value is shown and flagged unverified.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Max, Q
+
+from stocktake.delivery import status as S
+
+from .models import OrgUnit, Period, Rollup
+from .series import Plan
+
+
+@dataclass
+class Cell:
+    value: float | None
+    status: S.Status
+    unverified: bool = False
+    text: str = "–"
+
+
+def _cell(indicator, plan, unit_id, r) -> Cell:
+    official = r["official_count"] > 0 and r["official_value"] is not None
+    value = r["official_value"] if official else r["value"]
+    status = plan.assess(unit_id, value, r["period__code"], r["period__end"])
+    return Cell(value, status, not official, indicator.fmt(value))
+
+
+def rows_under(parent: OrgUnit, depth: int) -> list[OrgUnit]:
+    qs = OrgUnit.objects.filter(depth=depth)
+    qs = qs.filter(parent=parent) if depth == parent.depth + 1 else qs.filter(path__startswith=parent.path)
+    return list(qs.order_by("name"))
+
+
+def recent_periods(indicator, n: int, root: OrgUnit) -> list[Period]:
+    ids = list(Rollup.objects.filter(indicator=indicator, org_unit=root).order_by("-period__start")
+               .values_list("period_id", flat=True)[:n])
+    return sorted(Period.objects.filter(pk__in=ids), key=lambda p: p.start)
+
+
+@dataclass
+class Heatmap:
+    units: list[OrgUnit]
+    columns: list  # Period or Indicator
+    cells: dict = field(default_factory=dict)  # (unit id, column id) -> Cell
+
+
+def units_by_periods(indicator, parent: OrgUnit, depth: int, periods: list[Period], root: OrgUnit) -> Heatmap:
+    units = rows_under(parent, depth)
+    ids = [u.pk for u in units]
+    plan = Plan.build(indicator, ids, root=root)
+    rollups = Rollup.objects.filter(indicator=indicator, depth=depth, period__in=periods)
+    rollups = rollups.filter(parent=parent) if depth == parent.depth + 1 else rollups.filter(org_unit_id__in=ids)
+    hm = Heatmap(units, periods)
+    for r in rollups.values("org_unit_id", "period_id", "period__code", "period__end", "value", "official_value",
+                            "official_count"):
+        hm.cells[(r["org_unit_id"], r["period_id"])] = _cell(indicator, plan, r["org_unit_id"], r)
+    return hm
+
+
+def latest_official_periods(indicators, root: OrgUnit) -> dict[int, int]:
+    """{indicator id: id of its latest period with official data at the root}."""
+    latest = dict(Rollup.objects.filter(indicator__in=indicators, org_unit=root, official_count__gt=0)
+                  .values_list("indicator_id").annotate(m=Max("period__start")).order_by())
+    out = {}
+    for ind_id, start in latest.items():
+        out[ind_id] = Rollup.objects.filter(indicator_id=ind_id, org_unit=root, period__start=start).values_list(
+            "period_id", flat=True).first()
+    return out
+
+
+def units_by_indicators(indicators, parent: OrgUnit, root: OrgUnit) -> Heatmap:
+    depth = parent.depth + 1
+    indicators = [i for i in indicators if i.report_depth >= depth]
+    units = rows_under(parent, depth)
+    hm = Heatmap(units, indicators)
+    latest = latest_official_periods(indicators, root)
+    if not latest:
+        return hm
+    cond = Q()
+    for ind_id, period_id in latest.items():
+        cond |= Q(indicator_id=ind_id, period_id=period_id)
+    by_ind = {i.pk: i for i in indicators}
+    plans = {i.pk: Plan.build(i, [u.pk for u in units], root=root) for i in indicators if i.pk in latest}
+    for r in Rollup.objects.filter(cond, parent=parent).values(
+            "indicator_id", "org_unit_id", "period__code", "period__end", "value", "official_value", "official_count"):
+        ind = by_ind[r["indicator_id"]]
+        hm.cells[(r["org_unit_id"], ind.pk)] = _cell(ind, plans[ind.pk], r["org_unit_id"], r)
+    return hm
+
+
+@dataclass
+class LeagueRow:
+    rank: int
+    unit: OrgUnit
+    value: float | None
+    planned: float | None
+    gap: float | None  # ahead of plan (+) or behind (-), in the indicator's unit
+    status: S.Status
+    previous_rank: int | None
+    unverified: bool
+
+    @property
+    def movement(self) -> int | None:
+        return None if self.previous_rank is None else self.previous_rank - self.rank
+
+
+def _ranked(indicator, values: dict) -> dict:
+    order = sorted((v, uid) for uid, v in values.items() if v is not None)
+    if indicator.direction == S.UP:
+        order.reverse()
+    return {uid: i for i, (_, uid) in enumerate(order, start=1)}
+
+
+def league(indicator, parent: OrgUnit, depth: int, period: Period, root: OrgUnit) -> list[LeagueRow]:
+    """Units ranked best first on the period's value, with their rank the period before."""
+    units = {u.pk: u for u in rows_under(parent, depth)}
+    plan = Plan.build(indicator, list(units), root=root)
+    previous = Rollup.objects.filter(indicator=indicator, org_unit=root, period__start__lt=period.start) \
+        .order_by("-period__start").values_list("period_id", flat=True).first()
+    rows = Rollup.objects.filter(indicator=indicator, org_unit_id__in=list(units),
+                                 period_id__in=[p for p in (period.pk, previous) if p]).values(
+        "org_unit_id", "period_id", "period__code", "period__end", "value", "official_value", "official_count")
+    now, before = {}, {}
+    for r in rows:
+        cell = _cell(indicator, plan, r["org_unit_id"], r)
+        if r["period_id"] == period.pk:
+            planned = plan.planned(r["org_unit_id"], r["period__code"], r["period__end"])
+            now[r["org_unit_id"]] = (cell, planned)
+        else:
+            before[r["org_unit_id"]] = cell.value
+    ranks = _ranked(indicator, {u: c.value for u, (c, _) in now.items()})
+    prev_ranks = _ranked(indicator, before)
+    out = []
+    for uid, (cell, planned) in now.items():
+        if uid not in ranks:
+            continue
+        gap = None
+        if planned is not None and cell.value is not None:
+            gap = cell.value - planned if indicator.direction == S.UP else planned - cell.value
+        out.append(LeagueRow(ranks[uid], units[uid], cell.value, planned, gap, cell.status, prev_ranks.get(uid),
+                             cell.unverified))
+    return sorted(out, key=lambda r: r.rank)

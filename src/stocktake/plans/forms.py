@@ -1,0 +1,91 @@
+"""Forms for the plan pages. They only parse input; plans.actions validates and writes."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from stocktake.accounts.models import Person
+from stocktake.delivery import composition as CO
+
+from .models import Milestone, Risk
+
+SCORES = [("", "—")] + [(i, str(i)) for i in range(1, 6)]
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+def people():
+    return Person.objects.order_by("name")
+
+
+class StrategyForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    rationale = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    scale = forms.CharField(required=False)
+    resources = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    cost = forms.DecimalField(required=False, max_digits=16, decimal_places=2)
+    definition_of_success = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    leaders = forms.ModelMultipleChoiceField(queryset=Person.objects.none(), required=False,
+                                             help_text="The single person responsible.")
+    estimated_impact = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    impact_score = forms.TypedChoiceField(choices=SCORES, coerce=int, empty_value=None, required=False)
+    difficulty_score = forms.TypedChoiceField(choices=SCORES, coerce=int, empty_value=None, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["leaders"].queryset = people()
+
+
+class ImpactForm(forms.Form):
+    indicator = forms.ModelChoiceField(queryset=None)
+    start_date = forms.DateField(widget=DATE)
+    effect = forms.FloatField(help_text="Full effect in the indicator's units, signed.")
+    ramp = forms.ChoiceField(choices=[(r, CO.RAMP_NAMES[r]) for r in CO.RAMPS])
+    ramp_periods = forms.IntegerField(min_value=0, initial=4)
+    end_date = forms.DateField(widget=DATE, required=False)
+    note = forms.CharField(required=False)
+
+    def __init__(self, *args, indicators=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].queryset = indicators
+
+
+class MilestoneForm(forms.Form):
+    name = forms.CharField(max_length=300)
+    owner = forms.ModelChoiceField(queryset=Person.objects.none(), required=False)
+    due_date = forms.DateField(widget=DATE)
+    status = forms.ChoiceField(choices=Milestone.Status.choices, initial=Milestone.Status.NOT_STARTED)
+    evidence = forms.CharField(required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = people()
+
+
+class RiskForm(forms.Form):
+    title = forms.CharField(max_length=300)
+    likelihood = forms.TypedChoiceField(choices=SCORES[1:], coerce=int)
+    impact = forms.TypedChoiceField(choices=SCORES[1:], coerce=int)
+    owner = forms.ModelChoiceField(queryset=Person.objects.none(), required=False)
+    mitigation = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    review_date = forms.DateField(widget=DATE, required=False)
+    status = forms.ChoiceField(choices=Risk.Status.choices, initial=Risk.Status.OPEN)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = people()
+
+
+def attach(form: forms.Form, exc: ValidationError) -> None:
+    """Put an action's refusal on the field it names, or on the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            target = field if field in form.fields else None
+            if field == "leader":
+                target = "leaders" if "leaders" in form.fields else None
+            for e in errors:
+                form.add_error(target, e if target else f"{field}: {e}" if field != "__all__" else e)
+    else:
+        for e in exc.messages:
+            form.add_error(None, e)

@@ -1,0 +1,304 @@
+"""Plan pages: the index, a priority's plan, a strategy profile, and the few edits done in the page."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from stocktake.accounts import permissions as perm
+from stocktake.architecture.models import Priority
+from stocktake.delivery import chains as CH
+from stocktake.delivery import rubric as RU
+
+from . import actions, charts, forms, queries
+from .models import Milestone, Risk, Strategy, ToCLink, ToCNode
+
+
+def _priority(request, code) -> Priority:
+    priority = get_object_or_404(Priority.objects.select_related("lead_organisation", "pillar"), code=code)
+    if not perm.can_read_priority(request.user, priority):
+        raise Http404("no such plan")  # the public must not learn an unpublished priority exists
+    return priority
+
+
+def _editable(request, priority) -> None:
+    if not perm.can_edit_plan(request.user, priority):
+        raise PermissionDenied("only the priority's accountable leaders and the delivery unit edit its plan")
+
+
+
+def index(request):
+    priorities = list(perm.visible_priorities(request.user).select_related("pillar", "lead_organisation"))
+    ids = [p.pk for p in priorities]
+    counts = queries.milestone_counts(ids)
+    rows = []
+    for p in priorities:
+        active = Strategy.objects.filter(priority=p, withdrawn_at=None)
+        rows.append({"priority": p, "strategies": active.count(),
+                     "milestones": Milestone.objects.filter(strategy__in=active).count(),
+                     "late": counts.get(p.pk, {}).get("late", 0), "at_risk": counts.get(p.pk, {}).get("at_risk", 0),
+                     "risks": Risk.objects.filter(priority=p, status=Risk.Status.OPEN).count(),
+                     "chains": p.delivery_chains.count()})
+    return render(request, "plans/index.html", {"rows": rows})
+
+
+def _risk_matrix(risks):
+    """5x5 grid, likelihood rows from 5 down, impact columns 1..5, with the risks in each cell."""
+    grid = []
+    for likelihood in range(5, 0, -1):
+        cells = []
+        for impact in range(1, 6):
+            score = likelihood * impact
+            css = "risk-high" if score >= 15 else "risk-medium" if score >= 6 else "risk-low"
+            cells.append({"impact": impact, "css": css,
+                          "risks": [r for r in risks if r.likelihood == likelihood and r.impact == impact]})
+        grid.append({"likelihood": likelihood, "cells": cells})
+    return grid
+
+
+def _toc(priority):
+    nodes = list(ToCNode.objects.filter(priority=priority).select_related("organisation", "indicator"))
+    links = list(ToCLink.objects.filter(priority=priority).select_related("source", "target", "organisation"))
+    columns = [{"stage": s, "label": ToCNode.Stage(s).label, "nodes": [n for n in nodes if n.stage == s]}
+               for s in ToCNode.CHAIN]
+    side = [{"label": ToCNode.Stage(s).label, "nodes": [n for n in nodes if n.stage == s]}
+            for s in ("assumption", "external")]
+    results = [n for n in nodes if n.stage in ("output", "outcome", "impact")]
+    orgs = sorted({n.organisation for n in nodes if n.organisation} | {lk.organisation for lk in links if lk.organisation},
+                  key=lambda o: o.name)
+    matrix = [{"org": o, "cells": [n.organisation_id == o.pk for n in results],
+               "links": [lk for lk in links if lk.organisation_id == o.pk]} for o in orgs]
+    return {"columns": columns, "side": side, "links": links, "results": results, "matrix": matrix,
+            "empty": not nodes}
+
+
+def plan(request, code):
+    priority = _priority(request, code)
+    with_trend = request.GET.get("trend") == "1"
+    strategies = queries.strategies(priority)
+    composed = queries.composed_for_priority(priority, with_trend=with_trend)
+    ranking = queries.value_ranking(strategies)
+    rank_of = {c.key: r for r, c in ranking}
+    chains = [queries.chain_view(c) for c in priority.delivery_chains.select_related("strategy")]
+    risks = list(Risk.objects.filter(priority=priority).select_related("owner", "strategy"))
+    facts = queries.plan_facts(priority, strategies, composed)
+    pre = RU.precheck(facts)
+    ratings = queries.current_ratings(priority)
+    rubric_rows = [{"code": c, "name": n, "question": q, "rating": ratings.get(c), "precheck": pre.worst(c),
+                    "findings": pre.for_criterion(c)} for c, n, q in RU.CRITERIA]
+    today = timezone.localdate()
+    milestones = queries.milestones_for(priority)
+    for m in milestones:
+        m.late = m.is_late(today)
+    return render(request, "plans/plan.html", {
+        "priority": priority, "strategies": strategies, "can_edit": perm.can_edit_plan(request.user, priority),
+        "composed": [{"ci": c, "spec": charts.composed_spec(c), "id": f"composed-{c.indicator.code}"} for c in composed],
+        "with_trend": with_trend,
+        "matrix_spec": charts.matrix_spec(strategies, rank_of) if any(s.impact_score for s in strategies) else None,
+        "ranking": ranking, "rank_of": rank_of,
+        "chains": [{"view": v, "spec": charts.chain_spec(v) if v.actors else None, "id": f"chain-{v.chain.pk}"}
+                   for v in chains],
+        "questions": CH.QUESTIONS,
+        "milestones": milestones,
+        "statuses": Milestone.Status.choices,
+        "risks": risks, "risk_matrix": _risk_matrix([r for r in risks if r.status == Risk.Status.OPEN]),
+        "rubric": rubric_rows, "ratings": RU.RATING_NAMES, "weakest": [RU.CRITERION_NAMES[c] for c in
+                                                                       RU.weakest({k: v.rating for k, v in ratings.items()})],
+        "toc": _toc(priority),
+        "withdrawn": Strategy.objects.filter(priority=priority).exclude(withdrawn_at=None),
+    })
+
+
+def _strategy(request, code, pk):
+    priority = _priority(request, code)
+    strategy = get_object_or_404(Strategy.objects.select_related("leader", "priority"), pk=pk, priority=priority)
+    return priority, strategy
+
+
+def _profile_context(request, priority, strategy, for_pdf=False):
+    own = list(strategy.chains.all()) or list(priority.delivery_chains.filter(strategy=None))
+    chains = [queries.chain_view(c) for c in own]
+    rank = {c.key: r for r, c in queries.value_ranking(queries.strategies(priority))}.get(strategy.pk)
+    return {
+        "priority": priority, "s": strategy, "rank": rank,
+        "milestones": strategy.milestones.select_related("owner"), "impacts": strategy.impacts.select_related("indicator"),
+        "risks": strategy.risks.select_related("owner"), "questions": CH.QUESTIONS,
+        "chains": [{"view": v, "spec": charts.chain_spec(v, width=640 if for_pdf else "container") if v.actors else None,
+                    "id": f"chain-{v.chain.pk}"} for v in chains],
+        "can_edit": not for_pdf and perm.can_edit_plan(request.user, priority), "for_pdf": for_pdf,
+        "today": timezone.localdate(),
+        "impact_form": forms.ImpactForm(indicators=_indicators(priority)) if not for_pdf else None,
+        "milestone_form": forms.MilestoneForm() if not for_pdf else None,
+        "history": _history(strategy) if not for_pdf else [],
+    }
+
+
+def _history(strategy):
+    """Every audited change to the strategy and its estimates, newest first: what the plan used to say."""
+    from stocktake.accounts.models import AuditEntry
+    from django.db.models import Q
+
+    impact_ids = [str(i) for i in strategy.impacts.values_list("pk", flat=True)]
+    return AuditEntry.objects.filter(Q(model="plans.strategy", object_id=str(strategy.pk))
+                                     | Q(model="plans.strategyimpact", object_id__in=impact_ids)).select_related("user")[:30]
+
+
+def strategy(request, code, pk):
+    priority, s = _strategy(request, code, pk)
+    return render(request, "plans/strategy.html", _profile_context(request, priority, s))
+
+
+def strategy_pdf(request, code, pk):
+    priority, s = _strategy(request, code, pk)
+    from .pdf import strategy_profile_pdf
+
+    pdf = strategy_profile_pdf(priority, s, request)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="strategy-{priority.code}-{s.pk}.pdf"'
+    return response
+
+
+@require_POST
+def milestone_status(request, code, pk):
+    priority = _priority(request, code)
+    _editable(request, priority)
+    milestone = get_object_or_404(Milestone, pk=pk, strategy__priority=priority)
+    status = request.POST.get("status", "")
+    error = ""
+    try:
+        if status not in Milestone.Status.values:
+            raise ValidationError({"status": f"'{status}' is not a milestone status"})
+        milestone = actions.update_milestone(milestone, status=status, evidence=request.POST.get("evidence", milestone.evidence),
+                                             user=request.user, interface="web")
+    except ValidationError as exc:
+        error = "; ".join(exc.messages)
+        milestone.refresh_from_db()
+    milestone.late = milestone.is_late()
+    response = render(request, "plans/_milestone_row.html", {
+        "m": milestone, "statuses": Milestone.Status.choices, "can_edit": True,
+        "priority": priority, "error": error})
+    if error:
+        response.status_code = 400
+    return response
+
+
+@require_POST
+def rate(request, code):
+    priority = _priority(request, code)
+    _editable(request, priority)
+    try:
+        actions.rate_criterion(priority=priority, criterion=request.POST.get("criterion", ""),
+                               rating=request.POST.get("rating", ""), note=request.POST.get("note", ""),
+                               user=request.user, interface="web")
+    except ValidationError as exc:
+        return HttpResponse("; ".join(exc.messages), status=400, content_type="text/plain")
+    return redirect(f"/plans/{priority.code}/#rubric")
+
+
+def withdraw(request, code, pk):
+    """Withdrawing a strategy that feeds a trajectory asks first, and says what will change."""
+    priority, s = _strategy(request, code, pk)
+    _editable(request, priority)
+    error = ""
+    if request.method == "POST":
+        try:
+            actions.withdraw_strategy(s, confirm=request.POST.get("confirm") == "yes",
+                                      reason=request.POST.get("reason", ""), user=request.user, interface="web")
+            return redirect(f"/plans/{priority.code}/")
+        except actions.NeedsConfirmation as exc:
+            error = str(exc)
+        except ValidationError as exc:
+            error = "; ".join(exc.messages)
+    return render(request, "plans/withdraw.html", {
+        "priority": priority, "s": s, "impacts": s.impacts.select_related("indicator"), "error": error},
+        status=400 if error else 200)
+
+
+# Editing in the page: the forms parse, the actions validate and write --------------------------------------
+
+def _form_page(request, priority, form, title, back, status=200):
+    return render(request, "plans/form.html", {"priority": priority, "form": form, "title": title, "back": back},
+                  status=status)
+
+
+def strategy_new(request, code):
+    priority = _priority(request, code)
+    _editable(request, priority)
+    form = forms.StrategyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            s = actions.create_strategy(priority=priority, leaders=list(data.pop("leaders")),
+                                        outcomes=list(priority.outcomes.all()), user=request.user, interface="web",
+                                        **data)
+            return redirect("plans:strategy", priority.code, s.pk)
+        except ValidationError as exc:
+            forms.attach(form, exc)
+    return _form_page(request, priority, form, "New strategy", f"/plans/{priority.code}/",
+                      status=400 if form.errors else 200)
+
+
+def strategy_edit(request, code, pk):
+    priority, s = _strategy(request, code, pk)
+    _editable(request, priority)
+    initial = {f: getattr(s, f) for f in actions.STRATEGY_FIELDS if f != "rank"}
+    initial["leaders"] = [s.leader_id] if s.leader_id else []
+    form = forms.StrategyForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            actions.update_strategy(s, leaders=list(data.pop("leaders")), user=request.user, interface="web",
+                                    reason=request.POST.get("reason", ""), **data)
+            return redirect("plans:strategy", priority.code, s.pk)
+        except ValidationError as exc:
+            forms.attach(form, exc)
+    return _form_page(request, priority, form, f"Edit: {s.name}", f"/plans/{priority.code}/strategies/{s.pk}/",
+                      status=400 if form.errors else 200)
+
+
+def _indicators(priority):
+    from stocktake.architecture.models import Indicator
+
+    return Indicator.objects.filter(outcome__priority=priority, kind=Indicator.Kind.PERFORMANCE)
+
+
+def strategy_add(request, code, pk, what):
+    """Add an estimate of impact or a milestone to a strategy, from forms on its profile page."""
+    priority, s = _strategy(request, code, pk)
+    _editable(request, priority)
+    if request.method != "POST":
+        return redirect("plans:strategy", priority.code, s.pk)
+    if what == "impact":
+        form = forms.ImpactForm(request.POST, indicators=_indicators(priority))
+    else:
+        form = forms.MilestoneForm(request.POST)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            if what == "impact":
+                actions.set_impact(strategy=s, user=request.user, interface="web", **data)
+            else:
+                actions.add_milestone(strategy=s, user=request.user, interface="web", **data)
+            return redirect("plans:strategy", priority.code, s.pk)
+        except ValidationError as exc:
+            forms.attach(form, exc)
+    context = _profile_context(request, priority, s)
+    context[f"{what}_form"] = form
+    return render(request, "plans/strategy.html", context, status=400)
+
+
+def risk_new(request, code):
+    priority = _priority(request, code)
+    _editable(request, priority)
+    form = forms.RiskForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.add_risk(priority=priority, user=request.user, interface="web", **form.cleaned_data)
+            return redirect(f"/plans/{priority.code}/#risks")
+        except ValidationError as exc:
+            forms.attach(form, exc)
+    return _form_page(request, priority, form, "New risk", f"/plans/{priority.code}/#risks",
+                      status=400 if form.errors else 200)

@@ -1,0 +1,183 @@
+"""The import pipeline: long format, modes, atomicity, idempotence, history, and the bad-file corpus."""
+
+import io
+import zipfile
+
+import openpyxl
+import pytest
+from django.core.management import call_command
+from django.db.models import Sum
+
+from stocktake.accounts.models import AuditEntry
+from stocktake.collection.models import ImportBatch, RollupValue
+from stocktake.monitoring.models import DataValue, DataValueVersion, OrgUnit, Period
+
+from .conftest import FILES
+
+BAD = FILES / "bad"
+HEAD = "indicator,org_unit,period,value,numerator,denominator,comment\n"
+
+
+def state():
+    """Everything an import could touch, to prove a failed one touched nothing."""
+    return (DataValue.objects.count(), DataValueVersion.objects.count(), OrgUnit.objects.count(),
+            DataValue.objects.aggregate(s=Sum("value"), n=Sum("numerator"))["s"],
+            RollupValue.objects.aggregate(s=Sum("total"))["s"],
+            AuditEntry.objects.filter(model="monitoring.datavalue").count())
+
+
+def test_long_format_creates_values_then_is_idempotent_then_versions_a_change(run):
+    data = (HEAD + "homicides,R01-D01,2026-11,14,,,first\nae-4h,R01-D01-H1,2026-11,,700,900,\n").encode()
+    b = run(data, today=__import__("datetime").date(2026, 12, 20))
+    assert (b.status, b.created, b.changed, b.rows_rejected) == ("done", 2, 0, 0)
+    dv = DataValue.objects.get(indicator__code="homicides", org_unit__code="R01-D01", period__code="2026-11")
+    assert dv.source == f"import #{b.pk}" and dv.state == "submitted"
+    again = run(data, today=__import__("datetime").date(2026, 12, 20))
+    assert (again.created, again.changed, again.unchanged) == (0, 0, 2)
+    changed = run(data.replace(b",14,", b",15,"), today=__import__("datetime").date(2026, 12, 20))
+    assert (changed.created, changed.changed, changed.unchanged) == (0, 1, 1)
+    dv.refresh_from_db()
+    assert dv.value == 15 and dv.version == 2
+    assert list(dv.versions.values_list("value", "source")) == [(14, f"import #{b.pk}"), (15, f"import #{changed.pk}")]
+
+
+def test_dry_run_reports_and_stores_nothing(run):
+    before = state()
+    b = run((HEAD + "homicides,R01-D01,2026-09,99,,,\nhomicides,R01-D01,2026-99,1,,,\n").encode(), dry_run=True)
+    assert b.status == "done" and b.dry_run and b.rows_accepted == 1 and b.rows_rejected == 1
+    assert b.errors == [{"row": 3, "column": "period", "message": "'2026-99' has month 99; months run 01 to 12"}]
+    assert state() == before
+
+
+def test_bad_rows_are_left_out_and_strict_mode_refuses_the_whole_file(run):
+    data = (HEAD + "homicides,R01-D01,2026-09,99,,,\nhomicides,NOWHERE,2026-09,1,,,\n").encode()
+    before = state()
+    strict = run(data, strict=True)
+    assert strict.status == "refused" and "strict" in strict.message and strict.rows_accepted == 0
+    assert state() == before
+    partial = run(data)
+    assert partial.status == "done" and partial.changed == 1 and partial.rows_rejected == 1
+    assert partial.errors[0] == {"row": 3, "column": "org_unit", "message": "unknown org unit code 'NOWHERE'"}
+
+
+def test_a_data_lead_imports_only_their_ministry_and_the_public_nothing(run):
+    data = (HEAD + "homicides,R01-D01,2026-09,99,,,\nae-attendances,R01-D01-H1,2026-09,9000,,,\n").encode()
+    b = run(data, user="health-data")
+    assert b.rows_accepted == 1 and b.errors[0]["column"] == "indicator" and "may not submit" in b.errors[0]["message"]
+    before = state()
+    assert run(data, user="observer").status == "refused"
+    assert state() == before
+
+
+def test_excel_in_the_long_format_imports(run):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["indicator", "org_unit", "period", "value", "numerator", "denominator"])
+    ws.append(["homicides", "R02-D03", "2026-09", 4, None, None])
+    ws.append(["ae-4h", "R02-D03-H1", "2026-09", None, 800, 1000])
+    buf = io.BytesIO()
+    wb.save(buf)
+    b = run(buf.getvalue(), name="data.xlsx")
+    assert b.format == "xlsx" and b.status == "done" and b.rows_accepted == 2, b.errors
+    assert DataValue.objects.get(indicator__code="ae-4h", org_unit__code="R02-D03-H1", period__code="2026-09").numerator == 800
+
+
+@pytest.mark.parametrize("name, expect", [
+    ("truncated_quote.csv", "truncated"),
+    ("utf16_no_bom.csv", "NUL bytes"),
+    ("not_a_zip.xlsx", "not a zip archive"),
+    ("merged_header.xlsx", "merged header cells"),
+    ("empty.csv", "empty"),
+    ("wrong_columns.csv", "lacks the column"),
+    ("dhis2_not_a_value_set.json", "dataValues"),
+])
+def test_unreadable_files_are_refused_with_a_reason_and_change_nothing(run, name, expect):
+    before = state()
+    b = run((BAD / name).read_bytes(), name=name)
+    assert b.status == "refused" and expect in b.message, b.message
+    assert "Nothing was stored" in b.message
+    assert state() == before
+
+
+@pytest.mark.parametrize("name, accepted, error", [
+    ("truncated_row.csv", 1, "has 2 cells but the header has 7"),
+    ("latin1_comment.csv", 1, None),
+    ("bom_semicolon.csv", 1, None),
+    ("header_only.csv", 0, None),
+    ("formulas.xlsx", 1, "cell D3 holds a formula"),
+])
+def test_messy_files_are_partly_accepted_with_a_clear_report(run, name, accepted, error):
+    b = run((BAD / name).read_bytes(), name=name)
+    assert b.status == "done" and b.rows_accepted == accepted, (b.message, b.errors)
+    if error:
+        assert any(error in e["message"] for e in b.errors), b.errors
+    if name == "latin1_comment.csv":
+        assert DataValue.objects.get(indicator__code="homicides", org_unit__code="R01-D01", period__code="2026-09").comment == "São Gonçalo checked"
+
+
+def test_dhis2_payload_with_unknown_ids_names_them(run):
+    b = run((BAD / "dhis2_unknown_ids.json").read_bytes(), name="dhis2.json")
+    assert b.format == "dhis2-json" and b.rows_accepted == 1
+    messages = {(e["row"], e["column"], e["message"]) for e in b.errors}
+    assert (2, "dataElement", "no mapping for DHIS2 data element 'NOPEnope123'") in messages
+    assert (3, "orgUnit", "no mapping for DHIS2 org unit 'Jkhdsf8sdf4'") in messages
+
+
+def test_zip_bomb_is_refused_before_it_is_inflated(run):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("xl/workbook.xml", "<workbook/>")
+        zf.writestr("xl/worksheets/sheet1.xml", b"\0" * (60 * 1024 * 1024))
+    before = state()
+    b = run(buf.getvalue(), name="report.xlsx")
+    assert b.status == "refused" and "zip bomb" in b.message
+    assert state() == before
+
+
+def test_a_hundred_thousand_bad_rows_are_reported_and_change_nothing(run):
+    lines = [HEAD] + [f"homicides,R01-D{i % 97:02d},2026-{i % 15:02d},{'x' if i % 2 else -i},,,\n" for i in range(100_000)]
+    data = "".join(lines).encode()
+    before = state()
+    b = run(data, strict=True)
+    assert b.status == "refused" and b.rows_read == 100_000 and b.rows_rejected == 100_000
+    assert len(b.errors) == 1000 and b.error_count > 100_000
+    assert state() == before
+
+
+def test_cli_import_prints_a_summary(tmp_path, db, capsys):
+    path = tmp_path / "homicides.csv"
+    path.write_text(HEAD + "homicides,R04-D04,2026-09,3,,,\nhomicides,R04-D04,2026-09,4,,,\n")
+    call_command("import", str(path), "--user", "interior-data", "--quiet-progress")
+    out = capsys.readouterr().out
+    assert "rows read 2, accepted 1, rejected 1" in out
+    assert "error row 3: duplicate of row 2" in out
+    assert ImportBatch.objects.filter(interface="cli").exists()
+
+
+def test_rollups_follow_imports_incrementally_and_match_the_raw_values(run):
+    nation = OrgUnit.objects.get(code="NAT")
+    ae_period = Period.objects.get(code="2026-09")
+
+    def raw(code, period_codes):
+        return DataValue.objects.filter(indicator__code=code, period__code__in=period_codes, disaggregation="").aggregate(
+            t=Sum("value"), n=Sum("numerator"), d=Sum("denominator"))
+
+    def rolled(code, unit, pcode):
+        return RollupValue.objects.get(indicator__code=code, org_unit=unit, period__code=pcode)
+
+    r = rolled("ae-4h", nation, "2026-09")
+    assert (r.numerator, r.denominator) == pytest.approx((raw("ae-4h", ["2026-09"])["n"], raw("ae-4h", ["2026-09"])["d"]))
+    q = rolled("ae-4h", nation, "2026Q3")
+    assert q.numerator == pytest.approx(raw("ae-4h", ["2026-07", "2026-08", "2026-09"])["n"])
+    hospital = DataValue.objects.get(indicator__code="ae-4h", org_unit__code="R01-D01-H1", period=ae_period)
+    b = run((HEAD + f"ae-4h,R01-D01-H1,2026-09,,{hospital.numerator - 100},{hospital.denominator},\n").encode())
+    assert b.changed == 1
+    for pcode in ("2026-09", "2026Q3", "2026"):
+        assert rolled("ae-4h", nation, pcode).numerator == pytest.approx(
+            raw("ae-4h", [p.code for p in Period.objects.filter(kind="M", start__gte=Period.objects.get(code=pcode).start,
+                                                                end__lte=Period.objects.get(code=pcode).end)])["n"])
+    region = OrgUnit.objects.get(code="R01")
+    assert rolled("ae-4h", region, "2026-09").numerator == pytest.approx(
+        DataValue.objects.filter(indicator__code="ae-4h", period=ae_period, org_unit__path__startswith=region.path)
+        .aggregate(n=Sum("numerator"))["n"])

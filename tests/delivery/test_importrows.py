@@ -1,0 +1,199 @@
+"""Row checks for imports: every reason a row is refused names its row and column; random rows never crash."""
+
+import io
+from datetime import date
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from stocktake.delivery import importrows as R
+from stocktake.delivery import sourcemaps as M
+from stocktake.delivery import tabular as T
+
+CAT = R.Catalogue(
+    indicators={
+        "deaths": R.IndicatorSpec("deaths", "M", "sum", report_depth=3, min_value=0),
+        "share": R.IndicatorSpec("share", "M", "ratio", report_depth=3, min_value=0, max_value=100, ratio_scale=100),
+        "yearly": R.IndicatorSpec("yearly", "Y", "sum", report_depth=3),
+    },
+    org_units={"NAT": 1, "D1": 3, "D2": 3},
+    today=date(2026, 11, 24),
+)
+
+
+def rec(**kw):
+    base = {"indicator": "deaths", "org_unit": "D1", "period": "2026-09", "value": "12"}
+    base.update(kw)
+    return base
+
+
+def errors_of(**kw):
+    out = R.check_row(7, rec(**kw), CAT)
+    assert isinstance(out, list), out
+    assert all(e.row == 7 for e in out)
+    return {(e.column, e.message) for e in out}
+
+
+def test_a_good_row_is_accepted_with_numbers_read_as_spreadsheets_write_them():
+    row = R.check_row(2, rec(value=" 1,234 "), CAT)
+    assert row.value == 1234.0 and row.period.code == "2026-09"
+
+
+def test_each_reason_names_the_column():
+    assert ("indicator", "unknown indicator code 'nope'") in errors_of(indicator="nope")
+    assert ("org_unit", "unknown org unit code 'X9'") in errors_of(org_unit="X9")
+    assert any(c == "org_unit" and "level 3" in m for c, m in errors_of(org_unit="NAT"))
+    assert any(c == "period" and "monthly" in m and "quarterly" in m for c, m in errors_of(period="2026Q3"))
+    assert any(c == "period" and "not ended" in m for c, m in errors_of(period="2027-01"))
+    assert any(c == "period" and "months run 01 to 12" in m for c, m in errors_of(period="2026-13"))
+    assert ("value", "'twelve' is not a number") in errors_of(value="twelve")
+    assert any(c == "value" and "below the allowed minimum" in m for c, m in errors_of(value="-1"))
+    assert ("value", "value is empty") in errors_of(value="")
+    assert any(c == "denominator" and "ratio" in m for c, m in errors_of(indicator="share", value="", numerator="5"))
+    assert ("denominator", "denominator must not be zero") in errors_of(indicator="share", numerator="5", denominator="0")
+    assert any("above the allowed maximum" in m for _, m in errors_of(indicator="share", numerator="15", denominator="10"))
+    assert ("value", "'nan' is not a finite number") in errors_of(value="nan") or any("nan" in m for _, m in errors_of(value="nan"))
+
+
+def test_duplicates_inside_a_file_are_refused_on_the_later_row_naming_the_first():
+    out = list(R.check_rows([(2, rec()), (3, rec(value="13")), (4, rec(org_unit="D2"))], CAT))
+    assert isinstance(out[0], R.Row) and isinstance(out[2], R.Row)
+    assert out[1][0].row == 3 and "duplicate of row 2" in out[1][0].message
+
+
+def test_combined_rows_are_summed_when_the_mapping_asks():
+    cat = R.Catalogue(CAT.indicators, CAT.org_units, CAT.today, combine_duplicates=True)
+    out = list(R.check_rows([(2, rec(indicator="share", numerator="50", denominator="100", value="")),
+                             (3, rec(indicator="share", numerator="10", denominator="100", value=""))], cat))
+    assert len(out) == 1 and out[0].numerator == 60 and out[0].denominator == 200 and out[0].rows == [2, 3]
+
+
+def test_users_may_only_submit_their_own_indicators():
+    cat = R.Catalogue(CAT.indicators, CAT.org_units, CAT.today, allowed={"share"})
+    out = R.check_row(2, rec(), cat)
+    assert out[0].column == "indicator" and "may not submit" in out[0].message
+
+
+def test_error_report_keeps_memory_bounded():
+    report = R.ErrorReport(keep=10)
+    for n in range(10_000):
+        report.add([R.RowError(n, "value", f"'{n}x' is not a number")])
+    assert report.total == 10_000 and len(report.errors) == 10 and report.rejected == 10_000
+    assert report.by_reason == {"'…' is not a number": 10_000}
+
+
+cells = st.one_of(st.text(max_size=12), st.sampled_from(["", "12", "1,234", "-3", "1e308", "inf", "NaN", "0", "2026-09",
+                                                         "2026Q3", "2026", "D1", "NAT", "deaths", "share", "yearly"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.fixed_dictionaries({c: cells for c in R.COLUMNS}), max_size=15))
+def test_random_rows_are_accepted_or_refused_never_crash(records):
+    results = list(R.check_rows(enumerate(records, start=2), CAT))
+    accepted = [r for r in results if isinstance(r, R.Row)]
+    for r in accepted:
+        spec = CAT.indicators[r.indicator]
+        computed = spec.value_of(r.value, r.numerator, r.denominator)
+        assert computed is not None
+        assert spec.min_value is None or computed >= spec.min_value
+        assert r.period.kind == spec.frequency and r.period.end <= CAT.today
+    assert len({r.key for r in accepted}) == len(accepted)
+    assert len(results) == len(records)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=400))
+def test_random_bytes_as_csv_give_rows_or_a_file_error(data):
+    try:
+        header, rows = T.read_csv(io.BytesIO(data))
+        records = M.long_records(header, rows)
+        for _ in R.check_rows(((n, r) for n, r in records if not isinstance(r, Exception)), CAT):
+            pass
+    except T.FileError:
+        pass
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(st.text(alphabet="ab,;\"\n\r 12é", max_size=8), min_size=1, max_size=6), max_size=8))
+def test_random_csv_text_in_any_encoding_never_crashes(table):
+    text = "indicator,org_unit,period,value\n" + "\n".join(",".join(r) for r in table)
+    for enc in ("utf-8", "latin-1", "utf-8-sig"):
+        try:
+            header, rows = T.read_csv(io.BytesIO(text.encode(enc)))
+            list(M.long_records(header, rows))
+        except T.FileError:
+            pass
+
+
+def test_csv_reader_copes_with_bom_semicolons_and_latin1():
+    header, rows = T.read_csv(io.BytesIO("\ufeffa;b\n1;São\n".encode("utf-8")))
+    assert header == ["a", "b"] and list(rows) == [(2, {"a": "1", "b": "São"})]
+    header, rows = T.read_csv(io.BytesIO("a;b\n1;São\n".encode("latin-1")))
+    assert list(rows) == [(2, {"a": "1", "b": "São"})]
+
+
+def test_truncated_and_binary_files_are_file_errors():
+    header, rows = T.read_csv(io.BytesIO(b'a,b\n1,"2'))
+    try:
+        list(rows)
+        raise AssertionError("a cut quoted field must be refused")
+    except T.FileError as exc:
+        assert "truncated" in str(exc)
+    try:
+        T.read_csv(io.BytesIO("a,b\n1,2\n".encode("utf-16-le")))
+        raise AssertionError("UTF-16 without BOM must be refused")
+    except T.FileError as exc:
+        assert "NUL" in str(exc)
+
+
+def test_expressions_name_real_columns():
+    assert M.parse_expression("attendances - breaches", ["attendances", "breaches"]) == [(1, "attendances"), (-1, "breaches")]
+    try:
+        M.parse_expression("attendances - breeches", ["attendances", "breaches"])
+        raise AssertionError
+    except T.FileError as exc:
+        assert "breeches" in str(exc)
+
+
+def _bad_file(n):
+    """A stream of n bad rows, never held whole in memory."""
+    class Stream(io.RawIOBase):
+        def __init__(self):
+            self.lines = (f"deaths,D{i % 7},2026-{i % 15:02d},{'x' if i % 2 else -i}\n".encode() for i in range(n))
+            self.buf = b"indicator,org_unit,period,value\n"
+
+        def readable(self):
+            return True
+
+        def readinto(self, b):
+            while len(self.buf) < len(b):
+                nxt = next(self.lines, None)
+                if nxt is None:
+                    break
+                self.buf += nxt
+            k = min(len(b), len(self.buf))
+            b[:k] = self.buf[:k]
+            self.buf = self.buf[k:]
+            return k
+
+    return io.BufferedReader(Stream())
+
+
+def _peak_memory(n):
+    import tracemalloc
+
+    tracemalloc.start()
+    report = R.ErrorReport()
+    header, rows = T.read_csv(_bad_file(n))
+    for result in R.check_rows(((k, r) for k, r in M.long_records(header, rows)), CAT):
+        if isinstance(result, list):
+            report.add(result)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert report.rejected == n
+    return peak
+
+
+def test_memory_for_bad_rows_does_not_grow_with_the_file():
+    small, large = _peak_memory(2_000), _peak_memory(20_000)
+    assert large < 1.3 * small + 256 * 1024, (small, large)

@@ -1,0 +1,145 @@
+"""The monitoring pages through Django's test client: permissions, numbers, drill-down, exports."""
+
+import csv
+import io
+import json
+import re
+
+import pytest
+from openpyxl import load_workbook
+
+from stocktake.architecture.models import Indicator, Priority
+from stocktake.delivery import status as S
+from stocktake.monitoring import series, tables
+from stocktake.monitoring.models import OrgUnit, Period
+
+
+def spec_of(html, name):
+    return json.loads(re.search(rf'<script id="{name}" type="application/json">(.*?)</script>', html, re.S).group(1))
+
+
+def csv_rows(response):
+    assert response["Content-Type"].startswith("text/csv")
+    return list(csv.reader(io.StringIO(response.content.decode())))
+
+
+def test_monitoring_index_links_every_view_for_visible_indicators(client, db):
+    html = client.get("/monitoring/").content.decode()
+    assert 'href="/monitoring/heatmap/"' in html
+    assert 'href="/monitoring/heatmap/ae-4h/"' in html and 'href="/monitoring/league/ae-4h/"' in html
+    assert "reading-age-11" not in html  # unpublished: the public does not see it
+
+
+def test_the_public_sees_only_published_priorities(client, login, db):
+    hidden = Priority.objects.filter(published=False)
+    assert hidden.exists()
+    html = client.get("/").content.decode()
+    for p in hidden:
+        assert p.name not in html
+    assert client.get("/indicators/reading-age-11/").status_code == 404
+    assert client.get("/monitoring/heatmap/reading-age-11/").status_code == 404
+    assert client.get("/monitoring/league/reading-age-11/?format=csv").status_code == 404
+    assert "reading-age-11" not in client.get("/monitoring/heatmap/?format=csv").content.decode()
+    # the ministry that owns it sees it, another ministry does not
+    assert login("education-data").get("/monitoring/heatmap/reading-age-11/").status_code == 200
+    assert login("health-data").get("/monitoring/league/reading-age-11/").status_code == 404
+    assert login("observer").get("/indicators/reading-age-11/").status_code == 200
+
+
+def test_portfolio_marks_unverified_data_and_offers_views(client, db):
+    html = client.get("/").content.decode()
+    assert "2026-10:" in html and "unverified" in html  # the demo's latest month is only submitted
+    assert 'href="/monitoring/heatmap/ae-4h/"' in html
+    ae = Indicator.objects.get(code="ae-4h")
+    summary = series.summarise(ae)
+    assert summary.latest_period == "2026-09" and summary.provisional_period == "2026-10"
+
+
+def test_portfolio_exports_carry_the_page_numbers(client, db):
+    rows = csv_rows(client.get("/?format=csv"))
+    header, body = rows[0], rows[1:]
+    by_code = {r[header.index("Indicator")]: r for r in body}
+    ae = Indicator.objects.get(code="ae-4h")
+    s = series.summarise(ae)
+    row = by_code[ae.name]
+    assert row[header.index("Status")] == s.status.label
+    assert float(row[header.index("Latest")]) == pytest.approx(s.latest)
+    wb = load_workbook(io.BytesIO(client.get("/?format=xlsx").content))
+    assert [c.value for c in wb.active[1]] == header
+    assert wb.active.max_row == len(rows)
+    svg = client.get("/?format=svg")
+    assert svg["Content-Type"] == "image/svg+xml" and b"<svg" in svg.content[:200]
+    assert client.get("/?format=pdf").status_code == 400
+
+
+def test_trajectory_chart_has_forecast_band_and_overlay(client, db):
+    html = client.get("/indicators/homicides/?overlay=R05").content.decode()
+    spec = spec_of(html, "trajectory-spec")
+    marks = [layer["mark"] for layer in spec["layer"]]
+    assert {"type": "area", "opacity": 0.18, "color": "#8250df"} in marks
+    dashed = [m for m in marks if isinstance(m, dict) and m.get("strokeDash")]
+    assert dashed and dashed[0]["type"] == "line"
+    overlay = spec["layer"][-1]["data"]["values"]
+    assert overlay and overlay[0]["series"].startswith("Southern Region")
+    assert "Chance of meeting the target" in html and "Against peers" in html and "Against itself" in html
+    png = client.get("/indicators/homicides/?format=png")
+    assert png["Content-Type"] == "image/png" and png.content[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_heatmap_cells_follow_the_status_rule_and_drill_down(client, db):
+    ae = Indicator.objects.get(code="ae-4h")
+    html = client.get("/monitoring/heatmap/ae-4h/").content.decode()
+    assert html.count('<tr data-unit="R0') == 6  # regions under the nation
+    region = OrgUnit.objects.get(code="R05")
+    html = client.get("/monitoring/heatmap/ae-4h/?unit=R05").content.decode()
+    districts = set(re.findall(r'<tr data-unit="(R05-D\d\d)"', html))
+    assert districts == set(region.children.values_list("code", flat=True))
+    # every cell's colour is the status the rule gives that district's official value against its plan
+    plan = series.Plan.build(ae, [d.pk for d in region.children.all()])
+    period = Period.objects.get(code="2026-09")
+    for d in region.children.all():
+        value = dict((r["period__code"], v) for r, v in series.series(ae, d, official=True))["2026-09"]
+        expected = plan.assess(d.pk, value, "2026-09").code
+        row = re.search(rf'<tr data-unit="{d.code}">(.*?)</tr>', html, re.S).group(1)
+        cells = re.findall(r'data-status="([a-z_]+)"', row)
+        assert cells[-2] == expected  # the column before the unverified last month
+        assert period.code in html
+    deeper = client.get("/monitoring/heatmap/ae-4h/?unit=R05-D01").content.decode()
+    assert 'data-unit="R05-D01-H1"' in deeper and 'data-unit="R05-D01-H2"' in deeper
+    rows = csv_rows(client.get("/monitoring/heatmap/ae-4h/?unit=R05&format=csv"))
+    assert {r[0] for r in rows[1:]} == districts
+
+
+def test_national_heatmap_of_districts_skips_a_level(client, db):
+    rows = csv_rows(client.get("/monitoring/heatmap/homicides/?depth=3&periods=6&format=csv"))
+    assert len(rows) == 1 + 48 and len(rows[0]) == 2 + 2 * 6
+    assert client.get("/monitoring/heatmap/homicides/?depth=x").status_code == 400
+
+
+def test_units_by_indicators_heatmap(client, db):
+    html = client.get("/monitoring/heatmap/").content.decode()
+    statuses = set(re.findall(r'data-status="([a-z_]+)"', html))
+    assert S.OFF_TRACK in statuses and S.ON_TRACK in statuses
+    xlsx = load_workbook(io.BytesIO(client.get("/monitoring/heatmap/?unit=R02&format=xlsx").content)).active
+    assert xlsx.max_row == 1 + 8  # the region's districts
+    fills = {c.fill.fgColor.rgb for row in xlsx.iter_rows(min_row=2) for c in row if c.value in ("Off track", "On track")}
+    assert "00CF222E" in fills or "FFCF222E" in fills
+
+
+def test_league_table_ranks_best_first_with_movement(client, db):
+    homicides = Indicator.objects.get(code="homicides")
+    root = series.root_unit()
+    period = Period.objects.get(code="2026-09")
+    rows = tables.league(homicides, root, 3, period, root)
+    assert len(rows) == 48
+    values = [r.value for r in rows]
+    assert values == sorted(values)  # lower is better: fewest homicides first
+    previous = tables.league(homicides, root, 3, Period.objects.get(code="2026-08"), root)
+    prev_rank = {r.unit.pk: r.rank for r in previous}
+    assert all(r.previous_rank == prev_rank[r.unit.pk] and r.movement == prev_rank[r.unit.pk] - r.rank for r in rows)
+    body = csv_rows(client.get("/monitoring/league/homicides/?period=2026-09&format=csv"))
+    assert [int(r[0]) for r in body[1:]] == [r.rank for r in rows]
+    assert [r[3] for r in body[1:]] == [r.unit.code for r in rows]
+    html = client.get("/monitoring/league/homicides/?period=2026-09").content.decode()
+    assert html.count("<tr data-unit=") == 48
+    assert client.get("/monitoring/league/homicides/?period=1999-01").status_code == 404

@@ -1,0 +1,139 @@
+"""The plans API: typed reads, permission-checked writes, clear refusals."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from stocktake.plans.models import ChainActor, DeliveryChain, Milestone, Risk, Strategy
+from stocktake.plans.queries import milestones_for
+
+
+def login(client, username):
+    client.force_login(get_user_model().objects.get(username=username))
+    return client
+
+
+def test_read_a_whole_plan(client, db):
+    data = client.get("/api/plans/homicides").json()
+    assert {s["name"] for s in data["strategies"]} >= {"Hot-spot policing in the most violent districts"}
+    assert data["composed"][0]["indicator"] == "homicides" and data["composed"][0]["points"]
+    assert data["chains"][0]["analysis"]["paths_without_feedback"]
+    assert {r["criterion"] for r in data["rubric"]} >= {"aspiration", "feedback_loops"}
+    assert client.get("/api/plans/reading-11").status_code == 404  # unpublished, anonymous
+    assert login(client, "pm").get("/api/plans/reading-11").status_code == 200
+
+
+def test_milestones_endpoint_matches_the_query_for_packs(client, db):
+    from stocktake.architecture.models import Priority
+
+    late = client.get("/api/plans/ae-waits/milestones?late_only=true").json()
+    assert late and all(m["late"] for m in late)
+    assert [m["id"] for m in late] == [m.pk for m in milestones_for(Priority.objects.get(code="ae-waits"), late_only=True)]
+
+
+def test_writes_need_edit_rights_and_change_nothing_otherwise(client, db):
+    n = Strategy.objects.count()
+    body = {"name": "Extra beds", "cost": "1000"}
+    assert client.post("/api/plans/ae-waits/strategies", body, content_type="application/json").status_code == 403
+    login(client, "health-data")
+    assert client.post("/api/plans/ae-waits/strategies", body, content_type="application/json").status_code == 403
+    login(client, "education-data")
+    assert client.post("/api/plans/reading-11/risks", {"title": "x", "likelihood": 1, "impact": 1},
+                       content_type="application/json").status_code == 403
+    assert Strategy.objects.count() == n
+
+
+def test_create_a_strategy_with_impact_milestone_risk_and_chain(client, db):
+    from stocktake.accounts.models import Person
+
+    login(client, "manager")
+    leader = Person.objects.get(name="Carlos Mendes")
+    r = client.post("/api/plans/homicides/strategies", {"name": "Street lighting", "cost": "4000000",
+                                                         "leader_ids": [leader.pk], "impact_score": 2,
+                                                         "difficulty_score": 1}, content_type="application/json")
+    assert r.status_code == 201, r.content
+    sid = r.json()["id"]
+    r = client.put(f"/api/plans/homicides/strategies/{sid}/impacts",
+                   {"indicator": "homicides", "start_date": "2026-01-01", "effect": -10, "ramp": "linear",
+                    "ramp_periods": 6}, content_type="application/json")
+    assert r.status_code == 200, r.content
+    composed = client.get("/api/plans/homicides/composed/homicides").json()
+    assert any("Street lighting" in p["contributions"] for p in composed["points"])
+    r = client.post(f"/api/plans/homicides/strategies/{sid}/milestones",
+                    {"name": "Lights on in 12 districts", "due_date": "2026-06-30", "owner_id": leader.pk},
+                    content_type="application/json")
+    assert r.status_code == 201
+    mid = r.json()["id"]
+    r = client.patch(f"/api/plans/homicides/milestones/{mid}", {"status": "done"}, content_type="application/json")
+    assert r.json()["status"] == "done" and r.json()["completed_on"]
+    r = client.post("/api/plans/homicides/risks", {"title": "Cable theft", "likelihood": 3, "impact": 2,
+                                                   "strategy_id": sid, "mitigation": "Tamper-proof fittings"},
+                    content_type="application/json")
+    assert r.status_code == 201 and Risk.objects.filter(title="Cable theft").exists()
+    r = client.post("/api/plans/homicides/chains", {"name": "Lighting", "levels": ["State", "Municipality"],
+                                                    "strategy_id": sid}, content_type="application/json")
+    cid = r.json()["id"]
+    a = client.post(f"/api/plans/homicides/chains/{cid}/actors", {"name": "Secretary", "level": 0, "leader": True},
+                    content_type="application/json").json()["id"]
+    b = client.post(f"/api/plans/homicides/chains/{cid}/actors", {"name": "Municipal works", "level": 1, "count": 48,
+                                                                  "frontline": True}, content_type="application/json").json()["id"]
+    assert client.post(f"/api/plans/homicides/chains/{cid}/links", {"source_id": a, "target_id": b},
+                       content_type="application/json").status_code == 201
+    r = client.post(f"/api/plans/homicides/chains/{cid}/links", {"source_id": b, "target_id": a},
+                    content_type="application/json")
+    assert r.status_code == 400 and "loop" in r.json()["detail"]
+
+
+@pytest.mark.parametrize("body,message", [
+    ({"name": "Twin", "leader_ids": "TWO"}, None),
+    ({"name": "Negative", "cost": "-1"}, "cost"),
+    ({"name": "Bad score", "impact_score": 9}, "impact_score"),
+])
+def test_bad_strategies_are_refused_with_the_field(client, db, body, message):
+    login(client, "manager")
+    n = Strategy.objects.count()
+    r = client.post("/api/plans/ae-waits/strategies", body, content_type="application/json")
+    assert r.status_code in (400, 422)
+    if message:
+        assert message in r.json()["detail"]
+    assert Strategy.objects.count() == n
+
+
+def test_two_leaders_through_the_api(client, db):
+    from stocktake.accounts.models import Person
+
+    login(client, "manager")
+    ids = list(Person.objects.filter(role="accountable_leader").values_list("pk", flat=True)[:2])
+    r = client.post("/api/plans/ae-waits/strategies", {"name": "Twin", "leader_ids": ids}, content_type="application/json")
+    assert r.status_code == 400 and "single accountable leader" in r.json()["detail"]
+
+
+def test_link_to_an_actor_of_another_plan_is_refused(client, db):
+    login(client, "manager")
+    chain = DeliveryChain.objects.get(priority__code="ae-waits")
+    mine = chain.actors.first()
+    theirs = ChainActor.objects.filter(chain__priority__code="homicides").first()
+    r = client.post(f"/api/plans/ae-waits/chains/{chain.pk}/links", {"source_id": mine.pk, "target_id": theirs.pk},
+                    content_type="application/json")
+    assert r.status_code == 400 and "belongs to another chain" in r.json()["detail"]
+
+
+def test_withdraw_through_the_api_needs_confirmation(client, db):
+    login(client, "duhead")
+    s = Strategy.objects.get(name="Hot-spot policing in the most violent districts")
+    url = f"/api/plans/homicides/strategies/{s.pk}/withdraw"
+    r = client.post(url, {"reason": "Evaluation found displacement"}, content_type="application/json")
+    assert r.status_code == 409 and "confirm" in r.json()["detail"]
+    r = client.post(url, {"reason": "Evaluation found displacement", "confirm": True}, content_type="application/json")
+    assert r.status_code == 200
+    data = client.get("/api/plans/homicides").json()
+    assert "Hot-spot policing in the most violent districts" not in data["composed"][0]["points"][-1]["contributions"]
+
+
+def test_session_writes_need_the_csrf_token(db):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    login(client, "manager")
+    m = Milestone.objects.filter(strategy__priority__code="ae-waits").first()
+    r = client.patch(f"/api/plans/ae-waits/milestones/{m.pk}", {"evidence": "x"}, content_type="application/json")
+    assert r.status_code == 403

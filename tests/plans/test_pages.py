@@ -1,0 +1,123 @@
+"""Plan pages and their permissions, through Django's test client on the demo delivery unit."""
+
+import json
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from stocktake.plans.models import Milestone, Strategy
+
+
+def login(client, username):
+    client.force_login(get_user_model().objects.get(username=username))
+    return client
+
+
+def spec(html, element_id):
+    return json.loads(re.search(rf'<script id="{element_id}" type="application/json">(.*?)</script>', html, re.S).group(1))
+
+
+def test_index_lists_visible_priorities_and_hides_unpublished_from_the_public(client, db):
+    html = client.get("/plans/").content.decode()
+    assert 'data-priority="ae-waits"' in html and 'data-priority="homicides"' in html
+    assert 'data-priority="reading-11"' not in html  # unpublished
+    assert client.get("/plans/reading-11/").status_code == 404
+    html = login(client, "observer").get("/plans/").content.decode()
+    assert 'data-priority="reading-11"' in html
+
+
+@pytest.mark.parametrize("code,indicator", [("ae-waits", "ae-4h"), ("reading-11", "reading-age-11"),
+                                            ("homicides", "homicides")])
+def test_the_three_full_plans_draw_their_composed_trajectory(client, db, code, indicator):
+    html = login(client, "duhead").get(f"/plans/{code}/").content.decode()
+    s = spec(html, f"composed-{indicator}")
+    bands = s["layer"][0]["data"]["values"]
+    names = {b["series"] for b in bands}
+    assert len(names) == Strategy.objects.filter(priority__code=code, impacts__isnull=False).count() >= 3
+    # bands stack: each one starts where the one below it ends
+    last = max(b["date"] for b in bands)
+    top = sorted((b for b in bands if b["date"] == last), key=lambda b: b["order"])
+    assert all(a["y2"] == pytest.approx(b["y"]) for a, b in zip(top, top[1:]))
+    assert 'class="gap' in html
+    for section in ("matrix-spec", "rubric-table", "risk-table", "milestone-table"):
+        assert section in html
+
+
+def test_plan_shows_the_gap_sentence_and_prechecks(client, db):
+    html = login(client, "duhead").get("/plans/ae-waits/").content.decode()
+    assert "The plan does not yet reach the target by" in html
+    html = client.get("/plans/youth-jobs/").content.decode()
+    assert "Without a single owner: Apprenticeship levy on large employers" in html
+    assert 'data-criterion="risks" data-precheck="fail"' in html
+    html = client.get("/plans/child-nutrition/").content.decode()
+    assert 'data-criterion="feedback_loops" data-precheck="fail"' in html
+    html = client.get("/plans/reading-11/").content.decode()
+    assert "The plan reaches the target" in html
+
+
+def test_chain_analysis_is_shown_beside_the_diagram(client, db):
+    html = login(client, "duhead").get("/plans/homicides/").content.decode()
+    assert "Individual links" in html and "Choke points" in html and "Funding flows" in html
+    assert 'class="check check-fail no-feedback"' in html  # nothing comes back from outreach workers
+    html = client.get("/plans/reading-11/").content.decode()
+    assert "Funding Local authorities → Head teachers does not follow any line of influence" in html
+
+
+def test_strategy_profile_page_and_pdf(client, db):
+    s = Strategy.objects.get(name="See and treat in every emergency department")
+    html = client.get(f"/plans/ae-waits/strategies/{s.pk}/").content.decode()
+    for field in ("Description", "Rationale", "Scale", "Resources required", "Definition of success", "Leadership",
+                  "Delivery chain", "Impact", "Dr Helen Marsh"):
+        assert field in html
+    response = client.get(f"/plans/ae-waits/strategies/{s.pk}/profile.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    text = "".join(p.extract_text() for p in PdfReader(BytesIO(response.content)).pages)
+    assert "See and treat" in text and "Choke points" in text
+
+
+def test_milestone_status_change_needs_edit_rights(client, db):
+    m = Milestone.objects.filter(strategy__priority__code="homicides").exclude(status__in=["done", "at_risk"]).first()
+    url = f"/plans/homicides/milestones/{m.pk}/status/"
+    assert client.post(url, {"status": "at_risk"}).status_code == 403  # the public
+    assert login(client, "health-data").post(url, {"status": "at_risk"}).status_code == 403
+    assert login(client, "interior-data").post(url, {"status": "at_risk"}).status_code == 403  # data leads do not plan
+    before = Milestone.objects.get(pk=m.pk).status
+    assert before != "at_risk"  # none of the refused posts changed it
+    response = login(client, "manager").post(url, {"status": "done"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and 'data-status="done"' in response.content.decode()
+    assert Milestone.objects.get(pk=m.pk).status == "done" != before
+    response = client.post(url, {"status": "finished"})
+    assert response.status_code == 400 and "is not a milestone status" in response.content.decode()
+
+
+def test_withdraw_page_asks_for_confirmation(client, db):
+    s = Strategy.objects.get(name="Walk-in centres in town centres")
+    url = f"/plans/ae-waits/strategies/{s.pk}/withdraw/"
+    assert client.get(url).status_code == 403
+    login(client, "duhead")
+    assert "feeds the trajectory" in client.get(url).content.decode()
+    response = client.post(url, {"reason": "No revenue funding"})
+    assert response.status_code == 400 and "confirm to withdraw it" in response.content.decode()
+    assert Strategy.objects.get(pk=s.pk).withdrawn_at is None
+    assert client.post(url, {"reason": "No revenue funding", "confirm": "yes"}).status_code == 302
+    assert Strategy.objects.get(pk=s.pk).withdrawn_at is not None
+
+
+def test_rubric_rating_form(client, db):
+    url = "/plans/ae-waits/rubric/"
+    assert client.post(url, {"criterion": "risks", "rating": "red"}).status_code == 403
+    login(client, "manager")
+    assert client.post(url, {"criterion": "risks", "rating": "red", "note": "winter"}).status_code == 302
+    html = client.get("/plans/ae-waits/").content.decode()
+    assert "Anticipate and prepare for risks" in re.search(r"Weakest criteria: <strong>(.*?)</strong>", html).group(1)
+    assert client.post(url, {"criterion": "nonsense", "rating": "red"}).status_code == 400
+
+
+def test_portfolio_shows_late_milestones_through_the_panel(client, db):
+    html = client.get("/").content.decode()
+    assert re.search(r'href="/plans/ae-waits/#milestones">\d+ late milestones?', html)
