@@ -178,7 +178,8 @@ def get_proposal(request, outcome_code: str):
         return denied
     outcome = get_object_or_404(Outcome.objects.filter(priority__in=access.priorities(request.user)), code=outcome_code)
     p = proposals.propose(outcome)
-    return Status(200, ProposalOut(outcome=outcome.code, rating=p.rating, reasons=p.reasons, forecast_used=False))
+    return Status(200, ProposalOut(outcome=outcome.code, rating=p.rating, reasons=p.reasons,
+                                   forecast_used=proposals.forecast_available()))
 
 
 @router.get("/meetings", response={200: list[MeetingOut], 403: Error}, summary="Scheduled and past meetings")
