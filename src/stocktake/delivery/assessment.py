@@ -169,7 +169,8 @@ def propose_evidence(indicators: list[IndicatorEvidence], forecast_available: bo
         reasons.append(f"{missing} indicator(s) have no data against a trajectory and were left out.")
     if not forecast_available:
         reasons.append("No forecast is available yet, so this uses the latest status and trend only.")
-    reasons.insert(0, f"Proposed {RAG[rating][1].lower()} from {len(scored)} indicator(s) (score {mean:.1f} of 3.5).")
+    reasons.insert(0, f"Proposed {RAG[rating][1].lower()} from {len(scored)} indicator(s): mean score {mean:.1f}, "
+                      "where on track scores 3, slightly off 2 and off track 1.")
     return Proposal(rating, reasons)
 
 
