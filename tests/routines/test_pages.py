@@ -260,3 +260,15 @@ def test_new_routine_from_the_page_is_scheduled_and_refuses_no_priorities(login,
     meetings = c.get("/api/routines/meetings", {"start": date.today().isoformat()}).json()
     assert any(m["routine"] == "Water task force" and m["priorities"] == ["safe-water"] for m in meetings)
     assert login("observer").post("/routines/routine/new/", {**data, "name": "x", "priorities": [water.pk]}).status_code == 403
+
+
+def test_pack_lists_late_milestones_from_the_delivery_plan(login):
+    from stocktake.plans.models import Milestone
+
+    late = Milestone.objects.filter(strategy__priority__code="ae-waits", due_date__lt=date.today()).exclude(status="done")
+    assert late.exists()  # the demo plans have some
+    m = stocktake_meeting()
+    body = login("duhead").get(f"/routines/meetings/{m.pk}/").content.decode()
+    section = body.split('id="pack-milestones"')[1].split("</section>")[0]
+    for ms in late.filter(due_date__lt=m.date):
+        assert ms.name in section

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from stocktake.architecture.models import Indicator
 from stocktake.delivery import assessment as A
 from stocktake.monitoring import series
@@ -37,5 +39,18 @@ def evidence_for(outcome) -> list[A.IndicatorEvidence]:
     return out
 
 
+def milestones_for(outcome, today=None) -> tuple[int, int] | None:
+    """(late, due so far) over the milestones of the strategies serving the outcome, when plans has any."""
+    try:
+        from stocktake.plans.models import Milestone
+    except ImportError:  # pragma: no cover
+        return None
+    today = today or timezone.localdate()
+    due = Milestone.objects.filter(strategy__outcomes=outcome, due_date__lt=today).distinct()
+    n = due.count()
+    return (due.exclude(status=Milestone.Status.DONE).count(), n) if n else None
+
+
 def propose(outcome) -> A.Proposal:
-    return A.propose_evidence(evidence_for(outcome), forecast_available=forecast_available())
+    return A.propose_evidence(evidence_for(outcome), forecast_available=forecast_available(),
+                              milestones=milestones_for(outcome))
