@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from stocktake.accounts.models import Person
@@ -379,4 +380,6 @@ def action_close(request, pk):
                       status=400 if error else 200)
     if error:
         return render(request, "routines/error.html", {"errors": [error], "back": reverse("routines:actions")}, status=400)
-    return redirect(request.POST.get("next") or reverse("routines:actions"))
+    nxt = request.POST.get("next", "")
+    safe = url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure())
+    return redirect(nxt if nxt and safe else reverse("routines:actions"))
