@@ -272,3 +272,17 @@ def test_pack_lists_late_milestones_from_the_delivery_plan(login):
     section = body.split('id="pack-milestones"')[1].split("</section>")[0]
     for ms in late.filter(due_date__lt=m.date):
         assert ms.name in section
+
+
+def test_a_ministry_sees_only_its_own_priorities_in_a_shared_meeting(login):
+    note = Meeting.objects.filter(routine__kind="monthly_note").first()
+    assert note.priorities.count() == 12
+    c = login("health-data")
+    for url in (f"/routines/meetings/{note.pk}/", "/routines/", "/routines/calendar.ics"):
+        body = c.get(url).content.decode()
+        if url.endswith(".ics"):  # long lines are folded: read the events back
+            body = " ".join(e["SUMMARY"] for e in C.parse_ics(body))
+        assert "Cut waiting times in emergency departments" in body, url
+        assert "Every child reads well by age 11" not in body and "Halve violent deaths" not in body, url
+    codes = {code for m in c.get("/api/routines/meetings").json() for code in m["priorities"]}
+    assert codes == {"ae-waits", "child-nutrition"}

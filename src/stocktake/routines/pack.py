@@ -50,16 +50,18 @@ def latest_assessments(outcome_ids, before=None) -> dict:
     return out
 
 
-def build(meeting: Meeting, today=None, chart_width=None) -> dict:
+def build(meeting: Meeting, today=None, chart_width=None, scope=None) -> dict:
+    """The pack's context; `scope` (a priority queryset) limits it to what the reader may see."""
     today = today or timezone.localdate()
-    priorities = list(meeting.priorities.select_related("lead_organisation", "pillar")
+    agenda = meeting.priorities.all() if scope is None else meeting.priorities.filter(pk__in=scope)
+    priorities = list(agenda.select_related("lead_organisation", "pillar")
                       .prefetch_related("outcomes__indicators", "outcomes__leader"))
     ids = [p.pk for p in priorities]
     prev = previous_meeting(meeting)
-    tracker = list(prev.actions.select_related("owner", "priority")) if prev else []
+    tracker = list(prev.actions.filter(priority_id__in=ids).select_related("owner", "priority")) if prev else []
     outstanding = list(ActionItem.objects.filter(priority_id__in=ids, state=ActionItem.State.OPEN)
                        .select_related("owner", "priority", "meeting"))
-    allocated = list(meeting.actions.select_related("owner", "priority"))
+    allocated = list(meeting.actions.filter(priority_id__in=ids).select_related("owner", "priority"))
     outcome_ids = [o.pk for p in priorities for o in p.outcomes.all()]
     latest = latest_assessments(outcome_ids)
     performance = []

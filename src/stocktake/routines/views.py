@@ -90,14 +90,23 @@ def index(request):
     months: dict[str, list] = {}
     for m in upcoming:
         months.setdefault(m.date.strftime("%B %Y"), []).append(m)
-    recent = (Meeting.objects.filter(priorities__in=ids, date__lt=today).distinct().select_related("routine")
-              .prefetch_related("priorities").order_by("-date")[:10])
+    recent = list(Meeting.objects.filter(priorities__in=ids, date__lt=today).distinct().select_related("routine")
+                  .prefetch_related("priorities").order_by("-date")[:10])
+    shown = set(ids)
+    for m in list(upcoming) + list(recent):
+        m.shown = [p for p in m.priorities.all() if p.pk in shown]
+    for month in months.values():
+        for m in month:
+            m.shown = [p for p in m.priorities.all() if p.pk in shown]
+    routines = list(Routine.objects.filter(priorities__in=ids).distinct().prefetch_related("priorities"))
+    for r in routines:
+        r.shown = [p for p in r.priorities.all() if p.pk in shown]
     health = routine_health(today, None if access.perm.can_read_all(request.user) else ids)
     outstanding = (ActionItem.objects.filter(priority_id__in=ids, state=ActionItem.State.OPEN)
                    .select_related("owner", "priority", "meeting"))
     return render(request, "routines/index.html", {
         "months": months, "recent": recent, "health": health, "outstanding": outstanding, "today": today,
-        "rounds": AssessmentRound.objects.all(), "routines": Routine.objects.prefetch_related("priorities"),
+        "rounds": AssessmentRound.objects.all(), "routines": routines,
         "can_manage": access.can_manage(request.user), "priorities": scope, "kinds": Routine.Kind.choices,
         "frequencies": C.FREQUENCIES.items(), "people": Person.objects.all(),
     })
@@ -116,7 +125,7 @@ def calendar_ics(request, pk=None):
     host = request.get_host()
     events = []
     for m in meetings.select_related("routine__chair").prefetch_related("priorities"):
-        prios = ", ".join(p.name for p in m.priorities.all())
+        prios = ", ".join(p.name for p in m.priorities.all() if p.pk in ids)
         events.append(C.Event(uid=f"meeting-{m.pk}@{host}", day=m.date, summary=f"{m.routine.name}: {prios}",
                               description=f"Chair: {m.routine.chair}. Pack: {request.build_absolute_uri(reverse('routines:meeting', args=[m.pk]))}"))
     response = HttpResponse(C.to_ics(events, name), content_type="text/calendar; charset=utf-8")
@@ -301,8 +310,14 @@ def _download(body: bytes, content_type: str, filename: str) -> HttpResponse:
 # --- meetings: the pack, minutes, decisions and actions ------------------------------------------
 
 def _pack_context(request, meeting, errors=None, for_print=False):
-    ctx = pack.build(meeting, chart_width=R.PRINT_CHART_WIDTH if for_print else None)
-    ctx.update({"can_manage": access.can_manage(request.user), "errors": errors or [],
+    ctx = pack.build(meeting, chart_width=R.PRINT_CHART_WIDTH if for_print else None,
+                     scope=access.priorities(request.user))
+    scope = set(access.priorities(request.user).values_list("pk", flat=True))
+    # Minutes and decisions speak of the whole agenda, so only readers of every priority on it see them.
+    whole = all(p.pk in scope for p in meeting.priorities.all())
+    if not whole:
+        ctx["decisions"] = []
+    ctx.update({"can_manage": access.can_manage(request.user), "errors": errors or [], "whole_agenda": whole,
                 "people": Person.objects.all(), "body": "routines/_pack_body.html",
                 "title": f"Stocktake pack: {meeting}", "default_due": actions.default_due()})
     return ctx
