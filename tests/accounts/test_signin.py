@@ -70,3 +70,14 @@ def test_success_clears_the_failure_count(db):
     from stocktake.accounts import throttle
 
     assert throttle.count("fail-user", "manager") == 0
+
+
+def test_each_role_is_a_group_kept_in_step_with_the_person(user):
+    from stocktake.accounts.models import Person
+
+    assert [g.name for g in user("validator").groups.all()] == ["Role: Information validator"]
+    assert [g.name for g in user("leader").groups.all()] == ["Role: Accountable leader"]
+    person = Person.objects.get(user__username="observer")
+    person.role = Person.Role.PRIORITY_MANAGER
+    person.save()
+    assert [g.name for g in user("observer").groups.all()] == ["Role: Priority manager"]

@@ -11,9 +11,10 @@ from ninja.errors import HttpError
 from stocktake.schemas import Error
 
 from . import auditlog, permissions, tokens
+from .apiauth import signed_in
 from .models import ApiToken
 
-router = Router(tags=["accounts"])
+router = Router(tags=["accounts"], auth=signed_in())  # everything here is about the caller's own account
 # Operations anyone signed in may use on their own account; the permission matrix test
 # (tests/accounts/test_permission_matrix.py) lets read-only roles succeed only at these.
 SELF_SERVICE = {"x-self-service": True}

@@ -1,8 +1,17 @@
 """How API callers prove who they are: a personal token, or the browser's session with CSRF.
 
-Set as the NinjaAPI's global auth, so every endpoint of every app needs one of
-them unless it says `auth=None` (public endpoints, which must then show only
-published data). Which user may do what is still decided by permissions.py.
+Set as the NinjaAPI's global auth for every app's endpoints:
+
+- writes (POST, PUT, PATCH, DELETE) need a token or a signed-in session: anonymous
+  writes get 403 before any endpoint code runs (403, as every refused write in
+  Stocktake; endpoints behind signed_in() answer 401 to anonymous callers);
+- reads without credentials go through as the public (AnonymousUser), because
+  the public may read published priorities through the API as on the pages.
+  Every read endpoint filters through permissions.py (visible_priorities,
+  can_read_priority), as the pages do; the permission matrix test checks that
+  no API read shows the public anything unpublished.
+
+Endpoints only for signed-in people use `auth=signed_in()` (the accounts router does).
 """
 
 from __future__ import annotations
@@ -40,5 +49,24 @@ class BrowserSession(SessionAuth):
         return None
 
 
-def api_auth():
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def public_read(request):
+    """No credentials on a read: the caller is the public (not listed in the OpenAPI schema).
+
+    Tried last, so reaching it with a write means neither a token nor a session came with it.
+    """
+    if request.method in SAFE_METHODS:
+        return request.user  # AnonymousUser, or the session's user if BrowserSession passed on it
+    raise HttpError(403, "sign in, or send an API token (Authorization: Bearer ...), to change anything")
+
+
+def signed_in():
+    """A token or a signed-in session, for any method."""
     return [TokenAuth(), BrowserSession(csrf=True)]
+
+
+def api_auth():
+    """The API's default: signed in for writes, the public allowed to read."""
+    return [*signed_in(), public_read]

@@ -7,3 +7,12 @@ class AccountsConfig(AppConfig):
     name = "stocktake.accounts"
     label = "accounts"
     verbose_name = "People and permissions"
+
+    def ready(self):
+        from django.db.models.signals import post_migrate, post_save
+
+        from . import roles
+        from .models import Person
+
+        post_migrate.connect(roles.ensure_groups, sender=self)
+        post_save.connect(roles.sync_person_group, sender=Person, dispatch_uid="accounts-role-group")
