@@ -329,7 +329,10 @@ def disburse_payment(payment: Payment, *, user, reference: str, amount: Decimal 
         raise ValidationError({"reference": "a treasury or bank reference is required"})
     fund = payment.scheme.fund
     remaining = payment.amount - payment.disbursed
-    amount = remaining if amount in (None, "") else PAY.money(PAY.to_decimal(amount, "amount"))
+    try:
+        amount = remaining if amount in (None, "") else PAY.money(PAY.to_decimal(amount, "amount"))
+    except PAY.RuleError as exc:
+        raise ValidationError({"amount": str(exc).split(": ", 1)[1]}) from None
     if payment.is_reduction:
         if amount != remaining:
             raise ValidationError({"amount": f"a reduction is applied in full ({_fmt(remaining, fund)})"})
