@@ -6,11 +6,11 @@ pytestmark = pytest.mark.browser
 
 
 def test_delivery_unit_head_approves_a_computed_payment(page, demo_server):
-    page.goto(demo_server + "/admin/login/?next=/incentives/")
+    page.goto(demo_server + "/accounts/login/?next=/incentives/")
     page.fill("#id_username", "duhead")
     page.fill("#id_password", "demo-stocktake-2026")
-    page.click("input[type=submit]")
-    page.wait_for_url("**/incentives/")
+    page.click("main button[type=submit]")
+    page.wait_for_url(demo_server + "/incentives/")
     page.click("text=Meridia Outcomes Fund")
     page.locator("#awaiting a").first.click()
     page.wait_for_url("**/incentives/payments/*/")
