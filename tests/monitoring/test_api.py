@@ -39,7 +39,7 @@ def test_alert_rule_api_permissions_and_errors(client, login, db):
     assert login("health-data").post("/api/monitoring/alert-rules", body, content_type="application/json").status_code == 403
     c = login("manager")
     bad = c.post("/api/monitoring/alert-rules", {**body, "depth": 3}, content_type="application/json")
-    assert bad.status_code == 400 and "depth" in bad.json()["detail"]
+    assert bad.status_code == 400 and "depth" in bad.json()["errors"]
     assert AlertRule.objects.count() == count
     ok = c.post("/api/monitoring/alert-rules", body, content_type="application/json")
     assert ok.status_code == 201 and ok.json()["indicator"] == "rail-ppm"

@@ -8,6 +8,8 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
+from stocktake.schemas import Error
+
 from . import auditlog, permissions, tokens
 from .models import ApiToken
 
@@ -74,8 +76,6 @@ class AuditQuery(Schema):
     offset: int = Field(0, ge=0)
 
 
-class Error(Schema):
-    detail: str
 
 
 def _token_out(t: ApiToken) -> dict:

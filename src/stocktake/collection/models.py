@@ -136,7 +136,7 @@ class RollupValue(models.Model):
     denominator = models.FloatField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["indicator", "org_unit", "period"], name="one_rollup_per_cell")]
+        constraints = [models.UniqueConstraint(fields=["indicator", "org_unit", "period"], name="one_collection_rollup_per_cell")]
 
 
 class Reminder(models.Model):

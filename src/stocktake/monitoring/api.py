@@ -13,6 +13,8 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
+from stocktake.schemas import Error
+
 from stocktake.accounts import permissions as perms
 from stocktake.architecture.models import Indicator
 
@@ -117,8 +119,6 @@ class AlertRuleOut(Schema):
     active: bool
 
 
-class Error(Schema):
-    detail: str | dict
 
 
 def _indicator(request, code) -> Indicator:
@@ -235,12 +235,12 @@ def add_rule(request, payload: AlertRuleIn):
         return Status(403, {"detail": "only the delivery unit may set alert rules"})
     ind = Indicator.objects.filter(code=payload.indicator).first()
     if ind is None:
-        return Status(400, {"detail": {"indicator": [f"'{payload.indicator}' is not an indicator code"]}})
+        return Status(400, {"detail": "unknown indicator", "errors": {"indicator": [f"'{payload.indicator}' is not an indicator code"]}})
     try:
         rule = actions.create_alert_rule(indicator=ind, kind=payload.kind, depth=payload.depth, worst=payload.worst,
                                          periods=payload.periods, user=request.user, interface="api")
     except ValidationError as exc:
-        return Status(400, {"detail": exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}})
+        return Status(400, {"detail": "the alert rule is not valid", "errors": exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}})
     return Status(201, {"id": rule.pk, "indicator": ind.code, "kind": rule.kind, "depth": rule.depth, "worst": rule.worst,
                  "periods": rule.periods, "active": rule.active})
 

@@ -18,6 +18,8 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.utils import check_csrf
 
+from stocktake.schemas import Error
+
 from stocktake.accounts import permissions as perm
 from stocktake.accounts.models import Person
 from stocktake.architecture.models import Indicator, Priority
@@ -29,8 +31,6 @@ from .models import ChainActor, DeliveryChain, Milestone, Risk, Strategy
 router = Router(tags=["plans"])
 
 
-class Error(Schema):
-    detail: str
 
 
 def _priority(request, code) -> Priority:

@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
+from stocktake.schemas import Error
+
 from stocktake.accounts.models import Person
 from stocktake.architecture.models import Outcome
 
@@ -21,9 +23,6 @@ from .models import ActionItem, Assessment, AssessmentRound, Meeting
 router = Router(tags=["routines"])
 
 
-class Error(Schema):
-    detail: str
-    errors: dict[str, list[str]] = {}
 
 
 class RoundOut(Schema):

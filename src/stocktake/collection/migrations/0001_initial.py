@@ -121,7 +121,7 @@ class Migration(migrations.Migration):
                 ('period', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='monitoring.period')),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('indicator', 'org_unit', 'period'), name='one_rollup_per_cell')],
+                'constraints': [models.UniqueConstraint(fields=('indicator', 'org_unit', 'period'), name='one_collection_rollup_per_cell')],
             },
         ),
     ]
