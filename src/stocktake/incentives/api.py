@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
 from stocktake.monitoring.models import Period
+from stocktake.schemas import Error
 
 from . import actions, simulate
 from . import permissions as can
@@ -21,12 +22,7 @@ from .models import Fund, Payment, Scheme
 router = Router(tags=["incentives"])
 
 
-class Error(Schema):
-    detail: str
-    errors: dict[str, list[str]] = Field(default_factory=dict)
-
-
-class PositionOut(Schema):
+class FundPositionOut(Schema):
     budget: str
     committed: str
     uncommitted: str
@@ -42,10 +38,10 @@ class FundOut(Schema):
     currency: str
     starts: date
     ends: date
-    position: PositionOut
+    position: FundPositionOut
 
 
-class SchemeOut(Schema):
+class FundSchemeOut(Schema):
     code: str
     name: str
     recipient: str
@@ -61,14 +57,14 @@ class SchemeOut(Schema):
     status: str
 
 
-class InputOut(Schema):
+class FundInputOut(Schema):
     id: int
     version: int
     state: str
     org_unit: str
 
 
-class PaymentOut(Schema):
+class FundPaymentOut(Schema):
     id: int
     scheme: str
     recipient: str
@@ -85,23 +81,23 @@ class PaymentOut(Schema):
     corrects: int | None
     reference: str
     computed_at: datetime
-    inputs: list[InputOut]
+    inputs: list[FundInputOut]
 
 
-class ComputeIn(Schema):
+class FundComputeIn(Schema):
     period: str = Field(..., description="Payment period code, e.g. '2026Q2' or '2026-05'.")
 
 
-class DisburseIn(Schema):
+class FundDisburseIn(Schema):
     reference: str = Field(..., min_length=1, max_length=100, description="Treasury or bank reference.")
     amount: str | None = Field(None, description="Exact decimal; blank disburses everything approved.")
 
 
-class ReverseIn(Schema):
+class FundReverseIn(Schema):
     reason: str = Field(..., min_length=1)
 
 
-class ScenarioOut(Schema):
+class FundScenarioOut(Schema):
     scenario: str
     total: str
     within_budget: bool
@@ -121,11 +117,11 @@ def _money(d) -> str | None:
 def _fund(f: Fund) -> FundOut:
     p = actions.position(f)
     return FundOut(code=f.code, name=f.name, currency=f.currency, starts=f.starts, ends=f.ends,
-                   position=PositionOut(**{k: _money(p[k]) for k in PositionOut.model_fields}))
+                   position=FundPositionOut(**{k: _money(p[k]) for k in FundPositionOut.model_fields}))
 
 
-def _scheme(s: Scheme) -> SchemeOut:
-    return SchemeOut(code=s.code, name=s.name, recipient=s.recipient.code, indicator=s.indicator.code,
+def _scheme(s: Scheme) -> FundSchemeOut:
+    return FundSchemeOut(code=s.code, name=s.name, recipient=s.recipient.code, indicator=s.indicator.code,
                      org_unit=s.org_unit.code, rule=s.rule, first_period=s.first_period.code,
                      last_period=s.last_period.code, cap_per_period=_money(s.cap_per_period),
                      cap_total=_money(s.cap_total), commitment=_money(s.commitment),
@@ -133,13 +129,13 @@ def _scheme(s: Scheme) -> SchemeOut:
                      status=s.status)
 
 
-def _payment(p: Payment) -> PaymentOut:
-    return PaymentOut(id=p.pk, scheme=p.scheme.code, recipient=p.scheme.recipient.code, period=p.period.code,
+def _payment(p: Payment) -> FundPaymentOut:
+    return FundPaymentOut(id=p.pk, scheme=p.scheme.code, recipient=p.scheme.recipient.code, period=p.period.code,
                       kind=p.kind, status=p.status, result=f"{p.result.normalize():f}", amount=_money(p.amount),
                       disbursed=_money(p.disbursed), explanation=p.explanation, recognition=p.recognition,
                       needs_review=p.needs_review, review_note=p.review_note, corrects=p.corrects_id,
                       reference=p.reference, computed_at=p.computed_at,
-                      inputs=[InputOut(id=i["id"], version=i["version"], state=i["state"], org_unit=i["org_unit"])
+                      inputs=[FundInputOut(id=i["id"], version=i["version"], state=i["state"], org_unit=i["org_unit"])
                               for i in p.inputs])
 
 
@@ -170,7 +166,7 @@ def get_fund(request, code: str):
     return _fund(get_object_or_404(Fund, code=code))
 
 
-@router.get("/funds/{code}/schemes", response={200: list[SchemeOut], 403: Error, 404: Error}, summary="A fund's schemes")
+@router.get("/funds/{code}/schemes", response={200: list[FundSchemeOut], 403: Error, 404: Error}, summary="A fund's schemes")
 def list_schemes(request, code: str):
     if not can.can_view_funds(request.user):
         return Status(403, Error(detail=NO_READ))
@@ -179,7 +175,7 @@ def list_schemes(request, code: str):
                                                             "last_period")]
 
 
-@router.get("/funds/{code}/payments", response={200: list[PaymentOut], 403: Error, 404: Error},
+@router.get("/funds/{code}/payments", response={200: list[FundPaymentOut], 403: Error, 404: Error},
             summary="A fund's payments (a recipient sees only its own)")
 def list_payments(request, code: str, status: str | None = None, needs_review: bool | None = None):
     fund = get_object_or_404(Fund, code=code)
@@ -198,25 +194,25 @@ def list_payments(request, code: str, status: str | None = None, needs_review: b
     return [_payment(p) for p in qs]
 
 
-@router.get("/funds/{code}/simulation", response={200: list[ScenarioOut], 403: Error, 404: Error},
+@router.get("/funds/{code}/simulation", response={200: list[FundScenarioOut], 403: Error, 404: Error},
             summary="Simulated payout under each scenario")
 def get_simulation(request, code: str):
     if not can.can_view_funds(request.user):
         return Status(403, Error(detail=NO_READ))
     result = simulate.fund_simulation(get_object_or_404(Fund, code=code))
-    return [ScenarioOut(scenario=o["scenario"], total=_money(o["total"]), within_budget=o["within"],
+    return [FundScenarioOut(scenario=o["scenario"], total=_money(o["total"]), within_budget=o["within"],
                         margin=_money(o["margin"]), by_period={r["date"]: _money(r["payout"]) for r in o["rows"]})
             for o in result["outcomes"]]
 
 
-@router.get("/payments/{payment_id}", response={200: PaymentOut, 404: Error}, summary="One payment with the values it used")
+@router.get("/payments/{payment_id}", response={200: FundPaymentOut, 404: Error}, summary="One payment with the values it used")
 def get_payment(request, payment_id: int):
     return _payment(_visible_payment(request, payment_id))
 
 
-@router.post("/schemes/{code}/payments", response={200: PaymentOut, 400: Error, 403: Error, 404: Error},
+@router.post("/schemes/{code}/payments", response={200: FundPaymentOut, 400: Error, 403: Error, 404: Error},
              summary="Compute a period's payment from verified values")
-def compute_payment(request, code: str, payload: ComputeIn):
+def compute_payment(request, code: str, payload: FundComputeIn):
     if not can.can_manage_funds(request.user):
         return Status(403, Error(detail=NO_MANAGE))
     scheme = get_object_or_404(Scheme, code=code)
@@ -241,21 +237,21 @@ def _write(request, payment_id, do):
         return Status(403 if refused else 400, _err(exc))
 
 
-@router.post("/payments/{payment_id}/approve", response={200: PaymentOut, 400: Error, 403: Error, 404: Error},
+@router.post("/payments/{payment_id}/approve", response={200: FundPaymentOut, 400: Error, 403: Error, 404: Error},
              summary="Approve a computed payment (not by the person who computed it)")
 def approve_payment(request, payment_id: int):
     return _write(request, payment_id, lambda p: actions.approve_payment(p, user=request.user, interface="api"))
 
 
-@router.post("/payments/{payment_id}/disburse", response={200: PaymentOut, 400: Error, 403: Error, 404: Error},
+@router.post("/payments/{payment_id}/disburse", response={200: FundPaymentOut, 400: Error, 403: Error, 404: Error},
              summary="Record a disbursement against an approved payment")
-def disburse_payment(request, payment_id: int, payload: DisburseIn):
+def disburse_payment(request, payment_id: int, payload: FundDisburseIn):
     return _write(request, payment_id, lambda p: actions.disburse_payment(
         p, user=request.user, reference=payload.reference, amount=payload.amount, interface="api"))
 
 
-@router.post("/payments/{payment_id}/reverse", response={200: PaymentOut, 400: Error, 403: Error, 404: Error},
+@router.post("/payments/{payment_id}/reverse", response={200: FundPaymentOut, 400: Error, 403: Error, 404: Error},
              summary="Reverse a payment with ledger entries that net it to zero")
-def reverse_payment(request, payment_id: int, payload: ReverseIn):
+def reverse_payment(request, payment_id: int, payload: FundReverseIn):
     return _write(request, payment_id, lambda p: actions.reverse_payment(p, user=request.user, reason=payload.reason,
                                                                          interface="api"))
