@@ -197,3 +197,14 @@ def _peak_memory(n):
 def test_memory_for_bad_rows_does_not_grow_with_the_file():
     small, large = _peak_memory(2_000), _peak_memory(20_000)
     assert large < 1.3 * small + 256 * 1024, (small, large)
+
+
+def test_nul_and_broken_characters_are_refused_and_reports_stay_storable():
+    out = R.check_row(2, rec(comment="fine\x00"), CAT)
+    assert out[0].column == "comment" and "NUL" in out[0].message
+    out = R.check_row(3, rec(indicator="\ud800x"), CAT)
+    assert out[0].column == "indicator"
+    report = R.ErrorReport()
+    report.add([R.RowError(4, "indicator", "unknown indicator code '\x00\ud800'")])
+    assert "\x00" not in report.as_list()[0]["message"]
+    report.as_list()[0]["message"].encode("utf-8")

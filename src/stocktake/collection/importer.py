@@ -143,7 +143,7 @@ class _Run:
     # -- org units met for the first time -----------------------------------
     def ensure_unit(self, rec: dict) -> None:
         code = rec.get("org_unit") or ""
-        if not self.create or not code or code in self.cat.org_units:
+        if not self.create or not code or code in self.cat.org_units or not R._storable(code):
             return
         parent_code = self.create.get("parent")
         parent_depth = self.cat.org_units.get(parent_code)
@@ -151,7 +151,7 @@ class _Run:
             raise T.FileError(f"the mapping creates units under '{parent_code}', which does not exist")
         group = rec.get("_group")
         if group:
-            gcode = f"{parent_code}-{slugify(group)[:40].upper()}"
+            gcode = f"{parent_code}-{slugify(R.clean(group))[:40].upper()}"
             if gcode not in self.cat.org_units:
                 self._new_unit(gcode, group, parent_code, parent_depth + 1)
             parent_code, parent_depth = gcode, parent_depth + 1
@@ -160,7 +160,7 @@ class _Run:
     def _new_unit(self, code, name, parent_code, depth):
         if not self.dry_run:
             parent = OrgUnit.objects.get(code=parent_code)
-            unit = actions.create_org_unit(code=code, name=name, parent=parent, user=self.user)
+            unit = actions.create_org_unit(code=code, name=R.clean(name), parent=parent, user=self.user)
             self.unit_ids[code] = unit.pk
         self.cat.org_units[code] = depth
         self.units_created += 1
@@ -333,6 +333,9 @@ def run_import(stream, *, file_name: str, fmt: str | None = None, mapping: Colum
         batch.units_created = run.units_created if batch.status == ImportBatch.Status.DONE else 0
         if batch.status == ImportBatch.Status.DONE:
             batch.created, batch.changed, batch.unchanged = (run.counts[k] for k in ("created", "changed", "unchanged"))
+    batch.message = R.clean(batch.message)
+    batch.file_name = R.clean(batch.file_name)
+    batch.warnings = [{**w, "message": R.clean(w["message"])} for w in batch.warnings]
     batch.finished_at = timezone.now()
     batch.seconds = round(time.monotonic() - started, 3)
     batch.save()

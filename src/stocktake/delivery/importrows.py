@@ -83,6 +83,22 @@ class Row:
         return (self.indicator, self.org_unit, self.period.code, self.disaggregation)
 
 
+def _storable(s: str) -> bool:
+    """Text every database can hold: no NUL, no lone surrogates."""
+    if "\x00" in s:
+        return False
+    try:
+        s.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def clean(s: str) -> str:
+    """Text from a file made safe to store in a report (NUL and broken characters replaced)."""
+    return str(s).encode("utf-8", "replace").decode("utf-8").replace("\x00", "\ufffd")
+
+
 class NumberError(ValueError):
     pass
 
@@ -112,6 +128,12 @@ def check_row(n: int, record: dict, cat: Catalogue) -> Row | list[RowError]:
     """One canonical record checked against the catalogue; every problem in it is reported, not just the first."""
     errors: list[RowError] = []
     text = {c: ("" if record.get(c) is None else str(record.get(c)).strip()) for c in COLUMNS}
+    for c in COLUMNS:
+        if text[c] and not _storable(text[c]):
+            errors.append(RowError(n, c, "holds a NUL character or bytes that are not text"))
+            text[c] = ""
+    if errors:
+        return errors
     for c in REQUIRED:
         if not text[c]:
             errors.append(RowError(n, c, f"{c.replace('_', ' ')} is empty"))
@@ -235,7 +257,7 @@ class ErrorReport:
             self.total += 1
             if len(self.errors) < self.keep:
                 self.errors.append(e)
-            reason = re.sub(r"'[^']*'", "'…'", e.message)
+            reason = re.sub(r"'[^']*'", "'…'", clean(e.message))
             reason = re.sub(r"\d+", "N", reason)[:120]
             if len(self.by_reason) < 200 or reason in self.by_reason:
                 self.by_reason[reason] = self.by_reason.get(reason, 0) + 1
@@ -243,4 +265,4 @@ class ErrorReport:
             self.rejected += 1
 
     def as_list(self) -> list[dict]:
-        return [{"row": e.row, "column": e.column, "message": e.message} for e in self.errors]
+        return [{"row": e.row, "column": clean(e.column), "message": clean(e.message)} for e in self.errors]
