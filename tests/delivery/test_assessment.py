@@ -68,3 +68,10 @@ def test_weakest_outcome_sets_the_priority():
 def test_table_letters():
     assert [A.short("evidence", v) for v in (1, 2, 3, 4)] == ["R", "AR", "AG", "G"]
     assert A.short("challenge", "H") == "H" and A.short("stage", 3) == "3"
+
+
+def test_late_milestones_lower_the_proposal():
+    on = [ev("on_track")]
+    assert A.propose_evidence(on, milestones=(0, 4)).rating == A.GREEN
+    late = A.propose_evidence(on, milestones=(2, 4))
+    assert late.rating == A.AMBER_GREEN and "2 of 4 due so far are late" in late.text

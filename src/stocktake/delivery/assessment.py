@@ -122,7 +122,8 @@ class Proposal:
 _POINTS = {"on_track": 3.0, "slightly_off": 2.0, "off_track": 1.0}
 
 
-def propose_evidence(indicators: list[IndicatorEvidence], forecast_available: bool = False) -> Proposal:
+def propose_evidence(indicators: list[IndicatorEvidence], forecast_available: bool = False,
+                     milestones: tuple[int, int] | None = None) -> Proposal:
     """Propose the evidence-of-progress rating from status, trend and (when there is one) forecast.
 
     Each indicator with data scores 3 on track, 2 slightly off, 1 off track;
@@ -131,6 +132,10 @@ def propose_evidence(indicators: list[IndicatorEvidence], forecast_available: bo
     point and under 30% takes one away: being on track today matters less than
     landing the target. The mean, rounded, maps to the scale, and 4 (green) is
     reserved for all indicators on track and none worsening.
+
+    Milestones are evidence too (seed 001): `milestones` is (late, due so far)
+    from the delivery plan; when a quarter or more of those due are late, the
+    mean drops half a point.
     """
     scored = [i for i in indicators if i.status in _POINTS]
     if not scored:
@@ -156,6 +161,12 @@ def propose_evidence(indicators: list[IndicatorEvidence], forecast_available: bo
         reasons.append(f"{i.name}: {', '.join(bits)}.")
     mean = sum(points) / len(points)
     all_good = all(i.status == "on_track" and i.trend != "worsening" for i in scored)
+    if milestones and milestones[1]:
+        late, due = milestones
+        reasons.append(f"Milestones: {late} of {due} due so far are late.")
+        if late / due >= 0.25:
+            mean -= 0.5
+            all_good = False
     if all_good:
         rating = GREEN
     elif mean >= 2.5:
@@ -169,7 +180,8 @@ def propose_evidence(indicators: list[IndicatorEvidence], forecast_available: bo
         reasons.append(f"{missing} indicator(s) have no data against a trajectory and were left out.")
     if not forecast_available:
         reasons.append("No forecast is available yet, so this uses the latest status and trend only.")
-    reasons.insert(0, f"Proposed {RAG[rating][1].lower()} from {len(scored)} indicator(s) (score {mean:.1f} of 3.5).")
+    reasons.insert(0, f"Proposed {RAG[rating][1].lower()} from {len(scored)} indicator(s): mean score {mean:.1f}, "
+                      "where on track scores 3, slightly off 2 and off track 1.")
     return Proposal(rating, reasons)
 
 

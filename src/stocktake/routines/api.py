@@ -177,20 +177,22 @@ def get_proposal(request, outcome_code: str):
         return denied
     outcome = get_object_or_404(Outcome.objects.filter(priority__in=access.priorities(request.user)), code=outcome_code)
     p = proposals.propose(outcome)
-    return Status(200, ProposalOut(outcome=outcome.code, rating=p.rating, reasons=p.reasons, forecast_used=False))
+    return Status(200, ProposalOut(outcome=outcome.code, rating=p.rating, reasons=p.reasons,
+                                   forecast_used=proposals.forecast_available()))
 
 
 @router.get("/meetings", response={200: list[MeetingOut], 403: Error}, summary="Scheduled and past meetings")
 def list_meetings(request, start: date | None = None, end: date | None = None):
     if denied := _forbidden(request):
         return denied
-    qs = Meeting.objects.filter(priorities__in=access.priorities(request.user)).distinct().select_related("routine")
+    scope = set(access.priorities(request.user).values_list("pk", flat=True))
+    qs = Meeting.objects.filter(priorities__in=scope).distinct().select_related("routine")
     if start:
         qs = qs.filter(date__gte=start)
     if end:
         qs = qs.filter(date__lte=end)
     return Status(200, [MeetingOut(id=m.pk, routine=m.routine.name, date=m.date, state=m.state,
-                                   priorities=[p.code for p in m.priorities.all()])
+                                   priorities=[p.code for p in m.priorities.all() if p.pk in scope])
                         for m in qs.prefetch_related("priorities")])
 
 

@@ -12,6 +12,8 @@ SECTIONS is the order and the template of each part, so a richer section
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db.models import Q
 from django.utils import timezone
 
@@ -23,6 +25,7 @@ SECTIONS = [
     ("tracker", "Action tracker from the last meeting", "routines/pack/tracker.html"),
     ("outstanding", "Outstanding actions", "routines/pack/outstanding.html"),
     ("performance", "Performance pack", "routines/pack/performance.html"),
+    ("milestones", "Milestones: late, and due before the next meeting", "routines/pack/milestones.html"),
     ("annex", "Annex: detailed tables", "routines/pack/annex.html"),
 ]
 
@@ -47,16 +50,18 @@ def latest_assessments(outcome_ids, before=None) -> dict:
     return out
 
 
-def build(meeting: Meeting, today=None, chart_width=None) -> dict:
+def build(meeting: Meeting, today=None, chart_width=None, scope=None) -> dict:
+    """The pack's context; `scope` (a priority queryset) limits it to what the reader may see."""
     today = today or timezone.localdate()
-    priorities = list(meeting.priorities.select_related("lead_organisation", "pillar")
+    agenda = meeting.priorities.all() if scope is None else meeting.priorities.filter(pk__in=scope)
+    priorities = list(agenda.select_related("lead_organisation", "pillar")
                       .prefetch_related("outcomes__indicators", "outcomes__leader"))
     ids = [p.pk for p in priorities]
     prev = previous_meeting(meeting)
-    tracker = list(prev.actions.select_related("owner", "priority")) if prev else []
+    tracker = list(prev.actions.filter(priority_id__in=ids).select_related("owner", "priority")) if prev else []
     outstanding = list(ActionItem.objects.filter(priority_id__in=ids, state=ActionItem.State.OPEN)
                        .select_related("owner", "priority", "meeting"))
-    allocated = list(meeting.actions.select_related("owner", "priority"))
+    allocated = list(meeting.actions.filter(priority_id__in=ids).select_related("owner", "priority"))
     outcome_ids = [o.pk for p in priorities for o in p.outcomes.all()]
     latest = latest_assessments(outcome_ids)
     performance = []
@@ -65,11 +70,28 @@ def build(meeting: Meeting, today=None, chart_width=None) -> dict:
         for o in perf["outcomes"]:
             o["assessment"] = latest.get(o["outcome"].pk)
         performance.append(perf)
+    milestones = _milestones(ids, meeting.date, today)
     attendees = [meeting.routine.chair] + [x for x in meeting.routine.participants.all() if x != meeting.routine.chair]
     leaders = [o.leader for p in priorities for o in p.outcomes.all() if o.leader and o.leader not in attendees]
     return {
         "meeting": meeting, "routine": meeting.routine, "priorities": priorities, "previous": prev,
         "attendees": attendees + leaders, "tracker": tracker, "outstanding": outstanding, "allocated": allocated,
         "performance": performance, "sections": SECTIONS, "today": today,
-        "decisions": list(meeting.decisions.all()),
+        "decisions": list(meeting.decisions.all()), "milestones": milestones,
+    }
+
+
+def _milestones(priority_ids, on, today, weeks: int = 8) -> dict:
+    """Milestones already late (as of the meeting, or today for a meeting still ahead), and those due
+    from then until some weeks after the meeting, from the delivery plans."""
+    try:
+        from stocktake.plans.models import Milestone
+    except ImportError:  # pragma: no cover
+        return {"late": [], "coming": []}
+    qs = Milestone.objects.filter(strategy__priority_id__in=priority_ids).select_related("strategy__priority", "owner")
+    return {
+        "late": list(qs.filter(due_date__lt=min(on, today)).exclude(status=Milestone.Status.DONE)),
+        "coming": list(qs.filter(due_date__gte=min(on, today), due_date__lt=on + timedelta(weeks=weeks))
+                       .exclude(status=Milestone.Status.DONE)),
+        "weeks": weeks,
     }

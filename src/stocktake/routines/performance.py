@@ -7,18 +7,19 @@ Richer views (heat maps, forecasts) slot in as extra sections of the pack.
 from __future__ import annotations
 
 from stocktake.architecture.models import Indicator
-from stocktake.delivery.rollup import SUM
 from stocktake.monitoring import charts, series
 from stocktake.monitoring.models import OrgUnit
+
+from . import proposals
 
 ANNEX_PERIODS = 12
 
 
-def trajectory_chart(indicator, target, data, width=None, height=220) -> tuple[dict, dict]:
+def trajectory_chart(indicator, target, data, width=None, height=220, forecast=None) -> tuple[dict, dict]:
     """The trajectory spec and the planned points it was drawn from (the annex reuses them)."""
     planned = series.trajectory(target) if target else {}
     spec = charts.trajectory_spec(
-        indicator, target,
+        indicator, target, forecast=forecast,
         actuals=[(r["period__end"].isoformat(), v) for r, v in data],
         planned=([(target.baseline_date.isoformat(), target.baseline_value)] if target else [])
         + [(end.isoformat(), v) for _, (_, end, v) in sorted(planned.items(), key=lambda kv: kv[1][0])],
@@ -38,28 +39,27 @@ def priority_performance(priority, *, units: bool = True, annex: bool = True, ch
     for outcome in priority.outcomes.all():
         indicators = []
         for ind in sorted(outcome.indicators.all(), key=lambda i: (i.level != Indicator.Level.LEADING, i.rank)):
-            summary = series.summarise(ind, root)
-            data = series.series(ind, root) if root else []
-            spec, planned = trajectory_chart(ind, summary.target, data, width=chart_width, height=chart_height)
+            plan = series.Plan.build(ind, [root.pk] + [r.pk for r in regions], root=root) if root else None
+            summary = series.summarise(ind, root, plan)
+            data = series.series(ind, root, official=True) if root else []
+            look = proposals.outlook(ind, root, plan) if (root and summary.target) else None
+            spec, planned = trajectory_chart(ind, summary.target, data, width=chart_width, height=chart_height,
+                                             forecast=look.forecast if look else None)
             rows = []
             if annex:
                 for r, v in data[-ANNEX_PERIODS:]:
-                    plan = planned.get(r["period__code"])
+                    point = planned.get(r["period__code"])
                     rows.append({"period": r["period__code"], "value": ind.fmt(v),
-                                 "planned": ind.fmt(plan[2] if plan else None), "n": r["n"]})
+                                 "planned": ind.fmt(point[2] if point else None), "n": r["n"]})
             unit_rows = []
             for region in regions if ind.report_depth >= 2 else []:
-                s = series.summarise(ind, region)
-                status, basis = s.status, "own target"
-                if s.target is None and summary.target is not None and ind.aggregation != SUM and s.latest_period:
-                    # A rate or mean is comparable across units, so a region without its own target is
-                    # judged against the national trajectory; a count is not, so it shows no status.
-                    plan = planned.get(s.latest_period)
-                    status = ind.assess(s.latest, plan[2] if plan else None, summary.target)
-                    basis = "national trajectory"
-                unit_rows.append({"unit": region, "latest": s.latest_text, "trend": s.trend, "status": status,
-                                  "basis": basis if s.target or basis != "own target" else ""})
+                # Monitoring's plan holds a region without a target of its own to the national
+                # planned change from its own baseline; the pack shows the same status as the heat maps.
+                s = series.summarise(ind, region, plan)
+                unit_rows.append({"unit": region, "latest": s.latest_text, "trend": s.trend, "status": s.status})
+            chance = look.probability if look else None
             indicators.append({"indicator": ind, "summary": summary, "spec": spec,
+                               "chance": None if chance is None else f"{chance:.0%}",
                                "chart_id": f"chart-{ind.code}", "annex": list(reversed(rows)), "units": unit_rows})
         outcomes.append({"outcome": outcome, "indicators": indicators})
     return {"priority": priority, "outcomes": outcomes}

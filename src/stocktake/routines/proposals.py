@@ -2,29 +2,55 @@
 
 from __future__ import annotations
 
-from importlib.util import find_spec
+from django.utils import timezone
 
 from stocktake.architecture.models import Indicator
 from stocktake.delivery import assessment as A
 from stocktake.monitoring import series
 
+try:  # the forecast belongs to monitoring; without it the proposal says it used status and trend only
+    from stocktake.monitoring import forecasting
+except ImportError:  # pragma: no cover - only on a build without the forecast
+    forecasting = None
+
 
 def forecast_available() -> bool:
-    """The forecast belongs to the monitoring work still to land; until it does the proposal says so."""
-    return find_spec("stocktake.delivery.forecast") is not None
+    return forecasting is not None
+
+
+def outlook(indicator, unit, plan):
+    """The forecast and the chance of meeting the target, or None when there is no forecast to be had."""
+    if forecasting is None:
+        return None
+    return forecasting.outlook(indicator, unit, plan)
 
 
 def evidence_for(outcome) -> list[A.IndicatorEvidence]:
+    root = series.root_unit()
     out = []
     for ind in outcome.indicators.all():
-        if ind.kind != Indicator.Kind.PERFORMANCE:
+        if ind.kind != Indicator.Kind.PERFORMANCE or root is None:
             continue
-        s = series.summarise(ind)
-        out.append(A.IndicatorEvidence(name=ind.name, status=s.status.code, trend=s.trend))
+        plan = series.Plan.build(ind, [root.pk], root=root)
+        s = series.summarise(ind, root, plan)
+        look = outlook(ind, root, plan)
+        out.append(A.IndicatorEvidence(name=ind.name, status=s.status.code, trend=s.trend,
+                                       forecast_chance=look.probability if look else None))
     return out
 
 
+def milestones_for(outcome, today=None) -> tuple[int, int] | None:
+    """(late, due so far) over the milestones of the strategies serving the outcome, when plans has any."""
+    try:
+        from stocktake.plans.models import Milestone
+    except ImportError:  # pragma: no cover
+        return None
+    today = today or timezone.localdate()
+    due = Milestone.objects.filter(strategy__outcomes=outcome, due_date__lt=today).distinct()
+    n = due.count()
+    return (due.exclude(status=Milestone.Status.DONE).count(), n) if n else None
+
+
 def propose(outcome) -> A.Proposal:
-    # Forecast chances are not wired in until a forecast module exists on main;
-    # passing forecast_available=False makes the proposal say it used status and trend only.
-    return A.propose_evidence(evidence_for(outcome), forecast_available=False)
+    return A.propose_evidence(evidence_for(outcome), forecast_available=forecast_available(),
+                              milestones=milestones_for(outcome))

@@ -8,6 +8,7 @@ app_name = "routines"
 urlpatterns = [
     path("", views.index, name="index"),
     path("calendar.ics", views.calendar_ics, name="calendar"),
+    path("routine/new/", views.routine_new, name="routine-new"),
     path("routine/<int:pk>/calendar.ics", views.calendar_ics, name="routine-calendar"),
     path("routine/<int:pk>/schedule/", views.schedule, name="schedule"),
     path("rounds/new/", views.round_new, name="round-new"),

@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from stocktake.accounts.models import Person
@@ -89,16 +90,25 @@ def index(request):
     months: dict[str, list] = {}
     for m in upcoming:
         months.setdefault(m.date.strftime("%B %Y"), []).append(m)
-    recent = (Meeting.objects.filter(priorities__in=ids, date__lt=today).distinct().select_related("routine")
-              .prefetch_related("priorities").order_by("-date")[:10])
+    recent = list(Meeting.objects.filter(priorities__in=ids, date__lt=today).distinct().select_related("routine")
+                  .prefetch_related("priorities").order_by("-date")[:10])
+    shown = set(ids)
+    for m in list(upcoming) + list(recent):
+        m.shown = [p for p in m.priorities.all() if p.pk in shown]
+    for month in months.values():
+        for m in month:
+            m.shown = [p for p in m.priorities.all() if p.pk in shown]
+    routines = list(Routine.objects.filter(priorities__in=ids).distinct().prefetch_related("priorities"))
+    for r in routines:
+        r.shown = [p for p in r.priorities.all() if p.pk in shown]
     health = routine_health(today, None if access.perm.can_read_all(request.user) else ids)
     outstanding = (ActionItem.objects.filter(priority_id__in=ids, state=ActionItem.State.OPEN)
                    .select_related("owner", "priority", "meeting"))
     return render(request, "routines/index.html", {
         "months": months, "recent": recent, "health": health, "outstanding": outstanding, "today": today,
-        "rounds": AssessmentRound.objects.all(), "routines": Routine.objects.prefetch_related("priorities"),
+        "rounds": AssessmentRound.objects.all(), "routines": routines,
         "can_manage": access.can_manage(request.user), "priorities": scope, "kinds": Routine.Kind.choices,
-        "frequencies": C.FREQUENCIES.items(),
+        "frequencies": C.FREQUENCIES.items(), "people": Person.objects.all(),
     })
 
 
@@ -115,7 +125,7 @@ def calendar_ics(request, pk=None):
     host = request.get_host()
     events = []
     for m in meetings.select_related("routine__chair").prefetch_related("priorities"):
-        prios = ", ".join(p.name for p in m.priorities.all())
+        prios = ", ".join(p.name for p in m.priorities.all() if p.pk in ids)
         events.append(C.Event(uid=f"meeting-{m.pk}@{host}", day=m.date, summary=f"{m.routine.name}: {prios}",
                               description=f"Chair: {m.routine.chair}. Pack: {request.build_absolute_uri(reverse('routines:meeting', args=[m.pk]))}"))
     response = HttpResponse(C.to_ics(events, name), content_type="text/calendar; charset=utf-8")
@@ -130,6 +140,26 @@ def schedule(request, pk):
     routine = get_object_or_404(Routine, pk=pk)
     actions.schedule_routine(routine, user=request.user, interface="web")
     return redirect("routines:index")
+
+
+@page
+@require_POST
+def routine_new(request):
+    _manager(request)
+    post = request.POST
+    try:
+        chair = Person.objects.filter(pk=post.get("chair") or 0).first()
+        routine = actions.create_routine(
+            name=post.get("name", "").strip(), kind=post.get("kind", ""), chair=chair,
+            frequency=post.get("frequency", ""), starts_on=_date(post.get("starts_on"), "starts_on"),
+            priorities=access.priorities(request.user).filter(pk__in=post.getlist("priorities")),
+            participants=Person.objects.filter(pk__in=post.getlist("participants")),
+            one_priority_per_meeting=post.get("one_priority_per_meeting") == "on", user=request.user)
+        actions.schedule_routine(routine, user=request.user)
+    except ValidationError as exc:
+        return render(request, "routines/error.html", {"errors": errors_of(exc), "back": reverse("routines:index")},
+                      status=400)
+    return redirect(reverse("routines:index") + "#calendar")
 
 
 @page
@@ -280,8 +310,14 @@ def _download(body: bytes, content_type: str, filename: str) -> HttpResponse:
 # --- meetings: the pack, minutes, decisions and actions ------------------------------------------
 
 def _pack_context(request, meeting, errors=None, for_print=False):
-    ctx = pack.build(meeting, chart_width=R.PRINT_CHART_WIDTH if for_print else None)
-    ctx.update({"can_manage": access.can_manage(request.user), "errors": errors or [],
+    ctx = pack.build(meeting, chart_width=R.PRINT_CHART_WIDTH if for_print else None,
+                     scope=access.priorities(request.user))
+    scope = set(access.priorities(request.user).values_list("pk", flat=True))
+    # Minutes and decisions speak of the whole agenda, so only readers of every priority on it see them.
+    whole = all(p.pk in scope for p in meeting.priorities.all())
+    if not whole:
+        ctx["decisions"] = []
+    ctx.update({"can_manage": access.can_manage(request.user), "errors": errors or [], "whole_agenda": whole,
                 "people": Person.objects.all(), "body": "routines/_pack_body.html",
                 "title": f"Stocktake pack: {meeting}", "default_due": actions.default_due()})
     return ctx
@@ -359,4 +395,6 @@ def action_close(request, pk):
                       status=400 if error else 200)
     if error:
         return render(request, "routines/error.html", {"errors": [error], "back": reverse("routines:actions")}, status=400)
-    return redirect(request.POST.get("next") or reverse("routines:actions"))
+    nxt = request.POST.get("next", "")
+    safe = url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure())
+    return redirect(nxt if nxt and safe else reverse("routines:actions"))
