@@ -3,8 +3,8 @@
 Set as the NinjaAPI's global auth for every app's endpoints:
 
 - writes (POST, PUT, PATCH, DELETE) need a token or a signed-in session: anonymous
-  writes get 403 before any endpoint code runs (403, as every refused write in
-  Stocktake; endpoints behind signed_in() answer 401 to anonymous callers);
+  writes get 401 before any endpoint code runs (a signed-in caller without the
+  right gets the endpoint's own 403 or 404);
 - reads without credentials go through as the public (AnonymousUser), because
   the public may read published priorities through the API as on the pages.
   Every read endpoint filters through permissions.py (visible_priorities,
@@ -55,11 +55,12 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 def public_read(request):
     """No credentials on a read: the caller is the public (not listed in the OpenAPI schema).
 
-    Tried last, so reaching it with a write means neither a token nor a session came with it.
+    Tried last, so reaching it with a write means neither a token nor a session came
+    with it: returning None makes Ninja answer 401.
     """
     if request.method in SAFE_METHODS:
         return request.user  # AnonymousUser, or the session's user if BrowserSession passed on it
-    raise HttpError(403, "sign in, or send an API token (Authorization: Bearer ...), to change anything")
+    return None
 
 
 def signed_in():
