@@ -160,3 +160,18 @@ def test_unverified_actuals_are_on_the_chart_and_marked(client, db):
     assert [r["date"] for r in ringed[0]["data"]["values"]] == ["2026-10-31"]  # ...and ringed as unverified
     band = next(layer for layer in spec["layer"] if isinstance(layer["mark"], dict) and layer["mark"]["type"] == "area")
     assert band["data"]["values"][0]["date"] == "2026-09-30"  # the forecast starts from the last official value
+
+
+def test_cached_grids_follow_new_data(client, db):
+    from stocktake.monitoring import actions
+
+    url = "/monitoring/league/homicides/?period=2026-09"
+    first = client.get(url).content.decode()
+    assert first == client.get(url).content.decode()
+    district = OrgUnit.objects.get(code="R03-D05")
+    html = client.get("/monitoring/heatmap/homicides/?unit=R03").content.decode()
+    actions.record_value(indicator=Indicator.objects.get(code="homicides"), org_unit=district,
+                         period=Period.objects.get(code="2026-09"), value=999, state="validated")
+    after = client.get(url).content.decode()
+    assert re.search(r'<tr data-unit="R03-D05" data-status="off_track"><td class="num">48</td>', after)
+    assert "999" in client.get("/monitoring/heatmap/homicides/?unit=R03").content.decode() and "999" not in html

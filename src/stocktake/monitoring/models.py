@@ -280,3 +280,15 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+class RollupStamp(models.Model):
+    """Bumped whenever an indicator's rollups change, so rendered grids can be cached safely.
+
+    Kept in the database, not in a process's memory, so that a page served by
+    one process sees an import made by another (the CLI, a worker).
+    """
+
+    indicator = models.OneToOneField("architecture.Indicator", on_delete=models.CASCADE, primary_key=True,
+                                     related_name="rollup_stamp")
+    version = models.PositiveBigIntegerField(default=0)

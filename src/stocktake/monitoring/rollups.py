@@ -16,9 +16,9 @@ a ratio is the sum of numerators over the sum of denominators.
 
 from __future__ import annotations
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 
-from .models import DataValue, Rollup
+from .models import DataValue, Rollup, RollupStamp
 
 # Official status comes only from values someone has checked; submitted and returned values are provisional.
 OFFICIAL_STATES = (DataValue.State.VALIDATED.value, DataValue.State.PUBLISHED.value)
@@ -79,4 +79,12 @@ def refresh(indicator_ids=None, period_ids=None) -> int:
             old._raw_delete(old.db)
             for up in range(ind.report_depth):
                 written += _insert_level(cursor, ind, up, period_ids)
+            stamp, _ = RollupStamp.objects.select_for_update().get_or_create(indicator=ind)
+            RollupStamp.objects.filter(pk=stamp.pk).update(version=models.F("version") + 1)
     return written
+
+
+def stamps(indicator_ids) -> tuple:
+    """The rollup versions of these indicators, for cache keys: any refresh changes them."""
+    found = dict(RollupStamp.objects.filter(indicator_id__in=list(indicator_ids)).values_list("indicator_id", "version"))
+    return tuple((i, found.get(i, 0)) for i in sorted(indicator_ids))

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponseBadRequest, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from stocktake.accounts import permissions as perms
@@ -19,7 +20,7 @@ from stocktake.architecture.models import Indicator, Pillar, Priority
 from stocktake.delivery import status as S
 from stocktake.web import panels as web_panels
 
-from . import actions, charts, exports, forecasting, html, series, tables
+from . import actions, charts, exports, forecasting, gridcache, html, series, tables
 from .models import Alert, AlertRule, OrgUnit, OrgUnitLevel, Period
 
 STATUS_RULE = (
@@ -241,9 +242,9 @@ def heatmap(request, code):
     depth = max(parent.depth + 1, min(depth, indicator.report_depth))
     n = max(1, min(n, 60))
     periods = tables.recent_periods(indicator, n, root)
-    hm = tables.units_by_periods(indicator, parent, depth, periods, root)
     fmt = _fmt(request)
     if fmt:
+        hm = tables.units_by_periods(indicator, parent, depth, periods, root)
         table = exports.Table(f"heatmap-{indicator.code}-{parent.code}", ["Code", "Org unit"]
                               + [f"{p.code} value" for p in periods] + [f"{p.code} status" for p in periods])
         cells = []
@@ -255,8 +256,13 @@ def heatmap(request, code):
                       for p, c in zip(periods, row) if c]
         spec = charts.heatmap_spec(f"{indicator.name}: {parent.name}", cells, "Period", _level_name(depth))
         return exports.respond(fmt, table, spec)
-    grid = [{"unit": u, "drill": u.depth < indicator.report_depth,
-             "cells_html": html.heat_cells([hm.cells.get((u.pk, p.pk)) for p in periods])} for u in hm.units]
+    def build():
+        hm = tables.units_by_periods(indicator, parent, depth, periods, root)
+        return [{"unit": u, "drill": u.depth < indicator.report_depth,
+                 "cells_html": html.heat_cells([hm.cells.get((u.pk, p.pk)) for p in periods])} for u in hm.units]
+
+    grid = gridcache.get_or_build(
+        gridcache.key("heatmap", [indicator], parent.pk, depth, tuple(p.pk for p in periods)), build)
     return render(request, "monitoring/heatmap.html", {
         "indicator": indicator, "parent": parent, "ancestors": parent.ancestors(), "periods": periods, "grid": grid,
         "level": _level_name(depth), "rule": _rule(indicator), "formats": exports.FORMATS,
@@ -311,9 +317,9 @@ def league(request, code):
     else:
         latest = tables.latest_official_periods([indicator], root).get(indicator.pk)
         period = Period.objects.filter(pk=latest).first() if latest else (periods[-1] if periods else None)
-    rows = tables.league(indicator, parent, depth, period, root) if period else []
     fmt = _fmt(request)
     if fmt:
+        rows = tables.league(indicator, parent, depth, period, root) if period else []
         table = exports.Table(f"league-{indicator.code}-{period.code if period else 'none'}",
                               ["Rank", "Previous rank", "Movement", "Code", "Org unit", "Value", "Planned",
                                "Gap to trajectory", "Status", "Unverified"])
@@ -324,11 +330,16 @@ def league(request, code):
                                   [{"unit": r.unit.name, "value": r.value, "status": r.status.label} for r in rows],
                                   indicator.unit)
         return exports.respond(fmt, table, spec)
-    from django.urls import reverse
+    def build():
+        found = tables.league(indicator, parent, depth, period, root)
+        return len(found), html.league_rows(indicator, found, reverse("indicator", args=[indicator.code]),
+                                            _rule(indicator))
 
+    count, rows_html = (0, "") if not period else gridcache.get_or_build(
+        gridcache.key("league", [indicator], parent.pk, depth, period.pk), build)
     return render(request, "monitoring/league.html", {
-        "indicator": indicator, "parent": parent, "period": period, "periods": list(reversed(periods)), "rows": rows,
-        "rows_html": html.league_rows(indicator, rows, reverse("indicator", args=[indicator.code]), _rule(indicator)),
+        "indicator": indicator, "parent": parent, "period": period, "periods": list(reversed(periods)), "rows": count,
+        "rows_html": rows_html,
         "level": _level_name(depth), "rule": _rule(indicator), "formats": exports.FORMATS,
         "query": request.GET.urlencode(), "depth": depth,
     })
