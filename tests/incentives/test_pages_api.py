@@ -114,3 +114,13 @@ def test_api_launches_a_scheme_and_refuses_bad_ones(client, users, fund):
     again = client.post("/api/incentives/funds/meridia-outcomes-fund/schemes", {**body, "code": "api-water-r04-bis"},
                         content_type="application/json")
     assert again.status_code == 400 and "paid twice" in again.json()["detail"]
+
+
+def test_balance_on_a_date(client, users, fund):
+    from stocktake.incentives import actions
+
+    client.force_login(users("observer"))
+    html = client.get(FUND + "?on=2020-01-01").content.decode()
+    assert f"USD {fund.budget:,.2f}" in html.split('id="balance-on-value">')[1]  # nothing disbursed before the fund
+    assert actions.balance_at(fund, __import__("datetime").date(2100, 1, 1)) == actions.position(fund)["balance"]
+    assert "is not a date" in client.get(FUND + "?on=yesterday").content.decode()
