@@ -18,7 +18,7 @@ from stocktake.monitoring.models import Period
 
 from . import actions, exports, simulate
 from . import permissions as can
-from .models import Fund, LedgerEntry, Payment, Scheme
+from .models import Fund, Payment, Scheme
 
 
 
@@ -257,5 +257,3 @@ def indigo(request, code):
     fund = _fund_for(request, code)
     return JsonResponse(exports.indigo(fund), json_dumps_params={"indent": 2})
 
-
-__all__ = ["LedgerEntry"]
