@@ -93,3 +93,34 @@ def test_portfolio_panel(client, users):
     assert 'id="outcomes-fund-panel"' in client.get("/").content.decode()
     client.logout()
     assert 'id="outcomes-fund-panel"' not in client.get("/").content.decode()
+
+
+def test_api_launches_a_scheme_and_refuses_bad_ones(client, users, fund):
+    body = {"code": "api-water-r04", "name": "Safe water transfer: Western Region", "indicator": "safe-water",
+            "org_unit": "R04", "recipient": "region-04", "first_period": "2025Q3", "last_period": "2026Q2",
+            "rule": {"type": "threshold", "target": "80", "amount": "20000"}, "commitment": "80000"}
+    client.force_login(users("health-data"))
+    assert client.post("/api/incentives/funds/meridia-outcomes-fund/schemes", body,
+                       content_type="application/json").status_code == 403
+    client.force_login(users("manager"))
+    bad = client.post("/api/incentives/funds/meridia-outcomes-fund/schemes", {**body, "cap_per_period": "100"},
+                      content_type="application/json")
+    assert bad.status_code == 400 and "below the threshold payment" in bad.json()["detail"]
+    over = client.post("/api/incentives/funds/meridia-outcomes-fund/schemes", {**body, "commitment": "900000"},
+                       content_type="application/json")
+    assert over.status_code == 400 and "shortfall of USD 220,000.00" in over.json()["detail"]
+    ok = client.post("/api/incentives/funds/meridia-outcomes-fund/schemes", body, content_type="application/json")
+    assert ok.status_code == 200 and ok.json()["commitment"] == "80000.00"
+    again = client.post("/api/incentives/funds/meridia-outcomes-fund/schemes", {**body, "code": "api-water-r04-bis"},
+                        content_type="application/json")
+    assert again.status_code == 400 and "paid twice" in again.json()["detail"]
+
+
+def test_balance_on_a_date(client, users, fund):
+    from stocktake.incentives import actions
+
+    client.force_login(users("observer"))
+    html = client.get(FUND + "?on=2020-01-01").content.decode()
+    assert f"USD {fund.budget:,.2f}" in html.split('id="balance-on-value">')[1]  # nothing disbursed before the fund
+    assert actions.balance_at(fund, __import__("datetime").date(2100, 1, 1)) == actions.position(fund)["balance"]
+    assert "is not a date" in client.get(FUND + "?on=yesterday").content.decode()

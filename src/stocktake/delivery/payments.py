@@ -94,8 +94,9 @@ class PricePerUnit:
     def evaluate(self, value: Decimal, allocation: Decimal | None = None) -> Result:
         units = max(ZERO, gain(value, self.baseline, self.direction))
         amount = units * self.price
-        return Result(amount, f"{_fmt(units)} units beyond the baseline of {_fmt(self.baseline)} "
-                              f"at {_fmt(self.price)} each", achieved=units > 0)
+        side = "above" if self.direction == UP else "below"
+        return Result(amount, f"{_fmt(units)} {side} the baseline of {_fmt(self.baseline)} "
+                              f"at {_fmt(self.price)} per unit", achieved=units > 0)
 
     def ceiling(self) -> Decimal | None:
         return None

@@ -255,3 +255,56 @@ def disburse_payment(request, payment_id: int, payload: FundDisburseIn):
 def reverse_payment(request, payment_id: int, payload: FundReverseIn):
     return _write(request, payment_id, lambda p: actions.reverse_payment(p, user=request.user, reason=payload.reason,
                                                                          interface="api"))
+
+
+class FundSchemeIn(Schema):
+    code: str = Field(..., min_length=1, max_length=60, pattern=r"^[-a-zA-Z0-9_]+$")
+    name: str = Field(..., min_length=1, max_length=200)
+    indicator: str = Field(..., description="Indicator code.")
+    org_unit: str = Field(..., description="Org unit code where the result is measured.")
+    recipient: str = Field(..., description="Recipient organisation code.")
+    rule: dict = Field(..., description='e.g. {"type": "threshold", "target": "80", "amount": "50000"}')
+    first_period: str
+    last_period: str
+    commitment: str = Field(..., description="Exact decimal set aside from the fund's budget.")
+    cap_per_period: str | None = None
+    cap_total: str | None = None
+    sample_threshold: str | None = Field(None, description="Share of sampled results that must be eligible, e.g. '0.8'.")
+    status: str = Field("active", pattern="^(draft|active)$")
+
+
+@router.post("/funds/{code}/schemes", response={200: FundSchemeOut, 400: Error, 403: Error, 404: Error},
+             summary="Launch a scheme (or a draft for simulation), committing its money from the fund")
+def create_scheme(request, code: str, payload: FundSchemeIn):
+    if not can.can_manage_funds(request.user):
+        return Status(403, Error(detail=NO_MANAGE))
+    fund = get_object_or_404(Fund, code=code)
+    from decimal import Decimal, InvalidOperation
+
+    from stocktake.accounts.models import Organisation
+    from stocktake.architecture.models import Indicator
+    from stocktake.monitoring.models import OrgUnit
+
+    refs = {"indicator": (Indicator, payload.indicator), "org_unit": (OrgUnit, payload.org_unit),
+            "recipient": (Organisation, payload.recipient)}
+    fields = {}
+    for name, (model, value) in refs.items():
+        fields[name] = model.objects.filter(code=value).first()
+        if fields[name] is None:
+            return Status(400, Error(detail=f"{name}: no {name.replace('_', ' ')} with code {value!r}",
+                                     errors={name: ["unknown code"]}))
+    for name in ("commitment", "cap_per_period", "cap_total", "sample_threshold"):
+        value = getattr(payload, name)
+        try:
+            fields[name] = None if value in (None, "") else Decimal(value)
+        except InvalidOperation:
+            return Status(400, Error(detail=f"{name}: {value!r} is not a number", errors={name: ["not a number"]}))
+    if Scheme.objects.filter(code=payload.code).exists():
+        return Status(400, Error(detail=f"code: a scheme called {payload.code!r} exists", errors={"code": ["taken"]}))
+    try:
+        scheme = actions.create_scheme(fund=fund, code=payload.code, name=payload.name, rule=payload.rule,
+                                       first_period=payload.first_period, last_period=payload.last_period,
+                                       status=payload.status, user=request.user, interface="api", **fields)
+    except ValidationError as exc:
+        return Status(400, _err(exc))
+    return _scheme(scheme)

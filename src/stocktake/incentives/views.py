@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,7 +18,7 @@ from stocktake.monitoring.models import Period
 
 from . import actions, exports, simulate
 from . import permissions as can
-from .models import Fund, LedgerEntry, Payment, Scheme
+from .models import Fund, Payment, Scheme
 
 
 
@@ -66,7 +68,14 @@ def fund_page(request, code):
     schemes = list(fund.schemes.select_related("indicator", "org_unit", "recipient", "first_period", "last_period"))
     rows = [{"scheme": s, "totals": actions.totals(fund, s)} for s in schemes]
     payments = Payment.objects.filter(scheme__fund=fund).select_related("scheme__recipient", "period")
+    on, balance_on, on_error = request.GET.get("on", ""), None, ""
+    if on:
+        try:
+            balance_on = actions.balance_at(fund, date.fromisoformat(on))
+        except ValueError:
+            on_error = f"on: {on!r} is not a date (use YYYY-MM-DD)"
     return render(request, "incentives/fund.html", {
+        "on": on, "balance_on": balance_on, "on_error": on_error,
         "fund": fund, "position": actions.position(fund), "rows": rows,
         "awaiting": payments.filter(status__in=[Payment.Status.COMPUTED, Payment.Status.PROPOSED]).exclude(amount=0),
         "flagged": payments.filter(needs_review=True),
@@ -248,5 +257,3 @@ def indigo(request, code):
     fund = _fund_for(request, code)
     return JsonResponse(exports.indigo(fund), json_dumps_params={"indent": 2})
 
-
-__all__ = ["LedgerEntry"]
