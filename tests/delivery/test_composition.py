@@ -72,3 +72,14 @@ def test_trend_per_period_is_the_least_squares_slope():
     assert C.trend_per_period([1, 2, 3, 4]) == 1.0
     assert C.trend_per_period([10, 8, 9, 7]) == pytest.approx(-0.8)
     assert C.trend_per_period([5]) == 0.0
+
+
+def test_stepping_along_periods_agrees_with_counting_each_one():
+    cs = [C.Contribution("early", date(2023, 6, 15), 2.0, C.LINEAR, 30),
+          C.Contribution("late", date(2025, 2, 10), -1.0, C.S_CURVE, 5, end=date(2025, 9, 30)),
+          C.Contribution("now", date(2025, 1, 1), 1.5, C.IMMEDIATE)]
+    for kind in ("W", "M", "Q"):
+        composed = C.compose(kind=kind, baseline_date=date(2024, 12, 31), baseline_value=0.0, until=date(2026, 6, 30),
+                             contributions=cs)
+        for row in composed.rows:
+            assert row.parts == tuple(C.contribution_at(c, kind, row.period.end) for c in cs)

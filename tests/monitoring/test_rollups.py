@@ -76,3 +76,19 @@ def test_district_plan_is_the_national_change_from_its_own_baseline(db):
     expected = S.assess(actual, own_base + point.value - nat_base, own_base + target.baseline_value - nat_base,
                         own_base + target.target_value - nat_base, "up")
     assert plan.assess(district.pk, actual, "2026-06").code == expected.code
+
+
+def test_validating_submitted_values_makes_them_official(db):
+    from django.contrib.auth import get_user_model
+
+    from stocktake.collection import actions as collection
+
+    rail = Indicator.objects.get(code="rail-ppm")
+    nation = series.root_unit()
+    submitted = list(DataValue.objects.filter(indicator=rail, period__code="2026-10", state="submitted"))
+    assert submitted
+    assert Rollup.objects.get(indicator=rail, org_unit=nation, period__code="2026-10").official_count == 0
+    collection.validate(submitted, user=get_user_model().objects.get(username="validator"))
+    r = Rollup.objects.get(indicator=rail, org_unit=nation, period__code="2026-10")
+    assert r.official_count == len(submitted) and r.official_value == pytest.approx(r.value)
+    assert series.summarise(rail).latest_period == "2026-10"

@@ -143,3 +143,20 @@ def test_league_table_ranks_best_first_with_movement(client, db):
     html = client.get("/monitoring/league/homicides/?period=2026-09").content.decode()
     assert html.count("<tr data-unit=") == 48
     assert client.get("/monitoring/league/homicides/?period=1999-01").status_code == 404
+
+
+def test_portfolio_shows_alert_badges_to_signed_in_users_only(client, login, db):
+    assert "/monitoring/alerts/" not in client.get("/").content.decode()
+    html = login("duhead").get("/").content.decode()
+    assert re.search(r'href="/monitoring/alerts/">\d+ alerts?</a>', html)
+
+
+def test_unverified_actuals_are_on_the_chart_and_marked(client, db):
+    html = client.get("/indicators/ae-4h/").content.decode()
+    spec = spec_of(html, "trajectory-spec")
+    actual = [r for r in spec["layer"][0]["data"]["values"] if r["series"] == "Actual"]
+    assert actual[-1]["date"] == "2026-10-31"  # the submitted month is drawn...
+    ringed = [layer for layer in spec["layer"] if isinstance(layer["mark"], dict) and layer["mark"].get("stroke")]
+    assert [r["date"] for r in ringed[0]["data"]["values"]] == ["2026-10-31"]  # ...and ringed as unverified
+    band = next(layer for layer in spec["layer"] if isinstance(layer["mark"], dict) and layer["mark"]["type"] == "area")
+    assert band["data"]["values"][0]["date"] == "2026-09-30"  # the forecast starts from the last official value

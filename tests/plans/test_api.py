@@ -33,7 +33,8 @@ def test_milestones_endpoint_matches_the_query_for_packs(client, db):
 def test_writes_need_edit_rights_and_change_nothing_otherwise(client, db):
     n = Strategy.objects.count()
     body = {"name": "Extra beds", "cost": "1000"}
-    assert client.post("/api/plans/ae-waits/strategies", body, content_type="application/json").status_code == 403
+    # the public is not signed in at all; signed-in people without the right get 403
+    assert client.post("/api/plans/ae-waits/strategies", body, content_type="application/json").status_code == 401
     login(client, "health-data")
     assert client.post("/api/plans/ae-waits/strategies", body, content_type="application/json").status_code == 403
     login(client, "education-data")
@@ -63,6 +64,8 @@ def test_create_a_strategy_with_impact_milestone_risk_and_chain(client, db):
                     content_type="application/json")
     assert r.status_code == 201
     mid = r.json()["id"]
+    r = client.patch(f"/api/plans/homicides/milestones/{mid}", {"evidence": None}, content_type="application/json")
+    assert r.status_code == 400 and "evidence: may not be null" in r.json()["detail"]
     r = client.patch(f"/api/plans/homicides/milestones/{mid}", {"status": "done"}, content_type="application/json")
     assert r.json()["status"] == "done" and r.json()["completed_on"]
     r = client.post("/api/plans/homicides/risks", {"title": "Cable theft", "likelihood": 3, "impact": 2,
@@ -137,3 +140,61 @@ def test_session_writes_need_the_csrf_token(db):
     m = Milestone.objects.filter(strategy__priority__code="ae-waits").first()
     r = client.patch(f"/api/plans/ae-waits/milestones/{m.pk}", {"evidence": "x"}, content_type="application/json")
     assert r.status_code == 403
+
+
+def test_nul_characters_are_refused_on_every_database(client, db):
+    login(client, "manager")
+    r = client.post("/api/plans/ae-waits/strategies", {"name": "Bad\u0000name"}, content_type="application/json")
+    assert r.status_code == 400 and "NUL" in r.json()["detail"]
+    assert not Strategy.objects.filter(name__startswith="Bad").exists()
+
+
+def test_theory_of_change_in_the_api(client, db):
+    data = client.get("/api/plans/homicides").json()["theory_of_change"]
+    impact = [n for n in data["nodes"] if n["stage"] == "impact"]
+    assert impact[0]["indicator"] == "homicides"
+    login(client, "manager")
+    outcome = [n for n in data["nodes"] if n["stage"] == "outcome"][0]
+    r = client.post("/api/plans/homicides/toc/nodes", {"stage": "output", "text": "Guns seized", "organisation": "moi"},
+                    content_type="application/json")
+    assert r.status_code == 201
+    new = r.json()["id"]
+    assert client.post("/api/plans/homicides/toc/links", {"source_id": new, "target_id": outcome["id"],
+                                                          "organisation": "moi"},
+                       content_type="application/json").status_code == 201
+    r = client.post("/api/plans/homicides/toc/links", {"source_id": outcome["id"], "target_id": new},
+                    content_type="application/json")
+    assert r.status_code == 400 and "runs forward" in r.json()["detail"]
+    other = client.post("/api/plans/ae-waits/toc/nodes", {"stage": "impact", "text": "Shorter waits"},
+                        content_type="application/json").json()["id"]
+    r = client.post("/api/plans/homicides/toc/links", {"source_id": new, "target_id": other},
+                    content_type="application/json")
+    assert r.status_code == 400 and "another priority" in r.json()["detail"]
+
+
+def test_update_and_close_a_risk(client, db):
+    login(client, "manager")
+    risk = Risk.objects.get(title="Gang truce collapses")
+    url = f"/api/plans/homicides/risks/{risk.pk}"
+    r = client.patch(url, {"likelihood": 7}, content_type="application/json")
+    assert r.status_code == 400 and "likelihood" in r.json()["detail"]
+    r = client.patch(url, {"mitigation": "Mediation team on call", "likelihood": 3}, content_type="application/json")
+    assert r.status_code == 200 and r.json()["score"] == 15
+    html = client.get("/plans/homicides/").content.decode()
+    assert "1 risk(s) have no mitigation" not in html
+    assert client.patch(url, {"status": "closed"}, content_type="application/json").json()["status"] == "closed"
+    login(client, "interior-data")
+    assert client.patch(url, {"status": "open"}, content_type="application/json").status_code == 403
+
+
+def test_a_personal_token_reads_and_writes_unpublished_plans(client, db):
+    from stocktake.accounts import tokens
+
+    user = get_user_model().objects.get(username="manager")
+    _, secret = tokens.issue(user, name="plans test", interface="cli")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    assert client.get("/api/plans/reading-11", **auth).status_code == 200
+    assert client.get("/api/plans/reading-11").status_code == 404
+    r = client.post("/api/plans/reading-11/rubric", {"criterion": "risks", "rating": "amber_green"},
+                    content_type="application/json", **auth)
+    assert r.status_code == 201

@@ -71,3 +71,25 @@ def test_data_leads_and_public_cannot_open_edit_forms(client, db):
     assert client.get(f"/plans/ae-waits/strategies/{s.pk}/edit/").status_code == 403
     client.force_login(get_user_model().objects.get(username="health-data"))
     assert client.get("/plans/ae-waits/strategies/new/").status_code == 403
+
+
+def test_draw_a_chain_in_the_pages(leader_client):
+    from stocktake.plans.models import DeliveryChain
+
+    r = leader_client.post("/plans/ae-waits/chains/new/", {"name": "Walk-in centres chain",
+                                                           "levels": "Ministry, Provider, Centre"})
+    assert r.status_code == 302
+    chain = DeliveryChain.objects.get(name="Walk-in centres chain")
+    assert chain.levels == ["Ministry", "Provider", "Centre"]
+    url = f"/plans/ae-waits/chains/{chain.pk}/actors/"
+    for name, level, flags in [("Primary care directorate", 0, {"leader": "on"}), ("GP providers", 1, {}),
+                               ("Walk-in centres", 2, {"frontline": "on"})]:
+        assert leader_client.post(url, {"name": name, "level": level, "count": 1, **flags}).status_code == 302
+    a, b, c = chain.actors.order_by("level")
+    url = f"/plans/ae-waits/chains/{chain.pk}/links/"
+    assert leader_client.post(url, {"source": a.pk, "target": b.pk, "kind": "influence", "strength": 3}).status_code == 302
+    assert leader_client.post(url, {"source": b.pk, "target": c.pk, "kind": "influence", "strength": 1}).status_code == 302
+    r = leader_client.post(url, {"source": c.pk, "target": a.pk, "kind": "influence", "strength": 3})
+    assert r.status_code == 400 and "loop" in r.content.decode()
+    html = leader_client.get("/plans/ae-waits/").content.decode()
+    assert "GP providers → Walk-in centres" in html  # the weakest link on the new chain

@@ -121,3 +121,39 @@ def test_rubric_rating_form(client, db):
 def test_portfolio_shows_late_milestones_through_the_panel(client, db):
     html = client.get("/").content.decode()
     assert re.search(r'href="/plans/ae-waits/#milestones">\d+ late milestones?', html)
+
+
+def test_plan_exports_to_excel(client, db):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    response = client.get("/plans/ae-waits/plan.xlsx")
+    assert response.status_code == 200
+    wb = load_workbook(BytesIO(response.content))
+    assert {"Strategies", "Estimates of impact", "Milestones", "Risks", "Trajectory ae-4h", "Rubric"} <= set(wb.sheetnames)
+    names = [row[0].value for row in wb["Strategies"].iter_rows(min_row=2)]
+    assert "See and treat in every emergency department" in names
+    traj = wb["Trajectory ae-4h"]
+    header = [c.value for c in traj[1]]
+    last = [c.value for c in traj[traj.max_row - 2]]
+    # the composed column is the baseline plus every strategy's part
+    assert last[-1] == pytest.approx(sum(last[2:-1]))
+    assert header[2] == "Baseline" and header[-1] == "Composed"
+    assert client.get("/plans/reading-11/plan.xlsx").status_code == 404  # unpublished, anonymous
+
+
+def test_excel_export_survives_control_characters(client, db):
+    from datetime import date
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from stocktake.architecture.models import Indicator, Priority
+    from stocktake.plans import actions
+
+    s = actions.create_strategy(priority=Priority.objects.get(code="homicides"), name="Bell\x07 ringers\x1b")
+    actions.set_impact(strategy=s, indicator=Indicator.objects.get(code="homicides"), start_date=date(2025, 1, 1),
+                       effect=-1.0)
+    wb = load_workbook(BytesIO(client.get("/plans/homicides/plan.xlsx").content))
+    assert "Bell ringers" in [c.value for c in wb["Trajectory homicides"][1]]

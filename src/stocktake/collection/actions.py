@@ -10,6 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from stocktake.accounts import audit, permissions
+from stocktake.monitoring import alerts as monitoring_alerts
+from stocktake.monitoring import rollups as monitoring_rollups
 from stocktake.monitoring.models import DataValue, OrgUnit
 
 from . import verification as V
@@ -39,6 +41,11 @@ def _decide(values, *, state: str, user, reason: str = "", interface: str = "web
     ids = [dv.pk for dv in values]
     DataValue.objects.filter(pk__in=ids).update(state=state)
     Review.objects.bulk_create(reviews)
+    # Official status and alerts follow validated/published values (monitoring's rollups split them).
+    changed_indicators = {dv.indicator_id for dv in values}
+    monitoring_rollups.refresh(changed_indicators, {dv.period_id for dv in values})
+    if state in monitoring_rollups.OFFICIAL_STATES and changed_indicators:
+        transaction.on_commit(lambda: monitoring_alerts.evaluate(changed_indicators))
     if len(values) == 1:
         dv = values[0]
         before = audit.snapshot(dv)

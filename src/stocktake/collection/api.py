@@ -1,6 +1,7 @@
 """JSON API of the collection app, mounted at /api/collection/.
 
-Writes use the signed-in session (with its CSRF check) and the same actions
+Callers use a token or the signed-in session (the API's global auth); reads of
+published data are also open to the public. Writes use the same actions
 and import pipeline as the pages; a user who may not do something gets 403
 and nothing changes.
 """
@@ -9,14 +10,16 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
+from typing import Annotated
+
+from pydantic import Field
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
-from ninja.security import django_auth
 
 from stocktake.accounts import permissions
 from stocktake.architecture.models import Indicator
@@ -26,7 +29,19 @@ from . import actions, freshness, importer, rollups
 from . import verification as V
 from .models import ColumnMapping, ImportBatch
 
+from stocktake.accounts.apiauth import api_auth
+from stocktake.schemas import Error
+
 router = Router(tags=["collection"])
+
+
+def _anyone(request):
+    """The public may read what is published: an unauthenticated caller reads as anonymous."""
+    return True
+
+
+# Token or session first (so a signed-in caller is known), else the public.
+PUBLIC = [*api_auth(), _anyone]
 
 
 class RowErrorOut(Schema):
@@ -100,8 +115,11 @@ class Dhis2DataValueSet(Schema):
     dataValues: list[Dhis2DataValue]
 
 
+Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
+
+
 class DecisionIn(Schema):
-    ids: list[int]
+    ids: list[Id] = Field(min_length=1, max_length=10_000)
     reason: str = ""
 
 
@@ -177,7 +195,7 @@ def _who(u):
     return (u.get_full_name() or u.username) if u else None
 
 
-@router.post("/imports", response={200: BatchOut, 403: dict}, auth=django_auth,
+@router.post("/imports", response={200: BatchOut, 400: Error, 403: Error},
              summary="Import a file (CSV, xlsx, DHIS2 JSON/CSV) through the import pipeline")
 def import_file(request, file: File[UploadedFile], dry_run: Form[bool] = False, strict: Form[bool] = False,
                 format: Form[str] = "", mapping: Form[str] = ""):
@@ -189,36 +207,38 @@ def import_file(request, file: File[UploadedFile], dry_run: Form[bool] = False, 
     if format and format not in importer.FORMATS:
         raise HttpError(400, f"unknown format '{format}'; use one of {', '.join(importer.FORMATS)}")
     if not (permissions.can_manage(request.user) or permissions.role(request.user) == "data_lead"):
-        return 403, {"detail": "only data leads and the delivery unit import data"}
+        return Status(403, {"detail": "only data leads and the delivery unit import data"})
     b = importer.run_import(file, file_name=file.name or "upload", fmt=format or None, mapping=m, user=request.user,
                             interface="api", dry_run=dry_run, strict=strict)
-    return 200, _batch_out(b)
+    return Status(200, _batch_out(b))
 
 
-@router.post("/values", response={200: BatchOut, 403: dict}, auth=django_auth,
+@router.post("/values", response={200: BatchOut, 400: Error, 403: Error},
              summary="Submit values as JSON rows in the long format (same checks as a file)")
 def submit_values(request, payload: RowsIn):
     if not (permissions.can_manage(request.user) or permissions.role(request.user) == "data_lead"):
-        return 403, {"detail": "only data leads and the delivery unit submit data"}
+        return Status(403, {"detail": "only data leads and the delivery unit submit data"})
     body = json.dumps({"rows": [r.model_dump() for r in payload.rows]}).encode()
     b = importer.run_import(body, file_name="api rows", fmt="json-rows", user=request.user, interface="api",
                             dry_run=payload.dry_run, strict=payload.strict)
-    return 200, _batch_out(b)
+    return Status(200, _batch_out(b))
 
 
-@router.post("/dataValueSets", response={200: BatchOut, 403: dict}, auth=django_auth,
+@router.post("/dataValueSets", response={200: BatchOut, 400: Error, 403: Error},
              summary="Receive a DHIS2 data value set (JSON), mapped through the DHIS2 id table")
 def dhis2_data_value_set(request, payload: Dhis2DataValueSet, dryRun: bool = False):
     if not (permissions.can_manage(request.user) or permissions.role(request.user) == "data_lead"):
-        return 403, {"detail": "only data leads and the delivery unit submit data"}
+        return Status(403, {"detail": "only data leads and the delivery unit submit data"})
     body = json.dumps(payload.model_dump(exclude_none=True)).encode()
     b = importer.run_import(body, file_name="DHIS2 dataValueSets", fmt="dhis2-json", user=request.user,
                             interface="api", dry_run=dryRun)
-    return 200, _batch_out(b)
+    return Status(200, _batch_out(b))
 
 
-@router.get("/imports/{batch_id}", response=BatchOut, summary="An import's report")
+@router.get("/imports/{batch_id}", response={200: BatchOut, 404: Error}, summary="An import's report")
 def get_batch(request, batch_id: int):
+    if not 0 < batch_id < 2**31:
+        raise HttpError(404, "not found")
     if not request.user.is_authenticated:
         raise HttpError(404, "not found")
     qs = ImportBatch.objects.all() if permissions.can_read_all(request.user) else ImportBatch.objects.filter(user=request.user)
@@ -226,6 +246,8 @@ def get_batch(request, batch_id: int):
 
 
 def _value_or_404(request, value_id: int) -> DataValue:
+    if not 0 < value_id < 2**31:
+        raise HttpError(404, "not found")
     dv = get_object_or_404(DataValue.objects.select_related("indicator__outcome__priority", "org_unit", "period"), pk=value_id)
     priority = dv.indicator.outcome.priority
     insider = permissions.can_read_all(request.user) or permissions.owns_priority(request.user, priority)
@@ -234,7 +256,7 @@ def _value_or_404(request, value_id: int) -> DataValue:
     return dv
 
 
-@router.get("/values/{value_id}", response=ValueOut, summary="A value with every version and verification decision")
+@router.get("/values/{value_id}", response={200: ValueOut, 404: Error}, auth=PUBLIC, summary="A value with every version and verification decision")
 def value_history(request, value_id: int):
     dv = _value_or_404(request, value_id)
     return {
@@ -251,7 +273,7 @@ def value_history(request, value_id: int):
 
 def _decide(request, payload: DecisionIn, fn, state, **kw):
     if not permissions.can_validate(request.user):
-        return 403, {"detail": "only the delivery unit's validators decide on values"}
+        return Status(403, {"detail": "only the delivery unit's validators decide on values"})
     values = list(DataValue.objects.filter(pk__in=payload.ids).select_related("indicator", "org_unit", "period"))
     if len(values) != len(set(payload.ids)):
         raise HttpError(404, "some of those values do not exist")
@@ -259,26 +281,26 @@ def _decide(request, payload: DecisionIn, fn, state, **kw):
         n = fn(values, user=request.user, interface="api", **kw)
     except actions.ReviewError as exc:
         raise HttpError(400, str(exc)) from exc
-    return 200, {"decided": n, "state": state}
+    return Status(200, {"decided": n, "state": state})
 
 
-@router.post("/values/validate", response={200: DecisionOut, 403: dict}, auth=django_auth, summary="Validate submitted values")
+@router.post("/decisions/validate", response={200: DecisionOut, 400: Error, 403: Error, 404: Error}, summary="Validate submitted values")
 def validate_values(request, payload: DecisionIn):
     return _decide(request, payload, actions.validate, V.S.VALIDATED)
 
 
-@router.post("/values/return", response={200: DecisionOut, 403: dict}, auth=django_auth,
+@router.post("/decisions/return", response={200: DecisionOut, 400: Error, 403: Error, 404: Error},
              summary="Return values to the data lead with a reason")
 def return_values(request, payload: DecisionIn):
     return _decide(request, payload, actions.return_values, V.S.RETURNED, reason=payload.reason)
 
 
-@router.post("/values/publish", response={200: DecisionOut, 403: dict}, auth=django_auth, summary="Publish validated values")
+@router.post("/decisions/publish", response={200: DecisionOut, 400: Error, 403: Error, 404: Error}, summary="Publish validated values")
 def publish_values(request, payload: DecisionIn):
     return _decide(request, payload, actions.publish, V.S.PUBLISHED)
 
 
-@router.get("/freshness", response=list[FreshnessOut], summary="How fresh each visible indicator's data is")
+@router.get("/freshness", response=list[FreshnessOut], auth=PUBLIC, summary="How fresh each visible indicator's data is")
 def freshness_list(request):
     indicators = Indicator.objects.filter(outcome__priority__in=permissions.visible_priorities(request.user))
     return [{"indicator": f.indicator.code, "last_period": f.last_period, "days_since": f.days_since,
@@ -287,7 +309,7 @@ def freshness_list(request):
             for f in freshness.of(indicators, timezone.localdate())]
 
 
-@router.get("/rollups/{indicator}/{unit}", response=list[RollupPoint],
+@router.get("/rollups/{indicator}/{unit}", response={200: list[RollupPoint], 404: Error}, auth=PUBLIC,
             summary="An indicator's rolled-up series at an org unit, by period kind (M, Q, Y)")
 def rollup_series(request, indicator: str, unit: str, kind: str | None = None):
     ind = Indicator.objects.filter(code=indicator).select_related("outcome__priority").first()

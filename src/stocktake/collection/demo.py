@@ -18,7 +18,8 @@ from django.contrib.auth import get_user_model
 from stocktake.architecture.models import Indicator
 from stocktake.demo import spec
 from stocktake.delivery import periods as P
-from stocktake.monitoring.models import DataValue, DataValueVersion, OrgUnit
+from stocktake.monitoring import rollups as monitoring_rollups
+from stocktake.monitoring.models import DataValue, DataValueVersion, OrgUnit, Period
 
 from . import actions, rollups
 from .importer import run_import
@@ -57,8 +58,10 @@ def extend(seed: int, say) -> None:
 
     # The interior ministry has not sent three districts' homicides for the last month yet.
     late = DataValue.objects.filter(indicator__code="homicides", period__code=last, org_unit__code__in=LATE_DISTRICTS)
+    homicides = Indicator.objects.get(code="homicides")
     DataValueVersion.objects.filter(data_value__in=late).delete()
     late.delete()
+    monitoring_rollups.refresh([homicides.pk], [Period.objects.get(code=last).pk])
 
     # A correction from the health ministry: three hospitals' attendances revised (new versions).
     ae = Indicator.objects.get(code="ae-attendances")

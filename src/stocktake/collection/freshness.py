@@ -68,7 +68,7 @@ def of(indicators, today: date | None = None) -> list[Freshness]:
     for ind in indicators:
         due = due_period(ind.frequency, today)
         if ind.report_depth not in units_by_depth:
-            units_by_depth[ind.report_depth] = list(OrgUnit.objects.filter(depth=ind.report_depth).values_list("code", flat=True))
+            units_by_depth[ind.report_depth] = sorted(OrgUnit.objects.filter(depth=ind.report_depth).values_list("code", flat=True))
         reported = DataValue.objects.filter(indicator=ind, period__code=due.code, disaggregation="").values_list(
             "org_unit__code", flat=True)
         share, missing = Q.completeness(units_by_depth[ind.report_depth], reported)

@@ -27,6 +27,7 @@ from stocktake.delivery import quality as Q
 from stocktake.delivery import sourcemaps as M
 from stocktake.delivery import tabular as T
 from stocktake.monitoring import actions as monitoring_actions
+from stocktake.monitoring import rollups as monitoring_rollups
 from stocktake.monitoring.models import DataValue, OrgUnit, Period
 
 from . import actions, rollups
@@ -132,6 +133,7 @@ class _Run:
         self.deltas: list = []
         self.warnings: list[dict] = []
         self.touched: set[tuple[str, str]] = set()
+        self.touched_ids: set[tuple[int, int]] = set()
         self.units_created = 0
         self.ind_ids = dict(Indicator.objects.values_list("code", "pk"))
         self.unit_ids: dict[str, int] = {}
@@ -197,8 +199,6 @@ class _Run:
     def flush(self) -> None:
         if not self.buffer:
             return
-        if not self.unit_ids and self.batch.rows_read == 0:
-            pass
         missing = {r.org_unit for r in self.buffer} - set(self.unit_ids)
         if missing:
             missing = list(missing)
@@ -216,8 +216,11 @@ class _Run:
         if self.quality_left > 0:
             self.quality(rows)
             self.quality_left -= len(rows)
+        before = len(self.deltas)
         counts = monitoring_actions.record_values(rows, user=self.user, interface=self.batch.interface,
-                                                  source=self.batch.source_label, deltas=self.deltas)
+                                                  source=self.batch.source_label, deltas=self.deltas,
+                                                  refresh_rollups=False)
+        self.touched_ids.update((d[0], d[2]) for d in self.deltas[before:])
         for k in self.counts:
             self.counts[k] += counts[k]
         self.buffer = []
@@ -290,6 +293,7 @@ def run_import(stream, *, file_name: str, fmt: str | None = None, mapping: Colum
         batch = ImportBatch.objects.create(user=user if getattr(user, "is_authenticated", False) else None,
                                            interface=interface, file_name=file_name[:255], format=fmt,
                                            mapping=mapping, dry_run=dry_run, strict=strict)
+    batch.format = fmt
     config = mapping.config if mapping else {}
     create = config.get("create_org_units")
     if create and not permissions.can_manage(user):
@@ -308,6 +312,8 @@ def run_import(stream, *, file_name: str, fmt: str | None = None, mapping: Colum
                 raise Refused(f"{run.report.rejected} rows rejected; strict mode stores nothing")
             if run.deltas:
                 rollups.apply(run.deltas)
+            if run.touched_ids:
+                monitoring_rollups.refresh({i for i, _ in run.touched_ids}, {p for _, p in run.touched_ids})
             if not dry_run and run.accepted == 0 and run.rows_read and run.report.total:
                 batch.message = "no row was accepted"
         batch.status = ImportBatch.Status.DONE

@@ -88,10 +88,12 @@ def periods_since(kind: str, start: date, on: date) -> int:
     return n + 1
 
 
-def contribution_at(c: Contribution, kind: str, on: date) -> float:
+def contribution_at(c: Contribution, kind: str, on: date, periods_in: int | None = None) -> float:
+    """The contribution at the end date `on`; pass periods_in when already known to skip counting periods."""
     if on < c.start or (c.end is not None and on > c.end):
         return 0.0
-    return c.effect * ramp_fraction(c.ramp, periods_since(kind, c.start, on), c.ramp_periods)
+    n = periods_since(kind, c.start, on) if periods_in is None else periods_in
+    return c.effect * ramp_fraction(c.ramp, n, c.ramp_periods)
 
 
 @dataclass(frozen=True)
@@ -148,10 +150,19 @@ def compose(*, kind: str, baseline_date: date, baseline_value: float, until: dat
     if direction not in ("up", "down"):
         raise CompositionError(f"unknown direction '{direction}'")
     first = P.containing(kind, baseline_date).next()
+    periods = P.between(kind, first.start, until)
+    # count periods once per contribution, then step along: periods_since is linear in the span
+    starts = []
+    for c in contributions:
+        j = next((k for k, p in enumerate(periods) if p.end >= c.start), None)
+        starts.append((j, periods_since(kind, c.start, periods[j].end) if j is not None else None))
     rows = []
-    for i, period in enumerate(P.between(kind, first.start, until), start=1):
-        base = baseline_value + trend_per_period * i
-        parts = tuple(contribution_at(c, kind, period.end) for c in contributions)
+    for i, period in enumerate(periods):
+        base = baseline_value + trend_per_period * (i + 1)
+        parts = tuple(
+            0.0 if j is None or i < j else contribution_at(c, kind, period.end, n0 + (i - j))
+            for c, (j, n0) in zip(contributions, starts)
+        )
         rows.append(Row(period, base, parts))
     return Composed(tuple(c.name for c in contributions), tuple(rows), target_value, until, direction)
 

@@ -329,7 +329,10 @@ def disburse_payment(payment: Payment, *, user, reference: str, amount: Decimal 
         raise ValidationError({"reference": "a treasury or bank reference is required"})
     fund = payment.scheme.fund
     remaining = payment.amount - payment.disbursed
-    amount = remaining if amount in (None, "") else PAY.money(PAY.to_decimal(amount, "amount"))
+    try:
+        amount = remaining if amount in (None, "") else PAY.money(PAY.to_decimal(amount, "amount"))
+    except PAY.RuleError as exc:
+        raise ValidationError({"amount": str(exc).split(": ", 1)[1]}) from None
     if payment.is_reduction:
         if amount != remaining:
             raise ValidationError({"amount": f"a reduction is applied in full ({_fmt(remaining, fund)})"})
@@ -387,14 +390,16 @@ def review_corrections(*, user=None, interface="system", fund: Fund | None = Non
             result, inputs = verified_result(payment.scheme, payment.period)
         except ValidationError as exc:
             _transition(payment, user, interface, "Flagged for review", needs_review=True,
-                        review_note=f"values {changed} were corrected: " + "; ".join(exc.messages))
+                        review_note=f"data values {', '.join(f'#{c}' for c in changed)} were corrected and cannot be "
+                                    f"paid on yet: " + "; ".join(exc.messages))
             continue
         new = _evaluate(payment.scheme, result, exclude=payment)
         net_paid = payment.amount + sum((c.amount for c in payment.corrections.exclude(
             status=Payment.Status.REVERSED)), ZERO)
         delta = new.amount - net_paid
         _transition(payment, user, interface, "Flagged for review", needs_review=True,
-                    review_note=(f"data values {', '.join(map(str, changed))} were corrected after this payment: the "
+                    review_note=(f"data value{'s' if len(changed) > 1 else ''} {', '.join(f'#{c}' for c in changed)} "
+                                 f"{'were' if len(changed) > 1 else 'was'} corrected after this payment: the "
                                  f"result is now {result.normalize():f} (was {payment.result.normalize():f}); a "
                                  f"correction of {delta:+,.2f} is proposed"))
         if delta == 0 and latest is payment:

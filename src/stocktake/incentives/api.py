@@ -1,5 +1,257 @@
-"""JSON API of the incentives app, mounted at /api/incentives/."""
+"""JSON API of the incentives app, mounted at /api/incentives/.
 
-from ninja import Router
+Money is returned as strings of exact decimals, never as JSON numbers a
+client could round. Writes call the same actions as the pages.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema, Status
+
+from stocktake.monitoring.models import Period
+from stocktake.schemas import Error
+
+from . import actions, simulate
+from . import permissions as can
+from .models import Fund, Payment, Scheme
 
 router = Router(tags=["incentives"])
+
+
+class FundPositionOut(Schema):
+    budget: str
+    committed: str
+    uncommitted: str
+    approved: str
+    disbursed: str
+    balance: str
+    available: str = Field(..., description="Budget less everything approved: what can still be approved.")
+
+
+class FundOut(Schema):
+    code: str
+    name: str
+    currency: str
+    starts: date
+    ends: date
+    position: FundPositionOut
+
+
+class FundSchemeOut(Schema):
+    code: str
+    name: str
+    recipient: str
+    indicator: str
+    org_unit: str
+    rule: dict
+    first_period: str
+    last_period: str
+    cap_per_period: str | None
+    cap_total: str | None
+    commitment: str
+    sample_threshold: str | None
+    status: str
+
+
+class FundInputOut(Schema):
+    id: int
+    version: int
+    state: str
+    org_unit: str
+
+
+class FundPaymentOut(Schema):
+    id: int
+    scheme: str
+    recipient: str
+    period: str
+    kind: str
+    status: str
+    result: str
+    amount: str
+    disbursed: str
+    explanation: str
+    recognition: str
+    needs_review: bool
+    review_note: str
+    corrects: int | None
+    reference: str
+    computed_at: datetime
+    inputs: list[FundInputOut]
+
+
+class FundComputeIn(Schema):
+    period: str = Field(..., description="Payment period code, e.g. '2026Q2' or '2026-05'.")
+
+
+class FundDisburseIn(Schema):
+    reference: str = Field(..., min_length=1, max_length=100, description="Treasury or bank reference.")
+    amount: str | None = Field(None, description="Exact decimal; blank disburses everything approved.")
+
+
+class FundReverseIn(Schema):
+    reason: str = Field(..., min_length=1)
+
+
+class FundScenarioOut(Schema):
+    scenario: str
+    total: str
+    within_budget: bool
+    margin: str
+    by_period: dict[str, str]
+
+
+def _err(exc: ValidationError) -> Error:
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return Error(detail="; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()), errors=errors)
+
+
+def _money(d) -> str | None:
+    return None if d is None else f"{d:.2f}"
+
+
+def _fund(f: Fund) -> FundOut:
+    p = actions.position(f)
+    return FundOut(code=f.code, name=f.name, currency=f.currency, starts=f.starts, ends=f.ends,
+                   position=FundPositionOut(**{k: _money(p[k]) for k in FundPositionOut.model_fields}))
+
+
+def _scheme(s: Scheme) -> FundSchemeOut:
+    return FundSchemeOut(code=s.code, name=s.name, recipient=s.recipient.code, indicator=s.indicator.code,
+                     org_unit=s.org_unit.code, rule=s.rule, first_period=s.first_period.code,
+                     last_period=s.last_period.code, cap_per_period=_money(s.cap_per_period),
+                     cap_total=_money(s.cap_total), commitment=_money(s.commitment),
+                     sample_threshold=None if s.sample_threshold is None else str(s.sample_threshold),
+                     status=s.status)
+
+
+def _payment(p: Payment) -> FundPaymentOut:
+    return FundPaymentOut(id=p.pk, scheme=p.scheme.code, recipient=p.scheme.recipient.code, period=p.period.code,
+                      kind=p.kind, status=p.status, result=f"{p.result.normalize():f}", amount=_money(p.amount),
+                      disbursed=_money(p.disbursed), explanation=p.explanation, recognition=p.recognition,
+                      needs_review=p.needs_review, review_note=p.review_note, corrects=p.corrects_id,
+                      reference=p.reference, computed_at=p.computed_at,
+                      inputs=[FundInputOut(id=i["id"], version=i["version"], state=i["state"], org_unit=i["org_unit"])
+                              for i in p.inputs])
+
+
+def _visible_payment(request, pk: int) -> Payment:
+    payment = get_object_or_404(Payment.objects.select_related("scheme__recipient", "period"), pk=pk)
+    if not can.can_view_recipient(request.user, payment.scheme.recipient_id):
+        from django.http import Http404
+
+        raise Http404
+    return payment
+
+
+NO_READ = "only the delivery unit reads the outcomes fund; recipients read their own payments"
+NO_MANAGE = "only the delivery unit head or a priority manager moves the fund's money"
+
+
+@router.get("/funds", response={200: list[FundOut], 403: Error}, summary="Funds and their positions")
+def list_funds(request):
+    if not can.can_view_funds(request.user):
+        return Status(403, Error(detail=NO_READ))
+    return [_fund(f) for f in Fund.objects.all()]
+
+
+@router.get("/funds/{code}", response={200: FundOut, 403: Error, 404: Error}, summary="One fund's position")
+def get_fund(request, code: str):
+    if not can.can_view_funds(request.user):
+        return Status(403, Error(detail=NO_READ))
+    return _fund(get_object_or_404(Fund, code=code))
+
+
+@router.get("/funds/{code}/schemes", response={200: list[FundSchemeOut], 403: Error, 404: Error}, summary="A fund's schemes")
+def list_schemes(request, code: str):
+    if not can.can_view_funds(request.user):
+        return Status(403, Error(detail=NO_READ))
+    fund = get_object_or_404(Fund, code=code)
+    return [_scheme(s) for s in fund.schemes.select_related("recipient", "indicator", "org_unit", "first_period",
+                                                            "last_period")]
+
+
+@router.get("/funds/{code}/payments", response={200: list[FundPaymentOut], 403: Error, 404: Error},
+            summary="A fund's payments (a recipient sees only its own)")
+def list_payments(request, code: str, status: str | None = None, needs_review: bool | None = None):
+    fund = get_object_or_404(Fund, code=code)
+    qs = Payment.objects.filter(scheme__fund=fund).select_related("scheme__recipient", "period")
+    if not can.can_view_funds(request.user):
+        from stocktake.accounts import permissions as perms
+
+        org = perms.organisation_id(request.user)
+        if org is None:
+            return Status(403, Error(detail=NO_READ))
+        qs = qs.filter(scheme__recipient_id=org)
+    if status:
+        qs = qs.filter(status=status)
+    if needs_review is not None:
+        qs = qs.filter(needs_review=needs_review)
+    return [_payment(p) for p in qs]
+
+
+@router.get("/funds/{code}/simulation", response={200: list[FundScenarioOut], 403: Error, 404: Error},
+            summary="Simulated payout under each scenario")
+def get_simulation(request, code: str):
+    if not can.can_view_funds(request.user):
+        return Status(403, Error(detail=NO_READ))
+    result = simulate.fund_simulation(get_object_or_404(Fund, code=code))
+    return [FundScenarioOut(scenario=o["scenario"], total=_money(o["total"]), within_budget=o["within"],
+                        margin=_money(o["margin"]), by_period={r["date"]: _money(r["payout"]) for r in o["rows"]})
+            for o in result["outcomes"]]
+
+
+@router.get("/payments/{payment_id}", response={200: FundPaymentOut, 404: Error}, summary="One payment with the values it used")
+def get_payment(request, payment_id: int):
+    return _payment(_visible_payment(request, payment_id))
+
+
+@router.post("/schemes/{code}/payments", response={200: FundPaymentOut, 400: Error, 403: Error, 404: Error},
+             summary="Compute a period's payment from verified values")
+def compute_payment(request, code: str, payload: FundComputeIn):
+    if not can.can_manage_funds(request.user):
+        return Status(403, Error(detail=NO_MANAGE))
+    scheme = get_object_or_404(Scheme, code=code)
+    period = Period.objects.filter(code=payload.period).first()
+    if period is None:
+        return Status(400, Error(detail=f"period: no data has been reported for {payload.period!r}",
+                                 errors={"period": ["unknown period"]}))
+    try:
+        return _payment(actions.compute_payment(scheme, period, user=request.user, interface="api"))
+    except ValidationError as exc:
+        return Status(400, _err(exc))
+
+
+def _write(request, payment_id, do):
+    payment = _visible_payment(request, payment_id)
+    if not can.can_manage_funds(request.user):
+        return Status(403, Error(detail=NO_MANAGE))
+    try:
+        return _payment(do(payment))
+    except ValidationError as exc:
+        refused = exc.message_dict.get("approved_by") if hasattr(exc, "error_dict") else None
+        return Status(403 if refused else 400, _err(exc))
+
+
+@router.post("/payments/{payment_id}/approve", response={200: FundPaymentOut, 400: Error, 403: Error, 404: Error},
+             summary="Approve a computed payment (not by the person who computed it)")
+def approve_payment(request, payment_id: int):
+    return _write(request, payment_id, lambda p: actions.approve_payment(p, user=request.user, interface="api"))
+
+
+@router.post("/payments/{payment_id}/disburse", response={200: FundPaymentOut, 400: Error, 403: Error, 404: Error},
+             summary="Record a disbursement against an approved payment")
+def disburse_payment(request, payment_id: int, payload: FundDisburseIn):
+    return _write(request, payment_id, lambda p: actions.disburse_payment(
+        p, user=request.user, reference=payload.reference, amount=payload.amount, interface="api"))
+
+
+@router.post("/payments/{payment_id}/reverse", response={200: FundPaymentOut, 400: Error, 403: Error, 404: Error},
+             summary="Reverse a payment with ledger entries that net it to zero")
+def reverse_payment(request, payment_id: int, payload: FundReverseIn):
+    return _write(request, payment_id, lambda p: actions.reverse_payment(p, user=request.user, reason=payload.reason,
+                                                                         interface="api"))

@@ -18,7 +18,6 @@ from django.contrib.auth import get_user_model
 from stocktake.accounts.models import Organisation
 from stocktake.architecture.models import Indicator, Target
 from stocktake.delivery import periods as P
-from stocktake.monitoring import actions as monitoring_actions
 from stocktake.monitoring.models import DataValue, OrgUnit, Period
 
 from . import actions
@@ -45,6 +44,26 @@ def _planned(target, period_code: str) -> D:
 def _value_at(ind, unit: OrgUnit, code: str) -> D:
     result, _ = actions.verified_result(_scheme_stub(ind, unit), Period.get(code))
     return result.quantize(D("0.1"))
+
+
+def _correct(dv, *, numerator, comment) -> None:
+    """The hospital resubmits its return through the import pipeline and the validator validates it.
+
+    Going through the collection app keeps its rollups and review trail right,
+    as a real correction would.
+    """
+    from stocktake.collection import actions as collection_actions
+    from stocktake.collection.importer import run_import
+
+    User = get_user_model()
+    row = (f"indicator,org_unit,period,value,numerator,denominator,comment\n"
+           f"{dv.indicator.code},{dv.org_unit.code},{dv.period.code},,{numerator:g},{dv.denominator:g},{comment}\n")
+    batch = run_import(row.encode(), file_name="ae-correction.csv", user=User.objects.get(username="health-data"),
+                       interface="system", today=date(2026, 11, 24))
+    if batch.changed != 1:
+        raise RuntimeError(f"demo correction was not stored: {batch.message} {batch.errors}")
+    dv.refresh_from_db()
+    collection_actions.validate([dv], user=User.objects.get(username="validator"), interface="system")
 
 
 class _scheme_stub:
@@ -156,8 +175,6 @@ def extend(seed: int, say) -> None:
     paid = (Payment.objects.filter(scheme__code="ae-provider-r01-d01", status=Payment.Status.DISBURSED)
             .order_by("-amount", "period__start").first())
     dv = DataValue.objects.get(indicator=ae, org_unit__code="R01-D01-H1", period=paid.period, disaggregation="")
-    monitoring_actions.record_value(indicator=ae, org_unit=dv.org_unit, period=dv.period,
-                                    numerator=dv.numerator - round(dv.denominator * 0.04), denominator=dv.denominator,
-                                    comment="Corrected: 4% of attendances were double-counted as seen in time",
-                                    state=DataValue.State.VALIDATED, interface="system", source="demo correction")
+    _correct(dv, numerator=dv.numerator - round(dv.denominator * 0.04),
+             comment="Corrected: 4% of attendances were double-counted as seen in time")
     actions.review_corrections(user=manager, interface="system", fund=fund)

@@ -57,7 +57,7 @@ def record_value(*, indicator, org_unit, period, value=None, numerator=None, den
 
 @transaction.atomic
 def record_values(rows, *, user=None, interface="import", source="", state=DataValue.State.SUBMITTED,
-                  deltas: list | None = None) -> dict:
+                  deltas: list | None = None, refresh_rollups: bool = True) -> dict:
     """Store many already-validated values at once; the bulk twin of record_value.
 
     rows: dicts with indicator_id, org_unit_id, period_id, disaggregation, value,
@@ -70,6 +70,8 @@ def record_values(rows, *, user=None, interface="import", source="", state=DataV
     deltas, if given, receives (indicator_id, org_unit_id, period_id,
     disaggregation, old (value, numerator, denominator) or None, new) for
     every created or changed cell, so rollups can be refreshed incrementally.
+    refresh_rollups=False leaves the Rollup refresh to a caller that writes
+    in chunks (the importer) and refreshes once for everything it touched.
     """
     rows = list(rows)
     who = user if getattr(user, "is_authenticated", False) else None
@@ -116,7 +118,7 @@ def record_values(rows, *, user=None, interface="import", source="", state=DataV
     DataValueVersion.objects.bulk_create([_version_row(dv, user) for dv in [*new, *changed]], batch_size=2000)
     counts = {"created": len(new), "changed": len(changed), "unchanged": unchanged}
     touched = [*new, *changed]
-    if touched:
+    if touched and refresh_rollups:
         rollups.refresh({dv.indicator_id for dv in touched}, {dv.period_id for dv in touched})
     if new or changed:
         from stocktake.accounts.models import AuditEntry

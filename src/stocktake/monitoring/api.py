@@ -13,15 +13,26 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
-from stocktake.schemas import Error
-
 from stocktake.accounts import permissions as perms
 from stocktake.architecture.models import Indicator
+from stocktake.schemas import Error
 
 from . import actions, alerts, forecasting, series, tables
 from .models import Alert, OrgUnit, Period
 
 router = Router(tags=["monitoring"])
+
+
+def _public(request):
+    """Anyone may ask; what they get is still filtered by permissions (the public: published priorities only)."""
+    return True
+
+
+def readers():
+    """A token or session if the caller has one (so they see what their role allows), else the public view."""
+    from stocktake.accounts.apiauth import api_auth
+
+    return [*api_auth(), _public]
 
 
 class PortfolioRow(Schema):
@@ -119,8 +130,6 @@ class AlertRuleOut(Schema):
     active: bool
 
 
-
-
 def _indicator(request, code) -> Indicator:
     ind = get_object_or_404(Indicator.objects.select_related("outcome__priority"), code=code)
     if not perms.can_read_priority(request.user, ind.outcome.priority):
@@ -145,7 +154,7 @@ def _alert(a: Alert) -> dict:
             "emailed_to": [e for e in a.emailed_to.splitlines() if e]}
 
 
-@router.get("/portfolio", response=list[PortfolioRow], summary="Every visible indicator's official status, trend and forecast")
+@router.get("/portfolio", response=list[PortfolioRow], summary="Every visible indicator's official status, trend and forecast", auth=readers())
 def portfolio(request):
     from .views import portfolio_data
 
@@ -165,7 +174,7 @@ def portfolio(request):
     return out
 
 
-@router.get("/indicators/{code}/forecast", response=ForecastOut, summary="Forecast to the target date and the chance of meeting it")
+@router.get("/indicators/{code}/forecast", response=ForecastOut, summary="Forecast to the target date and the chance of meeting it", auth=readers())
 def forecast(request, code: str, unit: str | None = None):
     ind = _indicator(request, code)
     root = _root()
@@ -179,7 +188,7 @@ def forecast(request, code: str, unit: str | None = None):
             "points": [{"date": p.on, "mean": p.mean, "low": p.low, "high": p.high} for p in (fc.points if fc else [])]}
 
 
-@router.get("/indicators/{code}/heatmap", response=HeatmapOut, summary="Org units x periods, coloured by status")
+@router.get("/indicators/{code}/heatmap", response=HeatmapOut, summary="Org units x periods, coloured by status", auth=readers())
 def heatmap(request, code: str, unit: str | None = None, depth: int | None = None, periods: int = 12):
     ind = _indicator(request, code)
     root = _root()
@@ -200,7 +209,7 @@ def heatmap(request, code: str, unit: str | None = None, depth: int | None = Non
     return {"indicator": ind.code, "parent": parent.code, "periods": [p.code for p in ps], "rows": rows}
 
 
-@router.get("/indicators/{code}/league", response=list[LeagueRowOut], summary="Units ranked best first, with movement and gap to trajectory")
+@router.get("/indicators/{code}/league", response=list[LeagueRowOut], summary="Units ranked best first, with movement and gap to trajectory", auth=readers())
 def league(request, code: str, unit: str | None = None, depth: int | None = None, period: str | None = None):
     ind = _indicator(request, code)
     root = _root()

@@ -6,13 +6,16 @@ STATUS_COLOURS = {"on_track": "#1a7f37", "slightly_off": "#d4a72c", "off_track":
 
 
 def trajectory_spec(indicator, target, actuals: list[tuple[str, float]], planned: list[tuple[str, float]],
-                    title: str | None = None, forecast=None, overlay: tuple[str, list] | None = None) -> dict:
+                    title: str | None = None, forecast=None, overlay: tuple[str, list] | None = None,
+                    unverified: list[tuple[str, float]] | None = None) -> dict:
     """The PMDU's picture: the planned path against actuals, baseline and target marked.
 
     actuals and planned are [(ISO date of period end, value)]. forecast is a
     delivery.forecast.Forecast drawn as a dashed line in its band, starting
     from the last actual so the eye follows one path; overlay is
-    (label, [(date, value)]) for another org unit's actuals.
+    (label, [(date, value)]) for another org unit's actuals; unverified are
+    the actuals not yet validated, ringed in white so nobody mistakes them
+    for official figures.
     """
     rows = [{"date": d, "value": v, "series": "Actual"} for d, v in actuals if v is not None]
     rows += [{"date": d, "value": v, "series": "Trajectory"} for d, v in planned]
@@ -56,6 +59,7 @@ def trajectory_spec(indicator, target, actuals: list[tuple[str, float]], planned
                 "encoding": {"x": {"field": "date", "type": "temporal"}, "y": {"field": "value", "type": "quantitative"},
                              "text": {"field": "label"}},
             },
+            *unverified_layers(indicator, unverified),
             *forecast_layers(indicator, forecast, actuals),
             *overlay_layers(indicator, overlay),
         ],
@@ -69,7 +73,8 @@ OVERLAY_COLOUR = "#bc4c00"
 def forecast_layers(indicator, forecast, actuals) -> list[dict]:
     if forecast is None or not forecast.points:
         return []
-    last = [(d, v) for d, v in actuals if v is not None][-1:]
+    first = forecast.points[0].on.isoformat()
+    last = [(d, v) for d, v in actuals if v is not None and d < first][-1:]  # the last official actual
     rows = [{"date": d, "mean": v, "low": v, "high": v} for d, v in last]
     rows += [{"date": p.on.isoformat(), "mean": p.mean, "low": p.low, "high": p.high} for p in forecast.points]
     label = f"Forecast ({forecast.method}, {forecast.level:.0%} band)"
@@ -85,6 +90,20 @@ def forecast_layers(indicator, forecast, actuals) -> list[dict]:
                                   {"field": "mean", "format": fmt, "title": "forecast"},
                                   {"field": "low", "format": fmt}, {"field": "high", "format": fmt}]}},
     ]
+
+
+def unverified_layers(indicator, unverified) -> list[dict]:
+    if not unverified:
+        return []
+    rows = [{"date": d, "value": v, "label": "Unverified: submitted, not yet validated"} for d, v in unverified
+            if v is not None]
+    return [{"data": {"values": rows},
+             "mark": {"type": "point", "shape": "circle", "size": 90, "filled": True, "color": "#ffffff",
+                      "stroke": "#0b5cad", "strokeWidth": 2},
+             "encoding": {"x": {"field": "date", "type": "temporal"}, "y": {"field": "value", "type": "quantitative"},
+                          "tooltip": [{"field": "label", "title": " "},
+                                      {"field": "date", "type": "temporal", "format": "%b %Y"},
+                                      {"field": "value", "format": f",.{indicator.decimals}f"}]}}]
 
 
 def overlay_layers(indicator, overlay) -> list[dict]:

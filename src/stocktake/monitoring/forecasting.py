@@ -21,7 +21,7 @@ class Outlook:
     note: str = ""
 
 
-def outlook(indicator, unit: OrgUnit, plan: Plan) -> Outlook:
+def outlook(indicator, unit: OrgUnit, plan: Plan, rows: list[dict] | None = None) -> Outlook:
     """Where the official series is heading by the target date, and the chance it meets the target."""
     ends = plan.ends(unit.pk)
     if plan.target is None or ends is None:
@@ -29,7 +29,7 @@ def outlook(indicator, unit: OrgUnit, plan: Plan) -> Outlook:
     # The whole official history, with the trend free to change at the baseline: the back-test
     # (bench/monitoring_backtest.py, docs/forecast-backtest.md) found this 12% more accurate
     # than fitting the points since the baseline alone.
-    learn = [(r["period__end"], v) for r, v in series(indicator, unit, official=True) if v is not None]
+    learn = [(r["period__end"], v) for r, v in series(indicator, unit, official=True, rows=rows) if v is not None]
     if not learn:
         return Outlook(None, None, ends[1], None, "No official data yet.")
     last = learn[-1][0]

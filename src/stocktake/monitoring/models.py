@@ -42,6 +42,8 @@ class OrgUnit(models.Model):
     class Meta:
         ordering = ["path"]
         verbose_name = "org unit"
+        # A level under a unit (all districts of the country, of a region) is one index range.
+        indexes = [models.Index(fields=["depth", "path"], name="orgunit_depth_path")]
 
     def __str__(self) -> str:
         return self.name
@@ -220,7 +222,7 @@ class Rollup(models.Model):
     official_value = models.FloatField(null=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["indicator", "org_unit", "period"], name="one_rollup_per_cell")]
+        constraints = [models.UniqueConstraint(fields=["indicator", "org_unit", "period"], name="one_monitoring_rollup_per_cell")]
         indexes = [models.Index(fields=["indicator", "parent", "period"]),
                    models.Index(fields=["indicator", "depth", "period"])]
 

@@ -6,27 +6,61 @@ that changes values or their state (the verification workflow's validate
 and publish) must call refresh(indicator_ids, period_ids) too; `stocktake
 rollups` rebuilds everything if in doubt.
 
-Each level is one GROUP BY in the database over the values reported
-beneath it, joined up the parent chain, so refreshing an indicator costs a
-handful of queries however many values it has.
+Each level is one INSERT ... SELECT ... GROUP BY run inside the database
+over the values reported beneath it, joined up the parent chain, so
+refreshing an indicator costs a handful of statements however many values
+it has, and no row ever travels through Python. The result column follows
+the indicator's rule exactly as delivery.rollup.Accumulator.result does:
+a ratio is the sum of numerators over the sum of denominators.
 """
 
 from __future__ import annotations
 
-from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db import connection, transaction
 
-from stocktake.delivery.rollup import Accumulator
-
-from .models import DataValue, OrgUnit, Rollup
+from .models import DataValue, Rollup
 
 # Official status comes only from values someone has checked; submitted and returned values are provisional.
 OFFICIAL_STATES = (DataValue.State.VALIDATED.value, DataValue.State.PUBLISHED.value)
 
 
-def _result(indicator, total, count, num, den):
-    return Accumulator(total=total or 0.0, count=count or 0, numerator=num or 0.0,
-                       denominator=den or 0.0).result(indicator.aggregation, indicator.ratio_scale)
+def _result_sql(ind, total: str, count: str, num: str, den: str) -> str:
+    if ind.aggregation == "sum":
+        return f"CASE WHEN {count} > 0 THEN COALESCE({total}, 0) END"
+    if ind.aggregation == "mean":
+        return f"CASE WHEN {count} > 0 THEN COALESCE({total}, 0) * 1.0 / {count} END"
+    scale = float(ind.ratio_scale)
+    return f"CASE WHEN {count} > 0 AND COALESCE({den}, 0) <> 0 THEN {num} * 1.0 / {den} * {scale!r} END"
+
+
+def _insert_level(cursor, ind, up: int, period_ids) -> int:
+    """Rollups `up` levels above the reporting level, from the values, in one statement."""
+    joins = "".join(f" JOIN monitoring_orgunit u{k} ON u{k}.id = u{k - 1}.parent_id" for k in range(1, up + 1))
+    top = f"u{up}"
+    off = "v.state IN ('validated', 'published')"
+    periods = ""
+    params: list = [ind.pk, ind.report_depth]
+    if period_ids is not None:
+        periods = f" AND v.period_id IN ({', '.join(['%s'] * len(period_ids))})"
+        params += list(period_ids)
+    inner = (
+        f"SELECT {top}.id AS unit, {top}.parent_id AS parent, {top}.depth AS depth, v.period_id AS period, "
+        "COUNT(*) AS n, SUM(v.value) AS t, SUM(v.numerator) AS nu, SUM(v.denominator) AS de, "
+        f"SUM(CASE WHEN {off} THEN 1 ELSE 0 END) AS o_n, SUM(CASE WHEN {off} THEN v.value END) AS o_t, "
+        f"SUM(CASE WHEN {off} THEN v.numerator END) AS o_nu, SUM(CASE WHEN {off} THEN v.denominator END) AS o_de "
+        f"FROM monitoring_datavalue v JOIN monitoring_orgunit u0 ON u0.id = v.org_unit_id{joins} "
+        f"WHERE v.indicator_id = %s AND v.disaggregation = '' AND u0.depth = %s{periods} "
+        f"GROUP BY {top}.id, {top}.parent_id, {top}.depth, v.period_id"
+    )
+    sql = (
+        "INSERT INTO monitoring_rollup (indicator_id, org_unit_id, parent_id, depth, period_id, count, total, numerator,"
+        " denominator, value, official_count, official_total, official_numerator, official_denominator, official_value) "
+        f"SELECT {int(ind.pk)}, unit, parent, depth, period, n, COALESCE(t, 0), COALESCE(nu, 0), COALESCE(de, 0), "
+        f"{_result_sql(ind, 't', 'n', 'nu', 'de')}, o_n, COALESCE(o_t, 0), COALESCE(o_nu, 0), COALESCE(o_de, 0), "
+        f"{_result_sql(ind, 'o_t', 'o_n', 'o_nu', 'o_de')} FROM ({inner}) g"
+    )
+    cursor.execute(sql, params)
+    return cursor.rowcount
 
 
 @transaction.atomic
@@ -35,38 +69,14 @@ def refresh(indicator_ids=None, period_ids=None) -> int:
     from stocktake.architecture.models import Indicator
 
     indicators = Indicator.objects.all() if indicator_ids is None else Indicator.objects.filter(pk__in=list(indicator_ids))
-    units = {u["id"]: (u["parent_id"], u["depth"]) for u in OrgUnit.objects.values("id", "parent_id", "depth")}
-    period_ids = None if period_ids is None else list(period_ids)
+    period_ids = None if period_ids is None else sorted(set(period_ids))
     written = 0
-    official = Q(state__in=OFFICIAL_STATES)
-    for ind in indicators:
-        old = Rollup.objects.filter(indicator=ind)
-        values = DataValue.objects.filter(indicator=ind, disaggregation="", org_unit__depth=ind.report_depth)
-        if period_ids is not None:
-            old = old.filter(period_id__in=period_ids)
-            values = values.filter(period_id__in=period_ids)
-        old.delete()
-        rows = []
-        for depth in range(ind.report_depth, 0, -1):
-            key = "org_unit" + "__parent" * (ind.report_depth - depth)
-            grouped = values.values(key, "period_id").annotate(
-                n=Count("id"), total=Sum("value"), num=Sum("numerator"), den=Sum("denominator"),
-                on=Count("id", filter=official), ot=Sum("value", filter=official),
-                onum=Sum("numerator", filter=official), oden=Sum("denominator", filter=official),
-            ).order_by()
-            for g in grouped:
-                unit_id = g[key]
-                if unit_id is None:
-                    continue
-                parent_id, unit_depth = units[unit_id]
-                rows.append(Rollup(
-                    indicator_id=ind.pk, org_unit_id=unit_id, parent_id=parent_id, depth=unit_depth,
-                    period_id=g["period_id"], count=g["n"], total=g["total"] or 0.0, numerator=g["num"] or 0.0,
-                    denominator=g["den"] or 0.0, value=_result(ind, g["total"], g["n"], g["num"], g["den"]),
-                    official_count=g["on"], official_total=g["ot"] or 0.0, official_numerator=g["onum"] or 0.0,
-                    official_denominator=g["oden"] or 0.0,
-                    official_value=_result(ind, g["ot"], g["on"], g["onum"], g["oden"]),
-                ))
-        Rollup.objects.bulk_create(rows, batch_size=2000)
-        written += len(rows)
+    with connection.cursor() as cursor:
+        for ind in indicators:
+            old = Rollup.objects.filter(indicator=ind)
+            if period_ids is not None:
+                old = old.filter(period_id__in=period_ids)
+            old._raw_delete(old.db)
+            for up in range(ind.report_depth):
+                written += _insert_level(cursor, ind, up, period_ids)
     return written

@@ -14,7 +14,7 @@ from django.db.models import Avg
 
 from stocktake.delivery import status as S
 
-from .models import OrgUnit, Rollup
+from .models import OrgUnit, Period, Rollup
 from .rollups import OFFICIAL_STATES  # noqa: F401  (the one definition, re-exported for other apps)
 
 
@@ -22,13 +22,21 @@ def root_unit() -> OrgUnit | None:
     return OrgUnit.objects.filter(parent=None).order_by("id").first()
 
 
-def series(indicator, unit: OrgUnit, official: bool = False) -> list[tuple]:
-    """[(row, value)] oldest first; row has period_id, period__code, period__start, period__end and n."""
+def rollup_rows(indicator, unit: OrgUnit) -> list[dict]:
+    """Every period's rollup for the unit, oldest first, all values and official ones: one query."""
+    return list(Rollup.objects.filter(indicator=indicator, org_unit=unit)
+                .values("period_id", "period__code", "period__start", "period__end", "value", "count",
+                        "official_value", "official_count").order_by("period__start"))
+
+
+def series(indicator, unit: OrgUnit, official: bool = False, rows: list[dict] | None = None) -> list[tuple]:
+    """[(row, value)] oldest first; row has period_id, period__code, period__start, period__end and n.
+
+    Pass `rows` from rollup_rows() to read the official and the whole series from one query.
+    """
     value, count = ("official_value", "official_count") if official else ("value", "count")
-    rows = (Rollup.objects.filter(indicator=indicator, org_unit=unit, **{f"{count}__gt": 0})
-            .values("period_id", "period__code", "period__start", "period__end", value, count)
-            .order_by("period__start"))
-    return [({**r, "n": r[count]}, r[value]) for r in rows]
+    rows = rollup_rows(indicator, unit) if rows is None else rows
+    return [({**r, "n": r[count]}, r[value]) for r in rows if r[count] > 0]
 
 
 def trajectory(target) -> dict[str, tuple]:
@@ -68,8 +76,12 @@ class Plan:
         ids = {u for u in unit_ids if u != plan.root_id}
         want = ids | ({plan.root_id} if plan.root_id else set())
         since = target.baseline_date - timedelta(days=365)
-        bases = dict(Rollup.objects.filter(indicator=indicator, org_unit_id__in=want, official_count__gt=0,
-                                           period__end__gt=since, period__end__lte=target.baseline_date)
+        year = list(Period.objects.filter(kind=indicator.frequency, end__gt=since, end__lte=target.baseline_date)
+                    .values_list("pk", flat=True))
+        # Naming the depths lets the database use the (indicator, depth, period) index, not scan the indicator.
+        depths = sorted(set(OrgUnit.objects.filter(pk__in=want).values_list("depth", flat=True)))
+        bases = dict(Rollup.objects.filter(indicator=indicator, depth__in=depths, period_id__in=year,
+                                           org_unit_id__in=want, official_count__gt=0)
                      .values_list("org_unit_id").annotate(b=Avg("official_value")).order_by())
         plan.national_base = bases.pop(plan.root_id, None)
         plan.unit_bases = bases
@@ -148,11 +160,13 @@ class Summary:
         return self.indicator.fmt(self.provisional)
 
 
-def summarise(indicator, unit: OrgUnit | None = None, plan: Plan | None = None) -> Summary:
+def summarise(indicator, unit: OrgUnit | None = None, plan: Plan | None = None, rows: list[dict] | None = None) -> Summary:
     """Official latest value, plan, status and trend at a unit (default: the root), and any newer provisional value."""
     unit = unit or root_unit()
     plan = plan or Plan.build(indicator, [unit.pk] if unit else [])
-    data = [(r, v) for r, v in series(indicator, unit, official=True) if v is not None] if unit else []
+    if unit and rows is None:
+        rows = rollup_rows(indicator, unit)
+    data = [(r, v) for r, v in series(indicator, unit, official=True, rows=rows) if v is not None] if unit else []
     latest = data[-1] if data else None
     previous = data[-2][1] if len(data) > 1 else None
     planned = status = None
@@ -168,7 +182,7 @@ def summarise(indicator, unit: OrgUnit | None = None, plan: Plan | None = None) 
         trend=S.trend_arrow(previous, latest[1] if latest else None, indicator.direction),
     )
     if unit:
-        newest = [(r, v) for r, v in series(indicator, unit) if v is not None]
+        newest = [(r, v) for r, v in series(indicator, unit, rows=rows) if v is not None]
         if newest and (latest is None or newest[-1][0]["period__start"] > latest[0]["period__start"]):
             r, v = newest[-1]
             summary.provisional_period, summary.provisional = r["period__code"], v

@@ -26,16 +26,18 @@ class Cell:
     text: str = "–"
 
 
-def _cell(indicator, plan, unit_id, r) -> Cell:
+def _cell(indicator, plan, unit_id, r, period=None) -> Cell:
     official = r["official_count"] > 0 and r["official_value"] is not None
     value = r["official_value"] if official else r["value"]
-    status = plan.assess(unit_id, value, r["period__code"], r["period__end"])
+    code, end = (period.code, period.end) if period is not None else (r["period__code"], r["period__end"])
+    status = plan.assess(unit_id, value, code, end)
     return Cell(value, status, not official, indicator.fmt(value))
 
 
 def rows_under(parent: OrgUnit, depth: int) -> list[OrgUnit]:
     qs = OrgUnit.objects.filter(depth=depth)
-    qs = qs.filter(parent=parent) if depth == parent.depth + 1 else qs.filter(path__startswith=parent.path)
+    if parent.parent_id is not None:  # under the root every unit matches; the depth alone is the range
+        qs = qs.filter(parent=parent) if depth == parent.depth + 1 else qs.filter(path__startswith=parent.path)
     return list(qs.order_by("name"))
 
 
@@ -59,9 +61,9 @@ def units_by_periods(indicator, parent: OrgUnit, depth: int, periods: list[Perio
     rollups = Rollup.objects.filter(indicator=indicator, depth=depth, period__in=periods)
     rollups = rollups.filter(parent=parent) if depth == parent.depth + 1 else rollups.filter(org_unit_id__in=ids)
     hm = Heatmap(units, periods)
-    for r in rollups.values("org_unit_id", "period_id", "period__code", "period__end", "value", "official_value",
-                            "official_count"):
-        hm.cells[(r["org_unit_id"], r["period_id"])] = _cell(indicator, plan, r["org_unit_id"], r)
+    by_id = {p.pk: p for p in periods}
+    for r in rollups.values("org_unit_id", "period_id", "value", "official_value", "official_count").order_by():
+        hm.cells[(r["org_unit_id"], r["period_id"])] = _cell(indicator, plan, r["org_unit_id"], r, by_id[r["period_id"]])
     return hm
 
 
@@ -125,8 +127,8 @@ def league(indicator, parent: OrgUnit, depth: int, period: Period, root: OrgUnit
     plan = Plan.build(indicator, list(units), root=root)
     previous = Rollup.objects.filter(indicator=indicator, org_unit=root, period__start__lt=period.start) \
         .order_by("-period__start").values_list("period_id", flat=True).first()
-    rows = Rollup.objects.filter(indicator=indicator, org_unit_id__in=list(units),
-                                 period_id__in=[p for p in (period.pk, previous) if p]).values(
+    rows = Rollup.objects.filter(indicator=indicator, depth=depth, period_id__in=[p for p in (period.pk, previous) if p],
+                                 org_unit_id__in=list(units)).values(
         "org_unit_id", "period_id", "period__code", "period__end", "value", "official_value", "official_count")
     now, before = {}, {}
     for r in rows:

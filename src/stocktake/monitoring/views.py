@@ -19,7 +19,7 @@ from stocktake.architecture.models import Indicator, Pillar, Priority
 from stocktake.delivery import status as S
 from stocktake.web import panels as web_panels
 
-from . import actions, charts, exports, forecasting, series, tables
+from . import actions, charts, exports, forecasting, html, series, tables
 from .models import Alert, AlertRule, OrgUnit, OrgUnitLevel, Period
 
 STATUS_RULE = (
@@ -89,9 +89,14 @@ def portfolio_data(request, root):
             for outcome in priority.outcomes.all():
                 rows = []
                 for ind in outcome.indicators.all():
-                    plan = series.Plan.build(ind, [root.pk], root=root) if root else None
-                    summary = series.summarise(ind, root, plan) if root else series.summarise(ind)
-                    summary.outlook = forecasting.outlook(ind, root, plan) if root else None
+                    if root is None:
+                        summary = series.summarise(ind)
+                        summary.outlook = None
+                    else:
+                        plan = series.Plan.build(ind, [root.pk], root=root)
+                        cells = series.rollup_rows(ind, root)
+                        summary = series.summarise(ind, root, plan, cells)
+                        summary.outlook = forecasting.outlook(ind, root, plan, cells)
                     rows.append(summary)
                 outcomes.append({"outcome": outcome, "rows": rows})
             priorities.append({"priority": priority, "outcomes": outcomes})
@@ -185,8 +190,9 @@ def indicator_page(request, code):
         overlay = (label, pts)
     spec = charts.trajectory_spec(
         indicator, target if unit.pk == root.pk else None,
-        actuals=[(r["period__end"].isoformat(), official.get(r["period__code"])) for r, _ in data],
+        actuals=[(r["period__end"].isoformat(), official.get(r["period__code"], v)) for r, v in data],
         planned=planned_line, title=f"{indicator.name}: {unit.name}", forecast=outlook.forecast, overlay=overlay,
+        unverified=[(r["period__end"].isoformat(), v) for r, v in data if r["period__code"] not in official],
     )
     fmt = _fmt(request)
     if fmt:
@@ -250,7 +256,7 @@ def heatmap(request, code):
         spec = charts.heatmap_spec(f"{indicator.name}: {parent.name}", cells, "Period", _level_name(depth))
         return exports.respond(fmt, table, spec)
     grid = [{"unit": u, "drill": u.depth < indicator.report_depth,
-             "cells": [hm.cells.get((u.pk, p.pk)) for p in periods]} for u in hm.units]
+             "cells_html": html.heat_cells([hm.cells.get((u.pk, p.pk)) for p in periods])} for u in hm.units]
     return render(request, "monitoring/heatmap.html", {
         "indicator": indicator, "parent": parent, "ancestors": parent.ancestors(), "periods": periods, "grid": grid,
         "level": _level_name(depth), "rule": _rule(indicator), "formats": exports.FORMATS,
@@ -278,7 +284,7 @@ def heatmap_indicators(request):
                       for i, c in zip(hm.columns, row) if c]
         spec = charts.heatmap_spec(f"Every indicator: {parent.name}", cells, "Indicator", _level_name(parent.depth + 1))
         return exports.respond(fmt, table, spec)
-    grid = [{"unit": u, "cells": [hm.cells.get((u.pk, i.pk)) for i in hm.columns],
+    grid = [{"unit": u, "cells_html": html.heat_cells([hm.cells.get((u.pk, i.pk)) for i in hm.columns]),
              "drill": any(i.report_depth > u.depth for i in hm.columns)} for u in hm.units]
     return render(request, "monitoring/heatmap_indicators.html", {
         "parent": parent, "ancestors": parent.ancestors(), "columns": hm.columns, "grid": grid,
@@ -318,8 +324,11 @@ def league(request, code):
                                   [{"unit": r.unit.name, "value": r.value, "status": r.status.label} for r in rows],
                                   indicator.unit)
         return exports.respond(fmt, table, spec)
+    from django.urls import reverse
+
     return render(request, "monitoring/league.html", {
         "indicator": indicator, "parent": parent, "period": period, "periods": list(reversed(periods)), "rows": rows,
+        "rows_html": html.league_rows(indicator, rows, reverse("indicator", args=[indicator.code]), _rule(indicator)),
         "level": _level_name(depth), "rule": _rule(indicator), "formats": exports.FORMATS,
         "query": request.GET.urlencode(), "depth": depth,
     })
@@ -329,7 +338,7 @@ def league(request, code):
 
 def alerts_page(request):
     if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path(), "admin:login")
+        return redirect_to_login(request.get_full_path())
     indicators = readable_indicators(request.user)
     alerts = (Alert.objects.filter(rule__indicator__in=indicators)
               .select_related("rule__indicator", "org_unit", "period")[:500])

@@ -10,25 +10,34 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.utils import check_csrf
 
 from stocktake.schemas import Error
 
 from stocktake.accounts import permissions as perm
+from stocktake.accounts.apiauth import api_auth
 from stocktake.accounts.models import Person
 from stocktake.architecture.models import Indicator, Priority
 from stocktake.delivery import rubric as RU
 
 from . import actions, queries
-from .models import ChainActor, DeliveryChain, Milestone, Risk, Strategy
+from .models import ChainActor, DeliveryChain, Milestone, Risk, Strategy, ToCLink, ToCNode
 
 router = Router(tags=["plans"])
+
+
+def _anyone(request):
+    """The public reads published plans without signing in; a token or session shows unpublished ones too."""
+    return "anonymous"
+
+
+# Reads: a token, the browser session, or nobody (can_read_priority then shows only published priorities).
+# Writes keep the API's global auth: a token, or the session with its CSRF token.
+READ = [*api_auth(), _anyone]
 
 
 
@@ -42,12 +51,11 @@ def _priority(request, code) -> Priority:
 
 def _editable(request, code) -> Priority:
     priority = _priority(request, code)
-    if request.user.is_authenticated and request.COOKIES.get(settings.SESSION_COOKIE_NAME):
-        # signed in through the browser's session cookie: a write needs the CSRF token like a form would
-        if check_csrf(request) is not None:
-            raise HttpError(403, "CSRF check failed: send the X-CSRFToken header with a session-cookie request")
     if not perm.can_edit_plan(request.user, priority):
         raise HttpError(403, "only the priority's accountable leaders and the delivery unit edit its plan")
+    if b"\\u0000" in request.body or b"\x00" in request.body:
+        # PostgreSQL cannot store NUL in text; refuse it here rather than fail on one database only
+        raise HttpError(400, "text must not contain NUL characters")
     return priority
 
 
@@ -190,6 +198,25 @@ class RubricRow(Schema):
     findings: list[str]
 
 
+class ToCNodeOut(Schema):
+    id: int
+    stage: str
+    text: str
+    organisation: str | None
+    indicator: str | None
+
+
+class ToCLinkOut(Schema):
+    source_id: int
+    target_id: int
+    organisation: str | None
+
+
+class ToCOut(Schema):
+    nodes: list[ToCNodeOut]
+    links: list[ToCLinkOut]
+
+
 class PlanOut(Schema):
     priority: str
     name: str
@@ -198,6 +225,7 @@ class PlanOut(Schema):
     chains: list[ChainOut]
     composed: list[ComposedOut]
     rubric: list[RubricRow]
+    theory_of_change: ToCOut
 
 
 # Serialisers ------------------------------------------------------------------------------------------------
@@ -255,12 +283,12 @@ def _composed(ci) -> dict:
 
 # Reading ----------------------------------------------------------------------------------------------------
 
-@router.get("/", response=list[str], summary="Codes of the priorities whose plans the caller may read")
+@router.get("/", response=list[str], auth=READ, summary="Codes of the priorities whose plans the caller may read")
 def list_plans(request):
     return list(perm.visible_priorities(request.user).values_list("code", flat=True))
 
 
-@router.get("/{code}", response={200: PlanOut, 404: Error}, summary="A priority's whole delivery plan")
+@router.get("/{code}", response={200: PlanOut, 404: Error}, auth=READ, summary="A priority's whole delivery plan")
 def get_plan(request, code: str, trend: bool = False):
     priority = _priority(request, code)
     strategies = queries.strategies(priority, include_withdrawn=True)
@@ -280,10 +308,19 @@ def get_plan(request, code: str, trend: bool = False):
                     "rated_by": (ratings[c].by.username if ratings[c].by_id else None) if c in ratings else None,
                     "precheck": pre.worst(c), "findings": [f.message for f in pre.for_criterion(c)]}
                    for c, n, _ in RU.CRITERIA],
+        "theory_of_change": {
+            "nodes": [{"id": n.pk, "stage": n.stage, "text": n.text,
+                       "organisation": n.organisation.code if n.organisation_id else None,
+                       "indicator": n.indicator.code if n.indicator_id else None}
+                      for n in ToCNode.objects.filter(priority=priority).select_related("organisation", "indicator")],
+            "links": [{"source_id": lk.source_id, "target_id": lk.target_id,
+                       "organisation": lk.organisation.code if lk.organisation_id else None}
+                      for lk in ToCLink.objects.filter(priority=priority).select_related("organisation")],
+        },
     }
 
 
-@router.get("/{code}/milestones", response={200: list[MilestoneOut], 404: Error},
+@router.get("/{code}/milestones", response={200: list[MilestoneOut], 404: Error}, auth=READ,
             summary="Milestones of active strategies; late_only and at_risk filter them as a stocktake pack does")
 def list_milestones(request, code: str, late_only: bool = False, at_risk: bool = False):
     priority = _priority(request, code)
@@ -436,6 +473,9 @@ def update_milestone(request, code: str, pk: int, payload: MilestonePatch):
     if m is None:
         raise Http404("no such milestone in this plan")
     changes = payload.dict(exclude_unset=True)
+    for name in ("status", "evidence", "due_date"):
+        if name in changes and changes[name] is None:
+            raise HttpError(400, f"{name}: may not be null (leave it out to keep it)")
     try:
         m = actions.update_milestone(m, user=request.user, interface="api", **changes)
     except ValidationError as exc:
@@ -472,6 +512,33 @@ def add_risk(request, code: str, payload: RiskIn):
     except ValidationError as exc:
         _refuse(exc)
     return Status(201, {"id": r.pk})
+
+
+class RiskPatch(Schema):
+    title: str | None = None
+    likelihood: int | None = None
+    impact: int | None = None
+    mitigation: str | None = None
+    review_date: date | None = None
+    status: str | None = None
+
+
+@router.patch("/{code}/risks/{pk}", response={200: RiskOut, 400: Error, 403: Error, 404: Error},
+              summary="Re-rate, mitigate, reschedule the review of, or close a risk")
+def update_risk(request, code: str, pk: int, payload: RiskPatch):
+    priority = _editable(request, code)
+    risk = Risk.objects.filter(pk=pk, priority=priority).first()
+    if risk is None:
+        raise Http404("no such risk in this plan")
+    changes = payload.dict(exclude_unset=True)
+    for name in ("title", "likelihood", "impact", "mitigation", "status"):
+        if name in changes and changes[name] is None:
+            raise HttpError(400, f"{name}: may not be null (leave it out to keep it)")
+    try:
+        risk = actions.update_risk(risk, user=request.user, interface="api", **changes)
+    except ValidationError as exc:
+        _refuse(exc)
+    return Status(200, _risk(risk))
 
 
 class ChainIn(Schema):
@@ -563,7 +630,7 @@ def rate(request, code: str, payload: RatingIn):
     return Status(201, {"id": r.pk})
 
 
-@router.get("/{code}/composed/{indicator}", response={200: ComposedOut, 404: Error},
+@router.get("/{code}/composed/{indicator}", response={200: ComposedOut, 404: Error}, auth=READ,
             summary="The trajectory composed from the plan's strategies for one indicator, with the gap to target")
 def composed(request, code: str, indicator: str, trend: bool = False):
     priority = _priority(request, code)
@@ -572,3 +639,61 @@ def composed(request, code: str, indicator: str, trend: bool = False):
     if ci is None:
         raise Http404("the indicator has no national target")
     return _composed(ci)
+
+
+class ToCNodeIn(Schema):
+    stage: str
+    text: str
+    organisation: str | None = None
+    indicator: str | None = None
+
+
+class ToCLinkIn(Schema):
+    source_id: int
+    target_id: int
+    organisation: str | None = None
+
+
+def _organisation(code):
+    from stocktake.accounts.models import Organisation
+
+    if not code:
+        return None
+    org = Organisation.objects.filter(code=code).first()
+    if org is None:
+        raise HttpError(400, f"organisation: no organisation '{code}'")
+    return org
+
+
+@router.post("/{code}/toc/nodes", response={201: Created, 400: Error, 403: Error, 404: Error},
+             summary="Add a theory-of-change box (input, activity, output, outcome, impact, assumption, external)")
+def add_toc_node(request, code: str, payload: ToCNodeIn):
+    priority = _editable(request, code)
+    indicator = None
+    if payload.indicator:
+        indicator = Indicator.objects.filter(code=payload.indicator).first()
+        if indicator is None:
+            raise HttpError(400, f"indicator: no indicator '{payload.indicator}'")
+    try:
+        node = actions.add_toc_node(priority=priority, stage=payload.stage, text=payload.text,
+                                    organisation=_organisation(payload.organisation), indicator=indicator,
+                                    user=request.user, interface="api")
+    except ValidationError as exc:
+        _refuse(exc)
+    return Status(201, {"id": node.pk})
+
+
+@router.post("/{code}/toc/links", response={201: Created, 400: Error, 403: Error, 404: Error},
+             summary="Link two theory-of-change boxes forward, naming the organisation that makes the link hold")
+def add_toc_link(request, code: str, payload: ToCLinkIn):
+    priority = _editable(request, code)
+    ends = [ToCNode.objects.filter(pk=pk).first() for pk in (payload.source_id, payload.target_id)]
+    if None in ends:
+        raise HttpError(400, "source_id/target_id: no such theory-of-change box")
+    try:
+        link = actions.add_toc_link(priority=priority, source=ends[0], target=ends[1],
+                                    organisation=_organisation(payload.organisation), user=request.user,
+                                    interface="api")
+    except ValidationError as exc:
+        _refuse(exc)
+    return Status(201, {"id": link.pk})

@@ -194,8 +194,52 @@ def chain_spec(view, width="container") -> dict:
                                               "range": ["#0b5cad", "#ffffff", "#cf222e", "#2da44e"]},
                                     "legend": {"orient": "bottom"}},
                           "tooltip": [{"field": "name"}, {"field": "level"}, {"field": "role"}, {"field": "kind"}]}},
-            {"data": {"values": nodes}, "mark": {"type": "text", "dy": 22, "fontSize": 10, "limit": 150},
+            # labels below actors on even levels and above on odd ones, so neighbours' names do not collide
+            *[{"data": {"values": nodes}, "transform": [{"filter": f"datum.x % 2 == {parity}"}],
+               "mark": {"type": "text", "dy": dy, "fontSize": 10, "limit": 150},
+               "encoding": {"x": {"field": "x", "type": "quantitative"}, "y": {"field": "y", "type": "quantitative"},
+                            "text": {"field": "name"}}} for parity, dy in ((0, 22), (1, -20))],
+        ],
+    }
+
+
+def toc_spec(nodes, links, stages, width="container") -> dict:
+    """Theory of change: inputs (left) to impact (right), each box and arrow coloured by the organisation responsible."""
+    labels = [label for _, label in stages]
+    order = [s for s, _ in stages]
+    by_stage: dict[str, list] = {}
+    for n in nodes:
+        if n.stage in order:
+            by_stage.setdefault(n.stage, []).append(n)
+    pos = {}
+    for stage, items in by_stage.items():
+        for i, n in enumerate(items):
+            pos[n.pk] = (order.index(stage), (i + 1) / (len(items) + 1))
+    rows = [{"x": pos[n.pk][0], "y": pos[n.pk][1], "text": n.text, "org": str(n.organisation or "no organisation"),
+             "indicator": n.indicator.name if n.indicator_id else ""} for n in nodes if n.pk in pos]
+    edges = [{"x": pos[lk.source_id][0], "y": pos[lk.source_id][1], "x2": pos[lk.target_id][0],
+              "y2": pos[lk.target_id][1], "org": str(lk.organisation or "no organisation"),
+              "from": lk.source.text, "to": lk.target.text}
+             for lk in links if lk.source_id in pos and lk.target_id in pos]
+    x = {"field": "x", "type": "quantitative", "title": None, "scale": {"domain": [-0.6, len(order) - 0.4]},
+         "axis": {"values": list(range(len(order))), "labelExpr": f"{labels}[datum.value]", "grid": False,
+                  "labelFontWeight": "bold"}}
+    y = {"field": "y", "type": "quantitative", "axis": None, "scale": {"domain": [0, 1]}}
+    colour = {"field": "org", "type": "nominal", "title": "Responsible", "legend": {"orient": "bottom", "labelLimit": 300}}
+    return {
+        "$schema": SCHEMA, "title": "Theory of change: inputs to impact", "width": width,
+        "height": max(260, 80 * max((len(v) for v in by_stage.values()), default=1)),
+        "layer": [
+            {"data": {"values": edges}, "mark": {"type": "rule", "strokeWidth": 2, "opacity": 0.7},
+             "encoding": {"x": x, "y": y, "x2": {"field": "x2"}, "y2": {"field": "y2"}, "color": colour,
+                          "tooltip": [{"field": "from"}, {"field": "to"}, {"field": "org", "title": "Makes it hold"}]}},
+            {"data": {"values": rows}, "mark": {"type": "square", "size": 300, "stroke": "#24292f"},
              "encoding": {"x": {"field": "x", "type": "quantitative"}, "y": {"field": "y", "type": "quantitative"},
-                          "text": {"field": "name"}}},
+                          "color": colour,
+                          "tooltip": [{"field": "text"}, {"field": "org", "title": "Accountable"},
+                                      {"field": "indicator"}]}},
+            {"data": {"values": rows}, "mark": {"type": "text", "dy": 20, "fontSize": 10, "limit": 170},
+             "encoding": {"x": {"field": "x", "type": "quantitative"}, "y": {"field": "y", "type": "quantitative"},
+                          "text": {"field": "text"}}},
         ],
     }

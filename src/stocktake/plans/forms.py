@@ -89,3 +89,47 @@ def attach(form: forms.Form, exc: ValidationError) -> None:
     else:
         for e in exc.messages:
             form.add_error(None, e)
+
+
+class ChainForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    levels = forms.CharField(help_text="System levels, centre first, separated by commas: Ministry, Region, School.")
+    strategy = forms.ModelChoiceField(queryset=None, required=False, help_text="Blank: the chain serves the whole plan.")
+
+    def __init__(self, *args, strategies=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["strategy"].queryset = strategies
+
+    def clean_levels(self):
+        return [x.strip() for x in self.cleaned_data["levels"].split(",") if x.strip()]
+
+
+class ActorForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    level = forms.TypedChoiceField(coerce=int, choices=())
+    count = forms.IntegerField(min_value=1, initial=1)
+    role = forms.CharField(required=False)
+    leader = forms.BooleanField(required=False)
+    frontline = forms.BooleanField(required=False)
+
+    def __init__(self, *args, chain=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["level"].choices = list(enumerate(chain.levels))
+
+
+class LinkForm(forms.Form):
+    source = forms.ModelChoiceField(queryset=None)
+    target = forms.ModelChoiceField(queryset=None)
+    kind = forms.ChoiceField(choices=[(k, k) for k in ("influence", "funding", "feedback")])
+    strength = forms.TypedChoiceField(coerce=int, choices=[(1, "1 weak"), (2, "2 fragile"), (3, "3 sound"), (4, "4 strong")],
+                                      initial=3)
+
+    def __init__(self, *args, chain=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # any actor, so that naming another chain's actor is refused by the action with its reason
+        from .models import ChainActor
+
+        self.fields["source"].queryset = ChainActor.objects.all()
+        self.fields["target"].queryset = ChainActor.objects.all()
+        self.fields["source"].choices = [(a.pk, a.name) for a in chain.actors.all()]
+        self.fields["target"].choices = [(a.pk, a.name) for a in chain.actors.all()]

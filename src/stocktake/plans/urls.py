@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("<slug:code>/", views.plan, name="plan"),
     path("<slug:code>/rubric/", views.rate, name="rate"),
+    path("<slug:code>/plan.xlsx", views.plan_xlsx, name="plan_xlsx"),
     path("<slug:code>/milestones/<int:pk>/status/", views.milestone_status, name="milestone_status"),
     path("<slug:code>/strategies/<int:pk>/", views.strategy, name="strategy"),
     path("<slug:code>/strategies/<int:pk>/profile.pdf", views.strategy_pdf, name="strategy_pdf"),
@@ -18,4 +19,7 @@ urlpatterns = [
     path("<slug:code>/strategies/<int:pk>/impacts/", views.strategy_add, {"what": "impact"}, name="impact_add"),
     path("<slug:code>/strategies/<int:pk>/milestones/", views.strategy_add, {"what": "milestone"}, name="milestone_add"),
     path("<slug:code>/risks/new/", views.risk_new, name="risk_new"),
+    path("<slug:code>/chains/new/", views.chain_new, name="chain_new"),
+    path("<slug:code>/chains/<int:pk>/actors/", views.chain_add, {"what": "actor"}, name="actor_add"),
+    path("<slug:code>/chains/<int:pk>/links/", views.chain_add, {"what": "link"}, name="link_add"),
 ]

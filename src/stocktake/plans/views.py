@@ -71,8 +71,9 @@ def _toc(priority):
                   key=lambda o: o.name)
     matrix = [{"org": o, "cells": [n.organisation_id == o.pk for n in results],
                "links": [lk for lk in links if lk.organisation_id == o.pk]} for o in orgs]
+    spec = charts.toc_spec(nodes, links, [(s, ToCNode.Stage(s).label) for s in ToCNode.CHAIN]) if nodes else None
     return {"columns": columns, "side": side, "links": links, "results": results, "matrix": matrix,
-            "empty": not nodes}
+            "empty": not nodes, "spec": spec}
 
 
 def plan(request, code):
@@ -102,7 +103,7 @@ def plan(request, code):
         "chains": [{"view": v, "spec": charts.chain_spec(v) if v.actors else None, "id": f"chain-{v.chain.pk}"}
                    for v in chains],
         "questions": CH.QUESTIONS,
-        "milestones": milestones,
+        "milestones": milestones, "today": today,
         "statuses": Milestone.Status.choices,
         "risks": risks, "risk_matrix": _risk_matrix([r for r in risks if r.status == Risk.Status.OPEN]),
         "rubric": rubric_rows, "ratings": RU.RATING_NAMES, "weakest": [RU.CRITERION_NAMES[c] for c in
@@ -302,3 +303,49 @@ def risk_new(request, code):
             forms.attach(form, exc)
     return _form_page(request, priority, form, "New risk", f"/plans/{priority.code}/#risks",
                       status=400 if form.errors else 200)
+
+
+def plan_xlsx(request, code):
+    priority = _priority(request, code)
+    from .export import plan_workbook
+
+    response = HttpResponse(plan_workbook(priority),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="plan-{priority.code}.xlsx"'
+    return response
+
+
+def chain_new(request, code):
+    priority = _priority(request, code)
+    _editable(request, priority)
+    form = forms.ChainForm(request.POST or None, strategies=Strategy.objects.filter(priority=priority, withdrawn_at=None))
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.create_chain(priority=priority, user=request.user, interface="web", **form.cleaned_data)
+            return redirect(f"/plans/{priority.code}/#chains")
+        except ValidationError as exc:
+            forms.attach(form, exc)
+    return _form_page(request, priority, form, "New delivery chain", f"/plans/{priority.code}/#chains",
+                      status=400 if form.errors else 200)
+
+
+def chain_add(request, code, pk, what):
+    """Add an actor or a link to a chain; a refused link (a loop, another chain's actor) says why."""
+    from .models import DeliveryChain
+
+    priority = _priority(request, code)
+    _editable(request, priority)
+    chain = get_object_or_404(DeliveryChain, pk=pk, priority=priority)
+    form_class = forms.ActorForm if what == "actor" else forms.LinkForm
+    form = form_class(request.POST or None, chain=chain)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if what == "actor":
+                actions.add_actor(chain=chain, user=request.user, interface="web", **form.cleaned_data)
+            else:
+                actions.add_link(chain=chain, user=request.user, interface="web", **form.cleaned_data)
+            return redirect(f"/plans/{priority.code}/#chain-{chain.pk}-box")
+        except ValidationError as exc:
+            forms.attach(form, exc)
+    return _form_page(request, priority, form, f"{chain.name}: add {'an actor' if what == 'actor' else 'a link'}",
+                      f"/plans/{priority.code}/#chain-{chain.pk}-box", status=400 if form.errors else 200)

@@ -66,7 +66,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'indexes': [models.Index(fields=['indicator', 'parent', 'period'], name='monitoring__indicat_572ae4_idx'), models.Index(fields=['indicator', 'depth', 'period'], name='monitoring__indicat_9f9f49_idx')],
-                'constraints': [models.UniqueConstraint(fields=('indicator', 'org_unit', 'period'), name='one_rollup_per_cell')],
+                'constraints': [models.UniqueConstraint(fields=('indicator', 'org_unit', 'period'), name='one_monitoring_rollup_per_cell')],
             },
         ),
     ]

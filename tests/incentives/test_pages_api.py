@@ -1,0 +1,95 @@
+"""The fund's pages, exports and API, and who may use them."""
+
+import io
+import json
+import re
+
+from openpyxl import load_workbook
+
+from stocktake.incentives.models import Payment
+
+FUND = "/incentives/funds/meridia-outcomes-fund/"
+
+
+def test_pages_for_the_delivery_unit(client, users, fund):
+    client.force_login(users("duhead"))
+    html = client.get("/incentives/").content.decode()
+    assert "Meridia Outcomes Fund" in html and "data-balance" in html
+    html = client.get(FUND).content.decode()
+    for words in ["Stunting reduction (disbursement-linked)", "Safe water transfer", "A&amp;E four-hour standard",
+                  "Awaiting approval", "Flagged for review", "Ledger"]:
+        assert words in html
+    assert client.get("/incentives/schemes/water-transfer-r02/").content.decode().count("failed") >= 1
+    spec = json.loads(re.search(r'<script id="simulation-spec" type="application/json">(.*?)</script>',
+                                client.get(FUND + "simulation/").content.decode(), re.S).group(1))
+    scenarios = {r["scenario"] for r in spec["layer"][0]["data"]["values"]}
+    assert scenarios == {"On trajectory", "10% short", "25% short", "Exceeds by 10%"}
+    assert spec["layer"][1]["data"]["values"][0]["budget"] == float(fund.budget)
+
+
+def test_exports(client, users, fund):
+    client.force_login(users("manager"))
+    pdf = client.get(FUND + "statements/moh/pdf/")
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    wb = load_workbook(io.BytesIO(client.get(FUND + "position.xlsx").content))
+    assert wb.sheetnames == ["Position", "Schemes", "Payments", "Ledger"]
+    rows = {r[0]: r[1] for r in wb["Position"].iter_rows(min_row=2, values_only=True)}
+    assert rows["Budget"] == 4000000
+    data = client.get(FUND + "indigo.json").json()
+    project = next(p for p in data["projects"] if p["id"] == "moh-stunting-dli")
+    assert project["outcome_metrics"][0]["definition"]["value"] == "Children under five who are stunted"
+    assert len(project["results"]) == 4 and project["outcome_payments"][0]["currency"]["value"] == "USD"
+
+
+def test_who_sees_what(client, users):
+    assert client.get("/incentives/")["Location"].startswith("/accounts/login/")
+    client.force_login(users("health-data"))  # Ministry of Health: its own statement only
+    assert client.get(FUND).status_code == 403
+    html = client.get("/incentives/").content.decode()
+    assert "Statements for Ministry of Health" in html
+    assert client.get(FUND + "statements/moh/").status_code == 200
+    assert client.get(FUND + "statements/moe/").status_code == 403
+    other = Payment.objects.filter(scheme__recipient__code="moe").first()
+    assert client.get(f"/incentives/payments/{other.pk}/").status_code == 404
+    own = Payment.objects.filter(scheme__recipient__code="moh", status="computed").first()
+    before = own.status
+    assert client.post(f"/incentives/payments/{own.pk}/approve/").status_code == 403
+    own.refresh_from_db()
+    assert own.status == before
+
+
+def test_htmx_approval_and_refusal(client, users, fund):
+    payment = Payment.objects.filter(scheme__fund=fund, status="computed", amount__gt=0).first()
+    client.force_login(users("manager"))  # who computed it
+    r = client.post(f"/incentives/payments/{payment.pk}/approve/", HTTP_HX_REQUEST="true")
+    assert r.status_code == 400 and "may not approve" in r.content.decode()
+    client.force_login(users("duhead"))
+    r = client.post(f"/incentives/payments/{payment.pk}/approve/", HTTP_HX_REQUEST="true")
+    assert r.status_code == 200 and 'data-status="approved"' in r.content.decode()
+
+
+def test_api(client, users, fund):
+    client.force_login(users("observer"))
+    funds = client.get("/api/incentives/funds").json()
+    assert funds[0]["position"]["budget"] == "4000000.00"
+    payment = Payment.objects.filter(scheme__fund=fund, status="computed", amount__gt=0).first()
+    assert client.post(f"/api/incentives/payments/{payment.pk}/approve").status_code == 403
+    client.force_login(users("health-data"))
+    assert client.get("/api/incentives/funds").status_code == 403
+    mine = client.get("/api/incentives/funds/meridia-outcomes-fund/payments").json()
+    assert mine and {p["recipient"] for p in mine} == {"moh"}
+    client.force_login(users("duhead"))
+    r = client.post(f"/api/incentives/payments/{payment.pk}/approve")
+    assert r.status_code == 200 and r.json()["status"] == "approved"
+    r = client.post(f"/api/incentives/payments/{payment.pk}/disburse",
+                    {"reference": "API-1", "amount": str(payment.amount + 1)}, content_type="application/json")
+    assert r.status_code == 400 and "larger than" in r.json()["detail"]
+    sims = client.get("/api/incentives/funds/meridia-outcomes-fund/simulation").json()
+    assert [s["scenario"] for s in sims] == ["On trajectory", "10% short", "25% short", "Exceeds by 10%"]
+
+
+def test_portfolio_panel(client, users):
+    client.force_login(users("duhead"))
+    assert 'id="outcomes-fund-panel"' in client.get("/").content.decode()
+    client.logout()
+    assert 'id="outcomes-fund-panel"' not in client.get("/").content.decode()
