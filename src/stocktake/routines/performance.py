@@ -26,8 +26,12 @@ def trajectory_chart(indicator, target, data, width=None, height=220, forecast=N
         title=indicator.name,
     )
     spec["height"] = height
-    if width:
+    if width:  # printing: a fixed width, and lines without a marker per point (far fewer SVG shapes to lay out)
         spec["width"] = width
+        for layer in spec.get("layer", []):
+            mark = layer.get("mark")
+            if isinstance(mark, dict) and mark.get("type") == "line":
+                mark["point"] = False
     return spec, planned
 
 
