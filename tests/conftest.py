@@ -30,3 +30,10 @@ def admin_user(db):
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.get(username="admin")
+
+
+@pytest.fixture(autouse=True)
+def _no_api_rate_limit(settings):
+    """The API's rate limit is off in tests (the fuzzers send far more than a person would);
+    tests/accounts/test_api_rate.py turns it on to check it."""
+    settings.STOCKTAKE_API_RATE = None

@@ -8,12 +8,12 @@ unless it says `auth=None`; see stocktake.accounts.apiauth.
 from ninja import NinjaAPI
 
 from stocktake import __version__
-from stocktake.accounts.apiauth import api_auth
+from stocktake.accounts.apiauth import ApiRate, api_auth
 
 api = NinjaAPI(title="Stocktake API", version=__version__, urls_namespace="api",
                description="Priorities, indicators, targets, data values and more. Every write goes through the same "
                            "action functions as the web pages and is audited.",
-               auth=api_auth())
+               auth=api_auth(), throttle=[ApiRate()])
 
 
 @api.get("/health", summary="Is the service up?", tags=["service"], auth=None)

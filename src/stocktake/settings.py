@@ -125,6 +125,9 @@ STOCKTAKE_LOCKOUT = (5, 15 * 60)            # failures per user name, then locke
 STOCKTAKE_TOKEN_LIMIT = (10, 60)            # token creations per user per seconds
 STOCKTAKE_BAD_TOKEN_LIMIT = (20, 60)        # unknown bearer tokens per client address per seconds
 STOCKTAKE_TOKEN_DAYS = 90                   # default and maximum lifetime of an API token
+# API requests per caller (a user, or a client address for the public) per seconds; "off" for none.
+_api_rate = os.environ.get("STOCKTAKE_API_RATE", "600/60")
+STOCKTAKE_API_RATE = None if _api_rate == "off" else tuple(int(n) for n in _api_rate.split("/", 1))
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"

@@ -19,6 +19,7 @@ from __future__ import annotations
 from django.conf import settings
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
+from ninja.throttling import BaseThrottle
 
 from . import throttle, tokens
 
@@ -71,3 +72,28 @@ def signed_in():
 def api_auth():
     """The API's default: signed in for writes, the public allowed to read."""
     return [*signed_in(), public_read]
+
+
+class ApiRate(BaseThrottle):
+    """Every API call counts against its caller: the signed-in user, or the client address for
+    the public. Over STOCKTAKE_API_RATE the API answers 429 with Retry-After.
+
+    Our fixed-window counters (throttle.py) rather than Ninja's rate throttles, which keep
+    per-request state on a shared instance and so mix callers up under a threaded server.
+    Runs after authentication, so a token's owner is known.
+    """
+
+    def allow_request(self, request) -> bool:
+        rate = settings.STOCKTAKE_API_RATE
+        if not rate:
+            return True
+        limit, window = rate
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            ident = f"user:{user.pk}"
+        else:
+            ident = f"address:{throttle.client_address(request)}"
+        return throttle.hit("api", ident, window) <= limit
+
+    def wait(self):
+        return settings.STOCKTAKE_API_RATE[1] if settings.STOCKTAKE_API_RATE else None
