@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 
+from stocktake.web.admin import ReadOnlyAdmin
+
 from stocktake.accounts.admin import AuditedAdmin
 
 from .models import ColumnMapping, Dhis2Mapping, ImportBatch, Reminder, Review
@@ -18,19 +20,6 @@ class Dhis2MappingAdmin(AuditedAdmin):
     list_display = ["kind", "dhis2_id", "name", "code", "field"]
     list_filter = ["kind"]
     search_fields = ["dhis2_id", "code", "name"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records of what happened: never edited or deleted by hand."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ImportBatch)

@@ -2,47 +2,38 @@
 
 from django.contrib import admin
 
+from stocktake.web.admin import ReadOnlyAdmin
+
 from .models import ChainActor, ChainLink, DeliveryChain, Milestone, Risk, RubricRating, Strategy, StrategyImpact
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Strategy)
-class StrategyAdmin(ReadOnly):
+class StrategyAdmin(ReadOnlyAdmin):
     list_display = ("name", "priority", "leader", "cost", "impact_score", "difficulty_score", "withdrawn_at")
     list_filter = ("priority",)
 
 
 @admin.register(StrategyImpact)
-class StrategyImpactAdmin(ReadOnly):
+class StrategyImpactAdmin(ReadOnlyAdmin):
     list_display = ("strategy", "indicator", "start_date", "effect", "ramp", "ramp_periods")
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(ReadOnly):
+class MilestoneAdmin(ReadOnlyAdmin):
     list_display = ("name", "strategy", "owner", "due_date", "status")
     list_filter = ("status",)
 
 
 @admin.register(Risk)
-class RiskAdmin(ReadOnly):
+class RiskAdmin(ReadOnlyAdmin):
     list_display = ("title", "priority", "likelihood", "impact", "owner", "status")
 
 
 @admin.register(DeliveryChain)
-class DeliveryChainAdmin(ReadOnly):
+class DeliveryChainAdmin(ReadOnlyAdmin):
     list_display = ("name", "priority", "strategy")
 
 
-admin.site.register(ChainActor, ReadOnly)
-admin.site.register(ChainLink, ReadOnly)
-admin.site.register(RubricRating, ReadOnly)
+admin.site.register(ChainActor, ReadOnlyAdmin)
+admin.site.register(ChainLink, ReadOnlyAdmin)
+admin.site.register(RubricRating, ReadOnlyAdmin)
