@@ -31,6 +31,19 @@ def test_exports(client, users, fund):
     client.force_login(users("manager"))
     pdf = client.get(FUND + "statements/moh/pdf/")
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    # the PDF says what the web page says: the recipient, what it earned and received, every payment
+    from pypdf import PdfReader
+
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    web = client.get(FUND + "statements/moh/").content.decode()
+    assert "Ministry of Health" in text
+    for figure in ("earned", "received"):
+        amount = re.search(rf'id="{figure}">([^<]+)<', web).group(1)
+        assert amount in text, (figure, amount)
+    paid = Payment.objects.filter(scheme__recipient__code="moh").exclude(amount=0)
+    assert paid.exists()
+    for p in paid:
+        assert f"{p.amount:,.2f}" in text, p
     wb = load_workbook(io.BytesIO(client.get(FUND + "position.xlsx").content))
     assert wb.sheetnames == ["Position", "Schemes", "Payments", "Ledger"]
     rows = {r[0]: r[1] for r in wb["Position"].iter_rows(min_row=2, values_only=True)}
