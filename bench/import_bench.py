@@ -194,26 +194,26 @@ def fill_stored(target: int, facilities: int, indicators: int):
 
 def rollup_timing(user, tmp: Path, rows: int, indicators: int, period: str) -> tuple[float, float, int]:
     """(import seconds, rollup refresh seconds inside it, rows) for one month of `rows` values."""
-    from stocktake.collection import rollups
+    from stocktake.monitoring import rollups
 
     facilities = max(1, rows // indicators)
     path = tmp / f"rollup-{period}.csv"
     n = write_csv(path, facilities, indicators, period, seed=hash(period) & 0xFFFF)
     spent = [0.0]
-    original = rollups.apply
+    original = rollups.refresh
 
-    def timed(deltas):
+    def timed(*args, **kwargs):
         t = time.perf_counter()
         try:
-            return original(deltas)
+            return original(*args, **kwargs)
         finally:
             spent[0] += time.perf_counter() - t
 
-    rollups.apply = timed
+    rollups.refresh = timed
     try:
         seconds, _ = ours(path, user, dry_run=False)
     finally:
-        rollups.apply = original
+        rollups.refresh = original
     return seconds, spent[0], n
 
 

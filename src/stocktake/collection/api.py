@@ -23,9 +23,11 @@ from ninja.files import UploadedFile
 
 from stocktake.accounts import permissions
 from stocktake.architecture.models import Indicator
+from stocktake.delivery import periods as P
+from stocktake.monitoring import rollups as monitoring_rollups
 from stocktake.monitoring.models import DataValue, OrgUnit
 
-from . import actions, freshness, importer, rollups
+from . import actions, freshness, importer
 from . import verification as V
 from .models import ColumnMapping, ImportBatch
 
@@ -309,11 +311,17 @@ def freshness_list(request):
             for f in freshness.of(indicators, timezone.localdate())]
 
 
-@router.get("/rollups/{indicator}/{unit}", response={200: list[RollupPoint], 404: Error}, auth=PUBLIC,
-            summary="An indicator's rolled-up series at an org unit, by period kind (M, Q, Y)")
+@router.get("/rollups/{indicator}/{unit}", response={200: list[RollupPoint], 400: Error, 404: Error}, auth=PUBLIC,
+            summary="An indicator's rolled-up series at an org unit, at its own frequency or a coarser one (Q, Y)")
 def rollup_series(request, indicator: str, unit: str, kind: str | None = None):
     ind = Indicator.objects.filter(code=indicator).select_related("outcome__priority").first()
     if ind is None or not permissions.can_read_priority(request.user, ind.outcome.priority):
         raise HttpError(404, "no such indicator")
     ou = get_object_or_404(OrgUnit, code=unit)
-    return [{"period": p.code, "start": p.start, "end": p.end, "value": v} for p, v in rollups.series(ind, ou, kind)]
+    if kind is not None and kind not in P.ORDER:
+        raise HttpError(400, f"unknown period kind '{kind}'; use one of {', '.join(P.ORDER)}")
+    try:
+        points = monitoring_rollups.series(ind, ou, kind)
+    except P.PeriodError as exc:
+        raise HttpError(400, str(exc)) from exc
+    return [{"period": p.code, "start": p.start, "end": p.end, "value": v} for p, v in points]

@@ -7,6 +7,3 @@ class CollectionConfig(AppConfig):
     name = "stocktake.collection"
     label = "collection"
     verbose_name = "Collection"
-
-    def ready(self):
-        from . import signals  # noqa: F401

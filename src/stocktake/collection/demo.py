@@ -5,7 +5,7 @@ make the data look lived-in: a few values returned with a reason, the
 Ministry of the Interior late with three districts' homicide figures, a
 history of imports (a correction, a dry run full of typos, a strict import
 refused, a DHIS2 data value set), DHIS2 id mappings and the column mappings
-for the real NHS and Rio files, then the rollups built from what is stored.
+for the real NHS and Rio files.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from stocktake.delivery import periods as P
 from stocktake.monitoring import rollups as monitoring_rollups
 from stocktake.monitoring.models import DataValue, DataValueVersion, OrgUnit, Period
 
-from . import actions, rollups
+from . import actions
 from .importer import run_import
 
 LATE_DISTRICTS = ["R03-D02", "R03-D05", "R05-D07"]
@@ -111,6 +111,3 @@ def extend(seed: int, say) -> None:
     actions.return_values(four_hour, user=users["validator"], interface="system",
                           reason="Attendances within 4 hours exceed last month's by 30% while total attendances fell; "
                                  "please check the ED system extract.")
-
-    say("collection: rollups")
-    rollups.rebuild()

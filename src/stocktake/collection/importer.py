@@ -30,7 +30,7 @@ from stocktake.monitoring import actions as monitoring_actions
 from stocktake.monitoring import rollups as monitoring_rollups
 from stocktake.monitoring.models import DataValue, OrgUnit, Period
 
-from . import actions, rollups
+from . import actions
 from .models import ColumnMapping, Dhis2Mapping, ImportBatch
 
 FORMATS = ("csv", "xlsx", "dhis2-json", "dhis2-csv", "json-rows")
@@ -216,17 +216,14 @@ class _Run:
         if self.quality_left > 0:
             self.quality(rows)
             self.quality_left -= len(rows)
-        before = len(self.deltas)
         counts = monitoring_actions.record_values(rows, user=self.user, interface=self.batch.interface,
                                                   source=self.batch.source_label, deltas=self.deltas,
                                                   refresh_rollups=False)
-        self.touched_ids.update((d[0], d[2]) for d in self.deltas[before:])
+        self.touched_ids.update((d[0], d[2]) for d in self.deltas)
+        self.deltas = []  # only which indicator x periods changed matters: their rollups are refreshed at the end
         for k in self.counts:
             self.counts[k] += counts[k]
         self.buffer = []
-        if len(self.deltas) >= 50_000:
-            rollups.apply(self.deltas)
-            self.deltas = []
 
     def quality(self, rows: list[dict]) -> None:
         """Outliers and jumps against each unit's own last twelve periods; warnings only."""
@@ -310,8 +307,6 @@ def run_import(stream, *, file_name: str, fmt: str | None = None, mapping: Colum
             run.run(_records(stream, fmt, mapping))
             if strict and run.report.total:
                 raise Refused(f"{run.report.rejected} rows rejected; strict mode stores nothing")
-            if run.deltas:
-                rollups.apply(run.deltas)
             if run.touched_ids:
                 monitoring_rollups.refresh({i for i, _ in run.touched_ids}, {p for _, p in run.touched_ids})
             if not dry_run and run.accepted == 0 and run.rows_read and run.report.total:

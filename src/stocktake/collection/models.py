@@ -1,9 +1,9 @@
-"""Imports, source mappings, reviews, rollups and reminders.
+"""Imports, source mappings, reviews and reminders.
 
-Data values themselves live in monitoring; this app records how they came
-in (ImportBatch), how foreign files map onto our codes (ColumnMapping,
-Dhis2Mapping), what the delivery unit decided about them (Review), the
-aggregates dashboards read (RollupValue) and whom we chased (Reminder).
+Data values themselves, and the rollups dashboards read, live in monitoring;
+this app records how values came in (ImportBatch), how foreign files map
+onto our codes (ColumnMapping, Dhis2Mapping), what the delivery unit decided
+about them (Review) and whom we chased (Reminder).
 """
 
 from __future__ import annotations
@@ -117,26 +117,6 @@ class Review(models.Model):
 
     class Meta:
         ordering = ["data_value", "at", "id"]
-
-
-class RollupValue(models.Model):
-    """Aggregate of the raw values at and below a unit for a period, as mergeable sums (never a finished average).
-
-    Kept for every unit above the reporting level and every coarser period
-    (month -> quarter -> year), and refreshed by adding the differences an
-    import made, so dashboards read a row instead of scanning raw values.
-    """
-
-    indicator = models.ForeignKey("architecture.Indicator", on_delete=models.CASCADE, related_name="+")
-    org_unit = models.ForeignKey("monitoring.OrgUnit", on_delete=models.CASCADE, related_name="+")
-    period = models.ForeignKey("monitoring.Period", on_delete=models.CASCADE, related_name="+")
-    total = models.FloatField(default=0)
-    count = models.IntegerField(default=0)
-    numerator = models.FloatField(default=0)
-    denominator = models.FloatField(default=0)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["indicator", "org_unit", "period"], name="one_collection_rollup_per_cell")]
 
 
 class Reminder(models.Model):

@@ -88,3 +88,51 @@ def stamps(indicator_ids) -> tuple:
     """The rollup versions of these indicators, for cache keys: any refresh changes them."""
     found = dict(RollupStamp.objects.filter(indicator_id__in=list(indicator_ids)).values_list("indicator_id", "version"))
     return tuple((i, found.get(i, 0)) for i in sorted(indicator_ids))
+
+
+def _cells(indicator, unit, official: bool):
+    """The unit's stored rollup rows at the indicator's own frequency, as (period, Accumulator)."""
+    from stocktake.delivery.rollup import Accumulator
+
+    prefix = "official_" if official else ""
+    fields = [f"{prefix}{f}" for f in ("total", "count", "numerator", "denominator")]
+    rows = (Rollup.objects.filter(indicator=indicator, org_unit=unit).select_related("period")
+            .order_by("period__start").only("period", *fields))
+    return [(r.period, Accumulator(*(getattr(r, f) for f in fields))) for r in rows]
+
+
+def series(indicator, unit, kind: str | None = None, *, official: bool = False) -> list:
+    """A unit's rolled-up series, oldest first, as [(Period, value)], at the indicator's frequency or
+    any coarser one (month -> quarter -> year): coarser periods merge the stored parts, so a ratio
+    is still summed numerators over summed denominators and a mean is over every value beneath."""
+    from stocktake.delivery import periods as P
+    from stocktake.delivery.rollup import Accumulator
+
+    from .models import Period
+
+    cells = _cells(indicator, unit, official)
+    kind = kind or indicator.frequency
+    rule, scale = indicator.aggregation, indicator.ratio_scale
+    if kind == indicator.frequency:
+        return [(p, acc.result(rule, scale)) for p, acc in cells]
+    merged: dict[str, Accumulator] = {}
+    for period, acc in cells:
+        coarser = P.parent(P.parse(period.code), kind)  # PeriodError if kind is not coarser
+        merged.setdefault(coarser.code, Accumulator()).merge(acc)
+    stored = {p.code: p for p in Period.objects.filter(code__in=list(merged))}
+    out = []
+    for code, acc in merged.items():
+        p = stored.get(code)
+        if p is None:  # a read never writes: an unsaved period for one nobody has reported on yet
+            pp = P.parse(code)
+            p = Period(code=pp.code, kind=pp.kind, start=pp.start, end=pp.end)
+        out.append((p, acc.result(rule, scale)))
+    return sorted(out, key=lambda pv: pv[0].start)
+
+
+def read(indicator, unit, period, *, official: bool = False) -> float | None:
+    """The rolled-up figure for one unit and period (the indicator's frequency or coarser)."""
+    for p, value in series(indicator, unit, period.kind, official=official):
+        if p.code == period.code:
+            return value
+    return None
