@@ -157,3 +157,91 @@ def test_excel_export_survives_control_characters(client, db):
                        effect=-1.0)
     wb = load_workbook(BytesIO(client.get("/plans/homicides/plan.xlsx").content))
     assert "Bell ringers" in [c.value for c in wb["Trajectory homicides"][1]]
+
+
+def _audit(model, pk, action):
+    from stocktake.accounts.models import AuditEntry
+
+    return AuditEntry.objects.filter(model=model, object_id=str(pk), action=action)
+
+
+def test_chain_links_are_re_rated_and_removed_from_the_page_with_history(client, db):
+    from stocktake.plans.models import ChainLink
+
+    link = ChainLink.objects.filter(chain__priority__code="homicides", strength__gt=1).first()
+    base = f"/plans/homicides/chains/{link.chain_id}/links/{link.pk}/"
+    assert client.post(base, {"strength": "1"}).status_code == 403  # the public
+    assert login(client, "observer").post(base, {"strength": "1"}).status_code == 403
+    assert login(client, "interior-data").post(base, {"remove": "1"}).status_code == 403
+    assert ChainLink.objects.get(pk=link.pk).strength == link.strength  # nothing changed
+    editor = login(client, "manager")
+    html = editor.get("/plans/homicides/").content.decode()
+    assert f'action="{base}"' in html and f'data-link="{link.pk}"' in html
+    response = editor.post(base, {"strength": "9"})
+    assert response.status_code == 400 and "strength" in response.content.decode()
+    assert editor.post(base, {"strength": "1", "reason": "outreach grants late"}).status_code == 302
+    assert ChainLink.objects.get(pk=link.pk).strength == 1
+    change = _audit("plans.chainlink", link.pk, "change").latest("pk")
+    assert change.before["strength"] == link.strength and change.after["strength"] == 1
+    assert editor.post(base, {"remove": "1"}).status_code == 302
+    assert not ChainLink.objects.filter(pk=link.pk).exists()
+    assert _audit("plans.chainlink", link.pk, "delete").get().before["strength"] == 1
+    # a link of another priority's chain is not reachable through this one
+    other = ChainLink.objects.exclude(chain__priority__code="homicides").first()
+    assert editor.post(f"/plans/homicides/chains/{link.chain_id}/links/{other.pk}/", {"remove": "1"}).status_code == 404
+
+
+def test_removing_an_actor_removes_its_links_and_the_analysis_follows(client, db):
+    from stocktake.plans.models import ChainActor, ChainLink
+
+    actor = ChainActor.objects.filter(chain__priority__code="homicides", leader=False, frontline=False).first()
+    links = list(ChainLink.objects.filter(source=actor)) + list(ChainLink.objects.filter(target=actor))
+    assert links
+    url = f"/plans/homicides/chains/{actor.chain_id}/actors/{actor.pk}/remove/"
+    assert login(client, "observer").post(url).status_code == 403
+    editor = login(client, "manager")
+    assert editor.get(url).status_code == 405  # removal is a POST, never a link someone follows
+    assert editor.post(url).status_code == 302
+    assert not ChainActor.objects.filter(pk=actor.pk).exists()
+    assert not ChainLink.objects.filter(pk__in=[lk.pk for lk in links]).exists()
+    for lk in links:
+        assert f"'{actor.name}' removed" in _audit("plans.chainlink", lk.pk, "delete").get().reason
+    html = editor.get("/plans/homicides/").content.decode()
+    assert f'data-actor="{actor.pk}"' not in html
+
+
+def test_theory_of_change_boxes_and_arrows_from_the_page(client, db):
+    from stocktake.plans.models import ToCLink, ToCNode
+
+    add_box = "/plans/homicides/toc/boxes/"
+    add_arrow = "/plans/homicides/toc/arrows/"
+    assert client.post(add_box, {"stage": "output", "text": "x"}).status_code == 403
+    assert login(client, "observer").get(add_box).status_code == 403
+    editor = login(client, "manager")
+    html = editor.get("/plans/homicides/").content.decode()
+    assert f'href="{add_box}"' in html and f'href="{add_arrow}"' in html
+    response = editor.post(add_box, {"stage": "output", "text": "Night patrols in 40 hot spots"})
+    assert response.status_code == 302
+    box = ToCNode.objects.get(priority__code="homicides", text="Night patrols in 40 hot spots")
+    assert _audit("plans.tocnode", box.pk, "create").exists()
+    outcome = ToCNode.objects.filter(priority__code="homicides", stage="outcome").first()
+    # an arrow backwards, outcome to output, is refused and says why, on the field
+    response = editor.post(add_arrow, {"source": outcome.pk, "target": box.pk})
+    assert response.status_code == 400
+    assert "a link runs forward" in response.content.decode()
+    assert not ToCLink.objects.filter(source=outcome, target=box).exists()
+    # another priority's box is not offered
+    from stocktake.architecture.models import Priority
+    from stocktake.plans import actions
+
+    foreign = actions.add_toc_node(priority=Priority.objects.get(code="ae-waits"), stage="outcome", text="Fewer waits")
+    assert editor.post(add_arrow, {"source": box.pk, "target": foreign.pk}).status_code == 400
+    assert not ToCLink.objects.filter(target=foreign).exists()
+    assert editor.post(add_arrow, {"source": box.pk, "target": outcome.pk}).status_code == 302
+    arrow = ToCLink.objects.get(source=box, target=outcome)
+    response = editor.post(add_arrow, {"source": box.pk, "target": outcome.pk})
+    assert response.status_code == 400 and "already leads to" in response.content.decode()
+    # removing the box takes its arrow with it, both in the audit trail
+    assert editor.post(f"/plans/homicides/toc/boxes/{box.pk}/remove/").status_code == 302
+    assert not ToCNode.objects.filter(pk=box.pk).exists() and not ToCLink.objects.filter(pk=arrow.pk).exists()
+    assert _audit("plans.tocnode", box.pk, "delete").exists() and _audit("plans.toclink", arrow.pk, "delete").exists()

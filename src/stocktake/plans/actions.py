@@ -9,7 +9,7 @@ and every change is audited in the same transaction.
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from stocktake.accounts import audit
@@ -178,6 +178,20 @@ def rate_link(link: ChainLink, *, strength, user=None, interface="web", reason="
     return _change(current, {"strength": strength}, user=user, interface=interface, reason=reason)
 
 
+@transaction.atomic
+def remove_link(link: ChainLink, *, user=None, interface="web", reason="") -> None:
+    """Take a link out of the chain; the audit trail keeps what it was."""
+    audit.delete_audited(link, user=user, interface=interface, reason=reason)
+
+
+@transaction.atomic
+def remove_actor(actor: ChainActor, *, user=None, interface="web", reason="") -> None:
+    """Take an actor out of the chain with its links, each removal in the audit trail."""
+    for link in ChainLink.objects.filter(models.Q(source=actor) | models.Q(target=actor)):
+        audit.delete_audited(link, user=user, interface=interface, reason=reason or f"actor '{actor.name}' removed")
+    audit.delete_audited(actor, user=user, interface=interface, reason=reason)
+
+
 # Risks ------------------------------------------------------------------------------------------------------
 
 @transaction.atomic
@@ -213,11 +227,30 @@ def rate_criterion(*, priority, criterion, rating, note="", user=None, interface
 @transaction.atomic
 def add_toc_node(*, priority, stage, text, organisation=None, indicator=None, rank=0, user=None,
                  interface="web") -> ToCNode:
-    return audit.save_audited(ToCNode(priority=priority, stage=stage, text=text, organisation=organisation,
-                                      indicator=indicator, rank=rank), user=user, interface=interface)
+    node = ToCNode(priority=priority, stage=stage, text=text, organisation=organisation, indicator=indicator, rank=rank)
+    node.full_clean()
+    return audit.save_audited(node, user=user, interface=interface)
 
 
 @transaction.atomic
 def add_toc_link(*, priority, source, target, organisation=None, user=None, interface="web") -> ToCLink:
-    return audit.save_audited(ToCLink(priority=priority, source=source, target=target, organisation=organisation),
-                              user=user, interface=interface)
+    link = ToCLink(priority=priority, source=source, target=target, organisation=organisation)
+    link.full_clean()
+    if source.pk == target.pk:
+        raise ValidationError({"target": "a box cannot lead to itself"})
+    if ToCLink.objects.filter(priority=priority, source=source, target=target).exists():
+        raise ValidationError({"target": f"'{source.text}' already leads to '{target.text}'"})
+    return audit.save_audited(link, user=user, interface=interface)
+
+
+@transaction.atomic
+def remove_toc_link(link: ToCLink, *, user=None, interface="web", reason="") -> None:
+    audit.delete_audited(link, user=user, interface=interface, reason=reason)
+
+
+@transaction.atomic
+def remove_toc_node(node: ToCNode, *, user=None, interface="web", reason="") -> None:
+    """Take a box out of the theory of change with its arrows, each removal in the audit trail."""
+    for link in ToCLink.objects.filter(models.Q(source=node) | models.Q(target=node)):
+        audit.delete_audited(link, user=user, interface=interface, reason=reason or f"box '{node.text}' removed")
+    audit.delete_audited(node, user=user, interface=interface, reason=reason)

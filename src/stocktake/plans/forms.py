@@ -133,3 +133,40 @@ class LinkForm(forms.Form):
         self.fields["target"].queryset = ChainActor.objects.all()
         self.fields["source"].choices = [(a.pk, a.name) for a in chain.actors.all()]
         self.fields["target"].choices = [(a.pk, a.name) for a in chain.actors.all()]
+
+
+class ToCNodeForm(forms.Form):
+    stage = forms.ChoiceField(choices=())
+    text = forms.CharField(max_length=300, label="What it says")
+    organisation = forms.ModelChoiceField(queryset=None, required=False, help_text="Accountable for this result.")
+    indicator = forms.ModelChoiceField(queryset=None, required=False, help_text="The indicator that measures it, if any.")
+
+    def __init__(self, *args, priority=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from stocktake.accounts.models import Organisation
+        from stocktake.architecture.models import Indicator
+
+        from .models import ToCNode
+
+        self.fields["stage"].choices = ToCNode.Stage.choices
+        self.fields["organisation"].queryset = Organisation.objects.order_by("name")
+        self.fields["indicator"].queryset = Indicator.objects.filter(outcome__priority=priority).order_by("name")
+
+
+class ToCLinkForm(forms.Form):
+    source = forms.ModelChoiceField(queryset=None, label="From")
+    target = forms.ModelChoiceField(queryset=None, label="Leads to")
+    organisation = forms.ModelChoiceField(queryset=None, required=False,
+                                          help_text="The organisation responsible for making this link hold.")
+
+    def __init__(self, *args, priority=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from stocktake.accounts.models import Organisation
+
+        from .models import ToCNode
+
+        nodes = ToCNode.objects.filter(priority=priority)
+        for name in ("source", "target"):
+            self.fields[name].queryset = nodes
+            self.fields[name].label_from_instance = lambda n: f"{n.get_stage_display()}: {n.text}"
+        self.fields["organisation"].queryset = Organisation.objects.order_by("name")

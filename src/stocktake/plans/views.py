@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -14,7 +14,7 @@ from stocktake.delivery import chains as CH
 from stocktake.delivery import rubric as RU
 
 from . import actions, charts, forms, queries
-from .models import Milestone, Risk, Strategy, ToCLink, ToCNode
+from .models import ChainActor, ChainLink, DeliveryChain, Milestone, Risk, Strategy, ToCLink, ToCNode
 
 
 def _priority(request, code) -> Priority:
@@ -102,7 +102,7 @@ def plan(request, code):
         "ranking": ranking, "rank_of": rank_of,
         "chains": [{"view": v, "spec": charts.chain_spec(v) if v.actors else None, "id": f"chain-{v.chain.pk}"}
                    for v in chains],
-        "questions": CH.QUESTIONS,
+        "questions": CH.QUESTIONS, "strengths": list(CH.STRENGTHS.items()),
         "milestones": milestones, "today": today,
         "statuses": Milestone.Status.choices,
         "risks": risks, "risk_matrix": _risk_matrix([r for r in risks if r.status == Risk.Status.OPEN]),
@@ -127,6 +127,7 @@ def _profile_context(request, priority, strategy, for_pdf=False):
         "priority": priority, "s": strategy, "rank": rank,
         "milestones": strategy.milestones.select_related("owner"), "impacts": strategy.impacts.select_related("indicator"),
         "risks": strategy.risks.select_related("owner"), "questions": CH.QUESTIONS,
+        "strengths": list(CH.STRENGTHS.items()),
         "chains": [{"view": v, "spec": charts.chain_spec(v, width=640 if for_pdf else "container") if v.actors else None,
                     "id": f"chain-{v.chain.pk}"} for v in chains],
         "can_edit": not for_pdf and perm.can_edit_plan(request.user, priority), "for_pdf": for_pdf,
@@ -331,8 +332,6 @@ def chain_new(request, code):
 
 def chain_add(request, code, pk, what):
     """Add an actor or a link to a chain; a refused link (a loop, another chain's actor) says why."""
-    from .models import DeliveryChain
-
     priority = _priority(request, code)
     _editable(request, priority)
     chain = get_object_or_404(DeliveryChain, pk=pk, priority=priority)
@@ -349,3 +348,61 @@ def chain_add(request, code, pk, what):
             forms.attach(form, exc)
     return _form_page(request, priority, form, f"{chain.name}: add {'an actor' if what == 'actor' else 'a link'}",
                       f"/plans/{priority.code}/#chain-{chain.pk}-box", status=400 if form.errors else 200)
+
+
+@require_POST
+def chain_change(request, code, pk, what, item):
+    """Re-rate or remove a link, or remove an actor (with its links); back to the chain, redrawn."""
+    priority = _priority(request, code)
+    _editable(request, priority)
+    chain = get_object_or_404(DeliveryChain, pk=pk, priority=priority)
+    reason = request.POST.get("reason", "")
+    if what == "actor":
+        actions.remove_actor(get_object_or_404(ChainActor, pk=item, chain=chain), user=request.user, interface="web",
+                             reason=reason)
+    else:
+        link = get_object_or_404(ChainLink, pk=item, chain=chain)
+        if request.POST.get("remove"):
+            actions.remove_link(link, user=request.user, interface="web", reason=reason)
+        else:
+            try:
+                strength = int(request.POST.get("strength", ""))
+                if strength not in (1, 2, 3, 4):
+                    raise ValueError
+            except ValueError:
+                return HttpResponseBadRequest("strength: choose 1 (weak) to 4 (strong)")
+            actions.rate_link(link, strength=strength, user=request.user, interface="web", reason=reason)
+    return redirect(f"/plans/{priority.code}/#chain-{chain.pk}-box")
+
+
+def toc_add(request, code, what):
+    """Add a box or an arrow to the theory of change; a backward arrow or another priority's box says why."""
+    priority = _priority(request, code)
+    _editable(request, priority)
+    form_class = forms.ToCNodeForm if what == "node" else forms.ToCLinkForm
+    form = form_class(request.POST or None, priority=priority)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if what == "node":
+                actions.add_toc_node(priority=priority, user=request.user, interface="web", **form.cleaned_data)
+            else:
+                actions.add_toc_link(priority=priority, user=request.user, interface="web", **form.cleaned_data)
+            return redirect(f"/plans/{priority.code}/#toc")
+        except ValidationError as exc:
+            forms.attach(form, exc)
+    return _form_page(request, priority, form, f"Theory of change: add {'a box' if what == 'node' else 'an arrow'}",
+                      f"/plans/{priority.code}/#toc", status=400 if form.errors else 200)
+
+
+@require_POST
+def toc_remove(request, code, what, item):
+    """Remove a box (with its arrows) or an arrow; the audit keeps what was there."""
+    priority = _priority(request, code)
+    _editable(request, priority)
+    if what == "node":
+        actions.remove_toc_node(get_object_or_404(ToCNode, pk=item, priority=priority), user=request.user,
+                                interface="web")
+    else:
+        actions.remove_toc_link(get_object_or_404(ToCLink, pk=item, priority=priority), user=request.user,
+                                interface="web")
+    return redirect(f"/plans/{priority.code}/#toc")
