@@ -99,7 +99,7 @@ def test_stocktake_pack_page_carries_over_actions_from_the_last_meeting(login):
                                                   priority__code="ae-waits").order_by("-meeting__date"))
     body = login("duhead").get(f"/routines/meetings/{m.pk}/").content.decode()
     for heading in ("1. Agenda", "2. Action tracker from the last meeting", "3. Outstanding actions",
-                    "4. Performance pack", "5. Milestones", "6. Annex"):
+                    "4. Performance pack", "5. Milestones", "6. Delivery plans", "7. Annex"):
         assert heading in body
     assert "Prime Minister Helena Voss" in body  # the chair, in attendance
     assert "Dr Amelia Okafor" in body  # the accountable leader is invited
@@ -286,3 +286,24 @@ def test_a_ministry_sees_only_its_own_priorities_in_a_shared_meeting(login):
         assert "Every child reads well by age 11" not in body and "Halve violent deaths" not in body, url
     codes = {code for m in c.get("/api/routines/meetings").json() for code in m["priorities"]}
     assert codes == {"ae-waits", "child-nutrition"}
+
+
+def test_pack_carries_each_strategy_profile_and_the_chain_in_page_and_pdf(login):
+    from stocktake.plans.models import ChainLink, Strategy
+
+    m = stocktake_meeting()
+    strategies = Strategy.objects.filter(priority__code="ae-waits", withdrawn_at=None)
+    assert strategies.count() >= 3
+    body = login("duhead").get(f"/routines/meetings/{m.pk}/").content.decode()
+    section = body.split('id="pack-plans"')[1].split("</section>")[0]
+    for s in strategies:
+        assert f'data-strategy="{s.pk}"' in section and s.name in section
+    assert "Withdrawn:" not in section  # withdrawn strategies stay out of the pack
+    assert 'class="chain"' in section and "Weakest link" in section
+    assert "Remove" not in section and "Add a link" not in section  # the pack is for reading
+    reader, text = _pdf(login("duhead"), f"/routines/meetings/{m.pk}/pack.pdf")
+    assert "Delivery plans: strategy profiles and chains" in text
+    for s in strategies:
+        assert re.sub(r"\s+", " ", s.name) in text
+    weakest = ChainLink.objects.filter(chain__priority__code="ae-waits", kind="influence").order_by("strength").first()
+    assert "Weakest link on the path to" in text and weakest.source.name in text

@@ -4,7 +4,8 @@
     2. action tracker from the last meeting
     3. outstanding actions
     4. performance pack: dashboard of leading indicators, trajectories, units, latest assessment
-    5. annex with the detailed tables
+    5. milestones late and coming, and each priority's delivery plan (strategy profiles, chains)
+    6. annex with the detailed tables
 
 SECTIONS is the order and the template of each part, so a richer section
 (a heat map, a forecast) is one more entry, not a rewrite.
@@ -17,6 +18,8 @@ from datetime import timedelta
 from django.db.models import Q
 from django.utils import timezone
 
+from stocktake.plans.pack import pages as plan_pages
+
 from .models import ActionItem, Assessment, Meeting
 from .performance import priority_performance
 
@@ -26,6 +29,7 @@ SECTIONS = [
     ("outstanding", "Outstanding actions", "routines/pack/outstanding.html"),
     ("performance", "Performance pack", "routines/pack/performance.html"),
     ("milestones", "Milestones: late, and due before the next meeting", "routines/pack/milestones.html"),
+    ("plans", "Delivery plans: strategy profiles and chains", "routines/pack/plans.html"),
     ("annex", "Annex: detailed tables", "routines/pack/annex.html"),
 ]
 
@@ -78,6 +82,7 @@ def build(meeting: Meeting, today=None, chart_width=None, scope=None) -> dict:
         "attendees": attendees + leaders, "tracker": tracker, "outstanding": outstanding, "allocated": allocated,
         "performance": performance, "sections": SECTIONS, "today": today,
         "decisions": list(meeting.decisions.all()), "milestones": milestones,
+        "plans": plan_pages(priorities, for_pdf=chart_width is not None),
     }
 
 
