@@ -1,9 +1,9 @@
-from django import forms
 from django.contrib import admin
 
 from stocktake.accounts.admin import AuditedAdmin
 
 from . import actions
+from .forms import TargetForm
 from .models import Indicator, Outcome, Pillar, PortfolioTier, Priority, Target, TargetRevision, TrajectoryPoint
 
 
@@ -45,21 +45,9 @@ class IndicatorAdmin(AuditedAdmin):
     search_fields = ["code", "name"]
 
 
-class TargetForm(forms.ModelForm):
-    reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                             help_text="Why the target is set or changed. Required to change a committed target.")
-
-    class Meta:
-        model = Target
-        fields = ["indicator", "org_unit", "baseline_value", "baseline_date", "target_value", "target_date", "status",
-                  "trajectory_method", "stages", "rationale"]
-
-    def clean(self):
-        data = super().clean()
-        if self.instance.pk and self.instance.status == Target.Status.COMMITTED and self.has_changed():
-            if not (data.get("reason") or "").strip():
-                self.add_error("reason", "A committed target can only be changed with a reason.")
-        return data
+class AdminTargetForm(TargetForm):
+    class Meta(TargetForm.Meta):
+        fields = ["indicator", "org_unit"] + TargetForm.Meta.fields
 
 
 class RevisionInline(admin.TabularInline):
@@ -75,13 +63,13 @@ class RevisionInline(admin.TabularInline):
 
 @admin.register(Target)
 class TargetAdmin(admin.ModelAdmin):
-    form = TargetForm
+    form = AdminTargetForm
     list_display = ["indicator", "org_unit", "baseline_value", "target_value", "target_date", "status", "revision"]
     list_filter = ["status", "indicator__outcome__priority"]
     inlines = [RevisionInline]
 
     def save_model(self, request, obj, form, change):
-        fields = {k: form.cleaned_data[k] for k in actions.TARGET_FIELDS if k in form.cleaned_data}
+        fields = form.target_fields()
         reason = form.cleaned_data.get("reason", "")
         if change:
             actions.revise_target(obj, user=request.user, interface="admin", reason=reason, **fields)

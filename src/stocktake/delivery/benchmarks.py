@@ -111,3 +111,58 @@ def what_if_every_unit_reached(rows: Sequence[tuple[float, float | None]], aggre
             raise BenchmarkError("a ratio needs denominators to re-aggregate")
         return bar, sum(v / scale * (w or 0) for v, w in lifted) / den * scale
     raise BenchmarkError(f"unknown aggregation {aggregation!r}")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One sentence about a proposed target against one yardstick, and which way it leans."""
+
+    yardstick: str  # "history", "peers" or "itself"
+    verdict: str  # "modest": history or the system already gets there; "stretching"; "beyond": no one has done it
+    text: str
+
+
+def read_target(*, baseline: float, baseline_date: date, target: float, target_date: date, direction: str,
+                hist: History | None = None, best: float | None = None, p80_whole: float | None = None,
+                fmt=lambda v: f"{v:.3g}") -> list[Reading]:
+    """How a proposed target compares with the three yardsticks, in words a minister can use.
+
+    The point is the conversation seed 004 asks for before a target is committed: a target the
+    old trend reaches anyway buys nothing, one beyond the best unit in the country has no proof
+    it can be done, and one between the two is a stretch someone has already shown possible.
+    """
+    if target_date <= baseline_date:
+        raise BenchmarkError("the target date must be after the baseline date")
+    sign = 1 if direction == "up" else -1
+    years = (target_date - baseline_date).days / 365.25
+    needed = (target - baseline) / years
+    out = []
+
+    def better(a: float, b: float) -> bool:  # a is better than b in the indicator's direction
+        return sign * (a - b) > 0
+
+    if hist is not None:
+        pace = f"{needed:+.3g} a year against {hist.slope_per_year:+.3g} a year before the baseline"
+        if not better(target, hist.at_target_date):
+            out.append(Reading("history", "modest", f"The old trend reaches {fmt(hist.at_target_date)} by "
+                                                    f"{target_date:%b %Y} anyway: the target asks for no change ({pace})."))
+        elif sign * hist.slope_per_year > 0 and sign * needed > 3 * sign * hist.slope_per_year:
+            out.append(Reading("history", "beyond", f"The target needs more than three times the old pace ({pace})."))
+        else:
+            out.append(Reading("history", "stretching", f"The target asks more than the old trend gives "
+                                                       f"({fmt(hist.at_target_date)} by {target_date:%b %Y}; {pace})."))
+    if best is not None:
+        if better(target, best):
+            out.append(Reading("peers", "beyond", f"No unit at the level below is at {fmt(target)} today: "
+                                                  f"the best is {fmt(best)}."))
+        else:
+            out.append(Reading("peers", "stretching", f"The best unit at the level below is already at {fmt(best)}: "
+                                                      f"the target has been reached somewhere."))
+    if p80_whole is not None:
+        if better(p80_whole, target) or p80_whole == target:
+            out.append(Reading("itself", "modest", f"If every unit short of the 80th percentile reached it, the whole "
+                                                   f"would be {fmt(p80_whole)}, at or past the target."))
+        else:
+            out.append(Reading("itself", "stretching", f"Even if every unit short of the 80th percentile reached it, "
+                                                       f"the whole would be {fmt(p80_whole)}, short of the target."))
+    return out

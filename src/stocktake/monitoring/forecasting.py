@@ -54,12 +54,18 @@ class Benchmarks:
     period: str | None
 
 
-def benchmarks(indicator, unit: OrgUnit, plan: Plan) -> Benchmarks:
-    """History before the baseline, peers at the unit's level, and the whole if every peer reached the 80th percentile."""
+def benchmarks(indicator, unit: OrgUnit, plan: Plan | None = None, dates=None) -> Benchmarks:
+    """History before the baseline, peers at the unit's level, and the whole if every peer reached the 80th percentile.
+
+    `dates` (baseline date, target date) stand in for the plan's target: the target form asks
+    about a target not yet saved.
+    """
     hist = None
-    if plan.target is not None:
+    if dates is None and plan is not None and plan.target is not None:
+        dates = (plan.target.baseline_date, plan.target.target_date)
+    if dates is not None:
         points = [(r["period__end"], v) for r, v in series(indicator, unit, official=True)]
-        hist = B.history(points, plan.target.baseline_date, plan.target.target_date)
+        hist = B.history(points, *dates)
     depth = min(unit.depth + 1, indicator.report_depth) if unit.parent_id is None else unit.depth
     latest = (Rollup.objects.filter(indicator=indicator, depth=depth, official_count__gt=0)
               .order_by("-period__start").values_list("period_id", "period__code").first())

@@ -213,7 +213,8 @@ def indicator_page(request, code):
         "indicator": indicator, "unit": unit, "ancestors": unit.ancestors(), "children": children,
         "summary": summary, "target": target, "ends": ends, "rows": list(reversed(rows)), "spec": spec,
         "revisions": target.revisions.all() if target else [], "rule": _rule(indicator), "outlook": outlook,
-        "bench": bench, "overlay_unit": overlay_unit, "overlay_choices": overlay_choices,
+        "bench": bench, "can_set_target": unit.pk == root.pk and perms.can_manage(request.user),
+        "overlay_unit": overlay_unit, "overlay_choices": overlay_choices,
         "formats": exports.FORMATS, "query": request.GET.urlencode(),
     })
 

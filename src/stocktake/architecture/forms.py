@@ -1,0 +1,34 @@
+"""The target form, shared by the target page and the back-office admin."""
+
+from __future__ import annotations
+
+from django import forms
+
+from .models import Target
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class TargetForm(forms.ModelForm):
+    reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text="Why the target is set or changed. Required to change a committed target.")
+
+    class Meta:
+        model = Target
+        fields = ["baseline_value", "baseline_date", "target_value", "target_date", "status", "trajectory_method",
+                  "stages", "rationale"]
+        widgets = {"baseline_date": DATE, "target_date": DATE, "rationale": forms.Textarea(attrs={"rows": 3}),
+                   "stages": forms.Textarea(attrs={"rows": 1})}
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk and self.instance.status == Target.Status.COMMITTED and self.has_changed():
+            if not (data.get("reason") or "").strip():
+                self.add_error("reason", "A committed target can only be changed with a reason.")
+        return data
+
+    def target_fields(self) -> dict:
+        """What the write path (actions.create_target / revise_target) takes."""
+        from .actions import TARGET_FIELDS
+
+        return {k: self.cleaned_data[k] for k in TARGET_FIELDS if k in self.cleaned_data}

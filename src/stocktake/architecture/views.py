@@ -1,0 +1,96 @@
+"""The target page: set or revise an indicator's national target with the benchmarks beside the form.
+
+A target is the delivery unit's to commit, so only it (can_manage) sees the
+form; everyone else reads the target on the indicator page. As the numbers
+in the form change, HTMX asks `target_reading` how the proposal compares
+with history, peers and the 80th-percentile what-if, before anything is saved.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+
+from stocktake.accounts import permissions as perms
+from stocktake.delivery import benchmarks as B
+from stocktake.monitoring import forecasting, series
+from stocktake.monitoring.views import _indicator, _root
+
+from . import actions
+from .forms import TargetForm
+from .models import Target
+
+PROPOSAL = ("baseline_value", "baseline_date", "target_value", "target_date")
+
+
+def _editable_indicator(request, code):
+    indicator = _indicator(request, code)
+    if not perms.can_manage(request.user):
+        raise PermissionDenied("only the delivery unit sets targets")
+    return indicator
+
+
+def _reading(indicator, bench, data) -> list[B.Reading]:
+    """The proposal in `data` (cleaned or raw form values) read against the benchmarks; [] if incomplete."""
+    try:
+        baseline, target = float(data.get("baseline_value")), float(data.get("target_value"))
+        b_date, t_date = (d if isinstance(d, date) else date.fromisoformat(d)
+                          for d in (data.get("baseline_date"), data.get("target_date")))
+        return B.read_target(baseline=baseline, baseline_date=b_date, target=target, target_date=t_date,
+                             direction=indicator.direction, hist=bench.history,
+                             best=bench.peers.best if bench.peers else None, p80_whole=bench.p80_whole,
+                             fmt=indicator.fmt)
+    except (TypeError, ValueError, B.BenchmarkError):
+        return []
+
+
+def _dates(data, fallback):
+    try:
+        return date.fromisoformat(str(data.get("baseline_date"))), date.fromisoformat(str(data.get("target_date")))
+    except (TypeError, ValueError):
+        return fallback
+
+
+def target_page(request, code):
+    indicator = _editable_indicator(request, code)
+    root = _root()
+    current = Target.objects.filter(indicator=indicator, org_unit=None).first()
+    initial = {}
+    if current is None:  # suggest the latest official value as the baseline
+        latest = [(r["period__end"], v) for r, v in series.series(indicator, root, official=True) if v is not None]
+        if latest:
+            initial = {"baseline_date": latest[-1][0], "baseline_value": round(latest[-1][1], indicator.decimals)}
+    form = TargetForm(request.POST or None, instance=current or Target(indicator=indicator), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if current is None:
+                actions.create_target(indicator=indicator, user=request.user, interface="web",
+                                      reason=form.cleaned_data["reason"] or "Initial target", **form.target_fields())
+            else:
+                actions.revise_target(current, user=request.user, interface="web", reason=form.cleaned_data["reason"],
+                                      **form.target_fields())
+            return redirect("indicator", code=indicator.code)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+    fallback = (current.baseline_date, current.target_date) if current else None
+    if request.method == "POST":
+        values = request.POST
+    else:
+        values = {k: getattr(current, k) for k in PROPOSAL} if current else initial
+    bench = forecasting.benchmarks(indicator, root, dates=_dates(values, fallback))
+    return render(request, "architecture/target.html", {
+        "indicator": indicator, "unit": root, "target": current, "form": form, "bench": bench,
+        "reading": _reading(indicator, bench, values), "revisions": current.revisions.all() if current else [],
+    }, status=400 if form.errors else 200)
+
+
+def target_reading(request, code):
+    """The readings panel alone, for HTMX as the form changes."""
+    indicator = _editable_indicator(request, code)
+    root = _root()
+    values = request.POST if request.method == "POST" else request.GET
+    bench = forecasting.benchmarks(indicator, root, dates=_dates(values, None))
+    return render(request, "architecture/_reading.html", {"indicator": indicator, "unit": root, "bench": bench,
+                                                          "reading": _reading(indicator, bench, values)})
