@@ -196,6 +196,15 @@ def test_routine_health_flags_lapsed_meetings_and_overdue_actions(login):
     assert "overdue" in body
 
 
+def test_portfolio_panel_names_the_three_oldest_overdue_actions_and_counts_the_rest(login):
+    body = login("duhead").get("/").content.decode()
+    panel = body.split('id="routine-health"')[1].split("</section>")[0]
+    listed = re.findall(r'<li title="([^"]*)"', panel)
+    total = int(re.search(r"(\d+) actions? overdue", panel).group(1))
+    assert total > 3  # the demo has many: the panel must not list them all
+    assert len(listed) == 3 and f"{total - 3} more in the action tracker" in panel
+
+
 def test_owner_closes_their_action_with_htmx_and_it_stays(login, person):
     p = Priority.objects.get(code="ae-waits")
     a = actions.create_action(priority=p, description="Ring the hospital chiefs", owner=person("health-data"),
