@@ -35,6 +35,7 @@ def parse_args():
     ap.add_argument("--indicators", type=int, default=50)
     ap.add_argument("--stored", default="", help="comma-separated table sizes for the rollup test, e.g. 1000000,10000000")
     ap.add_argument("--rollup-rows", type=int, default=100_000, help="rows imported in each rollup test")
+    ap.add_argument("--profile", action="store_true", help="print where the commit spends its time (cProfile)")
     return ap.parse_args()
 
 
@@ -234,7 +235,15 @@ def main():
         print(f"bare load       {bare:8.1f} s  {rows / bare:12,.0f} rows/s")
         dry, _ = ours(path, user, dry_run=True)
         print(f"ours, dry run   {dry:8.1f} s  {rows / dry:12,.0f} rows/s  ratio {dry / bare:5.1f}x bare")
-        commit, batch = ours(path, user, dry_run=False)
+        if args.profile:
+            import cProfile
+            import pstats
+
+            prof = cProfile.Profile()
+            commit, batch = prof.runcall(ours, path, user, dry_run=False)
+            pstats.Stats(prof).sort_stats("cumulative").print_stats(30)
+        else:
+            commit, batch = ours(path, user, dry_run=False)
         print(f"ours, commit    {commit:8.1f} s  {rows / commit:12,.0f} rows/s  ratio {commit / bare:5.1f}x bare "
               f"(created {batch.created:,})")
         again, batch = ours(path, user, dry_run=False)

@@ -71,6 +71,38 @@ def test_bulk_load_is_idempotent(ae):
     assert DataValue.objects.get(indicator=ae, org_unit=hospital, period__code="2026-11").versions.count() == 2
 
 
+def test_bulk_load_writes_every_column_of_the_cell_and_its_first_version(ae, admin_user):
+    """record_values writes new cells with plain INSERTs (COPY on PostgreSQL): check what lands, column by column."""
+    from django.utils import timezone
+
+    units = list(OrgUnit.objects.filter(depth=ae.report_depth).order_by("pk")[:3])
+    period = Period.get("2026-12")
+    rows = [{"indicator_id": ae.pk, "org_unit_id": u.pk, "period_id": period.pk, "numerator": 70.0 + i,
+             "denominator": 100.0, "comment": "late return" if i == 1 else None, "state": "validated" if i == 2 else None}
+            for i, u in enumerate(units)]
+    for r in rows:
+        if r["state"] is None:
+            del r["state"]
+    before = timezone.now()
+    deltas = []
+    counts = actions.record_values(rows, user=admin_user, interface="api", source="import #99", deltas=deltas)
+    assert counts == {"created": 3, "changed": 0, "unchanged": 0}
+    for i, u in enumerate(units):
+        dv = DataValue.objects.get(indicator=ae, org_unit=u, period=period, disaggregation="")
+        assert (dv.numerator, dv.denominator, dv.value, dv.version) == (70.0 + i, 100.0, None, 1)
+        assert dv.comment == ("late return" if i == 1 else "")
+        assert dv.state == ("validated" if i == 2 else "submitted")
+        assert dv.source == "import #99" and dv.updated_by == admin_user and dv.updated_at >= before
+        v = dv.versions.get()
+        assert (v.version, v.numerator, v.denominator, v.state, v.comment, v.source, v.by) == (
+            1, dv.numerator, 100.0, dv.state, dv.comment, "import #99", admin_user)
+        assert v.at == dv.updated_at
+    assert sorted(d[1] for d in deltas) == sorted(u.pk for u in units) and all(d[4] is None for d in deltas)
+    # the rollups saw them: the region above the first unit now has December
+    region = units[0].ancestors()[-1] if units[0].parent_id else units[0]
+    assert any(r["period__code"] == "2026-12" for r, _ in series.series(ae, region))
+
+
 def test_national_percentage_is_recomputed_from_the_parts(ae):
     nation = series.root_unit()
     result = dict((r["period__code"], v) for r, v in series.series(ae, nation))

@@ -27,6 +27,7 @@ from stocktake.delivery import quality as Q
 from stocktake.delivery import sourcemaps as M
 from stocktake.delivery import tabular as T
 from stocktake.monitoring import actions as monitoring_actions
+from stocktake.monitoring import bulk
 from stocktake.monitoring import rollups as monitoring_rollups
 from stocktake.monitoring.models import DataValue, OrgUnit, Period
 
@@ -38,6 +39,7 @@ CHUNK = 5000
 QUALITY_LIMIT = 50_000  # beyond this many rows the outlier check would cost more than the import
 DUE_DAYS = 15  # data for a period is due this many days after it ends
 MAX_JSON = 200 * 1024 * 1024
+ANALYZE_AFTER = 20_000  # new values past which PostgreSQL's table statistics are refreshed before the rollups
 
 
 class Refused(Exception):
@@ -308,6 +310,8 @@ def run_import(stream, *, file_name: str, fmt: str | None = None, mapping: Colum
             if strict and run.report.total:
                 raise Refused(f"{run.report.rejected} rows rejected; strict mode stores nothing")
             if run.touched_ids:
+                if run.counts["created"] > ANALYZE_AFTER:
+                    bulk.analyze(DataValue)
                 monitoring_rollups.refresh({i for i, _ in run.touched_ids}, {p for _, p in run.touched_ids})
             if not dry_run and run.accepted == 0 and run.rows_read and run.report.total:
                 batch.message = "no row was accepted"

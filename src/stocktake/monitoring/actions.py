@@ -8,10 +8,13 @@ from django.utils import timezone
 
 from stocktake.accounts import audit
 
-from . import rollups
+from . import bulk, rollups
 from .models import DataValue, DataValueVersion
 
 VALUE_FIELDS = ("value", "numerator", "denominator", "comment")
+# a new cell's row as record_values builds it: the cell's key, its numbers, then what is said of it
+NEW_COLUMNS = ["indicator", "org_unit", "period", "disaggregation", "value", "numerator", "denominator", "comment",
+               "state", "source"]
 
 
 def _version_row(dv: DataValue, user) -> DataValueVersion:
@@ -79,30 +82,33 @@ def record_values(rows, *, user=None, interface="import", source="", state=DataV
     existing = {}
     indicator_ids = {r["indicator_id"] for r in rows}
     period_ids = {r["period_id"] for r in rows}
-    if rows:
+    unit_ids = {r["org_unit_id"] for r in rows}
+
+    def cells():
         lookup = DataValue.objects.filter(indicator_id__in=indicator_ids, period_id__in=period_ids)
-        unit_ids = {r["org_unit_id"] for r in rows}
         if len(unit_ids) <= 2000:  # a chunk of a national file: read only its units' cells
             lookup = lookup.filter(org_unit_id__in=unit_ids)
-        for dv in lookup:
+        return lookup
+
+    if rows:
+        for dv in cells():
             existing[(dv.indicator_id, dv.org_unit_id, dv.period_id, dv.disaggregation)] = dv
-    new, changed, unchanged = [], [], 0
+    new, changed, unchanged = {}, [], 0  # new: cell key -> row tuple in NEW_COLUMNS order
     now = timezone.now()
     for r in rows:
-        fields = {f: r.get(f) for f in ("value", "numerator", "denominator")}
+        fields = (r.get("value"), r.get("numerator"), r.get("denominator"))
         comment = r.get("comment") or ""
-        dv = existing.get(key(r))
+        k = key(r)
+        dv = existing.get(k)
         if dv is None:
-            new.append(DataValue(indicator_id=r["indicator_id"], org_unit_id=r["org_unit_id"], period_id=r["period_id"],
-                                 disaggregation=r.get("disaggregation", ""), comment=comment, state=r.get("state", state),
-                                 source=source or interface, updated_by=who, **fields))
-        elif (dv.value, dv.numerator, dv.denominator, dv.comment) == (fields["value"], fields["numerator"], fields["denominator"], comment):
+            new[k] = (*k, *fields, comment, r.get("state", state), source or interface)
+        elif (dv.value, dv.numerator, dv.denominator, dv.comment) == (*fields, comment):
             unchanged += 1
         else:
             if deltas is not None:
-                deltas.append((*key(r), (dv.value, dv.numerator, dv.denominator),
-                               (fields["value"], fields["numerator"], fields["denominator"])))
-            dv.value, dv.numerator, dv.denominator, dv.comment = fields["value"], fields["numerator"], fields["denominator"], comment
+                deltas.append((*k, (dv.value, dv.numerator, dv.denominator), fields))
+            dv.value, dv.numerator, dv.denominator = fields
+            dv.comment = comment
             dv.version += 1
             dv.state = r.get("state", state)
             dv.source = source or interface
@@ -110,16 +116,28 @@ def record_values(rows, *, user=None, interface="import", source="", state=DataV
             dv.updated_at = now
             changed.append(dv)
     if deltas is not None:
-        deltas.extend((dv.indicator_id, dv.org_unit_id, dv.period_id, dv.disaggregation, None,
-                       (dv.value, dv.numerator, dv.denominator)) for dv in new)
-    DataValue.objects.bulk_create(new, batch_size=2000)  # SQLite and PostgreSQL both return the new ids
+        deltas.extend((*k, None, t[4:7]) for k, t in new.items())
+    stamp = bulk.prepare(DataValue, "updated_at", now)
+    who_id = who.pk if who else None
+    bulk.insert(DataValue, [*NEW_COLUMNS, "version", "updated_at", "updated_by"],
+                [(*t, 1, stamp, who_id) for t in new.values()])
     DataValue.objects.bulk_update(changed, ["value", "numerator", "denominator", "comment", "version", "state", "source",
                                             "updated_by", "updated_at"], batch_size=2000)
-    DataValueVersion.objects.bulk_create([_version_row(dv, user) for dv in [*new, *changed]], batch_size=2000)
+    # every created or changed cell gets its version row; new cells' ids are read back by their keys
+    versions = [(dv.pk, dv.version, dv.value, dv.numerator, dv.denominator, dv.state, dv.comment, dv.source)
+                for dv in changed]
+    if new:
+        for pk, *k in cells().values_list("pk", "indicator_id", "org_unit_id", "period_id", "disaggregation"):
+            t = new.get(tuple(k))
+            if t is not None:
+                versions.append((pk, 1, t[4], t[5], t[6], t[8], t[7], t[9]))
+    bulk.insert(DataValueVersion, ["data_value", "version", "value", "numerator", "denominator", "state", "comment",
+                                   "source", "at", "by"],
+                [(*v, stamp, who_id) for v in versions])
     counts = {"created": len(new), "changed": len(changed), "unchanged": unchanged}
-    touched = [*new, *changed]
-    if touched and refresh_rollups:
-        rollups.refresh({dv.indicator_id for dv in touched}, {dv.period_id for dv in touched})
+    if (new or changed) and refresh_rollups:
+        rollups.refresh({k[0] for k in new} | {dv.indicator_id for dv in changed},
+                        {k[2] for k in new} | {dv.period_id for dv in changed})
     if new or changed:
         from stocktake.accounts.models import AuditEntry
 

@@ -1,0 +1,54 @@
+"""Plain multi-row INSERTs for the import's hot path.
+
+Django's bulk_create builds a model instance and prepares every field of
+every row through the field API: at a national file's million rows that is
+four fifths of an import's time (see docs/collection.md, Benchmark). The
+rows written here are already checked by the importer and by record_values,
+so they go to the database as tuples: on SQLite one executemany of a
+prepared statement per batch, on PostgreSQL one COPY.
+Only values whose database form differs from Python's (datetimes) are
+prepared, once, by the caller through `prepare`.
+"""
+
+from __future__ import annotations
+
+from django.db import connection, models
+
+BATCH = 5000
+
+
+def columns(model: type[models.Model], names: list[str]) -> list[str]:
+    """Database column names for field names (a foreign key's `x` is its `x_id` column)."""
+    return [model._meta.get_field(n).column for n in names]
+
+
+def prepare(model: type[models.Model], name: str, value):
+    """A value in the form the database takes for this field (used for the one timestamp of a batch)."""
+    return model._meta.get_field(name).get_db_prep_save(value, connection)
+
+
+def insert(model: type[models.Model], names: list[str], rows: list[tuple]) -> int:
+    """INSERT the rows (tuples in the order of `names`) into the model's table; returns the count."""
+    if not rows:
+        return 0
+    q = connection.ops.quote_name
+    sql = (f"INSERT INTO {q(model._meta.db_table)} ({', '.join(q(c) for c in columns(model, names))}) "
+           f"VALUES ({', '.join(['%s'] * len(names))})")
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":  # COPY: the bare load the import benchmark compares against
+            copy_sql = f"COPY {q(model._meta.db_table)} ({', '.join(q(c) for c in columns(model, names))}) FROM STDIN"
+            with cur.copy(copy_sql) as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return len(rows)
+        for start in range(0, len(rows), BATCH):
+            cur.executemany(sql, rows[start:start + BATCH])
+    return len(rows)
+
+
+def analyze(model: type[models.Model]) -> None:
+    """Refresh PostgreSQL's statistics for a table that has just grown a lot (in this transaction too),
+    so the rollup refresh that follows is planned for the table as it now is, not as it was."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
