@@ -226,6 +226,18 @@ def _form_page(request, priority, form, title, back, status=200):
                   status=status)
 
 
+def _save_or_show(request, priority, form, save, title, back):
+    """POST with a valid form: save(**cleaned_data) through the action and go back; otherwise (or when the
+    action refuses, with its reason on the field) show the form again."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(user=request.user, interface="web", **form.cleaned_data)
+            return redirect(back)
+        except ValidationError as exc:
+            forms.attach(form, exc)
+    return _form_page(request, priority, form, title, back, status=400 if form.errors else 200)
+
+
 def strategy_new(request, code):
     priority = _priority(request, code)
     _editable(request, priority)
@@ -295,15 +307,8 @@ def strategy_add(request, code, pk, what):
 def risk_new(request, code):
     priority = _priority(request, code)
     _editable(request, priority)
-    form = forms.RiskForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.add_risk(priority=priority, user=request.user, interface="web", **form.cleaned_data)
-            return redirect(f"/plans/{priority.code}/#risks")
-        except ValidationError as exc:
-            forms.attach(form, exc)
-    return _form_page(request, priority, form, "New risk", f"/plans/{priority.code}/#risks",
-                      status=400 if form.errors else 200)
+    return _save_or_show(request, priority, forms.RiskForm(request.POST or None),
+                         lambda **kw: actions.add_risk(priority=priority, **kw), "New risk", f"/plans/{priority.code}/#risks")
 
 
 def plan_xlsx(request, code):
@@ -320,14 +325,8 @@ def chain_new(request, code):
     priority = _priority(request, code)
     _editable(request, priority)
     form = forms.ChainForm(request.POST or None, strategies=Strategy.objects.filter(priority=priority, withdrawn_at=None))
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.create_chain(priority=priority, user=request.user, interface="web", **form.cleaned_data)
-            return redirect(f"/plans/{priority.code}/#chains")
-        except ValidationError as exc:
-            forms.attach(form, exc)
-    return _form_page(request, priority, form, "New delivery chain", f"/plans/{priority.code}/#chains",
-                      status=400 if form.errors else 200)
+    return _save_or_show(request, priority, form, lambda **kw: actions.create_chain(priority=priority, **kw),
+                         "New delivery chain", f"/plans/{priority.code}/#chains")
 
 
 def chain_add(request, code, pk, what):
@@ -336,18 +335,11 @@ def chain_add(request, code, pk, what):
     _editable(request, priority)
     chain = get_object_or_404(DeliveryChain, pk=pk, priority=priority)
     form_class = forms.ActorForm if what == "actor" else forms.LinkForm
-    form = form_class(request.POST or None, chain=chain)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if what == "actor":
-                actions.add_actor(chain=chain, user=request.user, interface="web", **form.cleaned_data)
-            else:
-                actions.add_link(chain=chain, user=request.user, interface="web", **form.cleaned_data)
-            return redirect(f"/plans/{priority.code}/#chain-{chain.pk}-box")
-        except ValidationError as exc:
-            forms.attach(form, exc)
-    return _form_page(request, priority, form, f"{chain.name}: add {'an actor' if what == 'actor' else 'a link'}",
-                      f"/plans/{priority.code}/#chain-{chain.pk}-box", status=400 if form.errors else 200)
+    save = actions.add_actor if what == "actor" else actions.add_link
+    return _save_or_show(request, priority, form_class(request.POST or None, chain=chain),
+                         lambda **kw: save(chain=chain, **kw),
+                         f"{chain.name}: add {'an actor' if what == 'actor' else 'a link'}",
+                         f"/plans/{priority.code}/#chain-{chain.pk}-box")
 
 
 @require_POST
@@ -380,18 +372,10 @@ def toc_add(request, code, what):
     priority = _priority(request, code)
     _editable(request, priority)
     form_class = forms.ToCNodeForm if what == "node" else forms.ToCLinkForm
-    form = form_class(request.POST or None, priority=priority)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if what == "node":
-                actions.add_toc_node(priority=priority, user=request.user, interface="web", **form.cleaned_data)
-            else:
-                actions.add_toc_link(priority=priority, user=request.user, interface="web", **form.cleaned_data)
-            return redirect(f"/plans/{priority.code}/#toc")
-        except ValidationError as exc:
-            forms.attach(form, exc)
-    return _form_page(request, priority, form, f"Theory of change: add {'a box' if what == 'node' else 'an arrow'}",
-                      f"/plans/{priority.code}/#toc", status=400 if form.errors else 200)
+    save = actions.add_toc_node if what == "node" else actions.add_toc_link
+    return _save_or_show(request, priority, form_class(request.POST or None, priority=priority),
+                         lambda **kw: save(priority=priority, **kw),
+                         f"Theory of change: add {'a box' if what == 'node' else 'an arrow'}", f"/plans/{priority.code}/#toc")
 
 
 @require_POST
