@@ -14,6 +14,7 @@ file from a ministry can name its period the way it always has:
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -108,6 +109,7 @@ def financial_year(y: int, start_month: int) -> Period:
     return Period(start, end, FINANCIAL_YEAR, f"{y:04d}{calendar.month_name[start_month]}")
 
 
+@functools.lru_cache(maxsize=4096)  # a national file repeats a handful of codes a million times; Period is frozen
 def parse(code: str) -> Period:
     """Read a period code; raise PeriodError naming what is wrong."""
     text = (code or "").strip()
