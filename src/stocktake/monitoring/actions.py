@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from stocktake.accounts import audit
@@ -23,6 +23,36 @@ def _version_row(dv: DataValue, user) -> DataValueVersion:
         state=dv.state, comment=dv.comment, source=dv.source,
         by=user if getattr(user, "is_authenticated", False) else None,
     )
+
+
+VERSION_COLUMNS = ["data_value", "version", "value", "numerator", "denominator", "state", "comment", "source", "at", "by"]
+
+
+def _first_versions(indicator_ids, period_ids, unit_ids, stamp) -> None:
+    """Version 1 of every cell record_values has just created, copied inside the database.
+
+    The new cells are those of these indicators x periods (x units) at version 1, stamped with
+    this batch's timestamp and without a version yet: a cell someone else created at the same
+    moment would have collided with ours on the one-value-per-cell constraint.
+    """
+    q = connection.ops.quote_name
+    dv, ver = DataValue._meta, DataValueVersion._meta
+    col = lambda name: q(dv.get_field(name).column)  # noqa: E731
+    source = [col(n) for n in ("id", "version", "value", "numerator", "denominator", "state", "comment", "source",
+                               "updated_at", "updated_by")]
+    where, params = [f"{col('updated_at')} = %s", f"{col('version')} = 1"], [stamp]
+    for name, ids in (("indicator", indicator_ids), ("period", period_ids), ("org_unit", unit_ids)):
+        if ids is not None:
+            ids = sorted(ids)
+            where.append(f"{col(name)} IN ({', '.join(['%s'] * len(ids))})")
+            params += ids
+    # and never twice: a cell that already has a version is not new (two batches in one microsecond)
+    where.append(f"NOT EXISTS (SELECT 1 FROM {q(ver.db_table)} x WHERE x.{q(ver.get_field('data_value').column)} = "
+                 f"{q(dv.db_table)}.{col('id')})")
+    sql = (f"INSERT INTO {q(ver.db_table)} ({', '.join(q(c) for c in bulk.columns(DataValueVersion, VERSION_COLUMNS))}) "
+           f"SELECT {', '.join(source)} FROM {q(dv.db_table)} WHERE {' AND '.join(where)}")
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
 
 
 @transaction.atomic
@@ -84,14 +114,11 @@ def record_values(rows, *, user=None, interface="import", source="", state=DataV
     period_ids = {r["period_id"] for r in rows}
     unit_ids = {r["org_unit_id"] for r in rows}
 
-    def cells():
+    if rows:
         lookup = DataValue.objects.filter(indicator_id__in=indicator_ids, period_id__in=period_ids)
         if len(unit_ids) <= 2000:  # a chunk of a national file: read only its units' cells
             lookup = lookup.filter(org_unit_id__in=unit_ids)
-        return lookup
-
-    if rows:
-        for dv in cells():
+        for dv in lookup:
             existing[(dv.indicator_id, dv.org_unit_id, dv.period_id, dv.disaggregation)] = dv
     new, changed, unchanged = {}, [], 0  # new: cell key -> row tuple in NEW_COLUMNS order
     now = timezone.now()
@@ -123,17 +150,12 @@ def record_values(rows, *, user=None, interface="import", source="", state=DataV
                 [(*t, 1, stamp, who_id) for t in new.values()])
     DataValue.objects.bulk_update(changed, ["value", "numerator", "denominator", "comment", "version", "state", "source",
                                             "updated_by", "updated_at"], batch_size=2000)
-    # every created or changed cell gets its version row; new cells' ids are read back by their keys
-    versions = [(dv.pk, dv.version, dv.value, dv.numerator, dv.denominator, dv.state, dv.comment, dv.source)
-                for dv in changed]
+    # every created or changed cell gets its version row
+    bulk.insert(DataValueVersion, VERSION_COLUMNS,
+                [(dv.pk, dv.version, dv.value, dv.numerator, dv.denominator, dv.state, dv.comment, dv.source, stamp,
+                  who_id) for dv in changed])
     if new:
-        for pk, *k in cells().values_list("pk", "indicator_id", "org_unit_id", "period_id", "disaggregation"):
-            t = new.get(tuple(k))
-            if t is not None:
-                versions.append((pk, 1, t[4], t[5], t[6], t[8], t[7], t[9]))
-    bulk.insert(DataValueVersion, ["data_value", "version", "value", "numerator", "denominator", "state", "comment",
-                                   "source", "at", "by"],
-                [(*v, stamp, who_id) for v in versions])
+        _first_versions(indicator_ids, period_ids, unit_ids if len(unit_ids) <= 2000 else None, stamp)
     counts = {"created": len(new), "changed": len(changed), "unchanged": unchanged}
     if (new or changed) and refresh_rollups:
         rollups.refresh({k[0] for k in new} | {dv.indicator_id for dv in changed},
