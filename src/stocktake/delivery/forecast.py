@@ -40,6 +40,8 @@ LINEAR, SEASONAL = "linear", "seasonal"
 DEFAULT_LEVEL = 0.8  # an 80% band: wide enough to be honest, narrow enough to be useful
 SEASON_P_VALUE = 0.05
 MIN_POINTS = 4
+PHI_MAX = 0.9  # beyond this an AR(1) is close to a random walk, which a trend model should not pretend to be
+STEP_DAYS = {"D": 1.0, "W": 7.0, "M": 365.25 / 12, "Q": 365.25 / 4, "Y": 365.25, "FY": 365.25}
 
 
 class ForecastError(ValueError):
@@ -137,6 +139,16 @@ def _invert(m: list[list[float]]) -> list[list[float]]:
 
 
 @dataclass
+class Noise:
+    """The fitted AR(1) error model: what the residuals say about the noise the forecast must carry."""
+
+    phi: float  # lag-one autocorrelation of the errors, corrected for what the fit soaks up
+    sigma2: float  # variance of one observation's error around the true trend
+    df: float  # effective degrees of freedom of sigma2 (Satterthwaite)
+    cov: list[list[float]]  # covariance of the coefficients over sigma2: A R A'
+
+
+@dataclass
 class Fit:
     beta: list[float]
     xtx_inv: list[list[float]]
@@ -144,6 +156,9 @@ class Fit:
     n: int
     k: int
     residuals: list[float] = field(default_factory=list)
+    rows: list[list[float]] = field(default_factory=list)
+    positions: list[int] = field(default_factory=list)  # period number of each row, for the lags
+    _noise: Noise | None = field(default=None, repr=False)
 
     @property
     def df(self) -> int:
@@ -151,25 +166,46 @@ class Fit:
 
     @property
     def sigma2(self) -> float:
+        """The textbook estimate for independent errors; `noise.sigma2` is the one the forecast uses."""
         return self.rss / self.df if self.df > 0 else float("nan")
-
-    def predict(self, x: Sequence[float], inflation: float = 1.0) -> tuple[float, float]:
-        """Mean and standard error of a new observation at x."""
-        mean = sum(b * v for b, v in zip(self.beta, x))
-        lever = sum(x[i] * sum(self.xtx_inv[i][j] * x[j] for j in range(self.k)) for i in range(self.k))
-        return mean, math.sqrt(max(self.sigma2 * (1.0 + inflation * lever), 0.0))
 
     @property
     def autocorrelation(self) -> float:
-        """Lag-one autocorrelation of the residuals, clipped to [0, 0.9]."""
+        """Lag-one autocorrelation of the residuals as they are, clipped to [0, PHI_MAX]."""
         e = self.residuals
         den = sum(v * v for v in e)
         if len(e) < 3 or den == 0:
             return 0.0
-        return min(0.9, max(0.0, sum(a * b for a, b in zip(e, e[1:])) / den))
+        return min(PHI_MAX, max(0.0, sum(a * b for a, b in zip(e, e[1:])) / den))
+
+    @property
+    def noise(self) -> Noise:
+        if self._noise is None:
+            self._noise = _ar1_noise(self)
+        return self._noise
+
+    def predict(self, x: Sequence[float], position: int | None = None) -> tuple[float, float]:
+        """Mean and standard error of a new observation at x, `position` periods from the first row.
+
+        The error of the forecast is x'(b - beta) - e_new. Under AR(1) errors
+        both parts are correlated with the data: the coefficients carry A R A'
+        (not the textbook (X'X)^-1) and e_new is correlated with the last
+        points the line was drawn through, which the 2 x'A r term gives back.
+        """
+        mean = sum(b * v for b, v in zip(self.beta, x))
+        noise = self.noise
+        k = self.k
+        spread = sum(x[i] * sum(noise.cov[i][j] * x[j] for j in range(k)) for i in range(k))
+        shared = 0.0
+        if noise.phi > 0 and position is not None:
+            a = _a_matrix(self)
+            for t, p in enumerate(self.positions):
+                weight = sum(x[i] * a[i][t] for i in range(k))
+                shared += weight * noise.phi ** abs(position - p)
+        return mean, math.sqrt(max(noise.sigma2 * (1.0 + spread - 2.0 * shared), 0.0))
 
 
-def ols(rows: Sequence[Sequence[float]], y: Sequence[float]) -> Fit:
+def ols(rows: Sequence[Sequence[float]], y: Sequence[float], positions: Sequence[int] | None = None) -> Fit:
     n, k = len(rows), len(rows[0])
     if n <= k:
         raise ForecastError(f"{n} points cannot fit a model with {k} terms")
@@ -178,7 +214,83 @@ def ols(rows: Sequence[Sequence[float]], y: Sequence[float]) -> Fit:
     inv = _invert(xtx)
     beta = [sum(inv[i][j] * xty[j] for j in range(k)) for i in range(k)]
     residuals = [v - sum(b * x for b, x in zip(beta, r)) for r, v in zip(rows, y)]
-    return Fit(beta, inv, sum(e * e for e in residuals), n, k, residuals)
+    return Fit(beta, inv, sum(e * e for e in residuals), n, k, residuals, [list(r) for r in rows],
+               list(positions) if positions is not None else list(range(n)))
+
+
+# --- AR(1) errors: exact finite-sample moments for a given design ------------------------------------------
+
+def _a_matrix(fit: Fit) -> list[list[float]]:
+    """A = (X'X)^-1 X' (k x n): b - beta = A e."""
+    g, rows, k = fit.xtx_inv, fit.rows, fit.k
+    return [[sum(g[i][j] * r[j] for j in range(k)) for r in rows] for i in range(k)]
+
+
+def _lag_sums(matrix: list[list[float]], lags: list[list[int]]) -> dict[int, float]:
+    """Sum of the entries at each lag, so that sum(matrix * R(phi)) is a polynomial in phi."""
+    out: dict[int, float] = {}
+    for row, lag_row in zip(matrix, lags):
+        for v, lag in zip(row, lag_row):
+            out[lag] = out.get(lag, 0.0) + v
+    return out
+
+
+def _poly(coefs: dict[int, float], phi: float) -> float:
+    return sum(c * phi ** lag for lag, c in coefs.items())
+
+
+def _ar1_noise(fit: Fit) -> Noise:
+    """Estimate the AR(1) error model from the residuals, allowing for what the fit did to them.
+
+    With e = M eps (M = I - H the residual maker) and Var eps = s2 R(phi):
+        E[e'e]              = s2 tr(M R)
+        E[sum e_t e_t+1]    = s2 tr(M D M R)          (D: one half beside the diagonal)
+    so phi is the value whose expected residual autocorrelation matches the
+    observed one, and s2 = RSS / tr(M R). For independent errors these are
+    the textbook r and RSS / (n - k).
+    """
+    n, k, rows, pos = fit.n, fit.k, fit.rows, fit.positions
+    if fit.rss <= 0:
+        return Noise(0.0, 0.0, float(fit.df), [row[:] for row in fit.xtx_inv])
+    a = _a_matrix(fit)
+    hat = [[sum(rows[s][i] * a[i][t] for i in range(k)) for t in range(n)] for s in range(n)]
+    lags = [[abs(p - q) for q in pos] for p in pos]
+    m = [[(1.0 if s == t else 0.0) - hat[s][t] for t in range(n)] for s in range(n)]
+    # M D M = D - H D - D H + H (A D X) A, kept to O(n^2 k)
+    hd = [[0.5 * ((hat[s][t - 1] if t > 0 else 0.0) + (hat[s][t + 1] if t + 1 < n else 0.0)) for t in range(n)]
+          for s in range(n)]
+    dx = [[0.5 * ((rows[t - 1][j] if t > 0 else 0.0) + (rows[t + 1][j] if t + 1 < n else 0.0)) for j in range(k)]
+          for t in range(n)]
+    adx = [[sum(a[i][t] * dx[t][j] for t in range(n)) for j in range(k)] for i in range(k)]
+    xadx = [[sum(rows[s][i] * adx[i][j] for i in range(k)) for j in range(k)] for s in range(n)]
+    mdm = [[(0.5 if abs(s - t) == 1 else 0.0) - hd[s][t] - hd[t][s] + sum(xadx[s][j] * a[j][t] for j in range(k))
+            for t in range(n)] for s in range(n)]
+    m_sums, mdm_sums = _lag_sums(m, lags), _lag_sums(mdm, lags)
+
+    def expected_r(phi: float) -> float:
+        return _poly(mdm_sums, phi) / _poly(m_sums, phi)
+
+    e = fit.residuals
+    observed = sum(u * v for u, v in zip(e, e[1:])) / fit.rss
+    if n < 3 or observed <= expected_r(0.0):
+        phi = 0.0
+    elif observed >= expected_r(PHI_MAX):
+        phi = PHI_MAX
+    else:
+        lo, hi = 0.0, PHI_MAX
+        for _ in range(40):
+            mid = (lo + hi) / 2
+            lo, hi = (mid, hi) if expected_r(mid) < observed else (lo, mid)
+        phi = (lo + hi) / 2
+    if phi == 0.0:
+        return Noise(0.0, fit.rss / fit.df, float(fit.df), [row[:] for row in fit.xtx_inv])
+    r = [[phi ** lag for lag in lag_row] for lag_row in lags]
+    ar = [[sum(r[s][t] * a[i][t] for t in range(n)) for s in range(n)] for i in range(k)]  # A R (R symmetric)
+    cov = [[sum(ar[i][t] * a[j][t] for t in range(n)) for j in range(k)] for i in range(k)]
+    trace_mr = _poly(m_sums, phi)
+    mr = [[r[s][t] - sum(rows[s][i] * ar[i][t] for i in range(k)) for t in range(n)] for s in range(n)]
+    trace_mrmr = sum(mr[s][t] * mr[t][s] for s in range(n) for t in range(n))
+    return Noise(phi, fit.rss / trace_mr, trace_mr * trace_mr / trace_mrmr, cov)
 
 
 # --- the forecast --------------------------------------------------------------------------------------------
@@ -196,7 +308,7 @@ class ForecastPoint:
 class Forecast:
     method: str
     level: float
-    df: int
+    df: float
     points: list[ForecastPoint] = field(default_factory=list)
     slope_per_year: float = 0.0
     season_p_value: float | None = None
@@ -242,14 +354,32 @@ def _hinge(points, origin: date, break_at: date | None) -> float | None:
     return _years(origin, break_at) if before >= 3 and after >= 3 else None
 
 
-def fit_linear(points: Sequence[tuple[date, float]], origin: date, hinge: float | None = None) -> Fit:
-    return ols([_design(_years(origin, d), None, None, hinge) for d, _ in points], [v for _, v in points])
+def _step_days(dates: Sequence[date], frequency: str | None) -> float:
+    """Length of one period: the frequency's, or else the median gap between the dates."""
+    step = STEP_DAYS.get(frequency or "")
+    if step is None:
+        gaps = sorted((b - a).days for a, b in zip(dates, dates[1:]) if b > a)
+        step = gaps[len(gaps) // 2] if gaps else 1.0
+    return step
+
+
+def _positions(dates: Sequence[date], origin: date, step: float) -> list[int]:
+    """Period number of each date from origin, so that a missing period counts as a gap in the lags."""
+    return [round((d - origin).days / step) for d in dates]
+
+
+def fit_linear(points: Sequence[tuple[date, float]], origin: date, hinge: float | None = None,
+               frequency: str | None = None) -> Fit:
+    dates = [d for d, _ in points]
+    return ols([_design(_years(origin, d), None, None, hinge) for d in dates], [v for _, v in points],
+               _positions(dates, origin, _step_days(dates, frequency)))
 
 
 def fit_seasonal(points, origin: date, season_of: Callable[[date], int], n_seasons: int,
-                 hinge: float | None = None) -> Fit:
-    return ols([_design(_years(origin, d), season_of(d), n_seasons, hinge) for d, _ in points],
-               [v for _, v in points])
+                 hinge: float | None = None, frequency: str | None = None) -> Fit:
+    dates = [d for d, _ in points]
+    return ols([_design(_years(origin, d), season_of(d), n_seasons, hinge) for d in dates],
+               [v for _, v in points], _positions(dates, origin, _step_days(dates, frequency)))
 
 
 def season_test(points, season_of: Callable[[date], int], n_seasons: int, break_at: date | None = None) -> float | None:
@@ -303,22 +433,22 @@ def forecast(points: Sequence[tuple[date, float]], horizon: Sequence[date], *, f
     origin = points[0][0]
     hinge = _hinge(points, origin, break_at)
     if method == SEASONAL:
-        fit = fit_seasonal(points, origin, season_of, n_seasons, hinge)
+        fit = fit_seasonal(points, origin, season_of, n_seasons, hinge, frequency)
     elif method == LINEAR:
-        fit = fit_linear(points, origin, hinge)
+        fit = fit_linear(points, origin, hinge, frequency)
     else:
         raise ForecastError(f"unknown forecast method {method!r}; use {LINEAR} or {SEASONAL}")
-    r = fit.autocorrelation
-    inflation = (1 + r) / (1 - r)
-    q = t_quantile(0.5 + level / 2, fit.df)
+    df = fit.noise.df
+    q = t_quantile(0.5 + level / 2, df)
     out = []
-    for d in horizon:
+    ahead = _positions(horizon, origin, _step_days([d for d, _ in points], frequency))
+    for d, position in zip(horizon, ahead):
         x = _design(_years(origin, d), season_of(d) if method == SEASONAL else None,
                     n_seasons if method == SEASONAL else None, hinge)
-        mean, se = fit.predict(x, inflation)
+        mean, se = fit.predict(x, position)
         out.append(ForecastPoint(d, mean, mean - q * se, mean + q * se, se))
     slope = fit.beta[1] + (fit.beta[2] if hinge is not None else 0.0)
-    return Forecast(method, level, fit.df, out, slope, p_value)
+    return Forecast(method, level, df, out, slope, p_value)
 
 
 def recent(points: Sequence[tuple[date, float]], since: date | None, minimum: int = 8) -> list[tuple[date, float]]:
