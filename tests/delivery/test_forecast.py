@@ -103,8 +103,10 @@ def test_autocorrelated_residuals_widen_the_band():
     for i, d in enumerate(ds):
         e = 0.8 * e + rng.gauss(0, 1)
         pts.append((d, 10 + 0.1 * i + e))
-    fit = F.fit_linear(pts, ds[0])
+    fit = F.fit_linear(pts, ds[0], frequency="M")
     assert fit.autocorrelation > 0.2  # residuals of an AR(0.8) series, shortened by the fit
-    mean, se_inflated = fit.predict([1.0, 4.0], inflation=(1 + fit.autocorrelation) / (1 - fit.autocorrelation))
-    _, se_plain = fit.predict([1.0, 4.0])
-    assert se_inflated > se_plain
+    assert fit.noise.phi > fit.autocorrelation  # corrected for the swings the line soaked up
+    x = [1.0, 4.0]
+    _, se = fit.predict(x, position=48)
+    textbook = math.sqrt(fit.sigma2 * (1 + sum(x[i] * fit.xtx_inv[i][j] * x[j] for i in range(2) for j in range(2))))
+    assert se > 1.1 * textbook
