@@ -140,12 +140,12 @@ def _invert(m: list[list[float]]) -> list[list[float]]:
 
 @dataclass
 class Noise:
-    """The fitted AR(1) error model: what the residuals say about the noise the forecast must carry."""
+    """The AR(1) error model the residuals point to, in the form the prediction needs."""
 
-    phi: float  # lag-one autocorrelation of the errors, corrected for what the fit soaks up
-    sigma2: float  # variance of one observation's error around the true trend
-    df: float  # effective degrees of freedom of sigma2 (Satterthwaite)
-    cov: list[list[float]]  # covariance of the coefficients over sigma2: A R A'
+    phi: float  # lag-one autocorrelation of the errors, corrected for what the fit soaked up
+    sigma2: float  # variance of one observation around the true trend, RSS / tr(M R)
+    df: float  # effective degrees of freedom of sigma2 (Satterthwaite); n - k for independent errors
+    draws: list[tuple[float, float, float, list[list[float]]]]  # (weight, phi, sigma2, A R A') over phi's spread
 
 
 @dataclass
@@ -157,8 +157,9 @@ class Fit:
     k: int
     residuals: list[float] = field(default_factory=list)
     rows: list[list[float]] = field(default_factory=list)
-    positions: list[int] = field(default_factory=list)  # period number of each row, for the lags
-    _noise: Noise | None = field(default=None, repr=False)
+    positions: list[int] = field(default_factory=list)  # period number of each row, for the lags between them
+    _a: list[list[float]] | None = field(default=None, init=False, repr=False, compare=False)
+    _noise: Noise | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def df(self) -> int:
@@ -166,7 +167,7 @@ class Fit:
 
     @property
     def sigma2(self) -> float:
-        """The textbook estimate for independent errors; `noise.sigma2` is the one the forecast uses."""
+        """The textbook RSS / (n - k), right only for independent errors; the forecast uses noise.sigma2."""
         return self.rss / self.df if self.df > 0 else float("nan")
 
     @property
@@ -179,30 +180,40 @@ class Fit:
         return min(PHI_MAX, max(0.0, sum(a * b for a, b in zip(e, e[1:])) / den))
 
     @property
+    def a(self) -> list[list[float]]:
+        """A = (X'X)^-1 X' (k x n), so that b - beta = A e."""
+        if self._a is None:
+            g, k = self.xtx_inv, self.k
+            self._a = [[sum(g[i][j] * r[j] for j in range(k)) for r in self.rows] for i in range(k)]
+        return self._a
+
+    @property
     def noise(self) -> Noise:
         if self._noise is None:
             self._noise = _ar1_noise(self)
         return self._noise
 
     def predict(self, x: Sequence[float], position: int | None = None) -> tuple[float, float]:
-        """Mean and standard error of a new observation at x, `position` periods from the first row.
+        """Mean and standard error of a new observation at x, `position` periods after the first row.
 
-        The error of the forecast is x'(b - beta) - e_new. Under AR(1) errors
-        both parts are correlated with the data: the coefficients carry A R A'
-        (not the textbook (X'X)^-1) and e_new is correlated with the last
-        points the line was drawn through, which the 2 x'A r term gives back.
+        The forecast misses by x'(b - beta) - e_new. With AR(1) errors the
+        first part has variance x' A R A' x, not the textbook x'(X'X)^-1 x,
+        and the two parts are correlated: the line was drawn through the last
+        few points, whose errors e_new still shares (the 2 x'A r term).
+        Without a position e_new is taken as independent of the data, which
+        errs on the wide side.
         """
         mean = sum(b * v for b, v in zip(self.beta, x))
-        noise = self.noise
-        k = self.k
-        spread = sum(x[i] * sum(noise.cov[i][j] * x[j] for j in range(k)) for i in range(k))
-        shared = 0.0
-        if noise.phi > 0 and position is not None:
-            a = _a_matrix(self)
-            for t, p in enumerate(self.positions):
-                weight = sum(x[i] * a[i][t] for i in range(k))
-                shared += weight * noise.phi ** abs(position - p)
-        return mean, math.sqrt(max(noise.sigma2 * (1.0 + spread - 2.0 * shared), 0.0))
+        k, noise = self.k, self.noise
+        weights = [sum(x[i] * col[i] for i in range(k)) for col in zip(*self.a)] if position is not None else []
+        var = 0.0
+        for w, phi, sigma2, cov in noise.draws:
+            spread = sum(x[i] * sum(cov[i][j] * x[j] for j in range(k)) for i in range(k))
+            shared = 0.0
+            if phi > 0 and position is not None:
+                shared = sum(v * phi ** abs(position - p) for v, p in zip(weights, self.positions))
+            var += w * sigma2 * (1.0 + spread - 2.0 * shared)
+        return mean, math.sqrt(max(var, 0.0))
 
 
 def ols(rows: Sequence[Sequence[float]], y: Sequence[float], positions: Sequence[int] | None = None) -> Fit:
@@ -218,79 +229,116 @@ def ols(rows: Sequence[Sequence[float]], y: Sequence[float], positions: Sequence
                list(positions) if positions is not None else list(range(n)))
 
 
-# --- AR(1) errors: exact finite-sample moments for a given design ------------------------------------------
+# --- AR(1) errors: exact moments for the design at hand -----------------------------------------------------
+#
+# With e = M eps the residuals (M = I - H, H = X A the hat matrix) and Var eps = s2 R, R[s][t] = phi^|lag|:
+#     E[e'e]             = s2 tr(M R)
+#     E[sum e_t e_t+1]   = s2 tr(M D M R)        (D: 1/2 beside the diagonal)
+#     Var(e'e)           = 2 s2^2 tr(M R M R)
+# For independent errors these are the textbook n - k and 2 (n - k).
 
-def _a_matrix(fit: Fit) -> list[list[float]]:
-    """A = (X'X)^-1 X' (k x n): b - beta = A e."""
-    g, rows, k = fit.xtx_inv, fit.rows, fit.k
-    return [[sum(g[i][j] * r[j] for j in range(k)) for r in rows] for i in range(k)]
+def _apply_r(v: Sequence[float], positions: Sequence[int], phi: float) -> list[float]:
+    """R(phi) v in O(n): phi^|p_s - p_t| factorises along the sorted positions, gaps included."""
+    n = len(v)
+    fwd, bwd = [0.0] * n, [0.0] * n
+    for s in range(n):
+        fwd[s] = v[s] + (phi ** (positions[s] - positions[s - 1]) * fwd[s - 1] if s else 0.0)
+    for s in range(n - 1, -1, -1):
+        bwd[s] = v[s] + (phi ** (positions[s + 1] - positions[s]) * bwd[s + 1] if s < n - 1 else 0.0)
+    return [f + b - x for f, b, x in zip(fwd, bwd, v)]
 
 
-def _lag_sums(matrix: list[list[float]], lags: list[list[int]]) -> dict[int, float]:
-    """Sum of the entries at each lag, so that sum(matrix * R(phi)) is a polynomial in phi."""
-    out: dict[int, float] = {}
-    for row, lag_row in zip(matrix, lags):
-        for v, lag in zip(row, lag_row):
-            out[lag] = out.get(lag, 0.0) + v
-    return out
+def _lag_polynomials(fit: Fit) -> tuple[dict[int, float], dict[int, float]]:
+    """tr(M R) and tr(M D M R) as polynomials in phi: {lag: sum of the matrix's entries at that lag}."""
+    n, k, rows, a, pos = fit.n, fit.k, fit.rows, fit.a, fit.positions
+    nonzero = [[(i, v) for i, v in enumerate(r) if v != 0.0] for r in rows]  # seasonal rows are mostly zeros
+    hat = [[sum(v * a[i][t] for i, v in nz) for t in range(n)] for nz in nonzero]
+    # M D M = D - H D - D H + X (A D X) A
+    dx = [[0.5 * ((rows[t - 1][j] if t > 0 else 0.0) + (rows[t + 1][j] if t + 1 < n else 0.0)) for j in range(k)]
+          for t in range(n)]
+    adx = [[sum(a[i][t] * dx[t][j] for t in range(n)) for j in range(k)] for i in range(k)]
+    adxa = [[sum(adx[i][j] * a[j][t] for j in range(k)) for t in range(n)] for i in range(k)]
+    m_poly: dict[int, float] = {0: float(n)}
+    mdm_poly: dict[int, float] = {}
+    for s in range(n):
+        hs, nz = hat[s], nonzero[s]
+        for t in range(n):
+            lag = abs(pos[s] - pos[t])
+            m_poly[lag] = m_poly.get(lag, 0.0) - hs[t]
+            hd_st = 0.5 * ((hs[t - 1] if t > 0 else 0.0) + (hs[t + 1] if t + 1 < n else 0.0))
+            hd_ts = 0.5 * ((hat[t][s - 1] if s > 0 else 0.0) + (hat[t][s + 1] if s + 1 < n else 0.0))
+            value = (0.5 if abs(s - t) == 1 else 0.0) - hd_st - hd_ts + sum(v * adxa[i][t] for i, v in nz)
+            mdm_poly[lag] = mdm_poly.get(lag, 0.0) + value
+    return m_poly, mdm_poly
 
 
 def _poly(coefs: dict[int, float], phi: float) -> float:
     return sum(c * phi ** lag for lag, c in coefs.items())
 
 
+def _moments(fit: Fit, phi: float) -> tuple[float, float, list[list[float]]]:
+    """sigma2, its Satterthwaite degrees of freedom and A R A' if the errors were AR(1) with this phi."""
+    if phi == 0.0:
+        return fit.rss / fit.df, float(fit.df), [row[:] for row in fit.xtx_inv]
+    n, k, rows, a, pos = fit.n, fit.k, fit.rows, fit.a, fit.positions
+    ar = [_apply_r(row, pos, phi) for row in a]  # A R (k x n)
+    rx = list(zip(*[_apply_r(col, pos, phi) for col in zip(*rows)]))  # R X (n x k)
+    cov = [[sum(u * v for u, v in zip(ar[i], a[j])) for j in range(k)] for i in range(k)]
+    arx = [[sum(ar[i][t] * rows[t][j] for t in range(n)) for j in range(k)] for i in range(k)]
+    trace_mr = n - sum(arx[i][i] for i in range(k))
+    trace_rr = sum(_apply_r([1.0] * n, pos, phi * phi))
+    trace_hrr = sum(ar[i][t] * rx[t][i] for i in range(k) for t in range(n))
+    trace_hrhr = sum(arx[i][j] * arx[j][i] for i in range(k) for j in range(k))
+    trace_mrmr = trace_rr - 2 * trace_hrr + trace_hrhr
+    return fit.rss / trace_mr, trace_mr * trace_mr / trace_mrmr, cov
+
+
 def _ar1_noise(fit: Fit) -> Noise:
     """Estimate the AR(1) error model from the residuals, allowing for what the fit did to them.
 
-    With e = M eps (M = I - H the residual maker) and Var eps = s2 R(phi):
-        E[e'e]              = s2 tr(M R)
-        E[sum e_t e_t+1]    = s2 tr(M D M R)          (D: one half beside the diagonal)
-    so phi is the value whose expected residual autocorrelation matches the
-    observed one, and s2 = RSS / tr(M R). For independent errors these are
-    the textbook r and RSS / (n - k).
+    A trend, a hinge and a dozen season offsets soak up the slow swings of
+    autocorrelated noise, so the residuals are both smaller and less
+    autocorrelated than the errors: a 30-month seasonal fit of AR(0.6) noise
+    shows r of about 0.3. phi is therefore the value whose *expected* residual
+    autocorrelation, for this very design, matches the observed one, and
+    sigma2 = RSS / tr(M R) rather than RSS / (n - k).
+
+    phi itself comes from a few dozen residuals (standard error about
+    sqrt((1 - phi^2) / (n - k))), and the forecast variance grows faster than
+    linearly in phi, so plugging in the estimate would still be too narrow on
+    average: the variance is averaged over phi +- sqrt(3) standard errors
+    (three-point Gauss-Hermite rule, weights 1/6, 2/3, 1/6).
     """
-    n, k, rows, pos = fit.n, fit.k, fit.rows, fit.positions
-    if fit.rss <= 0:
-        return Noise(0.0, 0.0, float(fit.df), [row[:] for row in fit.xtx_inv])
-    a = _a_matrix(fit)
-    hat = [[sum(rows[s][i] * a[i][t] for i in range(k)) for t in range(n)] for s in range(n)]
-    lags = [[abs(p - q) for q in pos] for p in pos]
-    m = [[(1.0 if s == t else 0.0) - hat[s][t] for t in range(n)] for s in range(n)]
-    # M D M = D - H D - D H + H (A D X) A, kept to O(n^2 k)
-    hd = [[0.5 * ((hat[s][t - 1] if t > 0 else 0.0) + (hat[s][t + 1] if t + 1 < n else 0.0)) for t in range(n)]
-          for s in range(n)]
-    dx = [[0.5 * ((rows[t - 1][j] if t > 0 else 0.0) + (rows[t + 1][j] if t + 1 < n else 0.0)) for j in range(k)]
-          for t in range(n)]
-    adx = [[sum(a[i][t] * dx[t][j] for t in range(n)) for j in range(k)] for i in range(k)]
-    xadx = [[sum(rows[s][i] * adx[i][j] for i in range(k)) for j in range(k)] for s in range(n)]
-    mdm = [[(0.5 if abs(s - t) == 1 else 0.0) - hd[s][t] - hd[t][s] + sum(xadx[s][j] * a[j][t] for j in range(k))
-            for t in range(n)] for s in range(n)]
-    m_sums, mdm_sums = _lag_sums(m, lags), _lag_sums(mdm, lags)
+    if fit.rss <= 0 or fit.n < 3:
+        sigma2 = max(fit.rss, 0.0) / fit.df
+        return Noise(0.0, sigma2, float(fit.df), [(1.0, 0.0, sigma2, [row[:] for row in fit.xtx_inv])])
+    m_poly, mdm_poly = _lag_polynomials(fit)
 
     def expected_r(phi: float) -> float:
-        return _poly(mdm_sums, phi) / _poly(m_sums, phi)
+        return _poly(mdm_poly, phi) / _poly(m_poly, phi)
 
     e = fit.residuals
     observed = sum(u * v for u, v in zip(e, e[1:])) / fit.rss
-    if n < 3 or observed <= expected_r(0.0):
+    if observed <= expected_r(0.0):
         phi = 0.0
     elif observed >= expected_r(PHI_MAX):
         phi = PHI_MAX
     else:
         lo, hi = 0.0, PHI_MAX
-        for _ in range(40):
+        for _ in range(30):
             mid = (lo + hi) / 2
             lo, hi = (mid, hi) if expected_r(mid) < observed else (lo, mid)
         phi = (lo + hi) / 2
-    if phi == 0.0:
-        return Noise(0.0, fit.rss / fit.df, float(fit.df), [row[:] for row in fit.xtx_inv])
-    r = [[phi ** lag for lag in lag_row] for lag_row in lags]
-    ar = [[sum(r[s][t] * a[i][t] for t in range(n)) for s in range(n)] for i in range(k)]  # A R (R symmetric)
-    cov = [[sum(ar[i][t] * a[j][t] for t in range(n)) for j in range(k)] for i in range(k)]
-    trace_mr = _poly(m_sums, phi)
-    mr = [[r[s][t] - sum(rows[s][i] * ar[i][t] for i in range(k)) for t in range(n)] for s in range(n)]
-    trace_mrmr = sum(mr[s][t] * mr[t][s] for s in range(n) for t in range(n))
-    return Noise(phi, fit.rss / trace_mr, trace_mr * trace_mr / trace_mrmr, cov)
+    spread = math.sqrt((1 - phi * phi) / fit.df)
+    cache: dict[float, tuple[float, float, list[list[float]]]] = {}
+    draws = []
+    for weight, z in ((1 / 6, -math.sqrt(3)), (2 / 3, 0.0), (1 / 6, math.sqrt(3))):
+        p = min(PHI_MAX, max(0.0, phi + z * spread))
+        if p not in cache:
+            cache[p] = _moments(fit, p)
+        draws.append((weight, p, cache[p][0], cache[p][2]))
+    sigma2, df, _ = cache[phi]
+    return Noise(phi, sigma2, df, draws)
 
 
 # --- the forecast --------------------------------------------------------------------------------------------
