@@ -33,10 +33,15 @@ left the 80% band holding the actual value 68% of the time in the back-test
   - phi is itself estimated from a few dozen residuals, and the variance
     grows faster than linearly in it, so it is averaged over phi's spread.
 
-With independent errors (phi = 0) all of this reduces to the textbook
-interval. What it cannot see is a trajectory that bends after the baseline
-(an S-curve, a staged plan, a ceiling): the straight path since the
-baseline then misses in one direction, and the band says nothing about it.
+At phi = 0 the moments are the textbook ones (RSS / (n - k), (X'X)^-1,
+n - k degrees of freedom); averaging over phi's spread still allows for some
+autocorrelation nobody can rule out from 30 points, so a series of
+independent noise gets a band a little wider than the textbook one (about
+83% rather than 80%): the price of not being too narrow on the rest.
+
+What the band cannot see is a trajectory that bends after the baseline (an
+S-curve, a staged plan, a ceiling): the straight path since the baseline
+then misses in one direction, and its residuals gave no warning.
 
 The seasonal method is used only where the data show a clear season: an F
 test of the season terms against the linear fit at the 5% level, with at
