@@ -494,6 +494,7 @@ def forecast(points: Sequence[tuple[date, float]], horizon: Sequence[date], *, f
     date) lets the trend change there.
     """
     points = sorted((d, float(v)) for d, v in points if v is not None)
+    horizon = list(horizon)
     if len(points) < MIN_POINTS:
         raise ForecastError(f"a forecast needs at least {MIN_POINTS} values; there are {len(points)}")
     if not 0 < level < 1:
