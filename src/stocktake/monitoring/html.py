@@ -27,6 +27,25 @@ def heat_cells(cells) -> SafeString:
     return mark_safe("".join(out))
 
 
+def heat_rows(rows, link: str) -> SafeString:
+    """The heat map's body: rows of (unit, drill, cells); `link` is the indicator page's URL.
+
+    A unit with levels below it opens its own heat map in place (htmx); one at the reporting level links
+    to its series on the indicator page.
+    """
+    out = []
+    link = escape(link)
+    for unit, drill, cells in rows:
+        code, name = escape(unit.code), escape(unit.name)
+        if drill:
+            head = (f'<a href="?unit={code}" hx-get="?unit={code}" hx-target="#view" hx-select="#view" '
+                    f'hx-swap="outerHTML" hx-push-url="true" class="drill">{name}</a>')
+        else:
+            head = f'<a href="{link}?unit={code}">{name}</a>'
+        out.append(f'<tr data-unit="{code}">\n    <th>{head}</th>\n    {heat_cells(cells)}\n  </tr>')
+    return mark_safe("".join(out))
+
+
 def _movement(m) -> str:
     if m is None:
         return '<span class="move-same">new</span>'

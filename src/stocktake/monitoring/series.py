@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Avg
+from django.db.models import Avg, Q
 
 from stocktake.delivery import status as S
 
@@ -66,7 +66,10 @@ class Plan:
     root_id: int | None = None
 
     @classmethod
-    def build(cls, indicator, unit_ids=(), root: OrgUnit | None = None) -> "Plan":
+    def build(cls, indicator, unit_ids=(), root: OrgUnit | None = None, *, level: tuple[OrgUnit, int] | None = None) -> "Plan":
+        """The plan for the root and these units. Pass `level=(parent, depth)` when unit_ids are every unit at
+        that depth under that parent (a heat map's or league table's rows): their baselines are then read as
+        one index range, not looked up by a list of ids that the database may match against every rollup."""
         target = national_target(indicator)
         root = root or root_unit()
         plan = cls(indicator, target, root_id=root.pk if root else None)
@@ -74,17 +77,26 @@ class Plan:
             return plan
         plan.points = trajectory(target)
         ids = {u for u in unit_ids if u != plan.root_id}
-        want = ids | ({plan.root_id} if plan.root_id else set())
         since = target.baseline_date - timedelta(days=365)
         year = list(Period.objects.filter(kind=indicator.frequency, end__gt=since, end__lte=target.baseline_date)
                     .values_list("pk", flat=True))
+        rollups = Rollup.objects.filter(indicator=indicator, period_id__in=year, official_count__gt=0)
         # Naming the depths lets the database use the (indicator, depth, period) index, not scan the indicator.
-        depths = sorted(set(OrgUnit.objects.filter(pk__in=want).values_list("depth", flat=True)))
-        bases = dict(Rollup.objects.filter(indicator=indicator, depth__in=depths, period_id__in=year,
-                                           org_unit_id__in=want, official_count__gt=0)
-                     .values_list("org_unit_id").annotate(b=Avg("official_value")).order_by())
+        where = Q(depth=root.depth, org_unit_id=root.pk) if root else Q(pk__in=[])
+        if level is not None and ids:
+            parent, depth = level
+            if parent.parent_id is None:  # under the root every unit at the depth is wanted: the depth is the range
+                where |= Q(depth=depth)
+            elif depth == parent.depth + 1:
+                where |= Q(depth=depth, parent_id=parent.pk)
+            else:
+                where |= Q(depth=depth, org_unit_id__in=ids)
+        elif ids:
+            depths = sorted(set(OrgUnit.objects.filter(pk__in=ids).values_list("depth", flat=True)))
+            where |= Q(depth__in=depths, org_unit_id__in=ids)
+        bases = dict(rollups.filter(where).values_list("org_unit_id").annotate(b=Avg("official_value")).order_by())
         plan.national_base = bases.pop(plan.root_id, None)
-        plan.unit_bases = bases
+        plan.unit_bases = {u: b for u, b in bases.items() if u in ids}
         return plan
 
     def planned(self, unit_id, period_code: str, period_end=None) -> float | None:
