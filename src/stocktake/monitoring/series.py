@@ -64,6 +64,7 @@ class Plan:
     national_base: float | None = None
     unit_bases: dict = field(default_factory=dict)  # unit id -> baseline
     root_id: int | None = None
+    _ends: dict = field(default_factory=dict, repr=False, compare=False)  # unit id -> ends(), filled as asked
 
     @classmethod
     def build(cls, indicator, unit_ids=(), root: OrgUnit | None = None, *, level: tuple[OrgUnit, int] | None = None) -> "Plan":
@@ -118,7 +119,14 @@ class Plan:
         return S.unit_plan(base, self.national_base, value, self.indicator.aggregation)
 
     def ends(self, unit_id) -> tuple[float, float] | None:
-        """(baseline, target) for the unit: the yardstick of its status."""
+        """(baseline, target) for the unit: the yardstick of its status (worked out once per unit)."""
+        try:
+            return self._ends[unit_id]
+        except KeyError:
+            found = self._ends[unit_id] = self._unit_ends(unit_id)
+            return found
+
+    def _unit_ends(self, unit_id) -> tuple[float, float] | None:
         t = self.target
         if t is None:
             return None

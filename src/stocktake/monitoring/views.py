@@ -261,8 +261,9 @@ def heatmap(request, code):
         # The rows as one string: the template engine would spend longer on 500 rows than the numbers take,
         # and a string is cheap to cache (a list of org units is pickled and unpickled on every hit).
         hm = tables.units_by_periods(indicator, parent, depth, periods, root)
+        cells, pids = hm.cells, [p.pk for p in periods]
         return len(hm.units), html.heat_rows([(u, u.depth < indicator.report_depth,
-                                               [hm.cells.get((u.pk, p.pk)) for p in periods]) for u in hm.units],
+                                               [cells.get((u.pk, p)) for p in pids]) for u in hm.units],
                                              reverse("indicator", args=[indicator.code]))
 
     count, rows_html = gridcache.get_or_build(
