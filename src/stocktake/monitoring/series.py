@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Avg, Q
+from django.db.models import Avg
 
 from stocktake.delivery import status as S
 
@@ -82,22 +82,23 @@ class Plan:
         year = list(Period.objects.filter(kind=indicator.frequency, end__gt=since, end__lte=target.baseline_date)
                     .values_list("pk", flat=True))
         rollups = Rollup.objects.filter(indicator=indicator, period_id__in=year, official_count__gt=0)
-        # Naming the depths lets the database use the (indicator, depth, period) index, not scan the indicator.
-        where = Q(depth=root.depth, org_unit_id=root.pk) if root else Q(pk__in=[])
+
+        def averages(qs) -> dict:
+            return dict(qs.values_list("org_unit_id").annotate(b=Avg("official_value")).order_by())
+
+        # Each read is one index range: the root by (indicator, org unit, period); the units by their depth
+        # (the (indicator, depth, period) index) or their parent, and only by id when neither names them.
+        plan.national_base = averages(rollups.filter(org_unit_id=root.pk)).get(root.pk) if root else None
+        units = None
         if level is not None and ids:
             parent, depth = level
-            if parent.parent_id is None:  # under the root every unit at the depth is wanted: the depth is the range
-                where |= Q(depth=depth)
-            elif depth == parent.depth + 1:
-                where |= Q(depth=depth, parent_id=parent.pk)
-            else:
-                where |= Q(depth=depth, org_unit_id__in=ids)
+            units = rollups.filter(depth=depth)  # under the root, every unit at the depth is wanted
+            if parent.parent_id is not None:
+                units = units.filter(parent_id=parent.pk) if depth == parent.depth + 1 else units.filter(org_unit_id__in=ids)
         elif ids:
             depths = sorted(set(OrgUnit.objects.filter(pk__in=ids).values_list("depth", flat=True)))
-            where |= Q(depth__in=depths, org_unit_id__in=ids)
-        bases = dict(rollups.filter(where).values_list("org_unit_id").annotate(b=Avg("official_value")).order_by())
-        plan.national_base = bases.pop(plan.root_id, None)
-        plan.unit_bases = {u: b for u, b in bases.items() if u in ids}
+            units = rollups.filter(depth__in=depths, org_unit_id__in=ids)
+        plan.unit_bases = {u: b for u, b in averages(units).items() if u in ids} if units is not None else {}
         return plan
 
     def planned(self, unit_id, period_code: str, period_end=None) -> float | None:
