@@ -110,7 +110,8 @@ def units_by_indicators(indicators, parent: OrgUnit, root: OrgUnit) -> Heatmap:
     for ind_id, period_id in latest.items():
         cond |= Q(indicator_id=ind_id, period_id=period_id)
     by_ind = {i.pk: i for i in indicators}
-    plans = {i.pk: Plan.build(i, [u.pk for u in units], root=root) for i in indicators if i.pk in latest}
+    plans = {i.pk: Plan.build(i, [u.pk for u in units], root=root, level=(parent, depth))
+             for i in indicators if i.pk in latest}
     for r in Rollup.objects.filter(cond, parent=parent).values(
             "indicator_id", "org_unit_id", "period__code", "period__end", "value", "official_value", "official_count"):
         ind = by_ind[r["indicator_id"]]
