@@ -29,6 +29,7 @@ import csv
 import io
 import math
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -59,8 +60,9 @@ def _admin_connection(base: str):
 
 
 def drop_database(url: str, base: str) -> None:
-    """Drop the bench's own PostgreSQL database (a SQLite file is left in its temporary folder)."""
+    """Drop the bench's own database: its PostgreSQL database, or its SQLite file's temporary folder."""
     if not url.startswith(("postgres://", "postgresql://")):
+        shutil.rmtree(os.path.dirname(url.removeprefix("sqlite:///")), ignore_errors=True)
         return
     from django.db import connections
 
@@ -271,15 +273,19 @@ def main():
     args = parse()
     base_url = os.environ.get("STOCKTAKE_DATABASE_URL", "")
     url = database_url()
+    data_dir = None
+    if not os.environ.get("STOCKTAKE_DATA_DIR"):
+        data_dir = os.environ["STOCKTAKE_DATA_DIR"] = tempfile.mkdtemp(prefix="stocktake-bench-data-")
     try:
         run(args, url)
     finally:
         drop_database(url, base_url)
+        if data_dir:
+            shutil.rmtree(data_dir, ignore_errors=True)
 
 
 def run(args, url: str):
     os.environ["STOCKTAKE_DATABASE_URL"] = url
-    os.environ.setdefault("STOCKTAKE_DATA_DIR", tempfile.mkdtemp(prefix="stocktake-bench-data-"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stocktake.settings")
     import django
 
