@@ -102,3 +102,47 @@ def test_remind_sends_due_and_late_emails_once(db, users):
     assert {m.to[0] for m in due} == {"health-data@demo.stocktake.invalid", "education-data@demo.stocktake.invalid",
                                       "interior-data@demo.stocktake.invalid"}
     assert Reminder.objects.filter(kind="due").count() == len(due)
+
+
+def test_freshness_counts_the_totals_the_rollups_count(db):
+    """Freshness reads the rollups: a unit has reported a period when its total (blank disaggregation) is in,
+    whatever its state; a breakdown alone neither fills a gap nor makes a newer period 'reported'."""
+    from stocktake.architecture.models import Indicator
+    from stocktake.monitoring.actions import record_value
+    from stocktake.monitoring.models import OrgUnit, Period
+
+    ind = Indicator.objects.get(code="homicides")
+    today = datetime.date(2026, 11, 24)
+    unit = lambda code: OrgUnit.objects.get(code=code)  # noqa: E731
+    n = OrgUnit.objects.filter(depth=ind.report_depth).count()
+    before = freshness.of([ind], today)[0]
+    assert before.last_period == "2026-10" and before.missing_units == ["R03-D02", "R03-D05", "R05-D07"]
+    record_value(indicator=ind, org_unit=unit("R03-D02"), period=Period.get("2026-10"), value=2, disaggregation="sex=male")
+    record_value(indicator=ind, org_unit=unit("R01-D01"), period=Period.get("2026-11"), value=1, disaggregation="sex=male")
+    f = freshness.of([ind], today)[0]
+    assert f.last_period == "2026-10" and f.missing_units == ["R03-D02", "R03-D05", "R05-D07"]
+    record_value(indicator=ind, org_unit=unit("R03-D05"), period=Period.get("2026-10"), value=4)
+    f = freshness.of([ind], today)[0]
+    assert f.missing_units == ["R03-D02", "R05-D07"] and f.reported_share == (n - 2) / n and f.late
+    record_value(indicator=ind, org_unit=unit("R03-D02"), period=Period.get("2026-10"), value=4)
+    record_value(indicator=ind, org_unit=unit("R05-D07"), period=Period.get("2026-10"), value=5)
+    record_value(indicator=ind, org_unit=unit("R01-D01"), period=Period.get("2026-11"), value=3)
+    f = freshness.of([ind], today)[0]
+    assert f.missing_units == [] and f.reported_share == 1.0 and not f.late and f.last_period == "2026-11"
+    assert f.days_since == (today - datetime.date(2026, 11, 30)).days
+
+
+def test_unverified_counts_on_the_portfolio_are_per_priority(client, db, users):
+    """The delivery unit sees how many values await verification under each priority; the public does not."""
+    from stocktake.architecture.models import Priority
+
+    expected = {p.name: DataValue.objects.filter(indicator__outcome__priority=p, state__in=["submitted", "returned"]).count()
+                for p in Priority.objects.all()}
+    assert any(expected.values())
+    client.force_login(users["duhead"])
+    html = client.get("/").content.decode()
+    for name, n in expected.items():
+        if n:
+            assert f"{n:,} values unverified" in html
+    client.logout()
+    assert "values unverified" not in client.get("/").content.decode()

@@ -175,3 +175,34 @@ def test_cached_grids_follow_new_data(client, db):
     after = client.get(url).content.decode()
     assert re.search(r'<tr data-unit="R03-D05" data-status="off_track"><td class="num">48</td>', after)
     assert "999" in client.get("/monitoring/heatmap/homicides/?unit=R03").content.decode() and "999" not in html
+
+
+@pytest.mark.parametrize("code,parent_code,depth", [
+    ("ae-4h", None, 2), ("ae-4h", None, 4), ("homicides", None, 3), ("ae-4h", "R05", 3), ("ae-4h", "R05", 4),
+    ("ae-4h", "R05-D01", 4),
+])
+def test_grids_read_exactly_the_units_under_the_parent(db, code, parent_code, depth):
+    """Heat maps and league tables read a level as an index range (the depth under the root, the parent's
+    children, or the ids); each way gives the same plan and cells as looking every unit up by id."""
+    from stocktake.monitoring.models import Rollup
+
+    ind = Indicator.objects.get(code=code)
+    root = series.root_unit()
+    parent = OrgUnit.objects.get(code=parent_code) if parent_code else root
+    units = tables.rows_under(parent, depth)
+    ids = [u.pk for u in units]
+    assert ids and all(u.path.startswith(parent.path) and u.depth == depth for u in units)
+    by_level = series.Plan.build(ind, ids, root=root, level=(parent, depth))
+    by_ids = series.Plan.build(ind, ids, root=root)
+    assert by_level.national_base == by_ids.national_base is not None
+    assert by_level.unit_bases == by_ids.unit_bases and set(by_level.unit_bases) == set(ids)
+    periods = tables.recent_periods(ind, 6, root)
+    rows = Rollup.objects.filter(indicator=ind, org_unit_id__in=ids, period__in=periods)
+    expected = {(r.org_unit_id, r.period_id): r.official_value if r.official_count else r.value for r in rows}
+    hm = tables.units_by_periods(ind, parent, depth, periods, root)
+    assert {k: c.value for k, c in hm.cells.items()} == expected
+    assert {k: c.status for k, c in hm.cells.items()} == {
+        (u, p.pk): by_ids.assess(u, expected[(u, p.pk)], p.code, p.end) for u in ids for p in periods if (u, p.pk) in expected}
+    period = periods[-2]
+    league = tables.league(ind, parent, depth, period, root)
+    assert {r.unit.pk: r.value for r in league} == {u: v for (u, p), v in expected.items() if p == period.pk and v is not None}

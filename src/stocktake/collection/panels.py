@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import Count
 from django.utils import timezone
 
 from stocktake.accounts import permissions
@@ -20,10 +21,20 @@ def _visible_indicators(request, priority_ids=None):
     return qs
 
 
+def _freshness(request) -> list:
+    """Freshness of every indicator the visitor may read, worked out once per request (panel and notes share it)."""
+    rows = getattr(request, "_stocktake_freshness", None)
+    if rows is None:
+        rows = request._stocktake_freshness = freshness.of(_visible_indicators(request), timezone.localdate())
+    return rows
+
+
 def priority_notes(request, priority_ids) -> dict[int, list[dict]]:
-    today = timezone.localdate()
     notes: dict[int, list[dict]] = {}
-    for f in freshness.of(_visible_indicators(request, priority_ids), today):
+    wanted = set(priority_ids)
+    for f in _freshness(request):
+        if f.indicator.outcome.priority_id not in wanted:
+            continue
         pid = f.indicator.outcome.priority_id
         if f.late:
             text = (f"{f.indicator.code}: {f.due_period.code} data {f.days_late} days late "
@@ -35,17 +46,15 @@ def priority_notes(request, priority_ids) -> dict[int, list[dict]]:
                                               "url": f"/collection/freshness/#{f.indicator.code}", "css": "note-fresh"})
     if permissions.can_read_all(request.user):
         pending = (DataValue.objects.filter(indicator__outcome__priority_id__in=priority_ids, state__in=V.UNVERIFIED_STATES)
-                   .values_list("indicator__outcome__priority_id", flat=True))
-        counts: dict[int, int] = {}
-        for pid in pending:
-            counts[pid] = counts.get(pid, 0) + 1
-        for pid, n in counts.items():
+                   .values("indicator__outcome__priority_id").annotate(n=Count("id")).order_by()
+                   .values_list("indicator__outcome__priority_id", "n"))
+        for pid, n in pending:
             notes.setdefault(pid, []).append({"text": f"{n:,} values unverified", "url": "/collection/queue/",
                                               "css": "note-unverified"})
     return notes
 
 
 def portfolio_panel(request):
-    rows = freshness.of(_visible_indicators(request), timezone.localdate())
+    rows = _freshness(request)
     late = [f for f in rows if f.late]
     return {"template": "collection/panel_freshness.html", "freshness_late": late, "freshness_total": len(rows)}

@@ -43,7 +43,7 @@ def histories(rule: AlertRule, root: OrgUnit) -> tuple[dict, dict, dict]:
     """({unit id: [(period code, status)]}, {unit id: name}, {period code: period id}) for the rule's level."""
     ind = rule.indicator
     units = dict(OrgUnit.objects.filter(depth=rule.depth).values_list("id", "name"))
-    plan = Plan.build(ind, list(units), root=root)
+    plan = Plan.build(ind, list(units), root=root, level=(root, rule.depth))  # every unit at the depth
     period_ids = list(Rollup.objects.filter(indicator=ind, org_unit=root, official_count__gt=0)
                       .order_by("-period__start").values_list("period_id", flat=True)[:HISTORY])
     out: dict = {}

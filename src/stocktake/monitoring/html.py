@@ -8,9 +8,29 @@ templates stay readable for everything else.
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
 from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
+
+from stocktake.delivery import status as S
+
+
+_SPECIAL = re.compile(r"[&<>\"']")
+
+
+def _text(text: str) -> str:
+    """Escaped text; a formatted number (most of a grid) has nothing to escape, and a search is cheaper."""
+    return escape(text) if _SPECIAL.search(text) else text
+
+
+@lru_cache(maxsize=None)
+def _cell_tag(code: str, unverified: bool) -> tuple[str, str]:
+    """A status cell's opening tag, split around its column number: the same for every cell of that status."""
+    extra = " unverified" if unverified else ""
+    title = S.LABELS[code] + (" (unverified)" if unverified else "")
+    return f'<td class="cell status-{code}{extra}" data-status="{code}" data-col="', f'" title="{escape(title)}">'
 
 
 def heat_cells(cells) -> SafeString:
@@ -19,11 +39,27 @@ def heat_cells(cells) -> SafeString:
         if c is None:
             out.append(f'<td class="cell empty" data-col="{i}">–</td>')
             continue
-        code = c.status.code
-        extra = " unverified" if c.unverified else ""
-        title = c.status.label + (" (unverified)" if c.unverified else "")
-        out.append(f'<td class="cell status-{code}{extra}" data-status="{code}" data-col="{i}" '
-                   f'title="{escape(title)}">{escape(c.text)}</td>')
+        before, after = _cell_tag(c.status.code, c.unverified)
+        out.append(f"{before}{i}{after}{_text(c.text)}</td>")
+    return mark_safe("".join(out))
+
+
+def heat_rows(rows, link: str) -> SafeString:
+    """The heat map's body: rows of (unit, drill, cells); `link` is the indicator page's URL.
+
+    A unit with levels below it opens its own heat map in place (htmx); one at the reporting level links
+    to its series on the indicator page.
+    """
+    out = []
+    link = escape(link)
+    for unit, drill, cells in rows:
+        code, name = escape(unit.code), escape(unit.name)
+        if drill:
+            head = (f'<a href="?unit={code}" hx-get="?unit={code}" hx-target="#view" hx-select="#view" '
+                    f'hx-swap="outerHTML" hx-push-url="true" class="drill">{name}</a>')
+        else:
+            head = f'<a href="{link}?unit={code}">{name}</a>'
+        out.append(f'<tr data-unit="{code}">\n    <th>{head}</th>\n    {heat_cells(cells)}\n  </tr>')
     return mark_safe("".join(out))
 
 

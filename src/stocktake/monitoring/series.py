@@ -64,9 +64,13 @@ class Plan:
     national_base: float | None = None
     unit_bases: dict = field(default_factory=dict)  # unit id -> baseline
     root_id: int | None = None
+    _ends: dict = field(default_factory=dict, repr=False, compare=False)  # unit id -> ends(), filled as asked
 
     @classmethod
-    def build(cls, indicator, unit_ids=(), root: OrgUnit | None = None) -> "Plan":
+    def build(cls, indicator, unit_ids=(), root: OrgUnit | None = None, *, level: tuple[OrgUnit, int] | None = None) -> "Plan":
+        """The plan for the root and these units. Pass `level=(parent, depth)` when unit_ids are every unit at
+        that depth under that parent (a heat map's or league table's rows): their baselines are then read as
+        one index range, not looked up by a list of ids that the database may match against every rollup."""
         target = national_target(indicator)
         root = root or root_unit()
         plan = cls(indicator, target, root_id=root.pk if root else None)
@@ -74,17 +78,27 @@ class Plan:
             return plan
         plan.points = trajectory(target)
         ids = {u for u in unit_ids if u != plan.root_id}
-        want = ids | ({plan.root_id} if plan.root_id else set())
         since = target.baseline_date - timedelta(days=365)
         year = list(Period.objects.filter(kind=indicator.frequency, end__gt=since, end__lte=target.baseline_date)
                     .values_list("pk", flat=True))
-        # Naming the depths lets the database use the (indicator, depth, period) index, not scan the indicator.
-        depths = sorted(set(OrgUnit.objects.filter(pk__in=want).values_list("depth", flat=True)))
-        bases = dict(Rollup.objects.filter(indicator=indicator, depth__in=depths, period_id__in=year,
-                                           org_unit_id__in=want, official_count__gt=0)
-                     .values_list("org_unit_id").annotate(b=Avg("official_value")).order_by())
-        plan.national_base = bases.pop(plan.root_id, None)
-        plan.unit_bases = bases
+        rollups = Rollup.objects.filter(indicator=indicator, period_id__in=year, official_count__gt=0)
+
+        def averages(qs) -> dict:
+            return dict(qs.values_list("org_unit_id").annotate(b=Avg("official_value")).order_by())
+
+        # Each read is one index range: the root by (indicator, org unit, period); the units by their depth
+        # (the (indicator, depth, period) index) or their parent, and only by id when neither names them.
+        plan.national_base = averages(rollups.filter(org_unit_id=root.pk)).get(root.pk) if root else None
+        units = None
+        if level is not None and ids:
+            parent, depth = level
+            units = rollups.filter(depth=depth)  # under the root, every unit at the depth is wanted
+            if parent.parent_id is not None:
+                units = units.filter(parent_id=parent.pk) if depth == parent.depth + 1 else units.filter(org_unit_id__in=ids)
+        elif ids:
+            depths = sorted(set(OrgUnit.objects.filter(pk__in=ids).values_list("depth", flat=True)))
+            units = rollups.filter(depth__in=depths, org_unit_id__in=ids)
+        plan.unit_bases = {u: b for u, b in averages(units).items() if u in ids} if units is not None else {}
         return plan
 
     def planned(self, unit_id, period_code: str, period_end=None) -> float | None:
@@ -106,7 +120,14 @@ class Plan:
         return S.unit_plan(base, self.national_base, value, self.indicator.aggregation)
 
     def ends(self, unit_id) -> tuple[float, float] | None:
-        """(baseline, target) for the unit: the yardstick of its status."""
+        """(baseline, target) for the unit: the yardstick of its status (worked out once per unit)."""
+        try:
+            return self._ends[unit_id]
+        except KeyError:
+            found = self._ends[unit_id] = self._unit_ends(unit_id)
+            return found
+
+    def _unit_ends(self, unit_id) -> tuple[float, float] | None:
         t = self.target
         if t is None:
             return None

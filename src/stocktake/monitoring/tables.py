@@ -34,6 +34,19 @@ def _cell(indicator, plan, unit_id, r, period=None) -> Cell:
     return Cell(value, status, not official, indicator.fmt(value))
 
 
+def _under(rollups, parent: OrgUnit, depth: int, ids):
+    """Rollups of the units at `depth` under `parent` (whose ids are `ids`), as an index range where one exists.
+
+    Under the root every unit at the depth is wanted, and a list of hundreds of ids would only lead the
+    database to match it against every rollup of those units (all indicators, all periods) first.
+    """
+    if parent.parent_id is None:
+        return rollups
+    if depth == parent.depth + 1:
+        return rollups.filter(parent=parent)
+    return rollups.filter(org_unit_id__in=ids)
+
+
 def rows_under(parent: OrgUnit, depth: int) -> list[OrgUnit]:
     qs = OrgUnit.objects.filter(depth=depth)
     if parent.parent_id is not None:  # under the root every unit matches; the depth alone is the range
@@ -57,13 +70,20 @@ class Heatmap:
 def units_by_periods(indicator, parent: OrgUnit, depth: int, periods: list[Period], root: OrgUnit) -> Heatmap:
     units = rows_under(parent, depth)
     ids = [u.pk for u in units]
-    plan = Plan.build(indicator, ids, root=root)
-    rollups = Rollup.objects.filter(indicator=indicator, depth=depth, period__in=periods)
-    rollups = rollups.filter(parent=parent) if depth == parent.depth + 1 else rollups.filter(org_unit_id__in=ids)
+    plan = Plan.build(indicator, ids, root=root, level=(parent, depth))
+    rollups = _under(Rollup.objects.filter(indicator=indicator, depth=depth, period__in=periods), parent, depth, ids)
     hm = Heatmap(units, periods)
     by_id = {p.pk: p for p in periods}
-    for r in rollups.values("org_unit_id", "period_id", "value", "official_value", "official_count").order_by():
-        hm.cells[(r["org_unit_id"], r["period_id"])] = _cell(indicator, plan, r["org_unit_id"], r, by_id[r["period_id"]])
+    wanted = set(ids)
+    fmt, assess = indicator.fmt, plan.assess
+    for unit_id, period_id, value, official_value, official_count in rollups.values_list(
+            "org_unit_id", "period_id", "value", "official_value", "official_count").order_by():
+        if unit_id in wanted:  # the same as _cell(), without a dict per row: a national grid has thousands
+            official = official_count > 0 and official_value is not None
+            shown = official_value if official else value
+            period = by_id[period_id]
+            hm.cells[(unit_id, period_id)] = Cell(shown, assess(unit_id, shown, period.code, period.end), not official,
+                                                  fmt(shown))
     return hm
 
 
@@ -90,7 +110,8 @@ def units_by_indicators(indicators, parent: OrgUnit, root: OrgUnit) -> Heatmap:
     for ind_id, period_id in latest.items():
         cond |= Q(indicator_id=ind_id, period_id=period_id)
     by_ind = {i.pk: i for i in indicators}
-    plans = {i.pk: Plan.build(i, [u.pk for u in units], root=root) for i in indicators if i.pk in latest}
+    plans = {i.pk: Plan.build(i, [u.pk for u in units], root=root, level=(parent, depth))
+             for i in indicators if i.pk in latest}
     for r in Rollup.objects.filter(cond, parent=parent).values(
             "indicator_id", "org_unit_id", "period__code", "period__end", "value", "official_value", "official_count"):
         ind = by_ind[r["indicator_id"]]
@@ -124,14 +145,16 @@ def _ranked(indicator, values: dict) -> dict:
 def league(indicator, parent: OrgUnit, depth: int, period: Period, root: OrgUnit) -> list[LeagueRow]:
     """Units ranked best first on the period's value, with their rank the period before."""
     units = {u.pk: u for u in rows_under(parent, depth)}
-    plan = Plan.build(indicator, list(units), root=root)
+    plan = Plan.build(indicator, list(units), root=root, level=(parent, depth))
     previous = Rollup.objects.filter(indicator=indicator, org_unit=root, period__start__lt=period.start) \
         .order_by("-period__start").values_list("period_id", flat=True).first()
-    rows = Rollup.objects.filter(indicator=indicator, depth=depth, period_id__in=[p for p in (period.pk, previous) if p],
-                                 org_unit_id__in=list(units)).values(
-        "org_unit_id", "period_id", "period__code", "period__end", "value", "official_value", "official_count")
+    rows = _under(Rollup.objects.filter(indicator=indicator, depth=depth,
+                                        period_id__in=[p for p in (period.pk, previous) if p]), parent, depth, list(units))
     now, before = {}, {}
-    for r in rows:
+    for r in rows.values("org_unit_id", "period_id", "period__code", "period__end", "value", "official_value",
+                         "official_count"):
+        if r["org_unit_id"] not in units:
+            continue
         cell = _cell(indicator, plan, r["org_unit_id"], r)
         if r["period_id"] == period.pk:
             planned = plan.planned(r["org_unit_id"], r["period__code"], r["period__end"])

@@ -258,14 +258,19 @@ def heatmap(request, code):
         spec = charts.heatmap_spec(f"{indicator.name}: {parent.name}", cells, "Period", _level_name(depth))
         return exports.respond(fmt, table, spec)
     def build():
+        # The rows as one string: the template engine would spend longer on 500 rows than the numbers take,
+        # and a string is cheap to cache (a list of org units is pickled and unpickled on every hit).
         hm = tables.units_by_periods(indicator, parent, depth, periods, root)
-        return [{"unit": u, "drill": u.depth < indicator.report_depth,
-                 "cells_html": html.heat_cells([hm.cells.get((u.pk, p.pk)) for p in periods])} for u in hm.units]
+        cells, pids = hm.cells, [p.pk for p in periods]
+        return len(hm.units), html.heat_rows([(u, u.depth < indicator.report_depth,
+                                               [cells.get((u.pk, p)) for p in pids]) for u in hm.units],
+                                             reverse("indicator", args=[indicator.code]))
 
-    grid = gridcache.get_or_build(
-        gridcache.key("heatmap", [indicator], parent.pk, depth, tuple(p.pk for p in periods)), build)
+    count, rows_html = gridcache.get_or_build(
+        gridcache.key("heatmap-rows", [indicator], parent.pk, depth, tuple(p.pk for p in periods)), build)
     return render(request, "monitoring/heatmap.html", {
-        "indicator": indicator, "parent": parent, "ancestors": parent.ancestors(), "periods": periods, "grid": grid,
+        "indicator": indicator, "parent": parent, "ancestors": parent.ancestors(), "periods": periods,
+        "rows": count, "rows_html": rows_html,
         "level": _level_name(depth), "rule": _rule(indicator), "formats": exports.FORMATS,
         "query": request.GET.urlencode(), "deeper": depth < indicator.report_depth and depth == parent.depth + 1,
         "depth": depth,
