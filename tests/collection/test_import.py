@@ -188,3 +188,16 @@ def test_rollups_follow_imports_and_match_the_raw_values(run):
         assert rolled(nation, pcode) == pytest.approx(raw(months_of(pcode)))
     region = OrgUnit.objects.get(code="R01")
     assert rolled(region, "2026-09") == pytest.approx(raw(["2026-09"], region))
+
+def test_an_outlier_against_the_units_own_history_is_a_warning_naming_the_row(run):
+    import datetime
+
+    past = list(DataValue.objects.filter(indicator__code="homicides", org_unit__code="R01-D01", disaggregation="")
+                .order_by("period__start").values_list("value", flat=True))
+    assert len(past) >= 12  # the demo holds years of it
+    wild = max(past) * 10 + 100
+    data = (HEAD + f"homicides,R01-D02,2026-11,{past[-1]:g},,,\nhomicides,R01-D01,2026-11,{wild:g},,,\n").encode()
+    b = run(data, today=datetime.date(2026, 12, 20))
+    assert (b.status, b.created, b.rows_rejected) == ("done", 2, 0)  # warned, not refused
+    outliers = [w for w in b.warnings if w["rule"] == "outlier"]
+    assert [w["row"] for w in outliers] == [3] and "median absolute deviations" in outliers[0]["message"]

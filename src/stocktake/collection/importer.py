@@ -38,6 +38,8 @@ FORMATS = ("csv", "xlsx", "dhis2-json", "dhis2-csv", "json-rows")
 CHUNK = 5000
 QUALITY_LIMIT = 50_000  # beyond this many rows the outlier check would cost more than the import
 DUE_DAYS = 15  # data for a period is due this many days after it ends
+HISTORY = 12  # the outlier and jump rules compare a value with its unit's last twelve periods
+PERIOD_DAYS = {R.P.DAY: 1, R.P.WEEK: 7, R.P.MONTH: 31, R.P.QUARTER: 92, R.P.YEAR: 366, R.P.FINANCIAL_YEAR: 366}
 MAX_JSON = 200 * 1024 * 1024
 ANALYZE_AFTER = 20_000  # new values past which PostgreSQL's table statistics are refreshed before the rollups
 
@@ -228,26 +230,30 @@ class _Run:
         self.buffer = []
 
     def quality(self, rows: list[dict]) -> None:
-        """Outliers and jumps against each unit's own last twelve periods; warnings only."""
+        """Outliers and jumps against each unit's own last HISTORY periods; warnings only."""
         if len(self.warnings) >= 500:
             return
         inds = {r["indicator_id"] for r in rows}
         units = {r["org_unit_id"] for r in rows}
         history: dict[tuple, list] = {}
         by_id = {i.pk: i for i in Indicator.objects.filter(pk__in=inds)}
-        qs = (DataValue.objects.filter(indicator_id__in=inds, org_unit_id__in=units, disaggregation="")
+        starts = dict(Period.objects.filter(pk__in={r["period_id"] for r in rows}).values_list("pk", "start"))
+        # twelve periods back is all the rules look at: read no further, however long the history stored
+        reach = max(PERIOD_DAYS.get(i.frequency, 366) for i in by_id.values()) * (HISTORY + 1)
+        since = min(starts.values()) - timedelta(days=reach)
+        qs = (DataValue.objects.filter(indicator_id__in=inds, org_unit_id__in=units, disaggregation="",
+                                       period__start__gte=since)
               .values_list("indicator_id", "org_unit_id", "period_id", "period__start", "value", "numerator", "denominator")
               .order_by("period__start"))
         for ind, unit, pid, start, v, n, d in qs.iterator():
             history.setdefault((ind, unit), []).append((pid, start, by_id[ind].value_of(v, n, d)))
-        starts = dict(Period.objects.filter(pk__in={r["period_id"] for r in rows}).values_list("pk", "start"))
         codes = {v: k for k, v in self.ind_ids.items()}
         for r in rows:
             if r["disaggregation"]:
                 continue
             ind = by_id[r["indicator_id"]]
             past = [v for pid, start, v in history.get((ind.pk, r["org_unit_id"]), [])
-                    if start < starts[r["period_id"]]][-12:]
+                    if start < starts[r["period_id"]]][-HISTORY:]
             value = ind.value_of(r["value"], r["numerator"], r["denominator"])
             for w in Q.check_value(value, past):
                 if len(self.warnings) < 500:
