@@ -32,25 +32,38 @@ def _editable_indicator(request, code):
     return indicator
 
 
-def _reading(indicator, bench, data) -> list[B.Reading]:
-    """The proposal in `data` (cleaned or raw form values) read against the benchmarks; [] if incomplete."""
+def _dates(data):
+    """(baseline date, target date) from form values or a target, or None while either is missing."""
     try:
-        baseline, target = float(data.get("baseline_value")), float(data.get("target_value"))
-        b_date, t_date = (d if isinstance(d, date) else date.fromisoformat(d)
-                          for d in (data.get("baseline_date"), data.get("target_date")))
-        return B.read_target(baseline=baseline, baseline_date=b_date, target=target, target_date=t_date,
-                             direction=indicator.direction, hist=bench.history,
-                             best=bench.peers.best if bench.peers else None, p80_whole=bench.p80_whole,
-                             fmt=indicator.fmt)
-    except (TypeError, ValueError, B.BenchmarkError):
-        return []
-
-
-def _dates(data, fallback):
-    try:
-        return date.fromisoformat(str(data.get("baseline_date"))), date.fromisoformat(str(data.get("target_date")))
+        return tuple(d if isinstance(d, date) else date.fromisoformat(str(d))
+                     for d in (data.get("baseline_date"), data.get("target_date")))
     except (TypeError, ValueError):
-        return fallback
+        return None
+
+
+def _proposal(data):
+    """(baseline, baseline date, target, target date), or None while incomplete."""
+    dates = _dates(data)
+    try:
+        return (float(data.get("baseline_value")), dates[0], float(data.get("target_value")), dates[1]) if dates else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _read(indicator, root, data, fallback=None):
+    """The benchmarks for the proposal's dates (or the fallback's) and the proposal read against them."""
+    proposal = _proposal(data)
+    bench = forecasting.benchmarks(indicator, root, dates=_dates(data) or fallback)
+    if proposal is None:
+        return bench, []
+    baseline, b_date, target, t_date = proposal
+    try:
+        return bench, B.read_target(baseline=baseline, baseline_date=b_date, target=target, target_date=t_date,
+                                    direction=indicator.direction, hist=bench.history,
+                                    best=bench.peers.best if bench.peers else None, p80_whole=bench.p80_whole,
+                                    fmt=indicator.fmt)
+    except B.BenchmarkError:
+        return bench, []
 
 
 def target_page(request, code):
@@ -79,10 +92,10 @@ def target_page(request, code):
         values = request.POST
     else:
         values = {k: getattr(current, k) for k in PROPOSAL} if current else initial
-    bench = forecasting.benchmarks(indicator, root, dates=_dates(values, fallback))
+    bench, reading = _read(indicator, root, values, fallback)
     return render(request, "architecture/target.html", {
         "indicator": indicator, "unit": root, "target": current, "form": form, "bench": bench,
-        "reading": _reading(indicator, bench, values), "revisions": current.revisions.all() if current else [],
+        "reading": reading, "revisions": current.revisions.all() if current else [],
     }, status=400 if form.errors else 200)
 
 
@@ -90,7 +103,6 @@ def target_reading(request, code):
     """The readings panel alone, for HTMX as the form changes."""
     indicator = _editable_indicator(request, code)
     root = _root()
-    values = request.POST if request.method == "POST" else request.GET
-    bench = forecasting.benchmarks(indicator, root, dates=_dates(values, None))
+    bench, reading = _read(indicator, root, request.POST if request.method == "POST" else request.GET)
     return render(request, "architecture/_reading.html", {"indicator": indicator, "unit": root, "bench": bench,
-                                                          "reading": _reading(indicator, bench, values)})
+                                                          "reading": reading})

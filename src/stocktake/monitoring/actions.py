@@ -113,7 +113,6 @@ def record_values(rows, *, user=None, interface="import", source="", state=DataV
     indicator_ids = {r["indicator_id"] for r in rows}
     period_ids = {r["period_id"] for r in rows}
     unit_ids = {r["org_unit_id"] for r in rows}
-
     if rows:
         lookup = DataValue.objects.filter(indicator_id__in=indicator_ids, period_id__in=period_ids)
         if len(unit_ids) <= 2000:  # a chunk of a national file: read only its units' cells

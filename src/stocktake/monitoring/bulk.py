@@ -32,17 +32,16 @@ def insert(model: type[models.Model], names: list[str], rows: list[tuple]) -> in
     if not rows:
         return 0
     q = connection.ops.quote_name
-    sql = (f"INSERT INTO {q(model._meta.db_table)} ({', '.join(q(c) for c in columns(model, names))}) "
-           f"VALUES ({', '.join(['%s'] * len(names))})")
+    into = f"{q(model._meta.db_table)} ({', '.join(q(c) for c in columns(model, names))})"
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":  # COPY: the bare load the import benchmark compares against
-            copy_sql = f"COPY {q(model._meta.db_table)} ({', '.join(q(c) for c in columns(model, names))}) FROM STDIN"
-            with cur.copy(copy_sql) as copy:
+            with cur.copy(f"COPY {into} FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
-            return len(rows)
-        for start in range(0, len(rows), BATCH):
-            cur.executemany(sql, rows[start:start + BATCH])
+        else:
+            sql = f"INSERT INTO {into} VALUES ({', '.join(['%s'] * len(names))})"
+            for start in range(0, len(rows), BATCH):
+                cur.executemany(sql, rows[start:start + BATCH])
     return len(rows)
 
 
