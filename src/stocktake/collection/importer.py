@@ -39,9 +39,16 @@ CHUNK = 5000
 QUALITY_LIMIT = 50_000  # beyond this many rows the outlier check would cost more than the import
 DUE_DAYS = 15  # data for a period is due this many days after it ends
 HISTORY = 12  # the outlier and jump rules compare a value with its unit's last twelve periods
-PERIOD_DAYS = {R.P.DAY: 1, R.P.WEEK: 7, R.P.MONTH: 31, R.P.QUARTER: 92, R.P.YEAR: 366, R.P.FINANCIAL_YEAR: 366}
 MAX_JSON = 200 * 1024 * 1024
 ANALYZE_AFTER = 20_000  # new values past which PostgreSQL's table statistics are refreshed before the rollups
+
+
+def _back(code: str, n: int):
+    """The period n periods of the same kind before this one."""
+    period = R.P.parse(code)
+    for _ in range(n):
+        period = period.previous()
+    return period
 
 
 class Refused(Exception):
@@ -237,10 +244,9 @@ class _Run:
         units = {r["org_unit_id"] for r in rows}
         history: dict[tuple, list] = {}
         by_id = {i.pk: i for i in Indicator.objects.filter(pk__in=inds)}
-        starts = dict(Period.objects.filter(pk__in={r["period_id"] for r in rows}).values_list("pk", "start"))
-        # twelve periods back is all the rules look at: read no further, however long the history stored
-        reach = max(PERIOD_DAYS.get(i.frequency, 366) for i in by_id.values()) * (HISTORY + 1)
-        since = min(starts.values()) - timedelta(days=reach)
+        periods = list(Period.objects.filter(pk__in={r["period_id"] for r in rows}).values_list("pk", "start", "code"))
+        starts = {pk: start for pk, start, _ in periods}
+        since = min(_back(code, HISTORY).start for _, _, code in periods)  # all the rules look at, however long the history
         qs = (DataValue.objects.filter(indicator_id__in=inds, org_unit_id__in=units, disaggregation="",
                                        period__start__gte=since)
               .values_list("indicator_id", "org_unit_id", "period_id", "period__start", "value", "numerator", "denominator")
