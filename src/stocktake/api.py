@@ -16,9 +16,15 @@ api = NinjaAPI(title="Stocktake API", version=__version__, urls_namespace="api",
                auth=api_auth(), throttle=[ApiRate()])
 
 
-@api.get("/health", summary="Is the service up?", tags=["service"], auth=None)
+@api.get("/health", summary="Is the service up? The database (a real query) and the background worker",
+         tags=["service"], auth=None, throttle=[])
 def health(request):
-    return {"status": "ok", "version": __version__}
+    from ninja import Status
+
+    from stocktake.web import health as H
+
+    status, body = H.check()
+    return Status(status, body)
 
 
 # One router per capability app; each app's api.py owns its endpoints.

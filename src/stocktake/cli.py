@@ -28,7 +28,34 @@ def main(argv: list[str] | None = None) -> None:
     argv[0] = "stocktake"
     if len(argv) == 1:
         argv.append("help")
-    execute_from_command_line(argv)
+    from django.db import DatabaseError
+
+    try:
+        execute_from_command_line(argv)
+    except DatabaseError as exc:
+        # An unreachable, read-only or busy database: one line that says so, not a traceback.
+        print(database_trouble(exc), file=sys.stderr)
+        raise SystemExit(3) from None
+
+
+def database_trouble(exc: Exception) -> str:
+    """One line for a database error the person at the terminal can act on."""
+    from django.conf import settings
+
+    from stocktake import retry
+
+    db = settings.DATABASES["default"]
+    where = db.get("NAME") if db["ENGINE"].endswith("sqlite3") else f"{db.get('HOST') or 'localhost'}:{db.get('PORT') or 5432}/{db.get('NAME')}"
+    first = (str(exc).strip().splitlines() or [exc.__class__.__name__])[0]
+    if retry.is_busy(exc):
+        what = "the database is busy with another writer; nothing was changed, try again in a moment"
+    elif "readonly" in first.lower() or "read-only" in first.lower():
+        what = "the database is read-only; nothing was changed"
+    elif retry.is_down(exc):
+        what = "the database cannot be reached or opened"
+    else:
+        what = "the database refused the command; nothing was changed"
+    return f"stocktake: {what} ({where}): {first}"
 
 
 if __name__ == "__main__":

@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "stocktake.accounts.security.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "stocktake.web.busy.DatabaseTroubleMiddleware",
 ]
 
 ROOT_URLCONF = "stocktake.urls"
@@ -97,6 +98,9 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # WAL lets the web server read while an import writes.
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;"
     DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
+    # One writer at a time: the others wait this many seconds for their turn (SQLite's busy timeout)
+    # before "database is locked", which stocktake.web.busy answers with 503 and Retry-After.
+    DATABASES["default"]["OPTIONS"]["timeout"] = float(os.environ.get("STOCKTAKE_SQLITE_BUSY_SECONDS", 20))
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 # Job progress and heartbeats are written on a second connection to the same database, so other
@@ -111,6 +115,8 @@ if DATABASES["jobs"]["ENGINE"].endswith("sqlite3"):
 # (`stocktake serve` starts one beside the web server).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 STOCKTAKE_IMPORT_INLINE_BYTES = int(os.environ.get("STOCKTAKE_IMPORT_INLINE_BYTES", 2 * 1024 * 1024))
+# Queued work older than this with no task running: /api/health says the worker has stopped (503).
+STOCKTAKE_WORKER_STALE_SECONDS = int(os.environ.get("STOCKTAKE_WORKER_STALE_SECONDS", 120))
 STOCKTAKE_JOB_STALE_SECONDS = int(os.environ.get("STOCKTAKE_JOB_STALE_SECONDS", 15 * 60))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -19,3 +19,6 @@ urlpatterns = [
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]
+
+# Database trouble outside a view (e.g. saving the session) still gets an honest 503/409, never a bare 500.
+handler500 = "stocktake.web.busy.server_error"

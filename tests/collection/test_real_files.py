@@ -133,7 +133,7 @@ def test_our_own_dhis2_value_set_imports_and_shows_in_the_trajectory_chart(db, u
     client.force_login(users["health-data"])
     html = client.get("/indicators/ae-attendances/?unit=R02-D01-H1").content.decode()
     assert "9,321" in html or "9321" in html  # listed at once, marked unverified; the chart waits for validation
-    actions.validate([value], user=users["validator"])
+    actions.validate(actions.as_seen([value]), user=users["validator"])
     html = client.get("/indicators/ae-attendances/?unit=R02-D01-H1").content.decode()
     spec = json.loads(html.split('<script id="trajectory-spec" type="application/json">')[1].split("</script>")[0])
     actual = [r for r in spec["layer"][0]["data"]["values"] if r["series"] == "Actual"]

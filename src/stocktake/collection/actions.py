@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from stocktake import retry
 from stocktake.accounts import audit, permissions
 from stocktake.monitoring import alerts as monitoring_alerts
 from stocktake.monitoring import rollups as monitoring_rollups
@@ -31,12 +32,61 @@ class ReviewError(ValueError):
     """A decision that does not fit the value's state, with the reason."""
 
 
-def _decide(values, *, state: str, user, reason: str = "", interface: str = "web") -> int:
+class VersionMoved(ReviewError):
+    """Some values changed after the validator looked at them: nothing was decided, they must look again.
+
+    `moved` lists (value, version seen) for each, so pages and the API can name them.
+    """
+
+    def __init__(self, moved):
+        self.moved = moved
+        names = "; ".join(f"{dv.indicator.code} {dv.org_unit.code} {dv.period.code}"
+                          f"{' ' + dv.disaggregation if dv.disaggregation else ''}: "
+                          + _("you saw version %(seen)s, it is now version %(now)s") % {"seen": seen, "now": dv.version}
+                          for dv, seen in moved[:20])
+        more = _(" and %(n)s more") % {"n": len(moved) - 20} if len(moved) > 20 else ""
+        super().__init__(_("Nothing was decided: %(n)s value(s) changed since you looked (%(names)s%(more)s). "
+                           "Look at them again.") % {"n": len(moved), "names": names, "more": more})
+
+
+class ValuesMissing(ReviewError):
+    """Decided values that do not exist."""
+
+
+def as_seen(values) -> dict[int, int]:
+    """{value id: version} of values as the caller holds them: for internal callers (the demo) that decide
+    on values they have just read themselves; pages and the API pass what the validator saw."""
+    return {dv.pk: dv.version for dv in values}
+
+
+def _locked(seen: dict[int, int]) -> list[DataValue]:
+    """The decided values, locked until the decision commits, in id order (every writer locks cells in id
+    order, so two never wait on each other in a circle)."""
+    ids = sorted(seen)
+    rows = list(DataValue.objects.select_for_update(of=("self",)).filter(pk__in=ids)
+                .select_related("indicator", "org_unit", "period").order_by("pk"))
+    if len(rows) != len(ids):
+        found = {dv.pk for dv in rows}
+        missing = [str(i) for i in ids if i not in found]
+        raise ValuesMissing(_("no value with id %(ids)s") % {"ids": ", ".join(missing[:20])})
+    return rows
+
+
+def _decide(seen, *, state: str, user, reason: str = "", interface: str = "web") -> int:
+    """Decide on exactly the versions the validator saw: `seen` is {value id: version}. The values are
+    locked first; if any has a newer version than the one seen, nothing is decided (VersionMoved)."""
     if not permissions.can_validate(user):
         raise PermissionDenied("only the delivery unit's validators validate, return or publish data")
     if state == V.S.RETURNED and not reason.strip():
         raise ReviewError("a returned value needs a reason the data lead can act on")
-    values = list(values)
+    try:
+        seen = {int(pk): int(version) for pk, version in dict(seen).items()}
+    except (TypeError, ValueError):
+        raise ReviewError(_("each decided value needs its id and the version you saw")) from None
+    values = _locked(seen)
+    moved = [(dv, seen[dv.pk]) for dv in values if dv.version != seen[dv.pk]]
+    if moved:
+        raise VersionMoved(moved)
     wrong = [dv for dv in values if dv.state not in V.ALLOWED[state]]
     if wrong:
         dv = wrong[0]
@@ -66,26 +116,30 @@ def _decide(values, *, state: str, user, reason: str = "", interface: str = "web
 
         AuditEntry.objects.create(user=who, interface=interface, action="change", model="monitoring.datavalue",
                                   object_id="batch", object_repr=f"{len(values)} values {state}",
-                                  after={"state": state, "ids": ids[:1000], "count": len(ids)}, reason=reason)
+                                  after={"state": state, "ids": ids[:1000], "count": len(ids),
+                                         "versions": [dv.version for dv in values[:1000]]}, reason=reason)
     return len(values)
 
 
+@retry.on_conflict
 @transaction.atomic
-def validate(values, *, user, interface: str = "web") -> int:
-    """Mark submitted values validated: from now on they count for official status."""
-    return _decide(values, state=V.S.VALIDATED, user=user, interface=interface)
+def validate(seen, *, user, interface: str = "web") -> int:
+    """Mark the values validated at the versions seen ({id: version}): from now on they count for official status."""
+    return _decide(seen, state=V.S.VALIDATED, user=user, interface=interface)
 
 
+@retry.on_conflict
 @transaction.atomic
-def return_values(values, *, user, reason: str, interface: str = "web") -> int:
+def return_values(seen, *, user, reason: str, interface: str = "web") -> int:
     """Send values back to the data lead with the reason; they must resubmit a new version."""
-    return _decide(values, state=V.S.RETURNED, user=user, reason=reason, interface=interface)
+    return _decide(seen, state=V.S.RETURNED, user=user, reason=reason, interface=interface)
 
 
+@retry.on_conflict
 @transaction.atomic
-def publish(values, *, user, interface: str = "web") -> int:
-    """Publish validated values: the public may now see them."""
-    return _decide(values, state=V.S.PUBLISHED, user=user, interface=interface)
+def publish(seen, *, user, interface: str = "web") -> int:
+    """Publish validated values at the versions seen: the public may now see them."""
+    return _decide(seen, state=V.S.PUBLISHED, user=user, interface=interface)
 
 
 @transaction.atomic

@@ -120,9 +120,30 @@ class Dhis2DataValueSet(Schema):
 Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
 
+class SeenIn(Schema):
+    id: Id
+    version: Annotated[int, Field(ge=1, le=2**31 - 1)] = Field(description="the value's version you reviewed")
+
+
 class DecisionIn(Schema):
-    ids: list[Id] = Field(min_length=1, max_length=10_000)
+    values: list[SeenIn] = Field(min_length=1, max_length=10_000,
+                                 description="each value decided, with the version you saw (GET /values/{id})")
     reason: str = ""
+
+
+class MovedOut(Schema):
+    id: int
+    indicator: str
+    org_unit: str
+    period: str
+    disaggregation: str
+    seen_version: int
+    version: int
+
+
+class MovedError(Schema):
+    detail: str
+    moved: list[MovedOut]
 
 
 class DecisionOut(Schema):
@@ -274,30 +295,41 @@ def value_history(request, value_id: int):
 
 
 def _decide(request, payload: DecisionIn, fn, state, **kw):
+    """Decide on the versions the caller saw; 409 names every value whose version moved since."""
     if not permissions.can_validate(request.user):
         return Status(403, {"detail": "only the delivery unit's validators decide on values"})
-    values = list(DataValue.objects.filter(pk__in=payload.ids).select_related("indicator", "org_unit", "period"))
-    if len(values) != len(set(payload.ids)):
-        raise HttpError(404, "some of those values do not exist")
+    seen = {v.id: v.version for v in payload.values}
+    if len(seen) != len(payload.values):
+        raise HttpError(400, "a value is listed twice")
     try:
-        n = fn(values, user=request.user, interface="api", **kw)
+        n = fn(seen, user=request.user, interface="api", **kw)
+    except actions.ValuesMissing as exc:
+        raise HttpError(404, str(exc)) from exc
+    except actions.VersionMoved as exc:
+        return Status(409, {"detail": str(exc), "moved": [
+            {"id": dv.pk, "indicator": dv.indicator.code, "org_unit": dv.org_unit.code, "period": dv.period.code,
+             "disaggregation": dv.disaggregation, "seen_version": seen_version, "version": dv.version}
+            for dv, seen_version in exc.moved]})
     except actions.ReviewError as exc:
         raise HttpError(400, str(exc)) from exc
     return Status(200, {"decided": n, "state": state})
 
 
-@router.post("/decisions/validate", response={200: DecisionOut, 400: Error, 403: Error, 404: Error}, summary="Validate submitted values")
+DECISION_RESPONSES = {200: DecisionOut, 400: Error, 403: Error, 404: Error, 409: MovedError}
+
+
+@router.post("/decisions/validate", response=DECISION_RESPONSES, summary="Validate submitted values at the versions you saw")
 def validate_values(request, payload: DecisionIn):
     return _decide(request, payload, actions.validate, V.S.VALIDATED)
 
 
-@router.post("/decisions/return", response={200: DecisionOut, 400: Error, 403: Error, 404: Error},
-             summary="Return values to the data lead with a reason")
+@router.post("/decisions/return", response=DECISION_RESPONSES,
+             summary="Return values (at the versions you saw) to the data lead with a reason")
 def return_values(request, payload: DecisionIn):
     return _decide(request, payload, actions.return_values, V.S.RETURNED, reason=payload.reason)
 
 
-@router.post("/decisions/publish", response={200: DecisionOut, 400: Error, 403: Error, 404: Error}, summary="Publish validated values")
+@router.post("/decisions/publish", response=DECISION_RESPONSES, summary="Publish validated values at the versions you saw")
 def publish_values(request, payload: DecisionIn):
     return _decide(request, payload, actions.publish, V.S.PUBLISHED)
 

@@ -108,6 +108,6 @@ def extend(seed: int, say) -> None:
     # Verification: the validator returns two hospitals' four-hour figures that do not add up.
     four_hour = list(DataValue.objects.filter(indicator__code="ae-4h", period__code=last)
                      .select_related("indicator", "org_unit", "period").order_by("org_unit__code")[:2])
-    actions.return_values(four_hour, user=users["validator"], interface="system",
+    actions.return_values(actions.as_seen(four_hour), user=users["validator"], interface="system",
                           reason="Attendances within 4 hours exceed last month's by 30% while total attendances fell; "
                                  "please check the ED system extract.")

@@ -16,10 +16,11 @@ import io
 import time
 from datetime import date, timedelta
 
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from stocktake import retry
 from stocktake.accounts import permissions
 from stocktake.architecture.models import Indicator
 from stocktake.delivery import importrows as R
@@ -289,50 +290,8 @@ class _Run:
                                                  f"missing {', '.join(missing[:10])}{' …' if len(missing) > 10 else ''}"})
 
 
-def run_import(stream, *, file_name: str, fmt: str | None = None, mapping: ColumnMapping | None = None, user=None,
-               interface: str = "web", dry_run: bool = False, strict: bool = False, progress=None,
-               today: date | None = None, batch: ImportBatch | None = None) -> ImportBatch:
-    """Import one file; always returns its ImportBatch (refused, or done with counts and errors)."""
-    started = time.monotonic()
-    today = today or timezone.localdate()
-    if isinstance(stream, (bytes, bytearray)):
-        stream = io.BytesIO(stream)
-    head = stream.read(4096)
-    stream.seek(0)
-    fmt = fmt or detect_format(file_name, head)
-    if batch is None:
-        batch = ImportBatch.objects.create(user=user if getattr(user, "is_authenticated", False) else None,
-                                           interface=interface, file_name=file_name[:255], format=fmt,
-                                           mapping=mapping, dry_run=dry_run, strict=strict)
-    batch.format = fmt
-    config = mapping.config if mapping else {}
-    create = config.get("create_org_units")
-    if create and not permissions.can_manage(user):
-        create = None  # only the delivery unit adds org units; others get 'unknown org unit' errors
-    run = None
-    try:
-        if fmt not in FORMATS:
-            raise T.FileError(f"unknown format '{fmt}'; use one of {', '.join(FORMATS)}")
-        if not (permissions.can_manage(user) or permissions.role(user) == "data_lead"):
-            raise T.FileError("you may not import data: only data leads and the delivery unit submit values")
-        cat = catalogue(user, today, combine=config.get("combine") == "sum")
-        run = _Run(batch, user, cat, create, dry_run, progress)
-        with transaction.atomic():
-            run.run(_records(stream, fmt, mapping))
-            if strict and run.report.total:
-                raise Refused(f"{run.report.rejected} rows rejected; strict mode stores nothing")
-            if run.touched_ids:
-                if run.counts["created"] > ANALYZE_AFTER:
-                    bulk.analyze(DataValue)
-                monitoring_rollups.refresh({i for i, _ in run.touched_ids}, {p for _, p in run.touched_ids})
-            if not dry_run and run.accepted == 0 and run.rows_read and run.report.total:
-                batch.message = "no row was accepted"
-        batch.status = ImportBatch.Status.DONE
-        if not dry_run:
-            run.after(today)
-    except (T.FileError, Refused) as exc:
-        batch.status = ImportBatch.Status.REFUSED
-        batch.message = str(exc) + (" Nothing was stored." if not dry_run else "")
+def _fill(batch: ImportBatch, run: _Run | None, dry_run: bool, started: float) -> None:
+    """The batch's report from the run, whatever its end (done or refused)."""
     if run is not None:
         batch.rows_read = run.rows_read
         batch.rows_accepted = 0 if (batch.status == ImportBatch.Status.REFUSED and not dry_run) else run.accepted
@@ -344,10 +303,86 @@ def run_import(stream, *, file_name: str, fmt: str | None = None, mapping: Colum
         batch.units_created = run.units_created if batch.status == ImportBatch.Status.DONE else 0
         if batch.status == ImportBatch.Status.DONE:
             batch.created, batch.changed, batch.unchanged = (run.counts[k] for k in ("created", "changed", "unchanged"))
+        else:
+            batch.created = batch.changed = batch.unchanged = 0
     batch.message = R.clean(batch.message)
     batch.file_name = R.clean(batch.file_name)
     batch.warnings = [{**w, "message": R.clean(w["message"])} for w in batch.warnings]
     batch.finished_at = timezone.now()
     batch.seconds = round(time.monotonic() - started, 3)
+
+
+def run_import(stream, *, file_name: str, fmt: str | None = None, mapping: ColumnMapping | None = None, user=None,
+               interface: str = "web", dry_run: bool = False, strict: bool = False, progress=None,
+               today: date | None = None, batch: ImportBatch | None = None) -> ImportBatch:
+    """Import one file; always returns its ImportBatch (refused, or done with counts and errors).
+
+    The batch's record is written in the same transaction as the values it reports, so it can never say
+    "running" or "0 rows" about data that was stored, nor "failed" about data that was: an inline import
+    killed midway leaves no record and no data; a queued one is marked failed by the worker's clean-up.
+    When PostgreSQL asks a transaction to start again (a deadlock, two new cells at once) the whole file is
+    imported again, up to retry.ATTEMPTS times.
+    """
+    started = time.monotonic()
+    today = today or timezone.localdate()
+    if isinstance(stream, (bytes, bytearray)):
+        stream = io.BytesIO(stream)
+    head = stream.read(4096)
+    stream.seek(0)
+    fmt = fmt or detect_format(file_name, head)
+    created_here = batch is None
+    if created_here:
+        batch = ImportBatch(user=user if getattr(user, "is_authenticated", False) else None, interface=interface,
+                            file_name=file_name[:255], format=fmt, mapping=mapping, dry_run=dry_run, strict=strict)
+    batch.format = fmt
+    config = mapping.config if mapping else {}
+    create = config.get("create_org_units")
+    if create and not permissions.can_manage(user):
+        create = None  # only the delivery unit adds org units; others get 'unknown org unit' errors
+
+    def forget_row():
+        if created_here:  # its row, if it was written, went with the rolled-back transaction
+            batch.pk, batch._state.adding = None, True
+
+    run = None
+    for attempt in range(retry.ATTEMPTS):
+        run = None
+        stream.seek(0)
+        try:
+            if fmt not in FORMATS:
+                raise T.FileError(f"unknown format '{fmt}'; use one of {', '.join(FORMATS)}")
+            if not (permissions.can_manage(user) or permissions.role(user) == "data_lead"):
+                raise T.FileError("you may not import data: only data leads and the delivery unit submit values")
+            with transaction.atomic():
+                if batch.pk is None:
+                    batch.save()  # rolled back with the data if the import does not commit
+                cat = catalogue(user, today, combine=config.get("combine") == "sum")
+                run = _Run(batch, user, cat, create, dry_run, progress)
+                run.run(_records(stream, fmt, mapping))
+                if strict and run.report.total:
+                    raise Refused(f"{run.report.rejected} rows rejected; strict mode stores nothing")
+                if run.touched_ids:
+                    if run.counts["created"] > ANALYZE_AFTER:
+                        bulk.analyze(DataValue)
+                    monitoring_rollups.refresh({i for i, _ in run.touched_ids}, {p for _, p in run.touched_ids})
+                if not dry_run and run.accepted == 0 and run.rows_read and run.report.total:
+                    batch.message = "no row was accepted"
+                batch.status = ImportBatch.Status.DONE
+                if not dry_run:
+                    run.after(today)
+                _fill(batch, run, dry_run, started)
+                batch.save()
+            return batch
+        except (T.FileError, Refused) as exc:
+            batch.status = ImportBatch.Status.REFUSED
+            batch.message = str(exc) + (" Nothing was stored." if not dry_run else "")
+            forget_row()
+            break
+        except DatabaseError as exc:
+            if connection.in_atomic_block or attempt == retry.ATTEMPTS - 1 or not retry.should_retry(exc):
+                raise
+            forget_row()
+            retry.pause(attempt)
+    _fill(batch, run, dry_run, started)
     batch.save()
     return batch

@@ -11,6 +11,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from stocktake.accounts import permissions
@@ -136,9 +139,18 @@ def queue(request):
     groups = (DataValue.objects.filter(state__in=[V.S.SUBMITTED, V.S.VALIDATED, V.S.RETURNED])
               .values("indicator__code", "indicator__name", "period__code", "period__start", "state")
               .annotate(n=Count("id"), first=Min("updated_at")).order_by("period__start", "indicator__code", "state"))
+    groups = list(groups)
+    # what each group's button decides: its values at the versions shown now, not whatever is there later
+    seen: dict[tuple, list[str]] = {}
+    for code, period, state, pk, version in (DataValue.objects.filter(state__in=[V.S.SUBMITTED, V.S.VALIDATED])
+                                             .values_list("indicator__code", "period__code", "state", "pk", "version")
+                                             .order_by("pk")):
+        seen.setdefault((code, period, state), []).append(f"{pk}:{version}")
+    for g in groups:
+        g["seen"] = " ".join(seen.get((g["indicator__code"], g["period__code"], g["state"]), []))
     returned = (DataValue.objects.filter(state=V.S.RETURNED).select_related("indicator", "org_unit", "period")
                 .order_by("-updated_at")[:50])
-    return render(request, "collection/queue.html", {"groups": list(groups), "returned": returned})
+    return render(request, "collection/queue.html", {"groups": groups, "returned": returned})
 
 
 @login_required
@@ -152,32 +164,48 @@ def queue_group(request, code, period):
                                                            "indicator": values[0].indicator})
 
 
+def _seen_field(values) -> str:
+    """The versions a page shows, for its decision form: "id:version id:version ..."."""
+    return " ".join(f"{dv.pk}:{dv.version}" for dv in values)
+
+
+def _parse_seen(text: str) -> dict[int, int]:
+    seen = {}
+    for part in text.split():
+        pk, sep, version = part.partition(":")
+        if not (sep and pk.isdigit() and version.isdigit()) or not 0 < int(pk) < 2**31:
+            raise actions.ReviewError(_("the form's 'seen' field is damaged at '%(part)s'; reload the page")
+                                      % {"part": part[:40]})
+        seen[int(pk)] = int(version)
+    return seen
+
+
 @login_required
 @require_POST
 def decide(request):
-    """Validate, return or publish values: one (value=id) or a whole group (indicator+period+state)."""
+    """Validate, return or publish exactly the values the page showed, at the versions it showed them
+    (the form's `seen`: "id:version ..."): one value or a whole group (indicator+period+state)."""
     _require(permissions.can_validate(request.user))
     decision = request.POST.get("decision")
-    qs = DataValue.objects.select_related("indicator", "org_unit", "period")
-    if request.POST.get("value"):
-        values = list(qs.filter(pk=request.POST["value"]))
-    else:
-        values = list(qs.filter(indicator__code=request.POST.get("indicator", ""), period__code=request.POST.get("period", ""),
-                                state=request.POST.get("state", "")))
-    if not values:
-        raise Http404
+    fns = {"validate": actions.validate, "publish": actions.publish, "return": actions.return_values}
+    if decision not in fns:
+        return HttpResponse(_("unknown decision"), status=400)
     try:
-        if decision == "validate":
-            n = actions.validate(values, user=request.user)
-        elif decision == "publish":
-            n = actions.publish(values, user=request.user)
-        elif decision == "return":
-            n = actions.return_values(values, user=request.user, reason=request.POST.get("reason", ""))
-        else:
-            return HttpResponse("unknown decision", status=400)
+        seen = _parse_seen(request.POST.get("seen", ""))
+        if not seen:
+            raise actions.ReviewError(_("the form did not say which versions you saw; reload the page"))
+        kw = {"reason": request.POST.get("reason", "")} if decision == "return" else {}
+        n = fns[decision](seen, user=request.user, **kw)
+    except actions.ValuesMissing:
+        raise Http404 from None
     except actions.ReviewError as exc:
-        return HttpResponse(f'<p class="flag" role="alert">{exc}</p>', status=400)
-    msg = f'<p class="ok" role="status">{n} value{"s" if n != 1 else ""} {decision}{"d" if decision != "return" else "ed"}.</p>'
+        status = 409 if isinstance(exc, actions.VersionMoved) else 400
+        if not request.htmx:
+            return render(request, "collection/refused.html", {"message": str(exc)}, status=status)
+        return HttpResponse(format_html('<p class="flag" role="alert">{}</p>', str(exc)), status=status)
+    done = {"validate": _("validated"), "publish": _("published"), "return": _("returned")}[decision]
+    msg = format_html('<p class="ok" role="status">{}</p>',
+                      ngettext("%(n)s value %(done)s.", "%(n)s values %(done)s.", n) % {"n": n, "done": done})
     if request.htmx:
         return HttpResponse(msg)
     return redirect(request.POST.get("next") or "collection:queue")

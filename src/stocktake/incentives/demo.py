@@ -63,7 +63,7 @@ def _correct(dv, *, numerator, comment) -> None:
     if batch.changed != 1:
         raise RuntimeError(f"demo correction was not stored: {batch.message} {batch.errors}")
     dv.refresh_from_db()
-    collection_actions.validate([dv], user=User.objects.get(username="validator"), interface="system")
+    collection_actions.validate(collection_actions.as_seen([dv]), user=User.objects.get(username="validator"), interface="system")
 
 
 class _scheme_stub:

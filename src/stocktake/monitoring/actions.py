@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from stocktake import retry
 from stocktake.accounts import audit
 
 from . import bulk, rollups
@@ -55,6 +56,7 @@ def _first_versions(indicator_ids, period_ids, unit_ids, stamp) -> None:
         cur.execute(sql, params)
 
 
+@retry.on_conflict
 @transaction.atomic
 def record_value(*, indicator, org_unit, period, value=None, numerator=None, denominator=None, disaggregation="",
                  comment="", state=DataValue.State.SUBMITTED, user=None, interface="web", source="") -> tuple[DataValue, bool]:
@@ -88,6 +90,7 @@ def record_value(*, indicator, org_unit, period, value=None, numerator=None, den
     return existing, True
 
 
+@retry.on_conflict
 @transaction.atomic
 def record_values(rows, *, user=None, interface="import", source="", state=DataValue.State.SUBMITTED,
                   deltas: list | None = None, refresh_rollups: bool = True) -> dict:
@@ -114,10 +117,12 @@ def record_values(rows, *, user=None, interface="import", source="", state=DataV
     period_ids = {r["period_id"] for r in rows}
     unit_ids = {r["org_unit_id"] for r in rows}
     if rows:
-        lookup = DataValue.objects.filter(indicator_id__in=indicator_ids, period_id__in=period_ids)
+        # The cells are locked (in id order, as every writer locks them) until this transaction ends, so a
+        # second writer of the same cell waits and then numbers its version after ours, never the same.
+        lookup = DataValue.objects.select_for_update().filter(indicator_id__in=indicator_ids, period_id__in=period_ids)
         if len(unit_ids) <= 2000:  # a chunk of a national file: read only its units' cells
             lookup = lookup.filter(org_unit_id__in=unit_ids)
-        for dv in lookup:
+        for dv in lookup.order_by("pk"):
             existing[(dv.indicator_id, dv.org_unit_id, dv.period_id, dv.disaggregation)] = dv
     new, changed, unchanged = {}, [], 0  # new: cell key -> row tuple in NEW_COLUMNS order
     now = timezone.now()

@@ -33,6 +33,29 @@ def _result_sql(ind, total: str, count: str, num: str, den: str) -> str:
     return f"CASE WHEN {count} > 0 AND COALESCE({den}, 0) <> 0 THEN {num} * 1.0 / {den} * {scale!r} END"
 
 
+UPSERT_COLUMNS = ("parent_id", "depth", "count", "total", "numerator", "denominator", "value", "official_count",
+                  "official_total", "official_numerator", "official_denominator", "official_value")
+
+
+def _lock_stamps(indicator_ids: list[int]) -> None:
+    """Take each indicator's refresh lock (its RollupStamp row), in id order.
+
+    Two writers refreshing the same indicator one after the other, each on a fresh snapshot, is what keeps
+    a rollup from missing the other's values; PostgreSQL's READ COMMITTED takes a new snapshot for the
+    statements after the lock is granted. On SQLite the one writer is already alone.
+    """
+    if not indicator_ids:
+        return
+    q = connection.ops.quote_name
+    table, col = q(RollupStamp._meta.db_table), q(RollupStamp._meta.get_field("indicator").column)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({col}, {q('version')}) VALUES "
+                       + ", ".join(["(%s, 0)"] * len(indicator_ids)) + f" ON CONFLICT ({col}) DO NOTHING",
+                       indicator_ids)
+    list(RollupStamp.objects.select_for_update().filter(indicator_id__in=indicator_ids).order_by("indicator_id")
+         .values_list("indicator_id", flat=True))
+
+
 def _insert_level(cursor, ind, up: int, period_ids) -> int:
     """Rollups `up` levels above the reporting level, from the values, in one statement."""
     joins = "".join(f" JOIN monitoring_orgunit u{k} ON u{k}.id = u{k - 1}.parent_id" for k in range(1, up + 1))
@@ -57,30 +80,39 @@ def _insert_level(cursor, ind, up: int, period_ids) -> int:
         " denominator, value, official_count, official_total, official_numerator, official_denominator, official_value) "
         f"SELECT {int(ind.pk)}, unit, parent, depth, period, n, COALESCE(t, 0), COALESCE(nu, 0), COALESCE(de, 0), "
         f"{_result_sql(ind, 't', 'n', 'nu', 'de')}, o_n, COALESCE(o_t, 0), COALESCE(o_nu, 0), COALESCE(o_de, 0), "
-        f"{_result_sql(ind, 'o_t', 'o_n', 'o_nu', 'o_de')} FROM ({inner}) g"
+        f"{_result_sql(ind, 'o_t', 'o_n', 'o_nu', 'o_de')} FROM ({inner}) g WHERE 1 = 1 "  # SQLite's upsert needs a WHERE
+        "ON CONFLICT (indicator_id, org_unit_id, period_id) DO UPDATE SET "
+        + ", ".join(f"{c} = excluded.{c}" for c in UPSERT_COLUMNS)
     )
     cursor.execute(sql, params)
     return cursor.rowcount
 
 
 @transaction.atomic
-def refresh(indicator_ids=None, period_ids=None) -> int:
-    """Recompute the rollups of these indicators (all if None) for these periods (all if None)."""
+def refresh(indicator_ids=None, period_ids=None, *, rebuild: bool = False) -> int:
+    """Recompute the rollups of these indicators (all if None) for these periods (all if None).
+
+    Rows are upserted (INSERT ... ON CONFLICT DO UPDATE) under the indicator's refresh lock, so two
+    imports for the same indicator and period wait for each other instead of colliding on a rollup cell.
+    rebuild=True first removes the indicator's rows (after the hierarchy changed: `stocktake rollups`).
+    """
     from stocktake.architecture.models import Indicator
 
     indicators = Indicator.objects.all() if indicator_ids is None else Indicator.objects.filter(pk__in=list(indicator_ids))
+    indicators = list(indicators.order_by("pk"))
+    _lock_stamps([ind.pk for ind in indicators])
     period_ids = None if period_ids is None else sorted(set(period_ids))
     written = 0
     with connection.cursor() as cursor:
         for ind in indicators:
-            old = Rollup.objects.filter(indicator=ind)
-            if period_ids is not None:
-                old = old.filter(period_id__in=period_ids)
-            old._raw_delete(old.db)
+            if rebuild:
+                old = Rollup.objects.filter(indicator=ind)
+                if period_ids is not None:
+                    old = old.filter(period_id__in=period_ids)
+                old._raw_delete(old.db)
             for up in range(ind.report_depth):
                 written += _insert_level(cursor, ind, up, period_ids)
-            stamp, _ = RollupStamp.objects.select_for_update().get_or_create(indicator=ind)
-            RollupStamp.objects.filter(pk=stamp.pk).update(version=models.F("version") + 1)
+        RollupStamp.objects.filter(indicator__in=indicators).update(version=models.F("version") + 1)
     return written
 
 
