@@ -5,7 +5,7 @@ Every endpoint needs a personal API token or a signed-in session (with CSRF)
 unless it says `auth=None`; see stocktake.accounts.apiauth.
 """
 
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 
 from stocktake import __version__
 from stocktake.accounts.apiauth import ApiRate, api_auth
@@ -16,8 +16,15 @@ api = NinjaAPI(title="Stocktake API", version=__version__, urls_namespace="api",
                auth=api_auth(), throttle=[ApiRate()])
 
 
+class HealthOut(Schema):
+    status: str
+    version: str
+    database: str
+    worker: str
+
+
 @api.get("/health", summary="Is the service up? The database (a real query) and the background worker",
-         tags=["service"], auth=None, throttle=[])
+         tags=["service"], auth=None, throttle=[], response={200: HealthOut, 503: HealthOut})
 def health(request):
     from ninja import Status
 

@@ -82,26 +82,6 @@ def test_a_batch_on_another_host_fails_only_when_its_heartbeat_is_stale(db, admi
 
 # -- real processes -----------------------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def own_database(tmp_path_factory):
-    """A demo database of its own (SQLite file, or a scratch database on the suite's PostgreSQL server)."""
-    from tests.browser.conftest import _postgres_database
-
-    data_dir = tmp_path_factory.mktemp("jobs")
-    env = {**os.environ, "STOCKTAKE_DATA_DIR": str(data_dir)}
-    drop = None
-    base = os.environ.get("STOCKTAKE_DATABASE_URL", "")
-    if base.startswith(("postgres://", "postgresql://")):
-        env["STOCKTAKE_DATABASE_URL"], drop = _postgres_database(base)
-    else:
-        env["STOCKTAKE_DATABASE_URL"] = f"sqlite:///{data_dir / 'jobs.sqlite3'}"
-    subprocess.run([sys.executable, "-m", "stocktake", "demo"], env=env, check=True, timeout=600,
-                   stdout=subprocess.DEVNULL)
-    yield env
-    if drop:
-        drop()
-
-
 def _shell(env, code: str) -> str:
     out = subprocess.run([sys.executable, "-m", "stocktake", "shell", "--no-imports", "-c", code], env=env, capture_output=True,
                          text=True, timeout=300)
