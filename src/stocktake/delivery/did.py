@@ -73,10 +73,10 @@ def two_period_did(sample: Sample, *, method: str = "two_period") -> Estimate:
     X = np.column_stack([np.ones_like(change), treated.astype(float)])
     notes: list[Note] = []
     if min(n_t, n_c) >= 2:
-        fit = sm.WLS(change, X, weights=w).fit(cov_type="HC2", use_t=True)
+        fit = sm.WLS(change, X, weights=w, hasconst=True).fit(cov_type="HC2", use_t=True)
         kind = "hc2"
     else:
-        fit = sm.WLS(change, X, weights=w).fit()
+        fit = sm.WLS(change, X, weights=w, hasconst=True).fit()
         kind = "classical"
         notes.append(
             Note(
@@ -126,7 +126,7 @@ def twfe(sample: Sample) -> Estimate:
     later = cols > 0
     X[np.flatnonzero(later), n_units + cols[later]] = 1.0
     notes: list[Note] = []
-    model = sm.WLS(y, X, weights=w)
+    model = sm.WLS(y, X, weights=w, hasconst=True)  # the unit dummies sum to one
     if n_units >= MIN_CLUSTERS:
         fit = model.fit(cov_type="cluster", cov_kwds={"groups": rows}, use_t=True)
         kind = "cluster"
@@ -250,17 +250,29 @@ def _interval(effect: float, se: float, n: int) -> tuple[float, float, float]:
     return effect - crit * se, effect + crit * se, p
 
 
-def _influence_notes(n: int) -> tuple[Note, ...]:
-    if n >= MIN_CLUSTERS:
-        return ()
-    return (
-        Note(
-            "few_units_influence",
-            f"Only {n} units: the group-time standard error treats each unit as one independent draw and "
-            "needs many of them; with this few the interval may be too narrow.",
-            {"n_units": n, "min_units": MIN_CLUSTERS},
-        ),
-    )
+def _influence_notes(gt: GroupTime) -> tuple[Note, ...]:
+    notes: list[Note] = []
+    n = gt.n_units
+    if n < MIN_CLUSTERS:
+        notes.append(
+            Note(
+                "few_units_influence",
+                f"Only {n} units: the group-time standard error treats each unit as one independent draw and "
+                "needs many of them; with this few the interval may be too narrow.",
+                {"n_units": n, "min_units": MIN_CLUSTERS},
+            )
+        )
+    single = sorted({c.group for c in gt.cells if c.n_treated == 1})
+    if single:
+        notes.append(
+            Note(
+                "single_unit_groups",
+                f"{len(single)} of the {len(gt.shares)} start dates have a single treated unit, whose own ups "
+                "and downs cannot be told from the effect; the interval leaves them out and may be too narrow.",
+                {"groups": single, "n_groups": len(gt.shares)},
+            )
+        )
+    return tuple(notes)
 
 
 def group_time_estimate(gt: GroupTime) -> Estimate:
@@ -281,7 +293,7 @@ def group_time_estimate(gt: GroupTime) -> Estimate:
         treated_post_mean=agg.treated_mean,
         se_kind="influence",
         n_units=gt.n_units,
-        notes=_influence_notes(gt.n_units),
+        notes=_influence_notes(gt),
     )
 
 
@@ -293,6 +305,7 @@ class EventPoint:
     low: float
     high: float
     n_groups: int
+    n_treated: int  # treated units behind the point: with one, its spread is invisible and the interval too narrow
     treated_mean: float
 
 
@@ -317,9 +330,20 @@ def event_study(gt: GroupTime, *, leads: int | None = None, lags: int | None = N
         agg = aggregate(gt, idx)
         se = _se(agg.psi, gt.n_units)
         low, high, _ = _interval(agg.effect, se, gt.n_units)
-        points.append(EventPoint(e, agg.effect, se, low, high, len({gt.cells[i].group for i in idx}), agg.treated_mean))
+        points.append(
+            EventPoint(
+                e,
+                agg.effect,
+                se,
+                low,
+                high,
+                len({gt.cells[i].group for i in idx}),
+                sum(gt.cells[i].n_treated for i in idx),
+                agg.treated_mean,
+            )
+        )
         psis[e] = agg.psi
-    ref = EventPoint(-1, 0.0, 0.0, 0.0, 0.0, len(gt.shares), float("nan"))
+    ref = EventPoint(-1, 0.0, 0.0, 0.0, 0.0, len(gt.shares), 0, float("nan"))
     points.append(ref)
     points.sort(key=lambda pt: pt.e)
     return EventStudy(tuple(points), psis, gt.n_units)

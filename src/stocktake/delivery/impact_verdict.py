@@ -51,6 +51,7 @@ class Verdict:
     pretrend_p: float | None
     placebo: str  # "clean", "effect_before_start" or "untested"
     placebo_start: int | None
+    permutation_observed: float  # the two-period difference the permutations are measured against
     permutation_p: float
     permutations: int
     notes: tuple[Note, ...]
@@ -150,6 +151,7 @@ def make_verdict(
         pre_p,
         placebo,
         placebo_start,
+        perm.observed,
         perm.p_value,
         perm.permutations,
         tuple(notes),
@@ -210,7 +212,8 @@ def render_verdict(v: Verdict, *, outcome: str = "the outcome", unit: str = "") 
             "where there could be none: the comparison is doubtful."
         )
     parts.append(
-        f"Randomly chosen units showed a difference at least this large in {100 * v.permutation_p:.0f}% of "
+        f"Giving the treated label to randomly chosen units instead produced a two-period difference at least "
+        f"as large as the real one ({_num(v.permutation_observed)}{u}) in {100 * v.permutation_p:.0f}% of "
         f"{v.permutations:,} tries (permutation p {_p(v.permutation_p)})."
     )
     parts.extend(n.message for n in v.notes)
