@@ -236,6 +236,7 @@ def prepare(panel: Panel, design: Design) -> Sample:
     no_pre = [u for i, u in enumerate(sample.units) if not present[i, pre].any()]
     if no_pre:
         which = "Treated" if no_pre[0] in design.treated else "Comparison"
+        no_pre = [u for u in no_pre if (u in design.treated) == (which == "Treated")]
         raise ImpactError(
             "no_pre_data",
             f"{which} units with no data in the pre window ({a} to {b}): {', '.join(no_pre)}.",
