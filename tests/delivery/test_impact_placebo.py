@@ -19,6 +19,7 @@ def test_few_units_are_permuted_exhaustively():
     assert result.exact and result.permutations == 6
     assert result.observed == pytest.approx(5.5)
     assert result.p_value == pytest.approx(2 / 6)
+    assert result.as_large == 2
 
 
 def test_with_no_effect_the_permutation_p_value_is_uniform():

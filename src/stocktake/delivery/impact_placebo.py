@@ -70,6 +70,7 @@ class PermutationTest:
     observed: float
     p_value: float
     permutations: int
+    as_large: int  # tried assignments whose |difference| is at least the observed one
     exact: bool  # every possible assignment was tried
 
 
@@ -91,15 +92,16 @@ def permutation_test(sample: Sample, *, permutations: int = 999, seed: int = 0) 
         for row, chosen in enumerate(itertools.combinations(range(n), k)):
             masks[row, list(chosen)] = True
         stats_ = _did(masks, change, w)
-        p = float(np.mean(np.abs(stats_) >= abs(observed) - tol))
-        return PermutationTest(observed, p, len(masks), True)
+        hits = int(np.sum(np.abs(stats_) >= abs(observed) - tol))  # the real assignment is among them
+        return PermutationTest(observed, hits / len(masks), len(masks), hits, True)
     rng = np.random.default_rng(seed)
     order = np.argsort(rng.random((permutations, n)), axis=1)[:, :k]
     masks = np.zeros((permutations, n), dtype=bool)
     np.put_along_axis(masks, order, True, axis=1)
     stats_ = _did(masks, change, w)
-    p = float((1 + np.sum(np.abs(stats_) >= abs(observed) - tol)) / (permutations + 1))
-    return PermutationTest(observed, p, permutations, False)
+    hits = int(np.sum(np.abs(stats_) >= abs(observed) - tol))
+    # the real assignment counts as one more draw, so p is never 0 (Phipson and Smyth 2010)
+    return PermutationTest(observed, (1 + hits) / (permutations + 1), permutations, hits, False)
 
 
 def _did(masks: np.ndarray, change: np.ndarray, w: np.ndarray) -> np.ndarray:

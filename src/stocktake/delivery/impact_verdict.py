@@ -54,6 +54,7 @@ class Verdict:
     permutation_observed: float  # the two-period difference the permutations are measured against
     permutation_p: float
     permutations: int
+    permutation_as_large: int
     notes: tuple[Note, ...]
 
 
@@ -154,6 +155,7 @@ def make_verdict(
         perm.observed,
         perm.p_value,
         perm.permutations,
+        perm.as_large,
         tuple(notes),
     )
 
@@ -213,7 +215,7 @@ def render_verdict(v: Verdict, *, outcome: str = "the outcome", unit: str = "") 
         )
     parts.append(
         f"Giving the treated label to randomly chosen units instead produced a two-period difference at least "
-        f"as large as the real one ({_num(v.permutation_observed)}{u}) in {100 * v.permutation_p:.0f}% of "
+        f"as large as the real one ({_num(v.permutation_observed)}{u}) in {v.permutation_as_large:,} of "
         f"{v.permutations:,} tries (permutation p {_p(v.permutation_p)})."
     )
     parts.extend(n.message for n in v.notes)
