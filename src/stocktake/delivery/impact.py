@@ -214,16 +214,16 @@ def prepare(panel: Panel, design: Design) -> Sample:
     unknown = sorted(u for u in treated + comparison if u not in known)
     if unknown:
         raise ImpactError("unknown_units", f"These units are not in the data: {', '.join(unknown)}.", units=unknown)
-    for unit, start in design.treated.items():
-        if not b < start <= d:
+    for unit, first_treated in design.treated.items():
+        if not b < first_treated <= d:
             raise ImpactError(
                 "start_outside_window",
-                f"Unit {unit} starts in period {start}; every treated start must fall after the pre window "
+                f"Unit {unit} starts in period {first_treated}; every treated start must fall after the pre window "
                 f"(ends {b}) and no later than the post window's end ({d}).",
                 unit=unit,
-                start=start,
+                start=first_treated,
             )
-    rows = [panel.units.index(u) for u in treated + comparison]
+    rows = np.asarray([panel.units.index(u) for u in treated + comparison], dtype=np.intp)
     p = np.asarray(panel.periods)
     cols = np.flatnonzero((p >= a) & (p <= d))
     values = panel.values[np.ix_(rows, cols)]
@@ -340,10 +340,9 @@ def propose_comparison(
     cols = (p >= pre[0]) & (p <= pre[1])
     if not cols.any():
         raise ImpactError("window_outside_data", f"No data in the pre window ({pre[0]} to {pre[1]}).")
-    rows = [i for i, u in enumerate(panel.units) if u in treated_set]
+    rows = np.asarray([i for i, u in enumerate(panel.units) if u in treated_set], dtype=np.intp)
     with np.errstate(invalid="ignore"):
-        target = np.nanmean(panel.values[np.ix_(rows, np.flatnonzero(cols))], axis=0) if rows else None
-    assert target is not None
+        target = np.nanmean(panel.values[np.ix_(rows, np.flatnonzero(cols))], axis=0)
     keep = ~np.isnan(target)
     target = target[keep]
     if demean:
