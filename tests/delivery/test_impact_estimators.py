@@ -91,12 +91,14 @@ def test_treated_units_moving_apart_before_the_start_fail_the_pretrend_test():
     assert test.p_value < 0.01
 
 
-def test_pretrend_test_rejects_about_five_percent_of_parallel_panels():
+@pytest.mark.parametrize("starts", [{5: 15}, {5: 8, 7: 8}])
+def test_pretrend_test_rejects_about_five_percent_of_parallel_panels(starts):
     rng = np.random.default_rng(11)
     rejected = 0
     for _ in range(100):
-        panel, design = simulate(rng, {5: 15}, 15, 8, lambda g, t: 1.0)
-        rejected += pretrend_test(event_study(group_time_att(prepare(panel, design)))).p_value < 0.05
+        panel, design = simulate(rng, starts, 15, 9, lambda g, t: 1.0)
+        study = event_study(group_time_att(prepare(panel, design)), leads=4)
+        rejected += pretrend_test(study).p_value < 0.05
     assert 1 <= rejected <= 12
 
 
@@ -152,3 +154,29 @@ def test_event_study_recovers_effects_by_time_since_the_start():
         if p.e >= 0:
             assert p.low <= p.e + 1 <= p.high
     assert [p.n_groups for p in study.points] == [2, 2, 2, 2, 2, 2]
+
+
+def test_staggered_intervals_cover_effects_that_differ_between_groups():
+    rng = np.random.default_rng(1)
+    starts = {4: 10, 7: 10}
+
+    def effect(g, t):
+        return (2.0 if g == 4 else 0.5) * (t - g + 1)
+
+    cells = [effect(g, t) for g in starts for t in range(g, 11)]
+    truth, truth_e2 = sum(cells) / len(cells), (effect(4, 6) + effect(7, 9)) / 2
+    hits = hits_e2 = wider = 0
+    draws = 200
+    for _ in range(draws):
+        panel, design = simulate(rng, starts, 10, 10, effect)
+        gt = group_time_att(prepare(panel, design))
+        est = group_time_estimate(gt)
+        hits += est.low <= truth <= est.high
+        e2 = next(p for p in event_study(gt).points if p.e == 2)
+        hits_e2 += e2.low <= truth_e2 <= e2.high
+        wider += group_time_estimate(gt, random_groups=True).se > est.se
+    print(f"\ncoverage: aggregate {hits / draws}, e=2 {hits_e2 / draws}")
+    assert 0.88 <= hits / draws <= 0.99
+    assert 0.88 <= hits_e2 / draws <= 0.99
+    # treating the group sizes as a random draw (CS 2021) can only add to the spread
+    assert wider == draws

@@ -140,3 +140,14 @@ def test_proposed_comparison_units_are_those_whose_pre_path_is_closest():
     by_shape = propose_comparison(panel, ["T1", "T2"], (1, 3), demean=True, limit=2)
     assert [c.unit for c in by_shape] == ["level", "near"]
     assert by_shape[0].rmse == pytest.approx(0)
+
+
+def test_a_pretrend_test_with_more_leads_than_units_allow_is_refused():
+    panel = grid(units="ABCD", periods=range(1, 9))
+    study = event_study(group_time_att(prepare(panel, Design({"A": 7, "B": 7}, ["C", "D"], (1, 6), (7, 8)))))
+    with pytest.raises(ImpactError) as caught:
+        pretrend_test(study)
+    assert caught.value.code == "too_many_leads"
+    assert str(caught.value) == (
+        "The pre-trend test of 5 periods before the start needs at least 7 units; there are 4."
+    )

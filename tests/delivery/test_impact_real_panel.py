@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from stocktake.delivery.impact import Design, Observation, build_panel, propose_comparison
+from stocktake.delivery.did import event_study, group_time_att, pretrend_test
+from stocktake.delivery.impact import Design, Observation, build_panel, prepare, propose_comparison
 from stocktake.delivery.impact_verdict import assess_impact, render_verdict
 
 FILE = Path(__file__).parent / "files" / "aer_guns_us_state_crime_1977_1999.csv"
@@ -57,6 +58,10 @@ def test_every_estimator_runs_on_the_state_panel():
     trend = report.pretrend
     assert trend is not None
     print(f"  pre-trend F({trend.df_num}, {trend.df_den}) = {trend.statistic:.2f}, p = {trend.p_value:.4f}")
+    for back in (8, 12, 20):
+        longer = pretrend_test(event_study(group_time_att(prepare(panel, design)), leads=back))
+        print(f"  pre-trend over {back} years back: F({longer.df_num}, {longer.df_den}) = {longer.statistic:.2f}, "
+              f"p = {longer.p_value:.2g}")
     print(f"  permutation p = {report.permutation.p_value:.3f} ({report.permutation.permutations} draws)")
     for pl in report.placebos:
         print(f"  placebo start {pl.fake_start}: {pl.estimate.effect:+.4f}, p {pl.estimate.p_value:.3f}")
@@ -74,9 +79,13 @@ def test_every_estimator_runs_on_the_state_panel():
     assert report.twfe.effect == pytest.approx(-0.0142, abs=5e-4)
     assert report.group_time.effect == pytest.approx(0.0305, abs=5e-4)
     assert report.cs_minus_twfe == pytest.approx(0.0448, abs=5e-4)
-    assert trend.p_value == pytest.approx(0.0035, abs=5e-4)
+    assert report.group_time.se == pytest.approx(0.0348, abs=5e-4)
+    # leads as far back as the pre window (5 years): every start year is seen at each of them
+    assert trend.leads == (-5, -4, -3, -2)
+    assert trend.p_value == pytest.approx(0.270, abs=1e-3)
     assert report.verdict.direction == "unclear"
-    assert report.verdict.pretrend == "differ"
+    assert report.verdict.pretrend == "similar"
+    assert "twfe_differs" in [n.code for n in report.verdict.notes]
 
 
 def test_population_weights_change_the_estimate_and_keep_it_finite():

@@ -18,6 +18,7 @@ FELL = Verdict(
     percent_high=-4.8,
     pretrend="similar",
     pretrend_p=0.43,
+    pretrend_periods=4,
     placebo="clean",
     placebo_start=None,
     permutation_observed=-2.9,
@@ -34,7 +35,8 @@ def test_a_clear_fall_is_told_with_its_interval_and_percentage():
         "Relative to the comparison units, the waits fell by 3.1 points (95% interval 1.2 to 5.0 points), "
         "12.4% below what it would otherwise have been (4.8% to 20.0%)."
     )
-    assert "no detectable difference in their trends (test p = 0.43)" in text
+    assert "In the 4 periods before the start the two groups moved alike: no detectable difference in their " \
+        "trends (test p = 0.43)." in text
     assert "(-2.9 points) in 3 of 999 tries (permutation p = 0.004)" in text
     assert "Warning" not in text and "cannot tell" not in text
 
@@ -50,7 +52,7 @@ def test_an_interval_spanning_zero_is_we_cannot_tell():
 def test_differing_pretrends_come_first_as_a_warning():
     v = dataclasses.replace(FELL, pretrend="differ", pretrend_p=0.003)
     text = render_verdict(v, outcome="the waits")
-    assert text.startswith("Warning: before the start, the waits already moved differently")
+    assert text.startswith("Warning: in the 4 periods before the start, the waits already moved differently")
     assert "p = 0.003" in text
     assert "moved alike" not in text
 

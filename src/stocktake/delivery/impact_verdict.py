@@ -49,6 +49,7 @@ class Verdict:
     percent_high: float | None
     pretrend: str  # "similar", "differ" or "untested"
     pretrend_p: float | None
+    pretrend_periods: int  # how many periods before the start the test looked back (0 if untested)
     placebo: str  # "clean", "effect_before_start" or "untested"
     placebo_start: int | None
     permutation_observed: float  # the two-period difference the permutations are measured against
@@ -84,13 +85,19 @@ def assess_impact(
     lags: int | None = None,
     permutations: int = 999,
     seed: int = 0,
+    random_groups: bool = False,
 ) -> ImpactReport:
     sample = prepare(panel, design)
     two = two_period_did(sample)
     fe = twfe(sample)
     gt = group_time_att(sample, control=control)
-    headline = group_time_estimate(gt)
-    study = event_study(gt, leads=leads, lags=lags)
+    headline = group_time_estimate(gt, random_groups=random_groups)
+    if leads is None:
+        # As far back as the pre window reaches: every group is seen at every lead, and the joint
+        # test has few restrictions for its clusters (with 19 leads on 47 states the clustered
+        # covariance is near-singular and the Wald statistic meaningless).
+        leads = sum(1 for p in sample.periods if design.pre[0] <= p <= design.pre[1])
+    study = event_study(gt, leads=leads, lags=lags, random_groups=random_groups)
     notes = list(headline.notes)
     try:
         trend: PretrendTest | None = pretrend_test(study)
@@ -109,7 +116,7 @@ def assess_impact(
                 "twfe_differs",
                 f"The plain fixed-effects regression gives {fe.effect:.3g}, {headline.effect - fe.effect:+.3g} "
                 "away: with staggered starts it also compares late starters with units already treated, which "
-                "misleads when the effect changes over time.",
+                "can mislead when the effect changes over time.",
                 {"twfe": fe.effect, "gap": headline.effect - fe.effect},
             )
         )
@@ -130,9 +137,10 @@ def make_verdict(
     else:
         direction = "unclear"
     if trend is None:
-        pre, pre_p = "untested", None
+        pre, pre_p, pre_n = "untested", None, 0
     else:
         pre, pre_p = ("differ" if trend.p_value < ALPHA else "similar"), trend.p_value
+        pre_n = -min(trend.leads)
     placebo, placebo_start = "untested", None
     if placebos:
         placebo = "clean"
@@ -150,6 +158,7 @@ def make_verdict(
         estimate.percent_high,
         pre,
         pre_p,
+        pre_n,
         placebo,
         placebo_start,
         perm.observed,
@@ -178,8 +187,8 @@ def render_verdict(v: Verdict, *, outcome: str = "the outcome", unit: str = "") 
     parts: list[str] = []
     if v.pretrend == "differ":
         parts.append(
-            f"Warning: before the start, {outcome} already moved differently in the two groups "
-            f"(pre-trend test p {_p(v.pretrend_p or 0.0)}), so the difference below may not be the intervention's doing."
+            f"Warning: in the {v.pretrend_periods} periods before the start, {outcome} already moved differently "
+            f"in the two groups (pre-trend test p {_p(v.pretrend_p or 0.0)}), so the difference below may not be the intervention's doing."
         )
     if v.direction == "unclear":
         parts.append(
@@ -203,8 +212,8 @@ def render_verdict(v: Verdict, *, outcome: str = "the outcome", unit: str = "") 
         parts.append(text + ".")
     if v.pretrend == "similar":
         parts.append(
-            f"Before the start the two groups moved alike: no detectable difference in their trends "
-            f"(test p {_p(v.pretrend_p or 0.0)})."
+            f"In the {v.pretrend_periods} periods before the start the two groups moved alike: no detectable "
+            f"difference in their trends (test p {_p(v.pretrend_p or 0.0)})."
         )
     elif v.pretrend == "untested":
         parts.append("Whether the two groups moved alike before the start could not be checked.")
