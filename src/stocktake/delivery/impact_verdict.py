@@ -94,8 +94,8 @@ def assess_impact(
     headline = group_time_estimate(gt, random_groups=random_groups)
     if leads is None:
         # As far back as the pre window reaches: every group is seen at every lead, and the joint
-        # test has few restrictions for its clusters (with 19 leads on 47 states the clustered
-        # covariance is near-singular and the Wald statistic meaningless).
+        # test has few restrictions for its units (a Wald test of many leads estimated from few
+        # units rejects too often, even with the small-sample scaling: docs/impact.md).
         leads = sum(1 for p in sample.periods if design.pre[0] <= p <= design.pre[1])
     study = event_study(gt, leads=leads, lags=lags, random_groups=random_groups)
     notes = list(headline.notes)
