@@ -89,12 +89,13 @@ def _insert_level(cursor, ind, up: int, period_ids) -> int:
 
 
 @transaction.atomic
-def refresh(indicator_ids=None, period_ids=None, *, rebuild: bool = False) -> int:
+def refresh(indicator_ids=None, period_ids=None) -> int:
     """Recompute the rollups of these indicators (all if None) for these periods (all if None).
 
-    Rows are upserted (INSERT ... ON CONFLICT DO UPDATE) under the indicator's refresh lock, so two
-    imports for the same indicator and period wait for each other instead of colliding on a rollup cell.
-    rebuild=True first removes the indicator's rows (after the hierarchy changed: `stocktake rollups`).
+    Under the indicator's refresh lock, its rows for these periods are removed (a unit whose values went
+    has no rollup) and written again as an upsert (INSERT ... ON CONFLICT DO UPDATE): two imports for the
+    same indicator and period wait for each other, and the second sees the first's values, instead of
+    colliding on a rollup cell.
     """
     from stocktake.architecture.models import Indicator
 
@@ -105,11 +106,10 @@ def refresh(indicator_ids=None, period_ids=None, *, rebuild: bool = False) -> in
     written = 0
     with connection.cursor() as cursor:
         for ind in indicators:
-            if rebuild:
-                old = Rollup.objects.filter(indicator=ind)
-                if period_ids is not None:
-                    old = old.filter(period_id__in=period_ids)
-                old._raw_delete(old.db)
+            old = Rollup.objects.filter(indicator=ind)
+            if period_ids is not None:
+                old = old.filter(period_id__in=period_ids)
+            old._raw_delete(old.db)
             for up in range(ind.report_depth):
                 written += _insert_level(cursor, ind, up, period_ids)
         RollupStamp.objects.filter(indicator__in=indicators).update(version=models.F("version") + 1)

@@ -12,4 +12,4 @@ class Command(BaseCommand):
         from stocktake.monitoring import rollups
 
         ids = list(Indicator.objects.filter(code__in=indicators).values_list("pk", flat=True)) if indicators else None
-        self.stdout.write(f"{rollups.refresh(ids, rebuild=True):,} rollup rows written")
+        self.stdout.write(f"{rollups.refresh(ids):,} rollup rows written")
