@@ -6,7 +6,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 
-from . import backends
+from . import backends, tokens
 
 
 class SignInForm(AuthenticationForm):
@@ -27,5 +27,5 @@ class SignInForm(AuthenticationForm):
 
 class TokenForm(forms.Form):
     name = forms.CharField(max_length=100, help_text="What the token is for, e.g. 'nightly import from the health MIS'.")
-    days = forms.IntegerField(min_value=1, max_value=settings.STOCKTAKE_TOKEN_DAYS, initial=30,
-                              help_text=f"Expires after this many days (at most {settings.STOCKTAKE_TOKEN_DAYS}).")
+    days = forms.IntegerField(min_value=1, max_value=tokens.MAX_DAYS, initial=tokens.DEFAULT_DAYS,
+                              help_text=f"Expires after this many days (at most {tokens.MAX_DAYS}).")
