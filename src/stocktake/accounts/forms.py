@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext as _
 
 from . import backends, tokens
 
@@ -17,11 +18,12 @@ class SignInForm(AuthenticationForm):
         if backends.rate_limited(self.request):
             raise forms.ValidationError("Too many sign-in attempts from your address. Wait a few minutes and try again.",
                                         code="rate_limited")
-        if backends.locked_out(username):
+        if backends.locked_out(username, self.request):
             minutes = settings.STOCKTAKE_LOCKOUT[1] // 60
             raise forms.ValidationError(
-                f"This account is locked for {minutes} minutes after repeated failed sign-ins. "
-                "Ask the delivery unit's administrator if you need it sooner.", code="locked")
+                _("This account is locked from your address for %(minutes)s minutes after repeated failed "
+                  "sign-ins. Ask the delivery unit's administrator if you need it sooner.") % {"minutes": minutes},
+                code="locked")
         return super().clean()
 
 
