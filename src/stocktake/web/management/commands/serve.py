@@ -17,6 +17,10 @@ class Command(BaseCommand):
         host = host or "127.0.0.1"
         self.stdout.write(self.style.SUCCESS(f"Stocktake is running: open http://{host}:{port}/"))
         self.stdout.write(f"Database: {settings.DATABASES['default']['NAME']}. Stop with Ctrl-C.")
-        from stocktake.web.server import run
+        from stocktake.web.server import proxy_options, run
 
+        proxy = proxy_options()
+        if proxy:
+            self.stdout.write(f"Trusting X-Forwarded-Proto and X-Forwarded-For from the TLS proxy at "
+                              f"{proxy['trusted_proxy']} (STOCKTAKE_TRUSTED_PROXY).")
         run(host, int(port), threads=threads)
