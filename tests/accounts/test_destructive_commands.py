@@ -67,7 +67,7 @@ def _backups(tmp_path):
 
 def test_production_mode_refuses_demo_reset_before_touching_anything(instance):
     """The reported case: `demo --reset` in production flushed everything, then refused."""
-    run = instance("demo", "--reset", "--yes", extra=PRODUCTION)
+    run = instance("demo", "--reset", extra=PRODUCTION)
     assert run.returncode != 0
     assert "refused in production mode" in run.stderr and "Traceback" not in run.stderr
     assert _marker(instance.tmp_path) and not _backups(instance.tmp_path)
