@@ -90,11 +90,16 @@ def _header_only_backup(path):
 
 
 def _flush_from_command_line(*args):
+    """`stocktake flush ARGS` as from the command line, in this process.
+
+    run_from_argv would close the database connections at the end, and with them the
+    test's transaction on PostgreSQL; so mark the command as the command line does and call it.
+    """
     from stocktake.accounts.management.commands.flush import Command
 
-    with pytest.raises(SystemExit) as exit_:
-        Command().run_from_argv(["stocktake", "flush", *args])
-    return exit_.value.code
+    command = Command()
+    command.from_command_line = True
+    call_command(command, *args)
 
 
 @pytest.fixture
@@ -119,16 +124,16 @@ def test_production_mode_refuses_every_deleting_command(test_db_state, settings,
     assert test_db_state()
 
 
-def test_production_mode_refuses_flush_on_the_command_line(test_db_state, settings, capsys):
+def test_production_mode_refuses_flush_on_the_command_line(test_db_state, settings):
     settings.PRODUCTION = True
-    assert _flush_from_command_line("--yes") == 1
-    assert "refused in production mode" in capsys.readouterr().err
+    with pytest.raises(CommandError, match="refused in production mode"):
+        _flush_from_command_line("--yes")
     assert test_db_state()
 
 
-def test_no_terminal_refuses_flush_and_restore_without_yes(test_db_state, tmp_path, capsys):
-    assert _flush_from_command_line() == 1
-    assert "no terminal" in capsys.readouterr().err
+def test_no_terminal_refuses_flush_and_restore_without_yes(test_db_state, tmp_path):
+    with pytest.raises(CommandError, match="no terminal.*--yes"):
+        _flush_from_command_line()
     with pytest.raises(CommandError, match="no terminal.*--yes"):
         call_command("restore", str(_header_only_backup(tmp_path / "b.gz")))
     assert test_db_state()
