@@ -156,6 +156,11 @@ CASES = [
         GOOD_XLSX, "xl/worksheets/sheet1.xml",
         lambda t: re.sub(r'<c r="A2"[^>]*>.*?</c>', '<c r="A2" t="s"><v>999</v></c>', t, count=1)), None,
      (REFUSED, "cannot be read")),
+    ("a date cell in year 0", "x.xlsx", zip_edit(
+        GOOD_XLSX, "xl/worksheets/sheet1.xml",
+        lambda t: re.sub(r'<c r="C2"[^>]*>.*?</c>', '<c r="C2" t="d"><v>0000-01-01T00:00:00</v></c>', t, count=1)),
+     None, (REFUSED, "cannot be read")),
+    ("a line of 5 MB without a break", "big.csv", HEAD.encode() + b"x" * (5 << 20), None, (REFUSED, "line break")),
     ("JSON nested 100,000 deep", "deep.json", deep_json(), None, (REFUSED, "nested")),
     ("JSON rows nested 100,000 deep", "deep.json", b'{"rows": [' + b"[" * 100_000 + b"]" * 100_000 + b"]}",
      "json-rows", (REFUSED, "nested")),

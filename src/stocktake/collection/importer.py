@@ -15,6 +15,7 @@ refuses the batch naming the error (`batch.crashed` tells callers it was one).
 from __future__ import annotations
 
 import io
+import logging
 import time
 from datetime import date, timedelta
 
@@ -44,6 +45,7 @@ QUALITY_LIMIT = 50_000  # beyond this many rows the outlier check would cost mor
 DUE_DAYS = 15  # data for a period is due this many days after it ends
 HISTORY = 12  # the outlier and jump rules compare a value with its unit's last twelve periods
 MAX_JSON = 200 * 1024 * 1024
+log = logging.getLogger(__name__)
 ANALYZE_AFTER = 20_000  # new values past which PostgreSQL's table statistics are refreshed before the rollups
 
 
@@ -332,6 +334,9 @@ def _crashed(batch: ImportBatch, exc: BaseException, interrupted: bool = False) 
         batch.message = _("The import stopped on an unexpected error (%(error)s). Nothing was stored; "
                           "please report this error.") % {"error": error}
     batch.message = R.clean(batch.message)
+    # one line where operators look; the traceback only at DEBUG, so no user (nor the CLI) is shown one
+    log.error("import #%s (%s) stopped: %s", batch.pk, R.clean(batch.file_name), R.clean(error))
+    log.debug("import #%s traceback", batch.pk, exc_info=exc)
     batch.rows_accepted = 0
     batch.created = batch.changed = batch.unchanged = batch.units_created = 0
     batch.finished_at = timezone.now()
@@ -345,14 +350,18 @@ def _save(batch: ImportBatch) -> None:
         with transaction.atomic():
             batch.save()
     except Exception as exc:
-        if batch.pk is None:
-            return
-        ImportBatch.objects.filter(pk=batch.pk).update(
-            status=ImportBatch.Status.REFUSED, finished_at=timezone.now(), rows_accepted=0,
-            message=R.clean(_("The import's report could not be saved (%(error)s).")
-                            % {"error": f"{exc.__class__.__name__}: {shown(exc, 200)}"}))
         batch.status = ImportBatch.Status.REFUSED
         batch.crashed = True
+        error = f"{exc.__class__.__name__}: {shown(exc, 200)}"
+        log.error("import #%s: its report could not be saved: %s", batch.pk, R.clean(error))
+        if batch.pk is None:
+            return
+        try:
+            ImportBatch.objects.filter(pk=batch.pk).update(
+                status=ImportBatch.Status.REFUSED, finished_at=timezone.now(), rows_accepted=0,
+                message=R.clean(_("The import's report could not be saved (%(error)s).") % {"error": error}))
+        except Exception:  # the database itself is gone: the log line above is all that can be done
+            log.debug("import #%s: the fallback save failed too", batch.pk, exc_info=True)
 
 
 def _import(batch: ImportBatch, stream, *, file_name, fmt, mapping, user, dry_run, strict, progress, today) -> None:
