@@ -32,6 +32,17 @@ def admin_user(db):
     return get_user_model().objects.get(username="admin")
 
 
+@pytest.fixture
+def sign_in(db):
+    """A new test client signed in as a demo user or role: sign_in("manager"); sign_in(None) is the public.
+
+    The one sign-in fixture for every app's tests (tests/factories.py, sign_in).
+    """
+    from tests import factories
+
+    return factories.sign_in
+
+
 @pytest.fixture(autouse=True)
 def _no_api_rate_limit(settings):
     """The API's rate limit is off in tests (the fuzzers send far more than a person would);

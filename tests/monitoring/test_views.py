@@ -30,7 +30,7 @@ def test_monitoring_index_links_every_view_for_visible_indicators(client, db):
     assert "reading-age-11" not in html  # unpublished: the public does not see it
 
 
-def test_the_public_sees_only_published_priorities(client, login, db):
+def test_the_public_sees_only_published_priorities(client, sign_in, db):
     hidden = Priority.objects.filter(published=False)
     assert hidden.exists()
     html = client.get("/").content.decode()
@@ -41,9 +41,9 @@ def test_the_public_sees_only_published_priorities(client, login, db):
     assert client.get("/monitoring/league/reading-age-11/?format=csv").status_code == 404
     assert "reading-age-11" not in client.get("/monitoring/heatmap/?format=csv").content.decode()
     # the ministry that owns it sees it, another ministry does not
-    assert login("education-data").get("/monitoring/heatmap/reading-age-11/").status_code == 200
-    assert login("health-data").get("/monitoring/league/reading-age-11/").status_code == 404
-    assert login("observer").get("/indicators/reading-age-11/").status_code == 200
+    assert sign_in("education-data").get("/monitoring/heatmap/reading-age-11/").status_code == 200
+    assert sign_in("health-data").get("/monitoring/league/reading-age-11/").status_code == 404
+    assert sign_in("observer").get("/indicators/reading-age-11/").status_code == 200
 
 
 def test_portfolio_marks_unverified_data_and_offers_views(client, db):
@@ -145,9 +145,9 @@ def test_league_table_ranks_best_first_with_movement(client, db):
     assert client.get("/monitoring/league/homicides/?period=1999-01").status_code == 404
 
 
-def test_portfolio_shows_alert_badges_to_signed_in_users_only(client, login, db):
+def test_portfolio_shows_alert_badges_to_signed_in_users_only(client, sign_in, db):
     assert "/monitoring/alerts/" not in client.get("/").content.decode()
-    html = login("duhead").get("/").content.decode()
+    html = sign_in("duhead").get("/").content.decode()
     assert re.search(r'href="/monitoring/alerts/">\d+ alerts?</a>', html)
 
 
