@@ -8,13 +8,11 @@ import pytest
 from django.contrib.messages import get_messages
 
 from stocktake.accounts.models import AuditEntry
-from stocktake.collection import actions as collection_actions
 from stocktake.incentives import actions
-from stocktake.incentives.models import LedgerEntry, Payment, SampleCheck, Scheme
-from stocktake.monitoring.models import DataValue, Period
-from tests.factories import record, user
+from stocktake.incentives.models import LedgerEntry, Payment
 
-FUND = "meridia-outcomes-fund"
+from .money import FUND, audit_for, correct_a_paid_value, counts, validated
+
 # Everyone who reads the fund but may not move its money; and a recipient's data lead, who reads its own statement.
 READERS = ["pm", "validator", "observer"]
 
@@ -23,30 +21,9 @@ def messages_of(response) -> str:
     return " | ".join(str(m) for m in get_messages(response.wsgi_request))
 
 
-def counts() -> tuple[int, int, int, int]:
-    """Everything a refused money action must leave as it was."""
-    return (LedgerEntry.objects.count(), AuditEntry.objects.count(), Payment.objects.count(),
-            SampleCheck.objects.count())
-
-
 def a_payment(status, **filters) -> Payment:
     return (Payment.objects.filter(scheme__fund__code=FUND, status=status, amount__gt=0, **filters)
             .select_related("scheme").order_by("pk").first())
-
-
-def audit_for(payment, **filters):
-    return AuditEntry.objects.filter(model="incentives.payment", object_id=str(payment.pk), **filters)
-
-
-def validated(scheme_code, period_code):
-    """Validate the demo's submitted values for a scheme's period through the collection app's action."""
-    scheme = Scheme.objects.get(code=scheme_code)
-    values = DataValue.objects.filter(indicator=scheme.indicator, period__code=period_code, disaggregation="",
-                                      org_unit__path__startswith=scheme.org_unit.path,
-                                      org_unit__depth=scheme.indicator.report_depth, state="submitted")
-    assert values.exists()
-    collection_actions.validate(list(values), user=user("validator"), interface="system")
-    return scheme
 
 
 # Approve ---------------------------------------------------------------------------------------------------------
@@ -353,16 +330,8 @@ def test_readers_and_recipients_may_not_record_sample_checks(sign_in, who):
 
 # Review of corrected values --------------------------------------------------------------------------------------
 
-def _correct_a_paid_value():
-    payment = Payment.objects.filter(scheme__code="moh-stunting-dli", status="disbursed").order_by("pk").first()
-    dv = DataValue.objects.get(pk=payment.inputs[0]["id"])
-    record(dv.indicator, dv.org_unit, dv.period, numerator=dv.numerator + 200, denominator=dv.denominator,
-           state="validated", comment="re-measured")
-    return payment
-
-
 def test_review_proposes_one_correction_for_a_corrected_value_and_not_twice(sign_in):
-    payment = _correct_a_paid_value()
+    payment = correct_a_paid_value()
     c = sign_in("duhead")
     r = c.post(f"/incentives/funds/{FUND}/review/")
     assert r.status_code == 302 and "1 correction(s) proposed" in messages_of(r)
@@ -379,7 +348,7 @@ def test_review_proposes_one_correction_for_a_corrected_value_and_not_twice(sign
 
 @pytest.mark.parametrize("who, status", [("pm", 403), ("validator", 403), ("observer", 403), ("health-data", 403)])
 def test_readers_and_recipients_may_not_run_the_review(sign_in, who, status):
-    _correct_a_paid_value()
+    correct_a_paid_value()
     before = counts()
     assert sign_in(who).post(f"/incentives/funds/{FUND}/review/").status_code == status
     assert counts() == before
