@@ -53,7 +53,7 @@ class _PageParser(HTMLParser):
 
     def __init__(self, base: str):
         super().__init__()
-        self.base, self.links, self.forms, self._form, self._select = base, [], [], None, None
+        self.base, self.links, self.forms, self._form, self._select, self._text = base, [], [], None, None, None
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -71,12 +71,19 @@ class _PageParser(HTMLParser):
                 return
             self._form.fields[a["name"]] = a.get("value") or ""
             self._select = a["name"] if tag == "select" else None
+            self._text = a["name"] if tag == "textarea" else None
         elif tag == "option" and self._form and self._select:
             if not self._form.fields.get(self._select) and a.get("value"):
                 self._form.fields[self._select] = a["value"]
 
+    def handle_data(self, data):
+        if self._form and self._text:
+            self._form.fields[self._text] += data
+
     def handle_endtag(self, tag):
-        if tag == "form":
+        if tag == "textarea":
+            self._text = None
+        elif tag == "form":
             self._form = None
         elif tag == "select":
             self._select = None
@@ -104,7 +111,7 @@ class Site:
     forms: dict[str, list[Form]] = field(default_factory=dict)
 
 
-def crawl(client, limit_per_route: int = 2) -> Site:
+def crawl(client, limit_per_route: int = 1) -> Site:
     site, seen, queue = Site(), set(), list(SEEDS)
     while queue:
         url = queue.pop(0)

@@ -20,8 +20,9 @@ from . import crawl
 
 USER = "duhead"
 SURROGATE = "%ED%A0%80"  # a lone UTF-16 surrogate, as a browser or script could percent-encode it
-HOSTILE = ("abc", "-1", "0", "99999999999999999999", "", "\x00", SURROGATE, "x" * 3000, "../../etc/passwd",
-           "2026-02-30", "%zz", "1e400")
+HOSTILE = ("abc", "-1", "99999999999999999999", "", "\x00", SURROGATE, "x" * 3000, "2026-02-30", "1e400")
+# Files (PDF, Excel, calendars) take seconds each to build: they get one value of each kind of mistake.
+HOSTILE_TO_FILES = ("abc", "99999999999999999999", "\x00")
 
 
 def _encode(value: str) -> str:
@@ -63,7 +64,7 @@ def _failure(request: str, response) -> str:
 
 def _get(client, url):
     response = client.get(url)
-    return [] if response.status_code < 500 else [_failure(f"GET {url[:120]}", response)]
+    return response, [] if response.status_code < 500 else [_failure(f"GET {url[:120]}", response)]
 
 
 def _post(client, url, data: dict[str, str], multipart: bool, name: str = ""):
@@ -92,12 +93,13 @@ def test_no_page_fails_on_hostile_input(route, site, db):
     for url in urls[:1]:
         path = urlsplit(url).path
         with crawl.ReadFields.recording() as read:
-            failures += _get(client, url)
+            response, failures = _get(client, url)
+        values = HOSTILE if "html" in response.get("Content-Type", "") else HOSTILE_TO_FILES
         names = sorted(read | set(crawl.query_keys(url)) |
                        {n for f in site.forms.get(route, []) if f.method == "get" for n in f.fields})
         for name in names:
-            for value in HOSTILE:
-                failures += _get(client, f"{path}?{_query({name: value})}")
+            for value in values:
+                failures += _get(client, f"{path}?{_query({name: value})}")[1]
     for form in forms or [crawl.Form("post", urls[0])]:
         with crawl.ReadFields.recording() as read:
             failures += _post(client, form.action, form.fields, form.multipart)
