@@ -131,3 +131,12 @@ def test_unreadable_text():
     assert unreadable("fine é 中") is None
     assert "NUL" in unreadable("a\x00b")
     assert "surrogate" in unreadable("a\ud800")
+
+
+def test_a_strategy_with_an_out_of_range_leader_is_a_form_error(duhead):
+    from stocktake.architecture.models import Priority
+
+    code = Priority.objects.order_by("code").first().code
+    response = duhead.post(f"/plans/{code}/strategies/new/", {"name": "S", "leaders": HUGE})
+    assert response.status_code in (200, 400), response.status_code
+    assert "leaders" in response.context["form"].errors
