@@ -88,7 +88,6 @@ def test_the_public_gets_401_from_the_money_routes(sign_in):
     assert counts() == before
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a huge exponent overflows PAY.money's quantize (decimal.InvalidOperation): 500")
 def test_a_disbursement_with_a_huge_exponent_is_400_not_500(sign_in):
     c = sign_in("duhead")
     c.raise_request_exception = False

@@ -122,7 +122,7 @@ def test_a_part_disbursement_writes_the_ledger_and_lowers_the_balance(sign_in):
     ({"reference": "T-1", "amount": "abc"}, "amount", "'abc' is not a number"),
     ({"reference": "T-1", "amount": "NaN"}, "amount", "not a finite number"),
     ({"reference": "T-1", "amount": "-5"}, "amount", "more than 0"),
-    ({"reference": "T-1", "amount": "99999999999999999999"}, "amount", "larger than the"),
+    ({"reference": "T-1", "amount": "99999999999999999999"}, "amount", "is too large"),
     ({"reference": "   "}, "reference", "a treasury or bank reference is required"),
     ({}, "reference", "a treasury or bank reference is required"),
 ])
@@ -137,9 +137,6 @@ def test_bad_disbursements_are_refused_with_the_field_and_change_nothing(sign_in
     assert payment.disbursed == 0 and payment.status == "approved" and counts() == before
 
 
-@pytest.mark.xfail(strict=True,
-                   reason="bug: an amount with a huge exponent overflows PAY.money's quantize (decimal.InvalidOperation) "
-                          "and the page answers 500 instead of naming the amount")
 def test_a_disbursement_with_a_huge_exponent_is_refused_not_a_500(sign_in):
     payment = a_payment("approved")
     c = sign_in("duhead")
@@ -286,7 +283,7 @@ def test_a_sample_check_is_recorded_and_audited_and_then_the_payment_follows_it(
 @pytest.mark.parametrize("form, words", [
     ({"period": "2026Q3", "checked": "x", "eligible": "1"}, "period or counts"),
     ({"period": "2026Q3", "checked": "50", "eligible": "4.5"}, "period or counts"),
-    ({"period": "2026Q3", "checked": "-3", "eligible": "1"}, "checked: at least one reported result must be checked"),
+    ({"period": "2026Q3", "checked": "-3", "eligible": "1"}, "checked: -3 is not between 0 and"),
     ({"period": "2026Q3", "checked": "5", "eligible": "6"}, "eligible: must be between 0 and the 5 checked, not 6"),
     ({"period": "2026Q3"}, "checked: at least one reported result must be checked"),
     ({"period": "nonsense", "checked": "5", "eligible": "4"}, "'nonsense' is not a period code"),
@@ -308,9 +305,6 @@ def test_a_scheme_without_sample_verification_refuses_a_check(sign_in):
     assert counts() == before
 
 
-@pytest.mark.xfail(strict=True,
-                   reason="bug: counts beyond the database integer (SQLite OverflowError, PostgreSQL DataError) reach "
-                          "the INSERT and the page answers 500 instead of naming the field")
 def test_a_sample_check_with_a_count_too_large_to_store_is_refused_not_a_500(sign_in):
     c = sign_in("manager")
     c.raise_request_exception = False
