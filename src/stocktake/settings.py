@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "stocktake.accounts.security.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "stocktake.web.middleware.RefuseUnreadableFields",
     "stocktake.web.busy.DatabaseTroubleMiddleware",
 ]
 

@@ -20,5 +20,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "stocktake.web.views.bad_request"
 # Database trouble outside a view (e.g. saving the session) still gets an honest 503/409, never a bare 500.
 handler500 = "stocktake.web.busy.server_error"

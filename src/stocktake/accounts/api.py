@@ -33,7 +33,8 @@ class MeOut(Schema):
 
 class TokenIn(Schema):
     name: str = Field(..., min_length=1, max_length=100, description="What the token is for.")
-    days: int = Field(30, ge=1, le=365, description="Lifetime in days (the server's maximum applies).")
+    days: int = Field(tokens.DEFAULT_DAYS, ge=1, le=tokens.MAX_DAYS,
+                      description=f"Lifetime in days, at most {tokens.MAX_DAYS}.")
 
 
 class TokenOut(Schema):
@@ -74,7 +75,7 @@ class AuditQuery(Schema):
     since: date | None = None
     until: date | None = None
     limit: int = Field(100, ge=1, le=1000)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=2**31 - 1)  # bounded: a bigger OFFSET overflows the database driver
 
 
 

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from stocktake.accounts import permissions
 from stocktake.architecture.models import Indicator
 from stocktake.monitoring.models import DataValue, OrgUnit
+from stocktake.web.params import id_param
 
 from . import actions, freshness, importer, progress
 from . import verification as V
@@ -62,8 +63,11 @@ def upload(request):
         if f is None:
             return render(request, "collection/upload.html", _upload_context(request, error="Choose a file to import."), status=400)
         mapping = None
-        if request.POST.get("mapping"):
-            mapping = ColumnMapping.objects.filter(pk=request.POST["mapping"]).first()
+        if (mapping_id := id_param(request, "mapping", source="POST")) is not None:
+            mapping = ColumnMapping.objects.filter(pk=mapping_id).first()
+            if mapping is None:
+                error = _("mapping: there is no column mapping %(id)s") % {"id": mapping_id}
+                return render(request, "collection/upload.html", _upload_context(request, error=error), status=400)
         fmt = request.POST.get("format") or None
         if fmt and fmt not in importer.FORMATS:
             return render(request, "collection/upload.html", _upload_context(request, error=f"Unknown format {fmt}."), status=400)
