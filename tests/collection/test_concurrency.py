@@ -221,3 +221,27 @@ def test_a_read_only_database_is_503_in_health_and_sign_in_and_one_line_in_the_c
     finally:
         with psycopg.connect(admin_url, autocommit=True) as conn:
             conn.execute(f'ALTER DATABASE "{name}" RESET default_transaction_read_only')
+
+
+def test_an_import_whose_report_cannot_be_saved_after_the_commit_still_says_done_with_its_counts(db, run):
+    """The report's own save after the commit fails (here: a real trigger refusing it); the record
+    written with the values still says done, with the counts of what was stored."""
+    from django.db import connection
+
+    from stocktake.collection.models import ImportBatch
+
+    with connection.cursor() as cur:
+        if connection.vendor == "sqlite":
+            cur.execute("CREATE TRIGGER refuse_report BEFORE UPDATE OF warnings ON collection_importbatch "
+                        "BEGIN SELECT RAISE(ABORT, 'database is locked'); END")
+        else:
+            cur.execute("CREATE FUNCTION refuse_report() RETURNS trigger AS $$ BEGIN "
+                        "RAISE EXCEPTION 'database is locked'; END $$ LANGUAGE plpgsql")
+            cur.execute("CREATE TRIGGER refuse_report BEFORE UPDATE OF warnings ON collection_importbatch "
+                        "FOR EACH ROW EXECUTE FUNCTION refuse_report()")
+    before = DataValue.objects.count()
+    batch = run(b"indicator,org_unit,period,value\nhomicides,R01-D01,2019-04,3\nhomicides,R01-D02,2019-04,4\n")
+    stored = ImportBatch.objects.get(pk=batch.pk)
+    assert DataValue.objects.count() == before + 2
+    assert (stored.status, stored.rows_accepted, stored.created) == ("done", 2, 2)
+    assert batch.status == "done" and not batch.crashed

@@ -351,10 +351,12 @@ def _save(batch: ImportBatch) -> None:
         with transaction.atomic():
             batch.save()
     except Exception as exc:
-        batch.status = ImportBatch.Status.FAILED
-        batch.crashed = True
         error = f"{exc.__class__.__name__}: {shown(exc, 200)}"
         log.error("import #%s: its report could not be saved: %s", batch.pk, R.clean(error))
+        if getattr(batch, "stored_with_data", False):
+            return  # its status and counts went in with the values: only the lists of errors and warnings are missing
+        batch.status = ImportBatch.Status.FAILED
+        batch.crashed = True
         if batch.pk is None:
             return
         try:
@@ -443,3 +445,13 @@ def _write(run, batch, stream, fmt, mapping, notes, strict, dry_run) -> None:
             monitoring_rollups.refresh({i for i, _ in run.touched_ids}, {p for _, p in run.touched_ids})
         if not dry_run and run.accepted == 0 and run.rows_read and run.report.total:
             batch.message = "no row was accepted"
+        # The record's status and counts are written in the same transaction as the values, so it can
+        # never report as failed or unfinished what was stored (say, when the report's own save after the
+        # commit meets a busy database).
+        c = run.counts
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            status=ImportBatch.Status.DONE, rows_read=run.rows_read, rows_accepted=run.accepted,
+            rows_rejected=run.report.rejected, error_count=run.report.total, created=c["created"],
+            changed=c["changed"], unchanged=c["unchanged"], units_created=run.units_created,
+            message=R.clean(batch.message), finished_at=timezone.now())
+        batch.stored_with_data = True
