@@ -26,7 +26,7 @@ def validated(scheme_code, period_code) -> Scheme:
                                       org_unit__path__startswith=scheme.org_unit.path,
                                       org_unit__depth=scheme.indicator.report_depth, state="submitted")
     assert values.exists(), f"the demo has no submitted {scheme.indicator.code} values for {period_code}"
-    collection_actions.validate(list(values), user=user("validator"), interface="system")
+    collection_actions.validate(collection_actions.as_seen(values), user=user("validator"), interface="system")
     return scheme
 
 

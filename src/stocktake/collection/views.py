@@ -194,6 +194,9 @@ def decide(request):
     fns = {"validate": actions.validate, "publish": actions.publish, "return": actions.return_values}
     if decision not in fns:
         return HttpResponse(_("unknown decision"), status=400)
+    value_id = id_param(request, "value", source="POST")  # one value's form: a bad id is a 400 naming the field
+    if value_id is not None and not DataValue.objects.filter(pk=value_id).exists():
+        raise Http404
     try:
         seen = _parse_seen(request.POST.get("seen", ""))
         if not seen:
