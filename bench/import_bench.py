@@ -80,7 +80,7 @@ def build_structure(facilities: int, indicators: int):
 
     from stocktake.accounts.models import Organisation
     from stocktake.architecture.models import Indicator, Outcome, Pillar, Priority
-    from stocktake.monitoring.models import OrgUnit
+    from stocktake.architecture.models import OrgUnit
 
     nation = OrgUnit.objects.create(code="NAT", name="Nation")
     regions = [OrgUnit.objects.create(code=f"R{r:02d}", name=f"Region {r}", parent=nation) for r in range(1, 21)]
@@ -164,7 +164,8 @@ def fill_stored(target: int, facilities: int, indicators: int):
 
     from stocktake.architecture.models import Indicator
     from stocktake.delivery import periods as P
-    from stocktake.monitoring.models import DataValue, OrgUnit, Period
+    from stocktake.architecture.models import OrgUnit, Period
+    from stocktake.monitoring.models import DataValue
 
     have = DataValue.objects.count()
     if have >= target:

@@ -90,7 +90,7 @@ def build(n_values: int, say) -> dict:
     from stocktake.architecture.models import Indicator, Outcome, Pillar, Priority
     from stocktake.delivery import periods as P
     from stocktake.monitoring import rollups
-    from stocktake.monitoring.models import OrgUnit, OrgUnitLevel, Period
+    from stocktake.architecture.models import OrgUnit, OrgUnitLevel, Period
 
     # At least n_values in all: the district-level indicator adds one value per district and month.
     districts_months = REGIONS * DISTRICTS_PER_REGION * MONTHS
@@ -211,7 +211,7 @@ def check_numbers(base: str, pages: dict, sql: dict, cur, indicators, months) ->
 
     Raises SystemExit naming the first differences: a fast view with wrong numbers is no result.
     """
-    from stocktake.monitoring.models import OrgUnit
+    from stocktake.architecture.models import OrgUnit
 
     def value(ind, total, num, den):
         if ind.aggregation == "ratio":

@@ -35,11 +35,10 @@ from pypdf import PdfReader  # noqa: E402
 
 from stocktake.accounts.models import Organisation  # noqa: E402
 from stocktake.architecture import actions as architecture_actions  # noqa: E402
-from stocktake.architecture.models import Indicator, Outcome, Pillar, Priority  # noqa: E402
+from stocktake.architecture.models import Indicator, OrgUnit, Outcome, Period, Pillar, Priority  # noqa: E402
 from stocktake.delivery import periods as P  # noqa: E402
 from stocktake.demo import build  # noqa: E402
 from stocktake.monitoring import actions as monitoring_actions  # noqa: E402
-from stocktake.monitoring.models import OrgUnit, Period  # noqa: E402
 from stocktake.routines import actions, render, reports  # noqa: E402
 from stocktake.routines.models import AssessmentRound  # noqa: E402
 

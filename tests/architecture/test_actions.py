@@ -7,8 +7,7 @@ from django.core.exceptions import ValidationError
 
 from stocktake.accounts.models import AuditEntry
 from stocktake.architecture import actions
-from stocktake.architecture.models import Indicator, Target, TrajectoryPoint
-from stocktake.monitoring.models import OrgUnit, Period
+from stocktake.architecture.models import Indicator, OrgUnit, Period, Target, TrajectoryPoint
 
 
 @pytest.fixture

@@ -109,7 +109,7 @@ def test_freshness_counts_the_totals_the_rollups_count(db):
     whatever its state; a breakdown alone neither fills a gap nor makes a newer period 'reported'."""
     from stocktake.architecture.models import Indicator
     from stocktake.monitoring.actions import record_value
-    from stocktake.monitoring.models import OrgUnit, Period
+    from stocktake.architecture.models import OrgUnit, Period
 
     ind = Indicator.objects.get(code="homicides")
     today = datetime.date(2026, 11, 24)

@@ -6,11 +6,11 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from stocktake.accounts.models import AuditEntry, Organisation
-from stocktake.architecture.models import Indicator
+from stocktake.architecture.models import Indicator, OrgUnit, Period
 from stocktake.incentives import actions
 from stocktake.incentives.models import LedgerEntry, Payment, Scheme
 from stocktake.monitoring import actions as monitoring_actions
-from stocktake.monitoring.models import DataValue, DataValueVersion, OrgUnit, Period
+from stocktake.monitoring.models import DataValue, DataValueVersion
 
 
 def test_demo_fund_has_every_rule_type_and_stage(fund):

@@ -5,10 +5,10 @@ from django.core import mail
 from django.core.management import call_command
 
 from stocktake.accounts.models import AuditEntry, Person
-from stocktake.architecture.models import Indicator
+from stocktake.architecture.models import Indicator, OrgUnit, Period
 from stocktake.delivery import status as S
 from stocktake.monitoring import actions, alerts, series
-from stocktake.monitoring.models import Alert, AlertRule, OrgUnit, Period
+from stocktake.monitoring.models import Alert, AlertRule
 
 
 @pytest.fixture

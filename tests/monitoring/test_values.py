@@ -5,9 +5,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import Sum
 
 from stocktake.accounts.models import AuditEntry
-from stocktake.architecture.models import Indicator
+from stocktake.architecture.models import Indicator, OrgUnit, Period
 from stocktake.monitoring import actions, series
-from stocktake.monitoring.models import DataValue, OrgUnit, Period
+from stocktake.monitoring.models import DataValue
 
 
 @pytest.fixture

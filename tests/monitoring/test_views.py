@@ -8,10 +8,9 @@ import re
 import pytest
 from openpyxl import load_workbook
 
-from stocktake.architecture.models import Indicator, Priority
+from stocktake.architecture.models import Indicator, OrgUnit, Period, Priority
 from stocktake.delivery import status as S
 from stocktake.monitoring import series, tables
-from stocktake.monitoring.models import OrgUnit, Period
 
 
 def spec_of(html, name):

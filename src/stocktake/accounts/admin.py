@@ -1,9 +1,23 @@
-from django.contrib import admin
+"""Back-office pieces every app shares (ReadOnlyAdmin, AuditedAdmin) and the accounts admin."""
 
-from stocktake.web.admin import ReadOnlyAdmin
+from django.contrib import admin
 
 from . import audit
 from .models import ApiToken, AuditEntry, Organisation, Person
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For records that change only through an app's actions.py (checked and audited there) or
+    that record what happened: the back office may look, never add, edit or delete."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class AuditedAdmin(admin.ModelAdmin):

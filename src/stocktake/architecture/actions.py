@@ -11,7 +11,7 @@ from django.db import transaction
 
 from stocktake.accounts import audit
 from stocktake.delivery import trajectory as T
-from stocktake.monitoring.models import Period
+from stocktake.architecture.models import Period
 
 from .models import Target, TargetRevision, TrajectoryPoint
 

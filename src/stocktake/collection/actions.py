@@ -12,7 +12,8 @@ from django.db import transaction
 from stocktake.accounts import audit, permissions
 from stocktake.monitoring import alerts as monitoring_alerts
 from stocktake.monitoring import rollups as monitoring_rollups
-from stocktake.monitoring.models import DataValue, OrgUnit
+from stocktake.architecture.models import OrgUnit
+from stocktake.monitoring.models import DataValue
 
 from . import verification as V
 from .models import ColumnMapping, Dhis2Mapping, Review

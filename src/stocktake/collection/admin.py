@@ -2,9 +2,8 @@
 
 from django.contrib import admin
 
-from stocktake.web.admin import ReadOnlyAdmin
+from stocktake.accounts.admin import AuditedAdmin, ReadOnlyAdmin
 
-from stocktake.accounts.admin import AuditedAdmin
 
 from .models import ColumnMapping, Dhis2Mapping, ImportBatch, Reminder, Review
 

@@ -22,10 +22,10 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from stocktake.accounts import permissions
-from stocktake.architecture.models import Indicator
+from stocktake.architecture.models import Indicator, OrgUnit
 from stocktake.delivery import periods as P
 from stocktake.monitoring import rollups as monitoring_rollups
-from stocktake.monitoring.models import DataValue, OrgUnit
+from stocktake.monitoring.models import DataValue
 
 from . import actions, freshness, importer
 from . import verification as V

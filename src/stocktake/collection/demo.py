@@ -15,11 +15,11 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 
-from stocktake.architecture.models import Indicator
+from stocktake.architecture.models import Indicator, OrgUnit, Period
 from stocktake.demo import spec
 from stocktake.delivery import periods as P
 from stocktake.monitoring import rollups as monitoring_rollups
-from stocktake.monitoring.models import DataValue, DataValueVersion, OrgUnit, Period
+from stocktake.monitoring.models import DataValue, DataValueVersion
 
 from . import actions
 from .importer import run_import

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from stocktake.accounts import permissions
-from stocktake.architecture.models import Indicator
+from stocktake.architecture.models import Indicator, OrgUnit, Period
 from stocktake.delivery import importrows as R
 from stocktake.delivery import quality as Q
 from stocktake.delivery import sourcemaps as M
@@ -29,7 +29,7 @@ from stocktake.delivery import tabular as T
 from stocktake.monitoring import actions as monitoring_actions
 from stocktake.monitoring import bulk
 from stocktake.monitoring import rollups as monitoring_rollups
-from stocktake.monitoring.models import DataValue, OrgUnit, Period
+from stocktake.monitoring.models import DataValue
 
 from . import actions
 from .models import ColumnMapping, Dhis2Mapping, ImportBatch

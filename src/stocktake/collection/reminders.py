@@ -9,8 +9,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 
 from stocktake.accounts.models import Person
-from stocktake.architecture.models import Indicator
-from stocktake.monitoring.models import Period
+from stocktake.architecture.models import Indicator, Period
 
 from . import freshness
 from .models import Reminder

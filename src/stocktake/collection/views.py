@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from stocktake.accounts import permissions
-from stocktake.architecture.models import Indicator
-from stocktake.monitoring.models import DataValue, OrgUnit
+from stocktake.architecture.models import Indicator, OrgUnit
+from stocktake.monitoring.models import DataValue
 
 from . import actions, freshness, importer
 from . import verification as V

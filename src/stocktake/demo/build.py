@@ -11,12 +11,12 @@ from django.db import transaction
 
 from stocktake.accounts.models import Organisation, Person
 from stocktake.architecture import actions as architecture_actions
-from stocktake.architecture.models import Indicator, Outcome, Pillar, PortfolioTier, Priority
+from stocktake.architecture.models import Indicator, OrgUnit, OrgUnitLevel, Outcome, Period, Pillar, PortfolioTier, Priority
 from stocktake.delivery import periods as P
 from stocktake.delivery import trajectory as T
 from stocktake.delivery.rollup import Accumulator
 from stocktake.monitoring import actions as monitoring_actions
-from stocktake.monitoring.models import DataValue, OrgUnit, OrgUnitLevel, Period
+from stocktake.monitoring.models import DataValue
 
 from . import spec
 

@@ -19,7 +19,8 @@ from stocktake.accounts import audit
 from stocktake.delivery import payments as PAY
 from stocktake.delivery import periods as P
 from stocktake.delivery.rollup import Accumulator
-from stocktake.monitoring.models import DataValue, Period
+from stocktake.architecture.models import Period
+from stocktake.monitoring.models import DataValue
 
 from . import permissions
 from .models import Fund, LedgerEntry, Payment, SampleCheck, Scheme

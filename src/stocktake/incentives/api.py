@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
-from stocktake.monitoring.models import Period
+from stocktake.architecture.models import Period
 from stocktake.schemas import Error
 
 from . import actions, simulate
@@ -283,7 +283,7 @@ def create_scheme(request, code: str, payload: FundSchemeIn):
 
     from stocktake.accounts.models import Organisation
     from stocktake.architecture.models import Indicator
-    from stocktake.monitoring.models import OrgUnit
+    from stocktake.architecture.models import OrgUnit
 
     refs = {"indicator": (Indicator, payload.indicator), "org_unit": (OrgUnit, payload.org_unit),
             "recipient": (Organisation, payload.recipient)}

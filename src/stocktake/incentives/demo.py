@@ -16,9 +16,9 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 
 from stocktake.accounts.models import Organisation
-from stocktake.architecture.models import Indicator, Target
+from stocktake.architecture.models import Indicator, OrgUnit, Period, Target
 from stocktake.delivery import periods as P
-from stocktake.monitoring.models import DataValue, OrgUnit, Period
+from stocktake.monitoring.models import DataValue
 
 from . import actions
 from .models import Payment

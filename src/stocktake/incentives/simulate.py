@@ -6,11 +6,10 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 
-from stocktake.architecture.models import Target
+from stocktake.architecture.models import Period, Target
 from stocktake.delivery import payments as PAY
 from stocktake.delivery import periods as P
 from stocktake.delivery import simulation as SIM
-from stocktake.monitoring.models import Period
 
 from . import actions
 from .models import Fund, Scheme

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from stocktake.accounts import permissions as perms
 from stocktake.accounts.models import Organisation
 from stocktake.delivery import periods as P
-from stocktake.monitoring.models import Period
+from stocktake.architecture.models import Period
 
 from . import actions, exports, simulate
 from . import permissions as can

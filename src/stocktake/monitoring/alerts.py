@@ -20,7 +20,8 @@ from stocktake.accounts import audit
 from stocktake.delivery import alerts as A
 
 from . import rollups
-from .models import Alert, AlertRule, OrgUnit, Rollup
+from stocktake.architecture.models import OrgUnit
+from .models import Alert, AlertRule, Rollup
 from .series import Plan, root_unit
 
 log = logging.getLogger(__name__)

@@ -14,11 +14,11 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from stocktake.accounts import permissions as perms
-from stocktake.architecture.models import Indicator
+from stocktake.architecture.models import Indicator, OrgUnit, Period
 from stocktake.schemas import Error
 
 from . import actions, alerts, forecasting, series, tables
-from .models import Alert, OrgUnit, Period
+from .models import Alert
 
 router = Router(tags=["monitoring"])
 

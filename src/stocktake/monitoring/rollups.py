@@ -108,7 +108,7 @@ def series(indicator, unit, kind: str | None = None, *, official: bool = False) 
     from stocktake.delivery import periods as P
     from stocktake.delivery.rollup import Accumulator
 
-    from .models import Period
+    from stocktake.architecture.models import Period
 
     cells = _cells(indicator, unit, official)
     kind = kind or indicator.frequency

@@ -14,7 +14,8 @@ from django.db.models import Avg
 
 from stocktake.delivery import status as S
 
-from .models import OrgUnit, Period, Rollup
+from stocktake.architecture.models import OrgUnit, Period
+from .models import Rollup
 from .rollups import OFFICIAL_STATES  # noqa: F401  (the one definition, re-exported for other apps)
 
 

@@ -14,7 +14,8 @@ from django.db.models import Max, Q
 
 from stocktake.delivery import status as S
 
-from .models import OrgUnit, Period, Rollup
+from stocktake.architecture.models import OrgUnit, Period
+from .models import Rollup
 from .series import Plan
 
 

@@ -16,12 +16,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from stocktake.accounts import permissions as perms
-from stocktake.architecture.models import Indicator, Pillar, Priority
+from stocktake.architecture.models import Indicator, OrgUnit, OrgUnitLevel, Period, Pillar, Priority
 from stocktake.delivery import status as S
 from stocktake.web import panels as web_panels
 
 from . import actions, charts, exports, forecasting, gridcache, html, series, tables
-from .models import Alert, AlertRule, OrgUnit, OrgUnitLevel, Period
+from .models import Alert, AlertRule
 
 STATUS_RULE = (
     "Status compares the latest official (validated or published) actual with the trajectory for the same period. "

@@ -8,7 +8,7 @@ from django.utils import timezone
 from stocktake.delivery import periods as P
 from stocktake.incentives import actions
 from stocktake.incentives.models import Fund, Payment, Scheme
-from stocktake.monitoring.models import Period
+from stocktake.architecture.models import Period
 
 
 class Command(BaseCommand):
