@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "stocktake.plans",
     "stocktake.routines",
     "stocktake.incentives",
+    "stocktake.demo",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from stocktake.architecture import access as architecture_access
 from stocktake.accounts import permissions
 from stocktake.architecture.models import Indicator, OrgUnit
 from stocktake.monitoring.models import DataValue
@@ -232,7 +233,7 @@ def value_page(request, pk):
 
 
 def freshness_page(request):
-    priorities = permissions.visible_priorities(request.user)
+    priorities = architecture_access.visible_priorities(request.user)
     indicators = Indicator.objects.filter(outcome__priority__in=priorities).select_related("outcome__priority")
     return render(request, "collection/freshness.html", {"rows": freshness.of(indicators, timezone.localdate()),
                                                          "due_days": importer.DUE_DAYS})

@@ -18,9 +18,15 @@ from stocktake.delivery.rollup import Accumulator
 from stocktake.monitoring import actions as monitoring_actions
 from stocktake.monitoring.models import DataValue
 
+from . import accounts as demo_accounts
+from . import collection as demo_collection
+from . import incentives as demo_incentives
+from . import monitoring as demo_monitoring
+from . import plans as demo_plans
+from . import routines as demo_routines
 from . import spec
+from .spec import DEMO_PASSWORD
 
-DEMO_PASSWORD = "demo-stocktake-2026"
 # username, person name, role, organisation code (None: the delivery unit)
 DEMO_USERS = [
     ("admin", "Delivery Unit Administrator", "delivery_unit_head", None),
@@ -162,16 +168,16 @@ def national_baseline(ind: Indicator, rows: list[dict], baseline_period_ids: lis
     return sum(values) / len(values)
 
 
-# Each capability app adds its part of the demo (plans, routines, funds, ...)
-# in its own demo.py, in this order, after the core government exists.
-EXTENSIONS = ["accounts", "collection", "monitoring", "plans", "routines", "incentives"]
+# Each capability app's part of the demo (plans, routines, funds, ...) is a module
+# here named after the app, run in this order after the core government exists.
+# They live here, above the apps, because a part may use several apps at once
+# (the fund's part imports corrected values through collection).
+EXTENSIONS = [demo_accounts, demo_collection, demo_monitoring, demo_plans, demo_routines, demo_incentives]
 
 
 def extend(seed: int, say) -> None:
-    from importlib import import_module
-
-    for app in EXTENSIONS:
-        import_module(f"stocktake.{app}.demo").extend(seed, say)
+    for part in EXTENSIONS:
+        part.extend(seed, say)
 
 
 @transaction.atomic

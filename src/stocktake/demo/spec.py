@@ -6,6 +6,8 @@ actually being achieved (`achieved`): 1.0 is on plan, 0.5 is half-way there,
 which is what makes some priorities clearly off track and others on it.
 """
 
+DEMO_PASSWORD = "demo-stocktake-2026"  # every demo account's; demo only
+
 PILLARS = [
     ("health", "Health and care"),
     ("education", "Education and skills"),

@@ -1,8 +1,6 @@
 from django import forms
 from django.contrib import admin
 
-from stocktake.accounts.admin import AuditedAdmin
-
 from . import actions
 from .models import DataValue, DataValueVersion
 

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
+from stocktake.architecture import access as architecture_access
 from stocktake.schemas import Error
 
 from stocktake.accounts import permissions as perm
@@ -285,7 +286,7 @@ def _composed(ci) -> dict:
 
 @router.get("/", response=list[str], auth=READ, summary="Codes of the priorities whose plans the caller may read")
 def list_plans(request):
-    return list(perm.visible_priorities(request.user).values_list("code", flat=True))
+    return list(architecture_access.visible_priorities(request.user).values_list("code", flat=True))
 
 
 @router.get("/{code}", response={200: PlanOut, 404: Error}, auth=READ, summary="A priority's whole delivery plan")

@@ -20,8 +20,8 @@ from stocktake.architecture.models import Indicator, OrgUnit, Period, Target
 from stocktake.delivery import periods as P
 from stocktake.monitoring.models import DataValue
 
-from . import actions
-from .models import Payment
+from stocktake.incentives import actions
+from stocktake.incentives.models import Payment
 
 D = Decimal
 FIRST_Q, LAST_Q = "2025Q3", "2027Q2"
@@ -74,7 +74,7 @@ class _scheme_stub:
 
 
 def extend(seed: int, say) -> None:
-    """Called by stocktake.demo.build after the core government is built, inside its transaction."""
+    """Called by build.extend after the core government is built, inside its transaction."""
     say("outcomes fund")
     User = get_user_model()
     manager, duhead = User.objects.get(username="manager"), User.objects.get(username="duhead")

@@ -16,13 +16,13 @@ from datetime import date
 from django.contrib.auth import get_user_model
 
 from stocktake.architecture.models import Indicator, OrgUnit, Period
-from stocktake.demo import spec
+from . import spec
 from stocktake.delivery import periods as P
 from stocktake.monitoring import rollups as monitoring_rollups
 from stocktake.monitoring.models import DataValue, DataValueVersion
 
-from . import actions
-from .importer import run_import
+from stocktake.collection import actions
+from stocktake.collection.importer import run_import
 
 LATE_DISTRICTS = ["R03-D02", "R03-D05", "R05-D07"]
 
@@ -46,7 +46,7 @@ def demo_today() -> date:
 
 
 def extend(seed: int, say) -> None:
-    """Called by stocktake.demo.build after the core government is built, inside its transaction."""
+    """Called by build.extend after the core government is built, inside its transaction."""
     User = get_user_model()
     users = {u.username: u for u in User.objects.filter(username__in=["admin", "validator", "health-data",
                                                                       "education-data", "interior-data"])}

@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from stocktake.accounts.models import Organisation, Person
 from stocktake.architecture.models import Indicator, Priority
 
-from . import actions as A
+from stocktake.plans import actions as A
 
 SYS = {"user": None, "interface": "system"}
 D = date.fromisoformat
@@ -352,7 +352,7 @@ def _build(priority: Priority, cfg: dict, rater, orgs: dict) -> int:
 
 
 def extend(seed: int, say) -> None:
-    """Called by stocktake.demo.build after the core government is built, inside its transaction."""
+    """Called by build.extend after the core government is built, inside its transaction."""
     rater = get_user_model().objects.filter(username="duhead").first()
     orgs = {o.code: o for o in Organisation.objects.all()}
     n = 0

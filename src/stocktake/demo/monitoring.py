@@ -12,10 +12,10 @@ DEMO_RULES = [
 
 
 def extend(seed: int, say) -> None:
-    """Called by stocktake.demo.build inside its transaction; deterministic, no email sent."""
+    """Called by build.extend inside its transaction; deterministic, no email sent."""
     from stocktake.architecture.models import Indicator
 
-    from . import actions, alerts
+    from stocktake.monitoring import actions, alerts
 
     say("alert rules")
     by_code = {i.code: i for i in Indicator.objects.filter(code__in=[r[0] for r in DEMO_RULES])}

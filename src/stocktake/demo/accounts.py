@@ -8,8 +8,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from .models import ApiToken, Person
-from .tokens import digest
+from stocktake.accounts.models import ApiToken, Person
+from stocktake.accounts.tokens import digest
 
 # The accountable leader of the A&E priority (Ministry of Health) gets an account.
 LEADER_USERNAME = "leader"
@@ -17,12 +17,12 @@ LEADER_PRIORITY = "ae-waits"
 
 
 def extend(seed: int, say) -> None:
-    """Called by stocktake.demo.build inside its transaction, so refusing here loads nothing."""
+    """Called by build.extend inside its transaction, so refusing here loads nothing."""
     from stocktake.architecture.models import Priority
 
     if settings.PRODUCTION:
         raise RuntimeError("the demo creates accounts with a published password; it is refused in production mode")
-    from stocktake.demo.build import DEMO_PASSWORD
+    from .spec import DEMO_PASSWORD
 
     say("accounts: accountable leader sign-in, an API token")
     priority = Priority.objects.get(code=LEADER_PRIORITY)
