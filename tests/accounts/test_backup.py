@@ -26,8 +26,7 @@ def small_state(db):
 
     from stocktake.accounts import audit, tokens
     from stocktake.accounts.models import Person
-    from stocktake.architecture.models import Pillar
-    from stocktake.architecture.models import OrgUnit
+    from stocktake.architecture.models import OrgUnit, Pillar
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

@@ -6,8 +6,8 @@ import json
 
 import openpyxl
 from django.core import mail
-from django.core.management import call_command
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 
 from stocktake.collection import freshness, reminders
 from stocktake.collection.models import ImportBatch, Reminder
@@ -107,9 +107,8 @@ def test_remind_sends_due_and_late_emails_once(db, users):
 def test_freshness_counts_the_totals_the_rollups_count(db):
     """Freshness reads the rollups: a unit has reported a period when its total (blank disaggregation) is in,
     whatever its state; a breakdown alone neither fills a gap nor makes a newer period 'reported'."""
-    from stocktake.architecture.models import Indicator
+    from stocktake.architecture.models import Indicator, OrgUnit, Period
     from stocktake.monitoring.actions import record_value
-    from stocktake.architecture.models import OrgUnit, Period
 
     ind = Indicator.objects.get(code="homicides")
     today = datetime.date(2026, 11, 24)

@@ -9,9 +9,9 @@ import pytest
 from stocktake.accounts.models import Organisation
 from stocktake.architecture.models import Indicator, OrgUnit, Outcome, Period, Pillar, Priority
 from stocktake.collection import actions
-from stocktake.monitoring import rollups
 from stocktake.collection.models import ColumnMapping
 from stocktake.delivery import periods as P
+from stocktake.monitoring import rollups
 from stocktake.monitoring.models import DataValue
 
 from .conftest import SHARED

@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
+from .audit import changed
 from .models import AuditEntry
 
 CSV_COLUMNS = ["id", "at", "user", "interface", "action", "model", "object_id", "object_repr", "changes", "before",
@@ -75,8 +76,6 @@ class AuditFilter:
 
 
 def changes(entry: AuditEntry) -> dict:
-    from .audit import changed
-
     return changed(entry.before, entry.after)
 
 

@@ -24,6 +24,8 @@ from django.core.serializers.python import Serializer as PythonSerializer
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.recorder import MigrationRecorder
 
+from stocktake import __version__
+
 FORMAT = "stocktake-backup"
 FORMAT_VERSION = 1
 BATCH = 2000
@@ -61,7 +63,6 @@ def _batches(iterable, size):
 
 def write_backup(path: Path, *, database: str = DEFAULT_DB_ALIAS) -> int:
     """Write every row to path; return the number of rows. One transaction, so one consistent snapshot."""
-    from stocktake import __version__
 
     rows = 0
     with transaction.atomic(using=database), gzip.open(path, "wt", encoding="utf-8") as out:

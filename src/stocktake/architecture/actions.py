@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from stocktake.accounts import audit
-from stocktake.delivery import trajectory as T
 from stocktake.architecture.models import Period
+from stocktake.delivery import trajectory as T
 
 from .models import Target, TargetRevision, TrajectoryPoint
 

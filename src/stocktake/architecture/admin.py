@@ -4,8 +4,19 @@ from stocktake.accounts.admin import AuditedAdmin, ReadOnlyAdmin
 
 from . import actions
 from .forms import TargetForm
-from .models import (Indicator, OrgUnit, OrgUnitLevel, Outcome, Period, Pillar, PortfolioTier, Priority, Target, TargetRevision,
-                     TrajectoryPoint)
+from .models import (
+    Indicator,
+    OrgUnit,
+    OrgUnitLevel,
+    Outcome,
+    Period,
+    Pillar,
+    PortfolioTier,
+    Priority,
+    Target,
+    TargetRevision,
+    TrajectoryPoint,
+)
 
 
 @admin.register(OrgUnitLevel)

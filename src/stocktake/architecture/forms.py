@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from .actions import TARGET_FIELDS
 from .models import Target
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -29,6 +30,5 @@ class TargetForm(forms.ModelForm):
 
     def target_fields(self) -> dict:
         """What the write path (actions.create_target / revise_target) takes."""
-        from .actions import TARGET_FIELDS
 
         return {k: self.cleaned_data[k] for k in TARGET_FIELDS if k in self.cleaned_data}

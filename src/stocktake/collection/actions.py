@@ -10,9 +10,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from stocktake.accounts import audit, permissions
+from stocktake.accounts.models import AuditEntry
+from stocktake.architecture.models import OrgUnit
 from stocktake.monitoring import alerts as monitoring_alerts
 from stocktake.monitoring import rollups as monitoring_rollups
-from stocktake.architecture.models import OrgUnit
 from stocktake.monitoring.models import DataValue
 
 from . import verification as V
@@ -54,8 +55,6 @@ def _decide(values, *, state: str, user, reason: str = "", interface: str = "web
         audit.record(user=user, interface=interface, action="change", obj=dv, before=before,
                      after=audit.snapshot(dv), reason=reason)
     elif values:
-        from stocktake.accounts.models import AuditEntry
-
         AuditEntry.objects.create(user=who, interface=interface, action="change", model="monitoring.datavalue",
                                   object_id="batch", object_repr=f"{len(values)} values {state}",
                                   after={"state": state, "ids": ids[:1000], "count": len(ids)}, reason=reason)

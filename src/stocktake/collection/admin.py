@@ -4,7 +4,6 @@ from django.contrib import admin
 
 from stocktake.accounts.admin import AuditedAdmin, ReadOnlyAdmin
 
-
 from .models import ColumnMapping, Dhis2Mapping, ImportBatch, Reminder, Review
 
 

@@ -12,28 +12,26 @@ import json
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import Field
-
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
+from pydantic import Field
 
-from stocktake.architecture import access as architecture_access
 from stocktake.accounts import permissions
+from stocktake.accounts.apiauth import api_auth
+from stocktake.architecture import access as architecture_access
 from stocktake.architecture.models import Indicator, OrgUnit
 from stocktake.delivery import periods as P
 from stocktake.monitoring import rollups as monitoring_rollups
 from stocktake.monitoring.models import DataValue
+from stocktake.schemas import Error
 
 from . import actions, freshness, importer
 from . import verification as V
 from .models import ColumnMapping, ImportBatch
-
-from stocktake.accounts.apiauth import api_auth
-from stocktake.schemas import Error
 
 router = Router(tags=["collection"])
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.db.models import Count
 from django.utils import timezone
 
-from stocktake.architecture import access as architecture_access
 from stocktake.accounts import permissions
+from stocktake.architecture import access as architecture_access
 from stocktake.architecture.models import Indicator
 from stocktake.monitoring.models import DataValue
 

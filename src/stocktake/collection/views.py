@@ -16,8 +16,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from stocktake.architecture import access as architecture_access
 from stocktake.accounts import permissions
+from stocktake.architecture import access as architecture_access
 from stocktake.architecture.models import Indicator, OrgUnit
 from stocktake.monitoring.models import DataValue
 

@@ -10,6 +10,9 @@ from django.utils import timezone
 
 from stocktake.accounts.models import ApiToken, Person
 from stocktake.accounts.tokens import digest
+from stocktake.architecture.models import Priority
+
+from .spec import DEMO_PASSWORD
 
 # The accountable leader of the A&E priority (Ministry of Health) gets an account.
 LEADER_USERNAME = "leader"
@@ -18,11 +21,9 @@ LEADER_PRIORITY = "ae-waits"
 
 def extend(seed: int, say) -> None:
     """Called by build.extend inside its transaction, so refusing here loads nothing."""
-    from stocktake.architecture.models import Priority
 
     if settings.PRODUCTION:
         raise RuntimeError("the demo creates accounts with a published password; it is refused in production mode")
-    from .spec import DEMO_PASSWORD
 
     say("accounts: accountable leader sign-in, an API token")
     priority = Priority.objects.get(code=LEADER_PRIORITY)

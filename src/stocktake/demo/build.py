@@ -11,7 +11,16 @@ from django.db import transaction
 
 from stocktake.accounts.models import Organisation, Person
 from stocktake.architecture import actions as architecture_actions
-from stocktake.architecture.models import Indicator, OrgUnit, OrgUnitLevel, Outcome, Period, Pillar, PortfolioTier, Priority
+from stocktake.architecture.models import (
+    Indicator,
+    OrgUnit,
+    OrgUnitLevel,
+    Outcome,
+    Period,
+    Pillar,
+    PortfolioTier,
+    Priority,
+)
 from stocktake.delivery import periods as P
 from stocktake.delivery import trajectory as T
 from stocktake.delivery.rollup import Accumulator

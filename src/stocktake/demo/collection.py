@@ -16,13 +16,13 @@ from datetime import date
 from django.contrib.auth import get_user_model
 
 from stocktake.architecture.models import Indicator, OrgUnit, Period
-from . import spec
+from stocktake.collection import actions
+from stocktake.collection.importer import run_import
 from stocktake.delivery import periods as P
 from stocktake.monitoring import rollups as monitoring_rollups
 from stocktake.monitoring.models import DataValue, DataValueVersion
 
-from stocktake.collection import actions
-from stocktake.collection.importer import run_import
+from . import spec
 
 LATE_DISTRICTS = ["R03-D02", "R03-D05", "R05-D07"]
 

@@ -17,11 +17,12 @@ from django.contrib.auth import get_user_model
 
 from stocktake.accounts.models import Organisation
 from stocktake.architecture.models import Indicator, OrgUnit, Period, Target
+from stocktake.collection import actions as collection_actions
+from stocktake.collection.importer import run_import
 from stocktake.delivery import periods as P
-from stocktake.monitoring.models import DataValue
-
 from stocktake.incentives import actions
 from stocktake.incentives.models import Payment
+from stocktake.monitoring.models import DataValue
 
 D = Decimal
 FIRST_Q, LAST_Q = "2025Q3", "2027Q2"
@@ -52,8 +53,6 @@ def _correct(dv, *, numerator, comment) -> None:
     Going through the collection app keeps its rollups and review trail right,
     as a real correction would.
     """
-    from stocktake.collection import actions as collection_actions
-    from stocktake.collection.importer import run_import
 
     User = get_user_model()
     row = (f"indicator,org_unit,period,value,numerator,denominator,comment\n"

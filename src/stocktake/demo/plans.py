@@ -15,7 +15,6 @@ from django.contrib.auth import get_user_model
 
 from stocktake.accounts.models import Organisation, Person
 from stocktake.architecture.models import Indicator, Priority
-
 from stocktake.plans import actions as A
 
 SYS = {"user": None, "interface": "system"}

@@ -16,10 +16,10 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from stocktake.accounts import audit
+from stocktake.architecture.models import Period
 from stocktake.delivery import payments as PAY
 from stocktake.delivery import periods as P
 from stocktake.delivery.rollup import Accumulator
-from stocktake.architecture.models import Period
 from stocktake.monitoring.models import DataValue
 
 from . import permissions

@@ -12,7 +12,9 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
-from stocktake.architecture.models import Period
+from stocktake.accounts import permissions as perms
+from stocktake.accounts.models import Organisation
+from stocktake.architecture.models import Indicator, OrgUnit, Period
 from stocktake.schemas import Error
 
 from . import actions, simulate
@@ -181,8 +183,6 @@ def list_payments(request, code: str, status: str | None = None, needs_review: b
     fund = get_object_or_404(Fund, code=code)
     qs = Payment.objects.filter(scheme__fund=fund).select_related("scheme__recipient", "period")
     if not can.can_view_funds(request.user):
-        from stocktake.accounts import permissions as perms
-
         org = perms.organisation_id(request.user)
         if org is None:
             return Status(403, Error(detail=NO_READ))
@@ -280,10 +280,6 @@ def create_scheme(request, code: str, payload: FundSchemeIn):
         return Status(403, Error(detail=NO_MANAGE))
     fund = get_object_or_404(Fund, code=code)
     from decimal import Decimal, InvalidOperation
-
-    from stocktake.accounts.models import Organisation
-    from stocktake.architecture.models import Indicator
-    from stocktake.architecture.models import OrgUnit
 
     refs = {"indicator": (Indicator, payload.indicator), "org_unit": (OrgUnit, payload.org_unit),
             "recipient": (Organisation, payload.recipient)}

@@ -13,14 +13,12 @@ from django.views.decorators.http import require_POST
 
 from stocktake.accounts import permissions as perms
 from stocktake.accounts.models import Organisation
-from stocktake.delivery import periods as P
 from stocktake.architecture.models import Period
+from stocktake.delivery import periods as P
 
 from . import actions, exports, simulate
 from . import permissions as can
 from .models import Fund, Payment, Scheme
-
-
 
 
 def _guard(view):

@@ -7,9 +7,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from stocktake.accounts import audit
+from stocktake.accounts.models import AuditEntry
 
 from . import bulk, rollups
-from .models import DataValue, DataValueVersion
+from .models import AlertRule, DataValue, DataValueVersion
 
 VALUE_FIELDS = ("value", "numerator", "denominator", "comment")
 # a new cell's row as record_values builds it: the cell's key, its numbers, then what is said of it
@@ -160,8 +161,6 @@ def record_values(rows, *, user=None, interface="import", source="", state=DataV
         rollups.refresh({k[0] for k in new} | {dv.indicator_id for dv in changed},
                         {k[2] for k in new} | {dv.period_id for dv in changed})
     if new or changed:
-        from stocktake.accounts.models import AuditEntry
-
         AuditEntry.objects.create(
             user=who, interface=interface, action="change", model="monitoring.datavalue", object_id="batch",
             object_repr=f"{len(new)} created, {len(changed)} changed from {source or interface}",
@@ -174,7 +173,6 @@ def record_values(rows, *, user=None, interface="import", source="", state=DataV
 def create_alert_rule(*, indicator, kind, depth=3, worst="off_track", periods=2, active=True, user=None,
                       interface="web") -> "AlertRule":
     """Add a rule; ValidationError names the field that is wrong and nothing is saved."""
-    from .models import AlertRule
 
     try:
         depth, periods = int(depth), int(periods)

@@ -17,10 +17,11 @@ from django.core.mail import send_mail
 from django.db import transaction
 
 from stocktake.accounts import audit
+from stocktake.accounts.models import Person
+from stocktake.architecture.models import OrgUnit
 from stocktake.delivery import alerts as A
 
 from . import rollups
-from stocktake.architecture.models import OrgUnit
 from .models import Alert, AlertRule, Rollup
 from .series import Plan, root_unit
 
@@ -29,8 +30,6 @@ HISTORY = 24  # periods of history a rule can look back over
 
 
 def owners(indicator) -> list[str]:
-    from stocktake.accounts.models import Person
-
     outcome = indicator.outcome
     emails = []
     if outcome.leader_id and outcome.leader.email:

@@ -13,13 +13,15 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
-from stocktake.architecture import access as architecture_access
 from stocktake.accounts import permissions as perms
+from stocktake.accounts.apiauth import api_auth
+from stocktake.architecture import access as architecture_access
 from stocktake.architecture.models import Indicator, Period
 from stocktake.schemas import Error
 
 from . import access, actions, alerts, forecasting, series, tables
 from .models import Alert
+from .views import portfolio_data
 
 router = Router(tags=["monitoring"])
 
@@ -31,7 +33,6 @@ def _public(request):
 
 def readers():
     """A token or session if the caller has one (so they see what their role allows), else the public view."""
-    from stocktake.accounts.apiauth import api_auth
 
     return [*api_auth(), _public]
 
@@ -139,8 +140,6 @@ def _alert(a: Alert) -> dict:
 
 @router.get("/portfolio", response=list[PortfolioRow], summary="Every visible indicator's official status, trend and forecast", auth=readers())
 def portfolio(request):
-    from .views import portfolio_data
-
     root = series.root_unit()
     out = []
     for p in portfolio_data(request, root):

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from stocktake.architecture.models import OrgUnit, Period
+from stocktake.delivery import alerts as A
 from stocktake.delivery import periods as P
 
 
@@ -171,8 +172,6 @@ class AlertRule(models.Model):
         return f"{self.indicator.code}: {text} (level {self.depth})"
 
     def clean(self):
-        from stocktake.delivery import alerts as A
-
         try:
             A.validate(self.kind, {"worst": self.worst, "periods": self.periods})
         except A.RuleError as exc:

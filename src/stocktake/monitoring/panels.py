@@ -9,13 +9,14 @@ from django.utils import timezone
 
 from stocktake.architecture import access as architecture_access
 
+from .models import Alert
+
 RECENT = timedelta(days=60)
 
 
 def priority_notes(request, priority_ids) -> dict[int, list[dict]]:
     if not request.user.is_authenticated:
         return {}
-    from .models import Alert
 
     visible = set(architecture_access.visible_priorities(request.user).filter(pk__in=list(priority_ids)).values_list("pk", flat=True))
     rows = (Alert.objects.filter(raised_at__gte=timezone.now() - RECENT,

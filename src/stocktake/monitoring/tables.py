@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Max, Q
 
+from stocktake.architecture.models import OrgUnit, Period
 from stocktake.delivery import status as S
 
-from stocktake.architecture.models import OrgUnit, Period
 from .models import Rollup
 from .series import Plan
 

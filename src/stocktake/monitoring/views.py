@@ -15,11 +15,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from stocktake.architecture import access as architecture_access
 from stocktake.accounts import permissions as perms
+from stocktake.architecture import access as architecture_access
 from stocktake.architecture.models import Indicator, OrgUnit, OrgUnitLevel, Period, Pillar, Priority
 from stocktake.delivery import status as S
-
 
 from . import access, actions, charts, exports, forecasting, gridcache, hooks, html, series, tables
 from .models import Alert, AlertRule

@@ -16,14 +16,13 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
-from stocktake.architecture import access as architecture_access
-from stocktake.schemas import Error
-
 from stocktake.accounts import permissions as perm
 from stocktake.accounts.apiauth import api_auth
-from stocktake.accounts.models import Person
+from stocktake.accounts.models import Organisation, Person
+from stocktake.architecture import access as architecture_access
 from stocktake.architecture.models import Indicator, Priority
 from stocktake.delivery import rubric as RU
+from stocktake.schemas import Error
 
 from . import actions, queries
 from .models import ChainActor, DeliveryChain, Milestone, Risk, Strategy, ToCLink, ToCNode
@@ -656,8 +655,6 @@ class ToCLinkIn(Schema):
 
 
 def _organisation(code):
-    from stocktake.accounts.models import Organisation
-
     if not code:
         return None
     org = Organisation.objects.filter(code=code).first()

@@ -8,15 +8,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from stocktake.architecture import access as architecture_access
 from stocktake.accounts import permissions as perm
+from stocktake.architecture import access as architecture_access
 from stocktake.architecture.models import Priority
 from stocktake.delivery import chains as CH
 from stocktake.delivery import rubric as RU
 
 from . import actions, charts, forms, profile, queries
-from .pdf import strategy_profile_pdf
+from .export import plan_workbook
 from .models import ChainActor, ChainLink, DeliveryChain, Milestone, Risk, Strategy, ToCLink, ToCNode
+from .pdf import strategy_profile_pdf
 
 
 def _priority(request, code) -> Priority:
@@ -278,7 +279,6 @@ def risk_new(request, code):
 
 def plan_xlsx(request, code):
     priority = _priority(request, code)
-    from .export import plan_workbook
 
     response = HttpResponse(plan_workbook(priority),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

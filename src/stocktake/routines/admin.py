@@ -6,6 +6,5 @@ from stocktake.accounts.admin import ReadOnlyAdmin
 
 from .models import ActionItem, Assessment, AssessmentRound, Meeting, Routine
 
-
 for model in (AssessmentRound, Assessment, Routine, Meeting, ActionItem):
     admin.site.register(model, ReadOnlyAdmin)

@@ -12,10 +12,9 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
-from stocktake.schemas import Error
-
 from stocktake.accounts.models import Person
-from stocktake.architecture.models import Outcome
+from stocktake.architecture.models import Outcome, Priority
+from stocktake.schemas import Error
 
 from . import access, actions, proposals
 from .models import ActionItem, Assessment, AssessmentRound, Meeting
@@ -210,7 +209,6 @@ def list_actions(request, state: str | None = None):
 def create_action(request, payload: ActionIn):
     if denied := _forbidden(request, write=True):
         return denied
-    from stocktake.architecture.models import Priority
 
     priority = Priority.objects.filter(code=payload.priority).first()
     meeting = get_object_or_404(Meeting, pk=payload.meeting) if payload.meeting else None

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from stocktake.web.server import run
+
 
 class Command(BaseCommand):
     help = "Apply migrations, collect static files and serve Stocktake (default 127.0.0.1:8000)."
@@ -17,6 +19,5 @@ class Command(BaseCommand):
         host = host or "127.0.0.1"
         self.stdout.write(self.style.SUCCESS(f"Stocktake is running: open http://{host}:{port}/"))
         self.stdout.write(f"Database: {settings.DATABASES['default']['NAME']}. Stop with Ctrl-C.")
-        from stocktake.web.server import run
 
         run(host, int(port), threads=threads)
