@@ -85,6 +85,8 @@ def database_url() -> str:
 def build(n_values: int, say) -> dict:
     from django.db import connection, transaction
 
+    from stocktake.architecture.actions import ensure_period
+
     from stocktake.accounts.models import Organisation
     from stocktake.architecture import actions as arch
     from stocktake.architecture.models import Indicator, Outcome, Pillar, Priority
@@ -118,7 +120,7 @@ def build(n_values: int, say) -> dict:
         else:
             cur.execute("UPDATE monitoring_orgunit SET path = (SELECT d.path FROM monitoring_orgunit d "
                         "WHERE d.id = monitoring_orgunit.parent_id) || id || '/' WHERE depth = 4")
-        months = [Period.get(p) for p in P.between("M", date(2022, 1, 1), date(2026, 12, 31))][:MONTHS]
+        months = [ensure_period(p) for p in P.between("M", date(2022, 1, 1), date(2026, 12, 31))][:MONTHS]
         org = Organisation.objects.create(code="ministry", name="Ministry of Benchmarks", kind="ministry")
         pillar = Pillar.objects.create(code="bench", name="Benchmarks")
         indicators = []

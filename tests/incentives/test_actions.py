@@ -5,6 +5,7 @@ from decimal import Decimal as D
 import pytest
 from django.core.exceptions import ValidationError
 
+from stocktake.architecture.actions import ensure_period
 from stocktake.accounts.models import AuditEntry, Organisation
 from stocktake.architecture.models import Indicator, OrgUnit, Period
 from stocktake.incentives import actions
@@ -157,7 +158,7 @@ def test_sample_check_failure_withholds_and_resubmission_pays(fund, users, set_s
     paid = actions.compute_payment(scheme, q3, user=users("manager"))
     assert paid.status == "computed" and paid.sample_check.attempt == 2
     with pytest.raises(ValidationError, match="between 0 and the 5 checked"):
-        actions.record_sample_check(scheme, Period.get("2026Q4"), checked=5, eligible=6, user=users("manager"))
+        actions.record_sample_check(scheme, ensure_period("2026Q4"), checked=5, eligible=6, user=users("manager"))
 
 
 def _scheme_fields(fund, **over):

@@ -24,14 +24,12 @@ class AuditedAdmin(admin.ModelAdmin):
     """Back-office edits go through the same audit trail as every other interface."""
 
     def save_model(self, request, obj, form, change):
-        before = audit.snapshot(type(obj).objects.get(pk=obj.pk)) if change and obj.pk else None
-        super().save_model(request, obj, form, change)
-        audit.record(user=request.user, interface="admin", action="change" if change else "create", obj=obj,
-                     before=before, after=audit.snapshot(obj))
+        # The form has validated the record (clean=False: fields the save fills in, such as an org unit's path,
+        # are not in the form); the one audited write path does the rest.
+        audit.save_audited(obj, user=request.user, interface="admin", clean=False)
 
     def delete_model(self, request, obj):
-        audit.record(user=request.user, interface="admin", action="delete", obj=obj, before=audit.snapshot(obj))
-        super().delete_model(request, obj)
+        audit.delete_audited(obj, user=request.user, interface="admin")
 
     def delete_queryset(self, request, queryset):
         for obj in queryset:

@@ -102,10 +102,12 @@ class Period(models.Model):
 
     @classmethod
     def get(cls, code_or_period: str | P.Period) -> "Period":
-        """The stored period for a code, creating it on first use (raises PeriodError)."""
+        """The stored period for a code (raises PeriodError for a bad code, Period.DoesNotExist if not stored).
+
+        Reads only: a period is stored by the action that first needs it (architecture.actions.ensure_period).
+        """
         p = code_or_period if isinstance(code_or_period, P.Period) else P.parse(code_or_period)
-        obj, _ = cls.objects.get_or_create(code=p.code, defaults={"kind": p.kind, "start": p.start, "end": p.end})
-        return obj
+        return cls.objects.get(code=p.code)
 
 
 class PortfolioTier(models.Model):

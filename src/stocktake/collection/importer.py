@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from stocktake.architecture import actions as architecture_actions
 from stocktake.accounts import permissions
 from stocktake.architecture.models import Indicator, OrgUnit, Period
 from stocktake.delivery import importrows as R
@@ -219,7 +220,7 @@ class _Run:
         for r in self.buffer:
             pid = self.period_ids.get(r.period.code)
             if pid is None:
-                pid = self.period_ids[r.period.code] = Period.get(r.period).pk
+                pid = self.period_ids[r.period.code] = architecture_actions.ensure_period(r.period).pk
             rows.append({"indicator_id": self.ind_ids[r.indicator], "org_unit_id": self.unit_ids[r.org_unit],
                          "period_id": pid, "disaggregation": r.disaggregation, "value": r.value,
                          "numerator": r.numerator, "denominator": r.denominator, "comment": r.comment,

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 
-from stocktake.accounts.models import ApiToken, Person
-from stocktake.accounts.tokens import digest
+from stocktake.accounts import actions
+from stocktake.accounts.models import Person
 from stocktake.architecture.models import Priority
 
 from .spec import DEMO_PASSWORD
@@ -30,14 +27,12 @@ def extend(seed: int, say) -> None:
     person = Person.objects.filter(role=Person.Role.ACCOUNTABLE_LEADER, organisation=priority.lead_organisation,
                                    user__isnull=True).order_by("pk").first()
     first, _, last = person.name.rpartition(" ")
-    user = get_user_model().objects.create_user(username=LEADER_USERNAME, password=DEMO_PASSWORD, first_name=first,
-                                                last_name=last, email=f"{LEADER_USERNAME}@demo.stocktake.invalid")
-    person.user = user
-    person.email = user.email
-    person.save(update_fields=["user", "email"])
+    account = actions.create_account(username=LEADER_USERNAME, password=DEMO_PASSWORD, first_name=first,
+                                     last_name=last, email=f"{LEADER_USERNAME}@demo.stocktake.invalid",
+                                     interface="system")
+    actions.give_account(person, account, interface="system")
     # A token as a ministry's nightly import would hold. Its secret is derived from the seed and never shown;
     # it exists so the tokens page and the back office have something to list.
     health = get_user_model().objects.get(username="health-data")
-    ApiToken.objects.create(user=health, name="Nightly import from the health MIS", prefix="stk_demo0000",
-                            digest=digest(f"demo-token-{seed}-not-usable"),
-                            expires_at=timezone.now() + timedelta(days=60))
+    actions.create_placeholder_token(health, name="Nightly import from the health MIS", seed=seed, days=60,
+                                     interface="system")

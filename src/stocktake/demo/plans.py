@@ -13,6 +13,7 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 
+from stocktake.accounts import actions as accounts_actions
 from stocktake.accounts.models import Organisation, Person
 from stocktake.architecture.models import Indicator, Priority
 from stocktake.plans import actions as A
@@ -296,8 +297,8 @@ def _person(name_title, default_org, cache, fallback=None):
         return cache[name]
     person = Person.objects.filter(name=name).first() or fallback
     if person is None or person.name != name:
-        person = Person.objects.create(name=name, title=title or "", role=Person.Role.ACCOUNTABLE_LEADER,
-                                       organisation=default_org)
+        person = accounts_actions.create_person(name=name, title=title or "", role=Person.Role.ACCOUNTABLE_LEADER,
+                                                organisation=default_org, interface="system")
     cache[name] = person
     return person
 

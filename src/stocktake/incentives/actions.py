@@ -16,6 +16,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from stocktake.accounts import audit
+from stocktake.architecture import actions as architecture_actions
 from stocktake.architecture.models import Period
 from stocktake.delivery import payments as PAY
 from stocktake.delivery import periods as P
@@ -146,7 +147,7 @@ def create_scheme(*, user=None, interface="web", **fields) -> Scheme:
     for name in ("first_period", "last_period"):
         if isinstance(fields.get(name), str):
             try:
-                fields[name] = Period.get(fields[name])
+                fields[name] = architecture_actions.ensure_period(fields[name])
             except P.PeriodError as exc:
                 raise ValidationError({name: str(exc)}) from None
     fields.setdefault("period_kind", fields["indicator"].frequency)

@@ -33,7 +33,7 @@ def scheme_plan(scheme: Scheme) -> SIM.SchemePlan | None:
         before = P.parse(scheme.first_period.code).previous()
         try:
             start, _ = actions.verified_result(scheme, Period.get(before))
-        except ValidationError:
+        except (ValidationError, Period.DoesNotExist):  # nothing verified before the scheme: start from the plan
             pass
     codes = [p.code for p in P.between(scheme.period_kind, scheme.first_period.start, scheme.last_period.start)]
     path = [(c, start + Decimal(repr(planned[c])) - national_start) for c in codes if c in planned]

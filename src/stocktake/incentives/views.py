@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from stocktake.accounts import permissions as perms
 from stocktake.accounts.models import Organisation
+from stocktake.architecture import actions as architecture_actions
 from stocktake.architecture.models import Period
 from stocktake.delivery import periods as P
 
@@ -187,7 +188,7 @@ def sample_check(request, code):
     if not can.can_manage_funds(request.user):
         raise PermissionDenied
     try:
-        period = Period.get(request.POST.get("period", ""))
+        period = architecture_actions.ensure_period(request.POST.get("period", ""))
         actions.record_sample_check(scheme, period, checked=int(request.POST.get("checked") or 0),
                                     eligible=int(request.POST.get("eligible") or 0), note=request.POST.get("note", ""),
                                     user=request.user)
