@@ -33,6 +33,13 @@ def admin_user(db):
 
 
 @pytest.fixture(autouse=True)
+def _jobs_in_the_test_transaction(settings):
+    """Job progress goes through its own connection in a real process (tests/collection/test_jobs.py starts
+    real workers for that); inside a test it stays in the test's transaction on the default connection."""
+    settings.STOCKTAKE_JOBS_DATABASE = "default"
+
+
+@pytest.fixture(autouse=True)
 def _no_api_rate_limit(settings):
     """The API's rate limit is off in tests (the fuzzers send far more than a person would);
     tests/accounts/test_api_rate.py turns it on to check it."""

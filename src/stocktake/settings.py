@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",  # background work (imports, packs, payment runs) queued in the database
     "ninja",  # serves /api/docs from its own static files instead of a CDN (our CSP allows only self)
     "stocktake.web",
     "stocktake.accounts",
@@ -97,6 +99,20 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;"
     DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+# Job progress and heartbeats are written on a second connection to the same database, so other
+# processes see them while the job's own transaction is still open (see collection/jobs.py).
+DATABASES["jobs"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+STOCKTAKE_JOBS_DATABASE = "jobs"  # the in-process tests write progress on "default", inside their transaction
+if DATABASES["jobs"]["ENGINE"].endswith("sqlite3"):
+    # SQLite has one writer: a progress write waits at most a moment behind the import's lock, then skips.
+    DATABASES["jobs"]["OPTIONS"] = {**DATABASES["default"]["OPTIONS"], "timeout": 0.2}
+
+# Background work through Django's tasks framework, stored in the database; `stocktake worker` runs it
+# (`stocktake serve` starts one beside the web server).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+STOCKTAKE_IMPORT_INLINE_BYTES = int(os.environ.get("STOCKTAKE_IMPORT_INLINE_BYTES", 2 * 1024 * 1024))
+STOCKTAKE_JOB_STALE_SECONDS = int(os.environ.get("STOCKTAKE_JOB_STALE_SECONDS", 15 * 60))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

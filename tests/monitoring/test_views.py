@@ -193,8 +193,10 @@ def test_grids_read_exactly_the_units_under_the_parent(db, code, parent_code, de
     assert ids and all(u.path.startswith(parent.path) and u.depth == depth for u in units)
     by_level = series.Plan.build(ind, ids, root=root, level=(parent, depth))
     by_ids = series.Plan.build(ind, ids, root=root)
-    assert by_level.national_base == by_ids.national_base is not None
-    assert by_level.unit_bases == by_ids.unit_bases and set(by_level.unit_bases) == set(ids)
+    # The database averages floats in whatever order its plan scans them (PostgreSQL's order differs
+    # between the two reads), so the baselines agree to rounding, not to the last bit.
+    assert by_ids.national_base is not None and by_level.national_base == pytest.approx(by_ids.national_base)
+    assert by_level.unit_bases == pytest.approx(by_ids.unit_bases) and set(by_level.unit_bases) == set(ids)
     periods = tables.recent_periods(ind, 6, root)
     rows = Rollup.objects.filter(indicator=ind, org_unit_id__in=ids, period__in=periods)
     expected = {(r.org_unit_id, r.period_id): r.official_value if r.official_count else r.value for r in rows}

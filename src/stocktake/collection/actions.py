@@ -6,8 +6,17 @@ audit record in the same transaction as the change.
 
 from __future__ import annotations
 
+import os
+import socket
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from stocktake.accounts import audit, permissions
 from stocktake.accounts.models import AuditEntry
@@ -18,7 +27,7 @@ from stocktake.monitoring import rollups as monitoring_rollups
 from stocktake.monitoring.models import DataValue
 
 from . import verification as V
-from .models import ColumnMapping, Dhis2Mapping, Reminder, Review
+from .models import ColumnMapping, Dhis2Mapping, ImportBatch, Reminder, Review
 
 
 class ReviewError(ValueError):
@@ -119,3 +128,92 @@ def record_reminder(*, indicator, period, kind: str, email: str, interface: str 
         return None
     audit.record(user=None, interface=interface, action="create", obj=reminder, after=audit.snapshot(reminder))
     return reminder
+
+
+# -- import jobs -------------------------------------------------------------------------------------------
+# An upload too large to import inside its request is queued: its batch row (state, progress, heartbeat,
+# runner) and its task row are written together, the file waits in DATA_DIR/imports, and `stocktake worker`
+# runs it. Its live progress and heartbeat are collection/progress.py's: they must be seen while the import's
+# own transaction is still open.
+
+def runner_id() -> str:
+    """This process as a job runner: host and pid, so a dead runner on this host can be recognised."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _runner_alive(runner: str) -> bool | None:
+    """True or False for a runner on this host; None when it runs elsewhere and only its heartbeat can tell."""
+    host, _sep, pid = runner.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return None
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def queue_import(upload, *, file_name: str, fmt: str | None, mapping: ColumnMapping | None, user,
+                 interface: str = "web", dry_run: bool = False, strict: bool = False) -> ImportBatch:
+    """Spool the upload and queue its import for the worker; the batch and its task are stored together."""
+    from . import tasks
+
+    spool_dir = settings.DATA_DIR / "imports"
+    spool_dir.mkdir(parents=True, exist_ok=True)
+    path = spool_dir / f"{uuid.uuid4().hex}.upload"
+    with open(path, "wb") as out:
+        for chunk in (upload.chunks() if hasattr(upload, "chunks") else iter(lambda: upload.read(1 << 20), b"")):
+            out.write(chunk)
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(
+            user=user if getattr(user, "is_authenticated", False) else None, interface=interface,
+            file_name=file_name[:255], format=fmt or "", mapping=mapping, dry_run=dry_run, strict=strict,
+            status=ImportBatch.Status.QUEUED, spool=str(path))
+        result = tasks.run_queued_import.enqueue(batch.pk)
+        batch.task_id = str(result.id)
+        batch.save(update_fields=["task_id"])
+        audit.record(user=user, interface=interface, action="create", obj=batch,
+                     after={"status": batch.status, "file_name": batch.file_name, "task": batch.task_id})
+    return batch
+
+
+def start_import(batch: ImportBatch) -> bool:
+    """Claim a queued batch for this process; False if another runner has it or it already ended."""
+    now = timezone.now()
+    claimed = ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.QUEUED).update(
+        status=ImportBatch.Status.RUNNING, runner=runner_id(), started_at=now, heartbeat_at=now)
+    if claimed:
+        batch.refresh_from_db()
+    return bool(claimed)
+
+
+def fail_import(batch: ImportBatch, reason: str) -> ImportBatch:
+    """Mark a job that did not finish as failed, with its reason; nothing it was importing was stored."""
+    with transaction.atomic():
+        before = {"status": batch.status}
+        ImportBatch.objects.filter(pk=batch.pk, status__in=[ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING]
+                                   ).update(status=ImportBatch.Status.FAILED, message=reason[:2000],
+                                            finished_at=timezone.now())
+        batch.refresh_from_db()
+        audit.record(user=None, interface="worker", action="change", obj=batch, before=before,
+                     after={"status": batch.status, "message": batch.message})
+    if batch.spool:
+        Path(batch.spool).unlink(missing_ok=True)
+    return batch
+
+
+def fail_abandoned_imports(now=None) -> list[ImportBatch]:
+    """Running batches whose runner died (same host: its process is gone; elsewhere: no heartbeat for
+    STOCKTAKE_JOB_STALE_SECONDS) are marked failed, so no page polls a dead import for ever."""
+    now = now or timezone.now()
+    stale = now - timedelta(seconds=settings.STOCKTAKE_JOB_STALE_SECONDS)
+    failed = []
+    for batch in ImportBatch.objects.filter(status=ImportBatch.Status.RUNNING).exclude(runner=""):
+        alive = _runner_alive(batch.runner)
+        if alive is False or (alive is None and (batch.heartbeat_at or batch.created_at) < stale):
+            why = (_("the worker running this import (%(runner)s) stopped before it finished; nothing was stored. "
+                     "Upload the file again.") % {"runner": batch.runner})
+            failed.append(fail_import(batch, str(why)))
+    return failed

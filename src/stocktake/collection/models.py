@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class ColumnMapping(models.Model):
@@ -60,9 +61,11 @@ class ImportBatch(models.Model):
     """One import run, dry or committed, with its report. Kept for ever, like the values it brought."""
 
     class Status(models.TextChoices):
-        RUNNING = "running", "Running"
-        DONE = "done", "Done"
-        REFUSED = "refused", "Refused"
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        REFUSED = "refused", _("Refused")
+        FAILED = "failed", _("Failed")
 
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -87,10 +90,21 @@ class ImportBatch(models.Model):
     error_summary = models.JSONField(default=dict, blank=True)
     warnings = models.JSONField(default=list, blank=True, help_text="Data-quality warnings (do not block).")
     seconds = models.FloatField(default=0)
+    # The job: who runs it (host:pid), when it started and last said it was alive, and the uploaded file
+    # waiting in the spool for the worker.
+    task_id = models.CharField(max_length=64, blank=True)
+    runner = models.CharField(max_length=200, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    spool = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name_plural = "import batches"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
 
     def __str__(self) -> str:
         return f"import #{self.pk} {self.file_name}"

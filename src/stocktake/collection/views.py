@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
-import threading
-import uuid
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import close_old_connections, connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,12 +18,10 @@ from stocktake.architecture import access as architecture_access
 from stocktake.architecture.models import Indicator, OrgUnit
 from stocktake.monitoring.models import DataValue
 
-from . import actions, freshness, importer
+from . import actions, freshness, importer, progress
 from . import verification as V
 from .models import ColumnMapping, Dhis2Mapping, ImportBatch
 
-INLINE_LIMIT = 2 * 1024 * 1024  # larger uploads run in the background and the page shows progress
-PROGRESS: dict[int, int] = {}
 
 
 def can_import(user) -> bool:
@@ -72,10 +67,10 @@ def upload(request):
             return render(request, "collection/upload.html", _upload_context(request, error=f"Unknown format {fmt}."), status=400)
         opts = dict(file_name=f.name, fmt=fmt, mapping=mapping, user=request.user, interface="web",
                     dry_run=bool(request.POST.get("dry_run")), strict=bool(request.POST.get("strict")))
-        if f.size <= INLINE_LIMIT:
+        if f.size <= settings.STOCKTAKE_IMPORT_INLINE_BYTES:
             batch = importer.run_import(f, **opts)
-        else:
-            batch = _in_background(f, opts)
+        else:  # the worker imports it; the batch page shows its progress from the database
+            batch = actions.queue_import(f, **opts)
         return redirect("collection:batch", pk=batch.pk)
     return render(request, "collection/upload.html", _upload_context(request))
 
@@ -85,41 +80,14 @@ def _upload_context(request, error=""):
             "indicators": _allowed_indicators(request.user)}
 
 
-def _in_background(f, opts) -> ImportBatch:
-    """Save the upload, start the import in a thread, and let the batch page poll its progress."""
-    spool = settings.DATA_DIR / "imports"
-    spool.mkdir(parents=True, exist_ok=True)
-    path = spool / f"{uuid.uuid4().hex}.upload"
-    with open(path, "wb") as out:
-        for chunk in f.chunks():
-            out.write(chunk)
-    batch = ImportBatch.objects.create(user=opts["user"], interface="web", file_name=opts["file_name"][:255],
-                                       format=opts["fmt"] or "", mapping=opts["mapping"], dry_run=opts["dry_run"],
-                                       strict=opts["strict"])
-
-    def work():
-        close_old_connections()
-        try:
-            with open(path, "rb") as fh:
-                importer.run_import(fh, batch=batch, progress=lambda n: PROGRESS.__setitem__(batch.pk, n), **opts)
-        except Exception as exc:  # the page must not poll for ever
-            ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.REFUSED, finished_at=timezone.now(),
-                                                           message=f"the import failed: {exc.__class__.__name__}: {exc}")
-            raise
-        finally:
-            PROGRESS.pop(batch.pk, None)
-            path.unlink(missing_ok=True)
-            connection.close()
-
-    threading.Thread(target=work, daemon=True, name=f"import-{batch.pk}").start()
-    return batch
-
-
 @login_required
 def batch_page(request, pk):
     batch = get_object_or_404(_batches_for(request.user), pk=pk)
+    if batch.status == ImportBatch.Status.RUNNING and actions.fail_abandoned_imports():
+        batch.refresh_from_db()
+    progress.read(batch)
     template = "collection/_batch.html" if request.htmx else "collection/batch.html"
-    return render(request, template, {"batch": batch, "progress": PROGRESS.get(batch.pk)})
+    return render(request, template, {"batch": batch})
 
 
 @login_required

@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("architecture", "0003_places_and_periods_from_monitoring"),
-        ("collection", "0003_reminder_period_in_architecture"),
+        ("collection", "0004_reminder_period_in_architecture"),
         ("incentives", "0002_places_and_periods_in_architecture"),
         ("monitoring", "0005_datavalue_unverified_index"),
     ]

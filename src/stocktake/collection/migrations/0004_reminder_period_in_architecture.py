@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("architecture", "0003_places_and_periods_from_monitoring"),
-        ("collection", "0002_drop_rollupvalue"),
+        ("collection", "0003_import_jobs"),
     ]
 
     operations = [

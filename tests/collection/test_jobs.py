@@ -1,0 +1,199 @@
+"""Imports as background jobs: queued in the database, run by `stocktake worker`, honest when a worker dies.
+
+The in-process tests check the page and the task against the demo; the process tests start real
+`stocktake worker` processes on a database of their own, restart and kill them, and read the batch rows.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from stocktake.collection import actions, tasks
+from stocktake.collection.models import ImportBatch
+from stocktake.monitoring.models import DataValue
+
+PASSWORD = "demo-stocktake-2026"
+CSV = (b"indicator,org_unit,period,value\n"
+       b"homicides,R01-D01,2025-06,3\n"
+       b"homicides,R01-D02,2025-06,4\n")
+
+
+def _upload(client, data=CSV, name="homicides.csv"):
+    return client.post("/collection/import/", {"file": SimpleUploadedFile(name, data, content_type="text/csv")})
+
+
+def test_a_large_upload_is_queued_and_its_page_reads_the_batch_row(db, client, settings):
+    settings.STOCKTAKE_IMPORT_INLINE_BYTES = 10  # every upload is "large"
+    client.login(username="admin", password=PASSWORD)
+    before = DataValue.objects.count()
+    response = _upload(client)
+    batch = ImportBatch.objects.latest("pk")
+    assert response.status_code == 302 and response.url.endswith(f"/{batch.pk}/")
+    assert batch.status == "queued" and batch.task_id and os.path.exists(batch.spool)
+    page = client.get(f"/collection/imports/{batch.pk}/").content.decode()
+    assert 'data-status="queued"' in page and "background worker" in page and 'hx-trigger="every 1s"' in page
+    assert DataValue.objects.count() == before  # nothing is stored by the request itself
+
+    assert tasks.run_queued_import.call(batch.pk) == "done"  # what the worker does with the task
+    batch.refresh_from_db()
+    assert (batch.status, batch.rows_accepted, batch.created + batch.changed + batch.unchanged) == ("done", 2, 2)
+    assert batch.runner == actions.runner_id() and batch.started_at and not os.path.exists(batch.spool)
+    assert 'data-status="done"' in client.get(f"/collection/imports/{batch.pk}/").content.decode()
+    assert tasks.run_queued_import.call(batch.pk) == "not queued"  # a second worker cannot run it again
+
+
+def test_a_batch_left_running_by_a_dead_process_is_marked_failed(db, client, admin_user):
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    batch = ImportBatch.objects.create(user=admin_user, file_name="big.csv", format="csv", status="running",
+                                       runner=f"{actions.runner_id().rpartition(':')[0]}:{dead.stdout.strip()}")
+    alive = ImportBatch.objects.create(user=admin_user, file_name="other.csv", format="csv", status="running",
+                                       runner=actions.runner_id())
+    client.login(username="admin", password=PASSWORD)
+    page = client.get(f"/collection/imports/{batch.pk}/").content.decode()
+    batch.refresh_from_db()
+    alive.refresh_from_db()
+    assert batch.status == "failed" and "stopped before it finished" in batch.message
+    assert 'data-status="failed"' in page and "Failed." in page and 'hx-trigger' not in page
+    assert alive.status == "running"  # this process is alive: its job is left alone
+
+
+def test_a_batch_on_another_host_fails_only_when_its_heartbeat_is_stale(db, admin_user, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    fresh = ImportBatch.objects.create(user=admin_user, file_name="a.csv", format="csv", status="running",
+                                       runner="elsewhere:1", heartbeat_at=now - timedelta(seconds=60))
+    stale = ImportBatch.objects.create(user=admin_user, file_name="b.csv", format="csv", status="running",
+                                       runner="elsewhere:2", heartbeat_at=now - timedelta(hours=1))
+    settings.STOCKTAKE_JOB_STALE_SECONDS = 15 * 60
+    assert [b.pk for b in actions.fail_abandoned_imports(now)] == [stale.pk]
+    fresh.refresh_from_db()
+    assert fresh.status == "running"
+
+
+# -- real processes -----------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def own_database(tmp_path_factory):
+    """A demo database of its own (SQLite file, or a scratch database on the suite's PostgreSQL server)."""
+    from tests.browser.conftest import _postgres_database
+
+    data_dir = tmp_path_factory.mktemp("jobs")
+    env = {**os.environ, "STOCKTAKE_DATA_DIR": str(data_dir)}
+    drop = None
+    base = os.environ.get("STOCKTAKE_DATABASE_URL", "")
+    if base.startswith(("postgres://", "postgresql://")):
+        env["STOCKTAKE_DATABASE_URL"], drop = _postgres_database(base)
+    else:
+        env["STOCKTAKE_DATABASE_URL"] = f"sqlite:///{data_dir / 'jobs.sqlite3'}"
+    subprocess.run([sys.executable, "-m", "stocktake", "demo"], env=env, check=True, timeout=600,
+                   stdout=subprocess.DEVNULL)
+    yield env
+    if drop:
+        drop()
+
+
+def _shell(env, code: str) -> str:
+    out = subprocess.run([sys.executable, "-m", "stocktake", "shell", "--no-imports", "-c", code], env=env, capture_output=True,
+                         text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    return out.stdout.strip().splitlines()[-1]  # the shell may first list what it imported
+
+
+def _queue(env, path: str) -> int:
+    return int(_shell(env, (
+        "from django.contrib.auth import get_user_model\n"
+        "from stocktake.collection import actions\n"
+        f"f = open({path!r}, 'rb')\n"
+        "b = actions.queue_import(f, file_name='upload.csv', fmt=None, mapping=None,"
+        " user=get_user_model().objects.get(username='admin'))\n"
+        "print(b.pk)")))
+
+
+def _batch(env, pk: int) -> dict:
+    """The batch row as another process sees it, read straight from the database (no Django start-up)."""
+    url = env["STOCKTAKE_DATABASE_URL"]
+    sql = "SELECT status, rows_read, rows_accepted, message, runner FROM collection_importbatch WHERE id = %s"
+    if url.startswith("sqlite:///"):
+        import sqlite3
+
+        with sqlite3.connect(url[len("sqlite:///"):], timeout=30) as conn:
+            row = conn.execute(sql.replace("%s", "?"), (pk,)).fetchone()
+    else:
+        import psycopg
+
+        with psycopg.connect(url.replace("postgres://", "postgresql://", 1)) as conn:
+            row = conn.execute(sql, (pk,)).fetchone()
+    return dict(zip(("status", "rows_read", "accepted", "message", "runner"), row))
+
+
+def _big_csv(path, rows: int) -> None:
+    """Many distinct cells: the demo's districts x disaggregations x one year."""
+    from stocktake.architecture.models import OrgUnit
+
+    units = list(OrgUnit.objects.filter(depth=3).values_list("code", flat=True))
+    with open(path, "w") as f:
+        f.write("indicator,org_unit,period,disaggregation,value\n")
+        n = 0
+        while n < rows:
+            for u in units:
+                f.write(f"homicides,{u},2025-06,group-{n // len(units)},{n % 7}\n")
+                n += 1
+
+
+@pytest.mark.django_db
+def test_a_queued_upload_survives_until_a_worker_starts_and_finishes(own_database, tmp_path):
+    env = own_database
+    path = tmp_path / "small.csv"
+    path.write_bytes(CSV)
+    pk = _queue(env, str(path))
+    assert _batch(env, pk)["status"] == "queued"  # no worker is running: the job waits in the database
+    out = subprocess.run([sys.executable, "-m", "stocktake", "worker", "--batch"], env=env, capture_output=True,
+                         text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert _batch(env, pk) | {"runner": ""} == {"status": "done", "rows_read": 2, "accepted": 2, "message": "",
+                                                  "runner": ""}
+
+
+@pytest.mark.django_db
+def test_a_worker_killed_mid_import_leaves_a_failed_batch_and_no_values(own_database, tmp_path):
+    env = own_database
+    path = tmp_path / "big.csv"
+    _big_csv(path, 150_000)
+    count = "from stocktake.monitoring.models import DataValue; print(DataValue.objects.count())"
+    before = int(_shell(env, count))
+    pk = _queue(env, str(path))
+    worker = subprocess.Popen([sys.executable, "-m", "stocktake", "worker"], env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while _batch(env, pk)["status"] == "queued":
+            assert time.monotonic() < deadline, "the worker never claimed the job"
+            time.sleep(0.05)
+        # Progress is committed on the jobs connection, so this process sees it while the import's own
+        # transaction is open (on SQLite only until the import takes the write lock: see docs/collection.md).
+        live = _shell(env, "from stocktake.collection import progress\nfrom stocktake.collection.models import ImportBatch\n"
+                           f"b = progress.read(ImportBatch.objects.get(pk={pk}))\nprint(b.status, b.rows_read)")
+        status, rows = live.split()
+        assert status == "running" and 0 < int(rows) < 150_000, live  # what the batch page shows
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(timeout=30)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+    assert _batch(env, pk)["status"] == "running"  # nobody has noticed yet
+    out = subprocess.run([sys.executable, "-m", "stocktake", "worker", "--batch"], env=env, capture_output=True,
+                         text=True, timeout=300)
+    assert out.returncode == 0 and f"import #{pk}" in out.stderr, out.stderr
+    state = _batch(env, pk)
+    assert state["status"] == "failed" and "stopped before it finished" in state["message"]
+    assert int(_shell(env, count)) == before  # all or nothing: the killed import stored nothing
