@@ -32,7 +32,6 @@ ALLOWED = {
     "monitoring/rollups.py": "rollups and their stamps are derived tables, rebuilt from the values",
     "collection/progress.py::report": "a running import's live progress and heartbeat: throw-away state, on its own "
                                       "connection so other processes see it before the import commits",
-    "collection/views.py": "moving to the job queue (lead)",
     "collection/importer.py": "moving to the job queue (lead)",
 }
 
@@ -50,9 +49,9 @@ def _on_manager(node: ast.expr) -> bool:
                                          ".all()", "select_for_update("))
 
 
-def writes(source: str, path: str) -> list[str]:
+def writes(source: str, path: str, allowed=ALLOWED) -> list[str]:
     """Every database write in this file that is not in an action or on the allow-list."""
-    if path.endswith("actions.py") or "/migrations/" in f"/{path}" or path in ALLOWED:
+    if path.endswith("actions.py") or "/migrations/" in f"/{path}" or path in allowed:
         return []
     found = []
 
@@ -68,7 +67,7 @@ def writes(source: str, path: str) -> list[str]:
                             or (name in ON_ANYTHING and _receiver_root(receiver) not in NOT_MODELS
                                 and not (isinstance(receiver, ast.Call) and ast.unparse(receiver) == "super()"
                                          and scope.endswith(f".{name}"))))
-                if is_write and f"{path}::{scope}" not in ALLOWED:
+                if is_write and f"{path}::{scope}" not in allowed:
                     found.append(f"{path}:{child.lineno} ({scope or 'module'}) .{name}(")
             visit(child, inner)
 
@@ -83,9 +82,12 @@ def test_every_write_is_in_an_action_or_on_the_allow_list():
     assert not found, "writes outside actions.py:\n" + "\n".join(found)
 
 
-def test_every_allow_list_entry_names_a_real_place_and_says_why():
+def test_every_allow_list_entry_still_writes_and_says_why():
+    """A stale entry would let a new write in unseen: each must cover at least one write today."""
     for entry, reason in ALLOWED.items():
-        assert (ROOT / entry.split("::")[0]).exists(), entry
+        path, _, function = entry.partition("::")
+        found = writes((ROOT / path).read_text(), path, allowed={})
+        assert any(f"({function}" in f for f in found) if function else found, f"{entry} covers no write"
         assert len(reason.split()) >= 4, f"{entry}: say why"
 
 
