@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
+from stocktake import errors
 from stocktake.accounts import permissions as perms
 from stocktake.accounts.models import Organisation
 from stocktake.architecture.models import Indicator, OrgUnit, Period
@@ -108,8 +109,7 @@ class FundScenarioOut(Schema):
 
 
 def _err(exc: ValidationError) -> Error:
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-    return Error(detail="; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()), errors=errors)
+    return Error(detail=errors.sentence(exc), errors=errors.reasons(exc))
 
 
 def _money(d) -> str | None:

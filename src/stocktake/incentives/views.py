@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from stocktake import errors
 from stocktake.accounts import permissions as perms
 from stocktake.accounts.models import Organisation
 from stocktake.architecture import actions as architecture_actions
@@ -38,12 +39,6 @@ def _fund_for(request, code) -> Fund:
     if not can.can_view_funds(request.user):
         raise PermissionDenied("only the delivery unit reads the fund; recipients read their own statements")
     return fund
-
-
-def _errors(exc: ValidationError) -> str:
-    if hasattr(exc, "error_dict"):
-        return "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items())
-    return " ".join(exc.messages)
 
 
 @_guard
@@ -122,7 +117,7 @@ def _payment_action(request, pk, do):
     try:
         do(payment)
     except ValidationError as exc:
-        error = _errors(exc)
+        error = errors.sentence(exc)
     payment.refresh_from_db()
     if request.htmx:
         return render(request, "incentives/_payment_actions.html", _payment_context(request, payment, error),
@@ -175,7 +170,7 @@ def compute(request, code):
     except Period.DoesNotExist:
         messages.error(request, f"period: no data has been reported for {request.POST.get('period')!r}")
     except ValidationError as exc:
-        messages.error(request, _errors(exc))
+        messages.error(request, errors.sentence(exc))
     else:
         return redirect("incentives:payment", pk=payment.pk)
     return redirect("incentives:scheme", code=scheme.code)
@@ -196,7 +191,7 @@ def sample_check(request, code):
     except (P.PeriodError, ValueError) as exc:
         messages.error(request, f"period or counts: {exc}")
     except ValidationError as exc:
-        messages.error(request, _errors(exc))
+        messages.error(request, errors.sentence(exc))
     return redirect("incentives:scheme", code=scheme.code)
 
 

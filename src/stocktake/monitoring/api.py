@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
+from stocktake import errors
 from stocktake.accounts import permissions as perms
 from stocktake.accounts.apiauth import api_auth
 from stocktake.architecture import access as architecture_access
@@ -231,7 +232,7 @@ def add_rule(request, payload: AlertRuleIn):
         rule = actions.create_alert_rule(indicator=ind, kind=payload.kind, depth=payload.depth, worst=payload.worst,
                                          periods=payload.periods, user=request.user, interface="api")
     except ValidationError as exc:
-        return Status(400, {"detail": "the alert rule is not valid", "errors": exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}})
+        return Status(400, {"detail": "the alert rule is not valid", "errors": errors.reasons(exc)})
     return Status(201, {"id": rule.pk, "indicator": ind.code, "kind": rule.kind, "depth": rule.depth, "worst": rule.worst,
                  "periods": rule.periods, "active": rule.active})
 

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from stocktake import errors
 from stocktake.accounts import permissions as perms
 from stocktake.architecture import access as architecture_access
 from stocktake.architecture.models import Indicator, OrgUnit, OrgUnitLevel, Period, Pillar, Priority
@@ -366,7 +367,7 @@ def alert_rule_create(request):
             "rules": AlertRule.objects.filter(indicator__in=indicators).select_related("indicator"),
             "can_manage": True, "indicators": indicators, "kinds": AlertRule.KIND_CHOICES,
             "worsts": AlertRule.WORST_CHOICES, "levels": OrgUnitLevel.objects.all(),
-            "errors": exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}, "form": form,
+            "errors": errors.reasons(exc), "form": form,
         }, status=400)
     return redirect("monitoring:alerts")
 

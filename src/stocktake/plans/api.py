@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
@@ -57,15 +56,6 @@ def _editable(request, code) -> Priority:
         # PostgreSQL cannot store NUL in text; refuse it here rather than fail on one database only
         raise HttpError(400, "text must not contain NUL characters")
     return priority
-
-
-def _refuse(exc: ValidationError):
-    if hasattr(exc, "message_dict"):
-        detail = "; ".join(f"{field}: {m}" if field != "__all__" else m
-                           for field, msgs in exc.message_dict.items() for m in msgs)
-    else:
-        detail = "; ".join(exc.messages)
-    raise HttpError(400, detail)
 
 
 # Schemas ----------------------------------------------------------------------------------------------------
@@ -368,11 +358,8 @@ def create_strategy(request, code: str, payload: StrategyIn):
     missing = set(data.pop("outcome_codes")) - {o.code for o in outcomes}
     if missing:
         raise HttpError(400, f"outcome_codes: {', '.join(sorted(missing))} are not outcomes of {priority.code}")
-    try:
-        s = actions.create_strategy(priority=priority, leaders=leaders, outcomes=outcomes, user=request.user,
-                                    interface="api", **data)
-    except ValidationError as exc:
-        _refuse(exc)
+    s = actions.create_strategy(priority=priority, leaders=leaders, outcomes=outcomes, user=request.user,
+                                interface="api", **data)
     return Status(201, {"id": s.pk})
 
 
@@ -402,10 +389,7 @@ def set_impact(request, code: str, pk: int, payload: ImpactIn):
     indicator = Indicator.objects.filter(code=data.pop("indicator")).first()
     if indicator is None:
         raise HttpError(400, f"indicator: no indicator '{payload.indicator}'")
-    try:
-        impact = actions.set_impact(strategy=s, indicator=indicator, user=request.user, interface="api", **data)
-    except ValidationError as exc:
-        _refuse(exc)
+    impact = actions.set_impact(strategy=s, indicator=indicator, user=request.user, interface="api", **data)
     return Status(200, {"id": impact.pk})
 
 
@@ -429,8 +413,6 @@ def withdraw_strategy(request, code: str, pk: int, payload: WithdrawIn):
                                       interface="api")
     except actions.NeedsConfirmation as exc:
         return Status(409, {"detail": str(exc)})
-    except ValidationError as exc:
-        _refuse(exc)
     return Status(200, {"id": s.pk, "withdrawn_at": s.withdrawn_at})
 
 
@@ -458,10 +440,7 @@ def add_milestone(request, code: str, pk: int, payload: MilestoneIn):
     data = payload.dict()
     owner_id = data.pop("owner_id")
     owner = _people([owner_id])[0] if owner_id else None
-    try:
-        m = actions.add_milestone(strategy=s, owner=owner, user=request.user, interface="api", **data)
-    except ValidationError as exc:
-        _refuse(exc)
+    m = actions.add_milestone(strategy=s, owner=owner, user=request.user, interface="api", **data)
     return Status(201, {"id": m.pk})
 
 
@@ -476,10 +455,7 @@ def update_milestone(request, code: str, pk: int, payload: MilestonePatch):
     for name in ("status", "evidence", "due_date"):
         if name in changes and changes[name] is None:
             raise HttpError(400, f"{name}: may not be null (leave it out to keep it)")
-    try:
-        m = actions.update_milestone(m, user=request.user, interface="api", **changes)
-    except ValidationError as exc:
-        _refuse(exc)
+    m = actions.update_milestone(m, user=request.user, interface="api", **changes)
     return Status(200, _milestone(m))
 
 
@@ -506,11 +482,8 @@ def add_risk(request, code: str, payload: RiskIn):
         strategy = Strategy.objects.filter(pk=strategy_id).first()
         if strategy is None or strategy.priority_id != priority.pk:
             raise HttpError(400, f"strategy_id: strategy {strategy_id} is not in the plan for {priority.code}")
-    try:
-        r = actions.add_risk(priority=priority, owner=owner, strategy=strategy, user=request.user, interface="api",
-                             **data)
-    except ValidationError as exc:
-        _refuse(exc)
+    r = actions.add_risk(priority=priority, owner=owner, strategy=strategy, user=request.user, interface="api",
+                         **data)
     return Status(201, {"id": r.pk})
 
 
@@ -534,10 +507,7 @@ def update_risk(request, code: str, pk: int, payload: RiskPatch):
     for name in ("title", "likelihood", "impact", "mitigation", "status"):
         if name in changes and changes[name] is None:
             raise HttpError(400, f"{name}: may not be null (leave it out to keep it)")
-    try:
-        risk = actions.update_risk(risk, user=request.user, interface="api", **changes)
-    except ValidationError as exc:
-        _refuse(exc)
+    risk = actions.update_risk(risk, user=request.user, interface="api", **changes)
     return Status(200, _risk(risk))
 
 
@@ -576,11 +546,8 @@ def _own_chain(priority, pk) -> DeliveryChain:
 def create_chain(request, code: str, payload: ChainIn):
     priority = _editable(request, code)
     strategy = _own_strategy(priority, payload.strategy_id) if payload.strategy_id else None
-    try:
-        chain = actions.create_chain(priority=priority, name=payload.name, levels=payload.levels, strategy=strategy,
-                                     user=request.user, interface="api")
-    except ValidationError as exc:
-        _refuse(exc)
+    chain = actions.create_chain(priority=priority, name=payload.name, levels=payload.levels, strategy=strategy,
+                                 user=request.user, interface="api")
     return Status(201, {"id": chain.pk})
 
 
@@ -588,10 +555,7 @@ def create_chain(request, code: str, payload: ChainIn):
              summary="Add an actor at a level, with how many of them and their role")
 def add_actor(request, code: str, pk: int, payload: ActorIn):
     chain = _own_chain(_editable(request, code), pk)
-    try:
-        actor = actions.add_actor(chain=chain, user=request.user, interface="api", **payload.dict())
-    except ValidationError as exc:
-        _refuse(exc)
+    actor = actions.add_actor(chain=chain, user=request.user, interface="api", **payload.dict())
     return Status(201, {"id": actor.pk})
 
 
@@ -606,10 +570,7 @@ def add_link(request, code: str, pk: int, payload: LinkIn):
         if actor is None:
             raise HttpError(400, f"{end}: no such actor")
         ends[end[:-3]] = actor
-    try:
-        link = actions.add_link(chain=chain, user=request.user, interface="api", **ends, **data)
-    except ValidationError as exc:
-        _refuse(exc)
+    link = actions.add_link(chain=chain, user=request.user, interface="api", **ends, **data)
     return Status(201, {"id": link.pk})
 
 
@@ -623,10 +584,7 @@ class RatingIn(Schema):
              summary="Rate one planning-rubric criterion red, amber_red, amber_green or green")
 def rate(request, code: str, payload: RatingIn):
     priority = _editable(request, code)
-    try:
-        r = actions.rate_criterion(priority=priority, user=request.user, interface="api", **payload.dict())
-    except ValidationError as exc:
-        _refuse(exc)
+    r = actions.rate_criterion(priority=priority, user=request.user, interface="api", **payload.dict())
     return Status(201, {"id": r.pk})
 
 
@@ -672,12 +630,9 @@ def add_toc_node(request, code: str, payload: ToCNodeIn):
         indicator = Indicator.objects.filter(code=payload.indicator).first()
         if indicator is None:
             raise HttpError(400, f"indicator: no indicator '{payload.indicator}'")
-    try:
-        node = actions.add_toc_node(priority=priority, stage=payload.stage, text=payload.text,
-                                    organisation=_organisation(payload.organisation), indicator=indicator,
-                                    user=request.user, interface="api")
-    except ValidationError as exc:
-        _refuse(exc)
+    node = actions.add_toc_node(priority=priority, stage=payload.stage, text=payload.text,
+                                organisation=_organisation(payload.organisation), indicator=indicator,
+                                user=request.user, interface="api")
     return Status(201, {"id": node.pk})
 
 
@@ -688,10 +643,7 @@ def add_toc_link(request, code: str, payload: ToCLinkIn):
     ends = [ToCNode.objects.filter(pk=pk).first() for pk in (payload.source_id, payload.target_id)]
     if None in ends:
         raise HttpError(400, "source_id/target_id: no such theory-of-change box")
-    try:
-        link = actions.add_toc_link(priority=priority, source=ends[0], target=ends[1],
-                                    organisation=_organisation(payload.organisation), user=request.user,
-                                    interface="api")
-    except ValidationError as exc:
-        _refuse(exc)
+    link = actions.add_toc_link(priority=priority, source=ends[0], target=ends[1],
+                                organisation=_organisation(payload.organisation), user=request.user,
+                                interface="api")
     return Status(201, {"id": link.pk})

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
+from stocktake import errors
 from stocktake.accounts.models import Person
 from stocktake.architecture.models import Outcome, Priority
 from stocktake.schemas import Error
@@ -108,8 +109,7 @@ class CloseIn(Schema):
 
 
 def _err(exc: ValidationError, detail="not saved") -> Error:
-    errors = exc.message_dict if hasattr(exc, "message_dict") else {"__all__": exc.messages}
-    return Error(detail=detail + ": " + "; ".join(f"{k}: {', '.join(v)}" for k, v in errors.items()), errors=errors)
+    return Error(detail=f"{detail}: {errors.sentence(exc)}", errors=errors.reasons(exc))
 
 
 def _forbidden(request, write=False):
