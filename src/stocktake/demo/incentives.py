@@ -22,7 +22,7 @@ from stocktake.architecture.models import Indicator, OrgUnit, Target
 from stocktake.collection import actions as collection_actions
 from stocktake.collection.importer import run_import
 from stocktake.delivery import periods as P
-from stocktake.incentives import actions
+from stocktake.incentives import actions, queries
 from stocktake.incentives.models import Payment
 from stocktake.monitoring.models import DataValue
 
@@ -45,7 +45,7 @@ def _planned(target, period_code: str) -> D:
 
 
 def _value_at(ind, unit: OrgUnit, code: str) -> D:
-    result, _ = actions.verified_result(_scheme_stub(ind, unit), architecture_actions.ensure_period(code))
+    result, _ = queries.verified_result(_scheme_stub(ind, unit), architecture_actions.ensure_period(code))
     return result.quantize(D("0.1"))
 
 

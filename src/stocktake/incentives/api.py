@@ -18,7 +18,7 @@ from stocktake.accounts.models import Organisation
 from stocktake.architecture.models import Indicator, OrgUnit, Period
 from stocktake.schemas import Error
 
-from . import actions, simulate
+from . import actions, queries, simulate
 from . import permissions as can
 from .models import Fund, Payment, Scheme
 
@@ -117,7 +117,7 @@ def _money(d) -> str | None:
 
 
 def _fund(f: Fund) -> FundOut:
-    p = actions.position(f)
+    p = queries.position(f)
     return FundOut(code=f.code, name=f.name, currency=f.currency, starts=f.starts, ends=f.ends,
                    position=FundPositionOut(**{k: _money(p[k]) for k in FundPositionOut.model_fields}))
 

@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from . import actions
+from . import queries
 from .models import Fund, Payment
 
 
@@ -57,7 +57,7 @@ def position_workbook(fund: Fund) -> bytes:
 
     ws = wb.active
     ws.title = "Position"
-    pos = actions.position(fund)
+    pos = queries.position(fund)
     sheet(ws, ["Item", f"Amount ({fund.currency})"], [[k.replace("_", " ").capitalize(), v] for k, v in pos.items()],
           money_cols=(2,))
     sheet(wb.create_sheet("Schemes"),

@@ -11,7 +11,7 @@ from stocktake.delivery import payments as PAY
 from stocktake.delivery import periods as P
 from stocktake.delivery import simulation as SIM
 
-from . import actions
+from . import queries
 from .models import Fund, Scheme
 
 COLOURS = {"On trajectory": "#0b5cad", "10% short": "#d4a72c", "25% short": "#cf222e", "Exceeds by 10%": "#1a7f37"}
@@ -32,7 +32,7 @@ def scheme_plan(scheme: Scheme) -> SIM.SchemePlan | None:
     if scheme.org_unit.parent_id is not None:
         before = P.parse(scheme.first_period.code).previous()
         try:
-            start, _ = actions.verified_result(scheme, Period.get(before))
+            start, _ = queries.verified_result(scheme, Period.get(before))
         except (ValidationError, Period.DoesNotExist):  # nothing verified before the scheme: start from the plan
             pass
     codes = [p.code for p in P.between(scheme.period_kind, scheme.first_period.start, scheme.last_period.start)]

@@ -18,7 +18,7 @@ from stocktake.architecture import actions as architecture_actions
 from stocktake.architecture.models import Period
 from stocktake.delivery import periods as P
 
-from . import actions, exports, simulate
+from . import actions, exports, queries, simulate
 from . import permissions as can
 from .models import Fund, Payment, Scheme
 
@@ -45,7 +45,7 @@ def _fund_for(request, code) -> Fund:
 def index(request):
     user = request.user
     if can.can_view_funds(user):
-        funds = [{"fund": f, "position": actions.position(f), "schemes": f.schemes.count()} for f in Fund.objects.all()]
+        funds = [{"fund": f, "position": queries.position(f), "schemes": f.schemes.count()} for f in Fund.objects.all()]
         return render(request, "incentives/index.html", {"funds": funds, "can_manage": can.can_manage_funds(user)})
     org = perms.organisation_id(user)
     schemes = Scheme.objects.filter(recipient_id=org).select_related("fund", "recipient") if org else Scheme.objects.none()
@@ -60,17 +60,17 @@ def index(request):
 def fund_page(request, code):
     fund = _fund_for(request, code)
     schemes = list(fund.schemes.select_related("indicator", "org_unit", "recipient", "first_period", "last_period"))
-    rows = [{"scheme": s, "totals": actions.totals(fund, s)} for s in schemes]
+    rows = [{"scheme": s, "totals": queries.totals(fund, s)} for s in schemes]
     payments = Payment.objects.filter(scheme__fund=fund).select_related("scheme__recipient", "period")
     on, balance_on, on_error = request.GET.get("on", ""), None, ""
     if on:
         try:
-            balance_on = actions.balance_at(fund, date.fromisoformat(on))
+            balance_on = queries.balance_at(fund, date.fromisoformat(on))
         except ValueError:
             on_error = f"on: {on!r} is not a date (use YYYY-MM-DD)"
     return render(request, "incentives/fund.html", {
         "on": on, "balance_on": balance_on, "on_error": on_error,
-        "fund": fund, "position": actions.position(fund), "rows": rows,
+        "fund": fund, "position": queries.position(fund), "rows": rows,
         "awaiting": payments.filter(status__in=[Payment.Status.COMPUTED, Payment.Status.PROPOSED]).exclude(amount=0),
         "flagged": payments.filter(needs_review=True),
         "ledger": fund.ledger.select_related("scheme", "payment__period", "by").order_by("-at", "-id")[:60],
