@@ -15,7 +15,6 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
-from stocktake.accounts import permissions as perm
 from stocktake.accounts.apiauth import api_auth
 from stocktake.accounts.models import Organisation, Person
 from stocktake.architecture import access as architecture_access
@@ -23,7 +22,7 @@ from stocktake.architecture.models import Indicator, Priority
 from stocktake.delivery import rubric as RU
 from stocktake.schemas import Error
 
-from . import actions, queries
+from . import access, actions, queries
 from .models import ChainActor, DeliveryChain, Milestone, Risk, Strategy, ToCLink, ToCNode
 
 router = Router(tags=["plans"])
@@ -42,16 +41,12 @@ READ = [*api_auth(), _anyone]
 
 
 def _priority(request, code) -> Priority:
-    priority = Priority.objects.filter(code=code).first()
-    if priority is None or not perm.can_read_priority(request.user, priority):
-        raise Http404("no such plan")
-    return priority
+    return access.readable_priority(request.user, code)
 
 
 def _editable(request, code) -> Priority:
     priority = _priority(request, code)
-    if not perm.can_edit_plan(request.user, priority):
-        raise HttpError(403, "only the priority's accountable leaders and the delivery unit edit its plan")
+    access.require_edit(request.user, priority)
     if b"\\u0000" in request.body or b"\x00" in request.body:
         # PostgreSQL cannot store NUL in text; refuse it here rather than fail on one database only
         raise HttpError(400, "text must not contain NUL characters")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -14,22 +14,18 @@ from stocktake.architecture.models import Priority
 from stocktake.delivery import chains as CH
 from stocktake.delivery import rubric as RU
 
-from . import actions, charts, forms, profile, queries
+from . import access, actions, charts, forms, profile, queries
 from .export import plan_workbook
 from .models import ChainActor, ChainLink, DeliveryChain, Milestone, Risk, Strategy, ToCLink, ToCNode
 from .pdf import strategy_profile_pdf
 
 
 def _priority(request, code) -> Priority:
-    priority = get_object_or_404(Priority.objects.select_related("lead_organisation", "pillar"), code=code)
-    if not perm.can_read_priority(request.user, priority):
-        raise Http404("no such plan")  # the public must not learn an unpublished priority exists
-    return priority
+    return access.readable_priority(request.user, code)
 
 
 def _editable(request, priority) -> None:
-    if not perm.can_edit_plan(request.user, priority):
-        raise PermissionDenied("only the priority's accountable leaders and the delivery unit edit its plan")
+    access.require_edit(request.user, priority)
 
 
 
