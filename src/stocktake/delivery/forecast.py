@@ -507,7 +507,7 @@ def forecast(points: Sequence[tuple[date, float]], horizon: Sequence[date], *, f
         raise ForecastError(f"no seasonal method for frequency {frequency!r}")
     origin = points[0][0]
     hinge = _hinge(points, origin, break_at)
-    fitted_season = None  # the seasons the chosen fit models: none for a linear one
+    fitted_season: tuple[Callable[[date], int], int] | None = None  # the seasons the fit models; none if linear
     if method == SEASONAL and season is not None:  # a seasonal method without seasons was refused above
         fitted_season = season
         fit = fit_seasonal(points, origin, *season, hinge, frequency)

@@ -250,7 +250,7 @@ def parse_rule(d: dict, direction: str = UP):
         return Threshold(_num(d, "target"), _num(d, "amount", positive=True), direction)
     if kind == "scalable":
         scalable = Scalable(_num(d, "floor"), _num(d, "target"), _num(d, "amount", positive=True),
-                        _num(d, "min_fraction", default=ZERO, minimum=ZERO, maximum=Decimal(1)), direction)
+                            _num(d, "min_fraction", default=ZERO, minimum=ZERO, maximum=Decimal(1)), direction)
         if gain(scalable.target, scalable.floor, direction) <= 0:
             better = "above" if direction == UP else "below"
             raise RuleError("target", f"must be {better} the floor ({_fmt(scalable.floor)}) for an indicator where "
@@ -258,8 +258,8 @@ def parse_rule(d: dict, direction: str = UP):
         return scalable
     if kind == "budget_adjustment":
         adjustment = BudgetAdjustment(_num(d, "allocation", positive=True), _num(d, "target"),
-                                _num(d, "bonus_pct", minimum=ZERO, maximum=Decimal(100)), _num(d, "floor"),
-                                _num(d, "reduction_pct", default=ZERO, minimum=ZERO, maximum=Decimal(100)), direction)
+                                      _num(d, "bonus_pct", minimum=ZERO, maximum=Decimal(100)), _num(d, "floor"),
+                                      _num(d, "reduction_pct", default=ZERO, minimum=ZERO, maximum=Decimal(100)), direction)
         if gain(adjustment.target, adjustment.floor, direction) < 0:
             raise RuleError("floor", f"must not be better than the target ({_fmt(adjustment.target)})")
         return adjustment
