@@ -46,7 +46,8 @@ import json
 from django.contrib.auth import get_user_model
 from stocktake.accounts import permissions, tokens
 from stocktake.architecture.models import Indicator
-from stocktake.monitoring.models import DataValue, OrgUnit
+from stocktake.architecture.models import OrgUnit
+from stocktake.monitoring.models import DataValue
 User = get_user_model()
 out = {"leads": [], "heatmap": None}
 for u in User.objects.order_by("username"):

@@ -148,7 +148,8 @@ def imports(n_threads: int = 6) -> None:
     from django.db import connection
 
     from stocktake.collection.importer import run_import
-    from stocktake.monitoring.models import DataValue, OrgUnit, Rollup
+    from stocktake.architecture.models import OrgUnit
+    from stocktake.monitoring.models import DataValue, Rollup
 
     admin = get_user_model().objects.get(username="admin")
     units = list(OrgUnit.objects.filter(depth=3).order_by("code").values_list("code", flat=True))

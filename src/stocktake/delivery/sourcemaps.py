@@ -16,6 +16,7 @@ from typing import Iterable, Iterator
 
 from . import periods as P
 from .echo import listed, shown
+from .importrows import NumberError
 from .tabular import FileError, RowShapeError
 
 LONG_ALIASES = {
@@ -95,7 +96,7 @@ class Dhis2Lookup:
         if problems:
             return ShapeError("; ".join(problems))
         indicator, field = self.data_elements[de]
-        out = {"indicator": indicator, "org_unit": self.org_units[ou], "period": str(dv.get("period") or ""),
+        out: dict[str, object] = {"indicator": indicator, "org_unit": self.org_units[ou], "period": str(dv.get("period") or ""),
                "disaggregation": self.combos.get(coc, "") if coc else "", "comment": str(dv.get("comment") or "")}
         out[field or "value"] = dv.get("value")
         return out
@@ -219,7 +220,6 @@ def mapped_records(header: list[str], rows: Iterable, mapping: dict, parse_numbe
     indicators: [{"indicator": code, "value" | "numerator" + "denominator": expression}],
     skip: [{"column", "in": [values]}], blank ("skip" or "error").
     """
-    from .importrows import NumberError
 
     for key in ("org_unit", "period", "indicators"):
         if not mapping.get(key):
