@@ -24,7 +24,7 @@ ROOT = Path(stocktake.__file__).parent
 
 LAYERS = [
     {"stocktake"},
-    {"delivery", "schemas", "errors", "params"},
+    {"delivery", "schemas", "errors", "params", "retry"},
     {"formfields", "apiinput"},
     {"accounts"},
     {"architecture"},
