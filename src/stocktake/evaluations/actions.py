@@ -40,13 +40,17 @@ def candidates_for(treated_units) -> list[OrgUnit]:
     return [u for u in OrgUnit.objects.filter(depth__in=depths).order_by("path") if u.pk not in ids]
 
 
-def _spec(indicator, treated, comparison, windows: dict, propose: bool, limit: int) -> estimates.Spec:
+def _spec(indicator, treated, comparison, windows: dict, propose: bool, limit: int,
+          candidates=None) -> estimates.Spec:
     spec = estimates.Spec(indicator, list(treated), list(comparison), **windows)
     if propose:
         if spec.comparison:
             raise ValidationError({"comparison": _("Either name the comparison units or ask for a proposal, not "
                                                    "both.")})
-        ranked = estimates.propose(spec, candidates_for(u for u, _s in spec.treated), limit=limit)
+        treated_ids = {u.pk for u, _s in spec.treated}
+        pool = candidates_for(u for u, _s in spec.treated) if candidates is None else \
+            [u for u in candidates if u.pk not in treated_ids]
+        ranked = estimates.propose(spec, pool, limit=limit)
         spec.comparison = [u for u, _d in ranked]
         spec.distances = {u.code: d for u, d in ranked}
     return spec
@@ -72,11 +76,12 @@ def _store_units(evaluation: Evaluation, spec: estimates.Spec) -> None:
 def create_evaluation(*, user, interface: str = "web", indicator, name: str, treated, comparison=(),
                       propose: bool = False, propose_limit: int = PROPOSE_LIMIT, pre_start: str, pre_end: str,
                       post_start: str, post_end: str, description: str = "", denominator_note: str = "",
-                      published: bool = False) -> tuple[Evaluation, estimates.Result]:
+                      published: bool = False, candidates=None) -> tuple[Evaluation, estimates.Result]:
     """Store an evaluation once its design has been estimated successfully on the official data.
 
     `treated` is [(org unit, first treated period code)]; `comparison` org units, or `propose=True` to take the
-    `propose_limit` untreated units whose pre-window path is closest to the treated units' (with their distance).
+    `propose_limit` untreated units whose pre-window path is closest to the treated units' (with their distance),
+    among `candidates` (default: every unit at the treated units' level).
     """
     windows = dict(pre_start=pre_start, pre_end=pre_end, post_start=post_start, post_end=post_end)
     evaluation = Evaluation(indicator=indicator, name=name, description=description,
@@ -84,7 +89,7 @@ def create_evaluation(*, user, interface: str = "web", indicator, name: str, tre
                             selection=Evaluation.Selection.PROPOSED if propose else Evaluation.Selection.HAND,
                             **windows)
     _check_fields(evaluation)
-    spec = _spec(indicator, treated, comparison, windows, propose, propose_limit)
+    spec = _spec(indicator, treated, comparison, windows, propose, propose_limit, candidates)
     result = estimates.assess(spec)
     evaluation.save()
     _store_units(evaluation, spec)

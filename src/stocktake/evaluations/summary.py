@@ -21,7 +21,10 @@ def outcome_words(indicator) -> str:
 
 
 def unit_words(indicator) -> str:
-    return _("points") if indicator.unit == "%" else indicator.unit
+    """The unit after a number in a sentence: "points" for a percentage, nothing for a plain count."""
+    if indicator.unit == "%":
+        return _("points")
+    return "" if indicator.unit.lower() in ("count", "number") else indicator.unit
 
 
 def summarise(result) -> dict:
