@@ -112,9 +112,10 @@ def _validation_error(exc: ImpactError, spec: Spec, codes: dict[int, str]) -> Va
     for key in ("first", "last", "start"):
         if key in params:
             params[f"{key}_code"] = codes.get(params[key], params[key])
-    if "unit" in params:
-        params["unit"] = params["unit"]
     name = FIELD_OF.get(exc.code)
+    if exc.code == "window_outside_data" and "first" in params:
+        (pre_start, _pe), _post = windows(spec)
+        name = "pre_start" if pre_start < params["first"] else "post_end"
     if exc.code in ("no_pre_data",):
         treated = {u.code for u, _s in spec.treated}
         name = "treated" if set(params.get("units", [])) & treated else "comparison"

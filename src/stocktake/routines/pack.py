@@ -5,6 +5,7 @@
     3. outstanding actions
     4. performance pack: dashboard of leading indicators, trajectories, units, latest assessment
     5. milestones late and coming, and each priority's delivery plan (strategy profiles, chains)
+       and evaluations of impact (evaluations/pack.py)
     6. annex with the detailed tables
 
 SECTIONS is the order and the template of each part, so a richer section
@@ -17,7 +18,9 @@ from datetime import timedelta
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
+from stocktake.evaluations.pack import entries as evaluation_entries
 from stocktake.plans.pack import pages as plan_pages
 
 from .models import ActionItem, Assessment, Meeting
@@ -30,6 +33,7 @@ SECTIONS = [
     ("performance", "Performance pack", "routines/pack/performance.html"),
     ("milestones", "Milestones: late, and due before the next meeting", "routines/pack/milestones.html"),
     ("plans", "Delivery plans: strategy profiles and chains", "routines/pack/plans.html"),
+    ("evaluations", gettext_lazy("Evidence of impact: evaluations"), "routines/pack/evaluations.html"),
     ("annex", "Annex: detailed tables", "routines/pack/annex.html"),
 ]
 
@@ -83,6 +87,7 @@ def build(meeting: Meeting, today=None, chart_width=None, scope=None) -> dict:
         "performance": performance, "sections": SECTIONS, "today": today,
         "decisions": list(meeting.decisions.all()), "milestones": milestones,
         "plans": plan_pages(priorities, for_pdf=chart_width is not None),
+        "evaluations": evaluation_entries(priorities, for_pdf=chart_width is not None),
     }
 
 

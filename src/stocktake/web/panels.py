@@ -8,6 +8,8 @@ app may define, in its own `panels.py`:
         a box above the priorities: {"template": "app/panel.html", ...context}
     priority_notes(request, priority_ids) -> dict[int, list[dict]]
         short badges under a priority: {"text": ..., "url": ..., "css": ...}
+    indicator_section(request, indicator) -> dict | None
+        a section on the indicator page: {"template": "app/section.html", ...context}
 
 so that no app edits another's view or template.
 """
@@ -16,7 +18,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
-PANEL_APPS = ["collection", "monitoring", "plans", "routines", "incentives"]
+PANEL_APPS = ["collection", "monitoring", "plans", "routines", "incentives", "evaluations"]
 
 
 def _modules():
@@ -46,3 +48,13 @@ def priority_notes(request, priority_ids) -> dict[int, list[dict]]:
             for pid, items in (hook(request, priority_ids) or {}).items():
                 notes.setdefault(pid, []).extend(items)
     return notes
+
+
+def indicator_sections(request, indicator) -> list[dict]:
+    sections = []
+    for module in _modules():
+        hook = getattr(module, "indicator_section", None)
+        section = hook(request, indicator) if hook else None
+        if section:
+            sections.append(section)
+    return sections
