@@ -24,7 +24,7 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
 
-    call_command("demo", reset=True, stdout=open(os.devnull, "w"))
+    call_command("demo", reset=True, yes=True, stdout=open(os.devnull, "w"))
     from stocktake.accounts.backup import restore_backup, table_rows, write_backup
 
     path = tmp / "bench.backup.gz"

@@ -47,6 +47,12 @@ def small_state(db):
                  after={**audit.snapshot(pillar), "nested": {"list": [1, 2.5, None, True]}})
 
 
+@pytest.fixture(autouse=True)
+def _backups_in_tmp(settings, tmp_path):
+    """restore backs up the database as it was into DATA_DIR/backups first: keep those in the test's folder."""
+    settings.DATA_DIR = tmp_path / "data"
+
+
 def test_backup_then_restore_is_identical(small_state, tmp_path, user):
     path = tmp_path / "stocktake.backup.gz"
     call_command("backup", str(path), verbosity=0)
@@ -60,11 +66,16 @@ def test_backup_then_restore_is_identical(small_state, tmp_path, user):
     ApiToken.objects.filter(user=user("health-data")).delete()
     user("chief").groups.clear()
     assert table_rows() != before
+    changed = table_rows()
     call_command("restore", str(path), yes=True, verbosity=0)
     after = table_rows()
     assert after.keys() == before.keys()
     for table in before:
         assert after[table] == before[table], table
+    # the database as it was before the restore was backed up first, and restores to exactly that
+    (saved,) = (tmp_path / "data" / "backups").glob("*-before-restore.backup.gz")
+    restore_backup(saved)
+    assert table_rows() == changed
     # datetimes keep their microseconds (Django's JSON encoder would cut them to milliseconds)
     assert any(e.at.microsecond % 1000 for e in AuditEntry.objects.all())
 

@@ -6,6 +6,7 @@ import zipfile
 import openpyxl
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db.models import Sum
 
 from stocktake.accounts.models import AuditEntry
@@ -91,6 +92,7 @@ def test_excel_in_the_long_format_imports(run):
     ("not_a_zip.xlsx", "not a zip archive"),
     ("merged_header.xlsx", "merged header cells"),
     ("empty.csv", "empty"),
+    ("header_only.csv", "header row but no data rows"),
     ("wrong_columns.csv", "lacks the column"),
     ("dhis2_not_a_value_set.json", "dataValues"),
 ])
@@ -106,7 +108,6 @@ def test_unreadable_files_are_refused_with_a_reason_and_change_nothing(run, name
     ("truncated_row.csv", 1, "has 2 cells but the header has 7"),
     ("latin1_comment.csv", 1, None),
     ("bom_semicolon.csv", 1, None),
-    ("header_only.csv", 0, None),
     ("formulas.xlsx", 1, "cell D3 holds a formula"),
 ])
 def test_messy_files_are_partly_accepted_with_a_clear_report(run, name, accepted, error):
@@ -148,14 +149,29 @@ def test_a_hundred_thousand_bad_rows_are_reported_and_change_nothing(run):
     assert state() == before
 
 
-def test_cli_import_prints_a_summary(tmp_path, db, capsys):
+def test_cli_import_prints_a_summary_and_exits_1_on_rejected_rows_unless_allowed(tmp_path, db, capsys):
     path = tmp_path / "homicides.csv"
     path.write_text(HEAD + "homicides,R04-D04,2026-09,3,,,\nhomicides,R04-D04,2026-09,4,,,\n")
-    call_command("import", str(path), "--user", "interior-data", "--quiet-progress")
+    with pytest.raises(CommandError) as raised:
+        call_command("import", str(path), "--user", "interior-data", "--quiet-progress")
+    assert raised.value.returncode == 1 and "--allow-rejects" in str(raised.value)
     out = capsys.readouterr().out
     assert "rows read 2, accepted 1, rejected 1" in out
     assert "error row 3: duplicate of row 2" in out
     assert ImportBatch.objects.filter(interface="cli").exists()
+    call_command("import", str(path), "--user", "interior-data", "--quiet-progress", "--allow-rejects")  # exit 0
+    assert "rows read 2, accepted 1, rejected 1" in capsys.readouterr().out
+
+
+def test_cli_exits_0_when_every_row_is_stored_and_1_when_the_file_is_refused_even_with_allow_rejects(tmp_path, db):
+    good = tmp_path / "good.csv"
+    good.write_text(HEAD + "homicides,R04-D04,2026-09,3,,,\n")
+    call_command("import", str(good), "--user", "interior-data", "--quiet-progress")
+    refused = tmp_path / "header.csv"
+    refused.write_text(HEAD)
+    with pytest.raises(CommandError) as raised:
+        call_command("import", str(refused), "--user", "interior-data", "--quiet-progress", "--allow-rejects")
+    assert raised.value.returncode == 1
 
 
 def test_rollups_follow_imports_and_match_the_raw_values(run):

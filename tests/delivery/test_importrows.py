@@ -50,9 +50,87 @@ def test_each_reason_names_the_column():
     assert any(c == "value" and "below the allowed minimum" in m for c, m in errors_of(value="-1"))
     assert ("value", "value is empty") in errors_of(value="")
     assert any(c == "denominator" and "ratio" in m for c, m in errors_of(indicator="share", value="", numerator="5"))
-    assert ("denominator", "denominator must not be zero") in errors_of(indicator="share", numerator="5", denominator="0")
-    assert any("above the allowed maximum" in m for _, m in errors_of(indicator="share", numerator="15", denominator="10"))
+    assert ("denominator", "denominator must not be zero") in errors_of(indicator="share", value="", numerator="5", denominator="0")
+    assert any("above the allowed maximum" in m for _, m in errors_of(indicator="share", value="", numerator="15", denominator="10"))
     assert ("value", "'nan' is not a finite number") in errors_of(value="nan") or any("nan" in m for _, m in errors_of(value="nan"))
+
+
+def test_a_value_and_ratio_parts_must_agree_within_the_values_own_rounding():
+    """Before, the value was dropped and the parts kept without a word; a disagreement is a mistake to show."""
+    assert any(c == "value" and "disagree" in m for c, m in errors_of(indicator="share", value="50", numerator="7",
+                                                                       denominator="9"))
+    for written in ("77.8", "78", "77.78"):
+        row = R.check_row(2, rec(indicator="share", value=written, numerator="7", denominator="9"), CAT)
+        assert isinstance(row, R.Row) and (row.numerator, row.denominator, row.value) == (7, 9, None), row
+    assert any(c == "value" and "disagree" in m for c, m in errors_of(indicator="share", value="77.9", numerator="7",
+                                                                       denominator="9"))
+
+
+def test_a_count_is_not_negative_unless_its_minimum_says_it_may_be():
+    cat = R.Catalogue({"visits": R.IndicatorSpec("visits", "M", "sum", unit="count"),
+                       "balance": R.IndicatorSpec("balance", "M", "sum", unit="count", min_value=-1e9),
+                       "change": R.IndicatorSpec("change", "M", "sum", unit="% change"),
+                       "share": CAT.indicators["share"]}, CAT.org_units, CAT.today)
+    out = R.check_row(2, rec(indicator="visits", value="-3"), cat)
+    assert [(e.column, "negative" in e.message) for e in out] == [("value", True)]
+    assert isinstance(R.check_row(2, rec(indicator="balance", value="-3"), cat), R.Row)
+    assert isinstance(R.check_row(2, rec(indicator="change", value="-3"), cat), R.Row)
+    out = R.check_row(2, rec(indicator="share", value="", numerator="-7", denominator="-9"), cat)
+    assert {e.column for e in out} == {"numerator", "denominator"}  # -7/-9 is a fine-looking 78 %
+
+
+def test_a_numerator_on_an_indicator_that_is_not_a_ratio_is_refused_not_ignored():
+    assert any(c == "numerator" and "not a ratio" in m for c, m in errors_of(value="1", numerator="234"))
+
+
+def test_echoed_input_is_cut_with_an_ellipsis():
+    for column in ("indicator", "org_unit", "period", "value"):
+        messages = [m for c, m in errors_of(**{column: "Z" * 5000}) if c == column]
+        assert messages and all(len(m) < 200 and "…" in m for m in messages), messages
+
+
+def test_a_file_that_is_utf8_but_for_two_bytes_is_refused_naming_the_first_not_read_as_cp1252():
+    data = "a,b\n1,café\n2,na\n".encode() + b"3,caf\xe9\xff\n"
+    try:
+        T.read_csv(io.BytesIO(data))
+        raise AssertionError("a broken UTF-8 file must be refused")
+    except T.FileError as exc:
+        assert "byte 0xe9 at offset 22 (row 4) is not valid UTF-8" in str(exc), exc
+    big = b"a,b\n" + "1,café\n".encode() * 20_000 + b"2,caf\xe9\n"  # the bad byte far past the sniffed head
+    try:
+        header, rows = T.read_csv(io.BytesIO(big))
+        list(rows)
+        raise AssertionError("a broken UTF-8 file must be refused")
+    except T.FileError as exc:
+        assert f"at offset {len(big) - 2:,} (row 20002) is not valid UTF-8" in str(exc), exc
+
+
+def test_a_file_with_no_utf8_at_all_is_read_as_windows_1252_with_a_note():
+    notes = []
+    header, rows = T.read_csv(io.BytesIO("a;b\n1;São Gonçalo\n".encode("cp1252")), notes=notes)
+    assert list(rows) == [(2, {"a": "1", "b": "São Gonçalo"})]
+    assert len(notes) == 1 and "Windows-1252" in notes[0]
+
+
+def test_a_row_with_more_fields_than_the_header_is_rejected_even_when_the_extra_is_blank():
+    header, rows = T.read_csv(io.BytesIO(b"a,b,c\nx,1,234,\ny,2,\n"))
+    out = list(rows)
+    assert isinstance(out[0][1], T.RowShapeError) and out[0][0] == 2 and "1,234" in str(out[0][1])
+    assert out[1] == (3, {"a": "y", "b": "2", "c": ""})
+    header, rows = T.read_csv(io.BytesIO(b"a,b,c,,\nx,1,2,,\n"))  # trailing separators on every line, header too
+    assert list(rows) == [(2, {"a": "x", "b": "1", "c": "2"})]
+
+
+def test_a_period_in_year_0_or_1_is_a_period_error_not_a_crash():
+    from stocktake.delivery import periods as P
+
+    for code in ("0000-01", "0000Q1", "0000", "000001", "0000April", "0001-01", "0001W01", "00010101"):
+        try:
+            P.parse(code)
+            raise AssertionError(code)
+        except P.PeriodError as exc:
+            assert "1800 to 2999" in str(exc)
+    assert P.parse("1800-01").previous().code == "1799-12"  # stepping back from the first year still works
 
 
 def test_duplicates_inside_a_file_are_refused_on_the_later_row_naming_the_first():

@@ -33,7 +33,8 @@ class MeOut(Schema):
 
 class TokenIn(Schema):
     name: str = Field(..., min_length=1, max_length=100, description="What the token is for.")
-    days: int = Field(30, ge=1, le=365, description="Lifetime in days (the server's maximum applies).")
+    days: int = Field(tokens.DEFAULT_DAYS, ge=1, le=tokens.MAX_DAYS,
+                      description=f"Lifetime in days, at most {tokens.MAX_DAYS}.")
 
 
 class TokenOut(Schema):

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
+
+from stocktake.delivery.cells import csv_writer
 
 from .models import AuditEntry
 
@@ -81,7 +82,7 @@ def changes(entry: AuditEntry) -> dict:
 
 
 def write_csv(entries, out) -> None:
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(CSV_COLUMNS)
     for e in entries.iterator(chunk_size=2000):
         writer.writerow([e.pk, e.at.isoformat(), e.user.username if e.user else "", e.interface, e.action, e.model,

@@ -44,8 +44,20 @@ class ExactEncoder(DjangoJSONEncoder):
 
 
 def models_to_copy():
-    """Every concrete table Django manages (auto-created many-to-many tables come with their owners)."""
-    return [m for m in apps.get_models() if m._meta.managed and not m._meta.proxy]
+    """Every concrete table Django manages, auto-created many-to-many tables too.
+
+    The many-to-many tables are copied as rows of their own, ids included, rather than
+    with their owners (which would re-create them with new ids): a restore is then
+    identical for them as well. Backups made before still restore (see restore_backup).
+    """
+    return [m for m in apps.get_models(include_auto_created=True) if m._meta.managed and not m._meta.proxy]
+
+
+def _own_fields(model):
+    """The fields to serialize with a row: all but auto-created many-to-many (those tables are copied as rows)."""
+    if not any(f.remote_field.through._meta.auto_created for f in model._meta.many_to_many):
+        return None
+    return [f.name for f in model._meta.concrete_model._meta.local_fields]
 
 
 def _applied_migrations(database: str) -> list[list[str]]:
@@ -72,8 +84,9 @@ def write_backup(path: Path, *, database: str = DEFAULT_DB_ALIAS) -> int:
         out.write(json.dumps(header) + "\n")
         for model in models_to_copy():
             qs = model._base_manager.using(database).order_by("pk")
+            fields = _own_fields(model)
             for chunk in _batches(qs.iterator(chunk_size=BATCH), BATCH):
-                for obj in PythonSerializer().serialize(chunk):
+                for obj in PythonSerializer().serialize(chunk, fields=fields):
                     out.write(json.dumps(obj, cls=ExactEncoder, ensure_ascii=False, separators=(",", ":")) + "\n")
                     rows += 1
     return rows
@@ -103,6 +116,7 @@ def _insert(model, objs, database):
 def restore_backup(path: Path, *, database: str = DEFAULT_DB_ALIAS) -> int:
     """Replace every table's rows with the backup's; return the number of rows loaded."""
     from django.core.management import call_command
+    from django.core.management.commands.flush import Command as DjangoFlush
 
     header = read_header(path)
     here = _applied_migrations(database)
@@ -120,7 +134,8 @@ def restore_backup(path: Path, *, database: str = DEFAULT_DB_ALIAS) -> int:
             with connection.cursor() as cursor:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         # inhibit_post_migrate: content types and permissions come from the backup, with their ids.
-        call_command("flush", interactive=False, inhibit_post_migrate=True, database=database, verbosity=0)
+        # Django's own flush, not our guarded `stocktake flush`: the restore command has guarded already.
+        call_command(DjangoFlush(), interactive=False, inhibit_post_migrate=True, database=database, verbosity=0)
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET CONSTRAINTS ALL DEFERRED")
@@ -140,7 +155,7 @@ def restore_backup(path: Path, *, database: str = DEFAULT_DB_ALIAS) -> int:
                 for d in PythonDeserializer(objects(), using=database, ignorenonexistent=False):
                     model = type(d.object)
                     pending.setdefault(model, []).append(d.object)
-                    if d.m2m_data:
+                    if d.m2m_data:  # only in backups made before many-to-many tables were copied as rows
                         m2m.append(d)
                     if len(pending[model]) >= BATCH:
                         _insert(model, pending.pop(model), database)

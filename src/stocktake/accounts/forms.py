@@ -5,8 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext as _
 
-from . import backends
+from . import backends, tokens
 
 
 class SignInForm(AuthenticationForm):
@@ -17,15 +18,16 @@ class SignInForm(AuthenticationForm):
         if backends.rate_limited(self.request):
             raise forms.ValidationError("Too many sign-in attempts from your address. Wait a few minutes and try again.",
                                         code="rate_limited")
-        if backends.locked_out(username):
+        if backends.locked_out(username, self.request):
             minutes = settings.STOCKTAKE_LOCKOUT[1] // 60
             raise forms.ValidationError(
-                f"This account is locked for {minutes} minutes after repeated failed sign-ins. "
-                "Ask the delivery unit's administrator if you need it sooner.", code="locked")
+                _("This account is locked from your address for %(minutes)s minutes after repeated failed "
+                  "sign-ins. Ask the delivery unit's administrator if you need it sooner.") % {"minutes": minutes},
+                code="locked")
         return super().clean()
 
 
 class TokenForm(forms.Form):
     name = forms.CharField(max_length=100, help_text="What the token is for, e.g. 'nightly import from the health MIS'.")
-    days = forms.IntegerField(min_value=1, max_value=settings.STOCKTAKE_TOKEN_DAYS, initial=30,
-                              help_text=f"Expires after this many days (at most {settings.STOCKTAKE_TOKEN_DAYS}).")
+    days = forms.IntegerField(min_value=1, max_value=tokens.MAX_DAYS, initial=tokens.DEFAULT_DAYS,
+                              help_text=f"Expires after this many days (at most {tokens.MAX_DAYS}).")

@@ -76,6 +76,7 @@ class AuditEntry(models.Model):
         CREATE = "create", "Create"
         CHANGE = "change", "Change"
         DELETE = "delete", "Delete"
+        LOCKOUT = "lockout", "Lockout"  # repeated failed sign-ins or bad tokens refused (accounts.actions)
 
     class Interface(models.TextChoices):
         WEB = "web", "Web page"

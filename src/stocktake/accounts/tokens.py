@@ -18,6 +18,10 @@ from . import audit, throttle
 from .models import ApiToken
 
 PREFIX = "stk_"
+# The longest and the suggested (form and API default) lifetime of a token, in days: one number for the tokens page,
+# the API schema and issue() alike (STOCKTAKE_TOKEN_DAYS in settings).
+MAX_DAYS = settings.STOCKTAKE_TOKEN_DAYS
+DEFAULT_DAYS = min(30, MAX_DAYS)
 
 
 class TokenError(ValueError):
@@ -43,7 +47,7 @@ def _audit_view(token: ApiToken) -> dict:
 def issue(user, *, name: str, days: int | None = None, interface: str) -> tuple[ApiToken, str]:
     """Create a token; return it with its secret, which is never shown again."""
     name = (name or "").strip()
-    max_days = settings.STOCKTAKE_TOKEN_DAYS
+    max_days = MAX_DAYS
     days = max_days if days is None else days
     if not name:
         raise TokenError("name: give the token a name saying what it is for")

@@ -7,18 +7,22 @@ file -> shape (long format, DHIS2 JSON/CSV, or a saved column mapping)
 
 An import is atomic: a file that cannot be read stores nothing; rows that
 fail their checks are reported and left out (or, with strict, the whole file
-is refused); the accepted rows are stored together or not at all.
+is refused); the accepted rows are stored together or not at all. An import
+never ends "running" and never raises: an unexpected error rolls it back and
+refuses the batch naming the error (`batch.crashed` tells callers it was one).
 """
 
 from __future__ import annotations
 
 import io
+import logging
 import time
 from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from stocktake.accounts import permissions
 from stocktake.architecture.models import Indicator
@@ -26,6 +30,7 @@ from stocktake.delivery import importrows as R
 from stocktake.delivery import quality as Q
 from stocktake.delivery import sourcemaps as M
 from stocktake.delivery import tabular as T
+from stocktake.delivery.echo import shown
 from stocktake.monitoring import actions as monitoring_actions
 from stocktake.monitoring import bulk
 from stocktake.monitoring import rollups as monitoring_rollups
@@ -40,6 +45,7 @@ QUALITY_LIMIT = 50_000  # beyond this many rows the outlier check would cost mor
 DUE_DAYS = 15  # data for a period is due this many days after it ends
 HISTORY = 12  # the outlier and jump rules compare a value with its unit's last twelve periods
 MAX_JSON = 200 * 1024 * 1024
+log = logging.getLogger(__name__)
 ANALYZE_AFTER = 20_000  # new values past which PostgreSQL's table statistics are refreshed before the rollups
 
 
@@ -72,7 +78,7 @@ def catalogue(user, today: date, combine: bool = False) -> R.Catalogue:
     for ind in Indicator.objects.select_related("outcome__priority"):
         specs[ind.code] = R.IndicatorSpec(code=ind.code, frequency=ind.frequency, aggregation=ind.aggregation,
                                           report_depth=ind.report_depth, min_value=ind.min_value,
-                                          max_value=ind.max_value, ratio_scale=ind.ratio_scale)
+                                          max_value=ind.max_value, ratio_scale=ind.ratio_scale, unit=ind.unit)
         if permissions.can_submit(user, ind):
             allowed.add(ind.code)
     units = dict(OrgUnit.objects.values_list("code", "depth"))
@@ -92,7 +98,7 @@ def dhis2_lookup() -> M.Dhis2Lookup:
     return M.Dhis2Lookup(des, ous, cocs)
 
 
-def _records(stream, fmt: str, mapping: ColumnMapping | None):
+def _records(stream, fmt: str, mapping: ColumnMapping | None, notes: list | None = None):
     config = mapping.config if mapping else {}
     if fmt == "dhis2-json":
         data = stream.read(MAX_JSON + 1)
@@ -100,21 +106,22 @@ def _records(stream, fmt: str, mapping: ColumnMapping | None):
             raise T.FileError("the JSON payload is larger than 200 MB; split it by period")
         return M.dhis2_json(data, dhis2_lookup())
     if fmt == "json-rows":
-        import json
-
-        try:
-            payload = json.loads(stream.read(MAX_JSON + 1))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise T.FileError(f"not valid JSON: {exc}") from exc
+        data = stream.read(MAX_JSON + 1)
+        if len(data) > MAX_JSON:
+            raise T.FileError(_("the JSON payload is larger than 200 MB; split it by period"))
+        payload = M.load_json(data)
         items = payload.get("rows") if isinstance(payload, dict) else payload
         if not isinstance(items, list):
             raise T.FileError("send a JSON list of rows, or an object with a 'rows' list")
+        if not items:
+            raise T.FileError(_("the list of rows is empty: there is no data to import"))
         return ((i, r if isinstance(r, dict) else M.ShapeError("each row must be an object"))
                 for i, r in enumerate(items, start=1))
     if fmt == "xlsx":
         header, rows = T.read_xlsx(stream, sheet=config.get("sheet"))
     else:
-        header, rows = T.read_csv(stream, encoding=config.get("encoding"), delimiter=config.get("delimiter"))
+        header, rows = T.read_csv(stream, encoding=config.get("encoding"), delimiter=config.get("delimiter"),
+                                  notes=notes)
     if fmt == "dhis2-csv":
         return M.dhis2_csv(header, rows, dhis2_lookup())
     if mapping:
@@ -292,33 +299,96 @@ class _Run:
 def run_import(stream, *, file_name: str, fmt: str | None = None, mapping: ColumnMapping | None = None, user=None,
                interface: str = "web", dry_run: bool = False, strict: bool = False, progress=None,
                today: date | None = None, batch: ImportBatch | None = None) -> ImportBatch:
-    """Import one file; always returns its ImportBatch (refused, or done with counts and errors)."""
+    """Import one file; always returns its ImportBatch (refused, or done with counts and errors), never raises.
+
+    An unexpected error anywhere (a bug, a dropped upload, the database) is caught here: the
+    transaction is rolled back, the batch is refused with the error's class and message, and
+    `batch.crashed` is set so that a caller (the CLI) can tell a crash from a refused file.
+    """
     started = time.monotonic()
+    if batch is None:
+        batch = ImportBatch(user=user if getattr(user, "is_authenticated", False) else None, interface=interface,
+                            file_name=R.clean(file_name)[:255], format=(fmt or "")[:12], mapping=mapping,
+                            dry_run=dry_run, strict=strict)
+    batch.crashed = False
+    try:
+        _import(batch, stream, file_name=file_name, fmt=fmt, mapping=mapping, user=user, dry_run=dry_run,
+                strict=strict, progress=progress, today=today)
+    except Exception as exc:  # the promise: a batch never stays running, a caller never sees a traceback
+        _crashed(batch, exc)
+    except BaseException as exc:  # interrupted (Ctrl-C, shutdown): record it, then let it stop the process
+        _crashed(batch, exc, interrupted=True)
+        raise
+    batch.seconds = round(time.monotonic() - started, 3)
+    _save(batch)
+    return batch
+
+
+def _crashed(batch: ImportBatch, exc: BaseException, interrupted: bool = False) -> None:
+    error = f"{exc.__class__.__name__}: {shown(exc, 200)}" if str(exc) else exc.__class__.__name__
+    batch.status = ImportBatch.Status.REFUSED
+    batch.crashed = True
+    if interrupted:
+        batch.message = _("The import was interrupted (%(error)s). Nothing was stored.") % {"error": error}
+    else:
+        batch.message = _("The import stopped on an unexpected error (%(error)s). Nothing was stored; "
+                          "please report this error.") % {"error": error}
+    batch.message = R.clean(batch.message)
+    # one line where operators look; the traceback only at DEBUG, so no user (nor the CLI) is shown one
+    log.error("import #%s (%s) stopped: %s", batch.pk, R.clean(batch.file_name), R.clean(error))
+    log.debug("import #%s traceback", batch.pk, exc_info=exc)
+    batch.rows_accepted = 0
+    batch.created = batch.changed = batch.unchanged = batch.units_created = 0
+    batch.finished_at = timezone.now()
+    if interrupted:
+        _save(batch)
+
+
+def _save(batch: ImportBatch) -> None:
+    """Save the report; if the full report cannot be stored, store at least that the import ended."""
+    try:
+        with transaction.atomic():
+            batch.save()
+    except Exception as exc:
+        batch.status = ImportBatch.Status.REFUSED
+        batch.crashed = True
+        error = f"{exc.__class__.__name__}: {shown(exc, 200)}"
+        log.error("import #%s: its report could not be saved: %s", batch.pk, R.clean(error))
+        if batch.pk is None:
+            return
+        try:
+            ImportBatch.objects.filter(pk=batch.pk).update(
+                status=ImportBatch.Status.REFUSED, finished_at=timezone.now(), rows_accepted=0,
+                message=R.clean(_("The import's report could not be saved (%(error)s).") % {"error": error}))
+        except Exception:  # the database itself is gone: the log line above is all that can be done
+            log.debug("import #%s: the fallback save failed too", batch.pk, exc_info=True)
+
+
+def _import(batch: ImportBatch, stream, *, file_name, fmt, mapping, user, dry_run, strict, progress, today) -> None:
     today = today or timezone.localdate()
     if isinstance(stream, (bytes, bytearray)):
         stream = io.BytesIO(stream)
+    if batch.pk is None:
+        batch.save()  # saved first, so a crash while reading the head still leaves a refused batch behind
     head = stream.read(4096)
     stream.seek(0)
     fmt = fmt or detect_format(file_name, head)
-    if batch is None:
-        batch = ImportBatch.objects.create(user=user if getattr(user, "is_authenticated", False) else None,
-                                           interface=interface, file_name=file_name[:255], format=fmt,
-                                           mapping=mapping, dry_run=dry_run, strict=strict)
-    batch.format = fmt
+    batch.format = fmt[:12]
     config = mapping.config if mapping else {}
     create = config.get("create_org_units")
     if create and not permissions.can_manage(user):
         create = None  # only the delivery unit adds org units; others get 'unknown org unit' errors
     run = None
+    notes: list[str] = []
     try:
         if fmt not in FORMATS:
-            raise T.FileError(f"unknown format '{fmt}'; use one of {', '.join(FORMATS)}")
+            raise T.FileError(f"unknown format '{shown(fmt, 20)}'; use one of {', '.join(FORMATS)}")
         if not (permissions.can_manage(user) or permissions.role(user) == "data_lead"):
             raise T.FileError("you may not import data: only data leads and the delivery unit submit values")
         cat = catalogue(user, today, combine=config.get("combine") == "sum")
         run = _Run(batch, user, cat, create, dry_run, progress)
         with transaction.atomic():
-            run.run(_records(stream, fmt, mapping))
+            run.run(_records(stream, fmt, mapping, notes))
             if strict and run.report.total:
                 raise Refused(f"{run.report.rejected} rows rejected; strict mode stores nothing")
             if run.touched_ids:
@@ -329,10 +399,17 @@ def run_import(stream, *, file_name: str, fmt: str | None = None, mapping: Colum
                 batch.message = "no row was accepted"
         batch.status = ImportBatch.Status.DONE
         if not dry_run:
-            run.after(today)
+            try:
+                with transaction.atomic():
+                    run.after(today)
+            except Exception as exc:  # the values are stored; only the warnings about them are missing
+                run.warnings.append({"row": None, "rule": "completeness", "indicator": "",
+                                     "message": _("the completeness and timeliness checks failed (%(error)s)")
+                                     % {"error": f"{exc.__class__.__name__}: {shown(exc)}"}})
     except (T.FileError, Refused) as exc:
         batch.status = ImportBatch.Status.REFUSED
-        batch.message = str(exc) + (" Nothing was stored." if not dry_run else "")
+        text = str(exc).rstrip()
+        batch.message = text + ("" if text.endswith((".", "?", "!", ")")) else ".") + (" Nothing was stored." if not dry_run else "")
     if run is not None:
         batch.rows_read = run.rows_read
         batch.rows_accepted = 0 if (batch.status == ImportBatch.Status.REFUSED and not dry_run) else run.accepted
@@ -340,7 +417,8 @@ def run_import(stream, *, file_name: str, fmt: str | None = None, mapping: Colum
         batch.error_count = run.report.total
         batch.errors = run.report.as_list()
         batch.error_summary = dict(sorted(run.report.by_reason.items(), key=lambda kv: -kv[1])[:30])
-        batch.warnings = run.warnings
+        batch.warnings = [{"row": None, "rule": "encoding", "indicator": "", "message": note} for note in notes]
+        batch.warnings += run.warnings
         batch.units_created = run.units_created if batch.status == ImportBatch.Status.DONE else 0
         if batch.status == ImportBatch.Status.DONE:
             batch.created, batch.changed, batch.unchanged = (run.counts[k] for k in ("created", "changed", "unchanged"))
@@ -348,6 +426,3 @@ def run_import(stream, *, file_name: str, fmt: str | None = None, mapping: Colum
     batch.file_name = R.clean(batch.file_name)
     batch.warnings = [{**w, "message": R.clean(w["message"])} for w in batch.warnings]
     batch.finished_at = timezone.now()
-    batch.seconds = round(time.monotonic() - started, 3)
-    batch.save()
-    return batch

@@ -18,12 +18,19 @@ from datetime import date
 from typing import Iterable, Iterator
 
 from . import periods as P
+from .echo import shown as _shown
 
 COLUMNS = ("indicator", "org_unit", "period", "disaggregation", "value", "numerator", "denominator", "comment")
 REQUIRED = ("indicator", "org_unit", "period")
 
 # Spreadsheets write thousands separators and stray spaces; both are harmless.
 _NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?([eE][+-]?\d+)?$")
+
+# Units that count things: a count below zero is a typo or a sign error, not news. An indicator whose
+# min_value is negative says that it may go below zero (a net change, a balance), whatever its unit.
+COUNT_UNITS = {"count", "counts", "number", "people", "persons", "cases", "deaths", "births", "patients",
+               "attendances", "visits", "pupils", "students", "children", "households", "registrations",
+               "events", "incidents", "crimes", "beds", "staff", "units", "items"}
 
 
 @dataclass(frozen=True)
@@ -35,6 +42,23 @@ class IndicatorSpec:
     min_value: float | None = None
     max_value: float | None = None
     ratio_scale: float = 1.0
+    unit: str = ""
+
+    @property
+    def counts(self) -> bool:
+        """A count-like unit ('count', 'people', 'number of ...'): its values cannot be below zero."""
+        words = self.unit.strip().lower()
+        return words in COUNT_UNITS or words.startswith(("number of", "count of", "no. of"))
+
+    @property
+    def refuses_negative_value(self) -> bool:
+        """With no minimum set, a count's value below zero is refused; a minimum, when set, decides alone."""
+        return self.min_value is None and self.counts
+
+    @property
+    def refuses_negative_parts(self) -> bool:
+        """A ratio's numerator and denominator count things, unless a negative minimum says otherwise."""
+        return self.min_value is None or self.min_value >= 0
 
     def value_of(self, value, numerator, denominator):
         if self.aggregation == "ratio":
@@ -117,11 +141,18 @@ def parse_number(text) -> float | None:
             return None
         if not _NUMBER.match(s) or not any(ch.isdigit() for ch in s):
             shown = str(text).strip()
-            raise NumberError(f"'{shown[:40]}' is not a number")
+            raise NumberError(f"'{_shown(shown, 40)}' is not a number")
         number = float(s.replace(",", ""))
     if math.isnan(number) or math.isinf(number):
-        raise NumberError(f"'{text}' is not a finite number")
+        raise NumberError(f"'{_shown(text, 40)}' is not a finite number")
     return number
+
+
+def _rounding(text) -> float:
+    """How far a value written as `text` may be from the exact ratio: half a unit of its last decimal."""
+    s = str(text).strip()
+    decimals = len(s.split(".", 1)[1]) if "." in s and "e" not in s.lower() else 0
+    return 0.5 * 10 ** -min(decimals, 12) + 1e-9
 
 
 def check_row(n: int, record: dict, cat: Catalogue) -> Row | list[RowError]:
@@ -139,15 +170,15 @@ def check_row(n: int, record: dict, cat: Catalogue) -> Row | list[RowError]:
             errors.append(RowError(n, c, f"{c.replace('_', ' ')} is empty"))
     spec = cat.indicators.get(text["indicator"]) if text["indicator"] else None
     if text["indicator"] and spec is None:
-        errors.append(RowError(n, "indicator", f"unknown indicator code '{text['indicator'][:60]}'"))
+        errors.append(RowError(n, "indicator", f"unknown indicator code '{_shown(text['indicator'])}'"))
     elif spec is not None and cat.allowed is not None and spec.code not in cat.allowed:
         errors.append(RowError(n, "indicator", f"you may not submit data for indicator '{spec.code}'"))
     depth = cat.org_units.get(text["org_unit"]) if text["org_unit"] else None
     if text["org_unit"] and depth is None:
-        errors.append(RowError(n, "org_unit", f"unknown org unit code '{text['org_unit'][:60]}'"))
+        errors.append(RowError(n, "org_unit", f"unknown org unit code '{_shown(text['org_unit'])}'"))
     elif spec is not None and spec.report_depth is not None and depth is not None and depth != spec.report_depth:
         errors.append(RowError(n, "org_unit", f"{spec.code} is reported at level {spec.report_depth}; "
-                                              f"'{text['org_unit']}' is at level {depth}"))
+                                              f"'{_shown(text['org_unit'])}' is at level {depth}"))
     period = None
     if text["period"]:
         try:
@@ -176,12 +207,31 @@ def check_row(n: int, record: dict, cat: Catalogue) -> Row | list[RowError]:
                 errors.append(RowError(n, "denominator", f"{spec.code} is a ratio: a denominator is required"))
             elif numbers["denominator"] == 0:
                 errors.append(RowError(n, "denominator", "denominator must not be zero"))
+            if spec.refuses_negative_parts:
+                for c in ("numerator", "denominator"):
+                    if numbers[c] is not None and numbers[c] < 0:
+                        errors.append(RowError(n, c, f"{numbers[c]:g} is negative; the {c} of {spec.code} counts "
+                                                     f"things and cannot be below zero"))
+            if numbers["value"] is not None and numbers["numerator"] is not None and numbers["denominator"]:
+                implied = numbers["numerator"] / numbers["denominator"] * spec.ratio_scale
+                if abs(implied - numbers["value"]) > _rounding(record.get("value")):
+                    errors.append(RowError(n, "value", f"value {numbers['value']:g} and numerator/denominator "
+                                                       f"({numbers['numerator']:g}/{numbers['denominator']:g} = "
+                                                       f"{implied:.4g}) disagree; give one or make them agree"))
             if numbers["numerator"] is None and numbers["value"] is not None and numbers["denominator"]:
                 # a percentage with its denominator: store the count it stands for
                 numbers["numerator"] = numbers["value"] / spec.ratio_scale * numbers["denominator"]
             numbers["value"] = None
-        elif numbers["value"] is None:
-            errors.append(RowError(n, "value", "value is empty"))
+        else:
+            if numbers["value"] is None:
+                errors.append(RowError(n, "value", "value is empty"))
+            for c in ("numerator", "denominator"):
+                if numbers[c] is not None:
+                    errors.append(RowError(n, c, f"{spec.code} is not a ratio: it takes a value only, so the {c} "
+                                                 f"must be blank"))
+            if numbers["value"] is not None and numbers["value"] < 0 and spec.refuses_negative_value:
+                errors.append(RowError(n, "value", f"{numbers['value']:g} is negative; {spec.code} counts "
+                                                   f"{spec.unit or 'things'} and cannot be below zero"))
         if not errors:
             computed = spec.value_of(numbers["value"], numbers["numerator"], numbers["denominator"])
             if computed is not None:

@@ -9,6 +9,11 @@ file from a ministry can name its period the way it always has:
     2026W09         ISO week
     2026-03-15      day
     2026April       financial year starting in April (DHIS2's form)
+
+Years run from MIN_YEAR to MAX_YEAR: a reporting period before 1800 or after
+2999 is a typo (`0000-01`, `0001-01`), and keeping well inside Python's dates
+(years 1 to 9999) means the periods before and after any parsed one, which the
+quality checks step through, always exist.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ import functools
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+
+from .echo import shown
 
 DAY, WEEK, MONTH, QUARTER, YEAR, FINANCIAL_YEAR = "D", "W", "M", "Q", "Y", "FY"
 
@@ -32,6 +39,8 @@ FREQUENCY_NAMES = {
 
 # Finest first: a value reported monthly can be summed to quarters and years.
 ORDER = [DAY, WEEK, MONTH, QUARTER, YEAR, FINANCIAL_YEAR]
+
+MIN_YEAR, MAX_YEAR = 1800, 2999
 
 _MONTH_NAMES = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 
@@ -69,10 +78,16 @@ class Period:
         return self.start <= day <= self.end
 
     def next(self) -> "Period":
-        return containing(self.kind, self.end + timedelta(days=1), fy_start=self.start.month)
+        try:
+            return containing(self.kind, self.end + timedelta(days=1), fy_start=self.start.month)
+        except (OverflowError, ValueError) as exc:
+            raise PeriodError(f"no period comes after '{self.code}'") from exc
 
     def previous(self) -> "Period":
-        return containing(self.kind, self.start - timedelta(days=1), fy_start=self.start.month)
+        try:
+            return containing(self.kind, self.start - timedelta(days=1), fy_start=self.start.month)
+        except (OverflowError, ValueError) as exc:
+            raise PeriodError(f"no period comes before '{self.code}'") from exc
 
 
 def month(year: int, month_: int) -> Period:
@@ -120,6 +135,8 @@ def parse(code: str) -> Period:
         if not m:
             continue
         y = int(m.group(1))
+        if not MIN_YEAR <= y <= MAX_YEAR:
+            raise PeriodError(f"'{shown(text)}' is in year {y}; periods name the years {MIN_YEAR} to {MAX_YEAR}")
         if kind == DAY:
             try:
                 return day(date(y, int(m.group(2)), int(m.group(3))))
@@ -138,10 +155,10 @@ def parse(code: str) -> Period:
             return year(y)
         name = m.group(2).lower()
         if name not in _MONTH_NAMES:
-            raise PeriodError(f"'{text}' is not a period code (unknown financial-year month '{m.group(2)}')")
+            raise PeriodError(f"'{shown(text)}' is not a period code (unknown financial-year month '{shown(m.group(2), 20)}')")
         return financial_year(y, _MONTH_NAMES[name])
     raise PeriodError(
-        f"'{text}' is not a period code; use 2026, 2026Q1, 2026-03, 2026W09, 2026-03-15 or 2026April"
+        f"'{shown(text)}' is not a period code; use 2026, 2026Q1, 2026-03, 2026W09, 2026-03-15 or 2026April"
     )
 
 

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Iterable, Iterator
 
 from . import periods as P
+from .echo import listed, shown
 from .tabular import FileError, RowShapeError
 
 LONG_ALIASES = {
@@ -49,7 +50,7 @@ def long_records(header: list[str], rows: Iterable) -> Iterator[tuple[int, dict 
     cols = _match_columns(header, LONG_ALIASES)
     missing = [f for f in ("indicator", "org_unit", "period") if f not in cols]
     if missing:
-        raise FileError(f"the header lacks the column(s) {', '.join(missing)}; it has {', '.join(header[:20])}. "
+        raise FileError(f"the header lacks the column(s) {', '.join(missing)}; it has {listed(header[:20])}. "
                         f"Download the template, or save a column mapping for this source")
     if not ({"value", "numerator"} & set(cols)):
         raise FileError("the header has neither a 'value' nor a 'numerator' column")
@@ -86,11 +87,11 @@ class Dhis2Lookup:
         de, ou, coc = (str(dv.get(k) or "").strip() for k in ("dataElement", "orgUnit", "categoryOptionCombo"))
         problems = []
         if de not in self.data_elements:
-            problems.append(f"dataElement: no mapping for DHIS2 data element '{de[:40]}'")
+            problems.append(f"dataElement: no mapping for DHIS2 data element '{shown(de, 40)}'")
         if ou not in self.org_units:
-            problems.append(f"orgUnit: no mapping for DHIS2 org unit '{ou[:40]}'")
+            problems.append(f"orgUnit: no mapping for DHIS2 org unit '{shown(ou, 40)}'")
         if coc and coc not in self.combos:
-            problems.append(f"categoryOptionCombo: no mapping for DHIS2 category option combo '{coc[:40]}'")
+            problems.append(f"categoryOptionCombo: no mapping for DHIS2 category option combo '{shown(coc, 40)}'")
         if problems:
             return ShapeError("; ".join(problems))
         indicator, field = self.data_elements[de]
@@ -100,14 +101,28 @@ class Dhis2Lookup:
         return out
 
 
+def load_json(data: bytes):
+    """JSON from an upload, or a FileError: invalid text, or nesting deeper than Python's parser goes.
+
+    The C parser counts its depth and raises RecursionError (about a thousand levels), cleanly, so a
+    file nested 100,000 deep costs a refusal, not a crash; a real data value set is three levels deep.
+    """
+    try:
+        return json.loads(data)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise FileError(f"not valid JSON: {shown(exc, 120)}") from exc
+    except RecursionError as exc:
+        raise FileError("the JSON is nested too deeply (more than a thousand levels, where a data value set "
+                        "has three); refused") from exc
+
+
 def dhis2_json(data: bytes, lookup: Dhis2Lookup) -> Iterator[tuple[int, dict | Exception]]:
     """A dataValueSets JSON payload; rows are numbered by their place in `dataValues`, from 1."""
-    try:
-        payload = json.loads(data)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise FileError(f"not valid JSON: {exc}") from exc
+    payload = load_json(data)
     if not isinstance(payload, dict) or not isinstance(payload.get("dataValues"), list):
         raise FileError("a DHIS2 data value set is a JSON object with a 'dataValues' list")
+    if not payload["dataValues"]:
+        raise FileError("the 'dataValues' list is empty: there is no data to import")
     defaults = {k: payload.get(k) for k in ("period", "orgUnit", "attributeOptionCombo") if payload.get(k)}
     return _merge_parts(((i, _dhis2_one(i, {**defaults, **dv} if isinstance(dv, dict) else dv, lookup))
                          for i, dv in enumerate(payload["dataValues"], start=1)), lookup)
@@ -173,11 +188,11 @@ def parse_expression(expr: str, header: list[str]) -> list[tuple[int, str]]:
     while pos < len(text):
         m = _TERM.match(text, pos)
         if not m or m.end() == pos:
-            raise FileError(f"cannot read the expression '{expr}'")
+            raise FileError(f"cannot read the expression '{shown(expr)}'")
         sign, name = m.group(1), m.group(2).strip()
         if name not in header:
-            raise FileError(f"the mapping names column '{name}', which the file does not have "
-                            f"(it has {', '.join(header[:30])})")
+            raise FileError(f"the mapping names column '{shown(name, 40)}', which the file does not have "
+                            f"(it has {listed(header[:30])})")
         terms.append((-1 if sign == "-" else 1, name))
         pos = m.end()
     if not terms:
@@ -211,7 +226,8 @@ def mapped_records(header: list[str], rows: Iterable, mapping: dict, parse_numbe
             raise FileError(f"the column mapping lacks '{key}'")
     for key in ("org_unit", "org_unit_name", "group"):
         if mapping.get(key) and mapping[key] not in header:
-            raise FileError(f"the mapping's {key} column '{mapping[key]}' is not in the file (it has {', '.join(header[:30])})")
+            raise FileError(f"the mapping's {key} column '{shown(mapping[key], 40)}' is not in the file "
+                            f"(it has {listed(header[:30])})")
     period = mapping["period"]
     if isinstance(period, str):
         period = {"column": period}
@@ -232,14 +248,17 @@ def mapped_records(header: list[str], rows: Iterable, mapping: dict, parse_numbe
         if "year" in period:
             y, m = raw.get(period["year"], "").strip(), raw.get(period["month"], "").strip()
             if not (y.isdigit() and m.isdigit()):
-                raise ValueError(f"year '{y}' and month '{m}' do not make a month")
+                raise ValueError(f"year '{shown(y, 20)}' and month '{shown(m, 20)}' do not make a month")
             return f"{int(y):04d}-{int(m):02d}"
         text = raw.get(period["column"], "").strip()
         if period.get("format"):
             try:
                 d = datetime.strptime(text, period["format"]).date()
             except ValueError as exc:
-                raise ValueError(f"'{text}' does not match the date format {period['format']}") from exc
+                raise ValueError(f"'{shown(text)}' does not match the date format {period['format']}") from exc
+            if not P.MIN_YEAR <= d.year <= P.MAX_YEAR:
+                raise ValueError(f"'{shown(text)}' is in year {d.year}; periods name the years "
+                                 f"{P.MIN_YEAR} to {P.MAX_YEAR}")
             return P.containing(period.get("kind", P.MONTH), d).code
         return text
 

@@ -13,12 +13,18 @@ import codecs
 import csv
 import io
 import itertools
+import re
 import zipfile
 from typing import BinaryIO, Iterator
+
+from .echo import listed, shown
 
 MAX_XLSX_UNCOMPRESSED = 400 * 1024 * 1024
 MAX_XLSX_RATIO = 200
 MAX_CELL = 10_000
+CHUNK = 1 << 20  # CSV bytes decoded at a time
+MAX_LINE = 4 * CHUNK
+DTD_SCAN = 8192  # a DTD sits in an XML part's prolog, before the root element
 csv.field_size_limit(1024 * 1024)
 
 
@@ -26,13 +32,34 @@ class FileError(ValueError):
     """The file as a whole cannot be read; nothing from it is stored."""
 
 
-def sniff_encoding(head: bytes, declared: str | None = None, more: bool = False) -> str:
-    """more: the head is only the start of the file, so its last character may be cut."""
+# A valid UTF-8 sequence of two to four bytes; a file holding any is UTF-8 (with errors), not Windows-1252.
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
+                             rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
+                             rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}")
+ENCODING_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "cp1252": "Windows-1252", "latin-1": "latin-1"}
+
+
+def bad_byte(data: bytes, exc: UnicodeDecodeError, offset: int, lines: int, enc: str) -> str:
+    """Where a byte that is not in the encoding sits: its value, its offset in the file and its row."""
+    row = lines + data.count(b"\n", 0, exc.start) + 1
+    name = ENCODING_NAMES.get(enc, enc)
+    return (f"byte 0x{data[exc.start]:02x} at offset {offset + exc.start:,} (row {row}) is not valid {name}; "
+            f"the file was refused rather than guessed at. Fix that byte, or save the file again as CSV UTF-8")
+
+
+def sniff_encoding(head: bytes, declared: str | None = None, more: bool = False, notes: list | None = None) -> str:
+    """The file's encoding, or a FileError; never a guess that silently changes letters.
+
+    more: the head is only the start of the file, so its last character may be cut.
+    A file that is UTF-8 but for a few bad bytes is refused naming the first of them: reading it as
+    Windows-1252 would store 'café' as 'cafÃ©' without a word. Only a file with no valid UTF-8 sequence
+    at all is read as Windows-1252 (or latin-1), and a note saying so is added to `notes`.
+    """
     if declared:
         try:
             codecs.lookup(declared)
         except LookupError as exc:
-            raise FileError(f"unknown encoding '{declared}'") from exc
+            raise FileError(f"unknown encoding '{shown(declared, 40)}'") from exc
         return declared
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
@@ -47,12 +74,18 @@ def sniff_encoding(head: bytes, declared: str | None = None, more: bool = False)
     except UnicodeDecodeError as exc:
         if more and exc.start >= len(head) - 3:  # a character cut by the sample's end
             return "utf-8"
+        if _UTF8_MULTIBYTE.search(head):
+            raise FileError(bad_byte(head, exc, 0, 0, "utf-8")) from exc
     # Most ministry systems that do not write UTF-8 write Windows-1252; latin-1 reads any byte.
     try:
         head.decode("cp1252")
-        return "cp1252"
+        enc = "cp1252"
     except UnicodeDecodeError:
-        return "latin-1"
+        enc = "latin-1"
+    if notes is not None:
+        notes.append(f"the file is not UTF-8 (it holds no UTF-8 accented letter); it was read as {ENCODING_NAMES[enc]}. "
+                     f"Check its accented letters, or save it as CSV UTF-8")
+    return enc
 
 
 def sniff_delimiter(first_line: str, declared: str | None = None) -> str:
@@ -76,7 +109,7 @@ def _header(cells: list, where: str) -> list[str]:
     seen = set()
     for name in names:
         if name.lower() in seen:
-            raise FileError(f"{where}: column '{name}' appears twice in the header")
+            raise FileError(f"{where}: column '{shown(name, 40)}' appears twice in the header")
         seen.add(name.lower())
     return names
 
@@ -93,36 +126,48 @@ class RowShapeError(ValueError):
     pass
 
 
-def read_csv(stream: BinaryIO, *, encoding: str | None = None, delimiter: str | None = None) -> tuple[list[str], Iterator]:
-    """(header, iterator of (row number, {column: text} or RowShapeError)) from a CSV byte stream."""
+def read_csv(stream: BinaryIO, *, encoding: str | None = None, delimiter: str | None = None,
+             notes: list | None = None) -> tuple[list[str], Iterator]:
+    """(header, iterator of (row number, {column: text} or RowShapeError)) from a CSV byte stream.
+
+    notes: a list that receives what the reader had to assume (a file read as Windows-1252).
+    """
     head = stream.read(65536)
     if not head.strip():
         raise FileError("the file is empty")
-    enc = sniff_encoding(head, encoding, more=len(head) == 65536)
-    rest = stream
-    raw = io.BufferedReader(_Chain(head, rest), buffer_size=1 << 16)
-    text = io.TextIOWrapper(raw, encoding=enc, errors="strict", newline="")
+    enc = sniff_encoding(head, encoding, more=len(head) == 65536, notes=notes)
+    raw = io.BufferedReader(_Chain(head, stream), buffer_size=1 << 16)
+    if codecs.lookup(enc).name.startswith(("utf-16", "utf-32")):  # not ASCII-safe: b"\n" is not a line end
+        text = io.TextIOWrapper(raw, encoding=enc, errors="strict", newline="")
+    else:
+        text = _decoded_lines(raw, enc)
     reader = csv.reader(text, delimiter=sniff_delimiter(_first_line(head, enc), delimiter), strict=True)
     try:
         first = next(reader)
     except (UnicodeDecodeError, csv.Error) as exc:
         raise FileError(f"row 1: {exc}") from exc
+    except StopIteration as exc:
+        raise FileError("the file is empty") from exc
     header = _header(first, "CSV")
+    width = len(first)  # the header's cells before its trailing blanks were dropped
 
     def rows():
-        n = 1
+        n, found = 1, False
         try:
             for cells in reader:
                 n = reader.line_num
                 if not cells or all(not c.strip() for c in cells):
                     continue
+                found = True
                 if len(cells) != len(header):
                     extra = cells[len(header):]
-                    if len(cells) > len(header) and all(not c.strip() for c in extra):
-                        cells = cells[:len(header)]
+                    if len(header) < len(cells) <= width and all(not c.strip() for c in extra):
+                        cells = cells[:len(header)]  # the header's own trailing separators, repeated
                     else:
-                        yield n, RowShapeError(f"has {len(cells)} cells but the header has {len(header)} "
-                                               f"(a truncated line, or a stray separator?)")
+                        hint = ("an unquoted number with a thousands separator such as 1,234, or a stray separator?"
+                                if len(cells) > len(header) else "a truncated line, or a missing separator?")
+                        yield n, RowShapeError(f"has {len(cells)} cells but the header has {len(header)} ({hint}); "
+                                               f"the row is left out rather than read with its columns shifted")
                         continue
                 yield n, {h: c[:MAX_CELL] for h, c in zip(header, cells)}
         except UnicodeDecodeError as exc:
@@ -130,8 +175,43 @@ def read_csv(stream: BinaryIO, *, encoding: str | None = None, delimiter: str | 
                             f"declare the file's encoding, e.g. latin-1") from exc
         except csv.Error as exc:
             raise FileError(f"row {reader.line_num}: {exc} (is the file truncated?)") from exc
+        if not found:
+            raise FileError(NO_ROWS)
 
     return header, rows()
+
+
+NO_ROWS = "the file has a header row but no data rows: there is nothing to import"
+
+
+def _decoded_lines(raw: BinaryIO, enc: str) -> Iterator[str]:
+    """The text's lines, decoded strictly a chunk at a time, so an invalid byte is named by its offset and row."""
+    offset, lines, tail = 0, 0, b""
+    while True:
+        block = raw.read(CHUNK)
+        data = tail + block
+        if not data:
+            return
+        if block:
+            cut = data.rfind(b"\n") + 1
+            if cut == 0:
+                if len(data) > MAX_LINE:
+                    raise FileError(f"row {lines + 1} runs past {MAX_LINE >> 20} MB without a line break; "
+                                    f"is this a CSV file?")
+                tail = data
+                continue
+            data, tail = data[:cut], data[cut:]
+        else:
+            tail = b""
+        try:
+            decoded = data.decode(enc)
+        except UnicodeDecodeError as exc:
+            raise FileError(bad_byte(data, exc, offset, lines, enc)) from exc
+        if enc == "utf-8-sig":
+            enc = "utf-8"  # the byte-order mark is only at the start
+        offset += len(data)
+        lines += data.count(b"\n")
+        yield from io.StringIO(decoded, newline="")
 
 
 def _first_line(head: bytes, enc: str) -> str:
@@ -159,8 +239,17 @@ class _Chain(io.RawIOBase):
         return len(data)
 
 
+DTD_REFUSED = "the workbook contains a DTD, which is refused for safety"
+_DTD_MARKS = tuple(m.encode(e) for m in ("<!DOCTYPE", "<!ENTITY") for e in ("ascii", "utf-16-le", "utf-16-be"))
+
+
 def check_xlsx(stream: BinaryIO) -> None:
-    """Refuse what is not a workbook, and zip bombs, before openpyxl inflates anything."""
+    """Refuse what is not a workbook, zip bombs and XML with a DTD, before openpyxl inflates anything.
+
+    A DTD is how XML smuggles entities in: external ones read the server's files (XXE), nested ones
+    expand a few bytes into gigabytes (billion laughs). No spreadsheet program writes one, so any DTD
+    in any part is refused; defusedxml, which openpyxl uses when it is installed, is the second guard.
+    """
     try:
         with zipfile.ZipFile(stream) as zf:
             infos = zf.infolist()
@@ -171,62 +260,111 @@ def check_xlsx(stream: BinaryIO) -> None:
                                 f"(a zip bomb?); refused")
             if "xl/workbook.xml" not in {i.filename for i in infos}:
                 raise FileError("the zip archive is not an Excel workbook (no xl/workbook.xml)")
+            for info in infos:
+                if info.filename.lower().endswith((".xml", ".rels", ".vml")):
+                    with zf.open(info) as part:
+                        prolog = part.read(DTD_SCAN)
+                    if any(mark in prolog for mark in _DTD_MARKS):
+                        raise FileError(f"{DTD_REFUSED} (in {shown(info.filename, 60)})")
     except zipfile.BadZipFile as exc:
         raise FileError("not an Excel .xlsx file (it is not a zip archive); old .xls files must be saved as .xlsx or CSV") from exc
+    except (zipfile.LargeZipFile, NotImplementedError, RuntimeError, EOFError, OSError) as exc:
+        # encrypted members, unknown compression, a member cut short
+        raise FileError(f"the workbook cannot be opened: {exc.__class__.__name__}: {shown(exc, 120)}") from exc
     finally:
         stream.seek(0)
 
 
+def _unreadable(exc: Exception, where: str) -> FileError:
+    """openpyxl's many failures on a broken workbook as one FileError; a forbidden DTD says so plainly."""
+    from defusedxml import DefusedXmlException
+
+    cause = exc
+    while cause is not None:
+        if isinstance(cause, DefusedXmlException):
+            return FileError(DTD_REFUSED)
+        cause = cause.__cause__ or cause.__context__
+    return FileError(f"{where} cannot be read: {exc.__class__.__name__}: {shown(exc, 120)}")
+
+
 def read_xlsx(stream: BinaryIO, sheet: str | None = None) -> tuple[list[str], Iterator]:
-    """(header, rows) from the first (or named) sheet; formulas are refused cell by cell."""
+    """(header, rows) from the first (or named) sheet; formulas are refused cell by cell.
+
+    Rows are numbered by counting, not from cell A's coordinate: in a read-only sheet an empty,
+    merged or missing cell A has no row number. The sheet's recorded dimension is ignored, because
+    a wrong one makes openpyxl drop the rows beyond it (or pad a million empty ones).
+    """
     import openpyxl
 
     check_xlsx(stream)
     try:
         wb = openpyxl.load_workbook(stream, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds for broken workbooks
-        raise FileError(f"the workbook cannot be opened: {exc.__class__.__name__}: {str(exc)[:200]}") from exc
+        raise _unreadable(exc, "the workbook") from exc
     if sheet and sheet not in wb.sheetnames:
-        raise FileError(f"no sheet named '{sheet}'; the workbook has {', '.join(wb.sheetnames)}")
-    ws = wb[sheet] if sheet else wb.worksheets[0]
-    it = ws.iter_rows()
+        raise FileError(f"no sheet named '{shown(sheet, 40)}'; the workbook has {listed(wb.sheetnames)}")
     try:
-        first = next(it)
-    except StopIteration as exc:
-        raise FileError("the first sheet is empty") from exc
-    header = _header([c.value for c in first], f"sheet '{ws.title}'")
-    second = next(it, None)
+        ws = wb[sheet] if sheet else wb.worksheets[0]
+        ws.reset_dimensions()
+    except Exception as exc:
+        raise _unreadable(exc, "the workbook") from exc
+    where = f"sheet '{shown(ws.title, 40)}'"
+    parsed = ws.iter_rows()
+
+    def it():
+        n = 0
+        while True:
+            try:
+                cells = next(parsed)
+            except StopIteration:
+                return
+            except Exception as exc:  # the sheet's XML, cell types, shared strings: anything broken in the file
+                raise _unreadable(exc, f"{where}, row {n + 1},") from exc
+            n += 1
+            yield n, cells
+
+    rows_in = it()
+    first = next(rows_in, None)
+    if first is None:
+        raise FileError("the first sheet is empty")
+    header = _header([c.value for c in first[1]], where)
+    second = next(rows_in, None)
     if second is not None:
-        filled = [c for c in second if c.value not in (None, "")]
+        filled = [c for c in second[1] if c.value not in (None, "")]
         if filled and max(c.column for c in filled) > len(header):
-            raise FileError(f"sheet '{ws.title}': row 1 names {len(header)} column(s) but row 2 fills "
+            raise FileError(f"{where}: row 1 names {len(header)} column(s) but row 2 fills "
                             f"{max(c.column for c in filled)}; a title row or merged header cells above the header? "
                             f"The first row must name every column")
 
     def rows():
-        for cells in itertools.chain([second] if second is not None else [], it):
+        found = False
+        for n, cells in itertools.chain([second] if second is not None else [], rows_in):
             if not cells:
                 continue
-            n = cells[0].row
             values = []
             formula = None
             for i, c in enumerate(cells[:len(header)]):
                 v = c.value
                 if c.data_type == "f" or (isinstance(v, str) and v.startswith("=")):
-                    formula = f"cell {_col(i + 1)}{n} holds a formula ({str(v)[:40]}); paste values instead"
+                    formula = f"cell {_col(i + 1)}{n} holds a formula ({shown(v, 40)}); paste values instead"
                     break
                 values.append(v)
             if formula:
+                found = True
                 yield n, RowShapeError(formula)
                 continue
-            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values) and \
+                    all(c.value in (None, "") for c in cells[len(header):]):
                 continue
+            found = True
             if any(v not in (None, "") for v in (c.value for c in cells[len(header):])):
                 yield n, RowShapeError(f"has values beyond the {len(header)} named columns")
                 continue
             values += [None] * (len(header) - len(values))
             yield n, {h: _cell_text(v) for h, v in zip(header, values)}
         wb.close()
+        if not found:
+            raise FileError(NO_ROWS)
 
     return header, rows()
 

@@ -9,6 +9,8 @@ from django.template.loader import render_to_string
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from stocktake.delivery.cells import safe_workbook
+
 from . import actions
 from .models import Fund, Payment
 
@@ -81,7 +83,7 @@ def position_workbook(fund: Fund) -> bytes:
            for e in fund.ledger.select_related("scheme", "by")],
           money_cols=(6,))
     out = io.BytesIO()
-    wb.save(out)
+    safe_workbook(wb).save(out)
     return out.getvalue()
 
 

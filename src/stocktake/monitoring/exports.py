@@ -7,11 +7,12 @@ spreadsheet can compute with them; statuses go out as their labels.
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass, field
 
 from django.http import HttpResponse
+
+from stocktake.delivery.cells import csv_writer, safe_workbook
 
 from . import charts
 
@@ -29,7 +30,7 @@ class Table:
 def _csv(table: Table) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{table.name}.csv"'
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow(table.headers)
     for row in table.rows:
         writer.writerow(["" if v is None else v for v in row])
@@ -55,7 +56,7 @@ def _xlsx(table: Table) -> HttpResponse:
                 cell.font = Font(color="FFFFFF" if fill != "D4A72C" else "24292F")
     ws.freeze_panes = "B2"
     buf = io.BytesIO()
-    wb.save(buf)
+    safe_workbook(wb).save(buf)
     response = HttpResponse(buf.getvalue(),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="{table.name}.xlsx"'

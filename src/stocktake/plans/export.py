@@ -9,6 +9,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from stocktake.delivery import rubric as RU
+from stocktake.delivery.cells import safe_workbook
 
 from . import queries
 from .models import Risk
@@ -74,5 +75,5 @@ def plan_workbook(priority) -> bytes:
         ws["A1"] = _clean(chain.name)
         ws["A1"].font = Font(bold=True)
     out = BytesIO()
-    wb.save(out)
+    safe_workbook(wb).save(out)
     return out.getvalue()

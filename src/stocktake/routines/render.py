@@ -11,6 +11,8 @@ import io
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
+from stocktake.delivery.cells import safe_workbook
+
 PAPERS = {"a4": "A4", "letter": "letter"}
 PRINT_CHART_WIDTH = 560  # CSS px: fits the text width of both A4 and Letter with 15 mm margins
 
@@ -106,5 +108,5 @@ def delivery_report_xlsx(report: dict) -> bytes:
     ws.column_dimensions["A"].width = 40
     ws.column_dimensions["B"].width = 50
     out = io.BytesIO()
-    wb.save(out)
+    safe_workbook(wb).save(out)
     return out.getvalue()

@@ -1,4 +1,9 @@
-"""stocktake import FILE: the same pipeline as the upload page, with a progress bar and a summary."""
+"""stocktake import FILE: the same pipeline as the upload page, with a progress bar and a summary.
+
+Exit status, for scripts and cron: 0 when every row was stored (or, with --allow-rejects, when the
+file was read and some rows were left out), 1 when the file was refused or rows were rejected,
+2 when the import stopped on an unexpected error (the batch records it; no traceback is shown).
+"""
 
 from __future__ import annotations
 
@@ -6,13 +11,16 @@ import os
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from stocktake.collection.importer import FORMATS, run_import
 from stocktake.collection.models import ColumnMapping
 
 
 class Command(BaseCommand):
-    help = "Import data values from CSV, Excel (.xlsx) or a DHIS2 data value set (JSON or CSV)."
+    help = _("Import data values from CSV, Excel (.xlsx) or a DHIS2 data value set (JSON or CSV). "
+             "Exits 1 if the file is refused or any row is rejected (unless --allow-rejects), "
+             "2 if the import stopped on an unexpected error.")
 
     def add_arguments(self, parser):
         parser.add_argument("file")
@@ -21,6 +29,9 @@ class Command(BaseCommand):
         parser.add_argument("--mapping", help="name of a saved column mapping for files not in our format")
         parser.add_argument("--dry-run", action="store_true", help="check only; store nothing")
         parser.add_argument("--strict", action="store_true", help="store nothing if any row is rejected")
+        parser.add_argument("--allow-rejects", action="store_true",
+                            help=_("exit 0 even when some rows were rejected, as long as the file was read "
+                                   "(a refused file still exits 1)"))
         parser.add_argument("--quiet-progress", action="store_true")
 
     def handle(self, *args, **opts):
@@ -44,7 +55,11 @@ class Command(BaseCommand):
             bar.update(n - last[0])
             last[0] = n
 
-        with open(path, "rb") as fh:
+        try:
+            fh = open(path, "rb")
+        except OSError as exc:
+            raise CommandError(_("cannot read %(path)s: %(error)s") % {"path": path, "error": exc.strerror or exc})
+        with fh:
             batch = run_import(fh, file_name=os.path.basename(path), fmt=opts["format"], mapping=mapping, user=user,
                                interface="cli", dry_run=opts["dry_run"], strict=opts["strict"], progress=progress)
         bar.close()
@@ -63,5 +78,10 @@ class Command(BaseCommand):
         for wng in batch.warnings[:10]:
             w(f"  warning: {wng['message']}")
         w(f"  {batch.seconds:.1f} s")
+        if getattr(batch, "crashed", False):
+            raise CommandError(_("import #%(id)s stopped on an unexpected error") % {"id": batch.pk}, returncode=2)
         if batch.status == "refused":
-            raise CommandError("import refused")
+            raise CommandError(_("import refused"), returncode=1)
+        if batch.rows_rejected and not opts["allow_rejects"]:
+            raise CommandError(_("%(n)s row(s) rejected; pass --allow-rejects to accept a partial import")
+                               % {"n": f"{batch.rows_rejected:,}"}, returncode=1)

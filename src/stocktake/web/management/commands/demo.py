@@ -3,7 +3,10 @@ import time
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.core.management.commands.flush import Command as DjangoFlush
+from django.utils.translation import gettext as _
 
+from stocktake.accounts import destructive
 from stocktake.demo import build
 
 
@@ -12,13 +15,20 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=2026, help="random seed (the same seed gives the same data)")
-        parser.add_argument("--reset", action="store_true", help="empty the database first (everything in it is lost)")
+        parser.add_argument("--reset", action="store_true",
+                            help="empty the database first (backed up to DATA_DIR/backups, then deleted)")
+        parser.add_argument("--yes", action="store_true", help="with --reset: do not ask for confirmation")
         parser.add_argument("--if-empty", action="store_true", help="do nothing if delivery data is already there")
 
-    def handle(self, *args, seed, reset, if_empty, **options):
+    def handle(self, *args, seed, reset, if_empty, yes=False, **options):
+        # Before anything else: the demo publishes its password, and --reset deletes everything.
+        destructive.refuse_production("demo --reset" if reset else "demo")
+        if reset:
+            destructive.confirm(_("Delete everything in the database and load the demo?"), yes=yes)
         call_command("migrate", interactive=False, verbosity=0)
         if reset:
-            call_command("flush", interactive=False, verbosity=0)
+            destructive.backup_before("demo-reset", self.stdout)
+            call_command(DjangoFlush(), interactive=False, verbosity=0)
         started = time.perf_counter()
         try:
             result = build.build(seed=seed, progress=lambda msg: self.stdout.write(f"  … {msg}"))

@@ -40,8 +40,12 @@ class Command(BaseCommand):
             self.stdout.write(f"Background worker started (pid {worker.pid}).")
         self.stdout.write(self.style.SUCCESS(f"Stocktake is running: open http://{host}:{port}/"))
         self.stdout.write(f"Database: {settings.DATABASES['default']['NAME']}. Stop with Ctrl-C.")
-        from stocktake.web.server import run
+        from stocktake.web.server import proxy_options, run
 
+        proxy = proxy_options()
+        if proxy:
+            self.stdout.write(f"Trusting X-Forwarded-Proto and X-Forwarded-For from the TLS proxy at "
+                              f"{proxy['trusted_proxy']} (STOCKTAKE_TRUSTED_PROXY).")
         # SIGTERM (a service manager, a test) ends the server like Ctrl-C, so the worker is stopped too.
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         try:
