@@ -165,7 +165,8 @@ def _units(codes, field: str) -> list[OrgUnit]:
     return [found[c] for c in dict.fromkeys(codes)]
 
 
-NO_MANAGE = "only the delivery unit creates and edits evaluations"
+def _no_manage() -> Error:
+    return Error(detail=_("Only the delivery unit creates and edits evaluations."))
 
 
 @router.get("/", response=list[EvaluationOut], summary="Evaluations this caller may read (without estimates)")
@@ -179,7 +180,7 @@ def list_evaluations(request, indicator: str | None = None):
 @router.post("/", response={201: EvaluationOut, 400: Error, 403: Error}, summary="Create an evaluation")
 def create_evaluation(request, payload: EvaluationIn):
     if not can.can_manage(request.user):
-        return Status(403, Error(detail=NO_MANAGE))
+        return Status(403, _no_manage())
     try:
         indicator = Indicator.objects.filter(code=payload.indicator).first()
         if indicator is None:
@@ -208,7 +209,7 @@ class PublishIn(Schema):
              summary="Publish an evaluation, or withdraw it from the public")
 def set_published(request, pk: int, payload: PublishIn):
     if not can.can_manage(request.user):
-        return Status(403, Error(detail=NO_MANAGE))
+        return Status(403, _no_manage())
     ev = actions.set_published(get_object_or_404(Evaluation, pk=pk), payload.published, user=request.user,
                                interface="api")
     return _out(request, ev, with_result=False)

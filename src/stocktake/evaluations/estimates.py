@@ -77,11 +77,8 @@ class Result:
 
     @property
     def first_start(self) -> int:
-        return min(self.report_design_starts)
-
-    @property
-    def report_design_starts(self) -> list[int]:
-        return [period_index(self.spec.indicator.frequency, P.parse(s).start) for _u, s in self.spec.treated]
+        """The period index of the earliest treated start."""
+        return min(period_index(self.spec.indicator.frequency, P.parse(s).start) for _u, s in self.spec.treated)
 
     def code(self, index: int | None) -> str | None:
         return None if index is None else self.codes.get(int(index), str(index))
