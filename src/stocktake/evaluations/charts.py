@@ -71,7 +71,7 @@ def trajectory_spec(result, *, width="container") -> dict:
                  "y": {"field": "value", "type": "quantitative", "title": f"{ind.name} ({ind.unit})",
                        "scale": {"zero": False}},
                  "color": {"field": "series", "type": "nominal", "scale": colours,
-                           "legend": {"orient": "bottom", "title": None}},
+                           "legend": {"orient": "bottom", "title": None, "labelLimit": 400}},
                  "strokeDash": {"field": "series", "type": "nominal",
                                 "scale": {"domain": [treated_label, cf_label], "range": [[1, 0], [6, 3]]},
                                 "legend": None},

@@ -1,7 +1,7 @@
-"""The demo's evaluation: did the violence-interruption programme in four Central districts cut homicides?
+"""The demo's evaluation: did the violence-interruption programme in six Central districts cut homicides?
 
 The generated homicides (demo/spec.py HOMICIDE_INTERVENTION) have a true
-effect built in: 3 fewer expected homicides per treated district per month
+effect built in: 4 fewer expected homicides per treated district per month
 from each district's start. The comparison is proposed from the districts
 of the Northern, Eastern, Central and Western regions closest over the six
 months before; the Southern and Coastal regions are left out because their
@@ -17,7 +17,7 @@ from stocktake.monitoring.models import OrgUnit
 
 from . import actions
 
-NAME = "Violence interruption in four Central districts"
+NAME = "Violence interruption in six Central districts"
 WINDOWS = dict(pre_start="2024-07", pre_end="2024-12", post_start="2025-01", post_end="2026-08")
 COMPARISON_REGIONS = ["R01", "R02", "R03", "R04"]
 
@@ -31,8 +31,8 @@ def extend(seed: int, say) -> None:
                   if u.code[:3] in COMPARISON_REGIONS and u.code not in starts]
     actions.create_evaluation(
         user=None, interface="system", indicator=indicator, name=NAME,
-        description=("Street outreach workers and hospital-based violence interruption in four Central districts, "
-                     "in two waves (January and July 2025). Comparison: the 12 "
+        description=("Street outreach workers and hospital-based violence interruption in six Central districts, "
+                     "in two waves (January and July 2025). Comparison: the 20 "
                      "untreated districts of the Northern, Eastern, Central and Western regions whose homicides "
                      "over the six months before were closest; the Southern and Coastal regions ran their own "
                      "programmes and are left out."),

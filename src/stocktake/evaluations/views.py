@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 
-from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseForbidden
@@ -65,7 +64,6 @@ def create(request):
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, _("Evaluation saved."))
             return redirect("evaluations:detail", pk=evaluation.pk)
     return _form_page(request, form)
 
@@ -86,7 +84,6 @@ def edit(request, pk):
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, _("Evaluation saved."))
             return redirect("evaluations:detail", pk=evaluation.pk)
     return _form_page(request, form, evaluation)
 
