@@ -32,6 +32,17 @@ def admin_user(db):
     return get_user_model().objects.get(username="admin")
 
 
+@pytest.fixture
+def sign_in(db):
+    """A new test client signed in as a demo user or role: sign_in("manager"); sign_in(None) is the public.
+
+    The one sign-in fixture for every app's tests (tests/factories.py, sign_in).
+    """
+    from tests import factories
+
+    return factories.sign_in
+
+
 @pytest.fixture(autouse=True)
 def _jobs_in_the_test_transaction(settings):
     """Job progress goes through its own connection in a real process (tests/collection/test_jobs.py starts

@@ -9,11 +9,13 @@ from ninja import NinjaAPI
 
 from stocktake import __version__
 from stocktake.accounts.apiauth import ApiRate, api_auth
+from stocktake.apiinput import MAX_JSON_DEPTH, CheckedParser, install  # noqa: F401 (MAX_JSON_DEPTH: tests)
 
 api = NinjaAPI(title="Stocktake API", version=__version__, urls_namespace="api",
                description="Priorities, indicators, targets, data values and more. Every write goes through the same "
                            "action functions as the web pages and is audited.",
-               auth=api_auth(), throttle=[ApiRate()])
+               auth=api_auth(), throttle=[ApiRate()], parser=CheckedParser())
+install(api)  # bad input (too deep, unreadable text, huge numbers) is a 400 naming the field
 
 
 @api.get("/health", summary="Is the service up?", tags=["service"], auth=None)

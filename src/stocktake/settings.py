@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "stocktake.accounts.security.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "stocktake.web.middleware.RefuseUnreadableFields",
 ]
 
 ROOT_URLCONF = "stocktake.urls"

@@ -20,3 +20,5 @@ urlpatterns = [
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "stocktake.web.views.bad_request"

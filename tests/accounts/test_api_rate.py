@@ -6,9 +6,9 @@ from stocktake.accounts.models import ApiToken
 from stocktake.architecture.models import Indicator
 
 
-def test_each_caller_gets_its_own_allowance_then_429_with_retry_after(settings, client_as, client):
+def test_each_caller_gets_its_own_allowance_then_429_with_retry_after(settings, sign_in, client):
     settings.STOCKTAKE_API_RATE = (3, 60)
-    observer, validator = client_as("observer"), client_as("validator")
+    observer, validator = sign_in("observer"), sign_in("validator")
     assert [observer.get("/api/monitoring/portfolio").status_code for _ in range(3)] == [200, 200, 200]
     refused = observer.get("/api/monitoring/portfolio")
     assert refused.status_code == 429
@@ -18,9 +18,9 @@ def test_each_caller_gets_its_own_allowance_then_429_with_retry_after(settings, 
     assert client.get("/api/monitoring/portfolio").status_code == 200
 
 
-def test_a_refused_write_changes_nothing(settings, client_as):
+def test_a_refused_write_changes_nothing(settings, sign_in):
     settings.STOCKTAKE_API_RATE = (1, 60)
-    c = client_as("observer")
+    c = sign_in("observer")
     assert c.get("/api/accounts/me").status_code == 200
     before = ApiToken.objects.count(), Indicator.objects.count()
     r = c.post("/api/accounts/tokens", {"name": "one too many", "days": 5}, content_type="application/json")
@@ -28,9 +28,9 @@ def test_a_refused_write_changes_nothing(settings, client_as):
     assert (ApiToken.objects.count(), Indicator.objects.count()) == before
 
 
-def test_tokens_count_against_their_owner(settings, client_as):
+def test_tokens_count_against_their_owner(settings, sign_in):
     settings.STOCKTAKE_API_RATE = (2, 60)
-    owner = client_as("health-data")
+    owner = sign_in("health-data")
     secret = owner.post("/api/accounts/tokens", {"name": "script", "days": 5},
                         content_type="application/json").json()["token"]
     from django.test import Client

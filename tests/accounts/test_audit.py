@@ -29,18 +29,18 @@ def entries(user):
     (None, 302), ("observer", 403), ("pm", 403), ("health-data", 403), ("leader", 403),
     ("validator", 200), ("manager", 200), ("duhead", 200), ("admin", 200),
 ])
-def test_audit_page_is_for_the_delivery_unit_only(client_as, username, status):
-    response = client_as(username).get("/accounts/audit/")
+def test_audit_page_is_for_the_delivery_unit_only(sign_in, username, status):
+    response = sign_in(username).get("/accounts/audit/")
     assert response.status_code == status
     if status == 302:
         assert response["Location"].startswith("/accounts/login/")
-    api = client_as(username).get("/api/accounts/audit")
+    api = sign_in(username).get("/api/accounts/audit")
     assert api.status_code == {302: 401, 403: 403, 200: 200}[status]
 
 
-def test_audit_page_filters_and_shows_before_and_after(client_as, entries):
+def test_audit_page_filters_and_shows_before_and_after(sign_in, entries):
     a, b = entries
-    c = client_as("duhead")
+    c = sign_in("duhead")
     html = c.get("/accounts/audit/?user=manager&model=accounts.organisation&interface=web").content.decode()
     assert f'data-entry="{a.pk}"' in html and f'data-entry="{b.pk}"' not in html
     assert "Ministry of Health → Ministry of Health and Care" in html and "renamed in the reshuffle" in html
@@ -51,17 +51,17 @@ def test_audit_page_filters_and_shows_before_and_after(client_as, entries):
     assert f'data-entry="{a.pk}"' not in c.get("/accounts/audit/?until=2000-01-01").content.decode()
 
 
-def test_bad_filters_are_named(client_as):
-    c = client_as("validator")
+def test_bad_filters_are_named(sign_in):
+    c = sign_in("validator")
     response = c.get("/accounts/audit/?since=yesterday")
     assert response.status_code == 400 and "since: &#x27;yesterday&#x27; is not a date" in response.content.decode()
     api = c.get("/api/accounts/audit?interface=fax")
     assert api.status_code == 400 and "interface" in api.json()["detail"]
 
 
-def test_csv_export_follows_the_filter(client_as, entries):
+def test_csv_export_follows_the_filter(sign_in, entries):
     a, b = entries
-    response = client_as("manager").get("/accounts/audit/?user=validator&format=csv")
+    response = sign_in("manager").get("/accounts/audit/?user=validator&format=csv")
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert {r["user"] for r in rows} == {"validator"}
@@ -69,13 +69,13 @@ def test_csv_export_follows_the_filter(client_as, entries):
     assert mine["interface"] == "api" and '"code": ["moh", "moh2"]' in mine["changes"]
 
 
-def test_audit_api_filters(client_as, entries):
+def test_audit_api_filters(sign_in, entries):
     a, b = entries
-    rows = client_as("validator").get("/api/accounts/audit?user=manager&model=accounts.organisation").json()
+    rows = sign_in("validator").get("/api/accounts/audit?user=manager&model=accounts.organisation").json()
     assert [r["id"] for r in rows][:1] == [a.pk] and rows[0]["reason"] == "renamed in the reshuffle"
 
 
-def test_no_code_path_edits_or_deletes_audit_entries(client_as, entries, user):
+def test_no_code_path_edits_or_deletes_audit_entries(sign_in, entries, user):
     a, _ = entries
     with pytest.raises(PermissionError):
         AuditEntry.objects.filter(pk=a.pk).update(reason="tampered")
@@ -84,7 +84,7 @@ def test_no_code_path_edits_or_deletes_audit_entries(client_as, entries, user):
     with pytest.raises(PermissionError):
         a.delete()
     # the back office shows entries but offers no change or delete
-    admin = client_as("admin")
+    admin = sign_in("admin")
     assert admin.get(f"/admin/accounts/auditentry/{a.pk}/delete/").status_code == 403
     page = admin.post(f"/admin/accounts/auditentry/{a.pk}/change/", {"reason": "tampered"})
     assert page.status_code == 403

@@ -19,7 +19,7 @@ from django.urls.resolvers import RoutePattern
 
 from stocktake.architecture.models import Indicator, Priority
 
-from .conftest import ROLES
+from tests.factories import ROLES
 
 WRITE_METHODS = {"post", "put", "patch", "delete"}
 REFUSED = {400, 401, 403, 404, 405, 409, 422, 429}
@@ -101,9 +101,9 @@ def call(client, method, path, body=None):
     return getattr(client, method)(path, body, content_type="application/json")
 
 
-def test_every_api_write_needs_authentication(schema, client_as):
+def test_every_api_write_needs_authentication(schema, sign_in):
     """Anonymous callers are refused every write operation that is not explicitly public."""
-    c = client_as(None)
+    c = sign_in(None)
     before = row_counts()
     checked = 0
     for method, path, op in write_operations(schema):
@@ -120,13 +120,13 @@ def test_every_api_write_needs_authentication(schema, client_as):
 
 
 @pytest.mark.parametrize("role", list(ROLES))
-def test_api_writes_by_role_change_nothing_unless_they_succeed(schema, client_as, role):
+def test_api_writes_by_role_change_nothing_unless_they_succeed(schema, sign_in, role):
     """Every role x every write operation: no server error, and a refusal changes no table.
 
     Read-only roles (public, observer) succeed at nothing except self-service operations
     (their own API tokens), which an endpoint marks with openapi_extra={"x-self-service": True}.
     """
-    c = client_as(ROLES[role])
+    c = sign_in(ROLES[role])
     for method, path, op in write_operations(schema):
         body = op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
         before = row_counts()
@@ -162,9 +162,9 @@ def fill_route(route, converters, values):
 
 
 @pytest.mark.parametrize("role", READ_ONLY + ["data_lead_health", "accountable_leader"])
-def test_page_posts_by_people_without_rights_change_nothing(client_as, role):
+def test_page_posts_by_people_without_rights_change_nothing(sign_in, role):
     """POSTing to every page (with no form data or an unknown id) is refused without a change."""
-    c = client_as(ROLES[role])
+    c = sign_in(ROLES[role])
     for route, converters in page_routes():
         url = fill_route(route, converters, {"__int__": 1, "__str__": "x"})
         before = row_counts()
@@ -193,12 +193,12 @@ def secrets_for(username):
 
 
 @pytest.mark.parametrize("role", ["public", "data_lead_health", "data_lead_education"])
-def test_no_page_or_api_read_leaks_unpublished_data_of_other_ministries(schema, client_as, role):
+def test_no_page_or_api_read_leaks_unpublished_data_of_other_ministries(schema, sign_in, role):
     username = ROLES[role]
     hidden, indicators = secrets_for(username)
     assert hidden and indicators  # the demo has unpublished priorities of other ministries
     names = [p.name for p in hidden] + [i.name for i in indicators]
-    c = client_as(username)
+    c = sign_in(username)
 
     def check(url, response):
         assert response.status_code < 500, f"{role}: GET {url} -> {response.status_code}"
@@ -232,10 +232,10 @@ def test_no_page_or_api_read_leaks_unpublished_data_of_other_ministries(schema, 
                 check(url, c.get(re.sub(r"\{[^}]+\}", str(probe["__int__"]), path), query))
 
 
-def test_public_sees_only_published_priorities_on_the_portfolio(client_as):
-    html = client_as(None).get("/").content.decode()
+def test_public_sees_only_published_priorities_on_the_portfolio(sign_in):
+    html = sign_in(None).get("/").content.decode()
     for p in Priority.objects.all():
         assert (p.name in html) == p.published, p.name
-    lead = client_as("education-data").get("/").content.decode()
+    lead = sign_in("education-data").get("/").content.decode()
     assert "Every child reads well by age 11" in lead  # its own unpublished priority
     assert "People feel safe and are safe" not in lead  # interior's unpublished one

@@ -6,7 +6,7 @@ from django.test import Client, override_settings
 
 from stocktake.accounts.backends import locked_out
 
-from .conftest import PASSWORD
+from tests.factories import PASSWORD
 
 
 def test_login_page_signs_in_and_redirects(db):
@@ -28,8 +28,8 @@ def test_passwords_are_hashed_with_argon2(user):
     assert user("observer").password.startswith("argon2")
 
 
-def test_sign_out_is_post_only(client_as):
-    c = client_as("observer")
+def test_sign_out_is_post_only(sign_in):
+    c = sign_in("observer")
     assert c.get("/accounts/logout/").status_code == 405
     assert c.post("/accounts/logout/").status_code == 302
     assert "Sign in" in c.get("/").content.decode()

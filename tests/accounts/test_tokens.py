@@ -16,8 +16,8 @@ def _bearer(secret):
     return Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
 
 
-def test_token_page_shows_the_secret_once_and_stores_only_its_hash(client_as, user):
-    c = client_as("health-data")
+def test_token_page_shows_the_secret_once_and_stores_only_its_hash(sign_in, user):
+    c = sign_in("health-data")
     response = c.post("/accounts/tokens/", {"name": "monthly upload", "days": 30})
     assert response.status_code == 201
     secret = re.search(r'id="new-token">(stk_[^<]+)<', response.content.decode()).group(1)
@@ -30,8 +30,8 @@ def test_token_page_shows_the_secret_once_and_stores_only_its_hash(client_as, us
     assert me["username"] == "health-data" and me["role"] == "data_lead" and not me["can_read_all"]
 
 
-def test_token_form_names_bad_fields(client_as):
-    c = client_as("observer")
+def test_token_form_names_bad_fields(sign_in):
+    c = sign_in("observer")
     response = c.post("/accounts/tokens/", {"name": "", "days": 9999})
     assert response.status_code == 400
     html = response.content.decode()
@@ -39,8 +39,8 @@ def test_token_form_names_bad_fields(client_as):
     assert not ApiToken.objects.filter(user__username="observer").exists()
 
 
-def test_revoke_own_token_and_not_anyone_elses(client_as):
-    owner, other = client_as("education-data"), client_as("interior-data")
+def test_revoke_own_token_and_not_anyone_elses(sign_in):
+    owner, other = sign_in("education-data"), sign_in("interior-data")
     secret = owner.post("/api/accounts/tokens", {"name": "script", "days": 5}, content_type="application/json").json()["token"]
     token = ApiToken.objects.get(prefix=secret[:12])
     assert other.post(f"/accounts/tokens/{token.pk}/revoke/").status_code == 404
@@ -52,8 +52,8 @@ def test_revoke_own_token_and_not_anyone_elses(client_as):
     assert token.revoked_at is not None
 
 
-def test_api_token_lifecycle(client_as):
-    c = client_as("validator")
+def test_api_token_lifecycle(sign_in):
+    c = sign_in("validator")
     created = c.post("/api/accounts/tokens", {"name": "validation bot", "days": 7}, content_type="application/json")
     assert created.status_code == 201
     body = created.json()
@@ -66,8 +66,8 @@ def test_api_token_lifecycle(client_as):
     assert _bearer(body["token"]).get("/api/accounts/tokens").status_code == 401
 
 
-def test_expired_token_and_inactive_user_are_refused(client_as, user):
-    c = client_as("manager")
+def test_expired_token_and_inactive_user_are_refused(sign_in, user):
+    c = sign_in("manager")
     secret = c.post("/api/accounts/tokens", {"name": "x", "days": 1}, content_type="application/json").json()["token"]
     ApiToken.objects.filter(prefix=secret[:12]).update(expires_at=timezone.now() - timedelta(seconds=1))
     assert _bearer(secret).get("/api/accounts/me").status_code == 401
@@ -95,8 +95,8 @@ def test_guessing_tokens_is_rate_limited(db):
 
 
 @override_settings(STOCKTAKE_TOKEN_LIMIT=(2, 60))
-def test_token_creation_is_rate_limited(client_as):
-    c = client_as("observer")
+def test_token_creation_is_rate_limited(sign_in):
+    c = sign_in("observer")
     codes = [c.post("/api/accounts/tokens", {"name": f"t{i}"}, content_type="application/json").status_code
              for i in range(3)]
     assert codes == [201, 201, 429]

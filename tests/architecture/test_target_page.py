@@ -3,16 +3,11 @@
 import re
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from stocktake.accounts.models import AuditEntry
 from stocktake.architecture.models import Indicator, Target
 from stocktake.monitoring import forecasting, series
-
-
-def login(client, username):
-    client.force_login(get_user_model().objects.get(username=username))
-    return client
+from tests.factories import sign_in
 
 
 def form_of(target, **changes):
@@ -28,7 +23,7 @@ def form_of(target, **changes):
                                         ("manager", 200), ("duhead", 200)])
 def test_only_the_delivery_unit_sets_targets(client, db, who, status):
     if who:
-        login(client, who)
+        sign_in(who, client)
     assert client.get("/indicators/ae-4h/target/").status_code == status
     page = client.get("/indicators/ae-4h/").content.decode()
     assert ('id="set-target"' in page) == (status == 200)
@@ -37,7 +32,7 @@ def test_only_the_delivery_unit_sets_targets(client, db, who, status):
 def test_a_committed_target_is_revised_from_the_page_only_with_a_reason(client, db):
     target = Target.objects.get(indicator__code="rail-ppm", org_unit=None)
     before = (target.target_value, target.revision)
-    c = login(client, "duhead")
+    c = sign_in("duhead", client)
     html = c.get("/indicators/rail-ppm/target/").content.decode()
     assert 'id="benchmarks"' in html and "Against history" in html and 'data-yardstick="history"' in html
     data = form_of(target, status="committed", target_value=target.target_value + 0.5)
@@ -62,7 +57,7 @@ def test_the_reading_follows_the_numbers_typed(client, db):
     target = ind.targets.get(org_unit=None)
     bench = forecasting.benchmarks(ind, series.root_unit(), dates=(target.baseline_date, target.target_date))
     assert bench.history is not None and bench.peers is not None
-    c = login(client, "manager")
+    c = sign_in("manager", client)
     url = "/indicators/ae-4h/target/reading/"
     # what the old trend reaches anyway is modest against history
     modest = form_of(target, target_value=bench.history.at_target_date - (1 if ind.direction == "up" else -1))
@@ -76,13 +71,13 @@ def test_the_reading_follows_the_numbers_typed(client, db):
     # half a form reads nothing, and says what is missing
     html = c.post(url, {"baseline_value": "70"}, HTTP_HX_REQUEST="true").content.decode()
     assert "data-verdict" not in html and "Fill in the baseline and the target" in html
-    assert login(client, "observer").post(url, far).status_code == 403
+    assert sign_in("observer", client).post(url, far).status_code == 403
 
 
 def test_a_new_target_starts_from_the_latest_official_value(client, db):
     ind = Indicator.objects.get(code="ae-attendances")  # the demo's one indicator without a national target
     assert not ind.targets.filter(org_unit=None).exists()
-    c = login(client, "duhead")
+    c = sign_in("duhead", client)
     html = c.get(f"/indicators/{ind.code}/target/").content.decode()
     assert "Set the target" in html
     official = [(r["period__end"], v) for r, v in series.series(ind, series.root_unit(), official=True)]

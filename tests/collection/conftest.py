@@ -1,17 +1,14 @@
-"""Fixtures for the collection tests: demo users and the real files in /work/shared/data."""
+"""Fixtures for the collection tests: demo users, and the real published files cut small in files/real/."""
 
 from __future__ import annotations
 
-import os
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-SHARED = Path(os.environ.get("STOCKTAKE_SHARED_DATA", Path(__file__).resolve().parents[3] / "shared" / "data"))
-if not SHARED.exists():
-    SHARED = Path("/work/shared/data")
 FILES = Path(__file__).parent / "files"
+REAL = FILES / "real"  # real published files, cut to the rows the tests need: files/real/README.md
 TODAY = date(2026, 11, 24)
 
 

@@ -53,16 +53,16 @@ def many_rows() -> bytes:
     return (HEAD + "".join(lines)).encode()
 
 
-def test_an_upload_that_drops_midway_is_refused_naming_the_error_and_rolled_back(run):
+def test_an_upload_that_drops_midway_is_failed_naming_the_error_and_rolled_back(run):
     data = many_rows()
     before = state()
     stream = io.BufferedReader(DroppedUpload(data, keep=len(data) - 1000))
     batch = run(stream, name="big.csv")  # returns: it does not raise
-    assert batch.crashed and batch.status == "refused"
+    assert batch.crashed and batch.status == "failed"
     assert "ConnectionResetError" in batch.message and "Nothing was stored" in batch.message
     assert batch.rows_accepted == 0 and batch.created == batch.changed == 0
     batch.refresh_from_db()
-    assert batch.status == "refused" and batch.finished_at is not None and "ConnectionResetError" in batch.message
+    assert batch.status == "failed" and batch.finished_at is not None and "ConnectionResetError" in batch.message
     assert state() == before
     assert not ImportBatch.objects.filter(status="running").exists()
 
@@ -74,10 +74,10 @@ def broken_mapping(db):
         "org_unit": "unit", "period": 5, "indicators": [{"indicator": "homicides", "value": "n"}]})
 
 
-def test_a_crash_is_a_refused_batch_not_an_exception(run, broken_mapping):
+def test_a_crash_is_a_failed_batch_not_an_exception(run, broken_mapping):
     before = state()
     batch = run(b"unit,when,n\nR01-D01,2026-09,3\n", name="x.csv", mapping=broken_mapping)
-    assert batch.crashed and batch.status == "refused" and "unexpected error (AttributeError" in batch.message
+    assert batch.crashed and batch.status == "failed" and "unexpected error (AttributeError" in batch.message
     assert state() == before
 
 
@@ -89,4 +89,4 @@ def test_the_cli_reports_a_crash_in_one_line_and_exits_2(tmp_path, broken_mappin
     assert raised.value.returncode == 2
     out = capsys.readouterr()
     assert "unexpected error (AttributeError" in out.out and "Traceback" not in out.out + out.err
-    assert ImportBatch.objects.get(interface="cli").status == "refused"
+    assert ImportBatch.objects.get(interface="cli").status == "failed"

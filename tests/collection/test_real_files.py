@@ -6,38 +6,33 @@ from collections import defaultdict
 
 import pytest
 
-from stocktake.accounts.models import Organisation
-from stocktake.architecture.models import Indicator, Outcome, Pillar, Priority
+from stocktake.architecture.models import Indicator
 from stocktake.collection import actions
 from stocktake.monitoring import rollups
 from stocktake.collection.models import ColumnMapping
 from stocktake.delivery import periods as P
 from stocktake.monitoring.models import DataValue, OrgUnit, Period
 
-from .conftest import SHARED
+from tests.factories import indicator
 
-
-def _indicator(code, **kw):
-    org = Organisation.objects.get(code="moh")
-    priority = Priority.objects.create(pillar=Pillar.objects.first(), code=f"p-{code}", name=code, lead_organisation=org)
-    outcome = Outcome.objects.create(priority=priority, code=f"o-{code}", name=code)
-    return Indicator.objects.create(outcome=outcome, code=code, name=code, unit=kw.pop("unit", "count"),
-                                    direction=kw.pop("direction", "up"), **kw)
+from .conftest import REAL
 
 
 @pytest.fixture
 def nhs(db, users):
-    _indicator("nhs-ae-4h", aggregation="ratio", ratio_scale=100, report_depth=3, min_value=0, max_value=100, unit="%")
-    _indicator("nhs-ae-attendances", aggregation="sum", report_depth=3, min_value=0)
+    indicator("nhs-ae-4h", aggregation="ratio", ratio_scale=100, report_depth=3, min_value=0, max_value=100, unit="%")
+    indicator("nhs-ae-attendances", aggregation="sum", report_depth=3, min_value=0)
     OrgUnit.objects.create(code="NHS-ENG", name="NHS England", parent=OrgUnit.objects.get(code="NAT"))
     return ColumnMapping.objects.get(name="nhs-ae-trusts")  # saved by the demo
 
 
 def test_nhs_trust_file_imports_as_it_is_and_the_national_share_is_rebuilt_from_parts(nhs, run):
-    path = SHARED / "nhs_ae_attendances" / "ae_attendances.csv"
+    path = REAL / "ae_attendances_cut.csv"
     batch = run(path.read_bytes(), name=path.name, mapping=nhs)
     assert batch.status == "done" and batch.rows_rejected == 0, (batch.message, batch.errors[:5])
-    assert batch.units_created == 274
+    with open(path, newline="") as fh:
+        trusts = {row["org_code"] for row in csv.DictReader(fh)}
+    assert batch.units_created == len(trusts) == 40  # the 40 trusts kept in the cut (274 in the whole file)
     attendances, breaches = defaultdict(float), defaultdict(float)
     trust_pct = defaultdict(list)
     per_trust = defaultdict(lambda: [0.0, 0.0])
@@ -69,9 +64,9 @@ def test_nhs_trust_file_imports_as_it_is_and_the_national_share_is_rebuilt_from_
 
 
 def test_rio_crime_file_in_latin1_with_semicolons_imports_and_sums_to_the_state(db, users, run):
-    _indicator("rj-violent-lethality", aggregation="sum", report_depth=4, min_value=0, direction="down")
+    indicator("rj-violent-lethality", aggregation="sum", report_depth=4, min_value=0, direction="down")
     OrgUnit.objects.create(code="RJ", name="Rio de Janeiro state", parent=OrgUnit.objects.get(code="NAT"))
-    path = SHARED / "rio_isp_crime_municipal_monthly" / "BaseMunicipioMensal.csv"
+    path = REAL / "BaseMunicipioMensal_cut.csv"
     batch = run(path.read_bytes(), name=path.name, mapping=ColumnMapping.objects.get(name="rio-isp-municipal"))
     assert batch.status == "done" and batch.rows_rejected == 0, (batch.message, batch.errors[:5])
     assert batch.units_created == 92 + 4
@@ -94,7 +89,7 @@ def sierra_leone(db, users):
     admin = users["admin"]
     for de in ("f7n9E0hX8qk", "Ix2HsbDMLea", "eY5ehpbEsB7", "DUSpd8Jq3M7"):
         actions.save_dhis2_mapping(kind="data_element", dhis2_id=de, code=f"sl-{de.lower()}", user=admin)
-        _indicator(f"sl-{de.lower()}", aggregation="sum", report_depth=4, min_value=0)
+        indicator(f"sl-{de.lower()}", aggregation="sum", report_depth=4, min_value=0)
     for i, ou in enumerate(("DiszpKrYNg8", "FNnj3jKGS7i", "gP6hn503KUX", "OjTS752GbZE")):
         actions.save_dhis2_mapping(kind="org_unit", dhis2_id=ou, code=f"R06-D0{i + 1}-H1", user=admin)
     actions.save_dhis2_mapping(kind="category_option_combo", dhis2_id="bRowv6yZOF2", code="", user=admin)
@@ -109,7 +104,7 @@ def sierra_leone(db, users):
     ("docs_full_columns.csv", "dhis2-csv", 3, 0),
 ])
 def test_dhis2_docs_examples_import_through_the_mapping(sierra_leone, run, name, fmt, accepted, rejected):
-    path = SHARED / "dhis2_datavaluesets_examples" / name
+    path = REAL / name
     batch = run(path.read_bytes(), name=name)
     assert batch.format == fmt and batch.rows_accepted == accepted and batch.rows_rejected == rejected, batch.errors
     if rejected:
@@ -121,7 +116,7 @@ def test_dhis2_docs_examples_import_through_the_mapping(sierra_leone, run, name,
 
 def test_our_own_dhis2_value_set_imports_and_shows_in_the_trajectory_chart(db, users, client, run):
     """A data value set in DHIS2's documented format, for the demo's mapped hospitals, lands in the chart once validated."""
-    payload = json.loads((SHARED / "dhis2_datavaluesets_examples" / "docs_single_set.json").read_text())
+    payload = json.loads((REAL / "docs_single_set.json").read_text())
     payload.update(period="202611", orgUnit="MdHospR0200", completeDate="2026-12-05")
     payload["dataValues"] = [{"dataElement": "fbfJHSPpUQD", "categoryOptionCombo": "HllvX50cXC0", "value": "9321",
                               "comment": "from the HMIS"}]

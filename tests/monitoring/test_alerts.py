@@ -80,14 +80,14 @@ def test_bad_rules_are_refused_naming_the_field(db, admin_user):
     assert AlertRule.objects.count() == count
 
 
-def test_alerts_page_and_rule_form_permissions(client, login, db):
+def test_alerts_page_and_rule_form_permissions(client, sign_in, db):
     assert client.get("/monitoring/alerts/").status_code == 302  # sign in first
-    page = login("health-data").get("/monitoring/alerts/")
+    page = sign_in("health-data").get("/monitoring/alerts/")
     assert page.status_code == 200 and "Add a rule" not in page.content.decode()
     count = AlertRule.objects.count()
-    response = login("health-data").post("/monitoring/alerts/rules/", {"indicator": "ae-4h", "kind": "beyond_band"})
+    response = sign_in("health-data").post("/monitoring/alerts/rules/", {"indicator": "ae-4h", "kind": "beyond_band"})
     assert response.status_code == 403 and AlertRule.objects.count() == count
-    c = login("manager")
+    c = sign_in("manager")
     bad = c.post("/monitoring/alerts/rules/", {"indicator": "ae-4h", "kind": "consecutive", "periods": "40", "depth": "3"})
     assert bad.status_code == 400 and "periods" in bad.content.decode() and AlertRule.objects.count() == count
     ok = c.post("/monitoring/alerts/rules/", {"indicator": "ae-4h", "kind": "consecutive", "periods": "3", "depth": "3",

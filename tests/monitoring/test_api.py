@@ -32,12 +32,12 @@ def test_forecast_heatmap_and_league_api(client, db):
     assert client.get("/api/monitoring/indicators/reading-age-11/league").status_code == 404
 
 
-def test_alert_rule_api_permissions_and_errors(client, login, db):
+def test_alert_rule_api_permissions_and_errors(client, sign_in, db):
     count = AlertRule.objects.count()
     assert client.get("/api/monitoring/alerts").status_code == 401
     body = {"indicator": "rail-ppm", "kind": "beyond_band", "depth": 2}
-    assert login("health-data").post("/api/monitoring/alert-rules", body, content_type="application/json").status_code == 403
-    c = login("manager")
+    assert sign_in("health-data").post("/api/monitoring/alert-rules", body, content_type="application/json").status_code == 403
+    c = sign_in("manager")
     bad = c.post("/api/monitoring/alert-rules", {**body, "depth": 3}, content_type="application/json")
     assert bad.status_code == 400 and "depth" in bad.json()["errors"]
     assert AlertRule.objects.count() == count

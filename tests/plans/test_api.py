@@ -5,11 +5,7 @@ from django.contrib.auth import get_user_model
 
 from stocktake.plans.models import ChainActor, DeliveryChain, Milestone, Risk, Strategy
 from stocktake.plans.queries import milestones_for
-
-
-def login(client, username):
-    client.force_login(get_user_model().objects.get(username=username))
-    return client
+from tests.factories import sign_in
 
 
 def test_read_a_whole_plan(client, db):
@@ -19,7 +15,7 @@ def test_read_a_whole_plan(client, db):
     assert data["chains"][0]["analysis"]["paths_without_feedback"]
     assert {r["criterion"] for r in data["rubric"]} >= {"aspiration", "feedback_loops"}
     assert client.get("/api/plans/reading-11").status_code == 404  # unpublished, anonymous
-    assert login(client, "pm").get("/api/plans/reading-11").status_code == 200
+    assert sign_in("pm", client).get("/api/plans/reading-11").status_code == 200
 
 
 def test_milestones_endpoint_matches_the_query_for_packs(client, db):
@@ -35,9 +31,9 @@ def test_writes_need_edit_rights_and_change_nothing_otherwise(client, db):
     body = {"name": "Extra beds", "cost": "1000"}
     # the public is not signed in at all (the shared API auth refuses it); signed-in people without the right get 403
     assert client.post("/api/plans/ae-waits/strategies", body, content_type="application/json").status_code in (401, 403)
-    login(client, "health-data")
+    sign_in("health-data", client)
     assert client.post("/api/plans/ae-waits/strategies", body, content_type="application/json").status_code == 403
-    login(client, "education-data")
+    sign_in("education-data", client)
     assert client.post("/api/plans/reading-11/risks", {"title": "x", "likelihood": 1, "impact": 1},
                        content_type="application/json").status_code == 403
     assert Strategy.objects.count() == n
@@ -46,7 +42,7 @@ def test_writes_need_edit_rights_and_change_nothing_otherwise(client, db):
 def test_create_a_strategy_with_impact_milestone_risk_and_chain(client, db):
     from stocktake.accounts.models import Person
 
-    login(client, "manager")
+    sign_in("manager", client)
     leader = Person.objects.get(name="Carlos Mendes")
     r = client.post("/api/plans/homicides/strategies", {"name": "Street lighting", "cost": "4000000",
                                                          "leader_ids": [leader.pk], "impact_score": 2,
@@ -92,7 +88,7 @@ def test_create_a_strategy_with_impact_milestone_risk_and_chain(client, db):
     ({"name": "Bad score", "impact_score": 9}, "impact_score"),
 ])
 def test_bad_strategies_are_refused_with_the_field(client, db, body, message):
-    login(client, "manager")
+    sign_in("manager", client)
     n = Strategy.objects.count()
     r = client.post("/api/plans/ae-waits/strategies", body, content_type="application/json")
     assert r.status_code in (400, 422)
@@ -104,14 +100,14 @@ def test_bad_strategies_are_refused_with_the_field(client, db, body, message):
 def test_two_leaders_through_the_api(client, db):
     from stocktake.accounts.models import Person
 
-    login(client, "manager")
+    sign_in("manager", client)
     ids = list(Person.objects.filter(role="accountable_leader").values_list("pk", flat=True)[:2])
     r = client.post("/api/plans/ae-waits/strategies", {"name": "Twin", "leader_ids": ids}, content_type="application/json")
     assert r.status_code == 400 and "single accountable leader" in r.json()["detail"]
 
 
 def test_link_to_an_actor_of_another_plan_is_refused(client, db):
-    login(client, "manager")
+    sign_in("manager", client)
     chain = DeliveryChain.objects.get(priority__code="ae-waits")
     mine = chain.actors.first()
     theirs = ChainActor.objects.filter(chain__priority__code="homicides").first()
@@ -121,7 +117,7 @@ def test_link_to_an_actor_of_another_plan_is_refused(client, db):
 
 
 def test_withdraw_through_the_api_needs_confirmation(client, db):
-    login(client, "duhead")
+    sign_in("duhead", client)
     s = Strategy.objects.get(name="Hot-spot policing in the most violent districts")
     url = f"/api/plans/homicides/strategies/{s.pk}/withdraw"
     r = client.post(url, {"reason": "Evaluation found displacement"}, content_type="application/json")
@@ -136,14 +132,14 @@ def test_session_writes_need_the_csrf_token(db):
     from django.test import Client
 
     client = Client(enforce_csrf_checks=True)
-    login(client, "manager")
+    sign_in("manager", client)
     m = Milestone.objects.filter(strategy__priority__code="ae-waits").first()
     r = client.patch(f"/api/plans/ae-waits/milestones/{m.pk}", {"evidence": "x"}, content_type="application/json")
     assert r.status_code == 403
 
 
 def test_nul_characters_are_refused_on_every_database(client, db):
-    login(client, "manager")
+    sign_in("manager", client)
     r = client.post("/api/plans/ae-waits/strategies", {"name": "Bad\u0000name"}, content_type="application/json")
     assert r.status_code == 400 and "NUL" in r.json()["detail"]
     assert not Strategy.objects.filter(name__startswith="Bad").exists()
@@ -153,7 +149,7 @@ def test_theory_of_change_in_the_api(client, db):
     data = client.get("/api/plans/homicides").json()["theory_of_change"]
     impact = [n for n in data["nodes"] if n["stage"] == "impact"]
     assert impact[0]["indicator"] == "homicides"
-    login(client, "manager")
+    sign_in("manager", client)
     outcome = [n for n in data["nodes"] if n["stage"] == "outcome"][0]
     r = client.post("/api/plans/homicides/toc/nodes", {"stage": "output", "text": "Guns seized", "organisation": "moi"},
                     content_type="application/json")
@@ -173,7 +169,7 @@ def test_theory_of_change_in_the_api(client, db):
 
 
 def test_update_and_close_a_risk(client, db):
-    login(client, "manager")
+    sign_in("manager", client)
     risk = Risk.objects.get(title="Gang truce collapses")
     url = f"/api/plans/homicides/risks/{risk.pk}"
     r = client.patch(url, {"likelihood": 7}, content_type="application/json")
@@ -183,7 +179,7 @@ def test_update_and_close_a_risk(client, db):
     html = client.get("/plans/homicides/").content.decode()
     assert "1 risk(s) have no mitigation" not in html
     assert client.patch(url, {"status": "closed"}, content_type="application/json").json()["status"] == "closed"
-    login(client, "interior-data")
+    sign_in("interior-data", client)
     assert client.patch(url, {"status": "open"}, content_type="application/json").status_code == 403
 
 

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 
 from stocktake.accounts.models import Person
 from stocktake.plans.models import Milestone, Risk, Strategy, StrategyImpact
+from tests.factories import sign_in
 
 
 @pytest.fixture
@@ -14,8 +15,7 @@ def leader_client(client, db):
     person = Person.objects.get(name="Dr Amelia Okafor")
     person.user = user
     person.save()
-    client.force_login(user)
-    return client
+    return sign_in(user, client)
 
 
 def test_accountable_leader_adds_a_strategy_to_her_own_plan_only(leader_client):
@@ -69,7 +69,7 @@ def test_risk_form(leader_client):
 def test_data_leads_and_public_cannot_open_edit_forms(client, db):
     s = Strategy.objects.filter(priority__code="ae-waits").first()
     assert client.get(f"/plans/ae-waits/strategies/{s.pk}/edit/").status_code == 403
-    client.force_login(get_user_model().objects.get(username="health-data"))
+    sign_in("health-data", client)
     assert client.get("/plans/ae-waits/strategies/new/").status_code == 403
 
 

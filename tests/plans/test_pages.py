@@ -4,14 +4,9 @@ import json
 import re
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from stocktake.plans.models import Milestone, Strategy
-
-
-def login(client, username):
-    client.force_login(get_user_model().objects.get(username=username))
-    return client
+from tests.factories import sign_in
 
 
 def spec(html, element_id):
@@ -23,14 +18,14 @@ def test_index_lists_visible_priorities_and_hides_unpublished_from_the_public(cl
     assert 'data-priority="ae-waits"' in html and 'data-priority="homicides"' in html
     assert 'data-priority="reading-11"' not in html  # unpublished
     assert client.get("/plans/reading-11/").status_code == 404
-    html = login(client, "observer").get("/plans/").content.decode()
+    html = sign_in("observer", client).get("/plans/").content.decode()
     assert 'data-priority="reading-11"' in html
 
 
 @pytest.mark.parametrize("code,indicator", [("ae-waits", "ae-4h"), ("reading-11", "reading-age-11"),
                                             ("homicides", "homicides")])
 def test_the_three_full_plans_draw_their_composed_trajectory(client, db, code, indicator):
-    html = login(client, "duhead").get(f"/plans/{code}/").content.decode()
+    html = sign_in("duhead", client).get(f"/plans/{code}/").content.decode()
     s = spec(html, f"composed-{indicator}")
     bands = s["layer"][0]["data"]["values"]
     names = {b["series"] for b in bands}
@@ -45,7 +40,7 @@ def test_the_three_full_plans_draw_their_composed_trajectory(client, db, code, i
 
 
 def test_plan_shows_the_gap_sentence_and_prechecks(client, db):
-    html = login(client, "duhead").get("/plans/ae-waits/").content.decode()
+    html = sign_in("duhead", client).get("/plans/ae-waits/").content.decode()
     assert "The plan does not yet reach the target by" in html
     html = client.get("/plans/youth-jobs/").content.decode()
     assert "Without a single owner: Apprenticeship levy on large employers" in html
@@ -57,7 +52,7 @@ def test_plan_shows_the_gap_sentence_and_prechecks(client, db):
 
 
 def test_chain_analysis_is_shown_beside_the_diagram(client, db):
-    html = login(client, "duhead").get("/plans/homicides/").content.decode()
+    html = sign_in("duhead", client).get("/plans/homicides/").content.decode()
     assert "Individual links" in html and "Choke points" in html and "Funding flows" in html
     assert 'class="check check-fail no-feedback"' in html  # nothing comes back from outreach workers
     html = client.get("/plans/reading-11/").content.decode()
@@ -84,11 +79,11 @@ def test_milestone_status_change_needs_edit_rights(client, db):
     m = Milestone.objects.filter(strategy__priority__code="homicides").exclude(status__in=["done", "at_risk"]).first()
     url = f"/plans/homicides/milestones/{m.pk}/status/"
     assert client.post(url, {"status": "at_risk"}).status_code == 403  # the public
-    assert login(client, "health-data").post(url, {"status": "at_risk"}).status_code == 403
-    assert login(client, "interior-data").post(url, {"status": "at_risk"}).status_code == 403  # data leads do not plan
+    assert sign_in("health-data", client).post(url, {"status": "at_risk"}).status_code == 403
+    assert sign_in("interior-data", client).post(url, {"status": "at_risk"}).status_code == 403  # data leads do not plan
     before = Milestone.objects.get(pk=m.pk).status
     assert before != "at_risk"  # none of the refused posts changed it
-    response = login(client, "manager").post(url, {"status": "done"}, HTTP_HX_REQUEST="true")
+    response = sign_in("manager", client).post(url, {"status": "done"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and 'data-status="done"' in response.content.decode()
     assert Milestone.objects.get(pk=m.pk).status == "done" != before
     response = client.post(url, {"status": "finished"})
@@ -99,7 +94,7 @@ def test_withdraw_page_asks_for_confirmation(client, db):
     s = Strategy.objects.get(name="Walk-in centres in town centres")
     url = f"/plans/ae-waits/strategies/{s.pk}/withdraw/"
     assert client.get(url).status_code == 403
-    login(client, "duhead")
+    sign_in("duhead", client)
     assert "feeds the trajectory" in client.get(url).content.decode()
     response = client.post(url, {"reason": "No revenue funding"})
     assert response.status_code == 400 and "confirm to withdraw it" in response.content.decode()
@@ -111,7 +106,7 @@ def test_withdraw_page_asks_for_confirmation(client, db):
 def test_rubric_rating_form(client, db):
     url = "/plans/ae-waits/rubric/"
     assert client.post(url, {"criterion": "risks", "rating": "red"}).status_code == 403
-    login(client, "manager")
+    sign_in("manager", client)
     assert client.post(url, {"criterion": "risks", "rating": "red", "note": "winter"}).status_code == 302
     html = client.get("/plans/ae-waits/").content.decode()
     assert "Anticipate and prepare for risks" in re.search(r"Weakest criteria: <strong>(.*?)</strong>", html).group(1)
@@ -171,10 +166,10 @@ def test_chain_links_are_re_rated_and_removed_from_the_page_with_history(client,
     link = ChainLink.objects.filter(chain__priority__code="homicides", strength__gt=1).first()
     base = f"/plans/homicides/chains/{link.chain_id}/links/{link.pk}/"
     assert client.post(base, {"strength": "1"}).status_code == 403  # the public
-    assert login(client, "observer").post(base, {"strength": "1"}).status_code == 403
-    assert login(client, "interior-data").post(base, {"remove": "1"}).status_code == 403
+    assert sign_in("observer", client).post(base, {"strength": "1"}).status_code == 403
+    assert sign_in("interior-data", client).post(base, {"remove": "1"}).status_code == 403
     assert ChainLink.objects.get(pk=link.pk).strength == link.strength  # nothing changed
-    editor = login(client, "manager")
+    editor = sign_in("manager", client)
     html = editor.get("/plans/homicides/").content.decode()
     assert f'action="{base}"' in html and f'data-link="{link.pk}"' in html
     response = editor.post(base, {"strength": "9"})
@@ -198,8 +193,8 @@ def test_removing_an_actor_removes_its_links_and_the_analysis_follows(client, db
     links = list(ChainLink.objects.filter(source=actor)) + list(ChainLink.objects.filter(target=actor))
     assert links
     url = f"/plans/homicides/chains/{actor.chain_id}/actors/{actor.pk}/remove/"
-    assert login(client, "observer").post(url).status_code == 403
-    editor = login(client, "manager")
+    assert sign_in("observer", client).post(url).status_code == 403
+    editor = sign_in("manager", client)
     assert editor.get(url).status_code == 405  # removal is a POST, never a link someone follows
     assert editor.post(url).status_code == 302
     assert not ChainActor.objects.filter(pk=actor.pk).exists()
@@ -216,8 +211,8 @@ def test_theory_of_change_boxes_and_arrows_from_the_page(client, db):
     add_box = "/plans/homicides/toc/boxes/"
     add_arrow = "/plans/homicides/toc/arrows/"
     assert client.post(add_box, {"stage": "output", "text": "x"}).status_code == 403
-    assert login(client, "observer").get(add_box).status_code == 403
-    editor = login(client, "manager")
+    assert sign_in("observer", client).get(add_box).status_code == 403
+    editor = sign_in("manager", client)
     html = editor.get("/plans/homicides/").content.decode()
     assert f'href="{add_box}"' in html and f'href="{add_arrow}"' in html
     response = editor.post(add_box, {"stage": "output", "text": "Night patrols in 40 hot spots"})

@@ -1,14 +1,6 @@
+"""Fixtures for the routines tests (signing in is the shared `sign_in` fixture in tests/conftest.py)."""
+
 import pytest
-from django.test import Client
-
-
-@pytest.fixture
-def login(db):
-    def _login(username):
-        c = Client()
-        c.login(username=username, password="demo-stocktake-2026")
-        return c
-    return _login
 
 
 @pytest.fixture

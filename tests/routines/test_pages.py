@@ -44,8 +44,8 @@ def test_anonymous_is_sent_to_sign_in_and_cannot_write():
     assert c.get("/api/routines/rounds").status_code in (401, 403)
 
 
-def test_observer_reads_but_cannot_write(login):
-    c = login("observer")
+def test_observer_reads_but_cannot_write(sign_in):
+    c = sign_in("observer")
     assert c.get("/routines/").status_code == 200
     rnd = latest_round()
     o = Outcome.objects.get(code="homicides-outcome")
@@ -58,8 +58,8 @@ def test_observer_reads_but_cannot_write(login):
     assert r.status_code == 403
 
 
-def test_data_lead_sees_only_their_ministrys_priorities(login):
-    c = login("health-data")
+def test_data_lead_sees_only_their_ministrys_priorities(sign_in):
+    c = sign_in("health-data")
     body = c.get(f"/routines/rounds/{latest_round().pk}/").content.decode()
     assert "Cut waiting times in emergency departments" in body
     assert "Halve violent deaths" not in body
@@ -69,8 +69,8 @@ def test_data_lead_sees_only_their_ministrys_priorities(login):
     assert codes and codes <= {"ae-waits", "child-nutrition"}
 
 
-def test_round_page_shows_the_proposal_and_assessing_through_the_page(login):
-    c = login("manager")
+def test_round_page_shows_the_proposal_and_assessing_through_the_page(sign_in):
+    c = sign_in("manager")
     rnd = actions.create_round(name="Page round", date=date(2026, 12, 20))
     o = Outcome.objects.get(code="ae-waits-outcome")
     body = c.get(f"/routines/rounds/{rnd.pk}/").content.decode()
@@ -86,18 +86,18 @@ def test_round_page_shows_the_proposal_and_assessing_through_the_page(login):
     assert a.likelihood == 2 and a.proposed_evidence is not None and a.updated_by.username == "manager"
 
 
-def test_comparison_table_has_rounds_and_arrows(login):
-    body = login("duhead").get("/routines/rounds/compare/").content.decode()
+def test_comparison_table_has_rounds_and_arrows(sign_in):
+    body = sign_in("duhead").get("/routines/rounds/compare/").content.decode()
     for r in AssessmentRound.objects.all():
         assert r.name in body
     assert 'data-move="up"' in body and 'data-move="down"' in body
 
 
-def test_stocktake_pack_page_carries_over_actions_from_the_last_meeting(login):
+def test_stocktake_pack_page_carries_over_actions_from_the_last_meeting(sign_in):
     m = stocktake_meeting()
     prev_actions = list(ActionItem.objects.filter(meeting__routine=m.routine, meeting__date__lt=m.date,
                                                   priority__code="ae-waits").order_by("-meeting__date"))
-    body = login("duhead").get(f"/routines/meetings/{m.pk}/").content.decode()
+    body = sign_in("duhead").get(f"/routines/meetings/{m.pk}/").content.decode()
     for heading in ("1. Agenda", "2. Action tracker from the last meeting", "3. Outstanding actions",
                     "4. Performance pack", "5. Milestones", "6. Delivery plans", "7. Evidence of impact", "8. Annex"):
         assert heading in body
@@ -116,8 +116,8 @@ def _pdf(c, url):
     return pdf_text(r.content)
 
 
-def test_pack_pdf_prints_on_a4_with_the_numbers_of_the_page(login):
-    c = login("duhead")
+def test_pack_pdf_prints_on_a4_with_the_numbers_of_the_page(sign_in):
+    c = sign_in("duhead")
     m = stocktake_meeting()
     reader, text = _pdf(c, f"/routines/meetings/{m.pk}/pack.pdf")
     box = reader.pages[0].mediabox
@@ -128,10 +128,10 @@ def test_pack_pdf_prints_on_a4_with_the_numbers_of_the_page(login):
     assert "Action tracker from the last meeting" in text
 
 
-def test_delivery_report_pdf_and_excel_hold_every_priority_and_rating(login):
+def test_delivery_report_pdf_and_excel_hold_every_priority_and_rating(sign_in):
     from openpyxl import load_workbook
 
-    c = login("pm")
+    c = sign_in("pm")
     rnd = latest_round()
     reader, text = _pdf(c, f"/routines/rounds/{rnd.pk}/report.pdf")
     web = c.get(f"/routines/rounds/{rnd.pk}/report/").content.decode()
@@ -156,9 +156,9 @@ def test_delivery_report_pdf_and_excel_hold_every_priority_and_rating(login):
     assert rows[ind.name][4] == round(series.summarise(ind).latest, ind.decimals)
 
 
-def test_monthly_note_prints_on_letter_one_short_page_per_priority(login):
+def test_monthly_note_prints_on_letter_one_short_page_per_priority(sign_in):
     # a ministry's data lead gets the note for its own two priorities, which also keeps this test quick
-    reader, text = _pdf(login("health-data"), "/routines/note.pdf?paper=letter")
+    reader, text = _pdf(sign_in("health-data"), "/routines/note.pdf?paper=letter")
     assert "Monthly note to the head of government" in text
     box = reader.pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (612, 792)  # US Letter in points
@@ -167,8 +167,8 @@ def test_monthly_note_prints_on_letter_one_short_page_per_priority(login):
     assert "Narrative" not in text and len(reader.pages) == 2
 
 
-def test_calendar_ics_parses_back_and_staggers_ministers(login):
-    r = login("duhead").get("/routines/calendar.ics")
+def test_calendar_ics_parses_back_and_staggers_ministers(sign_in):
+    r = sign_in("duhead").get("/routines/calendar.ics")
     assert r["Content-Type"].startswith("text/calendar")
     events = C.parse_ics(r.content.decode())
     stocktakes = [e for e in events if e["SUMMARY"].startswith("Prime Minister's stocktake")]
@@ -182,22 +182,22 @@ def test_calendar_ics_parses_back_and_staggers_ministers(login):
             by_minister[key] = p
 
 
-def test_portfolio_shows_likelihood_to_the_unit_but_not_to_the_public(login):
-    body = login("duhead").get("/").content.decode()
+def test_portfolio_shows_likelihood_to_the_unit_but_not_to_the_public(sign_in):
+    body = sign_in("duhead").get("/").content.decode()
     assert "Routine health" in body and "Likelihood of delivery:" in body
     assert "did not happen on" in body and "overdue" in body
     public = Client().get("/").content.decode()
     assert "Likelihood of delivery:" not in public and "Routine health" not in public
 
 
-def test_routine_health_flags_lapsed_meetings_and_overdue_actions(login):
-    body = login("duhead").get("/routines/").content.decode()
+def test_routine_health_flags_lapsed_meetings_and_overdue_actions(sign_in):
+    body = sign_in("duhead").get("/routines/").content.decode()
     assert "Did not happen on its date" in body
     assert "overdue" in body
 
 
-def test_portfolio_panel_names_the_three_oldest_overdue_actions_and_counts_the_rest(login):
-    body = login("duhead").get("/").content.decode()
+def test_portfolio_panel_names_the_three_oldest_overdue_actions_and_counts_the_rest(sign_in):
+    body = sign_in("duhead").get("/").content.decode()
     panel = body.split('id="routine-health"')[1].split("</section>")[0]
     listed = re.findall(r'<li title="([^"]*)"', panel)
     total = int(re.search(r"(\d+) actions? overdue", panel).group(1))
@@ -205,11 +205,11 @@ def test_portfolio_panel_names_the_three_oldest_overdue_actions_and_counts_the_r
     assert len(listed) == 3 and f"{total - 3} more in the action tracker" in panel
 
 
-def test_owner_closes_their_action_with_htmx_and_it_stays(login, person):
+def test_owner_closes_their_action_with_htmx_and_it_stays(sign_in, person):
     p = Priority.objects.get(code="ae-waits")
     a = actions.create_action(priority=p, description="Ring the hospital chiefs", owner=person("health-data"),
                               due=date.today() + timedelta(days=7))
-    c = login("health-data")
+    c = sign_in("health-data")
     r = c.post(f"/routines/actions/{a.pk}/close/", {"note": "Rang all 24"}, HTTP_HX_REQUEST="true")
     assert r.status_code == 200 and "Rang all 24" in r.content.decode()
     a.refresh_from_db()
@@ -235,8 +235,8 @@ def test_remind_actions_emails_each_owner_once(person):
     assert len([m for m in mail.outbox if owner.email in m.to]) == 1
 
 
-def test_api_assess_and_actions(login, person):
-    c = login("manager")
+def test_api_assess_and_actions(sign_in, person):
+    c = sign_in("manager")
     rnd = actions.create_round(name="API round", date=date(2026, 12, 30))
     url = f"/api/routines/rounds/{rnd.pk}/assessments/homicides-outcome"
     r = c.put(url, {"likelihood": 7, "likelihood_rationale": "x"}, content_type="application/json")
@@ -256,8 +256,8 @@ def test_api_assess_and_actions(login, person):
     assert c.get("/api/routines/outcomes/homicides-outcome/proposal").json()["reasons"]
 
 
-def test_new_routine_from_the_page_is_scheduled_and_refuses_no_priorities(login, person):
-    c = login("duhead")
+def test_new_routine_from_the_page_is_scheduled_and_refuses_no_priorities(sign_in, person):
+    c = sign_in("duhead")
     data = {"name": "Water task force", "kind": "task_force", "chair": person("duhead").pk, "frequency": "monthly",
             "starts_on": (date.today() + timedelta(days=1)).isoformat(), "one_priority_per_meeting": "on"}
     r = c.post("/routines/routine/new/", data)
@@ -268,25 +268,25 @@ def test_new_routine_from_the_page_is_scheduled_and_refuses_no_priorities(login,
     assert Meeting.objects.filter(routine__name="Water task force").count() == 12
     meetings = c.get("/api/routines/meetings", {"start": date.today().isoformat()}).json()
     assert any(m["routine"] == "Water task force" and m["priorities"] == ["safe-water"] for m in meetings)
-    assert login("observer").post("/routines/routine/new/", {**data, "name": "x", "priorities": [water.pk]}).status_code == 403
+    assert sign_in("observer").post("/routines/routine/new/", {**data, "name": "x", "priorities": [water.pk]}).status_code == 403
 
 
-def test_pack_lists_late_milestones_from_the_delivery_plan(login):
+def test_pack_lists_late_milestones_from_the_delivery_plan(sign_in):
     from stocktake.plans.models import Milestone
 
     late = Milestone.objects.filter(strategy__priority__code="ae-waits", due_date__lt=date.today()).exclude(status="done")
     assert late.exists()  # the demo plans have some
     m = stocktake_meeting()
-    body = login("duhead").get(f"/routines/meetings/{m.pk}/").content.decode()
+    body = sign_in("duhead").get(f"/routines/meetings/{m.pk}/").content.decode()
     section = body.split('id="pack-milestones"')[1].split("</section>")[0]
     for ms in late.filter(due_date__lt=m.date):
         assert ms.name in section
 
 
-def test_a_ministry_sees_only_its_own_priorities_in_a_shared_meeting(login):
+def test_a_ministry_sees_only_its_own_priorities_in_a_shared_meeting(sign_in):
     note = Meeting.objects.filter(routine__kind="monthly_note").first()
     assert note.priorities.count() == 12
-    c = login("health-data")
+    c = sign_in("health-data")
     for url in (f"/routines/meetings/{note.pk}/", "/routines/", "/routines/calendar.ics"):
         body = c.get(url).content.decode()
         if url.endswith(".ics"):  # long lines are folded: read the events back
@@ -297,20 +297,20 @@ def test_a_ministry_sees_only_its_own_priorities_in_a_shared_meeting(login):
     assert codes == {"ae-waits", "child-nutrition"}
 
 
-def test_pack_carries_each_strategy_profile_and_the_chain_in_page_and_pdf(login):
+def test_pack_carries_each_strategy_profile_and_the_chain_in_page_and_pdf(sign_in):
     from stocktake.plans.models import ChainLink, Strategy
 
     m = stocktake_meeting()
     strategies = Strategy.objects.filter(priority__code="ae-waits", withdrawn_at=None)
     assert strategies.count() >= 3
-    body = login("duhead").get(f"/routines/meetings/{m.pk}/").content.decode()
+    body = sign_in("duhead").get(f"/routines/meetings/{m.pk}/").content.decode()
     section = body.split('id="pack-plans"')[1].split("</section>")[0]
     for s in strategies:
         assert f'data-strategy="{s.pk}"' in section and s.name in section
     assert "Withdrawn:" not in section  # withdrawn strategies stay out of the pack
     assert 'class="chain"' in section and "Weakest link" in section
     assert "Remove" not in section and "Add a link" not in section  # the pack is for reading
-    reader, text = _pdf(login("duhead"), f"/routines/meetings/{m.pk}/pack.pdf")
+    reader, text = _pdf(sign_in("duhead"), f"/routines/meetings/{m.pk}/pack.pdf")
     assert "Delivery plans: strategy profiles and chains" in text
     for s in strategies:
         assert re.sub(r"\s+", " ", s.name) in text

@@ -75,7 +75,7 @@ class AuditQuery(Schema):
     since: date | None = None
     until: date | None = None
     limit: int = Field(100, ge=1, le=1000)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=2**31 - 1)  # bounded: a bigger OFFSET overflows the database driver
 
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import math
+
 from django import forms
+from django.utils.translation import gettext as _
 
 from .models import Target
 
@@ -19,6 +22,15 @@ class TargetForm(forms.ModelForm):
                   "stages", "rationale"]
         widgets = {"baseline_date": DATE, "target_date": DATE, "rationale": forms.Textarea(attrs={"rows": 3}),
                    "stages": forms.Textarea(attrs={"rows": 1})}
+
+    def clean_stages(self):
+        """A list of [time fraction, change fraction] pairs; an emptied box means none (the column is never NULL)."""
+        stages = self.cleaned_data.get("stages") or []
+        pair = (lambda s: isinstance(s, list) and len(s) == 2
+                and all(isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x) for x in s))
+        if not isinstance(stages, list) or not all(pair(s) for s in stages):
+            raise forms.ValidationError(_("Write stages as pairs of numbers, e.g. [[0.5, 0.3]]."))
+        return stages
 
     def clean(self):
         data = super().clean()

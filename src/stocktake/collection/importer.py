@@ -9,7 +9,7 @@ An import is atomic: a file that cannot be read stores nothing; rows that
 fail their checks are reported and left out (or, with strict, the whole file
 is refused); the accepted rows are stored together or not at all. An import
 never ends "running" and never raises: an unexpected error rolls it back and
-refuses the batch naming the error (`batch.crashed` tells callers it was one).
+marks the batch failed naming the error (`batch.crashed` tells callers it was one).
 """
 
 from __future__ import annotations
@@ -302,14 +302,14 @@ def run_import(stream, *, file_name: str, fmt: str | None = None, mapping: Colum
     """Import one file; always returns its ImportBatch (refused, or done with counts and errors), never raises.
 
     An unexpected error anywhere (a bug, a dropped upload, the database) is caught here: the
-    transaction is rolled back, the batch is refused with the error's class and message, and
+    transaction is rolled back, the batch is marked failed with the error's class and message, and
     `batch.crashed` is set so that a caller (the CLI) can tell a crash from a refused file.
     """
     started = time.monotonic()
     if batch is None:
         batch = ImportBatch(user=user if getattr(user, "is_authenticated", False) else None, interface=interface,
                             file_name=R.clean(file_name)[:255], format=(fmt or "")[:12], mapping=mapping,
-                            dry_run=dry_run, strict=strict)
+                            dry_run=dry_run, strict=strict, runner=actions.runner_id(), started_at=timezone.now())
     batch.crashed = False
     try:
         _import(batch, stream, file_name=file_name, fmt=fmt, mapping=mapping, user=user, dry_run=dry_run,
@@ -326,7 +326,7 @@ def run_import(stream, *, file_name: str, fmt: str | None = None, mapping: Colum
 
 def _crashed(batch: ImportBatch, exc: BaseException, interrupted: bool = False) -> None:
     error = f"{exc.__class__.__name__}: {shown(exc, 200)}" if str(exc) else exc.__class__.__name__
-    batch.status = ImportBatch.Status.REFUSED
+    batch.status = ImportBatch.Status.FAILED
     batch.crashed = True
     if interrupted:
         batch.message = _("The import was interrupted (%(error)s). Nothing was stored.") % {"error": error}
@@ -350,7 +350,7 @@ def _save(batch: ImportBatch) -> None:
         with transaction.atomic():
             batch.save()
     except Exception as exc:
-        batch.status = ImportBatch.Status.REFUSED
+        batch.status = ImportBatch.Status.FAILED
         batch.crashed = True
         error = f"{exc.__class__.__name__}: {shown(exc, 200)}"
         log.error("import #%s: its report could not be saved: %s", batch.pk, R.clean(error))
@@ -358,7 +358,7 @@ def _save(batch: ImportBatch) -> None:
             return
         try:
             ImportBatch.objects.filter(pk=batch.pk).update(
-                status=ImportBatch.Status.REFUSED, finished_at=timezone.now(), rows_accepted=0,
+                status=ImportBatch.Status.FAILED, finished_at=timezone.now(), rows_accepted=0,
                 message=R.clean(_("The import's report could not be saved (%(error)s).") % {"error": error}))
         except Exception:  # the database itself is gone: the log line above is all that can be done
             log.debug("import #%s: the fallback save failed too", batch.pk, exc_info=True)

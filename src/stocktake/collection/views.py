@@ -11,11 +11,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from stocktake.accounts import permissions
 from stocktake.architecture.models import Indicator
 from stocktake.monitoring.models import DataValue, OrgUnit
+from stocktake.web.params import id_param
 
 from . import actions, freshness, importer, progress
 from . import verification as V
@@ -59,8 +61,11 @@ def upload(request):
         if f is None:
             return render(request, "collection/upload.html", _upload_context(request, error="Choose a file to import."), status=400)
         mapping = None
-        if request.POST.get("mapping"):
-            mapping = ColumnMapping.objects.filter(pk=request.POST["mapping"]).first()
+        if (mapping_id := id_param(request, "mapping", source="POST")) is not None:
+            mapping = ColumnMapping.objects.filter(pk=mapping_id).first()
+            if mapping is None:
+                error = _("mapping: there is no column mapping %(id)s") % {"id": mapping_id}
+                return render(request, "collection/upload.html", _upload_context(request, error=error), status=400)
         fmt = request.POST.get("format") or None
         if fmt and fmt not in importer.FORMATS:
             return render(request, "collection/upload.html", _upload_context(request, error=f"Unknown format {fmt}."), status=400)
@@ -159,8 +164,8 @@ def decide(request):
     _require(permissions.can_validate(request.user))
     decision = request.POST.get("decision")
     qs = DataValue.objects.select_related("indicator", "org_unit", "period")
-    if request.POST.get("value"):
-        values = list(qs.filter(pk=request.POST["value"]))
+    if (value_id := id_param(request, "value", source="POST")) is not None:
+        values = list(qs.filter(pk=value_id))
     else:
         values = list(qs.filter(indicator__code=request.POST.get("indicator", ""), period__code=request.POST.get("period", ""),
                                 state=request.POST.get("state", "")))

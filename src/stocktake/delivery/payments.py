@@ -41,6 +41,9 @@ class RuleError(ValueError):
         super().__init__(f"{field_name}: {message}")
 
 
+MAX_DIGITS = 15  # no amount or count a fund handles has more digits than this; quantize overflows far beyond
+
+
 def money(amount: Decimal, places: int = 2) -> Decimal:
     """Round once, to the currency's minor unit, half away from zero."""
     return Decimal(amount).quantize(Decimal(1).scaleb(-places), rounding=ROUNDING)
@@ -58,6 +61,8 @@ def to_decimal(value, field_name: str = "value") -> Decimal:
         raise RuleError(field_name, f"{value!r} is not a number") from None
     if not out.is_finite():
         raise RuleError(field_name, f"{value!r} is not a finite number")
+    if out and out.adjusted() > MAX_DIGITS:
+        raise RuleError(field_name, f"{str(value)[:40]!s} is too large (at most {MAX_DIGITS} digits before the point)")
     return out
 
 

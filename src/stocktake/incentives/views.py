@@ -15,6 +15,7 @@ from stocktake.accounts import permissions as perms
 from stocktake.accounts.models import Organisation
 from stocktake.delivery import periods as P
 from stocktake.monitoring.models import Period
+from stocktake.web.params import BadParameter, int_param
 
 from . import actions, exports, simulate
 from . import permissions as can
@@ -190,11 +191,11 @@ def sample_check(request, code):
         raise PermissionDenied
     try:
         period = Period.get(request.POST.get("period", ""))
-        actions.record_sample_check(scheme, period, checked=int(request.POST.get("checked") or 0),
-                                    eligible=int(request.POST.get("eligible") or 0), note=request.POST.get("note", ""),
+        actions.record_sample_check(scheme, period, checked=int_param(request, "checked", 0, source="POST"),
+                                    eligible=int_param(request, "eligible", 0, source="POST"), note=request.POST.get("note", ""),
                                     user=request.user)
         messages.success(request, f"Sample check recorded for {period.code}")
-    except (P.PeriodError, ValueError) as exc:
+    except (P.PeriodError, ValueError, BadParameter) as exc:
         messages.error(request, f"period or counts: {exc}")
     except ValidationError as exc:
         messages.error(request, _errors(exc))

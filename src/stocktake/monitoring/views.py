@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponseBadRequest, HttpResponseForbidden
+from django.http import Http404, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -19,6 +19,7 @@ from stocktake.accounts import permissions as perms
 from stocktake.architecture.models import Indicator, Pillar, Priority
 from stocktake.delivery import status as S
 from stocktake.web import panels as web_panels
+from stocktake.web.params import int_param
 
 from . import actions, charts, exports, forecasting, gridcache, html, series, tables
 from .models import Alert, AlertRule, OrgUnit, OrgUnitLevel, Period
@@ -236,11 +237,8 @@ def heatmap(request, code):
     parent = _unit(request, default=root)
     if parent.depth >= indicator.report_depth:
         parent = parent.parent or root
-    try:
-        depth = int(request.GET.get("depth") or parent.depth + 1)
-        n = int(request.GET.get("periods") or 12)
-    except ValueError:
-        return HttpResponseBadRequest("depth and periods must be whole numbers")
+    depth = int_param(request, "depth", parent.depth + 1, maximum=99)
+    n = int_param(request, "periods", 12, maximum=9999)
     depth = max(parent.depth + 1, min(depth, indicator.report_depth))
     n = max(1, min(n, 60))
     periods = tables.recent_periods(indicator, n, root)
@@ -312,10 +310,7 @@ def league(request, code):
     parent = _unit(request, default=root)
     if parent.depth >= indicator.report_depth:
         parent = parent.parent or root
-    try:
-        depth = int(request.GET.get("depth") or min(3, indicator.report_depth))
-    except ValueError:
-        return HttpResponseBadRequest("depth must be a whole number")
+    depth = int_param(request, "depth", min(3, indicator.report_depth), maximum=99)
     depth = max(parent.depth + 1, min(depth, indicator.report_depth))
     periods = tables.recent_periods(indicator, 24, root)
     period = None

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from stocktake.accounts.models import Person
 from stocktake.delivery import composition as CO
+from stocktake.web.fields import BoundedModelMultipleChoiceField
 
 from .models import Milestone, Risk
 
@@ -26,8 +27,8 @@ class StrategyForm(forms.Form):
     resources = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
     cost = forms.DecimalField(required=False, max_digits=16, decimal_places=2)
     definition_of_success = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    leaders = forms.ModelMultipleChoiceField(queryset=Person.objects.none(), required=False,
-                                             help_text="The single person responsible.")
+    leaders = BoundedModelMultipleChoiceField(queryset=Person.objects.none(), required=False,
+                                              help_text="The single person responsible.")
     estimated_impact = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
     impact_score = forms.TypedChoiceField(choices=SCORES, coerce=int, empty_value=None, required=False)
     difficulty_score = forms.TypedChoiceField(choices=SCORES, coerce=int, empty_value=None, required=False)

@@ -13,6 +13,8 @@ from stocktake.architecture.models import Priority
 from stocktake.delivery import chains as CH
 from stocktake.delivery import rubric as RU
 
+from stocktake.web.params import int_param
+
 from . import actions, charts, forms, queries
 from .models import ChainActor, ChainLink, DeliveryChain, Milestone, Risk, Strategy, ToCLink, ToCNode
 
@@ -357,11 +359,8 @@ def chain_change(request, code, pk, what, item):
         if request.POST.get("remove"):
             actions.remove_link(link, user=request.user, interface="web", reason=reason)
         else:
-            try:
-                strength = int(request.POST.get("strength", ""))
-                if strength not in (1, 2, 3, 4):
-                    raise ValueError
-            except ValueError:
+            strength = int_param(request, "strength", minimum=1, maximum=4, source="POST")
+            if strength is None:
                 return HttpResponseBadRequest("strength: choose 1 (weak) to 4 (strong)")
             actions.rate_link(link, strength=strength, user=request.user, interface="web", reason=reason)
     return redirect(f"/plans/{priority.code}/#chain-{chain.pk}-box")

@@ -17,6 +17,7 @@ from stocktake.accounts.models import Person
 from stocktake.architecture.models import Outcome
 from stocktake.delivery import assessment as A
 from stocktake.delivery import calendar as C
+from stocktake.web.params import id_list, id_param
 
 from . import access, actions, pack, proposals, render as R, reports
 from .health import routine_health
@@ -148,12 +149,12 @@ def routine_new(request):
     _manager(request)
     post = request.POST
     try:
-        chair = Person.objects.filter(pk=post.get("chair") or 0).first()
+        chair = Person.objects.filter(pk=id_param(request, "chair", source="POST")).first()
         routine = actions.create_routine(
             name=post.get("name", "").strip(), kind=post.get("kind", ""), chair=chair,
             frequency=post.get("frequency", ""), starts_on=_date(post.get("starts_on"), "starts_on"),
-            priorities=access.priorities(request.user).filter(pk__in=post.getlist("priorities")),
-            participants=Person.objects.filter(pk__in=post.getlist("participants")),
+            priorities=access.priorities(request.user).filter(pk__in=id_list(request, "priorities", source="POST")),
+            participants=Person.objects.filter(pk__in=id_list(request, "participants", source="POST")),
             one_priority_per_meeting=post.get("one_priority_per_meeting") == "on", user=request.user)
         actions.schedule_routine(routine, user=request.user)
     except ValidationError as exc:
@@ -167,10 +168,10 @@ def routine_new(request):
 def meeting_new(request):
     _manager(request)
     try:
-        routine = Routine.objects.filter(pk=request.POST.get("routine") or 0).first()
+        routine = Routine.objects.filter(pk=id_param(request, "routine", source="POST")).first()
         if routine is None:
             raise ValidationError({"routine": "choose a routine"})
-        prios = list(access.priorities(request.user).filter(pk__in=request.POST.getlist("priorities")))
+        prios = list(access.priorities(request.user).filter(pk__in=id_list(request, "priorities", source="POST")))
         meeting = actions.create_meeting(routine=routine, date=_date(request.POST.get("date"), "date"),
                                          priorities=prios, user=request.user)
     except ValidationError as exc:
@@ -256,7 +257,7 @@ def round_state(request, pk, to):
 def compare(request):
     _viewer(request)
     rounds = AssessmentRound.objects.order_by("date", "id")
-    chosen = request.GET.getlist("round")
+    chosen = id_list(request, "round")
     if chosen:
         rounds = rounds.filter(pk__in=chosen)
     return render(request, "routines/compare.html", {"table": reports.comparison(rounds, access.priorities(request.user)),
@@ -350,8 +351,8 @@ def meeting_write(request, pk, what):
         elif what == "decision":
             actions.add_decision(meeting, text=request.POST.get("text", ""), user=request.user)
         elif what == "action":
-            priority = meeting.priorities.filter(pk=request.POST.get("priority") or 0).first()
-            owner = Person.objects.filter(pk=request.POST.get("owner") or 0).first()
+            priority = meeting.priorities.filter(pk=id_param(request, "priority", source="POST")).first()
+            owner = Person.objects.filter(pk=id_param(request, "owner", source="POST")).first()
             actions.create_action(meeting=meeting, priority=priority, owner=owner,
                                   description=request.POST.get("description", ""),
                                   due=_date(request.POST.get("due"), "due"), user=request.user)
