@@ -205,24 +205,24 @@ class PublishIn(Schema):
     published: bool
 
 
-@router.post("/{pk}/published", response={200: EvaluationOut, 403: Error, 404: Error},
+@router.post("/{evaluation_id}/published", response={200: EvaluationOut, 403: Error, 404: Error},
              summary="Publish an evaluation, or withdraw it from the public")
-def set_published(request, pk: int, payload: PublishIn):
+def set_published(request, evaluation_id: int, payload: PublishIn):
     if not can.can_manage(request.user):
         return Status(403, _no_manage())
-    ev = actions.set_published(get_object_or_404(Evaluation, pk=pk), payload.published, user=request.user,
+    ev = actions.set_published(get_object_or_404(Evaluation, pk=evaluation_id), payload.published, user=request.user,
                                interface="api")
     return _out(request, ev, with_result=False)
 
 
-@router.get("/{pk}", response={200: EvaluationOut, 404: Error}, summary="One evaluation with its estimates and verdict")
-def get_evaluation(request, pk: int):
-    return _out(request, _visible(request, pk), with_result=True)
+@router.get("/{evaluation_id}", response={200: EvaluationOut, 404: Error}, summary="One evaluation with its estimates and verdict")
+def get_evaluation(request, evaluation_id: int):
+    return _out(request, _visible(request, evaluation_id), with_result=True)
 
 
-@router.get("/{pk}/panel.csv", summary="The panel the estimates use, as CSV", response={200: None, 404: Error, 409: Error})
-def panel_csv(request, pk: int):
-    ev = _visible(request, pk)
+@router.get("/{evaluation_id}/panel.csv", summary="The panel the estimates use, as CSV", response={200: None, 404: Error, 409: Error})
+def panel_csv(request, evaluation_id: int):
+    ev = _visible(request, evaluation_id)
     try:
         result = estimates.assess(estimates.Spec.of(ev), published_only=can.published_only(request.user, ev))
     except ValidationError as exc:
