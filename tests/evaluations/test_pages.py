@@ -130,3 +130,25 @@ def test_the_pack_and_the_delivery_report_carry_the_evaluation(login, demo_evalu
     report = c.get(f"/routines/rounds/{rnd.pk}/report/").content.decode()
     page = report.split('data-priority="homicides"')[1].split("</section>")[0]
     assert f'data-evaluation="{demo_evaluation.pk}"' in page
+
+
+def test_the_delivery_unit_edits_and_publishes_from_the_page_and_others_cannot(login, homicides, units, admin_user):
+    ev = _private(homicides, units, admin_user)
+    manager = login("manager")
+    form = manager.get(f"/evaluations/{ev.pk}/edit/").content.decode()
+    assert "R01-D01 2024-07" in form
+    assert login("observer").post(f"/evaluations/{ev.pk}/edit/", form_data(name="Hijacked")).status_code == 403
+    r = manager.post(f"/evaluations/{ev.pk}/edit/", form_data(name="Edited", comparison="R02-D01 R02-D02 R02-D03"))
+    assert r.status_code == 302
+    ev.refresh_from_db()
+    assert ev.name == "Edited" and ev.comparison.count() == 3
+    bad = manager.post(f"/evaluations/{ev.pk}/edit/", form_data(name="Broken", comparison="R01-D01"))
+    assert 'data-field="comparison"' in bad.content.decode()
+    ev.refresh_from_db()
+    assert ev.name == "Edited" and ev.comparison.count() == 3
+    assert Client().post(f"/evaluations/{ev.pk}/publish/", {"published": "1"}).status_code == 302  # to sign in
+    ev.refresh_from_db()
+    assert not ev.published
+    manager.post(f"/evaluations/{ev.pk}/publish/", {"published": "1"})
+    ev.refresh_from_db()
+    assert ev.published
