@@ -7,7 +7,7 @@ from django.test import Client, override_settings
 from stocktake.accounts import tokens
 from stocktake.accounts.models import AuditEntry
 
-from .conftest import PASSWORD
+from tests.factories import PASSWORD
 
 STRANGER, OWNER = "203.0.113.9", "198.51.100.7"
 
