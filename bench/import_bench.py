@@ -78,9 +78,10 @@ def build_structure(facilities: int, indicators: int):
     """Nation -> 20 regions -> facilities; one priority with the indicators; an admin."""
     from django.contrib.auth import get_user_model
 
+
     from stocktake.accounts.models import Organisation
     from stocktake.architecture.models import Indicator, Outcome, Pillar, Priority
-    from stocktake.monitoring.models import OrgUnit
+    from stocktake.architecture.models import OrgUnit
 
     nation = OrgUnit.objects.create(code="NAT", name="Nation")
     regions = [OrgUnit.objects.create(code=f"R{r:02d}", name=f"Region {r}", parent=nation) for r in range(1, 21)]
@@ -162,9 +163,11 @@ def fill_stored(target: int, facilities: int, indicators: int):
     from django.db import connection
     from django.utils import timezone
 
+    from stocktake.architecture.actions import ensure_period
     from stocktake.architecture.models import Indicator
     from stocktake.delivery import periods as P
-    from stocktake.monitoring.models import DataValue, OrgUnit, Period
+    from stocktake.architecture.models import OrgUnit, Period
+    from stocktake.monitoring.models import DataValue
 
     have = DataValue.objects.count()
     if have >= target:
@@ -182,7 +185,7 @@ def fill_stored(target: int, facilities: int, indicators: int):
         if month.code in existing:
             month = month.next()
             continue
-        pid = Period.get(month).pk
+        pid = ensure_period(month).pk
         rows = [(i, u, pid, 1.0, now) for i in ind_ids for u in unit_ids][: target - have]
         with connection.cursor() as cur:
             for k in range(0, len(rows), 50_000):

@@ -60,7 +60,7 @@ def main():
     from stocktake.architecture.models import Indicator
     from stocktake.delivery import forecast as F
     from stocktake.monitoring import series
-    from stocktake.monitoring.models import OrgUnit
+    from stocktake.architecture.models import OrgUnit
 
     origins = {"M": ["2025-06", "2025-09", "2025-12"], "Q": ["2025Q2", "2025Q3", "2025Q4"]}
     horizon = 9

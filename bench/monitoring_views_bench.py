@@ -85,12 +85,14 @@ def database_url() -> str:
 def build(n_values: int, say) -> dict:
     from django.db import connection, transaction
 
+    from stocktake.architecture.actions import ensure_period
+
     from stocktake.accounts.models import Organisation
     from stocktake.architecture import actions as arch
     from stocktake.architecture.models import Indicator, Outcome, Pillar, Priority
     from stocktake.delivery import periods as P
     from stocktake.monitoring import rollups
-    from stocktake.monitoring.models import OrgUnit, OrgUnitLevel, Period
+    from stocktake.architecture.models import OrgUnit, OrgUnitLevel, Period
 
     # At least n_values in all: the district-level indicator adds one value per district and month.
     districts_months = REGIONS * DISTRICTS_PER_REGION * MONTHS
@@ -118,7 +120,7 @@ def build(n_values: int, say) -> dict:
         else:
             cur.execute("UPDATE monitoring_orgunit SET path = (SELECT d.path FROM monitoring_orgunit d "
                         "WHERE d.id = monitoring_orgunit.parent_id) || id || '/' WHERE depth = 4")
-        months = [Period.get(p) for p in P.between("M", date(2022, 1, 1), date(2026, 12, 31))][:MONTHS]
+        months = [ensure_period(p) for p in P.between("M", date(2022, 1, 1), date(2026, 12, 31))][:MONTHS]
         org = Organisation.objects.create(code="ministry", name="Ministry of Benchmarks", kind="ministry")
         pillar = Pillar.objects.create(code="bench", name="Benchmarks")
         indicators = []
@@ -211,7 +213,7 @@ def check_numbers(base: str, pages: dict, sql: dict, cur, indicators, months) ->
 
     Raises SystemExit naming the first differences: a fast view with wrong numbers is no result.
     """
-    from stocktake.monitoring.models import OrgUnit
+    from stocktake.architecture.models import OrgUnit
 
     def value(ind, total, num, den):
         if ind.aggregation == "ratio":

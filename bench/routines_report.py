@@ -33,13 +33,13 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
 
+from stocktake.architecture.actions import ensure_period  # noqa: E402
 from stocktake.accounts.models import Organisation  # noqa: E402
 from stocktake.architecture import actions as architecture_actions  # noqa: E402
-from stocktake.architecture.models import Indicator, Outcome, Pillar, Priority  # noqa: E402
+from stocktake.architecture.models import Indicator, OrgUnit, Outcome, Period, Pillar, Priority  # noqa: E402
 from stocktake.delivery import periods as P  # noqa: E402
 from stocktake.demo import build  # noqa: E402
 from stocktake.monitoring import actions as monitoring_actions  # noqa: E402
-from stocktake.monitoring.models import OrgUnit, Period  # noqa: E402
 from stocktake.routines import actions, render, reports  # noqa: E402
 from stocktake.routines.models import AssessmentRound  # noqa: E402
 
@@ -69,7 +69,7 @@ def add_generated(n: int, seed: int = 7) -> None:
     nation = OrgUnit.objects.get(parent=None)
     pillar = Pillar.objects.order_by("rank").first()
     orgs = list(Organisation.objects.filter(kind="ministry"))
-    months = [Period.get(p) for p in P.between(P.MONTH, date(2023, 1, 1), date(2026, 10, 31))]
+    months = [ensure_period(p) for p in P.between(P.MONTH, date(2023, 1, 1), date(2026, 10, 31))]
     rnd = AssessmentRound.objects.order_by("-date").first()
     if rnd.is_closed:
         actions.reopen_round(rnd, reason="benchmark")

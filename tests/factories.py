@@ -56,7 +56,7 @@ def sign_in(who=None, client=None, **client_kwargs):
 
 
 def _period(period):
-    from stocktake.monitoring.models import Period
+    from stocktake.architecture.models import Period
 
     return Period.get(period) if isinstance(period, str) else period
 
@@ -72,7 +72,7 @@ def indicator(code: str, *, organisation: str = "moh", target=None, target_unit=
     from stocktake.accounts.models import Organisation
     from stocktake.architecture import actions
     from stocktake.architecture.models import Indicator, Outcome, Pillar, Priority
-    from stocktake.monitoring.models import OrgUnit
+    from stocktake.architecture.models import OrgUnit
 
     priority = Priority.objects.create(pillar=Pillar.objects.first(), code=f"p-{code}",
                                        name=f"Priority for {code}", lead_organisation=Organisation.objects.get(code=organisation))
@@ -95,7 +95,7 @@ def record(ind, unit, period, value=None, *, numerator=None, denominator=None, s
     """Store one data value through monitoring's record_value; codes or objects for indicator, unit and period."""
     from stocktake.architecture.models import Indicator
     from stocktake.monitoring import actions
-    from stocktake.monitoring.models import OrgUnit
+    from stocktake.architecture.models import OrgUnit
 
     ind = Indicator.objects.get(code=ind) if isinstance(ind, str) else ind
     unit = OrgUnit.objects.get(code=unit) if isinstance(unit, str) else unit

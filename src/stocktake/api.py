@@ -5,17 +5,38 @@ Every endpoint needs a personal API token or a signed-in session (with CSRF)
 unless it says `auth=None`; see stocktake.accounts.apiauth.
 """
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from ninja import NinjaAPI
 
-from stocktake import __version__
+from stocktake import __version__, errors
 from stocktake.accounts.apiauth import ApiRate, api_auth
 from stocktake.apiinput import MAX_JSON_DEPTH, CheckedParser, install  # noqa: F401 (MAX_JSON_DEPTH: tests)
+from stocktake.accounts.permissions import NotFound
 
 api = NinjaAPI(title="Stocktake API", version=__version__, urls_namespace="api",
                description="Priorities, indicators, targets, data values and more. Every write goes through the same "
                            "action functions as the web pages and is audited.",
                auth=api_auth(), throttle=[ApiRate()], parser=CheckedParser())
 install(api)  # bad input (too deep, unreadable text, huge numbers) is a 400 naming the field
+
+
+# API errors are put into words once, here: an endpoint lets an action's refusal through.
+
+@api.exception_handler(ValidationError)
+def refused_input(request, exc: ValidationError):
+    """400 with the reasons per field: {"detail": "field: reason; ...", "errors": {field: [reasons]}}."""
+    return api.create_response(request, {"detail": errors.sentence(exc), "errors": errors.reasons(exc)}, status=400)
+
+
+@api.exception_handler(PermissionDenied)
+def refused_permission(request, exc: PermissionDenied):
+    return api.create_response(request, {"detail": str(exc) or "you may not do this"}, status=403)
+
+
+@api.exception_handler(NotFound)
+def not_found(request, exc: NotFound):
+    """Absent or hidden (accounts.permissions.NotFound): the message says which, never whether it is unpublished."""
+    return api.create_response(request, {"detail": str(exc) or "Not Found"}, status=404)
 
 
 @api.get("/health", summary="Is the service up?", tags=["service"], auth=None)

@@ -16,7 +16,7 @@ from ninja import NinjaAPI
 from ninja.errors import HttpError
 from ninja.parser import Parser
 
-from stocktake.web.params import MAX_ID, BadParameter, unreadable
+from stocktake.params import MAX_ID, BadParameter, unreadable
 
 MAX_JSON_DEPTH = 64  # the deepest real document (a DHIS2 data value set) is 4 levels
 _STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "stocktake.routines",
     "stocktake.incentives",
     "stocktake.evaluations",
+    "stocktake.demo",
 ]
 
 MIDDLEWARE = [

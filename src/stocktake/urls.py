@@ -2,14 +2,14 @@ from django.contrib import admin
 from django.urls import include, path
 
 from stocktake.api import api
-from stocktake.architecture import views as architecture
+from stocktake.monitoring import targets
 from stocktake.monitoring import views as monitoring
 
 urlpatterns = [
     path("", monitoring.portfolio, name="portfolio"),
     path("indicators/<slug:code>/", monitoring.indicator_page, name="indicator"),
-    path("indicators/<slug:code>/target/", architecture.target_page, name="target"),
-    path("indicators/<slug:code>/target/reading/", architecture.target_reading, name="target_reading"),
+    path("indicators/<slug:code>/target/", targets.target_page, name="target"),
+    path("indicators/<slug:code>/target/reading/", targets.target_reading, name="target_reading"),
     path("monitoring/", include("stocktake.monitoring.urls")),
     path("accounts/", include("stocktake.accounts.urls")),
     path("collection/", include("stocktake.collection.urls")),

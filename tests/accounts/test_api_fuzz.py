@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from stocktake.accounts import tokens
+from stocktake.accounts import actions
 
 MAX_EXAMPLES = 8
 SCHEMA_CHECKED = ("/api/accounts/", "/api/health")
@@ -42,7 +42,7 @@ def bearer(user):
     # close the test's transaction.
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
-    _, secret = tokens.issue(user("duhead"), name="schemathesis", interface="system")
+    _, secret = actions.issue_token(user("duhead"), name="schemathesis", interface="system")
     yield {"Authorization": f"Bearer {secret}"}
     signals.request_started.connect(close_old_connections)
     signals.request_finished.connect(close_old_connections)

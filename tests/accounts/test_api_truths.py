@@ -36,8 +36,8 @@ def test_form_and_api_schema_agree_on_the_longest_token(client, db):
     assert days["default"] == form_days.initial == tokens.DEFAULT_DAYS
 
 
-def test_api_refuses_a_token_longer_than_the_maximum(client_as):
-    c = client_as("observer")
+def test_api_refuses_a_token_longer_than_the_maximum(sign_in):
+    c = sign_in("observer")
     response = c.post("/api/accounts/tokens", {"name": "long", "days": tokens.MAX_DAYS + 1},
                       content_type="application/json")
     assert response.status_code == 422

@@ -24,10 +24,9 @@ def small_state(db):
     """
     from django.contrib.auth import get_user_model
 
-    from stocktake.accounts import audit, tokens
+    from stocktake.accounts import actions, audit
     from stocktake.accounts.models import Person
-    from stocktake.architecture.models import Pillar
-    from stocktake.monitoring.models import OrgUnit
+    from stocktake.architecture.models import OrgUnit, Pillar
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -39,7 +38,7 @@ def small_state(db):
     for username, role, org in [("chief", "delivery_unit_head", centre), ("health-data", "data_lead", health)]:
         u = User.objects.create_user(username=username, password="x-" * 8, first_name=username.title())
         Person.objects.create(name=username.title(), role=role, organisation=org, user=u)
-    tokens.issue(User.objects.get(username="health-data"), name="nightly import", interface="web")
+    actions.issue_token(User.objects.get(username="health-data"), name="nightly import", interface="web")
     nation = OrgUnit.objects.create(code="N", name="Nation")
     OrgUnit.objects.create(code="R1", name="Region 1", parent=nation)
     pillar = Pillar.objects.create(code="health", name="Health", description="Café ✓ \"quoted\"\nnew line")

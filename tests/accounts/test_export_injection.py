@@ -68,12 +68,12 @@ def test_plan_workbook_strategy_name_is_text(client, db):
     _assert_no_formula(response.content)
 
 
-def test_position_workbook_scheme_name_is_text(client_as, db):
+def test_position_workbook_scheme_name_is_text(sign_in, db):
     from stocktake.incentives.models import Scheme
 
     first = Scheme.objects.filter(fund__code="meridia-outcomes-fund").order_by("pk").first()
     Scheme.objects.filter(pk=first.pk).update(name=HOSTILE)
-    response = client_as("duhead").get("/incentives/funds/meridia-outcomes-fund/position.xlsx")
+    response = sign_in("duhead").get("/incentives/funds/meridia-outcomes-fund/position.xlsx")
     assert response.status_code == 200
     cells = _cells(response.content)
     _assert_no_formula(response.content)
@@ -81,12 +81,12 @@ def test_position_workbook_scheme_name_is_text(client_as, db):
     assert any(c.data_type == "n" and isinstance(c.value, (int, float)) for c in cells)
 
 
-def test_audit_csv_quotes_hostile_text(client_as, db):
+def test_audit_csv_quotes_hostile_text(sign_in, db):
     from stocktake.architecture.models import Priority
     from stocktake.plans import actions
 
     actions.create_strategy(priority=Priority.objects.get(code="homicides"), name=HOSTILE)
-    rows = _csv(client_as("duhead").get("/accounts/audit/?format=csv&model=plans.strategy"))
+    rows = _csv(sign_in("duhead").get("/accounts/audit/?format=csv&model=plans.strategy"))
     header, first = rows[0], rows[1]
     assert first[header.index("object_repr")] == "'" + HOSTILE
     assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
@@ -108,11 +108,11 @@ def test_monitoring_csv_keeps_negative_numbers(client, db):
         float(cell)
 
 
-def test_routines_report_workbook(client_as, hostile_priority):
+def test_routines_report_workbook(sign_in, hostile_priority):
     from stocktake.routines.models import AssessmentRound
 
     rnd = AssessmentRound.objects.order_by("-date").first()
-    c = client_as("pm")
+    c = sign_in("pm")
     response = c.get(f"/routines/rounds/{rnd.pk}/report.xlsx")
     assert response.status_code == 200
     _assert_no_formula(response.content)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.test import Client, override_settings
 
-from stocktake.accounts import tokens
+from stocktake.accounts import actions
 from stocktake.accounts.models import AuditEntry
 
 from tests.factories import PASSWORD
@@ -55,7 +55,7 @@ def test_an_address_sign_in_limit_is_audited(db):
 
 @override_settings(STOCKTAKE_BAD_TOKEN_LIMIT=(3, 60))
 def test_bad_tokens_are_throttled_but_a_valid_token_from_the_same_address_works(user):
-    _, secret = tokens.issue(user("health-data"), name="nightly import", interface="cli")
+    _, secret = actions.issue_token(user("health-data"), name="nightly import", interface="cli")
     bad = Client(REMOTE_ADDR=STRANGER, HTTP_AUTHORIZATION="Bearer stk_guess")
     codes = [bad.get("/api/accounts/me").status_code for _ in range(5)]
     assert codes == [401, 401, 401, 429, 429]
@@ -67,9 +67,9 @@ def test_bad_tokens_are_throttled_but_a_valid_token_from_the_same_address_works(
     assert entry.interface == "api" and entry.after["address"] == STRANGER and entry.after["count"] == 3
 
 
-def test_lockouts_are_listed_and_filterable_in_the_audit_trail(client_as, db):
+def test_lockouts_are_listed_and_filterable_in_the_audit_trail(sign_in, db):
     with override_settings(STOCKTAKE_LOCKOUT=(2, 900)):
         for _ in range(2):
             _sign_in(STRANGER, "observer", "wrong")
-    page = client_as("duhead").get("/accounts/audit/?action=lockout")
+    page = sign_in("duhead").get("/accounts/audit/?action=lockout")
     assert page.status_code == 200 and STRANGER in page.content.decode()

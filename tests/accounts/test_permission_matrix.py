@@ -17,6 +17,7 @@ from django.apps import apps
 from django.urls import URLResolver, get_resolver
 from django.urls.resolvers import RoutePattern
 
+from stocktake.architecture import access as architecture_access
 from stocktake.architecture.models import Indicator, Priority
 
 from tests.factories import ROLES
@@ -180,14 +181,12 @@ def test_page_posts_by_people_without_rights_change_nothing(sign_in, role):
 
 def secrets_for(username):
     """Names of unpublished priorities (and their indicators) the user may not read."""
-    from stocktake.accounts import permissions
-
     u = None
     if username:
         from django.contrib.auth import get_user_model
 
         u = get_user_model().objects.get(username=username)
-    hidden = Priority.objects.exclude(pk__in=permissions.visible_priorities(u).values("pk"))
+    hidden = Priority.objects.exclude(pk__in=architecture_access.visible_priorities(u).values("pk"))
     indicators = Indicator.objects.filter(outcome__priority__in=hidden)
     return list(hidden), list(indicators)
 

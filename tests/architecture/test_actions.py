@@ -5,10 +5,10 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 
+from stocktake.architecture.actions import ensure_period
 from stocktake.accounts.models import AuditEntry
 from stocktake.architecture import actions
-from stocktake.architecture.models import Indicator, Target, TrajectoryPoint
-from stocktake.monitoring.models import OrgUnit, Period
+from stocktake.architecture.models import Indicator, OrgUnit, Period, Target, TrajectoryPoint
 
 
 @pytest.fixture
@@ -65,7 +65,7 @@ def test_committed_target_needs_a_reason_and_keeps_every_revision(indicator, adm
 
 def test_trajectory_point_outside_the_span_is_refused(indicator):
     target = Target.objects.get(indicator=indicator, org_unit=None)
-    point = TrajectoryPoint(target=target, period=Period.get("2029Q1"), value=1)
+    point = TrajectoryPoint(target=target, period=ensure_period("2029Q1"), value=1)
     with pytest.raises(ValidationError) as err:
         point.full_clean()
     assert "period" in err.value.message_dict and "outside" in err.value.message_dict["period"][0]

@@ -10,11 +10,11 @@ from django.core.management.base import CommandError
 from django.db.models import Sum
 
 from stocktake.accounts.models import AuditEntry
-from stocktake.architecture.models import Indicator
+from stocktake.architecture.models import Indicator, OrgUnit, Period
 from stocktake.collection.models import ImportBatch
 from stocktake.delivery import periods as P
 from stocktake.monitoring import rollups
-from stocktake.monitoring.models import DataValue, DataValueVersion, OrgUnit, Period, Rollup
+from stocktake.monitoring.models import DataValue, DataValueVersion, Rollup
 
 from .conftest import FILES
 

@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 
 from stocktake.architecture.models import Indicator
 from stocktake.collection.models import ColumnMapping, ImportBatch
-from stocktake.monitoring.models import OrgUnit
+from stocktake.architecture.models import OrgUnit
 
 from .test_import import HEAD, state
 

@@ -138,7 +138,7 @@ def _batch(env, pk: int) -> dict:
 
 def _big_csv(path, rows: int) -> None:
     """Many distinct cells: the demo's districts x disaggregations x one year."""
-    from stocktake.monitoring.models import OrgUnit
+    from stocktake.architecture.models import OrgUnit
 
     units = list(OrgUnit.objects.filter(depth=3).values_list("code", flat=True))
     with open(path, "w") as f:

@@ -6,9 +6,10 @@ import json
 
 import openpyxl
 from django.core import mail
-from django.core.management import call_command
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 
+from stocktake.architecture.actions import ensure_period
 from stocktake.collection import freshness, reminders
 from stocktake.collection.models import ImportBatch, Reminder
 from stocktake.monitoring.models import DataValue
@@ -107,9 +108,8 @@ def test_remind_sends_due_and_late_emails_once(db, users):
 def test_freshness_counts_the_totals_the_rollups_count(db):
     """Freshness reads the rollups: a unit has reported a period when its total (blank disaggregation) is in,
     whatever its state; a breakdown alone neither fills a gap nor makes a newer period 'reported'."""
-    from stocktake.architecture.models import Indicator
+    from stocktake.architecture.models import Indicator, OrgUnit, Period
     from stocktake.monitoring.actions import record_value
-    from stocktake.monitoring.models import OrgUnit, Period
 
     ind = Indicator.objects.get(code="homicides")
     today = datetime.date(2026, 11, 24)
@@ -117,16 +117,16 @@ def test_freshness_counts_the_totals_the_rollups_count(db):
     n = OrgUnit.objects.filter(depth=ind.report_depth).count()
     before = freshness.of([ind], today)[0]
     assert before.last_period == "2026-10" and before.missing_units == ["R03-D02", "R03-D05", "R05-D07"]
-    record_value(indicator=ind, org_unit=unit("R03-D02"), period=Period.get("2026-10"), value=2, disaggregation="sex=male")
-    record_value(indicator=ind, org_unit=unit("R01-D01"), period=Period.get("2026-11"), value=1, disaggregation="sex=male")
+    record_value(indicator=ind, org_unit=unit("R03-D02"), period=ensure_period("2026-10"), value=2, disaggregation="sex=male")
+    record_value(indicator=ind, org_unit=unit("R01-D01"), period=ensure_period("2026-11"), value=1, disaggregation="sex=male")
     f = freshness.of([ind], today)[0]
     assert f.last_period == "2026-10" and f.missing_units == ["R03-D02", "R03-D05", "R05-D07"]
-    record_value(indicator=ind, org_unit=unit("R03-D05"), period=Period.get("2026-10"), value=4)
+    record_value(indicator=ind, org_unit=unit("R03-D05"), period=ensure_period("2026-10"), value=4)
     f = freshness.of([ind], today)[0]
     assert f.missing_units == ["R03-D02", "R05-D07"] and f.reported_share == (n - 2) / n and f.late
-    record_value(indicator=ind, org_unit=unit("R03-D02"), period=Period.get("2026-10"), value=4)
-    record_value(indicator=ind, org_unit=unit("R05-D07"), period=Period.get("2026-10"), value=5)
-    record_value(indicator=ind, org_unit=unit("R01-D01"), period=Period.get("2026-11"), value=3)
+    record_value(indicator=ind, org_unit=unit("R03-D02"), period=ensure_period("2026-10"), value=4)
+    record_value(indicator=ind, org_unit=unit("R05-D07"), period=ensure_period("2026-10"), value=5)
+    record_value(indicator=ind, org_unit=unit("R01-D01"), period=ensure_period("2026-11"), value=3)
     f = freshness.of([ind], today)[0]
     assert f.missing_units == [] and f.reported_share == 1.0 and not f.late and f.last_period == "2026-11"
     assert f.days_since == (today - datetime.date(2026, 11, 30)).days

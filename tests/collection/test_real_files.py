@@ -6,12 +6,12 @@ from collections import defaultdict
 
 import pytest
 
-from stocktake.architecture.models import Indicator
+from stocktake.architecture.models import Indicator, OrgUnit, Period
 from stocktake.collection import actions
-from stocktake.monitoring import rollups
 from stocktake.collection.models import ColumnMapping
 from stocktake.delivery import periods as P
-from stocktake.monitoring.models import DataValue, OrgUnit, Period
+from stocktake.monitoring import rollups
+from stocktake.monitoring.models import DataValue
 
 from tests.factories import indicator
 

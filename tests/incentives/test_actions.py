@@ -6,11 +6,12 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from stocktake.accounts.models import AuditEntry, Organisation
-from stocktake.architecture.models import Indicator
-from stocktake.incentives import actions
+from stocktake.architecture.actions import ensure_period
+from stocktake.architecture.models import Indicator, OrgUnit, Period
+from stocktake.incentives import actions, queries
 from stocktake.incentives.models import LedgerEntry, Payment, Scheme
 from stocktake.monitoring import actions as monitoring_actions
-from stocktake.monitoring.models import DataValue, DataValueVersion, OrgUnit, Period
+from stocktake.monitoring.models import DataValue, DataValueVersion
 
 
 def test_demo_fund_has_every_rule_type_and_stage(fund):
@@ -24,7 +25,7 @@ def test_demo_fund_has_every_rule_type_and_stage(fund):
 
 
 def test_ledger_sums_to_the_position_and_the_payments(fund):
-    pos = actions.position(fund)
+    pos = queries.position(fund)
     disbursed = sum(e.amount for e in fund.ledger.filter(stage="disbursed"))
     assert pos["balance"] == fund.budget - disbursed
     paid = sum(p.disbursed for p in Payment.objects.filter(scheme__fund=fund) if not p.is_reduction)
@@ -73,7 +74,7 @@ def test_approval_needs_the_role_and_a_second_person(fund, users):
 
 def test_approval_beyond_the_budget_is_refused_with_the_shortfall(fund, users):
     payment = Payment.objects.filter(scheme__fund=fund, status="computed", amount__gt=0).first()
-    pos = actions.position(fund)
+    pos = queries.position(fund)
     fund.budget = pos["approved"] + payment.amount - D("0.01")
     fund.save()
     with pytest.raises(ValidationError, match=r"shortfall of USD 0\.01"):
@@ -99,14 +100,14 @@ def test_disbursement_larger_than_approved_is_refused(fund, users):
 
 def test_reversal_nets_the_payment_to_zero_and_keeps_the_old_entries(fund, users):
     payment = Payment.objects.filter(scheme__fund=fund, status="disbursed", amount__gt=0).first()
-    before = actions.position(fund)
+    before = queries.position(fund)
     entries = list(payment.ledger.values_list("pk", "amount"))
     with pytest.raises(ValidationError, match="needs a reason"):
         actions.reverse_payment(payment, user=users("duhead"), reason="")
     actions.reverse_payment(payment, user=users("duhead"), reason="Paid to the wrong account")
     assert sum(payment.ledger.values_list("amount", flat=True)) == 0
     assert all(LedgerEntry.objects.filter(pk=pk, amount=a).exists() for pk, a in entries)
-    after = actions.position(fund)
+    after = queries.position(fund)
     assert after["balance"] == before["balance"] + payment.amount
     with pytest.raises(PermissionError):
         LedgerEntry.objects.get(pk=entries[0][0]).save()
@@ -157,7 +158,7 @@ def test_sample_check_failure_withholds_and_resubmission_pays(fund, users, set_s
     paid = actions.compute_payment(scheme, q3, user=users("manager"))
     assert paid.status == "computed" and paid.sample_check.attempt == 2
     with pytest.raises(ValidationError, match="between 0 and the 5 checked"):
-        actions.record_sample_check(scheme, Period.get("2026Q4"), checked=5, eligible=6, user=users("manager"))
+        actions.record_sample_check(scheme, ensure_period("2026Q4"), checked=5, eligible=6, user=users("manager"))
 
 
 def _scheme_fields(fund, **over):
@@ -190,7 +191,7 @@ def test_bad_schemes_are_refused_with_the_field_and_reason(fund, users, over, fi
 
 
 def test_a_good_scheme_commits_its_money(fund, users):
-    before = actions.position(fund)
+    before = queries.position(fund)
     scheme = actions.create_scheme(user=users("manager"), **_scheme_fields(fund))
-    assert actions.position(fund)["committed"] == before["committed"] + D("40000")
+    assert queries.position(fund)["committed"] == before["committed"] + D("40000")
     assert scheme.ledger.get().stage == "commitment"

@@ -7,9 +7,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from stocktake.accounts.models import AuditEntry
-from stocktake.incentives import actions
+from stocktake.incentives import actions, queries
 from stocktake.incentives.models import LedgerEntry, Payment, SampleCheck
-from stocktake.monitoring.models import Period
+from stocktake.architecture.models import Period
 from tests.factories import user
 
 from .money import FUND, correct_a_paid_value, counts, validated
@@ -33,7 +33,7 @@ def test_it_pays_a_newly_verified_period_once_and_audits_it_as_the_cli(db):
     entry = AuditEntry.objects.get(model="incentives.payment", object_id=str(payment.pk), action="create")
     assert (entry.interface, entry.user.username) == ("cli", "manager")
     # what it computed is exactly what the action computes from the same verified values
-    result, inputs = actions.verified_result(scheme, payment.period)
+    result, inputs = queries.verified_result(scheme, payment.period)
     assert payment.result == result and payment.inputs == inputs
     # still unverified periods wait, and say why
     assert "moe-reading-threshold 2026Q3: not yet" in out and "not yet validated" in out

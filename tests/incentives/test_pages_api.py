@@ -6,6 +6,7 @@ import re
 
 from openpyxl import load_workbook
 
+from stocktake.incentives import queries
 from stocktake.incentives.models import Payment
 
 FUND = "/incentives/funds/meridia-outcomes-fund/"
@@ -130,10 +131,9 @@ def test_api_launches_a_scheme_and_refuses_bad_ones(client, users, fund):
 
 
 def test_balance_on_a_date(client, users, fund):
-    from stocktake.incentives import actions
 
     client.force_login(users("observer"))
     html = client.get(FUND + "?on=2020-01-01").content.decode()
     assert f"USD {fund.budget:,.2f}" in html.split('id="balance-on-value">')[1]  # nothing disbursed before the fund
-    assert actions.balance_at(fund, __import__("datetime").date(2100, 1, 1)) == actions.position(fund)["balance"]
+    assert queries.balance_at(fund, __import__("datetime").date(2100, 1, 1)) == queries.position(fund)["balance"]
     assert "is not a date" in client.get(FUND + "?on=yesterday").content.decode()

@@ -4,11 +4,12 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
+from stocktake.architecture.actions import ensure_period
 from stocktake.accounts.models import AuditEntry, Person
-from stocktake.architecture.models import Indicator
+from stocktake.architecture.models import Indicator, OrgUnit, Period
 from stocktake.delivery import status as S
 from stocktake.monitoring import actions, alerts, series
-from stocktake.monitoring.models import Alert, AlertRule, OrgUnit, Period
+from stocktake.monitoring.models import Alert, AlertRule
 
 
 @pytest.fixture
@@ -58,7 +59,7 @@ def test_new_official_data_raises_an_alert_on_import(db):
     rule = actions.create_alert_rule(indicator=rail, kind="beyond_band", depth=2)
     first = {a.org_unit_id for a in alerts.evaluate([rail.pk], email=False)}
     region = OrgUnit.objects.filter(depth=2).exclude(pk__in=first).order_by("code").first()
-    period = Period.get("2026-09")
+    period = ensure_period("2026-09")
     actions.record_value(indicator=rail, org_unit=region, period=period, numerator=100, denominator=1000,
                          state="validated")  # 10% on time: far off
     new = alerts.evaluate([rail.pk], email=False)

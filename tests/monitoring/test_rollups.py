@@ -5,10 +5,10 @@ from datetime import timedelta
 import pytest
 from django.db.models import Sum
 
-from stocktake.architecture.models import Indicator
+from stocktake.architecture.models import Indicator, OrgUnit, Period
 from stocktake.delivery import status as S
 from stocktake.monitoring import actions, rollups, series
-from stocktake.monitoring.models import DataValue, OrgUnit, Period, Rollup
+from stocktake.monitoring.models import DataValue, Rollup
 
 
 def raw_ratio(ind, unit, period_code, states=None):

@@ -4,10 +4,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
 
+from stocktake.architecture.actions import ensure_period
 from stocktake.accounts.models import AuditEntry
-from stocktake.architecture.models import Indicator
+from stocktake.architecture.models import Indicator, OrgUnit, Period
 from stocktake.monitoring import actions, series
-from stocktake.monitoring.models import DataValue, OrgUnit, Period
+from stocktake.monitoring.models import DataValue
 
 
 @pytest.fixture
@@ -18,7 +19,7 @@ def ae(db):
 def test_value_at_the_wrong_level_is_refused_naming_the_field(ae):
     district = OrgUnit.objects.get(code="R01-D01")
     with pytest.raises(ValidationError) as err:
-        actions.record_value(indicator=ae, org_unit=district, period=Period.get("2026-10"), numerator=5, denominator=10)
+        actions.record_value(indicator=ae, org_unit=district, period=ensure_period("2026-10"), numerator=5, denominator=10)
     assert "org_unit" in err.value.message_dict
     assert "level 4" in err.value.message_dict["org_unit"][0]
 
@@ -27,7 +28,7 @@ def test_ratio_with_zero_or_missing_denominator_is_refused(ae):
     hospital = OrgUnit.objects.get(code="R01-D01-H1")
     for bad in (0, None):
         with pytest.raises(ValidationError) as err:
-            actions.record_value(indicator=ae, org_unit=hospital, period=Period.get("2026-11"), numerator=5, denominator=bad)
+            actions.record_value(indicator=ae, org_unit=hospital, period=ensure_period("2026-11"), numerator=5, denominator=bad)
         assert "denominator" in err.value.message_dict
     assert not DataValue.objects.filter(indicator=ae, period__code="2026-11").exists()
 
@@ -35,16 +36,16 @@ def test_ratio_with_zero_or_missing_denominator_is_refused(ae):
 def test_wrong_frequency_and_out_of_range_are_refused(ae):
     hospital = OrgUnit.objects.get(code="R01-D01-H1")
     with pytest.raises(ValidationError) as err:
-        actions.record_value(indicator=ae, org_unit=hospital, period=Period.get("2026Q3"), numerator=5, denominator=10)
+        actions.record_value(indicator=ae, org_unit=hospital, period=ensure_period("2026Q3"), numerator=5, denominator=10)
     assert "period" in err.value.message_dict
     with pytest.raises(ValidationError) as err:
-        actions.record_value(indicator=ae, org_unit=hospital, period=Period.get("2026-11"), numerator=15, denominator=10)
+        actions.record_value(indicator=ae, org_unit=hospital, period=ensure_period("2026-11"), numerator=15, denominator=10)
     assert "above the allowed maximum" in err.value.message_dict["value"][0]
 
 
 def test_a_changed_value_makes_a_new_version_and_the_same_value_changes_nothing(ae, admin_user):
     hospital = OrgUnit.objects.get(code="R01-D01-H1")
-    period = Period.get("2026-10")
+    period = ensure_period("2026-10")
     dv = DataValue.objects.get(indicator=ae, org_unit=hospital, period=period)
     old = (dv.numerator, dv.denominator)
     audits = AuditEntry.objects.count()
@@ -62,7 +63,7 @@ def test_a_changed_value_makes_a_new_version_and_the_same_value_changes_nothing(
 
 def test_bulk_load_is_idempotent(ae):
     hospital = OrgUnit.objects.get(code="R02-D02-H2")
-    rows = [{"indicator_id": ae.pk, "org_unit_id": hospital.pk, "period_id": Period.get("2026-11").pk,
+    rows = [{"indicator_id": ae.pk, "org_unit_id": hospital.pk, "period_id": ensure_period("2026-11").pk,
              "numerator": 80.0, "denominator": 100.0}]
     assert actions.record_values(rows) == {"created": 1, "changed": 0, "unchanged": 0}
     assert actions.record_values(rows) == {"created": 0, "changed": 0, "unchanged": 1}
@@ -76,7 +77,7 @@ def test_bulk_load_writes_every_column_of_the_cell_and_its_first_version(ae, adm
     from django.utils import timezone
 
     units = list(OrgUnit.objects.filter(depth=ae.report_depth).order_by("pk")[:3])
-    period = Period.get("2026-12")
+    period = ensure_period("2026-12")
     rows = [{"indicator_id": ae.pk, "org_unit_id": u.pk, "period_id": period.pk, "numerator": 70.0 + i,
              "denominator": 100.0, "comment": "late return" if i == 1 else None, "state": "validated" if i == 2 else None}
             for i, u in enumerate(units)]

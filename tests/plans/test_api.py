@@ -184,10 +184,10 @@ def test_update_and_close_a_risk(client, db):
 
 
 def test_a_personal_token_reads_and_writes_unpublished_plans(client, db):
-    from stocktake.accounts import tokens
+    from stocktake.accounts import actions
 
     user = get_user_model().objects.get(username="manager")
-    _, secret = tokens.issue(user, name="plans test", interface="cli")
+    _, secret = actions.issue_token(user, name="plans test", interface="cli")
     auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
     assert client.get("/api/plans/reading-11", **auth).status_code == 200
     assert client.get("/api/plans/reading-11").status_code == 404

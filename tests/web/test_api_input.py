@@ -11,7 +11,7 @@ import json
 import pytest
 from django.test import Client
 
-from stocktake.accounts import tokens
+from stocktake.accounts import actions
 from stocktake.api import MAX_JSON_DEPTH
 
 
@@ -21,7 +21,7 @@ def api(db):
     from django.core.cache import cache
 
     cache.clear()  # token creation is rate limited per user, across tests
-    _, secret = tokens.issue(get_user_model().objects.get(username="duhead"), name="input tests", interface="system")
+    _, secret = actions.issue_token(get_user_model().objects.get(username="duhead"), name="input tests", interface="system")
     client = Client(raise_request_exception=False, headers={"Authorization": f"Bearer {secret}"})
     return client
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from stocktake.web.params import MAX_ID, BadParameter, parse_int, unreadable
+from stocktake.params import MAX_ID, BadParameter, parse_int, unreadable
 
 HUGE = "99999999999999999999"
 

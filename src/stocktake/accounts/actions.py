@@ -1,5 +1,7 @@
-"""The accounts app's writes that are not a record's create, change or delete: lockouts in the audit trail.
+"""Actions of the accounts app: tokens, organisations, people and their sign-ins, and lockouts.
 
+Each is the one write path for what it changes, called alike by pages, the
+API, the CLI and the demo, and writes its audit entry in the same transaction.
 A lockout changes no delivery data, but the delivery unit must be able to see
 that someone was guessing passwords or tokens, from where, and what was
 refused: each lockout is one audit entry (action "lockout", no user, since
@@ -8,10 +10,109 @@ the caller is by definition unknown).
 
 from __future__ import annotations
 
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
-from .models import AuditEntry
+from . import audit, throttle
+from .models import ApiToken, AuditEntry, Organisation, Person
+from .tokens import MAX_DAYS, PREFIX, TokenError, TokenRateLimited, digest
+
+
+def _token_view(token: ApiToken) -> dict:
+    # Never the digest: the audit trail is readable by the delivery unit.
+    return {"name": token.name, "prefix": token.prefix, "user_id": token.user_id,
+            "expires_at": token.expires_at.isoformat(),
+            "revoked_at": token.revoked_at.isoformat() if token.revoked_at else None}
+
+
+@transaction.atomic
+def issue_token(user, *, name: str, days: int | None = None, interface: str) -> tuple[ApiToken, str]:
+    """Create a token; return it with its secret, which is never shown again."""
+    name = (name or "").strip()
+    max_days = MAX_DAYS
+    days = max_days if days is None else days
+    if not name:
+        raise TokenError("name: give the token a name saying what it is for")
+    if any(ord(ch) < 32 for ch in name):
+        raise TokenError("name: control characters are not allowed")
+    if len(name) > 100:
+        raise TokenError("name: at most 100 characters")
+    if not 1 <= days <= max_days:
+        raise TokenError(f"days: a token lives between 1 and {max_days} days")
+    limit, window = settings.STOCKTAKE_TOKEN_LIMIT
+    if throttle.exceeded("token-issue", str(user.pk), limit):
+        raise TokenRateLimited("too many tokens created in a short time; wait a minute")
+    throttle.hit("token-issue", str(user.pk), window)
+    secret = PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, name=name, prefix=secret[:12], digest=digest(secret),
+                                    expires_at=timezone.now() + timedelta(days=days))
+    audit.record(user=user, interface=interface, action="create", obj=token, after=_token_view(token))
+    return token, secret
+
+
+@transaction.atomic
+def revoke_token(user, token: ApiToken, *, interface: str) -> ApiToken:
+    """Revoke one of the user's own tokens (the caller has checked ownership)."""
+    if token.revoked_at is None:
+        before = _token_view(token)
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit.record(user=user, interface=interface, action="change", obj=token, before=before,
+                     after=_token_view(token), reason="revoked")
+    return token
+
+
+@transaction.atomic
+def create_placeholder_token(user, *, name: str, seed: int, days: int, interface: str) -> ApiToken:
+    """A token that can never sign in (its secret lacks the stk_ prefix): something for the tokens page to list."""
+    token = ApiToken.objects.create(user=user, name=name, prefix="stk_demo0000", digest=digest(f"demo-token-{seed}-not-usable"),
+                                    expires_at=timezone.now() + timedelta(days=days))
+    audit.record(user=None, interface=interface, action="create", obj=token, after=_token_view(token))
+    return token
+
+
+@transaction.atomic
+def create_organisation(*, code: str, name: str, kind: str, parent: Organisation | None = None, user=None,
+                        interface: str = "web") -> Organisation:
+    return audit.save_audited(Organisation(code=code, name=name, kind=kind, parent=parent), user=user,
+                              interface=interface)
+
+
+@transaction.atomic
+def create_person(*, name: str, role: str, organisation: Organisation, title: str = "", email: str = "",
+                  account=None, user=None, interface: str = "web") -> Person:
+    """A person in a role; `account` is their sign-in, if they have one (their role group follows by signal)."""
+    return audit.save_audited(Person(name=name, role=role, organisation=organisation, title=title, email=email,
+                                     user=account), user=user, interface=interface)
+
+
+@transaction.atomic
+def create_account(*, username: str, password: str, first_name: str = "", last_name: str = "", email: str = "",
+                   superuser: bool = False, user=None, interface: str = "web"):
+    """A sign-in. Audited without its password hash: the audit trail is readable by the delivery unit."""
+    account = get_user_model().objects.create_user(username=username, password=password, first_name=first_name,
+                                                   last_name=last_name, email=email, is_staff=superuser,
+                                                   is_superuser=superuser)
+    audit.record(user=user, interface=interface, action="create", obj=account,
+                 after={"username": username, "email": email, "is_superuser": superuser})
+    return account
+
+
+@transaction.atomic
+def give_account(person: Person, account, *, user=None, interface: str = "web") -> Person:
+    """Link a person to their sign-in; their email becomes the account's."""
+    before = audit.snapshot(person)
+    person.user = account
+    person.email = account.email
+    person.save(update_fields=["user", "email"])
+    audit.record(user=user, interface=interface, action="change", obj=person, before=before,
+                 after=audit.snapshot(person))
+    return person
 
 
 def interface_of(request) -> str:

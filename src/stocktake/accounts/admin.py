@@ -1,23 +1,35 @@
-from django.contrib import admin
+"""Back-office pieces every app shares (ReadOnlyAdmin, AuditedAdmin) and the accounts admin."""
 
-from stocktake.web.admin import ReadOnlyAdmin
+from django.contrib import admin
 
 from . import audit
 from .models import ApiToken, AuditEntry, Organisation, Person
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For records that change only through an app's actions.py (checked and audited there) or
+    that record what happened: the back office may look, never add, edit or delete."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class AuditedAdmin(admin.ModelAdmin):
     """Back-office edits go through the same audit trail as every other interface."""
 
     def save_model(self, request, obj, form, change):
-        before = audit.snapshot(type(obj).objects.get(pk=obj.pk)) if change and obj.pk else None
-        super().save_model(request, obj, form, change)
-        audit.record(user=request.user, interface="admin", action="change" if change else "create", obj=obj,
-                     before=before, after=audit.snapshot(obj))
+        # The form has validated the record (clean=False: fields the save fills in, such as an org unit's path,
+        # are not in the form); the one audited write path does the rest.
+        audit.save_audited(obj, user=request.user, interface="admin", clean=False)
 
     def delete_model(self, request, obj):
-        audit.record(user=request.user, interface="admin", action="delete", obj=obj, before=audit.snapshot(obj))
-        super().delete_model(request, obj)
+        audit.delete_audited(obj, user=request.user, interface="admin")
 
     def delete_queryset(self, request, queryset):
         for obj in queryset:

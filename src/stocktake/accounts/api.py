@@ -10,7 +10,7 @@ from ninja.errors import HttpError
 
 from stocktake.schemas import Error
 
-from . import auditlog, permissions, tokens
+from . import actions, auditlog, permissions, tokens
 from .apiauth import signed_in
 from .models import ApiToken
 
@@ -104,7 +104,7 @@ def list_tokens(request):
              summary="Create an API token; the secret is in this response only", openapi_extra=SELF_SERVICE)
 def create_token(request, payload: TokenIn):
     try:
-        token, secret = tokens.issue(request.auth, name=payload.name, days=payload.days, interface="api")
+        token, secret = actions.issue_token(request.auth, name=payload.name, days=payload.days, interface="api")
     except tokens.TokenRateLimited as exc:
         return Status(429, {"detail": str(exc)})
     except tokens.TokenError as exc:
@@ -116,7 +116,7 @@ def create_token(request, payload: TokenIn):
                openapi_extra=SELF_SERVICE)
 def revoke_token(request, token_id: int):
     token = get_object_or_404(ApiToken, pk=token_id, user=request.auth)
-    return Status(200, _token_out(tokens.revoke(request.auth, token, interface="api")))
+    return Status(200, _token_out(actions.revoke_token(request.auth, token, interface="api")))
 
 
 @router.get("/audit", response={200: list[AuditEntryOut], 400: Error, 403: Error},

@@ -51,11 +51,15 @@ def record(*, user, interface: str, action: str, obj: models.Model, before: dict
     )
 
 
-def save_audited(obj: models.Model, *, user, interface: str, reason: str = "") -> models.Model:
-    """Create or change a plain record and audit it: the one write path for simple records."""
-    is_new = obj.pk is None
-    before = None if is_new else snapshot(type(obj).objects.get(pk=obj.pk))
-    obj.full_clean()
+def save_audited(obj: models.Model, *, user, interface: str, reason: str = "", clean: bool = True) -> models.Model:
+    """Create or change a plain record and audit it: the one write path for simple records.
+
+    clean=False only where a form has already validated the record (the back office).
+    """
+    is_new = obj._state.adding
+    before = None if is_new else snapshot(type(obj)._base_manager.get(pk=obj.pk))
+    if clean:
+        obj.full_clean()
     obj.save()
     record(user=user, interface=interface, action="create" if is_new else "change", obj=obj,
            before=before, after=snapshot(obj), reason=reason)

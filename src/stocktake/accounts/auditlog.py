@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from stocktake.delivery.cells import csv_writer
 
+from .audit import changed
 from .models import AuditEntry
 
 CSV_COLUMNS = ["id", "at", "user", "interface", "action", "model", "object_id", "object_repr", "changes", "before",
@@ -76,8 +77,6 @@ class AuditFilter:
 
 
 def changes(entry: AuditEntry) -> dict:
-    from .audit import changed
-
     return changed(entry.before, entry.after)
 
 

@@ -7,7 +7,16 @@ public and see only what the delivery unit has published.
 
 from __future__ import annotations
 
+from django.http import Http404
+
 from .models import Person
+
+
+class NotFound(Http404):
+    """Absent, or hidden from this user (never confirm that an unpublished thing exists).
+
+    A page shows Django's 404; the API answers 404 with this message (stocktake.api).
+    """
 
 R = Person.Role
 READ_ALL = {R.HEAD_OF_GOVERNMENT, R.DELIVERY_UNIT_HEAD, R.PRIORITY_MANAGER, R.INFORMATION_VALIDATOR, R.OBSERVER}
@@ -80,21 +89,6 @@ def can_edit_plan(user, priority) -> bool:
     if can_manage(user):
         return True
     return role(user) == R.ACCOUNTABLE_LEADER and owns_priority(user, priority)
-
-
-def visible_priorities(user, queryset=None):
-    """The priorities this user may read, as a queryset filter."""
-    from stocktake.architecture.models import Priority
-
-    qs = queryset if queryset is not None else Priority.objects.all()
-    if can_read_all(user):
-        return qs
-    org = organisation_id(user)
-    if org is not None:
-        from django.db.models import Q
-
-        return qs.filter(Q(published=True) | Q(lead_organisation_id=org))
-    return qs.filter(published=True)
 
 
 DELIVERY_UNIT = {R.DELIVERY_UNIT_HEAD, R.PRIORITY_MANAGER, R.INFORMATION_VALIDATOR}

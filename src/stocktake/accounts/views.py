@@ -11,7 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from . import auditlog, permissions, tokens
+from . import actions, auditlog, permissions, tokens
 from .forms import SignInForm, TokenForm
 from .models import ApiToken, AuditEntry
 
@@ -36,7 +36,7 @@ def token_list(request):
         status = 400
         if form.is_valid():
             try:
-                token, new_secret = tokens.issue(request.user, name=form.cleaned_data["name"],
+                token, new_secret = actions.issue_token(request.user, name=form.cleaned_data["name"],
                                                  days=form.cleaned_data["days"], interface="web")
             except tokens.TokenRateLimited as exc:
                 form.add_error(None, str(exc))
@@ -55,7 +55,7 @@ def token_list(request):
 @require_POST
 def token_revoke(request, pk):
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)  # someone else's token: 404
-    tokens.revoke(request.user, token, interface="web")
+    actions.revoke_token(request.user, token, interface="web")
     messages.success(request, f"Token “{token.name}” revoked. Programs using it can no longer sign in.")
     return redirect("accounts:tokens")
 

@@ -1,4 +1,5 @@
-"""The one write path for targets and trajectories.
+"""The one write path for the delivery architecture: places and periods, tiers, pillars,
+priorities, outcomes, indicators, targets and trajectories.
 
 Pages, the admin, the API, the CLI and the demo all call these, so every
 change is validated the same way and audited in the same transaction.
@@ -10,13 +11,108 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from stocktake.accounts import audit
+from stocktake.delivery import periods as P
 from stocktake.delivery import trajectory as T
-from stocktake.monitoring.models import Period
 
-from .models import Target, TargetRevision, TrajectoryPoint
+from .models import (
+    Indicator,
+    OrgUnit,
+    OrgUnitLevel,
+    Outcome,
+    Period,
+    Pillar,
+    PortfolioTier,
+    Priority,
+    Target,
+    TargetRevision,
+    TrajectoryPoint,
+)
 
 TARGET_FIELDS = ("baseline_value", "baseline_date", "target_value", "target_date", "status", "trajectory_method", "stages",
                  "rationale")
+
+
+def ensure_period(code_or_period: str | P.Period) -> Period:
+    """The stored period for a code, stored on first use (raises PeriodError for a bad code).
+
+    Not audited: a period is wholly determined by its code, so storing it records no one's choice;
+    every value, target or payment that first needs it is audited by its own action.
+    """
+    p = code_or_period if isinstance(code_or_period, P.Period) else P.parse(code_or_period)
+    obj, _ = Period.objects.get_or_create(code=p.code, defaults={"kind": p.kind, "start": p.start, "end": p.end})
+    return obj
+
+
+def _create(model, *, user, interface: str, reason: str = "", **fields):
+    return audit.save_audited(model(**fields), user=user, interface=interface, reason=reason)
+
+
+def _change(obj, model, *, user, interface: str, reason: str = "", **fields):
+    current = model.objects.select_for_update().get(pk=obj.pk)
+    unknown = [name for name in fields if name not in {f.name for f in model._meta.concrete_fields} or name == "id"]
+    if unknown:
+        raise ValidationError(f"cannot change {', '.join(sorted(unknown))} on a {model._meta.verbose_name}")
+    for name, value in fields.items():
+        setattr(current, name, value)
+    return audit.save_audited(current, user=user, interface=interface, reason=reason)
+
+
+@transaction.atomic
+def create_org_unit_level(*, depth: int, name: str, user=None, interface: str = "web") -> OrgUnitLevel:
+    return _create(OrgUnitLevel, depth=depth, name=name, user=user, interface=interface)
+
+
+@transaction.atomic
+def create_org_unit(*, code: str, name: str, parent: OrgUnit | None = None, organisation=None, user=None,
+                    interface: str = "web", reason: str = "") -> OrgUnit:
+    return _create(OrgUnit, code=code, name=name, parent=parent, organisation=organisation, user=user,
+                   interface=interface, reason=reason)
+
+
+@transaction.atomic
+def create_tier(*, user=None, interface: str = "web", **fields) -> PortfolioTier:
+    return _create(PortfolioTier, user=user, interface=interface, **fields)
+
+
+@transaction.atomic
+def create_pillar(*, user=None, interface: str = "web", **fields) -> Pillar:
+    return _create(Pillar, user=user, interface=interface, **fields)
+
+
+@transaction.atomic
+def change_pillar(pillar: Pillar, *, user=None, interface: str = "web", reason: str = "", **fields) -> Pillar:
+    return _change(pillar, Pillar, user=user, interface=interface, reason=reason, **fields)
+
+
+@transaction.atomic
+def create_priority(*, user=None, interface: str = "web", **fields) -> Priority:
+    return _create(Priority, user=user, interface=interface, **fields)
+
+
+@transaction.atomic
+def change_priority(priority: Priority, *, user=None, interface: str = "web", reason: str = "", **fields) -> Priority:
+    return _change(priority, Priority, user=user, interface=interface, reason=reason, **fields)
+
+
+@transaction.atomic
+def create_outcome(*, user=None, interface: str = "web", **fields) -> Outcome:
+    return _create(Outcome, user=user, interface=interface, **fields)
+
+
+@transaction.atomic
+def change_outcome(outcome: Outcome, *, user=None, interface: str = "web", reason: str = "", **fields) -> Outcome:
+    return _change(outcome, Outcome, user=user, interface=interface, reason=reason, **fields)
+
+
+@transaction.atomic
+def create_indicator(*, user=None, interface: str = "web", **fields) -> Indicator:
+    return _create(Indicator, user=user, interface=interface, **fields)
+
+
+@transaction.atomic
+def change_indicator(indicator: Indicator, *, user=None, interface: str = "web", reason: str = "",
+                     **fields) -> Indicator:
+    return _change(indicator, Indicator, user=user, interface=interface, reason=reason, **fields)
 
 
 def _write_revision(target: Target, reason: str, user) -> TargetRevision:
@@ -34,7 +130,7 @@ def rebuild_trajectory(target: Target) -> int:
     stages = [tuple(s) for s in target.stages or []]
     path = T.interpolate(plain, target.indicator.frequency, target.trajectory_method, stages)
     TrajectoryPoint.objects.filter(target=target).delete()
-    points = [TrajectoryPoint(target=target, period=Period.get(p), value=v) for p, v in path]
+    points = [TrajectoryPoint(target=target, period=ensure_period(p), value=v) for p, v in path]
     TrajectoryPoint.objects.bulk_create(points)
     return len(points)
 

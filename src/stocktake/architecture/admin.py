@@ -1,10 +1,43 @@
 from django.contrib import admin
 
-from stocktake.accounts.admin import AuditedAdmin
+from stocktake.accounts.admin import AuditedAdmin, ReadOnlyAdmin
 
 from . import actions
 from .forms import TargetForm
-from .models import Indicator, Outcome, Pillar, PortfolioTier, Priority, Target, TargetRevision, TrajectoryPoint
+from .models import (
+    Indicator,
+    OrgUnit,
+    OrgUnitLevel,
+    Outcome,
+    Period,
+    Pillar,
+    PortfolioTier,
+    Priority,
+    Target,
+    TargetRevision,
+    TrajectoryPoint,
+)
+
+
+@admin.register(OrgUnitLevel)
+class OrgUnitLevelAdmin(AuditedAdmin):
+    list_display = ["depth", "name"]
+
+
+@admin.register(OrgUnit)
+class OrgUnitAdmin(AuditedAdmin):
+    list_display = ["code", "name", "parent", "depth", "organisation"]
+    list_filter = ["depth"]
+    search_fields = ["code", "name"]
+    raw_id_fields = ["parent"]
+
+
+@admin.register(Period)
+class PeriodAdmin(ReadOnlyAdmin):
+    """Read-only: a period is made once, through actions.ensure_period, and shared by every value."""
+
+    list_display = ["code", "kind", "start", "end"]
+    list_filter = ["kind"]
 
 
 @admin.register(PortfolioTier)

@@ -7,6 +7,7 @@ import math
 from django import forms
 from django.utils.translation import gettext as _
 
+from .actions import TARGET_FIELDS
 from .models import Target
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -41,6 +42,5 @@ class TargetForm(forms.ModelForm):
 
     def target_fields(self) -> dict:
         """What the write path (actions.create_target / revise_target) takes."""
-        from .actions import TARGET_FIELDS
 
         return {k: self.cleaned_data[k] for k in TARGET_FIELDS if k in self.cleaned_data}

@@ -19,12 +19,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from stocktake.accounts import audit, permissions
+from stocktake.accounts.models import AuditEntry
+from stocktake.architecture import actions as architecture_actions
+from stocktake.architecture.models import OrgUnit
 from stocktake.monitoring import alerts as monitoring_alerts
 from stocktake.monitoring import rollups as monitoring_rollups
-from stocktake.monitoring.models import DataValue, OrgUnit
+from stocktake.monitoring.models import DataValue
 
 from . import verification as V
-from .models import ColumnMapping, Dhis2Mapping, ImportBatch, Review
+from .models import ColumnMapping, Dhis2Mapping, ImportBatch, Reminder, Review
 
 
 class ReviewError(ValueError):
@@ -62,8 +65,6 @@ def _decide(values, *, state: str, user, reason: str = "", interface: str = "web
         audit.record(user=user, interface=interface, action="change", obj=dv, before=before,
                      after=audit.snapshot(dv), reason=reason)
     elif values:
-        from stocktake.accounts.models import AuditEntry
-
         AuditEntry.objects.create(user=who, interface=interface, action="change", model="monitoring.datavalue",
                                   object_id="batch", object_repr=f"{len(values)} values {state}",
                                   after={"state": state, "ids": ids[:1000], "count": len(ids)}, reason=reason)
@@ -111,8 +112,22 @@ def save_dhis2_mapping(*, kind: str, dhis2_id: str, code: str, field: str = "val
 
 def create_org_unit(*, code: str, name: str, parent: OrgUnit | None, user, interface: str = "import") -> OrgUnit:
     """An org unit a mapped import met for the first time, created because the importer asked for it."""
-    unit = OrgUnit(code=code[:60], name=(name or code)[:200], parent=parent)
-    return audit.save_audited(unit, user=user, interface=interface, reason="created by an import on request")
+    return architecture_actions.create_org_unit(code=code[:60], name=(name or code)[:200], parent=parent, user=user,
+                                                interface=interface, reason="created by an import on request")
+
+
+@transaction.atomic
+def record_reminder(*, indicator, period, kind: str, email: str, interface: str = "system") -> Reminder | None:
+    """Note that a reminder of this kind goes to this address for this period; None if it already went.
+
+    The caller sends the email inside the same transaction, so a failed send leaves no record.
+    """
+    period = architecture_actions.ensure_period(period)
+    reminder, new = Reminder.objects.get_or_create(indicator=indicator, period=period, kind=kind, email=email)
+    if not new:
+        return None
+    audit.record(user=None, interface=interface, action="create", obj=reminder, after=audit.snapshot(reminder))
+    return reminder
 
 
 # -- import jobs -------------------------------------------------------------------------------------------

@@ -2,9 +2,7 @@
 
 from django.contrib import admin
 
-from stocktake.web.admin import ReadOnlyAdmin
-
-from stocktake.accounts.admin import AuditedAdmin
+from stocktake.accounts.admin import AuditedAdmin, ReadOnlyAdmin
 
 from .models import ColumnMapping, Dhis2Mapping, ImportBatch, Reminder, Review
 

@@ -12,27 +12,26 @@ import json
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import Field
-
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
+from pydantic import Field
 
 from stocktake.accounts import permissions
-from stocktake.architecture.models import Indicator
+from stocktake.accounts.apiauth import api_auth
+from stocktake.architecture import access as architecture_access
+from stocktake.architecture.models import Indicator, OrgUnit
 from stocktake.delivery import periods as P
 from stocktake.monitoring import rollups as monitoring_rollups
-from stocktake.monitoring.models import DataValue, OrgUnit
+from stocktake.monitoring.models import DataValue
+from stocktake.schemas import Error
 
 from . import actions, freshness, importer
 from . import verification as V
 from .models import ColumnMapping, ImportBatch
-
-from stocktake.accounts.apiauth import api_auth
-from stocktake.schemas import Error
 
 router = Router(tags=["collection"])
 
@@ -304,7 +303,7 @@ def publish_values(request, payload: DecisionIn):
 
 @router.get("/freshness", response=list[FreshnessOut], auth=PUBLIC, summary="How fresh each visible indicator's data is")
 def freshness_list(request):
-    indicators = Indicator.objects.filter(outcome__priority__in=permissions.visible_priorities(request.user))
+    indicators = Indicator.objects.filter(outcome__priority__in=architecture_access.visible_priorities(request.user))
     return [{"indicator": f.indicator.code, "last_period": f.last_period, "days_since": f.days_since,
              "due_period": f.due_period.code, "due_date": f.due_date, "reported_share": f.reported_share,
              "late": f.late, "days_late": f.days_late, "missing_units": f.missing_units}

@@ -7,3 +7,11 @@ class CollectionConfig(AppConfig):
     name = "stocktake.collection"
     label = "collection"
     verbose_name = "Collection"
+
+    def ready(self):
+        """Add this app's boxes and badges to the portfolio page (monitoring.hooks)."""
+        from stocktake.monitoring import hooks
+
+        from . import panels
+
+        hooks.register_panels(10, panels)

@@ -13,10 +13,10 @@ from datetime import date, timedelta
 
 from django.db.models import Count, Max, Sum
 
-from stocktake.architecture.models import Indicator
+from stocktake.architecture.models import Indicator, OrgUnit
 from stocktake.delivery import periods as P
 from stocktake.delivery import quality as Q
-from stocktake.monitoring.models import OrgUnit, Rollup
+from stocktake.monitoring.models import Rollup
 
 from .importer import DUE_DAYS
 

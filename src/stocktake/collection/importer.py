@@ -24,8 +24,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from stocktake.architecture import actions as architecture_actions
 from stocktake.accounts import permissions
-from stocktake.architecture.models import Indicator
+from stocktake.architecture.models import Indicator, OrgUnit, Period
 from stocktake.delivery import importrows as R
 from stocktake.delivery import quality as Q
 from stocktake.delivery import sourcemaps as M
@@ -34,7 +35,7 @@ from stocktake.delivery.echo import shown
 from stocktake.monitoring import actions as monitoring_actions
 from stocktake.monitoring import bulk
 from stocktake.monitoring import rollups as monitoring_rollups
-from stocktake.monitoring.models import DataValue, OrgUnit, Period
+from stocktake.monitoring.models import DataValue
 
 from . import actions
 from .models import ColumnMapping, Dhis2Mapping, ImportBatch
@@ -226,7 +227,7 @@ class _Run:
         for r in self.buffer:
             pid = self.period_ids.get(r.period.code)
             if pid is None:
-                pid = self.period_ids[r.period.code] = Period.get(r.period).pk
+                pid = self.period_ids[r.period.code] = architecture_actions.ensure_period(r.period).pk
             rows.append({"indicator_id": self.ind_ids[r.indicator], "org_unit_id": self.unit_ids[r.org_unit],
                          "period_id": pid, "disaggregation": r.disaggregation, "value": r.value,
                          "numerator": r.numerator, "denominator": r.denominator, "comment": r.comment,

@@ -141,7 +141,7 @@ class Reminder(models.Model):
         LATE = "late", "Late"
 
     indicator = models.ForeignKey("architecture.Indicator", on_delete=models.CASCADE, related_name="+")
-    period = models.ForeignKey("monitoring.Period", on_delete=models.CASCADE, related_name="+")
+    period = models.ForeignKey("architecture.Period", on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=4, choices=Kind.choices)
     email = models.EmailField()
     sent_at = models.DateTimeField(auto_now_add=True)

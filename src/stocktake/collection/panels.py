@@ -6,6 +6,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from stocktake.accounts import permissions
+from stocktake.architecture import access as architecture_access
 from stocktake.architecture.models import Indicator
 from stocktake.monitoring.models import DataValue
 
@@ -14,7 +15,7 @@ from . import verification as V
 
 
 def _visible_indicators(request, priority_ids=None):
-    priorities = permissions.visible_priorities(request.user)
+    priorities = architecture_access.visible_priorities(request.user)
     qs = Indicator.objects.filter(outcome__priority__in=priorities).select_related("outcome__priority")
     if priority_ids is not None:
         qs = qs.filter(outcome__priority_id__in=priority_ids)

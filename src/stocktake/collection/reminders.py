@@ -10,9 +10,8 @@ from django.db import transaction
 
 from stocktake.accounts.models import Person
 from stocktake.architecture.models import Indicator
-from stocktake.monitoring.models import Period
 
-from . import freshness
+from . import actions, freshness
 from .models import Reminder
 
 DUE_NOTICE_DAYS = 7  # warn this many days before the due date
@@ -24,12 +23,10 @@ def _leads(indicator) -> list[Person]:
 
 
 def _send(indicator, period_code: str, kind: str, subject: str, body: str) -> int:
-    period = Period.get(period_code)
     sent = 0
     for person in _leads(indicator):
-        with transaction.atomic():
-            _, new = Reminder.objects.get_or_create(indicator=indicator, period=period, kind=kind, email=person.email)
-            if not new:
+        with transaction.atomic():  # the reminder is kept only if its email went out
+            if actions.record_reminder(indicator=indicator, period=period_code, kind=kind, email=person.email) is None:
                 continue
             send_mail(subject, f"Dear {person.name},\n\n{body}\n\nStocktake", settings.DEFAULT_FROM_EMAIL, [person.email])
             sent += 1

@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from stocktake.accounts import permissions
-from stocktake.architecture.models import Indicator
-from stocktake.monitoring.models import DataValue, OrgUnit
-from stocktake.web.params import id_param
+from stocktake.architecture import access as architecture_access
+from stocktake.architecture.models import Indicator, OrgUnit
+from stocktake.monitoring.models import DataValue
+from stocktake.params import id_param
 
 from . import actions, freshness, importer, progress
 from . import verification as V
@@ -205,7 +206,7 @@ def value_page(request, pk):
 
 
 def freshness_page(request):
-    priorities = permissions.visible_priorities(request.user)
+    priorities = architecture_access.visible_priorities(request.user)
     indicators = Indicator.objects.filter(outcome__priority__in=priorities).select_related("outcome__priority")
     return render(request, "collection/freshness.html", {"rows": freshness.of(indicators, timezone.localdate()),
                                                          "due_days": importer.DUE_DAYS})

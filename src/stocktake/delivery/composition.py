@@ -16,7 +16,7 @@ from datetime import date
 from typing import Sequence
 
 from . import periods as P
-from .trajectory import _s_curve
+from .trajectory import s_curve
 
 IMMEDIATE = "immediate"
 LINEAR = "linear"
@@ -67,7 +67,7 @@ def ramp_fraction(ramp: str, periods_in: float, ramp_periods: int) -> float:
     if ramp == LINEAR:
         return x
     if ramp == S_CURVE:
-        return 0.0 if x <= 0 else 1.0 if x >= 1 else _s_curve(x)
+        return 0.0 if x <= 0 else 1.0 if x >= 1 else s_curve(x)
     raise CompositionError(f"unknown ramp '{ramp}'")
 
 

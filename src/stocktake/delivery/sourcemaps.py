@@ -16,6 +16,7 @@ from typing import Iterable, Iterator
 
 from . import periods as P
 from .echo import listed, shown
+from .importrows import NumberError
 from .tabular import FileError, RowShapeError
 
 LONG_ALIASES = {
@@ -219,7 +220,6 @@ def mapped_records(header: list[str], rows: Iterable, mapping: dict, parse_numbe
     indicators: [{"indicator": code, "value" | "numerator" + "denominator": expression}],
     skip: [{"column", "in": [values]}], blank ("skip" or "error").
     """
-    from .importrows import NumberError
 
     for key in ("org_unit", "period", "indicators"):
         if not mapping.get(key):

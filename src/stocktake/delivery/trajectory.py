@@ -37,7 +37,7 @@ class Target:
             raise TrajectoryError("target date must be after the baseline date")
 
 
-def _s_curve(x: float, steepness: float = 10.0) -> float:
+def s_curve(x: float, steepness: float = 10.0) -> float:
     """Logistic curve rescaled to pass exactly through (0, 0) and (1, 1).
 
     Slow start, fast middle, slow finish: how most reforms actually land.
@@ -74,7 +74,7 @@ def fraction_of_change(x: float, method: str = LINEAR, stages=()) -> float:
     if method == LINEAR:
         return x
     if method == S_CURVE:
-        return _s_curve(x)
+        return s_curve(x)
     if method == STAGED:
         validate_stages(stages)
         return _staged(x, stages)

@@ -6,21 +6,33 @@ import math
 import random
 from datetime import date
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from stocktake.accounts import actions as accounts_actions
 from stocktake.accounts.models import Organisation, Person
 from stocktake.architecture import actions as architecture_actions
-from stocktake.architecture.models import Indicator, Outcome, Pillar, PortfolioTier, Priority
+from stocktake.architecture.models import (
+    Indicator,
+    OrgUnit,
+    Period,
+    Priority,
+)
 from stocktake.delivery import periods as P
 from stocktake.delivery import trajectory as T
 from stocktake.delivery.rollup import Accumulator
 from stocktake.monitoring import actions as monitoring_actions
-from stocktake.monitoring.models import DataValue, OrgUnit, OrgUnitLevel, Period
+from stocktake.monitoring.models import DataValue
 
+from . import accounts as demo_accounts
+from . import collection as demo_collection
+from . import evaluations as demo_evaluations
+from . import incentives as demo_incentives
+from . import monitoring as demo_monitoring
+from . import plans as demo_plans
+from . import routines as demo_routines
 from . import spec
+from .spec import DEMO_PASSWORD
 
-DEMO_PASSWORD = "demo-stocktake-2026"
 # username, person name, role, organisation code (None: the delivery unit)
 DEMO_USERS = [
     ("admin", "Delivery Unit Administrator", "delivery_unit_head", None),
@@ -81,39 +93,50 @@ def _seasonal(d: date) -> float:
     return math.cos(2 * math.pi * (d.month - 1) / 12)
 
 
+SYSTEM = "system"  # the interface every demo write is audited under
+
+
+def _unit(**fields) -> OrgUnit:
+    return architecture_actions.create_org_unit(interface=SYSTEM, **fields)
+
+
 def build_org_units(rng: random.Random, organisations: dict) -> dict[int, list[OrgUnit]]:
     for depth, name in [(1, "Nation"), (2, "Region"), (3, "District"), (4, "Facility")]:
-        OrgUnitLevel.objects.create(depth=depth, name=name)
-    nation = OrgUnit.objects.create(code="NAT", name="Republic of Meridia")
+        architecture_actions.create_org_unit_level(depth=depth, name=name, interface=SYSTEM)
+    nation = _unit(code="NAT", name="Republic of Meridia")
     by_depth = {1: [nation], 2: [], 3: [], 4: []}
     names = _district_names(rng, len(spec.REGIONS) * spec.DISTRICTS_PER_REGION)
     for r, region_name in enumerate(spec.REGIONS, start=1):
-        region = OrgUnit.objects.create(code=f"R{r:02d}", name=f"{region_name} Region", parent=nation,
-                                        organisation=organisations[f"region-{r:02d}"])
+        region = _unit(code=f"R{r:02d}", name=f"{region_name} Region", parent=nation,
+                       organisation=organisations[f"region-{r:02d}"])
         by_depth[2].append(region)
         for d in range(1, spec.DISTRICTS_PER_REGION + 1):
             dname = names.pop(0)
-            district = OrgUnit.objects.create(code=f"R{r:02d}-D{d:02d}", name=dname, parent=region)
+            district = _unit(code=f"R{r:02d}-D{d:02d}", name=dname, parent=region)
             by_depth[3].append(district)
             for h in range(1, spec.HOSPITALS_PER_DISTRICT + 1):
                 kind = "General Hospital" if h == 1 else "Community Hospital"
-                by_depth[4].append(OrgUnit.objects.create(code=f"R{r:02d}-D{d:02d}-H{h}", name=f"{dname} {kind}",
-                                                          parent=district))
+                by_depth[4].append(_unit(code=f"R{r:02d}-D{d:02d}-H{h}", name=f"{dname} {kind}", parent=district))
     return by_depth
 
 
 def build_people(organisations: dict) -> None:
-    User = get_user_model()
     centre = organisations["delivery-unit"]
     for username, name, role, org in DEMO_USERS:
         first, _, last = name.rpartition(" ")
-        user = User.objects.create_user(username=username, password=DEMO_PASSWORD, first_name=first, last_name=last,
-                                        email=f"{username}@demo.stocktake.invalid")
-        if username == "admin":
-            user.is_staff = user.is_superuser = True
-            user.save()
-        Person.objects.create(name=name, role=role, organisation=organisations[org] if org else centre, user=user,
-                              email=user.email)
+        account = accounts_actions.create_account(username=username, password=DEMO_PASSWORD, first_name=first,
+                                                  last_name=last, email=f"{username}@demo.stocktake.invalid",
+                                                  superuser=username == "admin", interface=SYSTEM)
+        accounts_actions.create_person(name=name, role=role, organisation=organisations[org] if org else centre,
+                                       account=account, email=account.email, interface=SYSTEM)
+
+
+def withheld_ids(withheld, units: list[OrgUnit], periods: dict) -> set[tuple[int, int]]:
+    """(unit id, period id) of the last period's values some units have not sent yet (spec.WITHHELD)."""
+    if not withheld:
+        return set()
+    last = periods[sorted(periods)[-1]].pk
+    return {(u.pk, last) for u in units if u.code in withheld}
 
 
 def _progress(d: date, baseline: date, target: date, method: str, stages) -> float:
@@ -179,16 +202,17 @@ def national_baseline(ind: Indicator, rows: list[dict], baseline_period_ids: lis
     return sum(values) / len(values)
 
 
-# Each capability app adds its part of the demo (plans, routines, funds, ...)
-# in its own demo.py, in this order, after the core government exists.
-EXTENSIONS = ["accounts", "collection", "monitoring", "plans", "routines", "incentives", "evaluations"]
+# Each capability app's part of the demo (plans, routines, funds, ...) is a module
+# here named after the app, run in this order after the core government exists.
+# They live here, above the apps, because a part may use several apps at once
+# (the fund's part imports corrected values through collection).
+EXTENSIONS = [demo_accounts, demo_collection, demo_monitoring, demo_plans, demo_routines, demo_incentives,
+              demo_evaluations]
 
 
 def extend(seed: int, say) -> None:
-    from importlib import import_module
-
-    for app in EXTENSIONS:
-        import_module(f"stocktake.{app}.demo").extend(seed, say)
+    for part in EXTENSIONS:
+        part.extend(seed, say)
 
 
 @transaction.atomic
@@ -198,24 +222,28 @@ def build(seed: int = 2026, progress=None) -> dict:
     say = progress or (lambda msg: None)
     rng = random.Random(seed)
 
-    organisations = {"delivery-unit": Organisation.objects.create(
-        code="delivery-unit", name="Prime Minister's Delivery Unit", kind=Organisation.Kind.CENTRE)}
+    def organisation(code, name, kind, parent=None):
+        organisations[code] = accounts_actions.create_organisation(code=code, name=name, kind=kind, parent=parent,
+                                                                   interface=SYSTEM)
+
+    organisations: dict = {}
+    organisation("delivery-unit", "Prime Minister's Delivery Unit", Organisation.Kind.CENTRE)
     for code, name in spec.MINISTRIES.items():
-        organisations[code] = Organisation.objects.create(code=code, name=name, kind=Organisation.Kind.MINISTRY)
+        organisation(code, name, Organisation.Kind.MINISTRY)
     for r, region in enumerate(spec.REGIONS, start=1):
-        organisations[f"region-{r:02d}"] = Organisation.objects.create(
-            code=f"region-{r:02d}", name=f"{region} Regional Government", kind=Organisation.Kind.SUBNATIONAL)
-    organisations["rail-operator"] = Organisation.objects.create(
-        code="rail-operator", name="Meridia Rail", kind=Organisation.Kind.PROVIDER, parent=organisations["mot"])
+        organisation(f"region-{r:02d}", f"{region} Regional Government", Organisation.Kind.SUBNATIONAL)
+    organisation("rail-operator", "Meridia Rail", Organisation.Kind.PROVIDER, parent=organisations["mot"])
 
     say("org units")
     units = build_org_units(rng, organisations)
     say("people and demo accounts")
     build_people(organisations)
 
-    tiers = {name: PortfolioTier.objects.create(name=name, monitoring_frequency=freq, rank=rank, description=desc)
+    tiers = {name: architecture_actions.create_tier(name=name, monitoring_frequency=freq, rank=rank, description=desc,
+                                                    interface=SYSTEM)
              for name, freq, rank, desc in spec.TIERS}
-    pillars = {code: Pillar.objects.create(code=code, name=name, rank=i) for i, (code, name) in enumerate(spec.PILLARS)}
+    pillars = {code: architecture_actions.create_pillar(code=code, name=name, rank=i, interface=SYSTEM)
+               for i, (code, name) in enumerate(spec.PILLARS)}
 
     baseline_month = P.parse(spec.BASELINE)
     target_month = P.parse(spec.TARGET)
@@ -227,18 +255,20 @@ def build(seed: int = 2026, progress=None) -> dict:
     for rank, pcfg in enumerate(spec.PRIORITIES):
         say(f"priority: {pcfg['name']}")
         ministry = organisations[pcfg["ministry"]]
-        priority = Priority.objects.create(
+        priority = architecture_actions.create_priority(
             pillar=pillars[pcfg["pillar"]], code=pcfg["code"], name=pcfg["name"], tier=tiers[pcfg["tier"]],
-            lead_organisation=ministry, published=rank % 3 != 2, rank=rank,
+            lead_organisation=ministry, published=rank % 3 != 2, rank=rank, interface=SYSTEM,
         )
         leader = None
         if pcfg["leader"]:
-            leader = Person.objects.create(name=pcfg["leader"][0], title=f"{pcfg['leader'][1]}, {ministry.name}",
-                                           role=Person.Role.ACCOUNTABLE_LEADER, organisation=ministry)
-        outcome = Outcome.objects.create(priority=priority, code=f"{pcfg['code']}-outcome", name=pcfg["outcome"],
-                                         leader=leader)
+            leader = accounts_actions.create_person(name=pcfg["leader"][0],
+                                                    title=f"{pcfg['leader'][1]}, {ministry.name}",
+                                                    role=Person.Role.ACCOUNTABLE_LEADER, organisation=ministry,
+                                                    interface=SYSTEM)
+        outcome = architecture_actions.create_outcome(priority=priority, code=f"{pcfg['code']}-outcome",
+                                                      name=pcfg["outcome"], leader=leader, interface=SYSTEM)
         for irank, cfg in enumerate(pcfg["indicators"]):
-            ind = Indicator.objects.create(
+            ind = architecture_actions.create_indicator(
                 outcome=outcome, code=cfg["code"], name=cfg["name"], unit=cfg["unit"], direction=cfg["direction"],
                 frequency=cfg["frequency"], aggregation=cfg["aggregation"], ratio_scale=cfg.get("ratio_scale", 1),
                 numerator_label=cfg.get("numerator_label", ""), denominator_label=cfg.get("denominator_label", ""),
@@ -246,15 +276,18 @@ def build(seed: int = 2026, progress=None) -> dict:
                 data_source=cfg.get("source", ""), min_value=cfg.get("min_value"), max_value=cfg.get("max_value"),
                 decimals=1 if cfg["unit"] == "%" else 0, rank=irank,
                 meaningful=True, moveable=cfg.get("kind", "performance") == "performance", measurable=True,
+                interface=SYSTEM,
             )
             kind = cfg["frequency"]
             if kind not in period_cache:
                 # only periods that have ended by the last reported month: no data from the future
-                period_cache[kind] = {p.code: Period.get(p) for p in P.between(kind, first.start, last.end)
+                period_cache[kind] = {p.code: architecture_actions.ensure_period(p) for p in P.between(kind, first.start, last.end)
                                       if p.end <= last.end}
             periods = period_cache[kind]
             rows = generate_values(rng, ind, cfg, units[cfg["depth"]], periods, baseline_date, target_date)
-            monitoring_actions.record_values(rows, interface="system", source="demo")
+            withheld = spec.WITHHELD.get(cfg["code"], ())  # not sent yet: the demo's late data
+            monitoring_actions.record_values([r for r in rows if (r["org_unit_id"], r["period_id"]) not in withheld_ids(
+                withheld, units[cfg["depth"]], periods)], interface="system", source="demo")
             total += len(rows)
             if ind.kind != Indicator.Kind.PERFORMANCE:
                 continue

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from stocktake.accounts import audit
-from stocktake.monitoring.models import OrgUnit
+from stocktake.architecture.models import OrgUnit
 
 from . import estimates
 from .models import ComparisonUnit, Evaluation, TreatedUnit

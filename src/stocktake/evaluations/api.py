@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from stocktake.architecture.models import Indicator
-from stocktake.monitoring.models import OrgUnit
+from stocktake.architecture.models import OrgUnit
 from stocktake.schemas import Error
 
 from . import actions, estimates, summary

@@ -7,3 +7,10 @@ class EvaluationsConfig(AppConfig):
     name = "stocktake.evaluations"
     label = "evaluations"
     verbose_name = "Evaluations"
+
+    def ready(self):
+        from stocktake.monitoring import hooks
+
+        from . import pack
+
+        hooks.register_evaluation_facts(pack)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from stocktake.architecture.models import Indicator
-from stocktake.monitoring.models import OrgUnit
+from stocktake.architecture.models import OrgUnit
 
 from .actions import PROPOSE_LIMIT
 

@@ -52,7 +52,7 @@ class TreatedUnit(models.Model):
     """A unit the intervention reached, and the first period it was in effect there."""
 
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="treated")
-    org_unit = models.ForeignKey("monitoring.OrgUnit", on_delete=models.PROTECT, related_name="+")
+    org_unit = models.ForeignKey("architecture.OrgUnit", on_delete=models.PROTECT, related_name="+")
     start = models.CharField(_("first treated period"), max_length=20)
 
     class Meta:
@@ -67,7 +67,7 @@ class ComparisonUnit(models.Model):
     """An untreated unit to compare with; `distance` is how far its pre-window path was when proposed."""
 
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="comparison")
-    org_unit = models.ForeignKey("monitoring.OrgUnit", on_delete=models.PROTECT, related_name="+")
+    org_unit = models.ForeignKey("architecture.OrgUnit", on_delete=models.PROTECT, related_name="+")
     distance = models.FloatField(null=True, blank=True)
 
     class Meta:

@@ -1,7 +1,8 @@
 """Evaluations in the stocktake pack and the delivery report: one entry per evaluation of a priority's indicators.
 
-The routines app asks for them when it builds a pack or a report, as it does
-plans/pack.py for the delivery plans; this module owns what an evaluation
+The routines app asks for them (through monitoring/hooks.py, registered in
+EvaluationsConfig.ready(), as plans registers its plan facts) when it builds a
+pack or a report; this module owns what an evaluation
 shows (the verdict, the headline estimate, the trajectory against its
 counterfactual) so the pack and the evaluation page never disagree. Pack and
 report readers read the priority's routines (the delivery unit or the lead
@@ -18,7 +19,7 @@ from .models import Evaluation
 PRINT_WIDTH = 560  # CSS px, the pack's text width on A4 and Letter
 
 
-def entries(priorities, *, for_pdf: bool = False) -> list[dict]:
+def pack_entries(priorities, *, for_pdf: bool = False) -> list[dict]:
     out = []
     qs = (Evaluation.objects.filter(indicator__outcome__priority__in=list(priorities))
           .select_related("indicator__outcome__priority").order_by("indicator__outcome__priority__rank", "pk"))
@@ -44,6 +45,12 @@ def entries(priorities, *, for_pdf: bool = False) -> list[dict]:
 
 def by_priority(priorities, *, for_pdf: bool = False) -> dict[int, list[dict]]:
     grouped: dict[int, list[dict]] = {}
-    for entry in entries(priorities, for_pdf=for_pdf):
+    for entry in pack_entries(priorities, for_pdf=for_pdf):
         grouped.setdefault(entry["priority"].pk, []).append(entry)
     return grouped
+
+
+def indicator_section(request, indicator) -> dict | None:
+    from .panels import indicator_section as section
+
+    return section(request, indicator)

@@ -1,7 +1,7 @@
 """The evaluations app's section on the indicator page: the evaluations of that indicator this reader may see.
 
 Monitoring owns the indicator page and must not import this app (it is the
-lower layer); web/panels.py collects this hook as it does the portfolio's.
+lower layer): the app registers it in monitoring/hooks.py from its ready().
 """
 
 from __future__ import annotations

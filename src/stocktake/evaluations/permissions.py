@@ -10,6 +10,7 @@ then estimated from published values only.
 from __future__ import annotations
 
 from stocktake.accounts import permissions as perms
+from stocktake.architecture import access as architecture_access
 
 
 def can_manage(user) -> bool:
@@ -37,7 +38,7 @@ def visible(user, queryset):
     """The evaluations this user may read, as a queryset filter."""
     from django.db.models import Q
 
-    qs = queryset.filter(indicator__outcome__priority__in=perms.visible_priorities(user))
+    qs = queryset.filter(indicator__outcome__priority__in=architecture_access.visible_priorities(user))
     if perms.can_read_all(user):
         return qs
     org = perms.organisation_id(user)

@@ -16,16 +16,16 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from stocktake.accounts import audit
+from stocktake.architecture import actions as architecture_actions
+from stocktake.architecture.models import Period
 from stocktake.delivery import payments as PAY
 from stocktake.delivery import periods as P
-from stocktake.delivery.rollup import Accumulator
-from stocktake.monitoring.models import DataValue, Period
+from stocktake.monitoring.models import DataValue
 
 from . import permissions
 from .models import Fund, LedgerEntry, Payment, SampleCheck, Scheme
+from .queries import ZERO, position, verified_result
 
-VERIFIED = (DataValue.State.VALIDATED, DataValue.State.PUBLISHED)
-ZERO = Decimal("0")
 S = LedgerEntry.Stage
 
 
@@ -35,43 +35,6 @@ def _who(user):
 
 def _fmt(amount: Decimal, fund: Fund) -> str:
     return f"{fund.currency} {amount:,.2f}"
-
-
-# Positions ----------------------------------------------------------------
-
-def totals(fund: Fund, scheme: Scheme | None = None) -> dict[str, Decimal]:
-    """Net ledger totals by stage (reversals included), for the fund or one scheme."""
-    qs = LedgerEntry.objects.filter(fund=fund)
-    if scheme is not None:
-        qs = qs.filter(scheme=scheme)
-    out = {s: ZERO for s in S.values}
-    for row in qs.values("stage").annotate(total=Sum("amount")):
-        out[row["stage"]] = PAY.money(row["total"] or ZERO)  # SQLite sums decimals loosely: back to cents
-    return out
-
-
-def position(fund: Fund) -> dict[str, Decimal]:
-    """The fund's money: budget, committed to schemes, approved, disbursed and the balance."""
-    t = totals(fund)
-    return {
-        "budget": fund.budget,
-        "committed": t[S.COMMITMENT],
-        "uncommitted": fund.budget - t[S.COMMITMENT],
-        "computed": t[S.COMPUTED],
-        "approved": t[S.APPROVED],
-        "disbursed": t[S.DISBURSED],
-        "approved_not_disbursed": t[S.APPROVED] - t[S.DISBURSED],
-        "balance": fund.budget - t[S.DISBURSED],
-        "available": fund.budget - t[S.APPROVED],
-        "reductions": t[S.REDUCTION],
-    }
-
-
-def balance_at(fund: Fund, when) -> Decimal:
-    """The fund's balance (budget less net disbursements) at the end of a date."""
-    total = (LedgerEntry.objects.filter(fund=fund, stage=S.DISBURSED, at__date__lte=when)
-             .aggregate(t=Sum("amount"))["t"] or ZERO)
-    return fund.budget - PAY.money(total)
 
 
 def _entry(payment_or_scheme, stage, amount, user, *, reference="", note="", reverses=None) -> LedgerEntry:
@@ -145,7 +108,7 @@ def create_scheme(*, user=None, interface="web", **fields) -> Scheme:
     for name in ("first_period", "last_period"):
         if isinstance(fields.get(name), str):
             try:
-                fields[name] = Period.get(fields[name])
+                fields[name] = architecture_actions.ensure_period(fields[name])
             except P.PeriodError as exc:
                 raise ValidationError({name: str(exc)}) from None
     fields.setdefault("period_kind", fields["indicator"].frequency)
@@ -165,35 +128,6 @@ def create_scheme(*, user=None, interface="web", **fields) -> Scheme:
     if scheme.status != Scheme.Status.DRAFT and scheme.commitment:
         _entry(scheme, S.COMMITMENT, scheme.commitment, user, note=f"Commitment to {scheme.name}")
     return scheme
-
-
-# Verified results ------------------------------------------------------------
-
-def verified_result(scheme: Scheme, period: Period) -> tuple[Decimal, list[dict]]:
-    """The scheme's result for a period from validated or published values only, with the exact values used."""
-    ind = scheme.indicator
-    values = list(DataValue.objects.filter(indicator=ind, period=period, disaggregation="",
-                                           org_unit__path__startswith=scheme.org_unit.path,
-                                           org_unit__depth=ind.report_depth)
-                  .select_related("org_unit").order_by("org_unit__path"))
-    if not values:
-        raise ValidationError({"period": f"no values of {ind.code} are reported for {scheme.org_unit.name} in {period.code}"})
-    unverified = [v for v in values if v.state not in VERIFIED]
-    if unverified:
-        names = ", ".join(v.org_unit.code for v in unverified[:5]) + (" ..." if len(unverified) > 5 else "")
-        raise ValidationError({"period": (
-            f"{len(unverified)} of {len(values)} values of {ind.code} for {scheme.org_unit.name} in {period.code} "
-            f"are not yet validated ({names}): payments use verified values only")})
-    acc = Accumulator()
-    for v in values:
-        acc.add(v.value, v.numerator, v.denominator)
-    result = acc.result(ind.aggregation, ind.ratio_scale)
-    if result is None:
-        raise ValidationError({"period": f"the values of {ind.code} for {period.code} give no result"})
-    inputs = [{"id": v.pk, "version": v.version, "state": v.state, "org_unit": v.org_unit.code, "value": v.value,
-               "numerator": v.numerator, "denominator": v.denominator} for v in values]
-    # Rounded to the indicator's own precision: what the delivery unit publishes is what is paid on.
-    return PAY.to_decimal(round(result, max(ind.decimals, 2))), inputs
 
 
 def _paid_so_far(scheme: Scheme, exclude: Payment | None = None) -> Decimal:

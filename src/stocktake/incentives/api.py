@@ -12,10 +12,13 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
-from stocktake.monitoring.models import Period
+from stocktake import errors
+from stocktake.accounts import permissions as perms
+from stocktake.accounts.models import Organisation
+from stocktake.architecture.models import Indicator, OrgUnit, Period
 from stocktake.schemas import Error
 
-from . import actions, simulate
+from . import actions, queries, simulate
 from . import permissions as can
 from .models import Fund, Payment, Scheme
 
@@ -106,8 +109,7 @@ class FundScenarioOut(Schema):
 
 
 def _err(exc: ValidationError) -> Error:
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-    return Error(detail="; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()), errors=errors)
+    return Error(detail=errors.sentence(exc), errors=errors.reasons(exc))
 
 
 def _money(d) -> str | None:
@@ -115,7 +117,7 @@ def _money(d) -> str | None:
 
 
 def _fund(f: Fund) -> FundOut:
-    p = actions.position(f)
+    p = queries.position(f)
     return FundOut(code=f.code, name=f.name, currency=f.currency, starts=f.starts, ends=f.ends,
                    position=FundPositionOut(**{k: _money(p[k]) for k in FundPositionOut.model_fields}))
 
@@ -181,8 +183,6 @@ def list_payments(request, code: str, status: str | None = None, needs_review: b
     fund = get_object_or_404(Fund, code=code)
     qs = Payment.objects.filter(scheme__fund=fund).select_related("scheme__recipient", "period")
     if not can.can_view_funds(request.user):
-        from stocktake.accounts import permissions as perms
-
         org = perms.organisation_id(request.user)
         if org is None:
             return Status(403, Error(detail=NO_READ))
@@ -280,10 +280,6 @@ def create_scheme(request, code: str, payload: FundSchemeIn):
         return Status(403, Error(detail=NO_MANAGE))
     fund = get_object_or_404(Fund, code=code)
     from decimal import Decimal, InvalidOperation
-
-    from stocktake.accounts.models import Organisation
-    from stocktake.architecture.models import Indicator
-    from stocktake.monitoring.models import OrgUnit
 
     refs = {"indicator": (Indicator, payload.indicator), "org_unit": (OrgUnit, payload.org_unit),
             "recipient": (Organisation, payload.recipient)}

@@ -7,3 +7,11 @@ class IncentivesConfig(AppConfig):
     name = "stocktake.incentives"
     label = "incentives"
     verbose_name = "Incentives"
+
+    def ready(self):
+        """Add this app's boxes and badges to the portfolio page (monitoring.hooks)."""
+        from stocktake.monitoring import hooks
+
+        from . import panels
+
+        hooks.register_panels(50, panels)

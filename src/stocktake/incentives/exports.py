@@ -11,7 +11,7 @@ from openpyxl.styles import Font
 
 from stocktake.delivery.cells import safe_workbook
 
-from . import actions
+from . import queries
 from .models import Fund, Payment
 
 
@@ -59,7 +59,7 @@ def position_workbook(fund: Fund) -> bytes:
 
     ws = wb.active
     ws.title = "Position"
-    pos = actions.position(fund)
+    pos = queries.position(fund)
     sheet(ws, ["Item", f"Amount ({fund.currency})"], [[k.replace("_", " ").capitalize(), v] for k, v in pos.items()],
           money_cols=(2,))
     sheet(wb.create_sheet("Schemes"),

@@ -59,13 +59,13 @@ class Scheme(models.Model):
     code = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=200)
     indicator = models.ForeignKey("architecture.Indicator", on_delete=models.PROTECT, related_name="schemes")
-    org_unit = models.ForeignKey("monitoring.OrgUnit", on_delete=models.PROTECT,
+    org_unit = models.ForeignKey("architecture.OrgUnit", on_delete=models.PROTECT,
                                  help_text="Where the result is measured: everything reported beneath it counts.")
     recipient = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="incentive_schemes")
     rule = models.JSONField(help_text='e.g. {"type": "threshold", "target": "80", "amount": "50000"}')
     period_kind = models.CharField(max_length=2, choices=[(k, v) for k, v in P.FREQUENCY_NAMES.items()])
-    first_period = models.ForeignKey("monitoring.Period", on_delete=models.PROTECT, related_name="+")
-    last_period = models.ForeignKey("monitoring.Period", on_delete=models.PROTECT, related_name="+")
+    first_period = models.ForeignKey("architecture.Period", on_delete=models.PROTECT, related_name="+")
+    last_period = models.ForeignKey("architecture.Period", on_delete=models.PROTECT, related_name="+")
     cap_per_period = models.DecimalField(null=True, blank=True, **MONEY)
     cap_total = models.DecimalField(null=True, blank=True, **MONEY)
     commitment = models.DecimalField(help_text="Set aside from the fund's budget for this scheme.", **MONEY)
@@ -93,7 +93,7 @@ class SampleCheck(models.Model):
     """A verifier's sample of a recipient's reported results for one period; a resubmission is a new check."""
 
     scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="sample_checks")
-    period = models.ForeignKey("monitoring.Period", on_delete=models.PROTECT, related_name="+")
+    period = models.ForeignKey("architecture.Period", on_delete=models.PROTECT, related_name="+")
     attempt = models.PositiveSmallIntegerField(default=1)
     checked = models.PositiveIntegerField()
     eligible = models.PositiveIntegerField()
@@ -132,7 +132,7 @@ class Payment(models.Model):
         REVERSED = "reversed", "Reversed"
 
     scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="payments")
-    period = models.ForeignKey("monitoring.Period", on_delete=models.PROTECT, related_name="+")
+    period = models.ForeignKey("architecture.Period", on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PAYMENT)
     corrects = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections")
     result = models.DecimalField(max_digits=24, decimal_places=8, help_text="The verified value of the indicator.")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from . import actions
 from . import permissions as can
+from . import queries
 from .models import Fund, Payment
 
 
@@ -16,6 +16,6 @@ def portfolio_panel(request):
         return None
     payments = Payment.objects.filter(scheme__fund__in=funds)
     return {"template": "incentives/panel.html",
-            "funds": [{"fund": f, "position": actions.position(f)} for f in funds],
+            "funds": [{"fund": f, "position": queries.position(f)} for f in funds],
             "awaiting": payments.filter(status__in=[Payment.Status.COMPUTED, Payment.Status.PROPOSED]).exclude(amount=0).count(),
             "flagged": payments.filter(needs_review=True).count()}

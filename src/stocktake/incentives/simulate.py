@@ -6,13 +6,12 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 
-from stocktake.architecture.models import Target
+from stocktake.architecture.models import Period, Target
 from stocktake.delivery import payments as PAY
 from stocktake.delivery import periods as P
 from stocktake.delivery import simulation as SIM
-from stocktake.monitoring.models import Period
 
-from . import actions
+from . import queries
 from .models import Fund, Scheme
 
 COLOURS = {"On trajectory": "#0b5cad", "10% short": "#d4a72c", "25% short": "#cf222e", "Exceeds by 10%": "#1a7f37"}
@@ -33,8 +32,8 @@ def scheme_plan(scheme: Scheme) -> SIM.SchemePlan | None:
     if scheme.org_unit.parent_id is not None:
         before = P.parse(scheme.first_period.code).previous()
         try:
-            start, _ = actions.verified_result(scheme, Period.get(before))
-        except ValidationError:
+            start, _ = queries.verified_result(scheme, Period.get(before))
+        except (ValidationError, Period.DoesNotExist):  # nothing verified before the scheme: start from the plan
             pass
     codes = [p.code for p in P.between(scheme.period_kind, scheme.first_period.start, scheme.last_period.start)]
     path = [(c, start + Decimal(repr(planned[c])) - national_start) for c in codes if c in planned]

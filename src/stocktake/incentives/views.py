@@ -11,17 +11,17 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from stocktake import errors
 from stocktake.accounts import permissions as perms
 from stocktake.accounts.models import Organisation
+from stocktake.architecture import actions as architecture_actions
+from stocktake.architecture.models import Period
 from stocktake.delivery import periods as P
-from stocktake.monitoring.models import Period
-from stocktake.web.params import BadParameter, int_param
+from stocktake.params import BadParameter, int_param
 
-from . import actions, exports, simulate
+from . import actions, exports, queries, simulate
 from . import permissions as can
 from .models import Fund, Payment, Scheme
-
-
 
 
 def _guard(view):
@@ -42,17 +42,11 @@ def _fund_for(request, code) -> Fund:
     return fund
 
 
-def _errors(exc: ValidationError) -> str:
-    if hasattr(exc, "error_dict"):
-        return "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items())
-    return " ".join(exc.messages)
-
-
 @_guard
 def index(request):
     user = request.user
     if can.can_view_funds(user):
-        funds = [{"fund": f, "position": actions.position(f), "schemes": f.schemes.count()} for f in Fund.objects.all()]
+        funds = [{"fund": f, "position": queries.position(f), "schemes": f.schemes.count()} for f in Fund.objects.all()]
         return render(request, "incentives/index.html", {"funds": funds, "can_manage": can.can_manage_funds(user)})
     org = perms.organisation_id(user)
     schemes = Scheme.objects.filter(recipient_id=org).select_related("fund", "recipient") if org else Scheme.objects.none()
@@ -67,17 +61,17 @@ def index(request):
 def fund_page(request, code):
     fund = _fund_for(request, code)
     schemes = list(fund.schemes.select_related("indicator", "org_unit", "recipient", "first_period", "last_period"))
-    rows = [{"scheme": s, "totals": actions.totals(fund, s)} for s in schemes]
+    rows = [{"scheme": s, "totals": queries.totals(fund, s)} for s in schemes]
     payments = Payment.objects.filter(scheme__fund=fund).select_related("scheme__recipient", "period")
     on, balance_on, on_error = request.GET.get("on", ""), None, ""
     if on:
         try:
-            balance_on = actions.balance_at(fund, date.fromisoformat(on))
+            balance_on = queries.balance_at(fund, date.fromisoformat(on))
         except ValueError:
             on_error = f"on: {on!r} is not a date (use YYYY-MM-DD)"
     return render(request, "incentives/fund.html", {
         "on": on, "balance_on": balance_on, "on_error": on_error,
-        "fund": fund, "position": actions.position(fund), "rows": rows,
+        "fund": fund, "position": queries.position(fund), "rows": rows,
         "awaiting": payments.filter(status__in=[Payment.Status.COMPUTED, Payment.Status.PROPOSED]).exclude(amount=0),
         "flagged": payments.filter(needs_review=True),
         "ledger": fund.ledger.select_related("scheme", "payment__period", "by").order_by("-at", "-id")[:60],
@@ -124,7 +118,7 @@ def _payment_action(request, pk, do):
     try:
         do(payment)
     except ValidationError as exc:
-        error = _errors(exc)
+        error = errors.sentence(exc)
     payment.refresh_from_db()
     if request.htmx:
         return render(request, "incentives/_payment_actions.html", _payment_context(request, payment, error),
@@ -177,7 +171,7 @@ def compute(request, code):
     except Period.DoesNotExist:
         messages.error(request, f"period: no data has been reported for {request.POST.get('period')!r}")
     except ValidationError as exc:
-        messages.error(request, _errors(exc))
+        messages.error(request, errors.sentence(exc))
     else:
         return redirect("incentives:payment", pk=payment.pk)
     return redirect("incentives:scheme", code=scheme.code)
@@ -190,7 +184,7 @@ def sample_check(request, code):
     if not can.can_manage_funds(request.user):
         raise PermissionDenied
     try:
-        period = Period.get(request.POST.get("period", ""))
+        period = architecture_actions.ensure_period(request.POST.get("period", ""))
         actions.record_sample_check(scheme, period, checked=int_param(request, "checked", 0, source="POST"),
                                     eligible=int_param(request, "eligible", 0, source="POST"), note=request.POST.get("note", ""),
                                     user=request.user)
@@ -198,7 +192,7 @@ def sample_check(request, code):
     except (P.PeriodError, ValueError, BadParameter) as exc:
         messages.error(request, f"period or counts: {exc}")
     except ValidationError as exc:
-        messages.error(request, _errors(exc))
+        messages.error(request, errors.sentence(exc))
     return redirect("incentives:scheme", code=scheme.code)
 
 

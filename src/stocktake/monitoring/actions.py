@@ -7,9 +7,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from stocktake.accounts import audit
+from stocktake.accounts.models import AuditEntry
 
 from . import bulk, rollups
-from .models import DataValue, DataValueVersion
+from .models import Alert, AlertRule, DataValue, DataValueVersion
 
 VALUE_FIELDS = ("value", "numerator", "denominator", "comment")
 # a new cell's row as record_values builds it: the cell's key, its numbers, then what is said of it
@@ -160,8 +161,6 @@ def record_values(rows, *, user=None, interface="import", source="", state=DataV
         rollups.refresh({k[0] for k in new} | {dv.indicator_id for dv in changed},
                         {k[2] for k in new} | {dv.period_id for dv in changed})
     if new or changed:
-        from stocktake.accounts.models import AuditEntry
-
         AuditEntry.objects.create(
             user=who, interface=interface, action="change", model="monitoring.datavalue", object_id="batch",
             object_repr=f"{len(new)} created, {len(changed)} changed from {source or interface}",
@@ -174,7 +173,6 @@ def record_values(rows, *, user=None, interface="import", source="", state=DataV
 def create_alert_rule(*, indicator, kind, depth=3, worst="off_track", periods=2, active=True, user=None,
                       interface="web") -> "AlertRule":
     """Add a rule; ValidationError names the field that is wrong and nothing is saved."""
-    from .models import AlertRule
 
     try:
         depth, periods = int(depth), int(periods)
@@ -188,3 +186,25 @@ def create_alert_rule(*, indicator, kind, depth=3, worst="off_track", periods=2,
 def set_alert_rule_active(rule, active: bool, *, user=None, interface="web"):
     rule.active = bool(active)
     return audit.save_audited(rule, user=user, interface=interface)
+
+
+@transaction.atomic
+def raise_alert(*, rule: AlertRule, org_unit_id: int, period_id: int, message: str) -> Alert | None:
+    """Raise one finding of a rule, once per rule, unit and period; None if it was raised before."""
+    alert, created = Alert.objects.get_or_create(rule=rule, org_unit_id=org_unit_id, period_id=period_id,
+                                                 defaults={"message": message[:400]})
+    if not created:
+        return None
+    audit.record(user=None, interface="system", action="create", obj=alert, after=audit.snapshot(alert))
+    return alert
+
+
+@transaction.atomic
+def note_alerts_emailed(alerts: list[Alert], recipients: list[str]) -> None:
+    """Record who the alerts were sent to (after the email went out)."""
+    to = "\n".join(recipients)
+    Alert.objects.filter(pk__in=[a.pk for a in alerts]).update(emailed_to=to)
+    for a in alerts:
+        a.emailed_to = to
+    audit.record(user=None, interface="system", action="change", obj=alerts[0],
+                 after={"emailed_to": recipients, "alerts": [a.pk for a in alerts]}, reason="alerts emailed")

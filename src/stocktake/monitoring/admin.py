@@ -1,29 +1,8 @@
 from django import forms
 from django.contrib import admin
 
-from stocktake.accounts.admin import AuditedAdmin
-
 from . import actions
-from .models import DataValue, DataValueVersion, OrgUnit, OrgUnitLevel, Period
-
-
-@admin.register(OrgUnitLevel)
-class OrgUnitLevelAdmin(AuditedAdmin):
-    list_display = ["depth", "name"]
-
-
-@admin.register(OrgUnit)
-class OrgUnitAdmin(AuditedAdmin):
-    list_display = ["code", "name", "parent", "depth", "organisation"]
-    list_filter = ["depth"]
-    search_fields = ["code", "name"]
-    raw_id_fields = ["parent"]
-
-
-@admin.register(Period)
-class PeriodAdmin(admin.ModelAdmin):
-    list_display = ["code", "kind", "start", "end"]
-    list_filter = ["kind"]
+from .models import DataValue, DataValueVersion
 
 
 class VersionInline(admin.TabularInline):

@@ -2,7 +2,8 @@
 
 Rules (AlertRule) are checked against official status histories read from
 the rollups (delivery.alerts holds the rule logic). A finding is raised
-once per rule, unit and period however often it is evaluated, audited,
+once per rule, unit and period however often it is evaluated, audited
+(monitoring.actions.raise_alert),
 and emailed to the indicator's owners through Django's email backend:
 the outcome's accountable leader and the people of the lead organisation
 who have an address.
@@ -16,11 +17,12 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 
-from stocktake.accounts import audit
+from stocktake.accounts.models import Person
+from stocktake.architecture.models import OrgUnit
 from stocktake.delivery import alerts as A
 
-from . import rollups
-from .models import Alert, AlertRule, OrgUnit, Rollup
+from . import actions, rollups
+from .models import Alert, AlertRule, Rollup
 from .series import Plan, root_unit
 
 log = logging.getLogger(__name__)
@@ -28,8 +30,6 @@ HISTORY = 24  # periods of history a rule can look back over
 
 
 def owners(indicator) -> list[str]:
-    from stocktake.accounts.models import Person
-
     outcome = indicator.outcome
     emails = []
     if outcome.leader_id and outcome.leader.email:
@@ -71,9 +71,7 @@ def _email(rule: AlertRule, raised: list[Alert]) -> None:
     except Exception:  # a mail server being down must not undo an import
         log.exception("could not email alerts for rule %s", rule.pk)
         return
-    Alert.objects.filter(pk__in=[a.pk for a in raised]).update(emailed_to="\n".join(to))
-    for a in raised:
-        a.emailed_to = "\n".join(to)
+    actions.note_alerts_emailed(raised, to)
 
 
 def evaluate(indicator_ids=None, *, refresh: bool = False, email: bool = True) -> list[Alert]:
@@ -98,11 +96,9 @@ def evaluate(indicator_ids=None, *, refresh: bool = False, email: bool = True) -
             hist, names, codes = histories(rule, root)
             new = []
             for f in A.check(rule.kind, {"worst": rule.worst, "periods": rule.periods}, hist, names):
-                alert, created = Alert.objects.get_or_create(
-                    rule=rule, org_unit_id=f.unit, period_id=codes[f.period],
-                    defaults={"message": f"{rule.indicator.name}: {f.message}"[:400]})
-                if created:
-                    audit.record(user=None, interface="system", action="create", obj=alert, after=audit.snapshot(alert))
+                alert = actions.raise_alert(rule=rule, org_unit_id=f.unit, period_id=codes[f.period],
+                                            message=f"{rule.indicator.name}: {f.message}")
+                if alert is not None:
                     new.append(alert)
         if email:
             _email(rule, new)

@@ -13,12 +13,16 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
+from stocktake import errors
 from stocktake.accounts import permissions as perms
-from stocktake.architecture.models import Indicator
+from stocktake.accounts.apiauth import api_auth
+from stocktake.architecture import access as architecture_access
+from stocktake.architecture.models import Indicator, Period
 from stocktake.schemas import Error
 
-from . import actions, alerts, forecasting, series, tables
-from .models import Alert, OrgUnit, Period
+from . import access, actions, alerts, forecasting, series, tables
+from .models import Alert
+from .views import portfolio_data
 
 router = Router(tags=["monitoring"])
 
@@ -30,7 +34,6 @@ def _public(request):
 
 def readers():
     """A token or session if the caller has one (so they see what their role allows), else the public view."""
-    from stocktake.accounts.apiauth import api_auth
 
     return [*api_auth(), _public]
 
@@ -130,24 +133,6 @@ class AlertRuleOut(Schema):
     active: bool
 
 
-def _indicator(request, code) -> Indicator:
-    ind = get_object_or_404(Indicator.objects.select_related("outcome__priority"), code=code)
-    if not perms.can_read_priority(request.user, ind.outcome.priority):
-        raise HttpError(404, "no such indicator")
-    return ind
-
-
-def _root():
-    root = series.root_unit()
-    if root is None:
-        raise HttpError(404, "no org units yet")
-    return root
-
-
-def _unit(code, default):
-    return get_object_or_404(OrgUnit, code=code) if code else default
-
-
 def _alert(a: Alert) -> dict:
     return {"id": a.pk, "indicator": a.rule.indicator.code, "unit": a.org_unit.code, "period": a.period.code,
             "message": a.message, "raised_at": a.raised_at.isoformat(),
@@ -156,8 +141,6 @@ def _alert(a: Alert) -> dict:
 
 @router.get("/portfolio", response=list[PortfolioRow], summary="Every visible indicator's official status, trend and forecast", auth=readers())
 def portfolio(request):
-    from .views import portfolio_data
-
     root = series.root_unit()
     out = []
     for p in portfolio_data(request, root):
@@ -176,9 +159,9 @@ def portfolio(request):
 
 @router.get("/indicators/{code}/forecast", response=ForecastOut, summary="Forecast to the target date and the chance of meeting it", auth=readers())
 def forecast(request, code: str, unit: str | None = None):
-    ind = _indicator(request, code)
-    root = _root()
-    where = _unit(unit, root)
+    ind = access.indicator(request.user, code)
+    root = access.root_unit()
+    where = access.unit(unit, root)
     plan = series.Plan.build(ind, [where.pk], root=root)
     look = forecasting.outlook(ind, where, plan)
     fc = look.forecast
@@ -190,9 +173,9 @@ def forecast(request, code: str, unit: str | None = None):
 
 @router.get("/indicators/{code}/heatmap", response=HeatmapOut, summary="Org units x periods, coloured by status", auth=readers())
 def heatmap(request, code: str, unit: str | None = None, depth: int | None = None, periods: int = 12):
-    ind = _indicator(request, code)
-    root = _root()
-    parent = _unit(unit, root)
+    ind = access.indicator(request.user, code)
+    root = access.root_unit()
+    parent = access.unit(unit, root)
     if parent.depth >= ind.report_depth:
         raise HttpError(400, f"unit: {parent.code} is at the level {ind.code} is reported at; nothing lies below it")
     depth = max(parent.depth + 1, min(depth or parent.depth + 1, ind.report_depth))
@@ -211,9 +194,9 @@ def heatmap(request, code: str, unit: str | None = None, depth: int | None = Non
 
 @router.get("/indicators/{code}/league", response=list[LeagueRowOut], summary="Units ranked best first, with movement and gap to trajectory", auth=readers())
 def league(request, code: str, unit: str | None = None, depth: int | None = None, period: str | None = None):
-    ind = _indicator(request, code)
-    root = _root()
-    parent = _unit(unit, root)
+    ind = access.indicator(request.user, code)
+    root = access.root_unit()
+    parent = access.unit(unit, root)
     if parent.depth >= ind.report_depth:
         raise HttpError(400, f"unit: {parent.code} is at the level {ind.code} is reported at; nothing lies below it")
     depth = max(parent.depth + 1, min(depth or min(3, ind.report_depth), ind.report_depth))
@@ -233,7 +216,7 @@ def league(request, code: str, unit: str | None = None, depth: int | None = None
 def alert_list(request):
     if not request.user.is_authenticated:
         return Status(401, {"detail": "sign in to read alerts"})
-    indicators = Indicator.objects.filter(outcome__priority__in=perms.visible_priorities(request.user))
+    indicators = Indicator.objects.filter(outcome__priority__in=architecture_access.visible_priorities(request.user))
     qs = Alert.objects.filter(rule__indicator__in=indicators).select_related("rule__indicator", "org_unit", "period")
     return Status(200, [_alert(a) for a in qs[:500]])
 
@@ -249,7 +232,7 @@ def add_rule(request, payload: AlertRuleIn):
         rule = actions.create_alert_rule(indicator=ind, kind=payload.kind, depth=payload.depth, worst=payload.worst,
                                          periods=payload.periods, user=request.user, interface="api")
     except ValidationError as exc:
-        return Status(400, {"detail": "the alert rule is not valid", "errors": exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}})
+        return Status(400, {"detail": "the alert rule is not valid", "errors": errors.reasons(exc)})
     return Status(201, {"id": rule.pk, "indicator": ind.code, "kind": rule.kind, "depth": rule.depth, "worst": rule.worst,
                  "periods": rule.periods, "active": rule.active})
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from stocktake.delivery import status as S
+
 STATUS_COLOURS = {"on_track": "#1a7f37", "slightly_off": "#d4a72c", "off_track": "#cf222e", "no_data": "#8c959f"}
 
 
@@ -118,8 +120,6 @@ def overlay_layers(indicator, overlay) -> list[dict]:
 
 
 def status_scale() -> dict:
-    from stocktake.delivery import status as S
-
     return {"domain": [S.LABELS[c] for c in STATUS_COLOURS], "range": list(STATUS_COLOURS.values())}
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from stocktake.architecture.models import OrgUnit, OrgUnitLevel
 from stocktake.delivery import benchmarks as B
 from stocktake.delivery import forecast as F
 from stocktake.delivery import periods as P
 
-from .models import OrgUnit, Rollup
+from .models import Rollup
 from .series import Plan, series
 
 
@@ -81,7 +82,6 @@ def benchmarks(indicator, unit: OrgUnit, plan: Plan | None = None, dates=None) -
                                                   indicator.direction, scale=indicator.ratio_scale)
     except B.BenchmarkError:
         pass
-    from .models import OrgUnitLevel
 
     level = OrgUnitLevel.objects.filter(depth=depth).values_list("name", flat=True).first() or f"level {depth}"
     return Benchmarks(hist, peers, level, bar, whole, latest[1])

@@ -1,4 +1,8 @@
-"""Where and when data is reported, and the data values themselves."""
+"""The data values themselves, their versions, rollups and alerts.
+
+Where and when data is reported (org units, periods) belongs to the delivery
+architecture (architecture.models), one layer down.
+"""
 
 from __future__ import annotations
 
@@ -6,99 +10,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from stocktake.architecture.models import OrgUnit, Period
+from stocktake.delivery import alerts as A
 from stocktake.delivery import periods as P
-
-
-class OrgUnitLevel(models.Model):
-    """A level of the hierarchy: 1 nation, 2 region, 3 district, 4 facility, or any depth."""
-
-    depth = models.PositiveSmallIntegerField(unique=True)
-    name = models.CharField(max_length=60)
-
-    class Meta:
-        ordering = ["depth"]
-
-    def __str__(self) -> str:
-        return f"{self.depth}. {self.name}"
-
-
-class OrgUnit(models.Model):
-    """A place that reports or aggregates: nation, region, district, school, clinic.
-
-    `path` is the chain of ids from the root ("/1/7/42/"), so a whole subtree
-    is one indexed prefix query however deep the hierarchy goes.
-    """
-
-    code = models.CharField(max_length=60, unique=True)
-    name = models.CharField(max_length=200)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
-    depth = models.PositiveSmallIntegerField(default=1, editable=False)
-    path = models.CharField(max_length=255, db_index=True, editable=False, default="")
-    organisation = models.ForeignKey(
-        "accounts.Organisation", null=True, blank=True, on_delete=models.SET_NULL,
-        help_text="The subnational government or provider responsible for this unit, if any.",
-    )
-
-    class Meta:
-        ordering = ["path"]
-        verbose_name = "org unit"
-        # A level under a unit (all districts of the country, of a region) is one index range.
-        indexes = [models.Index(fields=["depth", "path"], name="orgunit_depth_path")]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def clean(self):
-        node = self.parent
-        while node is not None:
-            if self.pk and node.pk == self.pk:
-                raise ValidationError({"parent": "an org unit cannot sit under itself"})
-            node = node.parent
-
-    def save(self, *args, **kwargs):
-        self.depth = (self.parent.depth + 1) if self.parent_id else 1
-        super().save(*args, **kwargs)
-        path = f"{self.parent.path if self.parent_id else '/'}{self.pk}/"
-        if path != self.path:
-            self.path = path
-            OrgUnit.objects.filter(pk=self.pk).update(path=path, depth=self.depth)
-
-    @property
-    def level_name(self) -> str:
-        level = OrgUnitLevel.objects.filter(depth=self.depth).first()
-        return level.name if level else f"level {self.depth}"
-
-    def ancestors(self) -> list["OrgUnit"]:
-        ids = [int(x) for x in self.path.strip("/").split("/") if x][:-1]
-        by_id = OrgUnit.objects.in_bulk(ids)
-        return [by_id[i] for i in ids if i in by_id]
-
-    def descendants(self):
-        return OrgUnit.objects.filter(path__startswith=self.path).exclude(pk=self.pk)
-
-
-class Period(models.Model):
-    """A reporting period, stored once and shared by every value and trajectory point."""
-
-    KIND_CHOICES = [(k, v.capitalize()) for k, v in P.FREQUENCY_NAMES.items()]
-
-    code = models.CharField(max_length=20, unique=True)
-    kind = models.CharField(max_length=2, choices=KIND_CHOICES)
-    start = models.DateField()
-    end = models.DateField()
-
-    class Meta:
-        ordering = ["start", "kind"]
-
-    def __str__(self) -> str:
-        return self.code
-
-    @classmethod
-    def get(cls, code_or_period: str | P.Period) -> "Period":
-        """The stored period for a code, creating it on first use (raises PeriodError)."""
-        p = code_or_period if isinstance(code_or_period, P.Period) else P.parse(code_or_period)
-        obj, _ = cls.objects.get_or_create(code=p.code, defaults={"kind": p.kind, "start": p.start, "end": p.end})
-        return obj
 
 
 class DataValue(models.Model):
@@ -258,8 +172,6 @@ class AlertRule(models.Model):
         return f"{self.indicator.code}: {text} (level {self.depth})"
 
     def clean(self):
-        from stocktake.delivery import alerts as A
-
         try:
             A.validate(self.kind, {"worst": self.worst, "periods": self.periods})
         except A.RuleError as exc:

@@ -7,7 +7,9 @@ from datetime import timedelta
 from django.db.models import Count
 from django.utils import timezone
 
-from stocktake.accounts import permissions as perms
+from stocktake.architecture import access as architecture_access
+
+from .models import Alert
 
 RECENT = timedelta(days=60)
 
@@ -15,9 +17,8 @@ RECENT = timedelta(days=60)
 def priority_notes(request, priority_ids) -> dict[int, list[dict]]:
     if not request.user.is_authenticated:
         return {}
-    from .models import Alert
 
-    visible = set(perms.visible_priorities(request.user).filter(pk__in=list(priority_ids)).values_list("pk", flat=True))
+    visible = set(architecture_access.visible_priorities(request.user).filter(pk__in=list(priority_ids)).values_list("pk", flat=True))
     rows = (Alert.objects.filter(raised_at__gte=timezone.now() - RECENT,
                                  rule__indicator__outcome__priority_id__in=visible)
             .values("rule__indicator__outcome__priority_id").annotate(n=Count("id")).order_by())

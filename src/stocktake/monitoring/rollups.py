@@ -18,6 +18,10 @@ from __future__ import annotations
 
 from django.db import connection, models, transaction
 
+from stocktake.architecture.models import Indicator, Period
+from stocktake.delivery import periods as P
+from stocktake.delivery.rollup import Accumulator
+
 from .models import DataValue, Rollup, RollupStamp
 
 # Official status comes only from values someone has checked; submitted and returned values are provisional.
@@ -66,7 +70,6 @@ def _insert_level(cursor, ind, up: int, period_ids) -> int:
 @transaction.atomic
 def refresh(indicator_ids=None, period_ids=None) -> int:
     """Recompute the rollups of these indicators (all if None) for these periods (all if None)."""
-    from stocktake.architecture.models import Indicator
 
     indicators = Indicator.objects.all() if indicator_ids is None else Indicator.objects.filter(pk__in=list(indicator_ids))
     period_ids = None if period_ids is None else sorted(set(period_ids))
@@ -92,7 +95,6 @@ def stamps(indicator_ids) -> tuple:
 
 def _cells(indicator, unit, official: bool):
     """The unit's stored rollup rows at the indicator's own frequency, as (period, Accumulator)."""
-    from stocktake.delivery.rollup import Accumulator
 
     prefix = "official_" if official else ""
     fields = [f"{prefix}{f}" for f in ("total", "count", "numerator", "denominator")]
@@ -105,10 +107,6 @@ def series(indicator, unit, kind: str | None = None, *, official: bool = False) 
     """A unit's rolled-up series, oldest first, as [(Period, value)], at the indicator's frequency or
     any coarser one (month -> quarter -> year): coarser periods merge the stored parts, so a ratio
     is still summed numerators over summed denominators and a mean is over every value beneath."""
-    from stocktake.delivery import periods as P
-    from stocktake.delivery.rollup import Accumulator
-
-    from .models import Period
 
     cells = _cells(indicator, unit, official)
     kind = kind or indicator.frequency

@@ -12,9 +12,10 @@ from datetime import timedelta
 
 from django.db.models import Avg
 
+from stocktake.architecture.models import OrgUnit, Period
 from stocktake.delivery import status as S
 
-from .models import OrgUnit, Period, Rollup
+from .models import Rollup
 from .rollups import OFFICIAL_STATES  # noqa: F401  (the one definition, re-exported for other apps)
 
 

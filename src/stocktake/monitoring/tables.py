@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 
 from django.db.models import Max, Q
 
+from stocktake.architecture.models import OrgUnit, Period
 from stocktake.delivery import status as S
 
-from .models import OrgUnit, Period, Rollup
+from .models import Rollup
 from .series import Plan
 
 

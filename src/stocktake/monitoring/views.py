@@ -10,19 +10,20 @@ from __future__ import annotations
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponseForbidden
+from django.http import HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from stocktake import errors
 from stocktake.accounts import permissions as perms
-from stocktake.architecture.models import Indicator, Pillar, Priority
+from stocktake.architecture import access as architecture_access
+from stocktake.architecture.models import Indicator, OrgUnit, OrgUnitLevel, Period, Pillar, Priority
 from stocktake.delivery import status as S
-from stocktake.web import panels as web_panels
-from stocktake.web.params import int_param
+from stocktake.params import int_param
 
-from . import actions, charts, exports, forecasting, gridcache, html, series, tables
-from .models import Alert, AlertRule, OrgUnit, OrgUnitLevel, Period
+from . import access, actions, charts, exports, forecasting, gridcache, hooks, html, series, tables
+from .models import Alert, AlertRule
 
 STATUS_RULE = (
     "Status compares the latest official (validated or published) actual with the trajectory for the same period. "
@@ -40,29 +41,8 @@ def _rule(indicator=None) -> str:
     return STATUS_RULE.format(on=on, off=off)
 
 
-def readable_indicators(user):
-    return (Indicator.objects.filter(outcome__priority__in=perms.visible_priorities(user))
-            .select_related("outcome__priority__pillar").order_by("outcome__priority__pillar__rank",
-                                                                  "outcome__priority__rank", "rank", "code"))
-
-
-def _indicator(request, code) -> Indicator:
-    ind = get_object_or_404(Indicator.objects.select_related("outcome__priority__pillar", "outcome__leader"), code=code)
-    if not perms.can_read_priority(request.user, ind.outcome.priority):
-        raise Http404("no such indicator")  # do not confirm that an unpublished one exists
-    return ind
-
-
-def _root():
-    root = series.root_unit()
-    if root is None:
-        raise Http404("no org units yet")
-    return root
-
-
 def _unit(request, name="unit", default=None) -> OrgUnit:
-    code = request.GET.get(name)
-    return get_object_or_404(OrgUnit, code=code) if code else default
+    return access.unit(request.GET.get(name), default)
 
 
 def _level_name(depth: int) -> str:
@@ -80,7 +60,7 @@ def _pct(x):
 # --- portfolio -------------------------------------------------------------------------------------------------
 
 def portfolio_data(request, root):
-    visible = perms.visible_priorities(request.user, Priority.objects.select_related("tier", "lead_organisation"))
+    visible = architecture_access.visible_priorities(request.user, Priority.objects.select_related("tier", "lead_organisation"))
     pillars = []
     for pillar in Pillar.objects.prefetch_related(
         Prefetch("priorities", queryset=visible), "priorities__outcomes__leader", "priorities__outcomes__indicators",
@@ -137,12 +117,12 @@ def portfolio(request):
                 cells.append({"unit": r.indicator.name, "value": _pct(r.status.share) or 0, "status": r.status.label})
         spec = charts.league_spec("Shortfall against trajectory (% of planned change)", cells, "% of planned change")
         return exports.respond(fmt, table, spec)
-    notes = web_panels.priority_notes(request, [pr["priority"].pk for p in pillars for pr in p["priorities"]])
+    notes = hooks.priority_notes(request, [pr["priority"].pk for p in pillars for pr in p["priorities"]])
     for p in pillars:
         for pr in p["priorities"]:
             pr["notes"] = notes.get(pr["priority"].pk, [])
     return render(request, "monitoring/portfolio.html", {
-        "pillars": pillars, "panels": web_panels.portfolio_panels(request),
+        "pillars": pillars, "panels": hooks.portfolio_panels(request),
         "counts": [(c, S.LABELS[c], n) for c, n in counts.items()], "rule": _rule(),
         "formats": exports.FORMATS,
     })
@@ -151,8 +131,8 @@ def portfolio(request):
 # --- the indicator page and its trajectory chart ---------------------------------------------------------------
 
 def indicator_page(request, code):
-    indicator = _indicator(request, code)
-    root = _root()
+    indicator = access.indicator(request.user, code)
+    root = access.root_unit()
     unit = _unit(request, default=root)
     overlay_unit = _unit(request, "overlay")
     plan = series.Plan.build(indicator, [u.pk for u in (unit, overlay_unit) if u], root=root)
@@ -217,7 +197,7 @@ def indicator_page(request, code):
         "bench": bench, "can_set_target": unit.pk == root.pk and perms.can_manage(request.user),
         "overlay_unit": overlay_unit, "overlay_choices": overlay_choices,
         "formats": exports.FORMATS, "query": request.GET.urlencode(),
-        "sections": web_panels.indicator_sections(request, indicator),
+        "sections": hooks.indicator_sections(request, indicator),
     })
 
 
@@ -225,15 +205,15 @@ def indicator_page(request, code):
 
 def index(request):
     root = series.root_unit()
-    indicators = list(readable_indicators(request.user))
+    indicators = list(access.readable_indicators(request.user))
     return render(request, "monitoring/index.html", {"indicators": indicators, "root": root,
                                                      "regions": _level_name(2)})
 
 
 def heatmap(request, code):
     """Org units x periods for one indicator, drilled down from any unit."""
-    indicator = _indicator(request, code)
-    root = _root()
+    indicator = access.indicator(request.user, code)
+    root = access.root_unit()
     parent = _unit(request, default=root)
     if parent.depth >= indicator.report_depth:
         parent = parent.parent or root
@@ -278,9 +258,9 @@ def heatmap(request, code):
 
 def heatmap_indicators(request):
     """Org units x indicators at the latest official period of each, drilled down from any unit."""
-    root = _root()
+    root = access.root_unit()
     parent = _unit(request, default=root)
-    indicators = [i for i in readable_indicators(request.user).filter(kind=Indicator.Kind.PERFORMANCE)]
+    indicators = [i for i in access.readable_indicators(request.user).filter(kind=Indicator.Kind.PERFORMANCE)]
     hm = tables.units_by_indicators(indicators, parent, root)
     fmt = _fmt(request)
     if fmt:
@@ -305,8 +285,8 @@ def heatmap_indicators(request):
 
 
 def league(request, code):
-    indicator = _indicator(request, code)
-    root = _root()
+    indicator = access.indicator(request.user, code)
+    root = access.root_unit()
     parent = _unit(request, default=root)
     if parent.depth >= indicator.report_depth:
         parent = parent.parent or root
@@ -352,7 +332,7 @@ def league(request, code):
 def alerts_page(request):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    indicators = readable_indicators(request.user)
+    indicators = access.readable_indicators(request.user)
     alerts = (Alert.objects.filter(rule__indicator__in=indicators)
               .select_related("rule__indicator", "org_unit", "period")[:500])
     rules = AlertRule.objects.filter(indicator__in=indicators).select_related("indicator")
@@ -376,14 +356,14 @@ def alert_rule_create(request):
                                   worst=form.get("worst") or "off_track", periods=form.get("periods") or 2,
                                   user=request.user, interface="web")
     except ValidationError as exc:
-        indicators = readable_indicators(request.user)
+        indicators = access.readable_indicators(request.user)
         return render(request, "monitoring/alerts.html", {
             "alerts": Alert.objects.filter(rule__indicator__in=indicators).select_related(
                 "rule__indicator", "org_unit", "period")[:500],
             "rules": AlertRule.objects.filter(indicator__in=indicators).select_related("indicator"),
             "can_manage": True, "indicators": indicators, "kinds": AlertRule.KIND_CHOICES,
             "worsts": AlertRule.WORST_CHOICES, "levels": OrgUnitLevel.objects.all(),
-            "errors": exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}, "form": form,
+            "errors": errors.reasons(exc), "form": form,
         }, status=400)
     return redirect("monitoring:alerts")
 

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from stocktake.web.admin import ReadOnlyAdmin
+from stocktake.accounts.admin import ReadOnlyAdmin
 
 from .models import ChainActor, ChainLink, DeliveryChain, Milestone, Risk, RubricRating, Strategy, StrategyImpact
 

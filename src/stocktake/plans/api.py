@@ -10,21 +10,19 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
-from stocktake.schemas import Error
-
-from stocktake.accounts import permissions as perm
 from stocktake.accounts.apiauth import api_auth
-from stocktake.accounts.models import Person
+from stocktake.accounts.models import Organisation, Person
+from stocktake.architecture import access as architecture_access
 from stocktake.architecture.models import Indicator, Priority
 from stocktake.delivery import rubric as RU
+from stocktake.schemas import Error
 
-from . import actions, queries
+from . import access, actions, queries
 from .models import ChainActor, DeliveryChain, Milestone, Risk, Strategy, ToCLink, ToCNode
 
 router = Router(tags=["plans"])
@@ -43,29 +41,16 @@ READ = [*api_auth(), _anyone]
 
 
 def _priority(request, code) -> Priority:
-    priority = Priority.objects.filter(code=code).first()
-    if priority is None or not perm.can_read_priority(request.user, priority):
-        raise Http404("no such plan")
-    return priority
+    return access.readable_priority(request.user, code)
 
 
 def _editable(request, code) -> Priority:
     priority = _priority(request, code)
-    if not perm.can_edit_plan(request.user, priority):
-        raise HttpError(403, "only the priority's accountable leaders and the delivery unit edit its plan")
+    access.require_edit(request.user, priority)
     if b"\\u0000" in request.body or b"\x00" in request.body:
         # PostgreSQL cannot store NUL in text; refuse it here rather than fail on one database only
         raise HttpError(400, "text must not contain NUL characters")
     return priority
-
-
-def _refuse(exc: ValidationError):
-    if hasattr(exc, "message_dict"):
-        detail = "; ".join(f"{field}: {m}" if field != "__all__" else m
-                           for field, msgs in exc.message_dict.items() for m in msgs)
-    else:
-        detail = "; ".join(exc.messages)
-    raise HttpError(400, detail)
 
 
 # Schemas ----------------------------------------------------------------------------------------------------
@@ -285,7 +270,7 @@ def _composed(ci) -> dict:
 
 @router.get("/", response=list[str], auth=READ, summary="Codes of the priorities whose plans the caller may read")
 def list_plans(request):
-    return list(perm.visible_priorities(request.user).values_list("code", flat=True))
+    return list(architecture_access.visible_priorities(request.user).values_list("code", flat=True))
 
 
 @router.get("/{code}", response={200: PlanOut, 404: Error}, auth=READ, summary="A priority's whole delivery plan")
@@ -368,11 +353,8 @@ def create_strategy(request, code: str, payload: StrategyIn):
     missing = set(data.pop("outcome_codes")) - {o.code for o in outcomes}
     if missing:
         raise HttpError(400, f"outcome_codes: {', '.join(sorted(missing))} are not outcomes of {priority.code}")
-    try:
-        s = actions.create_strategy(priority=priority, leaders=leaders, outcomes=outcomes, user=request.user,
-                                    interface="api", **data)
-    except ValidationError as exc:
-        _refuse(exc)
+    s = actions.create_strategy(priority=priority, leaders=leaders, outcomes=outcomes, user=request.user,
+                                interface="api", **data)
     return Status(201, {"id": s.pk})
 
 
@@ -402,10 +384,7 @@ def set_impact(request, code: str, pk: int, payload: ImpactIn):
     indicator = Indicator.objects.filter(code=data.pop("indicator")).first()
     if indicator is None:
         raise HttpError(400, f"indicator: no indicator '{payload.indicator}'")
-    try:
-        impact = actions.set_impact(strategy=s, indicator=indicator, user=request.user, interface="api", **data)
-    except ValidationError as exc:
-        _refuse(exc)
+    impact = actions.set_impact(strategy=s, indicator=indicator, user=request.user, interface="api", **data)
     return Status(200, {"id": impact.pk})
 
 
@@ -429,8 +408,6 @@ def withdraw_strategy(request, code: str, pk: int, payload: WithdrawIn):
                                       interface="api")
     except actions.NeedsConfirmation as exc:
         return Status(409, {"detail": str(exc)})
-    except ValidationError as exc:
-        _refuse(exc)
     return Status(200, {"id": s.pk, "withdrawn_at": s.withdrawn_at})
 
 
@@ -458,10 +435,7 @@ def add_milestone(request, code: str, pk: int, payload: MilestoneIn):
     data = payload.dict()
     owner_id = data.pop("owner_id")
     owner = _people([owner_id])[0] if owner_id else None
-    try:
-        m = actions.add_milestone(strategy=s, owner=owner, user=request.user, interface="api", **data)
-    except ValidationError as exc:
-        _refuse(exc)
+    m = actions.add_milestone(strategy=s, owner=owner, user=request.user, interface="api", **data)
     return Status(201, {"id": m.pk})
 
 
@@ -476,10 +450,7 @@ def update_milestone(request, code: str, pk: int, payload: MilestonePatch):
     for name in ("status", "evidence", "due_date"):
         if name in changes and changes[name] is None:
             raise HttpError(400, f"{name}: may not be null (leave it out to keep it)")
-    try:
-        m = actions.update_milestone(m, user=request.user, interface="api", **changes)
-    except ValidationError as exc:
-        _refuse(exc)
+    m = actions.update_milestone(m, user=request.user, interface="api", **changes)
     return Status(200, _milestone(m))
 
 
@@ -506,11 +477,8 @@ def add_risk(request, code: str, payload: RiskIn):
         strategy = Strategy.objects.filter(pk=strategy_id).first()
         if strategy is None or strategy.priority_id != priority.pk:
             raise HttpError(400, f"strategy_id: strategy {strategy_id} is not in the plan for {priority.code}")
-    try:
-        r = actions.add_risk(priority=priority, owner=owner, strategy=strategy, user=request.user, interface="api",
-                             **data)
-    except ValidationError as exc:
-        _refuse(exc)
+    r = actions.add_risk(priority=priority, owner=owner, strategy=strategy, user=request.user, interface="api",
+                         **data)
     return Status(201, {"id": r.pk})
 
 
@@ -534,10 +502,7 @@ def update_risk(request, code: str, pk: int, payload: RiskPatch):
     for name in ("title", "likelihood", "impact", "mitigation", "status"):
         if name in changes and changes[name] is None:
             raise HttpError(400, f"{name}: may not be null (leave it out to keep it)")
-    try:
-        risk = actions.update_risk(risk, user=request.user, interface="api", **changes)
-    except ValidationError as exc:
-        _refuse(exc)
+    risk = actions.update_risk(risk, user=request.user, interface="api", **changes)
     return Status(200, _risk(risk))
 
 
@@ -576,11 +541,8 @@ def _own_chain(priority, pk) -> DeliveryChain:
 def create_chain(request, code: str, payload: ChainIn):
     priority = _editable(request, code)
     strategy = _own_strategy(priority, payload.strategy_id) if payload.strategy_id else None
-    try:
-        chain = actions.create_chain(priority=priority, name=payload.name, levels=payload.levels, strategy=strategy,
-                                     user=request.user, interface="api")
-    except ValidationError as exc:
-        _refuse(exc)
+    chain = actions.create_chain(priority=priority, name=payload.name, levels=payload.levels, strategy=strategy,
+                                 user=request.user, interface="api")
     return Status(201, {"id": chain.pk})
 
 
@@ -588,10 +550,7 @@ def create_chain(request, code: str, payload: ChainIn):
              summary="Add an actor at a level, with how many of them and their role")
 def add_actor(request, code: str, pk: int, payload: ActorIn):
     chain = _own_chain(_editable(request, code), pk)
-    try:
-        actor = actions.add_actor(chain=chain, user=request.user, interface="api", **payload.dict())
-    except ValidationError as exc:
-        _refuse(exc)
+    actor = actions.add_actor(chain=chain, user=request.user, interface="api", **payload.dict())
     return Status(201, {"id": actor.pk})
 
 
@@ -606,10 +565,7 @@ def add_link(request, code: str, pk: int, payload: LinkIn):
         if actor is None:
             raise HttpError(400, f"{end}: no such actor")
         ends[end[:-3]] = actor
-    try:
-        link = actions.add_link(chain=chain, user=request.user, interface="api", **ends, **data)
-    except ValidationError as exc:
-        _refuse(exc)
+    link = actions.add_link(chain=chain, user=request.user, interface="api", **ends, **data)
     return Status(201, {"id": link.pk})
 
 
@@ -623,10 +579,7 @@ class RatingIn(Schema):
              summary="Rate one planning-rubric criterion red, amber_red, amber_green or green")
 def rate(request, code: str, payload: RatingIn):
     priority = _editable(request, code)
-    try:
-        r = actions.rate_criterion(priority=priority, user=request.user, interface="api", **payload.dict())
-    except ValidationError as exc:
-        _refuse(exc)
+    r = actions.rate_criterion(priority=priority, user=request.user, interface="api", **payload.dict())
     return Status(201, {"id": r.pk})
 
 
@@ -655,8 +608,6 @@ class ToCLinkIn(Schema):
 
 
 def _organisation(code):
-    from stocktake.accounts.models import Organisation
-
     if not code:
         return None
     org = Organisation.objects.filter(code=code).first()
@@ -674,12 +625,9 @@ def add_toc_node(request, code: str, payload: ToCNodeIn):
         indicator = Indicator.objects.filter(code=payload.indicator).first()
         if indicator is None:
             raise HttpError(400, f"indicator: no indicator '{payload.indicator}'")
-    try:
-        node = actions.add_toc_node(priority=priority, stage=payload.stage, text=payload.text,
-                                    organisation=_organisation(payload.organisation), indicator=indicator,
-                                    user=request.user, interface="api")
-    except ValidationError as exc:
-        _refuse(exc)
+    node = actions.add_toc_node(priority=priority, stage=payload.stage, text=payload.text,
+                                organisation=_organisation(payload.organisation), indicator=indicator,
+                                user=request.user, interface="api")
     return Status(201, {"id": node.pk})
 
 
@@ -690,10 +638,7 @@ def add_toc_link(request, code: str, payload: ToCLinkIn):
     ends = [ToCNode.objects.filter(pk=pk).first() for pk in (payload.source_id, payload.target_id)]
     if None in ends:
         raise HttpError(400, "source_id/target_id: no such theory-of-change box")
-    try:
-        link = actions.add_toc_link(priority=priority, source=ends[0], target=ends[1],
-                                    organisation=_organisation(payload.organisation), user=request.user,
-                                    interface="api")
-    except ValidationError as exc:
-        _refuse(exc)
+    link = actions.add_toc_link(priority=priority, source=ends[0], target=ends[1],
+                                organisation=_organisation(payload.organisation), user=request.user,
+                                interface="api")
     return Status(201, {"id": link.pk})

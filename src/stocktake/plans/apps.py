@@ -7,3 +7,12 @@ class PlansConfig(AppConfig):
     name = "stocktake.plans"
     label = "plans"
     verbose_name = "Plans"
+
+    def ready(self):
+        """Add this app's boxes and badges to the portfolio page, and its facts to routines' packs (monitoring.hooks)."""
+        from stocktake.monitoring import hooks
+
+        from . import facts, panels
+
+        hooks.register_panels(30, panels)
+        hooks.register_plan_facts(facts)

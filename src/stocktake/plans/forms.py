@@ -5,11 +5,12 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
-from stocktake.accounts.models import Person
+from stocktake.accounts.models import Organisation, Person
+from stocktake.architecture.models import Indicator
 from stocktake.delivery import composition as CO
-from stocktake.web.fields import BoundedModelMultipleChoiceField
+from stocktake.formfields import BoundedModelMultipleChoiceField
 
-from .models import Milestone, Risk
+from .models import ChainActor, Milestone, Risk, ToCNode
 
 SCORES = [("", "—")] + [(i, str(i)) for i in range(1, 6)]
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -128,7 +129,6 @@ class LinkForm(forms.Form):
     def __init__(self, *args, chain=None, **kwargs):
         super().__init__(*args, **kwargs)
         # any actor, so that naming another chain's actor is refused by the action with its reason
-        from .models import ChainActor
 
         self.fields["source"].queryset = ChainActor.objects.all()
         self.fields["target"].queryset = ChainActor.objects.all()
@@ -144,10 +144,6 @@ class ToCNodeForm(forms.Form):
 
     def __init__(self, *args, priority=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from stocktake.accounts.models import Organisation
-        from stocktake.architecture.models import Indicator
-
-        from .models import ToCNode
 
         self.fields["stage"].choices = ToCNode.Stage.choices
         self.fields["organisation"].queryset = Organisation.objects.order_by("name")
@@ -162,9 +158,6 @@ class ToCLinkForm(forms.Form):
 
     def __init__(self, *args, priority=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from stocktake.accounts.models import Organisation
-
-        from .models import ToCNode
 
         nodes = ToCNode.objects.filter(priority=priority)
         for name in ("source", "target"):

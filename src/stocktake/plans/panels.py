@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from stocktake.accounts import permissions as perm
+from stocktake.architecture import access as architecture_access
 
 from .queries import milestone_counts
 
 
 def priority_notes(request, priority_ids) -> dict[int, list[dict]]:
-    visible = set(perm.visible_priorities(request.user).filter(pk__in=priority_ids).values_list("pk", flat=True))
-    codes = dict(perm.visible_priorities(request.user).filter(pk__in=visible).values_list("pk", "code"))
+    visible = set(architecture_access.visible_priorities(request.user).filter(pk__in=priority_ids).values_list("pk", flat=True))
+    codes = dict(architecture_access.visible_priorities(request.user).filter(pk__in=visible).values_list("pk", "code"))
     notes: dict[int, list[dict]] = {}
     for pid, c in milestone_counts(list(visible)).items():
         items = []

@@ -10,6 +10,8 @@ import vl_convert
 from django.template.loader import render_to_string
 from weasyprint import HTML
 
+from .profile import profile_context
+
 
 def _with_svg(context: dict) -> dict:
     for c in context["chains"]:
@@ -19,9 +21,7 @@ def _with_svg(context: dict) -> dict:
 
 
 def strategy_profile_html(priority, strategy, request=None) -> str:
-    from .views import _profile_context
-
-    context = _with_svg(_profile_context(request, priority, strategy, for_pdf=True))
+    context = _with_svg(profile_context(request, priority, strategy, for_pdf=True))
     return render_to_string("plans/strategy_pdf.html", context, request=request)
 
 

@@ -10,10 +10,12 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from stocktake.architecture.models import Indicator, Outcome, Target
 from stocktake.delivery import chains as CH
 from stocktake.delivery import composition as CO
 from stocktake.delivery import rubric as RU
 from stocktake.delivery import strategy_matrix as SM
+from stocktake.monitoring import series
 
 from .models import DeliveryChain, Milestone, Risk, RubricRating, Strategy, StrategyImpact
 
@@ -62,7 +64,6 @@ def national_target(indicator):
 
 def history_trend(indicator, target) -> float:
     """Slope of the national series over the periods up to the baseline: the 'against history' line."""
-    from stocktake.monitoring import series
 
     root = series.root_unit()
     if root is None:
@@ -103,8 +104,6 @@ def composed_for(indicator, *, with_trend=False, strategies_=None) -> ComposedIn
 
 
 def composed_for_priority(priority, with_trend=False) -> list[ComposedIndicator]:
-    from stocktake.architecture.models import Indicator
-
     out = []
     for ind in Indicator.objects.filter(outcome__priority=priority, kind=Indicator.Kind.PERFORMANCE).order_by("rank"):
         if not StrategyImpact.objects.filter(indicator=ind, strategy__withdrawn_at=None).exists():
@@ -186,7 +185,6 @@ def plan_facts(priority, strategies_=None, composed=None) -> RU.PlanFacts:
     composed = composed if composed is not None else composed_for_priority(priority)
     gaps = [c.composed.gap for c in composed if c.composed.gap is not None]
     risks = Risk.objects.filter(priority=priority, status=Risk.Status.OPEN)
-    from stocktake.architecture.models import Outcome, Target
 
     return RU.PlanFacts(
         strategies=facts,

@@ -2,38 +2,37 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from stocktake.accounts import permissions as perm
+from stocktake.architecture import access as architecture_access
 from stocktake.architecture.models import Priority
 from stocktake.delivery import chains as CH
 from stocktake.delivery import rubric as RU
 
-from stocktake.web.params import int_param
+from stocktake.params import int_param
 
-from . import actions, charts, forms, queries
+from . import access, actions, charts, forms, profile, queries
+from .export import plan_workbook
 from .models import ChainActor, ChainLink, DeliveryChain, Milestone, Risk, Strategy, ToCLink, ToCNode
+from .pdf import strategy_profile_pdf
 
 
 def _priority(request, code) -> Priority:
-    priority = get_object_or_404(Priority.objects.select_related("lead_organisation", "pillar"), code=code)
-    if not perm.can_read_priority(request.user, priority):
-        raise Http404("no such plan")  # the public must not learn an unpublished priority exists
-    return priority
+    return access.readable_priority(request.user, code)
 
 
 def _editable(request, priority) -> None:
-    if not perm.can_edit_plan(request.user, priority):
-        raise PermissionDenied("only the priority's accountable leaders and the delivery unit edit its plan")
+    access.require_edit(request.user, priority)
 
 
 
 def index(request):
-    priorities = list(perm.visible_priorities(request.user).select_related("pillar", "lead_organisation"))
+    priorities = list(architecture_access.visible_priorities(request.user).select_related("pillar", "lead_organisation"))
     ids = [p.pk for p in priorities]
     counts = queries.milestone_counts(ids)
     rows = []
@@ -121,44 +120,13 @@ def _strategy(request, code, pk):
     return priority, strategy
 
 
-def _profile_context(request, priority, strategy, for_pdf=False):
-    own = list(strategy.chains.all()) or list(priority.delivery_chains.filter(strategy=None))
-    chains = [queries.chain_view(c) for c in own]
-    rank = {c.key: r for r, c in queries.value_ranking(queries.strategies(priority))}.get(strategy.pk)
-    return {
-        "priority": priority, "s": strategy, "rank": rank,
-        "milestones": strategy.milestones.select_related("owner"), "impacts": strategy.impacts.select_related("indicator"),
-        "risks": strategy.risks.select_related("owner"), "questions": CH.QUESTIONS,
-        "strengths": list(CH.STRENGTHS.items()),
-        "chains": [{"view": v, "spec": charts.chain_spec(v, width=640 if for_pdf else "container") if v.actors else None,
-                    "id": f"chain-{v.chain.pk}"} for v in chains],
-        "can_edit": not for_pdf and perm.can_edit_plan(request.user, priority), "for_pdf": for_pdf,
-        "today": timezone.localdate(),
-        "impact_form": forms.ImpactForm(indicators=_indicators(priority)) if not for_pdf else None,
-        "milestone_form": forms.MilestoneForm() if not for_pdf else None,
-        "history": _history(strategy) if not for_pdf else [],
-    }
-
-
-def _history(strategy):
-    """Every audited change to the strategy and its estimates, newest first: what the plan used to say."""
-    from stocktake.accounts.models import AuditEntry
-    from django.db.models import Q
-
-    impact_ids = [str(i) for i in strategy.impacts.values_list("pk", flat=True)]
-    return AuditEntry.objects.filter(Q(model="plans.strategy", object_id=str(strategy.pk))
-                                     | Q(model="plans.strategyimpact", object_id__in=impact_ids)).select_related("user")[:30]
-
-
 def strategy(request, code, pk):
     priority, s = _strategy(request, code, pk)
-    return render(request, "plans/strategy.html", _profile_context(request, priority, s))
+    return render(request, "plans/strategy.html", profile.profile_context(request, priority, s))
 
 
 def strategy_pdf(request, code, pk):
     priority, s = _strategy(request, code, pk)
-    from .pdf import strategy_profile_pdf
-
     pdf = strategy_profile_pdf(priority, s, request)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="strategy-{priority.code}-{s.pk}.pdf"'
@@ -275,12 +243,6 @@ def strategy_edit(request, code, pk):
                       status=400 if form.errors else 200)
 
 
-def _indicators(priority):
-    from stocktake.architecture.models import Indicator
-
-    return Indicator.objects.filter(outcome__priority=priority, kind=Indicator.Kind.PERFORMANCE)
-
-
 def strategy_add(request, code, pk, what):
     """Add an estimate of impact or a milestone to a strategy, from forms on its profile page."""
     priority, s = _strategy(request, code, pk)
@@ -288,7 +250,7 @@ def strategy_add(request, code, pk, what):
     if request.method != "POST":
         return redirect("plans:strategy", priority.code, s.pk)
     if what == "impact":
-        form = forms.ImpactForm(request.POST, indicators=_indicators(priority))
+        form = forms.ImpactForm(request.POST, indicators=profile.performance_indicators(priority))
     else:
         form = forms.MilestoneForm(request.POST)
     if form.is_valid():
@@ -301,7 +263,7 @@ def strategy_add(request, code, pk, what):
             return redirect("plans:strategy", priority.code, s.pk)
         except ValidationError as exc:
             forms.attach(form, exc)
-    context = _profile_context(request, priority, s)
+    context = profile.profile_context(request, priority, s)
     context[f"{what}_form"] = form
     return render(request, "plans/strategy.html", context, status=400)
 
@@ -315,7 +277,6 @@ def risk_new(request, code):
 
 def plan_xlsx(request, code):
     priority = _priority(request, code)
-    from .export import plan_workbook
 
     response = HttpResponse(plan_workbook(priority),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

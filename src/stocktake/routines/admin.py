@@ -2,10 +2,9 @@
 
 from django.contrib import admin
 
-from stocktake.web.admin import ReadOnlyAdmin
+from stocktake.accounts.admin import ReadOnlyAdmin
 
 from .models import ActionItem, Assessment, AssessmentRound, Meeting, Routine
-
 
 for model in (AssessmentRound, Assessment, Routine, Meeting, ActionItem):
     admin.site.register(model, ReadOnlyAdmin)

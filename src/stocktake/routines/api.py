@@ -12,10 +12,10 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
-from stocktake.schemas import Error
-
+from stocktake import errors
 from stocktake.accounts.models import Person
-from stocktake.architecture.models import Outcome
+from stocktake.architecture.models import Outcome, Priority
+from stocktake.schemas import Error
 
 from . import access, actions, proposals
 from .models import ActionItem, Assessment, AssessmentRound, Meeting
@@ -109,8 +109,7 @@ class CloseIn(Schema):
 
 
 def _err(exc: ValidationError, detail="not saved") -> Error:
-    errors = exc.message_dict if hasattr(exc, "message_dict") else {"__all__": exc.messages}
-    return Error(detail=detail + ": " + "; ".join(f"{k}: {', '.join(v)}" for k, v in errors.items()), errors=errors)
+    return Error(detail=f"{detail}: {errors.sentence(exc)}", errors=errors.reasons(exc))
 
 
 def _forbidden(request, write=False):
@@ -210,7 +209,6 @@ def list_actions(request, state: str | None = None):
 def create_action(request, payload: ActionIn):
     if denied := _forbidden(request, write=True):
         return denied
-    from stocktake.architecture.models import Priority
 
     priority = Priority.objects.filter(code=payload.priority).first()
     meeting = get_object_or_404(Meeting, pk=payload.meeting) if payload.meeting else None

@@ -7,3 +7,11 @@ class RoutinesConfig(AppConfig):
     name = "stocktake.routines"
     label = "routines"
     verbose_name = "Routines"
+
+    def ready(self):
+        """Add this app's boxes and badges to the portfolio page (monitoring.hooks)."""
+        from stocktake.monitoring import hooks
+
+        from . import panels
+
+        hooks.register_panels(40, panels)

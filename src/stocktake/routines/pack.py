@@ -14,14 +14,11 @@ SECTIONS is the order and the template of each part, so a richer section
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from stocktake.evaluations.pack import entries as evaluation_entries
-from stocktake.plans.pack import pages as plan_pages
+from stocktake.monitoring import hooks
 
 from .models import ActionItem, Assessment, Meeting
 from .performance import priority_performance
@@ -86,22 +83,24 @@ def build(meeting: Meeting, today=None, chart_width=None, scope=None) -> dict:
         "attendees": attendees + leaders, "tracker": tracker, "outstanding": outstanding, "allocated": allocated,
         "performance": performance, "sections": SECTIONS, "today": today,
         "decisions": list(meeting.decisions.all()), "milestones": milestones,
-        "plans": plan_pages(priorities, for_pdf=chart_width is not None),
-        "evaluations": evaluation_entries(priorities, for_pdf=chart_width is not None),
+        "plans": _plan_pages(priorities, for_pdf=chart_width is not None),
+        "evaluations": _evaluation_entries(priorities, for_pdf=chart_width is not None),
     }
+
+
+def _evaluation_entries(priorities, *, for_pdf: bool) -> list[dict]:
+    """Evaluations of the agenda's priorities, from the evaluations app when it is installed."""
+    facts = hooks.evaluation_facts()
+    return facts.pack_entries(priorities, for_pdf=for_pdf) if facts else []
+
+
+def _plan_pages(priorities, *, for_pdf: bool) -> list[dict]:
+    """Each priority's plan (strategy profiles, chains), from the plans app when it is installed."""
+    facts = hooks.plan_facts()
+    return facts.pack_pages(priorities, for_pdf=for_pdf) if facts else []
 
 
 def _milestones(priority_ids, on, today, weeks: int = 8) -> dict:
-    """Milestones already late (as of the meeting, or today for a meeting still ahead), and those due
-    from then until some weeks after the meeting, from the delivery plans."""
-    try:
-        from stocktake.plans.models import Milestone
-    except ImportError:  # pragma: no cover
-        return {"late": [], "coming": []}
-    qs = Milestone.objects.filter(strategy__priority_id__in=priority_ids).select_related("strategy__priority", "owner")
-    return {
-        "late": list(qs.filter(due_date__lt=min(on, today)).exclude(status=Milestone.Status.DONE)),
-        "coming": list(qs.filter(due_date__gte=min(on, today), due_date__lt=on + timedelta(weeks=weeks))
-                       .exclude(status=Milestone.Status.DONE)),
-        "weeks": weeks,
-    }
+    """Milestones already late and those due soon, from the delivery plans when the plans app is installed."""
+    facts = hooks.plan_facts()
+    return facts.milestones_around(priority_ids, on, today, weeks) if facts else {"late": [], "coming": []}

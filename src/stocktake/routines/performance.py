@@ -6,9 +6,8 @@ Richer views (heat maps, forecasts) slot in as extra sections of the pack.
 
 from __future__ import annotations
 
-from stocktake.architecture.models import Indicator
+from stocktake.architecture.models import Indicator, OrgUnit
 from stocktake.monitoring import charts, series
-from stocktake.monitoring.models import OrgUnit
 
 from . import proposals
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from stocktake.architecture.models import Indicator
 from stocktake.delivery import assessment as A
-from stocktake.monitoring import series
+from stocktake.monitoring import hooks, series
 
 try:  # the forecast belongs to monitoring; without it the proposal says it used status and trend only
     from stocktake.monitoring import forecasting
@@ -41,14 +41,8 @@ def evidence_for(outcome) -> list[A.IndicatorEvidence]:
 
 def milestones_for(outcome, today=None) -> tuple[int, int] | None:
     """(late, due so far) over the milestones of the strategies serving the outcome, when plans has any."""
-    try:
-        from stocktake.plans.models import Milestone
-    except ImportError:  # pragma: no cover
-        return None
-    today = today or timezone.localdate()
-    due = Milestone.objects.filter(strategy__outcomes=outcome, due_date__lt=today).distinct()
-    n = due.count()
-    return (due.exclude(status=Milestone.Status.DONE).count(), n) if n else None
+    facts = hooks.plan_facts()
+    return facts.milestone_counts(outcome, today or timezone.localdate()) if facts else None
 
 
 def propose(outcome) -> A.Proposal:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from stocktake.architecture.models import Outcome
 from stocktake.delivery import assessment as A
-from stocktake.evaluations.pack import by_priority as evaluations_by_priority
+from stocktake.monitoring import hooks
 
 from .models import Assessment, AssessmentRound
 from .pack import latest_assessments
@@ -48,7 +48,8 @@ def delivery_report(rnd: AssessmentRound, priorities, *, short: bool = False, ch
     previous = rounds[-2] if len(rounds) > 1 and rounds[-1] == rnd else None
     before = {a.outcome_id: a for a in previous.assessments.all()} if previous else {}
     pages = []
-    evaluations = evaluations_by_priority(priorities, for_pdf=chart_width is not None) if not short else {}
+    facts = hooks.evaluation_facts()
+    evaluations = facts.by_priority(priorities, for_pdf=chart_width is not None) if facts and not short else {}
     for p in priorities:
         perf = priority_performance(p, units=False, annex=False, chart_width=chart_width,
                                     chart_height=170 if chart_width else 220)

@@ -13,11 +13,12 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from stocktake import errors
 from stocktake.accounts.models import Person
 from stocktake.architecture.models import Outcome
 from stocktake.delivery import assessment as A
 from stocktake.delivery import calendar as C
-from stocktake.web.params import id_list, id_param
+from stocktake.params import id_list, id_param
 
 from . import access, actions, pack, proposals, render as R, reports
 from .health import routine_health
@@ -53,12 +54,6 @@ def page(view):
     wrapped.__name__ = view.__name__
     wrapped.__doc__ = view.__doc__
     return wrapped
-
-
-def errors_of(exc: ValidationError) -> list[str]:
-    if hasattr(exc, "message_dict"):
-        return [f"{k.replace('_', ' ')}: {m}" if k != "__all__" else m for k, ms in exc.message_dict.items() for m in ms]
-    return list(exc.messages)
 
 
 def _date(value, field):
@@ -158,7 +153,7 @@ def routine_new(request):
             one_priority_per_meeting=post.get("one_priority_per_meeting") == "on", user=request.user)
         actions.schedule_routine(routine, user=request.user)
     except ValidationError as exc:
-        return render(request, "routines/error.html", {"errors": errors_of(exc), "back": reverse("routines:index")},
+        return render(request, "routines/error.html", {"errors": errors.lines(exc), "back": reverse("routines:index")},
                       status=400)
     return redirect(reverse("routines:index") + "#calendar")
 
@@ -175,7 +170,7 @@ def meeting_new(request):
         meeting = actions.create_meeting(routine=routine, date=_date(request.POST.get("date"), "date"),
                                          priorities=prios, user=request.user)
     except ValidationError as exc:
-        return render(request, "routines/error.html", {"errors": errors_of(exc), "back": reverse("routines:index")},
+        return render(request, "routines/error.html", {"errors": errors.lines(exc), "back": reverse("routines:index")},
                       status=400)
     return redirect("routines:meeting", meeting.pk)
 
@@ -190,7 +185,7 @@ def round_new(request):
         rnd = actions.create_round(name=request.POST.get("name", ""), date=_date(request.POST.get("date"), "date"),
                                    user=request.user)
     except ValidationError as exc:
-        return render(request, "routines/error.html", {"errors": errors_of(exc), "back": reverse("routines:index")},
+        return render(request, "routines/error.html", {"errors": errors.lines(exc), "back": reverse("routines:index")},
                       status=400)
     return redirect("routines:round", rnd.pk)
 
@@ -231,7 +226,7 @@ def assess(request, pk, outcome_id):
         actions.assess(rnd, outcome, user=request.user, proposal=proposals.propose(outcome),
                        reason=request.POST.get("reason", ""), **fields)
     except ValidationError as exc:
-        ctx = _round_context(request, rnd, {outcome.pk: errors_of(exc)})
+        ctx = _round_context(request, rnd, {outcome.pk: errors.lines(exc)})
         return render(request, "routines/round.html", ctx, status=400)
     return redirect(reverse("routines:round", args=[rnd.pk]) + f"#outcome-{outcome.pk}")
 
@@ -248,7 +243,7 @@ def round_state(request, pk, to):
             actions.reopen_round(rnd, user=request.user, reason=request.POST.get("reason", ""))
     except ValidationError as exc:
         ctx = _round_context(request, rnd)
-        ctx["round_errors"] = errors_of(exc)
+        ctx["round_errors"] = errors.lines(exc)
         return render(request, "routines/round.html", ctx, status=400)
     return redirect("routines:round", rnd.pk)
 
@@ -361,7 +356,7 @@ def meeting_write(request, pk, what):
         else:
             raise Http404()
     except ValidationError as exc:
-        return render(request, "routines/meeting.html", _pack_context(request, meeting, errors_of(exc)), status=400)
+        return render(request, "routines/meeting.html", _pack_context(request, meeting, errors.lines(exc)), status=400)
     return redirect(reverse("routines:meeting", args=[meeting.pk]) + "#minutes")
 
 
@@ -389,7 +384,7 @@ def action_close(request, pk):
     try:
         action = actions.close_action(action, note=request.POST.get("note", ""), user=request.user)
     except ValidationError as exc:
-        error = "; ".join(errors_of(exc))
+        error = "; ".join(errors.lines(exc))
     if request.htmx:
         return render(request, "routines/_action_row.html",
                       {"a": action, "today": timezone.localdate(), "error": error, "can_close": True},

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from .params import BadParameter, unreadable
+from stocktake.params import BadParameter, unreadable
 
 
 class RefuseUnreadableFields:

@@ -32,7 +32,10 @@ def create_server(host: str, port: int, threads: int = 8, app=None, environ=None
     from waitress import create_server as waitress_server
 
     if app is None:
-        from stocktake.wsgi import application as app
+        from django.core.wsgi import get_wsgi_application
+
+        # Not stocktake.wsgi: web sits below the project wiring (decision 3); settings are already set up here.
+        app = get_wsgi_application()
     return waitress_server(app, host=host, port=port, threads=threads, ident="stocktake",
                            **proxy_options(environ))
 

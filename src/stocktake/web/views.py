@@ -2,14 +2,14 @@
 
 Django's own handler renders 400.html without the request, so the page would lose the signed-in user and
 the layout's links; this one renders it with the request, and says which field was wrong when a view
-refused a value through stocktake.web.params.
+refused a value through stocktake.params.
 """
 
 from __future__ import annotations
 
 from django.shortcuts import render
 
-from .params import BadParameter
+from stocktake.params import BadParameter
 
 
 def bad_request(request, exception=None):

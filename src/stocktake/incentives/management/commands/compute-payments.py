@@ -5,10 +5,11 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from stocktake.architecture.models import Period
 from stocktake.delivery import periods as P
 from stocktake.incentives import actions
 from stocktake.incentives.models import Fund, Payment, Scheme
-from stocktake.monitoring.models import Period
+from stocktake.incentives.permissions import can_manage_funds
 
 
 class Command(BaseCommand):
@@ -25,7 +26,6 @@ class Command(BaseCommand):
             who = get_user_model().objects.get(username=user)
         except get_user_model().DoesNotExist:
             raise CommandError(f"--user: no user called {user!r}") from None
-        from stocktake.incentives.permissions import can_manage_funds
 
         if not can_manage_funds(who):
             raise CommandError(f"--user: {user} may not compute payments (delivery unit head or priority manager)")

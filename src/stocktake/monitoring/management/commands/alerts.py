@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from stocktake.architecture.models import Indicator
+from stocktake.monitoring import alerts
 
 
 class Command(BaseCommand):
@@ -12,8 +13,6 @@ class Command(BaseCommand):
         parser.add_argument("--refresh", action="store_true", help="rebuild the indicators' rollups first")
 
     def handle(self, *args, indicators, no_email, refresh, **opts):
-        from stocktake.monitoring import alerts
-
         ids = None
         if indicators:
             found = dict(Indicator.objects.filter(code__in=indicators).values_list("code", "pk"))

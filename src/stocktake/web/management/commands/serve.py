@@ -8,6 +8,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from stocktake.web.server import proxy_options, run
+
 
 def _die_with_parent() -> None:
     """Linux: the worker gets SIGTERM if the web server dies, even by kill -9, so none is left orphaned."""
@@ -40,7 +42,6 @@ class Command(BaseCommand):
             self.stdout.write(f"Background worker started (pid {worker.pid}).")
         self.stdout.write(self.style.SUCCESS(f"Stocktake is running: open http://{host}:{port}/"))
         self.stdout.write(f"Database: {settings.DATABASES['default']['NAME']}. Stop with Ctrl-C.")
-        from stocktake.web.server import proxy_options, run
 
         proxy = proxy_options()
         if proxy:

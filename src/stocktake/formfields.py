@@ -10,7 +10,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .params import MAX_ID
+from stocktake.params import MAX_ID
 
 
 class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):

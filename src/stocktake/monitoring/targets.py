@@ -1,5 +1,7 @@
 """The target page: set or revise an indicator's national target with the benchmarks beside the form.
 
+It lives in monitoring, not architecture, because the benchmarks read the data
+values (series, forecasting); the target itself is written by architecture's actions.
 A target is the delivery unit's to commit, so only it (can_manage) sees the
 form; everyone else reads the target on the indicator page. As the numbers
 in the form change, HTMX asks `target_reading` how the proposal compares
@@ -14,19 +16,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 
 from stocktake.accounts import permissions as perms
+from stocktake.architecture import actions
+from stocktake.architecture.forms import TargetForm
+from stocktake.architecture.models import Target
 from stocktake.delivery import benchmarks as B
-from stocktake.monitoring import forecasting, series
-from stocktake.monitoring.views import _indicator, _root
 
-from . import actions
-from .forms import TargetForm
-from .models import Target
+from . import access, forecasting, series
 
 PROPOSAL = ("baseline_value", "baseline_date", "target_value", "target_date")
 
 
 def _editable_indicator(request, code):
-    indicator = _indicator(request, code)
+    indicator = access.indicator(request.user, code)
     if not perms.can_manage(request.user):
         raise PermissionDenied("only the delivery unit sets targets")
     return indicator
@@ -68,7 +69,7 @@ def _read(indicator, root, data, fallback=None):
 
 def target_page(request, code):
     indicator = _editable_indicator(request, code)
-    root = _root()
+    root = access.root_unit()
     current = Target.objects.filter(indicator=indicator, org_unit=None).first()
     initial = {}
     if current is None:  # suggest the latest official value as the baseline
@@ -93,7 +94,7 @@ def target_page(request, code):
     else:
         values = {k: getattr(current, k) for k in PROPOSAL} if current else initial
     bench, reading = _read(indicator, root, values, fallback)
-    return render(request, "architecture/target.html", {
+    return render(request, "monitoring/target.html", {
         "indicator": indicator, "unit": root, "target": current, "form": form, "bench": bench,
         "reading": reading, "revisions": current.revisions.all() if current else [],
     }, status=400 if form.errors else 200)
@@ -102,7 +103,7 @@ def target_page(request, code):
 def target_reading(request, code):
     """The readings panel alone, for HTMX as the form changes."""
     indicator = _editable_indicator(request, code)
-    root = _root()
+    root = access.root_unit()
     bench, reading = _read(indicator, root, request.POST if request.method == "POST" else request.GET)
-    return render(request, "architecture/_reading.html", {"indicator": indicator, "unit": root, "bench": bench,
+    return render(request, "monitoring/_target_reading.html", {"indicator": indicator, "unit": root, "bench": bench,
                                                           "reading": reading})

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from stocktake.architecture.models import Indicator
+from stocktake.monitoring import actions, alerts
+
 DEMO_RULES = [
     # indicator, kind, level, worst, periods
     ("homicides", "consecutive", 3, "off_track", 3),
@@ -12,10 +15,7 @@ DEMO_RULES = [
 
 
 def extend(seed: int, say) -> None:
-    """Called by stocktake.demo.build inside its transaction; deterministic, no email sent."""
-    from stocktake.architecture.models import Indicator
-
-    from . import actions, alerts
+    """Called by build.extend inside its transaction; deterministic, no email sent."""
 
     say("alert rules")
     by_code = {i.code: i for i in Indicator.objects.filter(code__in=[r[0] for r in DEMO_RULES])}

@@ -16,9 +16,10 @@ from stocktake.accounts.models import Person
 from stocktake.architecture.models import Priority
 from stocktake.delivery import assessment as A
 from stocktake.delivery import periods as P
+from stocktake.routines import actions, proposals
+from stocktake.routines.models import Meeting, Routine
 
-from . import actions, proposals
-from .models import Meeting, Routine
+from . import spec
 
 ROUNDS = [("December 2025", date(2025, 12, 12)), ("June 2026", date(2026, 6, 12)), ("November 2026", date(2026, 11, 13))]
 ACTIONS = [
@@ -33,7 +34,6 @@ ACTIONS = [
 
 def anchor() -> date:
     """The demo's 'today' for its own record: a little after the last month of data."""
-    from stocktake.demo import spec
 
     return P.parse(spec.LAST_PERIOD).end + timedelta(days=24)
 
@@ -51,7 +51,7 @@ def _ratings(rng: random.Random, evidence: int, tier: str, step: int) -> dict:
 
 
 def extend(seed: int, say) -> None:
-    """Called by stocktake.demo.build after the core government is built, inside its transaction."""
+    """Called by build.extend after the core government is built, inside its transaction."""
     rng = random.Random(seed * 31 + 6)
     today = anchor()
     people = {p.user.username: p for p in Person.objects.exclude(user=None).select_related("user")}

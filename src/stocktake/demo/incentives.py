@@ -15,13 +15,16 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 
+from stocktake.accounts import actions as accounts_actions
 from stocktake.accounts.models import Organisation
-from stocktake.architecture.models import Indicator, Target
+from stocktake.architecture import actions as architecture_actions
+from stocktake.architecture.models import Indicator, OrgUnit, Target
+from stocktake.collection import actions as collection_actions
+from stocktake.collection.importer import run_import
 from stocktake.delivery import periods as P
-from stocktake.monitoring.models import DataValue, OrgUnit, Period
-
-from . import actions
-from .models import Payment
+from stocktake.incentives import actions, queries
+from stocktake.incentives.models import Payment
+from stocktake.monitoring.models import DataValue
 
 D = Decimal
 FIRST_Q, LAST_Q = "2025Q3", "2027Q2"
@@ -42,7 +45,7 @@ def _planned(target, period_code: str) -> D:
 
 
 def _value_at(ind, unit: OrgUnit, code: str) -> D:
-    result, _ = actions.verified_result(_scheme_stub(ind, unit), Period.get(code))
+    result, _ = queries.verified_result(_scheme_stub(ind, unit), architecture_actions.ensure_period(code))
     return result.quantize(D("0.1"))
 
 
@@ -52,8 +55,6 @@ def _correct(dv, *, numerator, comment) -> None:
     Going through the collection app keeps its rollups and review trail right,
     as a real correction would.
     """
-    from stocktake.collection import actions as collection_actions
-    from stocktake.collection.importer import run_import
 
     User = get_user_model()
     row = (f"indicator,org_unit,period,value,numerator,denominator,comment\n"
@@ -74,7 +75,7 @@ class _scheme_stub:
 
 
 def extend(seed: int, say) -> None:
-    """Called by stocktake.demo.build after the core government is built, inside its transaction."""
+    """Called by build.extend after the core government is built, inside its transaction."""
     say("outcomes fund")
     User = get_user_model()
     manager, duhead = User.objects.get(username="manager"), User.objects.get(username="duhead")
@@ -121,8 +122,9 @@ def extend(seed: int, say) -> None:
     ae = Indicator.objects.get(code="ae-4h")
     for d in (1, 2, 3):
         hospital = OrgUnit.objects.get(code=f"R01-D{d:02d}-H1")
-        trust = Organisation.objects.create(code=f"trust-r01-d{d:02d}", name=f"{hospital.name} Trust",
-                                            kind=Organisation.Kind.PROVIDER, parent=Organisation.objects.get(code="moh"))
+        trust = accounts_actions.create_organisation(code=f"trust-r01-d{d:02d}", name=f"{hospital.name} Trust",
+                                                     kind=Organisation.Kind.PROVIDER,
+                                                     parent=Organisation.objects.get(code="moh"), interface="system")
         year = [p.code for p in P.between(P.MONTH, date(2024, 7, 1), date(2025, 6, 30))]
         start = (sum(_value_at(ae, hospital, code) for code in year) / len(year)).quantize(D("0.1"))
         schemes.append(actions.create_scheme(
@@ -147,7 +149,7 @@ def extend(seed: int, say) -> None:
         if s.sample_threshold is None:
             continue
         for i, code in enumerate(PAID_Q):
-            period = Period.get(code)
+            period = architecture_actions.ensure_period(code)
             if s.code == "water-transfer-r02" and code == "2026Q1":
                 actions.record_sample_check(s, period, checked=50, eligible=38, user=manager, interface="system",
                                             note="12 connections found not working on inspection")
@@ -163,7 +165,7 @@ def extend(seed: int, say) -> None:
     for s in schemes:
         periods = PAID_Q if s.period_kind == P.QUARTER else PAID_M
         for i, code in enumerate(periods):
-            payment = actions.compute_payment(s, Period.get(code), **kw)
+            payment = actions.compute_payment(s, architecture_actions.ensure_period(code), **kw)
             if payment.status != Payment.Status.COMPUTED or i == len(periods) - 1:
                 continue
             actions.approve_payment(payment, user=duhead, interface="system")

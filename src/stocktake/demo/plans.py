@@ -13,10 +13,10 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 
+from stocktake.accounts import actions as accounts_actions
 from stocktake.accounts.models import Organisation, Person
 from stocktake.architecture.models import Indicator, Priority
-
-from . import actions as A
+from stocktake.plans import actions as A
 
 SYS = {"user": None, "interface": "system"}
 D = date.fromisoformat
@@ -297,8 +297,8 @@ def _person(name_title, default_org, cache, fallback=None):
         return cache[name]
     person = Person.objects.filter(name=name).first() or fallback
     if person is None or person.name != name:
-        person = Person.objects.create(name=name, title=title or "", role=Person.Role.ACCOUNTABLE_LEADER,
-                                       organisation=default_org)
+        person = accounts_actions.create_person(name=name, title=title or "", role=Person.Role.ACCOUNTABLE_LEADER,
+                                                organisation=default_org, interface="system")
     cache[name] = person
     return person
 
@@ -352,7 +352,7 @@ def _build(priority: Priority, cfg: dict, rater, orgs: dict) -> int:
 
 
 def extend(seed: int, say) -> None:
-    """Called by stocktake.demo.build after the core government is built, inside its transaction."""
+    """Called by build.extend after the core government is built, inside its transaction."""
     rater = get_user_model().objects.filter(username="duhead").first()
     orgs = {o.code: o for o in Organisation.objects.all()}
     n = 0

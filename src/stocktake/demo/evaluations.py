@@ -11,11 +11,10 @@ delivery unit would leave out regions with programmes of their own.
 
 from __future__ import annotations
 
-from stocktake.architecture.models import Indicator
-from stocktake.demo import spec
-from stocktake.monitoring.models import OrgUnit
+from stocktake.architecture.models import Indicator, OrgUnit
+from stocktake.evaluations import actions
 
-from . import actions
+from . import spec
 
 NAME = "Violence interruption in six Central districts"
 WINDOWS = dict(pre_start="2024-07", pre_end="2024-12", post_start="2025-01", post_end="2026-08")
