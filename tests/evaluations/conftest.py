@@ -26,7 +26,7 @@ def units(db):
 
 @pytest.fixture
 def demo_evaluation(db):
-    from stocktake.evaluations.demo import NAME
+    from stocktake.demo.evaluations import NAME
     from stocktake.evaluations.models import Evaluation
 
     return Evaluation.objects.get(name=NAME)
