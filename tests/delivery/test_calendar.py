@@ -47,3 +47,8 @@ def test_ics_round_trip_with_escaping_and_folding():
     assert back == [{"UID": "m-1@x", "DTSTAMP": "20260101T000000Z", "DTSTART": "20260302", "DTEND": "20260303",
                      "SUMMARY": "Stocktake: Cut waits; reading, water",
                      "DESCRIPTION": "Chair: PM.\nPack: http://example/" + "x" * 120}]
+
+
+def test_a_stray_end_of_event_reads_as_no_event():
+    text = "BEGIN:VCALENDAR\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:a@x\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    assert C.parse_ics(text) == [{"UID": "a@x"}]

@@ -43,7 +43,8 @@ def occurrences(start: date, frequency: str, until: date) -> list[date]:
     """Dates from start (inclusive) to until (exclusive), moved off weekends to the next Monday."""
     if frequency not in FREQUENCIES:
         raise ScheduleError(f"frequency must be one of {', '.join(FREQUENCIES)}, not {frequency!r}")
-    out, i = [], 0
+    out: list[date] = []
+    i = 0
     while True:
         d = start + timedelta(days=_DAYS[frequency] * i) if frequency in _DAYS else _add_months(start, _MONTHS[frequency] * i)
         if d >= until:
@@ -120,7 +121,8 @@ def _escape(text: str) -> str:
 
 def _fold(line: str) -> list[str]:
     """Lines longer than 75 octets are folded with CRLF and a space (RFC 5545, 3.1)."""
-    out, current = [], b""
+    out: list[str] = []
+    current = b""
     for ch in line:
         b = ch.encode()
         limit = 75 if not out else 74
@@ -150,15 +152,17 @@ def to_ics(events: list[Event], name: str, now: datetime | None = None) -> str:
     return "\r\n".join(part for line in lines for part in _fold(line)) + "\r\n"
 
 
-def parse_ics(text: str) -> list[dict]:
+def parse_ics(text: str) -> list[dict[str, str]]:
     """Read back the events (unfolded, unescaped): for tests and for importing a calendar."""
     raw = text.replace("\r\n ", "").replace("\r\n\t", "").split("\r\n")
-    events, current = [], None
+    events: list[dict[str, str]] = []
+    current: dict[str, str] | None = None  # the event being read, between BEGIN and END
     for line in raw:
         if line == "BEGIN:VEVENT":
             current = {}
         elif line == "END:VEVENT":
-            events.append(current)
+            if current is not None:  # a stray END with no BEGIN closes nothing
+                events.append(current)
             current = None
         elif current is not None and ":" in line:
             name, value = line.split(":", 1)

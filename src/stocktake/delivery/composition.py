@@ -152,16 +152,17 @@ def compose(*, kind: str, baseline_date: date, baseline_value: float, until: dat
     first = P.containing(kind, baseline_date).next()
     periods = P.between(kind, first.start, until)
     # count periods once per contribution, then step along: periods_since is linear in the span
-    starts = []
+    # per contribution: (index of its first period, periods since its start by then), or None if it starts later
+    starts: list[tuple[int, int] | None] = []
     for c in contributions:
         j = next((k for k, p in enumerate(periods) if p.end >= c.start), None)
-        starts.append((j, periods_since(kind, c.start, periods[j].end) if j is not None else None))
+        starts.append(None if j is None else (j, periods_since(kind, c.start, periods[j].end)))
     rows = []
     for i, period in enumerate(periods):
         base = baseline_value + trend_per_period * (i + 1)
         parts = tuple(
-            0.0 if j is None or i < j else contribution_at(c, kind, period.end, n0 + (i - j))
-            for c, (j, n0) in zip(contributions, starts)
+            0.0 if start is None or i < start[0] else contribution_at(c, kind, period.end, start[1] + (i - start[0]))
+            for c, start in zip(contributions, starts)
         )
         rows.append(Row(period, base, parts))
     return Composed(tuple(c.name for c in contributions), tuple(rows), target_value, until, direction)

@@ -33,8 +33,8 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
-import statsmodels.api as sm  # type: ignore[import-untyped]
-from scipy import stats  # type: ignore[import-untyped]
+import statsmodels.api as sm
+from scipy import stats
 
 from .impact import MIN_CLUSTERS, Array, Estimate, ImpactError, Note, Sample, few_units_note
 

@@ -499,16 +499,18 @@ def forecast(points: Sequence[tuple[date, float]], horizon: Sequence[date], *, f
         raise ForecastError(f"a forecast needs at least {MIN_POINTS} values; there are {len(points)}")
     if not 0 < level < 1:
         raise ForecastError("the interval level must lie strictly between 0 and 1")
-    season_of, n_seasons = SEASONS.get(frequency or "", (None, None))
-    p_value = season_test(points, season_of, n_seasons, break_at) if season_of else None
+    season = SEASONS.get(frequency or "")  # (the season of a date, seasons in a year), if the frequency has them
+    p_value = season_test(points, *season, break_at) if season else None
     if method is None:
         method = SEASONAL if (p_value is not None and p_value < SEASON_P_VALUE) else LINEAR
-    if method == SEASONAL and not season_of:
+    if method == SEASONAL and season is None:
         raise ForecastError(f"no seasonal method for frequency {frequency!r}")
     origin = points[0][0]
     hinge = _hinge(points, origin, break_at)
-    if method == SEASONAL:
-        fit = fit_seasonal(points, origin, season_of, n_seasons, hinge, frequency)
+    fitted_season: tuple[Callable[[date], int], int] | None = None  # the seasons the fit models; none if linear
+    if method == SEASONAL and season is not None:  # a seasonal method without seasons was refused above
+        fitted_season = season
+        fit = fit_seasonal(points, origin, *season, hinge, frequency)
     elif method == LINEAR:
         fit = fit_linear(points, origin, hinge, frequency)
     else:
@@ -518,8 +520,8 @@ def forecast(points: Sequence[tuple[date, float]], horizon: Sequence[date], *, f
     out = []
     ahead = _positions(horizon, origin, _step_days([d for d, _ in points], frequency))
     for d, position in zip(horizon, ahead):
-        x = _design(_years(origin, d), season_of(d) if method == SEASONAL else None,
-                    n_seasons if method == SEASONAL else None, hinge)
+        x = _design(_years(origin, d), fitted_season[0](d) if fitted_season else None,
+                    fitted_season[1] if fitted_season else None, hinge)
         mean, se = fit.predict(x, position)
         out.append(ForecastPoint(d, mean, mean - q * se, mean + q * se, se))
     slope = fit.beta[1] + (fit.beta[2] if hinge is not None else 0.0)

@@ -191,7 +191,7 @@ def check_row(n: int, record: dict, cat: Catalogue) -> Row | list[RowError]:
                                                 f"'{period.code}' is {P.FREQUENCY_NAMES[period.kind]}"))
         if period.end > cat.today:
             errors.append(RowError(n, "period", f"'{period.code}' has not ended yet (it ends {period.end.isoformat()})"))
-    numbers = {}
+    numbers: dict[str, float | None] = {}
     for c in ("value", "numerator", "denominator"):
         try:
             numbers[c] = parse_number(record.get(c))
@@ -209,8 +209,9 @@ def check_row(n: int, record: dict, cat: Catalogue) -> Row | list[RowError]:
                 errors.append(RowError(n, "denominator", "denominator must not be zero"))
             if spec.refuses_negative_parts:
                 for c in ("numerator", "denominator"):
-                    if numbers[c] is not None and numbers[c] < 0:
-                        errors.append(RowError(n, c, f"{numbers[c]:g} is negative; the {c} of {spec.code} counts "
+                    part = numbers[c]
+                    if part is not None and part < 0:
+                        errors.append(RowError(n, c, f"{part:g} is negative; the {c} of {spec.code} counts "
                                                      f"things and cannot be below zero"))
             if numbers["value"] is not None and numbers["numerator"] is not None and numbers["denominator"]:
                 implied = numbers["numerator"] / numbers["denominator"] * spec.ratio_scale
@@ -244,6 +245,8 @@ def check_row(n: int, record: dict, cat: Catalogue) -> Row | list[RowError]:
         errors.append(RowError(n, "disaggregation", "longer than 100 characters"))
     if errors:
         return errors
+    if spec is None or period is None:  # an empty or unknown indicator or period was reported as an error above
+        raise AssertionError(f"row {n} has no errors but no indicator or period")
     return Row(row=n, indicator=spec.code, org_unit=text["org_unit"], period=period, disaggregation=text["disaggregation"],
                value=numbers["value"], numerator=numbers["numerator"], denominator=numbers["denominator"],
                comment=text["comment"][:2000], rows=[n])

@@ -249,20 +249,20 @@ def parse_rule(d: dict, direction: str = UP):
     if kind == "threshold":
         return Threshold(_num(d, "target"), _num(d, "amount", positive=True), direction)
     if kind == "scalable":
-        rule = Scalable(_num(d, "floor"), _num(d, "target"), _num(d, "amount", positive=True),
-                        _num(d, "min_fraction", default=ZERO, minimum=ZERO, maximum=Decimal(1)), direction)
-        if gain(rule.target, rule.floor, direction) <= 0:
+        scalable = Scalable(_num(d, "floor"), _num(d, "target"), _num(d, "amount", positive=True),
+                            _num(d, "min_fraction", default=ZERO, minimum=ZERO, maximum=Decimal(1)), direction)
+        if gain(scalable.target, scalable.floor, direction) <= 0:
             better = "above" if direction == UP else "below"
-            raise RuleError("target", f"must be {better} the floor ({_fmt(rule.floor)}) for an indicator where "
+            raise RuleError("target", f"must be {better} the floor ({_fmt(scalable.floor)}) for an indicator where "
                                       f"{'higher' if direction == UP else 'lower'} is better")
-        return rule
+        return scalable
     if kind == "budget_adjustment":
-        rule = BudgetAdjustment(_num(d, "allocation", positive=True), _num(d, "target"),
-                                _num(d, "bonus_pct", minimum=ZERO, maximum=Decimal(100)), _num(d, "floor"),
-                                _num(d, "reduction_pct", default=ZERO, minimum=ZERO, maximum=Decimal(100)), direction)
-        if gain(rule.target, rule.floor, direction) < 0:
-            raise RuleError("floor", f"must not be better than the target ({_fmt(rule.target)})")
-        return rule
+        adjustment = BudgetAdjustment(_num(d, "allocation", positive=True), _num(d, "target"),
+                                      _num(d, "bonus_pct", minimum=ZERO, maximum=Decimal(100)), _num(d, "floor"),
+                                      _num(d, "reduction_pct", default=ZERO, minimum=ZERO, maximum=Decimal(100)), direction)
+        if gain(adjustment.target, adjustment.floor, direction) < 0:
+            raise RuleError("floor", f"must not be better than the target ({_fmt(adjustment.target)})")
+        return adjustment
     if kind == "recognition":
         label = str(d.get("label") or "").strip()
         if not label:

@@ -96,7 +96,7 @@ class Dhis2Lookup:
         if problems:
             return ShapeError("; ".join(problems))
         indicator, field = self.data_elements[de]
-        out = {"indicator": indicator, "org_unit": self.org_units[ou], "period": str(dv.get("period") or ""),
+        out: dict[str, object] = {"indicator": indicator, "org_unit": self.org_units[ou], "period": str(dv.get("period") or ""),
                "disaggregation": self.combos.get(coc, "") if coc else "", "comment": str(dv.get("comment") or "")}
         out[field or "value"] = dv.get("value")
         return out

@@ -47,10 +47,13 @@ class Costed:
 
 def rank_by_value(items: Sequence[Costed]) -> list[tuple[int, Costed]]:
     """Strategies with a known cost and impact, best value first, numbered 1..n (ties share a rank)."""
-    known = sorted((c for c in items if c.per_unit_cost is not None), key=lambda c: (-c.per_unit_cost, c.name))
-    out, rank, last = [], 0, None
-    for i, c in enumerate(known, start=1):
-        if c.per_unit_cost != last:
-            rank, last = i, c.per_unit_cost
+    known = sorted(
+        ((cost, c) for c in items if (cost := c.per_unit_cost) is not None), key=lambda pair: (-pair[0], pair[1].name)
+    )
+    out: list[tuple[int, Costed]] = []
+    rank, last = 0, None
+    for i, (cost, c) in enumerate(known, start=1):
+        if cost != last:
+            rank, last = i, cost
         out.append((rank, c))
     return out

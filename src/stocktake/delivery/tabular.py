@@ -92,7 +92,7 @@ def sniff_delimiter(first_line: str, declared: str | None = None) -> str:
     if declared:
         return declared
     counts = {d: first_line.count(d) for d in (",", ";", "\t", "|")}
-    best = max(counts, key=counts.get)
+    best = max(counts, key=counts.__getitem__)
     return best if counts[best] else ","
 
 
@@ -137,6 +137,7 @@ def read_csv(stream: BinaryIO, *, encoding: str | None = None, delimiter: str | 
         raise FileError("the file is empty")
     enc = sniff_encoding(head, encoding, more=len(head) == 65536, notes=notes)
     raw = io.BufferedReader(_Chain(head, stream), buffer_size=1 << 16)
+    text: Iterator[str]
     if codecs.lookup(enc).name.startswith(("utf-16", "utf-32")):  # not ASCII-safe: b"\n" is not a line end
         text = io.TextIOWrapper(raw, encoding=enc, errors="strict", newline="")
     else:
@@ -279,7 +280,7 @@ def _unreadable(exc: Exception, where: str) -> FileError:
     """openpyxl's many failures on a broken workbook as one FileError; a forbidden DTD says so plainly."""
     from defusedxml import DefusedXmlException
 
-    cause = exc
+    cause: BaseException | None = exc
     while cause is not None:
         if isinstance(cause, DefusedXmlException):
             return FileError(DTD_REFUSED)
