@@ -3,7 +3,7 @@
     stocktake (the package: its version), delivery (plain Python), schemas, errors, params (request parsing)
     < formfields, apiinput (form fields and the API's body parser, built on params)
     < accounts < architecture < monitoring
-    < collection, plans, routines, incentives   (siblings: none imports another)
+    < collection, plans, routines, incentives, evaluations   (siblings: none imports another)
     < web, demo                                 (siblings)
     < api < urls, settings, wsgi, cli < __main__
 
@@ -29,7 +29,7 @@ LAYERS = [
     {"accounts"},
     {"architecture"},
     {"monitoring"},
-    {"collection", "plans", "routines", "incentives"},
+    {"collection", "plans", "routines", "incentives", "evaluations"},
     {"web", "demo"},
     {"api"},
     {"urls", "settings", "wsgi", "cli"},

@@ -63,6 +63,7 @@ from stocktake.accounts.api import router as accounts_router  # noqa: E402
 from stocktake.collection.api import router as collection_router  # noqa: E402
 from stocktake.monitoring.api import router as monitoring_router  # noqa: E402
 from stocktake.incentives.api import router as incentives_router  # noqa: E402
+from stocktake.evaluations.api import router as evaluations_router  # noqa: E402
 from stocktake.plans.api import router as plans_router  # noqa: E402
 from stocktake.routines.api import router as routines_router  # noqa: E402
 
@@ -72,3 +73,4 @@ api.add_router("/collection", collection_router)
 api.add_router("/plans", plans_router)
 api.add_router("/routines", routines_router)
 api.add_router("/incentives", incentives_router)
+api.add_router("/evaluations", evaluations_router)

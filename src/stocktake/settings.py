@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "stocktake.plans",
     "stocktake.routines",
     "stocktake.incentives",
+    "stocktake.evaluations",
     "stocktake.demo",
 ]
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("plans/", include("stocktake.plans.urls")),
     path("routines/", include("stocktake.routines.urls")),
     path("incentives/", include("stocktake.incentives.urls")),
+    path("evaluations/", include("stocktake.evaluations.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

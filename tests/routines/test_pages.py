@@ -99,7 +99,7 @@ def test_stocktake_pack_page_carries_over_actions_from_the_last_meeting(sign_in)
                                                   priority__code="ae-waits").order_by("-meeting__date"))
     body = sign_in("duhead").get(f"/routines/meetings/{m.pk}/").content.decode()
     for heading in ("1. Agenda", "2. Action tracker from the last meeting", "3. Outstanding actions",
-                    "4. Performance pack", "5. Milestones", "6. Delivery plans", "7. Annex"):
+                    "4. Performance pack", "5. Milestones", "6. Delivery plans", "7. Evidence of impact", "8. Annex"):
         assert heading in body
     assert "Prime Minister Helena Voss" in body  # the chair, in attendance
     assert "Dr Amelia Okafor" in body  # the accountable leader is invited

@@ -25,6 +25,7 @@ from stocktake.monitoring.models import DataValue
 
 from . import accounts as demo_accounts
 from . import collection as demo_collection
+from . import evaluations as demo_evaluations
 from . import incentives as demo_incentives
 from . import monitoring as demo_monitoring
 from . import plans as demo_plans
@@ -75,6 +76,16 @@ def _poisson(rng: random.Random, lam: float) -> int:
         if p <= limit:
             return k
         k += 1
+
+
+def _prevented(rng: random.Random, count: int, lam: float, effect: float) -> int:
+    """Thin a Poisson(lam) count so that it is Poisson(lam + effect): an expected `effect` (< 0) fewer events.
+
+    Keeping each event with probability 1 + effect / lam makes the kept count Poisson(lam + effect)
+    exactly, as long as lam >= -effect (else every event is prevented).
+    """
+    keep = max(0.0, 1.0 + effect / lam) if lam > 0 else 0.0
+    return sum(1 for _ in range(count) if rng.random() < keep)
 
 
 def _seasonal(d: date) -> float:
@@ -136,6 +147,9 @@ def _progress(d: date, baseline: date, target: date, method: str, stages) -> flo
 def generate_values(rng: random.Random, ind: Indicator, cfg: dict, units: list[OrgUnit], period_objs: dict,
                     baseline: date, target: date) -> list[dict]:
     last_codes = sorted(period_objs)[-2:]
+    starts = cfg.get("intervention", {}).get("starts", {})
+    # The built-in effect draws from its own stream: the main one, and so every other number, is unchanged.
+    effect_rng = random.Random(f"{ind.code}-intervention")
     rows = []
     for unit in units:
         region_code = unit.code[:3]
@@ -163,7 +177,11 @@ def generate_values(rng: random.Random, ind: Indicator, cfg: dict, units: list[O
             elif cfg.get("counts"):
                 change = cfg["change"] if cfg.get("relative") else cfg["change"] / cfg["base"]
                 lam = cfg["base"] * factor * (1 + achieved * change * x) * (1 + season)
-                row["value"] = float(_poisson(rng, lam))
+                count = _poisson(rng, lam)
+                start = starts.get(unit.code)
+                if start is not None and code >= start:
+                    count = _prevented(effect_rng, count, lam, cfg["intervention"]["effect"])
+                row["value"] = float(count)
             else:
                 row["value"] = float(round(cfg["base"] * factor * (1 + season + cfg["noise"] * ar)))
             rows.append(row)
@@ -188,7 +206,8 @@ def national_baseline(ind: Indicator, rows: list[dict], baseline_period_ids: lis
 # here named after the app, run in this order after the core government exists.
 # They live here, above the apps, because a part may use several apps at once
 # (the fund's part imports corrected values through collection).
-EXTENSIONS = [demo_accounts, demo_collection, demo_monitoring, demo_plans, demo_routines, demo_incentives]
+EXTENSIONS = [demo_accounts, demo_collection, demo_monitoring, demo_plans, demo_routines, demo_incentives,
+              demo_evaluations]
 
 
 def extend(seed: int, say) -> None:

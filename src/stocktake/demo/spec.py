@@ -26,6 +26,16 @@ MINISTRIES = {
     "mosd": "Ministry of Social Development",
 }
 
+# A violence-interruption programme in six Central districts, three from January 2025 and three from July 2025,
+# built into the generated homicides: in each treated district-month from its start, 4 homicides fewer are
+# expected (each would-be homicide is prevented with probability 4 / expected count, drawn from a separate random
+# stream so no other generated number changes). The demo evaluation (evaluations/demo.py) must find it.
+HOMICIDE_INTERVENTION = {
+    "starts": {"R03-D01": "2025-01", "R03-D03": "2025-01", "R03-D04": "2025-01",
+               "R03-D02": "2025-07", "R03-D06": "2025-07", "R03-D08": "2025-07"},
+    "effect": -4.0,  # homicides per district per month
+}
+
 # One entry per priority. Indicators: code, name, unit, direction, frequency, aggregation, depth, behaviour.
 PRIORITIES = [
     {
@@ -91,7 +101,7 @@ PRIORITIES = [
             dict(code="homicides", name="Homicides", unit="count", direction="down", frequency="M", aggregation="sum",
                  depth=3, base=9.0, change=-0.35, relative=True, achieved=0.9, region_achieved={"R05": -0.2, "R06": 0.1},
                  spread=0.6, noise=0.0, season=0.1, counts=True, method="linear", min_value=0,
-                 source="Police incident records, daily, validated monthly"),
+                 source="Police incident records, daily, validated monthly", intervention=HOMICIDE_INTERVENTION),
         ],
     },
     {

@@ -69,3 +69,28 @@ def register_plan_facts(module) -> None:
 def plan_facts():
     """The registered plan facts module, or None when the plans app is not installed."""
     return _plan_facts
+
+
+# Evaluations (evidence of impact): the evaluations app registers a module here in its ready(), so the
+# indicator page (monitoring) and the packs and reports (routines) show evaluations without importing the
+# app; without it they simply have no evaluations section. The module defines:
+#     indicator_section(request, indicator) -> dict | None   {"template": ..., ...context} on the indicator page
+#     pack_entries(priorities, *, for_pdf) -> list[dict]      the pack's evidence-of-impact section
+#     by_priority(priorities, *, for_pdf) -> dict[int, list]  the same per priority, for the delivery report
+_evaluation_facts = None
+
+
+def register_evaluation_facts(module) -> None:
+    global _evaluation_facts
+    _evaluation_facts = module
+
+
+def evaluation_facts():
+    """The registered evaluations module, or None when the evaluations app is not installed."""
+    return _evaluation_facts
+
+
+def indicator_sections(request, indicator) -> list[dict]:
+    facts = evaluation_facts()
+    section = facts.indicator_section(request, indicator) if facts else None
+    return [section] if section else []

@@ -197,6 +197,7 @@ def indicator_page(request, code):
         "bench": bench, "can_set_target": unit.pk == root.pk and perms.can_manage(request.user),
         "overlay_unit": overlay_unit, "overlay_choices": overlay_choices,
         "formats": exports.FORMATS, "query": request.GET.urlencode(),
+        "sections": hooks.indicator_sections(request, indicator),
     })
 
 

@@ -5,6 +5,7 @@
     3. outstanding actions
     4. performance pack: dashboard of leading indicators, trajectories, units, latest assessment
     5. milestones late and coming, and each priority's delivery plan (strategy profiles, chains)
+       and evaluations of impact (evaluations/pack.py)
     6. annex with the detailed tables
 
 SECTIONS is the order and the template of each part, so a richer section
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from stocktake.monitoring import hooks
 
@@ -28,6 +30,7 @@ SECTIONS = [
     ("performance", "Performance pack", "routines/pack/performance.html"),
     ("milestones", "Milestones: late, and due before the next meeting", "routines/pack/milestones.html"),
     ("plans", "Delivery plans: strategy profiles and chains", "routines/pack/plans.html"),
+    ("evaluations", gettext_lazy("Evidence of impact: evaluations"), "routines/pack/evaluations.html"),
     ("annex", "Annex: detailed tables", "routines/pack/annex.html"),
 ]
 
@@ -81,7 +84,14 @@ def build(meeting: Meeting, today=None, chart_width=None, scope=None) -> dict:
         "performance": performance, "sections": SECTIONS, "today": today,
         "decisions": list(meeting.decisions.all()), "milestones": milestones,
         "plans": _plan_pages(priorities, for_pdf=chart_width is not None),
+        "evaluations": _evaluation_entries(priorities, for_pdf=chart_width is not None),
     }
+
+
+def _evaluation_entries(priorities, *, for_pdf: bool) -> list[dict]:
+    """Evaluations of the agenda's priorities, from the evaluations app when it is installed."""
+    facts = hooks.evaluation_facts()
+    return facts.pack_entries(priorities, for_pdf=for_pdf) if facts else []
 
 
 def _plan_pages(priorities, *, for_pdf: bool) -> list[dict]:

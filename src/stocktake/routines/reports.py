@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from stocktake.architecture.models import Outcome
 from stocktake.delivery import assessment as A
+from stocktake.monitoring import hooks
 
 from .models import Assessment, AssessmentRound
 from .pack import latest_assessments
@@ -47,6 +48,8 @@ def delivery_report(rnd: AssessmentRound, priorities, *, short: bool = False, ch
     previous = rounds[-2] if len(rounds) > 1 and rounds[-1] == rnd else None
     before = {a.outcome_id: a for a in previous.assessments.all()} if previous else {}
     pages = []
+    facts = hooks.evaluation_facts()
+    evaluations = facts.by_priority(priorities, for_pdf=chart_width is not None) if facts and not short else {}
     for p in priorities:
         perf = priority_performance(p, units=False, annex=False, chart_width=chart_width,
                                     chart_height=170 if chart_width else 220)
@@ -63,7 +66,8 @@ def delivery_report(rnd: AssessmentRound, priorities, *, short: bool = False, ch
                 o["indicators"] = o["indicators"][:1]
         likelihood = A.overall(ratings)
         pages.append({"priority": p, "outcomes": outcomes, "likelihood": likelihood,
-                      "likelihood_label": A.label("evidence", likelihood), "likelihood_css": A.css("evidence", likelihood)})
+                      "likelihood_label": A.label("evidence", likelihood), "likelihood_css": A.css("evidence", likelihood),
+                      "evaluations": evaluations.get(p.pk, [])})
     return {"round": rnd, "pages": pages, "comparison": comparison(rounds, priorities), "short": short}
 
 
