@@ -29,7 +29,6 @@ import os
 import random
 import shutil
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -120,8 +119,14 @@ def scratch_database(data_dir: str):
     import psycopg
 
     cfg = dj_database_url.parse(base)
-    conninfo = dict(host=cfg["HOST"], port=cfg["PORT"] or 5432, user=cfg["USER"], password=cfg["PASSWORD"] or None,
-                    dbname="postgres", autocommit=True)
+    conninfo = dict(
+        host=cfg["HOST"],
+        port=cfg["PORT"] or 5432,
+        user=cfg["USER"],
+        password=cfg["PASSWORD"] or None,
+        dbname="postgres",
+        autocommit=True,
+    )
     name = f"stocktake_bench_{random.randrange(16**8):08x}"
     with psycopg.connect(**conninfo) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
@@ -134,8 +139,14 @@ def scratch_database(data_dir: str):
 
 
 def shell(env, code: str) -> dict:
-    out = subprocess.run([sys.executable, "-m", "stocktake", "shell", "--no-imports", "-c", code], env=env,
-                         capture_output=True, text=True, timeout=900, cwd=ROOT)
+    out = subprocess.run(
+        [sys.executable, "-m", "stocktake", "shell", "--no-imports", "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        cwd=ROOT,
+    )
     if out.returncode != 0:
         raise SystemExit(f"bench setup failed: {out.stderr[-2000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -193,8 +204,11 @@ def request(log: Log, kind: str, url: str, token: str | None = None, body: dict 
 
 
 def reader(log: Log, base: str, heatmap: str):
-    pages = [("portfolio page", f"{base}/"), ("heat map page", f"{base}/monitoring/heatmap/{heatmap}/"),
-             ("portfolio API", f"{base}/api/monitoring/portfolio")]
+    pages = [
+        ("portfolio page", f"{base}/"),
+        ("heat map page", f"{base}/monitoring/heatmap/{heatmap}/"),
+        ("portfolio API", f"{base}/api/monitoring/portfolio"),
+    ]
     i = random.randrange(3)
     while log.more():
         kind, url = pages[i % 3]
@@ -205,15 +219,24 @@ def reader(log: Log, base: str, heatmap: str):
 def lead(log: Log, base: str, who: dict, period: str):
     while log.more():
         units = random.sample(who["units"], k=min(3, len(who["units"])))
-        rows = [{"indicator": who["indicator"], "org_unit": u, "period": period,
-                 "value": round(random.uniform(1, 10_000), 3)} for u in units]
+        rows = [
+            {
+                "indicator": who["indicator"],
+                "org_unit": u,
+                "period": period,
+                "value": round(random.uniform(1, 10_000), 3),
+            }
+            for u in units
+        ]
         status, payload = request(log, "lead writes", f"{base}/api/collection/values", who["token"], {"rows": rows})
         if status == 200:
             batch = json.loads(payload)
             if batch["status"] == "done" and batch["rows_rejected"] == 0:
                 with log.lock:
-                    log.acks.extend([f"{r['indicator']}|{r['org_unit']}|{period}", r["value"], f"import #{batch['id']}"]
-                                    for r in rows)
+                    log.acks.extend(
+                        [f"{r['indicator']}|{r['org_unit']}|{period}", r["value"], f"import #{batch['id']}"]
+                        for r in rows
+                    )
 
 
 def validator(log: Log, base: str, token: str, value_ids: list[int]):
@@ -226,8 +249,13 @@ def validator(log: Log, base: str, token: str, value_ids: list[int]):
         step = {"submitted": "validate", "validated": "publish"}.get(value["state"])
         if step is None:
             continue
-        status, _ = request(log, "validator decides", f"{base}/api/collection/decisions/{step}", token,
-                            {"values": [{"id": pk, "version": value["version"]}]})
+        status, _ = request(
+            log,
+            "validator decides",
+            f"{base}/api/collection/decisions/{step}",
+            token,
+            {"values": [{"id": pk, "version": value["version"]}]},
+        )
         with log.lock:
             log.decided[f"{step} {status}"] += 1
 
@@ -244,22 +272,41 @@ def main() -> int:
     args = parse()
     data_dir = tempfile.mkdtemp(prefix="stocktake-bench-")
     url, drop, engine = scratch_database(data_dir)
-    env = {**os.environ, "STOCKTAKE_DATA_DIR": data_dir, "STOCKTAKE_DATABASE_URL": url, "STOCKTAKE_API_RATE": "off",
-           "PYTHONPATH": os.path.join(ROOT, "src")}
+    env = {
+        **os.environ,
+        "STOCKTAKE_DATA_DIR": data_dir,
+        "STOCKTAKE_DATABASE_URL": url,
+        "STOCKTAKE_API_RATE": "off",
+        "PYTHONPATH": os.path.join(ROOT, "src"),
+    }
     server = None
     try:
         print(f"==> {engine}: building the demo in a scratch database", flush=True)
-        subprocess.run([sys.executable, "-m", "stocktake", "demo"], env=env, check=True, timeout=900,
-                       stdout=subprocess.DEVNULL, cwd=ROOT)
+        subprocess.run(
+            [sys.executable, "-m", "stocktake", "demo"],
+            env=env,
+            check=True,
+            timeout=900,
+            stdout=subprocess.DEVNULL,
+            cwd=ROOT,
+        )
         setup = shell(env, SETUP.replace("CELLS", str(args.cells)))
-        ids = shell(env, "import json\nfrom stocktake.monitoring.models import DataValue\n"
-                         f"print(json.dumps(list(DataValue.objects.filter(period__code={args.period!r}, "
-                         f"indicator__code__in={[w['indicator'] for w in setup['leads']]!r}, org_unit__code__in="
-                         f"{sorted({u for w in setup['leads'] for u in w['units']})!r}).values_list('pk', flat=True))))")
+        ids = shell(
+            env,
+            "import json\nfrom stocktake.monitoring.models import DataValue\n"
+            f"print(json.dumps(list(DataValue.objects.filter(period__code={args.period!r}, "
+            f"indicator__code__in={[w['indicator'] for w in setup['leads']]!r}, org_unit__code__in="
+            f"{sorted({u for w in setup['leads'] for u in w['units']})!r}).values_list('pk', flat=True))))",
+        )
         port = free_port()
         base = f"http://127.0.0.1:{port}"
-        server = subprocess.Popen([sys.executable, "-m", "stocktake", "serve", f"127.0.0.1:{port}"], env=env, cwd=ROOT,
-                                  stdout=subprocess.DEVNULL, stderr=open(os.path.join(data_dir, "server.log"), "w"))
+        server = subprocess.Popen(
+            [sys.executable, "-m", "stocktake", "serve", f"127.0.0.1:{port}"],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=open(os.path.join(data_dir, "server.log"), "w"),
+        )
         deadline = time.monotonic() + 120
         while True:
             try:
@@ -269,12 +316,17 @@ def main() -> int:
                 if time.monotonic() > deadline or server.poll() is not None:
                     raise SystemExit("the server did not start; see server.log") from None
                 time.sleep(0.3)
-        print(f"==> {args.readers} readers, {args.leads} lead writers, 1 validator for {args.seconds:g} s "
-              f"(at most {args.max_requests} requests); {len(ids)} cells in play", flush=True)
+        print(
+            f"==> {args.readers} readers, {args.leads} lead writers, 1 validator for {args.seconds:g} s "
+            f"(at most {args.max_requests} requests); {len(ids)} cells in play",
+            flush=True,
+        )
         log = Log(args.max_requests, time.monotonic() + args.seconds)
         threads = [threading.Thread(target=reader, args=(log, base, setup["heatmap"])) for _ in range(args.readers)]
-        threads += [threading.Thread(target=lead, args=(log, base, setup["leads"][i % len(setup["leads"])], args.period))
-                    for i in range(args.leads)]
+        threads += [
+            threading.Thread(target=lead, args=(log, base, setup["leads"][i % len(setup["leads"])], args.period))
+            for i in range(args.leads)
+        ]
         threads.append(threading.Thread(target=validator, args=(log, base, setup["validator"], ids)))
         started = time.monotonic()
         for t in threads:
@@ -302,15 +354,19 @@ def main() -> int:
     print("latency (ms):")
     for kind in sorted(log.latency):
         print(f"  {kind:18s} {percentiles(log.latency[kind])}")
-    print(f"writes acknowledged: {check['acknowledged']} cell-values in {check['versions']} versions over "
-          f"{check['cells']} cells; lost: {check['n_lost']}; cells with gaps: {len(check['gaps'])}; "
-          f"official without its review: {len(check['unreviewed'])}; reviews after a newer version: "
-          f"{len(check['late_reviews'])}")
+    print(
+        f"writes acknowledged: {check['acknowledged']} cell-values in {check['versions']} versions over "
+        f"{check['cells']} cells; lost: {check['n_lost']}; cells with gaps: {len(check['gaps'])}; "
+        f"official without its review: {len(check['unreviewed'])}; reviews after a newer version: "
+        f"{len(check['late_reviews'])}"
+    )
     problems = []
     if fives:
         problems.append(f"{fives} answers 5xx other than 503")
     if log.silent_refusals:
-        problems.append(f"{len(log.silent_refusals)} refusals not 409/503 with a message, e.g. {log.silent_refusals[:3]}")
+        problems.append(
+            f"{len(log.silent_refusals)} refusals not 409/503 with a message, e.g. {log.silent_refusals[:3]}"
+        )
     for name in ("lost", "gaps", "unreviewed", "late_reviews"):
         if check[name]:
             problems.append(f"{name}: {check[name][:5]}")

@@ -33,7 +33,9 @@ def parse_args():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--facilities", type=int, default=20_000)
     ap.add_argument("--indicators", type=int, default=50)
-    ap.add_argument("--stored", default="", help="comma-separated table sizes for the rollup test, e.g. 1000000,10000000")
+    ap.add_argument(
+        "--stored", default="", help="comma-separated table sizes for the rollup test, e.g. 1000000,10000000"
+    )
     ap.add_argument("--rollup-rows", type=int, default=100_000, help="rows imported in each rollup test")
     ap.add_argument("--profile", action="store_true", help="print where the commit spends its time (cProfile)")
     return ap.parse_args()
@@ -50,8 +52,14 @@ def setup_database(tmp: Path):
 
         cfg = dj_database_url.parse(base)
         name = f"stocktake_bench_{uuid.uuid4().hex[:8]}"
-        conninfo = dict(host=cfg["HOST"], port=cfg["PORT"] or 5432, user=cfg["USER"], password=cfg["PASSWORD"] or None,
-                        dbname="postgres", autocommit=True)
+        conninfo = dict(
+            host=cfg["HOST"],
+            port=cfg["PORT"] or 5432,
+            user=cfg["USER"],
+            password=cfg["PASSWORD"] or None,
+            dbname="postgres",
+            autocommit=True,
+        )
         with psycopg.connect(**conninfo) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
         os.environ["STOCKTAKE_DATABASE_URL"] = base.rsplit("/", 1)[0] + "/" + name
@@ -78,14 +86,14 @@ def build_structure(facilities: int, indicators: int):
     """Nation -> 20 regions -> facilities; one priority with the indicators; an admin."""
     from django.contrib.auth import get_user_model
 
-
     from stocktake.accounts.models import Organisation
-    from stocktake.architecture.models import Indicator, Outcome, Pillar, Priority
-    from stocktake.architecture.models import OrgUnit
+    from stocktake.architecture.models import Indicator, OrgUnit, Outcome, Pillar, Priority
 
     nation = OrgUnit.objects.create(code="NAT", name="Nation")
     regions = [OrgUnit.objects.create(code=f"R{r:02d}", name=f"Region {r}", parent=nation) for r in range(1, 21)]
-    units = [OrgUnit(code=f"F{i:06d}", name=f"Facility {i}", parent=regions[i % 20], depth=3) for i in range(facilities)]
+    units = [
+        OrgUnit(code=f"F{i:06d}", name=f"Facility {i}", parent=regions[i % 20], depth=3) for i in range(facilities)
+    ]
     OrgUnit.objects.bulk_create(units, batch_size=5000)
     ids = dict(OrgUnit.objects.filter(depth=3).values_list("code", "pk"))
     for u in units:
@@ -97,8 +105,17 @@ def build_structure(facilities: int, indicators: int):
     priority = Priority.objects.create(pillar=pillar, code="pr", name="Priority", lead_organisation=org)
     outcome = Outcome.objects.create(priority=priority, code="o", name="Outcome")
     for k in range(indicators):
-        Indicator.objects.create(outcome=outcome, code=f"ind-{k:02d}", name=f"Indicator {k}", unit="count",
-                                 direction="up", frequency="M", aggregation="sum", report_depth=3, min_value=0)
+        Indicator.objects.create(
+            outcome=outcome,
+            code=f"ind-{k:02d}",
+            name=f"Indicator {k}",
+            unit="count",
+            direction="up",
+            frequency="M",
+            aggregation="sum",
+            report_depth=3,
+            min_value=0,
+        )
     return get_user_model().objects.create_superuser("bench", "bench@example.invalid", "bench-password")
 
 
@@ -121,7 +138,9 @@ def bare_load(path: Path) -> float:
 
     with connection.cursor() as cur:
         cur.execute("DROP TABLE IF EXISTS bare_load")
-        cur.execute("CREATE TABLE bare_load (indicator varchar(60), org_unit varchar(60), period varchar(20), value double precision)")
+        cur.execute(
+            "CREATE TABLE bare_load (indicator varchar(60), org_unit varchar(60), period varchar(20), value double precision)"
+        )
     started = time.perf_counter()
     if connection.vendor == "postgresql":
         with connection.cursor() as cur, open(path, "rb") as fh:
@@ -164,9 +183,8 @@ def fill_stored(target: int, facilities: int, indicators: int):
     from django.utils import timezone
 
     from stocktake.architecture.actions import ensure_period
-    from stocktake.architecture.models import Indicator
+    from stocktake.architecture.models import Indicator, OrgUnit
     from stocktake.delivery import periods as P
-    from stocktake.architecture.models import OrgUnit, Period
     from stocktake.monitoring.models import DataValue
 
     have = DataValue.objects.count()
@@ -174,13 +192,14 @@ def fill_stored(target: int, facilities: int, indicators: int):
         return
     ind_ids = list(Indicator.objects.order_by("code").values_list("pk", flat=True))
     unit_ids = list(OrgUnit.objects.filter(depth=3).order_by("code").values_list("pk", flat=True))
-    per_month = len(ind_ids) * len(unit_ids)
     month = P.parse("2000-01")
     existing = set(DataValue.objects.values_list("period__code", flat=True).distinct())
     now = timezone.now()
     table = DataValue._meta.db_table
-    sql = (f"INSERT INTO {table} (indicator_id, org_unit_id, period_id, disaggregation, value, state, comment, version, "
-           f"source, updated_at) VALUES (%s, %s, %s, '', %s, 'published', '', 1, 'bench', %s)")
+    sql = (
+        f"INSERT INTO {table} (indicator_id, org_unit_id, period_id, disaggregation, value, state, comment, version, "
+        f"source, updated_at) VALUES (%s, %s, %s, '', %s, 'published', '', 1, 'bench', %s)"
+    )
     while have < target:
         if month.code in existing:
             month = month.next()
@@ -189,7 +208,7 @@ def fill_stored(target: int, facilities: int, indicators: int):
         rows = [(i, u, pid, 1.0, now) for i in ind_ids for u in unit_ids][: target - have]
         with connection.cursor() as cur:
             for k in range(0, len(rows), 50_000):
-                cur.executemany(sql, rows[k:k + 50_000])
+                cur.executemany(sql, rows[k : k + 50_000])
         have += len(rows)
         month = month.next()
         print(f"    stored {have:,} rows", file=sys.stderr, end="\r")
@@ -247,8 +266,10 @@ def main():
             pstats.Stats(prof).sort_stats("cumulative").print_stats(30)
         else:
             commit, batch = ours(path, user, dry_run=False)
-        print(f"ours, commit    {commit:8.1f} s  {rows / commit:12,.0f} rows/s  ratio {commit / bare:5.1f}x bare "
-              f"(created {batch.created:,})")
+        print(
+            f"ours, commit    {commit:8.1f} s  {rows / commit:12,.0f} rows/s  ratio {commit / bare:5.1f}x bare "
+            f"(created {batch.created:,})"
+        )
         again, batch = ours(path, user, dry_run=False)
         print(f"ours, re-import {again:8.1f} s  {rows / again:12,.0f} rows/s  (unchanged {batch.unchanged:,})")
         if args.stored:
@@ -260,8 +281,10 @@ def main():
 
                 stored = DataValue.objects.count()
                 seconds, rollup_s, n = rollup_timing(user, tmp, args.rollup_rows, args.indicators, next(months))
-                print(f"  stored {stored:>12,}: import {seconds:7.1f} s, incremental rollup refresh {rollup_s:6.2f} s "
-                      f"({n / rollup_s:,.0f} rows/s)")
+                print(
+                    f"  stored {stored:>12,}: import {seconds:7.1f} s, incremental rollup refresh {rollup_s:6.2f} s "
+                    f"({n / rollup_s:,.0f} rows/s)"
+                )
     finally:
         cleanup()
         shutil.rmtree(tmp, ignore_errors=True)

@@ -24,9 +24,9 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.contrib.auth import get_user_model  # noqa: E402
 
 
 def timed(label, fn, repeat=3):
@@ -51,5 +51,7 @@ timed("fund page", lambda: c.get(fund, HTTP_HOST="localhost"))
 timed("simulation (4 scenarios)", lambda: c.get(fund + "simulation/", HTTP_HOST="localhost"))
 timed("statement PDF (Ministry of Health)", lambda: c.get(fund + "statements/moh/pdf/", HTTP_HOST="localhost"), 1)
 timed("position.xlsx", lambda: c.get(fund + "position.xlsx", HTTP_HOST="localhost"))
-timed("compute-payments --dry-run", lambda: call_command("compute-payments", user="manager", dry_run=True,
-                                                 stdout=open(os.devnull, "w")))
+timed(
+    "compute-payments --dry-run",
+    lambda: call_command("compute-payments", user="manager", dry_run=True, stdout=open(os.devnull, "w")),
+)

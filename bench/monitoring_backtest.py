@@ -57,10 +57,9 @@ VARIANTS = [
 
 def main():
     setup()
-    from stocktake.architecture.models import Indicator
+    from stocktake.architecture.models import Indicator, OrgUnit
     from stocktake.delivery import forecast as F
     from stocktake.monitoring import series
-    from stocktake.architecture.models import OrgUnit
 
     origins = {"M": ["2025-06", "2025-09", "2025-12"], "Q": ["2025Q2", "2025Q3", "2025Q4"]}
     horizon = 9
@@ -71,7 +70,11 @@ def main():
         target = series.national_target(ind)
         since = target.baseline_date if target else None
         baseline_date = baseline_date or since
-        units = [series.root_unit()] + list(OrgUnit.objects.filter(depth=2)) if ind.report_depth >= 2 else [series.root_unit()]
+        units = (
+            [series.root_unit()] + list(OrgUnit.objects.filter(depth=2))
+            if ind.report_depth >= 2
+            else [series.root_unit()]
+        )
         for unit in units:
             data = [(r["period__code"], r["period__end"], v) for r, v in series.series(ind, unit) if v is not None]
             codes = [c for c, _, _ in data]
@@ -81,15 +84,20 @@ def main():
                 k = codes.index(origin) + 1
                 history = [(d, v) for _, d, v in data[:k]]
                 recent = F.recent(history, since or data[0][1])
-                future = data[k:k + horizon]
+                future = data[k : k + horizon]
                 if len(recent) < F.MIN_POINTS or not future:
                     continue
                 level = sum(abs(v) for _, v in recent) / len(recent) or 1.0
                 for name, method, whole in VARIANTS:
                     train = history if whole else recent
                     try:
-                        fc = F.forecast(train, [d for _, d, _ in future], frequency=ind.frequency, method=method,
-                                        break_at=since if whole else None)
+                        fc = F.forecast(
+                            train,
+                            [d for _, d, _ in future],
+                            frequency=ind.frequency,
+                            method=method,
+                            break_at=since if whole else None,
+                        )
                     except F.ForecastError:
                         continue
                     key = (ind.code, name)
@@ -101,9 +109,13 @@ def main():
                         s["naive"] += abs(history[-1][1] - actual) / level
                         s["inside"] += p.low <= actual <= p.high
                         s["n"] += 1
-    print(f"Back-test of the forecast on the demo data (seed {seed()}), origins {origins['M']} / {origins['Q']}, "
-          f"horizons 1-{horizon} periods, nation and every region; {time.perf_counter() - started:.1f} s\n")
-    print("| indicator | method | fits | seasonal chosen | mean abs error (% of level) | naive error | inside 80% band |")
+    print(
+        f"Back-test of the forecast on the demo data (seed {seed()}), origins {origins['M']} / {origins['Q']}, "
+        f"horizons 1-{horizon} periods, nation and every region; {time.perf_counter() - started:.1f} s\n"
+    )
+    print(
+        "| indicator | method | fits | seasonal chosen | mean abs error (% of level) | naive error | inside 80% band |"
+    )
     print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
     totals = defaultdict(lambda: {"err": 0.0, "naive": 0.0, "inside": 0, "n": 0})
     for (code, name), s in stats.items():
@@ -111,13 +123,17 @@ def main():
             continue
         for f in ("err", "naive", "inside", "n"):
             totals[name][f] += s[f]
-        print(f"| {code} | {name} | {s['fits']} | {s['seasonal']} | {100 * s['err'] / s['n']:.1f} | "
-              f"{100 * s['naive'] / s['n']:.1f} | {100 * s['inside'] / s['n']:.0f}% |")
+        print(
+            f"| {code} | {name} | {s['fits']} | {s['seasonal']} | {100 * s['err'] / s['n']:.1f} | "
+            f"{100 * s['naive'] / s['n']:.1f} | {100 * s['inside'] / s['n']:.0f}% |"
+        )
     print("\n| method | forecasts | mean abs error (% of level) | naive error | inside 80% band |")
     print("| --- | ---: | ---: | ---: | ---: |")
     for name, t in totals.items():
-        print(f"| {name} | {t['n']} | {100 * t['err'] / t['n']:.1f} | {100 * t['naive'] / t['n']:.1f} | "
-              f"{100 * t['inside'] / t['n']:.0f}% |")
+        print(
+            f"| {name} | {t['n']} | {100 * t['err'] / t['n']:.1f} | {100 * t['naive'] / t['n']:.1f} | "
+            f"{100 * t['inside'] / t['n']:.0f}% |"
+        )
 
 
 if __name__ == "__main__":

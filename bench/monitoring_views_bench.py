@@ -55,8 +55,14 @@ def _admin_connection(base: str):
     import psycopg
 
     cfg = dj_database_url.parse(base)
-    return psycopg.connect(host=cfg["HOST"], port=cfg["PORT"] or 5432, user=cfg["USER"],
-                           password=cfg["PASSWORD"] or None, dbname="postgres", autocommit=True)
+    return psycopg.connect(
+        host=cfg["HOST"],
+        port=cfg["PORT"] or 5432,
+        user=cfg["USER"],
+        password=cfg["PASSWORD"] or None,
+        dbname="postgres",
+        autocommit=True,
+    )
 
 
 def drop_database(url: str, base: str) -> None:
@@ -85,14 +91,12 @@ def database_url() -> str:
 def build(n_values: int, say) -> dict:
     from django.db import connection, transaction
 
-    from stocktake.architecture.actions import ensure_period
-
     from stocktake.accounts.models import Organisation
     from stocktake.architecture import actions as arch
-    from stocktake.architecture.models import Indicator, Outcome, Pillar, Priority
+    from stocktake.architecture.actions import ensure_period
+    from stocktake.architecture.models import Indicator, OrgUnit, OrgUnitLevel, Outcome, Pillar, Priority
     from stocktake.delivery import periods as P
     from stocktake.monitoring import rollups
-    from stocktake.architecture.models import OrgUnit, OrgUnitLevel, Period
 
     # At least n_values in all: the district-level indicator adds one value per district and month.
     districts_months = REGIONS * DISTRICTS_PER_REGION * MONTHS
@@ -102,37 +106,57 @@ def build(n_values: int, say) -> dict:
             OrgUnitLevel.objects.create(depth=depth, name=name)
         nation = OrgUnit.objects.create(code="NAT", name="Benchland")
         regions = [OrgUnit.objects.create(code=f"R{r:02d}", name=f"Region {r}", parent=nation) for r in range(REGIONS)]
-        districts = [OrgUnit(code=f"{reg.code}-D{d:02d}", name=f"District {reg.code}-{d:02d}", parent=reg, depth=3,
-                             path="") for reg in regions for d in range(DISTRICTS_PER_REGION)]
+        districts = [
+            OrgUnit(code=f"{reg.code}-D{d:02d}", name=f"District {reg.code}-{d:02d}", parent=reg, depth=3, path="")
+            for reg in regions
+            for d in range(DISTRICTS_PER_REGION)
+        ]
         OrgUnit.objects.bulk_create(districts, batch_size=1000)
         districts = list(OrgUnit.objects.filter(depth=3).select_related("parent"))
         for d in districts:
             d.path = f"{d.parent.path}{d.pk}/"
         OrgUnit.objects.bulk_update(districts, ["path"], batch_size=1000)
         say(f"{len(districts)} districts, {per_district} facilities each")
-        facilities = [OrgUnit(code=f"{d.code}-F{f:03d}", name=f"Facility {d.code}-{f:03d}", parent=d, depth=4, path="")
-                      for d in districts for f in range(per_district)]
+        facilities = [
+            OrgUnit(code=f"{d.code}-F{f:03d}", name=f"Facility {d.code}-{f:03d}", parent=d, depth=4, path="")
+            for d in districts
+            for f in range(per_district)
+        ]
         OrgUnit.objects.bulk_create(facilities, batch_size=5000)
         cur = connection.cursor()
         if connection.vendor == "postgresql":
-            cur.execute("UPDATE monitoring_orgunit f SET path = d.path || f.id || '/' FROM monitoring_orgunit d "
-                        "WHERE f.parent_id = d.id AND f.depth = 4")
+            cur.execute(
+                "UPDATE monitoring_orgunit f SET path = d.path || f.id || '/' FROM monitoring_orgunit d "
+                "WHERE f.parent_id = d.id AND f.depth = 4"
+            )
         else:
-            cur.execute("UPDATE monitoring_orgunit SET path = (SELECT d.path FROM monitoring_orgunit d "
-                        "WHERE d.id = monitoring_orgunit.parent_id) || id || '/' WHERE depth = 4")
+            cur.execute(
+                "UPDATE monitoring_orgunit SET path = (SELECT d.path FROM monitoring_orgunit d "
+                "WHERE d.id = monitoring_orgunit.parent_id) || id || '/' WHERE depth = 4"
+            )
         months = [ensure_period(p) for p in P.between("M", date(2022, 1, 1), date(2026, 12, 31))][:MONTHS]
         org = Organisation.objects.create(code="ministry", name="Ministry of Benchmarks", kind="ministry")
         pillar = Pillar.objects.create(code="bench", name="Benchmarks")
         indicators = []
         for i in range(FACILITY_INDICATORS + 1):
-            pr = Priority.objects.create(pillar=pillar, code=f"p{i}", name=f"Priority {i}", lead_organisation=org,
-                                         published=True, rank=i)
+            pr = Priority.objects.create(
+                pillar=pillar, code=f"p{i}", name=f"Priority {i}", lead_organisation=org, published=True, rank=i
+            )
             out = Outcome.objects.create(priority=pr, code=f"o{i}", name=f"Outcome {i}")
             ratio = i % 2 == 0
-            indicators.append(Indicator.objects.create(
-                outcome=out, code=f"ind-{i}", name=f"Indicator {i}", unit="%" if ratio else "count",
-                direction="up" if ratio else "down", frequency="M", aggregation="ratio" if ratio else "sum",
-                ratio_scale=100 if ratio else 1, report_depth=4 if i < FACILITY_INDICATORS else 3))
+            indicators.append(
+                Indicator.objects.create(
+                    outcome=out,
+                    code=f"ind-{i}",
+                    name=f"Indicator {i}",
+                    unit="%" if ratio else "count",
+                    direction="up" if ratio else "down",
+                    frequency="M",
+                    aggregation="ratio" if ratio else "sum",
+                    ratio_scale=100 if ratio else 1,
+                    report_depth=4 if i < FACILITY_INDICATORS else 3,
+                )
+            )
         rnd = "random()" if connection.vendor == "postgresql" else "(abs(random()) % 1000000) / 1000000.0"
         first = months[0].pk
         for ind in indicators:
@@ -146,15 +170,32 @@ def build(n_values: int, say) -> dict:
                 f"CASE WHEN %s THEN 1000 END, "
                 "CASE WHEN p.id = %s THEN 'submitted' ELSE 'published' END, '', 1, 'bench', CURRENT_TIMESTAMP "
                 "FROM monitoring_orgunit u CROSS JOIN monitoring_period p WHERE u.depth = %s AND p.id IN ("
-                + ",".join(str(m.pk) for m in months) + ")",
-                [ind.pk, ind.aggregation == "ratio", first, ind.aggregation == "ratio", first,
-                 ind.aggregation == "ratio", months[-1].pk, ind.report_depth])
+                + ",".join(str(m.pk) for m in months)
+                + ")",
+                [
+                    ind.pk,
+                    ind.aggregation == "ratio",
+                    first,
+                    ind.aggregation == "ratio",
+                    first,
+                    ind.aggregation == "ratio",
+                    months[-1].pk,
+                    ind.report_depth,
+                ],
+            )
             say(f"{ind.code}: {cur.rowcount:,} values in {time.perf_counter() - t0:.1f} s")
             base = 65.0 if ind.aggregation == "ratio" else 50.0 * (per_district * 500 if ind.report_depth == 4 else 500)
-            arch.create_target(indicator=ind, baseline_value=base, baseline_date=months[23].end,
-                               target_value=base * (1.2 if ind.aggregation == "ratio" else 0.8),
-                               target_date=date(2027, 3, 31), status="committed", trajectory_method="linear",
-                               interface="system", reason="bench")
+            arch.create_target(
+                indicator=ind,
+                baseline_value=base,
+                baseline_date=months[23].end,
+                target_value=base * (1.2 if ind.aggregation == "ratio" else 0.8),
+                target_date=date(2027, 3, 31),
+                status="committed",
+                trajectory_method="linear",
+                interface="system",
+                reason="bench",
+            )
     if connection.vendor == "postgresql":
         cur.execute("ANALYZE")
     t0 = time.perf_counter()
@@ -173,14 +214,18 @@ def bare_sql(indicators, months):
     """The same numbers from the raw values, the way one would without rollups."""
     big = indicators[0]  # a facility-level ratio
     last12 = ",".join(str(m.pk) for m in months[-12:])
-    district_of = ("SELECT f.parent_id AS district, v.period_id, SUM(v.numerator), SUM(v.denominator) "
-                   "FROM monitoring_datavalue v JOIN monitoring_orgunit f ON f.id = v.org_unit_id "
-                   f"WHERE v.indicator_id = {big.pk} AND v.disaggregation = '' AND v.period_id IN ({{periods}}) "
-                   "GROUP BY f.parent_id, v.period_id")
+    district_of = (
+        "SELECT f.parent_id AS district, v.period_id, SUM(v.numerator), SUM(v.denominator) "
+        "FROM monitoring_datavalue v JOIN monitoring_orgunit f ON f.id = v.org_unit_id "
+        f"WHERE v.indicator_id = {big.pk} AND v.disaggregation = '' AND v.period_id IN ({{periods}}) "
+        "GROUP BY f.parent_id, v.period_id"
+    )
     national = " UNION ALL ".join(
         f"SELECT indicator_id, period_id, SUM(value), SUM(numerator), SUM(denominator), COUNT(*) "
         f"FROM monitoring_datavalue WHERE indicator_id = {i.pk} AND disaggregation = '' "
-        f"AND state IN ('validated', 'published') GROUP BY indicator_id, period_id" for i in indicators)
+        f"AND state IN ('validated', 'published') GROUP BY indicator_id, period_id"
+        for i in indicators
+    )
     return {
         "portfolio": national,
         "heat map (500 districts x 12 months)": district_of.format(periods=last12),
@@ -304,8 +349,12 @@ def run(args, url: str):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "stocktake", "serve", f"127.0.0.1:{port}"], env=os.environ.copy(),
-                              stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "stocktake", "serve", f"127.0.0.1:{port}"],
+        env=os.environ.copy(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(600):
@@ -334,19 +383,25 @@ def run(args, url: str):
         n = check_numbers(base, pages, sql, cur, indicators, months)
         print(f"numbers: each view's {n:,} figures (its CSV download) equal the bare SQL's over the raw values\n")
         print("warm: repeated requests; cold: each request right after the indicator's rollups changed\n")
-        print(f"{'view':42} {'warm (ms)':>10} {'cold (ms)':>10} {'bare SQL (ms)':>14} {'SQL/warm':>9} {'SQL/cold':>9}"
-              "  target (<300 ms, >=10x)")
+        print(
+            f"{'view':42} {'warm (ms)':>10} {'cold (ms)':>10} {'bare SQL (ms)':>14} {'SQL/warm':>9} {'SQL/cold':>9}"
+            "  target (<300 ms, >=10x)"
+        )
         for name, path in pages.items():
+
             def get(path=path):
                 with urllib.request.urlopen(base + path, timeout=300) as r:
                     assert r.status == 200
                     r.read()
+
             warm = median_ms(get, args.runs)
             cold = median_ms(get, args.runs, before=bump)
             raw = median_ms(lambda q=sql[name]: (cur.execute(q), cur.fetchall()), args.runs)
             met = all(t < 300 and raw / t >= 10 for t in (warm, cold))
-            print(f"{name:42} {warm:10.0f} {cold:10.0f} {raw:14.0f} {raw / warm:8.1f}x {raw / cold:8.1f}x"
-                  f"  {'met' if met else 'MISSED'}")
+            print(
+                f"{name:42} {warm:10.0f} {cold:10.0f} {raw:14.0f} {raw / warm:8.1f}x {raw / cold:8.1f}x"
+                f"  {'met' if met else 'MISSED'}"
+            )
         # The portfolio page also shows other apps' panels (data freshness, milestones, ...), which
         # monitoring does not control; time them apart so each side knows where its time goes.
         # A new request each time, as a real one is: panels may keep what they work out on the request.
@@ -366,11 +421,18 @@ def run(args, url: str):
         priority_ids = [p.pk for p in indicators[0].outcome.priority.pillar.priorities.all()]
         centre = get_user_model().objects.create_superuser("bench-centre", "centre@bench.invalid", None)
         for who, user in [("the public", AnonymousUser()), ("the delivery unit", centre)]:
-            own = median_ms(lambda: views.portfolio_data(request_as(user), root), args.runs)
-            others = median_ms(lambda: (lambda r: (panels.portfolio_panels(r), panels.priority_notes(r, priority_ids)))(
-                request_as(user)), args.runs)
-            print(f"\nportfolio for {who}, in process: monitoring's rows {own:.0f} ms; "
-                  f"other apps' panels and notes {others:.0f} ms", end="")
+            own = median_ms(lambda user=user: views.portfolio_data(request_as(user), root), args.runs)
+            others = median_ms(
+                lambda user=user: (lambda r: (panels.portfolio_panels(r), panels.priority_notes(r, priority_ids)))(
+                    request_as(user)
+                ),
+                args.runs,
+            )
+            print(
+                f"\nportfolio for {who}, in process: monitoring's rows {own:.0f} ms; "
+                f"other apps' panels and notes {others:.0f} ms",
+                end="",
+            )
         print()
     finally:
         server.terminate()

@@ -1,6 +1,6 @@
 """How long the plans logic takes at the sizes a national plan reaches. Prints figures; asserts nothing.
 
-    .venv/bin/python bench/plans.py
+.venv/bin/python bench/plans.py
 """
 
 from __future__ import annotations
@@ -24,10 +24,20 @@ def timed(label, fn, repeat=5):
 
 def compose_many(n_strategies, kind, years):
     rng = random.Random(1)
-    contributions = [CO.Contribution(f"s{i}", date(2025, rng.randint(1, 12), 1), rng.uniform(-3, 3),
-                                     rng.choice(CO.RAMPS), rng.randint(1, 12)) for i in range(n_strategies)]
-    return lambda: CO.compose(kind=kind, baseline_date=date(2024, 12, 31), baseline_value=50, contributions=contributions,
-                              until=date(2024 + years, 12, 31), target_value=60)
+    contributions = [
+        CO.Contribution(
+            f"s{i}", date(2025, rng.randint(1, 12), 1), rng.uniform(-3, 3), rng.choice(CO.RAMPS), rng.randint(1, 12)
+        )
+        for i in range(n_strategies)
+    ]
+    return lambda: CO.compose(
+        kind=kind,
+        baseline_date=date(2024, 12, 31),
+        baseline_value=50,
+        contributions=contributions,
+        until=date(2024 + years, 12, 31),
+        target_value=60,
+    )
 
 
 def chain(levels, width):

@@ -33,10 +33,10 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
 
-from stocktake.architecture.actions import ensure_period  # noqa: E402
 from stocktake.accounts.models import Organisation  # noqa: E402
 from stocktake.architecture import actions as architecture_actions  # noqa: E402
-from stocktake.architecture.models import Indicator, OrgUnit, Outcome, Period, Pillar, Priority  # noqa: E402
+from stocktake.architecture.actions import ensure_period  # noqa: E402
+from stocktake.architecture.models import Indicator, OrgUnit, Outcome, Pillar, Priority  # noqa: E402
 from stocktake.delivery import periods as P  # noqa: E402
 from stocktake.demo import build  # noqa: E402
 from stocktake.monitoring import actions as monitoring_actions  # noqa: E402
@@ -52,16 +52,19 @@ def time_report(label: str) -> None:
     t_svg = time.perf_counter()
     render.add_svgs(ctx)
     t_svg = time.perf_counter() - t_svg
-    body = render.pdf("routines/print.html", {**ctx, "body": "routines/_report_body.html",
-                                               "title": f"Delivery report: {rnd}"})
+    body = render.pdf(
+        "routines/print.html", {**ctx, "body": "routines/_report_body.html", "title": f"Delivery report: {rnd}"}
+    )
     done = time.perf_counter()
     pages = len(PdfReader(io.BytesIO(body)).pages)
     xlsx_start = time.perf_counter()
     render.delivery_report_xlsx(ctx)
     xlsx = time.perf_counter() - xlsx_start
-    print(f"{label}: {Priority.objects.count()} priorities, {pages} pages, {len(body) / 1e6:.1f} MB: "
-          f"PDF {done - started:.1f} s (data {gathered - started:.1f} s, charts {t_svg:.1f} s, WeasyPrint {done - gathered - t_svg:.1f} s); "
-          f"Excel {xlsx:.2f} s")
+    print(
+        f"{label}: {Priority.objects.count()} priorities, {pages} pages, {len(body) / 1e6:.1f} MB: "
+        f"PDF {done - started:.1f} s (data {gathered - started:.1f} s, charts {t_svg:.1f} s, WeasyPrint {done - gathered - t_svg:.1f} s); "
+        f"Excel {xlsx:.2f} s"
+    )
 
 
 def add_generated(n: int, seed: int = 7) -> None:
@@ -74,22 +77,58 @@ def add_generated(n: int, seed: int = 7) -> None:
     if rnd.is_closed:
         actions.reopen_round(rnd, reason="benchmark")
     for i in range(n):
-        pr = Priority.objects.create(pillar=pillar, code=f"gen-{i}", name=f"Generated priority {i + 1}",
-                                     lead_organisation=orgs[i % len(orgs)], rank=100 + i)
+        pr = Priority.objects.create(
+            pillar=pillar,
+            code=f"gen-{i}",
+            name=f"Generated priority {i + 1}",
+            lead_organisation=orgs[i % len(orgs)],
+            rank=100 + i,
+        )
         o = Outcome.objects.create(priority=pr, code=f"gen-{i}-outcome", name=f"Generated outcome {i + 1}")
         for k in range(2):
-            ind = Indicator.objects.create(outcome=o, code=f"gen-{i}-{k}", name=f"Generated indicator {i + 1}.{k + 1}",
-                                           unit="%", direction="up", aggregation="mean", report_depth=1, decimals=1)
+            ind = Indicator.objects.create(
+                outcome=o,
+                code=f"gen-{i}-{k}",
+                name=f"Generated indicator {i + 1}.{k + 1}",
+                unit="%",
+                direction="up",
+                aggregation="mean",
+                report_depth=1,
+                decimals=1,
+            )
             level, achieved = rng.uniform(30, 60), rng.uniform(0.3, 1.2)
-            rows = [{"indicator_id": ind.pk, "org_unit_id": nation.pk, "period_id": m.pk, "disaggregation": "",
-                     "value": level + achieved * 20 * max(0, j - 14) / 50 + 2 * math.sin(j), "numerator": None,
-                     "denominator": None, "comment": ""} for j, m in enumerate(months)]
+            rows = [
+                {
+                    "indicator_id": ind.pk,
+                    "org_unit_id": nation.pk,
+                    "period_id": m.pk,
+                    "disaggregation": "",
+                    "value": level + achieved * 20 * max(0, j - 14) / 50 + 2 * math.sin(j),
+                    "numerator": None,
+                    "denominator": None,
+                    "comment": "",
+                }
+                for j, m in enumerate(months)
+            ]
             monitoring_actions.record_values(rows, interface="system", source="bench")
-            architecture_actions.create_target(indicator=ind, baseline_value=round(level, 1),
-                                               baseline_date=date(2024, 3, 31), target_value=round(level + 20, 1),
-                                               target_date=date(2027, 3, 31), interface="system")
-        actions.assess(rnd, o, interface="system", likelihood=rng.randint(1, 4), likelihood_rationale="Generated",
-                       key_issues="Generated issue", next_steps="Generated next step", narrative="Generated narrative")
+            architecture_actions.create_target(
+                indicator=ind,
+                baseline_value=round(level, 1),
+                baseline_date=date(2024, 3, 31),
+                target_value=round(level + 20, 1),
+                target_date=date(2027, 3, 31),
+                interface="system",
+            )
+        actions.assess(
+            rnd,
+            o,
+            interface="system",
+            likelihood=rng.randint(1, 4),
+            likelihood_rationale="Generated",
+            key_issues="Generated issue",
+            next_steps="Generated next step",
+            narrative="Generated narrative",
+        )
 
 
 if __name__ == "__main__":

@@ -9,6 +9,10 @@ export STOCKTAKE_DATA_DIR="${STOCKTAKE_DATA_DIR:-$PWD/var/test}"
 mkdir -p "$STOCKTAKE_DATA_DIR"
 unset STOCKTAKE_DATABASE_URL
 
+echo "==> Lint and format (ruff)"
+.venv/bin/ruff check src tests bench
+.venv/bin/ruff format --check src tests bench
+
 echo "==> Test suite on SQLite"
 .venv/bin/python -m pytest "$@"
 

@@ -71,11 +71,14 @@ def indicator(code: str, *, organisation: str = "moh", target=None, target_unit=
     """
     from stocktake.accounts.models import Organisation
     from stocktake.architecture import actions
-    from stocktake.architecture.models import Indicator, Outcome, Pillar, Priority
-    from stocktake.architecture.models import OrgUnit
+    from stocktake.architecture.models import Indicator, OrgUnit, Outcome, Pillar, Priority
 
-    priority = Priority.objects.create(pillar=Pillar.objects.first(), code=f"p-{code}",
-                                       name=f"Priority for {code}", lead_organisation=Organisation.objects.get(code=organisation))
+    priority = Priority.objects.create(
+        pillar=Pillar.objects.first(),
+        code=f"p-{code}",
+        name=f"Priority for {code}",
+        lead_organisation=Organisation.objects.get(code=organisation),
+    )
     outcome = Outcome.objects.create(priority=priority, code=f"o-{code}", name=f"Outcome for {code}")
     fields.setdefault("name", code)
     fields.setdefault("unit", "count")
@@ -90,16 +93,35 @@ def indicator(code: str, *, organisation: str = "moh", target=None, target_unit=
     return ind
 
 
-def record(ind, unit, period, value=None, *, numerator=None, denominator=None, state="submitted", by=None,
-           interface="system", **kwargs):
+def record(
+    ind,
+    unit,
+    period,
+    value=None,
+    *,
+    numerator=None,
+    denominator=None,
+    state="submitted",
+    by=None,
+    interface="system",
+    **kwargs,
+):
     """Store one data value through monitoring's record_value; codes or objects for indicator, unit and period."""
-    from stocktake.architecture.models import Indicator
+    from stocktake.architecture.models import Indicator, OrgUnit
     from stocktake.monitoring import actions
-    from stocktake.architecture.models import OrgUnit
 
     ind = Indicator.objects.get(code=ind) if isinstance(ind, str) else ind
     unit = OrgUnit.objects.get(code=unit) if isinstance(unit, str) else unit
-    dv, _ = actions.record_value(indicator=ind, org_unit=unit, period=_period(period), value=value, numerator=numerator,
-                                 denominator=denominator, state=state, user=user(by) if by else None,
-                                 interface=interface, **kwargs)
+    dv, _ = actions.record_value(
+        indicator=ind,
+        org_unit=unit,
+        period=_period(period),
+        value=value,
+        numerator=numerator,
+        denominator=denominator,
+        state=state,
+        user=user(by) if by else None,
+        interface=interface,
+        **kwargs,
+    )
     return dv

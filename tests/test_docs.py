@@ -31,10 +31,12 @@ SETTING = re.compile(r"^STOCKTAKE_[A-Z0-9_]+$")
 
 # What the code has ---------------------------------------------------------------------------------------------
 
+
 def _is_environ(node) -> bool:
     """os.environ (or a bare `environ` imported from os)."""
-    return (isinstance(node, ast.Attribute) and node.attr == "environ") or (isinstance(node, ast.Name)
-                                                                            and node.id == "environ")
+    return (isinstance(node, ast.Attribute) and node.attr == "environ") or (
+        isinstance(node, ast.Name) and node.id == "environ"
+    )
 
 
 def _env_names(tree) -> set[str]:
@@ -44,14 +46,16 @@ def _env_names(tree) -> set[str]:
         keys = []
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.args:
             if (node.func.attr in ("get", "setdefault", "pop") and _is_environ(node.func.value)) or (
-                    node.func.attr == "getenv"):
+                node.func.attr == "getenv"
+            ):
                 keys.append(node.args[0])
         elif isinstance(node, ast.Subscript) and _is_environ(node.value):
             keys.append(node.slice)
         elif isinstance(node, ast.Compare) and any(_is_environ(c) for c in node.comparators):
             keys.append(node.left)
-        found |= {k.value for k in keys if isinstance(k, ast.Constant) and isinstance(k.value, str)
-                  and SETTING.match(k.value)}
+        found |= {
+            k.value for k in keys if isinstance(k, ast.Constant) and isinstance(k.value, str) and SETTING.match(k.value)
+        }
     return found
 
 
@@ -83,8 +87,9 @@ def commands_in_code(src: Path = SRC) -> dict[str, list[str]]:
             continue
         command = load_command_class(f"stocktake.{path.parts[-4]}", path.stem)
         parser = command.create_parser("stocktake", path.stem)
-        out[path.stem] = [max(a.option_strings, key=len) for a in parser._actions
-                          if a.dest not in common and a.option_strings]
+        out[path.stem] = [
+            max(a.option_strings, key=len) for a in parser._actions if a.dest not in common and a.option_strings
+        ]
     return out
 
 
@@ -100,11 +105,15 @@ def route_routers() -> dict[str, str]:
     from stocktake.api import api
 
     schema = api.get_openapi_schema()
-    return {f"{method.upper()} {path}": ", ".join(op.get("tags") or ["(untagged)"])
-            for path, ops in schema["paths"].items() for method, op in ops.items()}
+    return {
+        f"{method.upper()} {path}": ", ".join(op.get("tags") or ["(untagged)"])
+        for path, ops in schema["paths"].items()
+        for method, op in ops.items()
+    }
 
 
 # What the reference says ---------------------------------------------------------------------------------------
+
 
 def section(text: str, title: str) -> str:
     """The text of one `## title` section of the reference (up to the next `## `)."""
@@ -125,6 +134,7 @@ def documented_routes(text: str) -> set[str]:
 
 # The checks, as functions so their own tests below can show each one failing ----------------------------------
 
+
 def undocumented_settings(text: str, code: dict[str, str]) -> list[str]:
     body = section(text, "Settings")
     return [f"{name} (read in {where})" for name, where in sorted(code.items()) if f"`{name}`" not in body]
@@ -135,7 +145,9 @@ def undocumented_commands(text: str, code: dict[str, list[str]]) -> list[str]:
     missing = []
     for name, flags in sorted(code.items()):
         if name not in documented:
-            missing.append(f"stocktake {name} (no '### `stocktake {name}`' heading; flags: {', '.join(flags) or 'none'})")
+            missing.append(
+                f"stocktake {name} (no '### `stocktake {name}`' heading; flags: {', '.join(flags) or 'none'})"
+            )
             continue
         missing += [f"stocktake {name} {flag}" for flag in flags if f"`{flag}" not in documented[name]]
     return missing
@@ -152,11 +164,13 @@ def stale_routes(text: str, code: list[str]) -> list[str]:
 
 def _fail_if(missing: list[str], what: str) -> None:
     if missing:
-        pytest.fail(f"docs/reference.md does not document {len(missing)} {what}:\n  " + "\n  ".join(missing),
-                    pytrace=False)
+        pytest.fail(
+            f"docs/reference.md does not document {len(missing)} {what}:\n  " + "\n  ".join(missing), pytrace=False
+        )
 
 
 # The tests --------------------------------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def reference() -> str:
@@ -173,8 +187,10 @@ def test_every_command_and_flag_is_documented(reference):
 
 
 def test_every_api_route_is_documented(reference):
-    _fail_if(undocumented_routes(reference, routes_in_code(), route_routers()),
-             "API route(s) (add a line under its router in API routes)")
+    _fail_if(
+        undocumented_routes(reference, routes_in_code(), route_routers()),
+        "API route(s) (add a line under its router in API routes)",
+    )
 
 
 def test_no_documented_route_is_gone(reference):
@@ -189,6 +205,7 @@ def test_the_readme_links_the_reference():
 # Tests of the checks: each one fails on a reference that leaves something out ------------------------------------
 # (compared with what the real reference already lacks, so a gap the lead has yet to fill shows up once, above)
 
+
 def newly_missing(check, changed: str, reference: str, *code) -> list[str]:
     before = set(check(reference, *code))
     return [m for m in check(changed, *code) if m not in before]
@@ -198,15 +215,19 @@ def test_the_settings_check_finds_environment_reads_anywhere_and_names_them(tmp_
     pkg = tmp_path / "stocktake"
     (pkg / "app").mkdir(parents=True)
     (pkg / "settings.py").write_text('import os\nSTOCKTAKE_LIMIT = (1, 2)\nX = os.environ.get("STOCKTAKE_A", "1")\n')
-    (pkg / "app" / "mod.py").write_text('import os\nfrom os import environ\n'
-                                        'a = os.environ["STOCKTAKE_B"]\nb = os.getenv("STOCKTAKE_C")\n'
-                                        'c = "STOCKTAKE_D" in os.environ\nd = environ.get("STOCKTAKE_E")\n'
-                                        'e = "STOCKTAKE_NOT_READ"\n')
+    (pkg / "app" / "mod.py").write_text(
+        "import os\nfrom os import environ\n"
+        'a = os.environ["STOCKTAKE_B"]\nb = os.getenv("STOCKTAKE_C")\n'
+        'c = "STOCKTAKE_D" in os.environ\nd = environ.get("STOCKTAKE_E")\n'
+        'e = "STOCKTAKE_NOT_READ"\n'
+    )
     code = settings_in_code(pkg)
     assert set(code) == {"STOCKTAKE_LIMIT", "STOCKTAKE_A", "STOCKTAKE_B", "STOCKTAKE_C", "STOCKTAKE_D", "STOCKTAKE_E"}
     text = "## Settings\n\n| `STOCKTAKE_A` | `STOCKTAKE_B` | `STOCKTAKE_C` | `STOCKTAKE_LIMIT` |\n\n## Commands\n`STOCKTAKE_D`\n"
-    assert undocumented_settings(text, code) == ["STOCKTAKE_D (read in stocktake/app/mod.py)",
-                                                 "STOCKTAKE_E (read in stocktake/app/mod.py)"]
+    assert undocumented_settings(text, code) == [
+        "STOCKTAKE_D (read in stocktake/app/mod.py)",
+        "STOCKTAKE_E (read in stocktake/app/mod.py)",
+    ]
 
 
 def test_the_real_settings_include_the_from_address_and_the_check_catches_it(reference):
@@ -214,7 +235,8 @@ def test_the_real_settings_include_the_from_address_and_the_check_catches_it(ref
     assert code["STOCKTAKE_FROM_EMAIL"] == "stocktake/settings.py" and "STOCKTAKE_LOCKOUT" in code
     without = reference.replace("`STOCKTAKE_FROM_EMAIL`", "STOCKTAKE_FROM_EMAIL")
     assert newly_missing(undocumented_settings, without, reference, code) == [
-        "STOCKTAKE_FROM_EMAIL (read in stocktake/settings.py)"]
+        "STOCKTAKE_FROM_EMAIL (read in stocktake/settings.py)"
+    ]
 
 
 def test_the_commands_check_names_a_missing_command_and_a_missing_flag(reference):
@@ -224,7 +246,8 @@ def test_the_commands_check_names_a_missing_command_and_a_missing_flag(reference
     assert newly_missing(undocumented_commands, without_flag, reference, code) == ["stocktake compute-payments --fund"]
     without_command = reference.replace("### `stocktake compute-payments", "### compute-payments")
     assert newly_missing(undocumented_commands, without_command, reference, code) == [
-        "stocktake compute-payments (no '### `stocktake compute-payments`' heading; flags: --fund, --user, --dry-run)"]
+        "stocktake compute-payments (no '### `stocktake compute-payments`' heading; flags: --fund, --user, --dry-run)"
+    ]
 
 
 def test_the_routes_check_names_a_missing_route_and_a_stale_one(reference):
@@ -232,6 +255,7 @@ def test_the_routes_check_names_a_missing_route_and_a_stale_one(reference):
     assert "POST /api/incentives/payments/{payment_id}/disburse" in code and "GET /api/health" in code
     without = reference.replace("`POST /api/incentives/payments/{payment_id}/disburse`", "")
     assert newly_missing(undocumented_routes, without, reference, code, route_routers()) == [
-        "POST /api/incentives/payments/{payment_id}/disburse (router: incentives)"]
+        "POST /api/incentives/payments/{payment_id}/disburse (router: incentives)"
+    ]
     extra = reference.replace("## API routes\n", "## API routes\n\n- `GET /api/no/such/route` gone\n")
     assert newly_missing(stale_routes, extra, reference, code) == ["GET /api/no/such/route"]

@@ -94,7 +94,11 @@ def violations(source: str, module: str, is_package: bool = False) -> list[str]:
         # A private name belongs to its module: importing it from another module is a hidden dependency.
         for name in names:
             submodule = f"{target}.{name}"
-            if _private(name) and submodule != module and not (ROOT.parent / (submodule.replace(".", "/") + ".py")).exists():
+            if (
+                _private(name)
+                and submodule != module
+                and not (ROOT.parent / (submodule.replace(".", "/") + ".py")).exists()
+            ):
                 found.append(f"{where}: private name {name}")
         if any(_private(part) for part in target.split(".")) and target != module:
             found.append(f"{where}: private module")
@@ -116,22 +120,26 @@ def test_every_app_and_top_level_module_has_a_layer():
 
 # The test of the test: each kind of fault, written the way the cycles used to be, is caught.
 
+
 def test_an_upward_import_is_caught():
     # accounts.permissions used to import architecture (a local import, to dodge the cycle)
     src = "def visible(user):\n    from stocktake.architecture.models import Priority\n"
     assert violations(src, "stocktake.accounts.permissions") == [
-        "stocktake.accounts.permissions:2 imports stocktake.architecture.models: upward (accounts is below architecture)"]
+        "stocktake.accounts.permissions:2 imports stocktake.architecture.models: upward (accounts is below architecture)"
+    ]
 
 
 def test_an_import_across_siblings_is_caught():
     src = "from stocktake.plans.pack import pages\n"
     assert violations(src, "stocktake.routines.pack") == [
-        "stocktake.routines.pack:1 imports stocktake.plans.pack: across siblings (routines and plans)"]
+        "stocktake.routines.pack:1 imports stocktake.plans.pack: across siblings (routines and plans)"
+    ]
 
 
 def test_a_private_name_from_another_module_is_caught_relative_or_absolute():
     assert violations("from .views import _profile_context\n", "stocktake.plans.pdf") == [
-        "stocktake.plans.pdf:1 imports stocktake.plans.views: private name _profile_context"]
+        "stocktake.plans.pdf:1 imports stocktake.plans.views: private name _profile_context"
+    ]
     found = violations("from stocktake.monitoring.views import _indicator, _root\n", "stocktake.architecture.views")
     assert found == [
         "stocktake.architecture.views:1 imports stocktake.monitoring.views: upward (architecture is below monitoring)",
@@ -141,6 +149,8 @@ def test_a_private_name_from_another_module_is_caught_relative_or_absolute():
 
 
 def test_imports_down_the_stack_and_within_an_app_pass():
-    src = ("from stocktake import __version__\nfrom stocktake.accounts import permissions\n"
-           "from stocktake.architecture.models import Period\nfrom . import series\nfrom .models import DataValue\n")
+    src = (
+        "from stocktake import __version__\nfrom stocktake.accounts import permissions\n"
+        "from stocktake.architecture.models import Period\nfrom . import series\nfrom .models import DataValue\n"
+    )
     assert violations(src, "stocktake.monitoring.views") == []

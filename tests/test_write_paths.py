@@ -18,7 +18,11 @@ import stocktake
 ROOT = Path(stocktake.__file__).parent
 
 ALWAYS = {"bulk_create", "bulk_update", "get_or_create", "update_or_create", "create_user", "create_superuser"}
-ON_MANAGERS = {"create", "update", "delete"}  # on Model.objects..., a queryset: ambiguous with dict/set methods elsewhere
+ON_MANAGERS = {
+    "create",
+    "update",
+    "delete",
+}  # on Model.objects..., a queryset: ambiguous with dict/set methods elsewhere
 ON_ANYTHING = {"save", "delete"}
 # Receivers of .save()/.delete() that are not models: openpyxl workbooks (also as delivery.cells.safe_workbook(wb)),
 # the cache, Ninja's route decorators.
@@ -32,7 +36,7 @@ ALLOWED = {
     "architecture/models.py::OrgUnit.save": "path and depth are derived from the parent when a unit is saved",
     "monitoring/rollups.py": "rollups and their stamps are derived tables, rebuilt from the values",
     "collection/progress.py::report": "a running import's live progress and heartbeat: throw-away state, on its own "
-                                      "connection so other processes see it before the import commits",
+    "connection so other processes see it before the import commits",
     "collection/importer.py": "moving to the job queue (lead)",
 }
 
@@ -46,8 +50,18 @@ def _receiver_root(node: ast.expr) -> str:
 def _on_manager(node: ast.expr) -> bool:
     """objects / _default_manager / _base_manager / filter(...) / all() ... somewhere in the receiver chain."""
     text = ast.unparse(node)
-    return any(part in text for part in (".objects", "_default_manager", "_base_manager", ".filter(", ".exclude(",
-                                         ".all()", "select_for_update("))
+    return any(
+        part in text
+        for part in (
+            ".objects",
+            "_default_manager",
+            "_base_manager",
+            ".filter(",
+            ".exclude(",
+            ".all()",
+            "select_for_update(",
+        )
+    )
 
 
 def writes(source: str, path: str, allowed=ALLOWED) -> list[str]:
@@ -63,11 +77,19 @@ def writes(source: str, path: str, allowed=ALLOWED) -> list[str]:
                 inner = f"{scope}.{child.name}" if scope else child.name
             if isinstance(child, ast.Call) and isinstance(child.func, ast.Attribute):
                 name, receiver = child.func.attr, child.func.value
-                is_write = (name in ALWAYS
-                            or (name in ON_MANAGERS and _on_manager(receiver))
-                            or (name in ON_ANYTHING and _receiver_root(receiver) not in NOT_MODELS
-                                and not (isinstance(receiver, ast.Call) and ast.unparse(receiver) == "super()"
-                                         and scope.endswith(f".{name}"))))
+                is_write = (
+                    name in ALWAYS
+                    or (name in ON_MANAGERS and _on_manager(receiver))
+                    or (
+                        name in ON_ANYTHING
+                        and _receiver_root(receiver) not in NOT_MODELS
+                        and not (
+                            isinstance(receiver, ast.Call)
+                            and ast.unparse(receiver) == "super()"
+                            and scope.endswith(f".{name}")
+                        )
+                    )
+                )
                 if is_write and f"{path}::{scope}" not in allowed:
                     found.append(f"{path}:{child.lineno} ({scope or 'module'}) .{name}(")
             visit(child, inner)
@@ -94,22 +116,40 @@ def test_every_allow_list_entry_still_writes_and_says_why():
 
 # The test of the test: the writes the issue found, as they were written, are caught.
 
+
 def test_a_get_or_create_outside_actions_is_caught():
     src = "def _send(indicator, period, kind, email):\n    Reminder.objects.get_or_create(indicator=indicator)\n"
     assert writes(src, "collection/reminders.py") == ["collection/reminders.py:2 (_send) .get_or_create("]
 
 
 def test_creates_saves_updates_and_deletes_outside_actions_are_caught():
-    src = ("def build():\n    Pillar.objects.create(code='x')\n    token.save(update_fields=['revoked_at'])\n"
-           "    Alert.objects.filter(pk__in=ids).update(emailed_to='a')\n    late.delete()\n")
-    assert writes(src, "demo/build.py") == ["demo/build.py:2 (build) .create(", "demo/build.py:3 (build) .save(",
-                                            "demo/build.py:4 (build) .update(", "demo/build.py:5 (build) .delete("]
+    src = (
+        "def build():\n    Pillar.objects.create(code='x')\n    token.save(update_fields=['revoked_at'])\n"
+        "    Alert.objects.filter(pk__in=ids).update(emailed_to='a')\n    late.delete()\n"
+    )
+    assert writes(src, "demo/build.py") == [
+        "demo/build.py:2 (build) .create(",
+        "demo/build.py:3 (build) .save(",
+        "demo/build.py:4 (build) .update(",
+        "demo/build.py:5 (build) .delete(",
+    ]
 
 
 def test_the_same_writes_in_an_action_or_an_allowed_function_pass_and_non_database_calls_are_not_writes():
     src = "def raise_alert():\n    Alert.objects.get_or_create(rule=r)\n"
     assert writes(src, "monitoring/actions.py") == []
-    assert writes("class OrgUnit:\n    def save(self):\n        super().save()\n"
-                  "        OrgUnit.objects.filter(pk=1).update(path='/1/')\n", "architecture/models.py") == []
-    assert writes("def f(wb, seen, row):\n    wb.save(out)\n    seen.update(row)\n    row.update(a=1)\n",
-                  "monitoring/exports.py") == []
+    assert (
+        writes(
+            "class OrgUnit:\n    def save(self):\n        super().save()\n"
+            "        OrgUnit.objects.filter(pk=1).update(path='/1/')\n",
+            "architecture/models.py",
+        )
+        == []
+    )
+    assert (
+        writes(
+            "def f(wb, seen, row):\n    wb.save(out)\n    seen.update(row)\n    row.update(a=1)\n",
+            "monitoring/exports.py",
+        )
+        == []
+    )

@@ -10,17 +10,24 @@ from ninja import NinjaAPI, Schema
 
 from stocktake import __version__, errors
 from stocktake.accounts.apiauth import ApiRate, api_auth
-from stocktake.apiinput import MAX_JSON_DEPTH, CheckedParser, install  # noqa: F401 (MAX_JSON_DEPTH: tests)
 from stocktake.accounts.permissions import NotFound
+from stocktake.apiinput import MAX_JSON_DEPTH, CheckedParser, install  # noqa: F401 (MAX_JSON_DEPTH: tests)
 
-api = NinjaAPI(title="Stocktake API", version=__version__, urls_namespace="api",
-               description="Priorities, indicators, targets, data values and more. Every write goes through the same "
-                           "action functions as the web pages and is audited.",
-               auth=api_auth(), throttle=[ApiRate()], parser=CheckedParser())
+api = NinjaAPI(
+    title="Stocktake API",
+    version=__version__,
+    urls_namespace="api",
+    description="Priorities, indicators, targets, data values and more. Every write goes through the same "
+    "action functions as the web pages and is audited.",
+    auth=api_auth(),
+    throttle=[ApiRate()],
+    parser=CheckedParser(),
+)
 install(api)  # bad input (too deep, unreadable text, huge numbers) is a 400 naming the field
 
 
 # API errors are put into words once, here: an endpoint lets an action's refusal through.
+
 
 @api.exception_handler(ValidationError)
 def refused_input(request, exc: ValidationError):
@@ -39,7 +46,6 @@ def not_found(request, exc: NotFound):
     return api.create_response(request, {"detail": str(exc) or "Not Found"}, status=404)
 
 
-
 class HealthOut(Schema):
     status: str
     version: str
@@ -47,8 +53,14 @@ class HealthOut(Schema):
     worker: str
 
 
-@api.get("/health", summary="Is the service up? The database (a real query) and the background worker",
-         tags=["service"], auth=None, throttle=[], response={200: HealthOut, 503: HealthOut})
+@api.get(
+    "/health",
+    summary="Is the service up? The database (a real query) and the background worker",
+    tags=["service"],
+    auth=None,
+    throttle=[],
+    response={200: HealthOut, 503: HealthOut},
+)
 def health(request):
     from ninja import Status
 
@@ -61,9 +73,9 @@ def health(request):
 # One router per capability app; each app's api.py owns its endpoints.
 from stocktake.accounts.api import router as accounts_router  # noqa: E402
 from stocktake.collection.api import router as collection_router  # noqa: E402
-from stocktake.monitoring.api import router as monitoring_router  # noqa: E402
-from stocktake.incentives.api import router as incentives_router  # noqa: E402
 from stocktake.evaluations.api import router as evaluations_router  # noqa: E402
+from stocktake.incentives.api import router as incentives_router  # noqa: E402
+from stocktake.monitoring.api import router as monitoring_router  # noqa: E402
 from stocktake.plans.api import router as plans_router  # noqa: E402
 from stocktake.routines.api import router as routines_router  # noqa: E402
 

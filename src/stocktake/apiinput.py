@@ -63,8 +63,9 @@ class CheckedParser(Parser):
     def parse_body(self, request):
         body = request.body
         if nesting_depth(body, MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
-            raise BadParameter(_("the body"), _("arrays and objects are nested more than %(n)s deep")
-                               % {"n": MAX_JSON_DEPTH})
+            raise BadParameter(
+                _("the body"), _("arrays and objects are nested more than %(n)s deep") % {"n": MAX_JSON_DEPTH}
+            )
         data = json.loads(body)
         _check(data)
         return data
@@ -89,6 +90,7 @@ def install(api: NinjaAPI) -> None:
     Ninja turns any exception from `parse_body` into HttpError(400, "Cannot parse request body"), keeping the
     original as its cause; the handler below puts the cause's field and reason back.
     """
+
     def http_error(request, exc: HttpError):
         if isinstance(exc.__cause__, BadParameter):
             return _refusal(api, request, exc.__cause__)

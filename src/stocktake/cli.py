@@ -1,8 +1,8 @@
 """The `stocktake` command: Django's management commands under one name.
 
-    stocktake serve [ADDR:PORT]   migrate, then run the web app
-    stocktake demo                load the demo delivery unit
-    stocktake migrate | createsuperuser | shell | ...
+stocktake serve [ADDR:PORT]   migrate, then run the web app
+stocktake demo                load the demo delivery unit
+stocktake migrate | createsuperuser | shell | ...
 """
 
 from __future__ import annotations
@@ -45,7 +45,11 @@ def database_trouble(exc: Exception) -> str:
     from stocktake import retry
 
     db = settings.DATABASES["default"]
-    where = db.get("NAME") if db["ENGINE"].endswith("sqlite3") else f"{db.get('HOST') or 'localhost'}:{db.get('PORT') or 5432}/{db.get('NAME')}"
+    where = (
+        db.get("NAME")
+        if db["ENGINE"].endswith("sqlite3")
+        else f"{db.get('HOST') or 'localhost'}:{db.get('PORT') or 5432}/{db.get('NAME')}"
+    )
     first = (str(exc).strip().splitlines() or [exc.__class__.__name__])[0]
     if retry.is_busy(exc):
         what = "the database is busy with another writer; nothing was changed, try again in a moment"

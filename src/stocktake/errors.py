@@ -17,8 +17,11 @@ def reasons(exc: ValidationError) -> dict[str, list[str]]:
 
 def lines(exc: ValidationError) -> list[str]:
     """One "field: reason" line per message (a message not tied to a field stands alone)."""
-    return [message if field == NON_FIELD_ERRORS else f"{field}: {message}"
-            for field, messages in reasons(exc).items() for message in messages]
+    return [
+        message if field == NON_FIELD_ERRORS else f"{field}: {message}"
+        for field, messages in reasons(exc).items()
+        for message in messages
+    ]
 
 
 def sentence(exc: ValidationError) -> str:

@@ -18,6 +18,7 @@ class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         for pk in value if isinstance(value, (list, tuple)) else []:
             text = str(pk).strip().lstrip("+-")
             if text.isascii() and text.isdigit() and int(text) > MAX_ID:
-                raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
-                                      params={"value": pk})
+                raise ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
+                )
         return super()._check_values(value)

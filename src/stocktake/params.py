@@ -49,13 +49,15 @@ def parse_int(field: str, raw, *, minimum: int = 0, maximum: int = MAX_INT) -> i
         raise BadParameter(field, _("%(value)s is not a whole number") % {"value": repr(text[:40])})
     value = int(text)
     if not minimum <= value <= maximum:
-        raise BadParameter(field, _("%(value)s is not between %(min)s and %(max)s")
-                           % {"value": value, "min": minimum, "max": maximum})
+        raise BadParameter(
+            field, _("%(value)s is not between %(min)s and %(max)s") % {"value": value, "min": minimum, "max": maximum}
+        )
     return value
 
 
-def int_param(request, name: str, default: int | None = None, *, minimum: int = 0, maximum: int = MAX_INT,
-              source: str = "GET") -> int | None:
+def int_param(
+    request, name: str, default: int | None = None, *, minimum: int = 0, maximum: int = MAX_INT, source: str = "GET"
+) -> int | None:
     """A whole number from request.GET (or source="POST"); absent or empty gives `default`."""
     raw = getattr(request, source).get(name, "")
     if raw.strip() == "":

@@ -21,12 +21,28 @@ ATTEMPTS = 4
 RETRY_STATES = {"40001", "40P01", "55P03"}
 # Unique keys two concurrent writers can both try to fill (a new cell, its first version, a rollup cell);
 # the second waits for the first, then fails, and succeeds when run again on what the first stored.
-RACE_CONSTRAINTS = {"one_value_per_cell", "one_row_per_version", "one_monitoring_rollup_per_cell",
-                    "monitoring_rollupstamp_pkey"}
+RACE_CONSTRAINTS = {
+    "one_value_per_cell",
+    "one_row_per_version",
+    "one_monitoring_rollup_per_cell",
+    "monitoring_rollupstamp_pkey",
+}
 BUSY_WORDS = ("database is locked", "database table is locked", "database is busy")
-DOWN_WORDS = ("readonly database", "read-only", "unable to open database", "disk i/o error", "connection refused",
-              "could not connect", "server closed the connection", "connection is closed", "no such table",
-              "terminating connection", "the database system is", "connection failed", "database disk image")
+DOWN_WORDS = (
+    "readonly database",
+    "read-only",
+    "unable to open database",
+    "disk i/o error",
+    "connection refused",
+    "could not connect",
+    "server closed the connection",
+    "connection is closed",
+    "no such table",
+    "terminating connection",
+    "the database system is",
+    "connection failed",
+    "database disk image",
+)
 
 
 def _sqlstate(exc: BaseException) -> str | None:
@@ -53,8 +69,11 @@ def is_down(exc: BaseException) -> bool:
     if not isinstance(exc, DatabaseError) or is_busy(exc):
         return False
     state = _sqlstate(exc) or ""
-    return state.startswith(("08", "57", "53", "25006")) or isinstance(exc, OperationalError) and any(
-        w in str(exc).lower() for w in DOWN_WORDS)
+    return (
+        state.startswith(("08", "57", "53", "25006"))
+        or isinstance(exc, OperationalError)
+        and any(w in str(exc).lower() for w in DOWN_WORDS)
+    )
 
 
 def should_retry(exc: BaseException) -> bool:
@@ -65,7 +84,7 @@ def should_retry(exc: BaseException) -> bool:
 
 def pause(attempt: int) -> None:
     """A short, growing, random wait, so two writers that collided do not collide again."""
-    time.sleep(random.uniform(0.02, 0.1) * (2 ** attempt))
+    time.sleep(random.uniform(0.02, 0.1) * (2**attempt))
 
 
 def on_conflict(fn):

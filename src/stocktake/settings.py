@@ -29,8 +29,11 @@ SECRET_KEY = os.environ.get("STOCKTAKE_SECRET_KEY", DEFAULT_SECRET_KEY)
 DEBUG = os.environ.get("STOCKTAKE_DEBUG", "0") == "1"
 PRODUCTION = os.environ.get("STOCKTAKE_PRODUCTION", "0") == "1"
 # In production nobody gets localhost for free: the deployment names its hosts.
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get(
-    "STOCKTAKE_ALLOWED_HOSTS", "" if PRODUCTION else "localhost,127.0.0.1,[::1]").split(",") if h.strip()]
+ALLOWED_HOSTS = [
+    h.strip()
+    for h in os.environ.get("STOCKTAKE_ALLOWED_HOSTS", "" if PRODUCTION else "localhost,127.0.0.1,[::1]").split(",")
+    if h.strip()
+]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -99,7 +102,9 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # WAL lets the web server read while an import writes.
-    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;"
+    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = (
+        "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;"
+    )
     DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
     # One writer at a time: the others wait this many seconds for their turn (SQLite's busy timeout)
     # before "database is locked", which stocktake.web.busy answers with 503 and Retry-After.
@@ -142,14 +147,16 @@ LOGOUT_REDIRECT_URL = "/"
 # shared cache: set STOCKTAKE_CACHE_TABLE and run `stocktake createcachetable`.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "stocktake"}}
 if os.environ.get("STOCKTAKE_CACHE_TABLE"):
-    CACHES["default"] = {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
-                         "LOCATION": os.environ["STOCKTAKE_CACHE_TABLE"]}
-STOCKTAKE_LOGIN_LIMIT = (120, 60)           # attempts per client address per seconds (argon2 costs CPU)
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": os.environ["STOCKTAKE_CACHE_TABLE"],
+    }
+STOCKTAKE_LOGIN_LIMIT = (120, 60)  # attempts per client address per seconds (argon2 costs CPU)
 STOCKTAKE_LOGIN_FAIL_LIMIT = (30, 10 * 60)  # failed attempts per client address per seconds
-STOCKTAKE_LOCKOUT = (5, 15 * 60)            # failures per user name, then locked for seconds
-STOCKTAKE_TOKEN_LIMIT = (10, 60)            # token creations per user per seconds
-STOCKTAKE_BAD_TOKEN_LIMIT = (20, 60)        # unknown bearer tokens per client address per seconds
-STOCKTAKE_TOKEN_DAYS = 90                   # default and maximum lifetime of an API token
+STOCKTAKE_LOCKOUT = (5, 15 * 60)  # failures per user name, then locked for seconds
+STOCKTAKE_TOKEN_LIMIT = (10, 60)  # token creations per user per seconds
+STOCKTAKE_BAD_TOKEN_LIMIT = (20, 60)  # unknown bearer tokens per client address per seconds
+STOCKTAKE_TOKEN_DAYS = 90  # default and maximum lifetime of an API token
 # API requests per caller (a user, or a client address for the public) per seconds; "off" for none.
 _api_rate = os.environ.get("STOCKTAKE_API_RATE", "600/60")
 STOCKTAKE_API_RATE = None if _api_rate == "off" else tuple(int(n) for n in _api_rate.split("/", 1))
@@ -170,18 +177,20 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 # Only our own scripts (the vendored htmx and Vega bundle, charts.js). Styles may
 # be inline because Vega and htmx inject <style> elements; styles cannot run code.
-CONTENT_SECURITY_POLICY = "; ".join([
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data:",
-    "font-src 'self' data:",
-    "connect-src 'self'",
-    "object-src 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-])
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -192,8 +201,9 @@ if PRODUCTION:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     from stocktake.accounts.production import refuse_insecure_production
 
-    refuse_insecure_production(debug=DEBUG, secret_key=SECRET_KEY, allowed_hosts=ALLOWED_HOSTS,
-                               default_secret_key=DEFAULT_SECRET_KEY)
+    refuse_insecure_production(
+        debug=DEBUG, secret_key=SECRET_KEY, allowed_hosts=ALLOWED_HOSTS, default_secret_key=DEFAULT_SECRET_KEY
+    )
 EMAIL_BACKEND = os.environ.get("STOCKTAKE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("STOCKTAKE_FROM_EMAIL", "stocktake@localhost")
 

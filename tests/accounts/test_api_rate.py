@@ -31,8 +31,9 @@ def test_a_refused_write_changes_nothing(settings, sign_in):
 def test_tokens_count_against_their_owner(settings, sign_in):
     settings.STOCKTAKE_API_RATE = (2, 60)
     owner = sign_in("health-data")
-    secret = owner.post("/api/accounts/tokens", {"name": "script", "days": 5},
-                        content_type="application/json").json()["token"]
+    secret = owner.post("/api/accounts/tokens", {"name": "script", "days": 5}, content_type="application/json").json()[
+        "token"
+    ]
     from django.test import Client
 
     script = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")

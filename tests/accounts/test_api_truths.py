@@ -10,10 +10,13 @@ from stocktake.accounts.forms import TokenForm
 from stocktake.accounts.models import ApiToken
 
 
-@pytest.mark.parametrize("path,body", [
-    ("/api/accounts/tokens", {"name": "x"}),
-    ("/api/plans/homicides/strategies", {"name": "x"}),
-])
+@pytest.mark.parametrize(
+    "path,body",
+    [
+        ("/api/accounts/tokens", {"name": "x"}),
+        ("/api/plans/homicides/strategies", {"name": "x"}),
+    ],
+)
 def test_anonymous_write_is_401_even_with_csrf_checks_on(db, path, body):
     """A real client (CSRF enforced, as in a browser or a script) with no credentials: 401, as documented."""
     c = Client(enforce_csrf_checks=True)
@@ -38,8 +41,9 @@ def test_form_and_api_schema_agree_on_the_longest_token(client, db):
 
 def test_api_refuses_a_token_longer_than_the_maximum(sign_in):
     c = sign_in("observer")
-    response = c.post("/api/accounts/tokens", {"name": "long", "days": tokens.MAX_DAYS + 1},
-                      content_type="application/json")
+    response = c.post(
+        "/api/accounts/tokens", {"name": "long", "days": tokens.MAX_DAYS + 1}, content_type="application/json"
+    )
     assert response.status_code == 422
     assert not ApiToken.objects.filter(user__username="observer").exists()
     ok = c.post("/api/accounts/tokens", {"name": "longest", "days": tokens.MAX_DAYS}, content_type="application/json")

@@ -18,17 +18,40 @@ def entries(user):
     before = audit.snapshot(org)
     org.name = "Ministry of Health and Care"
     org.save()
-    a = audit.record(user=user("manager"), interface="web", action="change", obj=org, before=before,
-                     after=audit.snapshot(org), reason="renamed in the reshuffle")
-    b = audit.record(user=user("validator"), interface="api", action="change", obj=org, before=audit.snapshot(org),
-                     after={**audit.snapshot(org), "code": "moh2"})
+    a = audit.record(
+        user=user("manager"),
+        interface="web",
+        action="change",
+        obj=org,
+        before=before,
+        after=audit.snapshot(org),
+        reason="renamed in the reshuffle",
+    )
+    b = audit.record(
+        user=user("validator"),
+        interface="api",
+        action="change",
+        obj=org,
+        before=audit.snapshot(org),
+        after={**audit.snapshot(org), "code": "moh2"},
+    )
     return a, b
 
 
-@pytest.mark.parametrize("username,status", [
-    (None, 302), ("observer", 403), ("pm", 403), ("health-data", 403), ("leader", 403),
-    ("validator", 200), ("manager", 200), ("duhead", 200), ("admin", 200),
-])
+@pytest.mark.parametrize(
+    "username,status",
+    [
+        (None, 302),
+        ("observer", 403),
+        ("pm", 403),
+        ("health-data", 403),
+        ("leader", 403),
+        ("validator", 200),
+        ("manager", 200),
+        ("duhead", 200),
+        ("admin", 200),
+    ],
+)
 def test_audit_page_is_for_the_delivery_unit_only(sign_in, username, status):
     response = sign_in(username).get("/accounts/audit/")
     assert response.status_code == status

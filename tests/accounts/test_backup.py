@@ -41,9 +41,14 @@ def small_state(db):
     actions.issue_token(User.objects.get(username="health-data"), name="nightly import", interface="web")
     nation = OrgUnit.objects.create(code="N", name="Nation")
     OrgUnit.objects.create(code="R1", name="Region 1", parent=nation)
-    pillar = Pillar.objects.create(code="health", name="Health", description="Café ✓ \"quoted\"\nnew line")
-    audit.record(user=User.objects.get(username="chief"), interface="web", action="create", obj=pillar,
-                 after={**audit.snapshot(pillar), "nested": {"list": [1, 2.5, None, True]}})
+    pillar = Pillar.objects.create(code="health", name="Health", description='Café ✓ "quoted"\nnew line')
+    audit.record(
+        user=User.objects.get(username="chief"),
+        interface="web",
+        action="create",
+        obj=pillar,
+        after={**audit.snapshot(pillar), "nested": {"list": [1, 2.5, None, True]}},
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -60,8 +65,9 @@ def test_backup_then_restore_is_identical(small_state, tmp_path, user):
     # change things of every kind after the backup: a change, a new row, an audit entry, a deletion
     Organisation.objects.filter(code="moh").update(name="Renamed")
     org = Organisation.objects.create(code="new-org", name="New", kind="agency")
-    AuditEntry.objects.create(interface="system", action="create", model="accounts.organisation",
-                              object_id=str(org.pk), object_repr="New")
+    AuditEntry.objects.create(
+        interface="system", action="create", model="accounts.organisation", object_id=str(org.pk), object_repr="New"
+    )
     ApiToken.objects.filter(user=user("health-data")).delete()
     user("chief").groups.clear()
     assert table_rows() != before

@@ -20,10 +20,15 @@ from stocktake.accounts.backup import FORMAT, FORMAT_VERSION
 
 from .test_production import GOOD
 
-PRODUCTION = {"STOCKTAKE_PRODUCTION": "1", "STOCKTAKE_SECRET_KEY": GOOD["secret_key"] * 2,
-              "STOCKTAKE_ALLOWED_HOSTS": "stocktake.gov.example"}
-MARKER = ("from stocktake.accounts.models import Organisation as O; "
-          "O.objects.create(code='marker', name='Still here', kind='agency')")
+PRODUCTION = {
+    "STOCKTAKE_PRODUCTION": "1",
+    "STOCKTAKE_SECRET_KEY": GOOD["secret_key"] * 2,
+    "STOCKTAKE_ALLOWED_HOSTS": "stocktake.gov.example",
+}
+MARKER = (
+    "from stocktake.accounts.models import Organisation as O; "
+    "O.objects.create(code='marker', name='Still here', kind='agency')"
+)
 
 
 def _runner(tmp_path):
@@ -31,8 +36,14 @@ def _runner(tmp_path):
     env.update({"STOCKTAKE_DATA_DIR": str(tmp_path), "STOCKTAKE_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"})
 
     def run(*args, extra=None, timeout=300):
-        return subprocess.run([sys.executable, "-m", "stocktake", *args], env={**env, **(extra or {})},
-                              stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout)
+        return subprocess.run(
+            [sys.executable, "-m", "stocktake", *args],
+            env={**env, **(extra or {})},
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
 
     run.tmp_path = tmp_path
     return run
@@ -82,10 +93,15 @@ def test_no_terminal_and_no_yes_refuses_demo_reset(instance):
 
 # The same refusals in this process, on the test database (cheaper than a process each).
 
+
 def _header_only_backup(path):
     with gzip.open(path, "wt") as f:
-        f.write(json.dumps({"format": FORMAT, "format_version": FORMAT_VERSION, "created": "2026-11-30T00:00:00",
-                            "migrations": []}) + "\n")
+        f.write(
+            json.dumps(
+                {"format": FORMAT, "format_version": FORMAT_VERSION, "created": "2026-11-30T00:00:00", "migrations": []}
+            )
+            + "\n"
+        )
     return path
 
 
@@ -112,11 +128,14 @@ def test_db_state(db, settings, tmp_path):
     yield lambda: DataValue.objects.count() == count and not (tmp_path / "backups").exists()
 
 
-@pytest.mark.parametrize("call", [
-    lambda tmp: call_command("demo", reset=True, yes=True),
-    lambda tmp: call_command("flush", interactive=False),
-    lambda tmp: call_command("restore", str(_header_only_backup(tmp / "b.gz")), yes=True),
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda tmp: call_command("demo", reset=True, yes=True),
+        lambda tmp: call_command("flush", interactive=False),
+        lambda tmp: call_command("restore", str(_header_only_backup(tmp / "b.gz")), yes=True),
+    ],
+)
 def test_production_mode_refuses_every_deleting_command(test_db_state, settings, tmp_path, call):
     settings.PRODUCTION = True
     with pytest.raises(CommandError, match="refused in production mode"):

@@ -44,10 +44,22 @@ def hostile_priority(db):
     return Priority.objects.get(code="ae-waits")
 
 
-@pytest.mark.parametrize("value,expected", [
-    ("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@SUM(A1)", "'@SUM(A1)"), ("\t=1", "'\t=1"),
-    ("\r=1", "'\r=1"), ("plain", "plain"), ("", ""), (-3, -3), (-2.5, -2.5), (None, None),
-])
+@pytest.mark.parametrize(
+    "value,expected",
+    [
+        ("=1+1", "'=1+1"),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("plain", "plain"),
+        ("", ""),
+        (-3, -3),
+        (-2.5, -2.5),
+        (None, None),
+    ],
+)
 def test_safe_text_quotes_formula_starts_only(value, expected):
     assert safe_text(value) == expected
 

@@ -6,7 +6,6 @@ from django.test import Client, override_settings
 
 from stocktake.accounts import actions
 from stocktake.accounts.models import AuditEntry
-
 from tests.factories import PASSWORD
 
 STRANGER, OWNER = "203.0.113.9", "198.51.100.7"

@@ -19,7 +19,6 @@ from django.urls.resolvers import RoutePattern
 
 from stocktake.architecture import access as architecture_access
 from stocktake.architecture.models import Indicator, Priority
-
 from tests.factories import ROLES
 
 WRITE_METHODS = {"post", "put", "patch", "delete"}
@@ -31,8 +30,11 @@ SKIP_PAGES = ("admin/", "api/", "static/")
 
 def row_counts():
     """Every table's row count, sessions aside (signing in and out is not a data change)."""
-    return {m._meta.label: m._base_manager.count() for m in apps.get_models()
-            if m._meta.managed and not m._meta.proxy and m._meta.label != "sessions.Session"}
+    return {
+        m._meta.label: m._base_manager.count()
+        for m in apps.get_models()
+        if m._meta.managed and not m._meta.proxy and m._meta.label != "sessions.Session"
+    }
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +79,8 @@ def example(schema, node, depth=0):
         return True
     fmt = node.get("format")
     return {"date": "2026-01-31", "date-time": "2026-01-31T12:00:00Z", "email": "someone@example.org"}.get(
-        fmt, "x" * max(1, node.get("minLength", 1)))
+        fmt, "x" * max(1, node.get("minLength", 1))
+    )
 
 
 def write_operations(schema):
@@ -143,6 +146,7 @@ def test_api_writes_by_role_change_nothing_unless_they_succeed(schema, sign_in, 
 
 def page_routes():
     """(route, converters) of every page outside the back office, the API and static files."""
+
     def walk(patterns, prefix=""):
         for p in patterns:
             if isinstance(p, URLResolver):
@@ -207,10 +211,11 @@ def test_no_page_or_api_read_leaks_unpublished_data_of_other_ministries(schema, 
             assert not leaked, f"{role}: GET {url} shows unpublished {leaked}"
 
     # every page, with every hidden priority's and indicator's code and id in its URL
-    probes = [{"__int__": p.pk, "__str__": p.code} for p in hidden] + \
-             [{"__int__": i.pk, "__str__": i.code} for i in indicators]
+    probes = [{"__int__": p.pk, "__str__": p.code} for p in hidden] + [
+        {"__int__": i.pk, "__str__": i.code} for i in indicators
+    ]
     for route, converters in page_routes():
-        for values in (probes if converters else [{"__int__": 1, "__str__": "x"}]):
+        for values in probes if converters else [{"__int__": 1, "__str__": "x"}]:
             url = fill_route(route, converters, values)
             check(url, c.get(url))
     # the indicator pages of hidden indicators do not exist for this user
@@ -224,8 +229,11 @@ def test_no_page_or_api_read_leaks_unpublished_data_of_other_ministries(schema, 
         params = op.get("parameters", [])
         for probe in probes:
             url = re.sub(r"\{[^}]+\}", str(probe["__str__"]), path)
-            query = {p["name"]: probe["__str__"] for p in params
-                     if p["in"] == "query" and re.search("priority|indicator|code", p["name"])}
+            query = {
+                p["name"]: probe["__str__"]
+                for p in params
+                if p["in"] == "query" and re.search("priority|indicator|code", p["name"])
+            }
             check(url, c.get(url, query))
             if "{" in path:
                 check(url, c.get(re.sub(r"\{[^}]+\}", str(probe["__int__"]), path), query))

@@ -10,17 +10,24 @@ import pytest
 
 from stocktake.accounts.production import problems
 
-GOOD = dict(debug=False, secret_key="k" * 20 + "9f8e7d6c5b4a3210zyxw", allowed_hosts=["stocktake.gov.example"],
-            default_secret_key="stocktake-insecure-development-key-change-me")
+GOOD = dict(
+    debug=False,
+    secret_key="k" * 20 + "9f8e7d6c5b4a3210zyxw",
+    allowed_hosts=["stocktake.gov.example"],
+    default_secret_key="stocktake-insecure-development-key-change-me",
+)
 
 
-@pytest.mark.parametrize("change,word", [
-    ({"debug": True}, "DEBUG"),
-    ({"secret_key": "stocktake-insecure-development-key-change-me"}, "SECRET_KEY"),
-    ({"secret_key": "short"}, "SECRET_KEY"),
-    ({"allowed_hosts": []}, "ALLOWED_HOSTS"),
-    ({"allowed_hosts": ["*"]}, "ALLOWED_HOSTS"),
-])
+@pytest.mark.parametrize(
+    "change,word",
+    [
+        ({"debug": True}, "DEBUG"),
+        ({"secret_key": "stocktake-insecure-development-key-change-me"}, "SECRET_KEY"),
+        ({"secret_key": "short"}, "SECRET_KEY"),
+        ({"allowed_hosts": []}, "ALLOWED_HOSTS"),
+        ({"allowed_hosts": ["*"]}, "ALLOWED_HOSTS"),
+    ],
+)
 def test_each_unsafe_setting_is_named(change, word):
     assert problems(**GOOD) == []
     found = problems(**{**GOOD, **change})
@@ -29,10 +36,16 @@ def test_each_unsafe_setting_is_named(change, word):
 
 def _stocktake(env_extra, *args, tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("STOCKTAKE_")}
-    env.update({"STOCKTAKE_DATA_DIR": str(tmp_path), "STOCKTAKE_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-                **env_extra})
-    return subprocess.run([sys.executable, "-m", "stocktake", *args], env=env, capture_output=True, text=True,
-                          timeout=120)
+    env.update(
+        {
+            "STOCKTAKE_DATA_DIR": str(tmp_path),
+            "STOCKTAKE_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+            **env_extra,
+        }
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "stocktake", *args], env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_stocktake_refuses_to_start_in_production_with_defaults(tmp_path):
@@ -45,11 +58,16 @@ def test_stocktake_refuses_to_start_in_production_with_defaults(tmp_path):
 
 
 def test_production_settings_are_strict_when_configured(tmp_path):
-    env = {"STOCKTAKE_PRODUCTION": "1", "STOCKTAKE_SECRET_KEY": GOOD["secret_key"] * 2,
-           "STOCKTAKE_ALLOWED_HOSTS": "stocktake.gov.example"}
-    code = ("from django.conf import settings as s; "
-            "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS >= 31536000, "
-            "s.SECURE_SSL_REDIRECT, s.DEBUG)")
+    env = {
+        "STOCKTAKE_PRODUCTION": "1",
+        "STOCKTAKE_SECRET_KEY": GOOD["secret_key"] * 2,
+        "STOCKTAKE_ALLOWED_HOSTS": "stocktake.gov.example",
+    }
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS >= 31536000, "
+        "s.SECURE_SSL_REDIRECT, s.DEBUG)"
+    )
     run = _stocktake(env, "shell", "-c", code, tmp_path=tmp_path)
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip().splitlines()[-1].split() == ["True", "True", "True", "True", "False"]

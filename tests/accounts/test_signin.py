@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.test import Client, override_settings
 
 from stocktake.accounts.backends import locked_out
-
 from tests.factories import PASSWORD
 
 
@@ -68,7 +67,6 @@ def test_success_clears_the_failure_count(db):
     c.post("/accounts/login/", {"username": "manager", "password": "wrong"})
     c.post("/accounts/login/", {"username": "manager", "password": PASSWORD})
     from stocktake.accounts import throttle
-
     from stocktake.accounts.backends import lockout_key
 
     assert throttle.count("fail-user", lockout_key("manager", "127.0.0.1")) == 0

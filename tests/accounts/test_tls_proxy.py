@@ -81,4 +81,7 @@ def test_the_header_from_an_untrusted_address_is_ignored(production_behind_proxy
 def test_no_proxy_no_trust():
     assert proxy_options({}) == {}
     assert proxy_options({"STOCKTAKE_SECURE_PROXY": "1"})["trusted_proxy"] == "127.0.0.1"
-    assert proxy_options({"STOCKTAKE_SECURE_PROXY": "1", "STOCKTAKE_TRUSTED_PROXY": "10.0.0.5"})["trusted_proxy"] == "10.0.0.5"
+    assert (
+        proxy_options({"STOCKTAKE_SECURE_PROXY": "1", "STOCKTAKE_TRUSTED_PROXY": "10.0.0.5"})["trusted_proxy"]
+        == "10.0.0.5"
+    )

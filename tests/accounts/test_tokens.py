@@ -41,7 +41,9 @@ def test_token_form_names_bad_fields(sign_in):
 
 def test_revoke_own_token_and_not_anyone_elses(sign_in):
     owner, other = sign_in("education-data"), sign_in("interior-data")
-    secret = owner.post("/api/accounts/tokens", {"name": "script", "days": 5}, content_type="application/json").json()["token"]
+    secret = owner.post("/api/accounts/tokens", {"name": "script", "days": 5}, content_type="application/json").json()[
+        "token"
+    ]
     token = ApiToken.objects.get(prefix=secret[:12])
     assert other.post(f"/accounts/tokens/{token.pk}/revoke/").status_code == 404
     assert other.delete(f"/api/accounts/tokens/{token.pk}").status_code == 404
@@ -97,8 +99,9 @@ def test_guessing_tokens_is_rate_limited(db):
 @override_settings(STOCKTAKE_TOKEN_LIMIT=(2, 60))
 def test_token_creation_is_rate_limited(sign_in):
     c = sign_in("observer")
-    codes = [c.post("/api/accounts/tokens", {"name": f"t{i}"}, content_type="application/json").status_code
-             for i in range(3)]
+    codes = [
+        c.post("/api/accounts/tokens", {"name": f"t{i}"}, content_type="application/json").status_code for i in range(3)
+    ]
     assert codes == [201, 201, 429]
     assert ApiToken.objects.filter(user__username="observer").count() == 2
 
@@ -109,8 +112,12 @@ def test_session_writes_through_the_api_need_the_csrf_token(user):
     refused = c.post("/api/accounts/tokens", {"name": "x"}, content_type="application/json")
     assert refused.status_code == 403 and not ApiToken.objects.filter(user__username="observer").exists()
     c.get("/accounts/tokens/")  # the page sets the CSRF cookie
-    ok = c.post("/api/accounts/tokens", {"name": "x"}, content_type="application/json",
-                HTTP_X_CSRFTOKEN=c.cookies["csrftoken"].value)
+    ok = c.post(
+        "/api/accounts/tokens",
+        {"name": "x"},
+        content_type="application/json",
+        HTTP_X_CSRFTOKEN=c.cookies["csrftoken"].value,
+    )
     assert ok.status_code == 201
     # a token is not a cookie: no CSRF needed, none possible
     token_client = Client(enforce_csrf_checks=True, HTTP_AUTHORIZATION=f"Bearer {ok.json()['token']}")

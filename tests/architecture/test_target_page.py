@@ -11,16 +11,24 @@ from tests.factories import sign_in
 
 
 def form_of(target, **changes):
-    data = {"baseline_value": target.baseline_value, "baseline_date": target.baseline_date.isoformat(),
-            "target_value": target.target_value, "target_date": target.target_date.isoformat(),
-            "status": target.status, "trajectory_method": target.trajectory_method, "stages": "[]",
-            "rationale": target.rationale, "reason": ""}
+    data = {
+        "baseline_value": target.baseline_value,
+        "baseline_date": target.baseline_date.isoformat(),
+        "target_value": target.target_value,
+        "target_date": target.target_date.isoformat(),
+        "status": target.status,
+        "trajectory_method": target.trajectory_method,
+        "stages": "[]",
+        "rationale": target.rationale,
+        "reason": "",
+    }
     data.update(changes)
     return data
 
 
-@pytest.mark.parametrize("who,status", [(None, 403), ("observer", 403), ("health-data", 403), ("pm", 403),
-                                        ("manager", 200), ("duhead", 200)])
+@pytest.mark.parametrize(
+    "who,status", [(None, 403), ("observer", 403), ("health-data", 403), ("pm", 403), ("manager", 200), ("duhead", 200)]
+)
 def test_only_the_delivery_unit_sets_targets(client, db, who, status):
     if who:
         sign_in(who, client)
@@ -37,7 +45,10 @@ def test_a_committed_target_is_revised_from_the_page_only_with_a_reason(client, 
     assert 'id="benchmarks"' in html and "Against history" in html and 'data-yardstick="history"' in html
     data = form_of(target, status="committed", target_value=target.target_value + 0.5)
     response = c.post("/indicators/rail-ppm/target/", data)
-    assert response.status_code == 400 and "A committed target can only be changed with a reason" in response.content.decode()
+    assert (
+        response.status_code == 400
+        and "A committed target can only be changed with a reason" in response.content.decode()
+    )
     assert (Target.objects.get(pk=target.pk).target_value, Target.objects.get(pk=target.pk).revision) == before
     data["reason"] = "Minister raised the ambition"
     assert c.post("/indicators/rail-ppm/target/", data).status_code == 302
@@ -82,10 +93,20 @@ def test_a_new_target_starts_from_the_latest_official_value(client, db):
     assert "Set the target" in html
     official = [(r["period__end"], v) for r, v in series.series(ind, series.root_unit(), official=True)]
     end, value = official[-1]
-    assert f'value="{end.isoformat()}"' in html and f'value="{round(value, ind.decimals):g}"' in html.replace(".0\"", "\"")
-    data = {"baseline_value": value, "baseline_date": end.isoformat(), "target_value": value * 0.9,
-            "target_date": "2028-03-31", "status": "provisional", "trajectory_method": "linear", "stages": "[]",
-            "rationale": "", "reason": ""}
+    assert f'value="{end.isoformat()}"' in html and f'value="{round(value, ind.decimals):g}"' in html.replace(
+        '.0"', '"'
+    )
+    data = {
+        "baseline_value": value,
+        "baseline_date": end.isoformat(),
+        "target_value": value * 0.9,
+        "target_date": "2028-03-31",
+        "status": "provisional",
+        "trajectory_method": "linear",
+        "stages": "[]",
+        "rationale": "",
+        "reason": "",
+    }
     assert c.post(f"/indicators/{ind.code}/target/", data).status_code == 302
     created = Target.objects.get(indicator=ind, org_unit=None)
     assert created.target_value == pytest.approx(value * 0.9) and created.revisions.get().reason == "Initial target"

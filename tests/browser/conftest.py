@@ -18,8 +18,14 @@ import uuid
 import pytest
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def _free_port() -> int:
@@ -35,8 +41,14 @@ def _postgres_database(base_url: str):
 
     cfg = dj_database_url.parse(base_url)
     name = f"stocktake_e2e_{uuid.uuid4().hex[:8]}"
-    conninfo = dict(host=cfg["HOST"], port=cfg["PORT"] or 5432, user=cfg["USER"], password=cfg["PASSWORD"] or None,
-                    dbname="postgres", autocommit=True)
+    conninfo = dict(
+        host=cfg["HOST"],
+        port=cfg["PORT"] or 5432,
+        user=cfg["USER"],
+        password=cfg["PASSWORD"] or None,
+        dbname="postgres",
+        autocommit=True,
+    )
     with psycopg.connect(**conninfo) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
 
@@ -57,12 +69,14 @@ def demo_server(tmp_path_factory):
         env["STOCKTAKE_DATABASE_URL"], drop = _postgres_database(base)
     else:
         env["STOCKTAKE_DATABASE_URL"] = f"sqlite:///{data_dir / 'e2e.sqlite3'}"
-    subprocess.run([sys.executable, "-m", "stocktake", "demo"], env=env, check=True, timeout=600,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "stocktake", "demo"], env=env, check=True, timeout=600, stdout=subprocess.DEVNULL
+    )
     port = _free_port()
     log = open(data_dir / "server.log", "w")
-    server = subprocess.Popen([sys.executable, "-m", "stocktake", "serve", f"127.0.0.1:{port}"], env=env,
-                              stdout=log, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "stocktake", "serve", f"127.0.0.1:{port}"], env=env, stdout=log, stderr=subprocess.STDOUT
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
     while True:

@@ -22,11 +22,14 @@ def test_charts_draw_under_the_content_security_policy(page, demo_server):
     assert "script-src 'self'" in response.headers["content-security-policy"]
     assert page.locator("tr[data-indicator]").count() >= 9
     # whatever charts the portfolio carries (other areas add some) are all drawn
-    page.wait_for_function("[...document.querySelectorAll('[data-chart]')].every(e => e.classList.contains('chart-ready'))",
-                           timeout=20000)
+    page.wait_for_function(
+        "[...document.querySelectorAll('[data-chart]')].every(e => e.classList.contains('chart-ready'))", timeout=20000
+    )
     page.goto(demo_server + "/indicators/ae-4h/")
     page.wait_for_selector("#trajectory-chart.chart-ready svg", timeout=20000)
-    assert page.locator("#trajectory-chart svg path[aria-roledescription='line mark']").count() >= 2  # actual, trajectory (+ forecast)
+    assert (
+        page.locator("#trajectory-chart svg path[aria-roledescription='line mark']").count() >= 2
+    )  # actual, trajectory (+ forecast)
     page.goto(demo_server + "/api/docs")  # the API explorer is served locally too, no CDN
     page.wait_for_selector(".opblock", timeout=20000)
     violations = [m for m in console if "Content Security Policy" in m or "Refused to" in m]

@@ -16,9 +16,19 @@ def sign_in(page, server, username, next_url):
 
 
 def test_upload_a_dhis2_value_set_then_validate_it(page, demo_server, tmp_path, browser):
-    payload = {"dataSet": "MdAEmonthly", "period": "202609", "dataValues": [
-        {"dataElement": "fbfJHSPpUQD", "orgUnit": "MdHospR0201", "categoryOptionCombo": "HllvX50cXC0", "value": "7777"},
-        {"dataElement": "fbfJHSPpUQD", "orgUnit": "NotMapped01", "value": "12"}]}
+    payload = {
+        "dataSet": "MdAEmonthly",
+        "period": "202609",
+        "dataValues": [
+            {
+                "dataElement": "fbfJHSPpUQD",
+                "orgUnit": "MdHospR0201",
+                "categoryOptionCombo": "HllvX50cXC0",
+                "value": "7777",
+            },
+            {"dataElement": "fbfJHSPpUQD", "orgUnit": "NotMapped01", "value": "12"},
+        ],
+    }
     path = tmp_path / "hmis-september.json"
     path.write_text(json.dumps(payload))
     sign_in(page, demo_server, "health-data", "/collection/import/")

@@ -56,7 +56,9 @@ def test_league_table_csv_download_matches_the_page(page, demo_server):
     page.wait_for_url("**/monitoring/league/homicides/")
     rows = page.locator("#league tbody tr")
     assert rows.count() == 48
-    on_page = rows.evaluate_all("trs => trs.map(t => [t.dataset.unit, t.cells[0].innerText.trim(), t.cells[3].innerText.trim()])")
+    on_page = rows.evaluate_all(
+        "trs => trs.map(t => [t.dataset.unit, t.cells[0].innerText.trim(), t.cells[3].innerText.trim()])"
+    )
     with page.expect_download() as dl:
         page.click('#exports a[data-format="csv"]')
     body = list(csv.reader(io.StringIO(open(dl.value.path(), encoding="utf-8").read())))
@@ -64,8 +66,12 @@ def test_league_table_csv_download_matches_the_page(page, demo_server):
     assert header[:5] == ["Rank", "Previous rank", "Movement", "Code", "Org unit"]
     from_file = [[r[3], r[0], f"{float(r[5]):.0f}"] for r in body[1:]]
     assert from_file == [[u, rank, value.split()[0].replace(",", "")] for u, rank, value in on_page]
-    assert page.locator('#league tr[data-status="off_track"] .status').first.evaluate(
-        "e => getComputedStyle(e).backgroundColor") == COLOURS["off_track"]
+    assert (
+        page.locator('#league tr[data-status="off_track"] .status').first.evaluate(
+            "e => getComputedStyle(e).backgroundColor"
+        )
+        == COLOURS["off_track"]
+    )
 
 
 def test_trajectory_chart_draws_forecast_and_overlay(page, demo_server):
@@ -73,7 +79,8 @@ def test_trajectory_chart_draws_forecast_and_overlay(page, demo_server):
     page.wait_for_selector("#trajectory-chart.chart-ready svg")
     svg = page.locator("#trajectory-chart svg")
     dashed = svg.locator("path[aria-roledescription='line mark']").evaluate_all(
-        "ps => ps.filter(p => (p.getAttribute('stroke-dasharray') || '') === '4,4').length")
+        "ps => ps.filter(p => (p.getAttribute('stroke-dasharray') || '') === '4,4').length"
+    )
     assert dashed == 1  # the forecast
     assert svg.locator("path[aria-roledescription='area mark']").count() == 1  # its band
     page.select_option("select[name=overlay]", "R05")

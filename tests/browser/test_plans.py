@@ -13,8 +13,9 @@ def sign_in(page, server, username):
     page.wait_for_selector("table#plans")
 
 
-@pytest.mark.parametrize("code,indicator", [("ae-waits", "ae-4h"), ("reading-11", "reading-age-11"),
-                                            ("homicides", "homicides")])
+@pytest.mark.parametrize(
+    "code,indicator", [("ae-waits", "ae-4h"), ("reading-11", "reading-age-11"), ("homicides", "homicides")]
+)
 def test_each_full_plan_draws_its_charts(page, demo_server, code, indicator):
     sign_in(page, demo_server, "duhead")  # reading-11 is unpublished: the delivery unit sees it
     page.click(f'tr[data-priority="{code}"] a')
@@ -61,22 +62,27 @@ def test_chain_is_edited_in_the_browser_and_its_analysis_follows(page, demo_serv
     assert links.count() == before + 1
     assert box.locator(".no-feedback").count() < unfed  # that path now has its loop
 
-    row = box.locator("table.links tbody tr", has_text="District police units").filter(
-        has_text="Patrol officers and outreach workers").first
+    row = (
+        box.locator("table.links tbody tr", has_text="District police units")
+        .filter(has_text="Patrol officers and outreach workers")
+        .first
+    )
     row.locator("select[name=strength]").select_option("1")
     row.get_by_role("button", name="Re-rate").click()
     page.wait_for_selector("div.chain [id$=-chart].chart-ready svg", timeout=20000)
     weakest = box.locator(".weakest-link", has_text="District police units")
     assert weakest.count() >= 1 and "(1/4)" in weakest.first.locator("xpath=..").inner_text()
 
-    new = box.locator("table.links tbody tr", has_text="Community organisations").filter(
-        has_text="feedback").first
+    new = box.locator("table.links tbody tr", has_text="Community organisations").filter(has_text="feedback").first
     new.get_by_role("button", name="Remove").click()
     page.wait_for_selector("div.chain [id$=-chart].chart-ready svg", timeout=20000)
     assert links.count() == before and box.locator(".no-feedback").count() == unfed
     # put the rating back for the tests that follow on the same server
-    row = box.locator("table.links tbody tr", has_text="District police units").filter(
-        has_text="Patrol officers and outreach workers").first
+    row = (
+        box.locator("table.links tbody tr", has_text="District police units")
+        .filter(has_text="Patrol officers and outreach workers")
+        .first
+    )
     row.locator("select[name=strength]").select_option("3")
     row.get_by_role("button", name="Re-rate").click()
     page.wait_for_selector("div.chain [id$=-chart].chart-ready svg", timeout=20000)

@@ -46,7 +46,13 @@ def test_a_stocktake_end_to_end(page, demo_server):
     first = new_meeting(page, base)
     page.wait_for_selector("#chart-ae-4h-box.chart-ready svg", timeout=20000)
     main = page.locator("main").inner_text()
-    for heading in ("Agenda", "Action tracker from the last meeting", "Outstanding actions", "Performance pack", "Annex"):
+    for heading in (
+        "Agenda",
+        "Action tracker from the last meeting",
+        "Outstanding actions",
+        "Performance pack",
+        "Annex",
+    ):
         assert heading in main
     assert "E2E round" in page.locator("#pack-performance").inner_text()
     assert "Amber-red" in page.locator("#pack-performance").inner_text()
@@ -63,7 +69,9 @@ def test_a_stocktake_end_to_end(page, demo_server):
     for text in ("E2E close me", "E2E carry me over"):
         form = page.locator("#action-form")
         form.locator("input[name=description]").fill(text)
-        form.locator("select[name=owner]").select_option(label="Dr Amelia Okafor (Director General, Acute Care, Ministry of Health)")
+        form.locator("select[name=owner]").select_option(
+            label="Dr Amelia Okafor (Director General, Acute Care, Ministry of Health)"
+        )
         form.locator("button[type=submit]").click()
         page.wait_for_url("**#minutes")
     assert "Fund 40 extra emergency nurses" in page.locator("#decisions").inner_text()

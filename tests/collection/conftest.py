@@ -49,8 +49,9 @@ def own_database(tmp_path_factory):
         env["STOCKTAKE_DATABASE_URL"], drop = _postgres_database(base)
     else:
         env["STOCKTAKE_DATABASE_URL"] = f"sqlite:///{data_dir / 'own.sqlite3'}"
-    subprocess.run([sys.executable, "-m", "stocktake", "demo"], env=env, check=True, timeout=600,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "stocktake", "demo"], env=env, check=True, timeout=600, stdout=subprocess.DEVNULL
+    )
     yield env
     if drop:
         drop()

@@ -30,13 +30,15 @@ def breaches(value_ids) -> list[str]:
     found = []
     written = {}
     for data_value, version, at in DataValueVersion.objects.filter(data_value__in=value_ids).values_list(
-            "data_value", "version", "at"):
+        "data_value", "version", "at"
+    ):
         written[(data_value, version)] = at
     for r in Review.objects.filter(data_value__in=value_ids, state__in=["validated", "published"]):
         newer = written.get((r.data_value_id, r.version + 1))
         if newer is not None and newer <= r.at:
-            found.append(f"value {r.data_value_id}: {r.state} at version {r.version} after version "
-                         f"{r.version + 1} was written")
+            found.append(
+                f"value {r.data_value_id}: {r.state} at version {r.version} after version {r.version + 1} was written"
+            )
     for dv in DataValue.objects.filter(pk__in=value_ids, state__in=["validated", "published"]):
         if not Review.objects.filter(data_value=dv, version=dv.version, state=dv.state).exists():
             found.append(f"value {dv.pk} is {dv.state} at version {dv.version} with no such review")
@@ -54,8 +56,11 @@ def main() -> None:
 
     User = get_user_model()
     lead, validator = User.objects.get(username="admin"), User.objects.get(username="validator")
-    cells = list(DataValue.objects.filter(indicator__code="homicides", disaggregation="")
-                 .select_related("indicator", "org_unit", "period").order_by("pk")[:4])
+    cells = list(
+        DataValue.objects.filter(indicator__code="homicides", disaggregation="")
+        .select_related("indicator", "org_unit", "period")
+        .order_by("pk")[:4]
+    )
     ids = [dv.pk for dv in cells]
     out = {"refused_stale": 0, "decided": 0, "moved": 0, "writes": 0, "errors": []}
 
@@ -66,8 +71,14 @@ def main() -> None:
     def lead_writes():
         read.wait(30)
         dv = DataValue.objects.get(pk=target.pk)
-        monitoring_actions.record_value(indicator=target.indicator, org_unit=target.org_unit, period=target.period,
-                                        value=(dv.value or 0) + 1, user=lead, interface="api")
+        monitoring_actions.record_value(
+            indicator=target.indicator,
+            org_unit=target.org_unit,
+            period=target.period,
+            value=(dv.value or 0) + 1,
+            user=lead,
+            interface="api",
+        )
         connection.close()
         written.set()
 
@@ -90,8 +101,14 @@ def main() -> None:
         try:
             for n in range(40):
                 dv = cells[n % len(cells)]
-                monitoring_actions.record_value(indicator=dv.indicator, org_unit=dv.org_unit, period=dv.period,
-                                                value=1000 + n, user=lead, interface="api")
+                monitoring_actions.record_value(
+                    indicator=dv.indicator,
+                    org_unit=dv.org_unit,
+                    period=dv.period,
+                    value=1000 + n,
+                    user=lead,
+                    interface="api",
+                )
                 out["writes"] += 1
         except Exception as exc:  # noqa: BLE001 - reported, not hidden
             out["errors"].append(f"writer: {exc.__class__.__name__}: {exc}")
@@ -102,8 +119,10 @@ def main() -> None:
     def validator_loop():
         try:
             while not stop.is_set():
-                seen = {pk: v for pk, v in DataValue.objects.filter(pk__in=ids, state="submitted")
-                        .values_list("pk", "version")}
+                seen = {
+                    pk: v
+                    for pk, v in DataValue.objects.filter(pk__in=ids, state="submitted").values_list("pk", "version")
+                }
                 if not seen:
                     continue
                 try:
@@ -147,8 +166,8 @@ def imports(n_threads: int = 6) -> None:
     from django.contrib.auth import get_user_model
     from django.db import connection
 
-    from stocktake.collection.importer import run_import
     from stocktake.architecture.models import OrgUnit
+    from stocktake.collection.importer import run_import
     from stocktake.monitoring.models import DataValue, Rollup
 
     admin = get_user_model().objects.get(username="admin")
@@ -159,8 +178,7 @@ def imports(n_threads: int = 6) -> None:
 
     def one(i: int):
         rows = [{"indicator": "homicides", "org_unit": u, "period": "2019-03", "value": 10 + i} for u in shared]
-        rows += [{"indicator": "homicides", "org_unit": u, "period": "2019-03", "value": i}
-                 for u in own[i::n_threads]]
+        rows += [{"indicator": "homicides", "org_unit": u, "period": "2019-03", "value": i} for u in own[i::n_threads]]
         body = json.dumps({"rows": rows}).encode()
         try:
             start.wait(30)

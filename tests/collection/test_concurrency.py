@@ -24,16 +24,25 @@ POSTGRES = os.environ.get("STOCKTAKE_DATABASE_URL", "").startswith(("postgres://
 
 @pytest.fixture
 def submitted(db):
-    return list(DataValue.objects.filter(indicator__code="homicides", period__code="2026-10", state="submitted")
-                .select_related("indicator", "org_unit", "period").order_by("org_unit__code")[:3])
+    return list(
+        DataValue.objects.filter(indicator__code="homicides", period__code="2026-10", state="submitted")
+        .select_related("indicator", "org_unit", "period")
+        .order_by("org_unit__code")[:3]
+    )
 
 
 def _new_version(dv, users, value=None):
-    monitoring_actions.record_value(indicator=dv.indicator, org_unit=dv.org_unit, period=dv.period,
-                                    value=(dv.value or 0) + 1 if value is None else value, user=users["admin"])
+    monitoring_actions.record_value(
+        indicator=dv.indicator,
+        org_unit=dv.org_unit,
+        period=dv.period,
+        value=(dv.value or 0) + 1 if value is None else value,
+        user=users["admin"],
+    )
 
 
 # -- decisions on what was seen -------------------------------------------------------------------------------
+
 
 def test_a_decision_on_a_version_that_moved_decides_nothing_and_names_it(submitted, users):
     seen = actions.as_seen(submitted)
@@ -48,7 +57,10 @@ def test_a_decision_on_a_version_that_moved_decides_nothing_and_names_it(submitt
     assert not Review.objects.filter(data_value__in=seen, state="validated").exists()
     fresh = actions.as_seen(DataValue.objects.filter(pk__in=seen))
     assert actions.validate(fresh, user=users["validator"]) == 3
-    assert dict(Review.objects.filter(data_value__in=seen, state="validated").values_list("data_value", "version")) == fresh
+    assert (
+        dict(Review.objects.filter(data_value__in=seen, state="validated").values_list("data_value", "version"))
+        == fresh
+    )
 
 
 def test_the_page_refuses_a_stale_decision_with_409_and_lists_the_values(client, users, submitted):
@@ -79,16 +91,28 @@ def test_the_api_refuses_a_stale_decision_with_409_naming_each_value(client, use
     r = client.post("/api/collection/decisions/validate", json.dumps(body), content_type="application/json")
     assert r.status_code == 409
     data = r.json()
-    assert data["moved"] == [{"id": submitted[2].pk, "indicator": "homicides", "org_unit": submitted[2].org_unit.code,
-                              "period": "2026-10", "disaggregation": "", "seen_version": 1, "version": 2}]
+    assert data["moved"] == [
+        {
+            "id": submitted[2].pk,
+            "indicator": "homicides",
+            "org_unit": submitted[2].org_unit.code,
+            "period": "2026-10",
+            "disaggregation": "",
+            "seen_version": 1,
+            "version": 2,
+        }
+    ]
     assert "changed since you looked" in data["detail"]
     assert DataValue.objects.filter(pk__in=[v.pk for v in submitted], state="submitted").count() == 3
     body["values"][2]["version"] = 2
     r = client.post("/api/collection/decisions/validate", json.dumps(body), content_type="application/json")
     assert r.status_code == 200 and r.json()["decided"] == 3
     assert Review.objects.get(data_value=submitted[2], state="validated").version == 2
-    r = client.post("/api/collection/decisions/publish", json.dumps({"values": [{"id": 2**31 - 1, "version": 1}]}),
-                    content_type="application/json")
+    r = client.post(
+        "/api/collection/decisions/publish",
+        json.dumps({"values": [{"id": 2**31 - 1, "version": 1}]}),
+        content_type="application/json",
+    )
     assert r.status_code == 404 and "no value with id" in r.json()["detail"]
 
 
@@ -108,6 +132,7 @@ def test_two_threads_never_make_a_value_official_at_a_version_nobody_reviewed(ow
 
 # -- writers that wait their turn -----------------------------------------------------------------------------
 
+
 def test_concurrent_imports_for_one_indicator_and_period_are_all_stored_with_whole_histories(own_database):
     out = _run(own_database, "-m", "tests.collection.race", "imports")
     assert out["errors"] == []
@@ -120,8 +145,18 @@ def test_concurrent_imports_for_one_indicator_and_period_are_all_stored_with_who
 
 def test_record_values_numbers_versions_after_the_current_one(db, submitted, users):
     dv = submitted[0]
-    rows = [{"indicator_id": dv.indicator_id, "org_unit_id": dv.org_unit_id, "period_id": dv.period_id,
-             "disaggregation": "", "value": 77.0, "numerator": None, "denominator": None, "comment": ""}]
+    rows = [
+        {
+            "indicator_id": dv.indicator_id,
+            "org_unit_id": dv.org_unit_id,
+            "period_id": dv.period_id,
+            "disaggregation": "",
+            "value": 77.0,
+            "numerator": None,
+            "denominator": None,
+            "comment": "",
+        }
+    ]
     assert monitoring_actions.record_values(rows, user=users["admin"])["changed"] == 1
     dv.refresh_from_db()
     assert dv.version == 2 and list(dv.versions.values_list("version", flat=True)) == [1, 2]
@@ -132,17 +167,24 @@ def test_a_write_that_waits_past_the_busy_timeout_gets_503_with_retry_after(own_
     import sqlite3
 
     env = {**own_database, "STOCKTAKE_SQLITE_BUSY_SECONDS": "0.3"}
-    db = env["STOCKTAKE_DATABASE_URL"][len("sqlite:///"):]
+    db = env["STOCKTAKE_DATABASE_URL"][len("sqlite:///") :]
     holder = sqlite3.connect(db, timeout=30, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # another writer holds the lock for longer than the timeout
     try:
-        code = ("from django.test import Client\n"
-                "c = Client(HTTP_HOST=\"localhost\")\n"
-                "r = c.post('/accounts/login/', {'username': 'admin', 'password': 'demo-stocktake-2026'})\n"
-                "print(r.status_code, r['Retry-After'], 'busy with other people' in r.content.decode(),"
-                " '<link rel=\"stylesheet\"' in r.content.decode())")
-        out = subprocess.run([sys.executable, "-m", "stocktake", "shell", "--no-imports", "-c", code], env=env,
-                             capture_output=True, text=True, timeout=120)
+        code = (
+            "from django.test import Client\n"
+            'c = Client(HTTP_HOST="localhost")\n'
+            "r = c.post('/accounts/login/', {'username': 'admin', 'password': 'demo-stocktake-2026'})\n"
+            "print(r.status_code, r['Retry-After'], 'busy with other people' in r.content.decode(),"
+            " '<link rel=\"stylesheet\"' in r.content.decode())"
+        )
+        out = subprocess.run(
+            [sys.executable, "-m", "stocktake", "shell", "--no-imports", "-c", code],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
     finally:
         holder.execute("ROLLBACK")
         holder.close()
@@ -150,6 +192,7 @@ def test_a_write_that_waits_past_the_busy_timeout_gets_503_with_retry_after(own_
 
 
 # -- honest health and honest failures ------------------------------------------------------------------------
+
 
 def test_health_queries_the_database_and_reads_the_worker_from_the_queue(client, db, settings):
     from datetime import timedelta
@@ -169,7 +212,11 @@ def test_health_queries_the_database_and_reads_the_worker_from_the_queue(client,
     DBTaskResult.objects.filter(pk=result.id).update(status="READY", run_after=timezone.now() - timedelta(hours=1))
     r = client.get("/api/health")
     assert r.status_code == 503 and r.json() | {"version": ""} == {
-        "status": "unavailable", "version": "", "database": "ok", "worker": "stopped"}
+        "status": "unavailable",
+        "version": "",
+        "database": "ok",
+        "worker": "stopped",
+    }
 
 
 def _unreachable(env) -> dict:
@@ -180,17 +227,25 @@ def _unreachable(env) -> dict:
 
 def test_an_unreachable_database_is_503_in_health_and_pages_and_one_line_in_the_cli(own_database):
     env = _unreachable(own_database)
-    code = ("from django.test import Client\n"
-            "c = Client(raise_request_exception=False, HTTP_HOST=\"localhost\")\n"
-            "h = c.get('/api/health')\n"
-            "p = c.post('/accounts/login/', {'username': 'admin', 'password': 'x'})\n"
-            "print(h.status_code, h.json()['database'].split(':')[0], p.status_code, p.get('Retry-After'),"
-            " 'Database unavailable' in p.content.decode())")
-    out = subprocess.run([sys.executable, "-m", "stocktake", "shell", "--no-imports", "-c", code], env=env,
-                         capture_output=True, text=True, timeout=120)
+    code = (
+        "from django.test import Client\n"
+        'c = Client(raise_request_exception=False, HTTP_HOST="localhost")\n'
+        "h = c.get('/api/health')\n"
+        "p = c.post('/accounts/login/', {'username': 'admin', 'password': 'x'})\n"
+        "print(h.status_code, h.json()['database'].split(':')[0], p.status_code, p.get('Retry-After'),"
+        " 'Database unavailable' in p.content.decode())"
+    )
+    out = subprocess.run(
+        [sys.executable, "-m", "stocktake", "shell", "--no-imports", "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.stdout.strip().splitlines()[-1] == "503 down 503 30 True", out.stderr[-2000:]
-    cli = subprocess.run([sys.executable, "-m", "stocktake", "migrate"], env=env, capture_output=True, text=True,
-                         timeout=120)
+    cli = subprocess.run(
+        [sys.executable, "-m", "stocktake", "migrate"], env=env, capture_output=True, text=True, timeout=120
+    )
     assert cli.returncode == 3 and "Traceback" not in cli.stderr
     lines = cli.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("stocktake: the database cannot be reached or opened"), cli.stderr
@@ -207,16 +262,38 @@ def test_a_read_only_database_is_503_in_health_and_sign_in_and_one_line_in_the_c
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on')
     try:
-        code = ("from django.test import Client\n"
-                "c = Client(raise_request_exception=False, HTTP_HOST=\"localhost\")\n"
-                "h = c.get('/api/health')\n"
-                "p = c.post('/accounts/login/', {'username': 'admin', 'password': 'demo-stocktake-2026'})\n"
-                "print(h.status_code, h.json()['database'], p.status_code, 'Database unavailable' in p.content.decode())")
-        out = subprocess.run([sys.executable, "-m", "stocktake", "shell", "--no-imports", "-c", code],
-                             env=own_database, capture_output=True, text=True, timeout=120)
+        code = (
+            "from django.test import Client\n"
+            'c = Client(raise_request_exception=False, HTTP_HOST="localhost")\n'
+            "h = c.get('/api/health')\n"
+            "p = c.post('/accounts/login/', {'username': 'admin', 'password': 'demo-stocktake-2026'})\n"
+            "print(h.status_code, h.json()['database'], p.status_code, 'Database unavailable' in p.content.decode())"
+        )
+        out = subprocess.run(
+            [sys.executable, "-m", "stocktake", "shell", "--no-imports", "-c", code],
+            env=own_database,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert out.stdout.strip().splitlines()[-1] == "503 read-only 503 True", out.stderr[-2000:]
-        cli = subprocess.run([sys.executable, "-m", "stocktake", "createsuperuser", "--noinput", "--username", "x",
-                              "--email", "x@example.org"], env=own_database, capture_output=True, text=True, timeout=120)
+        cli = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "stocktake",
+                "createsuperuser",
+                "--noinput",
+                "--username",
+                "x",
+                "--email",
+                "x@example.org",
+            ],
+            env=own_database,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert cli.returncode == 3 and "Traceback" not in cli.stderr and "read-only" in cli.stderr, cli.stderr
     finally:
         with psycopg.connect(admin_url, autocommit=True) as conn:
@@ -232,13 +309,19 @@ def test_an_import_whose_report_cannot_be_saved_after_the_commit_still_says_done
 
     with connection.cursor() as cur:
         if connection.vendor == "sqlite":
-            cur.execute("CREATE TRIGGER refuse_report BEFORE UPDATE OF warnings ON collection_importbatch "
-                        "BEGIN SELECT RAISE(ABORT, 'database is locked'); END")
+            cur.execute(
+                "CREATE TRIGGER refuse_report BEFORE UPDATE OF warnings ON collection_importbatch "
+                "BEGIN SELECT RAISE(ABORT, 'database is locked'); END"
+            )
         else:
-            cur.execute("CREATE FUNCTION refuse_report() RETURNS trigger AS $$ BEGIN "
-                        "RAISE EXCEPTION 'database is locked'; END $$ LANGUAGE plpgsql")
-            cur.execute("CREATE TRIGGER refuse_report BEFORE UPDATE OF warnings ON collection_importbatch "
-                        "FOR EACH ROW EXECUTE FUNCTION refuse_report()")
+            cur.execute(
+                "CREATE FUNCTION refuse_report() RETURNS trigger AS $$ BEGIN "
+                "RAISE EXCEPTION 'database is locked'; END $$ LANGUAGE plpgsql"
+            )
+            cur.execute(
+                "CREATE TRIGGER refuse_report BEFORE UPDATE OF warnings ON collection_importbatch "
+                "FOR EACH ROW EXECUTE FUNCTION refuse_report()"
+            )
     before = DataValue.objects.count()
     batch = run(b"indicator,org_unit,period,value\nhomicides,R01-D01,2019-04,3\nhomicides,R01-D02,2019-04,4\n")
     stored = ImportBatch.objects.get(pk=batch.pk)

@@ -24,10 +24,14 @@ HEAD = "indicator,org_unit,period,value,numerator,denominator,comment\n"
 
 def state():
     """Everything an import could touch, to prove a failed one touched nothing."""
-    return (DataValue.objects.count(), DataValueVersion.objects.count(), OrgUnit.objects.count(),
-            DataValue.objects.aggregate(s=Sum("value"), n=Sum("numerator"))["s"],
-            Rollup.objects.aggregate(s=Sum("total"), n=Sum("numerator"))["s"],
-            AuditEntry.objects.filter(model="monitoring.datavalue").count())
+    return (
+        DataValue.objects.count(),
+        DataValueVersion.objects.count(),
+        OrgUnit.objects.count(),
+        DataValue.objects.aggregate(s=Sum("value"), n=Sum("numerator"))["s"],
+        Rollup.objects.aggregate(s=Sum("total"), n=Sum("numerator"))["s"],
+        AuditEntry.objects.filter(model="monitoring.datavalue").count(),
+    )
 
 
 def test_long_format_creates_values_then_is_idempotent_then_versions_a_change(run):
@@ -83,19 +87,25 @@ def test_excel_in_the_long_format_imports(run):
     wb.save(buf)
     b = run(buf.getvalue(), name="data.xlsx")
     assert b.format == "xlsx" and b.status == "done" and b.rows_accepted == 2, b.errors
-    assert DataValue.objects.get(indicator__code="ae-4h", org_unit__code="R02-D03-H1", period__code="2026-09").numerator == 800
+    assert (
+        DataValue.objects.get(indicator__code="ae-4h", org_unit__code="R02-D03-H1", period__code="2026-09").numerator
+        == 800
+    )
 
 
-@pytest.mark.parametrize("name, expect", [
-    ("truncated_quote.csv", "truncated"),
-    ("utf16_no_bom.csv", "NUL bytes"),
-    ("not_a_zip.xlsx", "not a zip archive"),
-    ("merged_header.xlsx", "merged header cells"),
-    ("empty.csv", "empty"),
-    ("header_only.csv", "header row but no data rows"),
-    ("wrong_columns.csv", "lacks the column"),
-    ("dhis2_not_a_value_set.json", "dataValues"),
-])
+@pytest.mark.parametrize(
+    "name, expect",
+    [
+        ("truncated_quote.csv", "truncated"),
+        ("utf16_no_bom.csv", "NUL bytes"),
+        ("not_a_zip.xlsx", "not a zip archive"),
+        ("merged_header.xlsx", "merged header cells"),
+        ("empty.csv", "empty"),
+        ("header_only.csv", "header row but no data rows"),
+        ("wrong_columns.csv", "lacks the column"),
+        ("dhis2_not_a_value_set.json", "dataValues"),
+    ],
+)
 def test_unreadable_files_are_refused_with_a_reason_and_change_nothing(run, name, expect):
     before = state()
     b = run((BAD / name).read_bytes(), name=name)
@@ -104,19 +114,25 @@ def test_unreadable_files_are_refused_with_a_reason_and_change_nothing(run, name
     assert state() == before
 
 
-@pytest.mark.parametrize("name, accepted, error", [
-    ("truncated_row.csv", 1, "has 2 cells but the header has 7"),
-    ("latin1_comment.csv", 1, None),
-    ("bom_semicolon.csv", 1, None),
-    ("formulas.xlsx", 1, "cell D3 holds a formula"),
-])
+@pytest.mark.parametrize(
+    "name, accepted, error",
+    [
+        ("truncated_row.csv", 1, "has 2 cells but the header has 7"),
+        ("latin1_comment.csv", 1, None),
+        ("bom_semicolon.csv", 1, None),
+        ("formulas.xlsx", 1, "cell D3 holds a formula"),
+    ],
+)
 def test_messy_files_are_partly_accepted_with_a_clear_report(run, name, accepted, error):
     b = run((BAD / name).read_bytes(), name=name)
     assert b.status == "done" and b.rows_accepted == accepted, (b.message, b.errors)
     if error:
         assert any(error in e["message"] for e in b.errors), b.errors
     if name == "latin1_comment.csv":
-        assert DataValue.objects.get(indicator__code="homicides", org_unit__code="R01-D01", period__code="2026-09").comment == "São Gonçalo checked"
+        assert (
+            DataValue.objects.get(indicator__code="homicides", org_unit__code="R01-D01", period__code="2026-09").comment
+            == "São Gonçalo checked"
+        )
 
 
 def test_dhis2_payload_with_unknown_ids_names_them(run):
@@ -140,7 +156,9 @@ def test_zip_bomb_is_refused_before_it_is_inflated(run):
 
 
 def test_a_hundred_thousand_bad_rows_are_reported_and_change_nothing(run):
-    lines = [HEAD] + [f"homicides,R01-D{i % 97:02d},2026-{i % 15:02d},{'x' if i % 2 else -i},,,\n" for i in range(100_000)]
+    lines = [HEAD] + [
+        f"homicides,R01-D{i % 97:02d},2026-{i % 15:02d},{'x' if i % 2 else -i},,,\n" for i in range(100_000)
+    ]
     data = "".join(lines).encode()
     before = state()
     b = run(data, strict=True)
@@ -182,8 +200,9 @@ def test_rollups_follow_imports_and_match_the_raw_values(run):
     ind = Indicator.objects.get(code="ae-4h")
 
     def raw(period_codes, unit=nation):
-        sums = DataValue.objects.filter(indicator=ind, period__code__in=period_codes, disaggregation="",
-                                        org_unit__path__startswith=unit.path).aggregate(n=Sum("numerator"), d=Sum("denominator"))
+        sums = DataValue.objects.filter(
+            indicator=ind, period__code__in=period_codes, disaggregation="", org_unit__path__startswith=unit.path
+        ).aggregate(n=Sum("numerator"), d=Sum("denominator"))
         return sums["n"] / sums["d"] * ind.ratio_scale
 
     def months_of(pcode):
@@ -205,11 +224,15 @@ def test_rollups_follow_imports_and_match_the_raw_values(run):
     region = OrgUnit.objects.get(code="R01")
     assert rolled(region, "2026-09") == pytest.approx(raw(["2026-09"], region))
 
+
 def test_an_outlier_against_the_units_own_history_is_a_warning_naming_the_row(run):
     import datetime
 
-    past = list(DataValue.objects.filter(indicator__code="homicides", org_unit__code="R01-D01", disaggregation="")
-                .order_by("period__start").values_list("value", flat=True))
+    past = list(
+        DataValue.objects.filter(indicator__code="homicides", org_unit__code="R01-D01", disaggregation="")
+        .order_by("period__start")
+        .values_list("value", flat=True)
+    )
     assert len(past) >= 12  # the demo holds years of it
     wild = max(past) * 10 + 100
     data = (HEAD + f"homicides,R01-D02,2026-11,{past[-1]:g},,,\nhomicides,R01-D01,2026-11,{wild:g},,,\n").encode()

@@ -8,9 +8,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from stocktake.architecture.models import Indicator
+from stocktake.architecture.models import Indicator, OrgUnit
 from stocktake.collection.models import ColumnMapping, ImportBatch
-from stocktake.architecture.models import OrgUnit
 
 from .test_import import HEAD, state
 
@@ -38,7 +37,7 @@ class DroppedUpload(io.RawIOBase):
         if self.pos >= self.keep:
             raise ConnectionResetError(104, "Connection reset by peer")
         n = min(len(b), self.keep - self.pos)
-        b[:n] = self.data[self.pos:self.pos + n]
+        b[:n] = self.data[self.pos : self.pos + n]
         self.pos += n
         return n
 
@@ -70,8 +69,10 @@ def test_an_upload_that_drops_midway_is_failed_naming_the_error_and_rolled_back(
 @pytest.fixture
 def broken_mapping(db):
     """A mapping saved in the back office with its period as a number: the importer cannot follow it."""
-    return ColumnMapping.objects.create(name="broken", config={
-        "org_unit": "unit", "period": 5, "indicators": [{"indicator": "homicides", "value": "n"}]})
+    return ColumnMapping.objects.create(
+        name="broken",
+        config={"org_unit": "unit", "period": 5, "indicators": [{"indicator": "homicides", "value": "n"}]},
+    )
 
 
 def test_a_crash_is_a_failed_batch_not_an_exception(run, broken_mapping):

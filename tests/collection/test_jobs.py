@@ -20,9 +20,7 @@ from stocktake.collection.models import ImportBatch
 from stocktake.monitoring.models import DataValue
 
 PASSWORD = "demo-stocktake-2026"
-CSV = (b"indicator,org_unit,period,value\n"
-       b"homicides,R01-D01,2025-06,3\n"
-       b"homicides,R01-D02,2025-06,4\n")
+CSV = b"indicator,org_unit,period,value\nhomicides,R01-D01,2025-06,3\nhomicides,R01-D02,2025-06,4\n"
 
 
 def _upload(client, data=CSV, name="homicides.csv"):
@@ -51,16 +49,22 @@ def test_a_large_upload_is_queued_and_its_page_reads_the_batch_row(db, client, s
 
 def test_a_batch_left_running_by_a_dead_process_is_marked_failed(db, client, admin_user):
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
-    batch = ImportBatch.objects.create(user=admin_user, file_name="big.csv", format="csv", status="running",
-                                       runner=f"{actions.runner_id().rpartition(':')[0]}:{dead.stdout.strip()}")
-    alive = ImportBatch.objects.create(user=admin_user, file_name="other.csv", format="csv", status="running",
-                                       runner=actions.runner_id())
+    batch = ImportBatch.objects.create(
+        user=admin_user,
+        file_name="big.csv",
+        format="csv",
+        status="running",
+        runner=f"{actions.runner_id().rpartition(':')[0]}:{dead.stdout.strip()}",
+    )
+    alive = ImportBatch.objects.create(
+        user=admin_user, file_name="other.csv", format="csv", status="running", runner=actions.runner_id()
+    )
     client.login(username="admin", password=PASSWORD)
     page = client.get(f"/collection/imports/{batch.pk}/").content.decode()
     batch.refresh_from_db()
     alive.refresh_from_db()
     assert batch.status == "failed" and "stopped before it finished" in batch.message
-    assert 'data-status="failed"' in page and "Failed." in page and 'hx-trigger' not in page
+    assert 'data-status="failed"' in page and "Failed." in page and "hx-trigger" not in page
     assert alive.status == "running"  # this process is alive: its job is left alone
 
 
@@ -70,10 +74,22 @@ def test_a_batch_on_another_host_fails_only_when_its_heartbeat_is_stale(db, admi
     from django.utils import timezone
 
     now = timezone.now()
-    fresh = ImportBatch.objects.create(user=admin_user, file_name="a.csv", format="csv", status="running",
-                                       runner="elsewhere:1", heartbeat_at=now - timedelta(seconds=60))
-    stale = ImportBatch.objects.create(user=admin_user, file_name="b.csv", format="csv", status="running",
-                                       runner="elsewhere:2", heartbeat_at=now - timedelta(hours=1))
+    fresh = ImportBatch.objects.create(
+        user=admin_user,
+        file_name="a.csv",
+        format="csv",
+        status="running",
+        runner="elsewhere:1",
+        heartbeat_at=now - timedelta(seconds=60),
+    )
+    stale = ImportBatch.objects.create(
+        user=admin_user,
+        file_name="b.csv",
+        format="csv",
+        status="running",
+        runner="elsewhere:2",
+        heartbeat_at=now - timedelta(hours=1),
+    )
     settings.STOCKTAKE_JOB_STALE_SECONDS = 15 * 60
     assert [b.pk for b in actions.fail_abandoned_imports(now)] == [stale.pk]
     fresh.refresh_from_db()
@@ -82,21 +98,33 @@ def test_a_batch_on_another_host_fails_only_when_its_heartbeat_is_stale(db, admi
 
 # -- real processes -----------------------------------------------------------------------------------------
 
+
 def _shell(env, code: str) -> str:
-    out = subprocess.run([sys.executable, "-m", "stocktake", "shell", "--no-imports", "-c", code], env=env, capture_output=True,
-                         text=True, timeout=300)
+    out = subprocess.run(
+        [sys.executable, "-m", "stocktake", "shell", "--no-imports", "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert out.returncode == 0, out.stderr
     return out.stdout.strip().splitlines()[-1]  # the shell may first list what it imported
 
 
 def _queue(env, path: str) -> int:
-    return int(_shell(env, (
-        "from django.contrib.auth import get_user_model\n"
-        "from stocktake.collection import actions\n"
-        f"f = open({path!r}, 'rb')\n"
-        "b = actions.queue_import(f, file_name='upload.csv', fmt=None, mapping=None,"
-        " user=get_user_model().objects.get(username='admin'))\n"
-        "print(b.pk)")))
+    return int(
+        _shell(
+            env,
+            (
+                "from django.contrib.auth import get_user_model\n"
+                "from stocktake.collection import actions\n"
+                f"f = open({path!r}, 'rb')\n"
+                "b = actions.queue_import(f, file_name='upload.csv', fmt=None, mapping=None,"
+                " user=get_user_model().objects.get(username='admin'))\n"
+                "print(b.pk)"
+            ),
+        )
+    )
 
 
 def _batch(env, pk: int) -> dict:
@@ -106,7 +134,7 @@ def _batch(env, pk: int) -> dict:
     if url.startswith("sqlite:///"):
         import sqlite3
 
-        with sqlite3.connect(url[len("sqlite:///"):], timeout=30) as conn:
+        with sqlite3.connect(url[len("sqlite:///") :], timeout=30) as conn:
             row = conn.execute(sql.replace("%s", "?"), (pk,)).fetchone()
     else:
         import psycopg
@@ -137,11 +165,17 @@ def test_a_queued_upload_survives_until_a_worker_starts_and_finishes(own_databas
     path.write_bytes(CSV)
     pk = _queue(env, str(path))
     assert _batch(env, pk)["status"] == "queued"  # no worker is running: the job waits in the database
-    out = subprocess.run([sys.executable, "-m", "stocktake", "worker", "--batch"], env=env, capture_output=True,
-                         text=True, timeout=300)
+    out = subprocess.run(
+        [sys.executable, "-m", "stocktake", "worker", "--batch"], env=env, capture_output=True, text=True, timeout=300
+    )
     assert out.returncode == 0, out.stderr
-    assert _batch(env, pk) | {"runner": ""} == {"status": "done", "rows_read": 2, "accepted": 2, "message": "",
-                                                  "runner": ""}
+    assert _batch(env, pk) | {"runner": ""} == {
+        "status": "done",
+        "rows_read": 2,
+        "accepted": 2,
+        "message": "",
+        "runner": "",
+    }
 
 
 @pytest.mark.django_db
@@ -152,8 +186,9 @@ def test_a_worker_killed_mid_import_leaves_a_failed_batch_and_no_values(own_data
     count = "from stocktake.monitoring.models import DataValue; print(DataValue.objects.count())"
     before = int(_shell(env, count))
     pk = _queue(env, str(path))
-    worker = subprocess.Popen([sys.executable, "-m", "stocktake", "worker"], env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "stocktake", "worker"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         deadline = time.monotonic() + 120
         while _batch(env, pk)["status"] == "queued":
@@ -161,8 +196,11 @@ def test_a_worker_killed_mid_import_leaves_a_failed_batch_and_no_values(own_data
             time.sleep(0.05)
         # Progress is committed on the jobs connection, so this process sees it while the import's own
         # transaction is open (on SQLite only until the import takes the write lock: see docs/collection.md).
-        live = _shell(env, "from stocktake.collection import progress\nfrom stocktake.collection.models import ImportBatch\n"
-                           f"b = progress.read(ImportBatch.objects.get(pk={pk}))\nprint(b.status, b.rows_read)")
+        live = _shell(
+            env,
+            "from stocktake.collection import progress\nfrom stocktake.collection.models import ImportBatch\n"
+            f"b = progress.read(ImportBatch.objects.get(pk={pk}))\nprint(b.status, b.rows_read)",
+        )
         status, rows = live.split()
         assert status == "running" and 0 < int(rows) < 150_000, live  # what the batch page shows
         worker.send_signal(signal.SIGKILL)
@@ -171,8 +209,9 @@ def test_a_worker_killed_mid_import_leaves_a_failed_batch_and_no_values(own_data
         if worker.poll() is None:
             worker.kill()
     assert _batch(env, pk)["status"] == "running"  # nobody has noticed yet
-    out = subprocess.run([sys.executable, "-m", "stocktake", "worker", "--batch"], env=env, capture_output=True,
-                         text=True, timeout=300)
+    out = subprocess.run(
+        [sys.executable, "-m", "stocktake", "worker", "--batch"], env=env, capture_output=True, text=True, timeout=300
+    )
     assert out.returncode == 0 and f"import #{pk}" in out.stderr, out.stderr
     state = _batch(env, pk)
     assert state["status"] == "failed" and "stopped before it finished" in state["message"]

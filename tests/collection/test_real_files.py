@@ -12,7 +12,6 @@ from stocktake.collection.models import ColumnMapping
 from stocktake.delivery import periods as P
 from stocktake.monitoring import rollups
 from stocktake.monitoring.models import DataValue
-
 from tests.factories import indicator
 
 from .conftest import REAL
@@ -54,8 +53,11 @@ def test_nhs_trust_file_imports_as_it_is_and_the_national_share_is_rebuilt_from_
         got = rollups.read(ind, england, Period.objects.get(code=month))
         assert got == pytest.approx(expected)
         assert abs(got - sum(trust_pct[month]) / len(trust_pct[month])) > 0.1  # never the mean of trust percentages
-    year = 100 * (1 - sum(breaches[m] for m in breaches if m.startswith("2018"))
-                  / sum(attendances[m] for m in attendances if m.startswith("2018")))
+    year = 100 * (
+        1
+        - sum(breaches[m] for m in breaches if m.startswith("2018"))
+        / sum(attendances[m] for m in attendances if m.startswith("2018"))
+    )
     assert rollups.read(ind, england, P.parse("2018")) == pytest.approx(year)
     trust = DataValue.objects.get(indicator=ind, org_unit__code="NHS-RF4", period__code="2017-03")
     assert (trust.numerator, trust.denominator) == (21289 + 813 + 2850 - 2879 - 22 - 6, 21289 + 813 + 2850)
@@ -97,12 +99,15 @@ def sierra_leone(db, users):
     actions.save_dhis2_mapping(kind="category_option_combo", dhis2_id="V6L425pT3A0", code="sex=male", user=admin)
 
 
-@pytest.mark.parametrize("name, fmt, accepted, rejected", [
-    ("docs_bulk.json", "dhis2-json", 3, 1),  # the docs' deliberately invalid org unit Jkhdsf8sdf4
-    ("docs_single_set.json", "dhis2-json", 3, 0),
-    ("docs_bulk.csv", "dhis2-csv", 3, 0),
-    ("docs_full_columns.csv", "dhis2-csv", 3, 0),
-])
+@pytest.mark.parametrize(
+    "name, fmt, accepted, rejected",
+    [
+        ("docs_bulk.json", "dhis2-json", 3, 1),  # the docs' deliberately invalid org unit Jkhdsf8sdf4
+        ("docs_single_set.json", "dhis2-json", 3, 0),
+        ("docs_bulk.csv", "dhis2-csv", 3, 0),
+        ("docs_full_columns.csv", "dhis2-csv", 3, 0),
+    ],
+)
 def test_dhis2_docs_examples_import_through_the_mapping(sierra_leone, run, name, fmt, accepted, rejected):
     path = REAL / name
     batch = run(path.read_bytes(), name=name)
@@ -110,21 +115,32 @@ def test_dhis2_docs_examples_import_through_the_mapping(sierra_leone, run, name,
     if rejected:
         assert batch.errors[0]["column"] == "orgUnit" and "Jkhdsf8sdf4" in batch.errors[0]["message"]
     if name == "docs_full_columns.csv":
-        assert set(DataValue.objects.filter(indicator__code=f"sl-{'DUSpd8Jq3M7'.lower()}").values_list(
-            "disaggregation", flat=True)) == {"sex=female", "sex=male"}
+        assert set(
+            DataValue.objects.filter(indicator__code=f"sl-{'DUSpd8Jq3M7'.lower()}").values_list(
+                "disaggregation", flat=True
+            )
+        ) == {"sex=female", "sex=male"}
 
 
 def test_our_own_dhis2_value_set_imports_and_shows_in_the_trajectory_chart(db, users, client, run):
     """A data value set in DHIS2's documented format, for the demo's mapped hospitals, lands in the chart once validated."""
     payload = json.loads((REAL / "docs_single_set.json").read_text())
     payload.update(period="202611", orgUnit="MdHospR0200", completeDate="2026-12-05")
-    payload["dataValues"] = [{"dataElement": "fbfJHSPpUQD", "categoryOptionCombo": "HllvX50cXC0", "value": "9321",
-                              "comment": "from the HMIS"}]
+    payload["dataValues"] = [
+        {
+            "dataElement": "fbfJHSPpUQD",
+            "categoryOptionCombo": "HllvX50cXC0",
+            "value": "9321",
+            "comment": "from the HMIS",
+        }
+    ]
     import datetime
 
     batch = run(json.dumps(payload).encode(), name="hmis.json", user="health-data", today=datetime.date(2026, 12, 20))
     assert batch.created == 1, batch.errors
-    value = DataValue.objects.filter(source=f"import #{batch.pk}").select_related("indicator", "org_unit", "period").get()
+    value = (
+        DataValue.objects.filter(source=f"import #{batch.pk}").select_related("indicator", "org_unit", "period").get()
+    )
     client.force_login(users["health-data"])
     html = client.get("/indicators/ae-attendances/?unit=R02-D01-H1").content.decode()
     assert "9,321" in html or "9321" in html  # listed at once, marked unverified; the chart waits for validation

@@ -13,8 +13,11 @@ from stocktake.monitoring.models import DataValue
 
 @pytest.fixture
 def submitted(db):
-    return list(DataValue.objects.filter(indicator__code="homicides", period__code="2026-10", state="submitted")
-                .select_related("indicator", "org_unit", "period").order_by("org_unit__code")[:3])
+    return list(
+        DataValue.objects.filter(indicator__code="homicides", period__code="2026-10", state="submitted")
+        .select_related("indicator", "org_unit", "period")
+        .order_by("org_unit__code")[:3]
+    )
 
 
 def test_validate_then_publish_counts_as_official_and_is_audited(submitted, users):
@@ -22,9 +25,14 @@ def test_validate_then_publish_counts_as_official_and_is_audited(submitted, user
     assert actions.validate(actions.as_seen(submitted), user=users["validator"]) == 3
     assert verification.official(DataValue.objects.filter(pk__in=[v.pk for v in submitted])).count() == 3
     assert AuditEntry.objects.filter(object_repr="3 values validated").exists()
-    fresh = list(DataValue.objects.filter(pk__in=[v.pk for v in submitted]).select_related("indicator", "org_unit", "period"))
+    fresh = list(
+        DataValue.objects.filter(pk__in=[v.pk for v in submitted]).select_related("indicator", "org_unit", "period")
+    )
     assert actions.publish(actions.as_seen(fresh), user=users["validator"]) == 3
-    assert set(Review.objects.filter(data_value__in=submitted).values_list("state", flat=True)) == {"validated", "published"}
+    assert set(Review.objects.filter(data_value__in=submitted).values_list("state", flat=True)) == {
+        "validated",
+        "published",
+    }
 
 
 def test_return_needs_a_reason_and_only_validators_decide(submitted, users):
@@ -45,8 +53,10 @@ def test_published_values_cannot_be_published_twice_and_a_returned_value_must_be
     with pytest.raises(actions.ReviewError):
         actions.validate(actions.as_seen([returned]), user=users["validator"])
     # the data lead resubmits a corrected figure: a new version, submitted again
-    line = (f"indicator,org_unit,period,numerator,denominator\nae-4h,{returned.org_unit.code},{returned.period.code},"
-            f"{returned.numerator - 50},{returned.denominator}\n")
+    line = (
+        f"indicator,org_unit,period,numerator,denominator\nae-4h,{returned.org_unit.code},{returned.period.code},"
+        f"{returned.numerator - 50},{returned.denominator}\n"
+    )
     run(line.encode(), user="health-data")
     returned.refresh_from_db()
     assert returned.state == "submitted" and returned.version == 2
@@ -61,12 +71,18 @@ def test_queue_page_and_group_decisions(client, users, submitted):
     group = DataValue.objects.filter(indicator__code="homicides", period__code="2026-10", state="submitted")
     seen = " ".join(f"{v.pk}:{v.version}" for v in group)
     assert f'name="seen" value="{seen}"' in html  # the button decides what the page showed
-    r = client.post("/collection/decide/", {"indicator": "homicides", "period": "2026-10", "state": "submitted",
-                                            "seen": seen, "decision": "validate"}, HTTP_HX_REQUEST="true")
+    r = client.post(
+        "/collection/decide/",
+        {"indicator": "homicides", "period": "2026-10", "state": "submitted", "seen": seen, "decision": "validate"},
+        HTTP_HX_REQUEST="true",
+    )
     assert r.status_code == 200 and "validated" in r.content.decode()
     assert not DataValue.objects.filter(indicator__code="homicides", period__code="2026-10", state="submitted").exists()
-    r = client.post("/collection/decide/", {"value": submitted[0].pk, "seen": f"{submitted[0].pk}:1",
-                                            "decision": "return", "reason": ""}, HTTP_HX_REQUEST="true")
+    r = client.post(
+        "/collection/decide/",
+        {"value": submitted[0].pk, "seen": f"{submitted[0].pk}:1", "decision": "return", "reason": ""},
+        HTTP_HX_REQUEST="true",
+    )
     assert r.status_code == 400 and "needs a reason" in r.content.decode()
     assert client.get("/collection/queue/homicides/2026-10/").status_code == 200
 
@@ -74,8 +90,9 @@ def test_queue_page_and_group_decisions(client, users, submitted):
 def test_queue_and_decisions_are_refused_to_others(client, users, submitted):
     client.force_login(users["interior-data"])
     assert client.get("/collection/queue/").status_code == 403
-    r = client.post("/collection/decide/", {"value": submitted[0].pk, "seen": f"{submitted[0].pk}:1",
-                                            "decision": "validate"})
+    r = client.post(
+        "/collection/decide/", {"value": submitted[0].pk, "seen": f"{submitted[0].pk}:1", "decision": "validate"}
+    )
     assert r.status_code == 403
     assert DataValue.objects.get(pk=submitted[0].pk).state == "submitted"
 
@@ -107,17 +124,23 @@ def _seen(values):
 def test_api_decisions_check_permissions_and_change_nothing_when_refused(client, users, submitted):
     ids = [v.pk for v in submitted]
     client.force_login(users["health-data"])
-    r = client.post("/api/collection/decisions/validate", json.dumps({"values": _seen(submitted)}),
-                    content_type="application/json")
+    r = client.post(
+        "/api/collection/decisions/validate", json.dumps({"values": _seen(submitted)}), content_type="application/json"
+    )
     assert r.status_code == 403
     assert DataValue.objects.filter(pk__in=ids, state="submitted").count() == 3
     client.force_login(users["validator"])
-    r = client.post("/api/collection/decisions/return", json.dumps({"values": _seen(submitted[:1]),
-                                                                    "reason": "check the district total"}),
-                    content_type="application/json")
+    r = client.post(
+        "/api/collection/decisions/return",
+        json.dumps({"values": _seen(submitted[:1]), "reason": "check the district total"}),
+        content_type="application/json",
+    )
     assert r.status_code == 200 and r.json() == {"decided": 1, "state": "returned"}
-    r = client.post("/api/collection/decisions/publish", json.dumps({"values": _seen(submitted[1:])}),
-                    content_type="application/json")
+    r = client.post(
+        "/api/collection/decisions/publish",
+        json.dumps({"values": _seen(submitted[1:])}),
+        content_type="application/json",
+    )
     assert r.status_code == 400 and "only validated values can be published" in r.json()["detail"]
     r = client.post("/api/collection/decisions/validate", json.dumps({"ids": ids}), content_type="application/json")
     assert r.status_code == 422  # ids alone no longer decide: the version seen is required

@@ -7,7 +7,7 @@ errors that ignore the clustering by unit would be visibly too narrow.
 
 from __future__ import annotations
 
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 
 import numpy as np
 

@@ -45,8 +45,9 @@ def test_forecast_changes_the_proposal_when_available():
     assert "10% chance" in with_forecast.text
 
 
-@pytest.mark.parametrize("judgement,value", [("planning", 5), ("planning", 0), ("stage", "2"), ("challenge", "X"),
-                                             ("evidence", True)])
+@pytest.mark.parametrize(
+    "judgement,value", [("planning", 5), ("planning", 0), ("stage", "2"), ("challenge", "X"), ("evidence", True)]
+)
 def test_ratings_outside_their_scale_are_refused(judgement, value):
     with pytest.raises(A.RatingError):
         A.check(judgement, value)

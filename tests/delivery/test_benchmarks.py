@@ -46,27 +46,47 @@ def test_read_target_against_the_three_yardsticks_in_both_directions():
     b, t0, t1 = 70.0, date(2024, 1, 1), date(2028, 1, 1)  # four years
     hist = History(slope_per_year=1.0, points=12, at_target_date=74.0)
     # 74 is what the old trend gives: a target of 74 asks for nothing
-    r = {x.yardstick: x for x in read_target(baseline=b, baseline_date=t0, target=74, target_date=t1, direction="up",
-                                              hist=hist, best=80, p80_whole=76)}
+    r = {
+        x.yardstick: x
+        for x in read_target(
+            baseline=b, baseline_date=t0, target=74, target_date=t1, direction="up", hist=hist, best=80, p80_whole=76
+        )
+    }
     assert r["history"].verdict == "modest" and "74" in r["history"].text
     assert r["peers"].verdict == "stretching" and "80" in r["peers"].text
     assert r["itself"].verdict == "modest"
     # 78: 2 a year, twice the old pace, short of the 80th-percentile whole
-    r = {x.yardstick: x for x in read_target(baseline=b, baseline_date=t0, target=78, target_date=t1, direction="up",
-                                              hist=hist, best=80, p80_whole=76)}
+    r = {
+        x.yardstick: x
+        for x in read_target(
+            baseline=b, baseline_date=t0, target=78, target_date=t1, direction="up", hist=hist, best=80, p80_whole=76
+        )
+    }
     assert r["history"].verdict == "stretching" and "+2 a year against +1 a year" in r["history"].text
     assert r["itself"].verdict == "stretching"
     # 90: 5 a year is more than three times the old pace, and beyond the best unit
-    r = {x.yardstick: x for x in read_target(baseline=b, baseline_date=t0, target=90, target_date=t1, direction="up",
-                                              hist=hist, best=80)}
+    r = {
+        x.yardstick: x
+        for x in read_target(
+            baseline=b, baseline_date=t0, target=90, target_date=t1, direction="up", hist=hist, best=80
+        )
+    }
     assert r["history"].verdict == "beyond" and r["peers"].verdict == "beyond" and "itself" not in r
     # lower is better: a falling old trend reaching 30 makes a target of 32 modest, and 20 beats the best unit (25)
     down = History(slope_per_year=-2.5, points=8, at_target_date=30.0)
-    r = {x.yardstick: x for x in read_target(baseline=40, baseline_date=t0, target=32, target_date=t1, direction="down",
-                                              hist=down, best=25, p80_whole=31)}
+    r = {
+        x.yardstick: x
+        for x in read_target(
+            baseline=40, baseline_date=t0, target=32, target_date=t1, direction="down", hist=down, best=25, p80_whole=31
+        )
+    }
     assert r["history"].verdict == "modest" and r["itself"].verdict == "modest" and r["peers"].verdict == "stretching"
-    r = {x.yardstick: x for x in read_target(baseline=40, baseline_date=t0, target=20, target_date=t1, direction="down",
-                                              hist=down, best=25, p80_whole=31)}
+    r = {
+        x.yardstick: x
+        for x in read_target(
+            baseline=40, baseline_date=t0, target=20, target_date=t1, direction="down", hist=down, best=25, p80_whole=31
+        )
+    }
     assert r["peers"].verdict == "beyond" and r["itself"].verdict == "stretching"
     assert read_target(baseline=40, baseline_date=t0, target=20, target_date=t1, direction="down") == []
     with pytest.raises(BenchmarkError):

@@ -1,4 +1,4 @@
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -21,8 +21,13 @@ def test_unknown_frequency_is_refused():
 
 
 def test_priorities_of_one_minister_never_share_a_week():
-    items = [("ae", "health"), ("nutrition", "health"), ("water", "health"), ("reading", "education"),
-             ("roads", "transport")]
+    items = [
+        ("ae", "health"),
+        ("nutrition", "health"),
+        ("water", "health"),
+        ("reading", "education"),
+        ("roads", "transport"),
+    ]
     slots = C.stagger(date(2026, 1, 5), C.SIX_WEEKLY, date(2027, 1, 5), items)
     assert C.clashes(slots) == []
     health_weeks = [C.week_of(s.day) for s in slots if s.group == "health"]
@@ -38,15 +43,28 @@ def test_clashes_are_detected():
 
 
 def test_ics_round_trip_with_escaping_and_folding():
-    events = [C.Event(uid="m-1@x", day=date(2026, 3, 2), summary="Stocktake: Cut waits; reading, water",
-                      description="Chair: PM.\nPack: http://example/" + "x" * 120)]
-    text = C.to_ics(events, "Routines", now=datetime(2026, 1, 1, tzinfo=timezone.utc))
+    events = [
+        C.Event(
+            uid="m-1@x",
+            day=date(2026, 3, 2),
+            summary="Stocktake: Cut waits; reading, water",
+            description="Chair: PM.\nPack: http://example/" + "x" * 120,
+        )
+    ]
+    text = C.to_ics(events, "Routines", now=datetime(2026, 1, 1, tzinfo=UTC))
     assert text.startswith("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n") and text.endswith("END:VCALENDAR\r\n")
     assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
     back = C.parse_ics(text)
-    assert back == [{"UID": "m-1@x", "DTSTAMP": "20260101T000000Z", "DTSTART": "20260302", "DTEND": "20260303",
-                     "SUMMARY": "Stocktake: Cut waits; reading, water",
-                     "DESCRIPTION": "Chair: PM.\nPack: http://example/" + "x" * 120}]
+    assert back == [
+        {
+            "UID": "m-1@x",
+            "DTSTAMP": "20260101T000000Z",
+            "DTSTART": "20260302",
+            "DTEND": "20260303",
+            "SUMMARY": "Stocktake: Cut waits; reading, water",
+            "DESCRIPTION": "Chair: PM.\nPack: http://example/" + "x" * 120,
+        }
+    ]
 
 
 def test_a_stray_end_of_event_reads_as_no_event():

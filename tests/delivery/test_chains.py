@@ -9,11 +9,23 @@ A = C.Actor
 
 def diamond():
     # minister -> dept -> {trust-a, trust-b} -> ward ; dept is on every path
-    actors = [A("min", "Minister", 0, leader=True), A("dept", "Department", 1), A("ta", "Trust A", 2, count=100),
-              A("tb", "Trust B", 2, count=50), A("ward", "Wards", 3, count=400, frontline=True)]
-    links = [C.Link("min", "dept", strength=4), C.Link("dept", "ta", strength=3), C.Link("dept", "tb", strength=2),
-             C.Link("ta", "ward", strength=1), C.Link("tb", "ward", strength=4),
-             C.Link("ward", "ta", C.FEEDBACK, 3), C.Link("min", "tb", C.FUNDING, 3), C.Link("ta", "min", C.FUNDING, 2)]
+    actors = [
+        A("min", "Minister", 0, leader=True),
+        A("dept", "Department", 1),
+        A("ta", "Trust A", 2, count=100),
+        A("tb", "Trust B", 2, count=50),
+        A("ward", "Wards", 3, count=400, frontline=True),
+    ]
+    links = [
+        C.Link("min", "dept", strength=4),
+        C.Link("dept", "ta", strength=3),
+        C.Link("dept", "tb", strength=2),
+        C.Link("ta", "ward", strength=1),
+        C.Link("tb", "ward", strength=4),
+        C.Link("ward", "ta", C.FEEDBACK, 3),
+        C.Link("min", "tb", C.FUNDING, 3),
+        C.Link("ta", "min", C.FUNDING, 2),
+    ]
     return actors, links
 
 
@@ -43,7 +55,11 @@ def test_no_single_choke_point_when_paths_are_disjoint():
 
 
 def test_unreached_frontline_is_reported():
-    actors = [A("c", "Centre", 0, leader=True), A("f", "Front", 1, frontline=True), A("g", "Other front", 1, frontline=True)]
+    actors = [
+        A("c", "Centre", 0, leader=True),
+        A("f", "Front", 1, frontline=True),
+        A("g", "Other front", 1, frontline=True),
+    ]
     a = C.analyse(actors, [C.Link("c", "f")])
     assert a.unreached_frontline == ["g"]
 

@@ -17,8 +17,15 @@ def test_overlapping_ramps_add_up_period_by_period():
         C.Contribution("B", date(2025, 3, 1), 4.0, C.LINEAR, 4),
         C.Contribution("C", date(2025, 4, 15), -1.0, C.LINEAR, 2),
     ]
-    composed = C.compose(kind="M", baseline_date=date(2024, 12, 31), baseline_value=50.0, until=date(2025, 8, 31),
-                         contributions=contributions, target_value=56.0, direction="up")
+    composed = C.compose(
+        kind="M",
+        baseline_date=date(2024, 12, 31),
+        baseline_value=50.0,
+        until=date(2025, 8, 31),
+        contributions=contributions,
+        target_value=56.0,
+        direction="up",
+    )
     got = [(r.period.code, r.parts, r.total) for r in composed.rows]
     assert got == [
         ("2025-01", (0.0, 0.0, 0.0), 50.0),
@@ -38,9 +45,16 @@ def test_overlapping_ramps_add_up_period_by_period():
 
 def test_trend_and_lower_is_better_target():
     # 100 at baseline, drifting up 1 a quarter; one strategy cuts 12 over 3 quarters from 2025Q1.
-    composed = C.compose(kind="Q", baseline_date=date(2024, 12, 31), baseline_value=100.0, until=date(2025, 12, 31),
-                         contributions=[C.Contribution("cut", date(2025, 1, 1), -12.0, C.LINEAR, 3)],
-                         trend_per_period=1.0, target_value=95.0, direction="down")
+    composed = C.compose(
+        kind="Q",
+        baseline_date=date(2024, 12, 31),
+        baseline_value=100.0,
+        until=date(2025, 12, 31),
+        contributions=[C.Contribution("cut", date(2025, 1, 1), -12.0, C.LINEAR, 3)],
+        trend_per_period=1.0,
+        target_value=95.0,
+        direction="down",
+    )
     assert [r.total for r in composed.rows] == [101 - 4, 102 - 8, 103 - 12, 104 - 12]
     assert composed.gap == 0.0 and composed.reaches_target
     assert C.gap_sentence(composed).startswith("The plan reaches the target")
@@ -48,15 +62,21 @@ def test_trend_and_lower_is_better_target():
 
 def test_s_curve_is_slow_fast_slow_and_ends_at_full_effect():
     c = C.Contribution("s", date(2025, 1, 1), 10.0, C.S_CURVE, 4)
-    values = [C.contribution_at(c, "M", d) for d in (date(2025, 1, 31), date(2025, 2, 28), date(2025, 3, 31),
-                                                      date(2025, 4, 30), date(2025, 9, 30))]
+    values = [
+        C.contribution_at(c, "M", d)
+        for d in (date(2025, 1, 31), date(2025, 2, 28), date(2025, 3, 31), date(2025, 4, 30), date(2025, 9, 30))
+    ]
     assert values[0] < 2.5 and values[1] == pytest.approx(5.0) and values[2] > 7.5
     assert values[3] == values[4] == 10.0
 
 
 def test_effect_stops_at_its_end_date():
     c = C.Contribution("pilot", date(2025, 1, 1), 3.0, C.IMMEDIATE, end=date(2025, 2, 28))
-    assert [C.contribution_at(c, "M", d) for d in (date(2024, 12, 31), date(2025, 1, 31), date(2025, 3, 31))] == [0, 3, 0]
+    assert [C.contribution_at(c, "M", d) for d in (date(2024, 12, 31), date(2025, 1, 31), date(2025, 3, 31))] == [
+        0,
+        3,
+        0,
+    ]
 
 
 def test_bad_contributions_are_refused_with_the_reason():
@@ -75,11 +95,14 @@ def test_trend_per_period_is_the_least_squares_slope():
 
 
 def test_stepping_along_periods_agrees_with_counting_each_one():
-    cs = [C.Contribution("early", date(2023, 6, 15), 2.0, C.LINEAR, 30),
-          C.Contribution("late", date(2025, 2, 10), -1.0, C.S_CURVE, 5, end=date(2025, 9, 30)),
-          C.Contribution("now", date(2025, 1, 1), 1.5, C.IMMEDIATE)]
+    cs = [
+        C.Contribution("early", date(2023, 6, 15), 2.0, C.LINEAR, 30),
+        C.Contribution("late", date(2025, 2, 10), -1.0, C.S_CURVE, 5, end=date(2025, 9, 30)),
+        C.Contribution("now", date(2025, 1, 1), 1.5, C.IMMEDIATE),
+    ]
     for kind in ("W", "M", "Q"):
-        composed = C.compose(kind=kind, baseline_date=date(2024, 12, 31), baseline_value=0.0, until=date(2026, 6, 30),
-                             contributions=cs)
+        composed = C.compose(
+            kind=kind, baseline_date=date(2024, 12, 31), baseline_value=0.0, until=date(2026, 6, 30), contributions=cs
+        )
         for row in composed.rows:
             assert row.parts == tuple(C.contribution_at(c, kind, row.period.end) for c in cs)

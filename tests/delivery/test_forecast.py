@@ -119,6 +119,7 @@ def test_autocorrelated_residuals_widen_the_band():
 # that then comes. The old band (trend uncertainty inflated by (1 + r) / (1 - r) of the raw residuals) held
 # 0.64-0.73 of them in the first three set-ups, below every tolerance here.
 
+
 def quarters(first_year, n):
     out, p = [], P.parse(f"{first_year}Q1")
     for _ in range(n):
@@ -143,8 +144,14 @@ def replicate(seed, dates, n, phi, season, method, frequency, reps):
     inside, pit = 0, []
     for _ in range(reps):
         noise = ar1(rng, len(dates), phi, 2.0)
-        ys = [40 + 1.5 * (d - dates[0]).days / 365.25 + 4 * max(0.0, (d - base).days / 365.25)
-              + season * math.cos(2 * math.pi * (d.month - 1) / 12) + e for d, e in zip(dates, noise)]
+        ys = [
+            40
+            + 1.5 * (d - dates[0]).days / 365.25
+            + 4 * max(0.0, (d - base).days / 365.25)
+            + season * math.cos(2 * math.pi * (d.month - 1) / 12)
+            + e
+            for d, e in zip(dates, noise)
+        ]
         fc = F.forecast(list(zip(dates[:n], ys[:n])), dates[n:], frequency=frequency, method=method, break_at=base)
         for p, y in zip(fc.points, ys[n:]):
             inside += p.low <= y <= p.high
@@ -214,7 +221,7 @@ def test_ar1_moments_match_the_matrix_formulas_with_a_gap():
     ARA = [[sum(A[i][s] * R[s][t] * A[j][t] for s in range(n) for t in range(n)) for j in range(k)] for i in range(k)]
     sigma2, df, cov = F._moments(fit, phi)
     assert sigma2 == pytest.approx(fit.rss / tr_mr)
-    assert df == pytest.approx(tr_mr ** 2 / tr_mrmr)
+    assert df == pytest.approx(tr_mr**2 / tr_mrmr)
     for i in range(k):
         for j in range(k):
             assert cov[i][j] == pytest.approx(ARA[i][j])

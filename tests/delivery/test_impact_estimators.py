@@ -137,8 +137,10 @@ def test_staggered_growing_effects_bias_twfe_but_not_the_group_time_estimate(con
     sample = prepare(panel, design)
     cs = group_time_estimate(group_time_att(sample, control=control))
     fe = twfe(sample)
-    print(f"\n{control}: truth {truth:.3f}, group-time {cs.effect:.3f} ({cs.low:.3f} to {cs.high:.3f}), "
-          f"TWFE {fe.effect:.3f} ({fe.low:.3f} to {fe.high:.3f})")
+    print(
+        f"\n{control}: truth {truth:.3f}, group-time {cs.effect:.3f} ({cs.low:.3f} to {cs.high:.3f}), "
+        f"TWFE {fe.effect:.3f} ({fe.low:.3f} to {fe.high:.3f})"
+    )
     assert cs.low <= truth <= cs.high
     assert abs(cs.effect - truth) < 0.25
     assert not fe.low <= truth <= fe.high

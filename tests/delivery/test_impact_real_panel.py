@@ -26,8 +26,9 @@ def load(weighted=False):
     with FILE.open(newline="") as f:
         rows = list(csv.DictReader(f))
     panel = build_panel(
-        Observation(r["state"], int(r["year"]), math.log(float(r["violent"])),
-                    float(r["population"]) if weighted else None)
+        Observation(
+            r["state"], int(r["year"]), math.log(float(r["violent"])), float(r["population"]) if weighted else None
+        )
         for r in rows
     )
     first: dict[str, int] = {}
@@ -40,8 +41,10 @@ def load(weighted=False):
 
 
 def show(name, est):
-    print(f"  {name:<22} {est.effect:+.4f}  se {est.se:.4f}  95% {est.low:+.4f} to {est.high:+.4f}  "
-          f"p {est.p_value:.3f}  ({est.se_kind}, {est.n_units} units)")
+    print(
+        f"  {name:<22} {est.effect:+.4f}  se {est.se:.4f}  95% {est.low:+.4f} to {est.high:+.4f}  "
+        f"p {est.p_value:.3f}  ({est.se_kind}, {est.n_units} units)"
+    )
 
 
 def test_every_estimator_runs_on_the_state_panel():
@@ -60,8 +63,10 @@ def test_every_estimator_runs_on_the_state_panel():
     print(f"  pre-trend F({trend.df_num}, {trend.df_den}) = {trend.statistic:.2f}, p = {trend.p_value:.4f}")
     for back in (8, 12, 20):
         longer = pretrend_test(event_study(group_time_att(prepare(panel, design)), leads=back))
-        print(f"  pre-trend over {back} years back: F({longer.df_num}, {longer.df_den}) = {longer.statistic:.2f}, "
-              f"p = {longer.p_value:.2g}")
+        print(
+            f"  pre-trend over {back} years back: F({longer.df_num}, {longer.df_den}) = {longer.statistic:.2f}, "
+            f"p = {longer.p_value:.2g}"
+        )
     print(f"  permutation p = {report.permutation.p_value:.3f} ({report.permutation.permutations} draws)")
     for pl in report.placebos:
         print(f"  placebo start {pl.fake_start}: {pl.estimate.effect:+.4f}, p {pl.estimate.p_value:.3f}")
@@ -91,8 +96,10 @@ def test_every_estimator_runs_on_the_state_panel():
 def test_population_weights_change_the_estimate_and_keep_it_finite():
     unweighted = assess_impact(*load(), permutations=99)
     weighted = assess_impact(*load(weighted=True), permutations=99)
-    print(f"\npopulation-weighted: two-period {weighted.two_period.effect:+.4f}, TWFE {weighted.twfe.effect:+.4f}, "
-          f"CS {weighted.group_time.effect:+.4f} (se {weighted.group_time.se:.4f})")
+    print(
+        f"\npopulation-weighted: two-period {weighted.two_period.effect:+.4f}, TWFE {weighted.twfe.effect:+.4f}, "
+        f"CS {weighted.group_time.effect:+.4f} (se {weighted.group_time.se:.4f})"
+    )
     assert math.isfinite(weighted.group_time.se)
     assert weighted.group_time.effect != pytest.approx(unweighted.group_time.effect, abs=1e-3)
 

@@ -35,8 +35,10 @@ def test_a_clear_fall_is_told_with_its_interval_and_percentage():
         "Relative to the comparison units, the waits fell by 3.1 points (95% interval 1.2 to 5.0 points), "
         "12.4% below what it would otherwise have been (4.8% to 20.0%)."
     )
-    assert "In the 4 periods before the start the two groups moved alike: no detectable difference in their " \
+    assert (
+        "In the 4 periods before the start the two groups moved alike: no detectable difference in their "
         "trends (test p = 0.43)." in text
+    )
     assert "(-2.9 points) in 3 of 999 tries (permutation p = 0.004)" in text
     assert "Warning" not in text and "cannot tell" not in text
 

@@ -50,27 +50,44 @@ def test_each_reason_names_the_column():
     assert any(c == "value" and "below the allowed minimum" in m for c, m in errors_of(value="-1"))
     assert ("value", "value is empty") in errors_of(value="")
     assert any(c == "denominator" and "ratio" in m for c, m in errors_of(indicator="share", value="", numerator="5"))
-    assert ("denominator", "denominator must not be zero") in errors_of(indicator="share", value="", numerator="5", denominator="0")
-    assert any("above the allowed maximum" in m for _, m in errors_of(indicator="share", value="", numerator="15", denominator="10"))
-    assert ("value", "'nan' is not a finite number") in errors_of(value="nan") or any("nan" in m for _, m in errors_of(value="nan"))
+    assert ("denominator", "denominator must not be zero") in errors_of(
+        indicator="share", value="", numerator="5", denominator="0"
+    )
+    assert any(
+        "above the allowed maximum" in m
+        for _, m in errors_of(indicator="share", value="", numerator="15", denominator="10")
+    )
+    assert ("value", "'nan' is not a finite number") in errors_of(value="nan") or any(
+        "nan" in m for _, m in errors_of(value="nan")
+    )
 
 
 def test_a_value_and_ratio_parts_must_agree_within_the_values_own_rounding():
     """Before, the value was dropped and the parts kept without a word; a disagreement is a mistake to show."""
-    assert any(c == "value" and "disagree" in m for c, m in errors_of(indicator="share", value="50", numerator="7",
-                                                                       denominator="9"))
+    assert any(
+        c == "value" and "disagree" in m
+        for c, m in errors_of(indicator="share", value="50", numerator="7", denominator="9")
+    )
     for written in ("77.8", "78", "77.78"):
         row = R.check_row(2, rec(indicator="share", value=written, numerator="7", denominator="9"), CAT)
         assert isinstance(row, R.Row) and (row.numerator, row.denominator, row.value) == (7, 9, None), row
-    assert any(c == "value" and "disagree" in m for c, m in errors_of(indicator="share", value="77.9", numerator="7",
-                                                                       denominator="9"))
+    assert any(
+        c == "value" and "disagree" in m
+        for c, m in errors_of(indicator="share", value="77.9", numerator="7", denominator="9")
+    )
 
 
 def test_a_count_is_not_negative_unless_its_minimum_says_it_may_be():
-    cat = R.Catalogue({"visits": R.IndicatorSpec("visits", "M", "sum", unit="count"),
-                       "balance": R.IndicatorSpec("balance", "M", "sum", unit="count", min_value=-1e9),
-                       "change": R.IndicatorSpec("change", "M", "sum", unit="% change"),
-                       "share": CAT.indicators["share"]}, CAT.org_units, CAT.today)
+    cat = R.Catalogue(
+        {
+            "visits": R.IndicatorSpec("visits", "M", "sum", unit="count"),
+            "balance": R.IndicatorSpec("balance", "M", "sum", unit="count", min_value=-1e9),
+            "change": R.IndicatorSpec("change", "M", "sum", unit="% change"),
+            "share": CAT.indicators["share"],
+        },
+        CAT.org_units,
+        CAT.today,
+    )
     out = R.check_row(2, rec(indicator="visits", value="-3"), cat)
     assert [(e.column, "negative" in e.message) for e in out] == [("value", True)]
     assert isinstance(R.check_row(2, rec(indicator="balance", value="-3"), cat), R.Row)
@@ -141,8 +158,15 @@ def test_duplicates_inside_a_file_are_refused_on_the_later_row_naming_the_first(
 
 def test_combined_rows_are_summed_when_the_mapping_asks():
     cat = R.Catalogue(CAT.indicators, CAT.org_units, CAT.today, combine_duplicates=True)
-    out = list(R.check_rows([(2, rec(indicator="share", numerator="50", denominator="100", value="")),
-                             (3, rec(indicator="share", numerator="10", denominator="100", value=""))], cat))
+    out = list(
+        R.check_rows(
+            [
+                (2, rec(indicator="share", numerator="50", denominator="100", value="")),
+                (3, rec(indicator="share", numerator="10", denominator="100", value="")),
+            ],
+            cat,
+        )
+    )
     assert len(out) == 1 and out[0].numerator == 60 and out[0].denominator == 200 and out[0].rows == [2, 3]
 
 
@@ -160,8 +184,29 @@ def test_error_report_keeps_memory_bounded():
     assert report.by_reason == {"'…' is not a number": 10_000}
 
 
-cells = st.one_of(st.text(max_size=12), st.sampled_from(["", "12", "1,234", "-3", "1e308", "inf", "NaN", "0", "2026-09",
-                                                         "2026Q3", "2026", "D1", "NAT", "deaths", "share", "yearly"]))
+cells = st.one_of(
+    st.text(max_size=12),
+    st.sampled_from(
+        [
+            "",
+            "12",
+            "1,234",
+            "-3",
+            "1e308",
+            "inf",
+            "NaN",
+            "0",
+            "2026-09",
+            "2026Q3",
+            "2026",
+            "D1",
+            "NAT",
+            "deaths",
+            "share",
+            "yearly",
+        ]
+    ),
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -192,7 +237,7 @@ def test_random_bytes_as_csv_give_rows_or_a_file_error(data):
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.lists(st.text(alphabet="ab,;\"\n\r 12é", max_size=8), min_size=1, max_size=6), max_size=8))
+@given(st.lists(st.lists(st.text(alphabet='ab,;"\n\r 12é', max_size=8), min_size=1, max_size=6), max_size=8))
 def test_random_csv_text_in_any_encoding_never_crashes(table):
     text = "indicator,org_unit,period,value\n" + "\n".join(",".join(r) for r in table)
     for enc in ("utf-8", "latin-1", "utf-8-sig"):
@@ -225,7 +270,10 @@ def test_truncated_and_binary_files_are_file_errors():
 
 
 def test_expressions_name_real_columns():
-    assert M.parse_expression("attendances - breaches", ["attendances", "breaches"]) == [(1, "attendances"), (-1, "breaches")]
+    assert M.parse_expression("attendances - breaches", ["attendances", "breaches"]) == [
+        (1, "attendances"),
+        (-1, "breaches"),
+    ]
     try:
         M.parse_expression("attendances - breeches", ["attendances", "breaches"])
         raise AssertionError
@@ -235,6 +283,7 @@ def test_expressions_name_real_columns():
 
 def _bad_file(n):
     """A stream of n bad rows, never held whole in memory."""
+
     class Stream(io.RawIOBase):
         def __init__(self):
             self.lines = (f"deaths,D{i % 7},2026-{i % 15:02d},{'x' if i % 2 else -i}\n".encode() for i in range(n))

@@ -66,8 +66,14 @@ def test_scalable_with_a_minimum_share():
 
 
 def test_budget_adjustment_gives_bonus_or_reduction():
-    rule = {"type": "budget_adjustment", "allocation": "2000000", "target": "90", "bonus_pct": "5",
-            "floor": "85", "reduction_pct": "2.5"}
+    rule = {
+        "type": "budget_adjustment",
+        "allocation": "2000000",
+        "target": "90",
+        "bonus_pct": "5",
+        "floor": "85",
+        "reduction_pct": "2.5",
+    }
     assert pay(rule, 90).amount == D("100000.00")
     assert pay(rule, 87).amount == D("0.00")
     assert pay(rule, 85).amount == D("0.00")  # at the floor is not below it
@@ -83,10 +89,14 @@ def test_recognition_pays_nothing_and_records_the_commendation():
 
 
 def test_combined_rules_add_up():
-    rule = {"type": "combined", "parts": [
-        {"type": "threshold", "target": "80", "amount": "1000"},
-        {"type": "price_per_unit", "price": "10", "baseline": "70"},
-        {"type": "recognition", "target": "85", "label": "Commendation"}]}
+    rule = {
+        "type": "combined",
+        "parts": [
+            {"type": "threshold", "target": "80", "amount": "1000"},
+            {"type": "price_per_unit", "price": "10", "baseline": "70"},
+            {"type": "recognition", "target": "85", "label": "Commendation"},
+        ],
+    }
     p = pay(rule, 86)
     assert p.amount == D("1160.00") and p.recognition == "Commendation"
 
@@ -99,17 +109,28 @@ def test_rounding_is_half_up_to_the_minor_unit():
     assert PAY.to_decimal(0.1) == D("0.1")
 
 
-@pytest.mark.parametrize("rule,field,words", [
-    ({"type": "nope"}, "type", "not a rule type"),
-    ({"type": "threshold", "target": "80"}, "amount", "required"),
-    ({"type": "threshold", "target": "80", "amount": "-1"}, "amount", "more than 0"),
-    ({"type": "price_per_unit", "price": "abc", "baseline": "0"}, "price", "not a number"),
-    ({"type": "scalable", "floor": "80", "target": "60", "amount": "5"}, "target", "above the floor"),
-    ({"type": "scalable", "floor": "0", "target": "1", "amount": "5", "min_fraction": "1.5"}, "min_fraction", "at most 1"),
-    ({"type": "budget_adjustment", "allocation": "1", "target": "5", "bonus_pct": "150", "floor": "1"}, "bonus_pct", "at most 100"),
-    ({"type": "recognition", "target": "1"}, "label", "required"),
-    ({"type": "combined", "parts": [{"type": "threshold", "target": "1"}]}, "parts[1].amount", "required"),
-])
+@pytest.mark.parametrize(
+    "rule,field,words",
+    [
+        ({"type": "nope"}, "type", "not a rule type"),
+        ({"type": "threshold", "target": "80"}, "amount", "required"),
+        ({"type": "threshold", "target": "80", "amount": "-1"}, "amount", "more than 0"),
+        ({"type": "price_per_unit", "price": "abc", "baseline": "0"}, "price", "not a number"),
+        ({"type": "scalable", "floor": "80", "target": "60", "amount": "5"}, "target", "above the floor"),
+        (
+            {"type": "scalable", "floor": "0", "target": "1", "amount": "5", "min_fraction": "1.5"},
+            "min_fraction",
+            "at most 1",
+        ),
+        (
+            {"type": "budget_adjustment", "allocation": "1", "target": "5", "bonus_pct": "150", "floor": "1"},
+            "bonus_pct",
+            "at most 100",
+        ),
+        ({"type": "recognition", "target": "1"}, "label", "required"),
+        ({"type": "combined", "parts": [{"type": "threshold", "target": "1"}]}, "parts[1].amount", "required"),
+    ],
+)
 def test_bad_rules_name_the_field(rule, field, words):
     with pytest.raises(PAY.RuleError) as exc:
         PAY.parse_rule(rule)
@@ -149,8 +170,13 @@ def rules(draw):
     if kind == "threshold":
         return {"type": kind, "target": str(b), "amount": str(draw(amounts))}
     if kind == "scalable":
-        return {"type": kind, "floor": str(a), "target": str(b), "amount": str(draw(amounts)),
-                "min_fraction": str(draw(st.decimals(min_value=0, max_value=1, places=2)))}
+        return {
+            "type": kind,
+            "floor": str(a),
+            "target": str(b),
+            "amount": str(draw(amounts)),
+            "min_fraction": str(draw(st.decimals(min_value=0, max_value=1, places=2))),
+        }
     return {"type": kind, "target": str(b), "label": "Commended"}
 
 
@@ -171,11 +197,23 @@ def test_payments_never_negative_and_never_beyond_caps(rule_dict, period_values,
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.decimals(min_value=D("0.01"), max_value=D("1e9"), places=2), st.integers(0, 100), st.integers(0, 100),
-       st.decimals(min_value=D("-1000"), max_value=D("1000"), places=2))
+@given(
+    st.decimals(min_value=D("0.01"), max_value=D("1e9"), places=2),
+    st.integers(0, 100),
+    st.integers(0, 100),
+    st.decimals(min_value=D("-1000"), max_value=D("1000"), places=2),
+)
 def test_only_a_budget_adjustment_can_be_negative_and_it_is_bounded(allocation, bonus, reduction, value):
-    rule = PAY.parse_rule({"type": "budget_adjustment", "allocation": str(allocation), "target": "10",
-                           "bonus_pct": bonus, "floor": "0", "reduction_pct": reduction})
+    rule = PAY.parse_rule(
+        {
+            "type": "budget_adjustment",
+            "allocation": str(allocation),
+            "target": "10",
+            "bonus_pct": bonus,
+            "floor": "0",
+            "reduction_pct": reduction,
+        }
+    )
     p = PAY.compute(rule, value)
     assert -PAY.money(allocation * reduction / 100) <= p.amount <= PAY.money(allocation * bonus / 100)
     assert (p.amount < 0) == (value < 0 and reduction > 0 and PAY.money(allocation * reduction / 100) > 0)

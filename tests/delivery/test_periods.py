@@ -5,29 +5,35 @@ import pytest
 from stocktake.delivery import periods as P
 
 
-@pytest.mark.parametrize("code,kind,start,end", [
-    ("2026", "Y", date(2026, 1, 1), date(2026, 12, 31)),
-    ("2026Q1", "Q", date(2026, 1, 1), date(2026, 3, 31)),
-    ("2026q4", "Q", date(2026, 10, 1), date(2026, 12, 31)),
-    ("2026-02", "M", date(2026, 2, 1), date(2026, 2, 28)),
-    ("202402", "M", date(2024, 2, 1), date(2024, 2, 29)),
-    ("2026W09", "W", date(2026, 2, 23), date(2026, 3, 1)),
-    ("2026-03-15", "D", date(2026, 3, 15), date(2026, 3, 15)),
-    ("2026April", "FY", date(2026, 4, 1), date(2027, 3, 31)),
-])
+@pytest.mark.parametrize(
+    "code,kind,start,end",
+    [
+        ("2026", "Y", date(2026, 1, 1), date(2026, 12, 31)),
+        ("2026Q1", "Q", date(2026, 1, 1), date(2026, 3, 31)),
+        ("2026q4", "Q", date(2026, 10, 1), date(2026, 12, 31)),
+        ("2026-02", "M", date(2026, 2, 1), date(2026, 2, 28)),
+        ("202402", "M", date(2024, 2, 1), date(2024, 2, 29)),
+        ("2026W09", "W", date(2026, 2, 23), date(2026, 3, 1)),
+        ("2026-03-15", "D", date(2026, 3, 15), date(2026, 3, 15)),
+        ("2026April", "FY", date(2026, 4, 1), date(2027, 3, 31)),
+    ],
+)
 def test_parse(code, kind, start, end):
     p = P.parse(code)
     assert (p.kind, p.start, p.end) == (kind, start, end)
 
 
-@pytest.mark.parametrize("code,reason", [
-    ("2026-13", "months run 01 to 12"),
-    ("2026-02-30", "not a real day"),
-    ("2026W54", "no ISO week 54"),
-    ("March 2026", "not a period code"),
-    ("", "empty"),
-    ("2026Foo", "unknown financial-year month"),
-])
+@pytest.mark.parametrize(
+    "code,reason",
+    [
+        ("2026-13", "months run 01 to 12"),
+        ("2026-02-30", "not a real day"),
+        ("2026W54", "no ISO week 54"),
+        ("March 2026", "not a period code"),
+        ("", "empty"),
+        ("2026Foo", "unknown financial-year month"),
+    ],
+)
 def test_parse_rejects_with_reason(code, reason):
     with pytest.raises(P.PeriodError, match=reason):
         P.parse(code)

@@ -34,4 +34,7 @@ def test_completeness_and_timeliness():
     assert share == 0.5 and missing == ["b", "d"]
     assert Q.days_late(date(2026, 11, 15), date(2026, 11, 14), date(2026, 11, 24)) == 0
     assert Q.days_late(date(2026, 11, 15), None, date(2026, 11, 24)) == 9
-    assert Q.timeliness(date(2026, 11, 15), {"a": date(2026, 11, 20), "b": None}, date(2026, 11, 24)) == {"a": 5, "b": 9}
+    assert Q.timeliness(date(2026, 11, 15), {"a": date(2026, 11, 20), "b": None}, date(2026, 11, 24)) == {
+        "a": 5,
+        "b": 9,
+    }

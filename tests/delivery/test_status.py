@@ -5,26 +5,32 @@ from stocktake.delivery import status as S
 # baseline 70, target 90: planned change 20, so 5% = 1 point and 15% = 3 points
 
 
-@pytest.mark.parametrize("actual,expected", [
-    (80.0, S.ON_TRACK),  # exactly on plan
-    (85.0, S.ON_TRACK),  # ahead of plan is never a shortfall
-    (79.0, S.ON_TRACK),  # 1 point short = 5%: the band edge is on track
-    (78.99, S.SLIGHTLY_OFF),
-    (77.0, S.SLIGHTLY_OFF),  # 3 points short = 15%: the edge is slightly off
-    (76.99, S.OFF_TRACK),
-])
+@pytest.mark.parametrize(
+    "actual,expected",
+    [
+        (80.0, S.ON_TRACK),  # exactly on plan
+        (85.0, S.ON_TRACK),  # ahead of plan is never a shortfall
+        (79.0, S.ON_TRACK),  # 1 point short = 5%: the band edge is on track
+        (78.99, S.SLIGHTLY_OFF),
+        (77.0, S.SLIGHTLY_OFF),  # 3 points short = 15%: the edge is slightly off
+        (76.99, S.OFF_TRACK),
+    ],
+)
 def test_higher_is_better_band_edges(actual, expected):
     assert S.assess(actual, 80.0, 70.0, 90.0, S.UP).code == expected
 
 
-@pytest.mark.parametrize("actual,expected", [
-    (400.0, S.ON_TRACK),
-    (350.0, S.ON_TRACK),  # fewer homicides than planned: ahead
-    (410.0, S.ON_TRACK),  # 10 above plan = 5% of a 200 fall
-    (410.5, S.SLIGHTLY_OFF),
-    (430.0, S.SLIGHTLY_OFF),
-    (431.0, S.OFF_TRACK),
-])
+@pytest.mark.parametrize(
+    "actual,expected",
+    [
+        (400.0, S.ON_TRACK),
+        (350.0, S.ON_TRACK),  # fewer homicides than planned: ahead
+        (410.0, S.ON_TRACK),  # 10 above plan = 5% of a 200 fall
+        (410.5, S.SLIGHTLY_OFF),
+        (430.0, S.SLIGHTLY_OFF),
+        (431.0, S.OFF_TRACK),
+    ],
+)
 def test_lower_is_better_band_edges(actual, expected):
     # baseline 500, target 300: planned change 200, so 5% = 10 and 15% = 30
     assert S.assess(actual, 400.0, 500.0, 300.0, S.DOWN).code == expected

@@ -17,10 +17,14 @@ ROOT = DELIVERY.parents[2]  # src/stocktake/delivery -> the checkout, where pypr
 
 def test_mypy_finds_no_error_in_delivery(tmp_path, monkeypatch):
     monkeypatch.chdir(DELIVERY.parents[1])  # src/, so the modules are named stocktake.delivery.*
-    stdout, stderr, status = api.run([
-        "--config-file", str(ROOT / "pyproject.toml"),
-        "--cache-dir", str(tmp_path / "mypy-cache"),
-        "stocktake/delivery",
-    ])
+    stdout, stderr, status = api.run(
+        [
+            "--config-file",
+            str(ROOT / "pyproject.toml"),
+            "--cache-dir",
+            str(tmp_path / "mypy-cache"),
+            "stocktake/delivery",
+        ]
+    )
     assert status == 0, f"mypy reports errors in stocktake/delivery:\n{stdout}{stderr}"
     assert "Success: no issues found" in stdout, stdout

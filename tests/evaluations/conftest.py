@@ -11,6 +11,7 @@ def login(db):
         c = Client()
         assert c.login(username=username, password="demo-stocktake-2026")
         return c
+
     return _login
 
 

@@ -15,8 +15,14 @@ pytestmark = pytest.mark.django_db
 
 def _create(homicides, units, admin_user, treated=TREATED, comparison=COMPARISON, **kw):
     treated = [(units(code)[0], start) for code, start in treated]
-    return actions.create_evaluation(user=admin_user, indicator=homicides, name="Test design", treated=treated,
-                                     comparison=units(*comparison), **{**WINDOWS, **kw})
+    return actions.create_evaluation(
+        user=admin_user,
+        indicator=homicides,
+        name="Test design",
+        treated=treated,
+        comparison=units(*comparison),
+        **{**WINDOWS, **kw},
+    )
 
 
 def test_create_stores_the_design_and_audits_it_in_the_same_transaction(homicides, units, admin_user):
@@ -33,9 +39,18 @@ def test_create_stores_the_design_and_audits_it_in_the_same_transaction(homicide
 
 def test_propose_takes_the_closest_untreated_units_with_their_distance(homicides, units, admin_user):
     treated = [(units("R03-D01")[0], "2025-01")]
-    ev, _ = actions.create_evaluation(user=admin_user, indicator=homicides, name="Proposed", treated=treated,
-                                      propose=True, propose_limit=5, pre_start="2024-07", pre_end="2024-12",
-                                      post_start="2025-01", post_end="2026-08")
+    ev, _ = actions.create_evaluation(
+        user=admin_user,
+        indicator=homicides,
+        name="Proposed",
+        treated=treated,
+        propose=True,
+        propose_limit=5,
+        pre_start="2024-07",
+        pre_end="2024-12",
+        post_start="2025-01",
+        post_end="2026-08",
+    )
     rows = list(ev.comparison.order_by("distance"))
     assert len(rows) == 5 and ev.selection == Evaluation.Selection.PROPOSED
     assert all(r.distance is not None for r in rows)
@@ -43,14 +58,17 @@ def test_propose_takes_the_closest_untreated_units_with_their_distance(homicides
     assert "R03-D01" not in {r.org_unit.code for r in rows}
 
 
-@pytest.mark.parametrize("change, field", [
-    (dict(comparison=["R01-D02", "R02-D01"]), "comparison"),  # overlapping with the treated
-    (dict(comparison=[]), "comparison"),  # no comparison units
-    (dict(pre_start="2022-01"), "pre_start"),  # a window outside the data (from 2023-01)
-    (dict(post_end="2030-12"), "post_end"),
-    (dict(pre_start="2024Q1"), "pre_start"),  # a quarter for a monthly indicator
-    (dict(treated=[("R01-D01", "2024-03")]), "treated"),  # a start inside the pre window
-])
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        (dict(comparison=["R01-D02", "R02-D01"]), "comparison"),  # overlapping with the treated
+        (dict(comparison=[]), "comparison"),  # no comparison units
+        (dict(pre_start="2022-01"), "pre_start"),  # a window outside the data (from 2023-01)
+        (dict(post_end="2030-12"), "post_end"),
+        (dict(pre_start="2024Q1"), "pre_start"),  # a quarter for a monthly indicator
+        (dict(treated=[("R01-D01", "2024-03")]), "treated"),  # a start inside the pre window
+    ],
+)
 def test_bad_designs_are_refused_on_their_field_and_nothing_is_stored(homicides, units, admin_user, change, field):
     before = (Evaluation.objects.count(), AuditEntry.objects.filter(model="evaluations.evaluation").count())
     with pytest.raises(ValidationError) as err:
@@ -62,7 +80,8 @@ def test_bad_designs_are_refused_on_their_field_and_nothing_is_stored(homicides,
 def test_treated_units_without_official_pre_period_data_are_named(homicides, units, admin_user):
     # Only submitted values in the pre window: official values only, so the unit has no pre-period data.
     DataValue.objects.filter(indicator=homicides, org_unit__code="R01-D02", period__code__lt="2024-07").update(
-        state=DataValue.State.SUBMITTED)
+        state=DataValue.State.SUBMITTED
+    )
     with pytest.raises(ValidationError) as err:
         _create(homicides, units, admin_user)
     assert "R01-D02" in err.value.message_dict["treated"][0]
@@ -70,8 +89,9 @@ def test_treated_units_without_official_pre_period_data_are_named(homicides, uni
 
 
 def test_too_few_units_is_a_warning_not_a_refusal(homicides, units, admin_user):
-    ev, result = _create(homicides, units, admin_user, treated=[("R01-D01", "2024-07")],
-                         comparison=["R02-D01", "R02-D02"])
+    ev, result = _create(
+        homicides, units, admin_user, treated=[("R01-D01", "2024-07")], comparison=["R02-D01", "R02-D02"]
+    )
     assert Evaluation.objects.filter(pk=ev.pk).exists()
     codes = {n.code for n in result.report.verdict.notes}
     assert "few_units_influence" in codes
@@ -82,7 +102,9 @@ def test_update_and_publish_are_audited_and_a_bad_update_changes_nothing(homicid
     actions.update_evaluation(ev, user=admin_user, name="Renamed", comparison=units(*COMPARISON[:3]))
     ev.refresh_from_db()
     assert ev.name == "Renamed" and ev.comparison.count() == 3
-    change = AuditEntry.objects.filter(object_id=str(ev.pk), model="evaluations.evaluation", action="change").latest("pk")
+    change = AuditEntry.objects.filter(object_id=str(ev.pk), model="evaluations.evaluation", action="change").latest(
+        "pk"
+    )
     assert len(change.before["comparison"]) == 4 and len(change.after["comparison"]) == 3
     with pytest.raises(ValidationError):
         actions.update_evaluation(ev, user=admin_user, name="Broken", post_end="2031-01")
@@ -91,5 +113,6 @@ def test_update_and_publish_are_audited_and_a_bad_update_changes_nothing(homicid
     actions.set_published(ev, True, user=admin_user)
     ev.refresh_from_db()
     assert ev.published
-    assert AuditEntry.objects.filter(object_id=str(ev.pk), model="evaluations.evaluation",
-                                     reason="Evaluation published").exists()
+    assert AuditEntry.objects.filter(
+        object_id=str(ev.pk), model="evaluations.evaluation", reason="Evaluation published"
+    ).exists()

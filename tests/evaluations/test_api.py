@@ -13,8 +13,13 @@ pytestmark = pytest.mark.django_db
 
 
 def payload(**change):
-    data = {"indicator": "homicides", "name": "API design", "treated": [{"unit": u, "start": s} for u, s in TREATED],
-            "comparison": COMPARISON, **WINDOWS}
+    data = {
+        "indicator": "homicides",
+        "name": "API design",
+        "treated": [{"unit": u, "start": s} for u, s in TREATED],
+        "comparison": COMPARISON,
+        **WINDOWS,
+    }
     data.update(change)
     return data
 
@@ -39,16 +44,21 @@ def test_create_read_and_the_same_numbers_as_the_page(login):
     verdict = page.split('id="verdict">')[1].split("</div>")[0]
     for sentence in got["result"]["verdict"]:
         assert sentence.replace('"', "&quot;").replace("'", "&#x27;") in verdict
-    assert got["treated"] == [{"unit": u, "name": got["treated"][i]["name"], "start": s, "distance": None}
-                              for i, (u, s) in enumerate(TREATED)]
+    assert got["treated"] == [
+        {"unit": u, "name": got["treated"][i]["name"], "start": s, "distance": None} for i, (u, s) in enumerate(TREATED)
+    ]
 
 
 def test_bad_input_names_the_field_and_stores_nothing(login):
     c = login("manager")
-    for change, field in [(dict(comparison=["R01-D01"]), "comparison"), (dict(comparison=[]), "comparison"),
-                          (dict(pre_start="2024Q1"), "pre_start"), (dict(post_end="2031-01"), "post_end"),
-                          (dict(indicator="nothing"), "indicator"),
-                          (dict(treated=[{"unit": "NOWHERE", "start": "2024-07"}]), "treated")]:
+    for change, field in [
+        (dict(comparison=["R01-D01"]), "comparison"),
+        (dict(comparison=[]), "comparison"),
+        (dict(pre_start="2024Q1"), "pre_start"),
+        (dict(post_end="2031-01"), "post_end"),
+        (dict(indicator="nothing"), "indicator"),
+        (dict(treated=[{"unit": "NOWHERE", "start": "2024-07"}]), "treated"),
+    ]:
         r = post(c, payload(**change))
         assert r.status_code == 400, (change, r.content)
         assert field in r.json()["errors"], (change, r.json())

@@ -17,16 +17,26 @@ pytestmark = pytest.mark.django_db
 
 
 def form_data(**change):
-    data = {"indicator": "homicides", "name": "Form design", "treated": "\n".join(f"{u} {s}" for u, s in TREATED),
-            "comparison": " ".join(COMPARISON), **WINDOWS}
+    data = {
+        "indicator": "homicides",
+        "name": "Form design",
+        "treated": "\n".join(f"{u} {s}" for u, s in TREATED),
+        "comparison": " ".join(COMPARISON),
+        **WINDOWS,
+    }
     data.update(change)
     return data
 
 
 def _private(homicides, units, admin_user):
-    ev, _ = actions.create_evaluation(user=admin_user, indicator=homicides, name="Private design",
-                                      treated=[(units(u)[0], s) for u, s in TREATED], comparison=units(*COMPARISON),
-                                      **WINDOWS)
+    ev, _ = actions.create_evaluation(
+        user=admin_user,
+        indicator=homicides,
+        name="Private design",
+        treated=[(units(u)[0], s) for u, s in TREATED],
+        comparison=units(*COMPARISON),
+        **WINDOWS,
+    )
     return ev
 
 
@@ -53,14 +63,17 @@ def test_the_form_with_propose_stores_the_proposed_units(login):
     assert ev.comparison.count() == 6 and ev.comparison.filter(distance__isnull=False).count() == 6
 
 
-@pytest.mark.parametrize("change, field, words", [
-    (dict(comparison="R01-D02 R02-D01"), "comparison", "both treated and in the comparison"),
-    (dict(comparison=""), "comparison", "at least one comparison unit"),
-    (dict(treated="R01-D01 2024-07\nNOWHERE 2024-07"), "treated", "Line 2"),
-    (dict(treated="R01-D01"), "treated", "Line 1"),
-    (dict(post_end="2030-12"), "post_end", "beyond the official data"),
-    (dict(pre_start="2024Q1"), "pre_start", "quarterly"),
-])
+@pytest.mark.parametrize(
+    "change, field, words",
+    [
+        (dict(comparison="R01-D02 R02-D01"), "comparison", "both treated and in the comparison"),
+        (dict(comparison=""), "comparison", "at least one comparison unit"),
+        (dict(treated="R01-D01 2024-07\nNOWHERE 2024-07"), "treated", "Line 2"),
+        (dict(treated="R01-D01"), "treated", "Line 1"),
+        (dict(post_end="2030-12"), "post_end", "beyond the official data"),
+        (dict(pre_start="2024Q1"), "pre_start", "quarterly"),
+    ],
+)
 def test_bad_input_shows_a_message_on_the_field_and_stores_nothing(login, change, field, words):
     r = login("manager").post("/evaluations/new/", form_data(**change))
     assert r.status_code == 200
@@ -91,7 +104,8 @@ def test_the_public_sees_nothing_unpublished(homicides, units, admin_user, demo_
 def test_the_public_estimate_uses_published_values_only(login, demo_evaluation, homicides):
     # Pre-window values validated but not yet published: official for the delivery unit, not for the public.
     DataValue.objects.filter(indicator=homicides, org_unit__code="R03-D01", period__code__lte="2024-12").update(
-        state=DataValue.State.VALIDATED)
+        state=DataValue.State.VALIDATED
+    )
     inside = login("observer").get(f"/evaluations/{demo_evaluation.pk}/").content.decode()
     public = Client().get(f"/evaluations/{demo_evaluation.pk}/").content.decode()
     assert 'id="verdict"' in inside and 'id="evaluation-problem"' not in inside
@@ -120,8 +134,11 @@ def test_the_indicator_page_links_to_its_evaluations(login, demo_evaluation):
 
 
 def test_the_pack_and_the_delivery_report_carry_the_evaluation(login, demo_evaluation):
-    meeting = (Meeting.objects.filter(routine__kind="stocktake", priorities__code="homicides", state="held")
-               .order_by("-date").first())
+    meeting = (
+        Meeting.objects.filter(routine__kind="stocktake", priorities__code="homicides", state="held")
+        .order_by("-date")
+        .first()
+    )
     c = login("duhead")
     body = c.get(f"/routines/meetings/{meeting.pk}/").content.decode()
     section = body.split('id="pack-evaluations"')[1].split("</section>")[0]

@@ -17,17 +17,33 @@ def users(db):
 @pytest.fixture
 def set_state():
     """Move values to a state as a new version (what the collection app's validation will do)."""
+
     def move(values, state):
         for dv in values:
             before = audit.snapshot(dv)
             dv.state = state
             dv.version += 1
             dv.save()
-            DataValueVersion.objects.create(data_value=dv, version=dv.version, value=dv.value, numerator=dv.numerator,
-                                            denominator=dv.denominator, state=state, comment=dv.comment,
-                                            source="test")
-            audit.record(user=None, interface="system", action="change", obj=dv, before=before,
-                         after=audit.snapshot(dv), reason=f"state {state}")
+            DataValueVersion.objects.create(
+                data_value=dv,
+                version=dv.version,
+                value=dv.value,
+                numerator=dv.numerator,
+                denominator=dv.denominator,
+                state=state,
+                comment=dv.comment,
+                source="test",
+            )
+            audit.record(
+                user=None,
+                interface="system",
+                action="change",
+                obj=dv,
+                before=before,
+                after=audit.snapshot(dv),
+                reason=f"state {state}",
+            )
+
     return move
 
 

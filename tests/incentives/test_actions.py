@@ -134,9 +134,16 @@ def test_a_corrected_value_flags_the_payment_and_proposes_a_correction(fund, use
 def test_review_corrections_on_a_fresh_change(fund, users):
     payment = Payment.objects.filter(scheme__code="moh-stunting-dli", status="disbursed").first()
     dv = DataValue.objects.get(pk=payment.inputs[0]["id"])
-    monitoring_actions.record_value(indicator=dv.indicator, org_unit=dv.org_unit, period=dv.period,
-                                    numerator=dv.numerator + 200, denominator=dv.denominator, state="validated",
-                                    comment="re-measured", interface="system")
+    monitoring_actions.record_value(
+        indicator=dv.indicator,
+        org_unit=dv.org_unit,
+        period=dv.period,
+        numerator=dv.numerator + 200,
+        denominator=dv.denominator,
+        state="validated",
+        comment="re-measured",
+        interface="system",
+    )
     proposals = actions.review_corrections(user=users("manager"), fund=fund)
     assert [p.corrects_id for p in proposals] == [payment.pk]
     assert proposals[0].amount < 0  # more stunting: less paid
@@ -162,23 +169,34 @@ def test_sample_check_failure_withholds_and_resubmission_pays(fund, users, set_s
 
 
 def _scheme_fields(fund, **over):
-    fields = dict(fund=fund, code="test-scheme", name="Test", indicator=Indicator.objects.get(code="safe-water"),
-                  org_unit=OrgUnit.objects.get(code="R04"), recipient=Organisation.objects.get(code="region-04"),
-                  rule={"type": "threshold", "target": "80", "amount": "10000"}, first_period="2025Q3",
-                  last_period="2026Q2", commitment=D("40000"))
+    fields = dict(
+        fund=fund,
+        code="test-scheme",
+        name="Test",
+        indicator=Indicator.objects.get(code="safe-water"),
+        org_unit=OrgUnit.objects.get(code="R04"),
+        recipient=Organisation.objects.get(code="region-04"),
+        rule={"type": "threshold", "target": "80", "amount": "10000"},
+        first_period="2025Q3",
+        last_period="2026Q2",
+        commitment=D("40000"),
+    )
     fields.update(over)
     return fields
 
 
-@pytest.mark.parametrize("over,field,words", [
-    ({"org_unit_code": "R01"}, "indicator", "paid twice"),
-    ({"org_unit_code": "R01-D02"}, "indicator", "paid twice"),
-    ({"cap_per_period": D("5000")}, "cap_per_period", "below the threshold payment"),
-    ({"period_kind": "M", "first_period": "2025-07", "last_period": "2026-06"}, "period_kind", "must match"),
-    ({"commitment": D("700000")}, "commitment", "shortfall of USD 20,000.00"),
-    ({"rule": {"type": "scalable", "floor": "80", "target": "70", "amount": "1"}}, "rule", "above the floor"),
-    ({"first_period": "2024Q1"}, "first_period", "outside the fund's operation"),
-])
+@pytest.mark.parametrize(
+    "over,field,words",
+    [
+        ({"org_unit_code": "R01"}, "indicator", "paid twice"),
+        ({"org_unit_code": "R01-D02"}, "indicator", "paid twice"),
+        ({"cap_per_period": D("5000")}, "cap_per_period", "below the threshold payment"),
+        ({"period_kind": "M", "first_period": "2025-07", "last_period": "2026-06"}, "period_kind", "must match"),
+        ({"commitment": D("700000")}, "commitment", "shortfall of USD 20,000.00"),
+        ({"rule": {"type": "scalable", "floor": "80", "target": "70", "amount": "1"}}, "rule", "above the floor"),
+        ({"first_period": "2024Q1"}, "first_period", "outside the fund's operation"),
+    ],
+)
 def test_bad_schemes_are_refused_with_the_field_and_reason(fund, users, over, field, words):
     if "org_unit_code" in over:
         over["org_unit"] = OrgUnit.objects.get(code=over.pop("org_unit_code"))

@@ -7,9 +7,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from stocktake.accounts.models import AuditEntry
+from stocktake.architecture.models import Period
 from stocktake.incentives import actions, queries
 from stocktake.incentives.models import LedgerEntry, Payment, SampleCheck
-from stocktake.architecture.models import Period
 from tests.factories import user
 
 from .money import FUND, correct_a_paid_value, counts, validated
@@ -46,8 +46,9 @@ def test_it_pays_a_newly_verified_period_once_and_audits_it_as_the_cli(db):
 
 def test_a_failed_sample_check_withholds_and_a_second_run_does_not_retry_it(db):
     scheme = validated("water-transfer-r01", "2026Q3")
-    actions.record_sample_check(scheme, Period.objects.get(code="2026Q3"), checked=50,
-                                eligible=30, user=user("manager"), interface="system")
+    actions.record_sample_check(
+        scheme, Period.objects.get(code="2026Q3"), checked=50, eligible=30, user=user("manager"), interface="system"
+    )
     ledger = LedgerEntry.objects.count()
     out = run("--user", "duhead")  # every fund
     withheld = scheme.payments.get(period__code="2026Q3")
@@ -81,14 +82,17 @@ def test_a_corrected_value_gets_one_proposal_however_often_it_runs(db):
     assert paid.corrections.count() == 1
 
 
-@pytest.mark.parametrize("args, words", [
-    (["--user", "health-data"], "--user: health-data may not compute payments"),
-    (["--user", "observer"], "--user: observer may not compute payments"),
-    (["--user", "validator"], "--user: validator may not compute payments"),
-    (["--user", "nobody"], "--user: no user called 'nobody'"),
-    (["--user", "manager", "--fund", "no-such-fund"], "--fund: no fund called 'no-such-fund'"),
-    ([], "the following arguments are required: --user"),
-])
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["--user", "health-data"], "--user: health-data may not compute payments"),
+        (["--user", "observer"], "--user: observer may not compute payments"),
+        (["--user", "validator"], "--user: validator may not compute payments"),
+        (["--user", "nobody"], "--user: no user called 'nobody'"),
+        (["--user", "manager", "--fund", "no-such-fund"], "--fund: no fund called 'no-such-fund'"),
+        ([], "the following arguments are required: --user"),
+    ],
+)
 def test_refusals_name_the_flag_and_change_nothing(db, args, words):
     validated("moh-stunting-dli", "2026Q3")
     before = counts()

@@ -13,7 +13,9 @@ API = "/api/incentives"
 
 
 def a_payment(status, **filters) -> Payment:
-    return Payment.objects.filter(scheme__fund__code=FUND, status=status, amount__gt=0, **filters).order_by("pk").first()
+    return (
+        Payment.objects.filter(scheme__fund__code=FUND, status=status, amount__gt=0, **filters).order_by("pk").first()
+    )
 
 
 def post(client, url, body=None):
@@ -42,20 +44,28 @@ def test_compute_approve_disburse_reverse_through_the_api(sign_in):
     assert sum(payment.ledger.values_list("amount", flat=True)) == 0
 
 
-@pytest.mark.parametrize("url, body, status, words", [
-    ("/schemes/moh-stunting-dli/payments", {"period": "zzz"}, 400, "period: no data has been reported for 'zzz'"),
-    ("/schemes/moh-stunting-dli/payments", {}, 422, ""),
-    ("/schemes/no-such-scheme/payments", {"period": "2026Q3"}, 404, ""),
-    ("/payments/{approved}/disburse", {"reference": "T", "amount": "abc"}, 400, "amount: 'abc' is not a number"),
-    ("/payments/{approved}/disburse", {"reference": "T", "amount": "-1"}, 400, "amount: the amount must be more than 0"),
-    ("/payments/{approved}/disburse", {"reference": ""}, 422, ""),
-    ("/payments/{approved}/disburse", {"amount": "1"}, 422, ""),
-    ("/payments/{disbursed}/reverse", {"reason": ""}, 422, ""),
-    ("/payments/{disbursed}/reverse", {"reason": "   "}, 400, "reason: a reversal needs a reason"),
-    ("/payments/{computed}/disburse", {"reference": "T"}, 400, "only an approved payment can be disbursed"),
-    ("/payments/99999999/approve", {}, 404, ""),
-    ("/payments/not-a-number/approve", {}, 422, ""),
-])
+@pytest.mark.parametrize(
+    "url, body, status, words",
+    [
+        ("/schemes/moh-stunting-dli/payments", {"period": "zzz"}, 400, "period: no data has been reported for 'zzz'"),
+        ("/schemes/moh-stunting-dli/payments", {}, 422, ""),
+        ("/schemes/no-such-scheme/payments", {"period": "2026Q3"}, 404, ""),
+        ("/payments/{approved}/disburse", {"reference": "T", "amount": "abc"}, 400, "amount: 'abc' is not a number"),
+        (
+            "/payments/{approved}/disburse",
+            {"reference": "T", "amount": "-1"},
+            400,
+            "amount: the amount must be more than 0",
+        ),
+        ("/payments/{approved}/disburse", {"reference": ""}, 422, ""),
+        ("/payments/{approved}/disburse", {"amount": "1"}, 422, ""),
+        ("/payments/{disbursed}/reverse", {"reason": ""}, 422, ""),
+        ("/payments/{disbursed}/reverse", {"reason": "   "}, 400, "reason: a reversal needs a reason"),
+        ("/payments/{computed}/disburse", {"reference": "T"}, 400, "only an approved payment can be disbursed"),
+        ("/payments/99999999/approve", {}, 404, ""),
+        ("/payments/not-a-number/approve", {}, 422, ""),
+    ],
+)
 def test_bad_api_input_is_4xx_and_changes_nothing(sign_in, url, body, status, words):
     url = url.format(**{s: getattr(a_payment(s), "pk", 0) for s in ("approved", "disbursed", "computed")})
     before = counts()
@@ -71,8 +81,9 @@ def test_readers_and_recipients_may_not_move_money_through_the_api(sign_in, who)
     validated("moh-stunting-dli", "2026Q3")
     c = sign_in(who)
     before = counts()
-    approved, disbursed, computed = (a_payment(s, scheme__recipient__code="moh") for s in
-                                     ("approved", "disbursed", "computed"))
+    approved, disbursed, computed = (
+        a_payment(s, scheme__recipient__code="moh") for s in ("approved", "disbursed", "computed")
+    )
     assert post(c, f"{API}/schemes/moh-stunting-dli/payments", {"period": "2026Q3"}).status_code == 403
     assert post(c, f"{API}/payments/{computed.pk}/approve").status_code == 403
     assert post(c, f"{API}/payments/{approved.pk}/disburse", {"reference": "T"}).status_code == 403

@@ -22,11 +22,16 @@ def messages_of(response) -> str:
 
 
 def a_payment(status, **filters) -> Payment:
-    return (Payment.objects.filter(scheme__fund__code=FUND, status=status, amount__gt=0, **filters)
-            .select_related("scheme").order_by("pk").first())
+    return (
+        Payment.objects.filter(scheme__fund__code=FUND, status=status, amount__gt=0, **filters)
+        .select_related("scheme")
+        .order_by("pk")
+        .first()
+    )
 
 
 # Approve ---------------------------------------------------------------------------------------------------------
+
 
 def test_approval_writes_the_approved_row_and_its_audit_entry(sign_in):
     payment = a_payment("computed")
@@ -97,13 +102,15 @@ def test_unknown_payments_are_404_and_a_get_is_405(sign_in, verb):
 
 # Disburse --------------------------------------------------------------------------------------------------------
 
+
 def test_a_part_disbursement_writes_the_ledger_and_lowers_the_balance(sign_in):
     payment = a_payment("approved")
     fund = payment.scheme.fund
     balance = actions.position(fund)["balance"]
     part = (payment.amount / 4).quantize(D("0.01"))
-    r = sign_in("duhead").post(f"/incentives/payments/{payment.pk}/disburse/",
-                               {"reference": "TRX-TEST-1", "amount": str(part)})
+    r = sign_in("duhead").post(
+        f"/incentives/payments/{payment.pk}/disburse/", {"reference": "TRX-TEST-1", "amount": str(part)}
+    )
     assert r.status_code == 302, messages_of(r)
     payment.refresh_from_db()
     assert payment.status == "approved" and payment.disbursed == part and payment.reference == "TRX-TEST-1"
@@ -118,14 +125,17 @@ def test_a_part_disbursement_writes_the_ledger_and_lowers_the_balance(sign_in):
     assert sum(payment.ledger.filter(stage="disbursed").values_list("amount", flat=True)) == payment.amount
 
 
-@pytest.mark.parametrize("form, field, words", [
-    ({"reference": "T-1", "amount": "abc"}, "amount", "'abc' is not a number"),
-    ({"reference": "T-1", "amount": "NaN"}, "amount", "not a finite number"),
-    ({"reference": "T-1", "amount": "-5"}, "amount", "more than 0"),
-    ({"reference": "T-1", "amount": "99999999999999999999"}, "amount", "is too large"),
-    ({"reference": "   "}, "reference", "a treasury or bank reference is required"),
-    ({}, "reference", "a treasury or bank reference is required"),
-])
+@pytest.mark.parametrize(
+    "form, field, words",
+    [
+        ({"reference": "T-1", "amount": "abc"}, "amount", "'abc' is not a number"),
+        ({"reference": "T-1", "amount": "NaN"}, "amount", "not a finite number"),
+        ({"reference": "T-1", "amount": "-5"}, "amount", "more than 0"),
+        ({"reference": "T-1", "amount": "99999999999999999999"}, "amount", "is too large"),
+        ({"reference": "   "}, "reference", "a treasury or bank reference is required"),
+        ({}, "reference", "a treasury or bank reference is required"),
+    ],
+)
 def test_bad_disbursements_are_refused_with_the_field_and_change_nothing(sign_in, form, field, words):
     payment = a_payment("approved")
     before = counts()
@@ -141,8 +151,11 @@ def test_a_disbursement_with_a_huge_exponent_is_refused_not_a_500(sign_in):
     payment = a_payment("approved")
     c = sign_in("duhead")
     c.raise_request_exception = False
-    r = c.post(f"/incentives/payments/{payment.pk}/disburse/", {"reference": "T-1", "amount": "1e999999"},
-               HTTP_HX_REQUEST="true")
+    r = c.post(
+        f"/incentives/payments/{payment.pk}/disburse/",
+        {"reference": "T-1", "amount": "1e999999"},
+        HTTP_HX_REQUEST="true",
+    )
     assert r.status_code == 400
 
 
@@ -163,6 +176,7 @@ def test_readers_and_recipients_may_not_disburse(sign_in, who):
 
 
 # Reverse ---------------------------------------------------------------------------------------------------------
+
 
 def test_a_reversal_nets_every_row_to_zero_and_gives_the_money_back(sign_in):
     payment = a_payment("disbursed")
@@ -191,7 +205,9 @@ def test_a_reversal_nets_every_row_to_zero_and_gives_the_money_back(sign_in):
 def test_a_reversal_needs_a_reason(sign_in, reason):
     payment = a_payment("disbursed")
     before = counts()
-    r = sign_in("duhead").post(f"/incentives/payments/{payment.pk}/reverse/", {"reason": reason}, HTTP_HX_REQUEST="true")
+    r = sign_in("duhead").post(
+        f"/incentives/payments/{payment.pk}/reverse/", {"reason": reason}, HTTP_HX_REQUEST="true"
+    )
     assert r.status_code == 400 and "reason: a reversal needs a reason" in r.content.decode()
     payment.refresh_from_db()
     assert payment.status == "disbursed" and counts() == before
@@ -207,6 +223,7 @@ def test_readers_and_recipients_may_not_reverse(sign_in, who):
 
 
 # Compute ---------------------------------------------------------------------------------------------------------
+
 
 def test_compute_writes_the_payment_its_ledger_row_and_audit_then_never_pays_twice(sign_in):
     scheme = validated("moh-stunting-dli", "2026Q3")
@@ -238,13 +255,16 @@ def test_compute_on_unverified_values_is_refused_and_changes_nothing(sign_in):
     assert counts() == before
 
 
-@pytest.mark.parametrize("form, words", [
-    ({"period": "zzz"}, "period: no data has been reported for 'zzz'"),
-    ({"period": "2031Q1"}, "period: no data has been reported for '2031Q1'"),
-    ({"period": "2024Q1"}, "period: 2024Q1 is not one of moh-stunting-dli's payment periods"),
-    ({"period": "2026-03"}, "period: 2026-03 is not one of moh-stunting-dli's payment periods"),
-    ({}, "period: no data has been reported"),
-])
+@pytest.mark.parametrize(
+    "form, words",
+    [
+        ({"period": "zzz"}, "period: no data has been reported for 'zzz'"),
+        ({"period": "2031Q1"}, "period: no data has been reported for '2031Q1'"),
+        ({"period": "2024Q1"}, "period: 2024Q1 is not one of moh-stunting-dli's payment periods"),
+        ({"period": "2026-03"}, "period: 2026-03 is not one of moh-stunting-dli's payment periods"),
+        ({}, "period: no data has been reported"),
+    ],
+)
 def test_compute_with_a_bad_period_names_it_and_changes_nothing(sign_in, form, words):
     before = counts()
     r = sign_in("manager").post("/incentives/schemes/moh-stunting-dli/compute/", form)
@@ -253,7 +273,9 @@ def test_compute_with_a_bad_period_names_it_and_changes_nothing(sign_in, form, w
 
 
 def test_compute_on_an_unknown_scheme_is_404(sign_in):
-    assert sign_in("manager").post("/incentives/schemes/no-such-scheme/compute/", {"period": "2026Q3"}).status_code == 404
+    assert (
+        sign_in("manager").post("/incentives/schemes/no-such-scheme/compute/", {"period": "2026Q3"}).status_code == 404
+    )
 
 
 @pytest.mark.parametrize("who", READERS + ["health-data"])
@@ -266,30 +288,45 @@ def test_readers_and_recipients_may_not_compute(sign_in, who):
 
 # Sample checks ---------------------------------------------------------------------------------------------------
 
+
 def test_a_sample_check_is_recorded_and_audited_and_then_the_payment_follows_it(sign_in):
     scheme = validated("water-transfer-r01", "2026Q3")
     c = sign_in("manager")
-    r = c.post(f"/incentives/schemes/{scheme.code}/sample-checks/", {"period": "2026Q3", "checked": "50",
-                                                                     "eligible": "38", "note": "on inspection"})
+    r = c.post(
+        f"/incentives/schemes/{scheme.code}/sample-checks/",
+        {"period": "2026Q3", "checked": "50", "eligible": "38", "note": "on inspection"},
+    )
     assert "Sample check recorded for 2026Q3" in messages_of(r)
     check = scheme.sample_checks.get(period__code="2026Q3")
-    assert (check.checked, check.eligible, check.passed, check.attempt, check.by.username) == (50, 38, False, 1, "manager")
+    assert (check.checked, check.eligible, check.passed, check.attempt, check.by.username) == (
+        50,
+        38,
+        False,
+        1,
+        "manager",
+    )
     assert AuditEntry.objects.filter(model="incentives.samplecheck", object_id=str(check.pk), action="create").exists()
     c.post(f"/incentives/schemes/{scheme.code}/compute/", {"period": "2026Q3"})
     withheld = scheme.payments.get(period__code="2026Q3")
     assert withheld.status == "withheld" and withheld.amount == 0 and not withheld.ledger.exists()
 
 
-@pytest.mark.parametrize("form, words", [
-    ({"period": "2026Q3", "checked": "x", "eligible": "1"}, "period or counts"),
-    ({"period": "2026Q3", "checked": "50", "eligible": "4.5"}, "period or counts"),
-    ({"period": "2026Q3", "checked": "-3", "eligible": "1"}, "checked: -3 is not between 0 and"),
-    ({"period": "2026Q3", "checked": "5", "eligible": "6"}, "eligible: must be between 0 and the 5 checked, not 6"),
-    ({"period": "2026Q3"}, "checked: at least one reported result must be checked"),
-    ({"period": "nonsense", "checked": "5", "eligible": "4"}, "'nonsense' is not a period code"),
-    ({"period": "2026-03", "checked": "5", "eligible": "4"}, "period: 2026-03 is not one of the scheme's payment periods"),
-    ({"period": "2026Q1", "checked": "5", "eligible": "4"}, "already has a payment for 2026Q1"),
-])
+@pytest.mark.parametrize(
+    "form, words",
+    [
+        ({"period": "2026Q3", "checked": "x", "eligible": "1"}, "period or counts"),
+        ({"period": "2026Q3", "checked": "50", "eligible": "4.5"}, "period or counts"),
+        ({"period": "2026Q3", "checked": "-3", "eligible": "1"}, "checked: -3 is not between 0 and"),
+        ({"period": "2026Q3", "checked": "5", "eligible": "6"}, "eligible: must be between 0 and the 5 checked, not 6"),
+        ({"period": "2026Q3"}, "checked: at least one reported result must be checked"),
+        ({"period": "nonsense", "checked": "5", "eligible": "4"}, "'nonsense' is not a period code"),
+        (
+            {"period": "2026-03", "checked": "5", "eligible": "4"},
+            "period: 2026-03 is not one of the scheme's payment periods",
+        ),
+        ({"period": "2026Q1", "checked": "5", "eligible": "4"}, "already has a payment for 2026Q1"),
+    ],
+)
 def test_bad_sample_checks_are_refused_with_the_field_and_change_nothing(sign_in, form, words):
     before = counts()
     r = sign_in("manager").post("/incentives/schemes/water-transfer-r01/sample-checks/", form)
@@ -299,8 +336,9 @@ def test_bad_sample_checks_are_refused_with_the_field_and_change_nothing(sign_in
 
 def test_a_scheme_without_sample_verification_refuses_a_check(sign_in):
     before = counts()
-    r = sign_in("manager").post("/incentives/schemes/moh-stunting-dli/sample-checks/",
-                                {"period": "2026Q3", "checked": "5", "eligible": "5"})
+    r = sign_in("manager").post(
+        "/incentives/schemes/moh-stunting-dli/sample-checks/", {"period": "2026Q3", "checked": "5", "eligible": "5"}
+    )
     assert "scheme: moh-stunting-dli has no sample verification" in messages_of(r)
     assert counts() == before
 
@@ -308,21 +346,25 @@ def test_a_scheme_without_sample_verification_refuses_a_check(sign_in):
 def test_a_sample_check_with_a_count_too_large_to_store_is_refused_not_a_500(sign_in):
     c = sign_in("manager")
     c.raise_request_exception = False
-    r = c.post("/incentives/schemes/water-transfer-r01/sample-checks/",
-               {"period": "2026Q3", "checked": str(10 ** 30), "eligible": "1"})
+    r = c.post(
+        "/incentives/schemes/water-transfer-r01/sample-checks/",
+        {"period": "2026Q3", "checked": str(10**30), "eligible": "1"},
+    )
     assert r.status_code in (302, 400) and "checked" in messages_of(r)
 
 
 @pytest.mark.parametrize("who", READERS + ["health-data"])
 def test_readers_and_recipients_may_not_record_sample_checks(sign_in, who):
     before = counts()
-    r = sign_in(who).post("/incentives/schemes/water-transfer-r01/sample-checks/",
-                          {"period": "2026Q3", "checked": "5", "eligible": "5"})
+    r = sign_in(who).post(
+        "/incentives/schemes/water-transfer-r01/sample-checks/", {"period": "2026Q3", "checked": "5", "eligible": "5"}
+    )
     assert r.status_code == 403 and counts() == before
     assert sign_in(who).post("/incentives/schemes/no-such-scheme/sample-checks/", {}).status_code == 404
 
 
 # Review of corrected values --------------------------------------------------------------------------------------
+
 
 def test_review_proposes_one_correction_for_a_corrected_value_and_not_twice(sign_in):
     payment = correct_a_paid_value()

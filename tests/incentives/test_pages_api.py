@@ -17,12 +17,23 @@ def test_pages_for_the_delivery_unit(client, users, fund):
     html = client.get("/incentives/").content.decode()
     assert "Meridia Outcomes Fund" in html and "data-balance" in html
     html = client.get(FUND).content.decode()
-    for words in ["Stunting reduction (disbursement-linked)", "Safe water transfer", "A&amp;E four-hour standard",
-                  "Awaiting approval", "Flagged for review", "Ledger"]:
+    for words in [
+        "Stunting reduction (disbursement-linked)",
+        "Safe water transfer",
+        "A&amp;E four-hour standard",
+        "Awaiting approval",
+        "Flagged for review",
+        "Ledger",
+    ]:
         assert words in html
     assert client.get("/incentives/schemes/water-transfer-r02/").content.decode().count("failed") >= 1
-    spec = json.loads(re.search(r'<script id="simulation-spec" type="application/json">(.*?)</script>',
-                                client.get(FUND + "simulation/").content.decode(), re.S).group(1))
+    spec = json.loads(
+        re.search(
+            r'<script id="simulation-spec" type="application/json">(.*?)</script>',
+            client.get(FUND + "simulation/").content.decode(),
+            re.S,
+        ).group(1)
+    )
     scenarios = {r["scenario"] for r in spec["layer"][0]["data"]["values"]}
     assert scenarios == {"On trajectory", "10% short", "25% short", "Exceeds by 10%"}
     assert spec["layer"][1]["data"]["values"][0]["budget"] == float(fund.budget)
@@ -95,8 +106,11 @@ def test_api(client, users, fund):
     client.force_login(users("duhead"))
     r = client.post(f"/api/incentives/payments/{payment.pk}/approve")
     assert r.status_code == 200 and r.json()["status"] == "approved"
-    r = client.post(f"/api/incentives/payments/{payment.pk}/disburse",
-                    {"reference": "API-1", "amount": str(payment.amount + 1)}, content_type="application/json")
+    r = client.post(
+        f"/api/incentives/payments/{payment.pk}/disburse",
+        {"reference": "API-1", "amount": str(payment.amount + 1)},
+        content_type="application/json",
+    )
     assert r.status_code == 400 and "larger than" in r.json()["detail"]
     sims = client.get("/api/incentives/funds/meridia-outcomes-fund/simulation").json()
     assert [s["scenario"] for s in sims] == ["On trajectory", "10% short", "25% short", "Exceeds by 10%"]
@@ -110,23 +124,44 @@ def test_portfolio_panel(client, users):
 
 
 def test_api_launches_a_scheme_and_refuses_bad_ones(client, users, fund):
-    body = {"code": "api-water-r04", "name": "Safe water transfer: Western Region", "indicator": "safe-water",
-            "org_unit": "R04", "recipient": "region-04", "first_period": "2025Q3", "last_period": "2026Q2",
-            "rule": {"type": "threshold", "target": "80", "amount": "20000"}, "commitment": "80000"}
+    body = {
+        "code": "api-water-r04",
+        "name": "Safe water transfer: Western Region",
+        "indicator": "safe-water",
+        "org_unit": "R04",
+        "recipient": "region-04",
+        "first_period": "2025Q3",
+        "last_period": "2026Q2",
+        "rule": {"type": "threshold", "target": "80", "amount": "20000"},
+        "commitment": "80000",
+    }
     client.force_login(users("health-data"))
-    assert client.post("/api/incentives/funds/meridia-outcomes-fund/schemes", body,
-                       content_type="application/json").status_code == 403
+    assert (
+        client.post(
+            "/api/incentives/funds/meridia-outcomes-fund/schemes", body, content_type="application/json"
+        ).status_code
+        == 403
+    )
     client.force_login(users("manager"))
-    bad = client.post("/api/incentives/funds/meridia-outcomes-fund/schemes", {**body, "cap_per_period": "100"},
-                      content_type="application/json")
+    bad = client.post(
+        "/api/incentives/funds/meridia-outcomes-fund/schemes",
+        {**body, "cap_per_period": "100"},
+        content_type="application/json",
+    )
     assert bad.status_code == 400 and "below the threshold payment" in bad.json()["detail"]
-    over = client.post("/api/incentives/funds/meridia-outcomes-fund/schemes", {**body, "commitment": "900000"},
-                       content_type="application/json")
+    over = client.post(
+        "/api/incentives/funds/meridia-outcomes-fund/schemes",
+        {**body, "commitment": "900000"},
+        content_type="application/json",
+    )
     assert over.status_code == 400 and "shortfall of USD 220,000.00" in over.json()["detail"]
     ok = client.post("/api/incentives/funds/meridia-outcomes-fund/schemes", body, content_type="application/json")
     assert ok.status_code == 200 and ok.json()["commitment"] == "80000.00"
-    again = client.post("/api/incentives/funds/meridia-outcomes-fund/schemes", {**body, "code": "api-water-r04-bis"},
-                        content_type="application/json")
+    again = client.post(
+        "/api/incentives/funds/meridia-outcomes-fund/schemes",
+        {**body, "code": "api-water-r04-bis"},
+        content_type="application/json",
+    )
     assert again.status_code == 400 and "paid twice" in again.json()["detail"]
 
 

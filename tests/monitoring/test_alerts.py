@@ -4,9 +4,9 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from stocktake.architecture.actions import ensure_period
 from stocktake.accounts.models import AuditEntry, Person
-from stocktake.architecture.models import Indicator, OrgUnit, Period
+from stocktake.architecture.actions import ensure_period
+from stocktake.architecture.models import Indicator, OrgUnit
 from stocktake.delivery import status as S
 from stocktake.monitoring import actions, alerts, series
 from stocktake.monitoring.models import Alert, AlertRule
@@ -60,8 +60,9 @@ def test_new_official_data_raises_an_alert_on_import(db):
     first = {a.org_unit_id for a in alerts.evaluate([rail.pk], email=False)}
     region = OrgUnit.objects.filter(depth=2).exclude(pk__in=first).order_by("code").first()
     period = ensure_period("2026-09")
-    actions.record_value(indicator=rail, org_unit=region, period=period, numerator=100, denominator=1000,
-                         state="validated")  # 10% on time: far off
+    actions.record_value(
+        indicator=rail, org_unit=region, period=period, numerator=100, denominator=1000, state="validated"
+    )  # 10% on time: far off
     new = alerts.evaluate([rail.pk], email=False)
     assert [(a.rule_id, a.org_unit_id, a.period.code) for a in new] == [(rule.pk, region.pk, "2026-09")]
     assert Alert.objects.filter(rule=rule, org_unit=region, period=period).count() == 1
@@ -89,10 +90,14 @@ def test_alerts_page_and_rule_form_permissions(client, sign_in, db):
     response = sign_in("health-data").post("/monitoring/alerts/rules/", {"indicator": "ae-4h", "kind": "beyond_band"})
     assert response.status_code == 403 and AlertRule.objects.count() == count
     c = sign_in("manager")
-    bad = c.post("/monitoring/alerts/rules/", {"indicator": "ae-4h", "kind": "consecutive", "periods": "40", "depth": "3"})
+    bad = c.post(
+        "/monitoring/alerts/rules/", {"indicator": "ae-4h", "kind": "consecutive", "periods": "40", "depth": "3"}
+    )
     assert bad.status_code == 400 and "periods" in bad.content.decode() and AlertRule.objects.count() == count
-    ok = c.post("/monitoring/alerts/rules/", {"indicator": "ae-4h", "kind": "consecutive", "periods": "3", "depth": "3",
-                                              "worst": "off_track"})
+    ok = c.post(
+        "/monitoring/alerts/rules/",
+        {"indicator": "ae-4h", "kind": "consecutive", "periods": "3", "depth": "3", "worst": "off_track"},
+    )
     assert ok.status_code == 302 and AlertRule.objects.count() == count + 1
     html = c.get("/monitoring/alerts/").content.decode()
     assert "Off track 3 periods in a row" in html

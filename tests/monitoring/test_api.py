@@ -26,8 +26,9 @@ def test_forecast_heatmap_and_league_api(client, db):
     assert len(hm["rows"]) == 8 and len(hm["periods"]) == 12
     assert client.get("/api/monitoring/indicators/ae-4h/heatmap?unit=R02-D01-H1").status_code == 400
     league = client.get("/api/monitoring/indicators/homicides/league?period=2026-09").json()
-    page = list(csv.reader(io.StringIO(client.get("/monitoring/league/homicides/?period=2026-09&format=csv")
-                                       .content.decode())))
+    page = list(
+        csv.reader(io.StringIO(client.get("/monitoring/league/homicides/?period=2026-09&format=csv").content.decode()))
+    )
     assert [r["unit"] for r in league] == [r[3] for r in page[1:]]
     assert client.get("/api/monitoring/indicators/reading-age-11/league").status_code == 404
 
@@ -36,7 +37,10 @@ def test_alert_rule_api_permissions_and_errors(client, sign_in, db):
     count = AlertRule.objects.count()
     assert client.get("/api/monitoring/alerts").status_code == 401
     body = {"indicator": "rail-ppm", "kind": "beyond_band", "depth": 2}
-    assert sign_in("health-data").post("/api/monitoring/alert-rules", body, content_type="application/json").status_code == 403
+    assert (
+        sign_in("health-data").post("/api/monitoring/alert-rules", body, content_type="application/json").status_code
+        == 403
+    )
     c = sign_in("manager")
     bad = c.post("/api/monitoring/alert-rules", {**body, "depth": 3}, content_type="application/json")
     assert bad.status_code == 400 and "depth" in bad.json()["errors"]

@@ -12,7 +12,11 @@ from stocktake.monitoring import series
 def test_portfolio_shows_every_priority_with_status(client, admin_user):
     client.force_login(admin_user)  # the delivery unit sees unpublished priorities too
     html = client.get("/").content.decode()
-    for name in ["Cut waiting times in emergency departments", "Every child reads well by age 11", "Halve violent deaths"]:
+    for name in [
+        "Cut waiting times in emergency departments",
+        "Every child reads well by age 11",
+        "Halve violent deaths",
+    ]:
         assert name in html
     statuses = set(re.findall(r'data-status="([a-z_]+)"', html))
     assert {"on_track", "off_track"} <= statuses
@@ -31,7 +35,9 @@ def test_indicator_page_carries_the_chart_spec(client, db):
     response = client.get("/indicators/ae-4h/")
     assert response.status_code == 200
     html = response.content.decode()
-    spec = json.loads(re.search(r'<script id="trajectory-spec" type="application/json">(.*?)</script>', html, re.S).group(1))
+    spec = json.loads(
+        re.search(r'<script id="trajectory-spec" type="application/json">(.*?)</script>', html, re.S).group(1)
+    )
     series_names = {row["series"] for row in spec["layer"][0]["data"]["values"]}
     assert series_names == {"Actual", "Trajectory"}
     labels = {m["label"] for m in spec["layer"][1]["data"]["values"]}
@@ -48,12 +54,23 @@ def test_admin_refuses_to_change_a_committed_target_without_reason(client, admin
     client.force_login(admin_user)
     target = Target.objects.get(indicator__code="rail-ppm", org_unit=None)
     form = {
-        "indicator": target.indicator_id, "org_unit": "", "baseline_value": target.baseline_value,
-        "baseline_date": target.baseline_date.isoformat(), "target_value": target.target_value + 1,
-        "target_date": target.target_date.isoformat(), "status": "committed", "trajectory_method": target.trajectory_method,
-        "stages": json.dumps(target.stages), "rationale": target.rationale, "reason": "",
-        "revisions-TOTAL_FORMS": "1", "revisions-INITIAL_FORMS": "1", "revisions-MIN_NUM_FORMS": "0",
-        "revisions-MAX_NUM_FORMS": "1000", "revisions-0-id": target.revisions.get().pk, "revisions-0-target": target.pk,
+        "indicator": target.indicator_id,
+        "org_unit": "",
+        "baseline_value": target.baseline_value,
+        "baseline_date": target.baseline_date.isoformat(),
+        "target_value": target.target_value + 1,
+        "target_date": target.target_date.isoformat(),
+        "status": "committed",
+        "trajectory_method": target.trajectory_method,
+        "stages": json.dumps(target.stages),
+        "rationale": target.rationale,
+        "reason": "",
+        "revisions-TOTAL_FORMS": "1",
+        "revisions-INITIAL_FORMS": "1",
+        "revisions-MIN_NUM_FORMS": "0",
+        "revisions-MAX_NUM_FORMS": "1000",
+        "revisions-0-id": target.revisions.get().pk,
+        "revisions-0-target": target.pk,
     }
     response = client.post(f"/admin/architecture/target/{target.pk}/change/", form)
     assert response.status_code == 200

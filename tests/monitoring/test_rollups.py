@@ -45,18 +45,25 @@ def test_a_recorded_value_updates_the_rollups_in_the_same_transaction(db):
     dv = DataValue.objects.get(indicator=homicides, org_unit=district, period=period)
     actions.record_value(indicator=homicides, org_unit=district, period=period, value=dv.value + 7)
     assert Rollup.objects.get(indicator=homicides, org_unit__code="NAT", period=period).value == before + 7
-    assert Rollup.objects.get(indicator=homicides, org_unit=district.parent, period=period).value == \
-        DataValue.objects.filter(indicator=homicides, period=period, org_unit__parent=district.parent).aggregate(
-            s=Sum("value"))["s"]
+    assert (
+        Rollup.objects.get(indicator=homicides, org_unit=district.parent, period=period).value
+        == DataValue.objects.filter(indicator=homicides, period=period, org_unit__parent=district.parent).aggregate(
+            s=Sum("value")
+        )["s"]
+    )
 
 
 def test_refresh_rebuilds_the_same_rows(db):
     rail = Indicator.objects.get(code="rail-ppm")
-    rows = sorted(Rollup.objects.filter(indicator=rail).values_list("org_unit_id", "period_id", "value", "official_value"))
+    rows = sorted(
+        Rollup.objects.filter(indicator=rail).values_list("org_unit_id", "period_id", "value", "official_value")
+    )
     Rollup.objects.filter(indicator=rail).delete()
     rollups.refresh([rail.pk])
-    assert sorted(Rollup.objects.filter(indicator=rail).values_list("org_unit_id", "period_id", "value",
-                                                                    "official_value")) == rows
+    assert (
+        sorted(Rollup.objects.filter(indicator=rail).values_list("org_unit_id", "period_id", "value", "official_value"))
+        == rows
+    )
 
 
 def test_district_plan_is_the_national_change_from_its_own_baseline(db):
@@ -73,8 +80,13 @@ def test_district_plan_is_the_national_change_from_its_own_baseline(db):
     assert plan.planned(district.pk, "2026-06") == pytest.approx(own_base + point.value - nat_base)
     assert plan.planned(series.root_unit().pk, "2026-06") == pytest.approx(point.value)
     actual = raw_ratio(ae, district, "2026-06", series.OFFICIAL_STATES)
-    expected = S.assess(actual, own_base + point.value - nat_base, own_base + target.baseline_value - nat_base,
-                        own_base + target.target_value - nat_base, "up")
+    expected = S.assess(
+        actual,
+        own_base + point.value - nat_base,
+        own_base + target.baseline_value - nat_base,
+        own_base + target.target_value - nat_base,
+        "up",
+    )
     assert plan.assess(district.pk, actual, "2026-06").code == expected.code
 
 

@@ -4,9 +4,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
 
-from stocktake.architecture.actions import ensure_period
 from stocktake.accounts.models import AuditEntry
-from stocktake.architecture.models import Indicator, OrgUnit, Period
+from stocktake.architecture.actions import ensure_period
+from stocktake.architecture.models import Indicator, OrgUnit
 from stocktake.monitoring import actions, series
 from stocktake.monitoring.models import DataValue
 
@@ -19,7 +19,9 @@ def ae(db):
 def test_value_at_the_wrong_level_is_refused_naming_the_field(ae):
     district = OrgUnit.objects.get(code="R01-D01")
     with pytest.raises(ValidationError) as err:
-        actions.record_value(indicator=ae, org_unit=district, period=ensure_period("2026-10"), numerator=5, denominator=10)
+        actions.record_value(
+            indicator=ae, org_unit=district, period=ensure_period("2026-10"), numerator=5, denominator=10
+        )
     assert "org_unit" in err.value.message_dict
     assert "level 4" in err.value.message_dict["org_unit"][0]
 
@@ -28,7 +30,9 @@ def test_ratio_with_zero_or_missing_denominator_is_refused(ae):
     hospital = OrgUnit.objects.get(code="R01-D01-H1")
     for bad in (0, None):
         with pytest.raises(ValidationError) as err:
-            actions.record_value(indicator=ae, org_unit=hospital, period=ensure_period("2026-11"), numerator=5, denominator=bad)
+            actions.record_value(
+                indicator=ae, org_unit=hospital, period=ensure_period("2026-11"), numerator=5, denominator=bad
+            )
         assert "denominator" in err.value.message_dict
     assert not DataValue.objects.filter(indicator=ae, period__code="2026-11").exists()
 
@@ -36,10 +40,14 @@ def test_ratio_with_zero_or_missing_denominator_is_refused(ae):
 def test_wrong_frequency_and_out_of_range_are_refused(ae):
     hospital = OrgUnit.objects.get(code="R01-D01-H1")
     with pytest.raises(ValidationError) as err:
-        actions.record_value(indicator=ae, org_unit=hospital, period=ensure_period("2026Q3"), numerator=5, denominator=10)
+        actions.record_value(
+            indicator=ae, org_unit=hospital, period=ensure_period("2026Q3"), numerator=5, denominator=10
+        )
     assert "period" in err.value.message_dict
     with pytest.raises(ValidationError) as err:
-        actions.record_value(indicator=ae, org_unit=hospital, period=ensure_period("2026-11"), numerator=15, denominator=10)
+        actions.record_value(
+            indicator=ae, org_unit=hospital, period=ensure_period("2026-11"), numerator=15, denominator=10
+        )
     assert "above the allowed maximum" in err.value.message_dict["value"][0]
 
 
@@ -49,11 +57,24 @@ def test_a_changed_value_makes_a_new_version_and_the_same_value_changes_nothing(
     dv = DataValue.objects.get(indicator=ae, org_unit=hospital, period=period)
     old = (dv.numerator, dv.denominator)
     audits = AuditEntry.objects.count()
-    same, changed = actions.record_value(indicator=ae, org_unit=hospital, period=period, numerator=dv.numerator,
-                                         denominator=dv.denominator, user=admin_user)
+    same, changed = actions.record_value(
+        indicator=ae,
+        org_unit=hospital,
+        period=period,
+        numerator=dv.numerator,
+        denominator=dv.denominator,
+        user=admin_user,
+    )
     assert not changed and same.version == 1 and AuditEntry.objects.count() == audits
-    new, changed = actions.record_value(indicator=ae, org_unit=hospital, period=period, numerator=old[0] - 10,
-                                        denominator=old[1], comment="corrected after audit", user=admin_user)
+    new, changed = actions.record_value(
+        indicator=ae,
+        org_unit=hospital,
+        period=period,
+        numerator=old[0] - 10,
+        denominator=old[1],
+        comment="corrected after audit",
+        user=admin_user,
+    )
     assert changed and new.version == 2
     versions = list(new.versions.values_list("version", "numerator"))
     assert versions == [(1, old[0]), (2, old[0] - 10)]
@@ -63,8 +84,15 @@ def test_a_changed_value_makes_a_new_version_and_the_same_value_changes_nothing(
 
 def test_bulk_load_is_idempotent(ae):
     hospital = OrgUnit.objects.get(code="R02-D02-H2")
-    rows = [{"indicator_id": ae.pk, "org_unit_id": hospital.pk, "period_id": ensure_period("2026-11").pk,
-             "numerator": 80.0, "denominator": 100.0}]
+    rows = [
+        {
+            "indicator_id": ae.pk,
+            "org_unit_id": hospital.pk,
+            "period_id": ensure_period("2026-11").pk,
+            "numerator": 80.0,
+            "denominator": 100.0,
+        }
+    ]
     assert actions.record_values(rows) == {"created": 1, "changed": 0, "unchanged": 0}
     assert actions.record_values(rows) == {"created": 0, "changed": 0, "unchanged": 1}
     rows[0]["numerator"] = 81.0
@@ -78,9 +106,18 @@ def test_bulk_load_writes_every_column_of_the_cell_and_its_first_version(ae, adm
 
     units = list(OrgUnit.objects.filter(depth=ae.report_depth).order_by("pk")[:3])
     period = ensure_period("2026-12")
-    rows = [{"indicator_id": ae.pk, "org_unit_id": u.pk, "period_id": period.pk, "numerator": 70.0 + i,
-             "denominator": 100.0, "comment": "late return" if i == 1 else None, "state": "validated" if i == 2 else None}
-            for i, u in enumerate(units)]
+    rows = [
+        {
+            "indicator_id": ae.pk,
+            "org_unit_id": u.pk,
+            "period_id": period.pk,
+            "numerator": 70.0 + i,
+            "denominator": 100.0,
+            "comment": "late return" if i == 1 else None,
+            "state": "validated" if i == 2 else None,
+        }
+        for i, u in enumerate(units)
+    ]
     for r in rows:
         if r["state"] is None:
             del r["state"]
@@ -96,7 +133,14 @@ def test_bulk_load_writes_every_column_of_the_cell_and_its_first_version(ae, adm
         assert dv.source == "import #99" and dv.updated_by == admin_user and dv.updated_at >= before
         v = dv.versions.get()
         assert (v.version, v.numerator, v.denominator, v.state, v.comment, v.source, v.by) == (
-            1, dv.numerator, 100.0, dv.state, dv.comment, "import #99", admin_user)
+            1,
+            dv.numerator,
+            100.0,
+            dv.state,
+            dv.comment,
+            "import #99",
+            admin_user,
+        )
         assert v.at == dv.updated_at
     assert sorted(d[1] for d in deltas) == sorted(u.pk for u in units) and all(d[4] is None for d in deltas)
     # the rollups saw them: the region above the first unit now has December
@@ -107,9 +151,13 @@ def test_bulk_load_writes_every_column_of_the_cell_and_its_first_version(ae, adm
 def test_national_percentage_is_recomputed_from_the_parts(ae):
     nation = series.root_unit()
     result = dict((r["period__code"], v) for r, v in series.series(ae, nation))
-    parts = DataValue.objects.filter(indicator=ae, period__code="2026-10").aggregate(n=Sum("numerator"), d=Sum("denominator"))
+    parts = DataValue.objects.filter(indicator=ae, period__code="2026-10").aggregate(
+        n=Sum("numerator"), d=Sum("denominator")
+    )
     assert result["2026-10"] == pytest.approx(100 * parts["n"] / parts["d"])
-    percentages = [v.numerator / v.denominator * 100 for v in DataValue.objects.filter(indicator=ae, period__code="2026-10")]
+    percentages = [
+        v.numerator / v.denominator * 100 for v in DataValue.objects.filter(indicator=ae, period__code="2026-10")
+    ]
     assert abs(result["2026-10"] - sum(percentages) / len(percentages)) > 1e-6  # averaging would be wrong
 
 
@@ -117,7 +165,9 @@ def test_region_rollup_sums_its_districts(db):
     homicides = Indicator.objects.get(code="homicides")
     region = OrgUnit.objects.get(code="R05")
     by_region = dict((r["period__code"], v) for r, v in series.series(homicides, region))
-    expected = DataValue.objects.filter(indicator=homicides, period__code="2026-06", org_unit__parent=region).aggregate(s=Sum("value"))["s"]
+    expected = DataValue.objects.filter(indicator=homicides, period__code="2026-06", org_unit__parent=region).aggregate(
+        s=Sum("value")
+    )["s"]
     assert by_region["2026-06"] == expected
 
 

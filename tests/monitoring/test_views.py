@@ -121,7 +121,9 @@ def test_units_by_indicators_heatmap(client, db):
     assert S.OFF_TRACK in statuses and S.ON_TRACK in statuses
     xlsx = load_workbook(io.BytesIO(client.get("/monitoring/heatmap/?unit=R02&format=xlsx").content)).active
     assert xlsx.max_row == 1 + 8  # the region's districts
-    fills = {c.fill.fgColor.rgb for row in xlsx.iter_rows(min_row=2) for c in row if c.value in ("Off track", "On track")}
+    fills = {
+        c.fill.fgColor.rgb for row in xlsx.iter_rows(min_row=2) for c in row if c.value in ("Off track", "On track")
+    }
     assert "00CF222E" in fills or "FFCF222E" in fills
 
 
@@ -169,17 +171,29 @@ def test_cached_grids_follow_new_data(client, db):
     assert first == client.get(url).content.decode()
     district = OrgUnit.objects.get(code="R03-D05")
     html = client.get("/monitoring/heatmap/homicides/?unit=R03").content.decode()
-    actions.record_value(indicator=Indicator.objects.get(code="homicides"), org_unit=district,
-                         period=Period.objects.get(code="2026-09"), value=999, state="validated")
+    actions.record_value(
+        indicator=Indicator.objects.get(code="homicides"),
+        org_unit=district,
+        period=Period.objects.get(code="2026-09"),
+        value=999,
+        state="validated",
+    )
     after = client.get(url).content.decode()
     assert re.search(r'<tr data-unit="R03-D05" data-status="off_track"><td class="num">48</td>', after)
     assert "999" in client.get("/monitoring/heatmap/homicides/?unit=R03").content.decode() and "999" not in html
 
 
-@pytest.mark.parametrize("code,parent_code,depth", [
-    ("ae-4h", None, 2), ("ae-4h", None, 4), ("homicides", None, 3), ("ae-4h", "R05", 3), ("ae-4h", "R05", 4),
-    ("ae-4h", "R05-D01", 4),
-])
+@pytest.mark.parametrize(
+    "code,parent_code,depth",
+    [
+        ("ae-4h", None, 2),
+        ("ae-4h", None, 4),
+        ("homicides", None, 3),
+        ("ae-4h", "R05", 3),
+        ("ae-4h", "R05", 4),
+        ("ae-4h", "R05-D01", 4),
+    ],
+)
 def test_grids_read_exactly_the_units_under_the_parent(db, code, parent_code, depth):
     """Heat maps and league tables read a level as an index range (the depth under the root, the parent's
     children, or the ids); each way gives the same plan and cells as looking every unit up by id."""
@@ -201,11 +215,17 @@ def test_grids_read_exactly_the_units_under_the_parent(db, code, parent_code, de
     expected = {(r.org_unit_id, r.period_id): r.official_value if r.official_count else r.value for r in rows}
     hm = tables.units_by_periods(ind, parent, depth, periods, root)
     assert {k: c.value for k, c in hm.cells.items()} == expected
-    wanted = {(u, p.pk): by_ids.assess(u, expected[(u, p.pk)], p.code, p.end)
-              for u in ids for p in periods if (u, p.pk) in expected}
+    wanted = {
+        (u, p.pk): by_ids.assess(u, expected[(u, p.pk)], p.code, p.end)
+        for u in ids
+        for p in periods
+        if (u, p.pk) in expected
+    }
     # Same status; the shortfall agrees to rounding, as the baselines do.
     assert {k: c.status.code for k, c in hm.cells.items()} == {k: s.code for k, s in wanted.items()}
     assert [hm.cells[k].status.share for k in wanted] == pytest.approx([s.share for s in wanted.values()], nan_ok=True)
     period = periods[-2]
     league = tables.league(ind, parent, depth, period, root)
-    assert {r.unit.pk: r.value for r in league} == {u: v for (u, p), v in expected.items() if p == period.pk and v is not None}
+    assert {r.unit.pk: r.value for r in league} == {
+        u: v for (u, p), v in expected.items() if p == period.pk and v is not None
+    }

@@ -34,18 +34,27 @@ def test_ramp_ending_before_it_starts_and_indicator_of_another_plan_are_refused(
     s = Strategy.objects.filter(priority=ae).first()
     ind = Indicator.objects.get(code="ae-4h")
     with pytest.raises(ValidationError, match="ramp ends .* before it starts"):
-        actions.set_impact(strategy=s, indicator=ind, start_date=date(2026, 1, 1), effect=1.0, end_date=date(2025, 1, 1))
+        actions.set_impact(
+            strategy=s, indicator=ind, start_date=date(2026, 1, 1), effect=1.0, end_date=date(2025, 1, 1)
+        )
     with pytest.raises(ValidationError, match="belongs to another priority's plan"):
-        actions.set_impact(strategy=s, indicator=Indicator.objects.get(code="stunting"), start_date=date(2026, 1, 1),
-                           effect=1.0)
+        actions.set_impact(
+            strategy=s, indicator=Indicator.objects.get(code="stunting"), start_date=date(2026, 1, 1), effect=1.0
+        )
     assert not StrategyImpact.objects.filter(strategy=s, indicator__code="stunting").exists()
 
 
 def test_revising_an_impact_keeps_its_history_in_the_audit(ae):
     impact = StrategyImpact.objects.filter(strategy__priority=ae).first()
     old = impact.effect
-    actions.set_impact(strategy=impact.strategy, indicator=impact.indicator, effect=old + 1, user=None,
-                       interface="cli", reason="new pilot data")
+    actions.set_impact(
+        strategy=impact.strategy,
+        indicator=impact.indicator,
+        effect=old + 1,
+        user=None,
+        interface="cli",
+        reason="new pilot data",
+    )
     entry = AuditEntry.objects.filter(model="plans.strategyimpact", object_id=str(impact.pk), action="change").first()
     assert entry.before["effect"] == old and entry.after["effect"] == old + 1 and entry.reason == "new pilot data"
 
@@ -55,7 +64,9 @@ def test_chain_cycle_and_link_to_another_chain_are_refused(ae):
     actors = list(chain.actors.order_by("level", "id"))
     leader, front = actors[0], actors[-1]
     n = ChainLink.objects.count()
-    with pytest.raises(ValidationError, match="loop: Emergency department teams -> Minister of Health|loop: .*Minister of Health"):
+    with pytest.raises(
+        ValidationError, match="loop: Emergency department teams -> Minister of Health|loop: .*Minister of Health"
+    ):
         actions.add_link(chain=chain, source=front, target=leader, kind="influence")
     other = DeliveryChain.objects.get(priority__code="homicides").actors.first()
     with pytest.raises(ValidationError, match="belongs to another chain"):

@@ -23,19 +23,28 @@ def test_milestones_endpoint_matches_the_query_for_packs(client, db):
 
     late = client.get("/api/plans/ae-waits/milestones?late_only=true").json()
     assert late and all(m["late"] for m in late)
-    assert [m["id"] for m in late] == [m.pk for m in milestones_for(Priority.objects.get(code="ae-waits"), late_only=True)]
+    assert [m["id"] for m in late] == [
+        m.pk for m in milestones_for(Priority.objects.get(code="ae-waits"), late_only=True)
+    ]
 
 
 def test_writes_need_edit_rights_and_change_nothing_otherwise(client, db):
     n = Strategy.objects.count()
     body = {"name": "Extra beds", "cost": "1000"}
     # the public is not signed in at all (the shared API auth refuses it); signed-in people without the right get 403
-    assert client.post("/api/plans/ae-waits/strategies", body, content_type="application/json").status_code in (401, 403)
+    assert client.post("/api/plans/ae-waits/strategies", body, content_type="application/json").status_code in (
+        401,
+        403,
+    )
     sign_in("health-data", client)
     assert client.post("/api/plans/ae-waits/strategies", body, content_type="application/json").status_code == 403
     sign_in("education-data", client)
-    assert client.post("/api/plans/reading-11/risks", {"title": "x", "likelihood": 1, "impact": 1},
-                       content_type="application/json").status_code == 403
+    assert (
+        client.post(
+            "/api/plans/reading-11/risks", {"title": "x", "likelihood": 1, "impact": 1}, content_type="application/json"
+        ).status_code
+        == 403
+    )
     assert Strategy.objects.count() == n
 
 
@@ -44,49 +53,88 @@ def test_create_a_strategy_with_impact_milestone_risk_and_chain(client, db):
 
     sign_in("manager", client)
     leader = Person.objects.get(name="Carlos Mendes")
-    r = client.post("/api/plans/homicides/strategies", {"name": "Street lighting", "cost": "4000000",
-                                                         "leader_ids": [leader.pk], "impact_score": 2,
-                                                         "difficulty_score": 1}, content_type="application/json")
+    r = client.post(
+        "/api/plans/homicides/strategies",
+        {
+            "name": "Street lighting",
+            "cost": "4000000",
+            "leader_ids": [leader.pk],
+            "impact_score": 2,
+            "difficulty_score": 1,
+        },
+        content_type="application/json",
+    )
     assert r.status_code == 201, r.content
     sid = r.json()["id"]
-    r = client.put(f"/api/plans/homicides/strategies/{sid}/impacts",
-                   {"indicator": "homicides", "start_date": "2026-01-01", "effect": -10, "ramp": "linear",
-                    "ramp_periods": 6}, content_type="application/json")
+    r = client.put(
+        f"/api/plans/homicides/strategies/{sid}/impacts",
+        {"indicator": "homicides", "start_date": "2026-01-01", "effect": -10, "ramp": "linear", "ramp_periods": 6},
+        content_type="application/json",
+    )
     assert r.status_code == 200, r.content
     composed = client.get("/api/plans/homicides/composed/homicides").json()
     assert any("Street lighting" in p["contributions"] for p in composed["points"])
-    r = client.post(f"/api/plans/homicides/strategies/{sid}/milestones",
-                    {"name": "Lights on in 12 districts", "due_date": "2026-06-30", "owner_id": leader.pk},
-                    content_type="application/json")
+    r = client.post(
+        f"/api/plans/homicides/strategies/{sid}/milestones",
+        {"name": "Lights on in 12 districts", "due_date": "2026-06-30", "owner_id": leader.pk},
+        content_type="application/json",
+    )
     assert r.status_code == 201
     mid = r.json()["id"]
     r = client.patch(f"/api/plans/homicides/milestones/{mid}", {"evidence": None}, content_type="application/json")
     assert r.status_code == 400 and "evidence: may not be null" in r.json()["detail"]
     r = client.patch(f"/api/plans/homicides/milestones/{mid}", {"status": "done"}, content_type="application/json")
     assert r.json()["status"] == "done" and r.json()["completed_on"]
-    r = client.post("/api/plans/homicides/risks", {"title": "Cable theft", "likelihood": 3, "impact": 2,
-                                                   "strategy_id": sid, "mitigation": "Tamper-proof fittings"},
-                    content_type="application/json")
+    r = client.post(
+        "/api/plans/homicides/risks",
+        {
+            "title": "Cable theft",
+            "likelihood": 3,
+            "impact": 2,
+            "strategy_id": sid,
+            "mitigation": "Tamper-proof fittings",
+        },
+        content_type="application/json",
+    )
     assert r.status_code == 201 and Risk.objects.filter(title="Cable theft").exists()
-    r = client.post("/api/plans/homicides/chains", {"name": "Lighting", "levels": ["State", "Municipality"],
-                                                    "strategy_id": sid}, content_type="application/json")
+    r = client.post(
+        "/api/plans/homicides/chains",
+        {"name": "Lighting", "levels": ["State", "Municipality"], "strategy_id": sid},
+        content_type="application/json",
+    )
     cid = r.json()["id"]
-    a = client.post(f"/api/plans/homicides/chains/{cid}/actors", {"name": "Secretary", "level": 0, "leader": True},
-                    content_type="application/json").json()["id"]
-    b = client.post(f"/api/plans/homicides/chains/{cid}/actors", {"name": "Municipal works", "level": 1, "count": 48,
-                                                                  "frontline": True}, content_type="application/json").json()["id"]
-    assert client.post(f"/api/plans/homicides/chains/{cid}/links", {"source_id": a, "target_id": b},
-                       content_type="application/json").status_code == 201
-    r = client.post(f"/api/plans/homicides/chains/{cid}/links", {"source_id": b, "target_id": a},
-                    content_type="application/json")
+    a = client.post(
+        f"/api/plans/homicides/chains/{cid}/actors",
+        {"name": "Secretary", "level": 0, "leader": True},
+        content_type="application/json",
+    ).json()["id"]
+    b = client.post(
+        f"/api/plans/homicides/chains/{cid}/actors",
+        {"name": "Municipal works", "level": 1, "count": 48, "frontline": True},
+        content_type="application/json",
+    ).json()["id"]
+    assert (
+        client.post(
+            f"/api/plans/homicides/chains/{cid}/links",
+            {"source_id": a, "target_id": b},
+            content_type="application/json",
+        ).status_code
+        == 201
+    )
+    r = client.post(
+        f"/api/plans/homicides/chains/{cid}/links", {"source_id": b, "target_id": a}, content_type="application/json"
+    )
     assert r.status_code == 400 and "loop" in r.json()["detail"]
 
 
-@pytest.mark.parametrize("body,message", [
-    ({"name": "Twin", "leader_ids": "TWO"}, None),
-    ({"name": "Negative", "cost": "-1"}, "cost"),
-    ({"name": "Bad score", "impact_score": 9}, "impact_score"),
-])
+@pytest.mark.parametrize(
+    "body,message",
+    [
+        ({"name": "Twin", "leader_ids": "TWO"}, None),
+        ({"name": "Negative", "cost": "-1"}, "cost"),
+        ({"name": "Bad score", "impact_score": 9}, "impact_score"),
+    ],
+)
 def test_bad_strategies_are_refused_with_the_field(client, db, body, message):
     sign_in("manager", client)
     n = Strategy.objects.count()
@@ -102,7 +150,9 @@ def test_two_leaders_through_the_api(client, db):
 
     sign_in("manager", client)
     ids = list(Person.objects.filter(role="accountable_leader").values_list("pk", flat=True)[:2])
-    r = client.post("/api/plans/ae-waits/strategies", {"name": "Twin", "leader_ids": ids}, content_type="application/json")
+    r = client.post(
+        "/api/plans/ae-waits/strategies", {"name": "Twin", "leader_ids": ids}, content_type="application/json"
+    )
     assert r.status_code == 400 and "single accountable leader" in r.json()["detail"]
 
 
@@ -111,8 +161,11 @@ def test_link_to_an_actor_of_another_plan_is_refused(client, db):
     chain = DeliveryChain.objects.get(priority__code="ae-waits")
     mine = chain.actors.first()
     theirs = ChainActor.objects.filter(chain__priority__code="homicides").first()
-    r = client.post(f"/api/plans/ae-waits/chains/{chain.pk}/links", {"source_id": mine.pk, "target_id": theirs.pk},
-                    content_type="application/json")
+    r = client.post(
+        f"/api/plans/ae-waits/chains/{chain.pk}/links",
+        {"source_id": mine.pk, "target_id": theirs.pk},
+        content_type="application/json",
+    )
     assert r.status_code == 400 and "belongs to another chain" in r.json()["detail"]
 
 
@@ -151,20 +204,33 @@ def test_theory_of_change_in_the_api(client, db):
     assert impact[0]["indicator"] == "homicides"
     sign_in("manager", client)
     outcome = [n for n in data["nodes"] if n["stage"] == "outcome"][0]
-    r = client.post("/api/plans/homicides/toc/nodes", {"stage": "output", "text": "Guns seized", "organisation": "moi"},
-                    content_type="application/json")
+    r = client.post(
+        "/api/plans/homicides/toc/nodes",
+        {"stage": "output", "text": "Guns seized", "organisation": "moi"},
+        content_type="application/json",
+    )
     assert r.status_code == 201
     new = r.json()["id"]
-    assert client.post("/api/plans/homicides/toc/links", {"source_id": new, "target_id": outcome["id"],
-                                                          "organisation": "moi"},
-                       content_type="application/json").status_code == 201
-    r = client.post("/api/plans/homicides/toc/links", {"source_id": outcome["id"], "target_id": new},
-                    content_type="application/json")
+    assert (
+        client.post(
+            "/api/plans/homicides/toc/links",
+            {"source_id": new, "target_id": outcome["id"], "organisation": "moi"},
+            content_type="application/json",
+        ).status_code
+        == 201
+    )
+    r = client.post(
+        "/api/plans/homicides/toc/links",
+        {"source_id": outcome["id"], "target_id": new},
+        content_type="application/json",
+    )
     assert r.status_code == 400 and "runs forward" in r.json()["detail"]
-    other = client.post("/api/plans/ae-waits/toc/nodes", {"stage": "impact", "text": "Shorter waits"},
-                        content_type="application/json").json()["id"]
-    r = client.post("/api/plans/homicides/toc/links", {"source_id": new, "target_id": other},
-                    content_type="application/json")
+    other = client.post(
+        "/api/plans/ae-waits/toc/nodes", {"stage": "impact", "text": "Shorter waits"}, content_type="application/json"
+    ).json()["id"]
+    r = client.post(
+        "/api/plans/homicides/toc/links", {"source_id": new, "target_id": other}, content_type="application/json"
+    )
     assert r.status_code == 400 and "another priority" in r.json()["detail"]
 
 
@@ -191,6 +257,10 @@ def test_a_personal_token_reads_and_writes_unpublished_plans(client, db):
     auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
     assert client.get("/api/plans/reading-11", **auth).status_code == 200
     assert client.get("/api/plans/reading-11").status_code == 404
-    r = client.post("/api/plans/reading-11/rubric", {"criterion": "risks", "rating": "amber_green"},
-                    content_type="application/json", **auth)
+    r = client.post(
+        "/api/plans/reading-11/rubric",
+        {"criterion": "risks", "rating": "amber_green"},
+        content_type="application/json",
+        **auth,
+    )
     assert r.status_code == 201

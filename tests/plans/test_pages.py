@@ -10,7 +10,9 @@ from tests.factories import sign_in
 
 
 def spec(html, element_id):
-    return json.loads(re.search(rf'<script id="{element_id}" type="application/json">(.*?)</script>', html, re.S).group(1))
+    return json.loads(
+        re.search(rf'<script id="{element_id}" type="application/json">(.*?)</script>', html, re.S).group(1)
+    )
 
 
 def test_index_lists_visible_priorities_and_hides_unpublished_from_the_public(client, db):
@@ -22,8 +24,9 @@ def test_index_lists_visible_priorities_and_hides_unpublished_from_the_public(cl
     assert 'data-priority="reading-11"' in html
 
 
-@pytest.mark.parametrize("code,indicator", [("ae-waits", "ae-4h"), ("reading-11", "reading-age-11"),
-                                            ("homicides", "homicides")])
+@pytest.mark.parametrize(
+    "code,indicator", [("ae-waits", "ae-4h"), ("reading-11", "reading-age-11"), ("homicides", "homicides")]
+)
 def test_the_three_full_plans_draw_their_composed_trajectory(client, db, code, indicator):
     html = sign_in("duhead", client).get(f"/plans/{code}/").content.decode()
     s = spec(html, f"composed-{indicator}")
@@ -62,8 +65,17 @@ def test_chain_analysis_is_shown_beside_the_diagram(client, db):
 def test_strategy_profile_page_and_pdf(client, db):
     s = Strategy.objects.get(name="See and treat in every emergency department")
     html = client.get(f"/plans/ae-waits/strategies/{s.pk}/").content.decode()
-    for field in ("Description", "Rationale", "Scale", "Resources required", "Definition of success", "Leadership",
-                  "Delivery chain", "Impact", "Dr Helen Marsh"):
+    for field in (
+        "Description",
+        "Rationale",
+        "Scale",
+        "Resources required",
+        "Definition of success",
+        "Leadership",
+        "Delivery chain",
+        "Impact",
+        "Dr Helen Marsh",
+    ):
         assert field in html
     response = client.get(f"/plans/ae-waits/strategies/{s.pk}/profile.pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
@@ -80,7 +92,9 @@ def test_milestone_status_change_needs_edit_rights(client, db):
     url = f"/plans/homicides/milestones/{m.pk}/status/"
     assert client.post(url, {"status": "at_risk"}).status_code == 403  # the public
     assert sign_in("health-data", client).post(url, {"status": "at_risk"}).status_code == 403
-    assert sign_in("interior-data", client).post(url, {"status": "at_risk"}).status_code == 403  # data leads do not plan
+    assert (
+        sign_in("interior-data", client).post(url, {"status": "at_risk"}).status_code == 403
+    )  # data leads do not plan
     before = Milestone.objects.get(pk=m.pk).status
     assert before != "at_risk"  # none of the refused posts changed it
     response = sign_in("manager", client).post(url, {"status": "done"}, HTTP_HX_REQUEST="true")
@@ -126,7 +140,9 @@ def test_plan_exports_to_excel(client, db):
     response = client.get("/plans/ae-waits/plan.xlsx")
     assert response.status_code == 200
     wb = load_workbook(BytesIO(response.content))
-    assert {"Strategies", "Estimates of impact", "Milestones", "Risks", "Trajectory ae-4h", "Rubric"} <= set(wb.sheetnames)
+    assert {"Strategies", "Estimates of impact", "Milestones", "Risks", "Trajectory ae-4h", "Rubric"} <= set(
+        wb.sheetnames
+    )
     names = [row[0].value for row in wb["Strategies"].iter_rows(min_row=2)]
     assert "See and treat in every emergency department" in names
     traj = wb["Trajectory ae-4h"]
@@ -148,8 +164,9 @@ def test_excel_export_survives_control_characters(client, db):
     from stocktake.plans import actions
 
     s = actions.create_strategy(priority=Priority.objects.get(code="homicides"), name="Bell\x07 ringers\x1b")
-    actions.set_impact(strategy=s, indicator=Indicator.objects.get(code="homicides"), start_date=date(2025, 1, 1),
-                       effect=-1.0)
+    actions.set_impact(
+        strategy=s, indicator=Indicator.objects.get(code="homicides"), start_date=date(2025, 1, 1), effect=-1.0
+    )
     wb = load_workbook(BytesIO(client.get("/plans/homicides/plan.xlsx").content))
     assert "Bell ringers" in [c.value for c in wb["Trajectory homicides"][1]]
 

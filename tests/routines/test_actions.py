@@ -12,8 +12,12 @@ from stocktake.routines.models import ActionItem, AssessmentRound, Meeting, Rout
 
 pytestmark = pytest.mark.django_db
 
-GOOD = dict(likelihood=2, likelihood_rationale="Problematic: two regions far behind.", evidence=2,
-            evidence_rationale="Off track in the north.")
+GOOD = dict(
+    likelihood=2,
+    likelihood_rationale="Problematic: two regions far behind.",
+    evidence=2,
+    evidence_rationale="Off track in the north.",
+)
 
 
 @pytest.fixture
@@ -30,8 +34,9 @@ def test_assessment_keeps_proposal_decision_and_every_version(rnd, outcome, admi
     proposal = proposals.propose(outcome)
     a = actions.assess(rnd, outcome, user=admin_user, proposal=proposal, **GOOD)
     assert a.proposed_evidence == proposal.rating and a.proposal_reasons == proposal.text
-    a = actions.assess(rnd, outcome, user=admin_user, reason="New data in", likelihood=1,
-                       likelihood_rationale="Highly problematic")
+    a = actions.assess(
+        rnd, outcome, user=admin_user, reason="New data in", likelihood=1, likelihood_rationale="Highly problematic"
+    )
     assert a.version == 2 and a.likelihood == 1
     assert [v.data["likelihood"] for v in a.versions.all()] == [2, 1]
     entries = AuditEntry.objects.filter(model="routines.assessment", object_id=str(a.pk))
@@ -44,13 +49,16 @@ def test_unchanged_assessment_writes_no_new_version(rnd, outcome):
     assert actions.assess(rnd, outcome, **GOOD).version == a.version == 1
 
 
-@pytest.mark.parametrize("fields,field,words", [
-    ({"likelihood": 3}, "likelihood_rationale", "needs a rationale"),
-    ({"likelihood": 5, "likelihood_rationale": "x"}, "likelihood", "from 1 to 4"),
-    ({"planning": "green", "planning_rationale": "x"}, "planning", "whole number"),
-    ({"challenge": "Z", "challenge_rationale": "x"}, "challenge", "H, M, L"),
-    ({"stage": 2}, "stage_rationale", "needs a rationale"),
-])
+@pytest.mark.parametrize(
+    "fields,field,words",
+    [
+        ({"likelihood": 3}, "likelihood_rationale", "needs a rationale"),
+        ({"likelihood": 5, "likelihood_rationale": "x"}, "likelihood", "from 1 to 4"),
+        ({"planning": "green", "planning_rationale": "x"}, "planning", "whole number"),
+        ({"challenge": "Z", "challenge_rationale": "x"}, "challenge", "H, M, L"),
+        ({"stage": 2}, "stage_rationale", "needs a rationale"),
+    ],
+)
 def test_bad_ratings_are_refused_with_the_field_named(rnd, outcome, fields, field, words):
     with pytest.raises(ValidationError) as exc:
         actions.assess(rnd, outcome, **fields)
@@ -67,8 +75,9 @@ def test_closed_round_refuses_changes_and_reopening_needs_a_reason(rnd, outcome,
     actions.reopen_round(rnd, reason="Late data from the Ministry of Health", user=admin_user)
     rnd.refresh_from_db()
     assert rnd.state == "open"
-    assert AuditEntry.objects.filter(model="routines.assessmentround", object_id=str(rnd.pk),
-                                     reason="Late data from the Ministry of Health").exists()
+    assert AuditEntry.objects.filter(
+        model="routines.assessmentround", object_id=str(rnd.pk), reason="Late data from the Ministry of Health"
+    ).exists()
     assert [e.state for e in rnd.events.all()] == ["closed", "open"]
     actions.assess(rnd, outcome, **GOOD)
 
@@ -83,19 +92,22 @@ def test_meeting_needs_priorities():
 def test_action_needs_owner_and_a_future_due_date(person):
     p = Priority.objects.get(code="homicides")
     with pytest.raises(ValidationError) as exc:
-        actions.create_action(priority=p, description="Visit", owner=None, due=date(2020, 1, 1),
-                              today=date(2026, 11, 1))
+        actions.create_action(
+            priority=p, description="Visit", owner=None, due=date(2020, 1, 1), today=date(2026, 11, 1)
+        )
     assert set(exc.value.message_dict) == {"owner", "due"}
     assert "in the past" in exc.value.message_dict["due"][0]
-    a = actions.create_action(priority=p, description="Visit", owner=person("manager"), due=date(2026, 12, 1),
-                              today=date(2026, 11, 1))
+    a = actions.create_action(
+        priority=p, description="Visit", owner=person("manager"), due=date(2026, 12, 1), today=date(2026, 11, 1)
+    )
     assert a.state == "open"
 
 
 def test_closed_action_stays_with_its_note(person):
     p = Priority.objects.get(code="homicides")
-    a = actions.create_action(priority=p, description="Visit", owner=person("manager"),
-                              due=date.today() + timedelta(days=3))
+    a = actions.create_action(
+        priority=p, description="Visit", owner=person("manager"), due=date.today() + timedelta(days=3)
+    )
     with pytest.raises(ValidationError, match="note"):
         actions.close_action(a, note="")
     actions.close_action(a, note="Visited; report filed")
@@ -115,8 +127,14 @@ def test_minutes_mark_a_meeting_held():
 
 def test_schedule_staggers_a_ministers_priorities_and_is_idempotent(person):
     prios = list(Priority.objects.filter(lead_organisation__code="moh")) + [Priority.objects.get(code="homicides")]
-    r = actions.create_routine(name="Health stocktake", kind="stocktake", chair=person("pm"), frequency="monthly",
-                               starts_on=date(2027, 1, 4), priorities=prios)
+    r = actions.create_routine(
+        name="Health stocktake",
+        kind="stocktake",
+        chair=person("pm"),
+        frequency="monthly",
+        starts_on=date(2027, 1, 4),
+        priorities=prios,
+    )
     made = actions.schedule_routine(r, start=date(2027, 1, 4), months=6)
     assert len(made) == 6 * len(prios)
     weeks = [(m.date.isocalendar()[:2]) for m in made if m.priorities.get().lead_organisation.code == "moh"]

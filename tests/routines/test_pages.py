@@ -9,9 +9,9 @@ from django.core import mail
 from django.core.management import call_command
 from django.test import Client
 
+from stocktake.architecture.models import Indicator, Outcome, Priority
 from stocktake.delivery import calendar as C
 from stocktake.monitoring import series
-from stocktake.architecture.models import Indicator, Outcome, Priority
 from stocktake.routines import actions
 from stocktake.routines.models import ActionItem, Assessment, AssessmentRound, Meeting
 
@@ -31,7 +31,9 @@ def latest_round():
 
 
 def stocktake_meeting(code="ae-waits"):
-    return Meeting.objects.filter(routine__kind="stocktake", priorities__code=code, state="held").order_by("-date").first()
+    return (
+        Meeting.objects.filter(routine__kind="stocktake", priorities__code=code, state="held").order_by("-date").first()
+    )
 
 
 def test_anonymous_is_sent_to_sign_in_and_cannot_write():
@@ -53,8 +55,11 @@ def test_observer_reads_but_cannot_write(sign_in):
     r = c.post(f"/routines/rounds/{rnd.pk}/assess/{o.pk}/", {"likelihood": "4", "likelihood_rationale": "x"})
     assert r.status_code == 403
     assert Assessment.objects.get(round=rnd, outcome=o).likelihood == before
-    r = c.put(f"/api/routines/rounds/{rnd.pk}/assessments/{o.code}", {"likelihood": 4, "likelihood_rationale": "x"},
-              content_type="application/json")
+    r = c.put(
+        f"/api/routines/rounds/{rnd.pk}/assessments/{o.code}",
+        {"likelihood": 4, "likelihood_rationale": "x"},
+        content_type="application/json",
+    )
     assert r.status_code == 403
 
 
@@ -79,8 +84,10 @@ def test_round_page_shows_the_proposal_and_assessing_through_the_page(sign_in):
     r = c.post(f"/routines/rounds/{rnd.pk}/assess/{o.pk}/", {"likelihood": "2", "likelihood_rationale": ""})
     assert r.status_code == 400 and "needs a rationale" in r.content.decode()
     assert not Assessment.objects.filter(round=rnd).exists()
-    r = c.post(f"/routines/rounds/{rnd.pk}/assess/{o.pk}/",
-               {"likelihood": "2", "likelihood_rationale": "Problematic", "key_issues": "Northern region"})
+    r = c.post(
+        f"/routines/rounds/{rnd.pk}/assess/{o.pk}/",
+        {"likelihood": "2", "likelihood_rationale": "Problematic", "key_issues": "Northern region"},
+    )
     assert r.status_code == 302
     a = Assessment.objects.get(round=rnd, outcome=o)
     assert a.likelihood == 2 and a.proposed_evidence is not None and a.updated_by.username == "manager"
@@ -95,11 +102,22 @@ def test_comparison_table_has_rounds_and_arrows(sign_in):
 
 def test_stocktake_pack_page_carries_over_actions_from_the_last_meeting(sign_in):
     m = stocktake_meeting()
-    prev_actions = list(ActionItem.objects.filter(meeting__routine=m.routine, meeting__date__lt=m.date,
-                                                  priority__code="ae-waits").order_by("-meeting__date"))
+    prev_actions = list(
+        ActionItem.objects.filter(
+            meeting__routine=m.routine, meeting__date__lt=m.date, priority__code="ae-waits"
+        ).order_by("-meeting__date")
+    )
     body = sign_in("duhead").get(f"/routines/meetings/{m.pk}/").content.decode()
-    for heading in ("1. Agenda", "2. Action tracker from the last meeting", "3. Outstanding actions",
-                    "4. Performance pack", "5. Milestones", "6. Delivery plans", "7. Evidence of impact", "8. Annex"):
+    for heading in (
+        "1. Agenda",
+        "2. Action tracker from the last meeting",
+        "3. Outstanding actions",
+        "4. Performance pack",
+        "5. Milestones",
+        "6. Delivery plans",
+        "7. Evidence of impact",
+        "8. Annex",
+    ):
         assert heading in body
     assert "Prime Minister Helena Voss" in body  # the chair, in attendance
     assert "Dr Amelia Okafor" in body  # the accountable leader is invited
@@ -207,15 +225,20 @@ def test_portfolio_panel_names_the_three_oldest_overdue_actions_and_counts_the_r
 
 def test_owner_closes_their_action_with_htmx_and_it_stays(sign_in, person):
     p = Priority.objects.get(code="ae-waits")
-    a = actions.create_action(priority=p, description="Ring the hospital chiefs", owner=person("health-data"),
-                              due=date.today() + timedelta(days=7))
+    a = actions.create_action(
+        priority=p,
+        description="Ring the hospital chiefs",
+        owner=person("health-data"),
+        due=date.today() + timedelta(days=7),
+    )
     c = sign_in("health-data")
     r = c.post(f"/routines/actions/{a.pk}/close/", {"note": "Rang all 24"}, HTTP_HX_REQUEST="true")
     assert r.status_code == 200 and "Rang all 24" in r.content.decode()
     a.refresh_from_db()
     assert a.state == "closed"
-    b = actions.create_action(priority=p, description="Someone else's", owner=person("manager"),
-                              due=date.today() + timedelta(days=7))
+    b = actions.create_action(
+        priority=p, description="Someone else's", owner=person("manager"), due=date.today() + timedelta(days=7)
+    )
     assert c.post(f"/routines/actions/{b.pk}/close/", {"note": "x"}).status_code == 403
     b.refresh_from_db()
     assert b.state == "open"
@@ -224,8 +247,13 @@ def test_owner_closes_their_action_with_htmx_and_it_stays(sign_in, person):
 def test_remind_actions_emails_each_owner_once(person):
     p = Priority.objects.get(code="homicides")
     owner = person("interior-data")
-    a = actions.create_action(priority=p, description="Send the crime returns", owner=owner,
-                              due=date.today() - timedelta(days=3), today=date.today() - timedelta(days=10))
+    a = actions.create_action(
+        priority=p,
+        description="Send the crime returns",
+        owner=owner,
+        due=date.today() - timedelta(days=3),
+        today=date.today() - timedelta(days=10),
+    )
     call_command("remind-actions", stdout=io.StringIO(), stderr=io.StringIO())
     to_owner = [m for m in mail.outbox if owner.email in m.to]
     assert len(to_owner) == 1 and "Send the crime returns" in to_owner[0].body
@@ -243,12 +271,18 @@ def test_api_assess_and_actions(sign_in, person):
     assert r.status_code == 400 and "likelihood" in r.json()["errors"]
     r = c.put(url, {"likelihood": 3, "likelihood_rationale": "Mixed"}, content_type="application/json")
     assert r.status_code == 200 and r.json()["likelihood"] == 3 and r.json()["proposed_evidence"] in (1, 2, 3, 4)
-    r = c.post("/api/routines/actions", {"priority": "homicides", "description": "x", "owner_id": person("manager").pk,
-                                          "due": "2020-01-01"}, content_type="application/json")
+    r = c.post(
+        "/api/routines/actions",
+        {"priority": "homicides", "description": "x", "owner_id": person("manager").pk, "due": "2020-01-01"},
+        content_type="application/json",
+    )
     assert r.status_code == 400 and "past" in r.json()["detail"]
     due = (date.today() + timedelta(days=5)).isoformat()
-    r = c.post("/api/routines/actions", {"priority": "homicides", "description": "Brief the minister",
-                                          "owner_id": person("manager").pk, "due": due}, content_type="application/json")
+    r = c.post(
+        "/api/routines/actions",
+        {"priority": "homicides", "description": "Brief the minister", "owner_id": person("manager").pk, "due": due},
+        content_type="application/json",
+    )
     assert r.status_code == 201
     aid = r.json()["id"]
     r = c.post(f"/api/routines/actions/{aid}/close", {"note": "Briefed"}, content_type="application/json")
@@ -258,8 +292,14 @@ def test_api_assess_and_actions(sign_in, person):
 
 def test_new_routine_from_the_page_is_scheduled_and_refuses_no_priorities(sign_in, person):
     c = sign_in("duhead")
-    data = {"name": "Water task force", "kind": "task_force", "chair": person("duhead").pk, "frequency": "monthly",
-            "starts_on": (date.today() + timedelta(days=1)).isoformat(), "one_priority_per_meeting": "on"}
+    data = {
+        "name": "Water task force",
+        "kind": "task_force",
+        "chair": person("duhead").pk,
+        "frequency": "monthly",
+        "starts_on": (date.today() + timedelta(days=1)).isoformat(),
+        "one_priority_per_meeting": "on",
+    }
     r = c.post("/routines/routine/new/", data)
     assert r.status_code == 400 and "at least one priority" in r.content.decode()
     water = Priority.objects.get(code="safe-water")
@@ -268,13 +308,18 @@ def test_new_routine_from_the_page_is_scheduled_and_refuses_no_priorities(sign_i
     assert Meeting.objects.filter(routine__name="Water task force").count() == 12
     meetings = c.get("/api/routines/meetings", {"start": date.today().isoformat()}).json()
     assert any(m["routine"] == "Water task force" and m["priorities"] == ["safe-water"] for m in meetings)
-    assert sign_in("observer").post("/routines/routine/new/", {**data, "name": "x", "priorities": [water.pk]}).status_code == 403
+    assert (
+        sign_in("observer").post("/routines/routine/new/", {**data, "name": "x", "priorities": [water.pk]}).status_code
+        == 403
+    )
 
 
 def test_pack_lists_late_milestones_from_the_delivery_plan(sign_in):
     from stocktake.plans.models import Milestone
 
-    late = Milestone.objects.filter(strategy__priority__code="ae-waits", due_date__lt=date.today()).exclude(status="done")
+    late = Milestone.objects.filter(strategy__priority__code="ae-waits", due_date__lt=date.today()).exclude(
+        status="done"
+    )
     assert late.exists()  # the demo plans have some
     m = stocktake_meeting()
     body = sign_in("duhead").get(f"/routines/meetings/{m.pk}/").content.decode()

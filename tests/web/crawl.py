@@ -17,19 +17,34 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
 
 SKIPPED = ("admin/", "api/", "accounts/logout/")  # the back office is Django's; the API has its own fuzzer
-SEEDS = ("/", "/monitoring/", "/monitoring/heatmap/", "/monitoring/alerts/", "/collection/", "/collection/queue/",
-         "/collection/freshness/", "/collection/mappings/", "/plans/", "/routines/", "/routines/actions/",
-         "/incentives/", "/accounts/tokens/", "/accounts/audit/")
+SEEDS = (
+    "/",
+    "/monitoring/",
+    "/monitoring/heatmap/",
+    "/monitoring/alerts/",
+    "/collection/",
+    "/collection/queue/",
+    "/collection/freshness/",
+    "/collection/mappings/",
+    "/plans/",
+    "/routines/",
+    "/routines/actions/",
+    "/incentives/",
+    "/accounts/tokens/",
+    "/accounts/audit/",
+)
 
 
 def routes() -> list[str]:
     """Every page route of the site, as Django spells it (`plans/<slug:code>/`)."""
+
     def walk(patterns, prefix=""):
         for p in patterns:
             if isinstance(p, URLResolver):
                 yield from walk(p.url_patterns, prefix + str(p.pattern))
             elif isinstance(p, URLPattern):
                 yield prefix + str(p.pattern)
+
     return [r for r in walk(get_resolver().url_patterns) if not r.startswith(SKIPPED)]
 
 
@@ -60,8 +75,11 @@ class _PageParser(HTMLParser):
         if tag == "a" and a.get("href"):
             self.links.append(urljoin(self.base, a["href"]))
         elif tag == "form":
-            self._form = Form((a.get("method") or "get").lower(), urljoin(self.base, a.get("action") or self.base),
-                              multipart="multipart" in (a.get("enctype") or ""))
+            self._form = Form(
+                (a.get("method") or "get").lower(),
+                urljoin(self.base, a.get("action") or self.base),
+                multipart="multipart" in (a.get("enctype") or ""),
+            )
             self.forms.append(self._form)
         elif self._form and tag in ("input", "textarea", "select", "button") and a.get("name"):
             kind = (a.get("type") or "").lower()
@@ -160,6 +178,7 @@ class ReadFields:
                 if cls.names is not None and isinstance(key, str):
                     cls.names.add(key)
                 return method(self, key, *args, **kwargs)
+
             return recorded
 
         for name, method in originals.items():

@@ -95,8 +95,11 @@ def test_no_page_fails_on_hostile_input(route, site, db):
         with crawl.ReadFields.recording() as read:
             response, failures = _get(client, url)
         values = HOSTILE if "html" in response.get("Content-Type", "") else HOSTILE_TO_FILES
-        names = sorted(read | set(crawl.query_keys(url)) |
-                       {n for f in site.forms.get(route, []) if f.method == "get" for n in f.fields})
+        names = sorted(
+            read
+            | set(crawl.query_keys(url))
+            | {n for f in site.forms.get(route, []) if f.method == "get" for n in f.fields}
+        )
         for name in names:
             for value in values:
                 failures += _get(client, f"{path}?{_query({name: value})}")[1]

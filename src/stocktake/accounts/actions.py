@@ -25,9 +25,13 @@ from .tokens import MAX_DAYS, PREFIX, TokenError, TokenRateLimited, digest
 
 def _token_view(token: ApiToken) -> dict:
     # Never the digest: the audit trail is readable by the delivery unit.
-    return {"name": token.name, "prefix": token.prefix, "user_id": token.user_id,
-            "expires_at": token.expires_at.isoformat(),
-            "revoked_at": token.revoked_at.isoformat() if token.revoked_at else None}
+    return {
+        "name": token.name,
+        "prefix": token.prefix,
+        "user_id": token.user_id,
+        "expires_at": token.expires_at.isoformat(),
+        "revoked_at": token.revoked_at.isoformat() if token.revoked_at else None,
+    }
 
 
 @transaction.atomic
@@ -49,8 +53,13 @@ def issue_token(user, *, name: str, days: int | None = None, interface: str) -> 
         raise TokenRateLimited("too many tokens created in a short time; wait a minute")
     throttle.hit("token-issue", str(user.pk), window)
     secret = PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name, prefix=secret[:12], digest=digest(secret),
-                                    expires_at=timezone.now() + timedelta(days=days))
+    token = ApiToken.objects.create(
+        user=user,
+        name=name,
+        prefix=secret[:12],
+        digest=digest(secret),
+        expires_at=timezone.now() + timedelta(days=days),
+    )
     audit.record(user=user, interface=interface, action="create", obj=token, after=_token_view(token))
     return token, secret
 
@@ -62,44 +71,90 @@ def revoke_token(user, token: ApiToken, *, interface: str) -> ApiToken:
         before = _token_view(token)
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        audit.record(user=user, interface=interface, action="change", obj=token, before=before,
-                     after=_token_view(token), reason="revoked")
+        audit.record(
+            user=user,
+            interface=interface,
+            action="change",
+            obj=token,
+            before=before,
+            after=_token_view(token),
+            reason="revoked",
+        )
     return token
 
 
 @transaction.atomic
 def create_placeholder_token(user, *, name: str, seed: int, days: int, interface: str) -> ApiToken:
     """A token that can never sign in (its secret lacks the stk_ prefix): something for the tokens page to list."""
-    token = ApiToken.objects.create(user=user, name=name, prefix="stk_demo0000", digest=digest(f"demo-token-{seed}-not-usable"),
-                                    expires_at=timezone.now() + timedelta(days=days))
+    token = ApiToken.objects.create(
+        user=user,
+        name=name,
+        prefix="stk_demo0000",
+        digest=digest(f"demo-token-{seed}-not-usable"),
+        expires_at=timezone.now() + timedelta(days=days),
+    )
     audit.record(user=None, interface=interface, action="create", obj=token, after=_token_view(token))
     return token
 
 
 @transaction.atomic
-def create_organisation(*, code: str, name: str, kind: str, parent: Organisation | None = None, user=None,
-                        interface: str = "web") -> Organisation:
-    return audit.save_audited(Organisation(code=code, name=name, kind=kind, parent=parent), user=user,
-                              interface=interface)
+def create_organisation(
+    *, code: str, name: str, kind: str, parent: Organisation | None = None, user=None, interface: str = "web"
+) -> Organisation:
+    return audit.save_audited(
+        Organisation(code=code, name=name, kind=kind, parent=parent), user=user, interface=interface
+    )
 
 
 @transaction.atomic
-def create_person(*, name: str, role: str, organisation: Organisation, title: str = "", email: str = "",
-                  account=None, user=None, interface: str = "web") -> Person:
+def create_person(
+    *,
+    name: str,
+    role: str,
+    organisation: Organisation,
+    title: str = "",
+    email: str = "",
+    account=None,
+    user=None,
+    interface: str = "web",
+) -> Person:
     """A person in a role; `account` is their sign-in, if they have one (their role group follows by signal)."""
-    return audit.save_audited(Person(name=name, role=role, organisation=organisation, title=title, email=email,
-                                     user=account), user=user, interface=interface)
+    return audit.save_audited(
+        Person(name=name, role=role, organisation=organisation, title=title, email=email, user=account),
+        user=user,
+        interface=interface,
+    )
 
 
 @transaction.atomic
-def create_account(*, username: str, password: str, first_name: str = "", last_name: str = "", email: str = "",
-                   superuser: bool = False, user=None, interface: str = "web"):
+def create_account(
+    *,
+    username: str,
+    password: str,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    superuser: bool = False,
+    user=None,
+    interface: str = "web",
+):
     """A sign-in. Audited without its password hash: the audit trail is readable by the delivery unit."""
-    account = get_user_model().objects.create_user(username=username, password=password, first_name=first_name,
-                                                   last_name=last_name, email=email, is_staff=superuser,
-                                                   is_superuser=superuser)
-    audit.record(user=user, interface=interface, action="create", obj=account,
-                 after={"username": username, "email": email, "is_superuser": superuser})
+    account = get_user_model().objects.create_user(
+        username=username,
+        password=password,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        is_staff=superuser,
+        is_superuser=superuser,
+    )
+    audit.record(
+        user=user,
+        interface=interface,
+        action="create",
+        obj=account,
+        after={"username": username, "email": email, "is_superuser": superuser},
+    )
     return account
 
 
@@ -110,8 +165,9 @@ def give_account(person: Person, account, *, user=None, interface: str = "web") 
     person.user = account
     person.email = account.email
     person.save(update_fields=["user", "email"])
-    audit.record(user=user, interface=interface, action="change", obj=person, before=before,
-                 after=audit.snapshot(person))
+    audit.record(
+        user=user, interface=interface, action="change", obj=person, before=before, after=audit.snapshot(person)
+    )
     return person
 
 
@@ -129,11 +185,16 @@ def record_sign_in_lockout(*, username: str, address: str, failures: int, second
     """This user name is refused from this address after repeated failed sign-ins."""
     user = get_user_model().objects.filter(username__iexact=username).first()
     return AuditEntry.objects.create(
-        user=None, interface=interface_of(request), action=AuditEntry.Action.LOCKOUT,
-        model="auth.user", object_id=str(user.pk) if user else "", object_repr=username[:300],
+        user=None,
+        interface=interface_of(request),
+        action=AuditEntry.Action.LOCKOUT,
+        model="auth.user",
+        object_id=str(user.pk) if user else "",
+        object_repr=username[:300],
         after={"username": username[:150], "address": address, "failures": failures, "seconds": seconds},
         reason=f"{failures} failed sign-ins for '{username[:150]}' from {address}: this name is refused "
-               f"from this address for {seconds // 60} minutes (other addresses are not affected)")
+        f"from this address for {seconds // 60} minutes (other addresses are not affected)",
+    )
 
 
 @transaction.atomic
@@ -142,7 +203,12 @@ def record_address_lockout(*, kind: str, address: str, count: int, seconds: int,
     what = {"sign-in": ("auth.user", "sign-ins"), "token": ("accounts.apitoken", "invalid API tokens")}
     model, label = what[kind]
     return AuditEntry.objects.create(
-        user=None, interface=interface_of(request), action=AuditEntry.Action.LOCKOUT,
-        model=model, object_id="", object_repr=f"{label} from {address}"[:300],
+        user=None,
+        interface=interface_of(request),
+        action=AuditEntry.Action.LOCKOUT,
+        model=model,
+        object_id="",
+        object_repr=f"{label} from {address}"[:300],
         after={"address": address, "count": count, "seconds": seconds, "kind": kind},
-        reason=f"{count} {label} from {address}: refused from this address for {seconds} seconds")
+        reason=f"{count} {label} from {address}: refused from this address for {seconds} seconds",
+    )

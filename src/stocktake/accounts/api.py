@@ -33,8 +33,9 @@ class MeOut(Schema):
 
 class TokenIn(Schema):
     name: str = Field(..., min_length=1, max_length=100, description="What the token is for.")
-    days: int = Field(tokens.DEFAULT_DAYS, ge=1, le=tokens.MAX_DAYS,
-                      description=f"Lifetime in days, at most {tokens.MAX_DAYS}.")
+    days: int = Field(
+        tokens.DEFAULT_DAYS, ge=1, le=tokens.MAX_DAYS, description=f"Lifetime in days, at most {tokens.MAX_DAYS}."
+    )
 
 
 class TokenOut(Schema):
@@ -78,21 +79,33 @@ class AuditQuery(Schema):
     offset: int = Field(0, ge=0, le=2**31 - 1)  # bounded: a bigger OFFSET overflows the database driver
 
 
-
-
 def _token_out(t: ApiToken) -> dict:
-    return {"id": t.pk, "name": t.name, "prefix": t.prefix, "created_at": t.created_at, "expires_at": t.expires_at,
-            "last_used_at": t.last_used_at, "revoked_at": t.revoked_at, "active": t.active}
+    return {
+        "id": t.pk,
+        "name": t.name,
+        "prefix": t.prefix,
+        "created_at": t.created_at,
+        "expires_at": t.expires_at,
+        "last_used_at": t.last_used_at,
+        "revoked_at": t.revoked_at,
+        "active": t.active,
+    }
 
 
 @router.get("/me", response=MeOut, summary="Who the caller is and what they may do")
 def me(request):
     user = request.auth
     p = permissions.person(user)
-    return {"username": user.username, "name": p.name if p else user.get_full_name() or user.username,
-            "role": p.role if p else None, "organisation": p.organisation.code if p else None,
-            "can_read_all": permissions.can_read_all(user), "can_manage": permissions.can_manage(user),
-            "can_validate": permissions.can_validate(user), "can_read_audit": permissions.can_read_audit(user)}
+    return {
+        "username": user.username,
+        "name": p.name if p else user.get_full_name() or user.username,
+        "role": p.role if p else None,
+        "organisation": p.organisation.code if p else None,
+        "can_read_all": permissions.can_read_all(user),
+        "can_manage": permissions.can_manage(user),
+        "can_validate": permissions.can_validate(user),
+        "can_read_audit": permissions.can_read_audit(user),
+    }
 
 
 @router.get("/tokens", response=list[TokenOut], summary="The caller's API tokens (never their secrets)")
@@ -100,8 +113,12 @@ def list_tokens(request):
     return [_token_out(t) for t in ApiToken.objects.filter(user=request.auth)]
 
 
-@router.post("/tokens", response={201: NewTokenOut, 400: Error, 429: Error},
-             summary="Create an API token; the secret is in this response only", openapi_extra=SELF_SERVICE)
+@router.post(
+    "/tokens",
+    response={201: NewTokenOut, 400: Error, 429: Error},
+    summary="Create an API token; the secret is in this response only",
+    openapi_extra=SELF_SERVICE,
+)
 def create_token(request, payload: TokenIn):
     try:
         token, secret = actions.issue_token(request.auth, name=payload.name, days=payload.days, interface="api")
@@ -112,25 +129,48 @@ def create_token(request, payload: TokenIn):
     return Status(201, {**_token_out(token), "token": secret})
 
 
-@router.delete("/tokens/{token_id}", response={200: TokenOut, 404: Error}, summary="Revoke one of the caller's tokens",
-               openapi_extra=SELF_SERVICE)
+@router.delete(
+    "/tokens/{token_id}",
+    response={200: TokenOut, 404: Error},
+    summary="Revoke one of the caller's tokens",
+    openapi_extra=SELF_SERVICE,
+)
 def revoke_token(request, token_id: int):
     token = get_object_or_404(ApiToken, pk=token_id, user=request.auth)
     return Status(200, _token_out(actions.revoke_token(request.auth, token, interface="api")))
 
 
-@router.get("/audit", response={200: list[AuditEntryOut], 400: Error, 403: Error},
-            summary="The audit trail, newest first (delivery unit only)")
+@router.get(
+    "/audit",
+    response={200: list[AuditEntryOut], 400: Error, 403: Error},
+    summary="The audit trail, newest first (delivery unit only)",
+)
 def audit_entries(request, q: Query[AuditQuery]):
     if not permissions.can_read_audit(request.auth):
         raise HttpError(403, "the audit trail is open to the delivery unit only")
     try:
-        flt = auditlog.AuditFilter.from_params({k: (v.isoformat() if isinstance(v, date) else v)
-                                                for k, v in q.dict().items() if v is not None})
+        flt = auditlog.AuditFilter.from_params(
+            {k: (v.isoformat() if isinstance(v, date) else v) for k, v in q.dict().items() if v is not None}
+        )
     except auditlog.FilterError as exc:
         return Status(400, {"detail": str(exc)})
-    rows = flt.apply()[q.offset:q.offset + q.limit]
-    return Status(200, [{"id": e.pk, "at": e.at, "user": e.user.username if e.user else None,
-                         "interface": e.interface, "action": e.action, "model": e.model, "object_id": e.object_id,
-                         "object_repr": e.object_repr, "before": e.before, "after": e.after, "reason": e.reason}
-                        for e in rows])
+    rows = flt.apply()[q.offset : q.offset + q.limit]
+    return Status(
+        200,
+        [
+            {
+                "id": e.pk,
+                "at": e.at,
+                "user": e.user.username if e.user else None,
+                "interface": e.interface,
+                "action": e.action,
+                "model": e.model,
+                "object_id": e.object_id,
+                "object_repr": e.object_repr,
+                "before": e.before,
+                "after": e.after,
+                "reason": e.reason,
+            }
+            for e in rows
+        ],
+    )

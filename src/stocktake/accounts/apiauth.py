@@ -44,8 +44,7 @@ class TokenAuth(HttpBearer):
         if throttle.exceeded("bad-token", address, limit):
             raise HttpError(429, "too many invalid tokens from this address; wait a minute")
         if throttle.hit("bad-token", address, window) == limit:
-            actions.record_address_lockout(kind="token", address=address, count=limit, seconds=window,
-                                           request=request)
+            actions.record_address_lockout(kind="token", address=address, count=limit, seconds=window, request=request)
         return None
 
 

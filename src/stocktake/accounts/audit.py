@@ -34,8 +34,16 @@ def changed(before: dict | None, after: dict | None) -> dict:
     return {k: [before.get(k), after.get(k)] for k in sorted(set(before) | set(after)) if before.get(k) != after.get(k)}
 
 
-def record(*, user, interface: str, action: str, obj: models.Model, before: dict | None = None,
-           after: dict | None = None, reason: str = "") -> AuditEntry:
+def record(
+    *,
+    user,
+    interface: str,
+    action: str,
+    obj: models.Model,
+    before: dict | None = None,
+    after: dict | None = None,
+    reason: str = "",
+) -> AuditEntry:
     if user is not None and not getattr(user, "is_authenticated", False):
         user = None
     return AuditEntry.objects.create(
@@ -61,8 +69,15 @@ def save_audited(obj: models.Model, *, user, interface: str, reason: str = "", c
     if clean:
         obj.full_clean()
     obj.save()
-    record(user=user, interface=interface, action="create" if is_new else "change", obj=obj,
-           before=before, after=snapshot(obj), reason=reason)
+    record(
+        user=user,
+        interface=interface,
+        action="create" if is_new else "change",
+        obj=obj,
+        before=before,
+        after=snapshot(obj),
+        reason=reason,
+    )
     return obj
 
 

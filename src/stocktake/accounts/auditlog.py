@@ -13,8 +13,20 @@ from stocktake.delivery.cells import csv_writer
 from .audit import changed
 from .models import AuditEntry
 
-CSV_COLUMNS = ["id", "at", "user", "interface", "action", "model", "object_id", "object_repr", "changes", "before",
-               "after", "reason"]
+CSV_COLUMNS = [
+    "id",
+    "at",
+    "user",
+    "interface",
+    "action",
+    "model",
+    "object_id",
+    "object_repr",
+    "changes",
+    "before",
+    "after",
+    "reason",
+]
 
 
 class FilterError(ValueError):
@@ -32,7 +44,7 @@ class AuditFilter:
     until: date | None = None
 
     @classmethod
-    def from_params(cls, params) -> "AuditFilter":
+    def from_params(cls, params) -> AuditFilter:
         """Parse query parameters; bad dates are named, not ignored."""
         f = cls(**{k: (params.get(k) or "").strip() for k in ("user", "model", "object_id", "interface", "action")})
         for name in ("user", "model", "object_id"):
@@ -84,9 +96,22 @@ def write_csv(entries, out) -> None:
     writer = csv_writer(out)
     writer.writerow(CSV_COLUMNS)
     for e in entries.iterator(chunk_size=2000):
-        writer.writerow([e.pk, e.at.isoformat(), e.user.username if e.user else "", e.interface, e.action, e.model,
-                         e.object_id, e.object_repr, json.dumps(changes(e), default=str),
-                         json.dumps(e.before, default=str), json.dumps(e.after, default=str), e.reason])
+        writer.writerow(
+            [
+                e.pk,
+                e.at.isoformat(),
+                e.user.username if e.user else "",
+                e.interface,
+                e.action,
+                e.model,
+                e.object_id,
+                e.object_repr,
+                json.dumps(changes(e), default=str),
+                json.dumps(e.before, default=str),
+                json.dumps(e.after, default=str),
+                e.reason,
+            ]
+        )
 
 
 def model_choices() -> list[str]:

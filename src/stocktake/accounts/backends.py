@@ -39,8 +39,9 @@ def rate_limited(request) -> bool:
     if request is None:
         return False
     address = throttle.client_address(request)
-    return (throttle.exceeded("login-ip", address, settings.STOCKTAKE_LOGIN_LIMIT[0])
-            or throttle.exceeded("fail-ip", address, settings.STOCKTAKE_LOGIN_FAIL_LIMIT[0]))
+    return throttle.exceeded("login-ip", address, settings.STOCKTAKE_LOGIN_LIMIT[0]) or throttle.exceeded(
+        "fail-ip", address, settings.STOCKTAKE_LOGIN_FAIL_LIMIT[0]
+    )
 
 
 def _count(kind: str, ident: str, limit_window: tuple[int, int]) -> int:
@@ -58,8 +59,9 @@ class LockoutModelBackend(ModelBackend):
                 raise PermissionDenied("too many sign-in attempts from this address")
             limit, window = settings.STOCKTAKE_LOGIN_LIMIT
             if _count("login-ip", address, settings.STOCKTAKE_LOGIN_LIMIT) == limit:
-                actions.record_address_lockout(kind="sign-in", address=address, count=limit, seconds=window,
-                                               request=request)
+                actions.record_address_lockout(
+                    kind="sign-in", address=address, count=limit, seconds=window, request=request
+                )
         if username and locked_out(username, address):
             # Refused even with the right password, so guessing gains nothing.
             raise PermissionDenied("account locked from this address after repeated failures")
@@ -69,13 +71,15 @@ class LockoutModelBackend(ModelBackend):
             if user is None:
                 limit, window = settings.STOCKTAKE_LOCKOUT
                 if _count("fail-user", key, settings.STOCKTAKE_LOCKOUT) == limit:
-                    actions.record_sign_in_lockout(username=username, address=address, failures=limit,
-                                                   seconds=window, request=request)
+                    actions.record_sign_in_lockout(
+                        username=username, address=address, failures=limit, seconds=window, request=request
+                    )
                 if request is not None:
                     limit, window = settings.STOCKTAKE_LOGIN_FAIL_LIMIT
                     if _count("fail-ip", address, settings.STOCKTAKE_LOGIN_FAIL_LIMIT) == limit:
-                        actions.record_address_lockout(kind="sign-in", address=address, count=limit,
-                                                       seconds=window, request=request)
+                        actions.record_address_lockout(
+                            kind="sign-in", address=address, count=limit, seconds=window, request=request
+                        )
             else:
                 throttle.reset("fail-user", key)
         return user

@@ -78,10 +78,14 @@ def write_backup(path: Path, *, database: str = DEFAULT_DB_ALIAS) -> int:
 
     rows = 0
     with transaction.atomic(using=database), gzip.open(path, "wt", encoding="utf-8") as out:
-        header = {"format": FORMAT, "format_version": FORMAT_VERSION, "stocktake": __version__,
-                  "database": connections[database].vendor,
-                  "created": datetime.datetime.now(datetime.UTC).isoformat(),
-                  "migrations": _applied_migrations(database)}
+        header = {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "stocktake": __version__,
+            "database": connections[database].vendor,
+            "created": datetime.datetime.now(datetime.UTC).isoformat(),
+            "migrations": _applied_migrations(database),
+        }
         out.write(json.dumps(header) + "\n")
         for model in models_to_copy():
             qs = model._base_manager.using(database).order_by("pk")
@@ -102,15 +106,20 @@ def read_header(path: Path) -> dict:
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise BackupError(f"{path}: not a Stocktake backup (line 1 has no '{FORMAT}' header)")
     if header.get("format_version") != FORMAT_VERSION:
-        raise BackupError(f"{path}: backup format {header.get('format_version')} is not supported "
-                          f"(this Stocktake reads format {FORMAT_VERSION})")
+        raise BackupError(
+            f"{path}: backup format {header.get('format_version')} is not supported "
+            f"(this Stocktake reads format {FORMAT_VERSION})"
+        )
     return header
 
 
 # Models that moved app without moving table (monitoring -> architecture, decision 3):
 # a backup made before the move still names them by their old label.
-MOVED_MODELS = {"monitoring.orgunitlevel": "architecture.orgunitlevel", "monitoring.orgunit": "architecture.orgunit",
-                "monitoring.period": "architecture.period"}
+MOVED_MODELS = {
+    "monitoring.orgunitlevel": "architecture.orgunitlevel",
+    "monitoring.orgunit": "architecture.orgunit",
+    "monitoring.period": "architecture.period",
+}
 
 
 def _current_label(obj):
@@ -135,8 +144,10 @@ def restore_backup(path: Path, *, database: str = DEFAULT_DB_ALIAS) -> int:
     here = _applied_migrations(database)
     missing = sorted({tuple(m) for m in header["migrations"]} - {tuple(m) for m in here})
     if missing:
-        raise BackupError(f"{path}: made by a newer Stocktake; migrations not known here: "
-                          + ", ".join(f"{a}.{n}" for a, n in missing[:5]))
+        raise BackupError(
+            f"{path}: made by a newer Stocktake; migrations not known here: "
+            + ", ".join(f"{a}.{n}" for a, n in missing[:5])
+        )
     connection = connections[database]
     rows = 0
     loaded_models = set()

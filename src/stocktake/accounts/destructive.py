@@ -24,8 +24,13 @@ from .backup import write_backup
 
 def refuse_production(command: str, *, allowed: bool = False) -> None:
     if settings.PRODUCTION and not allowed:
-        raise CommandError(_("`stocktake %(command)s` deletes data and is refused in production mode "
-                             "(STOCKTAKE_PRODUCTION=1). Nothing was changed.") % {"command": command})
+        raise CommandError(
+            _(
+                "`stocktake %(command)s` deletes data and is refused in production mode "
+                "(STOCKTAKE_PRODUCTION=1). Nothing was changed."
+            )
+            % {"command": command}
+        )
 
 
 def confirm(question: str, *, yes: bool, stdin=None) -> None:
@@ -34,8 +39,13 @@ def confirm(question: str, *, yes: bool, stdin=None) -> None:
         return
     stdin = sys.stdin if stdin is None else stdin
     if stdin is None or stdin.closed or not stdin.isatty():
-        raise CommandError(_("%(question)s There is no terminal to ask on, so nothing was changed; "
-                             "pass --yes to go ahead (a backup is written first).") % {"question": question})
+        raise CommandError(
+            _(
+                "%(question)s There is no terminal to ask on, so nothing was changed; "
+                "pass --yes to go ahead (a backup is written first)."
+            )
+            % {"question": question}
+        )
     answer = input(question + " " + _("Type 'yes' to go on: "))
     if answer.strip().lower() != "yes":
         raise CommandError(_("Cancelled; nothing was changed."))
@@ -58,6 +68,8 @@ def backup_before(reason: str, stdout) -> Path:
         tmp.unlink(missing_ok=True)
         raise
     tmp.replace(path)
-    stdout.write(_("Backed up %(rows)s rows to %(path)s first (undo with `stocktake restore %(path)s`).")
-                 % {"rows": f"{rows:,}", "path": path})
+    stdout.write(
+        _("Backed up %(rows)s rows to %(path)s first (undo with `stocktake restore %(path)s`).")
+        % {"rows": f"{rows:,}", "path": path}
+    )
     return path

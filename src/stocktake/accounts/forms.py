@@ -16,18 +16,29 @@ class SignInForm(AuthenticationForm):
     def clean(self):
         username = self.cleaned_data.get("username") or ""
         if backends.rate_limited(self.request):
-            raise forms.ValidationError("Too many sign-in attempts from your address. Wait a few minutes and try again.",
-                                        code="rate_limited")
+            raise forms.ValidationError(
+                "Too many sign-in attempts from your address. Wait a few minutes and try again.", code="rate_limited"
+            )
         if backends.locked_out(username, self.request):
             minutes = settings.STOCKTAKE_LOCKOUT[1] // 60
             raise forms.ValidationError(
-                _("This account is locked from your address for %(minutes)s minutes after repeated failed "
-                  "sign-ins. Ask the delivery unit's administrator if you need it sooner.") % {"minutes": minutes},
-                code="locked")
+                _(
+                    "This account is locked from your address for %(minutes)s minutes after repeated failed "
+                    "sign-ins. Ask the delivery unit's administrator if you need it sooner."
+                )
+                % {"minutes": minutes},
+                code="locked",
+            )
         return super().clean()
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(max_length=100, help_text="What the token is for, e.g. 'nightly import from the health MIS'.")
-    days = forms.IntegerField(min_value=1, max_value=tokens.MAX_DAYS, initial=tokens.DEFAULT_DAYS,
-                              help_text=f"Expires after this many days (at most {tokens.MAX_DAYS}).")
+    name = forms.CharField(
+        max_length=100, help_text="What the token is for, e.g. 'nightly import from the health MIS'."
+    )
+    days = forms.IntegerField(
+        min_value=1,
+        max_value=tokens.MAX_DAYS,
+        initial=tokens.DEFAULT_DAYS,
+        help_text=f"Expires after this many days (at most {tokens.MAX_DAYS}).",
+    )

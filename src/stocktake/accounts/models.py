@@ -37,7 +37,9 @@ class Person(models.Model):
         OBSERVER = "observer", "Observer"
 
     name = models.CharField(max_length=200)
-    title = models.CharField(max_length=200, blank=True, help_text="Job title, e.g. 'Permanent Secretary, Ministry of Health'.")
+    title = models.CharField(
+        max_length=200, blank=True, help_text="Job title, e.g. 'Permanent Secretary, Ministry of Health'."
+    )
     email = models.EmailField(blank=True)
     role = models.CharField(max_length=30, choices=Role.choices)
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="people")
@@ -61,7 +63,6 @@ class AppendOnlyQuerySet(models.QuerySet):
 
     def delete(self):
         raise PermissionError("audit entries are append-only")
-
 
 
 class AuditEntry(models.Model):
@@ -125,7 +126,9 @@ class ApiToken(models.Model):
     """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField(max_length=100, help_text="What the token is for, e.g. 'nightly import from the health MIS'.")
+    name = models.CharField(
+        max_length=100, help_text="What the token is for, e.g. 'nightly import from the health MIS'."
+    )
     prefix = models.CharField(max_length=12, db_index=True, help_text="The first characters, to recognise a token.")
     digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)

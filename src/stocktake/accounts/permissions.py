@@ -18,6 +18,7 @@ class NotFound(Http404):
     A page shows Django's 404; the API answers 404 with this message (stocktake.api).
     """
 
+
 R = Person.Role
 READ_ALL = {R.HEAD_OF_GOVERNMENT, R.DELIVERY_UNIT_HEAD, R.PRIORITY_MANAGER, R.INFORMATION_VALIDATOR, R.OBSERVER}
 MANAGE = {R.DELIVERY_UNIT_HEAD, R.PRIORITY_MANAGER}

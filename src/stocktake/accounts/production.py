@@ -17,8 +17,10 @@ def problems(*, debug: bool, secret_key: str, allowed_hosts: list[str], default_
     if debug:
         found.append("STOCKTAKE_DEBUG is on: debug pages would show settings and data to anyone")
     if not secret_key or secret_key == default_secret_key or len(secret_key) < 32:
-        found.append("STOCKTAKE_SECRET_KEY is missing, the public default, or shorter than 32 characters: "
-                     "sessions and tokens could be forged")
+        found.append(
+            "STOCKTAKE_SECRET_KEY is missing, the public default, or shorter than 32 characters: "
+            "sessions and tokens could be forged"
+        )
     if not allowed_hosts or "*" in allowed_hosts:
         found.append("STOCKTAKE_ALLOWED_HOSTS is empty or '*': name the host names this server answers to")
     return found
@@ -27,5 +29,6 @@ def problems(*, debug: bool, secret_key: str, allowed_hosts: list[str], default_
 def refuse_insecure_production(**settings) -> None:
     found = problems(**settings)
     if found:
-        raise InsecureProduction("Stocktake refuses to start in production mode (STOCKTAKE_PRODUCTION=1):\n  - "
-                                 + "\n  - ".join(found))
+        raise InsecureProduction(
+            "Stocktake refuses to start in production mode (STOCKTAKE_PRODUCTION=1):\n  - " + "\n  - ".join(found)
+        )

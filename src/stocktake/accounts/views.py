@@ -36,8 +36,9 @@ def token_list(request):
         status = 400
         if form.is_valid():
             try:
-                token, new_secret = actions.issue_token(request.user, name=form.cleaned_data["name"],
-                                                 days=form.cleaned_data["days"], interface="web")
+                token, new_secret = actions.issue_token(
+                    request.user, name=form.cleaned_data["name"], days=form.cleaned_data["days"], interface="web"
+                )
             except tokens.TokenRateLimited as exc:
                 form.add_error(None, str(exc))
                 status = 429
@@ -46,9 +47,16 @@ def token_list(request):
                 form.add_error(field if field in form.fields else None, message or str(exc))
             else:
                 form, status = TokenForm(), 201
-    return render(request, "accounts/tokens.html", {
-        "form": form, "new_secret": new_secret, "tokens": ApiToken.objects.filter(user=request.user),
-    }, status=status)
+    return render(
+        request,
+        "accounts/tokens.html",
+        {
+            "form": form,
+            "new_secret": new_secret,
+            "tokens": ApiToken.objects.filter(user=request.user),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -80,8 +88,18 @@ def audit_list(request):
         return response
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [{"entry": e, "changes": auditlog.changes(e)} for e in page.object_list]
-    return render(request, "accounts/audit.html", {
-        "filter": flt, "error": error, "page": page, "rows": rows, "query": flt.querystring(),
-        "models": auditlog.model_choices(), "interfaces": AuditEntry.Interface.choices,
-        "actions": AuditEntry.Action.choices,
-    }, status=400 if error else 200)
+    return render(
+        request,
+        "accounts/audit.html",
+        {
+            "filter": flt,
+            "error": error,
+            "page": page,
+            "rows": rows,
+            "query": flt.querystring(),
+            "models": auditlog.model_choices(),
+            "interfaces": AuditEntry.Interface.choices,
+            "actions": AuditEntry.Action.choices,
+        },
+        status=400 if error else 200,
+    )

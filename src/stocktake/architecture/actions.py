@@ -28,8 +28,16 @@ from .models import (
     TrajectoryPoint,
 )
 
-TARGET_FIELDS = ("baseline_value", "baseline_date", "target_value", "target_date", "status", "trajectory_method", "stages",
-                 "rationale")
+TARGET_FIELDS = (
+    "baseline_value",
+    "baseline_date",
+    "target_value",
+    "target_date",
+    "status",
+    "trajectory_method",
+    "stages",
+    "rationale",
+)
 
 
 def ensure_period(code_or_period: str | P.Period) -> Period:
@@ -63,10 +71,26 @@ def create_org_unit_level(*, depth: int, name: str, user=None, interface: str = 
 
 
 @transaction.atomic
-def create_org_unit(*, code: str, name: str, parent: OrgUnit | None = None, organisation=None, user=None,
-                    interface: str = "web", reason: str = "") -> OrgUnit:
-    return _create(OrgUnit, code=code, name=name, parent=parent, organisation=organisation, user=user,
-                   interface=interface, reason=reason)
+def create_org_unit(
+    *,
+    code: str,
+    name: str,
+    parent: OrgUnit | None = None,
+    organisation=None,
+    user=None,
+    interface: str = "web",
+    reason: str = "",
+) -> OrgUnit:
+    return _create(
+        OrgUnit,
+        code=code,
+        name=name,
+        parent=parent,
+        organisation=organisation,
+        user=user,
+        interface=interface,
+        reason=reason,
+    )
 
 
 @transaction.atomic
@@ -110,16 +134,23 @@ def create_indicator(*, user=None, interface: str = "web", **fields) -> Indicato
 
 
 @transaction.atomic
-def change_indicator(indicator: Indicator, *, user=None, interface: str = "web", reason: str = "",
-                     **fields) -> Indicator:
+def change_indicator(
+    indicator: Indicator, *, user=None, interface: str = "web", reason: str = "", **fields
+) -> Indicator:
     return _change(indicator, Indicator, user=user, interface=interface, reason=reason, **fields)
 
 
 def _write_revision(target: Target, reason: str, user) -> TargetRevision:
     return TargetRevision.objects.create(
-        target=target, revision=target.revision, baseline_value=target.baseline_value,
-        baseline_date=target.baseline_date, target_value=target.target_value, target_date=target.target_date,
-        status=target.status, trajectory_method=target.trajectory_method, reason=reason,
+        target=target,
+        revision=target.revision,
+        baseline_value=target.baseline_value,
+        baseline_date=target.baseline_date,
+        target_value=target.target_value,
+        target_date=target.target_date,
+        status=target.status,
+        trajectory_method=target.trajectory_method,
+        reason=reason,
         by=user if getattr(user, "is_authenticated", False) else None,
     )
 
@@ -142,7 +173,9 @@ def create_target(*, indicator, org_unit=None, user=None, interface="web", reaso
     target.save()
     _write_revision(target, reason, user)
     rebuild_trajectory(target)
-    audit.record(user=user, interface=interface, action="create", obj=target, after=audit.snapshot(target), reason=reason)
+    audit.record(
+        user=user, interface=interface, action="create", obj=target, after=audit.snapshot(target), reason=reason
+    )
     return target
 
 
@@ -165,7 +198,14 @@ def revise_target(target: Target, *, user=None, interface="web", reason: str = "
     current.save()
     _write_revision(current, reason, user)
     rebuild_trajectory(current)
-    audit.record(user=user, interface=interface, action="change", obj=current, before=before,
-                 after=audit.snapshot(current), reason=reason)
+    audit.record(
+        user=user,
+        interface=interface,
+        action="change",
+        obj=current,
+        before=before,
+        after=audit.snapshot(current),
+        reason=reason,
+    )
     target.refresh_from_db()
     return current

@@ -87,8 +87,18 @@ class RevisionInline(admin.TabularInline):
     model = TargetRevision
     extra = 0
     can_delete = False
-    readonly_fields = ["revision", "baseline_value", "baseline_date", "target_value", "target_date", "status",
-                       "trajectory_method", "reason", "at", "by"]
+    readonly_fields = [
+        "revision",
+        "baseline_value",
+        "baseline_date",
+        "target_value",
+        "target_date",
+        "status",
+        "trajectory_method",
+        "reason",
+        "at",
+        "by",
+    ]
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -107,8 +117,14 @@ class TargetAdmin(admin.ModelAdmin):
         if change:
             actions.revise_target(obj, user=request.user, interface="admin", reason=reason, **fields)
         else:
-            created = actions.create_target(indicator=form.cleaned_data["indicator"], org_unit=form.cleaned_data["org_unit"],
-                                            user=request.user, interface="admin", reason=reason or "Initial target", **fields)
+            created = actions.create_target(
+                indicator=form.cleaned_data["indicator"],
+                org_unit=form.cleaned_data["org_unit"],
+                user=request.user,
+                interface="admin",
+                reason=reason or "Initial target",
+                **fields,
+            )
             obj.pk = created.pk
 
     def has_delete_permission(self, request, obj=None):

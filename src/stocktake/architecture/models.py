@@ -40,7 +40,10 @@ class OrgUnit(models.Model):
     depth = models.PositiveSmallIntegerField(default=1, editable=False)
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
     organisation = models.ForeignKey(
-        "accounts.Organisation", null=True, blank=True, on_delete=models.SET_NULL,
+        "accounts.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         help_text="The subnational government or provider responsible for this unit, if any.",
     )
 
@@ -74,7 +77,7 @@ class OrgUnit(models.Model):
         level = OrgUnitLevel.objects.filter(depth=self.depth).first()
         return level.name if level else f"level {self.depth}"
 
-    def ancestors(self) -> list["OrgUnit"]:
+    def ancestors(self) -> list[OrgUnit]:
         ids = [int(x) for x in self.path.strip("/").split("/") if x][:-1]
         by_id = OrgUnit.objects.in_bulk(ids)
         return [by_id[i] for i in ids if i in by_id]
@@ -101,7 +104,7 @@ class Period(models.Model):
         return self.code
 
     @classmethod
-    def get(cls, code_or_period: str | P.Period) -> "Period":
+    def get(cls, code_or_period: str | P.Period) -> Period:
         """The stored period for a code (raises PeriodError for a bad code, Period.DoesNotExist if not stored).
 
         Reads only: a period is stored by the action that first needs it (architecture.actions.ensure_period).
@@ -166,7 +169,11 @@ class Outcome(models.Model):
     name = models.CharField(max_length=300)
     description = models.TextField(blank=True)
     leader = models.ForeignKey(
-        "accounts.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="led_outcomes",
+        "accounts.Person",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_outcomes",
         help_text="The one person accountable. An outcome without one is flagged on the portfolio.",
     )
     rank = models.PositiveSmallIntegerField(default=0)
@@ -210,17 +217,23 @@ class Indicator(models.Model):
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.PERFORMANCE)
     data_source = models.CharField(max_length=300, blank=True)
     aggregation = models.CharField(max_length=5, choices=Aggregation.choices, default=Aggregation.SUM)
-    ratio_scale = models.FloatField(default=1.0, help_text="Multiply numerator/denominator by this: 100 for a percentage.")
+    ratio_scale = models.FloatField(
+        default=1.0, help_text="Multiply numerator/denominator by this: 100 for a percentage."
+    )
     numerator_label = models.CharField(max_length=200, blank=True)
     denominator_label = models.CharField(max_length=200, blank=True)
-    report_depth = models.PositiveSmallIntegerField(default=3, help_text="Org-unit level (depth) at which values are reported.")
+    report_depth = models.PositiveSmallIntegerField(
+        default=3, help_text="Org-unit level (depth) at which values are reported."
+    )
     min_value = models.FloatField(null=True, blank=True)
     max_value = models.FloatField(null=True, blank=True)
     decimals = models.PositiveSmallIntegerField(default=1)
-    on_track_band = models.FloatField(default=S.DEFAULT_ON_TRACK_BAND,
-                                      help_text="Shortfall up to this share of the planned change is on track.")
-    off_track_band = models.FloatField(default=S.DEFAULT_OFF_TRACK_BAND,
-                                       help_text="Shortfall beyond this share of the planned change is off track.")
+    on_track_band = models.FloatField(
+        default=S.DEFAULT_ON_TRACK_BAND, help_text="Shortfall up to this share of the planned change is on track."
+    )
+    off_track_band = models.FloatField(
+        default=S.DEFAULT_OFF_TRACK_BAND, help_text="Shortfall beyond this share of the planned change is off track."
+    )
     # The 3M check (seed 001, rule 3): meaningful, moveable, measurable.
     meaningful = models.BooleanField(null=True, blank=True)
     moveable = models.BooleanField(null=True, blank=True)
@@ -254,9 +267,16 @@ class Indicator(models.Model):
         text = f"{value:,.{self.decimals}f}"
         return f"{text}%" if self.unit == "%" else text
 
-    def assess(self, actual, planned, target: "Target") -> S.Status:
-        return S.assess(actual, planned, target.baseline_value, target.target_value, self.direction,
-                        self.on_track_band, self.off_track_band)
+    def assess(self, actual, planned, target: Target) -> S.Status:
+        return S.assess(
+            actual,
+            planned,
+            target.baseline_value,
+            target.target_value,
+            self.direction,
+            self.on_track_band,
+            self.off_track_band,
+        )
 
 
 class Target(models.Model):
@@ -270,17 +290,20 @@ class Target(models.Model):
         COMMITTED = "committed", "Committed"
 
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="targets")
-    org_unit = models.ForeignKey(OrgUnit, null=True, blank=True, on_delete=models.PROTECT,
-                                 help_text="Blank for the national target.")
+    org_unit = models.ForeignKey(
+        OrgUnit, null=True, blank=True, on_delete=models.PROTECT, help_text="Blank for the national target."
+    )
     baseline_value = models.FloatField()
     baseline_date = models.DateField()
     target_value = models.FloatField()
     target_date = models.DateField()
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PROVISIONAL)
-    trajectory_method = models.CharField(max_length=10, choices=[(m, m.replace("_", "-")) for m in T.METHODS],
-                                         default=T.LINEAR)
-    stages = models.JSONField(default=list, blank=True,
-                              help_text="For a staged trajectory: [[time fraction, change fraction], ...].")
+    trajectory_method = models.CharField(
+        max_length=10, choices=[(m, m.replace("_", "-")) for m in T.METHODS], default=T.LINEAR
+    )
+    stages = models.JSONField(
+        default=list, blank=True, help_text="For a staged trajectory: [[time fraction, change fraction], ...]."
+    )
     rationale = models.TextField(blank=True, help_text="Why this target: the SMART case and the benchmarks used.")
     revision = models.PositiveIntegerField(default=1, editable=False)
 
@@ -341,7 +364,9 @@ class TrajectoryPoint(models.Model):
     def clean(self):
         t = self.target
         if self.period_id and not (t.baseline_date < self.period.end and self.period.start <= t.target_date):
-            raise ValidationError({
-                "period": f"{self.period.code} lies outside the trajectory's span "
-                          f"({t.baseline_date:%Y-%m-%d} to {t.target_date:%Y-%m-%d})"
-            })
+            raise ValidationError(
+                {
+                    "period": f"{self.period.code} lies outside the trajectory's span "
+                    f"({t.baseline_date:%Y-%m-%d} to {t.target_date:%Y-%m-%d})"
+                }
+            )

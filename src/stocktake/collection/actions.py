@@ -43,13 +43,18 @@ class VersionMoved(ReviewError):
 
     def __init__(self, moved):
         self.moved = moved
-        names = "; ".join(f"{dv.indicator.code} {dv.org_unit.code} {dv.period.code}"
-                          f"{' ' + dv.disaggregation if dv.disaggregation else ''}: "
-                          + _("you saw version %(seen)s, it is now version %(now)s") % {"seen": seen, "now": dv.version}
-                          for dv, seen in moved[:20])
+        names = "; ".join(
+            f"{dv.indicator.code} {dv.org_unit.code} {dv.period.code}"
+            f"{' ' + dv.disaggregation if dv.disaggregation else ''}: "
+            + _("you saw version %(seen)s, it is now version %(now)s")
+            % {"seen": seen, "now": dv.version}
+            for dv, seen in moved[:20]
+        )
         more = _(" and %(n)s more") % {"n": len(moved) - 20} if len(moved) > 20 else ""
-        super().__init__(_("Nothing was decided: %(n)s value(s) changed since you looked (%(names)s%(more)s). "
-                           "Look at them again.") % {"n": len(moved), "names": names, "more": more})
+        super().__init__(
+            _("Nothing was decided: %(n)s value(s) changed since you looked (%(names)s%(more)s). Look at them again.")
+            % {"n": len(moved), "names": names, "more": more}
+        )
 
 
 class ValuesMissing(ReviewError):
@@ -66,8 +71,12 @@ def _locked(seen: dict[int, int]) -> list[DataValue]:
     """The decided values, locked until the decision commits, in id order (every writer locks cells in id
     order, so two never wait on each other in a circle)."""
     ids = sorted(seen)
-    rows = list(DataValue.objects.select_for_update(of=("self",)).filter(pk__in=ids)
-                .select_related("indicator", "org_unit", "period").order_by("pk"))
+    rows = list(
+        DataValue.objects.select_for_update(of=("self",))
+        .filter(pk__in=ids)
+        .select_related("indicator", "org_unit", "period")
+        .order_by("pk")
+    )
     if len(rows) != len(ids):
         found = {dv.pk for dv in rows}
         missing = [str(i) for i in ids if i not in found]
@@ -93,13 +102,18 @@ def _decide(seen, *, state: str, user, reason: str = "", interface: str = "web")
     wrong = [dv for dv in values if dv.state not in V.ALLOWED[state]]
     if wrong:
         dv = wrong[0]
-        raise ReviewError(f"{dv.indicator.code} {dv.org_unit.code} {dv.period.code} is {dv.state}; "
-                          f"only {' or '.join(sorted(V.ALLOWED[state]))} values can be {state}")
+        raise ReviewError(
+            f"{dv.indicator.code} {dv.org_unit.code} {dv.period.code} is {dv.state}; "
+            f"only {' or '.join(sorted(V.ALLOWED[state]))} values can be {state}"
+        )
     who = user if getattr(user, "is_authenticated", False) else None
     reviews = []
     for dv in values:
-        reviews.append(Review(data_value=dv, version=dv.version, state=state, previous_state=dv.state,
-                              reason=reason.strip(), by=who))
+        reviews.append(
+            Review(
+                data_value=dv, version=dv.version, state=state, previous_state=dv.state, reason=reason.strip(), by=who
+            )
+        )
     ids = [dv.pk for dv in values]
     DataValue.objects.filter(pk__in=ids).update(state=state)
     Review.objects.bulk_create(reviews)
@@ -112,13 +126,31 @@ def _decide(seen, *, state: str, user, reason: str = "", interface: str = "web")
         dv = values[0]
         before = audit.snapshot(dv)
         dv.state = state
-        audit.record(user=user, interface=interface, action="change", obj=dv, before=before,
-                     after=audit.snapshot(dv), reason=reason)
+        audit.record(
+            user=user,
+            interface=interface,
+            action="change",
+            obj=dv,
+            before=before,
+            after=audit.snapshot(dv),
+            reason=reason,
+        )
     elif values:
-        AuditEntry.objects.create(user=who, interface=interface, action="change", model="monitoring.datavalue",
-                                  object_id="batch", object_repr=f"{len(values)} values {state}",
-                                  after={"state": state, "ids": ids[:1000], "count": len(ids),
-                                         "versions": [dv.version for dv in values[:1000]]}, reason=reason)
+        AuditEntry.objects.create(
+            user=who,
+            interface=interface,
+            action="change",
+            model="monitoring.datavalue",
+            object_id="batch",
+            object_repr=f"{len(values)} values {state}",
+            after={
+                "state": state,
+                "ids": ids[:1000],
+                "count": len(ids),
+                "versions": [dv.version for dv in values[:1000]],
+            },
+            reason=reason,
+        )
     return len(values)
 
 
@@ -144,7 +176,9 @@ def publish(seen, *, user, interface: str = "web") -> int:
 
 
 @transaction.atomic
-def save_column_mapping(*, name: str, config: dict, description: str = "", user, interface: str = "web") -> ColumnMapping:
+def save_column_mapping(
+    *, name: str, config: dict, description: str = "", user, interface: str = "web"
+) -> ColumnMapping:
     if not permissions.can_manage(user) and permissions.role(user) != "data_lead":
         raise PermissionDenied("only the delivery unit and data leads save column mappings")
     if not isinstance(config, dict):
@@ -155,19 +189,28 @@ def save_column_mapping(*, name: str, config: dict, description: str = "", user,
 
 
 @transaction.atomic
-def save_dhis2_mapping(*, kind: str, dhis2_id: str, code: str, field: str = "value", name: str = "", user,
-                       interface: str = "web") -> Dhis2Mapping:
+def save_dhis2_mapping(
+    *, kind: str, dhis2_id: str, code: str, field: str = "value", name: str = "", user, interface: str = "web"
+) -> Dhis2Mapping:
     if not permissions.can_manage(user):
         raise PermissionDenied("only the delivery unit maps DHIS2 ids")
-    mapping = Dhis2Mapping.objects.filter(kind=kind, dhis2_id=dhis2_id).first() or Dhis2Mapping(kind=kind, dhis2_id=dhis2_id)
+    mapping = Dhis2Mapping.objects.filter(kind=kind, dhis2_id=dhis2_id).first() or Dhis2Mapping(
+        kind=kind, dhis2_id=dhis2_id
+    )
     mapping.code, mapping.field, mapping.name = code, field, name
     return audit.save_audited(mapping, user=user, interface=interface)
 
 
 def create_org_unit(*, code: str, name: str, parent: OrgUnit | None, user, interface: str = "import") -> OrgUnit:
     """An org unit a mapped import met for the first time, created because the importer asked for it."""
-    return architecture_actions.create_org_unit(code=code[:60], name=(name or code)[:200], parent=parent, user=user,
-                                                interface=interface, reason="created by an import on request")
+    return architecture_actions.create_org_unit(
+        code=code[:60],
+        name=(name or code)[:200],
+        parent=parent,
+        user=user,
+        interface=interface,
+        reason="created by an import on request",
+    )
 
 
 @transaction.atomic
@@ -190,6 +233,7 @@ def record_reminder(*, indicator, period, kind: str, email: str, interface: str 
 # runs it. Its live progress and heartbeat are collection/progress.py's: they must be seen while the import's
 # own transaction is still open.
 
+
 def runner_id() -> str:
     """This process as a job runner: host and pid, so a dead runner on this host can be recognised."""
     return f"{socket.gethostname()}:{os.getpid()}"
@@ -209,8 +253,17 @@ def _runner_alive(runner: str) -> bool | None:
     return True
 
 
-def queue_import(upload, *, file_name: str, fmt: str | None, mapping: ColumnMapping | None, user,
-                 interface: str = "web", dry_run: bool = False, strict: bool = False) -> ImportBatch:
+def queue_import(
+    upload,
+    *,
+    file_name: str,
+    fmt: str | None,
+    mapping: ColumnMapping | None,
+    user,
+    interface: str = "web",
+    dry_run: bool = False,
+    strict: bool = False,
+) -> ImportBatch:
     """Spool the upload and queue its import for the worker; the batch and its task are stored together."""
     from . import tasks
 
@@ -218,18 +271,30 @@ def queue_import(upload, *, file_name: str, fmt: str | None, mapping: ColumnMapp
     spool_dir.mkdir(parents=True, exist_ok=True)
     path = spool_dir / f"{uuid.uuid4().hex}.upload"
     with open(path, "wb") as out:
-        for chunk in (upload.chunks() if hasattr(upload, "chunks") else iter(lambda: upload.read(1 << 20), b"")):
+        for chunk in upload.chunks() if hasattr(upload, "chunks") else iter(lambda: upload.read(1 << 20), b""):
             out.write(chunk)
     with transaction.atomic():
         batch = ImportBatch.objects.create(
-            user=user if getattr(user, "is_authenticated", False) else None, interface=interface,
-            file_name=file_name[:255], format=fmt or "", mapping=mapping, dry_run=dry_run, strict=strict,
-            status=ImportBatch.Status.QUEUED, spool=str(path))
+            user=user if getattr(user, "is_authenticated", False) else None,
+            interface=interface,
+            file_name=file_name[:255],
+            format=fmt or "",
+            mapping=mapping,
+            dry_run=dry_run,
+            strict=strict,
+            status=ImportBatch.Status.QUEUED,
+            spool=str(path),
+        )
         result = tasks.run_queued_import.enqueue(batch.pk)
         batch.task_id = str(result.id)
         batch.save(update_fields=["task_id"])
-        audit.record(user=user, interface=interface, action="create", obj=batch,
-                     after={"status": batch.status, "file_name": batch.file_name, "task": batch.task_id})
+        audit.record(
+            user=user,
+            interface=interface,
+            action="create",
+            obj=batch,
+            after={"status": batch.status, "file_name": batch.file_name, "task": batch.task_id},
+        )
     return batch
 
 
@@ -237,7 +302,8 @@ def start_import(batch: ImportBatch) -> bool:
     """Claim a queued batch for this process; False if another runner has it or it already ended."""
     now = timezone.now()
     claimed = ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.QUEUED).update(
-        status=ImportBatch.Status.RUNNING, runner=runner_id(), started_at=now, heartbeat_at=now)
+        status=ImportBatch.Status.RUNNING, runner=runner_id(), started_at=now, heartbeat_at=now
+    )
     if claimed:
         batch.refresh_from_db()
     return bool(claimed)
@@ -247,12 +313,18 @@ def fail_import(batch: ImportBatch, reason: str) -> ImportBatch:
     """Mark a job that did not finish as failed, with its reason; nothing it was importing was stored."""
     with transaction.atomic():
         before = {"status": batch.status}
-        ImportBatch.objects.filter(pk=batch.pk, status__in=[ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING]
-                                   ).update(status=ImportBatch.Status.FAILED, message=reason[:2000],
-                                            finished_at=timezone.now())
+        ImportBatch.objects.filter(
+            pk=batch.pk, status__in=[ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING]
+        ).update(status=ImportBatch.Status.FAILED, message=reason[:2000], finished_at=timezone.now())
         batch.refresh_from_db()
-        audit.record(user=None, interface="worker", action="change", obj=batch, before=before,
-                     after={"status": batch.status, "message": batch.message})
+        audit.record(
+            user=None,
+            interface="worker",
+            action="change",
+            obj=batch,
+            before=before,
+            after={"status": batch.status, "message": batch.message},
+        )
     if batch.spool:
         Path(batch.spool).unlink(missing_ok=True)
     return batch
@@ -267,7 +339,9 @@ def fail_abandoned_imports(now=None) -> list[ImportBatch]:
     for batch in ImportBatch.objects.filter(status=ImportBatch.Status.RUNNING).exclude(runner=""):
         alive = _runner_alive(batch.runner)
         if alive is False or (alive is None and (batch.heartbeat_at or batch.created_at) < stale):
-            why = (_("the worker running this import (%(runner)s) stopped before it finished; nothing was stored. "
-                     "Upload the file again.") % {"runner": batch.runner})
+            why = _(
+                "the worker running this import (%(runner)s) stopped before it finished; nothing was stored. "
+                "Upload the file again."
+            ) % {"runner": batch.runner}
             failed.append(fail_import(batch, str(why)))
     return failed

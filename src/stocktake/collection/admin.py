@@ -22,8 +22,20 @@ class Dhis2MappingAdmin(AuditedAdmin):
 
 @admin.register(ImportBatch)
 class ImportBatchAdmin(ReadOnlyAdmin):
-    list_display = ["pk", "created_at", "user", "file_name", "format", "dry_run", "status", "rows_read", "rows_accepted",
-                    "rows_rejected", "created", "changed"]
+    list_display = [
+        "pk",
+        "created_at",
+        "user",
+        "file_name",
+        "format",
+        "dry_run",
+        "status",
+        "rows_read",
+        "rows_accepted",
+        "rows_rejected",
+        "created",
+        "changed",
+    ]
     list_filter = ["status", "format", "dry_run"]
 
 

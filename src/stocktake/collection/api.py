@@ -12,7 +12,6 @@ import json
 from datetime import date, datetime
 from typing import Annotated
 
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import File, Form, Router, Schema, Status
@@ -125,8 +124,9 @@ class SeenIn(Schema):
 
 
 class DecisionIn(Schema):
-    values: list[SeenIn] = Field(min_length=1, max_length=10_000,
-                                 description="each value decided, with the version you saw (GET /values/{id})")
+    values: list[SeenIn] = Field(
+        min_length=1, max_length=10_000, description="each value decided, with the version you saw (GET /values/{id})"
+    )
     reason: str = ""
 
 
@@ -217,10 +217,19 @@ def _who(u):
     return (u.get_full_name() or u.username) if u else None
 
 
-@router.post("/imports", response={200: BatchOut, 400: Error, 403: Error},
-             summary="Import a file (CSV, xlsx, DHIS2 JSON/CSV) through the import pipeline")
-def import_file(request, file: File[UploadedFile], dry_run: Form[bool] = False, strict: Form[bool] = False,
-                format: Form[str] = "", mapping: Form[str] = ""):
+@router.post(
+    "/imports",
+    response={200: BatchOut, 400: Error, 403: Error},
+    summary="Import a file (CSV, xlsx, DHIS2 JSON/CSV) through the import pipeline",
+)
+def import_file(
+    request,
+    file: File[UploadedFile],
+    dry_run: Form[bool] = False,
+    strict: Form[bool] = False,
+    format: Form[str] = "",
+    mapping: Form[str] = "",
+):
     m = None
     if mapping:
         m = ColumnMapping.objects.filter(name=mapping).first()
@@ -230,30 +239,52 @@ def import_file(request, file: File[UploadedFile], dry_run: Form[bool] = False, 
         raise HttpError(400, f"unknown format '{format}'; use one of {', '.join(importer.FORMATS)}")
     if not (permissions.can_manage(request.user) or permissions.role(request.user) == "data_lead"):
         return Status(403, {"detail": "only data leads and the delivery unit import data"})
-    b = importer.run_import(file, file_name=file.name or "upload", fmt=format or None, mapping=m, user=request.user,
-                            interface="api", dry_run=dry_run, strict=strict)
+    b = importer.run_import(
+        file,
+        file_name=file.name or "upload",
+        fmt=format or None,
+        mapping=m,
+        user=request.user,
+        interface="api",
+        dry_run=dry_run,
+        strict=strict,
+    )
     return Status(200, _batch_out(b))
 
 
-@router.post("/values", response={200: BatchOut, 400: Error, 403: Error},
-             summary="Submit values as JSON rows in the long format (same checks as a file)")
+@router.post(
+    "/values",
+    response={200: BatchOut, 400: Error, 403: Error},
+    summary="Submit values as JSON rows in the long format (same checks as a file)",
+)
 def submit_values(request, payload: RowsIn):
     if not (permissions.can_manage(request.user) or permissions.role(request.user) == "data_lead"):
         return Status(403, {"detail": "only data leads and the delivery unit submit data"})
     body = json.dumps({"rows": [r.model_dump() for r in payload.rows]}).encode()
-    b = importer.run_import(body, file_name="api rows", fmt="json-rows", user=request.user, interface="api",
-                            dry_run=payload.dry_run, strict=payload.strict)
+    b = importer.run_import(
+        body,
+        file_name="api rows",
+        fmt="json-rows",
+        user=request.user,
+        interface="api",
+        dry_run=payload.dry_run,
+        strict=payload.strict,
+    )
     return Status(200, _batch_out(b))
 
 
-@router.post("/dataValueSets", response={200: BatchOut, 400: Error, 403: Error},
-             summary="Receive a DHIS2 data value set (JSON), mapped through the DHIS2 id table")
+@router.post(
+    "/dataValueSets",
+    response={200: BatchOut, 400: Error, 403: Error},
+    summary="Receive a DHIS2 data value set (JSON), mapped through the DHIS2 id table",
+)
 def dhis2_data_value_set(request, payload: Dhis2DataValueSet, dryRun: bool = False):
     if not (permissions.can_manage(request.user) or permissions.role(request.user) == "data_lead"):
         return Status(403, {"detail": "only data leads and the delivery unit submit data"})
     body = json.dumps(payload.model_dump(exclude_none=True)).encode()
-    b = importer.run_import(body, file_name="DHIS2 dataValueSets", fmt="dhis2-json", user=request.user,
-                            interface="api", dry_run=dryRun)
+    b = importer.run_import(
+        body, file_name="DHIS2 dataValueSets", fmt="dhis2-json", user=request.user, interface="api", dry_run=dryRun
+    )
     return Status(200, _batch_out(b))
 
 
@@ -263,14 +294,20 @@ def get_batch(request, batch_id: int):
         raise HttpError(404, "not found")
     if not request.user.is_authenticated:
         raise HttpError(404, "not found")
-    qs = ImportBatch.objects.all() if permissions.can_read_all(request.user) else ImportBatch.objects.filter(user=request.user)
+    qs = (
+        ImportBatch.objects.all()
+        if permissions.can_read_all(request.user)
+        else ImportBatch.objects.filter(user=request.user)
+    )
     return _batch_out(get_object_or_404(qs, pk=batch_id))
 
 
 def _value_or_404(request, value_id: int) -> DataValue:
     if not 0 < value_id < 2**31:
         raise HttpError(404, "not found")
-    dv = get_object_or_404(DataValue.objects.select_related("indicator__outcome__priority", "org_unit", "period"), pk=value_id)
+    dv = get_object_or_404(
+        DataValue.objects.select_related("indicator__outcome__priority", "org_unit", "period"), pk=value_id
+    )
     priority = dv.indicator.outcome.priority
     insider = permissions.can_read_all(request.user) or permissions.owns_priority(request.user, priority)
     if not permissions.can_read_priority(request.user, priority) or (not insider and dv.state != V.S.PUBLISHED):
@@ -278,18 +315,52 @@ def _value_or_404(request, value_id: int) -> DataValue:
     return dv
 
 
-@router.get("/values/{value_id}", response={200: ValueOut, 404: Error}, auth=PUBLIC, summary="A value with every version and verification decision")
+@router.get(
+    "/values/{value_id}",
+    response={200: ValueOut, 404: Error},
+    auth=PUBLIC,
+    summary="A value with every version and verification decision",
+)
 def value_history(request, value_id: int):
     dv = _value_or_404(request, value_id)
     return {
-        "id": dv.pk, "indicator": dv.indicator.code, "org_unit": dv.org_unit.code, "period": dv.period.code,
-        "disaggregation": dv.disaggregation, "value": dv.value, "numerator": dv.numerator, "denominator": dv.denominator,
-        "computed": dv.computed, "state": dv.state, "official": V.is_official(dv), "version": dv.version,
-        "versions": [{"version": v.version, "value": v.value, "numerator": v.numerator, "denominator": v.denominator,
-                      "state": v.state, "comment": v.comment, "source": v.source, "at": v.at, "by": _who(v.by)}
-                     for v in dv.versions.select_related("by").order_by("version")],
-        "reviews": [{"version": r.version, "state": r.state, "previous_state": r.previous_state, "reason": r.reason,
-                     "at": r.at, "by": _who(r.by)} for r in dv.reviews.select_related("by")],
+        "id": dv.pk,
+        "indicator": dv.indicator.code,
+        "org_unit": dv.org_unit.code,
+        "period": dv.period.code,
+        "disaggregation": dv.disaggregation,
+        "value": dv.value,
+        "numerator": dv.numerator,
+        "denominator": dv.denominator,
+        "computed": dv.computed,
+        "state": dv.state,
+        "official": V.is_official(dv),
+        "version": dv.version,
+        "versions": [
+            {
+                "version": v.version,
+                "value": v.value,
+                "numerator": v.numerator,
+                "denominator": v.denominator,
+                "state": v.state,
+                "comment": v.comment,
+                "source": v.source,
+                "at": v.at,
+                "by": _who(v.by),
+            }
+            for v in dv.versions.select_related("by").order_by("version")
+        ],
+        "reviews": [
+            {
+                "version": r.version,
+                "state": r.state,
+                "previous_state": r.previous_state,
+                "reason": r.reason,
+                "at": r.at,
+                "by": _who(r.by),
+            }
+            for r in dv.reviews.select_related("by")
+        ],
     }
 
 
@@ -305,10 +376,24 @@ def _decide(request, payload: DecisionIn, fn, state, **kw):
     except actions.ValuesMissing as exc:
         raise HttpError(404, str(exc)) from exc
     except actions.VersionMoved as exc:
-        return Status(409, {"detail": str(exc), "moved": [
-            {"id": dv.pk, "indicator": dv.indicator.code, "org_unit": dv.org_unit.code, "period": dv.period.code,
-             "disaggregation": dv.disaggregation, "seen_version": seen_version, "version": dv.version}
-            for dv, seen_version in exc.moved]})
+        return Status(
+            409,
+            {
+                "detail": str(exc),
+                "moved": [
+                    {
+                        "id": dv.pk,
+                        "indicator": dv.indicator.code,
+                        "org_unit": dv.org_unit.code,
+                        "period": dv.period.code,
+                        "disaggregation": dv.disaggregation,
+                        "seen_version": seen_version,
+                        "version": dv.version,
+                    }
+                    for dv, seen_version in exc.moved
+                ],
+            },
+        )
     except actions.ReviewError as exc:
         raise HttpError(400, str(exc)) from exc
     return Status(200, {"decided": n, "state": state})
@@ -317,33 +402,56 @@ def _decide(request, payload: DecisionIn, fn, state, **kw):
 DECISION_RESPONSES = {200: DecisionOut, 400: Error, 403: Error, 404: Error, 409: MovedError}
 
 
-@router.post("/decisions/validate", response=DECISION_RESPONSES, summary="Validate submitted values at the versions you saw")
+@router.post(
+    "/decisions/validate", response=DECISION_RESPONSES, summary="Validate submitted values at the versions you saw"
+)
 def validate_values(request, payload: DecisionIn):
     return _decide(request, payload, actions.validate, V.S.VALIDATED)
 
 
-@router.post("/decisions/return", response=DECISION_RESPONSES,
-             summary="Return values (at the versions you saw) to the data lead with a reason")
+@router.post(
+    "/decisions/return",
+    response=DECISION_RESPONSES,
+    summary="Return values (at the versions you saw) to the data lead with a reason",
+)
 def return_values(request, payload: DecisionIn):
     return _decide(request, payload, actions.return_values, V.S.RETURNED, reason=payload.reason)
 
 
-@router.post("/decisions/publish", response=DECISION_RESPONSES, summary="Publish validated values at the versions you saw")
+@router.post(
+    "/decisions/publish", response=DECISION_RESPONSES, summary="Publish validated values at the versions you saw"
+)
 def publish_values(request, payload: DecisionIn):
     return _decide(request, payload, actions.publish, V.S.PUBLISHED)
 
 
-@router.get("/freshness", response=list[FreshnessOut], auth=PUBLIC, summary="How fresh each visible indicator's data is")
+@router.get(
+    "/freshness", response=list[FreshnessOut], auth=PUBLIC, summary="How fresh each visible indicator's data is"
+)
 def freshness_list(request):
     indicators = Indicator.objects.filter(outcome__priority__in=architecture_access.visible_priorities(request.user))
-    return [{"indicator": f.indicator.code, "last_period": f.last_period, "days_since": f.days_since,
-             "due_period": f.due_period.code, "due_date": f.due_date, "reported_share": f.reported_share,
-             "late": f.late, "days_late": f.days_late, "missing_units": f.missing_units}
-            for f in freshness.of(indicators, timezone.localdate())]
+    return [
+        {
+            "indicator": f.indicator.code,
+            "last_period": f.last_period,
+            "days_since": f.days_since,
+            "due_period": f.due_period.code,
+            "due_date": f.due_date,
+            "reported_share": f.reported_share,
+            "late": f.late,
+            "days_late": f.days_late,
+            "missing_units": f.missing_units,
+        }
+        for f in freshness.of(indicators, timezone.localdate())
+    ]
 
 
-@router.get("/rollups/{indicator}/{unit}", response={200: list[RollupPoint], 400: Error, 404: Error}, auth=PUBLIC,
-            summary="An indicator's rolled-up series at an org unit, at its own frequency or a coarser one (Q, Y)")
+@router.get(
+    "/rollups/{indicator}/{unit}",
+    response={200: list[RollupPoint], 400: Error, 404: Error},
+    auth=PUBLIC,
+    summary="An indicator's rolled-up series at an org unit, at its own frequency or a coarser one (Q, Y)",
+)
 def rollup_series(request, indicator: str, unit: str, kind: str | None = None):
     ind = Indicator.objects.filter(code=indicator).select_related("outcome__priority").first()
     if ind is None or not permissions.can_read_priority(request.user, ind.outcome.priority):

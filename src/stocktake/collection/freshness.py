@@ -71,12 +71,23 @@ def of(indicators, today: date | None = None) -> list[Freshness]:
     ids = [ind.pk for ind in indicators]
     due = {ind.pk: due_period(ind.frequency, today) for ind in indicators}
     tops = Rollup.objects.filter(indicator_id__in=ids, depth=1)
-    latest = dict(tops.values("indicator_id").annotate(m=Max("period__end")).values_list("indicator_id", "m").order_by())
-    reported = {(r["indicator_id"], r["period__code"]): r["n"] for r in tops.filter(
-        period__code__in={p.code for p in due.values()}).values("indicator_id", "period__code")
-        .annotate(n=Sum("count")).order_by()}
-    expected = dict(OrgUnit.objects.filter(depth__in={ind.report_depth for ind in indicators}).values("depth")
-                    .annotate(n=Count("id")).values_list("depth", "n").order_by())
+    latest = dict(
+        tops.values("indicator_id").annotate(m=Max("period__end")).values_list("indicator_id", "m").order_by()
+    )
+    reported = {
+        (r["indicator_id"], r["period__code"]): r["n"]
+        for r in tops.filter(period__code__in={p.code for p in due.values()})
+        .values("indicator_id", "period__code")
+        .annotate(n=Sum("count"))
+        .order_by()
+    }
+    expected = dict(
+        OrgUnit.objects.filter(depth__in={ind.report_depth for ind in indicators})
+        .values("depth")
+        .annotate(n=Count("id"))
+        .values_list("depth", "n")
+        .order_by()
+    )
     out = []
     for ind in indicators:
         p = due[ind.pk]
@@ -85,13 +96,26 @@ def of(indicators, today: date | None = None) -> list[Freshness]:
         if reported.get((ind.pk, p.code), 0) < n_expected:
             # Only a late indicator pays for naming its missing units: those at its level without a rollup.
             have = Rollup.objects.filter(indicator=ind, depth=ind.report_depth, period__code=p.code, count__gt=0)
-            missing = list(OrgUnit.objects.filter(depth=ind.report_depth).exclude(pk__in=have.values("org_unit_id"))
-                           .order_by("code").values_list("code", flat=True))
+            missing = list(
+                OrgUnit.objects.filter(depth=ind.report_depth)
+                .exclude(pk__in=have.values("org_unit_id"))
+                .order_by("code")
+                .values_list("code", flat=True)
+            )
         share = 1.0 if not n_expected else (n_expected - len(missing)) / n_expected
         end = latest.get(ind.pk)
         last = P.containing(ind.frequency, end).code if end else None
-        out.append(Freshness(indicator=ind, last_period=last, last_end=end,
-                             days_since=(today - end).days if end else None, due_period=p,
-                             due_date=p.end + timedelta(days=DUE_DAYS), reported_share=share, missing_units=missing,
-                             today=today))
+        out.append(
+            Freshness(
+                indicator=ind,
+                last_period=last,
+                last_end=end,
+                days_since=(today - end).days if end else None,
+                due_period=p,
+                due_date=p.end + timedelta(days=DUE_DAYS),
+                reported_share=share,
+                missing_units=missing,
+                today=today,
+            )
+        )
     return out

@@ -25,8 +25,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from stocktake import retry
-from stocktake.architecture import actions as architecture_actions
 from stocktake.accounts import permissions
+from stocktake.architecture import actions as architecture_actions
 from stocktake.architecture.models import Indicator, OrgUnit, Period
 from stocktake.delivery import importrows as R
 from stocktake.delivery import quality as Q
@@ -54,7 +54,7 @@ ANALYZE_AFTER = 20_000  # new values past which PostgreSQL's table statistics ar
 def _back(code: str, n: int):
     """The period n periods of the same kind before this one."""
     period = R.P.parse(code)
-    for _ in range(n):
+    for _step in range(n):
         period = period.previous()
     return period
 
@@ -78,14 +78,26 @@ def detect_format(file_name: str, head: bytes) -> str:
 def catalogue(user, today: date, combine: bool = False) -> R.Catalogue:
     specs, allowed = {}, set()
     for ind in Indicator.objects.select_related("outcome__priority"):
-        specs[ind.code] = R.IndicatorSpec(code=ind.code, frequency=ind.frequency, aggregation=ind.aggregation,
-                                          report_depth=ind.report_depth, min_value=ind.min_value,
-                                          max_value=ind.max_value, ratio_scale=ind.ratio_scale, unit=ind.unit)
+        specs[ind.code] = R.IndicatorSpec(
+            code=ind.code,
+            frequency=ind.frequency,
+            aggregation=ind.aggregation,
+            report_depth=ind.report_depth,
+            min_value=ind.min_value,
+            max_value=ind.max_value,
+            ratio_scale=ind.ratio_scale,
+            unit=ind.unit,
+        )
         if permissions.can_submit(user, ind):
             allowed.add(ind.code)
     units = dict(OrgUnit.objects.values_list("code", "depth"))
-    return R.Catalogue(indicators=specs, org_units=units, today=today,
-                       allowed=None if permissions.can_manage(user) else allowed, combine_duplicates=combine)
+    return R.Catalogue(
+        indicators=specs,
+        org_units=units,
+        today=today,
+        allowed=None if permissions.can_manage(user) else allowed,
+        combine_duplicates=combine,
+    )
 
 
 def dhis2_lookup() -> M.Dhis2Lookup:
@@ -117,13 +129,16 @@ def _records(stream, fmt: str, mapping: ColumnMapping | None, notes: list | None
             raise T.FileError("send a JSON list of rows, or an object with a 'rows' list")
         if not items:
             raise T.FileError(_("the list of rows is empty: there is no data to import"))
-        return ((i, r if isinstance(r, dict) else M.ShapeError("each row must be an object"))
-                for i, r in enumerate(items, start=1))
+        return (
+            (i, r if isinstance(r, dict) else M.ShapeError("each row must be an object"))
+            for i, r in enumerate(items, start=1)
+        )
     if fmt == "xlsx":
         header, rows = T.read_xlsx(stream, sheet=config.get("sheet"))
     else:
-        header, rows = T.read_csv(stream, encoding=config.get("encoding"), delimiter=config.get("delimiter"),
-                                  notes=notes)
+        header, rows = T.read_csv(
+            stream, encoding=config.get("encoding"), delimiter=config.get("delimiter"), notes=notes
+        )
     if fmt == "dhis2-csv":
         return M.dhis2_csv(header, rows, dhis2_lookup())
     if mapping:
@@ -223,22 +238,36 @@ class _Run:
         if missing:
             missing = list(missing)
             for i in range(0, len(missing), 2000):
-                self.unit_ids.update(OrgUnit.objects.filter(code__in=missing[i:i + 2000]).values_list("code", "pk"))
+                self.unit_ids.update(OrgUnit.objects.filter(code__in=missing[i : i + 2000]).values_list("code", "pk"))
         rows = []
         for r in self.buffer:
             pid = self.period_ids.get(r.period.code)
             if pid is None:
                 pid = self.period_ids[r.period.code] = architecture_actions.ensure_period(r.period).pk
-            rows.append({"indicator_id": self.ind_ids[r.indicator], "org_unit_id": self.unit_ids[r.org_unit],
-                         "period_id": pid, "disaggregation": r.disaggregation, "value": r.value,
-                         "numerator": r.numerator, "denominator": r.denominator, "comment": r.comment,
-                         "_row": r.row})
+            rows.append(
+                {
+                    "indicator_id": self.ind_ids[r.indicator],
+                    "org_unit_id": self.unit_ids[r.org_unit],
+                    "period_id": pid,
+                    "disaggregation": r.disaggregation,
+                    "value": r.value,
+                    "numerator": r.numerator,
+                    "denominator": r.denominator,
+                    "comment": r.comment,
+                    "_row": r.row,
+                }
+            )
         if self.quality_left > 0:
             self.quality(rows)
             self.quality_left -= len(rows)
-        counts = monitoring_actions.record_values(rows, user=self.user, interface=self.batch.interface,
-                                                  source=self.batch.source_label, deltas=self.deltas,
-                                                  refresh_rollups=False)
+        counts = monitoring_actions.record_values(
+            rows,
+            user=self.user,
+            interface=self.batch.interface,
+            source=self.batch.source_label,
+            deltas=self.deltas,
+            refresh_rollups=False,
+        )
         self.touched_ids.update((d[0], d[2]) for d in self.deltas)
         self.deltas = []  # only which indicator x periods changed matters: their rollups are refreshed at the end
         for k in self.counts:
@@ -255,11 +284,18 @@ class _Run:
         by_id = {i.pk: i for i in Indicator.objects.filter(pk__in=inds)}
         periods = list(Period.objects.filter(pk__in={r["period_id"] for r in rows}).values_list("pk", "start", "code"))
         starts = {pk: start for pk, start, _ in periods}
-        since = min(_back(code, HISTORY).start for _, _, code in periods)  # all the rules look at, however long the history
-        qs = (DataValue.objects.filter(indicator_id__in=inds, org_unit_id__in=units, disaggregation="",
-                                       period__start__gte=since)
-              .values_list("indicator_id", "org_unit_id", "period_id", "period__start", "value", "numerator", "denominator")
-              .order_by("period__start"))
+        since = min(
+            _back(code, HISTORY).start for _, _, code in periods
+        )  # all the rules look at, however long the history
+        qs = (
+            DataValue.objects.filter(
+                indicator_id__in=inds, org_unit_id__in=units, disaggregation="", period__start__gte=since
+            )
+            .values_list(
+                "indicator_id", "org_unit_id", "period_id", "period__start", "value", "numerator", "denominator"
+            )
+            .order_by("period__start")
+        )
         for ind, unit, pid, start, v, n, d in qs.iterator():
             history.setdefault((ind, unit), []).append((pid, start, by_id[ind].value_of(v, n, d)))
         codes = {v: k for k, v in self.ind_ids.items()}
@@ -267,13 +303,15 @@ class _Run:
             if r["disaggregation"]:
                 continue
             ind = by_id[r["indicator_id"]]
-            past = [v for pid, start, v in history.get((ind.pk, r["org_unit_id"]), [])
-                    if start < starts[r["period_id"]]][-HISTORY:]
+            past = [
+                v for pid, start, v in history.get((ind.pk, r["org_unit_id"]), []) if start < starts[r["period_id"]]
+            ][-HISTORY:]
             value = ind.value_of(r["value"], r["numerator"], r["denominator"])
             for w in Q.check_value(value, past):
                 if len(self.warnings) < 500:
-                    self.warnings.append({"row": r["_row"], "rule": w.rule, "indicator": codes[ind.pk],
-                                          "message": w.message})
+                    self.warnings.append(
+                        {"row": r["_row"], "rule": w.rule, "indicator": codes[ind.pk], "message": w.message}
+                    )
 
     def after(self, today: date) -> None:
         """Completeness and timeliness of each indicator-period the file touched."""
@@ -285,22 +323,47 @@ class _Run:
             due = (period.end if period else R.P.parse(pcode).end) + timedelta(days=DUE_DAYS)
             late = Q.days_late(due, today, today)
             if late:
-                self.warnings.append({"row": None, "rule": "timeliness", "indicator": code,
-                                      "message": f"{code} {pcode} was due {due.isoformat()}: {late} days late"})
+                self.warnings.append(
+                    {
+                        "row": None,
+                        "rule": "timeliness",
+                        "indicator": code,
+                        "message": f"{code} {pcode} was due {due.isoformat()}: {late} days late",
+                    }
+                )
             if period is None:
                 continue
             expected = OrgUnit.objects.filter(depth=ind.report_depth).values_list("code", flat=True)
-            reported = DataValue.objects.filter(indicator=ind, period=period, disaggregation="").values_list("org_unit__code", flat=True)
+            reported = DataValue.objects.filter(indicator=ind, period=period, disaggregation="").values_list(
+                "org_unit__code", flat=True
+            )
             share, missing = Q.completeness(expected, reported)
             if missing:
-                self.warnings.append({"row": None, "rule": "completeness", "indicator": code,
-                                      "message": f"{code} {pcode}: {share:.0%} of units have reported; "
-                                                 f"missing {', '.join(missing[:10])}{' …' if len(missing) > 10 else ''}"})
+                self.warnings.append(
+                    {
+                        "row": None,
+                        "rule": "completeness",
+                        "indicator": code,
+                        "message": f"{code} {pcode}: {share:.0%} of units have reported; "
+                        f"missing {', '.join(missing[:10])}{' …' if len(missing) > 10 else ''}",
+                    }
+                )
 
 
-def run_import(stream, *, file_name: str, fmt: str | None = None, mapping: ColumnMapping | None = None, user=None,
-               interface: str = "web", dry_run: bool = False, strict: bool = False, progress=None,
-               today: date | None = None, batch: ImportBatch | None = None) -> ImportBatch:
+def run_import(
+    stream,
+    *,
+    file_name: str,
+    fmt: str | None = None,
+    mapping: ColumnMapping | None = None,
+    user=None,
+    interface: str = "web",
+    dry_run: bool = False,
+    strict: bool = False,
+    progress=None,
+    today: date | None = None,
+    batch: ImportBatch | None = None,
+) -> ImportBatch:
     """Import one file; always returns its ImportBatch (refused, or done with counts and errors), never raises.
 
     An unexpected error anywhere (a bug, a dropped upload, the database) is caught here: the
@@ -309,13 +372,31 @@ def run_import(stream, *, file_name: str, fmt: str | None = None, mapping: Colum
     """
     started = time.monotonic()
     if batch is None:
-        batch = ImportBatch(user=user if getattr(user, "is_authenticated", False) else None, interface=interface,
-                            file_name=R.clean(file_name)[:255], format=(fmt or "")[:12], mapping=mapping,
-                            dry_run=dry_run, strict=strict, runner=actions.runner_id(), started_at=timezone.now())
+        batch = ImportBatch(
+            user=user if getattr(user, "is_authenticated", False) else None,
+            interface=interface,
+            file_name=R.clean(file_name)[:255],
+            format=(fmt or "")[:12],
+            mapping=mapping,
+            dry_run=dry_run,
+            strict=strict,
+            runner=actions.runner_id(),
+            started_at=timezone.now(),
+        )
     batch.crashed = False
     try:
-        _import(batch, stream, file_name=file_name, fmt=fmt, mapping=mapping, user=user, dry_run=dry_run,
-                strict=strict, progress=progress, today=today)
+        _import(
+            batch,
+            stream,
+            file_name=file_name,
+            fmt=fmt,
+            mapping=mapping,
+            user=user,
+            dry_run=dry_run,
+            strict=strict,
+            progress=progress,
+            today=today,
+        )
     except Exception as exc:  # the promise: a batch never stays running, a caller never sees a traceback
         _crashed(batch, exc)
     except BaseException as exc:  # interrupted (Ctrl-C, shutdown): record it, then let it stop the process
@@ -333,8 +414,9 @@ def _crashed(batch: ImportBatch, exc: BaseException, interrupted: bool = False) 
     if interrupted:
         batch.message = _("The import was interrupted (%(error)s). Nothing was stored.") % {"error": error}
     else:
-        batch.message = _("The import stopped on an unexpected error (%(error)s). Nothing was stored; "
-                          "please report this error.") % {"error": error}
+        batch.message = _(
+            "The import stopped on an unexpected error (%(error)s). Nothing was stored; please report this error."
+        ) % {"error": error}
     batch.message = R.clean(batch.message)
     # one line where operators look; the traceback only at DEBUG, so no user (nor the CLI) is shown one
     log.error("import #%s (%s) stopped: %s", batch.pk, R.clean(batch.file_name), R.clean(error))
@@ -362,8 +444,11 @@ def _save(batch: ImportBatch) -> None:
             return
         try:
             ImportBatch.objects.filter(pk=batch.pk).update(
-                status=ImportBatch.Status.FAILED, finished_at=timezone.now(), rows_accepted=0,
-                message=R.clean(_("The import's report could not be saved (%(error)s).") % {"error": error}))
+                status=ImportBatch.Status.FAILED,
+                finished_at=timezone.now(),
+                rows_accepted=0,
+                message=R.clean(_("The import's report could not be saved (%(error)s).") % {"error": error}),
+            )
         except Exception:  # the database itself is gone: the log line above is all that can be done
             log.debug("import #%s: the fallback save failed too", batch.pk, exc_info=True)
 
@@ -409,13 +494,23 @@ def _import(batch: ImportBatch, stream, *, file_name, fmt, mapping, user, dry_ru
                 with transaction.atomic():
                     run.after(today)
             except Exception as exc:  # the values are stored; only the warnings about them are missing
-                run.warnings.append({"row": None, "rule": "completeness", "indicator": "",
-                                     "message": _("the completeness and timeliness checks failed (%(error)s)")
-                                     % {"error": f"{exc.__class__.__name__}: {shown(exc)}"}})
+                run.warnings.append(
+                    {
+                        "row": None,
+                        "rule": "completeness",
+                        "indicator": "",
+                        "message": _("the completeness and timeliness checks failed (%(error)s)")
+                        % {"error": f"{exc.__class__.__name__}: {shown(exc)}"},
+                    }
+                )
     except (T.FileError, Refused) as exc:
         batch.status = ImportBatch.Status.REFUSED
         text = str(exc).rstrip()
-        batch.message = text + ("" if text.endswith((".", "?", "!", ")")) else ".") + (" Nothing was stored." if not dry_run else "")
+        batch.message = (
+            text
+            + ("" if text.endswith((".", "?", "!", ")")) else ".")
+            + (" Nothing was stored." if not dry_run else "")
+        )
     if run is not None:
         batch.rows_read = run.rows_read
         batch.rows_accepted = 0 if (batch.status == ImportBatch.Status.REFUSED and not dry_run) else run.accepted
@@ -451,8 +546,16 @@ def _write(run, batch, stream, fmt, mapping, notes, strict, dry_run) -> None:
         # commit meets a busy database).
         c = run.counts
         ImportBatch.objects.filter(pk=batch.pk).update(
-            status=ImportBatch.Status.DONE, rows_read=run.rows_read, rows_accepted=run.accepted,
-            rows_rejected=run.report.rejected, error_count=run.report.total, created=c["created"],
-            changed=c["changed"], unchanged=c["unchanged"], units_created=run.units_created,
-            message=R.clean(batch.message), finished_at=timezone.now())
+            status=ImportBatch.Status.DONE,
+            rows_read=run.rows_read,
+            rows_accepted=run.accepted,
+            rows_rejected=run.report.rejected,
+            error_count=run.report.total,
+            created=c["created"],
+            changed=c["changed"],
+            unchanged=c["unchanged"],
+            units_created=run.units_created,
+            message=R.clean(batch.message),
+            finished_at=timezone.now(),
+        )
         batch.stored_with_data = True

@@ -43,9 +43,17 @@ class Dhis2Mapping(models.Model):
 
     kind = models.CharField(max_length=24, choices=Kind.choices)
     dhis2_id = models.CharField("DHIS2 id", max_length=60)
-    code = models.CharField(max_length=100, blank=True, help_text="Indicator code, org unit code or disaggregation ('' for the default combo).")
-    field = models.CharField(max_length=12, choices=Field.choices, default=Field.VALUE,
-                             help_text="For data elements: which part of the indicator this element carries.")
+    code = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="Indicator code, org unit code or disaggregation ('' for the default combo).",
+    )
+    field = models.CharField(
+        max_length=12,
+        choices=Field.choices,
+        default=Field.VALUE,
+        help_text="For data elements: which part of the indicator this element carries.",
+    )
     name = models.CharField(max_length=200, blank=True, help_text="DHIS2's name, for people.")
 
     class Meta:
@@ -147,4 +155,6 @@ class Reminder(models.Model):
     sent_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["indicator", "period", "kind", "email"], name="one_reminder_each")]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "period", "kind", "email"], name="one_reminder_each")
+        ]

@@ -38,20 +38,33 @@ def priority_notes(request, priority_ids) -> dict[int, list[dict]]:
             continue
         pid = f.indicator.outcome.priority_id
         if f.late:
-            text = (f"{f.indicator.code}: {f.due_period.code} data {f.days_late} days late "
-                    f"({len(f.missing_units)} units missing)")
-            notes.setdefault(pid, []).append({"text": text, "url": f"/collection/freshness/#{f.indicator.code}",
-                                              "css": "note-late"})
+            text = (
+                f"{f.indicator.code}: {f.due_period.code} data {f.days_late} days late "
+                f"({len(f.missing_units)} units missing)"
+            )
+            notes.setdefault(pid, []).append(
+                {"text": text, "url": f"/collection/freshness/#{f.indicator.code}", "css": "note-late"}
+            )
         else:
-            notes.setdefault(pid, []).append({"text": f"{f.indicator.code}: data to {f.last_period}",
-                                              "url": f"/collection/freshness/#{f.indicator.code}", "css": "note-fresh"})
+            notes.setdefault(pid, []).append(
+                {
+                    "text": f"{f.indicator.code}: data to {f.last_period}",
+                    "url": f"/collection/freshness/#{f.indicator.code}",
+                    "css": "note-fresh",
+                }
+            )
     if permissions.can_read_all(request.user):
-        pending = (DataValue.objects.filter(indicator__outcome__priority_id__in=priority_ids, state__in=V.UNVERIFIED_STATES)
-                   .values("indicator__outcome__priority_id").annotate(n=Count("id")).order_by()
-                   .values_list("indicator__outcome__priority_id", "n"))
+        pending = (
+            DataValue.objects.filter(indicator__outcome__priority_id__in=priority_ids, state__in=V.UNVERIFIED_STATES)
+            .values("indicator__outcome__priority_id")
+            .annotate(n=Count("id"))
+            .order_by()
+            .values_list("indicator__outcome__priority_id", "n")
+        )
         for pid, n in pending:
-            notes.setdefault(pid, []).append({"text": f"{n:,} values unverified", "url": "/collection/queue/",
-                                              "css": "note-unverified"})
+            notes.setdefault(pid, []).append(
+                {"text": f"{n:,} values unverified", "url": "/collection/queue/", "css": "note-unverified"}
+            )
     return notes
 
 

@@ -39,11 +39,15 @@ def report(batch_id: int, rows_read: int) -> None:
     try:
         if path is None:
             ImportBatch.objects.using(settings.STOCKTAKE_JOBS_DATABASE).filter(
-                pk=batch_id, status=ImportBatch.Status.RUNNING).update(rows_read=rows_read, heartbeat_at=now)
+                pk=batch_id, status=ImportBatch.Status.RUNNING
+            ).update(rows_read=rows_read, heartbeat_at=now)
             return
         with _side(path) as conn:
-            conn.execute("INSERT INTO progress VALUES (?, ?, ?) ON CONFLICT (batch_id) DO UPDATE SET "
-                         "rows_read = excluded.rows_read, at = excluded.at", (batch_id, rows_read, now.isoformat()))
+            conn.execute(
+                "INSERT INTO progress VALUES (?, ?, ?) ON CONFLICT (batch_id) DO UPDATE SET "
+                "rows_read = excluded.rows_read, at = excluded.at",
+                (batch_id, rows_read, now.isoformat()),
+            )
     except (OperationalError, sqlite3.Error):
         pass
 

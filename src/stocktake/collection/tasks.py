@@ -12,7 +12,8 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from . import actions, importer, progress as live
+from . import actions, importer
+from . import progress as live
 from .models import ImportBatch
 
 PROGRESS_EVERY = 1.0  # seconds between progress writes
@@ -35,15 +36,27 @@ def run_queued_import(batch_id: int) -> str:
 
     try:
         if not path.exists():
-            actions.fail_import(batch, _("the uploaded file is no longer in the spool (%(path)s); upload it again")
-                                % {"path": path})
+            actions.fail_import(
+                batch, _("the uploaded file is no longer in the spool (%(path)s); upload it again") % {"path": path}
+            )
             return "failed"
         with open(path, "rb") as fh:
-            importer.run_import(fh, batch=batch, file_name=batch.file_name, fmt=batch.format or None,
-                                mapping=batch.mapping, user=batch.user, interface=batch.interface,
-                                dry_run=batch.dry_run, strict=batch.strict, progress=on_progress)
+            importer.run_import(
+                fh,
+                batch=batch,
+                file_name=batch.file_name,
+                fmt=batch.format or None,
+                mapping=batch.mapping,
+                user=batch.user,
+                interface=batch.interface,
+                dry_run=batch.dry_run,
+                strict=batch.strict,
+                progress=on_progress,
+            )
     except Exception as exc:  # the batch must end, whatever happened; the task result keeps the traceback
-        actions.fail_import(batch, _("the import failed: %(error)s") % {"error": f"{exc.__class__.__name__}: {exc}"[:500]})
+        actions.fail_import(
+            batch, _("the import failed: %(error)s") % {"error": f"{exc.__class__.__name__}: {exc}"[:500]}
+        )
         raise
     finally:
         path.unlink(missing_ok=True)

@@ -27,7 +27,6 @@ from . import verification as V
 from .models import ColumnMapping, Dhis2Mapping, ImportBatch
 
 
-
 def can_import(user) -> bool:
     return permissions.can_manage(user) or permissions.role(user) == "data_lead"
 
@@ -45,15 +44,26 @@ def _batches_for(user):
 @login_required
 def home(request):
     _require(can_import(request.user) or permissions.can_read_all(request.user))
-    return render(request, "collection/home.html", {
-        "batches": _batches_for(request.user)[:25], "can_import": can_import(request.user),
-        "can_validate": permissions.can_validate(request.user),
-        "pending": DataValue.objects.filter(state=V.S.SUBMITTED).count() if permissions.can_validate(request.user) else None,
-    })
+    return render(
+        request,
+        "collection/home.html",
+        {
+            "batches": _batches_for(request.user)[:25],
+            "can_import": can_import(request.user),
+            "can_validate": permissions.can_validate(request.user),
+            "pending": DataValue.objects.filter(state=V.S.SUBMITTED).count()
+            if permissions.can_validate(request.user)
+            else None,
+        },
+    )
 
 
 def _allowed_indicators(user):
-    return [i for i in Indicator.objects.select_related("outcome__priority").order_by("code") if permissions.can_submit(user, i)]
+    return [
+        i
+        for i in Indicator.objects.select_related("outcome__priority").order_by("code")
+        if permissions.can_submit(user, i)
+    ]
 
 
 @login_required
@@ -62,7 +72,12 @@ def upload(request):
     if request.method == "POST":
         f = request.FILES.get("file")
         if f is None:
-            return render(request, "collection/upload.html", _upload_context(request, error="Choose a file to import."), status=400)
+            return render(
+                request,
+                "collection/upload.html",
+                _upload_context(request, error="Choose a file to import."),
+                status=400,
+            )
         mapping = None
         if (mapping_id := id_param(request, "mapping", source="POST")) is not None:
             mapping = ColumnMapping.objects.filter(pk=mapping_id).first()
@@ -71,9 +86,18 @@ def upload(request):
                 return render(request, "collection/upload.html", _upload_context(request, error=error), status=400)
         fmt = request.POST.get("format") or None
         if fmt and fmt not in importer.FORMATS:
-            return render(request, "collection/upload.html", _upload_context(request, error=f"Unknown format {fmt}."), status=400)
-        opts = dict(file_name=f.name, fmt=fmt, mapping=mapping, user=request.user, interface="web",
-                    dry_run=bool(request.POST.get("dry_run")), strict=bool(request.POST.get("strict")))
+            return render(
+                request, "collection/upload.html", _upload_context(request, error=f"Unknown format {fmt}."), status=400
+            )
+        opts = dict(
+            file_name=f.name,
+            fmt=fmt,
+            mapping=mapping,
+            user=request.user,
+            interface="web",
+            dry_run=bool(request.POST.get("dry_run")),
+            strict=bool(request.POST.get("strict")),
+        )
         if f.size <= settings.STOCKTAKE_IMPORT_INLINE_BYTES:
             batch = importer.run_import(f, **opts)
         else:  # the worker imports it; the batch page shows its progress from the database
@@ -83,8 +107,12 @@ def upload(request):
 
 
 def _upload_context(request, error=""):
-    return {"mappings": ColumnMapping.objects.all(), "formats": importer.FORMATS, "error": error,
-            "indicators": _allowed_indicators(request.user)}
+    return {
+        "mappings": ColumnMapping.objects.all(),
+        "formats": importer.FORMATS,
+        "error": error,
+        "indicators": _allowed_indicators(request.user),
+    }
 
 
 @login_required
@@ -120,11 +148,23 @@ def template_download(request, fmt):
         guide = wb.create_sheet("indicators")
         guide.append(["code", "name", "unit", "frequency", "aggregation", "fill in", "min", "max"])
         for ind in _allowed_indicators(request.user):
-            guide.append([ind.code, ind.name, ind.unit, ind.get_frequency_display(), ind.aggregation,
-                          "numerator and denominator" if ind.aggregation == "ratio" else "value", ind.min_value, ind.max_value])
+            guide.append(
+                [
+                    ind.code,
+                    ind.name,
+                    ind.unit,
+                    ind.get_frequency_display(),
+                    ind.aggregation,
+                    "numerator and denominator" if ind.aggregation == "ratio" else "value",
+                    ind.min_value,
+                    ind.max_value,
+                ]
+            )
         buf = io.BytesIO()
         wb.save(buf)
-        resp = HttpResponse(buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        resp = HttpResponse(
+            buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
     else:
         buf = io.StringIO()
         csv.writer(buf).writerows(rows)
@@ -135,38 +175,53 @@ def template_download(request, fmt):
 
 # -- verification -------------------------------------------------------------------
 
+
 @login_required
 def queue(request):
     """Submitted values grouped by indicator and period, oldest first, with their quality flags."""
     _require(permissions.can_validate(request.user))
     from django.db.models import Count, Min
 
-    groups = (DataValue.objects.filter(state__in=[V.S.SUBMITTED, V.S.VALIDATED, V.S.RETURNED])
-              .values("indicator__code", "indicator__name", "period__code", "period__start", "state")
-              .annotate(n=Count("id"), first=Min("updated_at")).order_by("period__start", "indicator__code", "state"))
+    groups = (
+        DataValue.objects.filter(state__in=[V.S.SUBMITTED, V.S.VALIDATED, V.S.RETURNED])
+        .values("indicator__code", "indicator__name", "period__code", "period__start", "state")
+        .annotate(n=Count("id"), first=Min("updated_at"))
+        .order_by("period__start", "indicator__code", "state")
+    )
     groups = list(groups)
     # what each group's button decides: its values at the versions shown now, not whatever is there later
     seen: dict[tuple, list[str]] = {}
-    for code, period, state, pk, version in (DataValue.objects.filter(state__in=[V.S.SUBMITTED, V.S.VALIDATED])
-                                             .values_list("indicator__code", "period__code", "state", "pk", "version")
-                                             .order_by("pk")):
+    for code, period, state, pk, version in (
+        DataValue.objects.filter(state__in=[V.S.SUBMITTED, V.S.VALIDATED])
+        .values_list("indicator__code", "period__code", "state", "pk", "version")
+        .order_by("pk")
+    ):
         seen.setdefault((code, period, state), []).append(f"{pk}:{version}")
     for g in groups:
         g["seen"] = " ".join(seen.get((g["indicator__code"], g["period__code"], g["state"]), []))
-    returned = (DataValue.objects.filter(state=V.S.RETURNED).select_related("indicator", "org_unit", "period")
-                .order_by("-updated_at")[:50])
+    returned = (
+        DataValue.objects.filter(state=V.S.RETURNED)
+        .select_related("indicator", "org_unit", "period")
+        .order_by("-updated_at")[:50]
+    )
     return render(request, "collection/queue.html", {"groups": groups, "returned": returned})
 
 
 @login_required
 def queue_group(request, code, period):
     _require(permissions.can_validate(request.user))
-    values = (DataValue.objects.filter(indicator__code=code, period__code=period)
-              .select_related("indicator", "org_unit", "period").order_by("org_unit__code"))
+    values = (
+        DataValue.objects.filter(indicator__code=code, period__code=period)
+        .select_related("indicator", "org_unit", "period")
+        .order_by("org_unit__code")
+    )
     if not values.exists():
         raise Http404
-    return render(request, "collection/queue_group.html", {"values": values, "code": code, "period": period,
-                                                           "indicator": values[0].indicator})
+    return render(
+        request,
+        "collection/queue_group.html",
+        {"values": values, "code": code, "period": period, "indicator": values[0].indicator},
+    )
 
 
 def _seen_field(values) -> str:
@@ -179,8 +234,9 @@ def _parse_seen(text: str) -> dict[int, int]:
     for part in text.split():
         pk, sep, version = part.partition(":")
         if not (sep and pk.isdigit() and version.isdigit()) or not 0 < int(pk) < 2**31:
-            raise actions.ReviewError(_("the form's 'seen' field is damaged at '%(part)s'; reload the page")
-                                      % {"part": part[:40]})
+            raise actions.ReviewError(
+                _("the form's 'seen' field is damaged at '%(part)s'; reload the page") % {"part": part[:40]}
+            )
         seen[int(pk)] = int(version)
     return seen
 
@@ -212,8 +268,10 @@ def decide(request):
             return render(request, "collection/refused.html", {"message": str(exc)}, status=status)
         return HttpResponse(format_html('<p class="flag" role="alert">{}</p>', str(exc)), status=status)
     done = {"validate": _("validated"), "publish": _("published"), "return": _("returned")}[decision]
-    msg = format_html('<p class="ok" role="status">{}</p>',
-                      ngettext("%(n)s value %(done)s.", "%(n)s values %(done)s.", n) % {"n": n, "done": done})
+    msg = format_html(
+        '<p class="ok" role="status">{}</p>',
+        ngettext("%(n)s value %(done)s.", "%(n)s values %(done)s.", n) % {"n": n, "done": done},
+    )
     if request.htmx:
         return HttpResponse(msg)
     return redirect(request.POST.get("next") or "collection:queue")
@@ -221,29 +279,45 @@ def decide(request):
 
 def value_page(request, pk):
     """Every version of one value and every decision about it."""
-    dv = get_object_or_404(DataValue.objects.select_related("indicator__outcome__priority", "org_unit", "period"), pk=pk)
+    dv = get_object_or_404(
+        DataValue.objects.select_related("indicator__outcome__priority", "org_unit", "period"), pk=pk
+    )
     priority = dv.indicator.outcome.priority
     if not permissions.can_read_priority(request.user, priority):
         raise Http404
-    if not (permissions.can_read_all(request.user) or permissions.owns_priority(request.user, priority)) \
-            and dv.state != V.S.PUBLISHED:
+    if (
+        not (permissions.can_read_all(request.user) or permissions.owns_priority(request.user, priority))
+        and dv.state != V.S.PUBLISHED
+    ):
         raise Http404
-    return render(request, "collection/value.html", {
-        "dv": dv, "versions": dv.versions.select_related("by").order_by("-version"),
-        "reviews": dv.reviews.select_related("by").order_by("-at"), "official": V.is_official(dv),
-        "can_validate": permissions.can_validate(request.user),
-    })
+    return render(
+        request,
+        "collection/value.html",
+        {
+            "dv": dv,
+            "versions": dv.versions.select_related("by").order_by("-version"),
+            "reviews": dv.reviews.select_related("by").order_by("-at"),
+            "official": V.is_official(dv),
+            "can_validate": permissions.can_validate(request.user),
+        },
+    )
 
 
 def freshness_page(request):
     priorities = architecture_access.visible_priorities(request.user)
     indicators = Indicator.objects.filter(outcome__priority__in=priorities).select_related("outcome__priority")
-    return render(request, "collection/freshness.html", {"rows": freshness.of(indicators, timezone.localdate()),
-                                                         "due_days": importer.DUE_DAYS})
+    return render(
+        request,
+        "collection/freshness.html",
+        {"rows": freshness.of(indicators, timezone.localdate()), "due_days": importer.DUE_DAYS},
+    )
 
 
 @login_required
 def mappings(request):
     _require(can_import(request.user) or permissions.can_read_all(request.user))
-    return render(request, "collection/mappings.html", {"columns": ColumnMapping.objects.all(),
-                                                        "dhis2": Dhis2Mapping.objects.all()})
+    return render(
+        request,
+        "collection/mappings.html",
+        {"columns": ColumnMapping.objects.all(), "dhis2": Dhis2Mapping.objects.all()},
+    )

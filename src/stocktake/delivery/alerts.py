@@ -14,8 +14,8 @@ Findings are plain data so the caller decides how to store and send them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Mapping, Sequence
 
 from . import status as S
 
@@ -53,8 +53,12 @@ def validate(kind: str, params: Mapping) -> dict:
     return out
 
 
-def check(kind: str, params: Mapping, histories: Mapping[object, Sequence[tuple[str, str]]],
-          names: Mapping[object, str] | None = None) -> list[Finding]:
+def check(
+    kind: str,
+    params: Mapping,
+    histories: Mapping[object, Sequence[tuple[str, str]]],
+    names: Mapping[object, str] | None = None,
+) -> list[Finding]:
     """histories: {unit: [(period code, status code), ...]} oldest first."""
     params = validate(kind, params)
     bar = SEVERITY[params["worst"]]
@@ -73,7 +77,11 @@ def check(kind: str, params: Mapping, histories: Mapping[object, Sequence[tuple[
             n = params["periods"]
             last = history[-n:]
             if len(last) == n and all(SEVERITY[c] >= bar for _, c in last):
-                findings.append(Finding(unit, last[-1][0],
-                                        f"{name} has been {label} or worse for {n} periods in a row "
-                                        f"({last[0][0]} to {last[-1][0]})"))
+                findings.append(
+                    Finding(
+                        unit,
+                        last[-1][0],
+                        f"{name} has been {label} or worse for {n} periods in a row ({last[0][0]} to {last[-1][0]})",
+                    )
+                )
     return findings

@@ -122,8 +122,9 @@ class Proposal:
 _POINTS = {"on_track": 3.0, "slightly_off": 2.0, "off_track": 1.0}
 
 
-def propose_evidence(indicators: list[IndicatorEvidence], forecast_available: bool = False,
-                     milestones: tuple[int, int] | None = None) -> Proposal:
+def propose_evidence(
+    indicators: list[IndicatorEvidence], forecast_available: bool = False, milestones: tuple[int, int] | None = None
+) -> Proposal:
     """Propose the evidence-of-progress rating from status, trend and (when there is one) forecast.
 
     Each indicator with data scores 3 on track, 2 slightly off, 1 off track;
@@ -180,8 +181,11 @@ def propose_evidence(indicators: list[IndicatorEvidence], forecast_available: bo
         reasons.append(f"{missing} indicator(s) have no data against a trajectory and were left out.")
     if not forecast_available:
         reasons.append("No forecast is available yet, so this uses the latest status and trend only.")
-    reasons.insert(0, f"Proposed {RAG[rating][1].lower()} from {len(scored)} indicator(s): mean score {mean:.1f}, "
-                      "where on track scores 3, slightly off 2 and off track 1.")
+    reasons.insert(
+        0,
+        f"Proposed {RAG[rating][1].lower()} from {len(scored)} indicator(s): mean score {mean:.1f}, "
+        "where on track scores 3, slightly off 2 and off track 1.",
+    )
     return Proposal(rating, reasons)
 
 

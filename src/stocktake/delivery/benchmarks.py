@@ -14,9 +14,9 @@ numerators and denominators rather than averaged.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Sequence
 
 from .rollup import MEAN, RATIO, SUM
 
@@ -82,15 +82,17 @@ def peers(values: dict, direction: str, unit=None) -> Peers:
     vals = [v for v in values.values() if v is not None]
     if not vals:
         raise BenchmarkError("no peer values")
-    ordered = sorted(((v, u) for u, v in values.items() if v is not None), reverse=direction == "up",
-                     key=lambda t: t[0])
+    ordered = sorted(
+        ((v, u) for u, v in values.items() if v is not None), reverse=direction == "up", key=lambda t: t[0]
+    )
     rank = next((i for i, (_, u) in enumerate(ordered, start=1) if u == unit), None)
     best, worst = (max(vals), min(vals)) if direction == "up" else (min(vals), max(vals))
     return Peers(len(vals), best, better_percentile(vals, 0.8, direction), percentile(vals, 0.5), worst, rank)
 
 
-def what_if_every_unit_reached(rows: Sequence[tuple[float, float | None]], aggregation: str, direction: str,
-                               q: float = 0.8, scale: float = 1.0) -> tuple[float, float]:
+def what_if_every_unit_reached(
+    rows: Sequence[tuple[float, float | None]], aggregation: str, direction: str, q: float = 0.8, scale: float = 1.0
+) -> tuple[float, float]:
     """(the level's q-th best value, the whole's value if every unit short of it got there).
 
     rows: (value, weight) per unit; the weight is the denominator for a ratio
@@ -122,9 +124,18 @@ class Reading:
     text: str
 
 
-def read_target(*, baseline: float, baseline_date: date, target: float, target_date: date, direction: str,
-                hist: History | None = None, best: float | None = None, p80_whole: float | None = None,
-                fmt=lambda v: f"{v:.3g}") -> list[Reading]:
+def read_target(
+    *,
+    baseline: float,
+    baseline_date: date,
+    target: float,
+    target_date: date,
+    direction: str,
+    hist: History | None = None,
+    best: float | None = None,
+    p80_whole: float | None = None,
+    fmt=lambda v: f"{v:.3g}",
+) -> list[Reading]:
     """How a proposed target compares with the three yardsticks, in words a minister can use.
 
     The point is the conversation seed 004 asks for before a target is committed: a target the
@@ -144,25 +155,58 @@ def read_target(*, baseline: float, baseline_date: date, target: float, target_d
     if hist is not None:
         pace = f"{needed:+.3g} a year against {hist.slope_per_year:+.3g} a year before the baseline"
         if not better(target, hist.at_target_date):
-            out.append(Reading("history", "modest", f"The old trend reaches {fmt(hist.at_target_date)} by "
-                                                    f"{target_date:%b %Y} anyway: the target asks for no change ({pace})."))
+            out.append(
+                Reading(
+                    "history",
+                    "modest",
+                    f"The old trend reaches {fmt(hist.at_target_date)} by "
+                    f"{target_date:%b %Y} anyway: the target asks for no change ({pace}).",
+                )
+            )
         elif sign * hist.slope_per_year > 0 and sign * needed > 3 * sign * hist.slope_per_year:
             out.append(Reading("history", "beyond", f"The target needs more than three times the old pace ({pace})."))
         else:
-            out.append(Reading("history", "stretching", f"The target asks more than the old trend gives "
-                                                       f"({fmt(hist.at_target_date)} by {target_date:%b %Y}; {pace})."))
+            out.append(
+                Reading(
+                    "history",
+                    "stretching",
+                    f"The target asks more than the old trend gives "
+                    f"({fmt(hist.at_target_date)} by {target_date:%b %Y}; {pace}).",
+                )
+            )
     if best is not None:
         if better(target, best):
-            out.append(Reading("peers", "beyond", f"No unit at the level below is at {fmt(target)} today: "
-                                                  f"the best is {fmt(best)}."))
+            out.append(
+                Reading(
+                    "peers", "beyond", f"No unit at the level below is at {fmt(target)} today: the best is {fmt(best)}."
+                )
+            )
         else:
-            out.append(Reading("peers", "stretching", f"The best unit at the level below is already at {fmt(best)}: "
-                                                      f"the target has been reached somewhere."))
+            out.append(
+                Reading(
+                    "peers",
+                    "stretching",
+                    f"The best unit at the level below is already at {fmt(best)}: "
+                    f"the target has been reached somewhere.",
+                )
+            )
     if p80_whole is not None:
         if better(p80_whole, target) or p80_whole == target:
-            out.append(Reading("itself", "modest", f"If every unit short of the 80th percentile reached it, the whole "
-                                                   f"would be {fmt(p80_whole)}, at or past the target."))
+            out.append(
+                Reading(
+                    "itself",
+                    "modest",
+                    f"If every unit short of the 80th percentile reached it, the whole "
+                    f"would be {fmt(p80_whole)}, at or past the target.",
+                )
+            )
         else:
-            out.append(Reading("itself", "stretching", f"Even if every unit short of the 80th percentile reached it, "
-                                                       f"the whole would be {fmt(p80_whole)}, short of the target."))
+            out.append(
+                Reading(
+                    "itself",
+                    "stretching",
+                    f"Even if every unit short of the 80th percentile reached it, "
+                    f"the whole would be {fmt(p80_whole)}, short of the target.",
+                )
+            )
     return out

@@ -9,7 +9,7 @@ weeks.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 # frequency code -> step in days (months handled separately)
 WEEKLY, FORTNIGHTLY, SIX_WEEKLY, EIGHT_WEEKLY = "weekly", "fortnightly", "six_weekly", "eight_weekly"
@@ -46,7 +46,11 @@ def occurrences(start: date, frequency: str, until: date) -> list[date]:
     out: list[date] = []
     i = 0
     while True:
-        d = start + timedelta(days=_DAYS[frequency] * i) if frequency in _DAYS else _add_months(start, _MONTHS[frequency] * i)
+        d = (
+            start + timedelta(days=_DAYS[frequency] * i)
+            if frequency in _DAYS
+            else _add_months(start, _MONTHS[frequency] * i)
+        )
         if d >= until:
             return out
         if d.weekday() >= 5:
@@ -106,6 +110,7 @@ def clashes(slots: list[Slot]) -> list[tuple[Slot, Slot]]:
 
 # --- iCalendar (RFC 5545), small enough to write rather than depend on ----------------------------
 
+
 @dataclass
 class Event:
     uid: str
@@ -116,7 +121,9 @@ class Event:
 
 
 def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
+    return (
+        text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
+    )
 
 
 def _fold(line: str) -> list[str]:
@@ -136,13 +143,23 @@ def _fold(line: str) -> list[str]:
 
 def to_ics(events: list[Event], name: str, now: datetime | None = None) -> str:
     """All-day events: routines are fixed by the day; the time is agreed with the chair's office."""
-    stamp = (now or datetime.now(timezone.utc)).strftime("%Y%m%dT%H%M%SZ")
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Stocktake//Routine calendar//EN", "CALSCALE:GREGORIAN",
-             f"X-WR-CALNAME:{_escape(name)}"]
+    stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Stocktake//Routine calendar//EN",
+        "CALSCALE:GREGORIAN",
+        f"X-WR-CALNAME:{_escape(name)}",
+    ]
     for e in events:
-        lines += ["BEGIN:VEVENT", f"UID:{e.uid}", f"DTSTAMP:{stamp}",
-                  f"DTSTART;VALUE=DATE:{e.day:%Y%m%d}", f"DTEND;VALUE=DATE:{e.day + timedelta(days=1):%Y%m%d}",
-                  f"SUMMARY:{_escape(e.summary)}"]
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{e.uid}",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART;VALUE=DATE:{e.day:%Y%m%d}",
+            f"DTEND;VALUE=DATE:{e.day + timedelta(days=1):%Y%m%d}",
+            f"SUMMARY:{_escape(e.summary)}",
+        ]
         if e.description:
             lines.append(f"DESCRIPTION:{_escape(e.description)}")
         if e.location:

@@ -11,8 +11,8 @@ is, money that does not follow influence, and paths nobody hears back from.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 import networkx as nx
 
@@ -83,8 +83,10 @@ def validate(actors: Sequence[Actor], links: Sequence[Link]) -> None:
             raise ChainError(f"link {i}: strength {link.strength} must be 1 (weak) to 4 (strong)")
     cycle = influence_cycle(links)
     if cycle:
-        raise ChainError("influence must run one way from the centre to the frontline, but it loops: "
-                         + " -> ".join(cycle + [cycle[0]]))
+        raise ChainError(
+            "influence must run one way from the centre to the frontline, but it loops: "
+            + " -> ".join(cycle + [cycle[0]])
+        )
 
 
 def influence_cycle(links: Sequence[Link]) -> list[str]:
@@ -112,8 +114,12 @@ def analyse(actors: Sequence[Actor], links: Sequence[Link]) -> Analysis:
     validate(actors, links)
     by_key = {a.key: a for a in actors}
     g = _influence_graph(actors, links)
-    leaders = [a.key for a in actors if a.leader] or [a.key for a in actors if a.level == min((x.level for x in actors), default=0)]
-    frontline = [a.key for a in actors if a.frontline] or [a.key for a in actors if a.level == max((x.level for x in actors), default=0)]
+    leaders = [a.key for a in actors if a.leader] or [
+        a.key for a in actors if a.level == min((x.level for x in actors), default=0)
+    ]
+    frontline = [a.key for a in actors if a.frontline] or [
+        a.key for a in actors if a.level == max((x.level for x in actors), default=0)
+    ]
     notes = []
     if not [a for a in actors if a.leader]:
         notes.append("No actor is marked as the leader; the centre-most level is taken as the start of the chain.")
@@ -164,14 +170,26 @@ def analyse(actors: Sequence[Actor], links: Sequence[Link]) -> Analysis:
             without.append(path)
 
     return Analysis(
-        actors=len(actors), levels=len({a.level for a in actors}), people_and_bodies=sum(a.count for a in actors),
-        paths=paths, weakest=weakest, choke_points=choke, central=central, misaligned_funding=misaligned,
-        paths_without_feedback=without, unreached_frontline=unreached, too_many_paths=too_many, notes=notes,
+        actors=len(actors),
+        levels=len({a.level for a in actors}),
+        people_and_bodies=sum(a.count for a in actors),
+        paths=paths,
+        weakest=weakest,
+        choke_points=choke,
+        central=central,
+        misaligned_funding=misaligned,
+        paths_without_feedback=without,
+        unreached_frontline=unreached,
+        too_many_paths=too_many,
+        notes=notes,
     )
 
 
 QUESTIONS = [
-    ("Individual links", "What is the quality of each critical relationship? Which links are strongest, which weakest?"),
+    (
+        "Individual links",
+        "What is the quality of each critical relationship? Which links are strongest, which weakest?",
+    ),
     ("Capacity", "How confident are we that each key actor has the skill and will to play its role?"),
     ("Complexity", "How many actors are involved? Is the chain unnecessarily complex?"),
     ("Funding flows", "Who controls the money, and does it flow the way influence does?"),

@@ -11,9 +11,9 @@ reaches the target, and by how much it falls short if not.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Sequence
 
 from . import periods as P
 from .trajectory import s_curve
@@ -141,9 +141,17 @@ class Composed:
         return None if gap is None else gap == 0.0
 
 
-def compose(*, kind: str, baseline_date: date, baseline_value: float, until: date,
-            contributions: Sequence[Contribution], trend_per_period: float = 0.0,
-            target_value: float | None = None, direction: str = "up") -> Composed:
+def compose(
+    *,
+    kind: str,
+    baseline_date: date,
+    baseline_value: float,
+    until: date,
+    contributions: Sequence[Contribution],
+    trend_per_period: float = 0.0,
+    target_value: float | None = None,
+    direction: str = "up",
+) -> Composed:
     """Baseline (+ trend) plus every contribution at the end of each period after the baseline's, up to `until`."""
     if until <= baseline_date:
         raise CompositionError("the composed trajectory must end after its baseline date")
@@ -189,5 +197,7 @@ def gap_sentence(composed: Composed, fmt=lambda v: f"{v:,.1f}") -> str:
     when = composed.target_date.strftime("%b %Y") if composed.target_date else "the target date"
     if composed.reaches_target:
         return f"The plan reaches the target: {fmt(value)} against {fmt(composed.target_value)} by {when}."
-    return (f"The plan does not yet reach the target by {fmt(composed.gap)}: "
-            f"the strategies add up to {fmt(value)} against a target of {fmt(composed.target_value)} by {when}.")
+    return (
+        f"The plan does not yet reach the target by {fmt(composed.gap)}: "
+        f"the strategies add up to {fmt(value)} against a target of {fmt(composed.target_value)} by {when}."
+    )

@@ -206,8 +206,7 @@ def group_time_att(sample: Sample, *, control: str = NEVER) -> GroupTime:
             psi[tr_i] = n * w[tr_i] / w[tr_i].sum() * (change[tr_i] - mu_t)
             psi[ct_i] = -n * w[ct_i] / w[ct_i].sum() * (change[ct_i] - mu_c)
             cells.append(
-                Cell(g, int(t), j_t - j_g, mu_t - mu_c, int(tr_i.sum()), int(ct_i.sum()),
-                     _wmean(y[tr_i, j_t], w[tr_i]))
+                Cell(g, int(t), j_t - j_g, mu_t - mu_c, int(tr_i.sum()), int(ct_i.sum()), _wmean(y[tr_i, j_t], w[tr_i]))
             )
             psis.append(psi)
     if not cells:

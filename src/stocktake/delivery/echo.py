@@ -13,7 +13,7 @@ LIMIT = 80
 def shown(text, limit: int = LIMIT) -> str:
     """The text as a message may quote it: at most `limit` characters, an ellipsis where it was cut."""
     s = "" if text is None else str(text)
-    return s if len(s) <= limit else s[:limit - 1] + "…"
+    return s if len(s) <= limit else s[: limit - 1] + "…"
 
 
 def listed(names, limit: int = 200) -> str:

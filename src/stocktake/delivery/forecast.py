@@ -58,9 +58,9 @@ so a few small matrices are cheaper to carry than numpy/scipy.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Callable, Sequence
 
 LINEAR, SEASONAL = "linear", "seasonal"
 DEFAULT_LEVEL = 0.8  # an 80% band: wide enough to be honest, narrow enough to be useful
@@ -75,6 +75,7 @@ class ForecastError(ValueError):
 
 
 # --- Student's t and Fisher's F from the regularised incomplete beta function ---------------------------------
+
 
 def _betacf(a: float, b: float, x: float) -> float:
     """Continued fraction for the incomplete beta function (modified Lentz)."""
@@ -146,6 +147,7 @@ def f_sf(f: float, d1: float, d2: float) -> float:
 
 
 # --- least squares -------------------------------------------------------------------------------------------
+
 
 def _invert(m: list[list[float]]) -> list[list[float]]:
     n = len(m)
@@ -251,8 +253,16 @@ def ols(rows: Sequence[Sequence[float]], y: Sequence[float], positions: Sequence
     inv = _invert(xtx)
     beta = [sum(inv[i][j] * xty[j] for j in range(k)) for i in range(k)]
     residuals = [v - sum(b * x for b, x in zip(beta, r)) for r, v in zip(rows, y)]
-    return Fit(beta, inv, sum(e * e for e in residuals), n, k, residuals, [list(r) for r in rows],
-               list(positions) if positions is not None else list(range(n)))
+    return Fit(
+        beta,
+        inv,
+        sum(e * e for e in residuals),
+        n,
+        k,
+        residuals,
+        [list(r) for r in rows],
+        list(positions) if positions is not None else list(range(n)),
+    )
 
 
 # --- AR(1) errors: exact moments for the design at hand -----------------------------------------------------
@@ -262,6 +272,7 @@ def ols(rows: Sequence[Sequence[float]], y: Sequence[float], positions: Sequence
 #     E[sum e_t e_t+1]   = s2 tr(M D M R)        (D: 1/2 beside the diagonal)
 #     Var(e'e)           = 2 s2^2 tr(M R M R)
 # For independent errors these are the textbook n - k and 2 (n - k).
+
 
 def _apply_r(v: Sequence[float], positions: Sequence[int], phi: float) -> list[float]:
     """R(phi) v in O(n): phi^|p_s - p_t| factorises along the sorted positions, gaps included."""
@@ -280,8 +291,10 @@ def _lag_polynomials(fit: Fit) -> tuple[dict[int, float], dict[int, float]]:
     nonzero = [[(i, v) for i, v in enumerate(r) if v != 0.0] for r in rows]  # seasonal rows are mostly zeros
     hat = [[sum(v * a[i][t] for i, v in nz) for t in range(n)] for nz in nonzero]
     # M D M = D - H D - D H + X (A D X) A
-    dx = [[0.5 * ((rows[t - 1][j] if t > 0 else 0.0) + (rows[t + 1][j] if t + 1 < n else 0.0)) for j in range(k)]
-          for t in range(n)]
+    dx = [
+        [0.5 * ((rows[t - 1][j] if t > 0 else 0.0) + (rows[t + 1][j] if t + 1 < n else 0.0)) for j in range(k)]
+        for t in range(n)
+    ]
     adx = [[sum(a[i][t] * dx[t][j] for t in range(n)) for j in range(k)] for i in range(k)]
     adxa = [[sum(adx[i][j] * a[j][t] for j in range(k)) for t in range(n)] for i in range(k)]
     m_poly: dict[int, float] = {0: float(n)}
@@ -299,7 +312,7 @@ def _lag_polynomials(fit: Fit) -> tuple[dict[int, float], dict[int, float]]:
 
 
 def _poly(coefs: dict[int, float], phi: float) -> float:
-    return sum(c * phi ** lag for lag, c in coefs.items())
+    return sum(c * phi**lag for lag, c in coefs.items())
 
 
 def _moments(fit: Fit, phi: float) -> tuple[float, float, list[list[float]]]:
@@ -368,6 +381,7 @@ def _ar1_noise(fit: Fit) -> Noise:
 
 
 # --- the forecast --------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class ForecastPoint:
@@ -442,18 +456,31 @@ def _positions(dates: Sequence[date], origin: date, step: float) -> list[int]:
     return [round((d - origin).days / step) for d in dates]
 
 
-def fit_linear(points: Sequence[tuple[date, float]], origin: date, hinge: float | None = None,
-               frequency: str | None = None) -> Fit:
+def fit_linear(
+    points: Sequence[tuple[date, float]], origin: date, hinge: float | None = None, frequency: str | None = None
+) -> Fit:
     dates = [d for d, _ in points]
-    return ols([_design(_years(origin, d), None, None, hinge) for d in dates], [v for _, v in points],
-               _positions(dates, origin, _step_days(dates, frequency)))
+    return ols(
+        [_design(_years(origin, d), None, None, hinge) for d in dates],
+        [v for _, v in points],
+        _positions(dates, origin, _step_days(dates, frequency)),
+    )
 
 
-def fit_seasonal(points, origin: date, season_of: Callable[[date], int], n_seasons: int,
-                 hinge: float | None = None, frequency: str | None = None) -> Fit:
+def fit_seasonal(
+    points,
+    origin: date,
+    season_of: Callable[[date], int],
+    n_seasons: int,
+    hinge: float | None = None,
+    frequency: str | None = None,
+) -> Fit:
     dates = [d for d, _ in points]
-    return ols([_design(_years(origin, d), season_of(d), n_seasons, hinge) for d in dates],
-               [v for _, v in points], _positions(dates, origin, _step_days(dates, frequency)))
+    return ols(
+        [_design(_years(origin, d), season_of(d), n_seasons, hinge) for d in dates],
+        [v for _, v in points],
+        _positions(dates, origin, _step_days(dates, frequency)),
+    )
 
 
 def season_test(points, season_of: Callable[[date], int], n_seasons: int, break_at: date | None = None) -> float | None:
@@ -485,8 +512,15 @@ def quarter_of(d: date) -> int:
 SEASONS = {"M": (month_of, 12), "Q": (quarter_of, 4)}
 
 
-def forecast(points: Sequence[tuple[date, float]], horizon: Sequence[date], *, frequency: str | None = None,
-             level: float = DEFAULT_LEVEL, method: str | None = None, break_at: date | None = None) -> Forecast:
+def forecast(
+    points: Sequence[tuple[date, float]],
+    horizon: Sequence[date],
+    *,
+    frequency: str | None = None,
+    level: float = DEFAULT_LEVEL,
+    method: str | None = None,
+    break_at: date | None = None,
+) -> Forecast:
     """Project `points` [(period end, value)] to every date in `horizon`.
 
     method None chooses: seasonal when the frequency has seasons and the
@@ -520,8 +554,12 @@ def forecast(points: Sequence[tuple[date, float]], horizon: Sequence[date], *, f
     out = []
     ahead = _positions(horizon, origin, _step_days([d for d, _ in points], frequency))
     for d, position in zip(horizon, ahead):
-        x = _design(_years(origin, d), fitted_season[0](d) if fitted_season else None,
-                    fitted_season[1] if fitted_season else None, hinge)
+        x = _design(
+            _years(origin, d),
+            fitted_season[0](d) if fitted_season else None,
+            fitted_season[1] if fitted_season else None,
+            hinge,
+        )
         mean, se = fit.predict(x, position)
         out.append(ForecastPoint(d, mean, mean - q * se, mean + q * se, se))
     slope = fit.beta[1] + (fit.beta[2] if hinge is not None else 0.0)

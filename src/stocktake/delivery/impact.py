@@ -27,8 +27,8 @@ English with a code and the numbers, so the page layer can translate them.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 import numpy.typing as npt

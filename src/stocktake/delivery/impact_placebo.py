@@ -1,16 +1,16 @@
 """Placebo inference for evidence of impact: would we "find" an effect where there can be none?
 
-    placebo_in_time    pretend the programme started earlier, inside the pre
-                       window, and run the two-period comparison on pre-window
-                       data only. Nothing had started yet, so a clear "effect"
-                       there says the groups were already drifting apart.
-    permutation_test   reassign the treated label to random sets of units of
-                       the same size, many times, and see how often the
-                       two-period estimate is at least as large as the real
-                       one. The p-value needs no assumption about the
-                       distribution of the outcome, only that the labels could
-                       have fallen on any units (a seeded, bounded number of
-                       draws; every assignment when there are few enough).
+placebo_in_time    pretend the programme started earlier, inside the pre
+                   window, and run the two-period comparison on pre-window
+                   data only. Nothing had started yet, so a clear "effect"
+                   there says the groups were already drifting apart.
+permutation_test   reassign the treated label to random sets of units of
+                   the same size, many times, and see how often the
+                   two-period estimate is at least as large as the real
+                   one. The p-value needs no assumption about the
+                   distribution of the outcome, only that the labels could
+                   have fallen on any units (a seeded, bounded number of
+                   draws; every assignment when there are few enough).
 """
 
 from __future__ import annotations
@@ -76,9 +76,7 @@ class PermutationTest:
 
 def permutation_test(sample: Sample, *, permutations: int = 999, seed: int = 0) -> PermutationTest:
     if not 1 <= permutations <= MAX_PERMUTATIONS:
-        raise ImpactError(
-            "bad_permutations", f"The number of permutations must be between 1 and {MAX_PERMUTATIONS}."
-        )
+        raise ImpactError("bad_permutations", f"The number of permutations must be between 1 and {MAX_PERMUTATIONS}.")
     change = unit_changes(sample, sample.design.pre, sample.design.post)
     keep = ~np.isnan(change)
     change, w, treated = change[keep], sample.unit_weights()[keep], sample.treated_mask[keep]

@@ -120,7 +120,9 @@ def assess_impact(
                 {"twfe": fe.effect, "gap": headline.effect - fe.effect},
             )
         )
-    return ImpactReport(two, fe, headline, study, trend, placebos, perm, make_verdict(headline, trend, placebos, perm, notes))
+    return ImpactReport(
+        two, fe, headline, study, trend, placebos, perm, make_verdict(headline, trend, placebos, perm, notes)
+    )
 
 
 def make_verdict(
@@ -205,10 +207,7 @@ def render_verdict(v: Verdict, *, outcome: str = "the outcome", unit: str = "") 
         if v.percent is not None and v.percent_low is not None and v.percent_high is not None:
             plo, phi = sorted((abs(v.percent_low), abs(v.percent_high)))
             side = "above" if v.direction == "rose" else "below"
-            text += (
-                f", {_num(abs(v.percent))}% {side} what it would otherwise have been "
-                f"({_num(plo)}% to {_num(phi)}%)"
-            )
+            text += f", {_num(abs(v.percent))}% {side} what it would otherwise have been ({_num(plo)}% to {_num(phi)}%)"
         parts.append(text + ".")
     if v.pretrend == "similar":
         parts.append(
@@ -219,7 +218,7 @@ def render_verdict(v: Verdict, *, outcome: str = "the outcome", unit: str = "") 
         parts.append("Whether the two groups moved alike before the start could not be checked.")
     if v.placebo == "effect_before_start":
         parts.append(
-            f"Pretending the start came earlier (period {v.placebo_start}) also produced a clear \"effect\", "
+            f'Pretending the start came earlier (period {v.placebo_start}) also produced a clear "effect", '
             "where there could be none: the comparison is doubtful."
         )
     parts.append(

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Iterable, Iterator
 
 from . import periods as P
 from .echo import shown as _shown
@@ -28,9 +28,31 @@ _NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?([eE][+-]?\d+)?$")
 
 # Units that count things: a count below zero is a typo or a sign error, not news. An indicator whose
 # min_value is negative says that it may go below zero (a net change, a balance), whatever its unit.
-COUNT_UNITS = {"count", "counts", "number", "people", "persons", "cases", "deaths", "births", "patients",
-               "attendances", "visits", "pupils", "students", "children", "households", "registrations",
-               "events", "incidents", "crimes", "beds", "staff", "units", "items"}
+COUNT_UNITS = {
+    "count",
+    "counts",
+    "number",
+    "people",
+    "persons",
+    "cases",
+    "deaths",
+    "births",
+    "patients",
+    "attendances",
+    "visits",
+    "pupils",
+    "students",
+    "children",
+    "households",
+    "registrations",
+    "events",
+    "incidents",
+    "crimes",
+    "beds",
+    "staff",
+    "units",
+    "items",
+}
 
 
 @dataclass(frozen=True)
@@ -177,8 +199,14 @@ def check_row(n: int, record: dict, cat: Catalogue) -> Row | list[RowError]:
     if text["org_unit"] and depth is None:
         errors.append(RowError(n, "org_unit", f"unknown org unit code '{_shown(text['org_unit'])}'"))
     elif spec is not None and spec.report_depth is not None and depth is not None and depth != spec.report_depth:
-        errors.append(RowError(n, "org_unit", f"{spec.code} is reported at level {spec.report_depth}; "
-                                              f"'{_shown(text['org_unit'])}' is at level {depth}"))
+        errors.append(
+            RowError(
+                n,
+                "org_unit",
+                f"{spec.code} is reported at level {spec.report_depth}; "
+                f"'{_shown(text['org_unit'])}' is at level {depth}",
+            )
+        )
     period = None
     if text["period"]:
         try:
@@ -187,10 +215,18 @@ def check_row(n: int, record: dict, cat: Catalogue) -> Row | list[RowError]:
             errors.append(RowError(n, "period", str(exc)))
     if period is not None:
         if spec is not None and period.kind != spec.frequency:
-            errors.append(RowError(n, "period", f"{spec.code} is reported {P.FREQUENCY_NAMES[spec.frequency]}; "
-                                                f"'{period.code}' is {P.FREQUENCY_NAMES[period.kind]}"))
+            errors.append(
+                RowError(
+                    n,
+                    "period",
+                    f"{spec.code} is reported {P.FREQUENCY_NAMES[spec.frequency]}; "
+                    f"'{period.code}' is {P.FREQUENCY_NAMES[period.kind]}",
+                )
+            )
         if period.end > cat.today:
-            errors.append(RowError(n, "period", f"'{period.code}' has not ended yet (it ends {period.end.isoformat()})"))
+            errors.append(
+                RowError(n, "period", f"'{period.code}' has not ended yet (it ends {period.end.isoformat()})")
+            )
     numbers: dict[str, float | None] = {}
     for c in ("value", "numerator", "denominator"):
         try:
@@ -211,14 +247,25 @@ def check_row(n: int, record: dict, cat: Catalogue) -> Row | list[RowError]:
                 for c in ("numerator", "denominator"):
                     part = numbers[c]
                     if part is not None and part < 0:
-                        errors.append(RowError(n, c, f"{part:g} is negative; the {c} of {spec.code} counts "
-                                                     f"things and cannot be below zero"))
+                        errors.append(
+                            RowError(
+                                n,
+                                c,
+                                f"{part:g} is negative; the {c} of {spec.code} counts things and cannot be below zero",
+                            )
+                        )
             if numbers["value"] is not None and numbers["numerator"] is not None and numbers["denominator"]:
                 implied = numbers["numerator"] / numbers["denominator"] * spec.ratio_scale
                 if abs(implied - numbers["value"]) > _rounding(record.get("value")):
-                    errors.append(RowError(n, "value", f"value {numbers['value']:g} and numerator/denominator "
-                                                       f"({numbers['numerator']:g}/{numbers['denominator']:g} = "
-                                                       f"{implied:.4g}) disagree; give one or make them agree"))
+                    errors.append(
+                        RowError(
+                            n,
+                            "value",
+                            f"value {numbers['value']:g} and numerator/denominator "
+                            f"({numbers['numerator']:g}/{numbers['denominator']:g} = "
+                            f"{implied:.4g}) disagree; give one or make them agree",
+                        )
+                    )
             if numbers["numerator"] is None and numbers["value"] is not None and numbers["denominator"]:
                 # a percentage with its denominator: store the count it stands for
                 numbers["numerator"] = numbers["value"] / spec.ratio_scale * numbers["denominator"]
@@ -228,28 +275,52 @@ def check_row(n: int, record: dict, cat: Catalogue) -> Row | list[RowError]:
                 errors.append(RowError(n, "value", "value is empty"))
             for c in ("numerator", "denominator"):
                 if numbers[c] is not None:
-                    errors.append(RowError(n, c, f"{spec.code} is not a ratio: it takes a value only, so the {c} "
-                                                 f"must be blank"))
+                    errors.append(
+                        RowError(n, c, f"{spec.code} is not a ratio: it takes a value only, so the {c} must be blank")
+                    )
             if numbers["value"] is not None and numbers["value"] < 0 and spec.refuses_negative_value:
-                errors.append(RowError(n, "value", f"{numbers['value']:g} is negative; {spec.code} counts "
-                                                   f"{spec.unit or 'things'} and cannot be below zero"))
+                errors.append(
+                    RowError(
+                        n,
+                        "value",
+                        f"{numbers['value']:g} is negative; {spec.code} counts "
+                        f"{spec.unit or 'things'} and cannot be below zero",
+                    )
+                )
         if not errors:
             computed = spec.value_of(numbers["value"], numbers["numerator"], numbers["denominator"])
             if computed is not None:
                 col = "value" if spec.aggregation != "ratio" else "numerator"
                 if spec.min_value is not None and computed < spec.min_value:
-                    errors.append(RowError(n, col, f"{computed:g} is below the allowed minimum {spec.min_value:g} for {spec.code}"))
+                    errors.append(
+                        RowError(
+                            n, col, f"{computed:g} is below the allowed minimum {spec.min_value:g} for {spec.code}"
+                        )
+                    )
                 if spec.max_value is not None and computed > spec.max_value:
-                    errors.append(RowError(n, col, f"{computed:g} is above the allowed maximum {spec.max_value:g} for {spec.code}"))
+                    errors.append(
+                        RowError(
+                            n, col, f"{computed:g} is above the allowed maximum {spec.max_value:g} for {spec.code}"
+                        )
+                    )
     if len(text["disaggregation"]) > 100:
         errors.append(RowError(n, "disaggregation", "longer than 100 characters"))
     if errors:
         return errors
     if spec is None or period is None:  # an empty or unknown indicator or period was reported as an error above
         raise AssertionError(f"row {n} has no errors but no indicator or period")
-    return Row(row=n, indicator=spec.code, org_unit=text["org_unit"], period=period, disaggregation=text["disaggregation"],
-               value=numbers["value"], numerator=numbers["numerator"], denominator=numbers["denominator"],
-               comment=text["comment"][:2000], rows=[n])
+    return Row(
+        row=n,
+        indicator=spec.code,
+        org_unit=text["org_unit"],
+        period=period,
+        disaggregation=text["disaggregation"],
+        value=numbers["value"],
+        numerator=numbers["numerator"],
+        denominator=numbers["denominator"],
+        comment=text["comment"][:2000],
+        rows=[n],
+    )
 
 
 def check_rows(records: Iterable[tuple[int, dict]], cat: Catalogue) -> Iterator[Row | list[RowError]]:
@@ -278,8 +349,15 @@ def check_rows(records: Iterable[tuple[int, dict]], cat: Catalogue) -> Iterator[
                 first.rows.append(n)
             continue
         if key in seen:
-            yield [RowError(n, "", f"duplicate of row {seen[key]}: {key[0]} {key[1]} {key[2]}"
-                               + (f" {key[3]}" if key[3] else "") + " appears twice in the file")]
+            yield [
+                RowError(
+                    n,
+                    "",
+                    f"duplicate of row {seen[key]}: {key[0]} {key[1]} {key[2]}"
+                    + (f" {key[3]}" if key[3] else "")
+                    + " appears twice in the file",
+                )
+            ]
             continue
         seen[key] = n
         yield result
@@ -287,10 +365,18 @@ def check_rows(records: Iterable[tuple[int, dict]], cat: Catalogue) -> Iterator[
         for row in held.values():
             spec = cat.indicators[row.indicator]
             computed = spec.value_of(row.value, row.numerator, row.denominator)
-            if computed is not None and ((spec.min_value is not None and computed < spec.min_value)
-                                         or (spec.max_value is not None and computed > spec.max_value)):
-                yield [RowError(row.rows[0], "value", f"combined rows {', '.join(map(str, row.rows[:10]))} give "
-                                                      f"{computed:g}, outside the allowed range for {spec.code}")]
+            if computed is not None and (
+                (spec.min_value is not None and computed < spec.min_value)
+                or (spec.max_value is not None and computed > spec.max_value)
+            ):
+                yield [
+                    RowError(
+                        row.rows[0],
+                        "value",
+                        f"combined rows {', '.join(map(str, row.rows[:10]))} give "
+                        f"{computed:g}, outside the allowed range for {spec.code}",
+                    )
+                ]
                 continue
             yield row
 

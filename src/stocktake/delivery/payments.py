@@ -100,8 +100,11 @@ class PricePerUnit:
         units = max(ZERO, gain(value, self.baseline, self.direction))
         amount = units * self.price
         side = "above" if self.direction == UP else "below"
-        return Result(amount, f"{_fmt(units)} {side} the baseline of {_fmt(self.baseline)} "
-                              f"at {_fmt(self.price)} per unit", achieved=units > 0)
+        return Result(
+            amount,
+            f"{_fmt(units)} {side} the baseline of {_fmt(self.baseline)} at {_fmt(self.price)} per unit",
+            achieved=units > 0,
+        )
 
     def ceiling(self) -> Decimal | None:
         return None
@@ -116,8 +119,11 @@ class Threshold:
 
     def evaluate(self, value: Decimal, allocation: Decimal | None = None) -> Result:
         if reached(value, self.target, self.direction):
-            return Result(self.amount, f"target {_fmt(self.target)} reached ({_fmt(value)}): "
-                                       f"full payment of {_fmt(self.amount)}", achieved=True)
+            return Result(
+                self.amount,
+                f"target {_fmt(self.target)} reached ({_fmt(value)}): full payment of {_fmt(self.amount)}",
+                achieved=True,
+            )
         return Result(ZERO, f"target {_fmt(self.target)} not reached ({_fmt(value)}): nothing paid", achieved=False)
 
     def ceiling(self) -> Decimal | None:
@@ -144,13 +150,23 @@ class Scalable:
         f = self.fraction(value)
         pct = f"{_fmt((f * 100).quantize(Decimal('0.1'), rounding=ROUNDING))}%"
         if f == 0:
-            return Result(ZERO, f"no progress beyond the floor of {_fmt(self.floor)} ({_fmt(value)}): nothing paid",
-                          achieved=False)
+            return Result(
+                ZERO,
+                f"no progress beyond the floor of {_fmt(self.floor)} ({_fmt(value)}): nothing paid",
+                achieved=False,
+            )
         if f < self.min_fraction:
-            return Result(ZERO, f"{pct} of the way from {_fmt(self.floor)} to {_fmt(self.target)}, below the "
-                                f"minimum of {_fmt(self.min_fraction * 100)}%: nothing paid", achieved=False)
-        return Result(self.amount * f, f"{pct} of the way from {_fmt(self.floor)} to {_fmt(self.target)}: "
-                                       f"that share of {_fmt(self.amount)}", achieved=f == 1)
+            return Result(
+                ZERO,
+                f"{pct} of the way from {_fmt(self.floor)} to {_fmt(self.target)}, below the "
+                f"minimum of {_fmt(self.min_fraction * 100)}%: nothing paid",
+                achieved=False,
+            )
+        return Result(
+            self.amount * f,
+            f"{pct} of the way from {_fmt(self.floor)} to {_fmt(self.target)}: that share of {_fmt(self.amount)}",
+            achieved=f == 1,
+        )
 
     def ceiling(self) -> Decimal | None:
         return self.amount
@@ -171,14 +187,23 @@ class BudgetAdjustment:
     def evaluate(self, value: Decimal, allocation: Decimal | None = None) -> Result:
         base = allocation if allocation is not None else self.allocation
         if reached(value, self.target, self.direction):
-            return Result(base * self.bonus_pct / 100, f"target {_fmt(self.target)} reached ({_fmt(value)}): "
-                                                       f"bonus of {_fmt(self.bonus_pct)}% of {_fmt(base)}", achieved=True)
+            return Result(
+                base * self.bonus_pct / 100,
+                f"target {_fmt(self.target)} reached ({_fmt(value)}): bonus of {_fmt(self.bonus_pct)}% of {_fmt(base)}",
+                achieved=True,
+            )
         if not reached(value, self.floor, self.direction):
-            return Result(-(base * self.reduction_pct / 100),
-                          f"below the floor of {_fmt(self.floor)} ({_fmt(value)}): reduction of "
-                          f"{_fmt(self.reduction_pct)}% of {_fmt(base)}", achieved=False)
-        return Result(ZERO, f"between floor {_fmt(self.floor)} and target {_fmt(self.target)} ({_fmt(value)}): "
-                            f"allocation unchanged", achieved=False)
+            return Result(
+                -(base * self.reduction_pct / 100),
+                f"below the floor of {_fmt(self.floor)} ({_fmt(value)}): reduction of "
+                f"{_fmt(self.reduction_pct)}% of {_fmt(base)}",
+                achieved=False,
+            )
+        return Result(
+            ZERO,
+            f"between floor {_fmt(self.floor)} and target {_fmt(self.target)} ({_fmt(value)}): allocation unchanged",
+            achieved=False,
+        )
 
     def ceiling(self) -> Decimal | None:
         return self.allocation * self.bonus_pct / 100
@@ -207,22 +232,37 @@ class Combined:
 
     def evaluate(self, value: Decimal, allocation: Decimal | None = None) -> Result:
         results = [p.evaluate(value, allocation) for p in self.parts]
-        return Result(sum((r.amount for r in results), ZERO), "; ".join(r.explanation for r in results),
-                      "; ".join(r.recognition for r in results if r.recognition),
-                      all(r.achieved for r in results))
+        return Result(
+            sum((r.amount for r in results), ZERO),
+            "; ".join(r.explanation for r in results),
+            "; ".join(r.recognition for r in results if r.recognition),
+            all(r.achieved for r in results),
+        )
 
     def ceiling(self) -> Decimal | None:
         ceilings = [p.ceiling() for p in self.parts]
         return None if any(c is None for c in ceilings) else sum(ceilings, ZERO)
 
 
-RULE_TYPES = {"price_per_unit": "Price per unit of outcome", "threshold": "Threshold (all or nothing)",
-              "scalable": "Scalable (disbursement-linked)", "budget_adjustment": "Budget bonus or reduction",
-              "recognition": "Recognition (no money)", "combined": "Combined"}
+RULE_TYPES = {
+    "price_per_unit": "Price per unit of outcome",
+    "threshold": "Threshold (all or nothing)",
+    "scalable": "Scalable (disbursement-linked)",
+    "budget_adjustment": "Budget bonus or reduction",
+    "recognition": "Recognition (no money)",
+    "combined": "Combined",
+}
 
 
-def _num(d: dict, key: str, *, default=None, minimum: Decimal | None = None, maximum: Decimal | None = None,
-         positive: bool = False) -> Decimal:
+def _num(
+    d: dict,
+    key: str,
+    *,
+    default=None,
+    minimum: Decimal | None = None,
+    maximum: Decimal | None = None,
+    positive: bool = False,
+) -> Decimal:
     if key not in d or d[key] in (None, ""):
         if default is not None:
             return default
@@ -249,17 +289,30 @@ def parse_rule(d: dict, direction: str = UP):
     if kind == "threshold":
         return Threshold(_num(d, "target"), _num(d, "amount", positive=True), direction)
     if kind == "scalable":
-        scalable = Scalable(_num(d, "floor"), _num(d, "target"), _num(d, "amount", positive=True),
-                            _num(d, "min_fraction", default=ZERO, minimum=ZERO, maximum=Decimal(1)), direction)
+        scalable = Scalable(
+            _num(d, "floor"),
+            _num(d, "target"),
+            _num(d, "amount", positive=True),
+            _num(d, "min_fraction", default=ZERO, minimum=ZERO, maximum=Decimal(1)),
+            direction,
+        )
         if gain(scalable.target, scalable.floor, direction) <= 0:
             better = "above" if direction == UP else "below"
-            raise RuleError("target", f"must be {better} the floor ({_fmt(scalable.floor)}) for an indicator where "
-                                      f"{'higher' if direction == UP else 'lower'} is better")
+            raise RuleError(
+                "target",
+                f"must be {better} the floor ({_fmt(scalable.floor)}) for an indicator where "
+                f"{'higher' if direction == UP else 'lower'} is better",
+            )
         return scalable
     if kind == "budget_adjustment":
-        adjustment = BudgetAdjustment(_num(d, "allocation", positive=True), _num(d, "target"),
-                                      _num(d, "bonus_pct", minimum=ZERO, maximum=Decimal(100)), _num(d, "floor"),
-                                      _num(d, "reduction_pct", default=ZERO, minimum=ZERO, maximum=Decimal(100)), direction)
+        adjustment = BudgetAdjustment(
+            _num(d, "allocation", positive=True),
+            _num(d, "target"),
+            _num(d, "bonus_pct", minimum=ZERO, maximum=Decimal(100)),
+            _num(d, "floor"),
+            _num(d, "reduction_pct", default=ZERO, minimum=ZERO, maximum=Decimal(100)),
+            direction,
+        )
         if gain(adjustment.target, adjustment.floor, direction) < 0:
             raise RuleError("floor", f"must not be better than the target ({_fmt(adjustment.target)})")
         return adjustment
@@ -294,8 +347,11 @@ def check_caps(rule, cap_per_period: Decimal | None, cap_total: Decimal | None) 
         if isinstance(part, Threshold):
             for name, cap in (("cap_per_period", cap_per_period), ("cap_total", cap_total)):
                 if cap is not None and cap < part.amount:
-                    raise RuleError(name, f"{_fmt(cap)} is below the threshold payment of {_fmt(part.amount)}, "
-                                          f"which could then never be paid in full")
+                    raise RuleError(
+                        name,
+                        f"{_fmt(cap)} is below the threshold payment of {_fmt(part.amount)}, "
+                        f"which could then never be paid in full",
+                    )
 
 
 @dataclass(frozen=True)
@@ -308,8 +364,14 @@ class Payment:
     recognition: str = ""
 
 
-def capped(result: Result, *, cap_per_period: Decimal | None = None, cap_total: Decimal | None = None,
-           paid_so_far: Decimal = ZERO, places: int = 2) -> Payment:
+def capped(
+    result: Result,
+    *,
+    cap_per_period: Decimal | None = None,
+    cap_total: Decimal | None = None,
+    paid_so_far: Decimal = ZERO,
+    places: int = 2,
+) -> Payment:
     """Apply the caps to a rule's result and round once.
 
     Caps limit what is paid, never what is taken back: a reduction is not
@@ -331,11 +393,17 @@ def capped(result: Result, *, cap_per_period: Decimal | None = None, cap_total: 
     return Payment(rounded, money(result.amount, places), "; ".join(notes), result.recognition)
 
 
-def compute(rule, value, *, cap_per_period=None, cap_total=None, paid_so_far=ZERO, allocation=None,
-            places: int = 2) -> Payment:
+def compute(
+    rule, value, *, cap_per_period=None, cap_total=None, paid_so_far=ZERO, allocation=None, places: int = 2
+) -> Payment:
     """The payment a verified value earns under a rule and its caps."""
-    return capped(rule.evaluate(to_decimal(value), allocation), cap_per_period=cap_per_period,
-                  cap_total=cap_total, paid_so_far=paid_so_far, places=places)
+    return capped(
+        rule.evaluate(to_decimal(value), allocation),
+        cap_per_period=cap_per_period,
+        cap_total=cap_total,
+        paid_so_far=paid_so_far,
+        places=places,
+    )
 
 
 def sample_passes(checked: int, eligible: int, threshold: Decimal) -> bool:

@@ -77,13 +77,13 @@ class Period:
     def contains(self, day: date) -> bool:
         return self.start <= day <= self.end
 
-    def next(self) -> "Period":
+    def next(self) -> Period:
         try:
             return containing(self.kind, self.end + timedelta(days=1), fy_start=self.start.month)
         except (OverflowError, ValueError) as exc:
             raise PeriodError(f"no period comes after '{self.code}'") from exc
 
-    def previous(self) -> "Period":
+    def previous(self) -> Period:
         try:
             return containing(self.kind, self.start - timedelta(days=1), fy_start=self.start.month)
         except (OverflowError, ValueError) as exc:
@@ -155,7 +155,9 @@ def parse(code: str) -> Period:
             return year(y)
         name = m.group(2).lower()
         if name not in _MONTH_NAMES:
-            raise PeriodError(f"'{shown(text)}' is not a period code (unknown financial-year month '{shown(m.group(2), 20)}')")
+            raise PeriodError(
+                f"'{shown(text)}' is not a period code (unknown financial-year month '{shown(m.group(2), 20)}')"
+            )
         return financial_year(y, _MONTH_NAMES[name])
     raise PeriodError(
         f"'{shown(text)}' is not a period code; use 2026, 2026Q1, 2026-03, 2026W09, 2026-03-15 or 2026April"

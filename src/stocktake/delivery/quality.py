@@ -9,10 +9,10 @@ standard deviation.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from statistics import median
-from typing import Iterable, Mapping
 
 MAD_LIMIT = 3.0
 JUMP_LIMIT = 0.5  # half as much again, or half as little, as last period

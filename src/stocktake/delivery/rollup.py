@@ -13,8 +13,8 @@ brought, without rescanning the table.
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Hashable, Iterable, Mapping
 
 SUM, MEAN, RATIO = "sum", "mean", "ratio"
 RULES = (SUM, MEAN, RATIO)
@@ -43,7 +43,7 @@ class Accumulator:
         self.count += 1
         return self
 
-    def merge(self, other: "Accumulator") -> "Accumulator":
+    def merge(self, other: Accumulator) -> Accumulator:
         self.total += other.total
         self.count += other.count
         self.numerator += other.numerator

@@ -9,8 +9,8 @@ ratings so a generous rating of a plan with obvious gaps stands out.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 RED, AMBER_RED, AMBER_GREEN, GREEN = "red", "amber_red", "amber_green", "green"
 RATINGS = (RED, AMBER_RED, AMBER_GREEN, GREEN)
@@ -19,22 +19,46 @@ SCORE = {r: i for i, r in enumerate(RATINGS, start=1)}
 
 # (code, name, key question) in the seed's order.
 CRITERIA = [
-    ("aspiration", "Articulate its aspiration",
-     "Have we defined a clear measure of success and an ambitious, time-bound end target?"),
-    ("strategies", "Identify the relevant strategies",
-     "Have we defined a coherent set of strategies, each with a single owner, milestones and a theory of action?"),
-    ("trajectory", "Set a trajectory for implementation",
-     "Do we know how each strategy will reach the intermediate targets, with evidence-based estimates of impact?"),
-    ("delivery_chain", "Identify the relevant delivery chain(s)",
-     "Have we specified who needs to do what, at every level, to reach the field at scale?"),
-    ("leadership", "Assign leadership, management and accountability",
-     "Is there one person responsible for the plan as a whole and for each strategy?"),
-    ("resources", "Describe the resources and support required",
-     "Have we identified the people, money and technology required, and how any shortfall will be met?"),
-    ("risks", "Anticipate and prepare for risks",
-     "Have we identified the major risks and weaknesses in the delivery chain, and how we will manage them?"),
-    ("feedback_loops", "Create feedback loops for managing performance",
-     "Do we know how we will tell each strategy is working, and who collects that information?"),
+    (
+        "aspiration",
+        "Articulate its aspiration",
+        "Have we defined a clear measure of success and an ambitious, time-bound end target?",
+    ),
+    (
+        "strategies",
+        "Identify the relevant strategies",
+        "Have we defined a coherent set of strategies, each with a single owner, milestones and a theory of action?",
+    ),
+    (
+        "trajectory",
+        "Set a trajectory for implementation",
+        "Do we know how each strategy will reach the intermediate targets, with evidence-based estimates of impact?",
+    ),
+    (
+        "delivery_chain",
+        "Identify the relevant delivery chain(s)",
+        "Have we specified who needs to do what, at every level, to reach the field at scale?",
+    ),
+    (
+        "leadership",
+        "Assign leadership, management and accountability",
+        "Is there one person responsible for the plan as a whole and for each strategy?",
+    ),
+    (
+        "resources",
+        "Describe the resources and support required",
+        "Have we identified the people, money and technology required, and how any shortfall will be met?",
+    ),
+    (
+        "risks",
+        "Anticipate and prepare for risks",
+        "Have we identified the major risks and weaknesses in the delivery chain, and how we will manage them?",
+    ),
+    (
+        "feedback_loops",
+        "Create feedback loops for managing performance",
+        "Do we know how we will tell each strategy is working, and who collects that information?",
+    ),
 ]
 CRITERION_CODES = tuple(c for c, _, _ in CRITERIA)
 CRITERION_NAMES = {c: n for c, n, _ in CRITERIA}

@@ -57,9 +57,15 @@ def simulate(plans: list[SchemePlan], scenarios: dict[str, Decimal] | None = Non
         for plan in plans:
             paid = PAY.ZERO
             for code, planned in plan.planned:
-                p = PAY.compute(plan.rule, value_under(plan.baseline, planned, share),
-                                cap_per_period=plan.cap_per_period, cap_total=plan.cap_total, paid_so_far=paid,
-                                allocation=plan.allocation, places=places)
+                p = PAY.compute(
+                    plan.rule,
+                    value_under(plan.baseline, planned, share),
+                    cap_per_period=plan.cap_per_period,
+                    cap_total=plan.cap_total,
+                    paid_so_far=paid,
+                    allocation=plan.allocation,
+                    places=places,
+                )
                 paid += p.amount
                 outcome.by_period[code] = outcome.by_period.get(code, PAY.ZERO) + p.amount
         outcome.by_period = dict(sorted(outcome.by_period.items()))

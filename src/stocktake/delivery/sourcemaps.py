@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable, Iterator
 from datetime import datetime
-from typing import Iterable, Iterator
 
 from . import periods as P
 from .echo import listed, shown
@@ -51,8 +51,10 @@ def long_records(header: list[str], rows: Iterable) -> Iterator[tuple[int, dict 
     cols = _match_columns(header, LONG_ALIASES)
     missing = [f for f in ("indicator", "org_unit", "period") if f not in cols]
     if missing:
-        raise FileError(f"the header lacks the column(s) {', '.join(missing)}; it has {listed(header[:20])}. "
-                        f"Download the template, or save a column mapping for this source")
+        raise FileError(
+            f"the header lacks the column(s) {', '.join(missing)}; it has {listed(header[:20])}. "
+            f"Download the template, or save a column mapping for this source"
+        )
     if not ({"value", "numerator"} & set(cols)):
         raise FileError("the header has neither a 'value' nor a 'numerator' column")
     for n, raw in rows:
@@ -78,8 +80,12 @@ DHIS2_CSV = {
 class Dhis2Lookup:
     """DHIS2 ids to Stocktake codes: data elements to (indicator, field), org units, category option combos."""
 
-    def __init__(self, data_elements: dict[str, tuple[str, str]], org_units: dict[str, str],
-                 category_option_combos: dict[str, str]):
+    def __init__(
+        self,
+        data_elements: dict[str, tuple[str, str]],
+        org_units: dict[str, str],
+        category_option_combos: dict[str, str],
+    ):
         self.data_elements = data_elements
         self.org_units = org_units
         self.combos = category_option_combos
@@ -96,8 +102,13 @@ class Dhis2Lookup:
         if problems:
             return ShapeError("; ".join(problems))
         indicator, field = self.data_elements[de]
-        out: dict[str, object] = {"indicator": indicator, "org_unit": self.org_units[ou], "period": str(dv.get("period") or ""),
-               "disaggregation": self.combos.get(coc, "") if coc else "", "comment": str(dv.get("comment") or "")}
+        out: dict[str, object] = {
+            "indicator": indicator,
+            "org_unit": self.org_units[ou],
+            "period": str(dv.get("period") or ""),
+            "disaggregation": self.combos.get(coc, "") if coc else "",
+            "comment": str(dv.get("comment") or ""),
+        }
         out[field or "value"] = dv.get("value")
         return out
 
@@ -113,8 +124,9 @@ def load_json(data: bytes):
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise FileError(f"not valid JSON: {shown(exc, 120)}") from exc
     except RecursionError as exc:
-        raise FileError("the JSON is nested too deeply (more than a thousand levels, where a data value set "
-                        "has three); refused") from exc
+        raise FileError(
+            "the JSON is nested too deeply (more than a thousand levels, where a data value set has three); refused"
+        ) from exc
 
 
 def dhis2_json(data: bytes, lookup: Dhis2Lookup) -> Iterator[tuple[int, dict | Exception]]:
@@ -125,8 +137,13 @@ def dhis2_json(data: bytes, lookup: Dhis2Lookup) -> Iterator[tuple[int, dict | E
     if not payload["dataValues"]:
         raise FileError("the 'dataValues' list is empty: there is no data to import")
     defaults = {k: payload.get(k) for k in ("period", "orgUnit", "attributeOptionCombo") if payload.get(k)}
-    return _merge_parts(((i, _dhis2_one(i, {**defaults, **dv} if isinstance(dv, dict) else dv, lookup))
-                         for i, dv in enumerate(payload["dataValues"], start=1)), lookup)
+    return _merge_parts(
+        (
+            (i, _dhis2_one(i, {**defaults, **dv} if isinstance(dv, dict) else dv, lookup))
+            for i, dv in enumerate(payload["dataValues"], start=1)
+        ),
+        lookup,
+    )
 
 
 def _dhis2_one(n, dv, lookup):
@@ -140,7 +157,9 @@ def dhis2_csv(header: list[str], rows: Iterable, lookup: Dhis2Lookup) -> Iterato
     cols = _match_columns(header, {k: v for k, v in DHIS2_CSV.items()})
     missing = [f for f in ("dataElement", "period", "orgUnit", "value") if f not in cols]
     if missing:
-        raise FileError(f"a DHIS2 CSV needs the columns dataelement, period, orgunit and value; missing {', '.join(missing)}")
+        raise FileError(
+            f"a DHIS2 CSV needs the columns dataelement, period, orgunit and value; missing {', '.join(missing)}"
+        )
 
     def gen():
         for n, raw in rows:
@@ -168,7 +187,12 @@ def _merge_parts(records, lookup: Dhis2Lookup):
             for f in ("value", "numerator", "denominator"):
                 if rec.get(f) not in (None, ""):
                     if first.get(f) not in (None, ""):
-                        yield n, ShapeError(f"{f} for {' '.join(k for k in key if k)} given twice (first at row {held[key][0]})")
+                        yield (
+                            n,
+                            ShapeError(
+                                f"{f} for {' '.join(k for k in key if k)} given twice (first at row {held[key][0]})"
+                            ),
+                        )
                         break
                     first[f] = rec[f]
         else:
@@ -192,8 +216,10 @@ def parse_expression(expr: str, header: list[str]) -> list[tuple[int, str]]:
             raise FileError(f"cannot read the expression '{shown(expr)}'")
         sign, name = m.group(1), m.group(2).strip()
         if name not in header:
-            raise FileError(f"the mapping names column '{shown(name, 40)}', which the file does not have "
-                            f"(it has {listed(header[:30])})")
+            raise FileError(
+                f"the mapping names column '{shown(name, 40)}', which the file does not have "
+                f"(it has {listed(header[:30])})"
+            )
         terms.append((-1 if sign == "-" else 1, name))
         pos = m.end()
     if not terms:
@@ -211,7 +237,9 @@ def _evaluate(terms, raw: dict, parse_number) -> float | None:
     return None if blank else total
 
 
-def mapped_records(header: list[str], rows: Iterable, mapping: dict, parse_number) -> Iterator[tuple[int, dict | Exception]]:
+def mapped_records(
+    header: list[str], rows: Iterable, mapping: dict, parse_number
+) -> Iterator[tuple[int, dict | Exception]]:
     """Any file through a saved column mapping; one file row may give several indicators' values.
 
     mapping keys: org_unit (column), org_unit_name (column, optional), org_unit_prefix,
@@ -226,8 +254,10 @@ def mapped_records(header: list[str], rows: Iterable, mapping: dict, parse_numbe
             raise FileError(f"the column mapping lacks '{key}'")
     for key in ("org_unit", "org_unit_name", "group"):
         if mapping.get(key) and mapping[key] not in header:
-            raise FileError(f"the mapping's {key} column '{shown(mapping[key], 40)}' is not in the file "
-                            f"(it has {listed(header[:30])})")
+            raise FileError(
+                f"the mapping's {key} column '{shown(mapping[key], 40)}' is not in the file "
+                f"(it has {listed(header[:30])})"
+            )
     period = mapping["period"]
     if isinstance(period, str):
         period = {"column": period}
@@ -257,8 +287,9 @@ def mapped_records(header: list[str], rows: Iterable, mapping: dict, parse_numbe
             except ValueError as exc:
                 raise ValueError(f"'{shown(text)}' does not match the date format {period['format']}") from exc
             if not P.MIN_YEAR <= d.year <= P.MAX_YEAR:
-                raise ValueError(f"'{shown(text)}' is in year {d.year}; periods name the years "
-                                 f"{P.MIN_YEAR} to {P.MAX_YEAR}")
+                raise ValueError(
+                    f"'{shown(text)}' is in year {d.year}; periods name the years {P.MIN_YEAR} to {P.MAX_YEAR}"
+                )
             return P.containing(period.get("kind", P.MONTH), d).code
         return text
 
@@ -274,9 +305,12 @@ def mapped_records(header: list[str], rows: Iterable, mapping: dict, parse_numbe
             yield n, ShapeError(f"period: {exc}")
             continue
         unit = raw.get(mapping["org_unit"], "").strip()
-        base = {"org_unit": f"{prefix}{unit}" if unit else "", "period": pcode,
-                "_name": raw.get(mapping.get("org_unit_name") or "", "").strip() or unit,
-                "_group": raw.get(mapping.get("group") or "", "").strip()}
+        base = {
+            "org_unit": f"{prefix}{unit}" if unit else "",
+            "period": pcode,
+            "_name": raw.get(mapping.get("org_unit_name") or "", "").strip() or unit,
+            "_group": raw.get(mapping.get("group") or "", "").strip(),
+        }
         for indicator, disagg, fields in targets:
             rec = {**base, "indicator": indicator, "disaggregation": disagg}
             try:

@@ -9,8 +9,8 @@ to "prioritize the strategies that deliver the most impact per dollar".
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 SCORES = range(1, 6)
 MIDPOINT = 3

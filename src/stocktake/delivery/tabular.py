@@ -15,7 +15,8 @@ import io
 import itertools
 import re
 import zipfile
-from typing import BinaryIO, Iterator
+from collections.abc import Iterator
+from typing import BinaryIO
 
 from .echo import listed, shown
 
@@ -33,9 +34,11 @@ class FileError(ValueError):
 
 
 # A valid UTF-8 sequence of two to four bytes; a file holding any is UTF-8 (with errors), not Windows-1252.
-_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
-                             rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
-                             rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}")
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
+    rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
+    rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
 ENCODING_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "cp1252": "Windows-1252", "latin-1": "latin-1"}
 
 
@@ -43,8 +46,10 @@ def bad_byte(data: bytes, exc: UnicodeDecodeError, offset: int, lines: int, enc:
     """Where a byte that is not in the encoding sits: its value, its offset in the file and its row."""
     row = lines + data.count(b"\n", 0, exc.start) + 1
     name = ENCODING_NAMES.get(enc, enc)
-    return (f"byte 0x{data[exc.start]:02x} at offset {offset + exc.start:,} (row {row}) is not valid {name}; "
-            f"the file was refused rather than guessed at. Fix that byte, or save the file again as CSV UTF-8")
+    return (
+        f"byte 0x{data[exc.start]:02x} at offset {offset + exc.start:,} (row {row}) is not valid {name}; "
+        f"the file was refused rather than guessed at. Fix that byte, or save the file again as CSV UTF-8"
+    )
 
 
 def sniff_encoding(head: bytes, declared: str | None = None, more: bool = False, notes: list | None = None) -> str:
@@ -66,8 +71,9 @@ def sniff_encoding(head: bytes, declared: str | None = None, more: bool = False,
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
     if b"\x00" in head:
-        raise FileError("the file holds NUL bytes: it is binary, or UTF-16 without a byte-order mark; "
-                        "save it as CSV (UTF-8)")
+        raise FileError(
+            "the file holds NUL bytes: it is binary, or UTF-16 without a byte-order mark; save it as CSV (UTF-8)"
+        )
     try:
         head.decode("utf-8")
         return "utf-8"
@@ -83,8 +89,10 @@ def sniff_encoding(head: bytes, declared: str | None = None, more: bool = False,
     except UnicodeDecodeError:
         enc = "latin-1"
     if notes is not None:
-        notes.append(f"the file is not UTF-8 (it holds no UTF-8 accented letter); it was read as {ENCODING_NAMES[enc]}. "
-                     f"Check its accented letters, or save it as CSV UTF-8")
+        notes.append(
+            f"the file is not UTF-8 (it holds no UTF-8 accented letter); it was read as {ENCODING_NAMES[enc]}. "
+            f"Check its accented letters, or save it as CSV UTF-8"
+        )
     return enc
 
 
@@ -104,8 +112,10 @@ def _header(cells: list, where: str) -> list[str]:
         raise FileError(f"{where}: the header row is empty")
     for i, name in enumerate(names, start=1):
         if name == "":
-            raise FileError(f"{where}: header cell {i} ({_col(i)}1) is empty; merged header cells or a title row "
-                            f"above the header? The first row must name every column")
+            raise FileError(
+                f"{where}: header cell {i} ({_col(i)}1) is empty; merged header cells or a title row "
+                f"above the header? The first row must name every column"
+            )
     seen = set()
     for name in names:
         if name.lower() in seen:
@@ -126,8 +136,9 @@ class RowShapeError(ValueError):
     pass
 
 
-def read_csv(stream: BinaryIO, *, encoding: str | None = None, delimiter: str | None = None,
-             notes: list | None = None) -> tuple[list[str], Iterator]:
+def read_csv(
+    stream: BinaryIO, *, encoding: str | None = None, delimiter: str | None = None, notes: list | None = None
+) -> tuple[list[str], Iterator]:
     """(header, iterator of (row number, {column: text} or RowShapeError)) from a CSV byte stream.
 
     notes: a list that receives what the reader had to assume (a file read as Windows-1252).
@@ -161,19 +172,28 @@ def read_csv(stream: BinaryIO, *, encoding: str | None = None, delimiter: str | 
                     continue
                 found = True
                 if len(cells) != len(header):
-                    extra = cells[len(header):]
+                    extra = cells[len(header) :]
                     if len(header) < len(cells) <= width and all(not c.strip() for c in extra):
-                        cells = cells[:len(header)]  # the header's own trailing separators, repeated
+                        cells = cells[: len(header)]  # the header's own trailing separators, repeated
                     else:
-                        hint = ("an unquoted number with a thousands separator such as 1,234, or a stray separator?"
-                                if len(cells) > len(header) else "a truncated line, or a missing separator?")
-                        yield n, RowShapeError(f"has {len(cells)} cells but the header has {len(header)} ({hint}); "
-                                               f"the row is left out rather than read with its columns shifted")
+                        hint = (
+                            "an unquoted number with a thousands separator such as 1,234, or a stray separator?"
+                            if len(cells) > len(header)
+                            else "a truncated line, or a missing separator?"
+                        )
+                        yield (
+                            n,
+                            RowShapeError(
+                                f"has {len(cells)} cells but the header has {len(header)} ({hint}); "
+                                f"the row is left out rather than read with its columns shifted"
+                            ),
+                        )
                         continue
                 yield n, {h: c[:MAX_CELL] for h, c in zip(header, cells)}
         except UnicodeDecodeError as exc:
-            raise FileError(f"after row {n}: bytes that are not {enc} ({exc.reason}); "
-                            f"declare the file's encoding, e.g. latin-1") from exc
+            raise FileError(
+                f"after row {n}: bytes that are not {enc} ({exc.reason}); declare the file's encoding, e.g. latin-1"
+            ) from exc
         except csv.Error as exc:
             raise FileError(f"row {reader.line_num}: {exc} (is the file truncated?)") from exc
         if not found:
@@ -197,8 +217,9 @@ def _decoded_lines(raw: BinaryIO, enc: str) -> Iterator[str]:
             cut = data.rfind(b"\n") + 1
             if cut == 0:
                 if len(data) > MAX_LINE:
-                    raise FileError(f"row {lines + 1} runs past {MAX_LINE >> 20} MB without a line break; "
-                                    f"is this a CSV file?")
+                    raise FileError(
+                        f"row {lines + 1} runs past {MAX_LINE >> 20} MB without a line break; is this a CSV file?"
+                    )
                 tail = data
                 continue
             data, tail = data[:cut], data[cut:]
@@ -236,7 +257,7 @@ class _Chain(io.RawIOBase):
             self.head = self.head[n:]
             return n
         data = self.rest.read(len(b))
-        b[:len(data)] = data
+        b[: len(data)] = data
         return len(data)
 
 
@@ -257,8 +278,10 @@ def check_xlsx(stream: BinaryIO) -> None:
             total = sum(i.file_size for i in infos)
             packed = sum(i.compress_size for i in infos) or 1
             if total > MAX_XLSX_UNCOMPRESSED or total / packed > MAX_XLSX_RATIO and total > 10 * 1024 * 1024:
-                raise FileError(f"the workbook would inflate to {total / 1e6:,.0f} MB from {packed / 1e6:,.1f} MB "
-                                f"(a zip bomb?); refused")
+                raise FileError(
+                    f"the workbook would inflate to {total / 1e6:,.0f} MB from {packed / 1e6:,.1f} MB "
+                    f"(a zip bomb?); refused"
+                )
             if "xl/workbook.xml" not in {i.filename for i in infos}:
                 raise FileError("the zip archive is not an Excel workbook (no xl/workbook.xml)")
             for info in infos:
@@ -268,7 +291,9 @@ def check_xlsx(stream: BinaryIO) -> None:
                     if any(mark in prolog for mark in _DTD_MARKS):
                         raise FileError(f"{DTD_REFUSED} (in {shown(info.filename, 60)})")
     except zipfile.BadZipFile as exc:
-        raise FileError("not an Excel .xlsx file (it is not a zip archive); old .xls files must be saved as .xlsx or CSV") from exc
+        raise FileError(
+            "not an Excel .xlsx file (it is not a zip archive); old .xls files must be saved as .xlsx or CSV"
+        ) from exc
     except (zipfile.LargeZipFile, NotImplementedError, RuntimeError, EOFError, OSError) as exc:
         # encrypted members, unknown compression, a member cut short
         raise FileError(f"the workbook cannot be opened: {exc.__class__.__name__}: {shown(exc, 120)}") from exc
@@ -333,9 +358,11 @@ def read_xlsx(stream: BinaryIO, sheet: str | None = None) -> tuple[list[str], It
     if second is not None:
         filled = [c for c in second[1] if c.value not in (None, "")]
         if filled and max(c.column for c in filled) > len(header):
-            raise FileError(f"{where}: row 1 names {len(header)} column(s) but row 2 fills "
-                            f"{max(c.column for c in filled)}; a title row or merged header cells above the header? "
-                            f"The first row must name every column")
+            raise FileError(
+                f"{where}: row 1 names {len(header)} column(s) but row 2 fills "
+                f"{max(c.column for c in filled)}; a title row or merged header cells above the header? "
+                f"The first row must name every column"
+            )
 
     def rows():
         found = False
@@ -344,7 +371,7 @@ def read_xlsx(stream: BinaryIO, sheet: str | None = None) -> tuple[list[str], It
                 continue
             values = []
             formula = None
-            for i, c in enumerate(cells[:len(header)]):
+            for i, c in enumerate(cells[: len(header)]):
                 v = c.value
                 if c.data_type == "f" or (isinstance(v, str) and v.startswith("=")):
                     formula = f"cell {_col(i + 1)}{n} holds a formula ({shown(v, 40)}); paste values instead"
@@ -354,11 +381,12 @@ def read_xlsx(stream: BinaryIO, sheet: str | None = None) -> tuple[list[str], It
                 found = True
                 yield n, RowShapeError(formula)
                 continue
-            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values) and \
-                    all(c.value in (None, "") for c in cells[len(header):]):
+            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values) and all(
+                c.value in (None, "") for c in cells[len(header) :]
+            ):
                 continue
             found = True
-            if any(v not in (None, "") for v in (c.value for c in cells[len(header):])):
+            if any(v not in (None, "") for v in (c.value for c in cells[len(header) :])):
                 yield n, RowShapeError(f"has values beyond the {len(header)} named columns")
                 continue
             values += [None] * (len(header) - len(values))

@@ -9,9 +9,9 @@ period is given the planned value at its end date.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Sequence
 
 from . import periods as P
 
@@ -84,9 +84,7 @@ def fraction_of_change(x: float, method: str = LINEAR, stages=()) -> float:
 def planned_value(target: Target, on: date, method: str = LINEAR, stages=()) -> float:
     span = (target.target_date - target.baseline_date).days
     x = (on - target.baseline_date).days / span
-    return target.baseline_value + (target.target_value - target.baseline_value) * fraction_of_change(
-        x, method, stages
-    )
+    return target.baseline_value + (target.target_value - target.baseline_value) * fraction_of_change(x, method, stages)
 
 
 def interpolate(target: Target, kind: str, method: str = LINEAR, stages=()) -> list[tuple[P.Period, float]]:

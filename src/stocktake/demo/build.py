@@ -46,10 +46,56 @@ DEMO_USERS = [
     ("observer", "Treasury Observer", "observer", None),
 ]
 
-_SYLLABLES_A = ["Al", "Bar", "Cal", "Dor", "El", "Fen", "Gar", "Hal", "Ir", "Kel", "Lan", "Mar", "Nor", "Ol", "Pen",
-                "Ros", "Sal", "Tor", "Ul", "Ver", "Wes", "Yar", "Zan", "Ash", "Bel", "Cor", "Dun", "Eb"]
-_SYLLABLES_B = ["bridge", "ford", "ton", "mouth", "field", "wick", "by", "dale", "stead", "haven", "more", "combe",
-                "worth", "ham", "ley", "port", "well", "brook"]
+_SYLLABLES_A = [
+    "Al",
+    "Bar",
+    "Cal",
+    "Dor",
+    "El",
+    "Fen",
+    "Gar",
+    "Hal",
+    "Ir",
+    "Kel",
+    "Lan",
+    "Mar",
+    "Nor",
+    "Ol",
+    "Pen",
+    "Ros",
+    "Sal",
+    "Tor",
+    "Ul",
+    "Ver",
+    "Wes",
+    "Yar",
+    "Zan",
+    "Ash",
+    "Bel",
+    "Cor",
+    "Dun",
+    "Eb",
+]
+_SYLLABLES_B = [
+    "bridge",
+    "ford",
+    "ton",
+    "mouth",
+    "field",
+    "wick",
+    "by",
+    "dale",
+    "stead",
+    "haven",
+    "more",
+    "combe",
+    "worth",
+    "ham",
+    "ley",
+    "port",
+    "well",
+    "brook",
+]
 
 
 class DemoExists(Exception):
@@ -107,8 +153,9 @@ def build_org_units(rng: random.Random, organisations: dict) -> dict[int, list[O
     by_depth = {1: [nation], 2: [], 3: [], 4: []}
     names = _district_names(rng, len(spec.REGIONS) * spec.DISTRICTS_PER_REGION)
     for r, region_name in enumerate(spec.REGIONS, start=1):
-        region = _unit(code=f"R{r:02d}", name=f"{region_name} Region", parent=nation,
-                       organisation=organisations[f"region-{r:02d}"])
+        region = _unit(
+            code=f"R{r:02d}", name=f"{region_name} Region", parent=nation, organisation=organisations[f"region-{r:02d}"]
+        )
         by_depth[2].append(region)
         for d in range(1, spec.DISTRICTS_PER_REGION + 1):
             dname = names.pop(0)
@@ -124,11 +171,23 @@ def build_people(organisations: dict) -> None:
     centre = organisations["delivery-unit"]
     for username, name, role, org in DEMO_USERS:
         first, _, last = name.rpartition(" ")
-        account = accounts_actions.create_account(username=username, password=DEMO_PASSWORD, first_name=first,
-                                                  last_name=last, email=f"{username}@demo.stocktake.invalid",
-                                                  superuser=username == "admin", interface=SYSTEM)
-        accounts_actions.create_person(name=name, role=role, organisation=organisations[org] if org else centre,
-                                       account=account, email=account.email, interface=SYSTEM)
+        account = accounts_actions.create_account(
+            username=username,
+            password=DEMO_PASSWORD,
+            first_name=first,
+            last_name=last,
+            email=f"{username}@demo.stocktake.invalid",
+            superuser=username == "admin",
+            interface=SYSTEM,
+        )
+        accounts_actions.create_person(
+            name=name,
+            role=role,
+            organisation=organisations[org] if org else centre,
+            account=account,
+            email=account.email,
+            interface=SYSTEM,
+        )
 
 
 def withheld_ids(withheld, units: list[OrgUnit], periods: dict) -> set[tuple[int, int]]:
@@ -144,8 +203,9 @@ def _progress(d: date, baseline: date, target: date, method: str, stages) -> flo
     return T.fraction_of_change(x, method, [tuple(s) for s in stages]) if x > 0 else 0.0
 
 
-def generate_values(rng: random.Random, ind: Indicator, cfg: dict, units: list[OrgUnit], period_objs: dict,
-                    baseline: date, target: date) -> list[dict]:
+def generate_values(
+    rng: random.Random, ind: Indicator, cfg: dict, units: list[OrgUnit], period_objs: dict, baseline: date, target: date
+) -> list[dict]:
     last_codes = sorted(period_objs)[-2:]
     starts = cfg.get("intervention", {}).get("starts", {})
     # The built-in effect draws from its own stream: the main one, and so every other number, is unchanged.
@@ -164,10 +224,24 @@ def generate_values(rng: random.Random, ind: Indicator, cfg: dict, units: list[O
             x = _progress(end, baseline, target, cfg.get("method", "linear"), cfg.get("stages", []))
             ar = 0.6 * ar + rng.gauss(0, 1)
             season = cfg.get("season", 0.0) * _seasonal(end)
-            state = (DataValue.State.SUBMITTED if code == last_codes[-1]
-                     else DataValue.State.VALIDATED if code in last_codes else DataValue.State.PUBLISHED)
-            row = {"indicator_id": ind.pk, "org_unit_id": unit.pk, "period_id": period.pk, "disaggregation": "",
-                   "value": None, "numerator": None, "denominator": None, "comment": "", "state": state}
+            state = (
+                DataValue.State.SUBMITTED
+                if code == last_codes[-1]
+                else DataValue.State.VALIDATED
+                if code in last_codes
+                else DataValue.State.PUBLISHED
+            )
+            row = {
+                "indicator_id": ind.pk,
+                "org_unit_id": unit.pk,
+                "period_id": period.pk,
+                "disaggregation": "",
+                "value": None,
+                "numerator": None,
+                "denominator": None,
+                "comment": "",
+                "state": state,
+            }
             if cfg["aggregation"] == "ratio":
                 pct = cfg["base"] + offset + achieved * cfg["change"] * x + season + cfg["noise"] * ar
                 pct = min(99.0, max(1.0, pct))
@@ -206,8 +280,15 @@ def national_baseline(ind: Indicator, rows: list[dict], baseline_period_ids: lis
 # here named after the app, run in this order after the core government exists.
 # They live here, above the apps, because a part may use several apps at once
 # (the fund's part imports corrected values through collection).
-EXTENSIONS = [demo_accounts, demo_collection, demo_monitoring, demo_plans, demo_routines, demo_incentives,
-              demo_evaluations]
+EXTENSIONS = [
+    demo_accounts,
+    demo_collection,
+    demo_monitoring,
+    demo_plans,
+    demo_routines,
+    demo_incentives,
+    demo_evaluations,
+]
 
 
 def extend(seed: int, say) -> None:
@@ -223,8 +304,9 @@ def build(seed: int = 2026, progress=None) -> dict:
     rng = random.Random(seed)
 
     def organisation(code, name, kind, parent=None):
-        organisations[code] = accounts_actions.create_organisation(code=code, name=name, kind=kind, parent=parent,
-                                                                   interface=SYSTEM)
+        organisations[code] = accounts_actions.create_organisation(
+            code=code, name=name, kind=kind, parent=parent, interface=SYSTEM
+        )
 
     organisations: dict = {}
     organisation("delivery-unit", "Prime Minister's Delivery Unit", Organisation.Kind.CENTRE)
@@ -239,11 +321,16 @@ def build(seed: int = 2026, progress=None) -> dict:
     say("people and demo accounts")
     build_people(organisations)
 
-    tiers = {name: architecture_actions.create_tier(name=name, monitoring_frequency=freq, rank=rank, description=desc,
-                                                    interface=SYSTEM)
-             for name, freq, rank, desc in spec.TIERS}
-    pillars = {code: architecture_actions.create_pillar(code=code, name=name, rank=i, interface=SYSTEM)
-               for i, (code, name) in enumerate(spec.PILLARS)}
+    tiers = {
+        name: architecture_actions.create_tier(
+            name=name, monitoring_frequency=freq, rank=rank, description=desc, interface=SYSTEM
+        )
+        for name, freq, rank, desc in spec.TIERS
+    }
+    pillars = {
+        code: architecture_actions.create_pillar(code=code, name=name, rank=i, interface=SYSTEM)
+        for i, (code, name) in enumerate(spec.PILLARS)
+    }
 
     baseline_month = P.parse(spec.BASELINE)
     target_month = P.parse(spec.TARGET)
@@ -256,53 +343,94 @@ def build(seed: int = 2026, progress=None) -> dict:
         say(f"priority: {pcfg['name']}")
         ministry = organisations[pcfg["ministry"]]
         priority = architecture_actions.create_priority(
-            pillar=pillars[pcfg["pillar"]], code=pcfg["code"], name=pcfg["name"], tier=tiers[pcfg["tier"]],
-            lead_organisation=ministry, published=rank % 3 != 2, rank=rank, interface=SYSTEM,
+            pillar=pillars[pcfg["pillar"]],
+            code=pcfg["code"],
+            name=pcfg["name"],
+            tier=tiers[pcfg["tier"]],
+            lead_organisation=ministry,
+            published=rank % 3 != 2,
+            rank=rank,
+            interface=SYSTEM,
         )
         leader = None
         if pcfg["leader"]:
-            leader = accounts_actions.create_person(name=pcfg["leader"][0],
-                                                    title=f"{pcfg['leader'][1]}, {ministry.name}",
-                                                    role=Person.Role.ACCOUNTABLE_LEADER, organisation=ministry,
-                                                    interface=SYSTEM)
-        outcome = architecture_actions.create_outcome(priority=priority, code=f"{pcfg['code']}-outcome",
-                                                      name=pcfg["outcome"], leader=leader, interface=SYSTEM)
+            leader = accounts_actions.create_person(
+                name=pcfg["leader"][0],
+                title=f"{pcfg['leader'][1]}, {ministry.name}",
+                role=Person.Role.ACCOUNTABLE_LEADER,
+                organisation=ministry,
+                interface=SYSTEM,
+            )
+        outcome = architecture_actions.create_outcome(
+            priority=priority, code=f"{pcfg['code']}-outcome", name=pcfg["outcome"], leader=leader, interface=SYSTEM
+        )
         for irank, cfg in enumerate(pcfg["indicators"]):
             ind = architecture_actions.create_indicator(
-                outcome=outcome, code=cfg["code"], name=cfg["name"], unit=cfg["unit"], direction=cfg["direction"],
-                frequency=cfg["frequency"], aggregation=cfg["aggregation"], ratio_scale=cfg.get("ratio_scale", 1),
-                numerator_label=cfg.get("numerator_label", ""), denominator_label=cfg.get("denominator_label", ""),
-                report_depth=cfg["depth"], kind=cfg.get("kind", "performance"), level=cfg.get("level", "outcome"),
-                data_source=cfg.get("source", ""), min_value=cfg.get("min_value"), max_value=cfg.get("max_value"),
-                decimals=1 if cfg["unit"] == "%" else 0, rank=irank,
-                meaningful=True, moveable=cfg.get("kind", "performance") == "performance", measurable=True,
+                outcome=outcome,
+                code=cfg["code"],
+                name=cfg["name"],
+                unit=cfg["unit"],
+                direction=cfg["direction"],
+                frequency=cfg["frequency"],
+                aggregation=cfg["aggregation"],
+                ratio_scale=cfg.get("ratio_scale", 1),
+                numerator_label=cfg.get("numerator_label", ""),
+                denominator_label=cfg.get("denominator_label", ""),
+                report_depth=cfg["depth"],
+                kind=cfg.get("kind", "performance"),
+                level=cfg.get("level", "outcome"),
+                data_source=cfg.get("source", ""),
+                min_value=cfg.get("min_value"),
+                max_value=cfg.get("max_value"),
+                decimals=1 if cfg["unit"] == "%" else 0,
+                rank=irank,
+                meaningful=True,
+                moveable=cfg.get("kind", "performance") == "performance",
+                measurable=True,
                 interface=SYSTEM,
             )
             kind = cfg["frequency"]
             if kind not in period_cache:
                 # only periods that have ended by the last reported month: no data from the future
-                period_cache[kind] = {p.code: architecture_actions.ensure_period(p) for p in P.between(kind, first.start, last.end)
-                                      if p.end <= last.end}
+                period_cache[kind] = {
+                    p.code: architecture_actions.ensure_period(p)
+                    for p in P.between(kind, first.start, last.end)
+                    if p.end <= last.end
+                }
             periods = period_cache[kind]
             rows = generate_values(rng, ind, cfg, units[cfg["depth"]], periods, baseline_date, target_date)
             withheld = spec.WITHHELD.get(cfg["code"], ())  # not sent yet: the demo's late data
-            monitoring_actions.record_values([r for r in rows if (r["org_unit_id"], r["period_id"]) not in withheld_ids(
-                withheld, units[cfg["depth"]], periods)], interface="system", source="demo")
+            monitoring_actions.record_values(
+                [
+                    r
+                    for r in rows
+                    if (r["org_unit_id"], r["period_id"]) not in withheld_ids(withheld, units[cfg["depth"]], periods)
+                ],
+                interface="system",
+                source="demo",
+            )
             total += len(rows)
             if ind.kind != Indicator.Kind.PERFORMANCE:
                 continue
-            year_to_baseline = [p.pk for code, p in periods.items()
-                                if baseline_date - date.resolution * 365 < p.end <= baseline_date]
+            year_to_baseline = [
+                p.pk for code, p in periods.items() if baseline_date - date.resolution * 365 < p.end <= baseline_date
+            ]
             base_ids = year_to_baseline if cfg.get("counts") else [periods[P.containing(kind, baseline_date).code].pk]
             base_value = national_baseline(ind, rows, base_ids)
             change = cfg["change"] * (base_value if cfg.get("relative") else 1)
             digits = ind.decimals
             architecture_actions.create_target(
-                indicator=ind, baseline_value=round(base_value, digits), baseline_date=baseline_date,
-                target_value=round(base_value + change, digits), target_date=target_date,
-                status="committed", trajectory_method=cfg["method"], stages=cfg.get("stages", []),
+                indicator=ind,
+                baseline_value=round(base_value, digits),
+                baseline_date=baseline_date,
+                target_value=round(base_value + change, digits),
+                target_date=target_date,
+                status="committed",
+                trajectory_method=cfg["method"],
+                stages=cfg.get("stages", []),
                 rationale=f"Committed by the {ministry.name} in the {baseline_month.start.year} delivery plan.",
-                interface="system", reason="Set in the delivery plan",
+                interface="system",
+                reason="Set in the delivery plan",
             )
     say(f"{total:,} data values")
     extend(seed, say)

@@ -26,15 +26,28 @@ def extend(seed: int, say) -> None:
     indicator = Indicator.objects.get(code="homicides")
     starts = spec.HOMICIDE_INTERVENTION["starts"]
     units = {u.code: u for u in OrgUnit.objects.filter(code__in=starts)}
-    candidates = [u for u in OrgUnit.objects.filter(depth=indicator.report_depth).order_by("path")
-                  if u.code[:3] in COMPARISON_REGIONS and u.code not in starts]
+    candidates = [
+        u
+        for u in OrgUnit.objects.filter(depth=indicator.report_depth).order_by("path")
+        if u.code[:3] in COMPARISON_REGIONS and u.code not in starts
+    ]
     actions.create_evaluation(
-        user=None, interface="system", indicator=indicator, name=NAME,
-        description=("Street outreach workers and hospital-based violence interruption in six Central districts, "
-                     "in two waves (January and July 2025). Comparison: the 20 "
-                     "untreated districts of the Northern, Eastern, Central and Western regions whose homicides "
-                     "over the six months before were closest; the Southern and Coastal regions ran their own "
-                     "programmes and are left out."),
+        user=None,
+        interface="system",
+        indicator=indicator,
+        name=NAME,
+        description=(
+            "Street outreach workers and hospital-based violence interruption in six Central districts, "
+            "in two waves (January and July 2025). Comparison: the 20 "
+            "untreated districts of the Northern, Eastern, Central and Western regions whose homicides "
+            "over the six months before were closest; the Southern and Coastal regions ran their own "
+            "programmes and are left out."
+        ),
         denominator_note="Homicides per district per month (districts of about 150,000 to 400,000 people).",
-        treated=[(units[code], start) for code, start in starts.items()], propose=True, propose_limit=20,
-        candidates=candidates, published=True, **WINDOWS)
+        treated=[(units[code], start) for code, start in starts.items()],
+        propose=True,
+        propose_limit=20,
+        candidates=candidates,
+        published=True,
+        **WINDOWS,
+    )

@@ -21,7 +21,8 @@ def extend(seed: int, say) -> None:
     by_code = {i.code: i for i in Indicator.objects.filter(code__in=[r[0] for r in DEMO_RULES])}
     for code, kind, depth, worst, periods in DEMO_RULES:
         if code in by_code:
-            actions.create_alert_rule(indicator=by_code[code], kind=kind, depth=depth, worst=worst, periods=periods,
-                                      interface="system")
+            actions.create_alert_rule(
+                indicator=by_code[code], kind=kind, depth=depth, worst=worst, periods=periods, interface="system"
+            )
     raised = alerts.evaluate(email=False)
     say(f"{len(raised)} alerts raised")

@@ -18,8 +18,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
-from stocktake.architecture.models import Indicator
-from stocktake.architecture.models import OrgUnit
+from stocktake.architecture.models import Indicator, OrgUnit
 from stocktake.schemas import Error
 
 from . import actions, estimates, summary
@@ -131,14 +130,29 @@ def _err(exc: ValidationError) -> Error:
 def _out(request, ev: Evaluation, *, with_result: bool) -> EvaluationOut:
     only_published = can.published_only(request.user, ev)
     out = EvaluationOut(
-        id=ev.pk, name=ev.name, indicator=ev.indicator.code, description=ev.description,
-        denominator_note=ev.denominator_note, pre_start=ev.pre_start, pre_end=ev.pre_end, post_start=ev.post_start,
-        post_end=ev.post_end, selection=ev.selection, published=ev.published, created_at=ev.created_at,
-        updated_at=ev.updated_at, published_values_only=only_published,
-        treated=[UnitOut(unit=t.org_unit.code, name=t.org_unit.name, start=t.start)
-                 for t in ev.treated.select_related("org_unit")],
-        comparison=[UnitOut(unit=c.org_unit.code, name=c.org_unit.name, distance=c.distance)
-                    for c in ev.comparison.select_related("org_unit")])
+        id=ev.pk,
+        name=ev.name,
+        indicator=ev.indicator.code,
+        description=ev.description,
+        denominator_note=ev.denominator_note,
+        pre_start=ev.pre_start,
+        pre_end=ev.pre_end,
+        post_start=ev.post_start,
+        post_end=ev.post_end,
+        selection=ev.selection,
+        published=ev.published,
+        created_at=ev.created_at,
+        updated_at=ev.updated_at,
+        published_values_only=only_published,
+        treated=[
+            UnitOut(unit=t.org_unit.code, name=t.org_unit.name, start=t.start)
+            for t in ev.treated.select_related("org_unit")
+        ],
+        comparison=[
+            UnitOut(unit=c.org_unit.code, name=c.org_unit.name, distance=c.distance)
+            for c in ev.comparison.select_related("org_unit")
+        ],
+    )
     if with_result:
         try:
             result = estimates.assess(estimates.Spec.of(ev), published_only=only_published)
@@ -190,12 +204,22 @@ def create_evaluation(request, payload: EvaluationIn):
         if len(by_code) != len(payload.treated):
             raise ValidationError({"treated": _("A treated unit is listed twice.")})
         ev, _result = actions.create_evaluation(
-            user=request.user, interface="api", indicator=indicator, name=payload.name,
-            description=payload.description, denominator_note=payload.denominator_note,
+            user=request.user,
+            interface="api",
+            indicator=indicator,
+            name=payload.name,
+            description=payload.description,
+            denominator_note=payload.denominator_note,
             treated=[(by_code[t.unit], t.start) for t in payload.treated],
-            comparison=_units(payload.comparison, "comparison"), propose=payload.propose,
-            propose_limit=payload.propose_limit, pre_start=payload.pre_start, pre_end=payload.pre_end,
-            post_start=payload.post_start, post_end=payload.post_end, published=payload.published)
+            comparison=_units(payload.comparison, "comparison"),
+            propose=payload.propose,
+            propose_limit=payload.propose_limit,
+            pre_start=payload.pre_start,
+            pre_end=payload.pre_end,
+            post_start=payload.post_start,
+            post_end=payload.post_end,
+            published=payload.published,
+        )
     except ValidationError as exc:
         return Status(400, _err(exc))
     return Status(201, _out(request, ev, with_result=True))
@@ -205,22 +229,34 @@ class PublishIn(Schema):
     published: bool
 
 
-@router.post("/{evaluation_id}/published", response={200: EvaluationOut, 403: Error, 404: Error},
-             summary="Publish an evaluation, or withdraw it from the public")
+@router.post(
+    "/{evaluation_id}/published",
+    response={200: EvaluationOut, 403: Error, 404: Error},
+    summary="Publish an evaluation, or withdraw it from the public",
+)
 def set_published(request, evaluation_id: int, payload: PublishIn):
     if not can.can_manage(request.user):
         return Status(403, _no_manage())
-    ev = actions.set_published(get_object_or_404(Evaluation, pk=evaluation_id), payload.published, user=request.user,
-                               interface="api")
+    ev = actions.set_published(
+        get_object_or_404(Evaluation, pk=evaluation_id), payload.published, user=request.user, interface="api"
+    )
     return _out(request, ev, with_result=False)
 
 
-@router.get("/{evaluation_id}", response={200: EvaluationOut, 404: Error}, summary="One evaluation with its estimates and verdict")
+@router.get(
+    "/{evaluation_id}",
+    response={200: EvaluationOut, 404: Error},
+    summary="One evaluation with its estimates and verdict",
+)
 def get_evaluation(request, evaluation_id: int):
     return _out(request, _visible(request, evaluation_id), with_result=True)
 
 
-@router.get("/{evaluation_id}/panel.csv", summary="The panel the estimates use, as CSV", response={200: None, 404: Error, 409: Error})
+@router.get(
+    "/{evaluation_id}/panel.csv",
+    summary="The panel the estimates use, as CSV",
+    response={200: None, 404: Error, 409: Error},
+)
 def panel_csv(request, evaluation_id: int):
     ev = _visible(request, evaluation_id)
     try:

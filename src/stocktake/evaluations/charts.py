@@ -41,9 +41,17 @@ def trajectory_points(result) -> list[dict]:
             continue
         cf = fmean(cell["c"]) + shift
         after = i >= result.first_start
-        out.append({"date": P.parse(cell["period"]).end.isoformat(), "period": cell["period"],
-                    "treated": fmean(cell["t"]) if cell["t"] else None, "comparison": fmean(cell["c"]),
-                    "counterfactual": cf, "low": cf - half if after else None, "high": cf + half if after else None})
+        out.append(
+            {
+                "date": P.parse(cell["period"]).end.isoformat(),
+                "period": cell["period"],
+                "treated": fmean(cell["t"]) if cell["t"] else None,
+                "comparison": fmean(cell["c"]),
+                "counterfactual": cf,
+                "low": cf - half if after else None,
+                "high": cf + half if after else None,
+            }
+        )
     return out
 
 
@@ -52,60 +60,114 @@ def trajectory_spec(result, *, width="container") -> dict:
     points = trajectory_points(result)
     fmt = f",.{ind.decimals}f"
     treated_label, cf_label = _("Treated units (mean)"), _("Counterfactual from the comparison units")
-    lines = [{"date": p["date"], "value": p["treated"], "series": treated_label} for p in points
-             if p["treated"] is not None]
+    lines = [
+        {"date": p["date"], "value": p["treated"], "series": treated_label} for p in points if p["treated"] is not None
+    ]
     lines += [{"date": p["date"], "value": p["counterfactual"], "series": cf_label} for p in points]
     band = [p for p in points if p["low"] is not None]
     start = P.parse(min(s for _u, s in result.spec.treated)).start.isoformat()
     colours = {"domain": [treated_label, cf_label], "range": [TREATED_COLOUR, COUNTERFACTUAL_COLOUR]}
     return {
-        "$schema": SCHEMA, "title": _("%(indicator)s: treated units and their counterfactual") % {"indicator": ind.name},
-        "width": width, "height": 300,
+        "$schema": SCHEMA,
+        "title": _("%(indicator)s: treated units and their counterfactual") % {"indicator": ind.name},
+        "width": width,
+        "height": 300,
         "layer": [
-            {"data": {"values": band}, "mark": {"type": "area", "opacity": 0.2, "color": COUNTERFACTUAL_COLOUR},
-             "encoding": {"x": {"field": "date", "type": "temporal"}, "y": {"field": "low", "type": "quantitative"},
-                          "y2": {"field": "high"}}},
-            {"data": {"values": lines}, "mark": {"type": "line", "point": {"size": 14}, "strokeWidth": 2},
-             "encoding": {
-                 "x": {"field": "date", "type": "temporal", "title": None},
-                 "y": {"field": "value", "type": "quantitative", "title": f"{ind.name} ({ind.unit})",
-                       "scale": {"zero": False}},
-                 "color": {"field": "series", "type": "nominal", "scale": colours,
-                           "legend": {"orient": "bottom", "title": None, "labelLimit": 400}},
-                 "strokeDash": {"field": "series", "type": "nominal",
-                                "scale": {"domain": [treated_label, cf_label], "range": [[1, 0], [6, 3]]},
-                                "legend": None},
-                 "tooltip": [{"field": "series"}, {"field": "date", "type": "temporal", "format": "%b %Y"},
-                             {"field": "value", "format": fmt}]}},
-            {"data": {"values": [{"date": start, "label": _("first start")}]},
-             "mark": {"type": "rule", "strokeDash": [2, 2], "color": "#24292f"},
-             "encoding": {"x": {"field": "date", "type": "temporal"}, "tooltip": [{"field": "label"}]}},
+            {
+                "data": {"values": band},
+                "mark": {"type": "area", "opacity": 0.2, "color": COUNTERFACTUAL_COLOUR},
+                "encoding": {
+                    "x": {"field": "date", "type": "temporal"},
+                    "y": {"field": "low", "type": "quantitative"},
+                    "y2": {"field": "high"},
+                },
+            },
+            {
+                "data": {"values": lines},
+                "mark": {"type": "line", "point": {"size": 14}, "strokeWidth": 2},
+                "encoding": {
+                    "x": {"field": "date", "type": "temporal", "title": None},
+                    "y": {
+                        "field": "value",
+                        "type": "quantitative",
+                        "title": f"{ind.name} ({ind.unit})",
+                        "scale": {"zero": False},
+                    },
+                    "color": {
+                        "field": "series",
+                        "type": "nominal",
+                        "scale": colours,
+                        "legend": {"orient": "bottom", "title": None, "labelLimit": 400},
+                    },
+                    "strokeDash": {
+                        "field": "series",
+                        "type": "nominal",
+                        "scale": {"domain": [treated_label, cf_label], "range": [[1, 0], [6, 3]]},
+                        "legend": None,
+                    },
+                    "tooltip": [
+                        {"field": "series"},
+                        {"field": "date", "type": "temporal", "format": "%b %Y"},
+                        {"field": "value", "format": fmt},
+                    ],
+                },
+            },
+            {
+                "data": {"values": [{"date": start, "label": _("first start")}]},
+                "mark": {"type": "rule", "strokeDash": [2, 2], "color": "#24292f"},
+                "encoding": {"x": {"field": "date", "type": "temporal"}, "tooltip": [{"field": "label"}]},
+            },
         ],
     }
 
 
 def event_spec(result, *, width="container") -> dict:
     ind = result.spec.indicator
-    rows = [{"e": pt.e, "effect": pt.effect, "low": pt.low, "high": pt.high, "units": pt.n_treated}
-            for pt in result.report.event_study.points]
+    rows = [
+        {"e": pt.e, "effect": pt.effect, "low": pt.low, "high": pt.high, "units": pt.n_treated}
+        for pt in result.report.event_study.points
+    ]
     fmt = f",.{max(ind.decimals, 1)}f"
     x = {"field": "e", "type": "quantitative", "title": _("Periods since the start (−1 is the reference)")}
     return {
-        "$schema": SCHEMA, "title": _("Effect by periods since the start, with 95% intervals"),
-        "width": width, "height": 240,
+        "$schema": SCHEMA,
+        "title": _("Effect by periods since the start, with 95% intervals"),
+        "width": width,
+        "height": 240,
         "layer": [
-            {"data": {"values": [{"y": 0}]}, "mark": {"type": "rule", "color": "#8c959f"},
-             "encoding": {"y": {"field": "y", "type": "quantitative"}}},
-            {"data": {"values": [{"x": -0.5}]}, "mark": {"type": "rule", "strokeDash": [2, 2], "color": "#24292f"},
-             "encoding": {"x": {"field": "x", "type": "quantitative"}}},
-            {"data": {"values": rows}, "mark": {"type": "rule", "color": TREATED_COLOUR},
-             "encoding": {"x": x, "y": {"field": "low", "type": "quantitative", "title": f"{_('Effect')} ({ind.unit})"},
-                          "y2": {"field": "high"}}},
-            {"data": {"values": rows}, "mark": {"type": "point", "filled": True, "size": 40, "color": TREATED_COLOUR},
-             "encoding": {"x": x, "y": {"field": "effect", "type": "quantitative"},
-                          "tooltip": [{"field": "e", "title": _("periods since the start")},
-                                      {"field": "effect", "format": fmt, "title": _("effect")},
-                                      {"field": "low", "format": fmt}, {"field": "high", "format": fmt},
-                                      {"field": "units", "title": _("treated units behind it")}]}},
+            {
+                "data": {"values": [{"y": 0}]},
+                "mark": {"type": "rule", "color": "#8c959f"},
+                "encoding": {"y": {"field": "y", "type": "quantitative"}},
+            },
+            {
+                "data": {"values": [{"x": -0.5}]},
+                "mark": {"type": "rule", "strokeDash": [2, 2], "color": "#24292f"},
+                "encoding": {"x": {"field": "x", "type": "quantitative"}},
+            },
+            {
+                "data": {"values": rows},
+                "mark": {"type": "rule", "color": TREATED_COLOUR},
+                "encoding": {
+                    "x": x,
+                    "y": {"field": "low", "type": "quantitative", "title": f"{_('Effect')} ({ind.unit})"},
+                    "y2": {"field": "high"},
+                },
+            },
+            {
+                "data": {"values": rows},
+                "mark": {"type": "point", "filled": True, "size": 40, "color": TREATED_COLOUR},
+                "encoding": {
+                    "x": x,
+                    "y": {"field": "effect", "type": "quantitative"},
+                    "tooltip": [
+                        {"field": "e", "title": _("periods since the start")},
+                        {"field": "effect", "format": fmt, "title": _("effect")},
+                        {"field": "low", "format": fmt},
+                        {"field": "high", "format": fmt},
+                        {"field": "units", "title": _("treated units behind it")},
+                    ],
+                },
+            },
         ],
     }

@@ -52,9 +52,9 @@ def official_rows(indicator, units, *, published_only: bool = False) -> list[Row
     under = Q()
     for u in units:
         under |= Q(org_unit__path__startswith=u.path)
-    values = (DataValue.objects.filter(under, indicator=indicator, disaggregation="", state__in=states,
-                                       period__kind=indicator.frequency)
-              .values_list("org_unit__path", "period__code", "period__start", "value", "numerator", "denominator"))
+    values = DataValue.objects.filter(
+        under, indicator=indicator, disaggregation="", state__in=states, period__kind=indicator.frequency
+    ).values_list("org_unit__path", "period__code", "period__start", "value", "numerator", "denominator")
     by_path = sorted(((u.path, u.code) for u in units), key=lambda pc: -len(pc[0]))
     cells: dict[tuple[str, str], Accumulator] = {}
     starts: dict[str, date] = {}

@@ -58,12 +58,19 @@ class Spec:
     distances: dict[str, float] = field(default_factory=dict)  # unit code -> distance, when proposed
 
     @classmethod
-    def of(cls, evaluation) -> "Spec":
+    def of(cls, evaluation) -> Spec:
         treated = [(t.org_unit, t.start) for t in evaluation.treated.select_related("org_unit")]
         comparison = list(evaluation.comparison.select_related("org_unit"))
-        return cls(evaluation.indicator, treated, [c.org_unit for c in comparison], evaluation.pre_start,
-                   evaluation.pre_end, evaluation.post_start, evaluation.post_end,
-                   {c.org_unit.code: c.distance for c in comparison if c.distance is not None})
+        return cls(
+            evaluation.indicator,
+            treated,
+            [c.org_unit for c in comparison],
+            evaluation.pre_start,
+            evaluation.pre_end,
+            evaluation.post_start,
+            evaluation.post_end,
+            {c.org_unit.code: c.distance for c in comparison if c.distance is not None},
+        )
 
 
 @dataclass
@@ -89,14 +96,25 @@ def period_of(indicator, code: str, field_name: str) -> P.Period:
     try:
         p = P.parse(code)
     except P.PeriodError as exc:
-        raise ValidationError({field_name: _("%(code)s is not a period code (%(reason)s).")
-                               % {"code": code, "reason": exc}}) from None
+        raise ValidationError(
+            {field_name: _("%(code)s is not a period code (%(reason)s).") % {"code": code, "reason": exc}}
+        ) from None
     if p.kind != indicator.frequency:
-        raise ValidationError({field_name: _("%(code)s is a %(kind)s period, but %(indicator)s is reported "
-                                             "%(frequency)s: use periods like %(example)s.") % {
-            "code": code, "kind": P.FREQUENCY_NAMES.get(p.kind, p.kind), "indicator": indicator.code,
-            "frequency": P.FREQUENCY_NAMES.get(indicator.frequency, indicator.frequency),
-            "example": P.containing(indicator.frequency, p.start).code}})
+        raise ValidationError(
+            {
+                field_name: _(
+                    "%(code)s is a %(kind)s period, but %(indicator)s is reported "
+                    "%(frequency)s: use periods like %(example)s."
+                )
+                % {
+                    "code": code,
+                    "kind": P.FREQUENCY_NAMES.get(p.kind, p.kind),
+                    "indicator": indicator.code,
+                    "frequency": P.FREQUENCY_NAMES.get(indicator.frequency, indicator.frequency),
+                    "example": P.containing(indicator.frequency, p.start).code,
+                }
+            }
+        )
     return p
 
 

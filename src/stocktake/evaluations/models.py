@@ -19,25 +19,34 @@ class Evaluation(models.Model):
         HAND = "hand", _("Chosen by hand")
         PROPOSED = "proposed", _("Proposed: closest before the start")
 
-    indicator = models.ForeignKey("architecture.Indicator", on_delete=models.PROTECT, related_name="evaluations",
-                                  verbose_name=_("indicator"))
+    indicator = models.ForeignKey(
+        "architecture.Indicator", on_delete=models.PROTECT, related_name="evaluations", verbose_name=_("indicator")
+    )
     name = models.CharField(_("name"), max_length=200)
-    description = models.TextField(_("description"), blank=True,
-                                   help_text=_("What the intervention was, and why these comparison units."))
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("What the intervention was, and why these comparison units.")
+    )
     denominator_note = models.CharField(
-        _("population or denominator"), max_length=300, blank=True,
-        help_text=_("For a count, what it is a count of (e.g. 'per district, about 200,000 people each')."))
+        _("population or denominator"),
+        max_length=300,
+        blank=True,
+        help_text=_("For a count, what it is a count of (e.g. 'per district, about 200,000 people each')."),
+    )
     pre_start = models.CharField(_("pre window from"), max_length=20)
     pre_end = models.CharField(_("pre window to"), max_length=20)
     post_start = models.CharField(_("post window from"), max_length=20)
     post_end = models.CharField(_("post window to"), max_length=20)
-    selection = models.CharField(_("comparison units"), max_length=10, choices=Selection.choices,
-                                 default=Selection.HAND)
-    published = models.BooleanField(_("published"), default=False,
-                                    help_text=_("The public sees a published evaluation, estimated from published "
-                                                "values only."))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    selection = models.CharField(
+        _("comparison units"), max_length=10, choices=Selection.choices, default=Selection.HAND
+    )
+    published = models.BooleanField(
+        _("published"),
+        default=False,
+        help_text=_("The public sees a published evaluation, estimated from published values only."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -72,8 +81,7 @@ class ComparisonUnit(models.Model):
 
     class Meta:
         ordering = ["distance", "org_unit__code"]
-        constraints = [models.UniqueConstraint(fields=["evaluation", "org_unit"],
-                                               name="one_comparison_row_per_unit")]
+        constraints = [models.UniqueConstraint(fields=["evaluation", "org_unit"], name="one_comparison_row_per_unit")]
 
     def __str__(self) -> str:
         return self.org_unit.code

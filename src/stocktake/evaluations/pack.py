@@ -21,8 +21,11 @@ PRINT_WIDTH = 560  # CSS px, the pack's text width on A4 and Letter
 
 def pack_entries(priorities, *, for_pdf: bool = False) -> list[dict]:
     out = []
-    qs = (Evaluation.objects.filter(indicator__outcome__priority__in=list(priorities))
-          .select_related("indicator__outcome__priority").order_by("indicator__outcome__priority__rank", "pk"))
+    qs = (
+        Evaluation.objects.filter(indicator__outcome__priority__in=list(priorities))
+        .select_related("indicator__outcome__priority")
+        .order_by("indicator__outcome__priority__rank", "pk")
+    )
     for ev in qs:
         entry = {"evaluation": ev, "priority": ev.indicator.outcome.priority, "chart_id": f"pack-evaluation-{ev.pk}"}
         try:

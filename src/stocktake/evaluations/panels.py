@@ -15,5 +15,9 @@ def indicator_section(request, indicator) -> dict | None:
     manage = can.can_manage(request.user)
     if not evaluations and not manage:
         return None
-    return {"template": "evaluations/_indicator_section.html", "evaluations": evaluations, "can_manage": manage,
-            "indicator": indicator}
+    return {
+        "template": "evaluations/_indicator_section.html",
+        "evaluations": evaluations,
+        "can_manage": manage,
+        "indicator": indicator,
+    }

@@ -8,10 +8,21 @@ from . import wording
 
 
 def _estimate(est) -> dict:
-    return {"method": est.method, "label": wording.method_label(est.method), "effect": est.effect, "se": est.se,
-            "low": est.low, "high": est.high, "p_value": est.p_value, "percent": est.percent,
-            "percent_low": est.percent_low, "percent_high": est.percent_high, "se_kind": est.se_kind,
-            "se_label": wording.se_label(est.se_kind), "n_units": est.n_units}
+    return {
+        "method": est.method,
+        "label": wording.method_label(est.method),
+        "effect": est.effect,
+        "se": est.se,
+        "low": est.low,
+        "high": est.high,
+        "p_value": est.p_value,
+        "percent": est.percent,
+        "percent_low": est.percent_low,
+        "percent_high": est.percent_high,
+        "se_kind": est.se_kind,
+        "se_label": wording.se_label(est.se_kind),
+        "n_units": est.n_units,
+    }
 
 
 def outcome_words(indicator) -> str:
@@ -51,10 +62,21 @@ def summarise(result) -> dict:
         "permutations": v.permutations,
         "direction": v.direction,
         "direction_label": wording.direction_label(v.direction),
-        "verdict": wording.verdict_sentences(v, outcome=outcome_words(ind), unit=unit_words(ind), placebo_period=result.code(v.placebo_start)),
+        "verdict": wording.verdict_sentences(
+            v, outcome=outcome_words(ind), unit=unit_words(ind), placebo_period=result.code(v.placebo_start)
+        ),
         "notes": notes,
-        "event_study": [{"e": pt.e, "effect": pt.effect, "low": pt.low, "high": pt.high, "n_groups": pt.n_groups,
-                         "n_treated": pt.n_treated} for pt in rep.event_study.points],
+        "event_study": [
+            {
+                "e": pt.e,
+                "effect": pt.effect,
+                "low": pt.low,
+                "high": pt.high,
+                "n_groups": pt.n_groups,
+                "n_treated": pt.n_treated,
+            }
+            for pt in rep.event_study.points
+        ],
         "n_treated": len(result.spec.treated),
         "n_comparison": len(result.spec.comparison),
     }
@@ -69,5 +91,12 @@ def panel_csv_rows(result):
     yield ["unit", "unit_name", "group", "first_treated_period", "period", "period_index", "value"]
     for r in result.rows:
         if lo <= r.index <= hi:
-            yield [r.unit, names.get(r.unit, ""), "treated" if r.unit in treated else "comparison",
-                   treated.get(r.unit, ""), r.period, r.index, repr(r.value)]
+            yield [
+                r.unit,
+                names.get(r.unit, ""),
+                "treated" if r.unit in treated else "comparison",
+                treated.get(r.unit, ""),
+                r.period,
+                r.index,
+                repr(r.value),
+            ]

@@ -42,8 +42,11 @@ def index(request):
     indicator = request.GET.get("indicator")
     if indicator:
         qs = qs.filter(indicator__code=indicator)
-    return render(request, "evaluations/index.html", {"evaluations": list(qs), "can_manage": can.can_manage(request.user),
-                                                      "indicator_code": indicator})
+    return render(
+        request,
+        "evaluations/index.html",
+        {"evaluations": list(qs), "can_manage": can.can_manage(request.user), "indicator_code": indicator},
+    )
 
 
 def _form_page(request, form, evaluation=None):
@@ -101,8 +104,9 @@ def publish(request, pk):
 def result_for(request, evaluation):
     """The estimates this reader may see, or (None, the reason) when the data no longer support the design."""
     try:
-        return estimates.assess(estimates.Spec.of(evaluation),
-                                published_only=can.published_only(request.user, evaluation)), None
+        return estimates.assess(
+            estimates.Spec.of(evaluation), published_only=can.published_only(request.user, evaluation)
+        ), None
     except ValidationError as exc:
         return None, "; ".join(m for ms in exc.message_dict.values() for m in ms)
 
@@ -110,13 +114,21 @@ def result_for(request, evaluation):
 def detail(request, pk):
     evaluation = _visible(request, pk)
     result, problem = result_for(request, evaluation)
-    context = {"evaluation": evaluation, "problem": problem, "can_manage": can.can_manage(request.user),
-               "published_only": can.published_only(request.user, evaluation),
-               "treated": evaluation.treated.select_related("org_unit"),
-               "comparison": evaluation.comparison.select_related("org_unit")}
+    context = {
+        "evaluation": evaluation,
+        "problem": problem,
+        "can_manage": can.can_manage(request.user),
+        "published_only": can.published_only(request.user, evaluation),
+        "treated": evaluation.treated.select_related("org_unit"),
+        "comparison": evaluation.comparison.select_related("org_unit"),
+    }
     if result is not None:
-        context.update(summary=summary.summarise(result), trajectory_spec=charts.trajectory_spec(result),
-                       event_spec=charts.event_spec(result), indicator=evaluation.indicator)
+        context.update(
+            summary=summary.summarise(result),
+            trajectory_spec=charts.trajectory_spec(result),
+            event_spec=charts.event_spec(result),
+            indicator=evaluation.indicator,
+        )
     return render(request, "evaluations/detail.html", context)
 
 

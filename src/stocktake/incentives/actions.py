@@ -42,11 +42,21 @@ def _entry(payment_or_scheme, stage, amount, user, *, reference="", note="", rev
         payment, scheme = payment_or_scheme, payment_or_scheme.scheme
     else:
         payment, scheme = None, payment_or_scheme
-    return LedgerEntry.objects.create(fund=scheme.fund, scheme=scheme, payment=payment, stage=stage, amount=amount,
-                                      reference=reference, note=note, reverses=reverses, by=_who(user))
+    return LedgerEntry.objects.create(
+        fund=scheme.fund,
+        scheme=scheme,
+        payment=payment,
+        stage=stage,
+        amount=amount,
+        reference=reference,
+        note=note,
+        reverses=reverses,
+        by=_who(user),
+    )
 
 
 # Funds and schemes ------------------------------------------------------------
+
 
 @transaction.atomic
 def create_fund(*, user=None, interface="web", **fields) -> Fund:
@@ -63,8 +73,10 @@ def _check_scheme(scheme: Scheme) -> None:
         key = exc.field if exc.field in ("cap_per_period", "cap_total") else "rule"
         raise ValidationError({key: str(exc) if key == "rule" else str(exc).split(": ", 1)[1]}) from None
     if scheme.period_kind != ind.frequency:
-        errors["period_kind"] = (f"payment periods are {P.FREQUENCY_NAMES.get(scheme.period_kind, scheme.period_kind)} "
-                                 f"but {ind.code} is reported {P.FREQUENCY_NAMES[ind.frequency]}: they must match")
+        errors["period_kind"] = (
+            f"payment periods are {P.FREQUENCY_NAMES.get(scheme.period_kind, scheme.period_kind)} "
+            f"but {ind.code} is reported {P.FREQUENCY_NAMES[ind.frequency]}: they must match"
+        )
     for name in ("first_period", "last_period"):
         period = getattr(scheme, name)
         if period.kind != scheme.period_kind:
@@ -73,29 +85,38 @@ def _check_scheme(scheme: Scheme) -> None:
         errors["last_period"] = f"{scheme.last_period.code} is before {scheme.first_period.code}"
     fund = scheme.fund
     if scheme.first_period.start < fund.starts or scheme.last_period.end > fund.ends:
-        errors["first_period"] = (f"payment periods {scheme.first_period.code}-{scheme.last_period.code} fall outside "
-                                  f"the fund's operation ({fund.starts} to {fund.ends})")
+        errors["first_period"] = (
+            f"payment periods {scheme.first_period.code}-{scheme.last_period.code} fall outside "
+            f"the fund's operation ({fund.starts} to {fund.ends})"
+        )
     if scheme.org_unit.depth > ind.report_depth:
         errors["org_unit"] = f"{ind.code} is reported at level {ind.report_depth}; {scheme.org_unit.code} is below it"
     if scheme.commitment is None or scheme.commitment < 0:
         errors["commitment"] = "the commitment must be 0 or more"
     elif scheme.cap_total is not None and scheme.commitment < scheme.cap_total:
-        errors["commitment"] = (f"{_fmt(scheme.commitment, fund)} is less than the scheme cap of "
-                                f"{_fmt(scheme.cap_total, fund)}: the fund could not honour it")
+        errors["commitment"] = (
+            f"{_fmt(scheme.commitment, fund)} is less than the scheme cap of "
+            f"{_fmt(scheme.cap_total, fund)}: the fund could not honour it"
+        )
     if scheme.sample_threshold is not None and not (0 < scheme.sample_threshold <= 1):
         errors["sample_threshold"] = "must be a share between 0 and 1, e.g. 0.8"
     # The same result must never be paid twice: no other live scheme on the same indicator over any
     # of the same places (this unit, one above it or one beneath it) and periods.
     unit = scheme.org_unit
     ancestors = [int(x) for x in unit.path.strip("/").split("/") if x]
-    overlapping = (Scheme.objects.filter(indicator=ind).exclude(status=Scheme.Status.CLOSED).exclude(pk=scheme.pk)
-                   .filter(Q(org_unit_id__in=ancestors) | Q(org_unit__path__startswith=unit.path))
-                   .filter(first_period__start__lte=scheme.last_period.start,
-                           last_period__start__gte=scheme.first_period.start))
+    overlapping = (
+        Scheme.objects.filter(indicator=ind)
+        .exclude(status=Scheme.Status.CLOSED)
+        .exclude(pk=scheme.pk)
+        .filter(Q(org_unit_id__in=ancestors) | Q(org_unit__path__startswith=unit.path))
+        .filter(first_period__start__lte=scheme.last_period.start, last_period__start__gte=scheme.first_period.start)
+    )
     clash = overlapping.select_related("org_unit").first()
     if clash is not None:
-        errors["indicator"] = (f"scheme {clash.code} already pays for {ind.code} at {clash.org_unit.name} over "
-                               f"overlapping periods: the same result would be paid twice")
+        errors["indicator"] = (
+            f"scheme {clash.code} already pays for {ind.code} at {clash.org_unit.name} over "
+            f"overlapping periods: the same result would be paid twice"
+        )
     if errors:
         raise ValidationError(errors)
 
@@ -119,12 +140,23 @@ def create_scheme(*, user=None, interface="web", **fields) -> Scheme:
         pos = position(fund)
         short = PAY.shortfall(fund.budget, pos["committed"], scheme.commitment)
         if short > 0:
-            raise ValidationError({"commitment": (
-                f"the fund cannot commit {_fmt(scheme.commitment, fund)}: only {_fmt(pos['uncommitted'], fund)} of "
-                f"its budget is uncommitted, a shortfall of {_fmt(short, fund)}")})
+            raise ValidationError(
+                {
+                    "commitment": (
+                        f"the fund cannot commit {_fmt(scheme.commitment, fund)}: only {_fmt(pos['uncommitted'], fund)} of "
+                        f"its budget is uncommitted, a shortfall of {_fmt(short, fund)}"
+                    )
+                }
+            )
     scheme.save()
-    audit.record(user=user, interface=interface, action="create", obj=scheme, after=audit.snapshot(scheme),
-                 reason="Scheme launched")
+    audit.record(
+        user=user,
+        interface=interface,
+        action="create",
+        obj=scheme,
+        after=audit.snapshot(scheme),
+        reason="Scheme launched",
+    )
     if scheme.status != Scheme.Status.DRAFT and scheme.commitment:
         _entry(scheme, S.COMMITMENT, scheme.commitment, user, note=f"Commitment to {scheme.name}")
     return scheme
@@ -134,18 +166,24 @@ def _paid_so_far(scheme: Scheme, exclude: Payment | None = None) -> Decimal:
     qs = scheme.payments.exclude(status__in=[Payment.Status.REVERSED, Payment.Status.WITHHELD, Payment.Status.PROPOSED])
     if exclude is not None:
         qs = qs.exclude(pk=exclude.pk)
-    return PAY.money(qs.filter(Q(kind=Payment.Kind.CORRECTION) | Q(amount__gt=0)).aggregate(t=Sum("amount"))["t"] or ZERO)
+    return PAY.money(
+        qs.filter(Q(kind=Payment.Kind.CORRECTION) | Q(amount__gt=0)).aggregate(t=Sum("amount"))["t"] or ZERO
+    )
+
 
 def _live(scheme: Scheme, period: Period):
     return scheme.payments.filter(period=period, kind=Payment.Kind.PAYMENT).exclude(
-        status__in=[Payment.Status.REVERSED, Payment.Status.WITHHELD])
+        status__in=[Payment.Status.REVERSED, Payment.Status.WITHHELD]
+    )
 
 
 # Sample verification ----------------------------------------------------------
 
+
 @transaction.atomic
-def record_sample_check(scheme: Scheme, period: Period, *, checked: int, eligible: int, note: str = "", user=None,
-                        interface="web") -> SampleCheck:
+def record_sample_check(
+    scheme: Scheme, period: Period, *, checked: int, eligible: int, note: str = "", user=None, interface="web"
+) -> SampleCheck:
     """Record a verifier's sample; a recipient who failed may resubmit, which is a new attempt."""
     if scheme.sample_threshold is None:
         raise ValidationError({"scheme": f"{scheme.code} has no sample verification"})
@@ -158,17 +196,31 @@ def record_sample_check(scheme: Scheme, period: Period, *, checked: int, eligibl
     if _live(scheme, period).exists():
         raise ValidationError({"period": f"{scheme.code} already has a payment for {period.code}"})
     attempt = (scheme.sample_checks.filter(period=period).count()) + 1
-    check = SampleCheck.objects.create(scheme=scheme, period=period, attempt=attempt, checked=checked,
-                                       eligible=eligible, passed=passed, note=note, by=_who(user))
+    check = SampleCheck.objects.create(
+        scheme=scheme,
+        period=period,
+        attempt=attempt,
+        checked=checked,
+        eligible=eligible,
+        passed=passed,
+        note=note,
+        by=_who(user),
+    )
     audit.record(user=user, interface=interface, action="create", obj=check, after=audit.snapshot(check))
     return check
 
 
 # Payments -------------------------------------------------------------------
 
+
 def _evaluate(scheme: Scheme, result: Decimal, exclude: Payment | None = None) -> PAY.Payment:
-    return PAY.compute(scheme.parsed_rule(), result, cap_per_period=scheme.cap_per_period,
-                       cap_total=scheme.cap_total, paid_so_far=_paid_so_far(scheme, exclude))
+    return PAY.compute(
+        scheme.parsed_rule(),
+        result,
+        cap_per_period=scheme.cap_per_period,
+        cap_total=scheme.cap_total,
+        paid_so_far=_paid_so_far(scheme, exclude),
+    )
 
 
 @transaction.atomic
@@ -178,32 +230,56 @@ def compute_payment(scheme: Scheme, period: Period, *, user=None, interface="web
     if scheme.status != Scheme.Status.ACTIVE:
         raise ValidationError({"scheme": f"{scheme.code} is {scheme.get_status_display().lower()}: no payments"})
     if period.kind != scheme.period_kind or not (scheme.first_period.start <= period.start <= scheme.last_period.start):
-        raise ValidationError({"period": f"{period.code} is not one of {scheme.code}'s payment periods "
-                                         f"({scheme.first_period.code} to {scheme.last_period.code})"})
+        raise ValidationError(
+            {
+                "period": f"{period.code} is not one of {scheme.code}'s payment periods "
+                f"({scheme.first_period.code} to {scheme.last_period.code})"
+            }
+        )
     if _live(scheme, period).exists():
-        raise ValidationError({"period": f"{scheme.code} already has a payment for {period.code}; a changed value "
-                                         f"is handled by a correction, never a second payment"})
+        raise ValidationError(
+            {
+                "period": f"{scheme.code} already has a payment for {period.code}; a changed value "
+                f"is handled by a correction, never a second payment"
+            }
+        )
     check = None
     if scheme.sample_threshold is not None:
         check = scheme.sample_checks.filter(period=period).order_by("-attempt").first()
         if check is None:
-            raise ValidationError({"period": f"{scheme.code} pays only after a sample check; none is recorded for "
-                                             f"{period.code}"})
+            raise ValidationError(
+                {"period": f"{scheme.code} pays only after a sample check; none is recorded for {period.code}"}
+            )
         if scheme.payments.filter(period=period, sample_check=check).exists():
-            raise ValidationError({"period": f"the sample check for {period.code} failed and was already applied; "
-                                             f"the recipient may resubmit for a new check"})
+            raise ValidationError(
+                {
+                    "period": f"the sample check for {period.code} failed and was already applied; "
+                    f"the recipient may resubmit for a new check"
+                }
+            )
     result, inputs = verified_result(scheme, period)
     computed = _evaluate(scheme, result)
     status, amount, explanation = Payment.Status.COMPUTED, computed.amount, computed.explanation
     if check is not None and not check.passed:
         status, amount = Payment.Status.WITHHELD, ZERO
-        explanation = (f"withheld: only {check.eligible} of {check.checked} sampled results were eligible "
-                       f"({check.share:.0%}), below the {scheme.sample_threshold:.0%} required; the recipient may "
-                       f"resubmit. Had it passed: {computed.explanation}")
+        explanation = (
+            f"withheld: only {check.eligible} of {check.checked} sampled results were eligible "
+            f"({check.share:.0%}), below the {scheme.sample_threshold:.0%} required; the recipient may "
+            f"resubmit. Had it passed: {computed.explanation}"
+        )
     payment = Payment.objects.create(
-        scheme=scheme, period=period, result=result, amount=amount, uncapped=computed.uncapped,
-        explanation=explanation, recognition=computed.recognition if status == Payment.Status.COMPUTED else "",
-        inputs=inputs, sample_check=check, status=status, computed_by=_who(user))
+        scheme=scheme,
+        period=period,
+        result=result,
+        amount=amount,
+        uncapped=computed.uncapped,
+        explanation=explanation,
+        recognition=computed.recognition if status == Payment.Status.COMPUTED else "",
+        inputs=inputs,
+        sample_check=check,
+        status=status,
+        computed_by=_who(user),
+    )
     audit.record(user=user, interface=interface, action="create", obj=payment, after=audit.snapshot(payment))
     if status == Payment.Status.COMPUTED and amount > 0:
         _entry(payment, S.COMPUTED, amount, user, note=explanation[:500])
@@ -215,8 +291,15 @@ def _transition(payment: Payment, user, interface: str, reason: str, **changes) 
     for k, v in changes.items():
         setattr(payment, k, v)
     payment.save()
-    audit.record(user=user, interface=interface, action="change", obj=payment, before=before,
-                 after=audit.snapshot(payment), reason=reason)
+    audit.record(
+        user=user,
+        interface=interface,
+        action="change",
+        obj=payment,
+        before=before,
+        after=audit.snapshot(payment),
+        reason=reason,
+    )
     return payment
 
 
@@ -234,11 +317,23 @@ def approve_payment(payment: Payment, *, user, interface="web") -> Payment:
         pos = position(fund)
         short = PAY.shortfall(fund.budget, pos["approved"], payment.amount)
         if short > 0:
-            raise ValidationError({"amount": (
-                f"approving {_fmt(payment.amount, fund)} would take the fund beyond its budget: only "
-                f"{_fmt(pos['available'], fund)} remains, a shortfall of {_fmt(short, fund)}")})
-    _transition(payment, user, interface, "Approved", status=Payment.Status.APPROVED, approved_by=_who(user),
-                approved_at=timezone.now())
+            raise ValidationError(
+                {
+                    "amount": (
+                        f"approving {_fmt(payment.amount, fund)} would take the fund beyond its budget: only "
+                        f"{_fmt(pos['available'], fund)} remains, a shortfall of {_fmt(short, fund)}"
+                    )
+                }
+            )
+    _transition(
+        payment,
+        user,
+        interface,
+        "Approved",
+        status=Payment.Status.APPROVED,
+        approved_by=_who(user),
+        approved_at=timezone.now(),
+    )
     if payment.is_reduction:
         return payment
     if payment.status == Payment.Status.APPROVED and payment.kind == Payment.Kind.CORRECTION and payment.amount:
@@ -249,15 +344,17 @@ def approve_payment(payment: Payment, *, user, interface="web") -> Payment:
 
 
 @transaction.atomic
-def disburse_payment(payment: Payment, *, user, reference: str, amount: Decimal | None = None,
-                     interface="web") -> Payment:
+def disburse_payment(
+    payment: Payment, *, user, reference: str, amount: Decimal | None = None, interface="web"
+) -> Payment:
     """Record money leaving the fund (or recovered, for a negative correction) against an approval."""
     payment = Payment.objects.select_for_update().select_related("scheme__fund").get(pk=payment.pk)
     if not permissions.can_manage_funds(user) and not getattr(user, "is_superuser", False):
         raise ValidationError({"user": "only the delivery unit may record disbursements"})
     if payment.status != Payment.Status.APPROVED:
-        raise ValidationError({"status": f"only an approved payment can be disbursed; this one is "
-                                         f"{payment.get_status_display().lower()}"})
+        raise ValidationError(
+            {"status": f"only an approved payment can be disbursed; this one is {payment.get_status_display().lower()}"}
+        )
     reference = (reference or "").strip()
     if not reference:
         raise ValidationError({"reference": "a treasury or bank reference is required"})
@@ -271,17 +368,36 @@ def disburse_payment(payment: Payment, *, user, reference: str, amount: Decimal 
         if amount != remaining:
             raise ValidationError({"amount": f"a reduction is applied in full ({_fmt(remaining, fund)})"})
     elif remaining >= 0 and not (0 < amount <= remaining):
-        raise ValidationError({"amount": (f"{_fmt(amount, fund)} is larger than the {_fmt(remaining, fund)} approved "
-                                          f"and not yet disbursed" if amount > remaining else
-                                          "the amount must be more than 0")})
+        raise ValidationError(
+            {
+                "amount": (
+                    f"{_fmt(amount, fund)} is larger than the {_fmt(remaining, fund)} approved and not yet disbursed"
+                    if amount > remaining
+                    else "the amount must be more than 0"
+                )
+            }
+        )
     elif remaining < 0 and not (remaining <= amount < 0):
         raise ValidationError({"amount": f"a recovery must be between {_fmt(remaining, fund)} and 0"})
     done = payment.disbursed + amount
-    _transition(payment, user, interface, f"Disbursed {amount} ref {reference}", disbursed=done, reference=reference,
-                disbursed_at=timezone.now(),
-                status=Payment.Status.DISBURSED if done == payment.amount else Payment.Status.APPROVED)
-    _entry(payment, S.REDUCTION if payment.is_reduction else S.DISBURSED, amount, user, reference=reference,
-           note="Reduction applied to the recipient's allocation" if payment.is_reduction else "Disbursed")
+    _transition(
+        payment,
+        user,
+        interface,
+        f"Disbursed {amount} ref {reference}",
+        disbursed=done,
+        reference=reference,
+        disbursed_at=timezone.now(),
+        status=Payment.Status.DISBURSED if done == payment.amount else Payment.Status.APPROVED,
+    )
+    _entry(
+        payment,
+        S.REDUCTION if payment.is_reduction else S.DISBURSED,
+        amount,
+        user,
+        reference=reference,
+        note="Reduction applied to the recipient's allocation" if payment.is_reduction else "Disbursed",
+    )
     return payment
 
 
@@ -308,9 +424,11 @@ def review_corrections(*, user=None, interface="system", fund: Fund | None = Non
     once approved, moves only the difference through the ledger.
     """
     proposals = []
-    qs = (Payment.objects.filter(kind=Payment.Kind.PAYMENT, needs_review=False)
-          .exclude(status__in=[Payment.Status.REVERSED, Payment.Status.WITHHELD])
-          .select_related("scheme__fund", "scheme__indicator", "period"))
+    qs = (
+        Payment.objects.filter(kind=Payment.Kind.PAYMENT, needs_review=False)
+        .exclude(status__in=[Payment.Status.REVERSED, Payment.Status.WITHHELD])
+        .select_related("scheme__fund", "scheme__indicator", "period")
+    )
     if fund is not None:
         qs = qs.filter(scheme__fund=fund)
     for payment in qs:
@@ -323,27 +441,57 @@ def review_corrections(*, user=None, interface="system", fund: Fund | None = Non
         try:
             result, inputs = verified_result(payment.scheme, payment.period)
         except ValidationError as exc:
-            _transition(payment, user, interface, "Flagged for review", needs_review=True,
-                        review_note=f"data values {', '.join(f'#{c}' for c in changed)} were corrected and cannot be "
-                                    f"paid on yet: " + "; ".join(exc.messages))
+            _transition(
+                payment,
+                user,
+                interface,
+                "Flagged for review",
+                needs_review=True,
+                review_note=f"data values {', '.join(f'#{c}' for c in changed)} were corrected and cannot be "
+                f"paid on yet: " + "; ".join(exc.messages),
+            )
             continue
         new = _evaluate(payment.scheme, result, exclude=payment)
-        net_paid = payment.amount + sum((c.amount for c in payment.corrections.exclude(
-            status=Payment.Status.REVERSED)), ZERO)
+        net_paid = payment.amount + sum(
+            (c.amount for c in payment.corrections.exclude(status=Payment.Status.REVERSED)), ZERO
+        )
         delta = new.amount - net_paid
-        _transition(payment, user, interface, "Flagged for review", needs_review=True,
-                    review_note=(f"data value{'s' if len(changed) > 1 else ''} {', '.join(f'#{c}' for c in changed)} "
-                                 f"{'were' if len(changed) > 1 else 'was'} corrected after this payment: the "
-                                 f"result is now {result.normalize():f} (was {payment.result.normalize():f}); a "
-                                 f"correction of {delta:+,.2f} is proposed"))
+        _transition(
+            payment,
+            user,
+            interface,
+            "Flagged for review",
+            needs_review=True,
+            review_note=(
+                f"data value{'s' if len(changed) > 1 else ''} {', '.join(f'#{c}' for c in changed)} "
+                f"{'were' if len(changed) > 1 else 'was'} corrected after this payment: the "
+                f"result is now {result.normalize():f} (was {payment.result.normalize():f}); a "
+                f"correction of {delta:+,.2f} is proposed"
+            ),
+        )
         if delta == 0 and latest is payment:
             continue
         proposal = Payment.objects.create(
-            scheme=payment.scheme, period=payment.period, kind=Payment.Kind.CORRECTION, corrects=payment,
-            result=result, amount=delta, uncapped=new.uncapped,
+            scheme=payment.scheme,
+            period=payment.period,
+            kind=Payment.Kind.CORRECTION,
+            corrects=payment,
+            result=result,
+            amount=delta,
+            uncapped=new.uncapped,
             explanation=f"correction of payment #{payment.pk} ({net_paid:,.2f} paid): {new.explanation}",
-            recognition=new.recognition, inputs=inputs, status=Payment.Status.PROPOSED, computed_by=_who(user))
-        audit.record(user=user, interface=interface, action="create", obj=proposal, after=audit.snapshot(proposal),
-                     reason="Correction proposed after a corrected value")
+            recognition=new.recognition,
+            inputs=inputs,
+            status=Payment.Status.PROPOSED,
+            computed_by=_who(user),
+        )
+        audit.record(
+            user=user,
+            interface=interface,
+            action="create",
+            obj=proposal,
+            after=audit.snapshot(proposal),
+            reason="Correction proposed after a corrected value",
+        )
         proposals.append(proposal)
     return proposals

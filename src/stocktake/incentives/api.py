@@ -118,27 +118,56 @@ def _money(d) -> str | None:
 
 def _fund(f: Fund) -> FundOut:
     p = queries.position(f)
-    return FundOut(code=f.code, name=f.name, currency=f.currency, starts=f.starts, ends=f.ends,
-                   position=FundPositionOut(**{k: _money(p[k]) for k in FundPositionOut.model_fields}))
+    return FundOut(
+        code=f.code,
+        name=f.name,
+        currency=f.currency,
+        starts=f.starts,
+        ends=f.ends,
+        position=FundPositionOut(**{k: _money(p[k]) for k in FundPositionOut.model_fields}),
+    )
 
 
 def _scheme(s: Scheme) -> FundSchemeOut:
-    return FundSchemeOut(code=s.code, name=s.name, recipient=s.recipient.code, indicator=s.indicator.code,
-                     org_unit=s.org_unit.code, rule=s.rule, first_period=s.first_period.code,
-                     last_period=s.last_period.code, cap_per_period=_money(s.cap_per_period),
-                     cap_total=_money(s.cap_total), commitment=_money(s.commitment),
-                     sample_threshold=None if s.sample_threshold is None else str(s.sample_threshold),
-                     status=s.status)
+    return FundSchemeOut(
+        code=s.code,
+        name=s.name,
+        recipient=s.recipient.code,
+        indicator=s.indicator.code,
+        org_unit=s.org_unit.code,
+        rule=s.rule,
+        first_period=s.first_period.code,
+        last_period=s.last_period.code,
+        cap_per_period=_money(s.cap_per_period),
+        cap_total=_money(s.cap_total),
+        commitment=_money(s.commitment),
+        sample_threshold=None if s.sample_threshold is None else str(s.sample_threshold),
+        status=s.status,
+    )
 
 
 def _payment(p: Payment) -> FundPaymentOut:
-    return FundPaymentOut(id=p.pk, scheme=p.scheme.code, recipient=p.scheme.recipient.code, period=p.period.code,
-                      kind=p.kind, status=p.status, result=f"{p.result.normalize():f}", amount=_money(p.amount),
-                      disbursed=_money(p.disbursed), explanation=p.explanation, recognition=p.recognition,
-                      needs_review=p.needs_review, review_note=p.review_note, corrects=p.corrects_id,
-                      reference=p.reference, computed_at=p.computed_at,
-                      inputs=[FundInputOut(id=i["id"], version=i["version"], state=i["state"], org_unit=i["org_unit"])
-                              for i in p.inputs])
+    return FundPaymentOut(
+        id=p.pk,
+        scheme=p.scheme.code,
+        recipient=p.scheme.recipient.code,
+        period=p.period.code,
+        kind=p.kind,
+        status=p.status,
+        result=f"{p.result.normalize():f}",
+        amount=_money(p.amount),
+        disbursed=_money(p.disbursed),
+        explanation=p.explanation,
+        recognition=p.recognition,
+        needs_review=p.needs_review,
+        review_note=p.review_note,
+        corrects=p.corrects_id,
+        reference=p.reference,
+        computed_at=p.computed_at,
+        inputs=[
+            FundInputOut(id=i["id"], version=i["version"], state=i["state"], org_unit=i["org_unit"]) for i in p.inputs
+        ],
+    )
 
 
 def _visible_payment(request, pk: int) -> Payment:
@@ -168,17 +197,24 @@ def get_fund(request, code: str):
     return _fund(get_object_or_404(Fund, code=code))
 
 
-@router.get("/funds/{code}/schemes", response={200: list[FundSchemeOut], 403: Error, 404: Error}, summary="A fund's schemes")
+@router.get(
+    "/funds/{code}/schemes", response={200: list[FundSchemeOut], 403: Error, 404: Error}, summary="A fund's schemes"
+)
 def list_schemes(request, code: str):
     if not can.can_view_funds(request.user):
         return Status(403, Error(detail=NO_READ))
     fund = get_object_or_404(Fund, code=code)
-    return [_scheme(s) for s in fund.schemes.select_related("recipient", "indicator", "org_unit", "first_period",
-                                                            "last_period")]
+    return [
+        _scheme(s)
+        for s in fund.schemes.select_related("recipient", "indicator", "org_unit", "first_period", "last_period")
+    ]
 
 
-@router.get("/funds/{code}/payments", response={200: list[FundPaymentOut], 403: Error, 404: Error},
-            summary="A fund's payments (a recipient sees only its own)")
+@router.get(
+    "/funds/{code}/payments",
+    response={200: list[FundPaymentOut], 403: Error, 404: Error},
+    summary="A fund's payments (a recipient sees only its own)",
+)
 def list_payments(request, code: str, status: str | None = None, needs_review: bool | None = None):
     fund = get_object_or_404(Fund, code=code)
     qs = Payment.objects.filter(scheme__fund=fund).select_related("scheme__recipient", "period")
@@ -194,32 +230,52 @@ def list_payments(request, code: str, status: str | None = None, needs_review: b
     return [_payment(p) for p in qs]
 
 
-@router.get("/funds/{code}/simulation", response={200: list[FundScenarioOut], 403: Error, 404: Error},
-            summary="Simulated payout under each scenario")
+@router.get(
+    "/funds/{code}/simulation",
+    response={200: list[FundScenarioOut], 403: Error, 404: Error},
+    summary="Simulated payout under each scenario",
+)
 def get_simulation(request, code: str):
     if not can.can_view_funds(request.user):
         return Status(403, Error(detail=NO_READ))
     result = simulate.fund_simulation(get_object_or_404(Fund, code=code))
-    return [FundScenarioOut(scenario=o["scenario"], total=_money(o["total"]), within_budget=o["within"],
-                        margin=_money(o["margin"]), by_period={r["date"]: _money(r["payout"]) for r in o["rows"]})
-            for o in result["outcomes"]]
+    return [
+        FundScenarioOut(
+            scenario=o["scenario"],
+            total=_money(o["total"]),
+            within_budget=o["within"],
+            margin=_money(o["margin"]),
+            by_period={r["date"]: _money(r["payout"]) for r in o["rows"]},
+        )
+        for o in result["outcomes"]
+    ]
 
 
-@router.get("/payments/{payment_id}", response={200: FundPaymentOut, 404: Error}, summary="One payment with the values it used")
+@router.get(
+    "/payments/{payment_id}", response={200: FundPaymentOut, 404: Error}, summary="One payment with the values it used"
+)
 def get_payment(request, payment_id: int):
     return _payment(_visible_payment(request, payment_id))
 
 
-@router.post("/schemes/{code}/payments", response={200: FundPaymentOut, 400: Error, 403: Error, 404: Error},
-             summary="Compute a period's payment from verified values")
+@router.post(
+    "/schemes/{code}/payments",
+    response={200: FundPaymentOut, 400: Error, 403: Error, 404: Error},
+    summary="Compute a period's payment from verified values",
+)
 def compute_payment(request, code: str, payload: FundComputeIn):
     if not can.can_manage_funds(request.user):
         return Status(403, Error(detail=NO_MANAGE))
     scheme = get_object_or_404(Scheme, code=code)
     period = Period.objects.filter(code=payload.period).first()
     if period is None:
-        return Status(400, Error(detail=f"period: no data has been reported for {payload.period!r}",
-                                 errors={"period": ["unknown period"]}))
+        return Status(
+            400,
+            Error(
+                detail=f"period: no data has been reported for {payload.period!r}",
+                errors={"period": ["unknown period"]},
+            ),
+        )
     try:
         return _payment(actions.compute_payment(scheme, period, user=request.user, interface="api"))
     except ValidationError as exc:
@@ -237,24 +293,41 @@ def _write(request, payment_id, do):
         return Status(403 if refused else 400, _err(exc))
 
 
-@router.post("/payments/{payment_id}/approve", response={200: FundPaymentOut, 400: Error, 403: Error, 404: Error},
-             summary="Approve a computed payment (not by the person who computed it)")
+@router.post(
+    "/payments/{payment_id}/approve",
+    response={200: FundPaymentOut, 400: Error, 403: Error, 404: Error},
+    summary="Approve a computed payment (not by the person who computed it)",
+)
 def approve_payment(request, payment_id: int):
     return _write(request, payment_id, lambda p: actions.approve_payment(p, user=request.user, interface="api"))
 
 
-@router.post("/payments/{payment_id}/disburse", response={200: FundPaymentOut, 400: Error, 403: Error, 404: Error},
-             summary="Record a disbursement against an approved payment")
+@router.post(
+    "/payments/{payment_id}/disburse",
+    response={200: FundPaymentOut, 400: Error, 403: Error, 404: Error},
+    summary="Record a disbursement against an approved payment",
+)
 def disburse_payment(request, payment_id: int, payload: FundDisburseIn):
-    return _write(request, payment_id, lambda p: actions.disburse_payment(
-        p, user=request.user, reference=payload.reference, amount=payload.amount, interface="api"))
+    return _write(
+        request,
+        payment_id,
+        lambda p: actions.disburse_payment(
+            p, user=request.user, reference=payload.reference, amount=payload.amount, interface="api"
+        ),
+    )
 
 
-@router.post("/payments/{payment_id}/reverse", response={200: FundPaymentOut, 400: Error, 403: Error, 404: Error},
-             summary="Reverse a payment with ledger entries that net it to zero")
+@router.post(
+    "/payments/{payment_id}/reverse",
+    response={200: FundPaymentOut, 400: Error, 403: Error, 404: Error},
+    summary="Reverse a payment with ledger entries that net it to zero",
+)
 def reverse_payment(request, payment_id: int, payload: FundReverseIn):
-    return _write(request, payment_id, lambda p: actions.reverse_payment(p, user=request.user, reason=payload.reason,
-                                                                         interface="api"))
+    return _write(
+        request,
+        payment_id,
+        lambda p: actions.reverse_payment(p, user=request.user, reason=payload.reason, interface="api"),
+    )
 
 
 class FundSchemeIn(Schema):
@@ -269,26 +342,38 @@ class FundSchemeIn(Schema):
     commitment: str = Field(..., description="Exact decimal set aside from the fund's budget.")
     cap_per_period: str | None = None
     cap_total: str | None = None
-    sample_threshold: str | None = Field(None, description="Share of sampled results that must be eligible, e.g. '0.8'.")
+    sample_threshold: str | None = Field(
+        None, description="Share of sampled results that must be eligible, e.g. '0.8'."
+    )
     status: str = Field("active", pattern="^(draft|active)$")
 
 
-@router.post("/funds/{code}/schemes", response={200: FundSchemeOut, 400: Error, 403: Error, 404: Error},
-             summary="Launch a scheme (or a draft for simulation), committing its money from the fund")
+@router.post(
+    "/funds/{code}/schemes",
+    response={200: FundSchemeOut, 400: Error, 403: Error, 404: Error},
+    summary="Launch a scheme (or a draft for simulation), committing its money from the fund",
+)
 def create_scheme(request, code: str, payload: FundSchemeIn):
     if not can.can_manage_funds(request.user):
         return Status(403, Error(detail=NO_MANAGE))
     fund = get_object_or_404(Fund, code=code)
     from decimal import Decimal, InvalidOperation
 
-    refs = {"indicator": (Indicator, payload.indicator), "org_unit": (OrgUnit, payload.org_unit),
-            "recipient": (Organisation, payload.recipient)}
+    refs = {
+        "indicator": (Indicator, payload.indicator),
+        "org_unit": (OrgUnit, payload.org_unit),
+        "recipient": (Organisation, payload.recipient),
+    }
     fields = {}
     for name, (model, value) in refs.items():
         fields[name] = model.objects.filter(code=value).first()
         if fields[name] is None:
-            return Status(400, Error(detail=f"{name}: no {name.replace('_', ' ')} with code {value!r}",
-                                     errors={name: ["unknown code"]}))
+            return Status(
+                400,
+                Error(
+                    detail=f"{name}: no {name.replace('_', ' ')} with code {value!r}", errors={name: ["unknown code"]}
+                ),
+            )
     for name in ("commitment", "cap_per_period", "cap_total", "sample_threshold"):
         value = getattr(payload, name)
         try:
@@ -298,9 +383,18 @@ def create_scheme(request, code: str, payload: FundSchemeIn):
     if Scheme.objects.filter(code=payload.code).exists():
         return Status(400, Error(detail=f"code: a scheme called {payload.code!r} exists", errors={"code": ["taken"]}))
     try:
-        scheme = actions.create_scheme(fund=fund, code=payload.code, name=payload.name, rule=payload.rule,
-                                       first_period=payload.first_period, last_period=payload.last_period,
-                                       status=payload.status, user=request.user, interface="api", **fields)
+        scheme = actions.create_scheme(
+            fund=fund,
+            code=payload.code,
+            name=payload.name,
+            rule=payload.rule,
+            first_period=payload.first_period,
+            last_period=payload.last_period,
+            status=payload.status,
+            user=request.user,
+            interface="api",
+            **fields,
+        )
     except ValidationError as exc:
         return Status(400, _err(exc))
     return _scheme(scheme)

@@ -20,14 +20,26 @@ def statement(fund: Fund, organisation) -> dict:
     schemes = []
     for scheme in fund.schemes.filter(recipient=organisation).select_related("indicator", "org_unit"):
         payments = list(scheme.payments.select_related("period"))
-        live = [p for p in payments if p.status not in (Payment.Status.REVERSED, Payment.Status.WITHHELD,
-                                                        Payment.Status.PROPOSED)]
-        schemes.append({"scheme": scheme, "payments": payments,
-                        "earned": sum((p.amount for p in live), Decimal("0")),
-                        "received": sum((p.disbursed for p in live if not p.is_reduction), Decimal("0"))})
-    return {"fund": fund, "organisation": organisation, "schemes": schemes,
-            "earned": sum((s["earned"] for s in schemes), Decimal("0")),
-            "received": sum((s["received"] for s in schemes), Decimal("0"))}
+        live = [
+            p
+            for p in payments
+            if p.status not in (Payment.Status.REVERSED, Payment.Status.WITHHELD, Payment.Status.PROPOSED)
+        ]
+        schemes.append(
+            {
+                "scheme": scheme,
+                "payments": payments,
+                "earned": sum((p.amount for p in live), Decimal("0")),
+                "received": sum((p.disbursed for p in live if not p.is_reduction), Decimal("0")),
+            }
+        )
+    return {
+        "fund": fund,
+        "organisation": organisation,
+        "schemes": schemes,
+        "earned": sum((s["earned"] for s in schemes), Decimal("0")),
+        "received": sum((s["received"] for s in schemes), Decimal("0")),
+    }
 
 
 def statement_pdf(request, context: dict) -> bytes:
@@ -42,7 +54,7 @@ def position_workbook(fund: Fund) -> bytes:
     """Position, schemes, payments and the ledger, one sheet each, with money as exact numbers."""
     wb = Workbook()
     bold = Font(bold=True)
-    money = '#,##0.00'
+    money = "#,##0.00"
 
     def sheet(ws, header, rows, money_cols=()):
         ws.append(header)
@@ -60,28 +72,100 @@ def position_workbook(fund: Fund) -> bytes:
     ws = wb.active
     ws.title = "Position"
     pos = queries.position(fund)
-    sheet(ws, ["Item", f"Amount ({fund.currency})"], [[k.replace("_", " ").capitalize(), v] for k, v in pos.items()],
-          money_cols=(2,))
-    sheet(wb.create_sheet("Schemes"),
-          ["Code", "Name", "Recipient", "Indicator", "Measured at", "Rule", "From", "To", "Cap per period", "Cap total",
-           "Commitment", "Status"],
-          [[s.code, s.name, s.recipient.name, s.indicator.code, s.org_unit.name, s.rule_type, s.first_period.code,
-            s.last_period.code, s.cap_per_period, s.cap_total, s.commitment, s.get_status_display()]
-           for s in fund.schemes.select_related("recipient", "indicator", "org_unit", "first_period", "last_period")],
-          money_cols=(9, 10, 11))
-    sheet(wb.create_sheet("Payments"),
-          ["Id", "Scheme", "Period", "Kind", "Result", "Amount", "Disbursed", "Status", "Needs review", "Reference",
-           "Explanation"],
-          [[p.pk, p.scheme.code, p.period.code, p.kind, p.result, p.amount, p.disbursed, p.get_status_display(),
-            "yes" if p.needs_review else "", p.reference, p.explanation]
-           for p in Payment.objects.filter(scheme__fund=fund).select_related("scheme", "period")],
-          money_cols=(6, 7))
-    sheet(wb.create_sheet("Ledger"),
-          ["Id", "At", "Stage", "Scheme", "Payment", "Amount", "Reverses", "Reference", "By", "Note"],
-          [[e.pk, e.at.replace(tzinfo=None), e.get_stage_display(), e.scheme.code if e.scheme_id else "", e.payment_id,
-            e.amount, e.reverses_id, e.reference, e.by.username if e.by_id else "", e.note]
-           for e in fund.ledger.select_related("scheme", "by")],
-          money_cols=(6,))
+    sheet(
+        ws,
+        ["Item", f"Amount ({fund.currency})"],
+        [[k.replace("_", " ").capitalize(), v] for k, v in pos.items()],
+        money_cols=(2,),
+    )
+    sheet(
+        wb.create_sheet("Schemes"),
+        [
+            "Code",
+            "Name",
+            "Recipient",
+            "Indicator",
+            "Measured at",
+            "Rule",
+            "From",
+            "To",
+            "Cap per period",
+            "Cap total",
+            "Commitment",
+            "Status",
+        ],
+        [
+            [
+                s.code,
+                s.name,
+                s.recipient.name,
+                s.indicator.code,
+                s.org_unit.name,
+                s.rule_type,
+                s.first_period.code,
+                s.last_period.code,
+                s.cap_per_period,
+                s.cap_total,
+                s.commitment,
+                s.get_status_display(),
+            ]
+            for s in fund.schemes.select_related("recipient", "indicator", "org_unit", "first_period", "last_period")
+        ],
+        money_cols=(9, 10, 11),
+    )
+    sheet(
+        wb.create_sheet("Payments"),
+        [
+            "Id",
+            "Scheme",
+            "Period",
+            "Kind",
+            "Result",
+            "Amount",
+            "Disbursed",
+            "Status",
+            "Needs review",
+            "Reference",
+            "Explanation",
+        ],
+        [
+            [
+                p.pk,
+                p.scheme.code,
+                p.period.code,
+                p.kind,
+                p.result,
+                p.amount,
+                p.disbursed,
+                p.get_status_display(),
+                "yes" if p.needs_review else "",
+                p.reference,
+                p.explanation,
+            ]
+            for p in Payment.objects.filter(scheme__fund=fund).select_related("scheme", "period")
+        ],
+        money_cols=(6, 7),
+    )
+    sheet(
+        wb.create_sheet("Ledger"),
+        ["Id", "At", "Stage", "Scheme", "Payment", "Amount", "Reverses", "Reference", "By", "Note"],
+        [
+            [
+                e.pk,
+                e.at.replace(tzinfo=None),
+                e.get_stage_display(),
+                e.scheme.code if e.scheme_id else "",
+                e.payment_id,
+                e.amount,
+                e.reverses_id,
+                e.reference,
+                e.by.username if e.by_id else "",
+                e.note,
+            ]
+            for e in fund.ledger.select_related("scheme", "by")
+        ],
+        money_cols=(6,),
+    )
     out = io.BytesIO()
     safe_workbook(wb).save(out)
     return out.getvalue()
@@ -102,29 +186,65 @@ def indigo(fund: Fund) -> dict:
     for s in fund.schemes.select_related("recipient", "indicator", "first_period", "last_period"):
         metric_id = f"{s.code}-metric"
         payments = list(s.payments.select_related("period"))
-        projects.append({
-            "id": s.code,
-            "name": _v(s.name),
-            "stage_development": _v("Implementation" if s.status == "active" else "Late-stage design"),
-            "dates": {"start_date_of_service_provision": _v(s.first_period.start.isoformat()),
-                      "anticipated_end_date_of_service_provision": _v(s.last_period.end.isoformat())},
-            "overall_project_finance": {
-                "maximum_potential_outcome_payment_v2": {"currency": _v(fund.currency), "amount": _v(str(s.commitment))},
-                "total_outcome_payments_made": {"currency": _v(fund.currency), "amount": _v(str(sum(
-                    (p.disbursed for p in payments if not p.is_reduction), Decimal("0"))))}},
-            "organisations": [{"id": s.recipient.code, "name": _v(s.recipient.name), "role": _v("Service provider")},
-                              {"id": fund.code, "name": _v(fund.name), "role": _v("Outcome payer")}],
-            "outcome_funds": [{"id": fund.code, "name": _v(fund.name)}],
-            "outcome_metrics": [{"id": metric_id, "definition": _v(s.indicator.name), "unit_type": _v(s.indicator.unit),
-                                 "pricing": _v(s.rule)}],
-            "results": [{"id": f"{s.code}-{p.period.code}-{p.pk}", "outcome_metric_id": metric_id,
-                         "period_start": _v(p.period.start.isoformat()), "period_end": _v(p.period.end.isoformat()),
-                         "achievement": _v(str(p.result.normalize())), "verified": _v("YES")}
-                        for p in payments if p.kind == Payment.Kind.PAYMENT],
-            "outcome_payments": [{"id": str(p.pk), "outcome_metric_id": metric_id,
-                                  "period_end": _v(p.period.end.isoformat()), "currency": _v(fund.currency),
-                                  "amount": _v(str(p.amount)), "status": _v(p.get_status_display()),
-                                  "disbursed": _v(str(p.disbursed))} for p in payments],
-        })
-    return {"fund": {"id": fund.code, "name": _v(fund.name), "currency": _v(fund.currency),
-                     "budget": _v(str(fund.budget))}, "projects": projects}
+        projects.append(
+            {
+                "id": s.code,
+                "name": _v(s.name),
+                "stage_development": _v("Implementation" if s.status == "active" else "Late-stage design"),
+                "dates": {
+                    "start_date_of_service_provision": _v(s.first_period.start.isoformat()),
+                    "anticipated_end_date_of_service_provision": _v(s.last_period.end.isoformat()),
+                },
+                "overall_project_finance": {
+                    "maximum_potential_outcome_payment_v2": {
+                        "currency": _v(fund.currency),
+                        "amount": _v(str(s.commitment)),
+                    },
+                    "total_outcome_payments_made": {
+                        "currency": _v(fund.currency),
+                        "amount": _v(str(sum((p.disbursed for p in payments if not p.is_reduction), Decimal("0")))),
+                    },
+                },
+                "organisations": [
+                    {"id": s.recipient.code, "name": _v(s.recipient.name), "role": _v("Service provider")},
+                    {"id": fund.code, "name": _v(fund.name), "role": _v("Outcome payer")},
+                ],
+                "outcome_funds": [{"id": fund.code, "name": _v(fund.name)}],
+                "outcome_metrics": [
+                    {
+                        "id": metric_id,
+                        "definition": _v(s.indicator.name),
+                        "unit_type": _v(s.indicator.unit),
+                        "pricing": _v(s.rule),
+                    }
+                ],
+                "results": [
+                    {
+                        "id": f"{s.code}-{p.period.code}-{p.pk}",
+                        "outcome_metric_id": metric_id,
+                        "period_start": _v(p.period.start.isoformat()),
+                        "period_end": _v(p.period.end.isoformat()),
+                        "achievement": _v(str(p.result.normalize())),
+                        "verified": _v("YES"),
+                    }
+                    for p in payments
+                    if p.kind == Payment.Kind.PAYMENT
+                ],
+                "outcome_payments": [
+                    {
+                        "id": str(p.pk),
+                        "outcome_metric_id": metric_id,
+                        "period_end": _v(p.period.end.isoformat()),
+                        "currency": _v(fund.currency),
+                        "amount": _v(str(p.amount)),
+                        "status": _v(p.get_status_display()),
+                        "disbursed": _v(str(p.disbursed)),
+                    }
+                    for p in payments
+                ],
+            }
+        )
+    return {
+        "fund": {"id": fund.code, "name": _v(fund.name), "currency": _v(fund.currency), "budget": _v(str(fund.budget))},
+        "projects": projects,
+    }

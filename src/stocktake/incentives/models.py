@@ -59,8 +59,11 @@ class Scheme(models.Model):
     code = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=200)
     indicator = models.ForeignKey("architecture.Indicator", on_delete=models.PROTECT, related_name="schemes")
-    org_unit = models.ForeignKey("architecture.OrgUnit", on_delete=models.PROTECT,
-                                 help_text="Where the result is measured: everything reported beneath it counts.")
+    org_unit = models.ForeignKey(
+        "architecture.OrgUnit",
+        on_delete=models.PROTECT,
+        help_text="Where the result is measured: everything reported beneath it counts.",
+    )
     recipient = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="incentive_schemes")
     rule = models.JSONField(help_text='e.g. {"type": "threshold", "target": "80", "amount": "50000"}')
     period_kind = models.CharField(max_length=2, choices=[(k, v) for k, v in P.FREQUENCY_NAMES.items()])
@@ -70,8 +73,12 @@ class Scheme(models.Model):
     cap_total = models.DecimalField(null=True, blank=True, **MONEY)
     commitment = models.DecimalField(help_text="Set aside from the fund's budget for this scheme.", **MONEY)
     sample_threshold = models.DecimalField(
-        max_digits=4, decimal_places=3, null=True, blank=True,
-        help_text="Share of sampled results that must be eligible (0.8 as in K-WASH); blank: no sample check.")
+        max_digits=4,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        help_text="Share of sampled results that must be eligible (0.8 as in K-WASH); blank: no sample check.",
+    )
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.ACTIVE)
     rank = models.PositiveSmallIntegerField(default=0)
 
@@ -146,14 +153,18 @@ class Payment(models.Model):
     needs_review = models.BooleanField(default=False)
     review_note = models.TextField(blank=True)
     computed_at = models.DateTimeField(auto_now_add=True)
-    computed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    computed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     approved_at = models.DateTimeField(null=True, blank=True)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     disbursed_at = models.DateTimeField(null=True, blank=True)
     disbursed = models.DecimalField(default=Decimal("0"), **MONEY)
-    reference = models.CharField(max_length=100, blank=True, help_text="Treasury or bank reference of the disbursement.")
+    reference = models.CharField(
+        max_length=100, blank=True, help_text="Treasury or bank reference of the disbursement."
+    )
 
     class Meta:
         ordering = ["scheme", "period__start", "computed_at", "id"]

@@ -15,7 +15,11 @@ def portfolio_panel(request):
     if not funds:
         return None
     payments = Payment.objects.filter(scheme__fund__in=funds)
-    return {"template": "incentives/panel.html",
-            "funds": [{"fund": f, "position": queries.position(f)} for f in funds],
-            "awaiting": payments.filter(status__in=[Payment.Status.COMPUTED, Payment.Status.PROPOSED]).exclude(amount=0).count(),
-            "flagged": payments.filter(needs_review=True).count()}
+    return {
+        "template": "incentives/panel.html",
+        "funds": [{"fund": f, "position": queries.position(f)} for f in funds],
+        "awaiting": payments.filter(status__in=[Payment.Status.COMPUTED, Payment.Status.PROPOSED])
+        .exclude(amount=0)
+        .count(),
+        "flagged": payments.filter(needs_review=True).count(),
+    }

@@ -13,8 +13,9 @@ def can_view_funds(user) -> bool:
 
 def can_view_recipient(user, organisation_id: int) -> bool:
     """A recipient reads its own statement; the delivery unit reads all."""
-    return can_view_funds(user) or (perms.organisation_id(user) is not None
-                                    and perms.organisation_id(user) == organisation_id)
+    return can_view_funds(user) or (
+        perms.organisation_id(user) is not None and perms.organisation_id(user) == organisation_id
+    )
 
 
 def can_manage_funds(user) -> bool:
@@ -28,8 +29,9 @@ def approval_refusal(user, payment) -> str | None:
     Approval needs a delivery unit head or priority manager, and never the
     person who computed the payment: two pairs of eyes on every payment.
     """
-    if not (perms.is_superuser(user) or perms.role(user) in {Person.Role.DELIVERY_UNIT_HEAD,
-                                                             Person.Role.PRIORITY_MANAGER}):
+    if not (
+        perms.is_superuser(user) or perms.role(user) in {Person.Role.DELIVERY_UNIT_HEAD, Person.Role.PRIORITY_MANAGER}
+    ):
         return "only the delivery unit head or a priority manager may approve payments"
     if payment.computed_by_id is not None and payment.computed_by_id == getattr(user, "pk", None):
         return "the person who computed a payment may not approve it"

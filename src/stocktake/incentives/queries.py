@@ -24,6 +24,7 @@ S = LedgerEntry.Stage
 
 # Positions ----------------------------------------------------------------
 
+
 def totals(fund: Fund, scheme: Scheme | None = None) -> dict[str, Decimal]:
     """Net ledger totals by stage (reversals included), for the fund or one scheme."""
     qs = LedgerEntry.objects.filter(fund=fund)
@@ -54,35 +55,62 @@ def position(fund: Fund) -> dict[str, Decimal]:
 
 def balance_at(fund: Fund, when) -> Decimal:
     """The fund's balance (budget less net disbursements) at the end of a date."""
-    total = (LedgerEntry.objects.filter(fund=fund, stage=S.DISBURSED, at__date__lte=when)
-             .aggregate(t=Sum("amount"))["t"] or ZERO)
+    total = (
+        LedgerEntry.objects.filter(fund=fund, stage=S.DISBURSED, at__date__lte=when).aggregate(t=Sum("amount"))["t"]
+        or ZERO
+    )
     return fund.budget - PAY.money(total)
 
 
 # Verified results ------------------------------------------------------------
 
+
 def verified_result(scheme: Scheme, period: Period) -> tuple[Decimal, list[dict]]:
     """The scheme's result for a period from validated or published values only, with the exact values used."""
     ind = scheme.indicator
-    values = list(DataValue.objects.filter(indicator=ind, period=period, disaggregation="",
-                                           org_unit__path__startswith=scheme.org_unit.path,
-                                           org_unit__depth=ind.report_depth)
-                  .select_related("org_unit").order_by("org_unit__path"))
+    values = list(
+        DataValue.objects.filter(
+            indicator=ind,
+            period=period,
+            disaggregation="",
+            org_unit__path__startswith=scheme.org_unit.path,
+            org_unit__depth=ind.report_depth,
+        )
+        .select_related("org_unit")
+        .order_by("org_unit__path")
+    )
     if not values:
-        raise ValidationError({"period": f"no values of {ind.code} are reported for {scheme.org_unit.name} in {period.code}"})
+        raise ValidationError(
+            {"period": f"no values of {ind.code} are reported for {scheme.org_unit.name} in {period.code}"}
+        )
     unverified = [v for v in values if v.state not in VERIFIED]
     if unverified:
         names = ", ".join(v.org_unit.code for v in unverified[:5]) + (" ..." if len(unverified) > 5 else "")
-        raise ValidationError({"period": (
-            f"{len(unverified)} of {len(values)} values of {ind.code} for {scheme.org_unit.name} in {period.code} "
-            f"are not yet validated ({names}): payments use verified values only")})
+        raise ValidationError(
+            {
+                "period": (
+                    f"{len(unverified)} of {len(values)} values of {ind.code} for {scheme.org_unit.name} in {period.code} "
+                    f"are not yet validated ({names}): payments use verified values only"
+                )
+            }
+        )
     acc = Accumulator()
     for v in values:
         acc.add(v.value, v.numerator, v.denominator)
     result = acc.result(ind.aggregation, ind.ratio_scale)
     if result is None:
         raise ValidationError({"period": f"the values of {ind.code} for {period.code} give no result"})
-    inputs = [{"id": v.pk, "version": v.version, "state": v.state, "org_unit": v.org_unit.code, "value": v.value,
-               "numerator": v.numerator, "denominator": v.denominator} for v in values]
+    inputs = [
+        {
+            "id": v.pk,
+            "version": v.version,
+            "state": v.state,
+            "org_unit": v.org_unit.code,
+            "value": v.value,
+            "numerator": v.numerator,
+            "denominator": v.denominator,
+        }
+        for v in values
+    ]
     # Rounded to the indicator's own precision: what the delivery unit publishes is what is paid on.
     return PAY.to_decimal(round(result, max(ind.decimals, 2))), inputs

@@ -44,8 +44,11 @@ def scheme_plan(scheme: Scheme) -> SIM.SchemePlan | None:
 
 def fund_simulation(fund: Fund) -> dict:
     """Every scheme (drafts included) under each scenario, summed by period end, against the fund's budget."""
-    schemes = list(fund.schemes.exclude(status=Scheme.Status.CLOSED).select_related("indicator", "org_unit",
-                                                                                     "first_period", "last_period"))
+    schemes = list(
+        fund.schemes.exclude(status=Scheme.Status.CLOSED).select_related(
+            "indicator", "org_unit", "first_period", "last_period"
+        )
+    )
     plans, skipped = [], []
     for s in schemes:
         plan = scheme_plan(s)
@@ -60,35 +63,75 @@ def fund_simulation(fund: Fund) -> dict:
         for end in sorted(by_end):
             running += by_end[end]
             rows.append({"date": end, "payout": by_end[end], "cumulative": running})
-        outcomes.append({"scenario": outcome.scenario, "rows": rows, "total": outcome.total,
-                         "margin": fund.budget - outcome.total, "within": outcome.total <= fund.budget})
+        outcomes.append(
+            {
+                "scenario": outcome.scenario,
+                "rows": rows,
+                "total": outcome.total,
+                "margin": fund.budget - outcome.total,
+                "within": outcome.total <= fund.budget,
+            }
+        )
     return {"outcomes": outcomes, "skipped": skipped, "spec": chart_spec(fund, outcomes), "schemes": schemes}
 
 
 def chart_spec(fund: Fund, outcomes: list[dict]) -> dict:
-    rows = [{"date": r["date"], "scenario": o["scenario"], "cumulative": float(r["cumulative"]),
-             "payout": float(r["payout"])} for o in outcomes for r in o["rows"]]
+    rows = [
+        {
+            "date": r["date"],
+            "scenario": o["scenario"],
+            "cumulative": float(r["cumulative"]),
+            "payout": float(r["payout"]),
+        }
+        for o in outcomes
+        for r in o["rows"]
+    ]
     names = [o["scenario"] for o in outcomes]
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
         "title": f"{fund.name}: simulated payout against the budget",
-        "width": "container", "height": 320,
+        "width": "container",
+        "height": 320,
         "layer": [
-            {"data": {"values": rows},
-             "mark": {"type": "line", "point": {"size": 20}, "interpolate": "step-after"},
-             "encoding": {
-                 "x": {"field": "date", "type": "temporal", "title": "End of payment period"},
-                 "y": {"field": "cumulative", "type": "quantitative", "title": f"Cumulative payout ({fund.currency})"},
-                 "color": {"field": "scenario", "type": "nominal", "title": None, "legend": {"orient": "bottom"},
-                           "scale": {"domain": names, "range": [COLOURS.get(n, "#57606a") for n in names]}},
-                 "tooltip": [{"field": "scenario"}, {"field": "date", "type": "temporal", "format": "%b %Y"},
-                             {"field": "payout", "format": ",.2f", "title": "paid in period"},
-                             {"field": "cumulative", "format": ",.2f", "title": "paid to date"}]}},
-            {"data": {"values": [{"budget": float(fund.budget), "label": f"Budget {fund.currency} {fund.budget:,.0f}"}]},
-             "layer": [
-                 {"mark": {"type": "rule", "color": "#24292f", "strokeDash": [6, 3], "strokeWidth": 2},
-                  "encoding": {"y": {"field": "budget", "type": "quantitative"}}},
-                 {"mark": {"type": "text", "align": "left", "dy": -8, "x": 4, "fontWeight": "bold"},
-                  "encoding": {"y": {"field": "budget", "type": "quantitative"}, "text": {"field": "label"}}}]},
+            {
+                "data": {"values": rows},
+                "mark": {"type": "line", "point": {"size": 20}, "interpolate": "step-after"},
+                "encoding": {
+                    "x": {"field": "date", "type": "temporal", "title": "End of payment period"},
+                    "y": {
+                        "field": "cumulative",
+                        "type": "quantitative",
+                        "title": f"Cumulative payout ({fund.currency})",
+                    },
+                    "color": {
+                        "field": "scenario",
+                        "type": "nominal",
+                        "title": None,
+                        "legend": {"orient": "bottom"},
+                        "scale": {"domain": names, "range": [COLOURS.get(n, "#57606a") for n in names]},
+                    },
+                    "tooltip": [
+                        {"field": "scenario"},
+                        {"field": "date", "type": "temporal", "format": "%b %Y"},
+                        {"field": "payout", "format": ",.2f", "title": "paid in period"},
+                        {"field": "cumulative", "format": ",.2f", "title": "paid to date"},
+                    ],
+                },
+            },
+            {
+                "data": {
+                    "values": [{"budget": float(fund.budget), "label": f"Budget {fund.currency} {fund.budget:,.0f}"}]
+                },
+                "layer": [
+                    {
+                        "mark": {"type": "rule", "color": "#24292f", "strokeDash": [6, 3], "strokeWidth": 2},
+                        "encoding": {"y": {"field": "budget", "type": "quantitative"}},
+                    },
+                    {
+                        "mark": {"type": "text", "align": "left", "dy": -8, "x": 4, "fontWeight": "bold"},
+                        "encoding": {"y": {"field": "budget", "type": "quantitative"}, "text": {"field": "label"}},
+                    },
+                ],
+            },
         ],
     }

@@ -26,10 +26,12 @@ from .models import Fund, Payment, Scheme
 
 def _guard(view):
     """Anonymous visitors are sent to sign in: the fund is not published to the public."""
+
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         return view(request, *args, **kwargs)
+
     wrapper.__name__ = view.__name__
     wrapper.__doc__ = view.__doc__
     return wrapper
@@ -49,12 +51,13 @@ def index(request):
         funds = [{"fund": f, "position": queries.position(f), "schemes": f.schemes.count()} for f in Fund.objects.all()]
         return render(request, "incentives/index.html", {"funds": funds, "can_manage": can.can_manage_funds(user)})
     org = perms.organisation_id(user)
-    schemes = Scheme.objects.filter(recipient_id=org).select_related("fund", "recipient") if org else Scheme.objects.none()
+    schemes = (
+        Scheme.objects.filter(recipient_id=org).select_related("fund", "recipient") if org else Scheme.objects.none()
+    )
     if not schemes:
         raise PermissionDenied("the outcomes fund is read by the delivery unit and by the fund's recipients")
     funds = sorted({s.fund for s in schemes}, key=lambda f: f.name)
-    return render(request, "incentives/index.html", {"funds": [], "own": funds,
-                                                     "organisation": schemes[0].recipient})
+    return render(request, "incentives/index.html", {"funds": [], "own": funds, "organisation": schemes[0].recipient})
 
 
 @_guard
@@ -69,15 +72,25 @@ def fund_page(request, code):
             balance_on = queries.balance_at(fund, date.fromisoformat(on))
         except ValueError:
             on_error = f"on: {on!r} is not a date (use YYYY-MM-DD)"
-    return render(request, "incentives/fund.html", {
-        "on": on, "balance_on": balance_on, "on_error": on_error,
-        "fund": fund, "position": queries.position(fund), "rows": rows,
-        "awaiting": payments.filter(status__in=[Payment.Status.COMPUTED, Payment.Status.PROPOSED]).exclude(amount=0),
-        "flagged": payments.filter(needs_review=True),
-        "ledger": fund.ledger.select_related("scheme", "payment__period", "by").order_by("-at", "-id")[:60],
-        "recipients": Organisation.objects.filter(incentive_schemes__fund=fund).distinct(),
-        "can_manage": can.can_manage_funds(request.user),
-    })
+    return render(
+        request,
+        "incentives/fund.html",
+        {
+            "on": on,
+            "balance_on": balance_on,
+            "on_error": on_error,
+            "fund": fund,
+            "position": queries.position(fund),
+            "rows": rows,
+            "awaiting": payments.filter(status__in=[Payment.Status.COMPUTED, Payment.Status.PROPOSED]).exclude(
+                amount=0
+            ),
+            "flagged": payments.filter(needs_review=True),
+            "ledger": fund.ledger.select_related("scheme", "payment__period", "by").order_by("-at", "-id")[:60],
+            "recipients": Organisation.objects.filter(incentive_schemes__fund=fund).distinct(),
+            "can_manage": can.can_manage_funds(request.user),
+        },
+    )
 
 
 @_guard
@@ -86,28 +99,43 @@ def scheme_page(request, code):
     if not can.can_view_recipient(request.user, scheme.recipient_id):
         raise PermissionDenied
     periods = [p.code for p in P.between(scheme.period_kind, scheme.first_period.start, scheme.last_period.start)]
-    return render(request, "incentives/scheme.html", {
-        "scheme": scheme, "fund": scheme.fund, "payments": scheme.payments.select_related("period", "computed_by",
-                                                                                          "approved_by"),
-        "checks": scheme.sample_checks.select_related("period"), "periods": periods,
-        "can_manage": can.can_manage_funds(request.user),
-    })
+    return render(
+        request,
+        "incentives/scheme.html",
+        {
+            "scheme": scheme,
+            "fund": scheme.fund,
+            "payments": scheme.payments.select_related("period", "computed_by", "approved_by"),
+            "checks": scheme.sample_checks.select_related("period"),
+            "periods": periods,
+            "can_manage": can.can_manage_funds(request.user),
+        },
+    )
 
 
 @_guard
 def payment_page(request, pk):
-    payment = get_object_or_404(Payment.objects.select_related("scheme__fund", "scheme__indicator", "scheme__recipient",
-                                                               "period", "computed_by", "approved_by"), pk=pk)
+    payment = get_object_or_404(
+        Payment.objects.select_related(
+            "scheme__fund", "scheme__indicator", "scheme__recipient", "period", "computed_by", "approved_by"
+        ),
+        pk=pk,
+    )
     if not can.can_view_recipient(request.user, payment.scheme.recipient_id):
         raise Http404
     return render(request, "incentives/payment.html", _payment_context(request, payment))
 
 
 def _payment_context(request, payment, error=None):
-    return {"payment": payment, "scheme": payment.scheme, "fund": payment.scheme.fund,
-            "ledger": payment.ledger.select_related("by"), "error": error,
-            "approval_refusal": can.approval_refusal(request.user, payment),
-            "can_manage": can.can_manage_funds(request.user)}
+    return {
+        "payment": payment,
+        "scheme": payment.scheme,
+        "fund": payment.scheme.fund,
+        "ledger": payment.ledger.select_related("by"),
+        "error": error,
+        "approval_refusal": can.approval_refusal(request.user, payment),
+        "can_manage": can.can_manage_funds(request.user),
+    }
 
 
 def _payment_action(request, pk, do):
@@ -121,8 +149,12 @@ def _payment_action(request, pk, do):
         error = errors.sentence(exc)
     payment.refresh_from_db()
     if request.htmx:
-        return render(request, "incentives/_payment_actions.html", _payment_context(request, payment, error),
-                      status=200 if error is None else 400)
+        return render(
+            request,
+            "incentives/_payment_actions.html",
+            _payment_context(request, payment, error),
+            status=200 if error is None else 400,
+        )
     if error:
         messages.error(request, error)
     return redirect("incentives:payment", pk=payment.pk)
@@ -135,6 +167,7 @@ def approve(request, pk):
         if not can.can_manage_funds(request.user) and not perms.is_superuser(request.user):
             raise PermissionDenied
         actions.approve_payment(payment, user=request.user)
+
     return _payment_action(request, pk, do)
 
 
@@ -144,8 +177,13 @@ def disburse(request, pk):
     def do(payment):
         if not can.can_manage_funds(request.user):
             raise PermissionDenied
-        actions.disburse_payment(payment, user=request.user, reference=request.POST.get("reference", ""),
-                                 amount=request.POST.get("amount") or None)
+        actions.disburse_payment(
+            payment,
+            user=request.user,
+            reference=request.POST.get("reference", ""),
+            amount=request.POST.get("amount") or None,
+        )
+
     return _payment_action(request, pk, do)
 
 
@@ -156,6 +194,7 @@ def reverse(request, pk):
         if not can.can_manage_funds(request.user):
             raise PermissionDenied
         actions.reverse_payment(payment, user=request.user, reason=request.POST.get("reason", ""))
+
     return _payment_action(request, pk, do)
 
 
@@ -185,9 +224,14 @@ def sample_check(request, code):
         raise PermissionDenied
     try:
         period = architecture_actions.ensure_period(request.POST.get("period", ""))
-        actions.record_sample_check(scheme, period, checked=int_param(request, "checked", 0, source="POST"),
-                                    eligible=int_param(request, "eligible", 0, source="POST"), note=request.POST.get("note", ""),
-                                    user=request.user)
+        actions.record_sample_check(
+            scheme,
+            period,
+            checked=int_param(request, "checked", 0, source="POST"),
+            eligible=int_param(request, "eligible", 0, source="POST"),
+            note=request.POST.get("note", ""),
+            user=request.user,
+        )
         messages.success(request, f"Sample check recorded for {period.code}")
     except (P.PeriodError, ValueError, BadParameter) as exc:
         messages.error(request, f"period or counts: {exc}")
@@ -239,8 +283,10 @@ def statement_pdf(request, code, org):
 @_guard
 def position_xlsx(request, code):
     fund = _fund_for(request, code)
-    response = HttpResponse(exports.position_workbook(fund),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = HttpResponse(
+        exports.position_workbook(fund),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
     response["Content-Disposition"] = f'attachment; filename="{fund.code}-position.xlsx"'
     return response
 
@@ -251,4 +297,3 @@ def indigo(request, code):
 
     fund = _fund_for(request, code)
     return JsonResponse(exports.indigo(fund), json_dumps_params={"indent": 2})
-

@@ -18,9 +18,11 @@ from . import series
 
 def readable_indicators(user):
     """Every indicator of a priority the user may read, in portfolio order."""
-    return (Indicator.objects.filter(outcome__priority__in=architecture_access.visible_priorities(user))
-            .select_related("outcome__priority__pillar").order_by("outcome__priority__pillar__rank",
-                                                                  "outcome__priority__rank", "rank", "code"))
+    return (
+        Indicator.objects.filter(outcome__priority__in=architecture_access.visible_priorities(user))
+        .select_related("outcome__priority__pillar")
+        .order_by("outcome__priority__pillar__rank", "outcome__priority__rank", "rank", "code")
+    )
 
 
 def indicator(user, code) -> Indicator:

@@ -15,19 +15,46 @@ from .models import Alert, AlertRule, DataValue, DataValueVersion
 
 VALUE_FIELDS = ("value", "numerator", "denominator", "comment")
 # a new cell's row as record_values builds it: the cell's key, its numbers, then what is said of it
-NEW_COLUMNS = ["indicator", "org_unit", "period", "disaggregation", "value", "numerator", "denominator", "comment",
-               "state", "source"]
+NEW_COLUMNS = [
+    "indicator",
+    "org_unit",
+    "period",
+    "disaggregation",
+    "value",
+    "numerator",
+    "denominator",
+    "comment",
+    "state",
+    "source",
+]
 
 
 def _version_row(dv: DataValue, user) -> DataValueVersion:
     return DataValueVersion(
-        data_value=dv, version=dv.version, value=dv.value, numerator=dv.numerator, denominator=dv.denominator,
-        state=dv.state, comment=dv.comment, source=dv.source,
+        data_value=dv,
+        version=dv.version,
+        value=dv.value,
+        numerator=dv.numerator,
+        denominator=dv.denominator,
+        state=dv.state,
+        comment=dv.comment,
+        source=dv.source,
         by=user if getattr(user, "is_authenticated", False) else None,
     )
 
 
-VERSION_COLUMNS = ["data_value", "version", "value", "numerator", "denominator", "state", "comment", "source", "at", "by"]
+VERSION_COLUMNS = [
+    "data_value",
+    "version",
+    "value",
+    "numerator",
+    "denominator",
+    "state",
+    "comment",
+    "source",
+    "at",
+    "by",
+]
 
 
 def _first_versions(indicator_ids, period_ids, unit_ids, stamp) -> None:
@@ -40,8 +67,21 @@ def _first_versions(indicator_ids, period_ids, unit_ids, stamp) -> None:
     q = connection.ops.quote_name
     dv, ver = DataValue._meta, DataValueVersion._meta
     col = lambda name: q(dv.get_field(name).column)  # noqa: E731
-    source = [col(n) for n in ("id", "version", "value", "numerator", "denominator", "state", "comment", "source",
-                               "updated_at", "updated_by")]
+    source = [
+        col(n)
+        for n in (
+            "id",
+            "version",
+            "value",
+            "numerator",
+            "denominator",
+            "state",
+            "comment",
+            "source",
+            "updated_at",
+            "updated_by",
+        )
+    ]
     where, params = [f"{col('updated_at')} = %s", f"{col('version')} = 1"], [stamp]
     for name, ids in (("indicator", indicator_ids), ("period", period_ids), ("org_unit", unit_ids)):
         if ids is not None:
@@ -49,26 +89,56 @@ def _first_versions(indicator_ids, period_ids, unit_ids, stamp) -> None:
             where.append(f"{col(name)} IN ({', '.join(['%s'] * len(ids))})")
             params += ids
     # and never twice: a cell that already has a version is not new (two batches in one microsecond)
-    where.append(f"NOT EXISTS (SELECT 1 FROM {q(ver.db_table)} x WHERE x.{q(ver.get_field('data_value').column)} = "
-                 f"{q(dv.db_table)}.{col('id')})")
-    sql = (f"INSERT INTO {q(ver.db_table)} ({', '.join(q(c) for c in bulk.columns(DataValueVersion, VERSION_COLUMNS))}) "
-           f"SELECT {', '.join(source)} FROM {q(dv.db_table)} WHERE {' AND '.join(where)}")
+    where.append(
+        f"NOT EXISTS (SELECT 1 FROM {q(ver.db_table)} x WHERE x.{q(ver.get_field('data_value').column)} = "
+        f"{q(dv.db_table)}.{col('id')})"
+    )
+    sql = (
+        f"INSERT INTO {q(ver.db_table)} ({', '.join(q(c) for c in bulk.columns(DataValueVersion, VERSION_COLUMNS))}) "
+        f"SELECT {', '.join(source)} FROM {q(dv.db_table)} WHERE {' AND '.join(where)}"
+    )
     with connection.cursor() as cur:
         cur.execute(sql, params)
 
 
 @retry.on_conflict
 @transaction.atomic
-def record_value(*, indicator, org_unit, period, value=None, numerator=None, denominator=None, disaggregation="",
-                 comment="", state=DataValue.State.SUBMITTED, user=None, interface="web", source="") -> tuple[DataValue, bool]:
+def record_value(
+    *,
+    indicator,
+    org_unit,
+    period,
+    value=None,
+    numerator=None,
+    denominator=None,
+    disaggregation="",
+    comment="",
+    state=DataValue.State.SUBMITTED,
+    user=None,
+    interface="web",
+    source="",
+) -> tuple[DataValue, bool]:
     """Store one value. Returns (value, changed); the same number twice changes nothing."""
-    existing = (DataValue.objects.select_for_update()
-                .filter(indicator=indicator, org_unit=org_unit, period=period, disaggregation=disaggregation).first())
+    existing = (
+        DataValue.objects.select_for_update()
+        .filter(indicator=indicator, org_unit=org_unit, period=period, disaggregation=disaggregation)
+        .first()
+    )
     who = user if getattr(user, "is_authenticated", False) else None
     if existing is None:
-        dv = DataValue(indicator=indicator, org_unit=org_unit, period=period, disaggregation=disaggregation,
-                       value=value, numerator=numerator, denominator=denominator, comment=comment, state=state,
-                       source=source or interface, updated_by=who)
+        dv = DataValue(
+            indicator=indicator,
+            org_unit=org_unit,
+            period=period,
+            disaggregation=disaggregation,
+            value=value,
+            numerator=numerator,
+            denominator=denominator,
+            comment=comment,
+            state=state,
+            source=source or interface,
+            updated_by=who,
+        )
         dv.full_clean()
         dv.save()
         _version_row(dv, user).save()
@@ -76,7 +146,12 @@ def record_value(*, indicator, org_unit, period, value=None, numerator=None, den
         rollups.refresh([indicator.pk], [period.pk])
         return dv, True
     before = audit.snapshot(existing)
-    if (existing.value, existing.numerator, existing.denominator, existing.comment) == (value, numerator, denominator, comment):
+    if (existing.value, existing.numerator, existing.denominator, existing.comment) == (
+        value,
+        numerator,
+        denominator,
+        comment,
+    ):
         return existing, False
     existing.value, existing.numerator, existing.denominator, existing.comment = value, numerator, denominator, comment
     existing.state = state
@@ -86,15 +161,25 @@ def record_value(*, indicator, org_unit, period, value=None, numerator=None, den
     existing.full_clean()
     existing.save()
     _version_row(existing, user).save()
-    audit.record(user=user, interface=interface, action="change", obj=existing, before=before, after=audit.snapshot(existing))
+    audit.record(
+        user=user, interface=interface, action="change", obj=existing, before=before, after=audit.snapshot(existing)
+    )
     rollups.refresh([indicator.pk], [period.pk])
     return existing, True
 
 
 @retry.on_conflict
 @transaction.atomic
-def record_values(rows, *, user=None, interface="import", source="", state=DataValue.State.SUBMITTED,
-                  deltas: list | None = None, refresh_rollups: bool = True) -> dict:
+def record_values(
+    rows,
+    *,
+    user=None,
+    interface="import",
+    source="",
+    state=DataValue.State.SUBMITTED,
+    deltas: list | None = None,
+    refresh_rollups: bool = True,
+) -> dict:
     """Store many already-validated values at once; the bulk twin of record_value.
 
     rows: dicts with indicator_id, org_unit_id, period_id, disaggregation, value,
@@ -151,23 +236,38 @@ def record_values(rows, *, user=None, interface="import", source="", state=DataV
         deltas.extend((*k, None, t[4:7]) for k, t in new.items())
     stamp = bulk.prepare(DataValue, "updated_at", now)
     who_id = who.pk if who else None
-    bulk.insert(DataValue, [*NEW_COLUMNS, "version", "updated_at", "updated_by"],
-                [(*t, 1, stamp, who_id) for t in new.values()])
-    DataValue.objects.bulk_update(changed, ["value", "numerator", "denominator", "comment", "version", "state", "source",
-                                            "updated_by", "updated_at"], batch_size=2000)
+    bulk.insert(
+        DataValue, [*NEW_COLUMNS, "version", "updated_at", "updated_by"], [(*t, 1, stamp, who_id) for t in new.values()]
+    )
+    DataValue.objects.bulk_update(
+        changed,
+        ["value", "numerator", "denominator", "comment", "version", "state", "source", "updated_by", "updated_at"],
+        batch_size=2000,
+    )
     # every created or changed cell gets its version row
-    bulk.insert(DataValueVersion, VERSION_COLUMNS,
-                [(dv.pk, dv.version, dv.value, dv.numerator, dv.denominator, dv.state, dv.comment, dv.source, stamp,
-                  who_id) for dv in changed])
+    bulk.insert(
+        DataValueVersion,
+        VERSION_COLUMNS,
+        [
+            (dv.pk, dv.version, dv.value, dv.numerator, dv.denominator, dv.state, dv.comment, dv.source, stamp, who_id)
+            for dv in changed
+        ],
+    )
     if new:
         _first_versions(indicator_ids, period_ids, unit_ids if len(unit_ids) <= 2000 else None, stamp)
     counts = {"created": len(new), "changed": len(changed), "unchanged": unchanged}
     if (new or changed) and refresh_rollups:
-        rollups.refresh({k[0] for k in new} | {dv.indicator_id for dv in changed},
-                        {k[2] for k in new} | {dv.period_id for dv in changed})
+        rollups.refresh(
+            {k[0] for k in new} | {dv.indicator_id for dv in changed},
+            {k[2] for k in new} | {dv.period_id for dv in changed},
+        )
     if new or changed:
         AuditEntry.objects.create(
-            user=who, interface=interface, action="change", model="monitoring.datavalue", object_id="batch",
+            user=who,
+            interface=interface,
+            action="change",
+            model="monitoring.datavalue",
+            object_id="batch",
             object_repr=f"{len(new)} created, {len(changed)} changed from {source or interface}",
             after=counts,
         )
@@ -175,8 +275,9 @@ def record_values(rows, *, user=None, interface="import", source="", state=DataV
 
 
 @transaction.atomic
-def create_alert_rule(*, indicator, kind, depth=3, worst="off_track", periods=2, active=True, user=None,
-                      interface="web") -> "AlertRule":
+def create_alert_rule(
+    *, indicator, kind, depth=3, worst="off_track", periods=2, active=True, user=None, interface="web"
+) -> AlertRule:
     """Add a rule; ValidationError names the field that is wrong and nothing is saved."""
 
     try:
@@ -196,8 +297,9 @@ def set_alert_rule_active(rule, active: bool, *, user=None, interface="web"):
 @transaction.atomic
 def raise_alert(*, rule: AlertRule, org_unit_id: int, period_id: int, message: str) -> Alert | None:
     """Raise one finding of a rule, once per rule, unit and period; None if it was raised before."""
-    alert, created = Alert.objects.get_or_create(rule=rule, org_unit_id=org_unit_id, period_id=period_id,
-                                                 defaults={"message": message[:400]})
+    alert, created = Alert.objects.get_or_create(
+        rule=rule, org_unit_id=org_unit_id, period_id=period_id, defaults={"message": message[:400]}
+    )
     if not created:
         return None
     audit.record(user=None, interface="system", action="create", obj=alert, after=audit.snapshot(alert))
@@ -211,5 +313,11 @@ def note_alerts_emailed(alerts: list[Alert], recipients: list[str]) -> None:
     Alert.objects.filter(pk__in=[a.pk for a in alerts]).update(emailed_to=to)
     for a in alerts:
         a.emailed_to = to
-    audit.record(user=None, interface="system", action="change", obj=alerts[0],
-                 after={"emailed_to": recipients, "alerts": [a.pk for a in alerts]}, reason="alerts emailed")
+    audit.record(
+        user=None,
+        interface="system",
+        action="change",
+        obj=alerts[0],
+        after={"emailed_to": recipients, "alerts": [a.pk for a in alerts]},
+        reason="alerts emailed",
+    )

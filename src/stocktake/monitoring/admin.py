@@ -24,7 +24,17 @@ class DataValueForm(forms.ModelForm):
 @admin.register(DataValue)
 class DataValueAdmin(admin.ModelAdmin):
     form = DataValueForm
-    list_display = ["indicator", "org_unit", "period", "disaggregation", "value", "numerator", "denominator", "state", "version"]
+    list_display = [
+        "indicator",
+        "org_unit",
+        "period",
+        "disaggregation",
+        "value",
+        "numerator",
+        "denominator",
+        "state",
+        "version",
+    ]
     list_filter = ["state", "indicator"]
     search_fields = ["org_unit__code", "org_unit__name", "period__code"]
     raw_id_fields = ["org_unit", "period"]
@@ -33,9 +43,17 @@ class DataValueAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         d = form.cleaned_data
         saved, _ = actions.record_value(
-            indicator=d["indicator"], org_unit=d["org_unit"], period=d["period"], disaggregation=d["disaggregation"] or "",
-            value=d["value"], numerator=d["numerator"], denominator=d["denominator"], comment=d["comment"] or "",
-            user=request.user, interface="admin", source="admin",
+            indicator=d["indicator"],
+            org_unit=d["org_unit"],
+            period=d["period"],
+            disaggregation=d["disaggregation"] or "",
+            value=d["value"],
+            numerator=d["numerator"],
+            denominator=d["denominator"],
+            comment=d["comment"] or "",
+            user=request.user,
+            interface="admin",
+            source="admin",
         )
         obj.pk = saved.pk
 

@@ -34,8 +34,12 @@ def owners(indicator) -> list[str]:
     emails = []
     if outcome.leader_id and outcome.leader.email:
         emails.append(outcome.leader.email)
-    emails += list(Person.objects.filter(organisation_id=outcome.priority.lead_organisation_id).exclude(email="")
-                   .order_by("name").values_list("email", flat=True))
+    emails += list(
+        Person.objects.filter(organisation_id=outcome.priority.lead_organisation_id)
+        .exclude(email="")
+        .order_by("name")
+        .values_list("email", flat=True)
+    )
     return list(dict.fromkeys(emails))
 
 
@@ -44,13 +48,18 @@ def histories(rule: AlertRule, root: OrgUnit) -> tuple[dict, dict, dict]:
     ind = rule.indicator
     units = dict(OrgUnit.objects.filter(depth=rule.depth).values_list("id", "name"))
     plan = Plan.build(ind, list(units), root=root, level=(root, rule.depth))  # every unit at the depth
-    period_ids = list(Rollup.objects.filter(indicator=ind, org_unit=root, official_count__gt=0)
-                      .order_by("-period__start").values_list("period_id", flat=True)[:HISTORY])
+    period_ids = list(
+        Rollup.objects.filter(indicator=ind, org_unit=root, official_count__gt=0)
+        .order_by("-period__start")
+        .values_list("period_id", flat=True)[:HISTORY]
+    )
     out: dict = {}
     codes = {}
-    for r in (Rollup.objects.filter(indicator=ind, depth=rule.depth, period_id__in=period_ids, official_count__gt=0)
-              .order_by("period__start").values("org_unit_id", "period_id", "period__code", "period__end",
-                                                "official_value")):
+    for r in (
+        Rollup.objects.filter(indicator=ind, depth=rule.depth, period_id__in=period_ids, official_count__gt=0)
+        .order_by("period__start")
+        .values("org_unit_id", "period_id", "period__code", "period__end", "official_value")
+    ):
         status = plan.assess(r["org_unit_id"], r["official_value"], r["period__code"], r["period__end"])
         out.setdefault(r["org_unit_id"], []).append((r["period__code"], status.code))
         codes[r["period__code"]] = r["period_id"]
@@ -66,7 +75,8 @@ def _email(rule: AlertRule, raised: list[Alert]) -> None:
         send_mail(
             subject=f"[Stocktake] {len(raised)} alert(s): {rule.indicator.name}",
             message=f"The rule '{rule}' found:\n\n{lines}\n\nSee /monitoring/alerts/ for the list.",
-            from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=to,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=to,
         )
     except Exception:  # a mail server being down must not undo an import
         log.exception("could not email alerts for rule %s", rule.pk)
@@ -83,8 +93,9 @@ def evaluate(indicator_ids=None, *, refresh: bool = False, email: bool = True) -
     root = root_unit()
     if root is None:
         return []
-    rules = AlertRule.objects.filter(active=True).select_related("indicator__outcome__priority",
-                                                                  "indicator__outcome__leader")
+    rules = AlertRule.objects.filter(active=True).select_related(
+        "indicator__outcome__priority", "indicator__outcome__leader"
+    )
     if indicator_ids is not None:
         indicator_ids = list(indicator_ids)
         rules = rules.filter(indicator_id__in=indicator_ids)
@@ -96,8 +107,12 @@ def evaluate(indicator_ids=None, *, refresh: bool = False, email: bool = True) -
             hist, names, codes = histories(rule, root)
             new = []
             for f in A.check(rule.kind, {"worst": rule.worst, "periods": rule.periods}, hist, names):
-                alert = actions.raise_alert(rule=rule, org_unit_id=f.unit, period_id=codes[f.period],
-                                            message=f"{rule.indicator.name}: {f.message}")
+                alert = actions.raise_alert(
+                    rule=rule,
+                    org_unit_id=f.unit,
+                    period_id=codes[f.period],
+                    message=f"{rule.indicator.name}: {f.message}",
+                )
                 if alert is not None:
                     new.append(alert)
         if email:

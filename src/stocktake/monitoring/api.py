@@ -134,12 +134,23 @@ class AlertRuleOut(Schema):
 
 
 def _alert(a: Alert) -> dict:
-    return {"id": a.pk, "indicator": a.rule.indicator.code, "unit": a.org_unit.code, "period": a.period.code,
-            "message": a.message, "raised_at": a.raised_at.isoformat(),
-            "emailed_to": [e for e in a.emailed_to.splitlines() if e]}
+    return {
+        "id": a.pk,
+        "indicator": a.rule.indicator.code,
+        "unit": a.org_unit.code,
+        "period": a.period.code,
+        "message": a.message,
+        "raised_at": a.raised_at.isoformat(),
+        "emailed_to": [e for e in a.emailed_to.splitlines() if e],
+    }
 
 
-@router.get("/portfolio", response=list[PortfolioRow], summary="Every visible indicator's official status, trend and forecast", auth=readers())
+@router.get(
+    "/portfolio",
+    response=list[PortfolioRow],
+    summary="Every visible indicator's official status, trend and forecast",
+    auth=readers(),
+)
 def portfolio(request):
     root = series.root_unit()
     out = []
@@ -148,16 +159,32 @@ def portfolio(request):
             for o in pr["outcomes"]:
                 for r in o["rows"]:
                     look = getattr(r, "outlook", None)
-                    out.append({"priority": pr["priority"].code, "indicator": r.indicator.code,
-                                "indicator_name": r.indicator.name, "period": r.latest_period, "latest": r.latest,
-                                "planned": r.planned, "target": r.target.target_value if r.target else None,
-                                "status": r.status.code, "shortfall_share": r.status.share, "trend": r.trend,
-                                "probability": look.probability if look else None,
-                                "provisional_period": r.provisional_period, "provisional": r.provisional})
+                    out.append(
+                        {
+                            "priority": pr["priority"].code,
+                            "indicator": r.indicator.code,
+                            "indicator_name": r.indicator.name,
+                            "period": r.latest_period,
+                            "latest": r.latest,
+                            "planned": r.planned,
+                            "target": r.target.target_value if r.target else None,
+                            "status": r.status.code,
+                            "shortfall_share": r.status.share,
+                            "trend": r.trend,
+                            "probability": look.probability if look else None,
+                            "provisional_period": r.provisional_period,
+                            "provisional": r.provisional,
+                        }
+                    )
     return out
 
 
-@router.get("/indicators/{code}/forecast", response=ForecastOut, summary="Forecast to the target date and the chance of meeting it", auth=readers())
+@router.get(
+    "/indicators/{code}/forecast",
+    response=ForecastOut,
+    summary="Forecast to the target date and the chance of meeting it",
+    auth=readers(),
+)
 def forecast(request, code: str, unit: str | None = None):
     ind = access.indicator(request.user, code)
     root = access.root_unit()
@@ -165,13 +192,21 @@ def forecast(request, code: str, unit: str | None = None):
     plan = series.Plan.build(ind, [where.pk], root=root)
     look = forecasting.outlook(ind, where, plan)
     fc = look.forecast
-    return {"indicator": ind.code, "unit": where.code, "method": fc.method if fc else None,
-            "level": fc.level if fc else None, "target": look.target_value, "probability": look.probability,
-            "note": look.note,
-            "points": [{"date": p.on, "mean": p.mean, "low": p.low, "high": p.high} for p in (fc.points if fc else [])]}
+    return {
+        "indicator": ind.code,
+        "unit": where.code,
+        "method": fc.method if fc else None,
+        "level": fc.level if fc else None,
+        "target": look.target_value,
+        "probability": look.probability,
+        "note": look.note,
+        "points": [{"date": p.on, "mean": p.mean, "low": p.low, "high": p.high} for p in (fc.points if fc else [])],
+    }
 
 
-@router.get("/indicators/{code}/heatmap", response=HeatmapOut, summary="Org units x periods, coloured by status", auth=readers())
+@router.get(
+    "/indicators/{code}/heatmap", response=HeatmapOut, summary="Org units x periods, coloured by status", auth=readers()
+)
 def heatmap(request, code: str, unit: str | None = None, depth: int | None = None, periods: int = 12):
     ind = access.indicator(request.user, code)
     root = access.root_unit()
@@ -192,7 +227,12 @@ def heatmap(request, code: str, unit: str | None = None, depth: int | None = Non
     return {"indicator": ind.code, "parent": parent.code, "periods": [p.code for p in ps], "rows": rows}
 
 
-@router.get("/indicators/{code}/league", response=list[LeagueRowOut], summary="Units ranked best first, with movement and gap to trajectory", auth=readers())
+@router.get(
+    "/indicators/{code}/league",
+    response=list[LeagueRowOut],
+    summary="Units ranked best first, with movement and gap to trajectory",
+    auth=readers(),
+)
 def league(request, code: str, unit: str | None = None, depth: int | None = None, period: str | None = None):
     ind = access.indicator(request.user, code)
     root = access.root_unit()
@@ -207,9 +247,21 @@ def league(request, code: str, unit: str | None = None, depth: int | None = None
         if latest is None:
             return []
         p = Period.objects.get(pk=latest)
-    return [{"rank": r.rank, "previous_rank": r.previous_rank, "movement": r.movement, "unit": r.unit.code,
-             "name": r.unit.name, "value": r.value, "planned": r.planned, "gap": r.gap, "status": r.status.code,
-             "unverified": r.unverified} for r in tables.league(ind, parent, depth, p, root)]
+    return [
+        {
+            "rank": r.rank,
+            "previous_rank": r.previous_rank,
+            "movement": r.movement,
+            "unit": r.unit.code,
+            "name": r.unit.name,
+            "value": r.value,
+            "planned": r.planned,
+            "gap": r.gap,
+            "status": r.status.code,
+            "unverified": r.unverified,
+        }
+        for r in tables.league(ind, parent, depth, p, root)
+    ]
 
 
 @router.get("/alerts", response={200: list[AlertOut], 401: Error}, summary="Alerts raised on indicators you may read")
@@ -221,23 +273,54 @@ def alert_list(request):
     return Status(200, [_alert(a) for a in qs[:500]])
 
 
-@router.post("/alert-rules", response={201: AlertRuleOut, 400: Error, 403: Error}, summary="Add an alert rule (delivery unit only)")
+@router.post(
+    "/alert-rules",
+    response={201: AlertRuleOut, 400: Error, 403: Error},
+    summary="Add an alert rule (delivery unit only)",
+)
 def add_rule(request, payload: AlertRuleIn):
     if not perms.can_manage(request.user):
         return Status(403, {"detail": "only the delivery unit may set alert rules"})
     ind = Indicator.objects.filter(code=payload.indicator).first()
     if ind is None:
-        return Status(400, {"detail": "unknown indicator", "errors": {"indicator": [f"'{payload.indicator}' is not an indicator code"]}})
+        return Status(
+            400,
+            {
+                "detail": "unknown indicator",
+                "errors": {"indicator": [f"'{payload.indicator}' is not an indicator code"]},
+            },
+        )
     try:
-        rule = actions.create_alert_rule(indicator=ind, kind=payload.kind, depth=payload.depth, worst=payload.worst,
-                                         periods=payload.periods, user=request.user, interface="api")
+        rule = actions.create_alert_rule(
+            indicator=ind,
+            kind=payload.kind,
+            depth=payload.depth,
+            worst=payload.worst,
+            periods=payload.periods,
+            user=request.user,
+            interface="api",
+        )
     except ValidationError as exc:
         return Status(400, {"detail": "the alert rule is not valid", "errors": errors.reasons(exc)})
-    return Status(201, {"id": rule.pk, "indicator": ind.code, "kind": rule.kind, "depth": rule.depth, "worst": rule.worst,
-                 "periods": rule.periods, "active": rule.active})
+    return Status(
+        201,
+        {
+            "id": rule.pk,
+            "indicator": ind.code,
+            "kind": rule.kind,
+            "depth": rule.depth,
+            "worst": rule.worst,
+            "periods": rule.periods,
+            "active": rule.active,
+        },
+    )
 
 
-@router.post("/alerts/evaluate", response={200: list[AlertOut], 403: Error}, summary="Evaluate alert rules now (delivery unit only)")
+@router.post(
+    "/alerts/evaluate",
+    response={200: list[AlertOut], 403: Error},
+    summary="Evaluate alert rules now (delivery unit only)",
+)
 def evaluate(request, indicator: str | None = None):
     if not perms.can_manage(request.user):
         return Status(403, {"detail": "only the delivery unit may evaluate alert rules"})
@@ -247,5 +330,3 @@ def evaluate(request, indicator: str | None = None):
         if not ids:
             return Status(200, [])
     return Status(200, [_alert(a) for a in alerts.evaluate(ids)])
-
-

@@ -41,7 +41,7 @@ def insert(model: type[models.Model], names: list[str], rows: list[tuple]) -> in
         else:
             sql = f"INSERT INTO {into} VALUES ({', '.join(['%s'] * len(names))})"
             for start in range(0, len(rows), BATCH):
-                cur.executemany(sql, rows[start:start + BATCH])
+                cur.executemany(sql, rows[start : start + BATCH])
     return len(rows)
 
 

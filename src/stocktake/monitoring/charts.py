@@ -7,9 +7,16 @@ from stocktake.delivery import status as S
 STATUS_COLOURS = {"on_track": "#1a7f37", "slightly_off": "#d4a72c", "off_track": "#cf222e", "no_data": "#8c959f"}
 
 
-def trajectory_spec(indicator, target, actuals: list[tuple[str, float]], planned: list[tuple[str, float]],
-                    title: str | None = None, forecast=None, overlay: tuple[str, list] | None = None,
-                    unverified: list[tuple[str, float]] | None = None) -> dict:
+def trajectory_spec(
+    indicator,
+    target,
+    actuals: list[tuple[str, float]],
+    planned: list[tuple[str, float]],
+    title: str | None = None,
+    forecast=None,
+    overlay: tuple[str, list] | None = None,
+    unverified: list[tuple[str, float]] | None = None,
+) -> dict:
     """The PMDU's picture: the planned path against actuals, baseline and target marked.
 
     actuals and planned are [(ISO date of period end, value)]. forecast is a
@@ -41,25 +48,42 @@ def trajectory_spec(indicator, target, actuals: list[tuple[str, float]], planned
                 "encoding": {
                     "x": {"field": "date", "type": "temporal", "title": None},
                     "y": {"field": "value", "type": "quantitative", "title": y_title, "scale": {"zero": False}},
-                    "color": {"field": "series", "type": "nominal", "scale": colour, "legend": {"orient": "bottom", "title": None}},
-                    "strokeDash": {"field": "series", "type": "nominal",
-                                   "scale": {"domain": ["Actual", "Trajectory"], "range": [[1, 0], [6, 3]]},
-                                   "legend": {"orient": "bottom", "title": None}},
-                    "tooltip": [{"field": "series"}, {"field": "date", "type": "temporal", "format": "%b %Y"},
-                                {"field": "value", "format": f",.{indicator.decimals}f"}],
+                    "color": {
+                        "field": "series",
+                        "type": "nominal",
+                        "scale": colour,
+                        "legend": {"orient": "bottom", "title": None},
+                    },
+                    "strokeDash": {
+                        "field": "series",
+                        "type": "nominal",
+                        "scale": {"domain": ["Actual", "Trajectory"], "range": [[1, 0], [6, 3]]},
+                        "legend": {"orient": "bottom", "title": None},
+                    },
+                    "tooltip": [
+                        {"field": "series"},
+                        {"field": "date", "type": "temporal", "format": "%b %Y"},
+                        {"field": "value", "format": f",.{indicator.decimals}f"},
+                    ],
                 },
             },
             {
                 "data": {"values": marks},
                 "mark": {"type": "point", "shape": "diamond", "size": 140, "filled": True, "color": "#24292f"},
-                "encoding": {"x": {"field": "date", "type": "temporal"}, "y": {"field": "value", "type": "quantitative"},
-                             "tooltip": [{"field": "label"}, {"field": "value"}]},
+                "encoding": {
+                    "x": {"field": "date", "type": "temporal"},
+                    "y": {"field": "value", "type": "quantitative"},
+                    "tooltip": [{"field": "label"}, {"field": "value"}],
+                },
             },
             {
                 "data": {"values": marks},
                 "mark": {"type": "text", "dy": -12, "fontWeight": "bold", "color": "#24292f"},
-                "encoding": {"x": {"field": "date", "type": "temporal"}, "y": {"field": "value", "type": "quantitative"},
-                             "text": {"field": "label"}},
+                "encoding": {
+                    "x": {"field": "date", "type": "temporal"},
+                    "y": {"field": "value", "type": "quantitative"},
+                    "text": {"field": "label"},
+                },
             },
             *unverified_layers(indicator, unverified),
             *forecast_layers(indicator, forecast, actuals),
@@ -82,30 +106,63 @@ def forecast_layers(indicator, forecast, actuals) -> list[dict]:
     label = f"Forecast ({forecast.method}, {forecast.level:.0%} band)"
     fmt = f",.{indicator.decimals}f"
     return [
-        {"data": {"values": rows}, "mark": {"type": "area", "opacity": 0.18, "color": FORECAST_COLOUR},
-         "encoding": {"x": {"field": "date", "type": "temporal"}, "y": {"field": "low", "type": "quantitative"},
-                      "y2": {"field": "high"}}},
-        {"data": {"values": rows},
-         "mark": {"type": "line", "strokeDash": [4, 4], "strokeWidth": 2, "color": FORECAST_COLOUR},
-         "encoding": {"x": {"field": "date", "type": "temporal"}, "y": {"field": "mean", "type": "quantitative"},
-                      "tooltip": [{"field": "date", "type": "temporal", "format": "%b %Y", "title": label},
-                                  {"field": "mean", "format": fmt, "title": "forecast"},
-                                  {"field": "low", "format": fmt}, {"field": "high", "format": fmt}]}},
+        {
+            "data": {"values": rows},
+            "mark": {"type": "area", "opacity": 0.18, "color": FORECAST_COLOUR},
+            "encoding": {
+                "x": {"field": "date", "type": "temporal"},
+                "y": {"field": "low", "type": "quantitative"},
+                "y2": {"field": "high"},
+            },
+        },
+        {
+            "data": {"values": rows},
+            "mark": {"type": "line", "strokeDash": [4, 4], "strokeWidth": 2, "color": FORECAST_COLOUR},
+            "encoding": {
+                "x": {"field": "date", "type": "temporal"},
+                "y": {"field": "mean", "type": "quantitative"},
+                "tooltip": [
+                    {"field": "date", "type": "temporal", "format": "%b %Y", "title": label},
+                    {"field": "mean", "format": fmt, "title": "forecast"},
+                    {"field": "low", "format": fmt},
+                    {"field": "high", "format": fmt},
+                ],
+            },
+        },
     ]
 
 
 def unverified_layers(indicator, unverified) -> list[dict]:
     if not unverified:
         return []
-    rows = [{"date": d, "value": v, "label": "Unverified: submitted, not yet validated"} for d, v in unverified
-            if v is not None]
-    return [{"data": {"values": rows},
-             "mark": {"type": "point", "shape": "circle", "size": 90, "filled": True, "color": "#ffffff",
-                      "stroke": "#0b5cad", "strokeWidth": 2},
-             "encoding": {"x": {"field": "date", "type": "temporal"}, "y": {"field": "value", "type": "quantitative"},
-                          "tooltip": [{"field": "label", "title": " "},
-                                      {"field": "date", "type": "temporal", "format": "%b %Y"},
-                                      {"field": "value", "format": f",.{indicator.decimals}f"}]}}]
+    rows = [
+        {"date": d, "value": v, "label": "Unverified: submitted, not yet validated"}
+        for d, v in unverified
+        if v is not None
+    ]
+    return [
+        {
+            "data": {"values": rows},
+            "mark": {
+                "type": "point",
+                "shape": "circle",
+                "size": 90,
+                "filled": True,
+                "color": "#ffffff",
+                "stroke": "#0b5cad",
+                "strokeWidth": 2,
+            },
+            "encoding": {
+                "x": {"field": "date", "type": "temporal"},
+                "y": {"field": "value", "type": "quantitative"},
+                "tooltip": [
+                    {"field": "label", "title": " "},
+                    {"field": "date", "type": "temporal", "format": "%b %Y"},
+                    {"field": "value", "format": f",.{indicator.decimals}f"},
+                ],
+            },
+        }
+    ]
 
 
 def overlay_layers(indicator, overlay) -> list[dict]:
@@ -113,10 +170,21 @@ def overlay_layers(indicator, overlay) -> list[dict]:
         return []
     label, points = overlay
     rows = [{"date": d, "value": v, "series": label} for d, v in points if v is not None]
-    return [{"data": {"values": rows}, "mark": {"type": "line", "point": {"size": 12}, "color": OVERLAY_COLOUR},
-             "encoding": {"x": {"field": "date", "type": "temporal"}, "y": {"field": "value", "type": "quantitative"},
-                          "tooltip": [{"field": "series"}, {"field": "date", "type": "temporal", "format": "%b %Y"},
-                                      {"field": "value", "format": f",.{indicator.decimals}f"}]}}]
+    return [
+        {
+            "data": {"values": rows},
+            "mark": {"type": "line", "point": {"size": 12}, "color": OVERLAY_COLOUR},
+            "encoding": {
+                "x": {"field": "date", "type": "temporal"},
+                "y": {"field": "value", "type": "quantitative"},
+                "tooltip": [
+                    {"field": "series"},
+                    {"field": "date", "type": "temporal", "format": "%b %Y"},
+                    {"field": "value", "format": f",.{indicator.decimals}f"},
+                ],
+            },
+        }
+    ]
 
 
 def status_scale() -> dict:
@@ -127,15 +195,26 @@ def heatmap_spec(title: str, cells: list[dict], x_title: str, y_title: str) -> d
     """cells: {"x", "y", "status" (label), "value" (text)}; colour is the status, never the raw value."""
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
-        "title": title, "width": "container", "height": {"step": 18},
+        "title": title,
+        "width": "container",
+        "height": {"step": 18},
         "data": {"values": cells},
         "mark": {"type": "rect", "stroke": "#ffffff", "strokeWidth": 1},
         "encoding": {
             "x": {"field": "x", "type": "ordinal", "title": x_title, "sort": None, "axis": {"labelAngle": -40}},
             "y": {"field": "y", "type": "ordinal", "title": y_title, "sort": None},
-            "color": {"field": "status", "type": "nominal", "scale": status_scale(), "legend": {"orient": "bottom", "title": None}},
-            "tooltip": [{"field": "y", "title": y_title}, {"field": "x", "title": x_title}, {"field": "value"},
-                        {"field": "status"}],
+            "color": {
+                "field": "status",
+                "type": "nominal",
+                "scale": status_scale(),
+                "legend": {"orient": "bottom", "title": None},
+            },
+            "tooltip": [
+                {"field": "y", "title": y_title},
+                {"field": "x", "title": x_title},
+                {"field": "value"},
+                {"field": "status"},
+            ],
         },
     }
 
@@ -144,13 +223,20 @@ def league_spec(title: str, rows: list[dict], unit_label: str) -> dict:
     """rows: {"unit", "value", "status" (label)} in rank order."""
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
-        "title": title, "width": "container", "height": {"step": 16},
+        "title": title,
+        "width": "container",
+        "height": {"step": 16},
         "data": {"values": rows},
         "mark": "bar",
         "encoding": {
             "y": {"field": "unit", "type": "nominal", "sort": None, "title": None},
             "x": {"field": "value", "type": "quantitative", "title": unit_label},
-            "color": {"field": "status", "type": "nominal", "scale": status_scale(), "legend": {"orient": "bottom", "title": None}},
+            "color": {
+                "field": "status",
+                "type": "nominal",
+                "scale": status_scale(),
+                "legend": {"orient": "bottom", "title": None},
+            },
             "tooltip": [{"field": "unit"}, {"field": "value"}, {"field": "status"}],
         },
     }

@@ -57,8 +57,9 @@ def _xlsx(table: Table) -> HttpResponse:
     ws.freeze_panes = "B2"
     buf = io.BytesIO()
     safe_workbook(wb).save(buf)
-    response = HttpResponse(buf.getvalue(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = HttpResponse(
+        buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     response["Content-Disposition"] = f'attachment; filename="{table.name}.xlsx"'
     return response
 
@@ -82,5 +83,6 @@ def respond(fmt: str, table: Table, spec: dict | None) -> HttpResponse:
         return _xlsx(table)
     if fmt in ("svg", "png") and spec is not None:
         return _image(table, spec, fmt)
-    return HttpResponse(f"format: '{fmt}' is not available here; use one of {', '.join(FORMATS)}", status=400,
-                        content_type="text/plain")
+    return HttpResponse(
+        f"format: '{fmt}' is not available here; use one of {', '.join(FORMATS)}", status=400, content_type="text/plain"
+    )

@@ -68,18 +68,26 @@ def benchmarks(indicator, unit: OrgUnit, plan: Plan | None = None, dates=None) -
         points = [(r["period__end"], v) for r, v in series(indicator, unit, official=True)]
         hist = B.history(points, *dates)
     depth = min(unit.depth + 1, indicator.report_depth) if unit.parent_id is None else unit.depth
-    latest = (Rollup.objects.filter(indicator=indicator, depth=depth, official_count__gt=0)
-              .order_by("-period__start").values_list("period_id", "period__code").first())
+    latest = (
+        Rollup.objects.filter(indicator=indicator, depth=depth, official_count__gt=0)
+        .order_by("-period__start")
+        .values_list("period_id", "period__code")
+        .first()
+    )
     if latest is None:
         return Benchmarks(hist, None, "", None, None, None)
-    rows = list(Rollup.objects.filter(indicator=indicator, depth=depth, period_id=latest[0], official_count__gt=0)
-                .values_list("org_unit_id", "official_value", "official_denominator"))
+    rows = list(
+        Rollup.objects.filter(indicator=indicator, depth=depth, period_id=latest[0], official_count__gt=0).values_list(
+            "org_unit_id", "official_value", "official_denominator"
+        )
+    )
     values = {u: v for u, v, _ in rows if v is not None}
     peers = B.peers(values, indicator.direction, unit.pk) if values else None
     bar = whole = None
     try:
-        bar, whole = B.what_if_every_unit_reached([(v, d) for _, v, d in rows], indicator.aggregation,
-                                                  indicator.direction, scale=indicator.ratio_scale)
+        bar, whole = B.what_if_every_unit_reached(
+            [(v, d) for _, v, d in rows], indicator.aggregation, indicator.direction, scale=indicator.ratio_scale
+        )
     except B.BenchmarkError:
         pass
 

@@ -21,16 +21,23 @@ TTL = 300
 
 
 def _target_sig(indicator) -> tuple:
-    t = indicator.targets.filter(org_unit=None).values_list(
-        "pk", "revision", "baseline_value", "baseline_date", "target_value", "target_date", "trajectory_method").first()
+    t = (
+        indicator.targets.filter(org_unit=None)
+        .values_list(
+            "pk", "revision", "baseline_value", "baseline_date", "target_value", "target_date", "trajectory_method"
+        )
+        .first()
+    )
     return tuple(str(x) for x in t) if t else ()
 
 
 def key(kind: str, indicators, *params) -> str:
     indicators = list(indicators)
     parts = [kind, rollups.stamps([i.pk for i in indicators]), params]
-    parts += [(i.pk, i.on_track_band, i.off_track_band, i.direction, i.aggregation, i.ratio_scale, i.decimals,
-               _target_sig(i)) for i in indicators]
+    parts += [
+        (i.pk, i.on_track_band, i.off_track_band, i.direction, i.aggregation, i.ratio_scale, i.decimals, _target_sig(i))
+        for i in indicators
+    ]
     return "monitoring-grid:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 

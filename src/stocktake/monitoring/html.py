@@ -9,13 +9,12 @@ templates stay readable for everything else.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
 
 from stocktake.delivery import status as S
-
 
 _SPECIAL = re.compile(r"[&<>\"']")
 
@@ -25,7 +24,7 @@ def _text(text: str) -> str:
     return escape(text) if _SPECIAL.search(text) else text
 
 
-@lru_cache(maxsize=None)
+@cache
 def _cell_tag(code: str, unverified: bool) -> tuple[str, str]:
     """A status cell's opening tag, split around its column number: the same for every cell of that status."""
     extra = " unverified" if unverified else ""
@@ -55,8 +54,10 @@ def heat_rows(rows, link: str) -> SafeString:
     for unit, drill, cells in rows:
         code, name = escape(unit.code), escape(unit.name)
         if drill:
-            head = (f'<a href="?unit={code}" hx-get="?unit={code}" hx-target="#view" hx-select="#view" '
-                    f'hx-swap="outerHTML" hx-push-url="true" class="drill">{name}</a>')
+            head = (
+                f'<a href="?unit={code}" hx-get="?unit={code}" hx-target="#view" hx-select="#view" '
+                f'hx-swap="outerHTML" hx-push-url="true" class="drill">{name}</a>'
+            )
         else:
             head = f'<a href="{link}?unit={code}">{name}</a>'
         out.append(f'<tr data-unit="{code}">\n    <th>{head}</th>\n    {heat_cells(cells)}\n  </tr>')

@@ -31,28 +31,36 @@ class DataValue(models.Model):
     indicator = models.ForeignKey("architecture.Indicator", on_delete=models.PROTECT, related_name="values")
     org_unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="values")
     period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="values")
-    disaggregation = models.CharField(max_length=100, blank=True, default="",
-                                      help_text="e.g. 'sex=female;age=0-4'; blank for the total.")
+    disaggregation = models.CharField(
+        max_length=100, blank=True, default="", help_text="e.g. 'sex=female;age=0-4'; blank for the total."
+    )
     value = models.FloatField(null=True, blank=True)
     numerator = models.FloatField(null=True, blank=True)
     denominator = models.FloatField(null=True, blank=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.SUBMITTED)
     comment = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=1)
-    source = models.CharField(max_length=100, blank=True, help_text="Where this version came from: 'web', 'import #12', 'demo'.")
+    source = models.CharField(
+        max_length=100, blank=True, help_text="Where this version came from: 'web', 'import #12', 'demo'."
+    )
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["indicator", "org_unit", "period", "disaggregation"], name="one_value_per_cell"),
+            models.UniqueConstraint(
+                fields=["indicator", "org_unit", "period", "disaggregation"], name="one_value_per_cell"
+            ),
         ]
         indexes = [
             models.Index(fields=["indicator", "period"]),
             # What awaits verification is a small share of all values: counting it (the delivery unit's
             # portfolio notes, the queue) reads this partial index instead of scanning every value.
-            models.Index(fields=["indicator"], condition=models.Q(state__in=["submitted", "returned"]),
-                         name="datavalue_unverified"),
+            models.Index(
+                fields=["indicator"],
+                condition=models.Q(state__in=["submitted", "returned"]),
+                name="datavalue_unverified",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -126,8 +134,14 @@ class Rollup(models.Model):
 
     indicator = models.ForeignKey("architecture.Indicator", on_delete=models.CASCADE, related_name="rollups")
     org_unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="rollups")
-    parent = models.ForeignKey(OrgUnit, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
-                               help_text="The org unit's parent, copied here so a drill-down is one index range.")
+    parent = models.ForeignKey(
+        OrgUnit,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="The org unit's parent, copied here so a drill-down is one index range.",
+    )
     depth = models.PositiveSmallIntegerField()
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
     count = models.PositiveIntegerField(default=0)
@@ -142,16 +156,22 @@ class Rollup(models.Model):
     official_value = models.FloatField(null=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["indicator", "org_unit", "period"], name="one_monitoring_rollup_per_cell")]
-        indexes = [models.Index(fields=["indicator", "parent", "period"]),
-                   models.Index(fields=["indicator", "depth", "period"])]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "org_unit", "period"], name="one_monitoring_rollup_per_cell")
+        ]
+        indexes = [
+            models.Index(fields=["indicator", "parent", "period"]),
+            models.Index(fields=["indicator", "depth", "period"]),
+        ]
 
 
 class AlertRule(models.Model):
     """A condition on an indicator's statuses that should reach its owner before the next stocktake."""
 
-    KIND_CHOICES = [("beyond_band", "Any unit beyond its tolerance band"),
-                    ("consecutive", "Off track several periods in a row")]
+    KIND_CHOICES = [
+        ("beyond_band", "Any unit beyond its tolerance band"),
+        ("consecutive", "Off track several periods in a row"),
+    ]
     WORST_CHOICES = [("off_track", "Off track"), ("slightly_off", "Slightly off track or worse")]
 
     indicator = models.ForeignKey("architecture.Indicator", on_delete=models.CASCADE, related_name="alert_rules")
@@ -178,8 +198,12 @@ class AlertRule(models.Model):
             field, _, msg = str(exc).partition(": ")
             raise ValidationError({field if field in ("kind", "worst", "periods") else "kind": msg or str(exc)})
         if self.indicator_id and self.depth > self.indicator.report_depth:
-            raise ValidationError({"depth": f"{self.indicator.code} is reported at level {self.indicator.report_depth}; "
-                                            f"a rule cannot look below it"})
+            raise ValidationError(
+                {
+                    "depth": f"{self.indicator.code} is reported at level {self.indicator.report_depth}; "
+                    f"a rule cannot look below it"
+                }
+            )
 
 
 class Alert(models.Model):
@@ -207,6 +231,7 @@ class RollupStamp(models.Model):
     one process sees an import made by another (the CLI, a worker).
     """
 
-    indicator = models.OneToOneField("architecture.Indicator", on_delete=models.CASCADE, primary_key=True,
-                                     related_name="rollup_stamp")
+    indicator = models.OneToOneField(
+        "architecture.Indicator", on_delete=models.CASCADE, primary_key=True, related_name="rollup_stamp"
+    )
     version = models.PositiveBigIntegerField(default=0)

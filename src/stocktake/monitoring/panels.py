@@ -18,10 +18,20 @@ def priority_notes(request, priority_ids) -> dict[int, list[dict]]:
     if not request.user.is_authenticated:
         return {}
 
-    visible = set(architecture_access.visible_priorities(request.user).filter(pk__in=list(priority_ids)).values_list("pk", flat=True))
-    rows = (Alert.objects.filter(raised_at__gte=timezone.now() - RECENT,
-                                 rule__indicator__outcome__priority_id__in=visible)
-            .values("rule__indicator__outcome__priority_id").annotate(n=Count("id")).order_by())
-    return {r["rule__indicator__outcome__priority_id"]: [
-        {"text": f"{r['n']} alert{'s' if r['n'] != 1 else ''}", "url": "/monitoring/alerts/", "css": "alert"}]
-        for r in rows}
+    visible = set(
+        architecture_access.visible_priorities(request.user)
+        .filter(pk__in=list(priority_ids))
+        .values_list("pk", flat=True)
+    )
+    rows = (
+        Alert.objects.filter(raised_at__gte=timezone.now() - RECENT, rule__indicator__outcome__priority_id__in=visible)
+        .values("rule__indicator__outcome__priority_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {
+        r["rule__indicator__outcome__priority_id"]: [
+            {"text": f"{r['n']} alert{'s' if r['n'] != 1 else ''}", "url": "/monitoring/alerts/", "css": "alert"}
+        ]
+        for r in rows
+    }

@@ -37,8 +37,20 @@ def _result_sql(ind, total: str, count: str, num: str, den: str) -> str:
     return f"CASE WHEN {count} > 0 AND COALESCE({den}, 0) <> 0 THEN {num} * 1.0 / {den} * {scale!r} END"
 
 
-UPSERT_COLUMNS = ("parent_id", "depth", "count", "total", "numerator", "denominator", "value", "official_count",
-                  "official_total", "official_numerator", "official_denominator", "official_value")
+UPSERT_COLUMNS = (
+    "parent_id",
+    "depth",
+    "count",
+    "total",
+    "numerator",
+    "denominator",
+    "value",
+    "official_count",
+    "official_total",
+    "official_numerator",
+    "official_denominator",
+    "official_value",
+)
 
 
 def _lock_stamps(indicator_ids: list[int]) -> None:
@@ -53,11 +65,18 @@ def _lock_stamps(indicator_ids: list[int]) -> None:
     q = connection.ops.quote_name
     table, col = q(RollupStamp._meta.db_table), q(RollupStamp._meta.get_field("indicator").column)
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {table} ({col}, {q('version')}) VALUES "
-                       + ", ".join(["(%s, 0)"] * len(indicator_ids)) + f" ON CONFLICT ({col}) DO NOTHING",
-                       indicator_ids)
-    list(RollupStamp.objects.select_for_update().filter(indicator_id__in=indicator_ids).order_by("indicator_id")
-         .values_list("indicator_id", flat=True))
+        cursor.execute(
+            f"INSERT INTO {table} ({col}, {q('version')}) VALUES "
+            + ", ".join(["(%s, 0)"] * len(indicator_ids))
+            + f" ON CONFLICT ({col}) DO NOTHING",
+            indicator_ids,
+        )
+    list(
+        RollupStamp.objects.select_for_update()
+        .filter(indicator_id__in=indicator_ids)
+        .order_by("indicator_id")
+        .values_list("indicator_id", flat=True)
+    )
 
 
 def _insert_level(cursor, ind, up: int, period_ids) -> int:
@@ -102,7 +121,9 @@ def refresh(indicator_ids=None, period_ids=None) -> int:
     colliding on a rollup cell.
     """
 
-    indicators = Indicator.objects.all() if indicator_ids is None else Indicator.objects.filter(pk__in=list(indicator_ids))
+    indicators = (
+        Indicator.objects.all() if indicator_ids is None else Indicator.objects.filter(pk__in=list(indicator_ids))
+    )
     indicators = list(indicators.order_by("pk"))
     _lock_stamps([ind.pk for ind in indicators])
     period_ids = None if period_ids is None else sorted(set(period_ids))
@@ -121,7 +142,9 @@ def refresh(indicator_ids=None, period_ids=None) -> int:
 
 def stamps(indicator_ids) -> tuple:
     """The rollup versions of these indicators, for cache keys: any refresh changes them."""
-    found = dict(RollupStamp.objects.filter(indicator_id__in=list(indicator_ids)).values_list("indicator_id", "version"))
+    found = dict(
+        RollupStamp.objects.filter(indicator_id__in=list(indicator_ids)).values_list("indicator_id", "version")
+    )
     return tuple((i, found.get(i, 0)) for i in sorted(indicator_ids))
 
 
@@ -130,8 +153,12 @@ def _cells(indicator, unit, official: bool):
 
     prefix = "official_" if official else ""
     fields = [f"{prefix}{f}" for f in ("total", "count", "numerator", "denominator")]
-    rows = (Rollup.objects.filter(indicator=indicator, org_unit=unit).select_related("period")
-            .order_by("period__start").only("period", *fields))
+    rows = (
+        Rollup.objects.filter(indicator=indicator, org_unit=unit)
+        .select_related("period")
+        .order_by("period__start")
+        .only("period", *fields)
+    )
     return [(r.period, Accumulator(*(getattr(r, f) for f in fields))) for r in rows]
 
 

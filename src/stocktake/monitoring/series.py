@@ -25,9 +25,20 @@ def root_unit() -> OrgUnit | None:
 
 def rollup_rows(indicator, unit: OrgUnit) -> list[dict]:
     """Every period's rollup for the unit, oldest first, all values and official ones: one query."""
-    return list(Rollup.objects.filter(indicator=indicator, org_unit=unit)
-                .values("period_id", "period__code", "period__start", "period__end", "value", "count",
-                        "official_value", "official_count").order_by("period__start"))
+    return list(
+        Rollup.objects.filter(indicator=indicator, org_unit=unit)
+        .values(
+            "period_id",
+            "period__code",
+            "period__start",
+            "period__end",
+            "value",
+            "count",
+            "official_value",
+            "official_count",
+        )
+        .order_by("period__start")
+    )
 
 
 def series(indicator, unit: OrgUnit, official: bool = False, rows: list[dict] | None = None) -> list[tuple]:
@@ -68,7 +79,9 @@ class Plan:
     _ends: dict = field(default_factory=dict, repr=False, compare=False)  # unit id -> ends(), filled as asked
 
     @classmethod
-    def build(cls, indicator, unit_ids=(), root: OrgUnit | None = None, *, level: tuple[OrgUnit, int] | None = None) -> "Plan":
+    def build(
+        cls, indicator, unit_ids=(), root: OrgUnit | None = None, *, level: tuple[OrgUnit, int] | None = None
+    ) -> Plan:
         """The plan for the root and these units. Pass `level=(parent, depth)` when unit_ids are every unit at
         that depth under that parent (a heat map's or league table's rows): their baselines are then read as
         one index range, not looked up by a list of ids that the database may match against every rollup."""
@@ -80,8 +93,11 @@ class Plan:
         plan.points = trajectory(target)
         ids = {u for u in unit_ids if u != plan.root_id}
         since = target.baseline_date - timedelta(days=365)
-        year = list(Period.objects.filter(kind=indicator.frequency, end__gt=since, end__lte=target.baseline_date)
-                    .values_list("pk", flat=True))
+        year = list(
+            Period.objects.filter(kind=indicator.frequency, end__gt=since, end__lte=target.baseline_date).values_list(
+                "pk", flat=True
+            )
+        )
         rollups = Rollup.objects.filter(indicator=indicator, period_id__in=year, official_count__gt=0)
 
         def averages(qs) -> dict:
@@ -95,7 +111,11 @@ class Plan:
             parent, depth = level
             units = rollups.filter(depth=depth)  # under the root, every unit at the depth is wanted
             if parent.parent_id is not None:
-                units = units.filter(parent_id=parent.pk) if depth == parent.depth + 1 else units.filter(org_unit_id__in=ids)
+                units = (
+                    units.filter(parent_id=parent.pk)
+                    if depth == parent.depth + 1
+                    else units.filter(org_unit_id__in=ids)
+                )
         elif ids:
             depths = sorted(set(OrgUnit.objects.filter(pk__in=ids).values_list("depth", flat=True)))
             units = rollups.filter(depth__in=depths, org_unit_id__in=ids)
@@ -138,8 +158,10 @@ class Plan:
         if base is None or self.national_base is None:
             return None
         agg = self.indicator.aggregation
-        return (S.unit_plan(base, self.national_base, t.baseline_value, agg),
-                S.unit_plan(base, self.national_base, t.target_value, agg))
+        return (
+            S.unit_plan(base, self.national_base, t.baseline_value, agg),
+            S.unit_plan(base, self.national_base, t.target_value, agg),
+        )
 
     def assess(self, unit_id, actual, period_code, period_end=None) -> S.Status:
         planned = self.planned(unit_id, period_code, period_end)
@@ -182,7 +204,9 @@ class Summary:
         return self.indicator.fmt(self.provisional)
 
 
-def summarise(indicator, unit: OrgUnit | None = None, plan: Plan | None = None, rows: list[dict] | None = None) -> Summary:
+def summarise(
+    indicator, unit: OrgUnit | None = None, plan: Plan | None = None, rows: list[dict] | None = None
+) -> Summary:
     """Official latest value, plan, status and trend at a unit (default: the root), and any newer provisional value."""
     unit = unit or root_unit()
     plan = plan or Plan.build(indicator, [unit.pk] if unit else [])
@@ -196,10 +220,13 @@ def summarise(indicator, unit: OrgUnit | None = None, plan: Plan | None = None, 
         planned = plan.planned(unit.pk, latest[0]["period__code"], latest[0]["period__end"])
         status = plan.assess(unit.pk, latest[1], latest[0]["period__code"], latest[0]["period__end"])
     summary = Summary(
-        indicator=indicator, target=plan.target,
+        indicator=indicator,
+        target=plan.target,
         latest_period=latest[0]["period__code"] if latest else None,
         latest_end=latest[0]["period__end"] if latest else None,
-        latest=latest[1] if latest else None, previous=previous, planned=planned,
+        latest=latest[1] if latest else None,
+        previous=previous,
+        planned=planned,
         status=status or S.Status(S.NO_DATA),
         trend=S.trend_arrow(previous, latest[1] if latest else None, indicator.direction),
     )

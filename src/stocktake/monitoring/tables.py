@@ -56,8 +56,11 @@ def rows_under(parent: OrgUnit, depth: int) -> list[OrgUnit]:
 
 
 def recent_periods(indicator, n: int, root: OrgUnit) -> list[Period]:
-    ids = list(Rollup.objects.filter(indicator=indicator, org_unit=root).order_by("-period__start")
-               .values_list("period_id", flat=True)[:n])
+    ids = list(
+        Rollup.objects.filter(indicator=indicator, org_unit=root)
+        .order_by("-period__start")
+        .values_list("period_id", flat=True)[:n]
+    )
     return sorted(Period.objects.filter(pk__in=ids), key=lambda p: p.start)
 
 
@@ -78,24 +81,33 @@ def units_by_periods(indicator, parent: OrgUnit, depth: int, periods: list[Perio
     wanted = set(ids)
     fmt, assess = indicator.fmt, plan.assess
     for unit_id, period_id, value, official_value, official_count in rollups.values_list(
-            "org_unit_id", "period_id", "value", "official_value", "official_count").order_by():
+        "org_unit_id", "period_id", "value", "official_value", "official_count"
+    ).order_by():
         if unit_id in wanted:  # the same as _cell(), without a dict per row: a national grid has thousands
             official = official_count > 0 and official_value is not None
             shown = official_value if official else value
             period = by_id[period_id]
-            hm.cells[(unit_id, period_id)] = Cell(shown, assess(unit_id, shown, period.code, period.end), not official,
-                                                  fmt(shown))
+            hm.cells[(unit_id, period_id)] = Cell(
+                shown, assess(unit_id, shown, period.code, period.end), not official, fmt(shown)
+            )
     return hm
 
 
 def latest_official_periods(indicators, root: OrgUnit) -> dict[int, int]:
     """{indicator id: id of its latest period with official data at the root}."""
-    latest = dict(Rollup.objects.filter(indicator__in=indicators, org_unit=root, official_count__gt=0)
-                  .values_list("indicator_id").annotate(m=Max("period__start")).order_by())
+    latest = dict(
+        Rollup.objects.filter(indicator__in=indicators, org_unit=root, official_count__gt=0)
+        .values_list("indicator_id")
+        .annotate(m=Max("period__start"))
+        .order_by()
+    )
     out = {}
     for ind_id, start in latest.items():
-        out[ind_id] = Rollup.objects.filter(indicator_id=ind_id, org_unit=root, period__start=start).values_list(
-            "period_id", flat=True).first()
+        out[ind_id] = (
+            Rollup.objects.filter(indicator_id=ind_id, org_unit=root, period__start=start)
+            .values_list("period_id", flat=True)
+            .first()
+        )
     return out
 
 
@@ -111,10 +123,14 @@ def units_by_indicators(indicators, parent: OrgUnit, root: OrgUnit) -> Heatmap:
     for ind_id, period_id in latest.items():
         cond |= Q(indicator_id=ind_id, period_id=period_id)
     by_ind = {i.pk: i for i in indicators}
-    plans = {i.pk: Plan.build(i, [u.pk for u in units], root=root, level=(parent, depth))
-             for i in indicators if i.pk in latest}
+    plans = {
+        i.pk: Plan.build(i, [u.pk for u in units], root=root, level=(parent, depth))
+        for i in indicators
+        if i.pk in latest
+    }
     for r in Rollup.objects.filter(cond, parent=parent).values(
-            "indicator_id", "org_unit_id", "period__code", "period__end", "value", "official_value", "official_count"):
+        "indicator_id", "org_unit_id", "period__code", "period__end", "value", "official_value", "official_count"
+    ):
         ind = by_ind[r["indicator_id"]]
         hm.cells[(r["org_unit_id"], ind.pk)] = _cell(ind, plans[ind.pk], r["org_unit_id"], r)
     return hm
@@ -147,13 +163,22 @@ def league(indicator, parent: OrgUnit, depth: int, period: Period, root: OrgUnit
     """Units ranked best first on the period's value, with their rank the period before."""
     units = {u.pk: u for u in rows_under(parent, depth)}
     plan = Plan.build(indicator, list(units), root=root, level=(parent, depth))
-    previous = Rollup.objects.filter(indicator=indicator, org_unit=root, period__start__lt=period.start) \
-        .order_by("-period__start").values_list("period_id", flat=True).first()
-    rows = _under(Rollup.objects.filter(indicator=indicator, depth=depth,
-                                        period_id__in=[p for p in (period.pk, previous) if p]), parent, depth, list(units))
+    previous = (
+        Rollup.objects.filter(indicator=indicator, org_unit=root, period__start__lt=period.start)
+        .order_by("-period__start")
+        .values_list("period_id", flat=True)
+        .first()
+    )
+    rows = _under(
+        Rollup.objects.filter(indicator=indicator, depth=depth, period_id__in=[p for p in (period.pk, previous) if p]),
+        parent,
+        depth,
+        list(units),
+    )
     now, before = {}, {}
-    for r in rows.values("org_unit_id", "period_id", "period__code", "period__end", "value", "official_value",
-                         "official_count"):
+    for r in rows.values(
+        "org_unit_id", "period_id", "period__code", "period__end", "value", "official_value", "official_count"
+    ):
         if r["org_unit_id"] not in units:
             continue
         cell = _cell(indicator, plan, r["org_unit_id"], r)
@@ -171,6 +196,9 @@ def league(indicator, parent: OrgUnit, depth: int, period: Period, root: OrgUnit
         gap = None
         if planned is not None and cell.value is not None:
             gap = cell.value - planned if indicator.direction == S.UP else planned - cell.value
-        out.append(LeagueRow(ranks[uid], units[uid], cell.value, planned, gap, cell.status, prev_ranks.get(uid),
-                             cell.unverified))
+        out.append(
+            LeagueRow(
+                ranks[uid], units[uid], cell.value, planned, gap, cell.status, prev_ranks.get(uid), cell.unverified
+            )
+        )
     return sorted(out, key=lambda r: r.rank)

@@ -36,8 +36,10 @@ def _editable_indicator(request, code):
 def _dates(data):
     """(baseline date, target date) from form values or a target, or None while either is missing."""
     try:
-        return tuple(d if isinstance(d, date) else date.fromisoformat(str(d))
-                     for d in (data.get("baseline_date"), data.get("target_date")))
+        return tuple(
+            d if isinstance(d, date) else date.fromisoformat(str(d))
+            for d in (data.get("baseline_date"), data.get("target_date"))
+        )
     except (TypeError, ValueError):
         return None
 
@@ -46,7 +48,9 @@ def _proposal(data):
     """(baseline, baseline date, target, target date), or None while incomplete."""
     dates = _dates(data)
     try:
-        return (float(data.get("baseline_value")), dates[0], float(data.get("target_value")), dates[1]) if dates else None
+        return (
+            (float(data.get("baseline_value")), dates[0], float(data.get("target_value")), dates[1]) if dates else None
+        )
     except (TypeError, ValueError):
         return None
 
@@ -59,10 +63,17 @@ def _read(indicator, root, data, fallback=None):
         return bench, []
     baseline, b_date, target, t_date = proposal
     try:
-        return bench, B.read_target(baseline=baseline, baseline_date=b_date, target=target, target_date=t_date,
-                                    direction=indicator.direction, hist=bench.history,
-                                    best=bench.peers.best if bench.peers else None, p80_whole=bench.p80_whole,
-                                    fmt=indicator.fmt)
+        return bench, B.read_target(
+            baseline=baseline,
+            baseline_date=b_date,
+            target=target,
+            target_date=t_date,
+            direction=indicator.direction,
+            hist=bench.history,
+            best=bench.peers.best if bench.peers else None,
+            p80_whole=bench.p80_whole,
+            fmt=indicator.fmt,
+        )
     except B.BenchmarkError:
         return bench, []
 
@@ -80,11 +91,21 @@ def target_page(request, code):
     if request.method == "POST" and form.is_valid():
         try:
             if current is None:
-                actions.create_target(indicator=indicator, user=request.user, interface="web",
-                                      reason=form.cleaned_data["reason"] or "Initial target", **form.target_fields())
+                actions.create_target(
+                    indicator=indicator,
+                    user=request.user,
+                    interface="web",
+                    reason=form.cleaned_data["reason"] or "Initial target",
+                    **form.target_fields(),
+                )
             else:
-                actions.revise_target(current, user=request.user, interface="web", reason=form.cleaned_data["reason"],
-                                      **form.target_fields())
+                actions.revise_target(
+                    current,
+                    user=request.user,
+                    interface="web",
+                    reason=form.cleaned_data["reason"],
+                    **form.target_fields(),
+                )
             return redirect("indicator", code=indicator.code)
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -94,10 +115,20 @@ def target_page(request, code):
     else:
         values = {k: getattr(current, k) for k in PROPOSAL} if current else initial
     bench, reading = _read(indicator, root, values, fallback)
-    return render(request, "monitoring/target.html", {
-        "indicator": indicator, "unit": root, "target": current, "form": form, "bench": bench,
-        "reading": reading, "revisions": current.revisions.all() if current else [],
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "monitoring/target.html",
+        {
+            "indicator": indicator,
+            "unit": root,
+            "target": current,
+            "form": form,
+            "bench": bench,
+            "reading": reading,
+            "revisions": current.revisions.all() if current else [],
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 def target_reading(request, code):
@@ -105,5 +136,8 @@ def target_reading(request, code):
     indicator = _editable_indicator(request, code)
     root = access.root_unit()
     bench, reading = _read(indicator, root, request.POST if request.method == "POST" else request.GET)
-    return render(request, "monitoring/_target_reading.html", {"indicator": indicator, "unit": root, "bench": bench,
-                                                          "reading": reading})
+    return render(
+        request,
+        "monitoring/_target_reading.html",
+        {"indicator": indicator, "unit": root, "bench": bench, "reading": reading},
+    )

@@ -59,11 +59,16 @@ def _pct(x):
 
 # --- portfolio -------------------------------------------------------------------------------------------------
 
+
 def portfolio_data(request, root):
-    visible = architecture_access.visible_priorities(request.user, Priority.objects.select_related("tier", "lead_organisation"))
+    visible = architecture_access.visible_priorities(
+        request.user, Priority.objects.select_related("tier", "lead_organisation")
+    )
     pillars = []
     for pillar in Pillar.objects.prefetch_related(
-        Prefetch("priorities", queryset=visible), "priorities__outcomes__leader", "priorities__outcomes__indicators",
+        Prefetch("priorities", queryset=visible),
+        "priorities__outcomes__leader",
+        "priorities__outcomes__indicators",
     ):
         priorities = []
         for priority in pillar.priorities.all():
@@ -101,18 +106,50 @@ def portfolio(request):
                         counts[row.status.code] += 1
     fmt = _fmt(request)
     if fmt:
-        table = exports.Table("portfolio", ["Pillar", "Priority", "Outcome", "Indicator", "Unit", "Period", "Latest",
-                                            "Planned", "Target", "Target date", "Status", "Shortfall (% of planned change)",
-                                            "Trend", "Chance of meeting target (%)", "Provisional period",
-                                            "Provisional value (unverified)"])
+        table = exports.Table(
+            "portfolio",
+            [
+                "Pillar",
+                "Priority",
+                "Outcome",
+                "Indicator",
+                "Unit",
+                "Period",
+                "Latest",
+                "Planned",
+                "Target",
+                "Target date",
+                "Status",
+                "Shortfall (% of planned change)",
+                "Trend",
+                "Chance of meeting target (%)",
+                "Provisional period",
+                "Provisional value (unverified)",
+            ],
+        )
         cells = []
         for pillar, priority, outcome, r in flat:
             chance = getattr(r, "outlook", None)
-            table.rows.append([pillar.name, priority.name, outcome.name, r.indicator.name, r.indicator.unit,
-                               r.latest_period, r.latest, r.planned, r.target.target_value if r.target else None,
-                               r.target.target_date.isoformat() if r.target else None, r.status.label,
-                               _pct(r.status.share), r.trend, _pct(chance.probability) if chance else None,
-                               r.provisional_period, r.provisional])
+            table.rows.append(
+                [
+                    pillar.name,
+                    priority.name,
+                    outcome.name,
+                    r.indicator.name,
+                    r.indicator.unit,
+                    r.latest_period,
+                    r.latest,
+                    r.planned,
+                    r.target.target_value if r.target else None,
+                    r.target.target_date.isoformat() if r.target else None,
+                    r.status.label,
+                    _pct(r.status.share),
+                    r.trend,
+                    _pct(chance.probability) if chance else None,
+                    r.provisional_period,
+                    r.provisional,
+                ]
+            )
             if r.indicator.kind == Indicator.Kind.PERFORMANCE:
                 cells.append({"unit": r.indicator.name, "value": _pct(r.status.share) or 0, "status": r.status.label})
         spec = charts.league_spec("Shortfall against trajectory (% of planned change)", cells, "% of planned change")
@@ -121,14 +158,21 @@ def portfolio(request):
     for p in pillars:
         for pr in p["priorities"]:
             pr["notes"] = notes.get(pr["priority"].pk, [])
-    return render(request, "monitoring/portfolio.html", {
-        "pillars": pillars, "panels": hooks.portfolio_panels(request),
-        "counts": [(c, S.LABELS[c], n) for c, n in counts.items()], "rule": _rule(),
-        "formats": exports.FORMATS,
-    })
+    return render(
+        request,
+        "monitoring/portfolio.html",
+        {
+            "pillars": pillars,
+            "panels": hooks.portfolio_panels(request),
+            "counts": [(c, S.LABELS[c], n) for c, n in counts.items()],
+            "rule": _rule(),
+            "formats": exports.FORMATS,
+        },
+    )
 
 
 # --- the indicator page and its trajectory chart ---------------------------------------------------------------
+
 
 def indicator_page(request, code):
     indicator = access.indicator(request.user, code)
@@ -146,17 +190,28 @@ def indicator_page(request, code):
         shown = official.get(r["period__code"], value)
         plan_value = plan.planned(unit.pk, r["period__code"])
         status = plan.assess(unit.pk, shown, r["period__code"])
-        rows.append({"period": r["period__code"], "value": shown, "value_text": indicator.fmt(shown),
-                     "planned": plan_value, "planned_text": indicator.fmt(plan_value), "status": status,
-                     "n": r["n"], "unverified": not verified})
+        rows.append(
+            {
+                "period": r["period__code"],
+                "value": shown,
+                "value_text": indicator.fmt(shown),
+                "planned": plan_value,
+                "planned_text": indicator.fmt(plan_value),
+                "status": status,
+                "n": r["n"],
+                "unverified": not verified,
+            }
+        )
     outlook = forecasting.outlook(indicator, unit, plan)
     bench = forecasting.benchmarks(indicator, unit, plan)
     planned_line = []
     ends = plan.ends(unit.pk)
     if target and ends:
         planned_line = [(target.baseline_date.isoformat(), ends[0])]
-        planned_line += [(end.isoformat(), plan.planned(unit.pk, code_))
-                         for code_, (_, end, _) in sorted(plan.points.items(), key=lambda kv: kv[1][0])]
+        planned_line += [
+            (end.isoformat(), plan.planned(unit.pk, code_))
+            for code_, (_, end, _) in sorted(plan.points.items(), key=lambda kv: kv[1][0])
+        ]
         planned_line = [(d, v) for d, v in planned_line if v is not None]
     overlay = None
     if overlay_unit is not None:
@@ -171,43 +226,85 @@ def indicator_page(request, code):
                 label = f"{overlay_unit.name} (scaled to this unit's baseline)"
         overlay = (label, pts)
     spec = charts.trajectory_spec(
-        indicator, target if unit.pk == root.pk else None,
+        indicator,
+        target if unit.pk == root.pk else None,
         actuals=[(r["period__end"].isoformat(), official.get(r["period__code"], v)) for r, v in data],
-        planned=planned_line, title=f"{indicator.name}: {unit.name}", forecast=outlook.forecast, overlay=overlay,
+        planned=planned_line,
+        title=f"{indicator.name}: {unit.name}",
+        forecast=outlook.forecast,
+        overlay=overlay,
         unverified=[(r["period__end"].isoformat(), v) for r, v in data if r["period__code"] not in official],
     )
     fmt = _fmt(request)
     if fmt:
-        table = exports.Table(f"{indicator.code}-{unit.code}", ["Period", "Actual", "Planned", "Status",
-                                                                 "Shortfall (% of planned change)", "Unverified",
-                                                                 "Units reporting"])
+        table = exports.Table(
+            f"{indicator.code}-{unit.code}",
+            [
+                "Period",
+                "Actual",
+                "Planned",
+                "Status",
+                "Shortfall (% of planned change)",
+                "Unverified",
+                "Units reporting",
+            ],
+        )
         for r in rows:
-            table.rows.append([r["period"], r["value"], r["planned"], r["status"].label, _pct(r["status"].share),
-                               "yes" if r["unverified"] else "", r["n"]])
+            table.rows.append(
+                [
+                    r["period"],
+                    r["value"],
+                    r["planned"],
+                    r["status"].label,
+                    _pct(r["status"].share),
+                    "yes" if r["unverified"] else "",
+                    r["n"],
+                ]
+            )
         if outlook.forecast:
             for p in outlook.forecast.points:
-                table.rows.append([f"forecast {p.on.isoformat()}", p.mean, None, None, None, f"{p.low:.3g} to {p.high:.3g}", None])
+                table.rows.append(
+                    [f"forecast {p.on.isoformat()}", p.mean, None, None, None, f"{p.low:.3g} to {p.high:.3g}", None]
+                )
         return exports.respond(fmt, table, spec)
     children = list(unit.children.order_by("name")) if unit.depth < indicator.report_depth else []
-    overlay_choices = OrgUnit.objects.filter(depth__lte=min(indicator.report_depth, 3)).exclude(pk=unit.pk).order_by("path")
-    return render(request, "monitoring/indicator.html", {
-        "indicator": indicator, "unit": unit, "ancestors": unit.ancestors(), "children": children,
-        "summary": summary, "target": target, "ends": ends, "rows": list(reversed(rows)), "spec": spec,
-        "revisions": target.revisions.all() if target else [], "rule": _rule(indicator), "outlook": outlook,
-        "bench": bench, "can_set_target": unit.pk == root.pk and perms.can_manage(request.user),
-        "overlay_unit": overlay_unit, "overlay_choices": overlay_choices,
-        "formats": exports.FORMATS, "query": request.GET.urlencode(),
-        "sections": hooks.indicator_sections(request, indicator),
-    })
+    overlay_choices = (
+        OrgUnit.objects.filter(depth__lte=min(indicator.report_depth, 3)).exclude(pk=unit.pk).order_by("path")
+    )
+    return render(
+        request,
+        "monitoring/indicator.html",
+        {
+            "indicator": indicator,
+            "unit": unit,
+            "ancestors": unit.ancestors(),
+            "children": children,
+            "summary": summary,
+            "target": target,
+            "ends": ends,
+            "rows": list(reversed(rows)),
+            "spec": spec,
+            "revisions": target.revisions.all() if target else [],
+            "rule": _rule(indicator),
+            "outlook": outlook,
+            "bench": bench,
+            "can_set_target": unit.pk == root.pk and perms.can_manage(request.user),
+            "overlay_unit": overlay_unit,
+            "overlay_choices": overlay_choices,
+            "formats": exports.FORMATS,
+            "query": request.GET.urlencode(),
+            "sections": hooks.indicator_sections(request, indicator),
+        },
+    )
 
 
 # --- the monitoring index, heat maps and league tables ---------------------------------------------------------
 
+
 def index(request):
     root = series.root_unit()
     indicators = list(access.readable_indicators(request.user))
-    return render(request, "monitoring/index.html", {"indicators": indicators, "root": root,
-                                                     "regions": _level_name(2)})
+    return render(request, "monitoring/index.html", {"indicators": indicators, "root": root, "regions": _level_name(2)})
 
 
 def heatmap(request, code):
@@ -225,35 +322,53 @@ def heatmap(request, code):
     fmt = _fmt(request)
     if fmt:
         hm = tables.units_by_periods(indicator, parent, depth, periods, root)
-        table = exports.Table(f"heatmap-{indicator.code}-{parent.code}", ["Code", "Org unit"]
-                              + [f"{p.code} value" for p in periods] + [f"{p.code} status" for p in periods])
+        table = exports.Table(
+            f"heatmap-{indicator.code}-{parent.code}",
+            ["Code", "Org unit"] + [f"{p.code} value" for p in periods] + [f"{p.code} status" for p in periods],
+        )
         cells = []
         for u in hm.units:
             row = [hm.cells.get((u.pk, p.pk)) for p in periods]
-            table.rows.append([u.code, u.name] + [c.value if c else None for c in row]
-                              + [c.status.label if c else None for c in row])
-            cells += [{"x": p.code, "y": u.name, "status": c.status.label, "value": c.text}
-                      for p, c in zip(periods, row) if c]
+            table.rows.append(
+                [u.code, u.name] + [c.value if c else None for c in row] + [c.status.label if c else None for c in row]
+            )
+            cells += [
+                {"x": p.code, "y": u.name, "status": c.status.label, "value": c.text} for p, c in zip(periods, row) if c
+            ]
         spec = charts.heatmap_spec(f"{indicator.name}: {parent.name}", cells, "Period", _level_name(depth))
         return exports.respond(fmt, table, spec)
+
     def build():
         # The rows as one string: the template engine would spend longer on 500 rows than the numbers take,
         # and a string is cheap to cache (a list of org units is pickled and unpickled on every hit).
         hm = tables.units_by_periods(indicator, parent, depth, periods, root)
         cells, pids = hm.cells, [p.pk for p in periods]
-        return len(hm.units), html.heat_rows([(u, u.depth < indicator.report_depth,
-                                               [cells.get((u.pk, p)) for p in pids]) for u in hm.units],
-                                             reverse("indicator", args=[indicator.code]))
+        return len(hm.units), html.heat_rows(
+            [(u, u.depth < indicator.report_depth, [cells.get((u.pk, p)) for p in pids]) for u in hm.units],
+            reverse("indicator", args=[indicator.code]),
+        )
 
     count, rows_html = gridcache.get_or_build(
-        gridcache.key("heatmap-rows", [indicator], parent.pk, depth, tuple(p.pk for p in periods)), build)
-    return render(request, "monitoring/heatmap.html", {
-        "indicator": indicator, "parent": parent, "ancestors": parent.ancestors(), "periods": periods,
-        "rows": count, "rows_html": rows_html,
-        "level": _level_name(depth), "rule": _rule(indicator), "formats": exports.FORMATS,
-        "query": request.GET.urlencode(), "deeper": depth < indicator.report_depth and depth == parent.depth + 1,
-        "depth": depth,
-    })
+        gridcache.key("heatmap-rows", [indicator], parent.pk, depth, tuple(p.pk for p in periods)), build
+    )
+    return render(
+        request,
+        "monitoring/heatmap.html",
+        {
+            "indicator": indicator,
+            "parent": parent,
+            "ancestors": parent.ancestors(),
+            "periods": periods,
+            "rows": count,
+            "rows_html": rows_html,
+            "level": _level_name(depth),
+            "rule": _rule(indicator),
+            "formats": exports.FORMATS,
+            "query": request.GET.urlencode(),
+            "deeper": depth < indicator.report_depth and depth == parent.depth + 1,
+            "depth": depth,
+        },
+    )
 
 
 def heatmap_indicators(request):
@@ -264,24 +379,45 @@ def heatmap_indicators(request):
     hm = tables.units_by_indicators(indicators, parent, root)
     fmt = _fmt(request)
     if fmt:
-        table = exports.Table(f"heatmap-indicators-{parent.code}", ["Code", "Org unit"]
-                              + [f"{i.code} value" for i in hm.columns] + [f"{i.code} status" for i in hm.columns])
+        table = exports.Table(
+            f"heatmap-indicators-{parent.code}",
+            ["Code", "Org unit"] + [f"{i.code} value" for i in hm.columns] + [f"{i.code} status" for i in hm.columns],
+        )
         cells = []
         for u in hm.units:
             row = [hm.cells.get((u.pk, i.pk)) for i in hm.columns]
-            table.rows.append([u.code, u.name] + [c.value if c else None for c in row]
-                              + [c.status.label if c else None for c in row])
-            cells += [{"x": i.name, "y": u.name, "status": c.status.label, "value": c.text}
-                      for i, c in zip(hm.columns, row) if c]
+            table.rows.append(
+                [u.code, u.name] + [c.value if c else None for c in row] + [c.status.label if c else None for c in row]
+            )
+            cells += [
+                {"x": i.name, "y": u.name, "status": c.status.label, "value": c.text}
+                for i, c in zip(hm.columns, row)
+                if c
+            ]
         spec = charts.heatmap_spec(f"Every indicator: {parent.name}", cells, "Indicator", _level_name(parent.depth + 1))
         return exports.respond(fmt, table, spec)
-    grid = [{"unit": u, "cells_html": html.heat_cells([hm.cells.get((u.pk, i.pk)) for i in hm.columns]),
-             "drill": any(i.report_depth > u.depth for i in hm.columns)} for u in hm.units]
-    return render(request, "monitoring/heatmap_indicators.html", {
-        "parent": parent, "ancestors": parent.ancestors(), "columns": hm.columns, "grid": grid,
-        "level": _level_name(parent.depth + 1), "rule": _rule(), "formats": exports.FORMATS,
-        "query": request.GET.urlencode(),
-    })
+    grid = [
+        {
+            "unit": u,
+            "cells_html": html.heat_cells([hm.cells.get((u.pk, i.pk)) for i in hm.columns]),
+            "drill": any(i.report_depth > u.depth for i in hm.columns),
+        }
+        for u in hm.units
+    ]
+    return render(
+        request,
+        "monitoring/heatmap_indicators.html",
+        {
+            "parent": parent,
+            "ancestors": parent.ancestors(),
+            "columns": hm.columns,
+            "grid": grid,
+            "level": _level_name(parent.depth + 1),
+            "rule": _rule(),
+            "formats": exports.FORMATS,
+            "query": request.GET.urlencode(),
+        },
+    )
 
 
 def league(request, code):
@@ -302,45 +438,99 @@ def league(request, code):
     fmt = _fmt(request)
     if fmt:
         rows = tables.league(indicator, parent, depth, period, root) if period else []
-        table = exports.Table(f"league-{indicator.code}-{period.code if period else 'none'}",
-                              ["Rank", "Previous rank", "Movement", "Code", "Org unit", "Value", "Planned",
-                               "Gap to trajectory", "Status", "Unverified"])
+        table = exports.Table(
+            f"league-{indicator.code}-{period.code if period else 'none'}",
+            [
+                "Rank",
+                "Previous rank",
+                "Movement",
+                "Code",
+                "Org unit",
+                "Value",
+                "Planned",
+                "Gap to trajectory",
+                "Status",
+                "Unverified",
+            ],
+        )
         for r in rows:
-            table.rows.append([r.rank, r.previous_rank, r.movement, r.unit.code, r.unit.name, r.value, r.planned,
-                               r.gap, r.status.label, "yes" if r.unverified else ""])
-        spec = charts.league_spec(f"{indicator.name}, {period.code if period else ''}: {parent.name}",
-                                  [{"unit": r.unit.name, "value": r.value, "status": r.status.label} for r in rows],
-                                  indicator.unit)
+            table.rows.append(
+                [
+                    r.rank,
+                    r.previous_rank,
+                    r.movement,
+                    r.unit.code,
+                    r.unit.name,
+                    r.value,
+                    r.planned,
+                    r.gap,
+                    r.status.label,
+                    "yes" if r.unverified else "",
+                ]
+            )
+        spec = charts.league_spec(
+            f"{indicator.name}, {period.code if period else ''}: {parent.name}",
+            [{"unit": r.unit.name, "value": r.value, "status": r.status.label} for r in rows],
+            indicator.unit,
+        )
         return exports.respond(fmt, table, spec)
+
     def build():
         found = tables.league(indicator, parent, depth, period, root)
-        return len(found), html.league_rows(indicator, found, reverse("indicator", args=[indicator.code]),
-                                            _rule(indicator))
+        return len(found), html.league_rows(
+            indicator, found, reverse("indicator", args=[indicator.code]), _rule(indicator)
+        )
 
-    count, rows_html = (0, "") if not period else gridcache.get_or_build(
-        gridcache.key("league", [indicator], parent.pk, depth, period.pk), build)
-    return render(request, "monitoring/league.html", {
-        "indicator": indicator, "parent": parent, "period": period, "periods": list(reversed(periods)), "rows": count,
-        "rows_html": rows_html,
-        "level": _level_name(depth), "rule": _rule(indicator), "formats": exports.FORMATS,
-        "query": request.GET.urlencode(), "depth": depth,
-    })
+    count, rows_html = (
+        (0, "")
+        if not period
+        else gridcache.get_or_build(gridcache.key("league", [indicator], parent.pk, depth, period.pk), build)
+    )
+    return render(
+        request,
+        "monitoring/league.html",
+        {
+            "indicator": indicator,
+            "parent": parent,
+            "period": period,
+            "periods": list(reversed(periods)),
+            "rows": count,
+            "rows_html": rows_html,
+            "level": _level_name(depth),
+            "rule": _rule(indicator),
+            "formats": exports.FORMATS,
+            "query": request.GET.urlencode(),
+            "depth": depth,
+        },
+    )
 
 
 # --- alerts ---------------------------------------------------------------------------------------------------
+
 
 def alerts_page(request):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     indicators = access.readable_indicators(request.user)
-    alerts = (Alert.objects.filter(rule__indicator__in=indicators)
-              .select_related("rule__indicator", "org_unit", "period")[:500])
+    alerts = Alert.objects.filter(rule__indicator__in=indicators).select_related(
+        "rule__indicator", "org_unit", "period"
+    )[:500]
     rules = AlertRule.objects.filter(indicator__in=indicators).select_related("indicator")
-    return render(request, "monitoring/alerts.html", {
-        "alerts": alerts, "rules": rules, "can_manage": perms.can_manage(request.user),
-        "indicators": indicators, "kinds": AlertRule.KIND_CHOICES, "worsts": AlertRule.WORST_CHOICES,
-        "levels": OrgUnitLevel.objects.all(), "errors": {}, "form": {},
-    })
+    return render(
+        request,
+        "monitoring/alerts.html",
+        {
+            "alerts": alerts,
+            "rules": rules,
+            "can_manage": perms.can_manage(request.user),
+            "indicators": indicators,
+            "kinds": AlertRule.KIND_CHOICES,
+            "worsts": AlertRule.WORST_CHOICES,
+            "levels": OrgUnitLevel.objects.all(),
+            "errors": {},
+            "form": {},
+        },
+    )
 
 
 @require_POST
@@ -352,19 +542,35 @@ def alert_rule_create(request):
     try:
         if indicator is None:
             raise ValidationError({"indicator": f"'{form.get('indicator', '')}' is not an indicator code"})
-        actions.create_alert_rule(indicator=indicator, kind=form.get("kind", ""), depth=form.get("depth") or 3,
-                                  worst=form.get("worst") or "off_track", periods=form.get("periods") or 2,
-                                  user=request.user, interface="web")
+        actions.create_alert_rule(
+            indicator=indicator,
+            kind=form.get("kind", ""),
+            depth=form.get("depth") or 3,
+            worst=form.get("worst") or "off_track",
+            periods=form.get("periods") or 2,
+            user=request.user,
+            interface="web",
+        )
     except ValidationError as exc:
         indicators = access.readable_indicators(request.user)
-        return render(request, "monitoring/alerts.html", {
-            "alerts": Alert.objects.filter(rule__indicator__in=indicators).select_related(
-                "rule__indicator", "org_unit", "period")[:500],
-            "rules": AlertRule.objects.filter(indicator__in=indicators).select_related("indicator"),
-            "can_manage": True, "indicators": indicators, "kinds": AlertRule.KIND_CHOICES,
-            "worsts": AlertRule.WORST_CHOICES, "levels": OrgUnitLevel.objects.all(),
-            "errors": errors.reasons(exc), "form": form,
-        }, status=400)
+        return render(
+            request,
+            "monitoring/alerts.html",
+            {
+                "alerts": Alert.objects.filter(rule__indicator__in=indicators).select_related(
+                    "rule__indicator", "org_unit", "period"
+                )[:500],
+                "rules": AlertRule.objects.filter(indicator__in=indicators).select_related("indicator"),
+                "can_manage": True,
+                "indicators": indicators,
+                "kinds": AlertRule.KIND_CHOICES,
+                "worsts": AlertRule.WORST_CHOICES,
+                "levels": OrgUnitLevel.objects.all(),
+                "errors": errors.reasons(exc),
+                "form": form,
+            },
+            status=400,
+        )
     return redirect("monitoring:alerts")
 
 
@@ -375,4 +581,3 @@ def alert_rule_toggle(request, pk):
     rule = get_object_or_404(AlertRule, pk=pk)
     actions.set_alert_rule_active(rule, not rule.active, user=request.user, interface="web")
     return redirect("monitoring:alerts")
-

@@ -16,14 +16,45 @@ from stocktake.accounts import audit
 from stocktake.delivery import chains as CH
 from stocktake.delivery import rubric as RU
 
-from .models import (ChainActor, ChainLink, DeliveryChain, Milestone, Risk, RubricRating, Strategy, StrategyImpact,
-                     ToCLink, ToCNode)
+from .models import (
+    ChainActor,
+    ChainLink,
+    DeliveryChain,
+    Milestone,
+    Risk,
+    RubricRating,
+    Strategy,
+    StrategyImpact,
+    ToCLink,
+    ToCNode,
+)
 
-STRATEGY_FIELDS = {"name", "description", "rationale", "scale", "resources", "cost", "definition_of_success",
-                   "estimated_impact", "impact_score", "difficulty_score", "rank"}
+STRATEGY_FIELDS = {
+    "name",
+    "description",
+    "rationale",
+    "scale",
+    "resources",
+    "cost",
+    "definition_of_success",
+    "estimated_impact",
+    "impact_score",
+    "difficulty_score",
+    "rank",
+}
 IMPACT_FIELDS = {"start_date", "effect", "ramp", "ramp_periods", "end_date", "note"}
 MILESTONE_FIELDS = {"name", "owner", "due_date", "status", "completed_on", "evidence"}
-RISK_FIELDS = {"title", "description", "likelihood", "impact", "owner", "mitigation", "review_date", "status", "strategy"}
+RISK_FIELDS = {
+    "title",
+    "description",
+    "likelihood",
+    "impact",
+    "owner",
+    "mitigation",
+    "review_date",
+    "status",
+    "strategy",
+}
 
 
 def _unknown(changes: dict, allowed: set, what: str) -> None:
@@ -37,7 +68,9 @@ def _one_leader(leaders) -> object | None:
     people = [p for p in (leaders or []) if p is not None]
     if len(people) > 1:
         names = ", ".join(str(p) for p in people)
-        raise ValidationError({"leader": f"a strategy has a single accountable leader; {len(people)} were named ({names})"})
+        raise ValidationError(
+            {"leader": f"a strategy has a single accountable leader; {len(people)} were named ({names})"}
+        )
     return people[0] if people else None
 
 
@@ -48,6 +81,7 @@ def _change(obj, changes: dict, *, user, interface, reason=""):
 
 
 # Strategies -------------------------------------------------------------------------------------------
+
 
 @transaction.atomic
 def create_strategy(*, priority, name, leaders=(), outcomes=(), user=None, interface="web", **fields) -> Strategy:
@@ -91,11 +125,17 @@ def withdraw_strategy(strategy: Strategy, *, confirm=False, reason="", user=None
         raise NeedsConfirmation(current, impacts)
     if not reason.strip():
         raise ValidationError({"reason": "say why the strategy is withdrawn"})
-    return _change(current, {"withdrawn_at": timezone.now(), "withdrawn_reason": reason}, user=user,
-                   interface=interface, reason=reason)
+    return _change(
+        current,
+        {"withdrawn_at": timezone.now(), "withdrawn_reason": reason},
+        user=user,
+        interface=interface,
+        reason=reason,
+    )
 
 
 # Estimated impacts --------------------------------------------------------------------------------------
+
 
 @transaction.atomic
 def set_impact(*, strategy, indicator, user=None, interface="web", reason="", **fields) -> StrategyImpact:
@@ -114,11 +154,13 @@ def remove_impact(impact: StrategyImpact, *, user=None, interface="web", reason=
 
 # Milestones ----------------------------------------------------------------------------------------------
 
+
 @transaction.atomic
 def add_milestone(*, strategy, name, due_date, user=None, interface="web", **fields) -> Milestone:
     _unknown(fields, MILESTONE_FIELDS, "milestone")
-    return audit.save_audited(Milestone(strategy=strategy, name=name, due_date=due_date, **fields),
-                              user=user, interface=interface)
+    return audit.save_audited(
+        Milestone(strategy=strategy, name=name, due_date=due_date, **fields), user=user, interface=interface
+    )
 
 
 @transaction.atomic
@@ -134,6 +176,7 @@ def update_milestone(milestone: Milestone, *, user=None, interface="web", reason
 
 # Delivery chains ------------------------------------------------------------------------------------------
 
+
 def _check_chain(chain: DeliveryChain, extra_link: ChainLink | None = None) -> None:
     actors = [a.as_plain() for a in chain.actors.all()]
     links = [lk.as_plain() for lk in chain.links.all()]
@@ -143,8 +186,12 @@ def _check_chain(chain: DeliveryChain, extra_link: ChainLink | None = None) -> N
     cycle = CH.influence_cycle(links)
     if cycle:
         loop = " -> ".join(names.get(k, k) for k in cycle + [cycle[0]])
-        raise ValidationError({"target": f"a delivery chain is a hierarchy: influence must run one way from the "
-                                         f"centre to the frontline, but this link makes it loop: {loop}"})
+        raise ValidationError(
+            {
+                "target": f"a delivery chain is a hierarchy: influence must run one way from the "
+                f"centre to the frontline, but this link makes it loop: {loop}"
+            }
+        )
     try:
         CH.validate(actors, links)
     except CH.ChainError as exc:
@@ -153,15 +200,22 @@ def _check_chain(chain: DeliveryChain, extra_link: ChainLink | None = None) -> N
 
 @transaction.atomic
 def create_chain(*, priority, name, levels, strategy=None, user=None, interface="web") -> DeliveryChain:
-    return audit.save_audited(DeliveryChain(priority=priority, name=name, levels=list(levels), strategy=strategy),
-                              user=user, interface=interface)
+    return audit.save_audited(
+        DeliveryChain(priority=priority, name=name, levels=list(levels), strategy=strategy),
+        user=user,
+        interface=interface,
+    )
 
 
 @transaction.atomic
-def add_actor(*, chain, name, level, count=1, role="", leader=False, frontline=False, user=None,
-              interface="web") -> ChainActor:
-    return audit.save_audited(ChainActor(chain=chain, name=name, level=level, count=count, role=role, leader=leader,
-                                         frontline=frontline), user=user, interface=interface)
+def add_actor(
+    *, chain, name, level, count=1, role="", leader=False, frontline=False, user=None, interface="web"
+) -> ChainActor:
+    return audit.save_audited(
+        ChainActor(chain=chain, name=name, level=level, count=count, role=role, leader=leader, frontline=frontline),
+        user=user,
+        interface=interface,
+    )
 
 
 @transaction.atomic
@@ -194,11 +248,15 @@ def remove_actor(actor: ChainActor, *, user=None, interface="web", reason="") ->
 
 # Risks ------------------------------------------------------------------------------------------------------
 
+
 @transaction.atomic
 def add_risk(*, priority, title, likelihood, impact, user=None, interface="web", **fields) -> Risk:
     _unknown(fields, RISK_FIELDS, "risk")
-    return audit.save_audited(Risk(priority=priority, title=title, likelihood=likelihood, impact=impact, **fields),
-                              user=user, interface=interface)
+    return audit.save_audited(
+        Risk(priority=priority, title=title, likelihood=likelihood, impact=impact, **fields),
+        user=user,
+        interface=interface,
+    )
 
 
 @transaction.atomic
@@ -210,6 +268,7 @@ def update_risk(risk: Risk, *, user=None, interface="web", reason="", **changes)
 
 # The planning rubric ----------------------------------------------------------------------------------------
 
+
 @transaction.atomic
 def rate_criterion(*, priority, criterion, rating, note="", user=None, interface="web") -> RubricRating:
     """Add a rating; earlier ones stay as the criterion's history."""
@@ -218,15 +277,20 @@ def rate_criterion(*, priority, criterion, rating, note="", user=None, interface
     except RU.RubricError as exc:
         raise ValidationError({"rating": str(exc)}) from exc
     by = user if getattr(user, "is_authenticated", False) else None
-    return audit.save_audited(RubricRating(priority=priority, criterion=criterion, rating=rating, note=note, by=by),
-                              user=user, interface=interface)
+    return audit.save_audited(
+        RubricRating(priority=priority, criterion=criterion, rating=rating, note=note, by=by),
+        user=user,
+        interface=interface,
+    )
 
 
 # Theory of change -----------------------------------------------------------------------------------------
 
+
 @transaction.atomic
-def add_toc_node(*, priority, stage, text, organisation=None, indicator=None, rank=0, user=None,
-                 interface="web") -> ToCNode:
+def add_toc_node(
+    *, priority, stage, text, organisation=None, indicator=None, rank=0, user=None, interface="web"
+) -> ToCNode:
     node = ToCNode(priority=priority, stage=stage, text=text, organisation=organisation, indicator=indicator, rank=rank)
     node.full_clean()
     return audit.save_audited(node, user=user, interface=interface)

@@ -38,8 +38,6 @@ def _anyone(request):
 READ = [*api_auth(), _anyone]
 
 
-
-
 def _priority(request, code) -> Priority:
     return access.readable_priority(request.user, code)
 
@@ -54,6 +52,7 @@ def _editable(request, code) -> Priority:
 
 
 # Schemas ----------------------------------------------------------------------------------------------------
+
 
 class MilestoneOut(Schema):
     id: int
@@ -215,58 +214,144 @@ class PlanOut(Schema):
 
 # Serialisers ------------------------------------------------------------------------------------------------
 
+
 def _milestone(m: Milestone) -> dict:
-    return {"id": m.pk, "strategy_id": m.strategy_id, "strategy": m.strategy.name, "name": m.name,
-            "owner": str(m.owner) if m.owner_id else None, "due_date": m.due_date, "status": m.status,
-            "completed_on": m.completed_on, "evidence": m.evidence, "late": m.is_late()}
+    return {
+        "id": m.pk,
+        "strategy_id": m.strategy_id,
+        "strategy": m.strategy.name,
+        "name": m.name,
+        "owner": str(m.owner) if m.owner_id else None,
+        "due_date": m.due_date,
+        "status": m.status,
+        "completed_on": m.completed_on,
+        "evidence": m.evidence,
+        "late": m.is_late(),
+    }
 
 
 def _strategy(s: Strategy, rank_of: dict) -> dict:
-    return {"id": s.pk, "name": s.name, "description": s.description, "outcomes": [o.code for o in s.outcomes.all()],
-            "rationale": s.rationale, "scale": s.scale, "resources": s.resources, "cost": s.cost,
-            "definition_of_success": s.definition_of_success, "leader": str(s.leader) if s.leader_id else None,
-            "estimated_impact": s.estimated_impact, "impact_score": s.impact_score,
-            "difficulty_score": s.difficulty_score, "value_rank": rank_of.get(s.pk), "withdrawn_at": s.withdrawn_at,
-            "impacts": [{"indicator": i.indicator.code, "start_date": i.start_date, "effect": i.effect, "ramp": i.ramp,
-                         "ramp_periods": i.ramp_periods, "end_date": i.end_date, "note": i.note} for i in s.impacts.all()],
-            "milestones": [_milestone(m) for m in s.milestones.all()]}
+    return {
+        "id": s.pk,
+        "name": s.name,
+        "description": s.description,
+        "outcomes": [o.code for o in s.outcomes.all()],
+        "rationale": s.rationale,
+        "scale": s.scale,
+        "resources": s.resources,
+        "cost": s.cost,
+        "definition_of_success": s.definition_of_success,
+        "leader": str(s.leader) if s.leader_id else None,
+        "estimated_impact": s.estimated_impact,
+        "impact_score": s.impact_score,
+        "difficulty_score": s.difficulty_score,
+        "value_rank": rank_of.get(s.pk),
+        "withdrawn_at": s.withdrawn_at,
+        "impacts": [
+            {
+                "indicator": i.indicator.code,
+                "start_date": i.start_date,
+                "effect": i.effect,
+                "ramp": i.ramp,
+                "ramp_periods": i.ramp_periods,
+                "end_date": i.end_date,
+                "note": i.note,
+            }
+            for i in s.impacts.all()
+        ],
+        "milestones": [_milestone(m) for m in s.milestones.all()],
+    }
 
 
 def _risk(r: Risk) -> dict:
-    return {"id": r.pk, "title": r.title, "strategy_id": r.strategy_id, "likelihood": r.likelihood, "impact": r.impact,
-            "score": r.score, "owner": str(r.owner) if r.owner_id else None, "mitigation": r.mitigation,
-            "review_date": r.review_date, "status": r.status}
+    return {
+        "id": r.pk,
+        "title": r.title,
+        "strategy_id": r.strategy_id,
+        "likelihood": r.likelihood,
+        "impact": r.impact,
+        "score": r.score,
+        "owner": str(r.owner) if r.owner_id else None,
+        "mitigation": r.mitigation,
+        "review_date": r.review_date,
+        "status": r.status,
+    }
 
 
 def _chain(view) -> dict:
     nm = view.named
     an = view.analysis
     return {
-        "id": view.chain.pk, "name": view.chain.name, "strategy_id": view.chain.strategy_id, "levels": view.chain.levels,
-        "actors": [{"id": a.pk, "name": a.name, "level": a.level, "level_name": a.level_name, "count": a.count,
-                    "role": a.role, "leader": a.leader, "frontline": a.frontline} for a in view.actors],
-        "links": [{"id": lk.pk, "source_id": lk.source_id, "target_id": lk.target_id, "kind": lk.kind,
-                   "strength": lk.strength} for lk in view.links],
-        "analysis": None if an is None else {
-            "actors": an.actors, "levels": an.levels, "complexity": an.complexity,
+        "id": view.chain.pk,
+        "name": view.chain.name,
+        "strategy_id": view.chain.strategy_id,
+        "levels": view.chain.levels,
+        "actors": [
+            {
+                "id": a.pk,
+                "name": a.name,
+                "level": a.level,
+                "level_name": a.level_name,
+                "count": a.count,
+                "role": a.role,
+                "leader": a.leader,
+                "frontline": a.frontline,
+            }
+            for a in view.actors
+        ],
+        "links": [
+            {
+                "id": lk.pk,
+                "source_id": lk.source_id,
+                "target_id": lk.target_id,
+                "kind": lk.kind,
+                "strength": lk.strength,
+            }
+            for lk in view.links
+        ],
+        "analysis": None
+        if an is None
+        else {
+            "actors": an.actors,
+            "levels": an.levels,
+            "complexity": an.complexity,
             "paths": [view.path_names(p) for p in an.paths],
             "weakest_links": [f"{w['link']} ({w['strength']}/4)" for w in nm["weakest"]],
-            "choke_points": nm["choke"], "misaligned_funding": nm["misaligned"],
-            "paths_without_feedback": nm["no_feedback"], "unreached_frontline": nm["unreached"]},
+            "choke_points": nm["choke"],
+            "misaligned_funding": nm["misaligned"],
+            "paths_without_feedback": nm["no_feedback"],
+            "unreached_frontline": nm["unreached"],
+        },
         "error": view.error,
     }
 
 
 def _composed(ci) -> dict:
     c = ci.composed
-    return {"indicator": ci.indicator.code, "baseline_value": ci.target.baseline_value,
-            "target_value": ci.target.target_value, "target_date": ci.target.target_date, "with_trend": ci.with_trend,
-            "gap": c.gap, "reaches_target": c.reaches_target, "sentence": ci.sentence,
-            "points": [{"period": r.period.code, "end": r.period.end, "base": r.base,
-                        "contributions": dict(zip(c.names, r.parts)), "total": r.total} for r in c.rows]}
+    return {
+        "indicator": ci.indicator.code,
+        "baseline_value": ci.target.baseline_value,
+        "target_value": ci.target.target_value,
+        "target_date": ci.target.target_date,
+        "with_trend": ci.with_trend,
+        "gap": c.gap,
+        "reaches_target": c.reaches_target,
+        "sentence": ci.sentence,
+        "points": [
+            {
+                "period": r.period.code,
+                "end": r.period.end,
+                "base": r.base,
+                "contributions": dict(zip(c.names, r.parts)),
+                "total": r.total,
+            }
+            for r in c.rows
+        ],
+    }
 
 
 # Reading ----------------------------------------------------------------------------------------------------
+
 
 @router.get("/", response=list[str], auth=READ, summary="Codes of the priorities whose plans the caller may read")
 def list_plans(request):
@@ -283,36 +368,60 @@ def get_plan(request, code: str, trend: bool = False):
     pre = RU.precheck(queries.plan_facts(priority, active, composed))
     ratings = queries.current_ratings(priority)
     return {
-        "priority": priority.code, "name": priority.name,
+        "priority": priority.code,
+        "name": priority.name,
         "strategies": [_strategy(s, rank_of) for s in strategies],
         "risks": [_risk(r) for r in Risk.objects.filter(priority=priority).select_related("owner")],
         "chains": [_chain(queries.chain_view(c)) for c in priority.delivery_chains.all()],
         "composed": [_composed(c) for c in composed],
-        "rubric": [{"criterion": c, "name": n, "rating": ratings[c].rating if c in ratings else None,
-                    "note": ratings[c].note if c in ratings else "",
-                    "rated_by": (ratings[c].by.username if ratings[c].by_id else None) if c in ratings else None,
-                    "precheck": pre.worst(c), "findings": [f.message for f in pre.for_criterion(c)]}
-                   for c, n, _ in RU.CRITERIA],
+        "rubric": [
+            {
+                "criterion": c,
+                "name": n,
+                "rating": ratings[c].rating if c in ratings else None,
+                "note": ratings[c].note if c in ratings else "",
+                "rated_by": (ratings[c].by.username if ratings[c].by_id else None) if c in ratings else None,
+                "precheck": pre.worst(c),
+                "findings": [f.message for f in pre.for_criterion(c)],
+            }
+            for c, n, _ in RU.CRITERIA
+        ],
         "theory_of_change": {
-            "nodes": [{"id": n.pk, "stage": n.stage, "text": n.text,
-                       "organisation": n.organisation.code if n.organisation_id else None,
-                       "indicator": n.indicator.code if n.indicator_id else None}
-                      for n in ToCNode.objects.filter(priority=priority).select_related("organisation", "indicator")],
-            "links": [{"source_id": lk.source_id, "target_id": lk.target_id,
-                       "organisation": lk.organisation.code if lk.organisation_id else None}
-                      for lk in ToCLink.objects.filter(priority=priority).select_related("organisation")],
+            "nodes": [
+                {
+                    "id": n.pk,
+                    "stage": n.stage,
+                    "text": n.text,
+                    "organisation": n.organisation.code if n.organisation_id else None,
+                    "indicator": n.indicator.code if n.indicator_id else None,
+                }
+                for n in ToCNode.objects.filter(priority=priority).select_related("organisation", "indicator")
+            ],
+            "links": [
+                {
+                    "source_id": lk.source_id,
+                    "target_id": lk.target_id,
+                    "organisation": lk.organisation.code if lk.organisation_id else None,
+                }
+                for lk in ToCLink.objects.filter(priority=priority).select_related("organisation")
+            ],
         },
     }
 
 
-@router.get("/{code}/milestones", response={200: list[MilestoneOut], 404: Error}, auth=READ,
-            summary="Milestones of active strategies; late_only and at_risk filter them as a stocktake pack does")
+@router.get(
+    "/{code}/milestones",
+    response={200: list[MilestoneOut], 404: Error},
+    auth=READ,
+    summary="Milestones of active strategies; late_only and at_risk filter them as a stocktake pack does",
+)
 def list_milestones(request, code: str, late_only: bool = False, at_risk: bool = False):
     priority = _priority(request, code)
     return [_milestone(m) for m in queries.milestones_for(priority, late_only=late_only, at_risk=at_risk)]
 
 
 # Writing ----------------------------------------------------------------------------------------------------
+
 
 class StrategyIn(Schema):
     name: str
@@ -343,8 +452,11 @@ def _people(ids) -> list[Person]:
     return people
 
 
-@router.post("/{code}/strategies", response={201: Created, 400: Error, 403: Error, 404: Error},
-             summary="Add a strategy with its profile; exactly one leader")
+@router.post(
+    "/{code}/strategies",
+    response={201: Created, 400: Error, 403: Error, 404: Error},
+    summary="Add a strategy with its profile; exactly one leader",
+)
 def create_strategy(request, code: str, payload: StrategyIn):
     priority = _editable(request, code)
     data = payload.dict()
@@ -353,8 +465,9 @@ def create_strategy(request, code: str, payload: StrategyIn):
     missing = set(data.pop("outcome_codes")) - {o.code for o in outcomes}
     if missing:
         raise HttpError(400, f"outcome_codes: {', '.join(sorted(missing))} are not outcomes of {priority.code}")
-    s = actions.create_strategy(priority=priority, leaders=leaders, outcomes=outcomes, user=request.user,
-                                interface="api", **data)
+    s = actions.create_strategy(
+        priority=priority, leaders=leaders, outcomes=outcomes, user=request.user, interface="api", **data
+    )
     return Status(201, {"id": s.pk})
 
 
@@ -375,8 +488,11 @@ def _own_strategy(priority, pk) -> Strategy:
     return s
 
 
-@router.put("/{code}/strategies/{pk}/impacts", response={200: Created, 400: Error, 403: Error, 404: Error},
-            summary="Set the strategy's estimated impact on one indicator (start, full effect, ramp)")
+@router.put(
+    "/{code}/strategies/{pk}/impacts",
+    response={200: Created, 400: Error, 403: Error, 404: Error},
+    summary="Set the strategy's estimated impact on one indicator (start, full effect, ramp)",
+)
 def set_impact(request, code: str, pk: int, payload: ImpactIn):
     priority = _editable(request, code)
     s = _own_strategy(priority, pk)
@@ -398,14 +514,18 @@ class Withdrawn(Schema):
     withdrawn_at: datetime
 
 
-@router.post("/{code}/strategies/{pk}/withdraw", response={200: Withdrawn, 400: Error, 403: Error, 404: Error, 409: Error},
-             summary="Withdraw a strategy (kept, not deleted); one that feeds a trajectory needs confirm=true")
+@router.post(
+    "/{code}/strategies/{pk}/withdraw",
+    response={200: Withdrawn, 400: Error, 403: Error, 404: Error, 409: Error},
+    summary="Withdraw a strategy (kept, not deleted); one that feeds a trajectory needs confirm=true",
+)
 def withdraw_strategy(request, code: str, pk: int, payload: WithdrawIn):
     priority = _editable(request, code)
     s = _own_strategy(priority, pk)
     try:
-        s = actions.withdraw_strategy(s, confirm=payload.confirm, reason=payload.reason, user=request.user,
-                                      interface="api")
+        s = actions.withdraw_strategy(
+            s, confirm=payload.confirm, reason=payload.reason, user=request.user, interface="api"
+        )
     except actions.NeedsConfirmation as exc:
         return Status(409, {"detail": str(exc)})
     return Status(200, {"id": s.pk, "withdrawn_at": s.withdrawn_at})
@@ -427,8 +547,11 @@ class MilestonePatch(Schema):
     due_date: date | None = None
 
 
-@router.post("/{code}/strategies/{pk}/milestones", response={201: Created, 400: Error, 403: Error, 404: Error},
-             summary="Add a milestone with owner, due date, status and evidence")
+@router.post(
+    "/{code}/strategies/{pk}/milestones",
+    response={201: Created, 400: Error, 403: Error, 404: Error},
+    summary="Add a milestone with owner, due date, status and evidence",
+)
 def add_milestone(request, code: str, pk: int, payload: MilestoneIn):
     priority = _editable(request, code)
     s = _own_strategy(priority, pk)
@@ -439,8 +562,11 @@ def add_milestone(request, code: str, pk: int, payload: MilestoneIn):
     return Status(201, {"id": m.pk})
 
 
-@router.patch("/{code}/milestones/{pk}", response={200: MilestoneOut, 400: Error, 403: Error, 404: Error},
-              summary="Change a milestone's status, evidence or due date")
+@router.patch(
+    "/{code}/milestones/{pk}",
+    response={200: MilestoneOut, 400: Error, 403: Error, 404: Error},
+    summary="Change a milestone's status, evidence or due date",
+)
 def update_milestone(request, code: str, pk: int, payload: MilestonePatch):
     priority = _editable(request, code)
     m = Milestone.objects.filter(pk=pk, strategy__priority=priority).first()
@@ -465,8 +591,11 @@ class RiskIn(Schema):
     description: str = ""
 
 
-@router.post("/{code}/risks", response={201: Created, 400: Error, 403: Error, 404: Error},
-             summary="Add a risk: likelihood and impact 1-5, owner, mitigation, review date")
+@router.post(
+    "/{code}/risks",
+    response={201: Created, 400: Error, 403: Error, 404: Error},
+    summary="Add a risk: likelihood and impact 1-5, owner, mitigation, review date",
+)
 def add_risk(request, code: str, payload: RiskIn):
     priority = _editable(request, code)
     data = payload.dict()
@@ -477,8 +606,7 @@ def add_risk(request, code: str, payload: RiskIn):
         strategy = Strategy.objects.filter(pk=strategy_id).first()
         if strategy is None or strategy.priority_id != priority.pk:
             raise HttpError(400, f"strategy_id: strategy {strategy_id} is not in the plan for {priority.code}")
-    r = actions.add_risk(priority=priority, owner=owner, strategy=strategy, user=request.user, interface="api",
-                         **data)
+    r = actions.add_risk(priority=priority, owner=owner, strategy=strategy, user=request.user, interface="api", **data)
     return Status(201, {"id": r.pk})
 
 
@@ -491,8 +619,11 @@ class RiskPatch(Schema):
     status: str | None = None
 
 
-@router.patch("/{code}/risks/{pk}", response={200: RiskOut, 400: Error, 403: Error, 404: Error},
-              summary="Re-rate, mitigate, reschedule the review of, or close a risk")
+@router.patch(
+    "/{code}/risks/{pk}",
+    response={200: RiskOut, 400: Error, 403: Error, 404: Error},
+    summary="Re-rate, mitigate, reschedule the review of, or close a risk",
+)
 def update_risk(request, code: str, pk: int, payload: RiskPatch):
     priority = _editable(request, code)
     risk = Risk.objects.filter(pk=pk, priority=priority).first()
@@ -536,26 +667,41 @@ def _own_chain(priority, pk) -> DeliveryChain:
     return chain
 
 
-@router.post("/{code}/chains", response={201: Created, 400: Error, 403: Error, 404: Error},
-             summary="Start a delivery chain: its system levels, centre first")
+@router.post(
+    "/{code}/chains",
+    response={201: Created, 400: Error, 403: Error, 404: Error},
+    summary="Start a delivery chain: its system levels, centre first",
+)
 def create_chain(request, code: str, payload: ChainIn):
     priority = _editable(request, code)
     strategy = _own_strategy(priority, payload.strategy_id) if payload.strategy_id else None
-    chain = actions.create_chain(priority=priority, name=payload.name, levels=payload.levels, strategy=strategy,
-                                 user=request.user, interface="api")
+    chain = actions.create_chain(
+        priority=priority,
+        name=payload.name,
+        levels=payload.levels,
+        strategy=strategy,
+        user=request.user,
+        interface="api",
+    )
     return Status(201, {"id": chain.pk})
 
 
-@router.post("/{code}/chains/{pk}/actors", response={201: Created, 400: Error, 403: Error, 404: Error},
-             summary="Add an actor at a level, with how many of them and their role")
+@router.post(
+    "/{code}/chains/{pk}/actors",
+    response={201: Created, 400: Error, 403: Error, 404: Error},
+    summary="Add an actor at a level, with how many of them and their role",
+)
 def add_actor(request, code: str, pk: int, payload: ActorIn):
     chain = _own_chain(_editable(request, code), pk)
     actor = actions.add_actor(chain=chain, user=request.user, interface="api", **payload.dict())
     return Status(201, {"id": actor.pk})
 
 
-@router.post("/{code}/chains/{pk}/links", response={201: Created, 400: Error, 403: Error, 404: Error},
-             summary="Link two actors of this chain (influence, funding or feedback) with a strength 1-4")
+@router.post(
+    "/{code}/chains/{pk}/links",
+    response={201: Created, 400: Error, 403: Error, 404: Error},
+    summary="Link two actors of this chain (influence, funding or feedback) with a strength 1-4",
+)
 def add_link(request, code: str, pk: int, payload: LinkIn):
     chain = _own_chain(_editable(request, code), pk)
     data = payload.dict()
@@ -575,16 +721,23 @@ class RatingIn(Schema):
     note: str = ""
 
 
-@router.post("/{code}/rubric", response={201: Created, 400: Error, 403: Error, 404: Error},
-             summary="Rate one planning-rubric criterion red, amber_red, amber_green or green")
+@router.post(
+    "/{code}/rubric",
+    response={201: Created, 400: Error, 403: Error, 404: Error},
+    summary="Rate one planning-rubric criterion red, amber_red, amber_green or green",
+)
 def rate(request, code: str, payload: RatingIn):
     priority = _editable(request, code)
     r = actions.rate_criterion(priority=priority, user=request.user, interface="api", **payload.dict())
     return Status(201, {"id": r.pk})
 
 
-@router.get("/{code}/composed/{indicator}", response={200: ComposedOut, 404: Error}, auth=READ,
-            summary="The trajectory composed from the plan's strategies for one indicator, with the gap to target")
+@router.get(
+    "/{code}/composed/{indicator}",
+    response={200: ComposedOut, 404: Error},
+    auth=READ,
+    summary="The trajectory composed from the plan's strategies for one indicator, with the gap to target",
+)
 def composed(request, code: str, indicator: str, trend: bool = False):
     priority = _priority(request, code)
     ind = get_object_or_404(Indicator, code=indicator, outcome__priority=priority)
@@ -616,8 +769,11 @@ def _organisation(code):
     return org
 
 
-@router.post("/{code}/toc/nodes", response={201: Created, 400: Error, 403: Error, 404: Error},
-             summary="Add a theory-of-change box (input, activity, output, outcome, impact, assumption, external)")
+@router.post(
+    "/{code}/toc/nodes",
+    response={201: Created, 400: Error, 403: Error, 404: Error},
+    summary="Add a theory-of-change box (input, activity, output, outcome, impact, assumption, external)",
+)
 def add_toc_node(request, code: str, payload: ToCNodeIn):
     priority = _editable(request, code)
     indicator = None
@@ -625,20 +781,34 @@ def add_toc_node(request, code: str, payload: ToCNodeIn):
         indicator = Indicator.objects.filter(code=payload.indicator).first()
         if indicator is None:
             raise HttpError(400, f"indicator: no indicator '{payload.indicator}'")
-    node = actions.add_toc_node(priority=priority, stage=payload.stage, text=payload.text,
-                                organisation=_organisation(payload.organisation), indicator=indicator,
-                                user=request.user, interface="api")
+    node = actions.add_toc_node(
+        priority=priority,
+        stage=payload.stage,
+        text=payload.text,
+        organisation=_organisation(payload.organisation),
+        indicator=indicator,
+        user=request.user,
+        interface="api",
+    )
     return Status(201, {"id": node.pk})
 
 
-@router.post("/{code}/toc/links", response={201: Created, 400: Error, 403: Error, 404: Error},
-             summary="Link two theory-of-change boxes forward, naming the organisation that makes the link hold")
+@router.post(
+    "/{code}/toc/links",
+    response={201: Created, 400: Error, 403: Error, 404: Error},
+    summary="Link two theory-of-change boxes forward, naming the organisation that makes the link hold",
+)
 def add_toc_link(request, code: str, payload: ToCLinkIn):
     priority = _editable(request, code)
     ends = [ToCNode.objects.filter(pk=pk).first() for pk in (payload.source_id, payload.target_id)]
     if None in ends:
         raise HttpError(400, "source_id/target_id: no such theory-of-change box")
-    link = actions.add_toc_link(priority=priority, source=ends[0], target=ends[1],
-                                organisation=_organisation(payload.organisation), user=request.user,
-                                interface="api")
+    link = actions.add_toc_link(
+        priority=priority,
+        source=ends[0],
+        target=ends[1],
+        organisation=_organisation(payload.organisation),
+        user=request.user,
+        interface="api",
+    )
     return Status(201, {"id": link.pk})

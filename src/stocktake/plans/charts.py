@@ -28,63 +28,130 @@ def composed_spec(ci, width="container") -> dict:
             d, base, parts = row.period.end.isoformat(), row.base, list(row.parts)
         lo = base
         for i, (name, part) in enumerate(zip(names, parts)):
-            bands.append({"date": d, "series": name, "order": i + 1, "y": lo, "y2": lo + part,
-                          "adds": round(part, 6)})
+            bands.append({"date": d, "series": name, "order": i + 1, "y": lo, "y2": lo + part, "adds": round(part, 6)})
             lo += part
         totals.append({"date": d, "value": round(lo, 6), "base": round(base, 6)})
     decimals = ind.decimals
     fmt = f",.{decimals}f"
     domain = names
     colour = {"domain": domain, "range": [PALETTE[i % len(PALETTE)] for i in range(len(domain))]}
-    target_mark = [{"date": target.target_date.isoformat(), "value": target.target_value,
-                    "label": f"Target {ind.fmt(target.target_value)}"}]
+    target_mark = [
+        {
+            "date": target.target_date.isoformat(),
+            "value": target.target_value,
+            "label": f"Target {ind.fmt(target.target_value)}",
+        }
+    ]
     gap = comp.gap
     layers = [
-        {"data": {"values": bands}, "mark": {"type": "area", "opacity": 0.75, "interpolate": "monotone"},
-         "encoding": {"x": {"field": "date", "type": "temporal", "title": None, "axis": {"format": "%b %Y"}},
-                      "y": {"field": "y", "type": "quantitative", "title": f"{ind.name} ({ind.unit})",
-                            "scale": {"zero": False}},
-                      "y2": {"field": "y2"},
-                      "color": {"field": "series", "type": "nominal", "scale": colour,
-                                "legend": {"orient": "bottom", "title": "What each strategy adds", "columns": 2,
-                                           "labelLimit": 420}},
-                      "order": {"field": "order"},
-                      "tooltip": [{"field": "series", "title": "Strategy"},
-                                  {"field": "date", "type": "temporal", "format": "%b %Y"},
-                                  {"field": "adds", "title": "Adds", "format": f"+{fmt}"}]}},
-        {"data": {"values": totals}, "mark": {"type": "line", "color": "#8c959f", "strokeDash": [4, 3]},
-         "encoding": {"x": {"field": "date", "type": "temporal"}, "y": {"field": "base", "type": "quantitative"},
-                      "tooltip": [{"field": "base", "title": base_name, "format": fmt}]}},
-        {"data": {"values": totals}, "mark": {"type": "line", "color": "#24292f", "strokeWidth": 2.5},
-         "encoding": {"x": {"field": "date", "type": "temporal"}, "y": {"field": "value", "type": "quantitative"},
-                      "tooltip": [{"field": "date", "type": "temporal", "format": "%b %Y"},
-                                  {"field": "value", "title": "Composed trajectory", "format": fmt}]}},
-        {"data": {"values": target_mark},
-         "mark": {"type": "point", "shape": "diamond", "size": 160, "filled": True, "color": "#cf222e"},
-         "encoding": {"x": {"field": "date", "type": "temporal"}, "y": {"field": "value", "type": "quantitative"},
-                      "tooltip": [{"field": "label"}]}},
-        {"data": {"values": target_mark}, "mark": {"type": "text", "dy": -14, "fontWeight": "bold", "color": "#cf222e",
-                                                   "align": "right"},
-         "encoding": {"x": {"field": "date", "type": "temporal"}, "y": {"field": "value", "type": "quantitative"},
-                      "text": {"field": "label"}}},
+        {
+            "data": {"values": bands},
+            "mark": {"type": "area", "opacity": 0.75, "interpolate": "monotone"},
+            "encoding": {
+                "x": {"field": "date", "type": "temporal", "title": None, "axis": {"format": "%b %Y"}},
+                "y": {
+                    "field": "y",
+                    "type": "quantitative",
+                    "title": f"{ind.name} ({ind.unit})",
+                    "scale": {"zero": False},
+                },
+                "y2": {"field": "y2"},
+                "color": {
+                    "field": "series",
+                    "type": "nominal",
+                    "scale": colour,
+                    "legend": {"orient": "bottom", "title": "What each strategy adds", "columns": 2, "labelLimit": 420},
+                },
+                "order": {"field": "order"},
+                "tooltip": [
+                    {"field": "series", "title": "Strategy"},
+                    {"field": "date", "type": "temporal", "format": "%b %Y"},
+                    {"field": "adds", "title": "Adds", "format": f"+{fmt}"},
+                ],
+            },
+        },
+        {
+            "data": {"values": totals},
+            "mark": {"type": "line", "color": "#8c959f", "strokeDash": [4, 3]},
+            "encoding": {
+                "x": {"field": "date", "type": "temporal"},
+                "y": {"field": "base", "type": "quantitative"},
+                "tooltip": [{"field": "base", "title": base_name, "format": fmt}],
+            },
+        },
+        {
+            "data": {"values": totals},
+            "mark": {"type": "line", "color": "#24292f", "strokeWidth": 2.5},
+            "encoding": {
+                "x": {"field": "date", "type": "temporal"},
+                "y": {"field": "value", "type": "quantitative"},
+                "tooltip": [
+                    {"field": "date", "type": "temporal", "format": "%b %Y"},
+                    {"field": "value", "title": "Composed trajectory", "format": fmt},
+                ],
+            },
+        },
+        {
+            "data": {"values": target_mark},
+            "mark": {"type": "point", "shape": "diamond", "size": 160, "filled": True, "color": "#cf222e"},
+            "encoding": {
+                "x": {"field": "date", "type": "temporal"},
+                "y": {"field": "value", "type": "quantitative"},
+                "tooltip": [{"field": "label"}],
+            },
+        },
+        {
+            "data": {"values": target_mark},
+            "mark": {"type": "text", "dy": -14, "fontWeight": "bold", "color": "#cf222e", "align": "right"},
+            "encoding": {
+                "x": {"field": "date", "type": "temporal"},
+                "y": {"field": "value", "type": "quantitative"},
+                "text": {"field": "label"},
+            },
+        },
     ]
     if gap:
         end = comp.at_target_date
-        layers.append({
-            "data": {"values": [{"date": target.target_date.isoformat(), "from": end, "to": target.target_value,
-                                 "label": f"Gap {ind.fmt(gap)}"}]},
-            "layer": [
-                {"mark": {"type": "rule", "color": "#cf222e", "strokeWidth": 3},
-                 "encoding": {"x": {"field": "date", "type": "temporal"},
-                              "y": {"field": "from", "type": "quantitative"}, "y2": {"field": "to"},
-                              "tooltip": [{"field": "label"}]}},
-                {"mark": {"type": "text", "align": "right", "dx": -6, "color": "#cf222e", "fontWeight": "bold"},
-                 "encoding": {"x": {"field": "date", "type": "temporal"},
-                              "y": {"field": "from", "type": "quantitative"}, "text": {"field": "label"}}},
-            ],
-        })
-    return {"$schema": SCHEMA, "title": f"{ind.name}: trajectory composed from the plan's strategies",
-            "width": width, "height": 300, "layer": layers}
+        layers.append(
+            {
+                "data": {
+                    "values": [
+                        {
+                            "date": target.target_date.isoformat(),
+                            "from": end,
+                            "to": target.target_value,
+                            "label": f"Gap {ind.fmt(gap)}",
+                        }
+                    ]
+                },
+                "layer": [
+                    {
+                        "mark": {"type": "rule", "color": "#cf222e", "strokeWidth": 3},
+                        "encoding": {
+                            "x": {"field": "date", "type": "temporal"},
+                            "y": {"field": "from", "type": "quantitative"},
+                            "y2": {"field": "to"},
+                            "tooltip": [{"field": "label"}],
+                        },
+                    },
+                    {
+                        "mark": {"type": "text", "align": "right", "dx": -6, "color": "#cf222e", "fontWeight": "bold"},
+                        "encoding": {
+                            "x": {"field": "date", "type": "temporal"},
+                            "y": {"field": "from", "type": "quantitative"},
+                            "text": {"field": "label"},
+                        },
+                    },
+                ],
+            }
+        )
+    return {
+        "$schema": SCHEMA,
+        "title": f"{ind.name}: trajectory composed from the plan's strategies",
+        "width": width,
+        "height": 300,
+        "layer": layers,
+    }
 
 
 def matrix_spec(strategies, ranking: dict, width="container") -> dict:
@@ -93,45 +160,106 @@ def matrix_spec(strategies, ranking: dict, width="container") -> dict:
     for s in strategies:
         if s.impact_score is None or s.difficulty_score is None:
             continue
-        rows.append({"name": s.name, "impact": s.impact_score, "difficulty": s.difficulty_score,
-                     "quadrant": SM.quadrant(s.impact_score, s.difficulty_score),
-                     "cost": float(s.cost) if s.cost is not None else None,
-                     "value_rank": ranking.get(s.pk), "url": f"/plans/{s.priority.code}/strategies/{s.pk}/",
-                     "leader": str(s.leader) if s.leader_id else "no single leader"})
-    quads = [{"x": 0.6, "y": 5.75, "t": "Do first"}, {"x": 2.6, "y": 5.75, "t": "Major effort"},
-             {"x": 0.6, "y": 0.65, "t": "Quick wins"}, {"x": 2.6, "y": 0.65, "t": "Reconsider"}]
+        rows.append(
+            {
+                "name": s.name,
+                "impact": s.impact_score,
+                "difficulty": s.difficulty_score,
+                "quadrant": SM.quadrant(s.impact_score, s.difficulty_score),
+                "cost": float(s.cost) if s.cost is not None else None,
+                "value_rank": ranking.get(s.pk),
+                "url": f"/plans/{s.priority.code}/strategies/{s.pk}/",
+                "leader": str(s.leader) if s.leader_id else "no single leader",
+            }
+        )
+    quads = [
+        {"x": 0.6, "y": 5.75, "t": "Do first"},
+        {"x": 2.6, "y": 5.75, "t": "Major effort"},
+        {"x": 0.6, "y": 0.65, "t": "Quick wins"},
+        {"x": 2.6, "y": 0.65, "t": "Reconsider"},
+    ]
     x_axis = {"scale": {"domain": [0.5, 5.5]}, "axis": {"values": [1, 2, 3, 4, 5], "grid": False}}
     y_axis = {"scale": {"domain": [0.5, 5.9]}, "axis": {"values": [1, 2, 3, 4, 5], "grid": False}}
     return {
-        "$schema": SCHEMA, "title": "Strategies by impact and difficulty", "width": width, "height": 320,
+        "$schema": SCHEMA,
+        "title": "Strategies by impact and difficulty",
+        "width": width,
+        "height": 320,
         "layer": [
-            {"data": {"values": [{"v": 2.5}]}, "mark": {"type": "rule", "color": "#d0d7de", "strokeDash": [4, 4]},
-             "encoding": {"x": {"field": "v", "type": "quantitative"}}},
-            {"data": {"values": [{"v": 2.5}]}, "mark": {"type": "rule", "color": "#d0d7de", "strokeDash": [4, 4]},
-             "encoding": {"y": {"field": "v", "type": "quantitative"}}},
-            {"data": {"values": quads}, "mark": {"type": "text", "color": "#8c959f", "fontSize": 12, "align": "left"},
-             "encoding": {"x": {"field": "x", "type": "quantitative"}, "y": {"field": "y", "type": "quantitative"},
-                          "text": {"field": "t"}}},
-            {"data": {"values": rows},
-             "params": [{"name": "hover", "select": {"type": "point", "on": "pointerover", "clear": "pointerout",
-                                                     "fields": ["name"]}}],
-             "mark": {"type": "circle", "cursor": "pointer", "stroke": "#24292f"},
-             "encoding": {
-                 "x": {"field": "difficulty", "type": "quantitative", "title": "Difficulty (1 easy - 5 very hard)", **x_axis},
-                 "y": {"field": "impact", "type": "quantitative", "title": "Impact (1 little - 5 transformative)", **y_axis},
-                 "size": {"value": 420},
-                 "color": {"field": "quadrant", "type": "nominal", "legend": {"orient": "bottom", "title": None, "columns": 2, "labelLimit": 320},
-                           "scale": {"domain": [SM.QUADRANTS[k] for k in [(True, False), (True, True), (False, False), (False, True)]],
-                                     "range": ["#1a7f37", "#bf8700", "#0b5cad", "#cf222e"]}},
-                 "opacity": {"condition": {"param": "hover", "empty": True, "value": 0.95}, "value": 0.3},
-                 "href": {"field": "url"},
-                 "tooltip": [{"field": "name", "title": "Strategy"}, {"field": "leader", "title": "Leader"},
-                             {"field": "impact"}, {"field": "difficulty"}, {"field": "cost", "format": ",.0f"},
-                             {"field": "value_rank", "title": "Rank by impact per unit cost"}],
-             }},
-            {"data": {"values": rows}, "mark": {"type": "text", "dy": -18, "fontSize": 11},
-             "encoding": {"x": {"field": "difficulty", "type": "quantitative"},
-                          "y": {"field": "impact", "type": "quantitative"}, "text": {"field": "name"}}},
+            {
+                "data": {"values": [{"v": 2.5}]},
+                "mark": {"type": "rule", "color": "#d0d7de", "strokeDash": [4, 4]},
+                "encoding": {"x": {"field": "v", "type": "quantitative"}},
+            },
+            {
+                "data": {"values": [{"v": 2.5}]},
+                "mark": {"type": "rule", "color": "#d0d7de", "strokeDash": [4, 4]},
+                "encoding": {"y": {"field": "v", "type": "quantitative"}},
+            },
+            {
+                "data": {"values": quads},
+                "mark": {"type": "text", "color": "#8c959f", "fontSize": 12, "align": "left"},
+                "encoding": {
+                    "x": {"field": "x", "type": "quantitative"},
+                    "y": {"field": "y", "type": "quantitative"},
+                    "text": {"field": "t"},
+                },
+            },
+            {
+                "data": {"values": rows},
+                "params": [
+                    {
+                        "name": "hover",
+                        "select": {"type": "point", "on": "pointerover", "clear": "pointerout", "fields": ["name"]},
+                    }
+                ],
+                "mark": {"type": "circle", "cursor": "pointer", "stroke": "#24292f"},
+                "encoding": {
+                    "x": {
+                        "field": "difficulty",
+                        "type": "quantitative",
+                        "title": "Difficulty (1 easy - 5 very hard)",
+                        **x_axis,
+                    },
+                    "y": {
+                        "field": "impact",
+                        "type": "quantitative",
+                        "title": "Impact (1 little - 5 transformative)",
+                        **y_axis,
+                    },
+                    "size": {"value": 420},
+                    "color": {
+                        "field": "quadrant",
+                        "type": "nominal",
+                        "legend": {"orient": "bottom", "title": None, "columns": 2, "labelLimit": 320},
+                        "scale": {
+                            "domain": [
+                                SM.QUADRANTS[k] for k in [(True, False), (True, True), (False, False), (False, True)]
+                            ],
+                            "range": ["#1a7f37", "#bf8700", "#0b5cad", "#cf222e"],
+                        },
+                    },
+                    "opacity": {"condition": {"param": "hover", "empty": True, "value": 0.95}, "value": 0.3},
+                    "href": {"field": "url"},
+                    "tooltip": [
+                        {"field": "name", "title": "Strategy"},
+                        {"field": "leader", "title": "Leader"},
+                        {"field": "impact"},
+                        {"field": "difficulty"},
+                        {"field": "cost", "format": ",.0f"},
+                        {"field": "value_rank", "title": "Rank by impact per unit cost"},
+                    ],
+                },
+            },
+            {
+                "data": {"values": rows},
+                "mark": {"type": "text", "dy": -18, "fontSize": 11},
+                "encoding": {
+                    "x": {"field": "difficulty", "type": "quantitative"},
+                    "y": {"field": "impact", "type": "quantitative"},
+                    "text": {"field": "name"},
+                },
+            },
         ],
     }
 
@@ -153,52 +281,132 @@ def chain_spec(view, width="container") -> dict:
     if view.analysis:
         weakest = {tuple(map(int, w["link"])) for w in view.analysis.weakest}
         choke = {int(k) for k in view.analysis.choke_points}
-    nodes = [{"x": pos[a.pk][0], "y": pos[a.pk][1], "name": str(a), "role": a.role, "level": levels[a.level],
-              "kind": "choke point" if a.pk in choke else "leader" if a.leader else "frontline" if a.frontline else "actor"}
-             for a in view.actors]
+    nodes = [
+        {
+            "x": pos[a.pk][0],
+            "y": pos[a.pk][1],
+            "name": str(a),
+            "role": a.role,
+            "level": levels[a.level],
+            "kind": "choke point"
+            if a.pk in choke
+            else "leader"
+            if a.leader
+            else "frontline"
+            if a.frontline
+            else "actor",
+        }
+        for a in view.actors
+    ]
     edges = []
     for lk in view.links:
         (x, y), (x2, y2) = pos[lk.source_id], pos[lk.target_id]
         offset = 0.02 if lk.kind == CH.FEEDBACK else -0.02 if lk.kind == CH.FUNDING else 0.0
-        edges.append({"x": x, "y": y + offset, "x2": x2, "y2": y2 + offset, "kind": lk.kind,
-                      "strength": lk.strength, "label": CH.STRENGTHS[lk.strength],
-                      "weakest": (lk.source_id, lk.target_id) in weakest and lk.kind == CH.INFLUENCE,
-                      "from": lk.source.name, "to": lk.target.name})
-    x_axis = {"field": "x", "type": "quantitative", "title": None,
-              "scale": {"domain": [-0.6, len(levels) - 0.4]},
-              "axis": {"values": list(range(len(levels))), "labelExpr": f"{levels}[datum.value]", "grid": False,
-                       "orient": "bottom", "labelFontWeight": "bold"}}
+        edges.append(
+            {
+                "x": x,
+                "y": y + offset,
+                "x2": x2,
+                "y2": y2 + offset,
+                "kind": lk.kind,
+                "strength": lk.strength,
+                "label": CH.STRENGTHS[lk.strength],
+                "weakest": (lk.source_id, lk.target_id) in weakest and lk.kind == CH.INFLUENCE,
+                "from": lk.source.name,
+                "to": lk.target.name,
+            }
+        )
+    x_axis = {
+        "field": "x",
+        "type": "quantitative",
+        "title": None,
+        "scale": {"domain": [-0.6, len(levels) - 0.4]},
+        "axis": {
+            "values": list(range(len(levels))),
+            "labelExpr": f"{levels}[datum.value]",
+            "grid": False,
+            "orient": "bottom",
+            "labelFontWeight": "bold",
+        },
+    }
     y_axis = {"field": "y", "type": "quantitative", "axis": None, "scale": {"domain": [0, 1]}}
     kinds = list(CH.LINK_KINDS)
     return {
-        "$schema": SCHEMA, "title": f"{chain.name}: centre (left) to citizens (right)", "width": width,
+        "$schema": SCHEMA,
+        "title": f"{chain.name}: centre (left) to citizens (right)",
+        "width": width,
         "height": max(300, 90 * max((len(v) for v in by_level.values()), default=1)),
         # links and actors are coloured on separate scales with separate legends
         "resolve": {"scale": {"color": "independent"}, "legend": {"color": "independent"}},
         "layer": [
-            {"data": {"values": edges}, "mark": {"type": "rule"},
-             "encoding": {"x": x_axis, "y": y_axis, "x2": {"field": "x2"}, "y2": {"field": "y2"},
-                          "color": {"field": "kind", "type": "nominal", "title": "Link",
-                                    "scale": {"domain": kinds, "range": [LINK_COLOURS[k] for k in kinds]},
-                                    "legend": {"orient": "bottom"}},
-                          "strokeWidth": {"field": "strength", "type": "quantitative", "title": "Strength",
-                                          "scale": {"domain": [1, 4], "range": [1, 6]}, "legend": None},
-                          "strokeDash": {"condition": {"test": "datum.kind === 'feedback'", "value": [5, 4]},
-                                         "value": [1, 0]},
-                          "tooltip": [{"field": "from"}, {"field": "to"}, {"field": "kind"},
-                                      {"field": "label", "title": "strength"}, {"field": "weakest", "title": "weakest on a path"}]}},
-            {"data": {"values": nodes}, "mark": {"type": "circle", "size": 500, "stroke": "#24292f"},
-             "encoding": {"x": {"field": "x", "type": "quantitative"}, "y": {"field": "y", "type": "quantitative"},
-                          "color": {"field": "kind", "type": "nominal", "title": "Actor",
-                                    "scale": {"domain": ["leader", "actor", "choke point", "frontline"],
-                                              "range": ["#0b5cad", "#ffffff", "#cf222e", "#2da44e"]},
-                                    "legend": {"orient": "bottom"}},
-                          "tooltip": [{"field": "name"}, {"field": "level"}, {"field": "role"}, {"field": "kind"}]}},
+            {
+                "data": {"values": edges},
+                "mark": {"type": "rule"},
+                "encoding": {
+                    "x": x_axis,
+                    "y": y_axis,
+                    "x2": {"field": "x2"},
+                    "y2": {"field": "y2"},
+                    "color": {
+                        "field": "kind",
+                        "type": "nominal",
+                        "title": "Link",
+                        "scale": {"domain": kinds, "range": [LINK_COLOURS[k] for k in kinds]},
+                        "legend": {"orient": "bottom"},
+                    },
+                    "strokeWidth": {
+                        "field": "strength",
+                        "type": "quantitative",
+                        "title": "Strength",
+                        "scale": {"domain": [1, 4], "range": [1, 6]},
+                        "legend": None,
+                    },
+                    "strokeDash": {
+                        "condition": {"test": "datum.kind === 'feedback'", "value": [5, 4]},
+                        "value": [1, 0],
+                    },
+                    "tooltip": [
+                        {"field": "from"},
+                        {"field": "to"},
+                        {"field": "kind"},
+                        {"field": "label", "title": "strength"},
+                        {"field": "weakest", "title": "weakest on a path"},
+                    ],
+                },
+            },
+            {
+                "data": {"values": nodes},
+                "mark": {"type": "circle", "size": 500, "stroke": "#24292f"},
+                "encoding": {
+                    "x": {"field": "x", "type": "quantitative"},
+                    "y": {"field": "y", "type": "quantitative"},
+                    "color": {
+                        "field": "kind",
+                        "type": "nominal",
+                        "title": "Actor",
+                        "scale": {
+                            "domain": ["leader", "actor", "choke point", "frontline"],
+                            "range": ["#0b5cad", "#ffffff", "#cf222e", "#2da44e"],
+                        },
+                        "legend": {"orient": "bottom"},
+                    },
+                    "tooltip": [{"field": "name"}, {"field": "level"}, {"field": "role"}, {"field": "kind"}],
+                },
+            },
             # labels below actors on even levels and above on odd ones, so neighbours' names do not collide
-            *[{"data": {"values": nodes}, "transform": [{"filter": f"datum.x % 2 == {parity}"}],
-               "mark": {"type": "text", "dy": dy, "fontSize": 10, "limit": 150},
-               "encoding": {"x": {"field": "x", "type": "quantitative"}, "y": {"field": "y", "type": "quantitative"},
-                            "text": {"field": "name"}}} for parity, dy in ((0, 22), (1, -20))],
+            *[
+                {
+                    "data": {"values": nodes},
+                    "transform": [{"filter": f"datum.x % 2 == {parity}"}],
+                    "mark": {"type": "text", "dy": dy, "fontSize": 10, "limit": 150},
+                    "encoding": {
+                        "x": {"field": "x", "type": "quantitative"},
+                        "y": {"field": "y", "type": "quantitative"},
+                        "text": {"field": "name"},
+                    },
+                }
+                for parity, dy in ((0, 22), (1, -20))
+            ],
         ],
     }
 
@@ -215,31 +423,85 @@ def toc_spec(nodes, links, stages, width="container") -> dict:
     for stage, items in by_stage.items():
         for i, n in enumerate(items):
             pos[n.pk] = (order.index(stage), (i + 1) / (len(items) + 1))
-    rows = [{"x": pos[n.pk][0], "y": pos[n.pk][1], "text": n.text, "org": str(n.organisation or "no organisation"),
-             "indicator": n.indicator.name if n.indicator_id else ""} for n in nodes if n.pk in pos]
-    edges = [{"x": pos[lk.source_id][0], "y": pos[lk.source_id][1], "x2": pos[lk.target_id][0],
-              "y2": pos[lk.target_id][1], "org": str(lk.organisation or "no organisation"),
-              "from": lk.source.text, "to": lk.target.text}
-             for lk in links if lk.source_id in pos and lk.target_id in pos]
-    x = {"field": "x", "type": "quantitative", "title": None, "scale": {"domain": [-0.6, len(order) - 0.4]},
-         "axis": {"values": list(range(len(order))), "labelExpr": f"{labels}[datum.value]", "grid": False,
-                  "labelFontWeight": "bold"}}
+    rows = [
+        {
+            "x": pos[n.pk][0],
+            "y": pos[n.pk][1],
+            "text": n.text,
+            "org": str(n.organisation or "no organisation"),
+            "indicator": n.indicator.name if n.indicator_id else "",
+        }
+        for n in nodes
+        if n.pk in pos
+    ]
+    edges = [
+        {
+            "x": pos[lk.source_id][0],
+            "y": pos[lk.source_id][1],
+            "x2": pos[lk.target_id][0],
+            "y2": pos[lk.target_id][1],
+            "org": str(lk.organisation or "no organisation"),
+            "from": lk.source.text,
+            "to": lk.target.text,
+        }
+        for lk in links
+        if lk.source_id in pos and lk.target_id in pos
+    ]
+    x = {
+        "field": "x",
+        "type": "quantitative",
+        "title": None,
+        "scale": {"domain": [-0.6, len(order) - 0.4]},
+        "axis": {
+            "values": list(range(len(order))),
+            "labelExpr": f"{labels}[datum.value]",
+            "grid": False,
+            "labelFontWeight": "bold",
+        },
+    }
     y = {"field": "y", "type": "quantitative", "axis": None, "scale": {"domain": [0, 1]}}
-    colour = {"field": "org", "type": "nominal", "title": "Responsible", "legend": {"orient": "bottom", "labelLimit": 300}}
+    colour = {
+        "field": "org",
+        "type": "nominal",
+        "title": "Responsible",
+        "legend": {"orient": "bottom", "labelLimit": 300},
+    }
     return {
-        "$schema": SCHEMA, "title": "Theory of change: inputs to impact", "width": width,
+        "$schema": SCHEMA,
+        "title": "Theory of change: inputs to impact",
+        "width": width,
         "height": max(260, 80 * max((len(v) for v in by_stage.values()), default=1)),
         "layer": [
-            {"data": {"values": edges}, "mark": {"type": "rule", "strokeWidth": 2, "opacity": 0.7},
-             "encoding": {"x": x, "y": y, "x2": {"field": "x2"}, "y2": {"field": "y2"}, "color": colour,
-                          "tooltip": [{"field": "from"}, {"field": "to"}, {"field": "org", "title": "Makes it hold"}]}},
-            {"data": {"values": rows}, "mark": {"type": "square", "size": 300, "stroke": "#24292f"},
-             "encoding": {"x": {"field": "x", "type": "quantitative"}, "y": {"field": "y", "type": "quantitative"},
-                          "color": colour,
-                          "tooltip": [{"field": "text"}, {"field": "org", "title": "Accountable"},
-                                      {"field": "indicator"}]}},
-            {"data": {"values": rows}, "mark": {"type": "text", "dy": 20, "fontSize": 10, "limit": 170},
-             "encoding": {"x": {"field": "x", "type": "quantitative"}, "y": {"field": "y", "type": "quantitative"},
-                          "text": {"field": "text"}}},
+            {
+                "data": {"values": edges},
+                "mark": {"type": "rule", "strokeWidth": 2, "opacity": 0.7},
+                "encoding": {
+                    "x": x,
+                    "y": y,
+                    "x2": {"field": "x2"},
+                    "y2": {"field": "y2"},
+                    "color": colour,
+                    "tooltip": [{"field": "from"}, {"field": "to"}, {"field": "org", "title": "Makes it hold"}],
+                },
+            },
+            {
+                "data": {"values": rows},
+                "mark": {"type": "square", "size": 300, "stroke": "#24292f"},
+                "encoding": {
+                    "x": {"field": "x", "type": "quantitative"},
+                    "y": {"field": "y", "type": "quantitative"},
+                    "color": colour,
+                    "tooltip": [{"field": "text"}, {"field": "org", "title": "Accountable"}, {"field": "indicator"}],
+                },
+            },
+            {
+                "data": {"values": rows},
+                "mark": {"type": "text", "dy": 20, "fontSize": 10, "limit": 170},
+                "encoding": {
+                    "x": {"field": "x", "type": "quantitative"},
+                    "y": {"field": "y", "type": "quantitative"},
+                    "text": {"field": "text"},
+                },
+            },
         ],
     }

@@ -39,38 +39,113 @@ def plan_workbook(priority) -> bytes:
     rank_of = {c.key: r for r, c in queries.value_ranking(active)}
     wb = Workbook()
     wb.remove(wb.active)
-    _sheet(wb, "Strategies", ["Strategy", "Leader", "Description", "Rationale", "Scale", "Resources", "Cost",
-                              "Definition of success", "Impact (1-5)", "Difficulty (1-5)", "Rank by impact per cost",
-                              "Withdrawn"],
-           [[s.name, str(s.leader or ""), s.description, s.rationale, s.scale, s.resources,
-             float(s.cost) if s.cost is not None else None, s.definition_of_success, s.impact_score,
-             s.difficulty_score, rank_of.get(s.pk), s.withdrawn_at.date() if s.withdrawn_at else None]
-            for s in strategies])
-    _sheet(wb, "Estimates of impact", ["Strategy", "Indicator", "Start", "Full effect", "Ramp", "Periods to full effect",
-                                       "End", "Evidence"],
-           [[s.name, i.indicator.code, i.start_date, i.effect, i.ramp, i.ramp_periods, i.end_date, i.note]
-            for s in strategies for i in s.impacts.all()])
-    _sheet(wb, "Milestones", ["Milestone", "Strategy", "Owner", "Due", "Status", "Completed", "Late", "Evidence"],
-           [[m.name, m.strategy.name, str(m.owner or ""), m.due_date, m.get_status_display(), m.completed_on,
-             "late" if m.is_late() else "", m.evidence] for m in queries.milestones_for(priority)])
-    _sheet(wb, "Risks", ["Risk", "Likelihood", "Impact", "Score", "Owner", "Mitigation", "Review", "Status"],
-           [[r.title, r.likelihood, r.impact, r.score, str(r.owner or ""), r.mitigation, r.review_date, r.status]
-            for r in Risk.objects.filter(priority=priority).select_related("owner")])
+    _sheet(
+        wb,
+        "Strategies",
+        [
+            "Strategy",
+            "Leader",
+            "Description",
+            "Rationale",
+            "Scale",
+            "Resources",
+            "Cost",
+            "Definition of success",
+            "Impact (1-5)",
+            "Difficulty (1-5)",
+            "Rank by impact per cost",
+            "Withdrawn",
+        ],
+        [
+            [
+                s.name,
+                str(s.leader or ""),
+                s.description,
+                s.rationale,
+                s.scale,
+                s.resources,
+                float(s.cost) if s.cost is not None else None,
+                s.definition_of_success,
+                s.impact_score,
+                s.difficulty_score,
+                rank_of.get(s.pk),
+                s.withdrawn_at.date() if s.withdrawn_at else None,
+            ]
+            for s in strategies
+        ],
+    )
+    _sheet(
+        wb,
+        "Estimates of impact",
+        ["Strategy", "Indicator", "Start", "Full effect", "Ramp", "Periods to full effect", "End", "Evidence"],
+        [
+            [s.name, i.indicator.code, i.start_date, i.effect, i.ramp, i.ramp_periods, i.end_date, i.note]
+            for s in strategies
+            for i in s.impacts.all()
+        ],
+    )
+    _sheet(
+        wb,
+        "Milestones",
+        ["Milestone", "Strategy", "Owner", "Due", "Status", "Completed", "Late", "Evidence"],
+        [
+            [
+                m.name,
+                m.strategy.name,
+                str(m.owner or ""),
+                m.due_date,
+                m.get_status_display(),
+                m.completed_on,
+                "late" if m.is_late() else "",
+                m.evidence,
+            ]
+            for m in queries.milestones_for(priority)
+        ],
+    )
+    _sheet(
+        wb,
+        "Risks",
+        ["Risk", "Likelihood", "Impact", "Score", "Owner", "Mitigation", "Review", "Status"],
+        [
+            [r.title, r.likelihood, r.impact, r.score, str(r.owner or ""), r.mitigation, r.review_date, r.status]
+            for r in Risk.objects.filter(priority=priority).select_related("owner")
+        ],
+    )
     for ci in queries.composed_for_priority(priority):
         c = ci.composed
-        ws = _sheet(wb, f"Trajectory {ci.indicator.code}"[:31], ["Period", "End", "Baseline", *c.names, "Composed"],
-                    [[r.period.code, r.period.end, r.base, *r.parts, r.total] for r in c.rows])
+        ws = _sheet(
+            wb,
+            f"Trajectory {ci.indicator.code}"[:31],
+            ["Period", "End", "Baseline", *c.names, "Composed"],
+            [[r.period.code, r.period.end, r.base, *r.parts, r.total] for r in c.rows],
+        )
         ws.append([])
         ws.append([_clean(ci.sentence)])
     ratings = queries.current_ratings(priority)
     pre = RU.precheck(queries.plan_facts(priority, active))
-    _sheet(wb, "Rubric", ["Criterion", "Rating", "Note", "Pre-check", "Findings"],
-           [[n, RU.RATING_NAMES.get(ratings[c].rating, "") if c in ratings else "", ratings[c].note if c in ratings else "",
-             pre.worst(c), " ".join(f.message for f in pre.for_criterion(c))] for c, n, _ in RU.CRITERIA])
+    _sheet(
+        wb,
+        "Rubric",
+        ["Criterion", "Rating", "Note", "Pre-check", "Findings"],
+        [
+            [
+                n,
+                RU.RATING_NAMES.get(ratings[c].rating, "") if c in ratings else "",
+                ratings[c].note if c in ratings else "",
+                pre.worst(c),
+                " ".join(f.message for f in pre.for_criterion(c)),
+            ]
+            for c, n, _ in RU.CRITERIA
+        ],
+    )
     for chain in priority.delivery_chains.all():
         view = queries.chain_view(chain)
-        ws = _sheet(wb, f"Chain {chain.pk}"[:31], ["From", "To", "Kind", "Strength (1-4)"],
-                    [[lk.source.name, lk.target.name, lk.kind, lk.strength] for lk in view.links])
+        ws = _sheet(
+            wb,
+            f"Chain {chain.pk}"[:31],
+            ["From", "To", "Kind", "Strength (1-4)"],
+            [[lk.source.name, lk.target.name, lk.kind, lk.strength] for lk in view.links],
+        )
         ws.insert_rows(1)
         ws["A1"] = _clean(chain.name)
         ws["A1"].font = Font(bold=True)

@@ -21,8 +21,11 @@ def milestones_around(priority_ids, on, today, weeks: int = 8) -> dict:
     qs = Milestone.objects.filter(strategy__priority_id__in=priority_ids).select_related("strategy__priority", "owner")
     return {
         "late": list(qs.filter(due_date__lt=min(on, today)).exclude(status=Milestone.Status.DONE)),
-        "coming": list(qs.filter(due_date__gte=min(on, today), due_date__lt=on + timedelta(weeks=weeks))
-                       .exclude(status=Milestone.Status.DONE)),
+        "coming": list(
+            qs.filter(due_date__gte=min(on, today), due_date__lt=on + timedelta(weeks=weeks)).exclude(
+                status=Milestone.Status.DONE
+            )
+        ),
         "weeks": weeks,
     }
 

@@ -28,8 +28,9 @@ class StrategyForm(forms.Form):
     resources = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
     cost = forms.DecimalField(required=False, max_digits=16, decimal_places=2)
     definition_of_success = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    leaders = BoundedModelMultipleChoiceField(queryset=Person.objects.none(), required=False,
-                                              help_text="The single person responsible.")
+    leaders = BoundedModelMultipleChoiceField(
+        queryset=Person.objects.none(), required=False, help_text="The single person responsible."
+    )
     estimated_impact = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
     impact_score = forms.TypedChoiceField(choices=SCORES, coerce=int, empty_value=None, required=False)
     difficulty_score = forms.TypedChoiceField(choices=SCORES, coerce=int, empty_value=None, required=False)
@@ -96,7 +97,9 @@ def attach(form: forms.Form, exc: ValidationError) -> None:
 class ChainForm(forms.Form):
     name = forms.CharField(max_length=200)
     levels = forms.CharField(help_text="System levels, centre first, separated by commas: Ministry, Region, School.")
-    strategy = forms.ModelChoiceField(queryset=None, required=False, help_text="Blank: the chain serves the whole plan.")
+    strategy = forms.ModelChoiceField(
+        queryset=None, required=False, help_text="Blank: the chain serves the whole plan."
+    )
 
     def __init__(self, *args, strategies=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -123,8 +126,9 @@ class LinkForm(forms.Form):
     source = forms.ModelChoiceField(queryset=None)
     target = forms.ModelChoiceField(queryset=None)
     kind = forms.ChoiceField(choices=[(k, k) for k in ("influence", "funding", "feedback")])
-    strength = forms.TypedChoiceField(coerce=int, choices=[(1, "1 weak"), (2, "2 fragile"), (3, "3 sound"), (4, "4 strong")],
-                                      initial=3)
+    strength = forms.TypedChoiceField(
+        coerce=int, choices=[(1, "1 weak"), (2, "2 fragile"), (3, "3 sound"), (4, "4 strong")], initial=3
+    )
 
     def __init__(self, *args, chain=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -140,7 +144,9 @@ class ToCNodeForm(forms.Form):
     stage = forms.ChoiceField(choices=())
     text = forms.CharField(max_length=300, label="What it says")
     organisation = forms.ModelChoiceField(queryset=None, required=False, help_text="Accountable for this result.")
-    indicator = forms.ModelChoiceField(queryset=None, required=False, help_text="The indicator that measures it, if any.")
+    indicator = forms.ModelChoiceField(
+        queryset=None, required=False, help_text="The indicator that measures it, if any."
+    )
 
     def __init__(self, *args, priority=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -153,8 +159,9 @@ class ToCNodeForm(forms.Form):
 class ToCLinkForm(forms.Form):
     source = forms.ModelChoiceField(queryset=None, label="From")
     target = forms.ModelChoiceField(queryset=None, label="Leads to")
-    organisation = forms.ModelChoiceField(queryset=None, required=False,
-                                          help_text="The organisation responsible for making this link hold.")
+    organisation = forms.ModelChoiceField(
+        queryset=None, required=False, help_text="The organisation responsible for making this link hold."
+    )
 
     def __init__(self, *args, priority=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -26,21 +26,39 @@ class Strategy(models.Model):
     priority = models.ForeignKey("architecture.Priority", on_delete=models.PROTECT, related_name="strategies")
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True, help_text="The strategy and its purpose in a sentence or two.")
-    outcomes = models.ManyToManyField("architecture.Outcome", blank=True, related_name="strategies",
-                                      help_text="Outcomes the strategy will have a significant impact on.")
+    outcomes = models.ManyToManyField(
+        "architecture.Outcome",
+        blank=True,
+        related_name="strategies",
+        help_text="Outcomes the strategy will have a significant impact on.",
+    )
     rationale = models.TextField(blank=True, help_text="Why we believe it will have that impact.")
     scale = models.TextField(blank=True, help_text="At what scale it will be implemented.")
     resources = models.TextField(blank=True, help_text="People, time, money and technology needed.")
-    cost = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True,
-                               validators=[MinValueValidator(0)], help_text="Estimated cost over the plan, in currency units.")
+    cost = models.DecimalField(
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text="Estimated cost over the plan, in currency units.",
+    )
     definition_of_success = models.TextField(blank=True, help_text="What success looks like, and by when.")
-    leader = models.ForeignKey("accounts.Person", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="led_strategies", help_text="The single person responsible.")
+    leader = models.ForeignKey(
+        "accounts.Person",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_strategies",
+        help_text="The single person responsible.",
+    )
     estimated_impact = models.TextField(blank=True, help_text="The impact over time, in words; numbers go in impacts.")
-    impact_score = models.PositiveSmallIntegerField(null=True, blank=True, validators=SCORE,
-                                                    help_text="1 (little) to 5 (transformative).")
-    difficulty_score = models.PositiveSmallIntegerField(null=True, blank=True, validators=SCORE,
-                                                        help_text="1 (easy) to 5 (very hard).")
+    impact_score = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=SCORE, help_text="1 (little) to 5 (transformative)."
+    )
+    difficulty_score = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=SCORE, help_text="1 (easy) to 5 (very hard)."
+    )
     rank = models.PositiveSmallIntegerField(default=0)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawn_reason = models.TextField(blank=True)
@@ -79,19 +97,23 @@ class StrategyImpact(models.Model):
     def clean(self):
         errors = {}
         if self.end_date and self.start_date and self.end_date < self.start_date:
-            errors["end_date"] = (f"the ramp ends ({self.end_date:%Y-%m-%d}) before it starts "
-                                  f"({self.start_date:%Y-%m-%d})")
+            errors["end_date"] = (
+                f"the ramp ends ({self.end_date:%Y-%m-%d}) before it starts ({self.start_date:%Y-%m-%d})"
+            )
         if self.ramp != CO.IMMEDIATE and (self.ramp_periods or 0) < 1:
             errors["ramp_periods"] = "a ramp needs at least one period to reach full effect"
         if self.strategy_id and self.indicator_id and self.indicator.outcome.priority_id != self.strategy.priority_id:
-            errors["indicator"] = (f"indicator '{self.indicator.code}' belongs to another priority's plan, "
-                                   f"not '{self.strategy.priority.code}'")
+            errors["indicator"] = (
+                f"indicator '{self.indicator.code}' belongs to another priority's plan, "
+                f"not '{self.strategy.priority.code}'"
+            )
         if errors:
             raise ValidationError(errors)
 
     def as_plain(self) -> CO.Contribution:
-        return CO.Contribution(self.strategy.name, self.start_date, self.effect, self.ramp, self.ramp_periods or 1,
-                               self.end_date)
+        return CO.Contribution(
+            self.strategy.name, self.start_date, self.effect, self.ramp, self.ramp_periods or 1, self.end_date
+        )
 
 
 class Milestone(models.Model):
@@ -103,8 +125,9 @@ class Milestone(models.Model):
 
     strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="milestones")
     name = models.CharField(max_length=300)
-    owner = models.ForeignKey("accounts.Person", null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="plan_milestones")
+    owner = models.ForeignKey(
+        "accounts.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="plan_milestones"
+    )
     due_date = models.DateField()
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
     completed_on = models.DateField(null=True, blank=True)
@@ -167,8 +190,12 @@ class ChainActor(models.Model):
 
     def clean(self):
         if self.chain_id and not 0 <= self.level < len(self.chain.levels):
-            raise ValidationError({"level": f"level {self.level} is not one of the chain's "
-                                            f"{len(self.chain.levels)} levels (0 to {len(self.chain.levels) - 1})"})
+            raise ValidationError(
+                {
+                    "level": f"level {self.level} is not one of the chain's "
+                    f"{len(self.chain.levels)} levels (0 to {len(self.chain.levels) - 1})"
+                }
+            )
         if self.count is not None and self.count < 1:
             raise ValidationError({"count": "an actor counts at least one"})
 
@@ -216,7 +243,9 @@ class Risk(models.Model):
     description = models.TextField(blank=True)
     likelihood = models.PositiveSmallIntegerField(validators=SCORE, help_text="1 (rare) to 5 (almost certain).")
     impact = models.PositiveSmallIntegerField(validators=SCORE, help_text="1 (minor) to 5 (severe).")
-    owner = models.ForeignKey("accounts.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="plan_risks")
+    owner = models.ForeignKey(
+        "accounts.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="plan_risks"
+    )
     mitigation = models.TextField(blank=True)
     review_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
@@ -270,10 +299,17 @@ class ToCNode(models.Model):
     priority = models.ForeignKey("architecture.Priority", on_delete=models.PROTECT, related_name="toc_nodes")
     stage = models.CharField(max_length=10, choices=Stage.choices)
     text = models.CharField(max_length=300)
-    organisation = models.ForeignKey("accounts.Organisation", null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="toc_nodes", help_text="Accountable for this result.")
-    indicator = models.ForeignKey("architecture.Indicator", null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="toc_nodes")
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="toc_nodes",
+        help_text="Accountable for this result.",
+    )
+    indicator = models.ForeignKey(
+        "architecture.Indicator", null=True, blank=True, on_delete=models.PROTECT, related_name="toc_nodes"
+    )
     rank = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -293,8 +329,9 @@ class ToCLink(models.Model):
     priority = models.ForeignKey("architecture.Priority", on_delete=models.PROTECT, related_name="toc_links")
     source = models.ForeignKey(ToCNode, on_delete=models.CASCADE, related_name="links_out")
     target = models.ForeignKey(ToCNode, on_delete=models.CASCADE, related_name="links_in")
-    organisation = models.ForeignKey("accounts.Organisation", null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="toc_links")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="toc_links"
+    )
 
     class Meta:
         ordering = ["priority", "id"]
@@ -308,5 +345,9 @@ class ToCLink(models.Model):
         chain = ToCNode.CHAIN
         if self.source.stage in chain and self.target.stage in chain:
             if chain.index(self.target.stage) <= chain.index(self.source.stage):
-                raise ValidationError({"target": f"a link runs forward, inputs to impact: {self.source.get_stage_display()} "
-                                                 f"cannot lead to {self.target.get_stage_display()}"})
+                raise ValidationError(
+                    {
+                        "target": f"a link runs forward, inputs to impact: {self.source.get_stage_display()} "
+                        f"cannot lead to {self.target.get_stage_display()}"
+                    }
+                )

@@ -28,13 +28,24 @@ def pages(priorities, *, for_pdf: bool = False) -> list[dict]:
     today = timezone.localdate()
     for priority in priorities:
         strategies = queries.strategies(priority)
-        chains = list(DeliveryChain.objects.filter(priority=priority).select_related("strategy")
-                      .prefetch_related("actors", "links"))
+        chains = list(
+            DeliveryChain.objects.filter(priority=priority)
+            .select_related("strategy")
+            .prefetch_related("actors", "links")
+        )
         if not strategies and not chains:
             continue
         rank = {c.key: r for r, c in queries.value_ranking(strategies)}
-        profiles = [{"s": s, "rank": rank.get(s.pk), "milestones": s.milestones.all(), "impacts": s.impacts.all(),
-                     "risks": s.risks.select_related("owner")} for s in strategies]
+        profiles = [
+            {
+                "s": s,
+                "rank": rank.get(s.pk),
+                "milestones": s.milestones.all(),
+                "impacts": s.impacts.all(),
+                "risks": s.risks.select_related("owner"),
+            }
+            for s in strategies
+        ]
         drawn = []
         for chain in chains:
             view = queries.chain_view(chain)
@@ -45,7 +56,7 @@ def pages(priorities, *, for_pdf: bool = False) -> list[dict]:
 
                 entry["svg"] = vl_convert.vegalite_to_svg(spec)
             drawn.append(entry)
-        out.append({"priority": priority, "profiles": profiles, "chains": drawn, "today": today,
-                    "questions": CH.QUESTIONS})
+        out.append(
+            {"priority": priority, "profiles": profiles, "chains": drawn, "today": today, "questions": CH.QUESTIONS}
+        )
     return out
-

@@ -18,13 +18,24 @@ def profile_context(request, priority, strategy, for_pdf=False):
     chains = [queries.chain_view(c) for c in own]
     rank = {c.key: r for r, c in queries.value_ranking(queries.strategies(priority))}.get(strategy.pk)
     return {
-        "priority": priority, "s": strategy, "rank": rank,
-        "milestones": strategy.milestones.select_related("owner"), "impacts": strategy.impacts.select_related("indicator"),
-        "risks": strategy.risks.select_related("owner"), "questions": CH.QUESTIONS,
+        "priority": priority,
+        "s": strategy,
+        "rank": rank,
+        "milestones": strategy.milestones.select_related("owner"),
+        "impacts": strategy.impacts.select_related("indicator"),
+        "risks": strategy.risks.select_related("owner"),
+        "questions": CH.QUESTIONS,
         "strengths": list(CH.STRENGTHS.items()),
-        "chains": [{"view": v, "spec": charts.chain_spec(v, width=640 if for_pdf else "container") if v.actors else None,
-                    "id": f"chain-{v.chain.pk}"} for v in chains],
-        "can_edit": not for_pdf and perm.can_edit_plan(request.user, priority), "for_pdf": for_pdf,
+        "chains": [
+            {
+                "view": v,
+                "spec": charts.chain_spec(v, width=640 if for_pdf else "container") if v.actors else None,
+                "id": f"chain-{v.chain.pk}",
+            }
+            for v in chains
+        ],
+        "can_edit": not for_pdf and perm.can_edit_plan(request.user, priority),
+        "for_pdf": for_pdf,
         "today": timezone.localdate(),
         "impact_form": forms.ImpactForm(indicators=performance_indicators(priority)) if not for_pdf else None,
         "milestone_form": forms.MilestoneForm() if not for_pdf else None,
@@ -35,8 +46,10 @@ def profile_context(request, priority, strategy, for_pdf=False):
 def history(strategy):
     """Every audited change to the strategy and its estimates, newest first: what the plan used to say."""
     impact_ids = [str(i) for i in strategy.impacts.values_list("pk", flat=True)]
-    return AuditEntry.objects.filter(Q(model="plans.strategy", object_id=str(strategy.pk))
-                                     | Q(model="plans.strategyimpact", object_id__in=impact_ids)).select_related("user")[:30]
+    return AuditEntry.objects.filter(
+        Q(model="plans.strategy", object_id=str(strategy.pk))
+        | Q(model="plans.strategyimpact", object_id__in=impact_ids)
+    ).select_related("user")[:30]
 
 
 def performance_indicators(priority):

@@ -29,11 +29,16 @@ def milestones_for(priority, *, late_only: bool = False, at_risk: bool = False, 
     (with late_only, the union of both: what a stocktake should discuss).
     """
     today = today or timezone.localdate()
-    qs = (Milestone.objects.filter(strategy__priority=priority, strategy__withdrawn_at=None)
-          .select_related("strategy", "owner").order_by("due_date", "name"))
+    qs = (
+        Milestone.objects.filter(strategy__priority=priority, strategy__withdrawn_at=None)
+        .select_related("strategy", "owner")
+        .order_by("due_date", "name")
+    )
     items = list(qs)
     if late_only or at_risk:
-        items = [m for m in items if (late_only and m.is_late(today)) or (at_risk and m.status == Milestone.Status.AT_RISK)]
+        items = [
+            m for m in items if (late_only and m.is_late(today)) or (at_risk and m.status == Milestone.Status.AT_RISK)
+        ]
     return items
 
 
@@ -41,8 +46,11 @@ def milestone_counts(priority_ids, today=None) -> dict[int, dict[str, int]]:
     """{priority id: {"late": n, "at_risk": n}} in one query, for the portfolio."""
     today = today or timezone.localdate()
     out: dict[int, dict[str, int]] = {}
-    qs = (Milestone.objects.filter(strategy__priority_id__in=priority_ids, strategy__withdrawn_at=None)
-          .exclude(status=Milestone.Status.DONE).values_list("strategy__priority_id", "due_date", "status"))
+    qs = (
+        Milestone.objects.filter(strategy__priority_id__in=priority_ids, strategy__withdrawn_at=None)
+        .exclude(status=Milestone.Status.DONE)
+        .values_list("strategy__priority_id", "due_date", "status")
+    )
     for pid, due, status in qs:
         c = out.setdefault(pid, {"late": 0, "at_risk": 0})
         if due < today:
@@ -53,8 +61,11 @@ def milestone_counts(priority_ids, today=None) -> dict[int, dict[str, int]]:
 
 
 def strategies(priority, include_withdrawn=False):
-    qs = Strategy.objects.filter(priority=priority).select_related("leader").prefetch_related(
-        "milestones__owner", "impacts__indicator", "outcomes", "chains")
+    qs = (
+        Strategy.objects.filter(priority=priority)
+        .select_related("leader")
+        .prefetch_related("milestones__owner", "impacts__indicator", "outcomes", "chains")
+    )
     return list(qs if include_withdrawn else qs.filter(withdrawn_at=None))
 
 
@@ -68,7 +79,9 @@ def history_trend(indicator, target) -> float:
     root = series.root_unit()
     if root is None:
         return 0.0
-    values = [v for r, v in series.series(indicator, root) if v is not None and r["period__end"] <= target.baseline_date]
+    values = [
+        v for r, v in series.series(indicator, root) if v is not None and r["period__end"] <= target.baseline_date
+    ]
     return CO.trend_per_period(values[-TREND_PERIODS:])
 
 
@@ -90,16 +103,25 @@ def composed_for(indicator, *, with_trend=False, strategies_=None) -> ComposedIn
     target = national_target(indicator)
     if target is None:
         return None
-    impacts = list(StrategyImpact.objects.filter(indicator=indicator, strategy__withdrawn_at=None)
-                   .select_related("strategy").order_by("start_date", "strategy__rank", "strategy__name"))
+    impacts = list(
+        StrategyImpact.objects.filter(indicator=indicator, strategy__withdrawn_at=None)
+        .select_related("strategy")
+        .order_by("start_date", "strategy__rank", "strategy__name")
+    )
     if strategies_ is not None:
         allowed = {s.pk for s in strategies_}
         impacts = [i for i in impacts if i.strategy_id in allowed]
     trend = history_trend(indicator, target) if with_trend else 0.0
-    composed = CO.compose(kind=indicator.frequency, baseline_date=target.baseline_date,
-                          baseline_value=target.baseline_value, until=target.target_date,
-                          contributions=[i.as_plain() for i in impacts], trend_per_period=trend,
-                          target_value=target.target_value, direction=indicator.direction)
+    composed = CO.compose(
+        kind=indicator.frequency,
+        baseline_date=target.baseline_date,
+        baseline_value=target.baseline_value,
+        until=target.target_date,
+        contributions=[i.as_plain() for i in impacts],
+        trend_per_period=trend,
+        target_value=target.target_value,
+        direction=indicator.direction,
+    )
     return ComposedIndicator(indicator, target, composed, impacts, with_trend)
 
 
@@ -138,8 +160,15 @@ class ChainView:
         if an is None:
             return {}
         return {
-            "weakest": [{"path": self.path_names(w["path"]), "to": self.name(w["path"][-1]),
-                         "link": self.path_names(w["link"]), "strength": w["strength"]} for w in an.weakest],
+            "weakest": [
+                {
+                    "path": self.path_names(w["path"]),
+                    "to": self.name(w["path"][-1]),
+                    "link": self.path_names(w["link"]),
+                    "strength": w["strength"],
+                }
+                for w in an.weakest
+            ],
             "unreached": [self.name(k) for k in an.unreached_frontline],
             "misaligned": [self.path_names(pair) for pair in an.misaligned_funding],
             "choke": [self.name(k) for k in an.choke_points],
@@ -175,13 +204,21 @@ def plan_facts(priority, strategies_=None, composed=None) -> RU.PlanFacts:
     facts = []
     for s in strategies_:
         # a chain drawn for the whole priority serves every strategy without one of its own
-        own = [c for c in chains.values() if c.strategy_id == s.pk] or [c for c in chains.values() if c.strategy_id is None]
-        facts.append(RU.StrategyFacts(
-            name=s.name, leaders=1 if s.leader_id else 0, milestones=len(s.milestones.all()),
-            contributions=len(s.impacts.all()), cost_known=s.cost is not None, has_chain=bool(own),
-            chain_has_feedback=bool(own) and all(feedback_ok[c.pk] for c in own),
-            success_defined=bool(s.definition_of_success.strip()),
-        ))
+        own = [c for c in chains.values() if c.strategy_id == s.pk] or [
+            c for c in chains.values() if c.strategy_id is None
+        ]
+        facts.append(
+            RU.StrategyFacts(
+                name=s.name,
+                leaders=1 if s.leader_id else 0,
+                milestones=len(s.milestones.all()),
+                contributions=len(s.impacts.all()),
+                cost_known=s.cost is not None,
+                has_chain=bool(own),
+                chain_has_feedback=bool(own) and all(feedback_ok[c.pk] for c in own),
+                success_defined=bool(s.definition_of_success.strip()),
+            )
+        )
     composed = composed if composed is not None else composed_for_priority(priority)
     gaps = [c.composed.gap for c in composed if c.composed.gap is not None]
     risks = Risk.objects.filter(priority=priority, status=Risk.Status.OPEN)
@@ -192,7 +229,8 @@ def plan_facts(priority, strategies_=None, composed=None) -> RU.PlanFacts:
         and not Outcome.objects.filter(priority=priority, leader=None).exists(),
         has_target=Target.objects.filter(indicator__outcome__priority=priority).exists(),
         target_gap=max(gaps) if gaps else None,
-        risks=risks.count(), risks_without_mitigation=risks.filter(mitigation="").count(),
+        risks=risks.count(),
+        risks_without_mitigation=risks.filter(mitigation="").count(),
     )
 
 

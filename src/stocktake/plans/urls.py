@@ -17,14 +17,20 @@ urlpatterns = [
     path("<slug:code>/strategies/new/", views.strategy_new, name="strategy_new"),
     path("<slug:code>/strategies/<int:pk>/edit/", views.strategy_edit, name="strategy_edit"),
     path("<slug:code>/strategies/<int:pk>/impacts/", views.strategy_add, {"what": "impact"}, name="impact_add"),
-    path("<slug:code>/strategies/<int:pk>/milestones/", views.strategy_add, {"what": "milestone"}, name="milestone_add"),
+    path(
+        "<slug:code>/strategies/<int:pk>/milestones/", views.strategy_add, {"what": "milestone"}, name="milestone_add"
+    ),
     path("<slug:code>/risks/new/", views.risk_new, name="risk_new"),
     path("<slug:code>/chains/new/", views.chain_new, name="chain_new"),
     path("<slug:code>/chains/<int:pk>/actors/", views.chain_add, {"what": "actor"}, name="actor_add"),
     path("<slug:code>/chains/<int:pk>/links/", views.chain_add, {"what": "link"}, name="link_add"),
     path("<slug:code>/chains/<int:pk>/links/<int:item>/", views.chain_change, {"what": "link"}, name="link_change"),
-    path("<slug:code>/chains/<int:pk>/actors/<int:item>/remove/", views.chain_change, {"what": "actor"},
-         name="actor_remove"),
+    path(
+        "<slug:code>/chains/<int:pk>/actors/<int:item>/remove/",
+        views.chain_change,
+        {"what": "actor"},
+        name="actor_remove",
+    ),
     path("<slug:code>/toc/boxes/", views.toc_add, {"what": "node"}, name="toc_node_add"),
     path("<slug:code>/toc/arrows/", views.toc_add, {"what": "link"}, name="toc_link_add"),
     path("<slug:code>/toc/boxes/<int:item>/remove/", views.toc_remove, {"what": "node"}, name="toc_node_remove"),

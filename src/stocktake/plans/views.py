@@ -13,7 +13,6 @@ from stocktake.architecture import access as architecture_access
 from stocktake.architecture.models import Priority
 from stocktake.delivery import chains as CH
 from stocktake.delivery import rubric as RU
-
 from stocktake.params import int_param
 
 from . import access, actions, charts, forms, profile, queries
@@ -30,19 +29,26 @@ def _editable(request, priority) -> None:
     access.require_edit(request.user, priority)
 
 
-
 def index(request):
-    priorities = list(architecture_access.visible_priorities(request.user).select_related("pillar", "lead_organisation"))
+    priorities = list(
+        architecture_access.visible_priorities(request.user).select_related("pillar", "lead_organisation")
+    )
     ids = [p.pk for p in priorities]
     counts = queries.milestone_counts(ids)
     rows = []
     for p in priorities:
         active = Strategy.objects.filter(priority=p, withdrawn_at=None)
-        rows.append({"priority": p, "strategies": active.count(),
-                     "milestones": Milestone.objects.filter(strategy__in=active).count(),
-                     "late": counts.get(p.pk, {}).get("late", 0), "at_risk": counts.get(p.pk, {}).get("at_risk", 0),
-                     "risks": Risk.objects.filter(priority=p, status=Risk.Status.OPEN).count(),
-                     "chains": p.delivery_chains.count()})
+        rows.append(
+            {
+                "priority": p,
+                "strategies": active.count(),
+                "milestones": Milestone.objects.filter(strategy__in=active).count(),
+                "late": counts.get(p.pk, {}).get("late", 0),
+                "at_risk": counts.get(p.pk, {}).get("at_risk", 0),
+                "risks": Risk.objects.filter(priority=p, status=Risk.Status.OPEN).count(),
+                "chains": p.delivery_chains.count(),
+            }
+        )
     return render(request, "plans/index.html", {"rows": rows})
 
 
@@ -54,8 +60,13 @@ def _risk_matrix(risks):
         for impact in range(1, 6):
             score = likelihood * impact
             css = "risk-high" if score >= 15 else "risk-medium" if score >= 6 else "risk-low"
-            cells.append({"impact": impact, "css": css,
-                          "risks": [r for r in risks if r.likelihood == likelihood and r.impact == impact]})
+            cells.append(
+                {
+                    "impact": impact,
+                    "css": css,
+                    "risks": [r for r in risks if r.likelihood == likelihood and r.impact == impact],
+                }
+            )
         grid.append({"likelihood": likelihood, "cells": cells})
     return grid
 
@@ -63,18 +74,37 @@ def _risk_matrix(risks):
 def _toc(priority):
     nodes = list(ToCNode.objects.filter(priority=priority).select_related("organisation", "indicator"))
     links = list(ToCLink.objects.filter(priority=priority).select_related("source", "target", "organisation"))
-    columns = [{"stage": s, "label": ToCNode.Stage(s).label, "nodes": [n for n in nodes if n.stage == s]}
-               for s in ToCNode.CHAIN]
-    side = [{"label": ToCNode.Stage(s).label, "nodes": [n for n in nodes if n.stage == s]}
-            for s in ("assumption", "external")]
+    columns = [
+        {"stage": s, "label": ToCNode.Stage(s).label, "nodes": [n for n in nodes if n.stage == s]}
+        for s in ToCNode.CHAIN
+    ]
+    side = [
+        {"label": ToCNode.Stage(s).label, "nodes": [n for n in nodes if n.stage == s]}
+        for s in ("assumption", "external")
+    ]
     results = [n for n in nodes if n.stage in ("output", "outcome", "impact")]
-    orgs = sorted({n.organisation for n in nodes if n.organisation} | {lk.organisation for lk in links if lk.organisation},
-                  key=lambda o: o.name)
-    matrix = [{"org": o, "cells": [n.organisation_id == o.pk for n in results],
-               "links": [lk for lk in links if lk.organisation_id == o.pk]} for o in orgs]
+    orgs = sorted(
+        {n.organisation for n in nodes if n.organisation} | {lk.organisation for lk in links if lk.organisation},
+        key=lambda o: o.name,
+    )
+    matrix = [
+        {
+            "org": o,
+            "cells": [n.organisation_id == o.pk for n in results],
+            "links": [lk for lk in links if lk.organisation_id == o.pk],
+        }
+        for o in orgs
+    ]
     spec = charts.toc_spec(nodes, links, [(s, ToCNode.Stage(s).label) for s in ToCNode.CHAIN]) if nodes else None
-    return {"columns": columns, "side": side, "links": links, "results": results, "matrix": matrix,
-            "empty": not nodes, "spec": spec}
+    return {
+        "columns": columns,
+        "side": side,
+        "links": links,
+        "results": results,
+        "matrix": matrix,
+        "empty": not nodes,
+        "spec": spec,
+    }
 
 
 def plan(request, code):
@@ -89,29 +119,53 @@ def plan(request, code):
     facts = queries.plan_facts(priority, strategies, composed)
     pre = RU.precheck(facts)
     ratings = queries.current_ratings(priority)
-    rubric_rows = [{"code": c, "name": n, "question": q, "rating": ratings.get(c), "precheck": pre.worst(c),
-                    "findings": pre.for_criterion(c)} for c, n, q in RU.CRITERIA]
+    rubric_rows = [
+        {
+            "code": c,
+            "name": n,
+            "question": q,
+            "rating": ratings.get(c),
+            "precheck": pre.worst(c),
+            "findings": pre.for_criterion(c),
+        }
+        for c, n, q in RU.CRITERIA
+    ]
     today = timezone.localdate()
     milestones = queries.milestones_for(priority)
     for m in milestones:
         m.late = m.is_late(today)
-    return render(request, "plans/plan.html", {
-        "priority": priority, "strategies": strategies, "can_edit": perm.can_edit_plan(request.user, priority),
-        "composed": [{"ci": c, "spec": charts.composed_spec(c), "id": f"composed-{c.indicator.code}"} for c in composed],
-        "with_trend": with_trend,
-        "matrix_spec": charts.matrix_spec(strategies, rank_of) if any(s.impact_score for s in strategies) else None,
-        "ranking": ranking, "rank_of": rank_of,
-        "chains": [{"view": v, "spec": charts.chain_spec(v) if v.actors else None, "id": f"chain-{v.chain.pk}"}
-                   for v in chains],
-        "questions": CH.QUESTIONS, "strengths": list(CH.STRENGTHS.items()),
-        "milestones": milestones, "today": today,
-        "statuses": Milestone.Status.choices,
-        "risks": risks, "risk_matrix": _risk_matrix([r for r in risks if r.status == Risk.Status.OPEN]),
-        "rubric": rubric_rows, "ratings": RU.RATING_NAMES, "weakest": [RU.CRITERION_NAMES[c] for c in
-                                                                       RU.weakest({k: v.rating for k, v in ratings.items()})],
-        "toc": _toc(priority),
-        "withdrawn": Strategy.objects.filter(priority=priority).exclude(withdrawn_at=None),
-    })
+    return render(
+        request,
+        "plans/plan.html",
+        {
+            "priority": priority,
+            "strategies": strategies,
+            "can_edit": perm.can_edit_plan(request.user, priority),
+            "composed": [
+                {"ci": c, "spec": charts.composed_spec(c), "id": f"composed-{c.indicator.code}"} for c in composed
+            ],
+            "with_trend": with_trend,
+            "matrix_spec": charts.matrix_spec(strategies, rank_of) if any(s.impact_score for s in strategies) else None,
+            "ranking": ranking,
+            "rank_of": rank_of,
+            "chains": [
+                {"view": v, "spec": charts.chain_spec(v) if v.actors else None, "id": f"chain-{v.chain.pk}"}
+                for v in chains
+            ],
+            "questions": CH.QUESTIONS,
+            "strengths": list(CH.STRENGTHS.items()),
+            "milestones": milestones,
+            "today": today,
+            "statuses": Milestone.Status.choices,
+            "risks": risks,
+            "risk_matrix": _risk_matrix([r for r in risks if r.status == Risk.Status.OPEN]),
+            "rubric": rubric_rows,
+            "ratings": RU.RATING_NAMES,
+            "weakest": [RU.CRITERION_NAMES[c] for c in RU.weakest({k: v.rating for k, v in ratings.items()})],
+            "toc": _toc(priority),
+            "withdrawn": Strategy.objects.filter(priority=priority).exclude(withdrawn_at=None),
+        },
+    )
 
 
 def _strategy(request, code, pk):
@@ -143,15 +197,22 @@ def milestone_status(request, code, pk):
     try:
         if status not in Milestone.Status.values:
             raise ValidationError({"status": f"'{status}' is not a milestone status"})
-        milestone = actions.update_milestone(milestone, status=status, evidence=request.POST.get("evidence", milestone.evidence),
-                                             user=request.user, interface="web")
+        milestone = actions.update_milestone(
+            milestone,
+            status=status,
+            evidence=request.POST.get("evidence", milestone.evidence),
+            user=request.user,
+            interface="web",
+        )
     except ValidationError as exc:
         error = "; ".join(exc.messages)
         milestone.refresh_from_db()
     milestone.late = milestone.is_late()
-    response = render(request, "plans/_milestone_row.html", {
-        "m": milestone, "statuses": Milestone.Status.choices, "can_edit": True,
-        "priority": priority, "error": error})
+    response = render(
+        request,
+        "plans/_milestone_row.html",
+        {"m": milestone, "statuses": Milestone.Status.choices, "can_edit": True, "priority": priority, "error": error},
+    )
     if error:
         response.status_code = 400
     return response
@@ -162,9 +223,14 @@ def rate(request, code):
     priority = _priority(request, code)
     _editable(request, priority)
     try:
-        actions.rate_criterion(priority=priority, criterion=request.POST.get("criterion", ""),
-                               rating=request.POST.get("rating", ""), note=request.POST.get("note", ""),
-                               user=request.user, interface="web")
+        actions.rate_criterion(
+            priority=priority,
+            criterion=request.POST.get("criterion", ""),
+            rating=request.POST.get("rating", ""),
+            note=request.POST.get("note", ""),
+            user=request.user,
+            interface="web",
+        )
     except ValidationError as exc:
         return HttpResponse("; ".join(exc.messages), status=400, content_type="text/plain")
     return redirect(f"/plans/{priority.code}/#rubric")
@@ -177,23 +243,33 @@ def withdraw(request, code, pk):
     error = ""
     if request.method == "POST":
         try:
-            actions.withdraw_strategy(s, confirm=request.POST.get("confirm") == "yes",
-                                      reason=request.POST.get("reason", ""), user=request.user, interface="web")
+            actions.withdraw_strategy(
+                s,
+                confirm=request.POST.get("confirm") == "yes",
+                reason=request.POST.get("reason", ""),
+                user=request.user,
+                interface="web",
+            )
             return redirect(f"/plans/{priority.code}/")
         except actions.NeedsConfirmation as exc:
             error = str(exc)
         except ValidationError as exc:
             error = "; ".join(exc.messages)
-    return render(request, "plans/withdraw.html", {
-        "priority": priority, "s": s, "impacts": s.impacts.select_related("indicator"), "error": error},
-        status=400 if error else 200)
+    return render(
+        request,
+        "plans/withdraw.html",
+        {"priority": priority, "s": s, "impacts": s.impacts.select_related("indicator"), "error": error},
+        status=400 if error else 200,
+    )
 
 
 # Editing in the page: the forms parse, the actions validate and write --------------------------------------
 
+
 def _form_page(request, priority, form, title, back, status=200):
-    return render(request, "plans/form.html", {"priority": priority, "form": form, "title": title, "back": back},
-                  status=status)
+    return render(
+        request, "plans/form.html", {"priority": priority, "form": form, "title": title, "back": back}, status=status
+    )
 
 
 def _save_or_show(request, priority, form, save, title, back):
@@ -215,14 +291,20 @@ def strategy_new(request, code):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            s = actions.create_strategy(priority=priority, leaders=list(data.pop("leaders")),
-                                        outcomes=list(priority.outcomes.all()), user=request.user, interface="web",
-                                        **data)
+            s = actions.create_strategy(
+                priority=priority,
+                leaders=list(data.pop("leaders")),
+                outcomes=list(priority.outcomes.all()),
+                user=request.user,
+                interface="web",
+                **data,
+            )
             return redirect("plans:strategy", priority.code, s.pk)
         except ValidationError as exc:
             forms.attach(form, exc)
-    return _form_page(request, priority, form, "New strategy", f"/plans/{priority.code}/",
-                      status=400 if form.errors else 200)
+    return _form_page(
+        request, priority, form, "New strategy", f"/plans/{priority.code}/", status=400 if form.errors else 200
+    )
 
 
 def strategy_edit(request, code, pk):
@@ -234,13 +316,25 @@ def strategy_edit(request, code, pk):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            actions.update_strategy(s, leaders=list(data.pop("leaders")), user=request.user, interface="web",
-                                    reason=request.POST.get("reason", ""), **data)
+            actions.update_strategy(
+                s,
+                leaders=list(data.pop("leaders")),
+                user=request.user,
+                interface="web",
+                reason=request.POST.get("reason", ""),
+                **data,
+            )
             return redirect("plans:strategy", priority.code, s.pk)
         except ValidationError as exc:
             forms.attach(form, exc)
-    return _form_page(request, priority, form, f"Edit: {s.name}", f"/plans/{priority.code}/strategies/{s.pk}/",
-                      status=400 if form.errors else 200)
+    return _form_page(
+        request,
+        priority,
+        form,
+        f"Edit: {s.name}",
+        f"/plans/{priority.code}/strategies/{s.pk}/",
+        status=400 if form.errors else 200,
+    )
 
 
 def strategy_add(request, code, pk, what):
@@ -271,15 +365,22 @@ def strategy_add(request, code, pk, what):
 def risk_new(request, code):
     priority = _priority(request, code)
     _editable(request, priority)
-    return _save_or_show(request, priority, forms.RiskForm(request.POST or None),
-                         lambda **kw: actions.add_risk(priority=priority, **kw), "New risk", f"/plans/{priority.code}/#risks")
+    return _save_or_show(
+        request,
+        priority,
+        forms.RiskForm(request.POST or None),
+        lambda **kw: actions.add_risk(priority=priority, **kw),
+        "New risk",
+        f"/plans/{priority.code}/#risks",
+    )
 
 
 def plan_xlsx(request, code):
     priority = _priority(request, code)
 
-    response = HttpResponse(plan_workbook(priority),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = HttpResponse(
+        plan_workbook(priority), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     response["Content-Disposition"] = f'attachment; filename="plan-{priority.code}.xlsx"'
     return response
 
@@ -287,9 +388,17 @@ def plan_xlsx(request, code):
 def chain_new(request, code):
     priority = _priority(request, code)
     _editable(request, priority)
-    form = forms.ChainForm(request.POST or None, strategies=Strategy.objects.filter(priority=priority, withdrawn_at=None))
-    return _save_or_show(request, priority, form, lambda **kw: actions.create_chain(priority=priority, **kw),
-                         "New delivery chain", f"/plans/{priority.code}/#chains")
+    form = forms.ChainForm(
+        request.POST or None, strategies=Strategy.objects.filter(priority=priority, withdrawn_at=None)
+    )
+    return _save_or_show(
+        request,
+        priority,
+        form,
+        lambda **kw: actions.create_chain(priority=priority, **kw),
+        "New delivery chain",
+        f"/plans/{priority.code}/#chains",
+    )
 
 
 def chain_add(request, code, pk, what):
@@ -299,10 +408,14 @@ def chain_add(request, code, pk, what):
     chain = get_object_or_404(DeliveryChain, pk=pk, priority=priority)
     form_class = forms.ActorForm if what == "actor" else forms.LinkForm
     save = actions.add_actor if what == "actor" else actions.add_link
-    return _save_or_show(request, priority, form_class(request.POST or None, chain=chain),
-                         lambda **kw: save(chain=chain, **kw),
-                         f"{chain.name}: add {'an actor' if what == 'actor' else 'a link'}",
-                         f"/plans/{priority.code}/#chain-{chain.pk}-box")
+    return _save_or_show(
+        request,
+        priority,
+        form_class(request.POST or None, chain=chain),
+        lambda **kw: save(chain=chain, **kw),
+        f"{chain.name}: add {'an actor' if what == 'actor' else 'a link'}",
+        f"/plans/{priority.code}/#chain-{chain.pk}-box",
+    )
 
 
 @require_POST
@@ -313,8 +426,9 @@ def chain_change(request, code, pk, what, item):
     chain = get_object_or_404(DeliveryChain, pk=pk, priority=priority)
     reason = request.POST.get("reason", "")
     if what == "actor":
-        actions.remove_actor(get_object_or_404(ChainActor, pk=item, chain=chain), user=request.user, interface="web",
-                             reason=reason)
+        actions.remove_actor(
+            get_object_or_404(ChainActor, pk=item, chain=chain), user=request.user, interface="web", reason=reason
+        )
     else:
         link = get_object_or_404(ChainLink, pk=item, chain=chain)
         if request.POST.get("remove"):
@@ -333,9 +447,14 @@ def toc_add(request, code, what):
     _editable(request, priority)
     form_class = forms.ToCNodeForm if what == "node" else forms.ToCLinkForm
     save = actions.add_toc_node if what == "node" else actions.add_toc_link
-    return _save_or_show(request, priority, form_class(request.POST or None, priority=priority),
-                         lambda **kw: save(priority=priority, **kw),
-                         f"Theory of change: add {'a box' if what == 'node' else 'an arrow'}", f"/plans/{priority.code}/#toc")
+    return _save_or_show(
+        request,
+        priority,
+        form_class(request.POST or None, priority=priority),
+        lambda **kw: save(priority=priority, **kw),
+        f"Theory of change: add {'a box' if what == 'node' else 'an arrow'}",
+        f"/plans/{priority.code}/#toc",
+    )
 
 
 @require_POST
@@ -344,9 +463,11 @@ def toc_remove(request, code, what, item):
     priority = _priority(request, code)
     _editable(request, priority)
     if what == "node":
-        actions.remove_toc_node(get_object_or_404(ToCNode, pk=item, priority=priority), user=request.user,
-                                interface="web")
+        actions.remove_toc_node(
+            get_object_or_404(ToCNode, pk=item, priority=priority), user=request.user, interface="web"
+        )
     else:
-        actions.remove_toc_link(get_object_or_404(ToCLink, pk=item, priority=priority), user=request.user,
-                                interface="web")
+        actions.remove_toc_link(
+            get_object_or_404(ToCLink, pk=item, priority=priority), user=request.user, interface="web"
+        )
     return redirect(f"/plans/{priority.code}/#toc")

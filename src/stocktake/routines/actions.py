@@ -17,8 +17,7 @@ from stocktake.accounts import audit
 from stocktake.delivery import assessment as A
 from stocktake.delivery import calendar as C
 
-from .models import (ActionItem, Assessment, AssessmentRound, AssessmentVersion, Decision, Meeting, Routine,
-                     RoundEvent)
+from .models import ActionItem, Assessment, AssessmentRound, AssessmentVersion, Decision, Meeting, RoundEvent, Routine
 
 RATED = ("challenge", "planning", "capacity", "stage", "evidence", "likelihood")
 TEXTS = tuple(f"{j}_rationale" for j in RATED) + ("key_issues", "next_steps", "narrative")
@@ -29,6 +28,7 @@ def _user(user):
 
 
 # --- assessment rounds --------------------------------------------------------------------------
+
 
 @transaction.atomic
 def create_round(*, name: str, date: date, user=None, interface="web") -> AssessmentRound:
@@ -86,7 +86,9 @@ def _clean_ratings(fields: dict) -> dict:
         try:
             A.check(name if name != "likelihood" else "evidence", value)
         except A.RatingError as exc:
-            msg = str(exc).replace("evidence of progress", "likelihood of delivery") if name == "likelihood" else str(exc)
+            msg = (
+                str(exc).replace("evidence of progress", "likelihood of delivery") if name == "likelihood" else str(exc)
+            )
             errors[name] = msg
             continue
         out[name] = value
@@ -96,8 +98,9 @@ def _clean_ratings(fields: dict) -> dict:
 
 
 @transaction.atomic
-def assess(rnd: AssessmentRound, outcome, *, user=None, interface="web", reason: str = "", proposal=None,
-           **fields) -> Assessment:
+def assess(
+    rnd: AssessmentRound, outcome, *, user=None, interface="web", reason: str = "", proposal=None, **fields
+) -> Assessment:
     """Record (or revise) the judgements for one outcome in a round.
 
     `proposal` is the data's evidence-of-progress proposal (delivery.assessment.Proposal)
@@ -135,31 +138,61 @@ def assess(rnd: AssessmentRound, outcome, *, user=None, interface="web", reason:
     obj.updated_by = _user(user)
     obj.full_clean()
     obj.save()
-    AssessmentVersion.objects.create(assessment=obj, version=obj.version, data=audit.snapshot(obj), reason=reason,
-                                     by=_user(user))
-    audit.record(user=user, interface=interface, action="create" if is_new else "change", obj=obj, before=before,
-                 after=audit.snapshot(obj), reason=reason)
+    AssessmentVersion.objects.create(
+        assessment=obj, version=obj.version, data=audit.snapshot(obj), reason=reason, by=_user(user)
+    )
+    audit.record(
+        user=user,
+        interface=interface,
+        action="create" if is_new else "change",
+        obj=obj,
+        before=before,
+        after=audit.snapshot(obj),
+        reason=reason,
+    )
     return obj
 
 
 # --- routines and meetings ----------------------------------------------------------------------
 
+
 @transaction.atomic
-def create_routine(*, name, kind, chair, frequency, starts_on, priorities, participants=(), description="",
-                   one_priority_per_meeting=True, user=None, interface="web") -> Routine:
+def create_routine(
+    *,
+    name,
+    kind,
+    chair,
+    frequency,
+    starts_on,
+    priorities,
+    participants=(),
+    description="",
+    one_priority_per_meeting=True,
+    user=None,
+    interface="web",
+) -> Routine:
     priorities = list(priorities)
     if not priorities:
         raise ValidationError({"priorities": "a routine must cover at least one priority"})
     if chair is None:
         raise ValidationError({"chair": "a routine needs a chair"})
-    routine = Routine(name=name, kind=kind, chair=chair, frequency=frequency, starts_on=starts_on,
-                      description=description, one_priority_per_meeting=one_priority_per_meeting)
+    routine = Routine(
+        name=name,
+        kind=kind,
+        chair=chair,
+        frequency=frequency,
+        starts_on=starts_on,
+        description=description,
+        one_priority_per_meeting=one_priority_per_meeting,
+    )
     routine.full_clean()
     routine.save()
     routine.priorities.set(priorities)
     routine.participants.set(list(participants))
-    after = audit.snapshot(routine) | {"priorities": [p.pk for p in priorities],
-                                       "participants": [p.pk for p in participants]}
+    after = audit.snapshot(routine) | {
+        "priorities": [p.pk for p in priorities],
+        "participants": [p.pk for p in participants],
+    }
     audit.record(user=user, interface=interface, action="create", obj=routine, after=after)
     return routine
 
@@ -175,20 +208,28 @@ def create_meeting(*, routine: Routine, date: date, priorities, user=None, inter
     meeting.full_clean()
     meeting.save()
     meeting.priorities.set(priorities)
-    audit.record(user=user, interface=interface, action="create", obj=meeting,
-                 after=audit.snapshot(meeting) | {"priorities": [p.pk for p in priorities]})
+    audit.record(
+        user=user,
+        interface=interface,
+        action="create",
+        obj=meeting,
+        after=audit.snapshot(meeting) | {"priorities": [p.pk for p in priorities]},
+    )
     return meeting
 
 
 @transaction.atomic
-def schedule_routine(routine: Routine, *, start: date | None = None, months: int = 12, user=None,
-                     interface="web") -> list[Meeting]:
+def schedule_routine(
+    routine: Routine, *, start: date | None = None, months: int = 12, user=None, interface="web"
+) -> list[Meeting]:
     """Create the meetings of the next `months`, staggered by minister; dates already scheduled are kept."""
     start = start or max(routine.starts_on, timezone.localdate())
     until = C._add_months(start, months)
     priorities = list(routine.priorities.select_related("lead_organisation").order_by("pillar__rank", "rank"))
-    existing = {(m.date, tuple(sorted(p.pk for p in m.priorities.all())))
-                for m in routine.meetings.filter(date__gte=start).prefetch_related("priorities")}
+    existing = {
+        (m.date, tuple(sorted(p.pk for p in m.priorities.all())))
+        for m in routine.meetings.filter(date__gte=start).prefetch_related("priorities")
+    }
     by_code = {p.code: p for p in priorities}
     created = []
     if routine.one_priority_per_meeting:
@@ -237,8 +278,17 @@ def add_decision(meeting: Meeting, *, text: str, user=None, interface="web") -> 
 
 
 @transaction.atomic
-def create_action(*, priority, description: str, owner, due: date | None, meeting: Meeting | None = None,
-                  user=None, interface="web", today: date | None = None) -> ActionItem:
+def create_action(
+    *,
+    priority,
+    description: str,
+    owner,
+    due: date | None,
+    meeting: Meeting | None = None,
+    user=None,
+    interface="web",
+    today: date | None = None,
+) -> ActionItem:
     today = today or timezone.localdate()
     errors = {}
     if not (description or "").strip():

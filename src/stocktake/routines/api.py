@@ -23,8 +23,6 @@ from .models import ActionItem, Assessment, AssessmentRound, Meeting
 router = Router(tags=["routines"])
 
 
-
-
 class RoundOut(Schema):
     id: int
     name: str
@@ -121,39 +119,68 @@ def _forbidden(request, write=False):
 
 
 def _assessment(a: Assessment) -> AssessmentOut:
-    return AssessmentOut(round=a.round.name, outcome=a.outcome.code, priority=a.outcome.priority.code,
-                         challenge=a.challenge, planning=a.planning, capacity=a.capacity, stage=a.stage,
-                         evidence=a.evidence, likelihood=a.likelihood, likelihood_rationale=a.likelihood_rationale,
-                         proposed_evidence=a.proposed_evidence, proposal_reasons=a.proposal_reasons,
-                         key_issues=a.key_issues, next_steps=a.next_steps, narrative=a.narrative, version=a.version)
+    return AssessmentOut(
+        round=a.round.name,
+        outcome=a.outcome.code,
+        priority=a.outcome.priority.code,
+        challenge=a.challenge,
+        planning=a.planning,
+        capacity=a.capacity,
+        stage=a.stage,
+        evidence=a.evidence,
+        likelihood=a.likelihood,
+        likelihood_rationale=a.likelihood_rationale,
+        proposed_evidence=a.proposed_evidence,
+        proposal_reasons=a.proposal_reasons,
+        key_issues=a.key_issues,
+        next_steps=a.next_steps,
+        narrative=a.narrative,
+        version=a.version,
+    )
 
 
 def _action(a: ActionItem) -> ActionOut:
-    return ActionOut(id=a.pk, priority=a.priority.code, description=a.description, owner=a.owner.name, due=a.due,
-                     state=a.state, closing_note=a.closing_note, meeting=a.meeting_id)
+    return ActionOut(
+        id=a.pk,
+        priority=a.priority.code,
+        description=a.description,
+        owner=a.owner.name,
+        due=a.due,
+        state=a.state,
+        closing_note=a.closing_note,
+        meeting=a.meeting_id,
+    )
 
 
 @router.get("/rounds", response={200: list[RoundOut], 403: Error}, summary="Assessment rounds")
 def list_rounds(request):
     if denied := _forbidden(request):
         return denied
-    return Status(200, [RoundOut(id=r.pk, name=r.name, date=r.date, state=r.state) for r in AssessmentRound.objects.all()])
+    return Status(
+        200, [RoundOut(id=r.pk, name=r.name, date=r.date, state=r.state) for r in AssessmentRound.objects.all()]
+    )
 
 
-@router.get("/rounds/{round_id}/assessments", response={200: list[AssessmentOut], 403: Error, 404: Error},
-            summary="The judgements of one round")
+@router.get(
+    "/rounds/{round_id}/assessments",
+    response={200: list[AssessmentOut], 403: Error, 404: Error},
+    summary="The judgements of one round",
+)
 def list_assessments(request, round_id: int):
     if denied := _forbidden(request):
         return denied
     rnd = get_object_or_404(AssessmentRound, pk=round_id)
     qs = rnd.assessments.filter(outcome__priority__in=access.priorities(request.user)).select_related(
-        "round", "outcome__priority")
+        "round", "outcome__priority"
+    )
     return Status(200, [_assessment(a) for a in qs])
 
 
-@router.put("/rounds/{round_id}/assessments/{outcome_code}",
-            response={200: AssessmentOut, 400: Error, 403: Error, 404: Error},
-            summary="Record or revise the judgements for one outcome (the data's proposal is kept beside them)")
+@router.put(
+    "/rounds/{round_id}/assessments/{outcome_code}",
+    response={200: AssessmentOut, 400: Error, 403: Error, 404: Error},
+    summary="Record or revise the judgements for one outcome (the data's proposal is kept beside them)",
+)
 def put_assessment(request, round_id: int, outcome_code: str, payload: AssessmentIn):
     if denied := _forbidden(request, write=True):
         return denied
@@ -162,22 +189,36 @@ def put_assessment(request, round_id: int, outcome_code: str, payload: Assessmen
     fields = payload.dict(exclude_unset=True)
     reason = fields.pop("reason", "")
     try:
-        a = actions.assess(rnd, outcome, user=request.user, interface="api", reason=reason,
-                           proposal=proposals.propose(outcome), **fields)
+        a = actions.assess(
+            rnd,
+            outcome,
+            user=request.user,
+            interface="api",
+            reason=reason,
+            proposal=proposals.propose(outcome),
+            **fields,
+        )
     except ValidationError as exc:
         return Status(400, _err(exc))
     return Status(200, _assessment(a))
 
 
-@router.get("/outcomes/{outcome_code}/proposal", response={200: ProposalOut, 403: Error, 404: Error},
-            summary="The data's proposed evidence-of-progress rating, with its reasons")
+@router.get(
+    "/outcomes/{outcome_code}/proposal",
+    response={200: ProposalOut, 403: Error, 404: Error},
+    summary="The data's proposed evidence-of-progress rating, with its reasons",
+)
 def get_proposal(request, outcome_code: str):
     if denied := _forbidden(request):
         return denied
     outcome = get_object_or_404(Outcome.objects.filter(priority__in=access.priorities(request.user)), code=outcome_code)
     p = proposals.propose(outcome)
-    return Status(200, ProposalOut(outcome=outcome.code, rating=p.rating, reasons=p.reasons,
-                                   forecast_used=proposals.forecast_available()))
+    return Status(
+        200,
+        ProposalOut(
+            outcome=outcome.code, rating=p.rating, reasons=p.reasons, forecast_used=proposals.forecast_available()
+        ),
+    )
 
 
 @router.get("/meetings", response={200: list[MeetingOut], 403: Error}, summary="Scheduled and past meetings")
@@ -190,9 +231,19 @@ def list_meetings(request, start: date | None = None, end: date | None = None):
         qs = qs.filter(date__gte=start)
     if end:
         qs = qs.filter(date__lte=end)
-    return Status(200, [MeetingOut(id=m.pk, routine=m.routine.name, date=m.date, state=m.state,
-                                   priorities=[p.code for p in m.priorities.all() if p.pk in scope])
-                        for m in qs.prefetch_related("priorities")])
+    return Status(
+        200,
+        [
+            MeetingOut(
+                id=m.pk,
+                routine=m.routine.name,
+                date=m.date,
+                state=m.state,
+                priorities=[p.code for p in m.priorities.all() if p.pk in scope],
+            )
+            for m in qs.prefetch_related("priorities")
+        ],
+    )
 
 
 @router.get("/actions", response={200: list[ActionOut], 403: Error}, summary="The action tracker")
@@ -214,15 +265,25 @@ def create_action(request, payload: ActionIn):
     meeting = get_object_or_404(Meeting, pk=payload.meeting) if payload.meeting else None
     owner = Person.objects.filter(pk=payload.owner_id).first()
     try:
-        a = actions.create_action(priority=priority, description=payload.description, owner=owner, due=payload.due,
-                                  meeting=meeting, user=request.user, interface="api")
+        a = actions.create_action(
+            priority=priority,
+            description=payload.description,
+            owner=owner,
+            due=payload.due,
+            meeting=meeting,
+            user=request.user,
+            interface="api",
+        )
     except ValidationError as exc:
         return Status(400, _err(exc))
     return Status(201, _action(a))
 
 
-@router.post("/actions/{action_id}/close", response={200: ActionOut, 400: Error, 403: Error, 404: Error},
-             summary="Close an action with a note; it stays on the record")
+@router.post(
+    "/actions/{action_id}/close",
+    response={200: ActionOut, 400: Error, 403: Error, 404: Error},
+    summary="Close an action with a note; it stays on the record",
+)
 def close_action(request, action_id: int, payload: CloseIn):
     if denied := _forbidden(request):
         return denied

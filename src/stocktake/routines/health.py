@@ -33,5 +33,8 @@ def routine_health(today=None, priority_ids=None) -> Health:
         meetings = meetings.filter(priorities__in=priority_ids).distinct()
         actions = actions.filter(priority_id__in=priority_ids)
     unscheduled = [r for r in Routine.objects.all() if not r.meetings.filter(date__gte=today).exists()]
-    return Health(lapsed=list(meetings.prefetch_related("priorities")), overdue=list(actions),
-                  unscheduled=unscheduled if priority_ids is None else [])
+    return Health(
+        lapsed=list(meetings.prefetch_related("priorities")),
+        overdue=list(actions),
+        unscheduled=unscheduled if priority_ids is None else [],
+    )

@@ -51,7 +51,9 @@ class Assessment(models.Model):
     challenge_rationale = models.TextField(blank=True)
     planning = models.PositiveSmallIntegerField("quality of planning", choices=RAG_CHOICES, null=True, blank=True)
     planning_rationale = models.TextField(blank=True)
-    capacity = models.PositiveSmallIntegerField("capacity to drive progress", choices=RAG_CHOICES, null=True, blank=True)
+    capacity = models.PositiveSmallIntegerField(
+        "capacity to drive progress", choices=RAG_CHOICES, null=True, blank=True
+    )
     capacity_rationale = models.TextField(blank=True)
     stage = models.PositiveSmallIntegerField("stage of delivery", choices=STAGE_CHOICES, null=True, blank=True)
     stage_rationale = models.TextField(blank=True)
@@ -59,8 +61,9 @@ class Assessment(models.Model):
     evidence_rationale = models.TextField(blank=True)
     likelihood = models.PositiveSmallIntegerField("likelihood of delivery", choices=RAG_CHOICES, null=True, blank=True)
     likelihood_rationale = models.TextField(blank=True)
-    proposed_evidence = models.PositiveSmallIntegerField(choices=RAG_CHOICES, null=True, blank=True,
-                                                         help_text="What the data proposed when the assessment was made.")
+    proposed_evidence = models.PositiveSmallIntegerField(
+        choices=RAG_CHOICES, null=True, blank=True, help_text="What the data proposed when the assessment was made."
+    )
     proposal_reasons = models.TextField(blank=True)
     key_issues = models.TextField(blank=True)
     next_steps = models.TextField(blank=True)
@@ -123,7 +126,9 @@ class Routine(models.Model):
     priorities = models.ManyToManyField("architecture.Priority", related_name="routines")
     starts_on = models.DateField()
     one_priority_per_meeting = models.BooleanField(
-        default=True, help_text="Each priority gets its own slot, staggered so a minister is not called twice in a week.")
+        default=True,
+        help_text="Each priority gets its own slot, staggered so a minister is not called twice in a week.",
+    )
     description = models.TextField(blank=True)
 
     class Meta:

@@ -38,15 +38,24 @@ SECTIONS = [
 def previous_meeting(meeting: Meeting) -> Meeting | None:
     """The last meeting of the same routine, before this one, on any of the same priorities."""
     ids = [p.pk for p in meeting.priorities.all()]
-    return (Meeting.objects.filter(routine=meeting.routine, priorities__in=ids)
-            .filter(Q(date__lt=meeting.date) | Q(date=meeting.date, pk__lt=meeting.pk))
-            .exclude(state=Meeting.State.CANCELLED).exclude(pk=meeting.pk)
-            .order_by("-date", "-pk").distinct().first())
+    return (
+        Meeting.objects.filter(routine=meeting.routine, priorities__in=ids)
+        .filter(Q(date__lt=meeting.date) | Q(date=meeting.date, pk__lt=meeting.pk))
+        .exclude(state=Meeting.State.CANCELLED)
+        .exclude(pk=meeting.pk)
+        .order_by("-date", "-pk")
+        .distinct()
+        .first()
+    )
 
 
 def latest_assessments(outcome_ids, before=None) -> dict:
     """{outcome id: its assessment in the most recent round (optionally on or before a date)}."""
-    qs = Assessment.objects.filter(outcome_id__in=outcome_ids).select_related("round").order_by("round__date", "round_id")
+    qs = (
+        Assessment.objects.filter(outcome_id__in=outcome_ids)
+        .select_related("round")
+        .order_by("round__date", "round_id")
+    )
     if before is not None:
         qs = qs.filter(round__date__lte=before)
     out = {}
@@ -59,13 +68,19 @@ def build(meeting: Meeting, today=None, chart_width=None, scope=None) -> dict:
     """The pack's context; `scope` (a priority queryset) limits it to what the reader may see."""
     today = today or timezone.localdate()
     agenda = meeting.priorities.all() if scope is None else meeting.priorities.filter(pk__in=scope)
-    priorities = list(agenda.select_related("lead_organisation", "pillar")
-                      .prefetch_related("outcomes__indicators", "outcomes__leader"))
+    priorities = list(
+        agenda.select_related("lead_organisation", "pillar").prefetch_related(
+            "outcomes__indicators", "outcomes__leader"
+        )
+    )
     ids = [p.pk for p in priorities]
     prev = previous_meeting(meeting)
     tracker = list(prev.actions.filter(priority_id__in=ids).select_related("owner", "priority")) if prev else []
-    outstanding = list(ActionItem.objects.filter(priority_id__in=ids, state=ActionItem.State.OPEN)
-                       .select_related("owner", "priority", "meeting"))
+    outstanding = list(
+        ActionItem.objects.filter(priority_id__in=ids, state=ActionItem.State.OPEN).select_related(
+            "owner", "priority", "meeting"
+        )
+    )
     allocated = list(meeting.actions.filter(priority_id__in=ids).select_related("owner", "priority"))
     outcome_ids = [o.pk for p in priorities for o in p.outcomes.all()]
     latest = latest_assessments(outcome_ids)
@@ -79,10 +94,19 @@ def build(meeting: Meeting, today=None, chart_width=None, scope=None) -> dict:
     attendees = [meeting.routine.chair] + [x for x in meeting.routine.participants.all() if x != meeting.routine.chair]
     leaders = [o.leader for p in priorities for o in p.outcomes.all() if o.leader and o.leader not in attendees]
     return {
-        "meeting": meeting, "routine": meeting.routine, "priorities": priorities, "previous": prev,
-        "attendees": attendees + leaders, "tracker": tracker, "outstanding": outstanding, "allocated": allocated,
-        "performance": performance, "sections": SECTIONS, "today": today,
-        "decisions": list(meeting.decisions.all()), "milestones": milestones,
+        "meeting": meeting,
+        "routine": meeting.routine,
+        "priorities": priorities,
+        "previous": prev,
+        "attendees": attendees + leaders,
+        "tracker": tracker,
+        "outstanding": outstanding,
+        "allocated": allocated,
+        "performance": performance,
+        "sections": SECTIONS,
+        "today": today,
+        "decisions": list(meeting.decisions.all()),
+        "milestones": milestones,
         "plans": _plan_pages(priorities, for_pdf=chart_width is not None),
         "evaluations": _evaluation_entries(priorities, for_pdf=chart_width is not None),
     }

@@ -17,8 +17,11 @@ def portfolio_panel(request):
     """Only the delivery unit sees routine health: it is about their own discipline."""
     if not perm.can_read_all(request.user):
         return None
-    return {"template": "routines/panel.html", "health": routine_health(),
-            "latest_round": AssessmentRound.objects.order_by("-date", "-id").first()}
+    return {
+        "template": "routines/panel.html",
+        "health": routine_health(),
+        "latest_round": AssessmentRound.objects.order_by("-date", "-id").first(),
+    }
 
 
 def priority_notes(request, priority_ids):
@@ -28,6 +31,11 @@ def priority_notes(request, priority_ids):
     allowed = set(access.priorities(request.user).filter(pk__in=priority_ids).values_list("pk", flat=True))
     notes = {}
     for pid, (rating, rnd) in likelihood_by_priority(allowed).items():
-        notes[pid] = [{"text": f"Likelihood of delivery: {A.RAG[rating][1]} ({rnd.name})",
-                       "url": reverse("routines:round", args=[rnd.pk]), "css": f"rag rag-{rating}"}]
+        notes[pid] = [
+            {
+                "text": f"Likelihood of delivery: {A.RAG[rating][1]} ({rnd.name})",
+                "url": reverse("routines:round", args=[rnd.pk]),
+                "css": f"rag rag-{rating}",
+            }
+        ]
     return notes

@@ -18,7 +18,9 @@ def trajectory_chart(indicator, target, data, width=None, height=220, forecast=N
     """The trajectory spec and the planned points it was drawn from (the annex reuses them)."""
     planned = series.trajectory(target) if target else {}
     spec = charts.trajectory_spec(
-        indicator, target, forecast=forecast,
+        indicator,
+        target,
+        forecast=forecast,
         actuals=[(r["period__end"].isoformat(), v) for r, v in data],
         planned=([(target.baseline_date.isoformat(), target.baseline_value)] if target else [])
         + [(end.isoformat(), v) for _, (_, end, v) in sorted(planned.items(), key=lambda kv: kv[1][0])],
@@ -34,8 +36,9 @@ def trajectory_chart(indicator, target, data, width=None, height=220, forecast=N
     return spec, planned
 
 
-def priority_performance(priority, *, units: bool = True, annex: bool = True, chart_width=None,
-                         chart_height=220) -> dict:
+def priority_performance(
+    priority, *, units: bool = True, annex: bool = True, chart_width=None, chart_height=220
+) -> dict:
     root = series.root_unit()
     regions = list(OrgUnit.objects.filter(parent=root).order_by("code")) if (root and units) else []
     outcomes = []
@@ -46,14 +49,26 @@ def priority_performance(priority, *, units: bool = True, annex: bool = True, ch
             summary = series.summarise(ind, root, plan)
             data = series.series(ind, root, official=True) if root else []
             look = proposals.outlook(ind, root, plan) if (root and summary.target) else None
-            spec, planned = trajectory_chart(ind, summary.target, data, width=chart_width, height=chart_height,
-                                             forecast=look.forecast if look else None)
+            spec, planned = trajectory_chart(
+                ind,
+                summary.target,
+                data,
+                width=chart_width,
+                height=chart_height,
+                forecast=look.forecast if look else None,
+            )
             rows = []
             if annex:
                 for r, v in data[-ANNEX_PERIODS:]:
                     point = planned.get(r["period__code"])
-                    rows.append({"period": r["period__code"], "value": ind.fmt(v),
-                                 "planned": ind.fmt(point[2] if point else None), "n": r["n"]})
+                    rows.append(
+                        {
+                            "period": r["period__code"],
+                            "value": ind.fmt(v),
+                            "planned": ind.fmt(point[2] if point else None),
+                            "n": r["n"],
+                        }
+                    )
             unit_rows = []
             for region in regions if ind.report_depth >= 2 else []:
                 # Monitoring's plan holds a region without a target of its own to the national
@@ -61,8 +76,16 @@ def priority_performance(priority, *, units: bool = True, annex: bool = True, ch
                 s = series.summarise(ind, region, plan)
                 unit_rows.append({"unit": region, "latest": s.latest_text, "trend": s.trend, "status": s.status})
             chance = look.probability if look else None
-            indicators.append({"indicator": ind, "summary": summary, "spec": spec,
-                               "chance": None if chance is None else f"{chance:.0%}",
-                               "chart_id": f"chart-{ind.code}", "annex": list(reversed(rows)), "units": unit_rows})
+            indicators.append(
+                {
+                    "indicator": ind,
+                    "summary": summary,
+                    "spec": spec,
+                    "chance": None if chance is None else f"{chance:.0%}",
+                    "chart_id": f"chart-{ind.code}",
+                    "annex": list(reversed(rows)),
+                    "units": unit_rows,
+                }
+            )
         outcomes.append({"outcome": outcome, "indicators": indicators})
     return {"priority": priority, "outcomes": outcomes}

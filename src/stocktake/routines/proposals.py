@@ -34,8 +34,11 @@ def evidence_for(outcome) -> list[A.IndicatorEvidence]:
         plan = series.Plan.build(ind, [root.pk], root=root)
         s = series.summarise(ind, root, plan)
         look = outlook(ind, root, plan)
-        out.append(A.IndicatorEvidence(name=ind.name, status=s.status.code, trend=s.trend,
-                                       forecast_chance=look.probability if look else None))
+        out.append(
+            A.IndicatorEvidence(
+                name=ind.name, status=s.status.code, trend=s.trend, forecast_chance=look.probability if look else None
+            )
+        )
     return out
 
 
@@ -46,5 +49,6 @@ def milestones_for(outcome, today=None) -> tuple[int, int] | None:
 
 
 def propose(outcome) -> A.Proposal:
-    return A.propose_evidence(evidence_for(outcome), forecast_available=forecast_available(),
-                              milestones=milestones_for(outcome))
+    return A.propose_evidence(
+        evidence_for(outcome), forecast_available=forecast_available(), milestones=milestones_for(outcome)
+    )

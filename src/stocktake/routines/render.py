@@ -50,8 +50,10 @@ def delivery_report_xlsx(report: dict) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
-    fills = {f"rag-{k}": PatternFill("solid", fgColor=c) for k, c in
-             {1: "CF222E", 2: "F08C3A", 3: "D4C02C", 4: "1A7F37"}.items()}
+    fills = {
+        f"rag-{k}": PatternFill("solid", fgColor=c)
+        for k, c in {1: "CF222E", 2: "F08C3A", 3: "D4C02C", 4: "1A7F37"}.items()
+    }
     bold = Font(bold=True)
     wb = Workbook()
     ws = wb.active
@@ -68,7 +70,9 @@ def delivery_report_xlsx(report: dict) -> bytes:
         for c in row:
             c.font = bold
     for row in comp["rows"]:
-        ws.append([row["priority"].name, row["outcome"].name] + [f"{c['text']} {c['arrow']}".strip() for c in row["cells"]])
+        ws.append(
+            [row["priority"].name, row["outcome"].name] + [f"{c['text']} {c['arrow']}".strip() for c in row["cells"]]
+        )
         for cell, data in zip(ws[ws.max_row][2:], row["cells"]):
             if data["css"]:
                 cell.fill = fills[data["css"]]
@@ -82,8 +86,17 @@ def delivery_report_xlsx(report: dict) -> bytes:
     for page in report["pages"]:
         for o in page["outcomes"]:
             a = o["assessment"]
-            ws.append([page["priority"].name, page["priority"].lead_organisation.name, page["likelihood_label"],
-                       o["outcome"].name, a.key_issues if a else "", a.next_steps if a else "", a.narrative if a else ""])
+            ws.append(
+                [
+                    page["priority"].name,
+                    page["priority"].lead_organisation.name,
+                    page["likelihood_label"],
+                    o["outcome"].name,
+                    a.key_issues if a else "",
+                    a.next_steps if a else "",
+                    a.narrative if a else "",
+                ]
+            )
             if page["likelihood_css"]:
                 ws.cell(ws.max_row, 3).fill = fills[page["likelihood_css"]]
     for col, width in zip("ABCDEFG", (40, 30, 22, 45, 50, 50, 70)):
@@ -92,19 +105,40 @@ def delivery_report_xlsx(report: dict) -> bytes:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
 
     ws = wb.create_sheet("Indicators")
-    ws.append(["Priority", "Indicator", "Unit", "Latest period", "Latest", "Planned", "Target", "Target date", "Status",
-               "Trend"])
+    ws.append(
+        [
+            "Priority",
+            "Indicator",
+            "Unit",
+            "Latest period",
+            "Latest",
+            "Planned",
+            "Target",
+            "Target date",
+            "Status",
+            "Trend",
+        ]
+    )
     for c in ws[1]:
         c.font = bold
     for page in report["pages"]:
         for o in page["outcomes"]:
             for i in o["indicators"]:
                 s = i["summary"]
-                ws.append([page["priority"].name, i["indicator"].name, i["indicator"].unit, s.latest_period,
-                           None if s.latest is None else round(s.latest, i["indicator"].decimals),
-                           None if s.planned is None else round(s.planned, i["indicator"].decimals),
-                           s.target.target_value if s.target else None, s.target.target_date if s.target else None,
-                           s.status.label, s.trend])
+                ws.append(
+                    [
+                        page["priority"].name,
+                        i["indicator"].name,
+                        i["indicator"].unit,
+                        s.latest_period,
+                        None if s.latest is None else round(s.latest, i["indicator"].decimals),
+                        None if s.planned is None else round(s.planned, i["indicator"].decimals),
+                        s.target.target_value if s.target else None,
+                        s.target.target_date if s.target else None,
+                        s.status.label,
+                        s.trend,
+                    ]
+                )
     ws.column_dimensions["A"].width = 40
     ws.column_dimensions["B"].width = 50
     out = io.BytesIO()

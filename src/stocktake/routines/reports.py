@@ -10,15 +10,24 @@ from .models import Assessment, AssessmentRound
 from .pack import latest_assessments
 from .performance import priority_performance
 
-COLUMNS = [("challenge", "Chall."), ("planning", "Plan."), ("capacity", "Cap."), ("stage", "Stage"),
-           ("evidence", "Evid."), ("likelihood", "Likeli\u00adhood")]
+COLUMNS = [
+    ("challenge", "Chall."),
+    ("planning", "Plan."),
+    ("capacity", "Cap."),
+    ("stage", "Stage"),
+    ("evidence", "Evid."),
+    ("likelihood", "Likeli\u00adhood"),
+]
 
 
 def comparison(rounds, priorities) -> dict:
     """Rows = outcomes, columns = rounds x judgements, each cell with its arrow against the round before."""
     rounds = list(rounds)
-    outcomes = list(Outcome.objects.filter(priority__in=priorities).select_related("priority")
-                    .order_by("priority__pillar__rank", "priority__rank", "rank"))
+    outcomes = list(
+        Outcome.objects.filter(priority__in=priorities)
+        .select_related("priority")
+        .order_by("priority__pillar__rank", "priority__rank", "rank")
+    )
     found = {(a.round_id, a.outcome_id): a for a in Assessment.objects.filter(round__in=rounds, outcome__in=outcomes)}
     rows = []
     for o in outcomes:
@@ -31,9 +40,17 @@ def comparison(rounds, priorities) -> dict:
                 before = getattr(prev, key) if prev else None
                 judgement = "evidence" if key == "likelihood" else key
                 move = A.movement(judgement, before, value)
-                cells.append({"text": A.short(judgement, value), "css": A.css(judgement, value), "move": move,
-                              "arrow": A.ARROWS[move], "key": key, "round": r.name,
-                              "title": A.label(judgement, value)})
+                cells.append(
+                    {
+                        "text": A.short(judgement, value),
+                        "css": A.css(judgement, value),
+                        "move": move,
+                        "arrow": A.ARROWS[move],
+                        "key": key,
+                        "round": r.name,
+                        "title": A.label(judgement, value),
+                    }
+                )
             prev = a or prev
         rows.append({"outcome": o, "priority": o.priority, "cells": cells})
     return {"rounds": rounds, "columns": COLUMNS, "rows": rows}
@@ -41,8 +58,11 @@ def comparison(rounds, priorities) -> dict:
 
 def delivery_report(rnd: AssessmentRound, priorities, *, short: bool = False, chart_width=None) -> dict:
     """Per priority: trajectory charts, likelihood, key issues, next steps, narrative; the table across rounds first."""
-    priorities = list(priorities.select_related("lead_organisation", "pillar").prefetch_related("outcomes__indicators",
-                                                                                                "outcomes__leader"))
+    priorities = list(
+        priorities.select_related("lead_organisation", "pillar").prefetch_related(
+            "outcomes__indicators", "outcomes__leader"
+        )
+    )
     rounds = list(AssessmentRound.objects.filter(date__lte=rnd.date).order_by("date", "id"))[-3:]
     this_round = {a.outcome_id: a for a in rnd.assessments.all()}
     previous = rounds[-2] if len(rounds) > 1 and rounds[-1] == rnd else None
@@ -51,8 +71,9 @@ def delivery_report(rnd: AssessmentRound, priorities, *, short: bool = False, ch
     facts = hooks.evaluation_facts()
     evaluations = facts.by_priority(priorities, for_pdf=chart_width is not None) if facts and not short else {}
     for p in priorities:
-        perf = priority_performance(p, units=False, annex=False, chart_width=chart_width,
-                                    chart_height=170 if chart_width else 220)
+        perf = priority_performance(
+            p, units=False, annex=False, chart_width=chart_width, chart_height=170 if chart_width else 220
+        )
         outcomes = perf["outcomes"]
         ratings = []
         for o in outcomes:
@@ -65,9 +86,16 @@ def delivery_report(rnd: AssessmentRound, priorities, *, short: bool = False, ch
             for o in outcomes:
                 o["indicators"] = o["indicators"][:1]
         likelihood = A.overall(ratings)
-        pages.append({"priority": p, "outcomes": outcomes, "likelihood": likelihood,
-                      "likelihood_label": A.label("evidence", likelihood), "likelihood_css": A.css("evidence", likelihood),
-                      "evaluations": evaluations.get(p.pk, [])})
+        pages.append(
+            {
+                "priority": p,
+                "outcomes": outcomes,
+                "likelihood": likelihood,
+                "likelihood_label": A.label("evidence", likelihood),
+                "likelihood_css": A.css("evidence", likelihood),
+                "evaluations": evaluations.get(p.pk, []),
+            }
+        )
     return {"round": rnd, "pages": pages, "comparison": comparison(rounds, priorities), "short": short}
 
 
@@ -80,5 +108,7 @@ def likelihood_by_priority(priority_ids) -> dict:
         a = latest.get(pk)
         if a and a.likelihood:
             out.setdefault(pid, []).append(a)
-    return {pid: (A.overall([a.likelihood for a in items]), max((a.round for a in items), key=lambda r: r.date))
-            for pid, items in out.items()}
+    return {
+        pid: (A.overall([a.likelihood for a in items]), max((a.round for a in items), key=lambda r: r.date))
+        for pid, items in out.items()
+    }

@@ -20,7 +20,8 @@ from stocktake.delivery import assessment as A
 from stocktake.delivery import calendar as C
 from stocktake.params import id_list, id_param
 
-from . import access, actions, pack, proposals, render as R, reports
+from . import access, actions, pack, proposals, reports
+from . import render as R
 from .health import routine_health
 from .models import ActionItem, AssessmentRound, Meeting, Routine
 
@@ -44,6 +45,7 @@ class _LoginNeeded(Exception):
 
 def page(view):
     """Anonymous visitors are sent to sign in; everyone else is checked by the view."""
+
     def wrapped(request, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
@@ -51,6 +53,7 @@ def page(view):
             if request.method != "GET":
                 raise PermissionDenied("sign in first")
             return redirect_to_login(request.get_full_path())
+
     wrapped.__name__ = view.__name__
     wrapped.__doc__ = view.__doc__
     return wrapped
@@ -74,20 +77,30 @@ def _meeting(request, pk) -> Meeting:
 
 # --- index: calendar, health, outstanding actions -----------------------------------------------
 
+
 @page
 def index(request):
     _viewer(request)
     today = timezone.localdate()
     scope = access.priorities(request.user)
     ids = list(scope.values_list("pk", flat=True))
-    upcoming = (Meeting.objects.filter(priorities__in=ids, date__gte=today, date__lt=C._add_months(today, 12))
-                .exclude(state=Meeting.State.CANCELLED).distinct().select_related("routine")
-                .prefetch_related("priorities__lead_organisation"))
+    upcoming = (
+        Meeting.objects.filter(priorities__in=ids, date__gte=today, date__lt=C._add_months(today, 12))
+        .exclude(state=Meeting.State.CANCELLED)
+        .distinct()
+        .select_related("routine")
+        .prefetch_related("priorities__lead_organisation")
+    )
     months: dict[str, list] = {}
     for m in upcoming:
         months.setdefault(m.date.strftime("%B %Y"), []).append(m)
-    recent = list(Meeting.objects.filter(priorities__in=ids, date__lt=today).distinct().select_related("routine")
-                  .prefetch_related("priorities").order_by("-date")[:10])
+    recent = list(
+        Meeting.objects.filter(priorities__in=ids, date__lt=today)
+        .distinct()
+        .select_related("routine")
+        .prefetch_related("priorities")
+        .order_by("-date")[:10]
+    )
     shown = set(ids)
     for m in list(upcoming) + list(recent):
         m.shown = [p for p in m.priorities.all() if p.pk in shown]
@@ -98,14 +111,27 @@ def index(request):
     for r in routines:
         r.shown = [p for p in r.priorities.all() if p.pk in shown]
     health = routine_health(today, None if access.perm.can_read_all(request.user) else ids)
-    outstanding = (ActionItem.objects.filter(priority_id__in=ids, state=ActionItem.State.OPEN)
-                   .select_related("owner", "priority", "meeting"))
-    return render(request, "routines/index.html", {
-        "months": months, "recent": recent, "health": health, "outstanding": outstanding, "today": today,
-        "rounds": AssessmentRound.objects.all(), "routines": routines,
-        "can_manage": access.can_manage(request.user), "priorities": scope, "kinds": Routine.Kind.choices,
-        "frequencies": C.FREQUENCIES.items(), "people": Person.objects.all(),
-    })
+    outstanding = ActionItem.objects.filter(priority_id__in=ids, state=ActionItem.State.OPEN).select_related(
+        "owner", "priority", "meeting"
+    )
+    return render(
+        request,
+        "routines/index.html",
+        {
+            "months": months,
+            "recent": recent,
+            "health": health,
+            "outstanding": outstanding,
+            "today": today,
+            "rounds": AssessmentRound.objects.all(),
+            "routines": routines,
+            "can_manage": access.can_manage(request.user),
+            "priorities": scope,
+            "kinds": Routine.Kind.choices,
+            "frequencies": C.FREQUENCIES.items(),
+            "people": Person.objects.all(),
+        },
+    )
 
 
 @page
@@ -122,8 +148,14 @@ def calendar_ics(request, pk=None):
     events = []
     for m in meetings.select_related("routine__chair").prefetch_related("priorities"):
         prios = ", ".join(p.name for p in m.priorities.all() if p.pk in ids)
-        events.append(C.Event(uid=f"meeting-{m.pk}@{host}", day=m.date, summary=f"{m.routine.name}: {prios}",
-                              description=f"Chair: {m.routine.chair}. Pack: {request.build_absolute_uri(reverse('routines:meeting', args=[m.pk]))}"))
+        events.append(
+            C.Event(
+                uid=f"meeting-{m.pk}@{host}",
+                day=m.date,
+                summary=f"{m.routine.name}: {prios}",
+                description=f"Chair: {m.routine.chair}. Pack: {request.build_absolute_uri(reverse('routines:meeting', args=[m.pk]))}",
+            )
+        )
     response = HttpResponse(C.to_ics(events, name), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="routines.ics"'
     return response
@@ -146,15 +178,21 @@ def routine_new(request):
     try:
         chair = Person.objects.filter(pk=id_param(request, "chair", source="POST")).first()
         routine = actions.create_routine(
-            name=post.get("name", "").strip(), kind=post.get("kind", ""), chair=chair,
-            frequency=post.get("frequency", ""), starts_on=_date(post.get("starts_on"), "starts_on"),
+            name=post.get("name", "").strip(),
+            kind=post.get("kind", ""),
+            chair=chair,
+            frequency=post.get("frequency", ""),
+            starts_on=_date(post.get("starts_on"), "starts_on"),
             priorities=access.priorities(request.user).filter(pk__in=id_list(request, "priorities", source="POST")),
             participants=Person.objects.filter(pk__in=id_list(request, "participants", source="POST")),
-            one_priority_per_meeting=post.get("one_priority_per_meeting") == "on", user=request.user)
+            one_priority_per_meeting=post.get("one_priority_per_meeting") == "on",
+            user=request.user,
+        )
         actions.schedule_routine(routine, user=request.user)
     except ValidationError as exc:
-        return render(request, "routines/error.html", {"errors": errors.lines(exc), "back": reverse("routines:index")},
-                      status=400)
+        return render(
+            request, "routines/error.html", {"errors": errors.lines(exc), "back": reverse("routines:index")}, status=400
+        )
     return redirect(reverse("routines:index") + "#calendar")
 
 
@@ -167,45 +205,69 @@ def meeting_new(request):
         if routine is None:
             raise ValidationError({"routine": "choose a routine"})
         prios = list(access.priorities(request.user).filter(pk__in=id_list(request, "priorities", source="POST")))
-        meeting = actions.create_meeting(routine=routine, date=_date(request.POST.get("date"), "date"),
-                                         priorities=prios, user=request.user)
+        meeting = actions.create_meeting(
+            routine=routine, date=_date(request.POST.get("date"), "date"), priorities=prios, user=request.user
+        )
     except ValidationError as exc:
-        return render(request, "routines/error.html", {"errors": errors.lines(exc), "back": reverse("routines:index")},
-                      status=400)
+        return render(
+            request, "routines/error.html", {"errors": errors.lines(exc), "back": reverse("routines:index")}, status=400
+        )
     return redirect("routines:meeting", meeting.pk)
 
 
 # --- assessment rounds --------------------------------------------------------------------------
+
 
 @page
 @require_POST
 def round_new(request):
     _manager(request)
     try:
-        rnd = actions.create_round(name=request.POST.get("name", ""), date=_date(request.POST.get("date"), "date"),
-                                   user=request.user)
+        rnd = actions.create_round(
+            name=request.POST.get("name", ""), date=_date(request.POST.get("date"), "date"), user=request.user
+        )
     except ValidationError as exc:
-        return render(request, "routines/error.html", {"errors": errors.lines(exc), "back": reverse("routines:index")},
-                      status=400)
+        return render(
+            request, "routines/error.html", {"errors": errors.lines(exc), "back": reverse("routines:index")}, status=400
+        )
     return redirect("routines:round", rnd.pk)
 
 
 def _round_context(request, rnd, errors=None):
     ids = access.priorities(request.user)
-    outcomes = (Outcome.objects.filter(priority__in=ids).select_related("priority__pillar", "leader")
-                .prefetch_related("indicators").order_by("priority__pillar__rank", "priority__rank", "rank"))
+    outcomes = (
+        Outcome.objects.filter(priority__in=ids)
+        .select_related("priority__pillar", "leader")
+        .prefetch_related("indicators")
+        .order_by("priority__pillar__rank", "priority__rank", "rank")
+    )
     current = {a.outcome_id: a for a in rnd.assessments.all()}
     earlier = AssessmentRound.objects.filter(date__lt=rnd.date).order_by("-date").first()
     previous = {a.outcome_id: a for a in earlier.assessments.all()} if earlier else {}
     rows = []
     for o in outcomes:
         a = current.get(o.pk)
-        rows.append({"outcome": o, "assessment": a, "previous": previous.get(o.pk), "proposal": proposals.propose(o),
-                     "errors": (errors or {}).get(o.pk, [])})
-    return {"round": rnd, "rows": rows, "earlier": earlier, "can_manage": access.can_manage(request.user),
-            "rag": A.RAG.items(), "stages": A.STAGES.items(), "challenge": A.CHALLENGE.items(),
-            "judgements": A.JUDGEMENTS, "events": rnd.events.select_related("by"),
-            "forecast": proposals.forecast_available()}
+        rows.append(
+            {
+                "outcome": o,
+                "assessment": a,
+                "previous": previous.get(o.pk),
+                "proposal": proposals.propose(o),
+                "errors": (errors or {}).get(o.pk, []),
+            }
+        )
+    return {
+        "round": rnd,
+        "rows": rows,
+        "earlier": earlier,
+        "can_manage": access.can_manage(request.user),
+        "rag": A.RAG.items(),
+        "stages": A.STAGES.items(),
+        "challenge": A.CHALLENGE.items(),
+        "judgements": A.JUDGEMENTS,
+        "events": rnd.events.select_related("by"),
+        "forecast": proposals.forecast_available(),
+    }
 
 
 @page
@@ -223,8 +285,14 @@ def assess(request, pk, outcome_id):
     outcome = get_object_or_404(Outcome.objects.filter(priority__in=access.priorities(request.user)), pk=outcome_id)
     fields = {k: request.POST.get(k, "") for k in actions.RATED + actions.TEXTS if k in request.POST}
     try:
-        actions.assess(rnd, outcome, user=request.user, proposal=proposals.propose(outcome),
-                       reason=request.POST.get("reason", ""), **fields)
+        actions.assess(
+            rnd,
+            outcome,
+            user=request.user,
+            proposal=proposals.propose(outcome),
+            reason=request.POST.get("reason", ""),
+            **fields,
+        )
     except ValidationError as exc:
         ctx = _round_context(request, rnd, {outcome.pk: errors.lines(exc)})
         return render(request, "routines/round.html", ctx, status=400)
@@ -255,19 +323,30 @@ def compare(request):
     chosen = id_list(request, "round")
     if chosen:
         rounds = rounds.filter(pk__in=chosen)
-    return render(request, "routines/compare.html", {"table": reports.comparison(rounds, access.priorities(request.user)),
-                                                     "all_rounds": AssessmentRound.objects.order_by("date")})
+    return render(
+        request,
+        "routines/compare.html",
+        {
+            "table": reports.comparison(rounds, access.priorities(request.user)),
+            "all_rounds": AssessmentRound.objects.order_by("date"),
+        },
+    )
 
 
 # --- reports ------------------------------------------------------------------------------------
+
 
 def _report(request, pk, short):
     _viewer(request)
     rnd = get_object_or_404(AssessmentRound, pk=pk) if pk else AssessmentRound.objects.order_by("-date", "-id").first()
     if rnd is None:
         raise Http404("no assessment round yet")
-    return reports.delivery_report(rnd, access.priorities(request.user), short=short,
-                                   chart_width=R.PRINT_CHART_WIDTH if request.path.endswith(".pdf") else None)
+    return reports.delivery_report(
+        rnd,
+        access.priorities(request.user),
+        short=short,
+        chart_width=R.PRINT_CHART_WIDTH if request.path.endswith(".pdf") else None,
+    )
 
 
 @page
@@ -275,15 +354,24 @@ def report(request, pk, fmt="html"):
     ctx = _report(request, pk, short=False)
     name = f"delivery-report-{ctx['round'].name.lower().replace(' ', '-')}"
     if fmt == "pdf":
-        body = R.pdf("routines/print.html", {**ctx, "body": "routines/_report_body.html",
-                                              "title": f"Delivery report: {ctx['round']}"},
-                     paper_name=R.paper(request), request=request)
+        body = R.pdf(
+            "routines/print.html",
+            {**ctx, "body": "routines/_report_body.html", "title": f"Delivery report: {ctx['round']}"},
+            paper_name=R.paper(request),
+            request=request,
+        )
         return _download(body, "application/pdf", f"{name}.pdf")
     if fmt == "xlsx":
-        return _download(R.delivery_report_xlsx(ctx), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                         f"{name}.xlsx")
-    return render(request, "routines/report.html", {**ctx, "body": "routines/_report_body.html",
-                                                    "title": f"Delivery report: {ctx['round']}"})
+        return _download(
+            R.delivery_report_xlsx(ctx),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            f"{name}.xlsx",
+        )
+    return render(
+        request,
+        "routines/report.html",
+        {**ctx, "body": "routines/_report_body.html", "title": f"Delivery report: {ctx['round']}"},
+    )
 
 
 @page
@@ -291,8 +379,12 @@ def note(request, fmt="html"):
     ctx = _report(request, None, short=True)
     title = f"Monthly note to the head of government, {timezone.localdate():%B %Y}"
     if fmt == "pdf":
-        body = R.pdf("routines/print.html", {**ctx, "body": "routines/_report_body.html", "title": title},
-                     paper_name=R.paper(request), request=request)
+        body = R.pdf(
+            "routines/print.html",
+            {**ctx, "body": "routines/_report_body.html", "title": title},
+            paper_name=R.paper(request),
+            request=request,
+        )
         return _download(body, "application/pdf", "monthly-note.pdf")
     return render(request, "routines/report.html", {**ctx, "body": "routines/_report_body.html", "title": title})
 
@@ -305,17 +397,27 @@ def _download(body: bytes, content_type: str, filename: str) -> HttpResponse:
 
 # --- meetings: the pack, minutes, decisions and actions ------------------------------------------
 
+
 def _pack_context(request, meeting, errors=None, for_print=False):
-    ctx = pack.build(meeting, chart_width=R.PRINT_CHART_WIDTH if for_print else None,
-                     scope=access.priorities(request.user))
+    ctx = pack.build(
+        meeting, chart_width=R.PRINT_CHART_WIDTH if for_print else None, scope=access.priorities(request.user)
+    )
     scope = set(access.priorities(request.user).values_list("pk", flat=True))
     # Minutes and decisions speak of the whole agenda, so only readers of every priority on it see them.
     whole = all(p.pk in scope for p in meeting.priorities.all())
     if not whole:
         ctx["decisions"] = []
-    ctx.update({"can_manage": access.can_manage(request.user), "errors": errors or [], "whole_agenda": whole,
-                "people": Person.objects.all(), "body": "routines/_pack_body.html",
-                "title": f"Stocktake pack: {meeting}", "default_due": actions.default_due()})
+    ctx.update(
+        {
+            "can_manage": access.can_manage(request.user),
+            "errors": errors or [],
+            "whole_agenda": whole,
+            "people": Person.objects.all(),
+            "body": "routines/_pack_body.html",
+            "title": f"Stocktake pack: {meeting}",
+            "default_due": actions.default_due(),
+        }
+    )
     return ctx
 
 
@@ -330,8 +432,12 @@ def meeting_page(request, pk):
 def meeting_pdf(request, pk):
     _viewer(request)
     meeting = _meeting(request, pk)
-    body = R.pdf("routines/print.html", _pack_context(request, meeting, for_print=True), paper_name=R.paper(request),
-                 request=request)
+    body = R.pdf(
+        "routines/print.html",
+        _pack_context(request, meeting, for_print=True),
+        paper_name=R.paper(request),
+        request=request,
+    )
     return _download(body, "application/pdf", f"stocktake-pack-{meeting.date:%Y-%m-%d}.pdf")
 
 
@@ -348,9 +454,14 @@ def meeting_write(request, pk, what):
         elif what == "action":
             priority = meeting.priorities.filter(pk=id_param(request, "priority", source="POST")).first()
             owner = Person.objects.filter(pk=id_param(request, "owner", source="POST")).first()
-            actions.create_action(meeting=meeting, priority=priority, owner=owner,
-                                  description=request.POST.get("description", ""),
-                                  due=_date(request.POST.get("due"), "due"), user=request.user)
+            actions.create_action(
+                meeting=meeting,
+                priority=priority,
+                owner=owner,
+                description=request.POST.get("description", ""),
+                due=_date(request.POST.get("due"), "due"),
+                user=request.user,
+            )
         elif what == "cancel":
             actions.cancel_meeting(meeting, reason=request.POST.get("reason", ""), user=request.user)
         else:
@@ -368,9 +479,17 @@ def tracker(request):
     qs = ActionItem.objects.filter(priority__in=ids).select_related("owner", "priority", "meeting__routine")
     if state in ("open", "closed"):
         qs = qs.filter(state=state)
-    return render(request, "routines/actions.html", {"actions": qs, "today": timezone.localdate(), "state": state,
-                                                     "user_person": access.perm.person(request.user),
-                                                     "can_manage": access.can_manage(request.user)})
+    return render(
+        request,
+        "routines/actions.html",
+        {
+            "actions": qs,
+            "today": timezone.localdate(),
+            "state": state,
+            "user_person": access.perm.person(request.user),
+            "can_manage": access.can_manage(request.user),
+        },
+    )
 
 
 @page
@@ -386,11 +505,16 @@ def action_close(request, pk):
     except ValidationError as exc:
         error = "; ".join(errors.lines(exc))
     if request.htmx:
-        return render(request, "routines/_action_row.html",
-                      {"a": action, "today": timezone.localdate(), "error": error, "can_close": True},
-                      status=400 if error else 200)
+        return render(
+            request,
+            "routines/_action_row.html",
+            {"a": action, "today": timezone.localdate(), "error": error, "can_close": True},
+            status=400 if error else 200,
+        )
     if error:
-        return render(request, "routines/error.html", {"errors": [error], "back": reverse("routines:actions")}, status=400)
+        return render(
+            request, "routines/error.html", {"errors": [error], "back": reverse("routines:actions")}, status=400
+        )
     nxt = request.POST.get("next", "")
     safe = url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure())
     return redirect(nxt if nxt and safe else reverse("routines:actions"))

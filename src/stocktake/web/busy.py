@@ -40,15 +40,34 @@ def _kind(exc: BaseException) -> str | None:
 
 def _messages(kind: str) -> tuple[int, int, str, str]:
     if kind == "busy":
-        return 503, RETRY_BUSY, _("Busy"), _("The database is busy with other people's changes and this one could "
-                                             "not wait any longer. Nothing was changed. Try again in a few seconds.")
+        return (
+            503,
+            RETRY_BUSY,
+            _("Busy"),
+            _(
+                "The database is busy with other people's changes and this one could "
+                "not wait any longer. Nothing was changed. Try again in a few seconds."
+            ),
+        )
     if kind == "race":
-        return 409, RETRY_RACE, _("Changed at the same moment"), _(
-            "Someone else stored the same value at the same moment. Nothing of yours was changed. "
-            "Look at it again, then retry.")
-    return 503, RETRY_DOWN, _("Database unavailable"), _(
-        "The database cannot be reached or written just now (it may be read-only, stopped or being restored). "
-        "Nothing was changed. Try again later, or ask your administrator.")
+        return (
+            409,
+            RETRY_RACE,
+            _("Changed at the same moment"),
+            _(
+                "Someone else stored the same value at the same moment. Nothing of yours was changed. "
+                "Look at it again, then retry."
+            ),
+        )
+    return (
+        503,
+        RETRY_DOWN,
+        _("Database unavailable"),
+        _(
+            "The database cannot be reached or written just now (it may be read-only, stopped or being restored). "
+            "Nothing was changed. Try again later, or ask your administrator."
+        ),
+    )
 
 
 def wants_json(request) -> bool:
@@ -90,7 +109,12 @@ def server_error(request):
         return answer(request, kind, exc)
     if wants_json(request):
         return JsonResponse({"detail": _("Something went wrong on our side; it has been logged.")}, status=500)
-    html = loader.render_to_string("web/trouble.html", {
-        "title": _("Something went wrong"), "status": 500,
-        "message": _("Something went wrong on our side; it has been logged. Nothing you sent was half-stored.")})
+    html = loader.render_to_string(
+        "web/trouble.html",
+        {
+            "title": _("Something went wrong"),
+            "status": 500,
+            "message": _("Something went wrong on our side; it has been logged. Nothing you sent was half-stored."),
+        },
+    )
     return HttpResponse(html, status=500)

@@ -57,5 +57,9 @@ def check() -> tuple[int, dict]:
     database = _database()
     worker = _worker() if database in ("ok", "read-only") else "unknown"
     healthy = database == "ok" and worker != "stopped"
-    return (200 if healthy else 503), {"status": "ok" if healthy else "unavailable", "version": __version__,
-                                       "database": database, "worker": worker}
+    return (200 if healthy else 503), {
+        "status": "ok" if healthy else "unavailable",
+        "version": __version__,
+        "database": database,
+        "worker": worker,
+    }

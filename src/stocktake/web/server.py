@@ -23,8 +23,11 @@ def proxy_options(environ=None) -> dict:
     environ = os.environ if environ is None else environ
     if environ.get("STOCKTAKE_SECURE_PROXY") != "1":
         return {}
-    return {"trusted_proxy": environ.get("STOCKTAKE_TRUSTED_PROXY", "").strip() or "127.0.0.1",
-            "trusted_proxy_headers": TRUSTED_PROXY_HEADERS, "clear_untrusted_proxy_headers": True}
+    return {
+        "trusted_proxy": environ.get("STOCKTAKE_TRUSTED_PROXY", "").strip() or "127.0.0.1",
+        "trusted_proxy_headers": TRUSTED_PROXY_HEADERS,
+        "clear_untrusted_proxy_headers": True,
+    }
 
 
 def create_server(host: str, port: int, threads: int = 8, app=None, environ=None):
@@ -36,8 +39,7 @@ def create_server(host: str, port: int, threads: int = 8, app=None, environ=None
 
         # Not stocktake.wsgi: web sits below the project wiring (decision 3); settings are already set up here.
         app = get_wsgi_application()
-    return waitress_server(app, host=host, port=port, threads=threads, ident="stocktake",
-                           **proxy_options(environ))
+    return waitress_server(app, host=host, port=port, threads=threads, ident="stocktake", **proxy_options(environ))
 
 
 def run(host: str, port: int, threads: int = 8) -> None:

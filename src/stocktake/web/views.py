@@ -14,5 +14,9 @@ from stocktake.params import BadParameter
 
 def bad_request(request, exception=None):
     detail = exception if isinstance(exception, BadParameter) else None
-    return render(request, "400.html", {"field": getattr(detail, "field", ""), "reason": getattr(detail, "reason", "")},
-                  status=400)
+    return render(
+        request,
+        "400.html",
+        {"field": getattr(detail, "field", ""), "reason": getattr(detail, "reason", "")},
+        status=400,
+    )

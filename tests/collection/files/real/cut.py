@@ -26,8 +26,9 @@ def cut_nhs(source: Path, target: Path) -> None:
         if code not in trusts:
             trusts.append(code)
     keep = set(trusts[:NHS_TRUSTS])
-    target.write_text(lines[0] + "".join(line for line in lines[1:]
-                                         if line[:7] in NHS_MONTHS and line.split(",")[1] in keep))
+    target.write_text(
+        lines[0] + "".join(line for line in lines[1:] if line[:7] in NHS_MONTHS and line.split(",")[1] in keep)
+    )
 
 
 def cut_rio(source: Path, target: Path) -> None:
@@ -39,7 +40,9 @@ def cut_rio(source: Path, target: Path) -> None:
 
 def main(shared: Path) -> None:
     cut_nhs(shared / "nhs_ae_attendances" / "ae_attendances.csv", HERE / "ae_attendances_cut.csv")
-    cut_rio(shared / "rio_isp_crime_municipal_monthly" / "BaseMunicipioMensal.csv", HERE / "BaseMunicipioMensal_cut.csv")
+    cut_rio(
+        shared / "rio_isp_crime_municipal_monthly" / "BaseMunicipioMensal.csv", HERE / "BaseMunicipioMensal_cut.csv"
+    )
     for name in DHIS2:
         shutil.copyfile(shared / "dhis2_datavaluesets_examples" / name, HERE / name)
 

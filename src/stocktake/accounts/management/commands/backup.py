@@ -10,8 +10,10 @@ from stocktake.accounts.backup import write_backup
 
 
 class Command(BaseCommand):
-    help = ("Write the whole database (delivery data, people, audit trail, tokens, sessions) to FILE, "
-            "gzip-compressed JSON lines, the same on SQLite and PostgreSQL. Restore with `stocktake restore FILE`.")
+    help = (
+        "Write the whole database (delivery data, people, audit trail, tokens, sessions) to FILE, "
+        "gzip-compressed JSON lines, the same on SQLite and PostgreSQL. Restore with `stocktake restore FILE`."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="where to write, e.g. stocktake-2026-11-24.backup.gz")

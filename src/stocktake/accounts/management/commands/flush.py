@@ -17,15 +17,20 @@ from stocktake.accounts import destructive
 
 
 class Command(DjangoFlush):
-    help = ("Delete every row of every table (a backup is written to DATA_DIR/backups first). "
-            "Refused in production mode unless --allow-production.")
+    help = (
+        "Delete every row of every table (a backup is written to DATA_DIR/backups first). "
+        "Refused in production mode unless --allow-production."
+    )
     from_command_line = False
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
         parser.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-        parser.add_argument("--allow-production", action="store_true",
-                            help="run even with STOCKTAKE_PRODUCTION=1 (still asks, still backs up)")
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="run even with STOCKTAKE_PRODUCTION=1 (still asks, still backs up)",
+        )
 
     def run_from_argv(self, argv):
         self.from_command_line = True
@@ -34,8 +39,9 @@ class Command(DjangoFlush):
     def handle(self, **options):
         destructive.refuse_production("flush", allowed=options.get("allow_production", False))
         if self.from_command_line:
-            destructive.confirm(_("Delete every row of every table?"),
-                                yes=options.get("yes") or not options["interactive"])
+            destructive.confirm(
+                _("Delete every row of every table?"), yes=options.get("yes") or not options["interactive"]
+            )
             destructive.backup_before("flush", self.stdout)
             options["interactive"] = False  # asked already
         return super().handle(**options)

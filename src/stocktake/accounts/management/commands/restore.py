@@ -13,15 +13,20 @@ from stocktake.accounts.backup import BackupError, read_header, restore_backup
 
 
 class Command(BaseCommand):
-    help = ("Replace EVERYTHING in the database with a backup made by `stocktake backup`. All or nothing; "
-            "the database as it was is backed up to DATA_DIR/backups first. Refused in production mode "
-            "unless --allow-production.")
+    help = (
+        "Replace EVERYTHING in the database with a backup made by `stocktake backup`. All or nothing; "
+        "the database as it was is backed up to DATA_DIR/backups first. Refused in production mode "
+        "unless --allow-production."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file")
         parser.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-        parser.add_argument("--allow-production", action="store_true",
-                            help="restore a real deployment (STOCKTAKE_PRODUCTION=1); still asks, still backs up")
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="restore a real deployment (STOCKTAKE_PRODUCTION=1); still asks, still backs up",
+        )
 
     def handle(self, *args, file, yes, allow_production=False, **options):
         destructive.refuse_production("restore", allowed=allow_production)
@@ -32,8 +37,10 @@ class Command(BaseCommand):
             header = read_header(path)
         except BackupError as exc:
             raise CommandError(str(exc)) from None
-        destructive.confirm(_("Replace everything in the database with the backup of %(created)s?")
-                            % {"created": header["created"]}, yes=yes)
+        destructive.confirm(
+            _("Replace everything in the database with the backup of %(created)s?") % {"created": header["created"]},
+            yes=yes,
+        )
         call_command("migrate", interactive=False, verbosity=0)
         destructive.backup_before("restore", self.stdout)
         try:

@@ -18,9 +18,11 @@ from stocktake.collection.models import ColumnMapping
 
 
 class Command(BaseCommand):
-    help = _("Import data values from CSV, Excel (.xlsx) or a DHIS2 data value set (JSON or CSV). "
-             "Exits 1 if the file is refused or any row is rejected (unless --allow-rejects), "
-             "2 if the import stopped on an unexpected error.")
+    help = _(
+        "Import data values from CSV, Excel (.xlsx) or a DHIS2 data value set (JSON or CSV). "
+        "Exits 1 if the file is refused or any row is rejected (unless --allow-rejects), "
+        "2 if the import stopped on an unexpected error."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file")
@@ -29,9 +31,13 @@ class Command(BaseCommand):
         parser.add_argument("--mapping", help="name of a saved column mapping for files not in our format")
         parser.add_argument("--dry-run", action="store_true", help="check only; store nothing")
         parser.add_argument("--strict", action="store_true", help="store nothing if any row is rejected")
-        parser.add_argument("--allow-rejects", action="store_true",
-                            help=_("exit 0 even when some rows were rejected, as long as the file was read "
-                                   "(a refused file still exits 1)"))
+        parser.add_argument(
+            "--allow-rejects",
+            action="store_true",
+            help=_(
+                "exit 0 even when some rows were rejected, as long as the file was read (a refused file still exits 1)"
+            ),
+        )
         parser.add_argument("--quiet-progress", action="store_true")
 
     def handle(self, *args, **opts):
@@ -60,17 +66,30 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(_("cannot read %(path)s: %(error)s") % {"path": path, "error": exc.strerror or exc})
         with fh:
-            batch = run_import(fh, file_name=os.path.basename(path), fmt=opts["format"], mapping=mapping, user=user,
-                               interface="cli", dry_run=opts["dry_run"], strict=opts["strict"], progress=progress)
+            batch = run_import(
+                fh,
+                file_name=os.path.basename(path),
+                fmt=opts["format"],
+                mapping=mapping,
+                user=user,
+                interface="cli",
+                dry_run=opts["dry_run"],
+                strict=opts["strict"],
+                progress=progress,
+            )
         bar.close()
         w = self.stdout.write
-        w(f"Import #{batch.pk} {batch.file_name} ({batch.format}{', dry run' if batch.dry_run else ''}): {batch.status}")
+        w(
+            f"Import #{batch.pk} {batch.file_name} ({batch.format}{', dry run' if batch.dry_run else ''}): {batch.status}"
+        )
         if batch.message:
             w(f"  {batch.message}")
         w(f"  rows read {batch.rows_read:,}, accepted {batch.rows_accepted:,}, rejected {batch.rows_rejected:,}")
         if not batch.dry_run:
-            w(f"  values created {batch.created:,}, changed {batch.changed:,}, unchanged {batch.unchanged:,}"
-              + (f", org units created {batch.units_created:,}" if batch.units_created else ""))
+            w(
+                f"  values created {batch.created:,}, changed {batch.changed:,}, unchanged {batch.unchanged:,}"
+                + (f", org units created {batch.units_created:,}" if batch.units_created else "")
+            )
         for e in batch.errors[:20]:
             w(f"  error row {e['row']}" + (f", {e['column']}" if e["column"] else "") + f": {e['message']}")
         if batch.error_count > 20:
@@ -83,5 +102,8 @@ class Command(BaseCommand):
         if batch.status == "refused":
             raise CommandError(_("import refused"), returncode=1)
         if batch.rows_rejected and not opts["allow_rejects"]:
-            raise CommandError(_("%(n)s row(s) rejected; pass --allow-rejects to accept a partial import")
-                               % {"n": f"{batch.rows_rejected:,}"}, returncode=1)
+            raise CommandError(
+                _("%(n)s row(s) rejected; pass --allow-rejects to accept a partial import")
+                % {"n": f"{batch.rows_rejected:,}"},
+                returncode=1,
+            )

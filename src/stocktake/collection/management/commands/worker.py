@@ -10,8 +10,10 @@ from stocktake.collection import actions
 
 
 class Command(BaseCommand):
-    help = ("Run queued background jobs (large imports) until stopped. First marks as failed any job whose "
-            "worker died. --batch runs what is queued, then exits.")
+    help = (
+        "Run queued background jobs (large imports) until stopped. First marks as failed any job whose "
+        "worker died. --batch runs what is queued, then exits."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--batch", action="store_true", help="run every queued job, then exit")

@@ -15,8 +15,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=2026, help="random seed (the same seed gives the same data)")
-        parser.add_argument("--reset", action="store_true",
-                            help="empty the database first (backed up to DATA_DIR/backups, then deleted)")
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="empty the database first (backed up to DATA_DIR/backups, then deleted)",
+        )
         parser.add_argument("--yes", action="store_true", help="with --reset: do not ask for confirmation")
         parser.add_argument("--if-empty", action="store_true", help="do nothing if delivery data is already there")
 
@@ -37,10 +40,12 @@ class Command(BaseCommand):
                 self.stdout.write("Demo data already loaded.")
                 return
             raise CommandError(str(exc)) from exc
-        self.stdout.write(self.style.SUCCESS(
-            f"Demo delivery unit loaded in {time.perf_counter() - started:.1f} s: {result['priorities']} priorities, "
-            f"{result['org_units']} org units, {result['data_values']:,} data values."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo delivery unit loaded in {time.perf_counter() - started:.1f} s: {result['priorities']} priorities, "
+                f"{result['org_units']} org units, {result['data_values']:,} data values."
+            )
+        )
         # Listed from the database, so users the apps' demo extensions add are named too.
         usernames = get_user_model().objects.filter(is_active=True).order_by("pk").values_list("username", flat=True)
-        self.stdout.write(f"Sign in as any of: {', '.join(usernames)} "
-                          f"(password '{build.DEMO_PASSWORD}', demo only).")
+        self.stdout.write(f"Sign in as any of: {', '.join(usernames)} (password '{build.DEMO_PASSWORD}', demo only).")

@@ -13,8 +13,10 @@ from stocktake.incentives.permissions import can_manage_funds
 
 
 class Command(BaseCommand):
-    help = ("Compute the payment of every active scheme for each payment period whose values are all verified and "
-            "not yet paid; then flag payments whose values were corrected since and propose corrections.")
+    help = (
+        "Compute the payment of every active scheme for each payment period whose values are all verified and "
+        "not yet paid; then flag payments whose values were corrected since and propose corrections."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--fund", help="fund code (default: every fund)")
@@ -51,7 +53,11 @@ class Command(BaseCommand):
                     continue
                 computed += 1
                 self.stdout.write(f"{scheme.code} {p.code}: {payment.get_status_display()} {payment.amount}")
-        proposals = [] if dry_run else [x for f in funds
-                                        for x in actions.review_corrections(user=who, interface="cli", fund=f)]
-        self.stdout.write(self.style.SUCCESS(
-            f"{computed} computed, {waiting} waiting for verified values, {len(proposals)} correction(s) proposed"))
+        proposals = (
+            [] if dry_run else [x for f in funds for x in actions.review_corrections(user=who, interface="cli", fund=f)]
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{computed} computed, {waiting} waiting for verified values, {len(proposals)} correction(s) proposed"
+            )
+        )

@@ -13,14 +13,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true", help="list the reminders without sending")
-        parser.add_argument("--again-after-days", type=int, default=7,
-                            help="remind again if the last reminder is older than this (default 7)")
+        parser.add_argument(
+            "--again-after-days",
+            type=int,
+            default=7,
+            help="remind again if the last reminder is older than this (default 7)",
+        )
 
     def handle(self, *args, dry_run=False, again_after_days=7, **options):
         today = timezone.localdate()
         cutoff = timezone.now() - timezone.timedelta(days=again_after_days)
-        overdue = (ActionItem.objects.filter(state=ActionItem.State.OPEN, due__lt=today)
-                   .select_related("owner", "priority", "meeting__routine"))
+        overdue = ActionItem.objects.filter(state=ActionItem.State.OPEN, due__lt=today).select_related(
+            "owner", "priority", "meeting__routine"
+        )
         by_owner: dict = {}
         skipped = 0
         for a in overdue:
@@ -32,11 +37,17 @@ class Command(BaseCommand):
                 continue
             by_owner.setdefault(a.owner, []).append(a)
         for owner, items in by_owner.items():
-            lines = [f"- {a.description} ({a.priority}), due {a.due:%d %b %Y}, {(today - a.due).days} days overdue"
-                     + (f"; agreed at {a.meeting}" if a.meeting else "") for a in items]
-            body = (f"Dear {owner.name},\n\nThese actions allocated to you are overdue:\n\n" + "\n".join(lines)
-                    + "\n\nPlease close each one with a note on what was done, or tell the delivery unit what is "
-                      "in the way.\n\nStocktake")
+            lines = [
+                f"- {a.description} ({a.priority}), due {a.due:%d %b %Y}, {(today - a.due).days} days overdue"
+                + (f"; agreed at {a.meeting}" if a.meeting else "")
+                for a in items
+            ]
+            body = (
+                f"Dear {owner.name},\n\nThese actions allocated to you are overdue:\n\n"
+                + "\n".join(lines)
+                + "\n\nPlease close each one with a note on what was done, or tell the delivery unit what is "
+                "in the way.\n\nStocktake"
+            )
             subject = f"{len(items)} overdue action{'s' if len(items) != 1 else ''}"
             if dry_run:
                 self.stdout.write(f"would email {owner.email}: {subject}")
@@ -44,5 +55,7 @@ class Command(BaseCommand):
             send_mail(subject, body, None, [owner.email])
             actions.mark_reminded(items, interface="cli")
         sent = sum(len(v) for v in by_owner.values())
-        self.stdout.write(f"{'Would remind' if dry_run else 'Reminded'} {len(by_owner)} owner(s) of {sent} overdue "
-                          f"action(s); {skipped} without an email address.")
+        self.stdout.write(
+            f"{'Would remind' if dry_run else 'Reminded'} {len(by_owner)} owner(s) of {sent} overdue "
+            f"action(s); {skipped} without an email address."
+        )

@@ -20,14 +20,19 @@ def _die_with_parent() -> None:
 
 
 class Command(BaseCommand):
-    help = ("Apply migrations, collect static files and serve Stocktake (default 127.0.0.1:8000), with a "
-            "background worker beside it for queued jobs (large imports) unless --no-worker.")
+    help = (
+        "Apply migrations, collect static files and serve Stocktake (default 127.0.0.1:8000), with a "
+        "background worker beside it for queued jobs (large imports) unless --no-worker."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
         parser.add_argument("--threads", type=int, default=8)
-        parser.add_argument("--no-worker", action="store_true",
-                            help="do not start a worker (run `stocktake worker` yourself, e.g. on another machine)")
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="do not start a worker (run `stocktake worker` yourself, e.g. on another machine)",
+        )
 
     def handle(self, *args, addrport, threads, no_worker, **options):
         call_command("migrate", interactive=False, verbosity=0)
@@ -37,16 +42,19 @@ class Command(BaseCommand):
         worker = None
         if not no_worker and os.environ.get("STOCKTAKE_WORKER", "1") != "0":
             # The worker is its own process, as in production: a job survives the web server's restart.
-            worker = subprocess.Popen([sys.executable, "-m", "stocktake", "worker"], env=os.environ.copy(),
-                                      preexec_fn=_die_with_parent)
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "stocktake", "worker"], env=os.environ.copy(), preexec_fn=_die_with_parent
+            )
             self.stdout.write(f"Background worker started (pid {worker.pid}).")
         self.stdout.write(self.style.SUCCESS(f"Stocktake is running: open http://{host}:{port}/"))
         self.stdout.write(f"Database: {settings.DATABASES['default']['NAME']}. Stop with Ctrl-C.")
 
         proxy = proxy_options()
         if proxy:
-            self.stdout.write(f"Trusting X-Forwarded-Proto and X-Forwarded-For from the TLS proxy at "
-                              f"{proxy['trusted_proxy']} (STOCKTAKE_TRUSTED_PROXY).")
+            self.stdout.write(
+                f"Trusting X-Forwarded-Proto and X-Forwarded-For from the TLS proxy at "
+                f"{proxy['trusted_proxy']} (STOCKTAKE_TRUSTED_PROXY)."
+            )
         # SIGTERM (a service manager, a test) ends the server like Ctrl-C, so the worker is stopped too.
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         try:
