@@ -111,7 +111,7 @@ def test_heatmap_cells_follow_the_status_rule_and_drill_down(client, db):
 
 def test_national_heatmap_of_districts_skips_a_level(client, db):
     rows = csv_rows(client.get("/monitoring/heatmap/homicides/?depth=3&periods=6&format=csv"))
-    assert len(rows) == 1 + 48 and len(rows[0]) == 2 + 2 * 6
+    assert len(rows) == 1 + 48 and len(rows[0]) == 2 + 4 * 6  # value, status, coverage, partial
     assert client.get("/monitoring/heatmap/homicides/?depth=x").status_code == 400
 
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext as _
 
+from stocktake.delivery import coverage as C
 from stocktake.delivery import periods as P
 from stocktake.delivery import status as S
 from stocktake.delivery import trajectory as T
@@ -234,6 +236,11 @@ class Indicator(models.Model):
     off_track_band = models.FloatField(
         default=S.DEFAULT_OFF_TRACK_BAND, help_text="Shortfall beyond this share of the planned change is off track."
     )
+    completeness = models.FloatField(
+        default=C.DEFAULT_RULE,
+        help_text="Share of expected units (0 to 1) that must report before a period's figure is the official "
+        "latest; a newer, less complete period is shown as provisional with its coverage.",
+    )
     # The 3M check (seed 001, rule 3): meaningful, moveable, measurable.
     meaningful = models.BooleanField(null=True, blank=True)
     moveable = models.BooleanField(null=True, blank=True)
@@ -252,6 +259,8 @@ class Indicator(models.Model):
             raise ValidationError({"max_value": "maximum must not be below minimum"})
         if not 0 <= self.on_track_band <= self.off_track_band:
             raise ValidationError({"off_track_band": "bands must satisfy 0 <= on-track band <= off-track band"})
+        if self.completeness is not None and not 0 < self.completeness <= 1:
+            raise ValidationError({"completeness": _("a share of expected units above 0 and at most 1")})
 
     def value_of(self, value, numerator=None, denominator=None) -> float | None:
         """The indicator's value from a stored value or its numerator and denominator."""

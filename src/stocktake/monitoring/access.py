@@ -13,7 +13,7 @@ from stocktake.accounts.permissions import NotFound
 from stocktake.architecture import access as architecture_access
 from stocktake.architecture.models import Indicator, OrgUnit
 
-from . import series
+from . import roots, series
 
 
 def readable_indicators(user):
@@ -33,11 +33,25 @@ def indicator(user, code) -> Indicator:
     return ind
 
 
-def root_unit() -> OrgUnit:
-    """The top of the hierarchy (the nation); 404 until there are org units."""
-    root = series.root_unit()
+def root_unit(request=None, unit: OrgUnit | None = None, indicator=None) -> OrgUnit:
+    """The root a view is scoped to; 404 until there are org units.
+
+    `root=` (a root's code) if the request names one; else the root of `unit`; else the user's default
+    (monitoring.roots.root_unit), or, for an indicator reported under another root only, that root.
+    """
+    code = request.GET.get("root") if request is not None else None
+    if code:
+        root = roots.root_of(get_object_or_404(OrgUnit, code=code))
+        if unit is not None and not roots.within(unit, root):
+            raise NotFound(f"unit: {unit.code} is not under {root.code}")
+        return root
+    if unit is not None:
+        return roots.root_of(unit)
+    root = series.root_unit(getattr(request, "user", None))
     if root is None:
         raise NotFound("no org units yet")
+    if indicator is not None:
+        root = roots.reporting_root(indicator, root)
     return root
 
 

@@ -30,7 +30,10 @@ def outlook(indicator, unit: OrgUnit, plan: Plan, rows: list[dict] | None = None
     # The whole official history, with the trend free to change at the baseline: the back-test
     # (bench/monitoring_backtest.py, docs/forecast-backtest.md) found this 12% more accurate
     # than fitting the points since the baseline alone.
-    learn = [(r["period__end"], v) for r, v in series(indicator, unit, official=True, rows=rows) if v is not None]
+    # Only periods complete enough to stand for the unit: a month from 4 of 96 hospitals is not a trend.
+    learn = [
+        (r["period__end"], v) for r, v in series(indicator, unit, official=True, rows=rows, whole=True) if v is not None
+    ]
     if not learn:
         return Outlook(None, None, ends[1], None, "No official data yet.")
     last = learn[-1][0]

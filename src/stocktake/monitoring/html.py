@@ -13,8 +13,11 @@ from functools import cache
 from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from stocktake.delivery import status as S
+
+from .marks import coverage_text
 
 _SPECIAL = re.compile(r"[&<>\"']")
 
@@ -32,11 +35,23 @@ def _cell_tag(code: str, unverified: bool) -> tuple[str, str]:
     return f'<td class="cell status-{code}{extra}" data-status="{code}" data-col="', f'" title="{escape(title)}">'
 
 
+def _incomplete_cell(i: int, c) -> str:
+    """A cell whose figure stands for too few units: not coloured by status, and saying how few."""
+    title = escape(_("Incomplete: %(coverage)s") % {"coverage": coverage_text(c.coverage)})
+    return (
+        f'<td class="cell incomplete" data-status="incomplete" data-col="{i}" title="{title}">'
+        f'{_text(c.text)}<sup class="coverage-mark">{c.coverage.reported}/{c.coverage.expected}</sup></td>'
+    )
+
+
 def heat_cells(cells) -> SafeString:
     out = []
     for i, c in enumerate(cells):
         if c is None:
             out.append(f'<td class="cell empty" data-col="{i}">–</td>')
+            continue
+        if c.incomplete:
+            out.append(_incomplete_cell(i, c))
             continue
         before, after = _cell_tag(c.status.code, c.unverified)
         out.append(f"{before}{i}{after}{_text(c.text)}</td>")
@@ -81,13 +96,16 @@ def league_rows(indicator, rows, link: str, rule: str) -> SafeString:
     for r in rows:
         code = r.status.code
         unverified = ' <span class="unverified-note">unverified</span>' if r.unverified else ""
+        if r.incomplete:
+            unverified += f' <span class="incomplete-note">{escape(_("incomplete: %(coverage)s") % {"coverage": coverage_text(r.coverage)})}</span>'
+        rank = "–" if r.rank is None else str(r.rank)
         # One decimal more than the values for plan and gap: a district planned 3.6 homicides that had 4 is
         # 0.4 behind, which "4 vs 4, -0" would hide.
         d = max(indicator.decimals, 1)
         gap = "–" if r.gap is None else f"{'+' if r.gap >= 0 else '−'}{abs(r.gap):,.{d}f}"
         planned = "–" if r.planned is None else f"{r.planned:,.{d}f}"
         out.append(
-            f'<tr data-unit="{escape(r.unit.code)}" data-status="{code}"><td class="num">{r.rank}</td>'
+            f'<tr data-unit="{escape(r.unit.code)}" data-status="{code}"><td class="num">{rank}</td>'
             f"<td>{_movement(r.movement)}</td>"
             f'<td><a href="{escape(link)}?unit={escape(r.unit.code)}">{escape(r.unit.name)}</a></td>'
             f'<td class="num">{escape(indicator.fmt(r.value))}{unverified}</td>'

@@ -154,6 +154,11 @@ class Rollup(models.Model):
     official_numerator = models.FloatField(default=0.0)
     official_denominator = models.FloatField(default=0.0)
     official_value = models.FloatField(null=True)
+    expected = models.PositiveIntegerField(
+        default=0,
+        help_text="Units at the indicator's reporting level beneath this one: count (or official_count) of "
+        "expected is the figure's coverage. 0: not known (rollups made before coverage was kept).",
+    )
 
     class Meta:
         constraints = [

@@ -50,6 +50,7 @@ UPSERT_COLUMNS = (
     "official_numerator",
     "official_denominator",
     "official_value",
+    "expected",
 )
 
 
@@ -98,12 +99,21 @@ def _insert_level(cursor, ind, up: int, period_ids) -> int:
         f"WHERE v.indicator_id = %s AND v.disaggregation = '' AND u0.depth = %s{periods} "
         f"GROUP BY {top}.id, {top}.parent_id, {top}.depth, v.period_id"
     )
+    # The units expected beneath each aggregate: every unit at the reporting level, up the same parent chain.
+    e_joins = "".join(f" JOIN monitoring_orgunit e{k} ON e{k}.id = e{k - 1}.parent_id" for k in range(1, up + 1))
+    expected = (
+        f"SELECT e{up}.id AS e_unit, COUNT(*) AS ne FROM monitoring_orgunit e0{e_joins} "
+        f"WHERE e0.depth = %s GROUP BY e{up}.id"
+    )
+    params.append(ind.report_depth)
     sql = (
         "INSERT INTO monitoring_rollup (indicator_id, org_unit_id, parent_id, depth, period_id, count, total, numerator,"
-        " denominator, value, official_count, official_total, official_numerator, official_denominator, official_value) "
+        " denominator, value, official_count, official_total, official_numerator, official_denominator, official_value,"
+        " expected) "
         f"SELECT {int(ind.pk)}, unit, parent, depth, period, n, COALESCE(t, 0), COALESCE(nu, 0), COALESCE(de, 0), "
         f"{_result_sql(ind, 't', 'n', 'nu', 'de')}, o_n, COALESCE(o_t, 0), COALESCE(o_nu, 0), COALESCE(o_de, 0), "
-        f"{_result_sql(ind, 'o_t', 'o_n', 'o_nu', 'o_de')} FROM ({inner}) g WHERE 1 = 1 "  # SQLite's upsert needs a WHERE
+        f"{_result_sql(ind, 'o_t', 'o_n', 'o_nu', 'o_de')}, COALESCE(x.ne, 0) "
+        f"FROM ({inner}) g LEFT JOIN ({expected}) x ON x.e_unit = g.unit WHERE 1 = 1 "  # SQLite's upsert needs a WHERE
         "ON CONFLICT (indicator_id, org_unit_id, period_id) DO UPDATE SET "
         + ", ".join(f"{c} = excluded.{c}" for c in UPSERT_COLUMNS)
     )

@@ -11,16 +11,30 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db.models import Avg
+from django.utils import timezone
 
 from stocktake.architecture.models import OrgUnit, Period
+from stocktake.delivery import coverage as C
 from stocktake.delivery import status as S
 
 from .models import Rollup
 from .rollups import OFFICIAL_STATES  # noqa: F401  (the one definition, re-exported for other apps)
+from .roots import root_of, root_unit, roots, single_root  # noqa: F401  (re-exported: callers read them here)
 
 
-def root_unit() -> OrgUnit | None:
-    return OrgUnit.objects.filter(parent=None).order_by("id").first()
+def coverage_of(row: dict, official: bool = False) -> C.Coverage:
+    """A rollup row's coverage: units reported (all, or official only) of units expected beneath it."""
+    return C.Coverage(row["official_count" if official else "count"], row.get("expected") or 0)
+
+
+def complete(indicator, row: dict, official: bool = False) -> bool:
+    """Whether enough of the units beneath reported for the row's figure to stand for the whole."""
+    return coverage_of(row, official).meets(indicator.completeness)
+
+
+def partial_of(row: dict, today=None):
+    """A Partial if the row's period has not ended yet (delivery.coverage.partial), else None."""
+    return C.partial(row["period__start"], row["period__end"], today or timezone.localdate())
 
 
 def rollup_rows(indicator, unit: OrgUnit) -> list[dict]:
@@ -36,19 +50,28 @@ def rollup_rows(indicator, unit: OrgUnit) -> list[dict]:
             "count",
             "official_value",
             "official_count",
+            "expected",
         )
         .order_by("period__start")
     )
 
 
-def series(indicator, unit: OrgUnit, official: bool = False, rows: list[dict] | None = None) -> list[tuple]:
+def series(
+    indicator, unit: OrgUnit, official: bool = False, rows: list[dict] | None = None, *, whole: bool = False
+) -> list[tuple]:
     """[(row, value)] oldest first; row has period_id, period__code, period__start, period__end and n.
 
-    Pass `rows` from rollup_rows() to read the official and the whole series from one query.
+    Pass `rows` from rollup_rows() to read the official and the whole series from one query. `whole=True`
+    keeps only the periods whose coverage meets the indicator's completeness rule (what status,
+    forecasts and "latest" are built on).
     """
     value, count = ("official_value", "official_count") if official else ("value", "count")
     rows = rollup_rows(indicator, unit) if rows is None else rows
-    return [({**r, "n": r[count]}, r[value]) for r in rows if r[count] > 0]
+    return [
+        ({**r, "n": r[count]}, r[value])
+        for r in rows
+        if r[count] > 0 and (not whole or complete(indicator, r, official))
+    ]
 
 
 def trajectory(target) -> dict[str, tuple]:
@@ -109,8 +132,8 @@ class Plan:
         units = None
         if level is not None and ids:
             parent, depth = level
-            units = rollups.filter(depth=depth)  # under the root, every unit at the depth is wanted
-            if parent.parent_id is not None:
+            units = rollups.filter(depth=depth)  # under the one root, every unit at the depth is wanted
+            if not single_root(parent):
                 units = (
                     units.filter(parent_id=parent.pk)
                     if depth == parent.depth + 1
@@ -186,6 +209,16 @@ class Summary:
     provisional_period: str | None = None
     provisional: float | None = None
     provisional_status: S.Status | None = None
+    coverage: C.Coverage | None = None  # of the latest official figure
+    provisional_coverage: C.Coverage | None = None
+    partial: C.Partial | None = None  # of the latest period, if it has not ended
+    provisional_partial: C.Partial | None = None
+
+    @property
+    def provisional_incomplete(self) -> bool:
+        """The provisional figure stands for fewer units than the completeness rule asks."""
+        cov = self.provisional_coverage
+        return cov is not None and not cov.meets(self.indicator.completeness)
 
     @property
     def latest_text(self):
@@ -207,12 +240,20 @@ class Summary:
 def summarise(
     indicator, unit: OrgUnit | None = None, plan: Plan | None = None, rows: list[dict] | None = None
 ) -> Summary:
-    """Official latest value, plan, status and trend at a unit (default: the root), and any newer provisional value."""
+    """Official latest value, plan, status and trend at a unit (default: the root), and any newer provisional value.
+
+    The latest is the newest period whose official figure meets the indicator's completeness rule; a newer
+    period (less complete, or not yet checked) is the provisional figure, shown with its coverage.
+    """
     unit = unit or root_unit()
-    plan = plan or Plan.build(indicator, [unit.pk] if unit else [])
+    plan = plan or Plan.build(indicator, [unit.pk] if unit else [], root=root_of(unit) if unit else None)
     if unit and rows is None:
         rows = rollup_rows(indicator, unit)
-    data = [(r, v) for r, v in series(indicator, unit, official=True, rows=rows) if v is not None] if unit else []
+    data = (
+        [(r, v) for r, v in series(indicator, unit, official=True, rows=rows, whole=True) if v is not None]
+        if unit
+        else []
+    )
     latest = data[-1] if data else None
     previous = data[-2][1] if len(data) > 1 else None
     planned = status = None
@@ -229,6 +270,8 @@ def summarise(
         planned=planned,
         status=status or S.Status(S.NO_DATA),
         trend=S.trend_arrow(previous, latest[1] if latest else None, indicator.direction),
+        coverage=coverage_of(latest[0], official=True) if latest else None,
+        partial=partial_of(latest[0]) if latest else None,
     )
     if unit:
         newest = [(r, v) for r, v in series(indicator, unit, rows=rows) if v is not None]
@@ -236,4 +279,6 @@ def summarise(
             r, v = newest[-1]
             summary.provisional_period, summary.provisional = r["period__code"], v
             summary.provisional_status = plan.assess(unit.pk, v, r["period__code"], r["period__end"])
+            summary.provisional_coverage = coverage_of(r)
+            summary.provisional_partial = partial_of(r)
     return summary

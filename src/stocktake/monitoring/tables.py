@@ -10,13 +10,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Max, Q
+from django.db.models import Q
 
 from stocktake.architecture.models import OrgUnit, Period
+from stocktake.delivery import coverage as C
 from stocktake.delivery import status as S
 
 from .models import Rollup
+from .roots import single_root
 from .series import Plan
+
+CELL_FIELDS = ("value", "official_value", "count", "official_count", "expected")
 
 
 @dataclass
@@ -25,14 +29,28 @@ class Cell:
     status: S.Status
     unverified: bool = False
     text: str = "–"
+    coverage: C.Coverage | None = None
+    incomplete: bool = False  # fewer units reported beneath than the completeness rule asks: not a whole figure
+
+
+def make_cell(indicator, assess, unit_id, code, end, value, official_value, count, official_count, expected) -> Cell:
+    """The figure a grid shows for one unit and period: official if any, else provisional; with its coverage."""
+    official = official_count > 0 and official_value is not None
+    shown = official_value if official else value
+    cov = C.Coverage(official_count if official else count, expected or 0)
+    return Cell(
+        shown,
+        assess(unit_id, shown, code, end),
+        not official,
+        indicator.fmt(shown),
+        cov,
+        not cov.meets(indicator.completeness),
+    )
 
 
 def _cell(indicator, plan, unit_id, r, period=None) -> Cell:
-    official = r["official_count"] > 0 and r["official_value"] is not None
-    value = r["official_value"] if official else r["value"]
     code, end = (period.code, period.end) if period is not None else (r["period__code"], r["period__end"])
-    status = plan.assess(unit_id, value, code, end)
-    return Cell(value, status, not official, indicator.fmt(value))
+    return make_cell(indicator, plan.assess, unit_id, code, end, *(r[f] for f in CELL_FIELDS))
 
 
 def _under(rollups, parent: OrgUnit, depth: int, ids):
@@ -41,7 +59,7 @@ def _under(rollups, parent: OrgUnit, depth: int, ids):
     Under the root every unit at the depth is wanted, and a list of hundreds of ids would only lead the
     database to match it against every rollup of those units (all indicators, all periods) first.
     """
-    if parent.parent_id is None:
+    if single_root(parent):
         return rollups
     if depth == parent.depth + 1:
         return rollups.filter(parent=parent)
@@ -50,7 +68,7 @@ def _under(rollups, parent: OrgUnit, depth: int, ids):
 
 def rows_under(parent: OrgUnit, depth: int) -> list[OrgUnit]:
     qs = OrgUnit.objects.filter(depth=depth)
-    if parent.parent_id is not None:  # under the root every unit matches; the depth alone is the range
+    if not single_root(parent):  # under the one root every unit matches; the depth alone is the range
         qs = qs.filter(parent=parent) if depth == parent.depth + 1 else qs.filter(path__startswith=parent.path)
     return list(qs.order_by("name"))
 
@@ -79,35 +97,40 @@ def units_by_periods(indicator, parent: OrgUnit, depth: int, periods: list[Perio
     hm = Heatmap(units, periods)
     by_id = {p.pk: p for p in periods}
     wanted = set(ids)
-    fmt, assess = indicator.fmt, plan.assess
-    for unit_id, period_id, value, official_value, official_count in rollups.values_list(
-        "org_unit_id", "period_id", "value", "official_value", "official_count"
-    ).order_by():
+    assess = plan.assess
+    for unit_id, period_id, *parts in rollups.values_list("org_unit_id", "period_id", *CELL_FIELDS).order_by():
         if unit_id in wanted:  # the same as _cell(), without a dict per row: a national grid has thousands
-            official = official_count > 0 and official_value is not None
-            shown = official_value if official else value
             period = by_id[period_id]
-            hm.cells[(unit_id, period_id)] = Cell(
-                shown, assess(unit_id, shown, period.code, period.end), not official, fmt(shown)
-            )
+            hm.cells[(unit_id, period_id)] = make_cell(indicator, assess, unit_id, period.code, period.end, *parts)
     return hm
 
 
-def latest_official_periods(indicators, root: OrgUnit) -> dict[int, int]:
-    """{indicator id: id of its latest period with official data at the root}."""
-    latest = dict(
-        Rollup.objects.filter(indicator__in=indicators, org_unit=root, official_count__gt=0)
-        .values_list("indicator_id")
-        .annotate(m=Max("period__start"))
+def root_coverage(indicator, root: OrgUnit, periods) -> dict[int, C.Coverage]:
+    """{period id: coverage at the root} (all states), for a grid's column heads and a league's warning."""
+    return {
+        pid: C.Coverage(n, e)
+        for pid, n, e in Rollup.objects.filter(indicator=indicator, org_unit=root, period__in=list(periods))
+        .values_list("period_id", "count", "expected")
         .order_by()
+    }
+
+
+def latest_official_periods(indicators, root: OrgUnit) -> dict[int, int]:
+    """{indicator id: id of its latest period whose official data at the root meets the completeness rule}.
+
+    A month with 4 of 96 hospitals checked is not the latest national month: the one before it is.
+    """
+    indicators = list(indicators)
+    rules = {i.pk: i.completeness for i in indicators}
+    out: dict[int, int] = {}
+    rows = (
+        Rollup.objects.filter(indicator__in=indicators, org_unit=root, official_count__gt=0)
+        .order_by("indicator_id", "-period__start")
+        .values_list("indicator_id", "period_id", "official_count", "expected")
     )
-    out = {}
-    for ind_id, start in latest.items():
-        out[ind_id] = (
-            Rollup.objects.filter(indicator_id=ind_id, org_unit=root, period__start=start)
-            .values_list("period_id", flat=True)
-            .first()
-        )
+    for ind_id, period_id, n, expected in rows:
+        if ind_id not in out and C.meets(n, expected, rules.get(ind_id, C.DEFAULT_RULE)):
+            out[ind_id] = period_id
     return out
 
 
@@ -129,7 +152,7 @@ def units_by_indicators(indicators, parent: OrgUnit, root: OrgUnit) -> Heatmap:
         if i.pk in latest
     }
     for r in Rollup.objects.filter(cond, parent=parent).values(
-        "indicator_id", "org_unit_id", "period__code", "period__end", "value", "official_value", "official_count"
+        "indicator_id", "org_unit_id", "period__code", "period__end", *CELL_FIELDS
     ):
         ind = by_ind[r["indicator_id"]]
         hm.cells[(r["org_unit_id"], ind.pk)] = _cell(ind, plans[ind.pk], r["org_unit_id"], r)
@@ -138,7 +161,7 @@ def units_by_indicators(indicators, parent: OrgUnit, root: OrgUnit) -> Heatmap:
 
 @dataclass
 class LeagueRow:
-    rank: int
+    rank: int | None
     unit: OrgUnit
     value: float | None
     planned: float | None
@@ -146,10 +169,12 @@ class LeagueRow:
     status: S.Status
     previous_rank: int | None
     unverified: bool
+    coverage: C.Coverage | None = None
+    incomplete: bool = False  # not ranked: too few units beneath it reported
 
     @property
     def movement(self) -> int | None:
-        return None if self.previous_rank is None else self.previous_rank - self.rank
+        return None if self.previous_rank is None or self.rank is None else self.previous_rank - self.rank
 
 
 def _ranked(indicator, values: dict) -> dict:
@@ -160,7 +185,11 @@ def _ranked(indicator, values: dict) -> dict:
 
 
 def league(indicator, parent: OrgUnit, depth: int, period: Period, root: OrgUnit) -> list[LeagueRow]:
-    """Units ranked best first on the period's value, with their rank the period before."""
+    """Units ranked best first on the period's value, with their rank the period before.
+
+    A unit whose figure stands for fewer of its units than the completeness rule asks is listed, marked
+    incomplete, after the ranked ones and without a rank: it is never placed on a handful of units.
+    """
     units = {u.pk: u for u in rows_under(parent, depth)}
     plan = Plan.build(indicator, list(units), root=root, level=(parent, depth))
     previous = (
@@ -176,29 +205,36 @@ def league(indicator, parent: OrgUnit, depth: int, period: Period, root: OrgUnit
         list(units),
     )
     now, before = {}, {}
-    for r in rows.values(
-        "org_unit_id", "period_id", "period__code", "period__end", "value", "official_value", "official_count"
-    ):
+    for r in rows.values("org_unit_id", "period_id", "period__code", "period__end", *CELL_FIELDS):
         if r["org_unit_id"] not in units:
             continue
         cell = _cell(indicator, plan, r["org_unit_id"], r)
         if r["period_id"] == period.pk:
             planned = plan.planned(r["org_unit_id"], r["period__code"], r["period__end"])
             now[r["org_unit_id"]] = (cell, planned)
-        else:
+        elif not cell.incomplete:
             before[r["org_unit_id"]] = cell.value
-    ranks = _ranked(indicator, {u: c.value for u, (c, _) in now.items()})
+    ranks = _ranked(indicator, {u: c.value for u, (c, _) in now.items() if not c.incomplete})
     prev_ranks = _ranked(indicator, before)
     out = []
     for uid, (cell, planned) in now.items():
-        if uid not in ranks:
+        if uid not in ranks and not (cell.incomplete and cell.value is not None):
             continue
         gap = None
         if planned is not None and cell.value is not None:
             gap = cell.value - planned if indicator.direction == S.UP else planned - cell.value
         out.append(
             LeagueRow(
-                ranks[uid], units[uid], cell.value, planned, gap, cell.status, prev_ranks.get(uid), cell.unverified
+                ranks.get(uid),
+                units[uid],
+                cell.value,
+                planned,
+                gap,
+                cell.status,
+                prev_ranks.get(uid),
+                cell.unverified,
+                cell.coverage,
+                cell.incomplete,
             )
         )
-    return sorted(out, key=lambda r: r.rank)
+    return sorted(out, key=lambda r: (r.rank is None, r.rank or 0, r.unit.name))

@@ -13,16 +13,19 @@ from django.db.models import Prefetch
 from django.http import HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from stocktake import errors
 from stocktake.accounts import permissions as perms
 from stocktake.architecture import access as architecture_access
 from stocktake.architecture.models import Indicator, OrgUnit, OrgUnitLevel, Period, Pillar, Priority
+from stocktake.delivery import coverage as C
 from stocktake.delivery import status as S
 from stocktake.params import int_param
 
-from . import access, actions, charts, exports, forecasting, gridcache, hooks, html, series, tables
+from . import access, actions, charts, exports, forecasting, gridcache, hooks, html, marks, roots, series, tables
 from .models import Alert, AlertRule
 
 STATUS_RULE = (
@@ -55,6 +58,16 @@ def _fmt(request) -> str | None:
 
 def _pct(x):
     return None if x is None else round(100 * x, 1)
+
+
+def _roots(root) -> dict:
+    """The root selector's context: shown only when the government holds several hierarchies."""
+    found = roots.roots()
+    return {"root": root, "roots": found if len(found) > 1 else []}
+
+
+def _yes(flag) -> str:
+    return _("yes") if flag else ""
 
 
 # --- portfolio -------------------------------------------------------------------------------------------------
@@ -93,7 +106,7 @@ def portfolio_data(request, root):
 
 
 def portfolio(request):
-    root = series.root_unit()
+    root = access.root_unit(request) if roots.roots() else None
     pillars = portfolio_data(request, root)
     counts = {code: 0 for code in S.LABELS}
     flat = []
@@ -125,6 +138,12 @@ def portfolio(request):
                 "Chance of meeting target (%)",
                 "Provisional period",
                 "Provisional value (unverified)",
+                "Coverage (%)",
+                "Provisional units reported",
+                "Provisional units expected",
+                "Provisional incomplete",
+                "Partial",
+                "Partial reason",
             ],
         )
         cells = []
@@ -148,6 +167,12 @@ def portfolio(request):
                     _pct(chance.probability) if chance else None,
                     r.provisional_period,
                     r.provisional,
+                    marks.coverage_pct(r.coverage),
+                    r.provisional_coverage.reported if r.provisional_coverage else None,
+                    r.provisional_coverage.expected if r.provisional_coverage else None,
+                    _yes(r.provisional_incomplete),
+                    _yes(r.partial or r.provisional_partial),
+                    marks.partial_text(r.partial or r.provisional_partial),
                 ]
             )
             if r.indicator.kind == Indicator.Kind.PERFORMANCE:
@@ -167,6 +192,7 @@ def portfolio(request):
             "counts": [(c, S.LABELS[c], n) for c, n in counts.items()],
             "rule": _rule(),
             "formats": exports.FORMATS,
+            **_roots(root),
         },
     )
 
@@ -176,20 +202,26 @@ def portfolio(request):
 
 def indicator_page(request, code):
     indicator = access.indicator(request.user, code)
-    root = access.root_unit()
-    unit = _unit(request, default=root)
+    picked = _unit(request)
+    root = access.root_unit(request, picked, indicator)
+    unit = picked or root
     overlay_unit = _unit(request, "overlay")
+    if overlay_unit is not None and not roots.within(overlay_unit, root):
+        raise perms.NotFound(f"overlay: {overlay_unit.code} is not under {root.code}")
     plan = series.Plan.build(indicator, [u.pk for u in (unit, overlay_unit) if u], root=root)
-    summary = series.summarise(indicator, unit, plan)
+    cells = series.rollup_rows(indicator, unit)
+    summary = series.summarise(indicator, unit, plan, cells)
     target = plan.target
-    data = series.series(indicator, unit)
-    official = {r["period__code"]: v for r, v in series.series(indicator, unit, official=True)}
+    data = series.series(indicator, unit, rows=cells)
+    official = {r["period__code"]: v for r, v in series.series(indicator, unit, official=True, rows=cells)}
     rows = []
     for r, value in data:
         verified = r["period__code"] in official
         shown = official.get(r["period__code"], value)
         plan_value = plan.planned(unit.pk, r["period__code"])
         status = plan.assess(unit.pk, shown, r["period__code"])
+        cov = series.coverage_of(r, official=verified)
+        part = series.partial_of(r)
         rows.append(
             {
                 "period": r["period__code"],
@@ -200,9 +232,12 @@ def indicator_page(request, code):
                 "status": status,
                 "n": r["n"],
                 "unverified": not verified,
+                "coverage": cov,
+                "incomplete": marks.incomplete_text(cov, indicator.completeness),
+                "partial": marks.partial_text(part),
             }
         )
-    outlook = forecasting.outlook(indicator, unit, plan)
+    outlook = forecasting.outlook(indicator, unit, plan, cells)
     bench = forecasting.benchmarks(indicator, unit, plan)
     planned_line = []
     ends = plan.ends(unit.pk)
@@ -247,6 +282,11 @@ def indicator_page(request, code):
                 "Shortfall (% of planned change)",
                 "Unverified",
                 "Units reporting",
+                "Units expected",
+                "Coverage (%)",
+                "Incomplete",
+                "Partial",
+                "Partial reason",
             ],
         )
         for r in rows:
@@ -259,17 +299,25 @@ def indicator_page(request, code):
                     _pct(r["status"].share),
                     "yes" if r["unverified"] else "",
                     r["n"],
+                    r["coverage"].expected or None,
+                    marks.coverage_pct(r["coverage"]),
+                    _yes(r["incomplete"]),
+                    _yes(r["partial"]),
+                    r["partial"],
                 ]
             )
         if outlook.forecast:
             for p in outlook.forecast.points:
                 table.rows.append(
-                    [f"forecast {p.on.isoformat()}", p.mean, None, None, None, f"{p.low:.3g} to {p.high:.3g}", None]
+                    [f"forecast {p.on.isoformat()}", p.mean, None, None, None, f"{p.low:.3g} to {p.high:.3g}"]
+                    + [None] * 6
                 )
         return exports.respond(fmt, table, spec)
     children = list(unit.children.order_by("name")) if unit.depth < indicator.report_depth else []
     overlay_choices = (
-        OrgUnit.objects.filter(depth__lte=min(indicator.report_depth, 3)).exclude(pk=unit.pk).order_by("path")
+        OrgUnit.objects.filter(depth__lte=min(indicator.report_depth, 3), path__startswith=root.path)
+        .exclude(pk=unit.pk)
+        .order_by("path")
     )
     return render(
         request,
@@ -294,6 +342,10 @@ def indicator_page(request, code):
             "formats": exports.FORMATS,
             "query": request.GET.urlencode(),
             "sections": hooks.indicator_sections(request, indicator),
+            "provisional_incomplete": marks.incomplete_text(summary.provisional_coverage, indicator.completeness),
+            "provisional_partial": marks.partial_text(summary.provisional_partial),
+            "latest_coverage": marks.coverage_text(summary.coverage),
+            **_roots(root),
         },
     )
 
@@ -302,16 +354,40 @@ def indicator_page(request, code):
 
 
 def index(request):
-    root = series.root_unit()
+    root = access.root_unit(request) if roots.roots() else None
     indicators = list(access.readable_indicators(request.user))
-    return render(request, "monitoring/index.html", {"indicators": indicators, "root": root, "regions": _level_name(2)})
+    return render(
+        request,
+        "monitoring/index.html",
+        {"indicators": indicators, "regions": _level_name(2), **_roots(root)},
+    )
+
+
+def _period_columns(indicator, parent, periods) -> list[dict]:
+    """Each period's coverage under `parent` and whether it is partial: the heads of a grid's columns."""
+    cov = tables.root_coverage(indicator, parent, periods)
+    today = timezone.localdate()
+    out = []
+    for p in periods:
+        c = cov.get(p.pk)
+        part = C.partial(p.start, p.end, today)
+        out.append(
+            {
+                "period": p,
+                "coverage": marks.coverage_text(c),
+                "incomplete": marks.incomplete_text(c, indicator.completeness),
+                "partial": marks.partial_text(part),
+            }
+        )
+    return out
 
 
 def heatmap(request, code):
-    """Org units x periods for one indicator, drilled down from any unit."""
+    """Org units x periods for one indicator, drilled down from any unit, within one root."""
     indicator = access.indicator(request.user, code)
-    root = access.root_unit()
-    parent = _unit(request, default=root)
+    picked = _unit(request)
+    root = access.root_unit(request, picked, indicator)
+    parent = picked or root
     if parent.depth >= indicator.report_depth:
         parent = parent.parent or root
     depth = int_param(request, "depth", parent.depth + 1, maximum=99)
@@ -319,21 +395,37 @@ def heatmap(request, code):
     depth = max(parent.depth + 1, min(depth, indicator.report_depth))
     n = max(1, min(n, 60))
     periods = tables.recent_periods(indicator, n, root)
+    columns = _period_columns(indicator, parent, periods)
     fmt = _fmt(request)
     if fmt:
         hm = tables.units_by_periods(indicator, parent, depth, periods, root)
         table = exports.Table(
             f"heatmap-{indicator.code}-{parent.code}",
-            ["Code", "Org unit"] + [f"{p.code} value" for p in periods] + [f"{p.code} status" for p in periods],
+            ["Code", "Org unit"]
+            + [f"{p.code} value" for p in periods]
+            + [f"{p.code} status" for p in periods]
+            + [f"{p.code} coverage (%)" for p in periods]
+            + [f"{p.code} partial" for p in periods],
         )
         cells = []
         for u in hm.units:
             row = [hm.cells.get((u.pk, p.pk)) for p in periods]
             table.rows.append(
-                [u.code, u.name] + [c.value if c else None for c in row] + [c.status.label if c else None for c in row]
+                [u.code, u.name]
+                + [c.value if c else None for c in row]
+                + [(_("Incomplete") if c.incomplete else c.status.label) if c else None for c in row]
+                + [marks.coverage_pct(c.coverage) if c else None for c in row]
+                + [col["partial"] for col in columns]
             )
             cells += [
-                {"x": p.code, "y": u.name, "status": c.status.label, "value": c.text} for p, c in zip(periods, row) if c
+                {
+                    "x": p.code,
+                    "y": u.name,
+                    "status": _("Incomplete") if c.incomplete else c.status.label,
+                    "value": c.text,
+                }
+                for p, c in zip(periods, row)
+                if c
             ]
         spec = charts.heatmap_spec(f"{indicator.name}: {parent.name}", cells, "Period", _level_name(depth))
         return exports.respond(fmt, table, spec)
@@ -349,7 +441,10 @@ def heatmap(request, code):
         )
 
     count, rows_html = gridcache.get_or_build(
-        gridcache.key("heatmap-rows", [indicator], parent.pk, depth, tuple(p.pk for p in periods)), build
+        gridcache.key(
+            "heatmap-rows", [indicator], parent.pk, depth, tuple(p.pk for p in periods), translation.get_language()
+        ),
+        build,
     )
     return render(
         request,
@@ -359,6 +454,7 @@ def heatmap(request, code):
             "parent": parent,
             "ancestors": parent.ancestors(),
             "periods": periods,
+            "columns": columns,
             "rows": count,
             "rows_html": rows_html,
             "level": _level_name(depth),
@@ -367,30 +463,43 @@ def heatmap(request, code):
             "query": request.GET.urlencode(),
             "deeper": depth < indicator.report_depth and depth == parent.depth + 1,
             "depth": depth,
+            **_roots(root),
         },
     )
 
 
 def heatmap_indicators(request):
-    """Org units x indicators at the latest official period of each, drilled down from any unit."""
-    root = access.root_unit()
-    parent = _unit(request, default=root)
+    """Org units x indicators at the latest complete official period of each, drilled down from any unit."""
+    picked = _unit(request)
+    root = access.root_unit(request, picked)
+    parent = picked or root
     indicators = [i for i in access.readable_indicators(request.user).filter(kind=Indicator.Kind.PERFORMANCE)]
     hm = tables.units_by_indicators(indicators, parent, root)
     fmt = _fmt(request)
     if fmt:
         table = exports.Table(
             f"heatmap-indicators-{parent.code}",
-            ["Code", "Org unit"] + [f"{i.code} value" for i in hm.columns] + [f"{i.code} status" for i in hm.columns],
+            ["Code", "Org unit"]
+            + [f"{i.code} value" for i in hm.columns]
+            + [f"{i.code} status" for i in hm.columns]
+            + [f"{i.code} coverage (%)" for i in hm.columns],
         )
         cells = []
         for u in hm.units:
             row = [hm.cells.get((u.pk, i.pk)) for i in hm.columns]
             table.rows.append(
-                [u.code, u.name] + [c.value if c else None for c in row] + [c.status.label if c else None for c in row]
+                [u.code, u.name]
+                + [c.value if c else None for c in row]
+                + [(_("Incomplete") if c.incomplete else c.status.label) if c else None for c in row]
+                + [marks.coverage_pct(c.coverage) if c else None for c in row]
             )
             cells += [
-                {"x": i.name, "y": u.name, "status": c.status.label, "value": c.text}
+                {
+                    "x": i.name,
+                    "y": u.name,
+                    "status": _("Incomplete") if c.incomplete else c.status.label,
+                    "value": c.text,
+                }
                 for i, c in zip(hm.columns, row)
                 if c
             ]
@@ -416,14 +525,16 @@ def heatmap_indicators(request):
             "rule": _rule(),
             "formats": exports.FORMATS,
             "query": request.GET.urlencode(),
+            **_roots(root),
         },
     )
 
 
 def league(request, code):
     indicator = access.indicator(request.user, code)
-    root = access.root_unit()
-    parent = _unit(request, default=root)
+    picked = _unit(request)
+    root = access.root_unit(request, picked, indicator)
+    parent = picked or root
     if parent.depth >= indicator.report_depth:
         parent = parent.parent or root
     depth = int_param(request, "depth", min(3, indicator.report_depth), maximum=99)
@@ -435,6 +546,7 @@ def league(request, code):
     else:
         latest = tables.latest_official_periods([indicator], root).get(indicator.pk)
         period = Period.objects.filter(pk=latest).first() if latest else (periods[-1] if periods else None)
+    column = _period_columns(indicator, parent, [period])[0] if period else None
     fmt = _fmt(request)
     if fmt:
         rows = tables.league(indicator, parent, depth, period, root) if period else []
@@ -451,6 +563,11 @@ def league(request, code):
                 "Gap to trajectory",
                 "Status",
                 "Unverified",
+                "Units reported",
+                "Units expected",
+                "Incomplete (not ranked)",
+                "Partial",
+                "Partial reason",
             ],
         )
         for r in rows:
@@ -466,6 +583,11 @@ def league(request, code):
                     r.gap,
                     r.status.label,
                     "yes" if r.unverified else "",
+                    r.coverage.reported if r.coverage else None,
+                    r.coverage.expected if r.coverage else None,
+                    _yes(r.incomplete),
+                    _yes(column["partial"]),
+                    column["partial"],
                 ]
             )
         spec = charts.league_spec(
@@ -484,7 +606,9 @@ def league(request, code):
     count, rows_html = (
         (0, "")
         if not period
-        else gridcache.get_or_build(gridcache.key("league", [indicator], parent.pk, depth, period.pk), build)
+        else gridcache.get_or_build(
+            gridcache.key("league", [indicator], parent.pk, depth, period.pk, translation.get_language()), build
+        )
     )
     return render(
         request,
@@ -501,6 +625,8 @@ def league(request, code):
             "formats": exports.FORMATS,
             "query": request.GET.urlencode(),
             "depth": depth,
+            "column": column,
+            **_roots(root),
         },
     )
 

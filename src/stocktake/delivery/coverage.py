@@ -1,0 +1,93 @@
+"""How much of an aggregate's denominator has reported, and whether a period's figure is whole.
+
+A national figure from 4 of 96 hospitals is not the national figure: it is
+those four hospitals. So every aggregate carries its coverage (units
+reported of units expected beneath it) and each indicator a completeness
+rule (the share of expected units that must report before the period's
+figure counts as the official latest). A period is also partial when it
+has not ended, or when a coarser period (a quarter, a year) is built from
+fewer of its sub-periods than it has: a year from three months.
+
+Plain Python: the monitoring pages, API, exports and packs all ask these
+functions, so each says "incomplete" and "partial" by the same rule.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+
+DEFAULT_RULE = 0.9  # of expected units; Indicator.completeness overrides it
+
+# Why a period is partial (the reason codes; the pages translate them into words).
+NOT_ENDED, FEWER_PARTS = "not_ended", "fewer_parts"
+
+
+class CoverageError(ValueError):
+    pass
+
+
+def check_rule(rule: float) -> float:
+    """A completeness rule is a share of units above 0 and at most 1."""
+    if not 0 < rule <= 1:
+        raise CoverageError(f"a completeness rule is a share above 0 and at most 1, not {rule:g}")
+    return rule
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Units reported of units expected beneath an aggregate (expected 0: not known, taken as whole)."""
+
+    reported: int
+    expected: int
+
+    @property
+    def share(self) -> float | None:
+        if self.expected <= 0:
+            return None
+        return min(self.reported / self.expected, 1.0)
+
+    def needed(self, rule: float = DEFAULT_RULE) -> int:
+        """How many units must report for the rule to be met."""
+        return math.ceil(check_rule(rule) * self.expected - 1e-9)
+
+    def meets(self, rule: float = DEFAULT_RULE) -> bool:
+        """Whether enough units reported for the figure to stand for the whole."""
+        return self.expected <= 0 or self.reported >= self.needed(rule)
+
+
+def meets(reported: int, expected: int, rule: float = DEFAULT_RULE) -> bool:
+    return Coverage(reported, expected).meets(rule)
+
+
+def latest_complete(rows: list[tuple[int, int]], rule: float = DEFAULT_RULE) -> int | None:
+    """Index of the last (reported, expected) pair, oldest first, that meets the rule; None if none does."""
+    for i in range(len(rows) - 1, -1, -1):
+        reported, expected = rows[i]
+        if reported > 0 and meets(reported, expected, rule):
+            return i
+    return None
+
+
+@dataclass(frozen=True)
+class Partial:
+    """Why a period's figure is not a whole period's: a reason code and the numbers behind it."""
+
+    reason: str
+    parts: int = 0
+    parts_expected: int = 0
+    ends: date | None = None
+
+
+def partial(start: date, end: date, today: date, parts: int | None = None, parts_expected: int | None = None):
+    """A Partial if the period has not ended by `today` or holds fewer sub-periods than it has; else None.
+
+    `parts` is how many sub-periods (months of a quarter) the figure is built from and `parts_expected`
+    how many the period has; leave both None for a period at the indicator's own frequency.
+    """
+    if parts is not None and parts_expected is not None and parts < parts_expected:
+        return Partial(FEWER_PARTS, parts, parts_expected, end)
+    if end >= today:
+        return Partial(NOT_ENDED, 0, 0, end)
+    return None
