@@ -23,7 +23,9 @@ from stocktake.accounts import permissions
 from stocktake.accounts.apiauth import api_auth
 from stocktake.architecture import access as architecture_access
 from stocktake.architecture.models import Indicator, OrgUnit
+from stocktake.delivery import coverage as C
 from stocktake.delivery import periods as P
+from stocktake.monitoring import marks
 from stocktake.monitoring import rollups as monitoring_rollups
 from stocktake.monitoring.models import DataValue
 from stocktake.schemas import Error
@@ -205,6 +207,8 @@ class RollupPoint(Schema):
     start: date
     end: date
     value: float | None
+    partial: bool
+    partial_reason: str
 
 
 def _batch_out(b: ImportBatch) -> dict:
@@ -460,7 +464,21 @@ def rollup_series(request, indicator: str, unit: str, kind: str | None = None):
     if kind is not None and kind not in P.ORDER:
         raise HttpError(400, f"unknown period kind '{kind}'; use one of {', '.join(P.ORDER)}")
     try:
-        points = monitoring_rollups.series(ind, ou, kind)
+        points = monitoring_rollups.series_parts(ind, ou, kind)
     except P.PeriodError as exc:
         raise HttpError(400, str(exc)) from exc
-    return [{"period": p.code, "start": p.start, "end": p.end, "value": v} for p, v in points]
+    today = timezone.localdate()
+    out = []
+    for p, v, parts, expected in points:
+        part = C.partial(p.start, p.end, today, parts, expected)
+        out.append(
+            {
+                "period": p.code,
+                "start": p.start,
+                "end": p.end,
+                "value": v,
+                "partial": part is not None,
+                "partial_reason": marks.partial_text(part),
+            }
+        )
+    return out

@@ -20,10 +20,11 @@ from django.db import transaction
 from stocktake.accounts.models import Person
 from stocktake.architecture.models import OrgUnit
 from stocktake.delivery import alerts as A
+from stocktake.delivery import coverage as C
 
 from . import actions, rollups
 from .models import Alert, AlertRule, Rollup
-from .series import Plan, root_unit
+from .series import Plan, roots
 
 log = logging.getLogger(__name__)
 HISTORY = 24  # periods of history a rule can look back over
@@ -46,7 +47,7 @@ def owners(indicator) -> list[str]:
 def histories(rule: AlertRule, root: OrgUnit) -> tuple[dict, dict, dict]:
     """({unit id: [(period code, status)]}, {unit id: name}, {period code: period id}) for the rule's level."""
     ind = rule.indicator
-    units = dict(OrgUnit.objects.filter(depth=rule.depth).values_list("id", "name"))
+    units = dict(OrgUnit.objects.filter(depth=rule.depth, path__startswith=root.path).values_list("id", "name"))
     plan = Plan.build(ind, list(units), root=root, level=(root, rule.depth))  # every unit at the depth
     period_ids = list(
         Rollup.objects.filter(indicator=ind, org_unit=root, official_count__gt=0)
@@ -58,8 +59,12 @@ def histories(rule: AlertRule, root: OrgUnit) -> tuple[dict, dict, dict]:
     for r in (
         Rollup.objects.filter(indicator=ind, depth=rule.depth, period_id__in=period_ids, official_count__gt=0)
         .order_by("period__start")
-        .values("org_unit_id", "period_id", "period__code", "period__end", "official_value")
+        .values(
+            "org_unit_id", "period_id", "period__code", "period__end", "official_value", "official_count", "expected"
+        )
     ):
+        if r["org_unit_id"] not in units or not C.meets(r["official_count"], r["expected"], ind.completeness):
+            continue  # another root's unit, or a figure from too few of the unit's own units
         status = plan.assess(r["org_unit_id"], r["official_value"], r["period__code"], r["period__end"])
         out.setdefault(r["org_unit_id"], []).append((r["period__code"], status.code))
         codes[r["period__code"]] = r["period_id"]
@@ -90,8 +95,8 @@ def evaluate(indicator_ids=None, *, refresh: bool = False, email: bool = True) -
     refresh=True first rebuilds the indicators' rollups, for callers that
     changed values or states without going through monitoring.actions.
     """
-    root = root_unit()
-    if root is None:
+    tops = roots()
+    if not tops:
         return []
     rules = AlertRule.objects.filter(active=True).select_related(
         "indicator__outcome__priority", "indicator__outcome__leader"
@@ -103,18 +108,19 @@ def evaluate(indicator_ids=None, *, refresh: bool = False, email: bool = True) -
         rollups.refresh(indicator_ids)
     raised: list[Alert] = []
     for rule in rules:
-        with transaction.atomic():
-            hist, names, codes = histories(rule, root)
-            new = []
-            for f in A.check(rule.kind, {"worst": rule.worst, "periods": rule.periods}, hist, names):
-                alert = actions.raise_alert(
-                    rule=rule,
-                    org_unit_id=f.unit,
-                    period_id=codes[f.period],
-                    message=f"{rule.indicator.name}: {f.message}",
-                )
-                if alert is not None:
-                    new.append(alert)
+        new = []
+        for root in tops:  # each hierarchy on its own: a status never compares units across roots
+            with transaction.atomic():
+                hist, names, codes = histories(rule, root)
+                for f in A.check(rule.kind, {"worst": rule.worst, "periods": rule.periods}, hist, names):
+                    alert = actions.raise_alert(
+                        rule=rule,
+                        org_unit_id=f.unit,
+                        period_id=codes[f.period],
+                        message=f"{rule.indicator.name}: {f.message}",
+                    )
+                    if alert is not None:
+                        new.append(alert)
         if email:
             _email(rule, new)
         raised += new

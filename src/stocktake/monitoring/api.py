@@ -10,6 +10,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
@@ -18,9 +19,10 @@ from stocktake.accounts import permissions as perms
 from stocktake.accounts.apiauth import api_auth
 from stocktake.architecture import access as architecture_access
 from stocktake.architecture.models import Indicator, Period
+from stocktake.delivery import coverage as C
 from stocktake.schemas import Error
 
-from . import access, actions, alerts, forecasting, series, tables
+from . import access, actions, alerts, forecasting, marks, roots, series, tables
 from .models import Alert
 from .views import portfolio_data
 
@@ -52,6 +54,14 @@ class PortfolioRow(Schema):
     probability: float | None
     provisional_period: str | None
     provisional: float | None
+    root: str | None
+    units_reported: int | None
+    units_expected: int | None
+    provisional_units_reported: int | None
+    provisional_units_expected: int | None
+    provisional_incomplete: bool
+    partial: bool
+    partial_reason: str
 
 
 class ForecastPointOut(Schema):
@@ -77,6 +87,9 @@ class CellOut(Schema):
     value: float | None
     status: str
     unverified: bool
+    units_reported: int | None
+    units_expected: int | None
+    incomplete: bool
 
 
 class HeatmapRow(Schema):
@@ -85,15 +98,26 @@ class HeatmapRow(Schema):
     cells: list[CellOut]
 
 
+class PeriodOut(Schema):
+    code: str
+    units_reported: int | None
+    units_expected: int | None
+    incomplete: bool
+    partial: bool
+    partial_reason: str
+
+
 class HeatmapOut(Schema):
     indicator: str
+    root: str
     parent: str
     periods: list[str]
+    period_coverage: list[PeriodOut]
     rows: list[HeatmapRow]
 
 
 class LeagueRowOut(Schema):
-    rank: int
+    rank: int | None
     previous_rank: int | None
     movement: int | None
     unit: str
@@ -103,6 +127,12 @@ class LeagueRowOut(Schema):
     gap: float | None
     status: str
     unverified: bool
+    period: str
+    units_reported: int | None
+    units_expected: int | None
+    incomplete: bool
+    partial: bool
+    partial_reason: str
 
 
 class AlertOut(Schema):
@@ -151,10 +181,10 @@ def _alert(a: Alert) -> dict:
     summary="Every visible indicator's official status, trend and forecast",
     auth=readers(),
 )
-def portfolio(request):
-    root = series.root_unit()
+def portfolio(request, root: str | None = None):
+    where = access.root_unit(request) if roots.roots() else None
     out = []
-    for p in portfolio_data(request, root):
+    for p in portfolio_data(request, where):
         for pr in p["priorities"]:
             for o in pr["outcomes"]:
                 for r in o["rows"]:
@@ -174,6 +204,14 @@ def portfolio(request):
                             "probability": look.probability if look else None,
                             "provisional_period": r.provisional_period,
                             "provisional": r.provisional,
+                            "root": where.code if where else None,
+                            "units_reported": r.coverage.reported if r.coverage else None,
+                            "units_expected": r.coverage.expected if r.coverage else None,
+                            "provisional_units_reported": pc.reported if (pc := r.provisional_coverage) else None,
+                            "provisional_units_expected": pc.expected if pc else None,
+                            "provisional_incomplete": r.provisional_incomplete,
+                            "partial": bool(r.partial or r.provisional_partial),
+                            "partial_reason": marks.partial_text(r.partial or r.provisional_partial),
                         }
                     )
     return out
@@ -185,11 +223,12 @@ def portfolio(request):
     summary="Forecast to the target date and the chance of meeting it",
     auth=readers(),
 )
-def forecast(request, code: str, unit: str | None = None):
+def forecast(request, code: str, unit: str | None = None, root: str | None = None):
     ind = access.indicator(request.user, code)
-    root = access.root_unit()
-    where = access.unit(unit, root)
-    plan = series.Plan.build(ind, [where.pk], root=root)
+    picked = access.unit(unit)
+    top = access.root_unit(request, picked, ind)
+    where = picked or top
+    plan = series.Plan.build(ind, [where.pk], root=top)
     look = forecasting.outlook(ind, where, plan)
     fc = look.forecast
     return {
@@ -207,24 +246,67 @@ def forecast(request, code: str, unit: str | None = None):
 @router.get(
     "/indicators/{code}/heatmap", response=HeatmapOut, summary="Org units x periods, coloured by status", auth=readers()
 )
-def heatmap(request, code: str, unit: str | None = None, depth: int | None = None, periods: int = 12):
+def heatmap(
+    request, code: str, unit: str | None = None, depth: int | None = None, periods: int = 12, root: str | None = None
+):
     ind = access.indicator(request.user, code)
-    root = access.root_unit()
-    parent = access.unit(unit, root)
+    picked = access.unit(unit)
+    top = access.root_unit(request, picked, ind)
+    parent = picked or top
     if parent.depth >= ind.report_depth:
         raise HttpError(400, f"unit: {parent.code} is at the level {ind.code} is reported at; nothing lies below it")
     depth = max(parent.depth + 1, min(depth or parent.depth + 1, ind.report_depth))
-    ps = tables.recent_periods(ind, max(1, min(periods, 60)), root)
-    hm = tables.units_by_periods(ind, parent, depth, ps, root)
+    ps = tables.recent_periods(ind, max(1, min(periods, 60)), top)
+    hm = tables.units_by_periods(ind, parent, depth, ps, top)
     rows = []
     for u in hm.units:
         cells = []
         for p in ps:
             c = hm.cells.get((u.pk, p.pk))
             if c:
-                cells.append({"period": p.code, "value": c.value, "status": c.status.code, "unverified": c.unverified})
+                cells.append(
+                    {
+                        "period": p.code,
+                        "value": c.value,
+                        "status": c.status.code,
+                        "unverified": c.unverified,
+                        **_coverage(c.coverage),
+                        "incomplete": c.incomplete,
+                    }
+                )
         rows.append({"unit": u.code, "name": u.name, "cells": cells})
-    return {"indicator": ind.code, "parent": parent.code, "periods": [p.code for p in ps], "rows": rows}
+    return {
+        "indicator": ind.code,
+        "root": top.code,
+        "parent": parent.code,
+        "periods": [p.code for p in ps],
+        "period_coverage": _period_coverage(ind, parent, ps),
+        "rows": rows,
+    }
+
+
+def _coverage(cov) -> dict:
+    return {"units_reported": cov.reported if cov else None, "units_expected": cov.expected if cov else None}
+
+
+def _period_coverage(ind, parent, periods) -> list[dict]:
+    """Each period's coverage under `parent` (all states) and whether it is partial (not ended)."""
+    cov = tables.root_coverage(ind, parent, periods)
+    today = timezone.localdate()
+    out = []
+    for p in periods:
+        c = cov.get(p.pk)
+        part = C.partial(p.start, p.end, today)
+        out.append(
+            {
+                "code": p.code,
+                **_coverage(c),
+                "incomplete": c is not None and not c.meets(ind.completeness),
+                "partial": part is not None,
+                "partial_reason": marks.partial_text(part),
+            }
+        )
+    return out
 
 
 @router.get(
@@ -233,20 +315,29 @@ def heatmap(request, code: str, unit: str | None = None, depth: int | None = Non
     summary="Units ranked best first, with movement and gap to trajectory",
     auth=readers(),
 )
-def league(request, code: str, unit: str | None = None, depth: int | None = None, period: str | None = None):
+def league(
+    request,
+    code: str,
+    unit: str | None = None,
+    depth: int | None = None,
+    period: str | None = None,
+    root: str | None = None,
+):
     ind = access.indicator(request.user, code)
-    root = access.root_unit()
-    parent = access.unit(unit, root)
+    picked = access.unit(unit)
+    top = access.root_unit(request, picked, ind)
+    parent = picked or top
     if parent.depth >= ind.report_depth:
         raise HttpError(400, f"unit: {parent.code} is at the level {ind.code} is reported at; nothing lies below it")
     depth = max(parent.depth + 1, min(depth or min(3, ind.report_depth), ind.report_depth))
     if period:
         p = get_object_or_404(Period, code=period)
     else:
-        latest = tables.latest_official_periods([ind], root).get(ind.pk)
+        latest = tables.latest_official_periods([ind], top).get(ind.pk)
         if latest is None:
             return []
         p = Period.objects.get(pk=latest)
+    head = _period_coverage(ind, parent, [p])[0]
     return [
         {
             "rank": r.rank,
@@ -259,8 +350,13 @@ def league(request, code: str, unit: str | None = None, depth: int | None = None
             "gap": r.gap,
             "status": r.status.code,
             "unverified": r.unverified,
+            "period": p.code,
+            **_coverage(r.coverage),
+            "incomplete": r.incomplete,
+            "partial": head["partial"],
+            "partial_reason": head["partial_reason"],
         }
-        for r in tables.league(ind, parent, depth, p, root)
+        for r in tables.league(ind, parent, depth, p, top)
     ]
 
 

@@ -176,24 +176,42 @@ def series(indicator, unit, kind: str | None = None, *, official: bool = False) 
     """A unit's rolled-up series, oldest first, as [(Period, value)], at the indicator's frequency or
     any coarser one (month -> quarter -> year): coarser periods merge the stored parts, so a ratio
     is still summed numerators over summed denominators and a mean is over every value beneath."""
+    return [(p, v) for p, v, _, _ in series_parts(indicator, unit, kind, official=official)]
+
+
+def _parts_expected(indicator, coarser: P.Period) -> int:
+    """How many periods of the indicator's frequency a coarser period holds (3 months in a quarter)."""
+    return sum(
+        1
+        for q in P.between(indicator.frequency, coarser.start, coarser.end)
+        if P.parent(q, coarser.kind).code == coarser.code
+    )
+
+
+def series_parts(indicator, unit, kind: str | None = None, *, official: bool = False) -> list:
+    """As series(), as [(Period, value, parts, parts expected)]: a coarser period built from fewer of its
+    sub-periods than it has (a year from 3 months) is partial (delivery.coverage.partial). At the
+    indicator's own frequency parts and parts expected are None."""
 
     cells = _cells(indicator, unit, official)
     kind = kind or indicator.frequency
     rule, scale = indicator.aggregation, indicator.ratio_scale
     if kind == indicator.frequency:
-        return [(p, acc.result(rule, scale)) for p, acc in cells]
+        return [(p, acc.result(rule, scale), None, None) for p, acc in cells]
     merged: dict[str, Accumulator] = {}
+    parts: dict[str, int] = {}
     for period, acc in cells:
         coarser = P.parent(P.parse(period.code), kind)  # PeriodError if kind is not coarser
         merged.setdefault(coarser.code, Accumulator()).merge(acc)
+        parts[coarser.code] = parts.get(coarser.code, 0) + 1
     stored = {p.code: p for p in Period.objects.filter(code__in=list(merged))}
     out = []
     for code, acc in merged.items():
+        pp = P.parse(code)
         p = stored.get(code)
         if p is None:  # a read never writes: an unsaved period for one nobody has reported on yet
-            pp = P.parse(code)
             p = Period(code=pp.code, kind=pp.kind, start=pp.start, end=pp.end)
-        out.append((p, acc.result(rule, scale)))
+        out.append((p, acc.result(rule, scale), parts[code], _parts_expected(indicator, pp)))
     return sorted(out, key=lambda pv: pv[0].start)
 
 

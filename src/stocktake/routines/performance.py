@@ -6,12 +6,31 @@ Richer views (heat maps, forecasts) slot in as extra sections of the pack.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from stocktake.architecture.models import Indicator, OrgUnit
-from stocktake.monitoring import charts, series
+from stocktake.monitoring import charts, marks, series
 
 from . import proposals
 
 ANNEX_PERIODS = 12
+
+
+def provisional_note(summary) -> str:
+    """'Provisional 2026-11: 52.0% (4 of 96 units reported (4%); not ended)': a newer figure than the
+    official latest, with its coverage, as the pack and the report print it under the latest."""
+    if not summary.provisional_period:
+        return ""
+    extra = [
+        t
+        for t in (marks.coverage_text(summary.provisional_coverage), marks.partial_text(summary.provisional_partial))
+        if t
+    ]
+    note = _("Provisional %(period)s: %(value)s") % {
+        "period": summary.provisional_period,
+        "value": summary.provisional_text,
+    }
+    return f"{note} ({'; '.join(extra)})" if extra else note
 
 
 def trajectory_chart(indicator, target, data, width=None, height=220, forecast=None) -> tuple[dict, dict]:
@@ -67,6 +86,8 @@ def priority_performance(
                             "value": ind.fmt(v),
                             "planned": ind.fmt(point[2] if point else None),
                             "n": r["n"],
+                            "incomplete": marks.incomplete_text(series.coverage_of(r, official=True), ind.completeness),
+                            "partial": marks.partial_text(series.partial_of(r)),
                         }
                     )
             unit_rows = []
@@ -80,6 +101,7 @@ def priority_performance(
                 {
                     "indicator": ind,
                     "summary": summary,
+                    "provisional": provisional_note(summary),
                     "spec": spec,
                     "chance": None if chance is None else f"{chance:.0%}",
                     "chart_id": f"chart-{ind.code}",
