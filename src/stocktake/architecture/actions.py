@@ -7,8 +7,11 @@ change is validated the same way and audited in the same transaction.
 
 from __future__ import annotations
 
+import logging
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from stocktake.accounts import audit
 from stocktake.delivery import periods as P
@@ -27,6 +30,8 @@ from .models import (
     TargetRevision,
     TrajectoryPoint,
 )
+
+log = logging.getLogger(__name__)
 
 TARGET_FIELDS = (
     "baseline_value",
@@ -70,6 +75,23 @@ def create_org_unit_level(*, depth: int, name: str, user=None, interface: str = 
     return _create(OrgUnitLevel, depth=depth, name=name, user=user, interface=interface)
 
 
+def another_root_warning(code: str, parent: OrgUnit | None) -> str:
+    """The warning for a new top-level unit when there is one already ('' otherwise).
+
+    Several hierarchies are allowed (a state and its capital, two programmes), but each view is then scoped to
+    one of them: a unit meant to sit under the nation but created without a parent would silently split it.
+    """
+    if parent is not None:
+        return ""
+    others = list(OrgUnit.objects.filter(parent=None).order_by("id").values_list("code", flat=True)[:5])
+    if not others:
+        return ""
+    return _(
+        "%(code)s is a new top-level unit beside %(others)s: the government now holds several hierarchies, and "
+        "every view, completeness count, league table and heat map is scoped to one of them (chosen with root=)."
+    ) % {"code": code, "others": ", ".join(others)}
+
+
 @transaction.atomic
 def create_org_unit(
     *,
@@ -81,7 +103,13 @@ def create_org_unit(
     interface: str = "web",
     reason: str = "",
 ) -> OrgUnit:
-    return _create(
+    """A new org unit. A second (or later) top-level unit is allowed, and warned of: the warning is logged,
+    written into the audit entry's reason and left on the unit as `warning` for the caller to show."""
+    warning = another_root_warning(code, parent)
+    if warning:
+        log.warning("%s", warning)
+        reason = f"{reason}\n{warning}".strip()
+    unit = _create(
         OrgUnit,
         code=code,
         name=name,
@@ -91,6 +119,8 @@ def create_org_unit(
         interface=interface,
         reason=reason,
     )
+    unit.warning = warning
+    return unit
 
 
 @transaction.atomic

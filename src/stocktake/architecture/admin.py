@@ -1,5 +1,6 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 
+from stocktake.accounts import audit
 from stocktake.accounts.admin import AuditedAdmin, ReadOnlyAdmin
 
 from . import actions
@@ -30,6 +31,13 @@ class OrgUnitAdmin(AuditedAdmin):
     list_filter = ["depth"]
     search_fields = ["code", "name"]
     raw_id_fields = ["parent"]
+
+    def save_model(self, request, obj, form, change):
+        """As every audited admin save, and a warning (shown and audited) when this makes a second root."""
+        warning = "" if change else actions.another_root_warning(obj.code, obj.parent)
+        audit.save_audited(obj, user=request.user, interface="admin", clean=False, reason=warning)
+        if warning:
+            messages.warning(request, warning)
 
 
 @admin.register(Period)

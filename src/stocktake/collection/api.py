@@ -200,6 +200,7 @@ class FreshnessOut(Schema):
     late: bool
     days_late: int
     missing_units: list[str]
+    root: str | None
 
 
 class RollupPoint(Schema):
@@ -445,6 +446,7 @@ def freshness_list(request):
             "late": f.late,
             "days_late": f.days_late,
             "missing_units": f.missing_units,
+            "root": f.root,
         }
         for f in freshness.of(indicators, timezone.localdate())
     ]

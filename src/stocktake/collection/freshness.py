@@ -11,11 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Max, Sum
+from django.db.models import Max
 
 from stocktake.architecture.models import Indicator, OrgUnit
 from stocktake.delivery import periods as P
 from stocktake.delivery import quality as Q
+from stocktake.monitoring import roots
 from stocktake.monitoring.models import Rollup
 
 from .importer import DUE_DAYS
@@ -32,6 +33,7 @@ class Freshness:
     reported_share: float  # of the due period's units
     missing_units: list[str]
     today: date
+    root: str | None = None  # the code of the root completeness is counted within
 
     @property
     def late(self) -> bool:
@@ -58,52 +60,85 @@ def next_due(frequency: str, today: date) -> tuple[P.Period, date]:
     return p, p.end + timedelta(days=DUE_DAYS)
 
 
-def of(indicators, today: date | None = None) -> list[Freshness]:
+def _roots_for(indicators, root: OrgUnit | None) -> dict[int, OrgUnit]:
+    """{indicator id: the root its completeness is counted within}: `root` if given; else the default
+    root where the indicator reports there (or has no data yet), else the root it does report under."""
+    if root is not None:
+        return {ind.pk: root for ind in indicators}
+    tops = {r.pk: r for r in roots.roots()}
+    if not tops:
+        return {}
+    default = roots.root_unit()
+    reporting: dict[int, set[int]] = {}
+    for ind_id, unit_id in (
+        Rollup.objects.filter(indicator_id__in=[i.pk for i in indicators], depth=1)
+        .values_list("indicator_id", "org_unit_id")
+        .distinct()
+        .order_by()
+    ):
+        reporting.setdefault(ind_id, set()).add(unit_id)
+    out = {}
+    for ind in indicators:
+        have = reporting.get(ind.pk)
+        if not have or default.pk in have:
+            out[ind.pk] = default
+        else:
+            out[ind.pk] = tops[min(have)]
+    return out
+
+
+def of(indicators, today: date | None = None, root: OrgUnit | None = None) -> list[Freshness]:
     """Freshness of each indicator, read from the rollups (a few rows per indicator, never the raw values).
 
     Counted as the rollups count: totals (blank disaggregation) from units at the
-    indicator's reporting level, whatever their state. A rollup at the top of the
-    hierarchy (depth 1) counts every such value beneath it, and there is at most one
-    per unit and period, so its count is the number of units that reported.
+    indicator's reporting level, whatever their state, within one root (`root`, or
+    see _roots_for): a government with several hierarchies never counts one
+    hierarchy's units as missing from another's. A root's rollup counts every such
+    value beneath it, and there is at most one per unit and period, so its count is
+    the number of units that reported.
     """
     today = today or date.today()
     indicators = list(indicators)
-    ids = [ind.pk for ind in indicators]
+    scope = _roots_for(indicators, root)
     due = {ind.pk: due_period(ind.frequency, today) for ind in indicators}
-    tops = Rollup.objects.filter(indicator_id__in=ids, depth=1)
-    latest = dict(
-        tops.values("indicator_id").annotate(m=Max("period__end")).values_list("indicator_id", "m").order_by()
-    )
-    reported = {
-        (r["indicator_id"], r["period__code"]): r["n"]
-        for r in tops.filter(period__code__in={p.code for p in due.values()})
-        .values("indicator_id", "period__code")
-        .annotate(n=Sum("count"))
+    tops = Rollup.objects.filter(indicator_id__in=[ind.pk for ind in indicators], depth=1)
+    latest = {
+        (i, u): m
+        for i, u, m in tops.values("indicator_id", "org_unit_id")
+        .annotate(m=Max("period__end"))
+        .values_list("indicator_id", "org_unit_id", "m")
         .order_by()
     }
-    expected = dict(
-        OrgUnit.objects.filter(depth__in={ind.report_depth for ind in indicators})
-        .values("depth")
-        .annotate(n=Count("id"))
-        .values_list("depth", "n")
+    reported = {
+        (i, u, code): n
+        for i, u, code, n in tops.filter(period__code__in={p.code for p in due.values()})
+        .values_list("indicator_id", "org_unit_id", "period__code", "count")
         .order_by()
-    )
+    }
+    expected: dict[tuple[int, int], int] = {}
+    for ind in indicators:
+        top = scope.get(ind.pk)
+        if top is not None and (top.pk, ind.report_depth) not in expected:
+            expected[(top.pk, ind.report_depth)] = OrgUnit.objects.filter(
+                depth=ind.report_depth, path__startswith=top.path
+            ).count()
     out = []
     for ind in indicators:
         p = due[ind.pk]
-        n_expected = expected.get(ind.report_depth, 0)
+        top = scope.get(ind.pk)
+        n_expected = expected.get((top.pk, ind.report_depth), 0) if top else 0
         missing: list[str] = []
-        if reported.get((ind.pk, p.code), 0) < n_expected:
+        if top is not None and reported.get((ind.pk, top.pk, p.code), 0) < n_expected:
             # Only a late indicator pays for naming its missing units: those at its level without a rollup.
             have = Rollup.objects.filter(indicator=ind, depth=ind.report_depth, period__code=p.code, count__gt=0)
             missing = list(
-                OrgUnit.objects.filter(depth=ind.report_depth)
+                OrgUnit.objects.filter(depth=ind.report_depth, path__startswith=top.path)
                 .exclude(pk__in=have.values("org_unit_id"))
                 .order_by("code")
                 .values_list("code", flat=True)
             )
         share = 1.0 if not n_expected else (n_expected - len(missing)) / n_expected
-        end = latest.get(ind.pk)
+        end = latest.get((ind.pk, top.pk)) if top else None
         last = P.containing(ind.frequency, end).code if end else None
         out.append(
             Freshness(
@@ -116,6 +151,7 @@ def of(indicators, today: date | None = None) -> list[Freshness]:
                 reported_share=share,
                 missing_units=missing,
                 today=today,
+                root=top.code if top else None,
             )
         )
     return out
