@@ -82,7 +82,9 @@ def test_heat_map_and_league_never_colour_or_rank_on_a_handful_of_units(db, sign
     ind = indicator("cov-grid", target=(400, 600), report_depth=3)
     districts = list(OrgUnit.objects.filter(depth=3).order_by("code"))
     _month(ind, "2026-10", districts)
-    few = [d for d in districts if d.code.startswith("R01-")][:2] + [d for d in districts if d.code.startswith("R02-")][:1]
+    few = [d for d in districts if d.code.startswith("R01-")][:2] + [d for d in districts if d.code.startswith("R02-")][
+        :1
+    ]
     _month(ind, "2026-11", few, value=50.0)
     c = sign_in("manager")
     # The regions' heat map: 2026-11 cells stand for 2 or 1 of each region's districts: grey, and saying so.
