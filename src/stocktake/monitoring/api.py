@@ -16,7 +16,6 @@ from ninja.errors import HttpError
 from stocktake import errors
 from stocktake.accounts import permissions as perms
 from stocktake.accounts.apiauth import api_auth
-from stocktake.architecture import access as architecture_access
 from stocktake.architecture.models import Indicator, Period
 from stocktake.schemas import Error
 
@@ -189,8 +188,9 @@ def forecast(request, code: str, unit: str | None = None):
     ind = access.indicator(request.user, code)
     root = access.root_unit()
     where = access.unit(unit, root)
-    plan = series.Plan.build(ind, [where.pk], root=root)
-    look = forecasting.outlook(ind, where, plan)
+    basis = access.value_basis(request.user, ind)
+    plan = series.Plan.build(ind, [where.pk], root=root, basis=basis)
+    look = forecasting.outlook(ind, where, plan, basis=basis)
     fc = look.forecast
     return {
         "indicator": ind.code,
@@ -214,8 +214,9 @@ def heatmap(request, code: str, unit: str | None = None, depth: int | None = Non
     if parent.depth >= ind.report_depth:
         raise HttpError(400, f"unit: {parent.code} is at the level {ind.code} is reported at; nothing lies below it")
     depth = max(parent.depth + 1, min(depth or parent.depth + 1, ind.report_depth))
-    ps = tables.recent_periods(ind, max(1, min(periods, 60)), root)
-    hm = tables.units_by_periods(ind, parent, depth, ps, root)
+    basis = access.value_basis(request.user, ind)
+    ps = tables.recent_periods(ind, max(1, min(periods, 60)), root, basis)
+    hm = tables.units_by_periods(ind, parent, depth, ps, root, basis)
     rows = []
     for u in hm.units:
         cells = []
@@ -240,10 +241,11 @@ def league(request, code: str, unit: str | None = None, depth: int | None = None
     if parent.depth >= ind.report_depth:
         raise HttpError(400, f"unit: {parent.code} is at the level {ind.code} is reported at; nothing lies below it")
     depth = max(parent.depth + 1, min(depth or min(3, ind.report_depth), ind.report_depth))
+    basis = access.value_basis(request.user, ind)
     if period:
         p = get_object_or_404(Period, code=period)
     else:
-        latest = tables.latest_official_periods([ind], root).get(ind.pk)
+        latest = tables.latest_official_periods([ind], root, basis).get(ind.pk)
         if latest is None:
             return []
         p = Period.objects.get(pk=latest)
@@ -260,7 +262,7 @@ def league(request, code: str, unit: str | None = None, depth: int | None = None
             "status": r.status.code,
             "unverified": r.unverified,
         }
-        for r in tables.league(ind, parent, depth, p, root)
+        for r in tables.league(ind, parent, depth, p, root, basis)
     ]
 
 
@@ -268,7 +270,7 @@ def league(request, code: str, unit: str | None = None, depth: int | None = None
 def alert_list(request):
     if not request.user.is_authenticated:
         return Status(401, {"detail": "sign in to read alerts"})
-    indicators = Indicator.objects.filter(outcome__priority__in=architecture_access.visible_priorities(request.user))
+    indicators = access.indicators_with_unpublished(request.user)
     qs = Alert.objects.filter(rule__indicator__in=indicators).select_related("rule__indicator", "org_unit", "period")
     return Status(200, [_alert(a) for a in qs[:500]])
 

@@ -3,7 +3,9 @@
 Each function returns plain rows the page, the exports and the API all use,
 so a downloaded file always holds the numbers on the screen. A cell's value
 is official (validated or published) when there is any; otherwise the
-provisional value is shown and flagged unverified.
+provisional value is shown and flagged unverified. Every function takes the
+reader's Basis (monitoring.access.value_basis): the public's cells come from
+published values only.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from stocktake.architecture.models import OrgUnit, Period
 from stocktake.delivery import status as S
 
 from .models import Rollup
-from .series import Plan
+from .series import INSIDE, Basis, Plan
 
 
 @dataclass
@@ -27,9 +29,15 @@ class Cell:
     text: str = "–"
 
 
-def _cell(indicator, plan, unit_id, r, period=None) -> Cell:
-    official = r["official_count"] > 0 and r["official_value"] is not None
-    value = r["official_value"] if official else r["value"]
+def _columns(basis: Basis) -> tuple[str, str, str]:
+    """The rollup columns of a cell for this basis: the shown value, the official value and count."""
+    return basis.column(False, "value"), basis.column(True, "value"), basis.column(True, "count")
+
+
+def _cell(indicator, plan, unit_id, r, period=None, basis: Basis = INSIDE) -> Cell:
+    shown_col, official_col, count_col = _columns(basis)
+    official = r[count_col] > 0 and r[official_col] is not None
+    value = r[official_col] if official else r[shown_col]
     code, end = (period.code, period.end) if period is not None else (r["period__code"], r["period__end"])
     status = plan.assess(unit_id, value, code, end)
     return Cell(value, status, not official, indicator.fmt(value))
@@ -55,9 +63,9 @@ def rows_under(parent: OrgUnit, depth: int) -> list[OrgUnit]:
     return list(qs.order_by("name"))
 
 
-def recent_periods(indicator, n: int, root: OrgUnit) -> list[Period]:
+def recent_periods(indicator, n: int, root: OrgUnit, basis: Basis = INSIDE) -> list[Period]:
     ids = list(
-        Rollup.objects.filter(indicator=indicator, org_unit=root)
+        Rollup.objects.filter(indicator=indicator, org_unit=root, **{basis.column(False, "count__gt"): 0})
         .order_by("-period__start")
         .values_list("period_id", flat=True)[:n]
     )
@@ -71,17 +79,27 @@ class Heatmap:
     cells: dict = field(default_factory=dict)  # (unit id, column id) -> Cell
 
 
-def units_by_periods(indicator, parent: OrgUnit, depth: int, periods: list[Period], root: OrgUnit) -> Heatmap:
+def units_by_periods(
+    indicator, parent: OrgUnit, depth: int, periods: list[Period], root: OrgUnit, basis: Basis = INSIDE
+) -> Heatmap:
     units = rows_under(parent, depth)
     ids = [u.pk for u in units]
-    plan = Plan.build(indicator, ids, root=root, level=(parent, depth))
-    rollups = _under(Rollup.objects.filter(indicator=indicator, depth=depth, period__in=periods), parent, depth, ids)
+    plan = Plan.build(indicator, ids, root=root, level=(parent, depth), basis=basis)
+    shown_col, official_col, count_col = _columns(basis)
+    rollups = _under(
+        Rollup.objects.filter(
+            indicator=indicator, depth=depth, period__in=periods, **{basis.column(False, "count__gt"): 0}
+        ),
+        parent,
+        depth,
+        ids,
+    )
     hm = Heatmap(units, periods)
     by_id = {p.pk: p for p in periods}
     wanted = set(ids)
     fmt, assess = indicator.fmt, plan.assess
     for unit_id, period_id, value, official_value, official_count in rollups.values_list(
-        "org_unit_id", "period_id", "value", "official_value", "official_count"
+        "org_unit_id", "period_id", shown_col, official_col, count_col
     ).order_by():
         if unit_id in wanted:  # the same as _cell(), without a dict per row: a national grid has thousands
             official = official_count > 0 and official_value is not None
@@ -93,10 +111,10 @@ def units_by_periods(indicator, parent: OrgUnit, depth: int, periods: list[Perio
     return hm
 
 
-def latest_official_periods(indicators, root: OrgUnit) -> dict[int, int]:
-    """{indicator id: id of its latest period with official data at the root}."""
+def latest_official_periods(indicators, root: OrgUnit, basis: Basis = INSIDE) -> dict[int, int]:
+    """{indicator id: id of its latest period with official data (for this basis) at the root}."""
     latest = dict(
-        Rollup.objects.filter(indicator__in=indicators, org_unit=root, official_count__gt=0)
+        Rollup.objects.filter(indicator__in=indicators, org_unit=root, **{basis.column(True, "count__gt"): 0})
         .values_list("indicator_id")
         .annotate(m=Max("period__start"))
         .order_by()
@@ -111,12 +129,17 @@ def latest_official_periods(indicators, root: OrgUnit) -> dict[int, int]:
     return out
 
 
-def units_by_indicators(indicators, parent: OrgUnit, root: OrgUnit) -> Heatmap:
+def units_by_indicators(indicators, parent: OrgUnit, root: OrgUnit, bases=None) -> Heatmap:
+    """`bases` is {indicator id: Basis} (the reader's, per indicator); INSIDE for any not named."""
+    bases = bases or {}
     depth = parent.depth + 1
     indicators = [i for i in indicators if i.report_depth >= depth]
     units = rows_under(parent, depth)
     hm = Heatmap(units, indicators)
-    latest = latest_official_periods(indicators, root)
+    latest = {}
+    for basis in {bases.get(i.pk, INSIDE) for i in indicators}:
+        same = [i for i in indicators if bases.get(i.pk, INSIDE) == basis]
+        latest.update(latest_official_periods(same, root, basis))
     if not latest:
         return hm
     cond = Q()
@@ -124,15 +147,19 @@ def units_by_indicators(indicators, parent: OrgUnit, root: OrgUnit) -> Heatmap:
         cond |= Q(indicator_id=ind_id, period_id=period_id)
     by_ind = {i.pk: i for i in indicators}
     plans = {
-        i.pk: Plan.build(i, [u.pk for u in units], root=root, level=(parent, depth))
+        i.pk: Plan.build(i, [u.pk for u in units], root=root, level=(parent, depth), basis=bases.get(i.pk, INSIDE))
         for i in indicators
         if i.pk in latest
     }
+    parts = [f"{p}{f}" for p in ("", "official_", "published_") for f in ("value", "count")]
     for r in Rollup.objects.filter(cond, parent=parent).values(
-        "indicator_id", "org_unit_id", "period__code", "period__end", "value", "official_value", "official_count"
+        "indicator_id", "org_unit_id", "period__code", "period__end", *parts
     ):
         ind = by_ind[r["indicator_id"]]
-        hm.cells[(r["org_unit_id"], ind.pk)] = _cell(ind, plans[ind.pk], r["org_unit_id"], r)
+        basis = bases.get(ind.pk, INSIDE)
+        if r[basis.column(False, "count")] == 0:
+            continue
+        hm.cells[(r["org_unit_id"], ind.pk)] = _cell(ind, plans[ind.pk], r["org_unit_id"], r, basis=basis)
     return hm
 
 
@@ -159,29 +186,40 @@ def _ranked(indicator, values: dict) -> dict:
     return {uid: i for i, (_, uid) in enumerate(order, start=1)}
 
 
-def league(indicator, parent: OrgUnit, depth: int, period: Period, root: OrgUnit) -> list[LeagueRow]:
+def league(
+    indicator, parent: OrgUnit, depth: int, period: Period, root: OrgUnit, basis: Basis = INSIDE
+) -> list[LeagueRow]:
     """Units ranked best first on the period's value, with their rank the period before."""
     units = {u.pk: u for u in rows_under(parent, depth)}
-    plan = Plan.build(indicator, list(units), root=root, level=(parent, depth))
+    plan = Plan.build(indicator, list(units), root=root, level=(parent, depth), basis=basis)
+    shown_col, official_col, count_col = _columns(basis)
+    shown_count = basis.column(False, "count")
     previous = (
-        Rollup.objects.filter(indicator=indicator, org_unit=root, period__start__lt=period.start)
+        Rollup.objects.filter(
+            indicator=indicator, org_unit=root, period__start__lt=period.start, **{f"{shown_count}__gt": 0}
+        )
         .order_by("-period__start")
         .values_list("period_id", flat=True)
         .first()
     )
     rows = _under(
-        Rollup.objects.filter(indicator=indicator, depth=depth, period_id__in=[p for p in (period.pk, previous) if p]),
+        Rollup.objects.filter(
+            indicator=indicator,
+            depth=depth,
+            period_id__in=[p for p in (period.pk, previous) if p],
+            **{f"{shown_count}__gt": 0},
+        ),
         parent,
         depth,
         list(units),
     )
     now, before = {}, {}
     for r in rows.values(
-        "org_unit_id", "period_id", "period__code", "period__end", "value", "official_value", "official_count"
+        "org_unit_id", "period_id", "period__code", "period__end", *{shown_col, official_col, count_col}
     ):
         if r["org_unit_id"] not in units:
             continue
-        cell = _cell(indicator, plan, r["org_unit_id"], r)
+        cell = _cell(indicator, plan, r["org_unit_id"], r, basis=basis)
         if r["period_id"] == period.pk:
             planned = plan.planned(r["org_unit_id"], r["period__code"], r["period__end"])
             now[r["org_unit_id"]] = (cell, planned)

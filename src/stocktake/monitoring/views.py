@@ -76,14 +76,15 @@ def portfolio_data(request, root):
             for outcome in priority.outcomes.all():
                 rows = []
                 for ind in outcome.indicators.all():
+                    basis = access.value_basis(request.user, ind)
                     if root is None:
-                        summary = series.summarise(ind)
+                        summary = series.summarise(ind, basis=basis)
                         summary.outlook = None
                     else:
-                        plan = series.Plan.build(ind, [root.pk], root=root)
-                        cells = series.rollup_rows(ind, root)
-                        summary = series.summarise(ind, root, plan, cells)
-                        summary.outlook = forecasting.outlook(ind, root, plan, cells)
+                        plan = series.Plan.build(ind, [root.pk], root=root, basis=basis)
+                        cells = series.rollup_rows(ind, root, basis)
+                        summary = series.summarise(ind, root, plan, cells, basis)
+                        summary.outlook = forecasting.outlook(ind, root, plan, cells, basis)
                     rows.append(summary)
                 outcomes.append({"outcome": outcome, "rows": rows})
             priorities.append({"priority": priority, "outcomes": outcomes})
@@ -179,11 +180,13 @@ def indicator_page(request, code):
     root = access.root_unit()
     unit = _unit(request, default=root)
     overlay_unit = _unit(request, "overlay")
-    plan = series.Plan.build(indicator, [u.pk for u in (unit, overlay_unit) if u], root=root)
-    summary = series.summarise(indicator, unit, plan)
+    basis = access.value_basis(request.user, indicator)
+    plan = series.Plan.build(indicator, [u.pk for u in (unit, overlay_unit) if u], root=root, basis=basis)
+    cells = series.rollup_rows(indicator, unit, basis)
+    summary = series.summarise(indicator, unit, plan, cells, basis)
     target = plan.target
-    data = series.series(indicator, unit)
-    official = {r["period__code"]: v for r, v in series.series(indicator, unit, official=True)}
+    data = series.series(indicator, unit, rows=cells)
+    official = {r["period__code"]: v for r, v in series.series(indicator, unit, official=True, rows=cells)}
     rows = []
     for r, value in data:
         verified = r["period__code"] in official
@@ -202,8 +205,8 @@ def indicator_page(request, code):
                 "unverified": not verified,
             }
         )
-    outlook = forecasting.outlook(indicator, unit, plan)
-    bench = forecasting.benchmarks(indicator, unit, plan)
+    outlook = forecasting.outlook(indicator, unit, plan, cells, basis)
+    bench = forecasting.benchmarks(indicator, unit, plan, basis=basis)
     planned_line = []
     ends = plan.ends(unit.pk)
     if target and ends:
@@ -215,7 +218,10 @@ def indicator_page(request, code):
         planned_line = [(d, v) for d, v in planned_line if v is not None]
     overlay = None
     if overlay_unit is not None:
-        pts = [(r["period__end"].isoformat(), v) for r, v in series.series(indicator, overlay_unit, official=True)]
+        pts = [
+            (r["period__end"].isoformat(), v)
+            for r, v in series.series(indicator, overlay_unit, official=True, basis=basis)
+        ]
         label = overlay_unit.name
         if indicator.aggregation == "sum":
             mine, theirs = plan.unit_bases.get(unit.pk, plan.national_base), plan.unit_bases.get(overlay_unit.pk)
@@ -318,10 +324,11 @@ def heatmap(request, code):
     n = int_param(request, "periods", 12, maximum=9999)
     depth = max(parent.depth + 1, min(depth, indicator.report_depth))
     n = max(1, min(n, 60))
-    periods = tables.recent_periods(indicator, n, root)
+    basis = access.value_basis(request.user, indicator)
+    periods = tables.recent_periods(indicator, n, root, basis)
     fmt = _fmt(request)
     if fmt:
-        hm = tables.units_by_periods(indicator, parent, depth, periods, root)
+        hm = tables.units_by_periods(indicator, parent, depth, periods, root, basis)
         table = exports.Table(
             f"heatmap-{indicator.code}-{parent.code}",
             ["Code", "Org unit"] + [f"{p.code} value" for p in periods] + [f"{p.code} status" for p in periods],
@@ -341,7 +348,7 @@ def heatmap(request, code):
     def build():
         # The rows as one string: the template engine would spend longer on 500 rows than the numbers take,
         # and a string is cheap to cache (a list of org units is pickled and unpickled on every hit).
-        hm = tables.units_by_periods(indicator, parent, depth, periods, root)
+        hm = tables.units_by_periods(indicator, parent, depth, periods, root, basis)
         cells, pids = hm.cells, [p.pk for p in periods]
         return len(hm.units), html.heat_rows(
             [(u, u.depth < indicator.report_depth, [cells.get((u.pk, p)) for p in pids]) for u in hm.units],
@@ -349,7 +356,7 @@ def heatmap(request, code):
         )
 
     count, rows_html = gridcache.get_or_build(
-        gridcache.key("heatmap-rows", [indicator], parent.pk, depth, tuple(p.pk for p in periods)), build
+        gridcache.key("heatmap-rows", [indicator], basis.name, parent.pk, depth, tuple(p.pk for p in periods)), build
     )
     return render(
         request,
@@ -376,7 +383,8 @@ def heatmap_indicators(request):
     root = access.root_unit()
     parent = _unit(request, default=root)
     indicators = [i for i in access.readable_indicators(request.user).filter(kind=Indicator.Kind.PERFORMANCE)]
-    hm = tables.units_by_indicators(indicators, parent, root)
+    bases = {i.pk: access.value_basis(request.user, i) for i in indicators}
+    hm = tables.units_by_indicators(indicators, parent, root, bases)
     fmt = _fmt(request)
     if fmt:
         table = exports.Table(
@@ -428,16 +436,17 @@ def league(request, code):
         parent = parent.parent or root
     depth = int_param(request, "depth", min(3, indicator.report_depth), maximum=99)
     depth = max(parent.depth + 1, min(depth, indicator.report_depth))
-    periods = tables.recent_periods(indicator, 24, root)
+    basis = access.value_basis(request.user, indicator)
+    periods = tables.recent_periods(indicator, 24, root, basis)
     period = None
     if request.GET.get("period"):
         period = get_object_or_404(Period, code=request.GET["period"])
     else:
-        latest = tables.latest_official_periods([indicator], root).get(indicator.pk)
+        latest = tables.latest_official_periods([indicator], root, basis).get(indicator.pk)
         period = Period.objects.filter(pk=latest).first() if latest else (periods[-1] if periods else None)
     fmt = _fmt(request)
     if fmt:
-        rows = tables.league(indicator, parent, depth, period, root) if period else []
+        rows = tables.league(indicator, parent, depth, period, root, basis) if period else []
         table = exports.Table(
             f"league-{indicator.code}-{period.code if period else 'none'}",
             [
@@ -476,7 +485,7 @@ def league(request, code):
         return exports.respond(fmt, table, spec)
 
     def build():
-        found = tables.league(indicator, parent, depth, period, root)
+        found = tables.league(indicator, parent, depth, period, root, basis)
         return len(found), html.league_rows(
             indicator, found, reverse("indicator", args=[indicator.code]), _rule(indicator)
         )
@@ -484,7 +493,9 @@ def league(request, code):
     count, rows_html = (
         (0, "")
         if not period
-        else gridcache.get_or_build(gridcache.key("league", [indicator], parent.pk, depth, period.pk), build)
+        else gridcache.get_or_build(
+            gridcache.key("league", [indicator], basis.name, parent.pk, depth, period.pk), build
+        )
     )
     return render(
         request,
@@ -511,7 +522,7 @@ def league(request, code):
 def alerts_page(request):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    indicators = access.readable_indicators(request.user)
+    indicators = access.indicators_with_unpublished(request.user)
     alerts = Alert.objects.filter(rule__indicator__in=indicators).select_related(
         "rule__indicator", "org_unit", "period"
     )[:500]
@@ -552,7 +563,7 @@ def alert_rule_create(request):
             interface="web",
         )
     except ValidationError as exc:
-        indicators = access.readable_indicators(request.user)
+        indicators = access.indicators_with_unpublished(request.user)
         return render(
             request,
             "monitoring/alerts.html",
