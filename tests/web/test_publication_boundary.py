@@ -222,13 +222,13 @@ def sentinels(django_db_setup, django_db_blocker):
 @pytest.mark.parametrize("who", READERS_WITHOUT_RIGHTS, ids=lambda w: w or "public")
 def test_no_page_or_download_shows_an_unpublished_value_or_internal_note(db, sentinels, who):
     pages, _ = sentinels[who]
-    assert pages == {}
+    assert pages == {}, "\n".join(f"{url}: {leaks}" for url, leaks in pages.items())
 
 
 @pytest.mark.parametrize("who", READERS_WITHOUT_RIGHTS, ids=lambda w: w or "public")
 def test_no_api_route_answers_with_an_unpublished_value_or_internal_note(db, sentinels, who):
     _, api = sentinels[who]
-    assert api == {}
+    assert api == {}, "\n".join(f"{url}: {leaks}" for url, leaks in api.items())
 
 
 def test_the_delivery_unit_sees_every_sentinel_so_the_crawl_can_find_them(db, sentinels):
