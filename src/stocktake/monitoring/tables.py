@@ -18,6 +18,7 @@ from stocktake.architecture.models import OrgUnit, Period
 from stocktake.delivery import status as S
 
 from .models import Rollup
+from .rollups import PARTS
 from .series import INSIDE, Basis, Plan
 
 
@@ -151,7 +152,7 @@ def units_by_indicators(indicators, parent: OrgUnit, root: OrgUnit, bases=None) 
         for i in indicators
         if i.pk in latest
     }
-    parts = [f"{p}{f}" for p in ("", "official_", "published_") for f in ("value", "count")]
+    parts = [f"{p}{f}" for p in PARTS for f in ("value", "count")]
     for r in Rollup.objects.filter(cond, parent=parent).values(
         "indicator_id", "org_unit_id", "period__code", "period__end", *parts
     ):
