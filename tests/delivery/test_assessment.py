@@ -76,3 +76,14 @@ def test_late_milestones_lower_the_proposal():
     assert A.propose_evidence(on, milestones=(0, 4)).rating == A.GREEN
     late = A.propose_evidence(on, milestones=(2, 4))
     assert late.rating == A.AMBER_GREEN and "2 of 4 due so far are late" in late.text
+
+
+@pytest.mark.parametrize(
+    "chance, rating", [(0.0, A.AMBER_GREEN), (0.49, A.AMBER_GREEN), (0.5, A.GREEN), (0.9, A.GREEN)]
+)
+def test_never_green_when_the_forecast_gives_less_than_an_even_chance(chance, rating):
+    p = A.propose_evidence([ev("on_track", "improving", chance, name="A&E")], forecast_available=True)
+    assert p.rating == rating
+    assert ("Not green" in p.text) == (chance < 0.5)
+    if chance < 0.5:
+        assert f"A&E ({chance:.0%})" in p.text

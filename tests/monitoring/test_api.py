@@ -6,12 +6,17 @@ import io
 from stocktake.architecture.models import Indicator
 from stocktake.monitoring import series
 from stocktake.monitoring.models import AlertRule
+from tests import factories
 
 
 def test_portfolio_api_matches_the_status_rule_and_hides_unpublished(client, db):
-    rows = client.get("/api/monitoring/portfolio").json()
-    codes = {r["indicator"] for r in rows}
+    public = client.get("/api/monitoring/portfolio").json()
+    codes = {r["indicator"] for r in public}
     assert "ae-4h" in codes and "reading-age-11" not in codes
+    assert next(r for r in public if r["indicator"] == "ae-4h")["provisional"] is None  # published values only
+    # the delivery unit: every state (the public: tests/web/test_publication_boundary.py)
+    client.force_login(factories.user("validator"))
+    rows = client.get("/api/monitoring/portfolio").json()
     ae = next(r for r in rows if r["indicator"] == "ae-4h")
     s = series.summarise(Indicator.objects.get(code="ae-4h"))
     assert ae["status"] == s.status.code and ae["provisional_period"] == "2026-10"

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from stocktake.architecture.models import Indicator, OrgUnit, Period, Priority
 from stocktake.delivery import status as S
 from stocktake.monitoring import series, tables
+from tests import factories
 
 
 def spec_of(html, name):
@@ -46,6 +47,8 @@ def test_the_public_sees_only_published_priorities(client, sign_in, db):
 
 
 def test_portfolio_marks_unverified_data_and_offers_views(client, db):
+    # the delivery unit: every state (the public: tests/web/test_publication_boundary.py)
+    client.force_login(factories.user("validator"))
     html = client.get("/").content.decode()
     assert "2026-10:" in html and "unverified" in html  # the demo's latest month is only submitted
     assert 'href="/monitoring/heatmap/ae-4h/"' in html
@@ -55,6 +58,8 @@ def test_portfolio_marks_unverified_data_and_offers_views(client, db):
 
 
 def test_portfolio_exports_carry_the_page_numbers(client, db):
+    # the delivery unit: every state (the public: tests/web/test_publication_boundary.py)
+    client.force_login(factories.user("validator"))
     rows = csv_rows(client.get("/?format=csv"))
     header, body = rows[0], rows[1:]
     by_code = {r[header.index("Indicator")]: r for r in body}
@@ -86,6 +91,8 @@ def test_trajectory_chart_has_forecast_band_and_overlay(client, db):
 
 
 def test_heatmap_cells_follow_the_status_rule_and_drill_down(client, db):
+    # the delivery unit: every state (the public: tests/web/test_publication_boundary.py)
+    client.force_login(factories.user("validator"))
     ae = Indicator.objects.get(code="ae-4h")
     html = client.get("/monitoring/heatmap/ae-4h/").content.decode()
     assert html.count('<tr data-unit="R0') == 6  # regions under the nation
@@ -128,6 +135,8 @@ def test_units_by_indicators_heatmap(client, db):
 
 
 def test_league_table_ranks_best_first_with_movement(client, db):
+    # the delivery unit: every state (the public: tests/web/test_publication_boundary.py)
+    client.force_login(factories.user("validator"))
     homicides = Indicator.objects.get(code="homicides")
     root = series.root_unit()
     period = Period.objects.get(code="2026-09")
@@ -153,6 +162,8 @@ def test_portfolio_shows_alert_badges_to_signed_in_users_only(client, sign_in, d
 
 
 def test_unverified_actuals_are_on_the_chart_and_marked(client, db):
+    # the delivery unit: every state (the public: tests/web/test_publication_boundary.py)
+    client.force_login(factories.user("validator"))
     html = client.get("/indicators/ae-4h/").content.decode()
     spec = spec_of(html, "trajectory-spec")
     actual = [r for r in spec["layer"][0]["data"]["values"] if r["series"] == "Actual"]
@@ -164,11 +175,14 @@ def test_unverified_actuals_are_on_the_chart_and_marked(client, db):
 
 
 def test_cached_grids_follow_new_data(client, db):
+    # the delivery unit: every state (the public: tests/web/test_publication_boundary.py)
+    client.force_login(factories.user("validator"))
     from stocktake.monitoring import actions
 
     url = "/monitoring/league/homicides/?period=2026-09"
     first = client.get(url).content.decode()
-    assert first == client.get(url).content.decode()
+    token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')  # each page masks the sign-out form's anew
+    assert token.sub("", first) == token.sub("", client.get(url).content.decode())
     district = OrgUnit.objects.get(code="R03-D05")
     html = client.get("/monitoring/heatmap/homicides/?unit=R03").content.decode()
     actions.record_value(

@@ -5,16 +5,19 @@ from django.contrib.auth import get_user_model
 
 from stocktake.plans.models import ChainActor, DeliveryChain, Milestone, Risk, Strategy
 from stocktake.plans.queries import milestones_for
+from tests import factories
 from tests.factories import sign_in
 
 
 def test_read_a_whole_plan(client, db):
+    # chains are internal until published (test_internal_material.py)
+    client.force_login(factories.user("interior-data"))
     data = client.get("/api/plans/homicides").json()
     assert {s["name"] for s in data["strategies"]} >= {"Hot-spot policing in the most violent districts"}
     assert data["composed"][0]["indicator"] == "homicides" and data["composed"][0]["points"]
     assert data["chains"][0]["analysis"]["paths_without_feedback"]
     assert {r["criterion"] for r in data["rubric"]} >= {"aspiration", "feedback_loops"}
-    assert client.get("/api/plans/reading-11").status_code == 404  # unpublished, anonymous
+    assert client.get("/api/plans/reading-11").status_code == 404  # unpublished, another ministry
     assert sign_in("pm", client).get("/api/plans/reading-11").status_code == 200
 
 

@@ -6,6 +6,7 @@ import re
 import pytest
 
 from stocktake.plans.models import Milestone, Strategy
+from tests import factories
 from tests.factories import sign_in
 
 
@@ -63,6 +64,8 @@ def test_chain_analysis_is_shown_beside_the_diagram(client, db):
 
 
 def test_strategy_profile_page_and_pdf(client, db):
+    # chains are internal until published (test_internal_material.py)
+    client.force_login(factories.user("health-data"))
     s = Strategy.objects.get(name="See and treat in every emergency department")
     html = client.get(f"/plans/ae-waits/strategies/{s.pk}/").content.decode()
     for field in (

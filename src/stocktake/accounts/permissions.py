@@ -75,6 +75,13 @@ def can_read_priority(user, priority) -> bool:
     return priority.published
 
 
+def can_read_unpublished(user, priority) -> bool:
+    """Sees this priority's values before they are published, and its plan's internal material (risks,
+    rubric reviewers' notes, delivery-chain weak links): everyone who reads all, and the priority's lead
+    organisation. Everyone else (the public, other ministries) sees published values only."""
+    return can_read_all(user) or owns_priority(user, priority)
+
+
 def can_submit(user, indicator, org_unit=None) -> bool:
     """A data lead submits values only for indicators their organisation owns."""
     if can_manage(user):

@@ -26,6 +26,7 @@ from stocktake.architecture.models import Indicator, OrgUnit
 from stocktake.delivery import coverage as C
 from stocktake.delivery import periods as P
 from stocktake.monitoring import marks
+from stocktake.monitoring import access as monitoring_access
 from stocktake.monitoring import rollups as monitoring_rollups
 from stocktake.monitoring.models import DataValue
 from stocktake.schemas import Error
@@ -466,7 +467,9 @@ def rollup_series(request, indicator: str, unit: str, kind: str | None = None):
     if kind is not None and kind not in P.ORDER:
         raise HttpError(400, f"unknown period kind '{kind}'; use one of {', '.join(P.ORDER)}")
     try:
-        points = monitoring_rollups.series_parts(ind, ou, kind)
+        points = monitoring_rollups.series_parts(
+            ind, ou, kind, part=monitoring_access.value_basis(request.user, ind).shown
+        )
     except P.PeriodError as exc:
         raise HttpError(400, str(exc)) from exc
     today = timezone.localdate()

@@ -122,6 +122,9 @@ class Proposal:
 _POINTS = {"on_track": 3.0, "slightly_off": 2.0, "off_track": 1.0}
 
 
+EVEN_CHANCE = 0.5  # below it, a proposal is never green
+
+
 def propose_evidence(
     indicators: list[IndicatorEvidence], forecast_available: bool = False, milestones: tuple[int, int] | None = None
 ) -> Proposal:
@@ -132,7 +135,8 @@ def propose_evidence(
     With a forecast, a chance of hitting the target of 70% or more adds half a
     point and under 30% takes one away: being on track today matters less than
     landing the target. The mean, rounded, maps to the scale, and 4 (green) is
-    reserved for all indicators on track and none worsening.
+    reserved for all indicators on track, none worsening, and none the forecast
+    gives less than an even chance of meeting its target.
 
     Milestones are evidence too (seed 001): `milestones` is (late, due so far)
     from the delivery plan; when a quarter or more of those due are late, the
@@ -162,6 +166,14 @@ def propose_evidence(
         reasons.append(f"{i.name}: {', '.join(bits)}.")
     mean = sum(points) / len(points)
     all_good = all(i.status == "on_track" and i.trend != "worsening" for i in scored)
+    # Green says the target will be met: never while the forecast gives any indicator less than an even chance.
+    doubtful = [
+        i for i in scored if forecast_available and i.forecast_chance is not None and i.forecast_chance < EVEN_CHANCE
+    ]
+    if all_good and doubtful:
+        all_good = False
+        names = ", ".join(f"{i.name} ({i.forecast_chance:.0%})" for i in doubtful)
+        reasons.append(f"Not green: the forecast gives less than an even chance of meeting the target for {names}.")
     if milestones and milestones[1]:
         late, due = milestones
         reasons.append(f"Milestones: {late} of {due} due so far are late.")

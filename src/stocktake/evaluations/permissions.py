@@ -19,8 +19,7 @@ def can_manage(user) -> bool:
 
 def reads_official(user, evaluation) -> bool:
     """Reads this evaluation whether or not it is published, estimated from validated and published values."""
-    priority = evaluation.indicator.outcome.priority
-    return perms.can_read_all(user) or perms.owns_priority(user, priority)
+    return perms.can_read_unpublished(user, evaluation.indicator.outcome.priority)
 
 
 def can_read(user, evaluation) -> bool:

@@ -25,6 +25,27 @@ def readable_indicators(user):
     )
 
 
+def value_basis(user, indicator) -> series.Basis:
+    """The values this user may see of this indicator: every state (official status from checked values) for
+    those who may read unpublished values, published values only for everyone else (the public).
+
+    Every page, chart, export and API route of monitoring reads the rollups through the basis this returns.
+    """
+    if perms.can_read_unpublished(user, indicator.outcome.priority):
+        return series.INSIDE
+    return series.PUBLISHED
+
+
+def indicators_with_unpublished(user):
+    """The readable indicators whose unpublished values this user may see (alerts are raised on official values,
+    so they are read only here): every one for those who read all, their own ministry's for a ministry."""
+    qs = readable_indicators(user)
+    if perms.can_read_all(user):
+        return qs
+    org = perms.organisation_id(user)
+    return qs.filter(outcome__priority__lead_organisation_id=org) if org is not None else qs.none()
+
+
 def indicator(user, code) -> Indicator:
     """The indicator with this code, if its priority is readable by the user."""
     ind = get_object_or_404(Indicator.objects.select_related("outcome__priority__pillar", "outcome__leader"), code=code)

@@ -17,7 +17,6 @@ from ninja.errors import HttpError
 from stocktake import errors
 from stocktake.accounts import permissions as perms
 from stocktake.accounts.apiauth import api_auth
-from stocktake.architecture import access as architecture_access
 from stocktake.architecture.models import Indicator, Period
 from stocktake.delivery import coverage as C
 from stocktake.schemas import Error
@@ -228,8 +227,9 @@ def forecast(request, code: str, unit: str | None = None, root: str | None = Non
     picked = access.unit(unit)
     top = access.root_unit(request, picked, ind)
     where = picked or top
-    plan = series.Plan.build(ind, [where.pk], root=top)
-    look = forecasting.outlook(ind, where, plan)
+    basis = access.value_basis(request.user, ind)
+    plan = series.Plan.build(ind, [where.pk], root=top, basis=basis)
+    look = forecasting.outlook(ind, where, plan, basis=basis)
     fc = look.forecast
     return {
         "indicator": ind.code,
@@ -256,8 +256,9 @@ def heatmap(
     if parent.depth >= ind.report_depth:
         raise HttpError(400, f"unit: {parent.code} is at the level {ind.code} is reported at; nothing lies below it")
     depth = max(parent.depth + 1, min(depth or parent.depth + 1, ind.report_depth))
-    ps = tables.recent_periods(ind, max(1, min(periods, 60)), top)
-    hm = tables.units_by_periods(ind, parent, depth, ps, top)
+    basis = access.value_basis(request.user, ind)
+    ps = tables.recent_periods(ind, max(1, min(periods, 60)), top, basis)
+    hm = tables.units_by_periods(ind, parent, depth, ps, top, basis)
     rows = []
     for u in hm.units:
         cells = []
@@ -280,7 +281,7 @@ def heatmap(
         "root": top.code,
         "parent": parent.code,
         "periods": [p.code for p in ps],
-        "period_coverage": _period_coverage(ind, parent, ps),
+        "period_coverage": _period_coverage(ind, parent, ps, basis),
         "rows": rows,
     }
 
@@ -289,9 +290,9 @@ def _coverage(cov) -> dict:
     return {"units_reported": cov.reported if cov else None, "units_expected": cov.expected if cov else None}
 
 
-def _period_coverage(ind, parent, periods) -> list[dict]:
-    """Each period's coverage under `parent` (all states) and whether it is partial (not ended)."""
-    cov = tables.root_coverage(ind, parent, periods)
+def _period_coverage(ind, parent, periods, basis) -> list[dict]:
+    """Each period's coverage under `parent` (what the reader's basis shows) and whether it is partial."""
+    cov = tables.root_coverage(ind, parent, periods, basis)
     today = timezone.localdate()
     out = []
     for p in periods:
@@ -330,14 +331,15 @@ def league(
     if parent.depth >= ind.report_depth:
         raise HttpError(400, f"unit: {parent.code} is at the level {ind.code} is reported at; nothing lies below it")
     depth = max(parent.depth + 1, min(depth or min(3, ind.report_depth), ind.report_depth))
+    basis = access.value_basis(request.user, ind)
     if period:
         p = get_object_or_404(Period, code=period)
     else:
-        latest = tables.latest_official_periods([ind], top).get(ind.pk)
+        latest = tables.latest_official_periods([ind], top, basis).get(ind.pk)
         if latest is None:
             return []
         p = Period.objects.get(pk=latest)
-    head = _period_coverage(ind, parent, [p])[0]
+    head = _period_coverage(ind, parent, [p], basis)[0]
     return [
         {
             "rank": r.rank,
@@ -356,7 +358,7 @@ def league(
             "partial": head["partial"],
             "partial_reason": head["partial_reason"],
         }
-        for r in tables.league(ind, parent, depth, p, top)
+        for r in tables.league(ind, parent, depth, p, top, basis)
     ]
 
 
@@ -364,7 +366,7 @@ def league(
 def alert_list(request):
     if not request.user.is_authenticated:
         return Status(401, {"detail": "sign in to read alerts"})
-    indicators = Indicator.objects.filter(outcome__priority__in=architecture_access.visible_priorities(request.user))
+    indicators = access.indicators_with_unpublished(request.user)
     qs = Alert.objects.filter(rule__indicator__in=indicators).select_related("rule__indicator", "org_unit", "period")
     return Status(200, [_alert(a) for a in qs[:500]])
 

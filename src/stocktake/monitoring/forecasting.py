@@ -1,4 +1,5 @@
-"""Forecasts and benchmarks for an indicator at a unit, from the official series in the rollups."""
+"""Forecasts and benchmarks for an indicator at a unit, from the official series in the rollups
+(the published one for readers on the PUBLISHED basis)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from stocktake.delivery import forecast as F
 from stocktake.delivery import periods as P
 
 from .models import Rollup
-from .series import Plan, series
+from .series import INSIDE, Basis, Plan, series
 
 
 @dataclass
@@ -22,7 +23,7 @@ class Outlook:
     note: str = ""
 
 
-def outlook(indicator, unit: OrgUnit, plan: Plan, rows: list[dict] | None = None) -> Outlook:
+def outlook(indicator, unit: OrgUnit, plan: Plan, rows: list[dict] | None = None, basis: Basis = INSIDE) -> Outlook:
     """Where the official series is heading by the target date, and the chance it meets the target."""
     ends = plan.ends(unit.pk)
     if plan.target is None or ends is None:
@@ -32,7 +33,9 @@ def outlook(indicator, unit: OrgUnit, plan: Plan, rows: list[dict] | None = None
     # than fitting the points since the baseline alone.
     # Only periods complete enough to stand for the unit: a month from 4 of 96 hospitals is not a trend.
     learn = [
-        (r["period__end"], v) for r, v in series(indicator, unit, official=True, rows=rows, whole=True) if v is not None
+        (r["period__end"], v)
+        for r, v in series(indicator, unit, official=True, rows=rows, basis=basis, whole=True)
+        if v is not None
     ]
     if not learn:
         return Outlook(None, None, ends[1], None, "No official data yet.")
@@ -58,7 +61,7 @@ class Benchmarks:
     period: str | None
 
 
-def benchmarks(indicator, unit: OrgUnit, plan: Plan | None = None, dates=None) -> Benchmarks:
+def benchmarks(indicator, unit: OrgUnit, plan: Plan | None = None, dates=None, basis: Basis = INSIDE) -> Benchmarks:
     """History before the baseline, peers at the unit's level, and the whole if every peer reached the 80th percentile.
 
     `dates` (baseline date, target date) stand in for the plan's target: the target form asks
@@ -68,11 +71,12 @@ def benchmarks(indicator, unit: OrgUnit, plan: Plan | None = None, dates=None) -
     if dates is None and plan is not None and plan.target is not None:
         dates = (plan.target.baseline_date, plan.target.target_date)
     if dates is not None:
-        points = [(r["period__end"], v) for r, v in series(indicator, unit, official=True)]
+        points = [(r["period__end"], v) for r, v in series(indicator, unit, official=True, basis=basis)]
         hist = B.history(points, *dates)
     depth = min(unit.depth + 1, indicator.report_depth) if unit.parent_id is None else unit.depth
+    count, value, denominator = (basis.column(True, f) for f in ("count", "value", "denominator"))
     latest = (
-        Rollup.objects.filter(indicator=indicator, depth=depth, official_count__gt=0)
+        Rollup.objects.filter(indicator=indicator, depth=depth, **{f"{count}__gt": 0})
         .order_by("-period__start")
         .values_list("period_id", "period__code")
         .first()
@@ -80,8 +84,8 @@ def benchmarks(indicator, unit: OrgUnit, plan: Plan | None = None, dates=None) -
     if latest is None:
         return Benchmarks(hist, None, "", None, None, None)
     rows = list(
-        Rollup.objects.filter(indicator=indicator, depth=depth, period_id=latest[0], official_count__gt=0).values_list(
-            "org_unit_id", "official_value", "official_denominator"
+        Rollup.objects.filter(indicator=indicator, depth=depth, period_id=latest[0], **{f"{count}__gt": 0}).values_list(
+            "org_unit_id", value, denominator
         )
     )
     values = {u: v for u, v, _ in rows if v is not None}

@@ -4,8 +4,10 @@ A national heat map is read far more often than its data change. The key
 holds everything the grid is computed from: the rollup versions of the
 indicators (bumped by every refresh, stored in the database so every
 process sees them), the indicator's bands, the national target's revision
-and values, and the view's own parameters. Permission checks happen before
-the cache is consulted; a cached grid never depends on who asks. A short
+and values, and the view's own parameters, among them the reader's Basis
+(every state, or published values only). Permission checks happen before
+the cache is consulted; a cached grid depends on who asks only through the
+basis in its key. A short
 lifetime bounds anything the key cannot see, such as a renamed org unit.
 """
 

@@ -125,9 +125,11 @@ class Rollup(models.Model):
     """An indicator's aggregate at one org unit and period, kept in step with the values beneath it.
 
     Views read these, never the raw values: a national heat map is then a
-    few thousand indexed rows, not a scan of millions. Both the whole
-    (every state) and the official part (validated or published) are kept,
-    so that provisional and official status come from the same row. The
+    few thousand indexed rows, not a scan of millions. The whole (every
+    state), the official part (validated or published) and the published
+    part are kept, so that provisional and official status come from the
+    same row, and the public's figures from published values only
+    (docs/decisions/0004-published-rollups.md). The
     accumulator parts are stored, not only the result, so that a ratio
     is always numerator over denominator, never an average of averages.
     """
@@ -159,6 +161,11 @@ class Rollup(models.Model):
         help_text="Units at the indicator's reporting level beneath this one: count (or official_count) of "
         "expected is the figure's coverage. 0: not known (rollups made before coverage was kept).",
     )
+    published_count = models.PositiveIntegerField(default=0)
+    published_total = models.FloatField(default=0.0)
+    published_numerator = models.FloatField(default=0.0)
+    published_denominator = models.FloatField(default=0.0)
+    published_value = models.FloatField(null=True)
 
     class Meta:
         constraints = [

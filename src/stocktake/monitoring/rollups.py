@@ -26,6 +26,10 @@ from .models import DataValue, Rollup, RollupStamp
 
 # Official status comes only from values someone has checked; submitted and returned values are provisional.
 OFFICIAL_STATES = (DataValue.State.VALIDATED.value, DataValue.State.PUBLISHED.value)
+# The public's figures come only from published values (each rollup keeps that part too).
+PUBLISHED_STATES = (DataValue.State.PUBLISHED.value,)
+# The parts of a rollup, by column prefix: every state, the official part, the published part.
+PARTS = ("", "official_", "published_")
 
 
 def _result_sql(ind, total: str, count: str, num: str, den: str) -> str:
@@ -51,6 +55,11 @@ UPSERT_COLUMNS = (
     "official_denominator",
     "official_value",
     "expected",
+    "published_count",
+    "published_total",
+    "published_numerator",
+    "published_denominator",
+    "published_value",
 )
 
 
@@ -85,6 +94,7 @@ def _insert_level(cursor, ind, up: int, period_ids) -> int:
     joins = "".join(f" JOIN monitoring_orgunit u{k} ON u{k}.id = u{k - 1}.parent_id" for k in range(1, up + 1))
     top = f"u{up}"
     off = "v.state IN ('validated', 'published')"
+    pub = "v.state = 'published'"
     periods = ""
     params: list = [ind.pk, ind.report_depth]
     if period_ids is not None:
@@ -94,7 +104,9 @@ def _insert_level(cursor, ind, up: int, period_ids) -> int:
         f"SELECT {top}.id AS unit, {top}.parent_id AS parent, {top}.depth AS depth, v.period_id AS period, "
         "COUNT(*) AS n, SUM(v.value) AS t, SUM(v.numerator) AS nu, SUM(v.denominator) AS de, "
         f"SUM(CASE WHEN {off} THEN 1 ELSE 0 END) AS o_n, SUM(CASE WHEN {off} THEN v.value END) AS o_t, "
-        f"SUM(CASE WHEN {off} THEN v.numerator END) AS o_nu, SUM(CASE WHEN {off} THEN v.denominator END) AS o_de "
+        f"SUM(CASE WHEN {off} THEN v.numerator END) AS o_nu, SUM(CASE WHEN {off} THEN v.denominator END) AS o_de, "
+        f"SUM(CASE WHEN {pub} THEN 1 ELSE 0 END) AS p_n, SUM(CASE WHEN {pub} THEN v.value END) AS p_t, "
+        f"SUM(CASE WHEN {pub} THEN v.numerator END) AS p_nu, SUM(CASE WHEN {pub} THEN v.denominator END) AS p_de "
         f"FROM monitoring_datavalue v JOIN monitoring_orgunit u0 ON u0.id = v.org_unit_id{joins} "
         f"WHERE v.indicator_id = %s AND v.disaggregation = '' AND u0.depth = %s{periods} "
         f"GROUP BY {top}.id, {top}.parent_id, {top}.depth, v.period_id"
@@ -109,10 +121,11 @@ def _insert_level(cursor, ind, up: int, period_ids) -> int:
     sql = (
         "INSERT INTO monitoring_rollup (indicator_id, org_unit_id, parent_id, depth, period_id, count, total, numerator,"
         " denominator, value, official_count, official_total, official_numerator, official_denominator, official_value,"
-        " expected) "
+        " published_count, published_total, published_numerator, published_denominator, published_value, expected) "
         f"SELECT {int(ind.pk)}, unit, parent, depth, period, n, COALESCE(t, 0), COALESCE(nu, 0), COALESCE(de, 0), "
         f"{_result_sql(ind, 't', 'n', 'nu', 'de')}, o_n, COALESCE(o_t, 0), COALESCE(o_nu, 0), COALESCE(o_de, 0), "
-        f"{_result_sql(ind, 'o_t', 'o_n', 'o_nu', 'o_de')}, COALESCE(x.ne, 0) "
+        f"{_result_sql(ind, 'o_t', 'o_n', 'o_nu', 'o_de')}, p_n, COALESCE(p_t, 0), COALESCE(p_nu, 0), COALESCE(p_de, 0), "
+        f"{_result_sql(ind, 'p_t', 'p_n', 'p_nu', 'p_de')}, COALESCE(x.ne, 0) "
         f"FROM ({inner}) g LEFT JOIN ({expected}) x ON x.e_unit = g.unit WHERE 1 = 1 "  # SQLite's upsert needs a WHERE
         "ON CONFLICT (indicator_id, org_unit_id, period_id) DO UPDATE SET "
         + ", ".join(f"{c} = excluded.{c}" for c in UPSERT_COLUMNS)
@@ -158,13 +171,13 @@ def stamps(indicator_ids) -> tuple:
     return tuple((i, found.get(i, 0)) for i in sorted(indicator_ids))
 
 
-def _cells(indicator, unit, official: bool):
-    """The unit's stored rollup rows at the indicator's own frequency, as (period, Accumulator)."""
+def _cells(indicator, unit, prefix: str):
+    """The unit's stored rollup rows with any values in this part (PARTS), at the indicator's own frequency,
+    as (period, Accumulator)."""
 
-    prefix = "official_" if official else ""
     fields = [f"{prefix}{f}" for f in ("total", "count", "numerator", "denominator")]
     rows = (
-        Rollup.objects.filter(indicator=indicator, org_unit=unit)
+        Rollup.objects.filter(indicator=indicator, org_unit=unit, **{f"{prefix}count__gt": 0})
         .select_related("period")
         .order_by("period__start")
         .only("period", *fields)
@@ -172,11 +185,12 @@ def _cells(indicator, unit, official: bool):
     return [(r.period, Accumulator(*(getattr(r, f) for f in fields))) for r in rows]
 
 
-def series(indicator, unit, kind: str | None = None, *, official: bool = False) -> list:
+def series(indicator, unit, kind: str | None = None, *, official: bool = False, part: str = "") -> list:
     """A unit's rolled-up series, oldest first, as [(Period, value)], at the indicator's frequency or
     any coarser one (month -> quarter -> year): coarser periods merge the stored parts, so a ratio
-    is still summed numerators over summed denominators and a mean is over every value beneath."""
-    return [(p, v) for p, v, _, _ in series_parts(indicator, unit, kind, official=official)]
+    is still summed numerators over summed denominators and a mean is over every value beneath.
+    `part` is one of PARTS ("published_" for the public); `official` is short for "official_"."""
+    return [(p, v) for p, v, _, _ in series_parts(indicator, unit, kind, official=official, part=part)]
 
 
 def _parts_expected(indicator, coarser: P.Period) -> int:
@@ -188,12 +202,14 @@ def _parts_expected(indicator, coarser: P.Period) -> int:
     )
 
 
-def series_parts(indicator, unit, kind: str | None = None, *, official: bool = False) -> list:
+def series_parts(indicator, unit, kind: str | None = None, *, official: bool = False, part: str = "") -> list:
     """As series(), as [(Period, value, parts, parts expected)]: a coarser period built from fewer of its
     sub-periods than it has (a year from 3 months) is partial (delivery.coverage.partial). At the
     indicator's own frequency parts and parts expected are None."""
 
-    cells = _cells(indicator, unit, official)
+    if part not in PARTS:
+        raise ValueError(f"unknown rollup part {part!r}")
+    cells = _cells(indicator, unit, "official_" if official else part)
     kind = kind or indicator.frequency
     rule, scale = indicator.aggregation, indicator.ratio_scale
     if kind == indicator.frequency:
@@ -215,9 +231,9 @@ def series_parts(indicator, unit, kind: str | None = None, *, official: bool = F
     return sorted(out, key=lambda pv: pv[0].start)
 
 
-def read(indicator, unit, period, *, official: bool = False) -> float | None:
+def read(indicator, unit, period, *, official: bool = False, part: str = "") -> float | None:
     """The rolled-up figure for one unit and period (the indicator's frequency or coarser)."""
-    for p, value in series(indicator, unit, period.kind, official=official):
+    for p, value in series(indicator, unit, period.kind, official=official, part=part):
         if p.code == period.code:
             return value
     return None

@@ -2,7 +2,10 @@
 
 Official status is computed from validated and published values only
 (OFFICIAL_STATES). Newer submitted values are shown as provisional, marked
-unverified, never silently mixed into the official picture.
+unverified, never silently mixed into the official picture. Readers who may
+not see unpublished values (the public) get every figure from the published
+part of the rollups instead: a Basis says which parts a reader's figures
+come from, and monitoring.access.value_basis() chooses it.
 """
 
 from __future__ import annotations
@@ -37,27 +40,66 @@ def partial_of(row: dict, today=None):
     return C.partial(row["period__start"], row["period__end"], today or timezone.localdate())
 
 
-def rollup_rows(indicator, unit: OrgUnit) -> list[dict]:
-    """Every period's rollup for the unit, oldest first, all values and official ones: one query."""
-    return list(
-        Rollup.objects.filter(indicator=indicator, org_unit=unit)
-        .values(
-            "period_id",
-            "period__code",
-            "period__start",
-            "period__end",
-            "value",
-            "count",
-            "official_value",
-            "official_count",
-            "expected",
-        )
+@dataclass(frozen=True)
+class Basis:
+    """Which parts of a rollup a reader's figures come from, each a column prefix (rollups.PARTS).
+
+    `shown` is the newest figure a reader may see (provisional ones included), `official` the part that
+    status, forecasts and baselines are built from. The delivery unit sees everything and judges on
+    checked values; the public sees published values only, both as figures and as the status built on them.
+    """
+
+    name: str
+    shown: str
+    official: str
+
+    def column(self, official: bool, field_name: str) -> str:
+        return (self.official if official else self.shown) + field_name
+
+
+INSIDE = Basis("inside", shown="", official="official_")
+PUBLISHED = Basis("published", shown="published_", official="published_")
+
+
+def rollup_rows(indicator, unit: OrgUnit, basis: Basis = INSIDE) -> list[dict]:
+    """Every period's rollup for the unit with anything this basis shows, oldest first, one query.
+
+    Each row has period_id, period__code, period__start, period__end, expected (units expected beneath),
+    and value/count (what is shown) and official_value/official_count (what is official), read from the
+    basis's parts.
+    """
+    columns = {
+        "value": basis.column(False, "value"),
+        "count": basis.column(False, "count"),
+        "official_value": basis.column(True, "value"),
+        "official_count": basis.column(True, "count"),
+    }
+    found = (
+        Rollup.objects.filter(indicator=indicator, org_unit=unit, **{f"{columns['count']}__gt": 0})
+        .values("period_id", "period__code", "period__start", "period__end", "expected", *set(columns.values()))
         .order_by("period__start")
     )
+    return [
+        {
+            "period_id": r["period_id"],
+            "period__code": r["period__code"],
+            "period__start": r["period__start"],
+            "period__end": r["period__end"],
+            "expected": r["expected"],
+            **{key: r[col] for key, col in columns.items()},
+        }
+        for r in found
+    ]
 
 
 def series(
-    indicator, unit: OrgUnit, official: bool = False, rows: list[dict] | None = None, *, whole: bool = False
+    indicator,
+    unit: OrgUnit,
+    official: bool = False,
+    rows: list[dict] | None = None,
+    basis: Basis = INSIDE,
+    *,
+    whole: bool = False,
 ) -> list[tuple]:
     """[(row, value)] oldest first; row has period_id, period__code, period__start, period__end and n.
 
@@ -66,7 +108,7 @@ def series(
     forecasts and "latest" are built on).
     """
     value, count = ("official_value", "official_count") if official else ("value", "count")
-    rows = rollup_rows(indicator, unit) if rows is None else rows
+    rows = rollup_rows(indicator, unit, basis) if rows is None else rows
     return [
         ({**r, "n": r[count]}, r[value])
         for r in rows
@@ -103,11 +145,18 @@ class Plan:
 
     @classmethod
     def build(
-        cls, indicator, unit_ids=(), root: OrgUnit | None = None, *, level: tuple[OrgUnit, int] | None = None
+        cls,
+        indicator,
+        unit_ids=(),
+        root: OrgUnit | None = None,
+        *,
+        level: tuple[OrgUnit, int] | None = None,
+        basis: Basis = INSIDE,
     ) -> Plan:
         """The plan for the root and these units. Pass `level=(parent, depth)` when unit_ids are every unit at
         that depth under that parent (a heat map's or league table's rows): their baselines are then read as
-        one index range, not looked up by a list of ids that the database may match against every rollup."""
+        one index range, not looked up by a list of ids that the database may match against every rollup.
+        Units' baselines come from the basis's official part (published values for the public)."""
         target = national_target(indicator)
         root = root or root_unit()
         plan = cls(indicator, target, root_id=root.pk if root else None)
@@ -121,10 +170,10 @@ class Plan:
                 "pk", flat=True
             )
         )
-        rollups = Rollup.objects.filter(indicator=indicator, period_id__in=year, official_count__gt=0)
+        rollups = Rollup.objects.filter(indicator=indicator, period_id__in=year, **{f"{basis.official}count__gt": 0})
 
         def averages(qs) -> dict:
-            return dict(qs.values_list("org_unit_id").annotate(b=Avg("official_value")).order_by())
+            return dict(qs.values_list("org_unit_id").annotate(b=Avg(f"{basis.official}value")).order_by())
 
         # Each read is one index range: the root by (indicator, org unit, period); the units by their depth
         # (the (indicator, depth, period) index) or their parent, and only by id when neither names them.
@@ -238,17 +287,23 @@ class Summary:
 
 
 def summarise(
-    indicator, unit: OrgUnit | None = None, plan: Plan | None = None, rows: list[dict] | None = None
+    indicator,
+    unit: OrgUnit | None = None,
+    plan: Plan | None = None,
+    rows: list[dict] | None = None,
+    basis: Basis = INSIDE,
 ) -> Summary:
     """Official latest value, plan, status and trend at a unit (default: the root), and any newer provisional value.
 
     The latest is the newest period whose official figure meets the indicator's completeness rule; a newer
-    period (less complete, or not yet checked) is the provisional figure, shown with its coverage.
+    period (less complete, or not yet checked) is the provisional figure, shown with its coverage. With the
+    PUBLISHED basis the official and the shown part are both the published one: a provisional figure is then
+    only a newer published period not yet complete enough.
     """
     unit = unit or root_unit()
-    plan = plan or Plan.build(indicator, [unit.pk] if unit else [], root=root_of(unit) if unit else None)
+    plan = plan or Plan.build(indicator, [unit.pk] if unit else [], root=root_of(unit) if unit else None, basis=basis)
     if unit and rows is None:
-        rows = rollup_rows(indicator, unit)
+        rows = rollup_rows(indicator, unit, basis)
     data = (
         [(r, v) for r, v in series(indicator, unit, official=True, rows=rows, whole=True) if v is not None]
         if unit

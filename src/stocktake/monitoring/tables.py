@@ -3,7 +3,9 @@
 Each function returns plain rows the page, the exports and the API all use,
 so a downloaded file always holds the numbers on the screen. A cell's value
 is official (validated or published) when there is any; otherwise the
-provisional value is shown and flagged unverified.
+provisional value is shown and flagged unverified. Every function takes the
+reader's Basis (monitoring.access.value_basis): the public's cells come from
+published values only.
 """
 
 from __future__ import annotations
@@ -17,10 +19,10 @@ from stocktake.delivery import coverage as C
 from stocktake.delivery import status as S
 
 from .models import Rollup
+from .rollups import PARTS
 from .roots import single_root
-from .series import Plan
+from .series import INSIDE, Basis, Plan
 
-CELL_FIELDS = ("value", "official_value", "count", "official_count", "expected")
 
 
 @dataclass
@@ -48,9 +50,21 @@ def make_cell(indicator, assess, unit_id, code, end, value, official_value, coun
     )
 
 
-def _cell(indicator, plan, unit_id, r, period=None) -> Cell:
+def cell_fields(basis: Basis = INSIDE) -> tuple[str, ...]:
+    """The rollup columns make_cell() takes, in its order, for this basis: shown and official value, shown and
+    official count, units expected."""
+    return (
+        basis.column(False, "value"),
+        basis.column(True, "value"),
+        basis.column(False, "count"),
+        basis.column(True, "count"),
+        "expected",
+    )
+
+
+def _cell(indicator, plan, unit_id, r, period=None, basis: Basis = INSIDE) -> Cell:
     code, end = (period.code, period.end) if period is not None else (r["period__code"], r["period__end"])
-    return make_cell(indicator, plan.assess, unit_id, code, end, *(r[f] for f in CELL_FIELDS))
+    return make_cell(indicator, plan.assess, unit_id, code, end, *(r[f] for f in cell_fields(basis)))
 
 
 def _under(rollups, parent: OrgUnit, depth: int, ids):
@@ -73,9 +87,9 @@ def rows_under(parent: OrgUnit, depth: int) -> list[OrgUnit]:
     return list(qs.order_by("name"))
 
 
-def recent_periods(indicator, n: int, root: OrgUnit) -> list[Period]:
+def recent_periods(indicator, n: int, root: OrgUnit, basis: Basis = INSIDE) -> list[Period]:
     ids = list(
-        Rollup.objects.filter(indicator=indicator, org_unit=root)
+        Rollup.objects.filter(indicator=indicator, org_unit=root, **{basis.column(False, "count__gt"): 0})
         .order_by("-period__start")
         .values_list("period_id", flat=True)[:n]
     )
@@ -89,44 +103,55 @@ class Heatmap:
     cells: dict = field(default_factory=dict)  # (unit id, column id) -> Cell
 
 
-def units_by_periods(indicator, parent: OrgUnit, depth: int, periods: list[Period], root: OrgUnit) -> Heatmap:
+def units_by_periods(
+    indicator, parent: OrgUnit, depth: int, periods: list[Period], root: OrgUnit, basis: Basis = INSIDE
+) -> Heatmap:
     units = rows_under(parent, depth)
     ids = [u.pk for u in units]
-    plan = Plan.build(indicator, ids, root=root, level=(parent, depth))
-    rollups = _under(Rollup.objects.filter(indicator=indicator, depth=depth, period__in=periods), parent, depth, ids)
+    plan = Plan.build(indicator, ids, root=root, level=(parent, depth), basis=basis)
+    rollups = _under(
+        Rollup.objects.filter(
+            indicator=indicator, depth=depth, period__in=periods, **{basis.column(False, "count__gt"): 0}
+        ),
+        parent,
+        depth,
+        ids,
+    )
     hm = Heatmap(units, periods)
     by_id = {p.pk: p for p in periods}
     wanted = set(ids)
     assess = plan.assess
-    for unit_id, period_id, *parts in rollups.values_list("org_unit_id", "period_id", *CELL_FIELDS).order_by():
+    for unit_id, period_id, *parts in rollups.values_list("org_unit_id", "period_id", *cell_fields(basis)).order_by():
         if unit_id in wanted:  # the same as _cell(), without a dict per row: a national grid has thousands
             period = by_id[period_id]
             hm.cells[(unit_id, period_id)] = make_cell(indicator, assess, unit_id, period.code, period.end, *parts)
     return hm
 
 
-def root_coverage(indicator, root: OrgUnit, periods) -> dict[int, C.Coverage]:
-    """{period id: coverage at the root} (all states), for a grid's column heads and a league's warning."""
+def root_coverage(indicator, root: OrgUnit, periods, basis: Basis = INSIDE) -> dict[int, C.Coverage]:
+    """{period id: coverage at the root} (what this basis shows), for a grid's column heads and a league's warning."""
     return {
         pid: C.Coverage(n, e)
         for pid, n, e in Rollup.objects.filter(indicator=indicator, org_unit=root, period__in=list(periods))
-        .values_list("period_id", "count", "expected")
+        .values_list("period_id", basis.column(False, "count"), "expected")
         .order_by()
     }
 
 
-def latest_official_periods(indicators, root: OrgUnit) -> dict[int, int]:
-    """{indicator id: id of its latest period whose official data at the root meets the completeness rule}.
+def latest_official_periods(indicators, root: OrgUnit, basis: Basis = INSIDE) -> dict[int, int]:
+    """{indicator id: id of its latest period whose official data (for this basis) at the root meets the
+    completeness rule}.
 
     A month with 4 of 96 hospitals checked is not the latest national month: the one before it is.
     """
     indicators = list(indicators)
     rules = {i.pk: i.completeness for i in indicators}
     out: dict[int, int] = {}
+    count = basis.column(True, "count")
     rows = (
-        Rollup.objects.filter(indicator__in=indicators, org_unit=root, official_count__gt=0)
+        Rollup.objects.filter(indicator__in=indicators, org_unit=root, **{f"{count}__gt": 0})
         .order_by("indicator_id", "-period__start")
-        .values_list("indicator_id", "period_id", "official_count", "expected")
+        .values_list("indicator_id", "period_id", count, "expected")
     )
     for ind_id, period_id, n, expected in rows:
         if ind_id not in out and C.meets(n, expected, rules.get(ind_id, C.DEFAULT_RULE)):
@@ -134,12 +159,17 @@ def latest_official_periods(indicators, root: OrgUnit) -> dict[int, int]:
     return out
 
 
-def units_by_indicators(indicators, parent: OrgUnit, root: OrgUnit) -> Heatmap:
+def units_by_indicators(indicators, parent: OrgUnit, root: OrgUnit, bases=None) -> Heatmap:
+    """`bases` is {indicator id: Basis} (the reader's, per indicator); INSIDE for any not named."""
+    bases = bases or {}
     depth = parent.depth + 1
     indicators = [i for i in indicators if i.report_depth >= depth]
     units = rows_under(parent, depth)
     hm = Heatmap(units, indicators)
-    latest = latest_official_periods(indicators, root)
+    latest = {}
+    for basis in {bases.get(i.pk, INSIDE) for i in indicators}:
+        same = [i for i in indicators if bases.get(i.pk, INSIDE) == basis]
+        latest.update(latest_official_periods(same, root, basis))
     if not latest:
         return hm
     cond = Q()
@@ -147,15 +177,19 @@ def units_by_indicators(indicators, parent: OrgUnit, root: OrgUnit) -> Heatmap:
         cond |= Q(indicator_id=ind_id, period_id=period_id)
     by_ind = {i.pk: i for i in indicators}
     plans = {
-        i.pk: Plan.build(i, [u.pk for u in units], root=root, level=(parent, depth))
+        i.pk: Plan.build(i, [u.pk for u in units], root=root, level=(parent, depth), basis=bases.get(i.pk, INSIDE))
         for i in indicators
         if i.pk in latest
     }
+    parts = [f"{p}{f}" for p in PARTS for f in ("value", "count")]
     for r in Rollup.objects.filter(cond, parent=parent).values(
-        "indicator_id", "org_unit_id", "period__code", "period__end", *CELL_FIELDS
+        "indicator_id", "org_unit_id", "period__code", "period__end", *parts, "expected"
     ):
         ind = by_ind[r["indicator_id"]]
-        hm.cells[(r["org_unit_id"], ind.pk)] = _cell(ind, plans[ind.pk], r["org_unit_id"], r)
+        basis = bases.get(ind.pk, INSIDE)
+        if r[basis.column(False, "count")] == 0:
+            continue
+        hm.cells[(r["org_unit_id"], ind.pk)] = _cell(ind, plans[ind.pk], r["org_unit_id"], r, basis=basis)
     return hm
 
 
@@ -184,31 +218,41 @@ def _ranked(indicator, values: dict) -> dict:
     return {uid: i for i, (_, uid) in enumerate(order, start=1)}
 
 
-def league(indicator, parent: OrgUnit, depth: int, period: Period, root: OrgUnit) -> list[LeagueRow]:
+def league(
+    indicator, parent: OrgUnit, depth: int, period: Period, root: OrgUnit, basis: Basis = INSIDE
+) -> list[LeagueRow]:
     """Units ranked best first on the period's value, with their rank the period before.
 
     A unit whose figure stands for fewer of its units than the completeness rule asks is listed, marked
     incomplete, after the ranked ones and without a rank: it is never placed on a handful of units.
     """
     units = {u.pk: u for u in rows_under(parent, depth)}
-    plan = Plan.build(indicator, list(units), root=root, level=(parent, depth))
+    plan = Plan.build(indicator, list(units), root=root, level=(parent, depth), basis=basis)
+    shown_count = basis.column(False, "count")
     previous = (
-        Rollup.objects.filter(indicator=indicator, org_unit=root, period__start__lt=period.start)
+        Rollup.objects.filter(
+            indicator=indicator, org_unit=root, period__start__lt=period.start, **{f"{shown_count}__gt": 0}
+        )
         .order_by("-period__start")
         .values_list("period_id", flat=True)
         .first()
     )
     rows = _under(
-        Rollup.objects.filter(indicator=indicator, depth=depth, period_id__in=[p for p in (period.pk, previous) if p]),
+        Rollup.objects.filter(
+            indicator=indicator,
+            depth=depth,
+            period_id__in=[p for p in (period.pk, previous) if p],
+            **{f"{shown_count}__gt": 0},
+        ),
         parent,
         depth,
         list(units),
     )
     now, before = {}, {}
-    for r in rows.values("org_unit_id", "period_id", "period__code", "period__end", *CELL_FIELDS):
+    for r in rows.values("org_unit_id", "period_id", "period__code", "period__end", *cell_fields(basis)):
         if r["org_unit_id"] not in units:
             continue
-        cell = _cell(indicator, plan, r["org_unit_id"], r)
+        cell = _cell(indicator, plan, r["org_unit_id"], r, basis=basis)
         if r["period_id"] == period.pk:
             planned = plan.planned(r["org_unit_id"], r["period__code"], r["period__end"])
             now[r["org_unit_id"]] = (cell, planned)

@@ -89,14 +89,15 @@ def portfolio_data(request, root):
             for outcome in priority.outcomes.all():
                 rows = []
                 for ind in outcome.indicators.all():
+                    basis = access.value_basis(request.user, ind)
                     if root is None:
-                        summary = series.summarise(ind)
+                        summary = series.summarise(ind, basis=basis)
                         summary.outlook = None
                     else:
-                        plan = series.Plan.build(ind, [root.pk], root=root)
-                        cells = series.rollup_rows(ind, root)
-                        summary = series.summarise(ind, root, plan, cells)
-                        summary.outlook = forecasting.outlook(ind, root, plan, cells)
+                        plan = series.Plan.build(ind, [root.pk], root=root, basis=basis)
+                        cells = series.rollup_rows(ind, root, basis)
+                        summary = series.summarise(ind, root, plan, cells, basis)
+                        summary.outlook = forecasting.outlook(ind, root, plan, cells, basis)
                     rows.append(summary)
                 outcomes.append({"outcome": outcome, "rows": rows})
             priorities.append({"priority": priority, "outcomes": outcomes})
@@ -208,9 +209,10 @@ def indicator_page(request, code):
     overlay_unit = _unit(request, "overlay")
     if overlay_unit is not None and not roots.within(overlay_unit, root):
         raise perms.NotFound(f"overlay: {overlay_unit.code} is not under {root.code}")
-    plan = series.Plan.build(indicator, [u.pk for u in (unit, overlay_unit) if u], root=root)
-    cells = series.rollup_rows(indicator, unit)
-    summary = series.summarise(indicator, unit, plan, cells)
+    basis = access.value_basis(request.user, indicator)
+    plan = series.Plan.build(indicator, [u.pk for u in (unit, overlay_unit) if u], root=root, basis=basis)
+    cells = series.rollup_rows(indicator, unit, basis)
+    summary = series.summarise(indicator, unit, plan, cells, basis)
     target = plan.target
     data = series.series(indicator, unit, rows=cells)
     official = {r["period__code"]: v for r, v in series.series(indicator, unit, official=True, rows=cells)}
@@ -237,8 +239,8 @@ def indicator_page(request, code):
                 "partial": marks.partial_text(part),
             }
         )
-    outlook = forecasting.outlook(indicator, unit, plan, cells)
-    bench = forecasting.benchmarks(indicator, unit, plan)
+    outlook = forecasting.outlook(indicator, unit, plan, cells, basis)
+    bench = forecasting.benchmarks(indicator, unit, plan, basis=basis)
     planned_line = []
     ends = plan.ends(unit.pk)
     if target and ends:
@@ -250,7 +252,10 @@ def indicator_page(request, code):
         planned_line = [(d, v) for d, v in planned_line if v is not None]
     overlay = None
     if overlay_unit is not None:
-        pts = [(r["period__end"].isoformat(), v) for r, v in series.series(indicator, overlay_unit, official=True)]
+        pts = [
+            (r["period__end"].isoformat(), v)
+            for r, v in series.series(indicator, overlay_unit, official=True, basis=basis)
+        ]
         label = overlay_unit.name
         if indicator.aggregation == "sum":
             mine, theirs = plan.unit_bases.get(unit.pk, plan.national_base), plan.unit_bases.get(overlay_unit.pk)
@@ -363,9 +368,10 @@ def index(request):
     )
 
 
-def _period_columns(indicator, parent, periods) -> list[dict]:
-    """Each period's coverage under `parent` and whether it is partial: the heads of a grid's columns."""
-    cov = tables.root_coverage(indicator, parent, periods)
+def _period_columns(indicator, parent, periods, basis) -> list[dict]:
+    """Each period's coverage under `parent` (what the reader's basis shows) and whether it is partial: the
+    heads of a grid's columns."""
+    cov = tables.root_coverage(indicator, parent, periods, basis)
     today = timezone.localdate()
     out = []
     for p in periods:
@@ -394,11 +400,12 @@ def heatmap(request, code):
     n = int_param(request, "periods", 12, maximum=9999)
     depth = max(parent.depth + 1, min(depth, indicator.report_depth))
     n = max(1, min(n, 60))
-    periods = tables.recent_periods(indicator, n, root)
-    columns = _period_columns(indicator, parent, periods)
+    basis = access.value_basis(request.user, indicator)
+    periods = tables.recent_periods(indicator, n, root, basis)
+    columns = _period_columns(indicator, parent, periods, basis)
     fmt = _fmt(request)
     if fmt:
-        hm = tables.units_by_periods(indicator, parent, depth, periods, root)
+        hm = tables.units_by_periods(indicator, parent, depth, periods, root, basis)
         table = exports.Table(
             f"heatmap-{indicator.code}-{parent.code}",
             ["Code", "Org unit"]
@@ -433,7 +440,7 @@ def heatmap(request, code):
     def build():
         # The rows as one string: the template engine would spend longer on 500 rows than the numbers take,
         # and a string is cheap to cache (a list of org units is pickled and unpickled on every hit).
-        hm = tables.units_by_periods(indicator, parent, depth, periods, root)
+        hm = tables.units_by_periods(indicator, parent, depth, periods, root, basis)
         cells, pids = hm.cells, [p.pk for p in periods]
         return len(hm.units), html.heat_rows(
             [(u, u.depth < indicator.report_depth, [cells.get((u.pk, p)) for p in pids]) for u in hm.units],
@@ -442,7 +449,13 @@ def heatmap(request, code):
 
     count, rows_html = gridcache.get_or_build(
         gridcache.key(
-            "heatmap-rows", [indicator], parent.pk, depth, tuple(p.pk for p in periods), translation.get_language()
+            "heatmap-rows",
+            [indicator],
+            basis.name,
+            parent.pk,
+            depth,
+            tuple(p.pk for p in periods),
+            translation.get_language(),
         ),
         build,
     )
@@ -474,7 +487,8 @@ def heatmap_indicators(request):
     root = access.root_unit(request, picked)
     parent = picked or root
     indicators = [i for i in access.readable_indicators(request.user).filter(kind=Indicator.Kind.PERFORMANCE)]
-    hm = tables.units_by_indicators(indicators, parent, root)
+    bases = {i.pk: access.value_basis(request.user, i) for i in indicators}
+    hm = tables.units_by_indicators(indicators, parent, root, bases)
     fmt = _fmt(request)
     if fmt:
         table = exports.Table(
@@ -539,17 +553,18 @@ def league(request, code):
         parent = parent.parent or root
     depth = int_param(request, "depth", min(3, indicator.report_depth), maximum=99)
     depth = max(parent.depth + 1, min(depth, indicator.report_depth))
-    periods = tables.recent_periods(indicator, 24, root)
+    basis = access.value_basis(request.user, indicator)
+    periods = tables.recent_periods(indicator, 24, root, basis)
     period = None
     if request.GET.get("period"):
         period = get_object_or_404(Period, code=request.GET["period"])
     else:
-        latest = tables.latest_official_periods([indicator], root).get(indicator.pk)
+        latest = tables.latest_official_periods([indicator], root, basis).get(indicator.pk)
         period = Period.objects.filter(pk=latest).first() if latest else (periods[-1] if periods else None)
-    column = _period_columns(indicator, parent, [period])[0] if period else None
+    column = _period_columns(indicator, parent, [period], basis)[0] if period else None
     fmt = _fmt(request)
     if fmt:
-        rows = tables.league(indicator, parent, depth, period, root) if period else []
+        rows = tables.league(indicator, parent, depth, period, root, basis) if period else []
         table = exports.Table(
             f"league-{indicator.code}-{period.code if period else 'none'}",
             [
@@ -598,7 +613,7 @@ def league(request, code):
         return exports.respond(fmt, table, spec)
 
     def build():
-        found = tables.league(indicator, parent, depth, period, root)
+        found = tables.league(indicator, parent, depth, period, root, basis)
         return len(found), html.league_rows(
             indicator, found, reverse("indicator", args=[indicator.code]), _rule(indicator)
         )
@@ -607,7 +622,8 @@ def league(request, code):
         (0, "")
         if not period
         else gridcache.get_or_build(
-            gridcache.key("league", [indicator], parent.pk, depth, period.pk, translation.get_language()), build
+            gridcache.key("league", [indicator], basis.name, parent.pk, depth, period.pk, translation.get_language()),
+            build,
         )
     )
     return render(
@@ -637,7 +653,7 @@ def league(request, code):
 def alerts_page(request):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    indicators = access.readable_indicators(request.user)
+    indicators = access.indicators_with_unpublished(request.user)
     alerts = Alert.objects.filter(rule__indicator__in=indicators).select_related(
         "rule__indicator", "org_unit", "period"
     )[:500]
@@ -678,7 +694,7 @@ def alert_rule_create(request):
             interface="web",
         )
     except ValidationError as exc:
-        indicators = access.readable_indicators(request.user)
+        indicators = access.indicators_with_unpublished(request.user)
         return render(
             request,
             "monitoring/alerts.html",

@@ -14,6 +14,8 @@ from stocktake.accounts import permissions as perm
 from stocktake.accounts.permissions import NotFound
 from stocktake.architecture.models import Priority
 
+from .models import PlanPublication
+
 EDIT_REFUSED = "only the priority's accountable leaders and the delivery unit edit its plan"
 
 
@@ -23,6 +25,18 @@ def readable_priority(user, code) -> Priority:
     if not perm.can_read_priority(user, priority):
         raise NotFound("no such plan")
     return priority
+
+
+def can_read_internal(user, priority: Priority) -> bool:
+    """Reads the plan's internal material (risks, rubric ratings and reviewers' notes, delivery chains and their
+    weak links): those who may read the priority's unpublished material, and everyone who may read the
+    priority once the delivery unit has published that material (plans.actions.publish_plan_material)."""
+    return perm.can_read_unpublished(user, priority) or material_published(priority)
+
+
+def material_published(priority: Priority) -> bool:
+    """The delivery unit has published the priority's risks, rubric and chains to every reader."""
+    return PlanPublication.objects.filter(priority=priority, published=True).exists()
 
 
 def require_edit(user, priority: Priority) -> None:

@@ -8,11 +8,11 @@ and every change is audited in the same transaction.
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from stocktake.accounts import audit
+from stocktake.accounts import audit, permissions
 from stocktake.delivery import chains as CH
 from stocktake.delivery import rubric as RU
 
@@ -21,6 +21,7 @@ from .models import (
     ChainLink,
     DeliveryChain,
     Milestone,
+    PlanPublication,
     Risk,
     RubricRating,
     Strategy,
@@ -264,6 +265,22 @@ def update_risk(risk: Risk, *, user=None, interface="web", reason="", **changes)
     _unknown(changes, RISK_FIELDS, "risk")
     current = Risk.objects.select_for_update().get(pk=risk.pk)
     return _change(current, changes, user=user, interface=interface, reason=reason)
+
+
+# Publishing the internal material -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def publish_plan_material(priority, *, published: bool, user=None, interface="web", reason="") -> PlanPublication:
+    """Publish (or take back) a priority's risks, rubric ratings and notes, and delivery chains to every reader
+    of the priority. Only the delivery unit decides what it publishes."""
+    if not permissions.can_manage(user):
+        raise PermissionDenied("only the delivery unit publishes a plan's risks, rubric and chains")
+    current = PlanPublication.objects.select_for_update().filter(priority=priority).first()
+    row = current or PlanPublication(priority=priority)
+    row.published = bool(published)
+    row.changed_by = user if getattr(user, "is_authenticated", False) else None
+    return audit.save_audited(row, user=user, interface=interface, reason=reason)
 
 
 # The planning rubric ----------------------------------------------------------------------------------------

@@ -366,13 +366,16 @@ def get_plan(request, code: str, trend: bool = False):
     composed = queries.composed_for_priority(priority, with_trend=trend)
     rank_of = {c.key: r for r, c in queries.value_ranking(active)}
     pre = RU.precheck(queries.plan_facts(priority, active, composed))
-    ratings = queries.current_ratings(priority)
+    # Risks, rubric ratings and chains only for those who may read them (unpublished material, or published).
+    internal = access.can_read_internal(request.user, priority)
+    ratings = queries.current_ratings(priority) if internal else {}
+    risks = Risk.objects.filter(priority=priority).select_related("owner") if internal else []
     return {
         "priority": priority.code,
         "name": priority.name,
         "strategies": [_strategy(s, rank_of) for s in strategies],
-        "risks": [_risk(r) for r in Risk.objects.filter(priority=priority).select_related("owner")],
-        "chains": [_chain(queries.chain_view(c)) for c in priority.delivery_chains.all()],
+        "risks": [_risk(r) for r in risks],
+        "chains": [_chain(queries.chain_view(c)) for c in priority.delivery_chains.all()] if internal else [],
         "composed": [_composed(c) for c in composed],
         "rubric": [
             {

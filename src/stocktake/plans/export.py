@@ -33,7 +33,8 @@ def _sheet(wb, title, header, rows):
     return ws
 
 
-def plan_workbook(priority) -> bytes:
+def plan_workbook(priority, internal: bool = True) -> bytes:
+    """The plan as a workbook; without `internal` (plans.access.can_read_internal) no risks, rubric or chains."""
     strategies = queries.strategies(priority, include_withdrawn=True)
     active = [s for s in strategies if s.active]
     rank_of = {c.key: r for r, c in queries.value_ranking(active)}
@@ -108,7 +109,7 @@ def plan_workbook(priority) -> bytes:
         ["Risk", "Likelihood", "Impact", "Score", "Owner", "Mitigation", "Review", "Status"],
         [
             [r.title, r.likelihood, r.impact, r.score, str(r.owner or ""), r.mitigation, r.review_date, r.status]
-            for r in Risk.objects.filter(priority=priority).select_related("owner")
+            for r in (Risk.objects.filter(priority=priority).select_related("owner") if internal else [])
         ],
     )
     for ci in queries.composed_for_priority(priority):
@@ -121,7 +122,7 @@ def plan_workbook(priority) -> bytes:
         )
         ws.append([])
         ws.append([_clean(ci.sentence)])
-    ratings = queries.current_ratings(priority)
+    ratings = queries.current_ratings(priority) if internal else {}
     pre = RU.precheck(queries.plan_facts(priority, active))
     _sheet(
         wb,
@@ -138,7 +139,7 @@ def plan_workbook(priority) -> bytes:
             for c, n, _ in RU.CRITERIA
         ],
     )
-    for chain in priority.delivery_chains.all():
+    for chain in priority.delivery_chains.all() if internal else []:
         view = queries.chain_view(chain)
         ws = _sheet(
             wb,

@@ -351,3 +351,23 @@ class ToCLink(models.Model):
                         f"cannot lead to {self.target.get_stage_display()}"
                     }
                 )
+
+
+class PlanPublication(models.Model):
+    """Whether the delivery unit has published a priority's internal plan material to every reader.
+
+    Risks, rubric ratings with their reviewers' notes and delivery chains with their weak links are the
+    delivery unit's and the lead ministry's working material: readers without rights to unpublished
+    material (the public, other ministries) see them only once the delivery unit publishes them here.
+    No row means not published.
+    """
+
+    priority = models.OneToOneField(
+        "architecture.Priority", on_delete=models.CASCADE, primary_key=True, related_name="plan_publication"
+    )
+    published = models.BooleanField(default=False)
+    changed_at = models.DateTimeField(auto_now=True)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+
+    def __str__(self) -> str:
+        return f"{self.priority_id}: {'published' if self.published else 'internal'}"

@@ -10,11 +10,14 @@ from stocktake.accounts.models import AuditEntry
 from stocktake.architecture.models import Indicator
 from stocktake.delivery import chains as CH
 
-from . import charts, forms, queries
+from . import access, charts, forms, queries
 
 
 def profile_context(request, priority, strategy, for_pdf=False):
-    own = list(strategy.chains.all()) or list(priority.delivery_chains.filter(strategy=None))
+    # Without a request it is a stocktake pack, the delivery unit's own; a reader's page shows the chains and
+    # risks only to those who may read them (plans.access.can_read_internal).
+    internal = request is None or access.can_read_internal(request.user, priority)
+    own = (list(strategy.chains.all()) or list(priority.delivery_chains.filter(strategy=None))) if internal else []
     chains = [queries.chain_view(c) for c in own]
     rank = {c.key: r for r, c in queries.value_ranking(queries.strategies(priority))}.get(strategy.pk)
     return {
@@ -23,7 +26,8 @@ def profile_context(request, priority, strategy, for_pdf=False):
         "rank": rank,
         "milestones": strategy.milestones.select_related("owner"),
         "impacts": strategy.impacts.select_related("indicator"),
-        "risks": strategy.risks.select_related("owner"),
+        "risks": strategy.risks.select_related("owner") if internal else [],
+        "internal": internal,
         "questions": CH.QUESTIONS,
         "strengths": list(CH.STRENGTHS.items()),
         "chains": [

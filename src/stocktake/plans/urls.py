@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("<slug:code>/", views.plan, name="plan"),
     path("<slug:code>/rubric/", views.rate, name="rate"),
+    path("<slug:code>/publish/", views.publish_material, name="publish_material"),
     path("<slug:code>/plan.xlsx", views.plan_xlsx, name="plan_xlsx"),
     path("<slug:code>/milestones/<int:pk>/status/", views.milestone_status, name="milestone_status"),
     path("<slug:code>/strategies/<int:pk>/", views.strategy, name="strategy"),

@@ -114,11 +114,12 @@ def plan(request, code):
     composed = queries.composed_for_priority(priority, with_trend=with_trend)
     ranking = queries.value_ranking(strategies)
     rank_of = {c.key: r for r, c in ranking}
-    chains = [queries.chain_view(c) for c in priority.delivery_chains.select_related("strategy")]
-    risks = list(Risk.objects.filter(priority=priority).select_related("owner", "strategy"))
+    internal = access.can_read_internal(request.user, priority)
+    chains = [queries.chain_view(c) for c in priority.delivery_chains.select_related("strategy")] if internal else []
+    risks = list(Risk.objects.filter(priority=priority).select_related("owner", "strategy")) if internal else []
     facts = queries.plan_facts(priority, strategies, composed)
     pre = RU.precheck(facts)
-    ratings = queries.current_ratings(priority)
+    ratings = queries.current_ratings(priority) if internal else {}
     rubric_rows = [
         {
             "code": c,
@@ -141,6 +142,9 @@ def plan(request, code):
             "priority": priority,
             "strategies": strategies,
             "can_edit": perm.can_edit_plan(request.user, priority),
+            "internal": internal,
+            "can_publish": perm.can_manage(request.user),
+            "material_published": access.material_published(priority),
             "composed": [
                 {"ci": c, "spec": charts.composed_spec(c), "id": f"composed-{c.indicator.code}"} for c in composed
             ],
@@ -219,6 +223,16 @@ def milestone_status(request, code, pk):
 
 
 @require_POST
+@require_POST
+def publish_material(request, code):
+    """Publish a priority's risks, rubric and chains to every reader, or make them internal again."""
+    priority = _priority(request, code)  # refused with a 403 page unless the delivery unit asks
+    actions.publish_plan_material(
+        priority, published=request.POST.get("published") == "1", user=request.user, interface="web"
+    )
+    return redirect(f"/plans/{priority.code}/")
+
+
 def rate(request, code):
     priority = _priority(request, code)
     _editable(request, priority)
@@ -379,7 +393,8 @@ def plan_xlsx(request, code):
     priority = _priority(request, code)
 
     response = HttpResponse(
-        plan_workbook(priority), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        plan_workbook(priority, access.can_read_internal(request.user, priority)),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = f'attachment; filename="plan-{priority.code}.xlsx"'
     return response

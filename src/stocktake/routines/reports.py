@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from stocktake.architecture.models import Outcome
+from stocktake.architecture.models import Indicator, Outcome
 from stocktake.delivery import assessment as A
 from stocktake.monitoring import hooks
 
@@ -82,9 +82,9 @@ def delivery_report(rnd: AssessmentRound, priorities, *, short: bool = False, ch
             b = before.get(o["outcome"].pk)
             o["movement"] = A.ARROWS[A.movement("evidence", b.likelihood if b else None, a.likelihood if a else None)]
             ratings.append(a.likelihood if a else None)
-        if short:
+        if short:  # the note keeps every headline (performance) indicator, whatever context comes first
             for o in outcomes:
-                o["indicators"] = o["indicators"][:1]
+                o["indicators"] = [i for i in o["indicators"] if i["indicator"].kind == Indicator.Kind.PERFORMANCE]
         likelihood = A.overall(ratings)
         pages.append(
             {
