@@ -7,6 +7,7 @@ absent or hidden, so that a page and its API twin cannot disagree.
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from stocktake.accounts import permissions as perms
 from stocktake.accounts.permissions import NotFound
@@ -64,7 +65,7 @@ def root_unit(request=None, unit: OrgUnit | None = None, indicator=None) -> OrgU
     if code:
         root = roots.root_of(get_object_or_404(OrgUnit, code=code))
         if unit is not None and not roots.within(unit, root):
-            raise NotFound(f"unit: {unit.code} is not under {root.code}")
+            raise NotFound(_("unit: %(unit)s is not under %(root)s") % {"unit": unit.code, "root": root.code})
         return root
     if unit is not None:
         return roots.root_of(unit)

@@ -139,12 +139,12 @@ def portfolio(request):
                 "Chance of meeting target (%)",
                 "Provisional period",
                 "Provisional value (unverified)",
-                "Coverage (%)",
-                "Provisional units reported",
-                "Provisional units expected",
-                "Provisional incomplete",
-                "Partial",
-                "Partial reason",
+                _("Coverage (%)"),
+                _("Provisional units reported"),
+                _("Provisional units expected"),
+                _("Provisional incomplete"),
+                _("Partial"),
+                _("Partial reason"),
             ],
         )
         cells = []
@@ -208,7 +208,9 @@ def indicator_page(request, code):
     unit = picked or root
     overlay_unit = _unit(request, "overlay")
     if overlay_unit is not None and not roots.within(overlay_unit, root):
-        raise perms.NotFound(f"overlay: {overlay_unit.code} is not under {root.code}")
+        raise perms.NotFound(
+            _("overlay: %(unit)s is not under %(root)s") % {"unit": overlay_unit.code, "root": root.code}
+        )
     basis = access.value_basis(request.user, indicator)
     plan = series.Plan.build(indicator, [u.pk for u in (unit, overlay_unit) if u], root=root, basis=basis)
     cells = series.rollup_rows(indicator, unit, basis)
@@ -239,6 +241,7 @@ def indicator_page(request, code):
                 "partial": marks.partial_text(part),
             }
         )
+    incomplete = {r["period"] for r in rows if r["incomplete"]}
     outlook = forecasting.outlook(indicator, unit, plan, cells, basis)
     bench = forecasting.benchmarks(indicator, unit, plan, basis=basis)
     planned_line = []
@@ -273,7 +276,12 @@ def indicator_page(request, code):
         title=f"{indicator.name}: {unit.name}",
         forecast=outlook.forecast,
         overlay=overlay,
-        unverified=[(r["period__end"].isoformat(), v) for r, v in data if r["period__code"] not in official],
+        # Ringed: figures that are not official, and official ones from too few units to stand for the whole.
+        unverified=[
+            (r["period__end"].isoformat(), official.get(r["period__code"], v))
+            for r, v in data
+            if r["period__code"] not in official or r["period__code"] in incomplete
+        ],
     )
     fmt = _fmt(request)
     if fmt:
@@ -287,11 +295,11 @@ def indicator_page(request, code):
                 "Shortfall (% of planned change)",
                 "Unverified",
                 "Units reporting",
-                "Units expected",
-                "Coverage (%)",
-                "Incomplete",
-                "Partial",
-                "Partial reason",
+                _("Units expected"),
+                _("Coverage (%)"),
+                _("Incomplete"),
+                _("Partial"),
+                _("Partial reason"),
             ],
         )
         for r in rows:
@@ -411,8 +419,8 @@ def heatmap(request, code):
             ["Code", "Org unit"]
             + [f"{p.code} value" for p in periods]
             + [f"{p.code} status" for p in periods]
-            + [f"{p.code} coverage (%)" for p in periods]
-            + [f"{p.code} partial" for p in periods],
+            + [_("%(period)s coverage (%%)") % {"period": p.code} for p in periods]
+            + [_("%(period)s partial") % {"period": p.code} for p in periods],
         )
         cells = []
         for u in hm.units:
@@ -496,7 +504,7 @@ def heatmap_indicators(request):
             ["Code", "Org unit"]
             + [f"{i.code} value" for i in hm.columns]
             + [f"{i.code} status" for i in hm.columns]
-            + [f"{i.code} coverage (%)" for i in hm.columns],
+            + [_("%(indicator)s coverage (%%)") % {"indicator": i.code} for i in hm.columns],
         )
         cells = []
         for u in hm.units:
@@ -578,11 +586,11 @@ def league(request, code):
                 "Gap to trajectory",
                 "Status",
                 "Unverified",
-                "Units reported",
-                "Units expected",
-                "Incomplete (not ranked)",
-                "Partial",
-                "Partial reason",
+                _("Units reported"),
+                _("Units expected"),
+                _("Incomplete (not ranked)"),
+                _("Partial"),
+                _("Partial reason"),
             ],
         )
         for r in rows:
