@@ -343,6 +343,9 @@ def indicator_page(request, code):
             "summary": summary,
             "target": target,
             "ends": ends,
+            # a unit below the nation is held to its own plan (series.Plan.ends): its target is its own
+            "unit_plan": bool(target and ends and unit.pk != root.pk),
+            "target_text": indicator.fmt(ends[1]) if target and ends and unit.pk != root.pk else summary.target_text,
             "rows": list(reversed(rows)),
             "spec": spec,
             "revisions": target.revisions.all() if target else [],
