@@ -7,11 +7,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from stocktake.accounts.models import AuditEntry, Person
-from stocktake.architecture.models import Indicator, OrgUnit, Priority
+from stocktake.architecture.models import Indicator, OrgUnit, Period, Priority
 from stocktake.demo import problems as demo
 from stocktake.monitoring import actions as monitoring_actions
 from stocktake.monitoring import alerts
-from stocktake.monitoring.models import Alert
 from stocktake.problems import actions, mece
 from stocktake.problems.models import Hypothesis, PriorityReview, Problem, ProblemLog, Stakeholder
 from stocktake.routines.models import ActionItem
@@ -116,14 +115,13 @@ def test_a_new_alert_opens_a_problem_through_the_listener_and_a_repeat_adds_to_i
     assert set(problems.values_list("level", flat=True)) == {2}
     # the same district again (another period) adds to the open problem's log instead of a second problem
     first = mine[0]
-    again = Alert.objects.create(
-        rule=rule,
-        org_unit=first.org_unit,
-        period=first.period.__class__.objects.exclude(pk=first.period_id).first(),
-        message="again",
+    other = Period.objects.filter(kind=first.period.kind).exclude(pk=first.period_id).first()
+    again = monitoring_actions.raise_alert(
+        rule=rule, org_unit_id=first.org_unit_id, period_id=other.pk, message="again"
     )
     assert actions.open_from_alert(again) == problems.get(org_units=first.org_unit)
     assert problems.count() == len({a.org_unit_id for a in mine})
+    assert problems.get(org_units=first.org_unit).log.filter(text__contains="again").exists()
 
 
 def test_without_the_option_an_alert_opens_nothing():

@@ -142,7 +142,8 @@ def report_pdf(request, pk):
 
     review = _visible(request, pk)
     context = reviews.context(review, for_pdf=True)
-    context["trees"] = [trees.view(t) for t in review.trees.all()]
+    problem_trees = list(review.problem.trees.all()) if review.problem_id else []
+    context["trees"] = [trees.view(t) for t in [*problem_trees, *review.trees.all()]]
     spec = (
         charts.trajectory_with_start(review.indicator, context["started_on"], width=560) if review.indicator else None
     )
