@@ -11,11 +11,10 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from stocktake import errors
+from stocktake import errors, params
 from stocktake.accounts.models import Person
 from stocktake.architecture import access as architecture_access
 
@@ -48,9 +47,9 @@ def editor(request, priority):
 
 def index(request):
     qs = can.visible(request.user, Problem.objects.select_related("priority", "owner", "indicator"))
-    pid = request.GET.get("priority")
-    if pid and pid.isdigit():
-        qs = qs.filter(priority_id=int(pid))
+    pid = params.id_param(request, "priority")  # a bad one is a 400 naming the field
+    if pid is not None:
+        qs = qs.filter(priority_id=pid)
     return render(
         request,
         "problems/index.html",
@@ -211,7 +210,4 @@ def tree_write(request, pk, what):
             raise Http404("no such change")
     except ValidationError as exc:
         return refused(request, exc, *back)
-    url = post.get("next", "")
-    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
-        return redirect(url)
     return redirect(*back)
