@@ -4,6 +4,7 @@
     < formfields, apiinput (form fields and the API's body parser, built on params)
     < accounts < architecture < monitoring
     < collection, plans, routines, incentives, evaluations   (siblings: none imports another)
+    < problems                                  (its actions go on the routines action tracker)
     < web, demo                                 (siblings)
     < api < urls, settings, wsgi, cli < __main__
 
@@ -30,6 +31,7 @@ LAYERS = [
     {"architecture"},
     {"monitoring"},
     {"collection", "plans", "routines", "incentives", "evaluations"},
+    {"problems"},  # above routines: its actions go on the routines action tracker (routines.actions.create_action)
     {"web", "demo"},
     {"api"},
     {"urls", "settings", "wsgi", "cli"},

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "stocktake.routines",
     "stocktake.incentives",
     "stocktake.evaluations",
+    "stocktake.problems",
     "stocktake.demo",
 ]
 

@@ -116,7 +116,8 @@ def test_stocktake_pack_page_carries_over_actions_from_the_last_meeting(sign_in)
         "5. Milestones",
         "6. Delivery plans",
         "7. Evidence of impact",
-        "8. Annex",
+        "8. Problems and priority reviews",  # the problems app's section (monitoring.hooks.pack_sections)
+        "9. Annex",
     ):
         assert heading in body
     assert "Prime Minister Helena Voss" in body  # the chair, in attendance

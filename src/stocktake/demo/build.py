@@ -29,6 +29,7 @@ from . import evaluations as demo_evaluations
 from . import incentives as demo_incentives
 from . import monitoring as demo_monitoring
 from . import plans as demo_plans
+from . import problems as demo_problems
 from . import routines as demo_routines
 from . import spec
 from .spec import DEMO_PASSWORD
@@ -288,6 +289,7 @@ EXTENSIONS = [
     demo_routines,
     demo_incentives,
     demo_evaluations,
+    demo_problems,
 ]
 
 

@@ -22,7 +22,7 @@ from stocktake.architecture.models import OrgUnit
 from stocktake.delivery import alerts as A
 from stocktake.delivery import coverage as C
 
-from . import actions, rollups
+from . import actions, hooks, rollups
 from .models import Alert, AlertRule, Rollup
 from .series import Plan, roots
 
@@ -121,6 +121,7 @@ def evaluate(indicator_ids=None, *, refresh: bool = False, email: bool = True) -
                     )
                     if alert is not None:
                         new.append(alert)
+                        hooks.alert_raised(alert)  # e.g. the problems app opens a problem when the rule asks
         if email:
             _email(rule, new)
         raised += new

@@ -94,3 +94,49 @@ def indicator_sections(request, indicator) -> list[dict]:
     facts = evaluation_facts()
     section = facts.indicator_section(request, indicator) if facts else None
     return [section] if section else []
+
+
+# Alert listeners: an app above monitoring (problems) is told of each alert raised, inside the transaction
+# that raised it, so an alert rule can open a problem. A listener must not raise (it logs its own failures).
+_alert_listeners: dict[str, object] = {}
+
+
+def register_alert_listener(listener) -> None:
+    _alert_listeners[f"{listener.__module__}.{listener.__qualname__}"] = listener
+
+
+def alert_raised(alert) -> None:
+    for listener in list(_alert_listeners.values()):
+        listener(alert)
+
+
+# Pack and report sections: apps above routines (problems) add a section to the stocktake pack and a block to
+# each priority's page of the delivery report, without routines importing them. The module defines:
+#     pack_section(priorities, *, for_pdf) -> dict | None    {"key", "title", "template", ...context}
+#     report_blocks(priorities, *, for_pdf) -> dict[int, list[dict]]   per priority: {"template", ...context}
+_section_modules: dict[str, tuple[int, object]] = {}
+
+
+def register_pack_sections(order: int, module) -> None:
+    _section_modules[module.__name__] = (order, module)
+
+
+def _section_providers():
+    return [module for _, module in sorted(_section_modules.values(), key=lambda item: item[0])]
+
+
+def pack_sections(priorities, *, for_pdf: bool) -> list[dict]:
+    out = []
+    for module in _section_providers():
+        section = module.pack_section(priorities, for_pdf=for_pdf)
+        if section:
+            out.append(section)
+    return out
+
+
+def report_blocks(priorities, *, for_pdf: bool) -> dict[int, list[dict]]:
+    blocks: dict[int, list[dict]] = {}
+    for module in _section_providers():
+        for pid, items in (module.report_blocks(priorities, for_pdf=for_pdf) or {}).items():
+            blocks.setdefault(pid, []).extend(items)
+    return blocks

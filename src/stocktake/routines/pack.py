@@ -93,6 +93,8 @@ def build(meeting: Meeting, today=None, chart_width=None, scope=None) -> dict:
     milestones = _milestones(ids, meeting.date, today)
     attendees = [meeting.routine.chair] + [x for x in meeting.routine.participants.all() if x != meeting.routine.chair]
     leaders = [o.leader for p in priorities for o in p.outcomes.all() if o.leader and o.leader not in attendees]
+    for_pdf = chart_width is not None
+    extra = hooks.pack_sections(priorities, for_pdf=for_pdf)  # e.g. problems (the problems app)
     return {
         "meeting": meeting,
         "routine": meeting.routine,
@@ -103,7 +105,8 @@ def build(meeting: Meeting, today=None, chart_width=None, scope=None) -> dict:
         "outstanding": outstanding,
         "allocated": allocated,
         "performance": performance,
-        "sections": SECTIONS,
+        "sections": SECTIONS[:-1] + [(x["key"], x["title"], x["template"]) for x in extra] + SECTIONS[-1:],
+        "extra": {x["key"]: x for x in extra},
         "today": today,
         "decisions": list(meeting.decisions.all()),
         "milestones": milestones,

@@ -70,6 +70,7 @@ def delivery_report(rnd: AssessmentRound, priorities, *, short: bool = False, ch
     pages = []
     facts = hooks.evaluation_facts()
     evaluations = facts.by_priority(priorities, for_pdf=chart_width is not None) if facts and not short else {}
+    blocks = hooks.report_blocks(priorities, for_pdf=chart_width is not None)  # e.g. problems
     for p in priorities:
         perf = priority_performance(
             p, units=False, annex=False, chart_width=chart_width, chart_height=170 if chart_width else 220
@@ -94,6 +95,7 @@ def delivery_report(rnd: AssessmentRound, priorities, *, short: bool = False, ch
                 "likelihood_label": A.label("evidence", likelihood),
                 "likelihood_css": A.css("evidence", likelihood),
                 "evaluations": evaluations.get(p.pk, []),
+                "blocks": blocks.get(p.pk, []),
             }
         )
     return {"round": rnd, "pages": pages, "comparison": comparison(rounds, priorities), "short": short}
