@@ -130,7 +130,7 @@ class StagesEditor(forms.Widget):
             except ValueError:
                 return []
         rows = []
-        for stage in value or []:
+        for stage in value if isinstance(value, (list, tuple)) else []:
             try:
                 rows.append([_percent(stage[0]), _percent(stage[1])])
             except (TypeError, ValueError, IndexError):
