@@ -11,6 +11,7 @@ urlpatterns = [
     path("indicators/<slug:code>/target/", targets.target_page, name="target"),
     path("indicators/<slug:code>/target/reading/", targets.target_reading, name="target_reading"),
     path("monitoring/", include("stocktake.monitoring.urls")),
+    path("structure/", include("stocktake.architecture.urls")),
     path("accounts/", include("stocktake.accounts.urls")),
     path("collection/", include("stocktake.collection.urls")),
     path("plans/", include("stocktake.plans.urls")),

@@ -239,3 +239,34 @@ def revise_target(target: Target, *, user=None, interface="web", reason: str = "
     )
     target.refresh_from_db()
     return current
+
+
+ORG_UNIT_FIELDS = ("code", "name", "parent", "organisation")
+
+
+@transaction.atomic
+def change_org_unit(unit: OrgUnit, *, user=None, interface: str = "web", reason: str = "", **fields) -> OrgUnit:
+    """Rename or move an org unit; a move carries its whole subtree (paths and depths) along with it.
+
+    Refused (ValidationError on `parent`) when the new parent is the unit itself or one of its own units.
+    """
+    unknown = set(fields) - set(ORG_UNIT_FIELDS)
+    if unknown:
+        raise ValidationError(f"cannot change {', '.join(sorted(unknown))} on an org unit")
+    current = OrgUnit.objects.select_for_update().get(pk=unit.pk)
+    old_path, old_depth = current.path, current.depth
+    parent = fields.get("parent", current.parent)
+    if parent is not None and (parent.pk == current.pk or parent.path.startswith(old_path)):
+        raise ValidationError({"parent": "an org unit cannot sit under itself or under one of its own units"})
+    for name, value in fields.items():
+        setattr(current, name, value)
+    audit.save_audited(current, user=user, interface=interface, reason=reason)
+    current.refresh_from_db()
+    if current.path != old_path:
+        shift = current.depth - old_depth
+        moved = list(OrgUnit.objects.filter(path__startswith=old_path).exclude(pk=current.pk))
+        for child in moved:
+            child.path = current.path + child.path[len(old_path) :]
+            child.depth += shift
+        OrgUnit.objects.bulk_update(moved, ["path", "depth"], batch_size=1000)
+    return current

@@ -2,11 +2,13 @@
 
 from django.urls import path
 
-from . import views
+from . import setup_views, views
 
 app_name = "incentives"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("new-fund/", setup_views.create_fund, name="create_fund"),
+    path("funds/<slug:code>/new-scheme/", setup_views.create_scheme, name="create_scheme"),
     path("payments/<int:pk>/", views.payment_page, name="payment"),
     path("payments/<int:pk>/approve/", views.approve, name="approve"),
     path("payments/<int:pk>/disburse/", views.disburse, name="disburse"),
