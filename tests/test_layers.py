@@ -4,7 +4,7 @@
     < formfields, apiinput (form fields and the API's body parser, built on params)
     < accounts < architecture < monitoring
     < collection, plans, routines, incentives, evaluations   (siblings: none imports another)
-    < web, demo                                 (siblings)
+    < web, demo, onboarding                     (siblings)
     < api < urls, settings, wsgi, cli < __main__
 
 An app that needs something from one above it at run time is handed it: the
@@ -30,7 +30,7 @@ LAYERS = [
     {"architecture"},
     {"monitoring"},
     {"collection", "plans", "routines", "incentives", "evaluations"},
-    {"web", "demo"},
+    {"web", "demo", "onboarding"},
     {"api"},
     {"urls", "settings", "wsgi", "cli"},
     {"__main__"},

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "stocktake.incentives",
     "stocktake.evaluations",
     "stocktake.demo",
+    "stocktake.onboarding",
 ]
 
 MIDDLEWARE = [
