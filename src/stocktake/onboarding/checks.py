@@ -109,7 +109,7 @@ def typed(table: Table, sheet: S.Sheet, problems: list[Problem]) -> Rows:
         if not ok:
             continue
         key = key_of(sheet, values)
-        if key in seen:
+        if key in seen and not (sheet.name == "People" and values["user"]):  # checks.people says more
             problems.append(
                 Problem(
                     sheet.name,
@@ -138,6 +138,9 @@ def people(rows: Rows, problems: list[Problem]) -> Rows:
         user = v["user"]
         if user and user in first:
             row, role = first[user]
+            if role == v["role"]:
+                problems.append(Problem("People", number, "user", _("the same user as row %(row)s") % {"row": row}))
+                continue
             problems.append(
                 Problem(
                     "People",

@@ -36,6 +36,11 @@ class Command(BaseCommand):
             action="store_true",
             help=_("FILE is a DHIS2 organisationUnits JSON or a CSV of org units; units missing from it are closed"),
         )
+        parser.add_argument(
+            "--keep-missing",
+            action="store_true",
+            help=_("with --org-units: leave units that are not in FILE as they are (FILE holds part of the hierarchy)"),
+        )
         parser.add_argument("--user", help=_("whose change this is in the audit trail (default: none, the system)"))
 
     def handle(self, *args, **opts):
@@ -65,7 +70,7 @@ class Command(BaseCommand):
                     dry_run=opts["dry_run"],
                     partial=opts["partial"],
                     sheets=("Levels", "OrgUnits"),
-                    remove_missing_units=True,
+                    remove_missing_units=not opts["keep_missing"],
                 )
             else:
                 tables = reader.read(path)
