@@ -46,20 +46,28 @@ def _organisations():
 
 
 def _org_units():
-    codes = dict(OrgUnit.objects.values_list("pk", "code"))
+    """Parents first, children under them in code order: independent of database ids, so two databases agree."""
     org_codes = dict(Organisation.objects.values_list("pk", "code"))
-    for pk, code, name, parent_id, depth, org_id, geometry, closed_on in OrgUnit.objects.order_by("path").values_list(
-        "pk", "code", "name", "parent_id", "depth", "organisation_id", "geometry", "closed_on"
-    ):
+    units = list(
+        OrgUnit.objects.values_list("pk", "code", "name", "parent_id", "depth", "organisation_id", "geometry", "closed_on")
+    )
+    code_of = {u[0]: u[1] for u in units}
+    children: dict = {}
+    for u in units:
+        children.setdefault(u[3], []).append(u)
+    stack = sorted(children.get(None, []), key=lambda u: u[1], reverse=True)
+    while stack:
+        pk, code, name, parent_id, depth, org_id, geometry, closed_on = stack.pop()
         yield {
             "code": code,
             "name": name,
-            "parent": codes.get(parent_id),
+            "parent": code_of.get(parent_id),
             "level": depth,
             "organisation": org_codes.get(org_id),
             "geometry": geometry,
             "closed_on": closed_on,
         }
+        stack.extend(sorted(children.get(pk, []), key=lambda u: u[1], reverse=True))
 
 
 def _people():
