@@ -88,6 +88,7 @@ class Loader:
     def __init__(self, *, user, interface: str, reason: str, partial: bool):
         self.user, self.interface, self.reason, self.partial = user, interface, reason, partial
         self.result = Result()
+        self.absent: dict[str, set] = {}
 
     # Helpers -----------------------------------------------------------------------------------------------
 
@@ -227,7 +228,11 @@ class Loader:
                 "organisation": v["organisation"],
                 "geometry": v["geometry"],
             }
+            for name in self.absent.get("OrgUnits", ()):  # a column the file does not have: left as stored
+                fields.pop(name, None)
             self.upsert("OrgUnits", number, unit, fields, None, arch.change_org_unit)
+            if "closed_on" in self.absent.get("OrgUnits", ()):
+                continue
             if v["closed_on"] and not unit.closed_on:
                 arch.close_org_unit(unit, on=v["closed_on"], user=self.user, interface=self.interface, reason=self.reason)
                 self.result.count("OrgUnits", "closed")
@@ -526,6 +531,7 @@ def load(
             rows[name] = EXTRA_CHECKS[name](rows[name], problems, rows)
     loader = Loader(user=user, interface=interface, reason=reason or _("setup file"), partial=partial)
     loader.result = result
+    loader.absent = {name: set(S.BY_NAME[name].column_names()) - set(tables[name].header) for name in sheets}
     for p in problems:
         result.count(p.sheet, "refused")
     result.problems = list(problems)

@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 
 from .reader import SetupFileError, Table, cell_text
 
-OU_COLUMNS = ["code", "name", "parent", "level", "organisation", "geometry", "closed_on"]
+# DHIS2 knows nothing of our organisations: the column is left out, so a reload keeps what is stored.
+OU_COLUMNS = ["code", "name", "parent", "level", "geometry", "closed_on"]
 
 
 def _dhis2(doc: dict) -> dict[str, Table]:
@@ -41,7 +42,6 @@ def _dhis2(doc: dict) -> dict[str, Table]:
                     "name": cell_text(u.get("name") or u.get("displayName") or u.get("shortName")),
                     "parent": cell_text(code_of.get(parent_id, parent_id)),
                     "level": cell_text(level),
-                    "organisation": "",
                     "geometry": json.dumps(u["geometry"]) if u.get("geometry") else "",
                     "closed_on": cell_text((u.get("closedDate") or "")[:10]),
                 },
