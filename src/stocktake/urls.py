@@ -17,6 +17,7 @@ urlpatterns = [
     path("routines/", include("stocktake.routines.urls")),
     path("incentives/", include("stocktake.incentives.urls")),
     path("evaluations/", include("stocktake.evaluations.urls")),
+    path("setup/", include("stocktake.onboarding.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]
