@@ -96,10 +96,14 @@ def test_a_removed_unit_holding_data_is_closed_and_an_empty_one_deleted(tmp_path
     new = OrgUnit.objects.get(code="R01-D01-NEW")
     assert new.depth == 4
     holder = next(
-        u for u in OrgUnit.objects.filter(depth=4).exclude(code="R01-D01-NEW") if DataValue.objects.filter(org_unit=u).exists()
+        u
+        for u in OrgUnit.objects.filter(depth=4).exclude(code="R01-D01-NEW")
+        if DataValue.objects.filter(org_unit=u).exists()
     )
     values = DataValue.objects.filter(org_unit=holder).count()
-    result = _load_units(_demo_csv(tmp_path / "without.csv", lambda rows: [r for r in rows if r["code"] not in (holder.code, new.code)]))
+    result = _load_units(
+        _demo_csv(tmp_path / "without.csv", lambda rows: [r for r in rows if r["code"] not in (holder.code, new.code)])
+    )
     assert result.counts["OrgUnits"]["deleted"] == 1 and result.counts["OrgUnits"]["closed"] == 1
     assert not OrgUnit.objects.filter(code="R01-D01-NEW").exists()
     assert AuditEntry.objects.filter(model="architecture.orgunit", object_id=str(new.pk), action="delete").exists()

@@ -17,10 +17,22 @@ SMALL = {
     "OrgUnits": [
         {"code": "T-ROOT", "name": "Tarn", "level": 1},
         {"code": "T-R1", "name": "North Tarn", "parent": "T-ROOT", "level": 2},
-        {"code": "T-D1", "name": "Upper Vale", "parent": "T-R1", "level": 3, "geometry": '{"type": "Point", "coordinates": [1, 2]}'},
+        {
+            "code": "T-D1",
+            "name": "Upper Vale",
+            "parent": "T-R1",
+            "level": 3,
+            "geometry": '{"type": "Point", "coordinates": [1, 2]}',
+        },
     ],
     "People": [
-        {"user": "tess", "name": "Tess Leader", "role": "accountable_leader", "organisation": "t-health", "email": "tess@example.org"},
+        {
+            "user": "tess",
+            "name": "Tess Leader",
+            "role": "accountable_leader",
+            "organisation": "t-health",
+            "email": "tess@example.org",
+        },
         {"name": "Rob Noaccount", "role": "observer", "organisation": "t-centre"},
     ],
     "Tiers": [{"name": "T-A", "frequency": "M", "rank": 1}],
@@ -60,9 +72,17 @@ SMALL = {
             "stages": "[[0.25, 0.1], [0.5, 0.4]]",
         }
     ],
-    "Strategies": [{"priority": "t-prio", "name": "Mobile clinics", "leader": "tess", "outcomes": "t-outcome", "cost": 1500.5}],
+    "Strategies": [
+        {"priority": "t-prio", "name": "Mobile clinics", "leader": "tess", "outcomes": "t-outcome", "cost": 1500.5}
+    ],
     "Milestones": [
-        {"priority": "t-prio", "strategy": "Mobile clinics", "name": "First van", "due_date": "2026-03-31", "owner": "Rob Noaccount"}
+        {
+            "priority": "t-prio",
+            "strategy": "Mobile clinics",
+            "name": "First van",
+            "due_date": "2026-03-31",
+            "owner": "Rob Noaccount",
+        }
     ],
 }
 

@@ -161,7 +161,8 @@ def rebuild_trajectory(target: Target) -> int:
     stages = [tuple(s) for s in target.stages or []]
     path = T.interpolate(plain, target.indicator.frequency, target.trajectory_method, stages)
     TrajectoryPoint.objects.filter(target=target).delete()
-    points = [TrajectoryPoint(target=target, period=ensure_period(p), value=v) for p, v in path]
+    stored = Period.objects.in_bulk([p.code for p, _v in path], field_name="code")  # one query, not one per point
+    points = [TrajectoryPoint(target=target, period=stored.get(p.code) or ensure_period(p), value=v) for p, v in path]
     TrajectoryPoint.objects.bulk_create(points)
     return len(points)
 
@@ -313,12 +314,27 @@ def delete_org_unit(unit: OrgUnit, *, user=None, interface: str = "web", reason:
     audit.delete_audited(OrgUnit.objects.get(pk=unit.pk), user=user, interface=interface, reason=reason)
 
 
+def _derive_paths(depth: int) -> None:
+    """Paths of units just inserted at one depth (their path is still blank): the parent's path and their id.
+
+    One UPDATE per level instead of one per unit: 20,000 facilities cost a handful of statements.
+    """
+    from django.db.models import CharField, OuterRef, Subquery, Value
+    from django.db.models.functions import Cast, Concat
+
+    parent_path = Subquery(OrgUnit.objects.filter(pk=OuterRef("parent_id")).values("path")[:1])
+    head = Value("/") if depth == 1 else parent_path
+    OrgUnit.objects.filter(path="", depth=depth).update(
+        path=Concat(head, Cast("id", CharField()), Value("/"), output_field=CharField())
+    )
+
+
 @transaction.atomic
 def create_org_units(rows: list[dict], *, user=None, interface: str = "web", reason: str = "") -> list[OrgUnit]:
     """Many new units at once (20,000 facilities from a DHIS2 export), one audit entry each.
 
     Each row is {code, name, parent (an OrgUnit or the code of an earlier row), organisation, geometry}.
-    Inserted level by level in bulk, so a parent always has its id before its children are stored.
+    Inserted level by level in bulk, so a parent always has its id and path before its children are stored.
     """
     from stocktake.accounts.models import AuditEntry
 
@@ -326,10 +342,7 @@ def create_org_units(rows: list[dict], *, user=None, interface: str = "web", rea
     pending = []
     for row in rows:
         unit = OrgUnit(
-            code=row["code"],
-            name=row["name"],
-            organisation=row.get("organisation"),
-            geometry=row.get("geometry"),
+            code=row["code"], name=row["name"], organisation=row.get("organisation"), geometry=row.get("geometry")
         )
         unit.clean_fields(exclude=["parent", "organisation", "path", "depth"])
         pending.append((unit, row.get("parent")))
@@ -344,15 +357,21 @@ def create_org_units(rows: list[dict], *, user=None, interface: str = "web", rea
                 parent = by_code[parent]
             unit.parent = parent
             unit.depth = parent.depth + 1 if parent else 1
+            unit.path = ""
             ready.append(unit)
         if not ready:
-            codes = ", ".join(sorted(str(p) for _, p in waiting)[:5])
+            codes = ", ".join(sorted(str(p) for _u, p in waiting)[:5])
             raise ValidationError({"parent": f"no such parent org unit: {codes}"})
         OrgUnit.objects.bulk_create(ready, batch_size=500)
+        for depth in sorted({u.depth for u in ready}):
+            _derive_paths(depth)
+        ids = [u.pk for u in ready]
+        paths = {}
+        for i in range(0, len(ids), 900):
+            paths.update(OrgUnit.objects.filter(pk__in=ids[i : i + 900]).values_list("pk", "path"))
         for unit in ready:
-            unit.path = f"{unit.parent.path if unit.parent else '/'}{unit.pk}/"
+            unit.path = paths[unit.pk]
             by_code[unit.code] = unit
-        OrgUnit.objects.bulk_update(ready, ["path"], batch_size=1000)
         created += ready
         pending = waiting
     who = user if getattr(user, "is_authenticated", False) else None

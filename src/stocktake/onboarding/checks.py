@@ -55,9 +55,7 @@ def parse(col: S.Column, text: str):
         except ValueError:
             raise ValueError(_("'%(text)s' is not valid JSON") % {"text": text[:60]}) from None
     if col.kind == S.CHOICE and text not in col.choices:
-        raise ValueError(
-            _("'%(text)s' is not one of: %(allowed)s") % {"text": text, "allowed": ", ".join(col.choices)}
-        )
+        raise ValueError(_("'%(text)s' is not one of: %(allowed)s") % {"text": text, "allowed": ", ".join(col.choices)})
     return text
 
 
@@ -77,7 +75,8 @@ def shape(tables: dict[str, Table], wanted: tuple[S.Sheet, ...]) -> list[Problem
                         sheet.name,
                         1,
                         name,
-                        _("unknown column; the columns are: %(columns)s") % {"columns": ", ".join(sheet.column_names())},
+                        _("unknown column; the columns are: %(columns)s")
+                        % {"columns": ", ".join(sheet.column_names())},
                     )
                 )
         for col in sheet.columns:
@@ -185,7 +184,9 @@ def levels(rows: Rows, problems: list[Problem]) -> Rows:
 
 def org_units(rows: Rows, level_rows: Rows, problems: list[Problem]) -> Rows:
     """Parents that exist and make no loop, levels that follow the parent's, all levels defined."""
-    stored = {code: (parent, depth) for code, parent, depth in OrgUnit.objects.values_list("code", "parent__code", "depth")}
+    stored = {
+        code: (parent, depth) for code, parent, depth in OrgUnit.objects.values_list("code", "parent__code", "depth")
+    }
     parent_of = {code: parent for code, (parent, _d) in stored.items()}
     for _n, v in rows:
         parent_of[v["code"]] = v["parent"]
@@ -212,7 +213,9 @@ def org_units(rows: Rows, level_rows: Rows, problems: list[Problem]) -> Rows:
     for number, v in rows:
         parent = v["parent"]
         if parent is not None and parent not in parent_of:
-            problems.append(Problem("OrgUnits", number, "parent", _("no org unit has the code '%(code)s'") % {"code": parent}))
+            problems.append(
+                Problem("OrgUnits", number, "parent", _("no org unit has the code '%(code)s'") % {"code": parent})
+            )
             continue
         if parent == v["code"]:
             problems.append(Problem("OrgUnits", number, "parent", _("a unit cannot be its own parent")))
@@ -220,14 +223,21 @@ def org_units(rows: Rows, level_rows: Rows, problems: list[Problem]) -> Rows:
         d = depth(v["code"])
         if d is None:
             problems.append(
-                Problem("OrgUnits", number, "parent", _("the parents make a loop: '%(code)s' ends up under itself") % {"code": v["code"]})
+                Problem(
+                    "OrgUnits",
+                    number,
+                    "parent",
+                    _("the parents make a loop: '%(code)s' ends up under itself") % {"code": v["code"]},
+                )
             )
             continue
         if v["level"] != d:
             reason = (
                 _("level %(level)s does not follow its parent's: a unit at the top is level 1")
                 if parent is None
-                else _("level %(level)s skips or repeats a level: its parent '%(parent)s' is level %(plevel)s, so this is level %(want)s")
+                else _(
+                    "level %(level)s skips or repeats a level: its parent '%(parent)s' is level %(plevel)s, so this is level %(want)s"
+                )
             ) % {"level": v["level"], "parent": parent, "plevel": d - 1, "want": d}
             problems.append(Problem("OrgUnits", number, "level", reason))
             continue
@@ -291,7 +301,9 @@ def milestones(rows: Rows, problems: list[Problem]) -> Rows:
     for number, v in rows:
         if v["status"] == "done" and not v["completed_on"]:
             problems.append(
-                Problem("Milestones", number, "completed_on", _("a milestone marked done needs the date it was completed"))
+                Problem(
+                    "Milestones", number, "completed_on", _("a milestone marked done needs the date it was completed")
+                )
             )
             continue
         out.append((number, v))

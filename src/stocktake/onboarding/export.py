@@ -15,7 +15,16 @@ from datetime import date
 from decimal import Decimal
 
 from stocktake.accounts.models import Organisation, Person
-from stocktake.architecture.models import Indicator, OrgUnit, OrgUnitLevel, Outcome, Pillar, PortfolioTier, Priority, Target
+from stocktake.architecture.models import (
+    Indicator,
+    OrgUnit,
+    OrgUnitLevel,
+    Outcome,
+    Pillar,
+    PortfolioTier,
+    Priority,
+    Target,
+)
 from stocktake.plans.models import Milestone, Strategy
 
 from . import sheets as S
@@ -40,7 +49,9 @@ def _organisations():
     while len(out) < len(orgs):  # parents first, so the sheet also reads well top-down
         for o in orgs:
             if o.code not in done and (o.parent is None or o.parent.code in done):
-                out.append({"code": o.code, "name": o.name, "kind": o.kind, "parent": o.parent.code if o.parent else None})
+                out.append(
+                    {"code": o.code, "name": o.name, "kind": o.kind, "parent": o.parent.code if o.parent else None}
+                )
                 done.add(o.code)
     return out
 
@@ -49,7 +60,9 @@ def _org_units():
     """Parents first, children under them in code order: independent of database ids, so two databases agree."""
     org_codes = dict(Organisation.objects.values_list("pk", "code"))
     units = list(
-        OrgUnit.objects.values_list("pk", "code", "name", "parent_id", "depth", "organisation_id", "geometry", "closed_on")
+        OrgUnit.objects.values_list(
+            "pk", "code", "name", "parent_id", "depth", "organisation_id", "geometry", "closed_on"
+        )
     )
     code_of = {u[0]: u[1] for u in units}
     children: dict = {}
@@ -152,13 +165,17 @@ def rows(sheet: str):
                 "stages": t.stages or None,
                 "rationale": t.rationale,
             }
-            for t in Target.objects.select_related("indicator", "org_unit").order_by("indicator__code", "org_unit__code")
+            for t in Target.objects.select_related("indicator", "org_unit").order_by(
+                "indicator__code", "org_unit__code"
+            )
         ]
     if sheet == "Strategies":
         names = [c.name for c in S.BY_NAME["Strategies"].columns]
         out = []
-        for s in Strategy.objects.select_related("priority", "leader__user").prefetch_related("outcomes").order_by(
-            "priority__code", "name"
+        for s in (
+            Strategy.objects.select_related("priority", "leader__user")
+            .prefetch_related("outcomes")
+            .order_by("priority__code", "name")
         ):
             row = {n: getattr(s, n, None) for n in names}
             row.update(
@@ -189,26 +206,35 @@ def rows(sheet: str):
 
 
 def write_xlsx(out, *, blank: bool = False) -> None:
-    """The workbook (an Instructions sheet first); blank=True writes the template: headers, no rows."""
-    from openpyxl import Workbook
+    """The workbook (an Instructions sheet first); blank=True writes the template: headers, no rows.
 
-    from stocktake.delivery.cells import safe_workbook
+    Written in openpyxl's streaming mode (20,000 org units in a few seconds); text that a spreadsheet
+    would take for a formula is written as a text cell, never as a formula (as delivery.cells does).
+    """
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
 
     from .template import instructions
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = S.INSTRUCTIONS
+    wb = Workbook(write_only=True)
+
+    def safe(ws, value):
+        if isinstance(value, str) and value.startswith("="):
+            cell = WriteOnlyCell(ws, value=value)
+            cell.data_type = "s"
+            return cell
+        return value
+
+    ws = wb.create_sheet(S.INSTRUCTIONS)
     for line in instructions():
-        ws.append(line)
+        ws.append([safe(ws, v) for v in line])
     for sheet in S.SHEETS:
         ws = wb.create_sheet(sheet.name)
         names = sheet.column_names()
         ws.append(names)
         if not blank:
             for row in rows(sheet.name):
-                ws.append([_cell(row[n]) for n in names])
-    safe_workbook(wb)
+                ws.append([safe(ws, _cell(row[n])) for n in names])
     wb.save(out)
 
 

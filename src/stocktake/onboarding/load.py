@@ -67,9 +67,10 @@ def _default(model, name: str):
 
 
 def _differs(obj, name: str, value) -> bool:
+    f = obj._meta.get_field(name)
+    if f.many_to_one:  # compare ids: reading the related record would cost a query per row
+        return getattr(obj, f.attname) != getattr(value, "pk", None)
     current = getattr(obj, name)
-    if isinstance(value, models.Model) or isinstance(current, models.Model):
-        return getattr(current, "pk", None) != getattr(value, "pk", None)
     if value is None or current is None:
         return value is not current
     try:
@@ -131,7 +132,9 @@ class Loader:
             return None
         found = table.get(key)
         if found is None:
-            self.refuse(sheet, row, column, _("no %(what)s '%(key)s' in the file or the database") % {"what": what, "key": key})
+            self.refuse(
+                sheet, row, column, _("no %(what)s '%(key)s' in the file or the database") % {"what": what, "key": key}
+            )
             raise LookupError(key)
         return found
 
@@ -147,7 +150,12 @@ class Loader:
             ready = [r for r in pending if r[1]["parent"] is None or r[1]["parent"] in self.orgs]
             if not ready:
                 for number, v in pending:
-                    self.refuse("Organisations", number, "parent", _("no organisation '%(code)s' (or the parents make a loop)") % {"code": v["parent"]})
+                    self.refuse(
+                        "Organisations",
+                        number,
+                        "parent",
+                        _("no organisation '%(code)s' (or the parents make a loop)") % {"code": v["parent"]},
+                    )
                 break
             for number, v in ready:
                 fields = {"name": v["name"], "kind": v["kind"], "parent": self.orgs.get(v["parent"])}
@@ -156,7 +164,7 @@ class Loader:
                     number,
                     self.orgs.get(v["code"]),
                     fields,
-                    lambda **f: accounts_actions.create_organisation(code=v["code"], **f),
+                    lambda v=v, **f: accounts_actions.create_organisation(code=v["code"], **f),
                     accounts_actions.change_organisation,
                 )
                 if obj is not None:
@@ -171,7 +179,7 @@ class Loader:
                 number,
                 stored.get(v["depth"]),
                 {"name": v["name"]},
-                lambda **f: arch.create_org_unit_level(depth=v["depth"], **f),
+                lambda v=v, **f: arch.create_org_unit_level(depth=v["depth"], **f),
                 arch.change_org_unit_level,
             )
 
@@ -187,7 +195,9 @@ class Loader:
             except LookupError:
                 continue
             if v["parent"] is not None and v["parent"] not in accepted:
-                self.refuse("OrgUnits", number, "parent", _("its parent '%(code)s' was refused") % {"code": v["parent"]})
+                self.refuse(
+                    "OrgUnits", number, "parent", _("its parent '%(code)s' was refused") % {"code": v["parent"]}
+                )
                 continue
             v = {**v, "organisation": org}
             if v["code"] in units:
@@ -217,9 +227,15 @@ class Loader:
                 return
             self.result.count("OrgUnits", "created", len(created))
             units.update({u.code: u for u in created})
-            for number, v in new:
+            for _number, v in new:
                 if v["closed_on"]:
-                    arch.close_org_unit(units[v["code"]], on=v["closed_on"], user=self.user, interface=self.interface, reason=self.reason)
+                    arch.close_org_unit(
+                        units[v["code"]],
+                        on=v["closed_on"],
+                        user=self.user,
+                        interface=self.interface,
+                        reason=self.reason,
+                    )
         for number, v in changed:
             unit = units[v["code"]]
             fields = {
@@ -234,7 +250,9 @@ class Loader:
             if "closed_on" in self.absent.get("OrgUnits", ()):
                 continue
             if v["closed_on"] and not unit.closed_on:
-                arch.close_org_unit(unit, on=v["closed_on"], user=self.user, interface=self.interface, reason=self.reason)
+                arch.close_org_unit(
+                    unit, on=v["closed_on"], user=self.user, interface=self.interface, reason=self.reason
+                )
                 self.result.count("OrgUnits", "closed")
             elif not v["closed_on"] and unit.closed_on:
                 arch.reopen_org_unit(unit, user=self.user, interface=self.interface, reason=self.reason)
@@ -278,8 +296,13 @@ class Loader:
                 if v["user"] and account is None:
                     first, _sp, last = v["name"].rpartition(" ")
                     account = accounts_actions.create_account(
-                        username=v["user"], password=None, first_name=first, last_name=last,
-                        email=v["email"] or "", user=user, interface=interface,
+                        username=v["user"],
+                        password=None,
+                        first_name=first,
+                        last_name=last,
+                        email=v["email"] or "",
+                        user=user,
+                        interface=interface,
                     )
                 return accounts_actions.create_person(account=account, user=user, interface=interface, **f)
 
@@ -304,8 +327,12 @@ class Loader:
                 "description": v["description"] or "",
             }
             obj = self.upsert(
-                "Tiers", number, stored.get(v["name"]), fields,
-                lambda v=v, **f: arch.create_tier(name=v["name"], **f), arch.change_tier,
+                "Tiers",
+                number,
+                stored.get(v["name"]),
+                fields,
+                lambda v=v, **f: arch.create_tier(name=v["name"], **f),
+                arch.change_tier,
                 {"monitoring_frequency": "frequency"},
             )
             if obj is not None:
@@ -317,8 +344,12 @@ class Loader:
         for number, v in rows:
             fields = {"name": v["name"], "description": v["description"] or "", "rank": v["rank"] or 0}
             obj = self.upsert(
-                "Pillars", number, stored.get(v["code"]), fields,
-                lambda v=v, **f: arch.create_pillar(code=v["code"], **f), arch.change_pillar,
+                "Pillars",
+                number,
+                stored.get(v["code"]),
+                fields,
+                lambda v=v, **f: arch.create_pillar(code=v["code"], **f),
+                arch.change_pillar,
             )
             if obj is not None:
                 stored[v["code"]] = obj
@@ -331,7 +362,9 @@ class Loader:
             try:
                 fields = {
                     "name": v["name"],
-                    "pillar": self.lookup("Priorities", number, "pillar", self.pillars_by_code, v["pillar"], _("pillar")),
+                    "pillar": self.lookup(
+                        "Priorities", number, "pillar", self.pillars_by_code, v["pillar"], _("pillar")
+                    ),
                     "tier": self.lookup("Priorities", number, "tier", tiers, v["tier"], _("tier")),
                     "lead_organisation": self.lookup(
                         "Priorities", number, "lead_organisation", self.orgs, v["lead_organisation"], _("organisation")
@@ -343,8 +376,12 @@ class Loader:
             except LookupError:
                 continue
             obj = self.upsert(
-                "Priorities", number, stored.get(v["code"]), fields,
-                lambda v=v, **f: arch.create_priority(code=v["code"], **f), arch.change_priority,
+                "Priorities",
+                number,
+                stored.get(v["code"]),
+                fields,
+                lambda v=v, **f: arch.create_priority(code=v["code"], **f),
+                arch.change_priority,
             )
             if obj is not None:
                 stored[v["code"]] = obj
@@ -356,7 +393,9 @@ class Loader:
             try:
                 fields = {
                     "name": v["name"],
-                    "priority": self.lookup("Outcomes", number, "priority", self.priorities_by_code, v["priority"], _("priority")),
+                    "priority": self.lookup(
+                        "Outcomes", number, "priority", self.priorities_by_code, v["priority"], _("priority")
+                    ),
                     "leader": self.lookup("Outcomes", number, "leader", self._people(), v["leader"], _("person")),
                     "description": v["description"] or "",
                     "rank": v["rank"] or 0,
@@ -364,30 +403,38 @@ class Loader:
             except LookupError:
                 continue
             obj = self.upsert(
-                "Outcomes", number, stored.get(v["code"]), fields,
-                lambda v=v, **f: arch.create_outcome(code=v["code"], **f), arch.change_outcome,
+                "Outcomes",
+                number,
+                stored.get(v["code"]),
+                fields,
+                lambda v=v, **f: arch.create_outcome(code=v["code"], **f),
+                arch.change_outcome,
             )
             if obj is not None:
                 stored[v["code"]] = obj
         self.outcomes_by_code = stored
 
-    INDICATOR_FIELDS = [
-        c.name for c in S.BY_NAME["Indicators"].columns if c.name not in ("code", "outcome")
-    ]
+    INDICATOR_FIELDS = [c.name for c in S.BY_NAME["Indicators"].columns if c.name not in ("code", "outcome")]
 
     def indicators(self, rows):
         stored = {i.code: i for i in Indicator.objects.all()}
         for number, v in rows:
             try:
-                outcome = self.lookup("Indicators", number, "outcome", self.outcomes_by_code, v["outcome"], _("outcome"))
+                outcome = self.lookup(
+                    "Indicators", number, "outcome", self.outcomes_by_code, v["outcome"], _("outcome")
+                )
             except LookupError:
                 continue
             fields = {"outcome": outcome, **self.with_defaults(Indicator, v, self.INDICATOR_FIELDS)}
             for text in ("description", "data_source", "numerator_label", "denominator_label", "three_m_rationale"):
                 fields[text] = fields[text] or ""
             obj = self.upsert(
-                "Indicators", number, stored.get(v["code"]), fields,
-                lambda v=v, **f: arch.create_indicator(code=v["code"], **f), arch.change_indicator,
+                "Indicators",
+                number,
+                stored.get(v["code"]),
+                fields,
+                lambda v=v, **f: arch.create_indicator(code=v["code"], **f),
+                arch.change_indicator,
             )
             if obj is not None:
                 stored[v["code"]] = obj
@@ -399,7 +446,9 @@ class Loader:
         names = [n for n in arch.TARGET_FIELDS]
         for number, v in rows:
             try:
-                ind = self.lookup("Targets", number, "indicator", self.indicators_by_code, v["indicator"], _("indicator"))
+                ind = self.lookup(
+                    "Targets", number, "indicator", self.indicators_by_code, v["indicator"], _("indicator")
+                )
                 unit = self.lookup("Targets", number, "org_unit", units, v["org_unit"], _("org unit"))
             except LookupError:
                 continue
@@ -408,15 +457,21 @@ class Loader:
             fields["stages"] = v["stages"] or []
 
             def create(user, interface, ind=ind, unit=unit, **f):
-                return arch.create_target(indicator=ind, org_unit=unit, user=user, interface=interface, reason=self.reason, **f)
+                return arch.create_target(
+                    indicator=ind, org_unit=unit, user=user, interface=interface, reason=self.reason, **f
+                )
 
-            self.upsert("Targets", number, stored.get((ind.pk, unit.pk if unit else None)), fields, create, arch.revise_target)
+            self.upsert(
+                "Targets", number, stored.get((ind.pk, unit.pk if unit else None)), fields, create, arch.revise_target
+            )
 
     def strategies(self, rows):
         stored = {(s.priority_id, s.name): s for s in Strategy.objects.prefetch_related("outcomes")}
         for number, v in rows:
             try:
-                priority = self.lookup("Strategies", number, "priority", self.priorities_by_code, v["priority"], _("priority"))
+                priority = self.lookup(
+                    "Strategies", number, "priority", self.priorities_by_code, v["priority"], _("priority")
+                )
                 leader = self.lookup("Strategies", number, "leader", self._people(), v["leader"], _("person"))
                 outcomes = [
                     self.lookup("Strategies", number, "outcomes", self.outcomes_by_code, code, _("outcome"))
@@ -440,7 +495,13 @@ class Loader:
 
             def create(user, interface, leader, priority=priority, v=v, outcomes=outcomes, **f):
                 return plans_actions.create_strategy(
-                    priority=priority, name=v["name"], leaders=[leader], outcomes=outcomes, user=user, interface=interface, **f
+                    priority=priority,
+                    name=v["name"],
+                    leaders=[leader],
+                    outcomes=outcomes,
+                    user=user,
+                    interface=interface,
+                    **f,
                 )
 
             def change(obj, user, interface, reason, **f):
@@ -455,11 +516,18 @@ class Loader:
             try:
                 if existing is not None:
                     before = self.result.changes
-                    plans_actions.set_strategy_outcomes(obj, outcomes, user=self.user, interface=self.interface, reason=self.reason)
-                    if sorted(o.pk for o in existing.outcomes.all()) != sorted(o.pk for o in outcomes) and self.result.changes == before:
+                    plans_actions.set_strategy_outcomes(
+                        obj, outcomes, user=self.user, interface=self.interface, reason=self.reason
+                    )
+                    if (
+                        sorted(o.pk for o in existing.outcomes.all()) != sorted(o.pk for o in outcomes)
+                        and self.result.changes == before
+                    ):
                         self.result.count("Strategies", "changed")
                 if v["withdrawn_reason"] and obj.withdrawn_at is None:
-                    plans_actions.withdraw_strategy(obj, confirm=True, reason=v["withdrawn_reason"], user=self.user, interface=self.interface)
+                    plans_actions.withdraw_strategy(
+                        obj, confirm=True, reason=v["withdrawn_reason"], user=self.user, interface=self.interface
+                    )
                     self.result.count("Strategies", "withdrawn")
             except ValidationError as exc:
                 self.refuse_error("Strategies", number, exc)
@@ -470,7 +538,12 @@ class Loader:
         for number, v in rows:
             try:
                 strategy = self.lookup(
-                    "Milestones", number, "strategy", self.strategies_by_key, (v["priority"], v["strategy"]), _("strategy")
+                    "Milestones",
+                    number,
+                    "strategy",
+                    self.strategies_by_key,
+                    (v["priority"], v["strategy"]),
+                    _("strategy"),
                 )
                 owner = self.lookup("Milestones", number, "owner", self._people(), v["owner"], _("person"))
             except LookupError:
@@ -483,7 +556,10 @@ class Loader:
                 "evidence": v["evidence"] or "",
             }
             obj = self.upsert(
-                "Milestones", number, stored.get((strategy.pk, v["name"])), fields,
+                "Milestones",
+                number,
+                stored.get((strategy.pk, v["name"])),
+                fields,
                 lambda strategy=strategy, v=v, **f: plans_actions.add_milestone(strategy=strategy, name=v["name"], **f),
                 plans_actions.update_milestone,
             )
@@ -492,8 +568,18 @@ class Loader:
 
 
 ORDER = [
-    "Organisations", "Levels", "OrgUnits", "People", "Tiers", "Pillars", "Priorities",
-    "Outcomes", "Indicators", "Targets", "Strategies", "Milestones",
+    "Organisations",
+    "Levels",
+    "OrgUnits",
+    "People",
+    "Tiers",
+    "Pillars",
+    "Priorities",
+    "Outcomes",
+    "Indicators",
+    "Targets",
+    "Strategies",
+    "Milestones",
 ]
 EXTRA_CHECKS = {
     "People": lambda rows, p, _rows: checks.people(rows, p),

@@ -49,11 +49,15 @@ def _dhis2(doc: dict) -> dict[str, Table]:
         )
     levels = Table("Levels", ["depth", "name"])
     named = doc.get("organisationUnitLevels") or []
-    for number, lv in enumerate(sorted((x for x in named if isinstance(x, dict)), key=lambda x: x.get("level") or 0), 1):
+    for number, lv in enumerate(
+        sorted((x for x in named if isinstance(x, dict)), key=lambda x: x.get("level") or 0), 1
+    ):
         levels.rows.append((number, {"depth": cell_text(lv.get("level")), "name": cell_text(lv.get("name"))}))
     if not levels.rows:  # no names given: the levels the units use, named by their number
         depths = sorted({int(r["level"]) for _n, r in table.rows if r["level"].isdigit()})
-        levels.rows = [(i, {"depth": str(d), "name": _("Level %(depth)s") % {"depth": d}}) for i, d in enumerate(depths, 1)]
+        levels.rows = [
+            (i, {"depth": str(d), "name": _("Level %(depth)s") % {"depth": d}}) for i, d in enumerate(depths, 1)
+        ]
     return {"OrgUnits": table, "Levels": levels}
 
 
@@ -63,7 +67,9 @@ def _csv(data: bytes) -> dict[str, Table]:
     table = Table("OrgUnits", header)
     for number, values in enumerate(reader, start=2):
         if any(v.strip() for v in values):
-            table.rows.append((number, {h: (values[i].strip() if i < len(values) else "") for i, h in enumerate(header) if h}))
+            table.rows.append(
+                (number, {h: (values[i].strip() if i < len(values) else "") for i, h in enumerate(header) if h})
+            )
     if "level" not in header:  # plain CSV with parent codes only: levels follow from the parents
         from stocktake.architecture.models import OrgUnit
 

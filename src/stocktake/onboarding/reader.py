@@ -29,7 +29,9 @@ class Problem:
     reason: str
 
     def __str__(self) -> str:
-        where = self.sheet + (f", row {self.row}" if self.row else "") + (f", column {self.column}" if self.column else "")
+        where = (
+            self.sheet + (f", row {self.row}" if self.row else "") + (f", column {self.column}" if self.column else "")
+        )
         return f"{where}: {self.reason}"
 
 
@@ -102,7 +104,9 @@ def read(path_or_file, name: str = "") -> dict[str, Table]:
     data = Path(path_or_file).read_bytes() if isinstance(path_or_file, (str, Path)) else path_or_file.read()
     if data[:2] != b"PK":
         if name.lower().endswith(".csv"):
-            raise SetupFileError(_("a single CSV file holds one sheet: give a workbook, a folder or a zip of CSV files"))
+            raise SetupFileError(
+                _("a single CSV file holds one sheet: give a workbook, a folder or a zip of CSV files")
+            )
         raise SetupFileError(_("not an Excel workbook (.xlsx) or a zip of CSV files"))
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))

@@ -191,7 +191,9 @@ SHEETS: tuple[Sheet, ...] = (
             Column(
                 "stages",
                 JSON,
-                help=_("For a staged trajectory: [[time fraction, change fraction], ...], e.g. [[0.25, 0.1], [0.5, 0.4]]."),
+                help=_(
+                    "For a staged trajectory: [[time fraction, change fraction], ...], e.g. [[0.25, 0.1], [0.5, 0.4]]."
+                ),
             ),
             Column("rationale"),
         ),

@@ -21,9 +21,21 @@ def instructions() -> list[list[str]]:
     """Rows of the Instructions sheet: a few lines of how-to, then one row per column of every sheet."""
     rows = [
         [_("Stocktake setup workbook")],
-        [_("Fill in one sheet per kind of record. Each row is matched by its code: a new code is created, a known code is changed, and a row equal to what is stored changes nothing.")],
-        [_("Keep every sheet, even if empty below its header. Do not add columns. Org-unit depth (level) starts at 1 for the top of the hierarchy.")],
-        [_("Load it with `stocktake setup FILE --dry-run` (check only), then `stocktake setup FILE`, or on the Setup page.")],
+        [
+            _(
+                "Fill in one sheet per kind of record. Each row is matched by its code: a new code is created, a known code is changed, and a row equal to what is stored changes nothing."
+            )
+        ],
+        [
+            _(
+                "Keep every sheet, even if empty below its header. Do not add columns. Org-unit depth (level) starts at 1 for the top of the hierarchy."
+            )
+        ],
+        [
+            _(
+                "Load it with `stocktake setup FILE --dry-run` (check only), then `stocktake setup FILE`, or on the Setup page."
+            )
+        ],
         [],
         [_("Sheet"), _("Column"), _("Required"), _("Type"), _("Meaning"), _("Allowed values")],
     ]

@@ -28,7 +28,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file")
         parser.add_argument("--dry-run", action="store_true", help=_("check and report; store nothing"))
-        parser.add_argument("--partial", action="store_true", help=_("store the accepted rows even if some are refused"))
+        parser.add_argument(
+            "--partial", action="store_true", help=_("store the accepted rows even if some are refused")
+        )
         parser.add_argument("--export", action="store_true", help=_("write this database's setup workbook to FILE"))
         parser.add_argument("--template", action="store_true", help=_("write the blank template to FILE"))
         parser.add_argument(
