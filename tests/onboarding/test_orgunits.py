@@ -109,3 +109,18 @@ def test_a_removed_unit_holding_data_is_closed_and_an_empty_one_deleted(tmp_path
     assert AuditEntry.objects.filter(model="architecture.orgunit", object_id=str(new.pk), action="delete").exists()
     holder.refresh_from_db()
     assert holder.closed_on is not None and DataValue.objects.filter(org_unit=holder).count() == values
+
+
+def test_a_unit_moved_under_a_unit_moved_in_the_same_file_gets_the_right_path(tmp_path):
+    def change(rows):
+        for r in rows:
+            if r["code"] == "R01-D01":
+                r["parent"] = "R02"  # the district moves to another region...
+            if r["code"] == "R03-D01-H1":
+                r["parent"] = "R01-D01"  # ...and a hospital moves under it
+        return rows
+
+    _load_units(_demo_csv(tmp_path / "ou.csv", change))
+    district, hospital = OrgUnit.objects.get(code="R01-D01"), OrgUnit.objects.get(code="R03-D01-H1")
+    assert district.path.startswith(OrgUnit.objects.get(code="R02").path)
+    assert hospital.path == f"{district.path}{hospital.pk}/" and hospital.depth == 4

@@ -232,11 +232,12 @@ def change_organisation(organisation: Organisation, *, user=None, interface: str
     if unknown:
         raise _validation_error()(f"cannot change {', '.join(sorted(unknown))} on an organisation")
     current = Organisation.objects.select_for_update().get(pk=organisation.pk)
-    node = fields.get("parent", current.parent)
+    parent_of = dict(Organisation.objects.values_list("pk", "parent_id"))  # as stored, not as objects in memory
+    node = getattr(fields.get("parent", current.parent), "pk", None)
     while node is not None:
-        if node.pk == current.pk:
+        if node == current.pk:
             raise _validation_error()({"parent": "an organisation cannot sit under itself"})
-        node = node.parent
+        node = parent_of.get(node)
     for name, value in fields.items():
         setattr(current, name, value)
     return audit.save_audited(current, user=user, interface=interface, reason=reason)

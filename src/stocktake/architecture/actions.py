@@ -248,6 +248,8 @@ def change_org_unit(unit: OrgUnit, *, user=None, interface: str = "web", reason:
     if unknown:
         raise ValidationError(f"cannot change {', '.join(sorted(unknown))} on an org unit")
     current = OrgUnit.objects.select_for_update().get(pk=unit.pk)
+    if fields.get("parent") is not None:  # as stored now: an earlier move may have changed its path
+        fields["parent"] = OrgUnit.objects.get(pk=fields["parent"].pk)
     parent = fields.get("parent", current.parent)
     if parent is not None and (parent.pk == current.pk or parent.path.startswith(current.path)):
         raise ValidationError({"parent": f"'{parent.code}' sits under '{current.code}': the move would make a loop"})
