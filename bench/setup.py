@@ -170,6 +170,26 @@ def main() -> None:
     args = parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="stocktake-setup-bench-"))
     os.environ.setdefault("STOCKTAKE_DATA_DIR", str(tmp))
+    base = os.environ.get("STOCKTAKE_DATABASE_URL", "")
+    if base.startswith(("postgres://", "postgresql://")):  # a scratch database beside the one named (as import_bench)
+        import uuid
+
+        import dj_database_url
+        import psycopg
+
+        cfg = dj_database_url.parse(base)
+        name = f"stocktake_setup_bench_{uuid.uuid4().hex[:8]}"
+        conninfo = dict(
+            host=cfg["HOST"],
+            port=cfg["PORT"] or 5432,
+            user=cfg["USER"],
+            password=cfg["PASSWORD"] or None,
+            dbname="postgres",
+            autocommit=True,
+        )
+        with psycopg.connect(**conninfo) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        os.environ["STOCKTAKE_DATABASE_URL"] = base.rsplit("/", 1)[0] + "/" + name
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stocktake.settings")
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
     import django

@@ -150,3 +150,19 @@ def test_a_dry_run_stores_nothing_but_counts_what_it_would_do(tmp_path):
     assert not result.stored and not result.problems
     assert result.counts["OrgUnits"]["created"] == 3
     assert AuditEntry.objects.count() == audits and not OrgUnit.objects.filter(code="T-ROOT").exists()
+
+
+def test_the_command_prints_each_refusal_and_exits_1(tmp_path):
+    import io
+
+    from django.core.management import call_command
+
+    data = small()
+    data["OrgUnits"][2]["parent"] = "NOPE"
+    write(tmp_path / "bad.xlsx", data)
+    out = io.StringIO()
+    with pytest.raises(SystemExit) as stop:
+        call_command("setup", str(tmp_path / "bad.xlsx"), stdout=out)
+    assert stop.value.code == 1
+    assert "refused: OrgUnits, row 4, column parent: no org unit has the code 'NOPE'" in out.getvalue()
+    assert "nothing was stored" in out.getvalue()
