@@ -221,6 +221,7 @@ def main() -> None:
         f"load            {took:6.1f} s  (this process's CPU {took_cpu:.1f} s; reading the file {read_s:.1f} s, CPU {read_cpu:.1f} s)"
     )
     print(f"                {made}  audit entries: {AuditEntry.objects.count():,}")
+    print("                seconds per sheet:", ", ".join(f"{k} {v:.1f}" for k, v in result.seconds.items()))
 
     t, cpu = time.perf_counter(), time.process_time()
     again = load(reader.read(path), interface="cli")

@@ -11,6 +11,7 @@ exactly what the load would do).
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -48,6 +49,7 @@ class Result:
     problems: list[Problem] = field(default_factory=list)
     stored: bool = False
     dry_run: bool = False
+    seconds: dict[str, float] = field(default_factory=dict)  # wall time per sheet, for the bench
 
     def count(self, sheet: str, what: str, n: int = 1) -> None:
         self.counts.setdefault(sheet, Counter())[what] += n
@@ -624,7 +626,9 @@ def load(
     try:
         with transaction.atomic():
             for name in [n for n in ORDER if n in sheets]:
+                started = time.perf_counter()
                 getattr(loader, name.lower().replace("orgunits", "org_units"))(rows[name])
+                result.seconds[name] = time.perf_counter() - started
             if remove_missing_units and "OrgUnits" in sheets:
                 loader.remove_missing(rows["OrgUnits"], timezone.localdate())
             if dry_run or (result.problems and not partial):
