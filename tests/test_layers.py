@@ -5,7 +5,7 @@
     < accounts < architecture < monitoring
     < collection, plans, routines, incentives, evaluations   (siblings: none imports another)
     < problems                                  (its actions go on the routines action tracker)
-    < web, demo                                 (siblings)
+    < web, demo, onboarding                     (siblings)
     < api < urls, settings, wsgi, cli < __main__
 
 An app that needs something from one above it at run time is handed it: the
@@ -32,7 +32,7 @@ LAYERS = [
     {"monitoring"},
     {"collection", "plans", "routines", "incentives", "evaluations"},
     {"problems"},  # above routines: its actions go on the routines action tracker (routines.actions.create_action)
-    {"web", "demo"},
+    {"web", "demo", "onboarding"},
     {"api"},
     {"urls", "settings", "wsgi", "cli"},
     {"__main__"},

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "stocktake.evaluations",
     "stocktake.problems",
     "stocktake.demo",
+    "stocktake.onboarding",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,7 @@ urlpatterns = [
     path("incentives/", include("stocktake.incentives.urls")),
     path("evaluations/", include("stocktake.evaluations.urls")),
     path("problems/", include("stocktake.problems.urls")),
+    path("setup/", include("stocktake.onboarding.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -212,3 +212,44 @@ def record_address_lockout(*, kind: str, address: str, count: int, seconds: int,
         after={"address": address, "count": count, "seconds": seconds, "kind": kind},
         reason=f"{count} {label} from {address}: refused from this address for {seconds} seconds",
     )
+
+
+# Onboarding from files (stocktake.onboarding) --------------------------------------------------------------
+
+ORGANISATION_FIELDS = {"name", "kind", "parent"}
+PERSON_FIELDS = {"name", "title", "email", "role", "organisation"}
+
+
+def _validation_error():
+    from django.core.exceptions import ValidationError
+
+    return ValidationError
+
+
+@transaction.atomic
+def change_organisation(organisation: Organisation, *, user=None, interface: str = "web", reason: str = "", **fields):
+    unknown = set(fields) - ORGANISATION_FIELDS
+    if unknown:
+        raise _validation_error()(f"cannot change {', '.join(sorted(unknown))} on an organisation")
+    current = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    parent_of = dict(Organisation.objects.values_list("pk", "parent_id"))  # as stored, not as objects in memory
+    node = getattr(fields.get("parent", current.parent), "pk", None)
+    while node is not None:
+        if node == current.pk:
+            raise _validation_error()({"parent": "an organisation cannot sit under itself"})
+        node = parent_of.get(node)
+    for name, value in fields.items():
+        setattr(current, name, value)
+    return audit.save_audited(current, user=user, interface=interface, reason=reason)
+
+
+@transaction.atomic
+def change_person(person: Person, *, user=None, interface: str = "web", reason: str = "", **fields) -> Person:
+    """Change a person's name, title, email, organisation or role (their role group follows by signal)."""
+    unknown = set(fields) - PERSON_FIELDS
+    if unknown:
+        raise _validation_error()(f"cannot change {', '.join(sorted(unknown))} on a person")
+    current = Person.objects.select_for_update().get(pk=person.pk)
+    for name, value in fields.items():
+        setattr(current, name, value)
+    return audit.save_audited(current, user=user, interface=interface, reason=reason)

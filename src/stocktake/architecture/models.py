@@ -48,6 +48,12 @@ class OrgUnit(models.Model):
         on_delete=models.SET_NULL,
         help_text="The subnational government or provider responsible for this unit, if any.",
     )
+    geometry = models.JSONField(null=True, blank=True, help_text="GeoJSON geometry (a point or a boundary), if known.")
+    closed_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The day the unit was closed: it left the hierarchy but keeps its data (never deleted).",
+    )
 
     class Meta:
         ordering = ["path"]

@@ -335,3 +335,26 @@ def remove_toc_node(node: ToCNode, *, user=None, interface="web", reason="") -> 
     for link in ToCLink.objects.filter(models.Q(source=node) | models.Q(target=node)):
         audit.delete_audited(link, user=user, interface=interface, reason=reason or f"box '{node.text}' removed")
     audit.delete_audited(node, user=user, interface=interface, reason=reason)
+
+
+@transaction.atomic
+def set_strategy_outcomes(strategy: Strategy, outcomes, *, user=None, interface="web", reason="") -> Strategy:
+    """The outcomes a strategy moves (stocktake.onboarding): audited as the list of outcome ids before and after."""
+    outcomes = list(outcomes)
+    for outcome in outcomes:
+        if outcome.priority_id != strategy.priority_id:
+            raise ValidationError({"outcomes": f"outcome '{outcome.code}' belongs to another priority"})
+    before = sorted(strategy.outcomes.values_list("pk", flat=True))
+    after = sorted(o.pk for o in outcomes)
+    if before != after:
+        strategy.outcomes.set(outcomes)
+        audit.record(
+            user=user,
+            interface=interface,
+            action="change",
+            obj=strategy,
+            before={"outcomes": before},
+            after={"outcomes": after},
+            reason=reason,
+        )
+    return strategy

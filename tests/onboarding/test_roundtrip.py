@@ -1,0 +1,84 @@
+"""import(export(db)) leaves the database as it was: on the demo, and from an empty database."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.core.management import call_command
+
+from stocktake.accounts.models import AuditEntry
+from stocktake.onboarding import export, reader
+from stocktake.onboarding.load import load
+
+pytestmark = pytest.mark.django_db
+
+
+def _tables(path):
+    return {name: (t.header, t.rows) for name, t in reader.read(path).items()}
+
+
+def test_the_demo_export_loaded_back_into_the_demo_changes_nothing(tmp_path):
+    path = tmp_path / "demo.xlsx"
+    with open(path, "wb") as out:
+        export.write_xlsx(out)
+    audits = AuditEntry.objects.count()
+    result = load(reader.read(path))
+    assert result.stored and not result.problems, result.problems
+    assert result.changes == 0
+    assert result.counts["OrgUnits"]["unchanged"] > 100 and result.counts["Targets"]["unchanged"] > 5
+    assert AuditEntry.objects.count() == audits
+
+
+def test_the_zip_of_csv_files_reads_as_the_workbook_does(tmp_path):
+    with open(tmp_path / "demo.xlsx", "wb") as out:
+        export.write_xlsx(out)
+    with open(tmp_path / "demo.zip", "wb") as out:
+        export.write_zip(out)
+    assert _tables(tmp_path / "demo.zip") == _tables(tmp_path / "demo.xlsx")
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    import zipfile
+
+    zipfile.ZipFile(tmp_path / "demo.zip").extractall(folder)
+    assert _tables(folder) == _tables(tmp_path / "demo.xlsx")
+    assert load(reader.read(folder)).changes == 0
+
+
+def test_the_template_is_blank_with_instructions(tmp_path):
+    path = tmp_path / "template.xlsx"
+    call_command("setup", str(path), "--template")
+    tables = reader.read(path)
+    assert all(not t.rows for t in tables.values()) and len(tables) == 12
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    assert wb.sheetnames[0] == "Instructions"
+    text = " ".join(str(c) for row in wb["Instructions"].iter_rows(values_only=True) for c in row if c)
+    assert "starts at 1" in text and "denominator_label" in text and "accountable_leader" in text
+
+
+def _stocktake(env, *args):
+    done = subprocess.run(
+        [sys.executable, "-m", "stocktake", *args], env=env, capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+def test_the_demo_export_builds_the_same_government_in_an_empty_database(tmp_path):
+    """Load the demo, export, import into an empty database, export again: the two workbooks are the same."""
+    first = tmp_path / "demo.xlsx"
+    with open(first, "wb") as out:
+        export.write_xlsx(out)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STOCKTAKE_DATABASE")}
+    env["STOCKTAKE_DATA_DIR"] = str(tmp_path / "empty")
+    _stocktake(env, "migrate", "-v0")
+    said = _stocktake(env, "setup", str(first))
+    assert "OrgUnits: 151 created" in said and "refused" not in said
+    second = tmp_path / "again.xlsx"
+    _stocktake(env, "setup", "--export", str(second))
+    assert _tables(second) == _tables(first)
+    assert "created" not in _stocktake(env, "setup", str(first))  # and once more changes nothing
