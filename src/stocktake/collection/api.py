@@ -394,6 +394,8 @@ def _decide(request, payload: DecisionIn, fn, state, **kw):
                 ],
             },
         )
+    except actions.OwnValues as exc:  # separation of duties: 403 naming the caller's own values
+        return Status(403, {"detail": str(exc)})
     except actions.ReviewError as exc:
         raise HttpError(400, str(exc)) from exc
     return Status(200, {"decided": n, "state": state})
@@ -464,3 +466,7 @@ def rollup_series(request, indicator: str, unit: str, kind: str | None = None):
     except P.PeriodError as exc:
         raise HttpError(400, str(exc)) from exc
     return [{"period": p.code, "start": p.start, "end": p.end, "value": v} for p, v in points]
+
+
+# Verification at scale (values by filter, count, decide what was counted): routes on this router.
+from . import verifyapi  # noqa: E402, F401
