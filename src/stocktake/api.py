@@ -8,12 +8,21 @@ unless it says `auth=None`; see stocktake.accounts.apiauth.
 from django.core.exceptions import PermissionDenied, ValidationError
 from ninja import NinjaAPI, Schema
 
-from stocktake import __version__, errors
+from stocktake import __version__, apidocs, errors
 from stocktake.accounts.apiauth import ApiRate, api_auth
 from stocktake.accounts.permissions import NotFound
 from stocktake.apiinput import MAX_JSON_DEPTH, CheckedParser, install  # noqa: F401 (MAX_JSON_DEPTH: tests)
 
-api = NinjaAPI(
+
+class DocumentedAPI(NinjaAPI):
+    """The API whose OpenAPI schema carries a description for every field, every choice field's values and an
+    example for every body (stocktake.apidocs adds those the schema classes do not state themselves)."""
+
+    def get_openapi_schema(self, *args, **kwargs):
+        return apidocs.complete(super().get_openapi_schema(*args, **kwargs))
+
+
+api = DocumentedAPI(
     title="Stocktake API",
     version=__version__,
     urls_namespace="api",
