@@ -81,6 +81,7 @@ def health(request):
 
 # One router per capability app; each app's api.py owns its endpoints.
 from stocktake.accounts.api import router as accounts_router  # noqa: E402
+from stocktake.architecture.api import router as architecture_router  # noqa: E402
 from stocktake.collection.api import router as collection_router  # noqa: E402
 from stocktake.evaluations.api import router as evaluations_router  # noqa: E402
 from stocktake.incentives.api import router as incentives_router  # noqa: E402
@@ -89,6 +90,7 @@ from stocktake.plans.api import router as plans_router  # noqa: E402
 from stocktake.routines.api import router as routines_router  # noqa: E402
 
 api.add_router("/accounts", accounts_router)
+api.add_router("/architecture", architecture_router)
 api.add_router("/monitoring", monitoring_router)
 api.add_router("/collection", collection_router)
 api.add_router("/plans", plans_router)
