@@ -15,6 +15,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -212,3 +213,32 @@ def record_address_lockout(*, kind: str, address: str, count: int, seconds: int,
         after={"address": address, "count": count, "seconds": seconds, "kind": kind},
         reason=f"{count} {label} from {address}: refused from this address for {seconds} seconds",
     )
+
+
+def _change_audited(obj, fields: dict, allowed: set[str], *, user, interface: str, reason: str = ""):
+    """Change a plain record's allowed fields and audit it (the PATCH of the API, the edit pages)."""
+    unknown = sorted(set(fields) - allowed)
+    if unknown:
+        raise ValidationError(f"cannot change {', '.join(unknown)} on a {obj._meta.verbose_name}")
+    current = type(obj).objects.select_for_update().get(pk=obj.pk)
+    for name, value in fields.items():
+        setattr(current, name, value)
+    return audit.save_audited(current, user=user, interface=interface, reason=reason)
+
+
+@transaction.atomic
+def change_organisation(org: Organisation, *, user=None, interface: str = "web", reason: str = "", **fields):
+    """Rename an organisation, change its kind or move it under another (never under itself)."""
+    parent = fields.get("parent")
+    while parent is not None:
+        if parent.pk == org.pk:
+            raise ValidationError({"parent": "an organisation cannot sit under itself"})
+        parent = parent.parent
+    return _change_audited(org, fields, {"name", "kind", "parent"}, user=user, interface=interface, reason=reason)
+
+
+@transaction.atomic
+def change_person(person: Person, *, user=None, interface: str = "web", reason: str = "", **fields) -> Person:
+    """Change a person's name, title, email, role or organisation (their role group follows by signal)."""
+    allowed = {"name", "title", "email", "role", "organisation"}
+    return _change_audited(person, fields, allowed, user=user, interface=interface, reason=reason)
