@@ -468,5 +468,6 @@ def rollup_series(request, indicator: str, unit: str, kind: str | None = None):
     return [{"period": p.code, "start": p.start, "end": p.end, "value": v} for p, v in points]
 
 
-# Verification at scale (values by filter, count, decide what was counted): routes on this router.
-from . import verifyapi  # noqa: E402, F401
+# Routes on this router kept in their own modules: verification at scale (values by filter, count, decide
+# what was counted), and the column mappings and DHIS2 id tables.
+from . import mappingsapi, verifyapi  # noqa: E402, F401
