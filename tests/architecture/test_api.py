@@ -113,3 +113,13 @@ def test_org_units_are_created_and_listed_by_parent_depth_and_name(db):
     assert r.status_code == 400 and r.json()["detail"].startswith("parent:")
     levels = du.get("/api/architecture/org-unit-levels").json()
     assert levels[0]["depth"] == 1 and levels[0]["units"] == OrgUnit.objects.filter(depth=1).count()
+
+
+def test_a_tier_is_created_and_priorities_name_it(db):
+    du = factories.sign_in("manager")
+    r = _post(du, "/api/architecture/tiers", {"name": "A++", "monitoring_frequency": "W"})
+    assert r.status_code == 201 and r.json()["priorities"] == []
+    code = Priority.objects.first().code
+    assert _patch(du, f"/api/architecture/priorities/{code}", {"tier": "A++"}).json()["tier"] == "A++"
+    assert "A++" in {t["name"] for t in du.get("/api/architecture/tiers").json()}
+    assert _patch(du, f"/api/architecture/priorities/{code}", {"tier": "Z"}).status_code == 400

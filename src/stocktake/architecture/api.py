@@ -736,3 +736,42 @@ def create_level(request, payload: LevelIn):
     _manage(request)
     lv = actions.create_org_unit_level(depth=payload.depth, name=payload.name, user=request.user, interface="api")
     return Status(201, {"depth": lv.depth, "name": lv.name, "units": OrgUnit.objects.filter(depth=lv.depth).count()})
+
+
+# -- portfolio tiers -----------------------------------------------------------------------------------------
+
+
+class TierIn(Schema):
+    name: str = Field(description="the tier's name (A+, A, B ...), as priorities name it")
+    monitoring_frequency: Frequency = Field(description="how often its priorities are monitored (W, M, Q ...)")
+    description: str = Field("", description="what the tier means for attention")
+    rank: int = Field(0, ge=0, le=32767, description="order: lower ranks first")
+
+    model_config = {"json_schema_extra": {"examples": [{"name": "A+", "monitoring_frequency": "W", "rank": 0}]}}
+
+
+class TierOut(TierIn):
+    priorities: list[str] = Field(description="the codes of the priorities in this tier")
+
+    model_config = {"json_schema_extra": None}
+
+
+def _tier(t: PortfolioTier) -> dict:
+    return {
+        "name": t.name,
+        "monitoring_frequency": t.monitoring_frequency,
+        "description": t.description,
+        "rank": t.rank,
+        "priorities": [p.code for p in t.priorities.order_by("code")],
+    }
+
+
+@router.get("/tiers", response=list[TierOut], summary="Portfolio tiers, in rank order")
+def list_tiers(request):
+    return [_tier(t) for t in PortfolioTier.objects.order_by("rank", "name")]
+
+
+@router.post("/tiers", response={201: TierOut, 400: Error, 403: Error}, summary="Create a portfolio tier")
+def create_tier(request, payload: TierIn):
+    _manage(request)
+    return Status(201, _tier(actions.create_tier(user=request.user, interface="api", **payload.model_dump())))
