@@ -12,6 +12,7 @@ from typing import Literal
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Query, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
@@ -28,12 +29,12 @@ Role = Literal[tuple(Person.Role.values)]  # type: ignore[valid-type]
 
 def _manage(request):
     if not permissions.can_manage(request.user):
-        raise HttpError(403, "only the delivery unit manages organisations and people")
+        raise HttpError(403, _("only the delivery unit manages organisations and people"))
 
 
 def _read(request):
     if not permissions.can_read_all(request.user):
-        raise HttpError(403, "organisations and people are read by the delivery unit and those who read everything")
+        raise HttpError(403, _("organisations and people are read by the delivery unit and those who read everything"))
 
 
 def _org_or_400(code: str | None, field: str) -> Organisation | None:
@@ -41,7 +42,9 @@ def _org_or_400(code: str | None, field: str) -> Organisation | None:
         return None
     org = Organisation.objects.filter(code=code).first()
     if org is None:
-        raise HttpError(400, f"{field}: there is no organisation with code '{code}'")
+        raise HttpError(
+            400, _("%(field)s: there is no organisation with code '%(code)s'") % {"field": field, "code": code}
+        )
     return org
 
 
@@ -240,9 +243,9 @@ def create_person(request, payload: PersonIn):
     _manage(request)
     org = _org_or_400(payload.organisation, "organisation")
     if payload.username and get_user_model().objects.filter(username=payload.username).exists():
-        raise HttpError(400, f"username: '{payload.username}' is taken")
+        raise HttpError(400, _("username: '%(name)s' is taken") % {"name": payload.username})
     if payload.username and len(payload.password) < 12:
-        raise HttpError(400, "password: a sign-in needs a first password of at least 12 characters")
+        raise HttpError(400, _("password: a sign-in needs a first password of at least 12 characters"))
     with transaction.atomic():
         account = None
         if payload.username:

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Literal
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
@@ -39,7 +40,7 @@ Method = Literal[T.METHODS]  # type: ignore[valid-type]
 
 def _manage(request):
     if not permissions.can_manage(request.user):
-        raise HttpError(403, "only the delivery unit changes the delivery architecture")
+        raise HttpError(403, _("only the delivery unit changes the delivery architecture"))
 
 
 def _by_code(model, code: str | None, field: str):
@@ -48,7 +49,11 @@ def _by_code(model, code: str | None, field: str):
         return None
     obj = model.objects.filter(code=code).first()
     if obj is None:
-        raise HttpError(400, f"{field}: there is no {model._meta.verbose_name} with code '{code}'")
+        raise HttpError(
+            400,
+            _("%(field)s: there is no %(what)s with code '%(code)s'")
+            % {"field": field, "what": model._meta.verbose_name, "code": code},
+        )
     return obj
 
 
@@ -198,7 +203,7 @@ def _priority_refs(data: dict) -> dict:
         name = data["tier"]
         data["tier"] = PortfolioTier.objects.filter(name=name).first() if name else None
         if name and data["tier"] is None:
-            raise HttpError(400, f"tier: there is no portfolio tier named '{name}'")
+            raise HttpError(400, _("tier: there is no portfolio tier named '%(name)s'") % {"name": name})
     return data
 
 
@@ -310,7 +315,7 @@ def _outcome_refs(data: dict) -> dict:
         pk = data.pop("leader_id")
         data["leader"] = Person.objects.filter(pk=pk).first() if pk else None
         if pk and data["leader"] is None:
-            raise HttpError(400, f"leader_id: there is no person with id {pk}")
+            raise HttpError(400, _("leader_id: there is no person with id %(pk)s") % {"pk": pk})
     return data
 
 

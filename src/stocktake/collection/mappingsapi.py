@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Query, Schema
 from ninja.errors import HttpError
 from pydantic import Field
@@ -24,7 +25,7 @@ Dhis2Field = Literal[tuple(Dhis2Mapping.Field.values)]  # type: ignore[valid-typ
 
 def _read(request):
     if not (permissions.can_read_all(request.user) or permissions.role(request.user) == "data_lead"):
-        raise HttpError(403, "mappings are read by the delivery unit and data leads")
+        raise HttpError(403, _("mappings are read by the delivery unit and data leads"))
 
 
 class ColumnMappingIn(Schema):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Literal
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from ninja import Query, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
@@ -177,7 +178,7 @@ def list_values(request, q: Query[ValueListQuery]):
 )
 def count_decision(request, payload: CountIn):
     if not permissions.can_validate(request.user):
-        return Status(403, {"detail": "only the delivery unit's validators decide on values"})
+        return Status(403, {"detail": _("only the delivery unit's validators decide on values")})
     f = _filter(payload)
     try:
         qs = selection.for_decision(f, payload.decision)
@@ -212,13 +213,17 @@ def count_decision(request, payload: CountIn):
 )
 def decide_matching(request, payload: MatchingIn):
     if not permissions.can_validate(request.user):
-        return Status(403, {"detail": "only the delivery unit's validators decide on values", "values": []})
+        return Status(403, {"detail": _("only the delivery unit's validators decide on values"), "values": []})
     try:
         _f, decision, counted, _h = selection.unseal(payload.token, request.user)
     except selection.FilterError as exc:
         raise HttpError(400, str(exc)) from exc
     if payload.count != counted:
-        raise HttpError(400, f"count: the token counted {counted} values, not {payload.count}")
+        raise HttpError(
+            400,
+            _("count: the token counted %(counted)s values, not %(given)s")
+            % {"counted": counted, "given": payload.count},
+        )
     try:
         n = actions.decide_matching(payload.token, user=request.user, reason=payload.reason, interface="api")
     except actions.SelectionMoved as exc:

@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from stocktake import errors
@@ -436,9 +437,9 @@ def create_fund(request, payload: FundIn):
     try:
         budget = Decimal(payload.budget)
     except InvalidOperation:
-        return Status(400, Error(detail=f"budget: {payload.budget!r} is not a decimal amount"))
+        return Status(400, Error(detail=_("budget: %(b)r is not a decimal amount") % {"b": payload.budget}))
     if not budget.is_finite():
-        return Status(400, Error(detail="budget: give a finite amount"))
+        return Status(400, Error(detail=_("budget: give a finite amount")))
     fields = payload.model_dump()
     fields["budget"] = budget
     fund = actions.create_fund(user=request.user, interface="api", **fields)

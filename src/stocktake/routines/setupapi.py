@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Literal
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
@@ -31,7 +32,7 @@ MeetingState = Literal[tuple(Meeting.State.values)]  # type: ignore[valid-type]
 
 def _manage(request):
     if not access.can_manage(request.user):
-        raise HttpError(403, "only the delivery unit sets up rounds, routines and meetings")
+        raise HttpError(403, _("only the delivery unit sets up rounds, routines and meetings"))
 
 
 def _round_or_404(round_id: int) -> AssessmentRound:
@@ -48,7 +49,9 @@ def _priorities(codes: list[str], field: str = "priorities") -> list[Priority]:
     found = {p.code: p for p in Priority.objects.filter(code__in=codes)}
     missing = [c for c in codes if c not in found]
     if missing:
-        raise HttpError(400, f"{field}: no priority with code {', '.join(missing[:10])}")
+        raise HttpError(
+            400, _("%(field)s: no priority with code %(codes)s") % {"field": field, "codes": ", ".join(missing[:10])}
+        )
     return [found[c] for c in codes]
 
 
@@ -56,7 +59,9 @@ def _people(ids: list[int], field: str) -> list[Person]:
     found = Person.objects.in_bulk([i for i in ids if 0 < i < 2**31])
     missing = [str(i) for i in ids if i not in found]
     if missing:
-        raise HttpError(400, f"{field}: no person with id {', '.join(missing[:10])}")
+        raise HttpError(
+            400, _("%(field)s: no person with id %(ids)s") % {"field": field, "ids": ", ".join(missing[:10])}
+        )
     return [found[i] for i in ids]
 
 
@@ -160,7 +165,7 @@ def _routine(r: Routine) -> dict:
 )
 def list_routines(request):
     if not access.can_view(request.user):
-        raise HttpError(403, "routines are the delivery unit's and ministries' internal record")
+        raise HttpError(403, _("routines are the delivery unit's and ministries' internal record"))
     scope = access.priorities(request.user)
     qs = Routine.objects.filter(priorities__in=scope).distinct().select_related("chair").order_by("name")
     return [_routine(r) for r in qs]
@@ -271,7 +276,7 @@ def create_meeting(request, routine_id: int, payload: MeetingIn):
 )
 def get_meeting(request, meeting_id: int):
     if not access.can_view(request.user):
-        raise HttpError(403, "meetings are the delivery unit's and ministries' internal record")
+        raise HttpError(403, _("meetings are the delivery unit's and ministries' internal record"))
     return _meeting(_meeting_or_404(request, meeting_id))
 
 

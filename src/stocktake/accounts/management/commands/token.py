@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from stocktake.accounts import actions, tokens
 
@@ -26,15 +27,15 @@ class Command(BaseCommand):
     def handle(self, *args, user, name, days, **options):
         account = get_user_model().objects.filter(username=user).first()
         if account is None:
-            raise CommandError(f"user: there is no user named '{user}'")
+            raise CommandError(_("user: there is no user named '%(user)s'") % {"user": user})
         if not account.is_active:
-            raise CommandError(f"user: '{user}' is deactivated; an inactive user holds no tokens")
+            raise CommandError(_("user: '%(user)s' is deactivated; an inactive user holds no tokens") % {"user": user})
         try:
             token, secret = actions.issue_token(account, name=name, days=days, interface="cli")
         except tokens.TokenError as exc:
             raise CommandError(str(exc)) from exc
         self.stderr.write(
-            f"Token '{token.name}' for {account.username}, expires {token.expires_at:%Y-%m-%d}. "
-            "The secret is below and is not shown again:"
+            _("Token '%(name)s' for %(user)s, expires %(date)s. The secret is below and is not shown again:")
+            % {"name": token.name, "user": account.username, "date": f"{token.expires_at:%Y-%m-%d}"}
         )
         self.stdout.write(secret)
