@@ -45,7 +45,7 @@ ENUMS: dict[str, str | list] = {
     "FundInputOut.state": "monitoring.DataValue.state",
     "FundPaymentOut.kind": "incentives.Payment.kind",
     "FundPaymentOut.status": "incentives.Payment.status",
-    "FundSchemeIn.status": "incentives.Scheme.status",
+    "FundSchemeIn.status": ["draft", "active"],  # a scheme is launched or drafted; closing is not an input
     "FundSchemeOut.status": "incentives.Scheme.status",
     "HealthOut.status": ["ok", "unavailable"],
     "MeOut.role": "accounts.Person.role",
