@@ -1,7 +1,7 @@
 """The one-way app stack (docs/decisions/0003): imports run down the stack, never up or across.
 
     stocktake (the package: its version), delivery (plain Python), schemas, errors, params (request parsing)
-    < formfields, apiinput (form fields and the API's body parser, built on params)
+    < formfields, apiinput, apidocs (form fields, the API's body parser, the API schema's field descriptions)
     < accounts < architecture < monitoring
     < collection, plans, routines, incentives, evaluations   (siblings: none imports another)
     < problems                                  (its actions go on the routines action tracker)
@@ -26,7 +26,7 @@ ROOT = Path(stocktake.__file__).parent
 LAYERS = [
     {"stocktake"},
     {"delivery", "schemas", "errors", "params", "retry"},
-    {"formfields", "apiinput"},
+    {"formfields", "apiinput", "apidocs"},
     {"accounts"},
     {"architecture"},
     {"monitoring"},

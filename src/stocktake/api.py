@@ -8,12 +8,21 @@ unless it says `auth=None`; see stocktake.accounts.apiauth.
 from django.core.exceptions import PermissionDenied, ValidationError
 from ninja import NinjaAPI, Schema
 
-from stocktake import __version__, errors
+from stocktake import __version__, apidocs, errors
 from stocktake.accounts.apiauth import ApiRate, api_auth
 from stocktake.accounts.permissions import NotFound
 from stocktake.apiinput import MAX_JSON_DEPTH, CheckedParser, install  # noqa: F401 (MAX_JSON_DEPTH: tests)
 
-api = NinjaAPI(
+
+class DocumentedAPI(NinjaAPI):
+    """The API whose OpenAPI schema carries a description for every field, every choice field's values and an
+    example for every body (stocktake.apidocs adds those the schema classes do not state themselves)."""
+
+    def get_openapi_schema(self, *args, **kwargs):
+        return apidocs.complete(super().get_openapi_schema(*args, **kwargs))
+
+
+api = DocumentedAPI(
     title="Stocktake API",
     version=__version__,
     urls_namespace="api",
@@ -72,6 +81,7 @@ def health(request):
 
 # One router per capability app; each app's api.py owns its endpoints.
 from stocktake.accounts.api import router as accounts_router  # noqa: E402
+from stocktake.architecture.api import router as architecture_router  # noqa: E402
 from stocktake.collection.api import router as collection_router  # noqa: E402
 from stocktake.evaluations.api import router as evaluations_router  # noqa: E402
 from stocktake.incentives.api import router as incentives_router  # noqa: E402
@@ -81,6 +91,7 @@ from stocktake.problems.api import router as problems_router  # noqa: E402
 from stocktake.routines.api import router as routines_router  # noqa: E402
 
 api.add_router("/accounts", accounts_router)
+api.add_router("/architecture", architecture_router)
 api.add_router("/monitoring", monitoring_router)
 api.add_router("/collection", collection_router)
 api.add_router("/plans", plans_router)

@@ -128,6 +128,9 @@ STOCKTAKE_IMPORT_INLINE_BYTES = int(os.environ.get("STOCKTAKE_IMPORT_INLINE_BYTE
 # Queued work older than this with no task running: /api/health says the worker has stopped (503).
 STOCKTAKE_WORKER_STALE_SECONDS = int(os.environ.get("STOCKTAKE_WORKER_STALE_SECONDS", 120))
 STOCKTAKE_JOB_STALE_SECONDS = int(os.environ.get("STOCKTAKE_JOB_STALE_SECONDS", 15 * 60))
+# Separation of duties: whoever wrote a value's current version may not validate or publish it. "1" relaxes the
+# rule for a delivery unit of one person; every decision it lets through says so in the audit trail.
+STOCKTAKE_ALLOW_SELF_VERIFY = os.environ.get("STOCKTAKE_ALLOW_SELF_VERIFY", "0") == "1"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -15,6 +15,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -214,42 +215,37 @@ def record_address_lockout(*, kind: str, address: str, count: int, seconds: int,
     )
 
 
-# Onboarding from files (stocktake.onboarding) --------------------------------------------------------------
+# Changes to organisations and people (the onboarding workbook, the API, the edit pages) ----------------------
 
 ORGANISATION_FIELDS = {"name", "kind", "parent"}
 PERSON_FIELDS = {"name", "title", "email", "role", "organisation"}
 
 
-def _validation_error():
-    from django.core.exceptions import ValidationError
-
-    return ValidationError
-
-
-@transaction.atomic
-def change_organisation(organisation: Organisation, *, user=None, interface: str = "web", reason: str = "", **fields):
-    unknown = set(fields) - ORGANISATION_FIELDS
+def _change_audited(obj, fields: dict, allowed: set[str], *, user, interface: str, reason: str = ""):
+    """Change a plain record's allowed fields and audit it (the PATCH of the API, the edit pages)."""
+    unknown = sorted(set(fields) - allowed)
     if unknown:
-        raise _validation_error()(f"cannot change {', '.join(sorted(unknown))} on an organisation")
-    current = Organisation.objects.select_for_update().get(pk=organisation.pk)
-    parent_of = dict(Organisation.objects.values_list("pk", "parent_id"))  # as stored, not as objects in memory
-    node = getattr(fields.get("parent", current.parent), "pk", None)
-    while node is not None:
-        if node == current.pk:
-            raise _validation_error()({"parent": "an organisation cannot sit under itself"})
-        node = parent_of.get(node)
+        raise ValidationError(f"cannot change {', '.join(unknown)} on a {obj._meta.verbose_name}")
+    current = type(obj).objects.select_for_update().get(pk=obj.pk)
     for name, value in fields.items():
         setattr(current, name, value)
     return audit.save_audited(current, user=user, interface=interface, reason=reason)
+
+
+@transaction.atomic
+def change_organisation(org: Organisation, *, user=None, interface: str = "web", reason: str = "", **fields):
+    """Rename an organisation, change its kind or move it under another (never under itself or its own)."""
+    if "parent" in fields:
+        parent_of = dict(Organisation.objects.values_list("pk", "parent_id"))  # as stored, not as in memory
+        node = getattr(fields["parent"], "pk", None)
+        while node is not None:
+            if node == org.pk:
+                raise ValidationError({"parent": "an organisation cannot sit under itself"})
+            node = parent_of.get(node)
+    return _change_audited(org, fields, ORGANISATION_FIELDS, user=user, interface=interface, reason=reason)
 
 
 @transaction.atomic
 def change_person(person: Person, *, user=None, interface: str = "web", reason: str = "", **fields) -> Person:
-    """Change a person's name, title, email, organisation or role (their role group follows by signal)."""
-    unknown = set(fields) - PERSON_FIELDS
-    if unknown:
-        raise _validation_error()(f"cannot change {', '.join(sorted(unknown))} on a person")
-    current = Person.objects.select_for_update().get(pk=person.pk)
-    for name, value in fields.items():
-        setattr(current, name, value)
-    return audit.save_audited(current, user=user, interface=interface, reason=reason)
+    """Change a person's name, title, email, role or organisation (their role group follows by signal)."""
+    return _change_audited(person, fields, PERSON_FIELDS, user=user, interface=interface, reason=reason)

@@ -174,3 +174,7 @@ def audit_entries(request, q: Query[AuditQuery]):
             for e in rows
         ],
     )
+
+
+# Organisations and people (create, read, change): routes on this router.
+from . import peopleapi  # noqa: E402, F401

@@ -15,6 +15,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,8 +26,9 @@ from stocktake.architecture import actions as architecture_actions
 from stocktake.architecture.models import OrgUnit
 from stocktake.monitoring import alerts as monitoring_alerts
 from stocktake.monitoring import rollups as monitoring_rollups
-from stocktake.monitoring.models import DataValue
+from stocktake.monitoring.models import DataValue, DataValueVersion
 
+from . import selection
 from . import verification as V
 from .models import ColumnMapping, Dhis2Mapping, ImportBatch, Reminder, Review
 
@@ -44,10 +46,8 @@ class VersionMoved(ReviewError):
     def __init__(self, moved):
         self.moved = moved
         names = "; ".join(
-            f"{dv.indicator.code} {dv.org_unit.code} {dv.period.code}"
-            f"{' ' + dv.disaggregation if dv.disaggregation else ''}: "
-            + _("you saw version %(seen)s, it is now version %(now)s")
-            % {"seen": seen, "now": dv.version}
+            f"{_name(dv)}: "
+            + _("you saw version %(seen)s, it is now version %(now)s") % {"seen": seen, "now": dv.version}
             for dv, seen in moved[:20]
         )
         more = _(" and %(n)s more") % {"n": len(moved) - 20} if len(moved) > 20 else ""
@@ -59,6 +59,59 @@ class VersionMoved(ReviewError):
 
 class ValuesMissing(ReviewError):
     """Decided values that do not exist."""
+
+
+class OwnValues(ReviewError):
+    """Separation of duties: the decider wrote the current version of these values, so may not validate or
+    publish them (STOCKTAKE_ALLOW_SELF_VERIFY relaxes this for a one-person unit). `values` lists them."""
+
+    def __init__(self, values, state: str):
+        self.values = values
+        names = "; ".join(_name(dv) for dv in values[:20])
+        more = _(" and %(n)s more") % {"n": len(values) - 20} if len(values) > 20 else ""
+        super().__init__(
+            _(
+                "Nothing was decided: you submitted the current version of %(n)s value(s) (%(names)s%(more)s), "
+                "and whoever submitted a value may not %(decision)s it. Ask another validator."
+            )
+            % {"n": len(values), "names": names, "more": more, "decision": _verb(state)}
+        )
+
+
+class SelectionMoved(ReviewError):
+    """Values matching a filter changed between the count the decider confirmed and the decision: nothing was
+    decided; count again."""
+
+    def __init__(self, counted: int, now: int):
+        self.counted, self.now = counted, now
+        super().__init__(
+            _(
+                "Nothing was decided: you confirmed %(counted)s value(s), but the values matching the filter have "
+                "changed since (now %(now)s, some new or at a newer version). Count again and look at them."
+            )
+            % {"counted": counted, "now": now}
+        )
+
+
+def _verb(state: str) -> str:
+    return {"validated": _("validate"), "published": _("publish"), "returned": _("return")}.get(state, state)
+
+
+def _name(dv) -> str:
+    return f"{dv.indicator.code} {dv.org_unit.code} {dv.period.code}" + (
+        f" {dv.disaggregation}" if dv.disaggregation else ""
+    )
+
+
+def own_value_ids(ids, user) -> set[int]:
+    """Of these value ids, those whose current version this user wrote (the separation-of-duties check)."""
+    if not getattr(user, "pk", None) or not ids:
+        return set()
+    return set(
+        DataValueVersion.objects.filter(data_value_id__in=list(ids), version=F("data_value__version"), by=user)
+        .values_list("data_value_id", flat=True)
+        .distinct()
+    )
 
 
 def as_seen(values) -> dict[int, int]:
@@ -84,9 +137,13 @@ def _locked(seen: dict[int, int]) -> list[DataValue]:
     return rows
 
 
-def _decide(seen, *, state: str, user, reason: str = "", interface: str = "web") -> int:
+def _decide(seen, *, state: str, user, reason: str = "", interface: str = "web", note: dict | None = None) -> int:
     """Decide on exactly the versions the validator saw: `seen` is {value id: version}. The values are
-    locked first; if any has a newer version than the one seen, nothing is decided (VersionMoved)."""
+    locked first; if any has a newer version than the one seen, nothing is decided (VersionMoved).
+
+    Whoever wrote a value's current version may not validate or publish it (OwnValues), unless
+    STOCKTAKE_ALLOW_SELF_VERIFY is on; then the audit entry lists those values under "self_verified".
+    `note` is added to the audit entry (a bulk decision's filter)."""
     if not permissions.can_validate(user):
         raise PermissionDenied("only the delivery unit's validators validate, return or publish data")
     if state == V.S.RETURNED and not reason.strip():
@@ -106,6 +163,15 @@ def _decide(seen, *, state: str, user, reason: str = "", interface: str = "web")
             f"{dv.indicator.code} {dv.org_unit.code} {dv.period.code} is {dv.state}; "
             f"only {' or '.join(sorted(V.ALLOWED[state]))} values can be {state}"
         )
+    deciding_own = state in (V.S.VALIDATED, V.S.PUBLISHED)
+    mine = own_value_ids([dv.pk for dv in values], user) if deciding_own else set()
+    own = [dv for dv in values if dv.pk in mine]
+    if own and not settings.STOCKTAKE_ALLOW_SELF_VERIFY:
+        raise OwnValues(own, state)
+    extra = dict(note or {})
+    if own:  # relaxed for a one-person unit: the audit says whose own values were decided
+        extra["self_verified"] = [dv.pk for dv in own[:1000]]
+        extra["self_verified_count"] = len(own)
     who = user if getattr(user, "is_authenticated", False) else None
     reviews = []
     for dv in values:
@@ -132,7 +198,7 @@ def _decide(seen, *, state: str, user, reason: str = "", interface: str = "web")
             action="change",
             obj=dv,
             before=before,
-            after=audit.snapshot(dv),
+            after={**audit.snapshot(dv), **extra},
             reason=reason,
         )
     elif values:
@@ -148,6 +214,7 @@ def _decide(seen, *, state: str, user, reason: str = "", interface: str = "web")
                 "ids": ids[:1000],
                 "count": len(ids),
                 "versions": [dv.version for dv in values[:1000]],
+                **extra,
             },
             reason=reason,
         )
@@ -173,6 +240,30 @@ def return_values(seen, *, user, reason: str, interface: str = "web") -> int:
 def publish(seen, *, user, interface: str = "web") -> int:
     """Publish validated values at the versions seen: the public may now see them."""
     return _decide(seen, state=V.S.PUBLISHED, user=user, interface=interface)
+
+
+@retry.on_conflict
+@transaction.atomic
+def decide_matching(token: str, *, user, reason: str = "", interface: str = "web") -> int:
+    """Decide everything a counted filter matched (selection.seal), in one audited action.
+
+    The values matching the filter now must be exactly those counted, at the versions counted; if one
+    arrived or changed since, nothing is decided (SelectionMoved) and the decider counts again.
+    """
+    if not permissions.can_validate(user):
+        raise PermissionDenied("only the delivery unit's validators validate, return or publish data")
+    try:
+        value_filter, decision, counted, sealed = selection.unseal(token, user)
+        seen = selection.seen_now(selection.for_decision(value_filter, decision))
+    except selection.FilterError as exc:
+        raise ReviewError(str(exc)) from exc
+    if selection.digest(seen) != sealed:
+        raise SelectionMoved(counted, len(seen))
+    if not seen:
+        return 0
+    state = selection.DECISIONS[decision][0]
+    note = {"filter": value_filter.as_dict(), "decision": decision}
+    return _decide(seen, state=state, user=user, reason=reason, interface=interface, note=note)
 
 
 @transaction.atomic

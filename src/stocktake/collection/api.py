@@ -400,6 +400,8 @@ def _decide(request, payload: DecisionIn, fn, state, **kw):
                 ],
             },
         )
+    except actions.OwnValues as exc:  # separation of duties: 403 naming the caller's own values
+        return Status(403, {"detail": str(exc)})
     except actions.ReviewError as exc:
         raise HttpError(400, str(exc)) from exc
     return Status(200, {"decided": n, "state": state})
@@ -487,3 +489,8 @@ def rollup_series(request, indicator: str, unit: str, kind: str | None = None):
             }
         )
     return out
+
+
+# Routes on this router kept in their own modules: verification at scale (values by filter, count, decide
+# what was counted), and the column mappings and DHIS2 id tables.
+from . import mappingsapi, verifyapi  # noqa: E402, F401

@@ -11,6 +11,7 @@ urlpatterns = [
     path("imports/<int:pk>/", views.batch_page, name="batch"),
     path("template.<str:fmt>", views.template_download, name="template"),
     path("queue/", views.queue, name="queue"),
+    path("queue/matching/", views.queue_matching, name="queue_matching"),
     path("queue/<slug:code>/<str:period>/", views.queue_group, name="queue_group"),
     path("decide/", views.decide, name="decide"),
     path("values/<int:pk>/", views.value_page, name="value"),

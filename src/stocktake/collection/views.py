@@ -6,6 +6,7 @@ import csv
 import io
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -22,7 +23,7 @@ from stocktake.architecture.models import Indicator, OrgUnit
 from stocktake.monitoring.models import DataValue
 from stocktake.params import id_param
 
-from . import actions, freshness, importer, progress
+from . import actions, freshness, importer, progress, selection
 from . import verification as V
 from .models import ColumnMapping, Dhis2Mapping, ImportBatch
 
@@ -204,7 +205,7 @@ def queue(request):
         .select_related("indicator", "org_unit", "period")
         .order_by("-updated_at")[:50]
     )
-    return render(request, "collection/queue.html", {"groups": groups, "returned": returned})
+    return render(request, "collection/queue.html", {"groups": groups, "returned": returned, **_filter_choices()})
 
 
 @login_required
@@ -263,7 +264,7 @@ def decide(request):
     except actions.ValuesMissing:
         raise Http404 from None
     except actions.ReviewError as exc:
-        status = 409 if isinstance(exc, actions.VersionMoved) else 400
+        status = 409 if isinstance(exc, actions.VersionMoved) else 403 if isinstance(exc, actions.OwnValues) else 400
         if not request.htmx:
             return render(request, "collection/refused.html", {"message": str(exc)}, status=status)
         return HttpResponse(format_html('<p class="flag" role="alert">{}</p>', str(exc)), status=status)
@@ -275,6 +276,68 @@ def decide(request):
     if request.htmx:
         return HttpResponse(msg)
     return redirect(request.POST.get("next") or "collection:queue")
+
+
+def _filter_choices() -> dict:
+    """What the queue's "decide by filter" form offers: indicators and organisations with values waiting."""
+    from stocktake.accounts.models import Organisation
+
+    waiting = DataValue.objects.filter(state__in=[V.S.SUBMITTED, V.S.VALIDATED])
+    return {
+        "filter_indicators": Indicator.objects.filter(pk__in=waiting.values("indicator")).order_by("code"),
+        "filter_organisations": Organisation.objects.order_by("name"),
+        "filter_periods": sorted(set(waiting.values_list("period__code", flat=True)), reverse=True)[:60],
+    }
+
+
+@login_required
+def queue_matching(request):
+    """Decide everything matching a filter: GET counts and asks to confirm ("N values will be validated");
+    POST decides exactly what was counted (the token), or nothing if the values changed since."""
+    _require(permissions.can_validate(request.user))
+    if request.method == "POST":
+        try:
+            n = actions.decide_matching(
+                request.POST.get("token", ""), user=request.user, reason=request.POST.get("reason", "")
+            )
+        except actions.ReviewError as exc:
+            status = 409 if isinstance(exc, actions.SelectionMoved | actions.VersionMoved) else 400
+            if isinstance(exc, actions.OwnValues):
+                status = 403
+            return render(request, "collection/refused.html", {"message": str(exc)}, status=status)
+        messages.success(request, ngettext("%(n)s value decided.", "%(n)s values decided.", n) % {"n": n})
+        return redirect("collection:queue")
+    decision = request.GET.get("decision", "validate")
+    value_filter = selection.ValueFilter(
+        state=request.GET.get("state", ""),
+        indicator=request.GET.get("indicator", "").strip(),
+        period=request.GET.get("period", "").strip(),
+        org_unit=request.GET.get("org_unit", "").strip(),
+        organisation=request.GET.get("organisation", "").strip(),
+    )
+    try:
+        qs = selection.for_decision(value_filter, decision)
+    except selection.FilterError as exc:
+        return render(request, "collection/refused.html", {"message": str(exc)}, status=400)
+    seen = selection.seen_now(qs)
+    own = (
+        0
+        if settings.STOCKTAKE_ALLOW_SELF_VERIFY or decision == "return"
+        else len(actions.own_value_ids(seen, request.user))
+    )
+    return render(
+        request,
+        "collection/queue_matching.html",
+        {
+            "decision": decision,
+            "count": len(seen),
+            "will_be": selection.will_be(len(seen), decision),
+            "token": selection.seal(value_filter, decision, seen, request.user),
+            "filter": value_filter.as_dict(),
+            "groups": selection.summary(qs),
+            "own": own,
+        },
+    )
 
 
 def value_page(request, pk):

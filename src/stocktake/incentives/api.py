@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from stocktake import errors
@@ -398,3 +399,48 @@ def create_scheme(request, code: str, payload: FundSchemeIn):
     except ValidationError as exc:
         return Status(400, _err(exc))
     return _scheme(scheme)
+
+
+class FundIn(Schema):
+    """A new outcomes fund: the pot of money schemes commit from."""
+
+    code: str = Field(..., description="a short code, letters, digits and dashes")
+    name: str = Field(..., description="the fund's name")
+    currency: str = Field(..., description="the ISO 4217 currency code, e.g. 'USD'")
+    budget: str = Field(..., description="the budget, an exact decimal in the currency, e.g. '2500000.00'")
+    starts: date = Field(..., description="when the fund starts (YYYY-MM-DD)")
+    ends: date = Field(..., description="when it ends (YYYY-MM-DD), after it starts")
+    description: str = Field("", description="what the fund is for")
+
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "code": "north-outcomes",
+                    "name": "North Outcomes Fund",
+                    "currency": "USD",
+                    "budget": "2500000.00",
+                    "starts": "2027-01-01",
+                    "ends": "2029-12-31",
+                }
+            ]
+        }
+    }
+
+
+@router.post("/funds", response={201: FundOut, 400: Error, 403: Error}, summary="Create an outcomes fund")
+def create_fund(request, payload: FundIn):
+    from decimal import Decimal, InvalidOperation
+
+    if not can.can_manage_funds(request.user):
+        return Status(403, Error(detail=NO_MANAGE))
+    try:
+        budget = Decimal(payload.budget)
+    except InvalidOperation:
+        return Status(400, Error(detail=_("budget: %(b)r is not a decimal amount") % {"b": payload.budget}))
+    if not budget.is_finite():
+        return Status(400, Error(detail=_("budget: give a finite amount")))
+    fields = payload.model_dump()
+    fields["budget"] = budget
+    fund = actions.create_fund(user=request.user, interface="api", **fields)
+    return Status(201, _fund(fund))

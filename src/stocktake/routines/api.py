@@ -295,3 +295,7 @@ def close_action(request, action_id: int, payload: CloseIn):
     except ValidationError as exc:
         return Status(400, _err(exc))
     return Status(200, _action(a))
+
+
+# Setting routines up (rounds open/close/reopen, routines, meetings, minutes): routes on this router.
+from . import setupapi  # noqa: E402, F401
