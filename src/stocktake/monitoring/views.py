@@ -8,11 +8,11 @@ Excel, SVG and PNG through `?format=` (exports.py).
 from __future__ import annotations
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from stocktake import errors
@@ -536,7 +536,7 @@ def alerts_page(request):
 @require_POST
 def alert_rule_create(request):
     if not perms.can_manage(request.user):
-        return HttpResponseForbidden("only the delivery unit may set alert rules")
+        raise PermissionDenied(_("Only the delivery unit sets alert rules."))
     form = request.POST
     indicator = Indicator.objects.filter(code=form.get("indicator", "")).first()
     try:
@@ -577,7 +577,7 @@ def alert_rule_create(request):
 @require_POST
 def alert_rule_toggle(request, pk):
     if not perms.can_manage(request.user):
-        return HttpResponseForbidden("only the delivery unit may change alert rules")
+        raise PermissionDenied(_("Only the delivery unit changes alert rules."))
     rule = get_object_or_404(AlertRule, pk=pk)
     actions.set_alert_rule_active(rule, not rule.active, user=request.user, interface="web")
     return redirect("monitoring:alerts")
