@@ -20,6 +20,7 @@ from stocktake.accounts import permissions as perms
 from stocktake.architecture import access as architecture_access
 from stocktake.architecture.models import Indicator, OrgUnit, OrgUnitLevel, Period, Pillar, Priority
 from stocktake.delivery import status as S
+from stocktake.delivery import workbook as look
 from stocktake.params import int_param
 
 from . import access, actions, charts, exports, forecasting, gridcache, hooks, html, series, tables
@@ -126,9 +127,12 @@ def portfolio(request):
                 "Provisional period",
                 "Provisional value (unverified)",
             ],
+            unit_columns=("Latest", "Planned", "Target", "Provisional value (unverified)"),
+            summary=(_("Performance indicators by status"), [(S.LABELS[code], n) for code, n in counts.items()]),
         )
         cells = []
         for pillar, priority, outcome, r in flat:
+            table.row_units.append((r.indicator.unit, r.indicator.decimals))
             chance = getattr(r, "outlook", None)
             table.rows.append(
                 [
@@ -141,7 +145,7 @@ def portfolio(request):
                     r.latest,
                     r.planned,
                     r.target.target_value if r.target else None,
-                    r.target.target_date.isoformat() if r.target else None,
+                    r.target.target_date if r.target else None,
                     r.status.label,
                     _pct(r.status.share),
                     r.trend,
@@ -248,6 +252,8 @@ def indicator_page(request, code):
                 "Unverified",
                 "Units reporting",
             ],
+            unit=(indicator.unit, indicator.decimals),
+            chart=look.Chart("line", f"{indicator.name}: {unit.name}", "Period", ["Actual", "Planned"], indicator.unit),
         )
         for r in rows:
             table.rows.append(
@@ -325,6 +331,7 @@ def heatmap(request, code):
         table = exports.Table(
             f"heatmap-{indicator.code}-{parent.code}",
             ["Code", "Org unit"] + [f"{p.code} value" for p in periods] + [f"{p.code} status" for p in periods],
+            unit=(indicator.unit, indicator.decimals),
         )
         cells = []
         for u in hm.units:
@@ -381,7 +388,10 @@ def heatmap_indicators(request):
     if fmt:
         table = exports.Table(
             f"heatmap-indicators-{parent.code}",
-            ["Code", "Org unit"] + [f"{i.code} value" for i in hm.columns] + [f"{i.code} status" for i in hm.columns],
+            ["Code", "Org unit"]
+            + [f"{i.name} ({i.code}) value" for i in hm.columns]
+            + [f"{i.name} ({i.code}) status" for i in hm.columns],
+            column_units={f"{i.name} ({i.code}) value": (i.unit, i.decimals) for i in hm.columns},
         )
         cells = []
         for u in hm.units:
@@ -452,6 +462,7 @@ def league(request, code):
                 "Status",
                 "Unverified",
             ],
+            unit=(indicator.unit, indicator.decimals),
         )
         for r in rows:
             table.rows.append(
