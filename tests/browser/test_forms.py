@@ -12,8 +12,10 @@ def test_an_action_without_an_owner_keeps_its_text_and_focuses_the_owner(page, d
     page.fill("input[name=password]", "demo-stocktake-2026")
     page.click("main button[type=submit]")
     page.wait_for_url("**/routines/")
-    csp = []
-    page.on("console", lambda m: m.type == "error" and csp.append(m.text))
+    # the refused form answers 400, which Chromium logs as a failed load; a CSP violation is what must not happen
+    page.add_init_script(
+        "window.__csp = []; document.addEventListener('securitypolicyviolation', e => __csp.push(e.violatedDirective))"
+    )
     meeting = page.locator("main a[href*='/routines/meetings/']").first.get_attribute("href")
     page.goto(demo_server + meeting)
     form = page.locator("#action-form")
@@ -27,4 +29,4 @@ def test_an_action_without_an_owner_keeps_its_text_and_focuses_the_owner(page, d
     assert page.locator("#action-owner-error").is_visible()
     page.locator("#form-errors a").first.click()
     assert page.evaluate("document.activeElement.id") == "action-owner"
-    assert csp == [] and page.errors == []
+    assert page.evaluate("window.__csp") == [] and page.errors == []
