@@ -46,7 +46,8 @@ def test_upload_a_dhis2_value_set_then_validate_it(page, demo_server, tmp_path, 
     row = validator.locator('tr[data-group="ae-attendances/2026-09/submitted"]')
     assert row.locator("td.num").inner_text() == "1"
     row.locator("button", has_text="Validate all 1").click()
-    validator.wait_for_selector("#decision-result >> text=1 value validated")
+    # the row itself shows the result where the validator clicked
+    validator.wait_for_selector('tr[data-group="ae-attendances/2026-09/validated"] >> text=1 value validated.')
     validator.goto(demo_server + "/indicators/ae-attendances/?unit=R02-D01-H2")
     validator.wait_for_selector("#trajectory-chart.chart-ready svg", timeout=20000)
     spec = json.loads(validator.locator("#trajectory-spec").inner_text())

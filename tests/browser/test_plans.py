@@ -74,6 +74,7 @@ def test_chain_is_edited_in_the_browser_and_its_analysis_follows(page, demo_serv
     assert weakest.count() >= 1 and "(1/4)" in weakest.first.locator("xpath=..").inner_text()
 
     new = box.locator("table.links tbody tr", has_text="Community organisations").filter(has_text="feedback").first
+    page.once("dialog", lambda d: d.accept())
     new.get_by_role("button", name="Remove").click()
     page.wait_for_selector("div.chain [id$=-chart].chart-ready svg", timeout=20000)
     assert links.count() == before and box.locator(".no-feedback").count() == unfed

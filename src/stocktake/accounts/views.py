@@ -11,7 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from . import actions, auditlog, permissions, tokens
+from . import actions, auditlog, auditwords, permissions, tokens
 from .forms import SignInForm, TokenForm
 from .models import ApiToken, AuditEntry
 
@@ -87,7 +87,11 @@ def audit_list(request):
         auditlog.write_csv(entries, response)
         return response
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [{"entry": e, "changes": auditlog.changes(e)} for e in page.object_list]
+    words = auditwords.Reader()
+    rows = [
+        {"entry": e, "changes": words.changes(e), "link": words.link(e), "kind": words.kind(e)}
+        for e in page.object_list
+    ]
     return render(
         request,
         "accounts/audit.html",

@@ -61,9 +61,10 @@ def priority_notes(request, priority_ids) -> dict[int, list[dict]]:
             .order_by()
             .values_list("indicator__outcome__priority_id", "n")
         )
+        queue = "/collection/queue/" if permissions.can_validate(request.user) else ""  # a link only if it opens
         for pid, n in pending:
             notes.setdefault(pid, []).append(
-                {"text": f"{n:,} values unverified", "url": "/collection/queue/", "css": "note-unverified"}
+                {"text": f"{n:,} values unverified", "url": queue, "css": "note-unverified"}
             )
     return notes
 

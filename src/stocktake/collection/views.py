@@ -267,12 +267,17 @@ def decide(request):
         status = 409 if isinstance(exc, actions.VersionMoved) else 403 if isinstance(exc, actions.OwnValues) else 400
         if not request.htmx:
             return render(request, "collection/refused.html", {"message": str(exc)}, status=status)
-        return HttpResponse(format_html('<p class="flag" role="alert">{}</p>', str(exc)), status=status)
+        if request.POST.get("row"):
+            refusal = format_html(_REFUSED, str(exc))
+            return _decided_row(request, request.POST.get("state", ""), 0, refusal, "refused", status)
+        return HttpResponse(format_html(_REFUSED, str(exc)), status=status)
     done = {"validate": _("validated"), "publish": _("published"), "return": _("returned")}[decision]
     msg = format_html(
         '<p class="ok" role="status">{}</p>',
         ngettext("%(n)s value %(done)s.", "%(n)s values %(done)s.", n) % {"n": n, "done": done},
     )
+    if request.htmx and request.POST.get("row"):
+        return _decided_row(request, _NEW_STATE[decision], n, msg, "done")
     if request.htmx:
         return HttpResponse(msg)
     return redirect(request.POST.get("next") or "collection:queue")
@@ -338,6 +343,17 @@ def queue_matching(request):
             "own": own,
         },
     )
+_REFUSED = '<p class="flag" role="alert">{}</p>'
+_NEW_STATE = {"validate": V.S.VALIDATED, "publish": V.S.PUBLISHED, "return": V.S.RETURNED}
+
+
+def _decided_row(request, state, n, message, outcome, status=200):
+    """The queue row redrawn where the user clicked: its new state and the result (a refusal keeps the old state;
+    the queue page tells htmx to swap 400 and 409 too, so the row always shows what happened)."""
+    code, period = request.POST.get("indicator", ""), request.POST.get("period", "")
+    name = Indicator.objects.filter(code=code).values_list("name", flat=True).first() or code
+    ctx = {"code": code, "period": period, "name": name, "state": state, "n": n, "message": message}
+    return render(request, "collection/_decided_row.html", {**ctx, "outcome": outcome}, status=status)
 
 
 def value_page(request, pk):

@@ -10,8 +10,8 @@ from __future__ import annotations
 import csv
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, HttpResponseForbidden
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -33,7 +33,7 @@ def _manager(request):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if not can.can_manage(request.user):
-        return HttpResponseForbidden(_("Only the delivery unit creates and edits evaluations."))
+        raise PermissionDenied(_("Only the delivery unit creates and edits evaluations."))
     return None
 
 

@@ -1,8 +1,11 @@
 """Every monitoring view downloads as CSV, Excel, SVG and PNG from the same table and chart as the page.
 
 A view builds one Table (headers, rows of plain values) and one Vega-Lite
-spec; `?format=` picks the file. Numbers go out unformatted so a
-spreadsheet can compute with them; statuses go out as their labels.
+spec; `?format=` picks the file. Numbers stay numbers so a spreadsheet can
+compute with them; statuses go out as their labels. In Excel the numbers are
+shown in their indicator's unit (`unit`, or `row_units` when each row is a
+different indicator), percentage columns with their sign, and `chart` draws
+beside the data (stocktake.delivery.workbook holds the look).
 """
 
 from __future__ import annotations
@@ -11,7 +14,9 @@ import io
 from dataclasses import dataclass, field
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 
+from stocktake.delivery import workbook as look
 from stocktake.delivery.cells import csv_writer, safe_workbook
 
 from . import charts
@@ -25,6 +30,31 @@ class Table:
     name: str
     headers: list[str]
     rows: list[list] = field(default_factory=list)
+    unit: tuple[str, int] | None = None  # (unit, decimals) of the one indicator every number is in
+    row_units: list[tuple[str, int]] = field(default_factory=list)  # per row, for unit_columns
+    unit_columns: tuple[str, ...] = ()  # the headers whose numbers are in the row's indicator unit
+    column_units: dict[str, tuple[str, int]] = field(default_factory=dict)  # when each column is an indicator
+    chart: look.Chart | None = None
+    summary: tuple[str, list[tuple[str, int]]] | None = None  # (title, [(label, count)]): a second sheet
+
+
+def _is_percent(header: str) -> bool:
+    return "(%)" in header or "% of" in header
+
+
+def _format(table: Table, header: str, row: int, value) -> str | None:
+    """The number format of one numeric cell: its column's kind first, then its indicator's unit."""
+    if _is_percent(header):
+        return look.number_format("%", 1)
+    if header in table.column_units:
+        return look.number_format(*table.column_units[header])
+    if table.row_units and header in table.unit_columns and row < len(table.row_units):
+        return look.number_format(*table.row_units[row])
+    if isinstance(value, int):
+        return look.INTEGER
+    if table.unit:
+        return look.number_format(*table.unit)
+    return look.DEFAULT_DECIMAL
 
 
 def _csv(table: Table) -> HttpResponse:
@@ -45,16 +75,20 @@ def _xlsx(table: Table) -> HttpResponse:
     ws = wb.active
     ws.title = table.name[:31]
     ws.append(table.headers)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in table.rows:
+    for i, row in enumerate(table.rows):
         ws.append(row)
-        for cell in ws[ws.max_row]:
+        for header, cell in zip(table.headers, ws[ws.max_row]):
+            if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
+                cell.number_format = _format(table, header, i, cell.value)
             fill = FILLS.get(cell.value) if isinstance(cell.value, str) else None
             if fill:
                 cell.fill = PatternFill("solid", fgColor=fill)
                 cell.font = Font(color="FFFFFF" if fill != "D4A72C" else "24292F")
-    ws.freeze_panes = "B2"
+    look.finish(ws, freeze="B2")
+    if table.chart:
+        look.add_chart(ws, table.chart, table.headers, len(table.rows))
+    if table.summary:
+        _summary_sheet(wb, *table.summary)
     buf = io.BytesIO()
     safe_workbook(wb).save(buf)
     response = HttpResponse(
@@ -62,6 +96,17 @@ def _xlsx(table: Table) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="{table.name}.xlsx"'
     return response
+
+
+def _summary_sheet(wb, title: str, counts: list[tuple[str, int]]) -> None:
+    """A second sheet with the counts behind the first and a bar chart of them."""
+    ws = wb.create_sheet(_("Summary"))
+    headers = [_("Status"), _("Indicators")]
+    ws.append(headers)
+    for label, n in counts:
+        ws.append([label, n])
+    look.finish(ws)
+    look.add_chart(ws, look.Chart("bar", title, headers[0], [headers[1]], _("Indicators")), headers, len(counts))
 
 
 def _image(table: Table, spec: dict, fmt: str) -> HttpResponse:

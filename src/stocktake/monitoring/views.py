@@ -8,9 +8,8 @@ Excel, SVG and PNG through `?format=` (exports.py).
 from __future__ import annotations
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -23,6 +22,7 @@ from stocktake.architecture import access as architecture_access
 from stocktake.architecture.models import Indicator, OrgUnit, OrgUnitLevel, Period, Pillar, Priority
 from stocktake.delivery import coverage as C
 from stocktake.delivery import status as S
+from stocktake.delivery import workbook as look
 from stocktake.params import int_param
 
 from . import access, actions, charts, exports, forecasting, gridcache, hooks, html, marks, roots, series, tables
@@ -146,9 +146,12 @@ def portfolio(request):
                 _("Partial"),
                 _("Partial reason"),
             ],
+            unit_columns=("Latest", "Planned", "Target", "Provisional value (unverified)"),
+            summary=(_("Performance indicators by status"), [(S.LABELS[code], n) for code, n in counts.items()]),
         )
         cells = []
         for pillar, priority, outcome, r in flat:
+            table.row_units.append((r.indicator.unit, r.indicator.decimals))
             chance = getattr(r, "outlook", None)
             table.rows.append(
                 [
@@ -161,7 +164,7 @@ def portfolio(request):
                     r.latest,
                     r.planned,
                     r.target.target_value if r.target else None,
-                    r.target.target_date.isoformat() if r.target else None,
+                    r.target.target_date if r.target else None,
                     r.status.label,
                     _pct(r.status.share),
                     r.trend,
@@ -301,6 +304,8 @@ def indicator_page(request, code):
                 _("Partial"),
                 _("Partial reason"),
             ],
+            unit=(indicator.unit, indicator.decimals),
+            chart=look.Chart("line", f"{indicator.name}: {unit.name}", "Period", ["Actual", "Planned"], indicator.unit),
         )
         for r in rows:
             table.rows.append(
@@ -424,6 +429,7 @@ def heatmap(request, code):
             + [f"{p.code} status" for p in periods]
             + [_("%(period)s coverage (%%)") % {"period": p.code} for p in periods]
             + [_("%(period)s partial") % {"period": p.code} for p in periods],
+            unit=(indicator.unit, indicator.decimals),
         )
         cells = []
         for u in hm.units:
@@ -505,9 +511,10 @@ def heatmap_indicators(request):
         table = exports.Table(
             f"heatmap-indicators-{parent.code}",
             ["Code", "Org unit"]
-            + [f"{i.code} value" for i in hm.columns]
-            + [f"{i.code} status" for i in hm.columns]
-            + [_("%(indicator)s coverage (%%)") % {"indicator": i.code} for i in hm.columns],
+            + [f"{i.name} ({i.code}) value" for i in hm.columns]
+            + [f"{i.name} ({i.code}) status" for i in hm.columns]
+            + [_("%(indicator)s coverage (%%)") % {"indicator": f"{i.name} ({i.code})"} for i in hm.columns],
+            column_units={f"{i.name} ({i.code}) value": (i.unit, i.decimals) for i in hm.columns},
         )
         cells = []
         for u in hm.units:
@@ -595,6 +602,7 @@ def league(request, code):
                 _("Partial"),
                 _("Partial reason"),
             ],
+            unit=(indicator.unit, indicator.decimals),
         )
         for r in rows:
             table.rows.append(
@@ -689,7 +697,7 @@ def alerts_page(request):
 @require_POST
 def alert_rule_create(request):
     if not perms.can_manage(request.user):
-        return HttpResponseForbidden("only the delivery unit may set alert rules")
+        raise PermissionDenied(_("Only the delivery unit sets alert rules."))
     form = request.POST
     indicator = Indicator.objects.filter(code=form.get("indicator", "")).first()
     try:
@@ -730,7 +738,7 @@ def alert_rule_create(request):
 @require_POST
 def alert_rule_toggle(request, pk):
     if not perms.can_manage(request.user):
-        return HttpResponseForbidden("only the delivery unit may change alert rules")
+        raise PermissionDenied(_("Only the delivery unit changes alert rules."))
     rule = get_object_or_404(AlertRule, pk=pk)
     actions.set_alert_rule_active(rule, not rule.active, user=request.user, interface="web")
     return redirect("monitoring:alerts")

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from stocktake.accounts import audit
 from stocktake.delivery import assessment as A
@@ -125,12 +126,15 @@ def assess(
     if proposal is not None:
         obj.proposed_evidence = proposal.rating
         obj.proposal_reasons = proposal.text
-    if obj.likelihood and not obj.likelihood_rationale:
-        raise ValidationError({"likelihood_rationale": "a likelihood of delivery needs a rationale"})
+    missing = {}  # every missing rationale at once, in the form's order, so the user fixes them in one go
     for name in ("challenge", "planning", "capacity", "stage", "evidence"):
         if getattr(obj, name) not in (None, "") and not getattr(obj, f"{name}_rationale"):
             label = dict(A.JUDGEMENTS)[name].lower()
-            raise ValidationError({f"{name}_rationale": f"a rating for {label} needs a rationale"})
+            missing[f"{name}_rationale"] = _("a rating for %(label)s needs a rationale") % {"label": label}
+    if obj.likelihood and not obj.likelihood_rationale:
+        missing["likelihood_rationale"] = _("a likelihood of delivery needs a rationale")
+    if missing:
+        raise ValidationError(missing)
     if not is_new:
         if audit.snapshot(obj) == before:
             return obj
@@ -292,17 +296,17 @@ def create_action(
     today = today or timezone.localdate()
     errors = {}
     if not (description or "").strip():
-        errors["description"] = "an action needs a description"
+        errors["description"] = _("an action needs a description")
     if owner is None:
-        errors["owner"] = "an action needs an owner"
+        errors["owner"] = _("an action needs an owner")
     if due is None:
-        errors["due"] = "an action needs a due date"
+        errors["due"] = _("an action needs a due date")
     elif due < today:
-        errors["due"] = f"the due date {due:%d %b %Y} is already in the past"
+        errors["due"] = _("the due date %(due)s is already in the past") % {"due": f"{due:%d %b %Y}"}
     if priority is None:
-        errors["priority"] = "an action belongs to a priority"
+        errors["priority"] = _("an action belongs to a priority")
     elif meeting is not None and not meeting.priorities.filter(pk=priority.pk).exists():
-        errors["priority"] = f"{priority} is not on this meeting's agenda"
+        errors["priority"] = _("%(priority)s is not on this meeting's agenda") % {"priority": priority}
     if errors:
         raise ValidationError(errors)
     action = ActionItem(priority=priority, description=description.strip(), owner=owner, due=due, meeting=meeting)

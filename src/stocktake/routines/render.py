@@ -11,6 +11,7 @@ import io
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
+from stocktake.delivery import workbook as look
 from stocktake.delivery.cells import safe_workbook
 
 PAPERS = {"a4": "A4", "letter": "letter"}
@@ -63,7 +64,7 @@ def delivery_report_xlsx(report: dict) -> bytes:
     header2 = ["", ""]
     for r in comp["rounds"]:
         header1 += [r.name] + [""] * (len(comp["columns"]) - 1)
-        header2 += [label for _, label in comp["columns"]]
+        header2 += [look.plain(label) for _, label in comp["columns"]]  # no soft hyphen in a cell
     ws.append(header1)
     ws.append(header2)
     for row in ws.iter_rows(min_row=1, max_row=2):

@@ -233,7 +233,20 @@ def round_new(request):
     return redirect("routines:round", rnd.pk)
 
 
-def _round_context(request, rnd, errors=None):
+def _form_values(assessment, proposal) -> dict[str, str]:
+    """What each field of an outcome's assessment form shows: the stored judgement, or the data's proposal."""
+    values = {name: "" if assessment is None else str(getattr(assessment, name) or "") for name in ASSESS_FIELDS}
+    if assessment is None and proposal.rating:
+        values["evidence"], values["evidence_rationale"] = str(proposal.rating), proposal.text
+    return values
+
+
+ASSESS_FIELDS = actions.RATED + actions.TEXTS
+
+
+def _round_context(request, rnd, errors=None, posted=None):
+    """The round page; `errors` {outcome id: {field: [messages]}} and `posted` {outcome id: POST} after a refusal,
+    so the refused form shows what the user typed and each error beside its field."""
     ids = access.priorities(request.user)
     outcomes = (
         Outcome.objects.filter(priority__in=ids)
@@ -245,25 +258,39 @@ def _round_context(request, rnd, errors=None):
     earlier = AssessmentRound.objects.filter(date__lt=rnd.date).order_by("-date").first()
     previous = {a.outcome_id: a for a in earlier.assessments.all()} if earlier else {}
     rows = []
+    form_errors = []
     for o in outcomes:
         a = current.get(o.pk)
+        proposal = proposals.propose(o)
+        field_errors = (errors or {}).get(o.pk, {})
+        values = _form_values(a, proposal)
+        if o.pk in (posted or {}):
+            values.update({k: posted[o.pk].get(k, "") for k in ASSESS_FIELDS if k in posted[o.pk]})
+        fields = {name: {"value": values[name], "errors": field_errors.get(name, [])} for name in ASSESS_FIELDS}
+        for name, messages in field_errors.items():
+            anchor = f"{name.replace('_', '-')}-{o.pk}" if name in fields else f"outcome-{o.pk}"
+            form_errors += [{"anchor": anchor, "text": f"{o.name}: {m}"} for m in messages]
         rows.append(
             {
                 "outcome": o,
                 "assessment": a,
                 "previous": previous.get(o.pk),
-                "proposal": proposals.propose(o),
-                "errors": (errors or {}).get(o.pk, []),
+                "proposal": proposal,
+                "f": fields,
+                "errors": [m for name, ms in field_errors.items() if name not in fields for m in ms],
+                "reason": (posted or {}).get(o.pk, {}).get("reason", ""),
             }
         )
     return {
         "round": rnd,
         "rows": rows,
+        "form_errors": form_errors,
         "earlier": earlier,
         "can_manage": access.can_manage(request.user),
         "rag": A.RAG.items(),
         "stages": A.STAGES.items(),
         "challenge": A.CHALLENGE.items(),
+        "rag_choices": [(k, v[1]) for k, v in A.RAG.items()],
         "judgements": A.JUDGEMENTS,
         "events": rnd.events.select_related("by"),
         "forecast": proposals.forecast_available(),
@@ -294,7 +321,7 @@ def assess(request, pk, outcome_id):
             **fields,
         )
     except ValidationError as exc:
-        ctx = _round_context(request, rnd, {outcome.pk: errors.lines(exc)})
+        ctx = _round_context(request, rnd, {outcome.pk: errors.reasons(exc)}, posted={outcome.pk: request.POST})
         return render(request, "routines/round.html", ctx, status=400)
     return redirect(reverse("routines:round", args=[rnd.pk]) + f"#outcome-{outcome.pk}")
 
@@ -398,6 +425,9 @@ def _download(body: bytes, content_type: str, filename: str) -> HttpResponse:
 # --- meetings: the pack, minutes, decisions and actions ------------------------------------------
 
 
+ACTION_FIELDS = ("priority", "description", "owner", "due")
+
+
 def _pack_context(request, meeting, errors=None, for_print=False):
     ctx = pack.build(
         meeting, chart_width=R.PRINT_CHART_WIDTH if for_print else None, scope=access.priorities(request.user)
@@ -467,8 +497,26 @@ def meeting_write(request, pk, what):
         else:
             raise Http404()
     except ValidationError as exc:
-        return render(request, "routines/meeting.html", _pack_context(request, meeting, errors.lines(exc)), status=400)
+        ctx = _pack_context(request, meeting)
+        ctx.update(_refused_form(what, errors.reasons(exc), request.POST))
+        return render(request, "routines/meeting.html", ctx, status=400)
     return redirect(reverse("routines:meeting", args=[meeting.pk]) + "#minutes")
+
+
+MEETING_FORMS = {"minutes": ("minutes",), "decision": ("text",), "action": ACTION_FIELDS, "cancel": ("reason",)}
+
+
+def _refused_form(what, reasons: dict, posted) -> dict:
+    """A refused meeting form shown again: what was typed in every field, each error beside its field and all
+    of them in the summary at the top, linked to their fields (docs/design.md, "Errors")."""
+    names = MEETING_FORMS.get(what, ())
+    fields = {n: {"value": posted.get(n, ""), "errors": reasons.get(n, [])} for n in names}
+    summary = [
+        {"anchor": f"{what}-{name}" if name in fields else f"{what}-form", "text": message}
+        for name, messages in reasons.items()
+        for message in messages
+    ]
+    return {"form_errors": summary, f"{what}_form": fields}
 
 
 @page
