@@ -22,7 +22,7 @@ from stocktake.architecture.models import Indicator, OrgUnit, OrgUnitLevel, Peri
 from stocktake.delivery import status as S
 from stocktake.params import int_param
 
-from . import access, actions, charts, exports, forecasting, gridcache, hooks, html, series, tables
+from . import access, actions, charts, exports, forecasting, gridcache, hooks, html, portfolio_cache, series, tables
 from .models import Alert, AlertRule
 
 STATUS_RULE = (
@@ -60,31 +60,39 @@ def _pct(x):
 # --- portfolio -------------------------------------------------------------------------------------------------
 
 
+def portfolio_summary(indicator, root):
+    """One portfolio row: the official latest value, plan, status and trend at the root, and the outlook."""
+    if root is None:
+        summary = series.summarise(indicator)
+        summary.outlook = None
+        return summary
+    plan = series.Plan.build(indicator, [root.pk], root=root)
+    cells = series.rollup_rows(indicator, root)
+    summary = series.summarise(indicator, root, plan, cells)
+    summary.outlook = forecasting.outlook(indicator, root, plan, cells)
+    return summary
+
+
 def portfolio_data(request, root):
     visible = architecture_access.visible_priorities(
         request.user, Priority.objects.select_related("tier", "lead_organisation")
     )
+    tree = list(
+        Pillar.objects.prefetch_related(
+            Prefetch("priorities", queryset=visible),
+            "priorities__outcomes__leader",
+            "priorities__outcomes__indicators",
+        )
+    )
+    indicators = [i for p in tree for pr in p.priorities.all() for o in pr.outcomes.all() for i in o.indicators.all()]
+    summaries = portfolio_cache.summaries(request.user, root, indicators, lambda ind: portfolio_summary(ind, root))
     pillars = []
-    for pillar in Pillar.objects.prefetch_related(
-        Prefetch("priorities", queryset=visible),
-        "priorities__outcomes__leader",
-        "priorities__outcomes__indicators",
-    ):
+    for pillar in tree:
         priorities = []
         for priority in pillar.priorities.all():
             outcomes = []
             for outcome in priority.outcomes.all():
-                rows = []
-                for ind in outcome.indicators.all():
-                    if root is None:
-                        summary = series.summarise(ind)
-                        summary.outlook = None
-                    else:
-                        plan = series.Plan.build(ind, [root.pk], root=root)
-                        cells = series.rollup_rows(ind, root)
-                        summary = series.summarise(ind, root, plan, cells)
-                        summary.outlook = forecasting.outlook(ind, root, plan, cells)
-                    rows.append(summary)
+                rows = [summaries[ind.pk] for ind in outcome.indicators.all()]
                 outcomes.append({"outcome": outcome, "rows": rows})
             priorities.append({"priority": priority, "outcomes": outcomes})
         if priorities:
