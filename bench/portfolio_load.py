@@ -16,7 +16,8 @@ port and measures:
    third each as the public, a ministry's reader and the delivery unit, while --writers threads (default 1)
    push a new value about five times a second, so some indicator's summary is always being recomputed.
 
-It prints requests a second, answers by status and latency percentiles per kind; the exit status is 1 when
+It prints requests a second, the server's CPU time per request (what a request costs whatever else the
+machine is doing: its inverse is the rate one core could serve), the load average, answers by status and latency percentiles per kind; the exit status is 1 when
 there was any 5xx or the page rate under load was below --target (default 20). Loopback only.
 """
 
@@ -85,6 +86,13 @@ def get(url: str, session: str | None = None, body: bytes | None = None, token: 
     except OSError as exc:
         status, payload, retry_after = 599, str(exc).encode(), None
     return status, payload, retry_after, time.monotonic() - started
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process has used (Linux /proc): what a page costs, whatever else runs."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def write_value(base: str, setup: dict, n: int):
@@ -177,12 +185,12 @@ def main() -> int:
                 for i in range(args.clients)
             ]
             threads += [threading.Thread(target=writer, args=(log, base, setup)) for _ in range(args.writers)]
-            started = time.monotonic()
+            started, cpu = time.monotonic(), cpu_seconds(server.pid)
             for t in threads:
                 t.start()
             for t in threads:
                 t.join()
-            phases.append((kind, log, time.monotonic() - started))
+            phases.append((kind, log, time.monotonic() - started, cpu_seconds(server.pid) - cpu))
     finally:
         if server is not None:
             server.terminate()
@@ -193,12 +201,17 @@ def main() -> int:
         drop()
 
     missed = []
-    for kind, log, elapsed in phases:
+    for kind, log, elapsed, cpu in phases:
         rate = len(log.latency[kind]) / elapsed
         fives = sum(n for s, n in log.status.items() if s >= 500)
         print(
             f"\n{engine}, {kind}s at {args.clients} clients: {rate:.1f}/s ({sum(log.status.values())} requests "
             f"in {elapsed:.1f} s)"
+        )
+        served = sum(log.status.values())
+        print(
+            f"  server CPU {cpu:.1f} s: {cpu / served * 1000:.0f} ms a request; load average "
+            f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (other work on the machine slows the rate)"
         )
         print("  answers by status: " + ", ".join(f"{s}: {n}" for s, n in sorted(log.status.items())))
         for k in sorted(log.latency):

@@ -223,17 +223,18 @@ def test_a_worker_killed_mid_import_leaves_a_failed_batch_and_no_values(own_data
 ON_POSTGRES = os.environ.get("STOCKTAKE_DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
 HOLD = 17017  # the advisory lock the test holds to stop a COMMIT half-way
 
-# A deferred constraint trigger runs inside COMMIT, after every statement of the transaction: it waits there on
-# the advisory lock the test holds, so the worker's import is caught in the middle of its COMMIT.
+# A deferred constraint trigger runs inside COMMIT, after every statement of the transaction: on the test file's
+# values it waits there on the advisory lock the test holds, so the worker's import is caught in the middle of
+# its COMMIT, whatever else the transaction wrote (the values, their rollups, the batch's record).
 HOLD_COMMIT = f"""
 CREATE OR REPLACE FUNCTION stocktake_test_hold_commit() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN PERFORM pg_advisory_xact_lock({HOLD}); RETURN NULL; END $$;
-CREATE CONSTRAINT TRIGGER stocktake_test_hold_commit AFTER UPDATE ON collection_importbatch
-DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (NEW.status = 'done' AND OLD.status <> 'done')
+CREATE CONSTRAINT TRIGGER stocktake_test_hold_commit AFTER INSERT ON monitoring_datavalue
+DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (NEW.disaggregation = 'commit-test')
 EXECUTE FUNCTION stocktake_test_hold_commit();
 """
 RELEASE_COMMIT = """
-DROP TRIGGER IF EXISTS stocktake_test_hold_commit ON collection_importbatch;
+DROP TRIGGER IF EXISTS stocktake_test_hold_commit ON monitoring_datavalue;
 DROP FUNCTION IF EXISTS stocktake_test_hold_commit();
 """
 
