@@ -43,7 +43,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SETUP = r"""
 import json
 from django.contrib.auth import get_user_model
-from stocktake.accounts import permissions, tokens
+from stocktake.accounts import actions as account_actions, permissions
 from stocktake.architecture.models import Indicator
 from stocktake.architecture.models import OrgUnit
 from stocktake.monitoring.models import DataValue
@@ -57,10 +57,10 @@ for u in User.objects.order_by("username"):
     if ind is None:
         continue
     units = list(OrgUnit.objects.filter(depth=ind.report_depth).order_by("code").values_list("code", flat=True)[:CELLS])
-    out["leads"].append({"user": u.username, "token": tokens.issue(u, name="bench", interface="system")[1],
+    out["leads"].append({"user": u.username, "token": account_actions.issue_token(u, name="bench", interface="system")[1],
                          "indicator": ind.code, "units": units})
 out["heatmap"] = out["leads"][0]["indicator"] if out["leads"] else Indicator.objects.first().code
-out["validator"] = tokens.issue(User.objects.get(username="validator"), name="bench", interface="system")[1]
+out["validator"] = account_actions.issue_token(User.objects.get(username="validator"), name="bench", interface="system")[1]
 from stocktake.monitoring.models import DataValueVersion
 out["since"] = DataValueVersion.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 print(json.dumps(out))

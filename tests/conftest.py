@@ -55,3 +55,14 @@ def _no_api_rate_limit(settings):
     """The API's rate limit is off in tests (the fuzzers send far more than a person would);
     tests/accounts/test_api_rate.py turns it on to check it."""
     settings.STOCKTAKE_API_RATE = None
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test's database is rolled back, and the rollup versions that key cached grids and portfolio
+    summaries with it: a cached figure must not outlive the test that wrote it."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

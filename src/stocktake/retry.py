@@ -78,7 +78,10 @@ def is_down(exc: BaseException) -> bool:
 
 def should_retry(exc: BaseException) -> bool:
     """Worth running the transaction again: PostgreSQL said so, or another writer filled the same key.
-    SQLite's "locked" has already waited the busy timeout; waiting again would only double it."""
+    SQLite's "locked" and PostgreSQL's lock timeout have already waited their time; waiting again would
+    only multiply it."""
+    if "lock timeout" in str(exc).lower():
+        return False
     return _sqlstate(exc) in RETRY_STATES or is_race(exc)
 
 

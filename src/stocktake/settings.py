@@ -112,6 +112,9 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # before "database is locked", which stocktake.web.busy answers with 503 and Retry-After.
     DATABASES["default"]["OPTIONS"]["timeout"] = float(os.environ.get("STOCKTAKE_SQLITE_BUSY_SECONDS", 20))
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# PostgreSQL: how long a web request waits for a row another writer holds before a 503 with Retry-After
+# (stocktake.web.busy.limit_lock_waits, applied by the web server only; the worker's jobs wait their turn).
+STOCKTAKE_PG_LOCK_SECONDS = float(os.environ.get("STOCKTAKE_PG_LOCK_SECONDS", 20))
 
 # Job progress and heartbeats are written on a second connection to the same database, so other
 # processes see them while the job's own transaction is still open (see collection/jobs.py).

@@ -107,3 +107,73 @@ def test_restore_refuses_what_is_not_a_backup(tmp_path, db):
     with pytest.raises(CommandError, match="no such file"):
         call_command("restore", str(tmp_path / "missing.gz"), yes=True)
     assert connection.vendor in ("sqlite", "postgresql")
+
+
+def _without(path, tmp_path, drop):
+    """A copy of the backup without the lines `drop` picks: what an edited or cut file looks like."""
+    lines = gzip.open(path, "rt").read().splitlines()
+    cut = tmp_path / "cut.backup.gz"
+    with gzip.open(cut, "wt") as f:
+        f.write("\n".join([lines[0]] + [line for line in lines[1:] if not drop(line)]) + "\n")
+    return cut
+
+
+def test_a_backup_whose_rows_do_not_hold_together_is_refused_with_a_clear_message(small_state, tmp_path):
+    path = tmp_path / "stocktake.backup.gz"
+    call_command("backup", str(path), verbosity=0)
+    # the health ministry's row is gone, but its data lead still points at it: a dangling foreign key
+    cut = _without(path, tmp_path, lambda line: '"model":"accounts.organisation"' in line and '"code":"moh"' in line)
+    before = table_rows()
+    with pytest.raises(CommandError) as refused:
+        call_command("restore", str(cut), yes=True, verbosity=0)
+    message = str(refused.value)
+    assert "do not hold together" in message and "accounts_person" in message, message
+    assert message.endswith("Nothing was changed.") and "IntegrityError" not in message
+    assert table_rows() == before
+    damaged = tmp_path / "damaged.gz"
+    damaged.write_bytes(path.read_bytes()[:-40])  # cut short: the gzip stream ends mid-way
+    with pytest.raises(CommandError, match=r"line \d+: .*Nothing was changed\.$"):
+        call_command("restore", str(damaged), yes=True, verbosity=0)
+    assert table_rows() == before
+
+
+def _hold_the_restore_lock():
+    """What a restore running in another process holds (stocktake.accounts.backup.exclusive)."""
+    import fcntl
+
+    from django.conf import settings
+
+    from stocktake.accounts.backup import RESTORE_LOCK
+
+    if connection.vendor == "postgresql":
+        import psycopg
+
+        s = connection.settings_dict
+        other = psycopg.connect(
+            dbname=s["NAME"], user=s["USER"], host=s["HOST"], port=s["PORT"] or 5432, password=s["PASSWORD"] or None
+        )
+        other.execute("SELECT pg_advisory_lock(%s)", (RESTORE_LOCK,))
+        return other.close
+    settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+    f = open(settings.DATA_DIR / "restore.lock", "w")
+    fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    return f.close
+
+
+def test_a_second_restore_at_once_is_refused_at_once_and_changes_nothing(small_state, tmp_path):
+    path = tmp_path / "stocktake.backup.gz"
+    call_command("backup", str(path), verbosity=0)
+    Organisation.objects.filter(code="moh").update(name="Changed after the backup")
+    before = table_rows()
+    release = _hold_the_restore_lock()
+    try:
+        with pytest.raises(CommandError, match="another restore of this database is under way.*Nothing was changed"):
+            call_command("restore", str(path), yes=True, verbosity=0)
+        with pytest.raises(BackupError, match="another restore"):
+            restore_backup(path)
+    finally:
+        release()
+    assert table_rows() == before
+    assert not (tmp_path / "data" / "backups").exists()  # refused before even copying the database
+    call_command("restore", str(path), yes=True, verbosity=0)  # once the other has finished, it goes ahead
+    assert Organisation.objects.get(code="moh").name == "Ministry of Health"

@@ -191,6 +191,66 @@ def test_a_write_that_waits_past_the_busy_timeout_gets_503_with_retry_after(own_
     assert out.stdout.strip().splitlines()[-1] == "503 5 True True", out.stderr[-2000:]
 
 
+@pytest.mark.skipif(not POSTGRES, reason="PostgreSQL's row locks and its lock timeout")
+def test_a_request_that_waits_past_the_lock_timeout_on_postgresql_gets_503_with_retry_after(own_database):
+    """Another connection holds the rows a sign-in and a decision must change: each request waits
+    STOCKTAKE_PG_LOCK_SECONDS (as the web server sets it), then is answered 503 busy, never 500 or a hang."""
+    import psycopg
+
+    env = {**own_database, "STOCKTAKE_PG_LOCK_SECONDS": "0.3"}
+    url = env["STOCKTAKE_DATABASE_URL"].replace("postgres://", "postgresql://", 1)
+    setup = (
+        "from django.contrib.auth import get_user_model\n"
+        "from stocktake.accounts import actions\n"
+        "from stocktake.monitoring.models import DataValue\n"
+        "u = get_user_model().objects.get(username='validator')\n"
+        "dv = DataValue.objects.filter(state='submitted').order_by('pk').first()\n"
+        "print(actions.issue_token(u, name='busy', interface='system')[1], dv.pk, dv.version)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-m", "stocktake", "shell", "--no-imports", "-c", setup],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    token, pk, version = out.stdout.strip().splitlines()[-1].split()
+    holder = psycopg.connect(url)  # a transaction of its own, left open while the requests run
+    try:
+        holder.execute("SELECT 1 FROM auth_user WHERE username = 'admin' FOR UPDATE")
+        holder.execute("SELECT 1 FROM monitoring_datavalue WHERE id = %s FOR UPDATE", (int(pk),))
+        code = (
+            "import json\n"
+            "from django.test import Client\n"
+            "from stocktake.web import busy\n"
+            "busy.limit_lock_waits()\n"
+            'c = Client(HTTP_HOST="localhost")\n'
+            "r = c.post('/accounts/login/', {'username': 'admin', 'password': 'demo-stocktake-2026'})\n"
+            "print(r.status_code, r['Retry-After'], 'busy with other people' in r.content.decode(),"
+            " '<link rel=\"stylesheet\"' in r.content.decode())\n"
+            f"body = json.dumps({{'values': [{{'id': {pk}, 'version': {version}}}]}})\n"
+            "a = c.post('/api/collection/decisions/validate', body, content_type='application/json',"
+            f" HTTP_AUTHORIZATION='Bearer {token}')\n"
+            "print(a.status_code, a['Retry-After'], a.json()['reason'], 'busy' in a.json()['detail'])"
+        )
+        out = subprocess.run(
+            [sys.executable, "-m", "stocktake", "shell", "--no-imports", "-c", code],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        holder.rollback()
+        holder.close()
+    assert out.stdout.strip().splitlines()[-2:] == ["503 5 True True", "503 5 busy True"], out.stderr[-2000:]
+    with psycopg.connect(url) as conn:  # nothing was changed: the value is still submitted at its version
+        assert conn.execute("SELECT state, version FROM monitoring_datavalue WHERE id = %s", (int(pk),)).fetchone() == (
+            "submitted",
+            int(version),
+        )
+
+
 # -- honest health and honest failures ------------------------------------------------------------------------
 
 

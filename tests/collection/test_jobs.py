@@ -216,3 +216,119 @@ def test_a_worker_killed_mid_import_leaves_a_failed_batch_and_no_values(own_data
     state = _batch(env, pk)
     assert state["status"] == "failed" and "stopped before it finished" in state["message"]
     assert int(_shell(env, count)) == before  # all or nothing: the killed import stored nothing
+
+
+# -- a kill during PostgreSQL's COMMIT ----------------------------------------------------------------------
+
+ON_POSTGRES = os.environ.get("STOCKTAKE_DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+HOLD = 17017  # the advisory lock the test holds to stop a COMMIT half-way
+
+# A deferred constraint trigger runs inside COMMIT, after every statement of the transaction: on the test file's
+# values it waits there on the advisory lock the test holds, so the worker's import is caught in the middle of
+# its COMMIT, whatever else the transaction wrote (the values, their rollups, the batch's record).
+HOLD_COMMIT = f"""
+CREATE OR REPLACE FUNCTION stocktake_test_hold_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN PERFORM pg_advisory_xact_lock({HOLD}); RETURN NULL; END $$;
+CREATE CONSTRAINT TRIGGER stocktake_test_hold_commit AFTER INSERT ON monitoring_datavalue
+DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (NEW.disaggregation = 'commit-test')
+EXECUTE FUNCTION stocktake_test_hold_commit();
+"""
+RELEASE_COMMIT = """
+DROP TRIGGER IF EXISTS stocktake_test_hold_commit ON monitoring_datavalue;
+DROP FUNCTION IF EXISTS stocktake_test_hold_commit();
+"""
+
+
+def _pg(env):
+    import psycopg
+
+    return psycopg.connect(env["STOCKTAKE_DATABASE_URL"].replace("postgres://", "postgresql://", 1), autocommit=True)
+
+
+def _stored(env, period: str) -> int:
+    """The values the test's file would store, read straight from the database."""
+    with _pg(env) as conn:
+        return conn.execute(
+            "SELECT count(*) FROM monitoring_datavalue v JOIN monitoring_period p ON p.id = v.period_id "
+            "WHERE p.code = %s AND v.disaggregation = 'commit-test'",
+            (period,),
+        ).fetchone()[0]
+
+
+def _committing_backend(env, deadline: float) -> int:
+    """The server process of the connection that is stuck in COMMIT on the test's lock."""
+    with _pg(env) as conn:
+        while True:
+            row = conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' "
+                "AND wait_event_type = 'Lock' AND wait_event = 'advisory' AND query ILIKE 'COMMIT%%'"
+            ).fetchone()
+            if row:
+                return row[0]
+            assert time.monotonic() < deadline, "the worker's import never reached its COMMIT"
+            time.sleep(0.05)
+
+
+def _gone(env, pid: int, deadline: float) -> None:
+    with _pg(env) as conn:
+        while conn.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", (pid,)).fetchone():
+            assert time.monotonic() < deadline, "the killed worker's server process never ended"
+            time.sleep(0.05)
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="a COMMIT held half-way is PostgreSQL's (SQLite has no server side)")
+@pytest.mark.parametrize(
+    ("then", "period"), [("the server finishes the commit", "2025-08"), ("the server ends the commit", "2025-09")]
+)
+@pytest.mark.django_db
+def test_a_worker_killed_during_commit_leaves_a_truthful_record(own_database, tmp_path, then, period):
+    """kill -9 while the import's COMMIT is under way: the server may still finish it (it does not notice the
+    client is gone) or end it. Either way the record must say what is stored: done with the counts of the values
+    stored, or failed (after the next worker's start-up check) with nothing stored."""
+    from stocktake.architecture.models import OrgUnit
+
+    env = own_database
+    units = list(OrgUnit.objects.filter(depth=3).order_by("code").values_list("code", flat=True)[:40])
+    path = tmp_path / "commit.csv"
+    path.write_text(
+        "indicator,org_unit,period,disaggregation,value\n"
+        + "".join(f"homicides,{u},{period},commit-test,{n % 9}\n" for n, u in enumerate(units))
+    )
+    assert _stored(env, period) == 0
+    deadline = time.monotonic() + 180
+    with _pg(env) as holder:
+        holder.execute(HOLD_COMMIT)
+        holder.execute("SELECT pg_advisory_lock(%s)", (HOLD,))
+        worker = None
+        try:
+            pk = _queue(env, str(path))
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "stocktake", "worker"],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            backend = _committing_backend(env, deadline)
+            worker.send_signal(signal.SIGKILL)
+            worker.wait(timeout=30)
+            assert _batch(env, pk)["status"] == "running" and _stored(env, period) == 0  # the COMMIT is not done
+            if then == "the server finishes the commit":
+                holder.execute("SELECT pg_advisory_unlock(%s)", (HOLD,))
+            else:
+                holder.execute("SELECT pg_terminate_backend(%s)", (backend,))
+            _gone(env, backend, deadline)
+        finally:
+            if worker is not None and worker.poll() is None:
+                worker.kill()
+            holder.execute("SELECT pg_advisory_unlock_all()")
+            holder.execute(RELEASE_COMMIT)
+    out = subprocess.run(
+        [sys.executable, "-m", "stocktake", "worker", "--batch"], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert out.returncode == 0, out.stderr
+    state, stored = _batch(env, pk), _stored(env, period)
+    assert state["accepted"] == stored  # the record's count is what is in the database
+    if then == "the server finishes the commit":
+        assert (state["status"], stored, state["rows_read"]) == ("done", len(units), len(units))
+    else:
+        assert state["status"] == "failed" and "stopped before it finished" in state["message"] and stored == 0

@@ -5,24 +5,32 @@ version, database, applied migrations), then one line per row of every table,
 primary keys as they are. Unlike Django's dumpdata, datetimes keep their
 microseconds, so a restore is identical row for row, not just close.
 Restore empties every table and loads the file in one transaction: a bad or
-foreign file leaves the database as it was.
+foreign file leaves the database as it was. A file whose rows do not hold
+together (a row pointing at one the file lacks) is refused the same way, with
+the row named. One restore at a time: a second is refused at once rather than
+left to wait behind the first (or fail on "database is locked") and then undo it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import fcntl
 import gzip
 import json
+import threading
 from itertools import islice
 from pathlib import Path
 
 from django.apps import apps
+from django.conf import settings
 from django.core.management.color import no_style
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.serializers.python import Deserializer as PythonDeserializer
 from django.core.serializers.python import Serializer as PythonSerializer
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from django.db.migrations.recorder import MigrationRecorder
+from django.utils.translation import gettext as _
 
 from stocktake import __version__
 
@@ -31,8 +39,54 @@ FORMAT_VERSION = 1
 BATCH = 2000
 
 
+RESTORE_LOCK = 0x5354_4B52  # PostgreSQL advisory lock key of a restore ("STKR")
+
+
 class BackupError(Exception):
     pass
+
+
+_held = threading.local()
+
+
+@contextlib.contextmanager
+def exclusive(database: str = DEFAULT_DB_ALIAS):
+    """Hold the one restore lock of this database, or refuse at once: PostgreSQL's advisory lock (seen from
+    every host), SQLite's lock file beside the data. Re-entrant, so the command and restore_backup share it."""
+    depth = getattr(_held, "depth", 0)
+    if depth:
+        _held.depth = depth + 1
+        try:
+            yield
+        finally:
+            _held.depth -= 1
+        return
+    busy = BackupError(_("another restore of this database is under way; wait for it to finish, then try again"))
+    connection = connections[database]
+    lock_file = None
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [RESTORE_LOCK])
+            if not cursor.fetchone()[0]:
+                raise busy
+    else:
+        settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+        lock_file = open(settings.DATA_DIR / "restore.lock", "w")
+        try:
+            fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            lock_file.close()
+            raise busy from None
+    _held.depth = 1
+    try:
+        yield
+    finally:
+        _held.depth = 0
+        if lock_file is not None:
+            lock_file.close()  # closing the file lets the lock go
+        else:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [RESTORE_LOCK])
 
 
 class ExactEncoder(DjangoJSONEncoder):
@@ -137,9 +191,6 @@ def _insert(model, objs, database):
 
 def restore_backup(path: Path, *, database: str = DEFAULT_DB_ALIAS) -> int:
     """Replace every table's rows with the backup's; return the number of rows loaded."""
-    from django.core.management import call_command
-    from django.core.management.commands.flush import Command as DjangoFlush
-
     header = read_header(path)
     here = _applied_migrations(database)
     missing = sorted({tuple(m) for m in header["migrations"]} - {tuple(m) for m in here})
@@ -148,6 +199,21 @@ def restore_backup(path: Path, *, database: str = DEFAULT_DB_ALIAS) -> int:
             f"{path}: made by a newer Stocktake; migrations not known here: "
             + ", ".join(f"{a}.{n}" for a, n in missing[:5])
         )
+    with exclusive(database):
+        try:
+            return _restore(path, database)
+        except IntegrityError as exc:  # checked at the end (or at COMMIT): the rows do not hold together
+            first = (str(exc).strip().splitlines() or [exc.__class__.__name__])[0]
+            raise BackupError(
+                _("%(path)s: the backup's rows do not hold together (%(error)s); the file may have been edited")
+                % {"path": path, "error": first}
+            ) from None
+
+
+def _restore(path: Path, database: str) -> int:
+    from django.core.management import call_command
+    from django.core.management.commands.flush import Command as DjangoFlush
+
     connection = connections[database]
     rows = 0
     loaded_models = set()

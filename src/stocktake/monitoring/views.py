@@ -25,7 +25,21 @@ from stocktake.delivery import status as S
 from stocktake.delivery import workbook as look
 from stocktake.params import int_param
 
-from . import access, actions, charts, exports, forecasting, gridcache, hooks, html, marks, roots, series, tables
+from . import (
+    access,
+    actions,
+    charts,
+    exports,
+    forecasting,
+    gridcache,
+    hooks,
+    html,
+    marks,
+    portfolio_cache,
+    roots,
+    series,
+    tables,
+)
 from .models import Alert, AlertRule
 
 STATUS_RULE = (
@@ -73,32 +87,43 @@ def _yes(flag) -> str:
 # --- portfolio -------------------------------------------------------------------------------------------------
 
 
+def portfolio_summary(indicator, root, basis=series.INSIDE):
+    """One portfolio row: the official latest value, plan, status and trend at the root, and the outlook, from
+    the parts of the rollups this reader may see (`basis`, monitoring.access.value_basis)."""
+    if root is None:
+        summary = series.summarise(indicator, basis=basis)
+        summary.outlook = None
+        return summary
+    plan = series.Plan.build(indicator, [root.pk], root=root, basis=basis)
+    cells = series.rollup_rows(indicator, root, basis)
+    summary = series.summarise(indicator, root, plan, cells, basis)
+    summary.outlook = forecasting.outlook(indicator, root, plan, cells, basis)
+    return summary
+
+
 def portfolio_data(request, root):
     visible = architecture_access.visible_priorities(
         request.user, Priority.objects.select_related("tier", "lead_organisation")
     )
+    tree = list(
+        Pillar.objects.prefetch_related(
+            Prefetch("priorities", queryset=visible),
+            "priorities__outcomes__leader",
+            "priorities__outcomes__indicators",
+        )
+    )
+    indicators = [i for p in tree for pr in p.priorities.all() for o in pr.outcomes.all() for i in o.indicators.all()]
+    bases = {ind.pk: access.value_basis(request.user, ind) for ind in indicators}
+    summaries = portfolio_cache.summaries(
+        request.user, root, indicators, lambda ind: portfolio_summary(ind, root, bases[ind.pk]), bases
+    )
     pillars = []
-    for pillar in Pillar.objects.prefetch_related(
-        Prefetch("priorities", queryset=visible),
-        "priorities__outcomes__leader",
-        "priorities__outcomes__indicators",
-    ):
+    for pillar in tree:
         priorities = []
         for priority in pillar.priorities.all():
             outcomes = []
             for outcome in priority.outcomes.all():
-                rows = []
-                for ind in outcome.indicators.all():
-                    basis = access.value_basis(request.user, ind)
-                    if root is None:
-                        summary = series.summarise(ind, basis=basis)
-                        summary.outlook = None
-                    else:
-                        plan = series.Plan.build(ind, [root.pk], root=root, basis=basis)
-                        cells = series.rollup_rows(ind, root, basis)
-                        summary = series.summarise(ind, root, plan, cells, basis)
-                        summary.outlook = forecasting.outlook(ind, root, plan, cells, basis)
-                    rows.append(summary)
+                rows = [summaries[ind.pk] for ind in outcome.indicators.all()]
                 outcomes.append({"outcome": outcome, "rows": rows})
             priorities.append({"priority": priority, "outcomes": outcomes})
         if priorities:

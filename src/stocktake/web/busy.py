@@ -10,6 +10,10 @@ and when to try again, the API a JSON `detail`, both with `Retry-After`.
 
 The middleware catches what views raise; `server_error` (handler500) catches the rest, e.g. a session
 that cannot be saved after the view. Neither touches the database: the page is drawn without the user.
+
+SQLite's writers wait at most its busy timeout. PostgreSQL's would wait for a row lock for ever, holding a
+server thread each: the web server calls `limit_lock_waits()` so a request waits at most
+STOCKTAKE_PG_LOCK_SECONDS, then gets the same 503. Background jobs are left to wait their turn.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from __future__ import annotations
 import logging
 import sys
 
+from django.conf import settings
+from django.db.backends.signals import connection_created
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
 from django.utils.translation import gettext as _
@@ -26,6 +32,20 @@ from stocktake import retry
 log = logging.getLogger("stocktake.busy")
 
 RETRY_BUSY, RETRY_RACE, RETRY_DOWN = 5, 1, 30
+
+
+def _lock_timeout(sender, connection, **kwargs):
+    if connection.vendor == "postgresql" and connection.alias == "default":
+        with connection.cursor() as cursor:
+            ms = int(settings.STOCKTAKE_PG_LOCK_SECONDS * 1000)
+            cursor.execute("SELECT set_config('lock_timeout', %s, false)", [f"{ms}ms"])
+
+
+def limit_lock_waits() -> None:
+    """In this process, every new PostgreSQL connection waits at most STOCKTAKE_PG_LOCK_SECONDS for a lock
+    (0: for ever); a request that waited longer is answered 503 busy with Retry-After."""
+    if settings.STOCKTAKE_PG_LOCK_SECONDS > 0:
+        connection_created.connect(_lock_timeout, dispatch_uid="stocktake-lock-timeout")
 
 
 def _kind(exc: BaseException) -> str | None:

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from stocktake.accounts import destructive
-from stocktake.accounts.backup import BackupError, read_header, restore_backup
+from stocktake.accounts.backup import BackupError, exclusive, read_header, restore_backup
 
 
 class Command(BaseCommand):
@@ -41,10 +41,11 @@ class Command(BaseCommand):
             _("Replace everything in the database with the backup of %(created)s?") % {"created": header["created"]},
             yes=yes,
         )
-        call_command("migrate", interactive=False, verbosity=0)
-        destructive.backup_before("restore", self.stdout)
         try:
-            rows = restore_backup(path)
+            with exclusive():  # the copy of the database as it was is taken under the lock too
+                call_command("migrate", interactive=False, verbosity=0)
+                destructive.backup_before("restore", self.stdout)
+                rows = restore_backup(path)
         except BackupError as exc:
-            raise CommandError(f"{exc}. Nothing was changed.") from None
+            raise CommandError(_("%(error)s. Nothing was changed.") % {"error": exc}) from None
         self.stdout.write(self.style.SUCCESS(f"Restored {rows:,} rows from {path}."))

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from stocktake.web.busy import limit_lock_waits
 from stocktake.web.server import proxy_options, run
 
 
@@ -57,6 +58,7 @@ class Command(BaseCommand):
             )
         # SIGTERM (a service manager, a test) ends the server like Ctrl-C, so the worker is stopped too.
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        limit_lock_waits()  # a request waits its turn for a row at most STOCKTAKE_PG_LOCK_SECONDS, then 503
         try:
             run(host, int(port), threads=threads)
         finally:
