@@ -25,8 +25,8 @@ from stocktake.architecture import access as architecture_access
 from stocktake.architecture.models import Indicator, OrgUnit
 from stocktake.delivery import coverage as C
 from stocktake.delivery import periods as P
-from stocktake.monitoring import marks
 from stocktake.monitoring import access as monitoring_access
+from stocktake.monitoring import marks
 from stocktake.monitoring import rollups as monitoring_rollups
 from stocktake.monitoring.models import DataValue
 from stocktake.schemas import Error

@@ -343,6 +343,8 @@ def queue_matching(request):
             "own": own,
         },
     )
+
+
 _REFUSED = '<p class="flag" role="alert">{}</p>'
 _NEW_STATE = {"validate": V.S.VALIDATED, "publish": V.S.PUBLISHED, "return": V.S.RETURNED}
 

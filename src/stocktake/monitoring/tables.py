@@ -24,7 +24,6 @@ from .roots import single_root
 from .series import INSIDE, Basis, Plan
 
 
-
 @dataclass
 class Cell:
     value: float | None
