@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('architecture', '0003_places_and_periods_from_monitoring'),
+        ('architecture', '0004_indicator_completeness'),
     ]
 
     operations = [
