@@ -39,7 +39,7 @@ class Problem(models.Model):
         "monitoring.Alert", null=True, blank=True, on_delete=models.SET_NULL, related_name="problems"
     )
     opened_on = models.DateField()
-    published = models.BooleanField(default=False, help_text="Shown to the public.")
+    published = models.BooleanField(default=False, help_text=_("Shown to the public."))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -99,7 +99,7 @@ class IssueTree(models.Model):
     review = models.ForeignKey(
         "problems.PriorityReview", null=True, blank=True, on_delete=models.PROTECT, related_name="trees"
     )
-    issue = models.TextField(help_text="What is the key unresolved question?")
+    issue = models.TextField(help_text=_("What is the key unresolved question?"))
     mece_confirmed_at = models.DateTimeField(null=True, blank=True)
     mece_confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -129,9 +129,9 @@ class Hypothesis(models.Model):
     tree = models.ForeignKey(IssueTree, on_delete=models.PROTECT, related_name="hypotheses")
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
     text = models.TextField()
-    analysis = models.TextField(blank=True, help_text="What work must be done to prove or disprove it?")
-    end_product = models.TextField(blank=True, help_text="What will the output of the analysis be?")
-    sources = models.TextField(blank=True, help_text="Where will data and evidence come from?")
+    analysis = models.TextField(blank=True, help_text=_("What work must be done to prove or disprove it?"))
+    end_product = models.TextField(blank=True, help_text=_("What will the output of the analysis be?"))
+    sources = models.TextField(blank=True, help_text=_("Where will data and evidence come from?"))
     owner = models.ForeignKey("accounts.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     due = models.DateField(null=True, blank=True)
     verdict = models.CharField(max_length=10, choices=Verdict.choices, default=Verdict.OPEN)
@@ -170,7 +170,7 @@ class PriorityReview(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        help_text="The trajectory watched after the review.",
+        help_text=_("The trajectory watched after the review."),
     )
     report_summary = models.TextField(blank=True)
     published = models.BooleanField(default=False)
@@ -217,7 +217,7 @@ class FieldworkNote(models.Model):
     review = models.ForeignKey(PriorityReview, on_delete=models.PROTECT, related_name="fieldwork")
     org_unit = models.ForeignKey("architecture.OrgUnit", on_delete=models.PROTECT, related_name="+")
     visited_on = models.DateField()
-    who = models.TextField(help_text="Who the team met.")
+    who = models.TextField(help_text=_("Who the team met."))
     findings = models.TextField()
     attachment = models.FileField(upload_to="problems/fieldwork/", blank=True)
 
@@ -248,15 +248,15 @@ class Stakeholder(models.Model):
     priority = models.ForeignKey("architecture.Priority", on_delete=models.PROTECT, related_name="stakeholders")
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.ORGANISATION)
-    role = models.CharField(max_length=300, blank=True, help_text="Role in the delivery chain.")
+    role = models.CharField(max_length=300, blank=True, help_text=_("Role in the delivery chain."))
     interests = models.TextField(blank=True)
     power = models.PositiveSmallIntegerField()
     support = models.PositiveSmallIntegerField()
-    objective = models.TextField(blank=True, help_text="Objective (why).")
+    objective = models.TextField(blank=True, help_text=_("Objective (why)."))
     current_status = models.TextField(blank=True)
-    key_messages = models.TextField(blank=True, help_text="Key messages (what).")
-    key_actions = models.TextField(blank=True, help_text="Key actions (how).")
-    timing = models.TextField(blank=True, help_text="Timing (when).")
+    key_messages = models.TextField(blank=True, help_text=_("Key messages (what)."))
+    key_actions = models.TextField(blank=True, help_text=_("Key actions (how)."))
+    timing = models.TextField(blank=True, help_text=_("Timing (when)."))
 
     class Meta:
         ordering = ["-power", "-support", "name"]
@@ -298,7 +298,7 @@ class TrackedAction(models.Model):
     stakeholder = models.ForeignKey(
         Stakeholder, null=True, blank=True, on_delete=models.PROTECT, related_name="actions"
     )
-    rank = models.PositiveSmallIntegerField(default=0, help_text="Order of priority in a review's action plan.")
+    rank = models.PositiveSmallIntegerField(default=0, help_text=_("Order of priority in a review's action plan."))
     starts_on = models.DateField()
 
     class Meta:
