@@ -159,11 +159,14 @@ def _crawl(client, seeds) -> dict[str, list[str]]:
 
 def _api_urls(ind, district, planted) -> list[str]:
     """Every GET route of the API, its path parameters filled from the demo and the sentinels."""
+    from stocktake.accounts.models import Person
     from stocktake.api import api
-    from stocktake.collection.models import ImportBatch
+    from stocktake.architecture.models import Target
+    from stocktake.collection.models import ColumnMapping, ImportBatch
     from stocktake.evaluations.models import Evaluation
     from stocktake.incentives.models import Fund, Payment
-    from stocktake.routines.models import AssessmentRound
+    from stocktake.problems.models import IssueTree, PriorityReview, Problem
+    from stocktake.routines.models import AssessmentRound, Meeting
 
     priority = ind.outcome.priority
     units = [district.code, district.parent.code, district.parent.parent.code] if district.parent else [district.code]
@@ -177,6 +180,13 @@ def _api_urls(ind, district, planted) -> list[str]:
         "outcome_code": list(priority.outcomes.values_list("code", flat=True)),
         "payment_id": list(Payment.objects.values_list("pk", flat=True)[:3]),
         "evaluation_id": list(Evaluation.objects.values_list("pk", flat=True)),
+        "meeting_id": list(Meeting.objects.filter(priorities=priority).values_list("pk", flat=True)[:3]),
+        "name": list(ColumnMapping.objects.values_list("name", flat=True)),
+        "person_id": list(Person.objects.values_list("pk", flat=True)[:5]),
+        "target_id": list(Target.objects.filter(indicator=ind).values_list("pk", flat=True)),
+        "problem_id": list(Problem.objects.values_list("pk", flat=True)),
+        "review_id": list(PriorityReview.objects.values_list("pk", flat=True)),
+        "tree_id": list(IssueTree.objects.values_list("pk", flat=True)),
     }
     urls = []
     for path, ops in api.get_openapi_schema()["paths"].items():
