@@ -71,6 +71,20 @@ ENUMS: dict[str, str | list] = {
     "ImpactOut.ramp": "plans.StrategyImpact.ramp",
     "EvaluationOut.selection": "evaluations.Evaluation.selection",
     "ResultOut.direction": ["rose", "fell", "unclear"],
+    **{f"{c}.level": "problems.Problem.level" for c in ("ProblemIn", "ProblemOut", "ProblemLevelIn")},
+    "ProblemOut.status": "problems.Problem.status",
+    "ProblemStatusIn.status": "problems.Problem.status",
+    "ProblemLogOut.kind": "problems.ProblemLog.kind",
+    "TrackedActionOut.state": "routines.ActionItem.state",
+    "HypothesisIn.verdict": "problems.Hypothesis.verdict",
+    "HypothesisOut.verdict": "problems.Hypothesis.verdict",
+    "AlertOptionIn.level": "problems.AlertProblemOption.level",
+    "AlertOptionOut.level": "problems.AlertProblemOption.level",
+    "PriorityReviewOut.stage": "problems.PriorityReview.stage",
+    "StageIn.stage": "problems.ReviewStageRecord.stage",
+    "StageOut.key": "problems.ReviewStageRecord.stage",
+    "StakeholderIn.kind": "problems.Stakeholder.kind",
+    "StakeholderOut.kind": "problems.Stakeholder.kind",
 }
 
 # Field descriptions by name, for fields that mean the same wherever they appear
@@ -199,6 +213,13 @@ BY_NAME = {
     "until": "up to this date (YYYY-MM-DD)",
     "limit": "how many items to return",
     "offset": "how many matching items to skip",
+    "root": "the code of the top-level org unit (the hierarchy) the figures are counted within",
+    "units_reported": "how many of the units beneath, at the indicator's reporting level, reported the figure "
+    "(null when not known)",
+    "units_expected": "how many units beneath are expected to report it (0 when not known, null without a figure)",
+    "incomplete": "true when fewer units reported than the indicator's completeness rule asks: not a whole figure",
+    "partial": "true when the period has not ended: its figure is not yet a whole period's",
+    "partial_reason": "why the figure is not a whole period's, in words ('' when it is)",
 }
 
 # Field descriptions for one schema's field, where the name alone does not say it
@@ -283,6 +304,8 @@ BY_FIELD = {
     "BatchOut.seconds": "how long the import took",
     "CellOut.value": "the unit's value for the period, or null",
     "CellOut.status": "the status against the trajectory, which colours the cell",
+    "CellOut.units_reported": "how many units beneath this one reported the figure shown (official ones if any)",
+    "CellOut.incomplete": "true when fewer units beneath reported than the completeness rule asks",
     "ChainAnalysisOut.actors": "how many actors the chain has",
     "ChainAnalysisOut.levels": "how many levels the chain has",
     "ChainAnalysisOut.complexity": "how complex the chain is, in words",
@@ -365,6 +388,8 @@ BY_FIELD = {
     "FreshnessOut.late": "true when it is past due",
     "FreshnessOut.days_late": "how many days late (0 if not late)",
     "FreshnessOut.missing_units": "the codes of the units that have not reported",
+    "FreshnessOut.root": "the code of the top-level org unit (the hierarchy) completeness is counted within, "
+    "or null with no org units",
     "FundInputOut.id": "the data value's id",
     "FundInputOut.version": "the value's version the payment used",
     "FundInputOut.state": "the value's state when used",
@@ -412,6 +437,8 @@ BY_FIELD = {
     "HealthOut.worker": "the background worker: idle, busy, stopped, none seen or unknown",
     "HeatmapOut.parent": "the org unit whose children are the rows",
     "HeatmapOut.periods": "the period codes, oldest first (the columns)",
+    "HeatmapOut.root": "the code of the top-level org unit (the hierarchy) the map is counted within",
+    "HeatmapOut.period_coverage": "each period's coverage beneath `parent`, in the order of `periods`",
     "HeatmapRow.name": "the org unit's name",
     "HeatmapRow.cells": "one cell per period",
     "ImpactIn.effect": "the full effect on the indicator, in its unit",
@@ -420,6 +447,12 @@ BY_FIELD = {
     "LeagueRowOut.name": "the org unit's name",
     "LeagueRowOut.value": "the unit's value for the period, or null",
     "LeagueRowOut.status": "the unit's status against its trajectory",
+    "LeagueRowOut.incomplete": "true when too few units beneath it reported for the completeness rule: "
+    "listed after the ranked units, without a rank",
+    "LeagueRowOut.partial": "true when the league's period has not ended",
+    "PeriodOut.code": "the period's code",
+    "PeriodOut.units_reported": "how many units beneath `parent` reported in the period (null when not known)",
+    "PeriodOut.incomplete": "true when fewer units beneath `parent` reported than the completeness rule asks",
     "LinkIn.kind": "influence, funding or feedback",
     "LinkOut.kind": "influence, funding or feedback",
     "LinkIn.note": "what the link is, in words",
@@ -454,6 +487,18 @@ BY_FIELD = {
     "PortfolioRow.trend": "the recent direction, in words",
     "PortfolioRow.provisional_period": "a newer period with values not yet validated, or null",
     "PortfolioRow.provisional": "that period's value, not yet official, or null",
+    "PortfolioRow.root": "the code of the top-level org unit (the hierarchy) the figures are for, "
+    "or null with no org units",
+    "PortfolioRow.units_reported": "how many units beneath the root, at the reporting level, reported the latest "
+    "official figure; null without one",
+    "PortfolioRow.units_expected": "how many units are expected to report it (0 when not known); "
+    "null without an official figure",
+    "PortfolioRow.provisional_units_reported": "how many units reported the provisional figure; null without one",
+    "PortfolioRow.provisional_units_expected": "how many units are expected to report the provisional figure "
+    "(0 when not known); null without one",
+    "PortfolioRow.provisional_incomplete": "true when the provisional figure stands for fewer units than the "
+    "completeness rule asks",
+    "PortfolioRow.partial": "true when the latest or the provisional period has not ended: not a whole period's",
     "ProposalOut.rating": "the proposed evidence-of-progress rating, 1 (red) to 4 (green), or null",
     "ProposalOut.reasons": "why, one sentence each",
     "ProposalOut.forecast_used": "true when the forecast informed the proposal",
@@ -477,6 +522,8 @@ BY_FIELD = {
     "RiskOut.status": "open or closed",
     "RiskPatch.status": "open or closed (closing keeps it on the record)",
     "RollupPoint.value": "the rolled-up value, or null",
+    "RollupPoint.partial": "true when it is not a whole period's: the period has not ended, or it is built "
+    "from fewer sub-periods than it has (a year from three months)",
     "RoundOut.name": "the round's name",
     "RoundOut.date": "the round's date",
     "RoundOut.state": "open or closed",
@@ -552,6 +599,15 @@ PARAMS = {
     "state": "only those in this state",
     "status": "only those with this status",
     "needs_review": "true for payments whose values were corrected since",
+    "root": "the code of a top-level org unit (or of any unit in it): the hierarchy to count within; "
+    "default: `unit`'s, else the caller's organisation's, else the largest",
+    "priority": "only those of the priority with this code",
+    "problem_id": "the problem's id",
+    "tree_id": "the hypothesis tree's id",
+    "hypothesis_id": "the hypothesis's id",
+    "rule_id": "the alert rule's id",
+    "review_id": "the priority review's id",
+    "stakeholder_id": "the stakeholder's id",
 }
 
 # Choice-valued query parameters: (path, name) -> choices
@@ -561,6 +617,7 @@ PARAM_ENUMS = {
     ("/api/routines/actions", "state"): "routines.ActionItem.state",
     ("/api/incentives/funds/{code}/payments", "status"): "incentives.Payment.status",
     ("/api/collection/rollups/{indicator}/{unit}", "kind"): "architecture.Period.kind",
+    ("/api/problems/", "status"): "problems.Problem.status",
 }
 
 # Form bodies (file uploads) have no schema class: their fields, choices and example by route

@@ -25,6 +25,10 @@ NOT_CHOICES = {
     "MilestoneIn.evidence": "the evidence a milestone is met, in words",
     "MilestoneOut.evidence": "the evidence a milestone is met, in words",
     "MilestonePatch.evidence": "the evidence a milestone is met, in words",
+    "FindingIn.evidence": "the evidence behind a review's finding, in words",
+    "StakeholderIn.role": "a stakeholder's role in the delivery chain, in words",
+    "StakeholderOut.role": "a stakeholder's role in the delivery chain, in words",
+    "EngagementPlanIn.role": "a stakeholder's role in the delivery chain, in words",
 }
 
 
@@ -171,3 +175,26 @@ def test_the_walk_finds_each_kind_of_fault():
     param = bad["paths"]["/api/things"]["post"]["parameters"][0]
     param["description"], param["schema"]["enum"] = "which kind", ["a", "b"]
     assert faults(bad, {"state", "kind", "level"}) == []
+
+
+def _subclasses(cls) -> set:
+    found = set()
+    for sub in cls.__subclasses__():
+        found |= {sub, *_subclasses(sub)}
+    return found
+
+
+def test_no_two_schema_classes_share_a_name():
+    """The schema's components are keyed by class name: a second class of the same name silently takes the
+    first one's place in /api/openapi.json, and a route then documents another route's body (problems'
+    LevelIn once hid architecture's, whose body is {depth, name})."""
+    from ninja import Schema
+
+    import stocktake.api  # noqa: F401  (every router and its schemas)
+
+    by_name: dict[str, list[str]] = {}
+    for cls in _subclasses(Schema):
+        if cls.__module__.startswith("stocktake."):
+            by_name.setdefault(cls.__name__, []).append(f"{cls.__module__}.{cls.__qualname__}")
+    shared = {name: sorted(where) for name, where in by_name.items() if len(where) > 1}
+    assert not shared, f"schema classes sharing a name: {shared}"

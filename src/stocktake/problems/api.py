@@ -8,16 +8,18 @@ see what problems.permissions lets them (404 for what they may not see).
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from stocktake.accounts.permissions import NotFound
 from stocktake.monitoring.models import AlertRule
 
 from . import actions, inputs, mece, trees
+from . import levels as L
 from . import permissions as can
 from .models import Hypothesis, IssueTree, PriorityReview, Problem, Stakeholder
 
@@ -57,57 +59,83 @@ def _tree(request, pk) -> IssueTree:
 # Problems ---------------------------------------------------------------------------------------------
 
 
+LEVEL = "how severe, 1 (a timely nudge) to 4 (crisis management): the level of response it gets"
+
+
 class ProblemIn(Schema):
-    priority: str | None = None
-    title: str = ""
-    owner: int | None = None
-    level: int | None = None
-    indicator: str | None = None
-    org_units: list[str] = []
-    description: str = ""
+    priority: str | None = Field(None, description="the code of the priority the problem is on")
+    title: str = Field("", description="what is wrong, in a line")
+    owner: int | None = Field(None, description="the id of the person who owns the problem (a Person)")
+    level: int | None = Field(None, description=LEVEL)
+    indicator: str | None = Field(
+        None, description="the code of the indicator that shows the problem (of the same priority), or null"
+    )
+    org_units: list[str] = Field([], description="the codes of the org units where it is found")
+    description: str = Field("", description="the problem in plain words: what the data and people say")
+
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "priority": "ae-waits",
+                    "title": "Ambulance handovers take more than an hour",
+                    "owner": 12,
+                    "level": 2,
+                    "indicator": "ae-4h",
+                    "org_units": ["R01-D01"],
+                    "description": "Crews wait outside two emergency departments most evenings.",
+                }
+            ]
+        }
+    }
 
 
-class LogOut(Schema):
-    kind: str
-    text: str
-    level_from: int | None
-    level_to: int | None
-    at: str
+class ProblemLogOut(Schema):
+    kind: str = Field(description="what the entry records: opened, a note, a change of level or status, an action")
+    text: str = Field(description="what was tried and what happened, or the reason for the change")
+    level_from: int | None = Field(description="for an escalation or de-escalation: the level before, else null")
+    level_to: int | None = Field(description="for an escalation or de-escalation: the level after, else null")
+    at: str = Field(description="when it was written (ISO 8601)")
 
 
-class ActionOut(Schema):
-    id: int
-    description: str
-    owner: str
-    due: date
-    state: str
-    starts_on: date
-    rank: int
+class TrackedActionOut(Schema):
+    id: int = Field(description="the action's id on the action tracker (the routines action)")
+    description: str = Field(description="what is to be done")
+    owner: str = Field(description="the owner's name")
+    due: date = Field(description="when it is due (YYYY-MM-DD)")
+    state: str = Field(description="open or closed, on the action tracker")
+    starts_on: date = Field(
+        description="the day it starts to bite (in a review's plan, marked on the trajectory chart); "
+        "else the day it was agreed"
+    )
+    rank: int = Field(description="its order of priority in a review's action plan, 1 first (0 elsewhere)")
 
 
 class ProblemOut(Schema):
-    id: int
-    priority: str
-    title: str
-    description: str
-    owner: str
-    level: int
-    level_name: str
-    level_approach: str
-    status: str
-    indicator: str | None
-    org_units: list[str]
-    opened_on: date
-    alert: int | None
-    published: bool
-    log: list[LogOut]
-    actions: list[ActionOut]
-    trees: list[int]
+    id: int = Field(description="the problem's id, for the routes that name it")
+    priority: str = Field(description="the code of the priority it is on")
+    title: str = Field(description="what is wrong, in a line")
+    description: str = Field(description="the problem in plain words")
+    owner: str = Field(description="the owner's name")
+    level: int = Field(description=LEVEL)
+    level_name: str = Field(description="the level's name, e.g. 'Standard problem solving'")
+    level_approach: str = Field(description="the approach the level calls for, in words")
+    status: str = Field(description="where it is: open, under analysis, actions agreed, resolved or closed")
+    indicator: str | None = Field(description="the code of the indicator that shows it, or null")
+    org_units: list[str] = Field(description="the codes of the org units where it is found")
+    opened_on: date = Field(description="when it was opened (YYYY-MM-DD)")
+    alert: int | None = Field(description="the id of the alert that opened it, or null when opened by hand")
+    published: bool = Field(description="true when it is published to the public")
+    log: list[ProblemLogOut] = Field(
+        description="its log, oldest first: what was tried, each change of level or status"
+    )
+    actions: list[TrackedActionOut] = Field(description="the actions agreed on it, on the action tracker")
+    trees: list[int] = Field(description="the ids of its hypothesis trees")
 
 
-def _action_out(t) -> ActionOut:
+def _action_out(t) -> TrackedActionOut:
     a = t.action
-    return ActionOut(
+    return TrackedActionOut(
         id=a.pk,
         description=a.description,
         owner=str(a.owner),
@@ -135,7 +163,7 @@ def _problem_out(p: Problem) -> ProblemOut:
         alert=p.alert_id,
         published=p.published,
         log=[
-            LogOut(kind=e.kind, text=e.text, level_from=e.level_from, level_to=e.level_to, at=e.at.isoformat())
+            ProblemLogOut(kind=e.kind, text=e.text, level_from=e.level_from, level_to=e.level_to, at=e.at.isoformat())
             for e in p.log.all()
         ],
         actions=[_action_out(t) for t in p.actions.select_related("action__owner")],
@@ -176,52 +204,84 @@ def get_problem(request, problem_id: int):
     return _problem_out(_problem(request, problem_id))
 
 
-class LevelIn(Schema):
-    level: int | None = None
-    reason: str = ""
+class ProblemLevelIn(Schema):
+    level: int | None = Field(None, description="the new level, 1 (a timely nudge) to 4 (crisis management)")
+    reason: str = Field("", description="why it is escalated or de-escalated (required): kept in its log")
+
+    model_config = {
+        "json_schema_extra": {"examples": [{"level": 3, "reason": "Standard problem solving has not found the cause."}]}
+    }
 
 
 @router.post("/{int:problem_id}/level", response=ProblemOut, summary="Escalate or de-escalate, with the reason")
-def change_level(request, problem_id: int, payload: LevelIn):
+def change_level(request, problem_id: int, payload: ProblemLevelIn):
     problem = _problem(request, problem_id)
     _edit(request, problem.priority)
     return _problem_out(actions.change_level(problem, payload.level, reason=payload.reason, **_who(request)))
 
 
-class StatusIn(Schema):
-    status: str
-    note: str = ""
+class ProblemStatusIn(Schema):
+    status: str = Field(description="the status to move the problem to")
+    note: str = Field("", description="what happened: required to resolve or close it, kept in its log")
+
+    model_config = {
+        "json_schema_extra": {
+            "examples": [{"status": "resolved", "note": "Handovers under 30 minutes for three months running."}]
+        }
+    }
 
 
 @router.post("/{int:problem_id}/status", response=ProblemOut, summary="Move a problem to another status")
-def set_status(request, problem_id: int, payload: StatusIn):
+def set_status(request, problem_id: int, payload: ProblemStatusIn):
     problem = _problem(request, problem_id)
     _edit(request, problem.priority)
     return _problem_out(actions.set_status(problem, payload.status, note=payload.note, **_who(request)))
 
 
-class NoteIn(Schema):
-    text: str
+class ProblemNoteIn(Schema):
+    text: str = Field(description="what was tried and what happened")
+
+    model_config = {
+        "json_schema_extra": {"examples": [{"text": "A senior nurse at triage on two evenings: no breach."}]}
+    }
 
 
 @router.post("/{int:problem_id}/log", response=ProblemOut, summary="Log what was tried and what happened")
-def add_note(request, problem_id: int, payload: NoteIn):
+def add_note(request, problem_id: int, payload: ProblemNoteIn):
     problem = _problem(request, problem_id)
     _edit(request, problem.priority)
     actions.add_note(problem, payload.text, **_who(request))
     return _problem_out(problem)
 
 
-class ActionIn(Schema):
-    description: str = ""
-    owner: int | None = None
-    due: date | None = None
-    rank: int = 0
-    starts_on: date | None = None
+class TrackedActionIn(Schema):
+    description: str = Field("", description="what is to be done, in a sentence the owner can act on")
+    owner: int | None = Field(None, description="the id of the person who owns it (a Person)")
+    due: date | None = Field(None, description="when it is due (YYYY-MM-DD, not in the past)")
+    rank: int = Field(0, description="in a review's action plan: its order of priority, 1 first (ignored elsewhere)")
+    starts_on: date | None = Field(
+        None,
+        description="in a review's action plan: the day it starts to bite, marked on the trajectory chart; "
+        "default today (ignored elsewhere)",
+    )
+
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "description": "Scale up 'see and treat' in every emergency department",
+                    "owner": 12,
+                    "due": "2027-03-31",
+                    "rank": 1,
+                    "starts_on": "2027-01-04",
+                }
+            ]
+        }
+    }
 
 
-@router.post("/{int:problem_id}/actions", response={201: ActionOut}, summary="Agree an action (on the tracker)")
-def add_problem_action(request, problem_id: int, payload: ActionIn):
+@router.post("/{int:problem_id}/actions", response={201: TrackedActionOut}, summary="Agree an action (on the tracker)")
+def add_problem_action(request, problem_id: int, payload: TrackedActionIn):
     problem = _problem(request, problem_id)
     _edit(request, problem.priority)
     tracked = actions.add_problem_action(
@@ -230,12 +290,14 @@ def add_problem_action(request, problem_id: int, payload: ActionIn):
     return Status(201, _action_out(tracked))
 
 
-class PublishIn(Schema):
-    published: bool
+class ProblemPublishIn(Schema):
+    published: bool = Field(description="true to publish the problem to the public, false to withdraw it")
+
+    model_config = {"json_schema_extra": {"examples": [{"published": True}]}}
 
 
 @router.post("/{int:problem_id}/published", response=ProblemOut, summary="Publish a problem, or withdraw it")
-def publish_problem(request, problem_id: int, payload: PublishIn):
+def publish_problem(request, problem_id: int, payload: ProblemPublishIn):
     problem = _problem(request, problem_id)
     _edit(request, problem.priority)
     return _problem_out(actions.set_published(problem, payload.published, **_who(request)))
@@ -245,39 +307,51 @@ def publish_problem(request, problem_id: int, payload: PublishIn):
 
 
 class TreeIn(Schema):
-    issue: str
+    issue: str = Field(description="the issue: the key unresolved question the tree's hypotheses answer")
+
+    model_config = {
+        "json_schema_extra": {
+            "examples": [{"issue": "Why do one in five A&E patients still wait more than four hours?"}]
+        }
+    }
 
 
 class HypothesisOut(Schema):
-    id: int
-    parent: int | None
-    depth: int
-    text: str
-    analysis: str
-    end_product: str
-    sources: str
-    owner: str | None
-    due: date | None
-    verdict: str
-    evidence_note: str
-    evidence_indicator: str | None
+    id: int = Field(description="the hypothesis's id, for the routes that name it")
+    parent: int | None = Field(description="the id of the hypothesis it sits under, or null under the issue")
+    depth: int = Field(description="its depth in the tree: 1 directly under the issue")
+    text: str = Field(description="the hypothesis: what the answer might be")
+    analysis: str = Field(description="the work that will prove or disprove it")
+    end_product: str = Field(description="what the analysis will produce")
+    sources: str = Field(description="where the data and evidence will come from")
+    owner: str | None = Field(description="the name of who does the analysis, or null")
+    due: date | None = Field(description="when the analysis is due (YYYY-MM-DD), or null")
+    verdict: str = Field(description="open until tested, then supported or rejected")
+    evidence_note: str = Field(description="the evidence for the verdict, in words ('' if none)")
+    evidence_indicator: str | None = Field(description="the code of an indicator whose data is evidence, or null")
 
 
-class WarningOut(Schema):
-    kind: str
-    node: str
-    text: str
+class MeceWarningOut(Schema):
+    kind: Literal["gap", "overlap"] = Field(
+        description="gap: a single branch, or every branch rejected; overlap: two branches say nearly the same"
+    )
+    node: str = Field(description="the issue or hypothesis whose branches it is about, by its text")
+    text: str = Field(description="the warning, in a sentence for people")
 
 
 class TreeOut(Schema):
-    id: int
-    issue: str
-    problem: int | None
-    review: int | None
-    hypotheses: list[HypothesisOut]
-    mece_warnings: list[WarningOut]
-    mece_confirmed: bool
-    mece_note: str
+    id: int = Field(description="the tree's id, for the routes that name it")
+    issue: str = Field(description="the issue: the key unresolved question")
+    problem: int | None = Field(description="the id of the problem it is on, or null when on a review")
+    review: int | None = Field(description="the id of the priority review it is on, or null when on a problem")
+    hypotheses: list[HypothesisOut] = Field(description="its hypotheses in tree order (depth first)")
+    mece_warnings: list[MeceWarningOut] = Field(
+        description="where branches overlap or leave a gap (mutually exclusive, collectively exhaustive?)"
+    )
+    mece_confirmed: bool = Field(
+        description="true once a reviewer confirmed the branches are MECE (changing a branch's text or place undoes it)"
+    )
+    mece_note: str = Field(description="the reviewer's note on confirming ('' if none)")
 
 
 def _tree_out(tree: IssueTree) -> TreeOut:
@@ -304,7 +378,7 @@ def _tree_out(tree: IssueTree) -> TreeOut:
             )
             for h in view["rows"]
         ],
-        mece_warnings=[WarningOut(**w) for w in mece.check(tree)],
+        mece_warnings=[MeceWarningOut(**w) for w in mece.check(tree)],
         mece_confirmed=tree.mece_confirmed_at is not None,
         mece_note=tree.mece_note,
     )
@@ -323,16 +397,43 @@ def get_tree(request, tree_id: int):
 
 
 class HypothesisIn(Schema):
-    text: str | None = None
-    parent: int | None = None
-    analysis: str | None = None
-    end_product: str | None = None
-    sources: str | None = None
-    owner: int | None = None
-    due: date | None = None
-    verdict: str | None = None
-    evidence_note: str | None = None
-    evidence_indicator: str | None = None
+    """To add a hypothesis (text required) or change one: fields left out are not changed."""
+
+    text: str | None = Field(None, description="the hypothesis: what the answer might be (required to add one)")
+    parent: int | None = Field(None, description="the id of the hypothesis to sit under; null for under the issue")
+    analysis: str | None = Field(None, description="the work that will prove or disprove it")
+    end_product: str | None = Field(None, description="what the analysis will produce")
+    sources: str | None = Field(None, description="where the data and evidence will come from")
+    owner: int | None = Field(None, description="the id of the person who does the analysis (a Person), or null")
+    due: date | None = Field(None, description="when the analysis is due (YYYY-MM-DD), or null")
+    verdict: str | None = Field(
+        None, description="open, supported or rejected; supported and rejected need evidence (a note or indicator)"
+    )
+    evidence_note: str | None = Field(None, description="the evidence for the verdict, in words")
+    evidence_indicator: str | None = Field(
+        None, description="the code of an indicator whose data is evidence for the verdict, or null"
+    )
+
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "text": "Minor injuries queue behind urgent cases at triage",
+                    "parent": 41,
+                    "analysis": "Time from arrival to treatment for minor injuries, by department",
+                    "end_product": "Waiting-time profile by acuity",
+                    "sources": "Patient-level data from six departments",
+                    "owner": 12,
+                    "due": "2027-01-29",
+                },
+                {
+                    "verdict": "supported",
+                    "evidence_note": "Departments using 'see and treat' had almost no minor-injury breaches.",
+                    "evidence_indicator": "ae-4h",
+                },
+            ]
+        }
+    }
 
 
 def _hypothesis_fields(tree, payload: HypothesisIn) -> dict:
@@ -373,7 +474,13 @@ def update_hypothesis(request, hypothesis_id: int, payload: HypothesisIn):
 
 
 class ConfirmIn(Schema):
-    note: str = ""
+    note: str = Field("", description="why the tree stands as it is: required while there are MECE warnings")
+
+    model_config = {
+        "json_schema_extra": {
+            "examples": [{"note": "Operations and demand cover the causes; checked with the department."}]
+        }
+    }
 
 
 @router.post("/trees/{int:tree_id}/confirm", response=TreeOut, summary="The reviewer confirms the tree is MECE")
@@ -388,16 +495,18 @@ def confirm_mece(request, tree_id: int, payload: ConfirmIn):
 
 
 class AlertOptionIn(Schema):
-    level: int = 2
-    owner: int | None = None
-    active: bool = True
+    level: int = Field(2, description="the level of the problems the rule's alerts open, 1 to 4")
+    owner: int | None = Field(None, description="the id of the person who owns the problems it opens (required)")
+    active: bool = Field(True, description="true to open problems from the rule's alerts, false to stop")
+
+    model_config = {"json_schema_extra": {"examples": [{"level": 2, "owner": 12, "active": True}]}}
 
 
 class AlertOptionOut(Schema):
-    rule: int
-    level: int
-    owner: str
-    active: bool
+    rule: int = Field(description="the alert rule's id")
+    level: int = Field(description="the level of the problems the rule's alerts open, 1 to 4")
+    owner: str = Field(description="the name of the person who owns the problems it opens")
+    active: bool = Field(description="true while the rule's alerts open problems")
 
 
 @router.put("/alert-rules/{int:rule_id}", response=AlertOptionOut, summary="Make an alert rule open problems")
@@ -413,57 +522,80 @@ def set_alert_option(request, rule_id: int, payload: AlertOptionIn):
 # Priority reviews -------------------------------------------------------------------------------------
 
 
-class ReviewIn(Schema):
-    priority: str | None = None
-    title: str = ""
-    terms_of_reference: str = ""
-    starts_on: date | None = None
-    weeks: int | None = None
-    lead: int | None = None
-    team: list[int] = []
-    problem: int | None = None
-    indicator: str | None = None
+WEEKS = f"how many weeks until the report: {L.MIN_WEEKS} to {L.MAX_WEEKS}"
+
+
+class PriorityReviewIn(Schema):
+    priority: str | None = Field(None, description="the code of the priority reviewed")
+    title: str = Field("", description="the review's title")
+    terms_of_reference: str = Field("", description="the terms of reference agreed with the department (required)")
+    starts_on: date | None = Field(None, description="the review's first day (YYYY-MM-DD)")
+    weeks: int | None = Field(None, description=WEEKS)
+    lead: int | None = Field(None, description="the id of the person who leads the review (a Person)")
+    team: list[int] = Field([], description="the ids of the review team's members (Persons)")
+    problem: int | None = Field(None, description="the id of the problem that called for the review, or null")
+    indicator: str | None = Field(
+        None, description="the code of the indicator whose trajectory is watched after the review, or null"
+    )
+
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "priority": "ae-waits",
+                    "title": "A&E waiting times: priority review",
+                    "terms_of_reference": "Find why waits persist, down to the front line; agree an action plan.",
+                    "starts_on": "2027-01-04",
+                    "weeks": 8,
+                    "lead": 12,
+                    "team": [12, 15],
+                    "problem": 3,
+                    "indicator": "ae-4h",
+                }
+            ]
+        }
+    }
 
 
 class FieldworkOut(Schema):
-    org_unit: str
-    visited_on: date
-    who: str
-    findings: str
+    org_unit: str = Field(description="the code of the site visited (an org unit)")
+    visited_on: date = Field(description="the day of the visit (YYYY-MM-DD)")
+    who: str = Field(description="who the team met")
+    findings: str = Field(description="what the team found")
 
 
 class StageOut(Schema):
-    key: str
-    planned: date
-    reached: date | None
+    key: str = Field(description="the stage's code")
+    planned: date = Field(description="the day it is planned for: its share of the review's weeks from the start")
+    reached: date | None = Field(description="the day it was first recorded as reached, or null")
 
 
-class ReviewOut(Schema):
-    id: int
-    priority: str
-    title: str
-    terms_of_reference: str
-    starts_on: date
-    weeks: int
-    extension_weeks: int
-    due_on: date
-    stage: str
-    lead: str
-    team: list[str]
-    problem: int | None
-    timeline: list[StageOut]
-    fieldwork: list[FieldworkOut]
-    findings: list[str]
-    action_plan: list[ActionOut]
-    actions_started_on: date | None
-    published: bool
+class PriorityReviewOut(Schema):
+    id: int = Field(description="the review's id, for the routes that name it")
+    priority: str = Field(description="the code of the priority reviewed")
+    title: str = Field(description="the review's title")
+    terms_of_reference: str = Field(description="the terms of reference agreed with the department")
+    starts_on: date = Field(description="the review's first day (YYYY-MM-DD)")
+    weeks: int = Field(description=WEEKS)
+    extension_weeks: int = Field(description="the weeks added by extensions (0 if none)")
+    due_on: date = Field(description="the day the report is due: the start plus the weeks and the extensions")
+    stage: str = Field(description="the stage of the review process it has reached")
+    lead: str = Field(description="the lead's name")
+    team: list[str] = Field(description="the team members' names")
+    problem: int | None = Field(description="the id of the problem that called for the review, or null")
+    timeline: list[StageOut] = Field(description="each stage of the review process, in order, planned and reached")
+    fieldwork: list[FieldworkOut] = Field(description="the visits down the delivery chain, oldest first")
+    findings: list[str] = Field(description="the findings, in their order of priority")
+    action_plan: list[TrackedActionOut] = Field(description="the prioritised action plan, on the action tracker")
+    actions_started_on: date | None = Field(description="the day the plan's first action starts, or null without one")
+    published: bool = Field(description="true when it is published to the public")
 
 
-def _review_out(review: PriorityReview) -> ReviewOut:
+def _review_out(review: PriorityReview) -> PriorityReviewOut:
     from . import reviews
 
     ctx = reviews.context(review, for_pdf=True)
-    return ReviewOut(
+    return PriorityReviewOut(
         id=review.pk,
         priority=review.priority.code,
         title=review.title,
@@ -488,15 +620,15 @@ def _review_out(review: PriorityReview) -> ReviewOut:
     )
 
 
-@router.get("/reviews/", response=list[ReviewOut], summary="Priority reviews this caller may read")
+@router.get("/reviews/", response=list[PriorityReviewOut], summary="Priority reviews this caller may read")
 def list_reviews(request):
     return [
         _review_out(r) for r in can.visible(request.user, PriorityReview.objects.select_related("priority", "lead"))
     ]
 
 
-@router.post("/reviews/", response={201: ReviewOut}, summary="Start a priority review (6 to 12 weeks)")
-def create_review(request, payload: ReviewIn):
+@router.post("/reviews/", response={201: PriorityReviewOut}, summary="Start a priority review (6 to 12 weeks)")
+def create_review(request, payload: PriorityReviewIn):
     priority = inputs.priority(payload.priority)
     if priority is not None:
         _edit(request, priority)
@@ -516,17 +648,25 @@ def create_review(request, payload: ReviewIn):
     return Status(201, _review_out(review))
 
 
-@router.get("/reviews/{int:review_id}", response=ReviewOut, summary="One review: timeline, fieldwork, action plan")
+@router.get(
+    "/reviews/{int:review_id}", response=PriorityReviewOut, summary="One review: timeline, fieldwork, action plan"
+)
 def get_review(request, review_id: int):
     return _review_out(_review(request, review_id))
 
 
 class ExtensionIn(Schema):
-    weeks: int | None = None
-    reason: str = ""
+    weeks: int | None = Field(None, description=f"how many weeks are added, 1 to {L.MAX_WEEKS}")
+    reason: str = Field("", description="why the review needs longer (required)")
+
+    model_config = {
+        "json_schema_extra": {"examples": [{"weeks": 2, "reason": "Fieldwork delayed by the winter surge"}]}
+    }
 
 
-@router.post("/reviews/{int:review_id}/extensions", response=ReviewOut, summary="Record an extension with its reason")
+@router.post(
+    "/reviews/{int:review_id}/extensions", response=PriorityReviewOut, summary="Record an extension with its reason"
+)
 def extend_review(request, review_id: int, payload: ExtensionIn):
     review = _review(request, review_id)
     _edit(request, review.priority)
@@ -535,12 +675,14 @@ def extend_review(request, review_id: int, payload: ExtensionIn):
 
 
 class StageIn(Schema):
-    stage: str
-    on: date
-    note: str = ""
+    stage: str = Field(description="the stage of the review process reached")
+    on: date = Field(description="the day it was reached (YYYY-MM-DD), within the review's weeks")
+    note: str = Field("", description="a note on reaching it, kept in the audit trail")
+
+    model_config = {"json_schema_extra": {"examples": [{"stage": "fieldwork", "on": "2027-01-18", "note": ""}]}}
 
 
-@router.post("/reviews/{int:review_id}/stages", response=ReviewOut, summary="Record the stage a review reached")
+@router.post("/reviews/{int:review_id}/stages", response=PriorityReviewOut, summary="Record the stage a review reached")
 def reach_stage(request, review_id: int, payload: StageIn):
     review = _review(request, review_id)
     _edit(request, review.priority)
@@ -548,13 +690,26 @@ def reach_stage(request, review_id: int, payload: StageIn):
 
 
 class FieldworkIn(Schema):
-    org_unit: str | None = None
-    visited_on: date | None = None
-    who: str = ""
-    findings: str = ""
+    org_unit: str | None = Field(None, description="the code of the site visited (an org unit)")
+    visited_on: date | None = Field(None, description="the day of the visit (YYYY-MM-DD), within the review's weeks")
+    who: str = Field("", description="who the team met")
+    findings: str = Field("", description="what the team found")
+
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "org_unit": "R01-D01",
+                    "visited_on": "2027-01-18",
+                    "who": "Clinical director, triage nurses, bed manager",
+                    "findings": "Minor injuries treated at the triage point and sent home.",
+                }
+            ]
+        }
+    }
 
 
-@router.post("/reviews/{int:review_id}/fieldwork", response={201: ReviewOut}, summary="Add a fieldwork note")
+@router.post("/reviews/{int:review_id}/fieldwork", response={201: PriorityReviewOut}, summary="Add a fieldwork note")
 def add_fieldwork(request, review_id: int, payload: FieldworkIn):
     review = _review(request, review_id)
     _edit(request, review.priority)
@@ -570,12 +725,26 @@ def add_fieldwork(request, review_id: int, payload: FieldworkIn):
 
 
 class FindingIn(Schema):
-    text: str = ""
-    evidence: str = ""
-    rank: int = 0
+    text: str = Field("", description="the finding, in a sentence (made today, within the review's weeks)")
+    evidence: str = Field("", description="the evidence behind it, in words")
+    rank: int = Field(0, description="its order of priority among the findings, 1 first")
+
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "text": "'See and treat' transforms triage by treating minor injuries at once.",
+                    "evidence": "Breach data from six trusts",
+                    "rank": 1,
+                }
+            ]
+        }
+    }
 
 
-@router.post("/reviews/{int:review_id}/findings", response={201: ReviewOut}, summary="Add a finding with its evidence")
+@router.post(
+    "/reviews/{int:review_id}/findings", response={201: PriorityReviewOut}, summary="Add a finding with its evidence"
+)
 def add_finding(request, review_id: int, payload: FindingIn):
     review = _review(request, review_id)
     _edit(request, review.priority)
@@ -584,9 +753,9 @@ def add_finding(request, review_id: int, payload: FindingIn):
 
 
 @router.post(
-    "/reviews/{int:review_id}/actions", response={201: ReviewOut}, summary="Add to the prioritised action plan"
+    "/reviews/{int:review_id}/actions", response={201: PriorityReviewOut}, summary="Add to the prioritised action plan"
 )
-def add_review_action(request, review_id: int, payload: ActionIn):
+def add_review_action(request, review_id: int, payload: TrackedActionIn):
     review = _review(request, review_id)
     _edit(request, review.priority)
     actions.add_review_action(
@@ -604,42 +773,74 @@ def add_review_action(request, review_id: int, payload: ActionIn):
 # Stakeholders ------------------------------------------------------------------------------------------
 
 
+POWER = f"how much they can sway delivery, {L.SCALE_MIN} (little) to {L.SCALE_MAX} (a lot)"
+SUPPORT = f"how far they support the priority, {L.SCALE_MIN} (opposed) to {L.SCALE_MAX} (fully)"
+ENGAGEMENT = {
+    "role": "their role in the delivery chain, in words",
+    "interests": "what they care about",
+    "objective": "the engagement's objective (why)",
+    "current_status": "where the relationship stands now",
+    "key_messages": "the key messages (what)",
+    "key_actions": "the key actions (how)",
+    "timing": "the timing (when)",
+}
+
+
 class StakeholderIn(Schema):
-    name: str = ""
-    kind: str = "organisation"
-    power: int | None = None
-    support: int | None = None
-    role: str = ""
-    interests: str = ""
-    objective: str = ""
-    current_status: str = ""
-    key_messages: str = ""
-    key_actions: str = ""
-    timing: str = ""
+    name: str = Field("", description="the person's or organisation's name, once per priority's map")
+    kind: str = Field("organisation", description="a person or an organisation")
+    power: int | None = Field(None, description=POWER)
+    support: int | None = Field(None, description=SUPPORT)
+    role: str = Field("", description=ENGAGEMENT["role"])
+    interests: str = Field("", description=ENGAGEMENT["interests"])
+    objective: str = Field("", description=ENGAGEMENT["objective"])
+    current_status: str = Field("", description=ENGAGEMENT["current_status"])
+    key_messages: str = Field("", description=ENGAGEMENT["key_messages"])
+    key_actions: str = Field("", description=ENGAGEMENT["key_actions"])
+    timing: str = Field("", description=ENGAGEMENT["timing"])
+
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "name": "Teachers' union",
+                    "kind": "organisation",
+                    "power": 5,
+                    "support": 2,
+                    "role": "Teachers deliver the daily reading hour",
+                    "interests": "Workload; professional autonomy",
+                    "objective": "Agree the reading hour fits the timetable without extra marking",
+                }
+            ]
+        }
+    }
 
 
 class PlacementOut(Schema):
-    power: int
-    support: int
-    on: date
+    power: int = Field(description=f"power then, {L.SCALE_MIN} to {L.SCALE_MAX}")
+    support: int = Field(description=f"support then, {L.SCALE_MIN} to {L.SCALE_MAX}")
+    on: date = Field(description="the day of the placement (YYYY-MM-DD)")
 
 
 class StakeholderOut(Schema):
-    id: int
-    name: str
-    kind: str
-    role: str
-    interests: str
-    power: int
-    support: int
-    zone: str
-    objective: str
-    current_status: str
-    key_messages: str
-    key_actions: str
-    timing: str
-    placements: list[PlacementOut]
-    actions: list[ActionOut]
+    id: int = Field(description="the stakeholder's id, for the routes that name it")
+    name: str = Field(description="the person's or organisation's name")
+    kind: str = Field(description="a person or an organisation")
+    role: str = Field(description=ENGAGEMENT["role"])
+    interests: str = Field(description=ENGAGEMENT["interests"])
+    power: int = Field(description=POWER + ", now")
+    support: int = Field(description=SUPPORT + ", now")
+    zone: str = Field(
+        description="where power and support place them on the map, each zone with its advice",
+        json_schema_extra={"enum": list(L.ZONES)},
+    )
+    objective: str = Field(description=ENGAGEMENT["objective"])
+    current_status: str = Field(description=ENGAGEMENT["current_status"])
+    key_messages: str = Field(description=ENGAGEMENT["key_messages"])
+    key_actions: str = Field(description=ENGAGEMENT["key_actions"])
+    timing: str = Field(description=ENGAGEMENT["timing"])
+    placements: list[PlacementOut] = Field(description="every placement on the map, oldest first: how they moved")
+    actions: list[TrackedActionOut] = Field(description="the engagement actions, on the action tracker")
 
 
 def _stakeholder_out(s: Stakeholder) -> StakeholderOut:
@@ -693,11 +894,19 @@ def add_stakeholder(request, code: str, payload: StakeholderIn):
 
 
 class MoveIn(Schema):
-    power: int | None = None
-    support: int | None = None
-    on: date | None = None
-    review: int | None = None
-    note: str = ""
+    power: int | None = Field(None, description=POWER + ", now")
+    support: int | None = Field(None, description=SUPPORT + ", now")
+    on: date | None = Field(None, description="the day of the placement (YYYY-MM-DD; default today)")
+    review: int | None = Field(
+        None, description="the id of the priority review (of the same priority) it was placed in, or null"
+    )
+    note: str = Field("", description="why they moved, kept with the placement and in the audit trail")
+
+    model_config = {
+        "json_schema_extra": {
+            "examples": [{"power": 5, "support": 3, "on": "2027-01-20", "note": "Agreed the reading hour in principle"}]
+        }
+    }
 
 
 def _stakeholder(request, code, pk) -> Stakeholder:
@@ -725,26 +934,36 @@ def move_stakeholder(request, code: str, stakeholder_id: int, payload: MoveIn):
     return _stakeholder_out(s)
 
 
-class PlanIn(Schema):
-    role: str | None = None
-    interests: str | None = None
-    objective: str | None = None
-    current_status: str | None = None
-    key_messages: str | None = None
-    key_actions: str | None = None
-    timing: str | None = None
+class EngagementPlanIn(Schema):
+    """The parts of the engagement plan to change: fields left out are not changed."""
+
+    role: str | None = Field(None, description=ENGAGEMENT["role"])
+    interests: str | None = Field(None, description=ENGAGEMENT["interests"])
+    objective: str | None = Field(None, description=ENGAGEMENT["objective"])
+    current_status: str | None = Field(None, description=ENGAGEMENT["current_status"])
+    key_messages: str | None = Field(None, description=ENGAGEMENT["key_messages"])
+    key_actions: str | None = Field(None, description=ENGAGEMENT["key_actions"])
+    timing: str | None = Field(None, description=ENGAGEMENT["timing"])
+
+    model_config = {
+        "json_schema_extra": {
+            "examples": [{"current_status": "Agreed in principle", "key_actions": "Joint timetable workshop in March"}]
+        }
+    }
 
 
 @router.patch("/stakeholders/{code}/{int:stakeholder_id}", response=StakeholderOut, summary="Edit the engagement plan")
-def update_engagement(request, code: str, stakeholder_id: int, payload: PlanIn):
+def update_engagement(request, code: str, stakeholder_id: int, payload: EngagementPlanIn):
     s = _stakeholder(request, code, stakeholder_id)
     return _stakeholder_out(actions.update_engagement(s, **payload.model_dump(exclude_unset=True), **_who(request)))
 
 
 @router.post(
-    "/stakeholders/{code}/{int:stakeholder_id}/actions", response={201: ActionOut}, summary="An engagement action"
+    "/stakeholders/{code}/{int:stakeholder_id}/actions",
+    response={201: TrackedActionOut},
+    summary="An engagement action",
 )
-def add_engagement_action(request, code: str, stakeholder_id: int, payload: ActionIn):
+def add_engagement_action(request, code: str, stakeholder_id: int, payload: TrackedActionIn):
     s = _stakeholder(request, code, stakeholder_id)
     tracked = actions.add_engagement_action(
         s, description=payload.description, owner=inputs.person(payload.owner), due=payload.due, **_who(request)
