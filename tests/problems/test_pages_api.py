@@ -146,3 +146,19 @@ def test_problems_are_in_the_pack_and_the_delivery_report(sign_in, ae_problem):
     rnd = AssessmentRound.objects.order_by("-date").first()
     report = c.get(f"/routines/rounds/{rnd.pk}/report/").content.decode()
     assert "Problems being solved" in report and ae_problem.title in report.replace("&amp;", "&")
+
+
+def test_a_move_on_the_map_naming_another_prioritys_review_is_refused_with_the_field(sign_in):
+    from stocktake.problems.models import Stakeholder
+
+    s = Stakeholder.objects.filter(priority__code="reading-11").first()
+    other = PriorityReview.objects.exclude(priority=s.priority).first()
+    c = sign_in("duhead")
+    before = s.placements.count()
+    r = c.post(
+        f"/api/problems/stakeholders/reading-11/{s.pk}/placements",
+        {"power": 4, "support": 4, "review": other.pk},
+        content_type="application/json",
+    )
+    assert r.status_code == 400 and "review" in r.json()["errors"]
+    assert s.placements.count() == before

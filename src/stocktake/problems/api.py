@@ -922,6 +922,10 @@ def _stakeholder(request, code, pk) -> Stakeholder:
 def move_stakeholder(request, code: str, stakeholder_id: int, payload: MoveIn):
     s = _stakeholder(request, code, stakeholder_id)
     review = PriorityReview.objects.filter(pk=payload.review, priority=s.priority).first() if payload.review else None
+    if payload.review and review is None:
+        raise ValidationError(
+            {"review": _("there is no priority review %(v)s of %(p)s") % {"v": payload.review, "p": s.priority.code}}
+        )
     s = actions.move_stakeholder(
         s,
         power=payload.power,
