@@ -268,8 +268,8 @@ def percentiles(xs: list[float]) -> str:
     return f"{len(xs):6d}  p50 {q(0.5):7.0f}  p95 {q(0.95):7.0f}  p99 {q(0.99):7.0f}  max {xs[-1] * 1000:7.0f} ms"
 
 
-def main() -> int:
-    args = parse()
+def demo_environment() -> tuple[str, dict, object, str]:
+    """A scratch data directory and database for a bench's server: (data_dir, env, drop, engine name)."""
     data_dir = tempfile.mkdtemp(prefix="stocktake-bench-")
     url, drop, engine = scratch_database(data_dir)
     env = {
@@ -279,17 +279,27 @@ def main() -> int:
         "STOCKTAKE_API_RATE": "off",
         "PYTHONPATH": os.path.join(ROOT, "src"),
     }
+    return data_dir, env, drop, engine
+
+
+def build_demo(env: dict, engine: str) -> None:
+    print(f"==> {engine}: building the demo in a scratch database", flush=True)
+    subprocess.run(
+        [sys.executable, "-m", "stocktake", "demo"],
+        env=env,
+        check=True,
+        timeout=900,
+        stdout=subprocess.DEVNULL,
+        cwd=ROOT,
+    )
+
+
+def main() -> int:
+    args = parse()
+    data_dir, env, drop, engine = demo_environment()
     server = None
     try:
-        print(f"==> {engine}: building the demo in a scratch database", flush=True)
-        subprocess.run(
-            [sys.executable, "-m", "stocktake", "demo"],
-            env=env,
-            check=True,
-            timeout=900,
-            stdout=subprocess.DEVNULL,
-            cwd=ROOT,
-        )
+        build_demo(env, engine)
         setup = shell(env, SETUP.replace("CELLS", str(args.cells)))
         ids = shell(
             env,

@@ -29,7 +29,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.error
@@ -37,7 +36,7 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from concurrency import ROOT, Log, free_port, percentiles, scratch_database, shell  # noqa: E402
+from concurrency import ROOT, Log, build_demo, demo_environment, free_port, percentiles, shell  # noqa: E402
 
 SETUP = r"""
 import json
@@ -137,26 +136,10 @@ def writer(log: Log, base: str, setup: dict):
 
 def main() -> int:
     args = parse()
-    data_dir = tempfile.mkdtemp(prefix="stocktake-bench-")
-    url, drop, engine = scratch_database(data_dir)
-    env = {
-        **os.environ,
-        "STOCKTAKE_DATA_DIR": data_dir,
-        "STOCKTAKE_DATABASE_URL": url,
-        "STOCKTAKE_API_RATE": "off",
-        "PYTHONPATH": os.path.join(ROOT, "src"),
-    }
+    data_dir, env, drop, engine = demo_environment()
     server = None
     try:
-        print(f"==> {engine}: building the demo in a scratch database", flush=True)
-        subprocess.run(
-            [sys.executable, "-m", "stocktake", "demo"],
-            env=env,
-            check=True,
-            timeout=900,
-            stdout=subprocess.DEVNULL,
-            cwd=ROOT,
-        )
+        build_demo(env, engine)
         setup = shell(env, SETUP)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
