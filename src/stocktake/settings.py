@@ -134,6 +134,8 @@ STOCKTAKE_JOB_STALE_SECONDS = int(os.environ.get("STOCKTAKE_JOB_STALE_SECONDS", 
 # Separation of duties: whoever wrote a value's current version may not validate or publish it. "1" relaxes the
 # rule for a delivery unit of one person; every decision it lets through says so in the audit trail.
 STOCKTAKE_ALLOW_SELF_VERIFY = os.environ.get("STOCKTAKE_ALLOW_SELF_VERIFY", "0") == "1"
+# The month the government's financial year starts in (1-12 or a month name): what "2005/06 Q1" in a file means.
+STOCKTAKE_FINANCIAL_YEAR_START = os.environ.get("STOCKTAKE_FINANCIAL_YEAR_START", "4")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

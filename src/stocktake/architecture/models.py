@@ -111,6 +111,13 @@ class Period(models.Model):
     def __str__(self) -> str:
         return self.code
 
+    @property
+    def label(self) -> str:
+        """The period in words ("2005/06 Q1", "Financial year 2005/06"; a calendar period its code)."""
+        from .fiscal import label
+
+        return label(self.code)
+
     @classmethod
     def get(cls, code_or_period: str | P.Period) -> Period:
         """The stored period for a code (raises PeriodError for a bad code, Period.DoesNotExist if not stored).

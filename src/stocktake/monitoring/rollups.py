@@ -195,10 +195,11 @@ def series(indicator, unit, kind: str | None = None, *, official: bool = False, 
 
 def _parts_expected(indicator, coarser: P.Period) -> int:
     """How many periods of the indicator's frequency a coarser period holds (3 months in a quarter)."""
+    fy_start = coarser.fy_start  # a financial year's own start month, whatever the setting says now
     return sum(
         1
-        for q in P.between(indicator.frequency, coarser.start, coarser.end)
-        if P.parent(q, coarser.kind).code == coarser.code
+        for q in P.between(indicator.frequency, coarser.start, coarser.end, fy_start)
+        if P.parent(q, coarser.kind, fy_start).code == coarser.code
     )
 
 
@@ -229,6 +230,62 @@ def series_parts(indicator, unit, kind: str | None = None, *, official: bool = F
             p = Period(code=pp.code, kind=pp.kind, start=pp.start, end=pp.end)
         out.append((p, acc.result(rule, scale), parts[code], _parts_expected(indicator, pp)))
     return sorted(out, key=lambda pv: pv[0].start)
+
+
+def coarser_rows(indicator, unit, kind: str, shown: str = "", official: str = "official_") -> list[dict]:
+    """The unit's rollups merged up to a coarser kind (quarter, fiscal quarter, year, financial year), oldest
+    first, in the shape of monitoring.series.rollup_rows(): period_id (None if the period is not stored),
+    period__code, period__start, period__end, expected, value, count, official_value, official_count, plus
+    parts / parts_expected (months held / months it has: fewer is partial) and official_parts.
+
+    `shown` and `official` are the rollup parts (PARTS) the figures and the official figures come from.
+    Counts and expected units are summed over the sub-periods, so coverage is values reported of values
+    expected in the months present; the months missing make the period partial instead.
+    """
+    for prefix in (shown, official):
+        if prefix not in PARTS:
+            raise ValueError(f"unknown rollup part {prefix!r}")
+    prefixes = sorted({shown, official})
+    fields = [f"{pre}{f}" for pre in prefixes for f in ("total", "count", "numerator", "denominator")]
+    found = (
+        Rollup.objects.filter(indicator=indicator, org_unit=unit, **{f"{shown}count__gt": 0})
+        .values("period__code", "expected", *fields)
+        .order_by("period__start")
+    )
+    merged: dict[str, dict] = {}
+    for r in found:
+        up = P.parent(P.parse(r["period__code"]), kind)  # PeriodError if kind is not coarser
+        cell = merged.setdefault(
+            up.code,
+            {"period": up, "parts": 0, "official_parts": 0, "expected": 0, **{p: Accumulator() for p in prefixes}},
+        )
+        cell["parts"] += 1
+        cell["official_parts"] += 1 if r[f"{official}count"] > 0 else 0
+        cell["expected"] += r["expected"] or 0
+        for pre in prefixes:
+            cell[pre].merge(Accumulator(*(r[f"{pre}{f}"] for f in ("total", "count", "numerator", "denominator"))))
+    stored = dict(Period.objects.filter(code__in=list(merged)).values_list("code", "pk"))
+    rule, scale = indicator.aggregation, indicator.ratio_scale
+    out = []
+    for code, cell in merged.items():
+        p = cell["period"]
+        out.append(
+            {
+                "period_id": stored.get(code),
+                "period__code": code,
+                "period__start": p.start,
+                "period__end": p.end,
+                "expected": cell["expected"],
+                "value": cell[shown].result(rule, scale),
+                "count": cell[shown].count,
+                "official_value": cell[official].result(rule, scale),
+                "official_count": cell[official].count,
+                "parts": cell["parts"],
+                "official_parts": cell["official_parts"],
+                "parts_expected": _parts_expected(indicator, p),
+            }
+        )
+    return sorted(out, key=lambda r: r["period__start"])
 
 
 def read(indicator, unit, period, *, official: bool = False, part: str = "") -> float | None:

@@ -22,6 +22,7 @@ from stocktake.delivery import status as S
 
 from .models import Rollup
 from .rollups import OFFICIAL_STATES  # noqa: F401  (the one definition, re-exported for other apps)
+from .rollups import coarser_rows
 from .roots import root_of, root_unit, roots, single_root  # noqa: F401  (re-exported: callers read them here)
 
 
@@ -36,8 +37,15 @@ def complete(indicator, row: dict, official: bool = False) -> bool:
 
 
 def partial_of(row: dict, today=None):
-    """A Partial if the row's period has not ended yet (delivery.coverage.partial), else None."""
-    return C.partial(row["period__start"], row["period__end"], today or timezone.localdate())
+    """A Partial if the row's period has not ended yet, or (a row from rows_at) holds fewer months than it has
+    (delivery.coverage.partial), else None."""
+    return C.partial(
+        row["period__start"],
+        row["period__end"],
+        today or timezone.localdate(),
+        row.get("parts"),
+        row.get("parts_expected"),
+    )
 
 
 @dataclass(frozen=True)
@@ -90,6 +98,19 @@ def rollup_rows(indicator, unit: OrgUnit, basis: Basis = INSIDE) -> list[dict]:
         }
         for r in found
     ]
+
+
+def rows_at(indicator, unit: OrgUnit, kind: str | None = None, basis: Basis = INSIDE) -> list[dict]:
+    """rollup_rows() at the indicator's frequency or a coarser one (quarter, fiscal quarter, year, financial
+    year), merged from the stored parts (rollups.coarser_rows); a coarser row's official figure counts only
+    when every month it holds is official, else the row is unverified."""
+    if kind is None or kind == indicator.frequency:
+        return rollup_rows(indicator, unit, basis)
+    rows = coarser_rows(indicator, unit, kind, shown=basis.shown, official=basis.official)
+    for r in rows:
+        if r["official_parts"] < r["parts"]:
+            r["official_value"], r["official_count"] = None, 0
+    return rows
 
 
 def series(

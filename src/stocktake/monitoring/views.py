@@ -19,11 +19,14 @@ from django.views.decorators.http import require_POST
 from stocktake import errors
 from stocktake.accounts import permissions as perms
 from stocktake.architecture import access as architecture_access
+from stocktake.architecture import fiscal
+from stocktake.architecture.fiscal import label as period_label
 from stocktake.architecture.models import Indicator, OrgUnit, OrgUnitLevel, Period, Pillar, Priority
 from stocktake.delivery import coverage as C
+from stocktake.delivery import periods as P
 from stocktake.delivery import status as S
 from stocktake.delivery import workbook as look
-from stocktake.params import int_param
+from stocktake.params import BadParameter, int_param
 
 from . import (
     access,
@@ -229,6 +232,28 @@ def portfolio(request):
 # --- the indicator page and its trajectory chart ---------------------------------------------------------------
 
 
+def _frequency(request, indicator) -> tuple[str, list[dict]]:
+    """The frequency the page shows (`?frequency=`: the indicator's own or one it rolls up into whole), and the
+    switch's choices, each with its link (the rest of the query kept)."""
+    kinds = [indicator.frequency, *P.rolls_into(indicator.frequency)]
+    frequency = request.GET.get("frequency") or indicator.frequency
+    if frequency not in kinds:
+        raise BadParameter(
+            "frequency",
+            _("'%(given)s' is not a frequency this indicator can be shown at; use one of %(kinds)s")
+            % {"given": frequency[:20], "kinds": ", ".join(kinds)},
+        )
+    names = fiscal.frequency_names()
+    choices = []
+    for kind in kinds:
+        query = request.GET.copy()
+        query.pop("frequency", None)
+        if kind != indicator.frequency:
+            query["frequency"] = kind
+        choices.append({"kind": kind, "name": names[kind], "query": query.urlencode(), "selected": kind == frequency})
+    return frequency, choices
+
+
 def indicator_page(request, code):
     indicator = access.indicator(request.user, code)
     picked = _unit(request)
@@ -240,23 +265,28 @@ def indicator_page(request, code):
             _("overlay: %(unit)s is not under %(root)s") % {"unit": overlay_unit.code, "root": root.code}
         )
     basis = access.value_basis(request.user, indicator)
+    frequency, frequencies = _frequency(request, indicator)
+    native = frequency == indicator.frequency
     plan = series.Plan.build(indicator, [u.pk for u in (unit, overlay_unit) if u], root=root, basis=basis)
     cells = series.rollup_rows(indicator, unit, basis)
     summary = series.summarise(indicator, unit, plan, cells, basis)
     target = plan.target
-    data = series.series(indicator, unit, rows=cells)
-    official = {r["period__code"]: v for r, v in series.series(indicator, unit, official=True, rows=cells)}
+    at = cells if native else series.rows_at(indicator, unit, frequency, basis)  # the switch's frequency
+    data = series.series(indicator, unit, rows=at)
+    official = {r["period__code"]: v for r, v in series.series(indicator, unit, official=True, rows=at)}
     rows = []
     for r, value in data:
         verified = r["period__code"] in official
         shown = official.get(r["period__code"], value)
-        plan_value = plan.planned(unit.pk, r["period__code"])
-        status = plan.assess(unit.pk, shown, r["period__code"])
+        # The plan is a trajectory at the indicator's own frequency: a coarser period has no planned value.
+        plan_value = plan.planned(unit.pk, r["period__code"]) if native else None
+        status = plan.assess(unit.pk, shown, r["period__code"]) if native else S.Status(S.NO_DATA)
         cov = series.coverage_of(r, official=verified)
         part = series.partial_of(r)
         rows.append(
             {
                 "period": r["period__code"],
+                "label": period_label(r["period__code"]),
                 "value": shown,
                 "value_text": indicator.fmt(shown),
                 "planned": plan_value,
@@ -387,6 +417,9 @@ def indicator_page(request, code):
             "overlay_choices": overlay_choices,
             "formats": exports.FORMATS,
             "query": request.GET.urlencode(),
+            "frequency": frequency,
+            "native": native,
+            "frequencies": frequencies,
             "sections": hooks.indicator_sections(request, indicator),
             "provisional_incomplete": marks.incomplete_text(summary.provisional_coverage, indicator.completeness),
             "provisional_partial": marks.partial_text(summary.provisional_partial),
@@ -516,6 +549,9 @@ def heatmap(request, code):
             "rule": _rule(indicator),
             "formats": exports.FORMATS,
             "query": request.GET.urlencode(),
+            "frequency": frequency,
+            "native": native,
+            "frequencies": frequencies,
             "deeper": depth < indicator.report_depth and depth == parent.depth + 1,
             "depth": depth,
             **_roots(root),
@@ -582,6 +618,9 @@ def heatmap_indicators(request):
             "rule": _rule(),
             "formats": exports.FORMATS,
             "query": request.GET.urlencode(),
+            "frequency": frequency,
+            "native": native,
+            "frequencies": frequencies,
             **_roots(root),
         },
     )
@@ -684,6 +723,9 @@ def league(request, code):
             "rule": _rule(indicator),
             "formats": exports.FORMATS,
             "query": request.GET.urlencode(),
+            "frequency": frequency,
+            "native": native,
+            "frequencies": frequencies,
             "depth": depth,
             "column": column,
             **_roots(root),
