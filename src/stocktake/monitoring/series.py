@@ -21,8 +21,10 @@ from stocktake.delivery import coverage as C
 from stocktake.delivery import status as S
 
 from .models import Rollup
-from .rollups import OFFICIAL_STATES  # noqa: F401  (the one definition, re-exported for other apps)
-from .rollups import coarser_rows
+from .rollups import (
+    OFFICIAL_STATES,  # noqa: F401  (the one definition, re-exported for other apps)
+    coarser_rows,
+)
 from .roots import root_of, root_unit, roots, single_root  # noqa: F401  (re-exported: callers read them here)
 
 
