@@ -7,18 +7,21 @@ the same permission checks: the public sees published priorities only.
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from stocktake import errors
 from stocktake.accounts import permissions as perms
 from stocktake.accounts.apiauth import api_auth
+from stocktake.architecture import fiscal
 from stocktake.architecture.models import Indicator, Period
 from stocktake.delivery import coverage as C
+from stocktake.delivery import periods as P
 from stocktake.schemas import Error
 
 from . import access, actions, alerts, forecasting, marks, roots, series, tables
@@ -240,6 +243,109 @@ def forecast(request, code: str, unit: str | None = None, root: str | None = Non
         "probability": look.probability,
         "note": look.note,
         "points": [{"date": p.on, "mean": p.mean, "low": p.low, "high": p.high} for p in (fc.points if fc else [])],
+    }
+
+
+Frequency = Literal[tuple(P.ORDER)]  # type: ignore[valid-type]
+FREQUENCY_HELP = (
+    "the frequency to show the series at: the indicator's own (the default) or one it rolls up into whole "
+    "(D day, W week, M month, Q calendar quarter, FQ fiscal quarter, Y calendar year, FY financial year); "
+    "the choices for an indicator are listed in `frequencies`"
+)
+
+
+class SeriesQuery(Schema):
+    unit: str | None = Field(None, description="the org unit's code (default: the root)")
+    root: str | None = Field(None, description="the top-level org unit (hierarchy) to read within (default: its own)")
+    frequency: Frequency | None = Field(None, description=FREQUENCY_HELP)
+
+
+class SeriesPoint(Schema):
+    period: str = Field(
+        description="the period's code (2026-03, 2026Q1, 2026April a financial year, 2026AprilQ1 its first quarter)"
+    )
+    label: str = Field(description="the period in words, translated (2026/27 Q1, Financial year 2026/27)")
+    start: date = Field(description="the period's first day")
+    end: date = Field(description="the period's last day")
+    value: float | None = Field(description="the figure shown: official where every part of it is, else provisional")
+    unverified: bool = Field(description="true when the figure is not (all) validated or published")
+    units_reported: int = Field(
+        description="values reported beneath the unit in this period (summed over its months at a coarser frequency)"
+    )
+    units_expected: int = Field(description="values expected beneath the unit (0 when not known)")
+    incomplete: bool = Field(description="true when fewer units reported than the indicator's completeness rule asks")
+    parts: int | None = Field(
+        description="how many periods at the indicator's frequency the figure is built from; null at its own frequency"
+    )
+    parts_expected: int | None = Field(
+        description="how many such periods the period has (3 months in a quarter); null at its own frequency"
+    )
+    partial: bool = Field(description="true when the period has not ended or is built from fewer parts than it has")
+    partial_reason: str = Field(description="why the period is partial, in words; empty when it is whole")
+
+
+class SeriesOut(Schema):
+    indicator: str = Field(description="the indicator's code")
+    unit: str = Field(description="the org unit's code")
+    root: str = Field(description="the top-level org unit the figures are read within")
+    frequency: Frequency = Field(description="the frequency the points are at")
+    frequencies: list[Frequency] = Field(description="the frequencies this indicator can be shown at, its own first")
+    points: list[SeriesPoint] = Field(description="the series, oldest first")
+
+
+@router.get(
+    "/indicators/{code}/series",
+    response={200: SeriesOut, 400: Error, 404: Error},
+    summary="An indicator's series at a unit, at its own frequency or a coarser one (quarter, year, fiscal quarter, "
+    "financial year)",
+    auth=readers(),
+)
+def indicator_series(request, code: str, q: Query[SeriesQuery]):
+    ind = access.indicator(request.user, code)
+    picked = access.unit(q.unit)
+    top = access.root_unit(request, picked, ind)
+    where = picked or top
+    kinds = [ind.frequency, *P.rolls_into(ind.frequency)]
+    frequency = q.frequency or ind.frequency
+    if frequency not in kinds:
+        raise HttpError(
+            400,
+            f"frequency: {ind.code} is reported {P.FREQUENCY_NAMES[ind.frequency]} and cannot be shown at "
+            f"'{frequency}'; use one of {', '.join(kinds)}",
+        )
+    basis = access.value_basis(request.user, ind)
+    rows = series.rows_at(ind, where, frequency, basis)
+    official = {r["period__code"]: v for r, v in series.series(ind, where, official=True, rows=rows)}
+    points = []
+    for r, value in series.series(ind, where, rows=rows):
+        code_ = r["period__code"]
+        verified = code_ in official
+        cov = series.coverage_of(r, official=verified)
+        part = series.partial_of(r)
+        points.append(
+            {
+                "period": code_,
+                "label": fiscal.label(code_),
+                "start": r["period__start"],
+                "end": r["period__end"],
+                "value": official[code_] if verified else value,
+                "unverified": not verified,
+                "units_reported": cov.reported,
+                "units_expected": cov.expected,
+                "incomplete": not cov.meets(ind.completeness),
+                "parts": r.get("parts"),
+                "parts_expected": r.get("parts_expected"),
+                "partial": part is not None,
+                "partial_reason": marks.partial_text(part),
+            }
+        )
+    return {
+        "indicator": ind.code,
+        "unit": where.code,
+        "root": top.code,
+        "frequency": frequency,
+        "frequencies": kinds,
+        "points": points,
     }
 
 
