@@ -2,7 +2,6 @@
 its periods read by delivery.periods as fiscal quarters, and shows as such (never as calendar quarters)."""
 
 import csv
-import io
 
 import pytest
 
