@@ -375,7 +375,9 @@ class IndicatorIn(Schema):
     name: str = Field(description=INDICATOR_FIELDS["name"])
     unit: str = Field(description=INDICATOR_FIELDS["unit"])
     direction: Direction = Field(description="up: higher is better; down: lower is better")
-    frequency: Frequency = Field("M", description="how often it is reported (D, W, M, Q, Y, FY)")
+    frequency: Frequency = Field(
+        "M", description="how often it is reported (D, W, M, Q, Y, FY a financial year, FQ a fiscal quarter)"
+    )
     level: Level = Field("outcome", description="its place in the results chain")
     kind: Kind = Field("performance", description="performance (judged against a target) or contextual")
     aggregation: Aggregation = Field("sum", description="how units add up: sum, mean, or ratio of the sums")

@@ -419,6 +419,8 @@ def indicator_page(request, code):
             "query": request.GET.urlencode(),
             "frequency": frequency,
             "native": native,
+            "latest_label": period_label(summary.latest_period) if summary.latest_period else "",
+            "provisional_label": period_label(summary.provisional_period) if summary.provisional_period else "",
             "frequencies": frequencies,
             "sections": hooks.indicator_sections(request, indicator),
             "provisional_incomplete": marks.incomplete_text(summary.provisional_coverage, indicator.completeness),
