@@ -187,8 +187,10 @@ class _Run:
         code = rec.get("org_unit") or ""
         if not self.create or not code or code in self.cat.org_units or not R._storable(code):
             return
-        parent_code = self.create.get("parent")
         self.ensure_parents()
+        if code in self.cat.org_units:  # the file's one unit was among those made for it
+            return
+        parent_code = self.create.get("parent")
         parent_depth = self.cat.org_units.get(parent_code)
         if parent_depth is None:
             raise T.FileError(f"the mapping creates units under '{parent_code}', which does not exist")

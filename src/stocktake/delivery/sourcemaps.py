@@ -254,7 +254,7 @@ def parse_expression(
                     absent.add(name)
                 continue
             raise FileError(
-                f"the mapping names column '{shown(name, 40)}', which the file does not have "
+                f"the mapping names column '{shown(name, 80)}', which the file does not have "
                 f"(it has {listed(header[:30])}); if the column only appears in some files, "
                 f"list it in the mapping's optional columns"
             )
@@ -315,7 +315,7 @@ class _Breakdown:
         self.column = str(spec.get("column") or "")
         if self.column not in header:
             raise FileError(
-                f"the mapping's disaggregation column '{shown(self.column, 40)}' is not in the file "
+                f"the mapping's disaggregation column '{shown(self.column, 80)}' is not in the file "
                 f"(it has {listed(header[:30])})"
             )
         self.name = str(spec.get("name") or "").strip()
@@ -345,7 +345,7 @@ def _period_reader(period, header: list[str]):
     if template:
         for name in _FIELD.findall(template):
             if name not in header:
-                raise FileError(f"the mapping's period text names column '{shown(name, 40)}', not in the file")
+                raise FileError(f"the mapping's period text names column '{shown(name, 80)}', not in the file")
 
     def period_code(raw) -> str:
         if "year" in period:
@@ -397,7 +397,7 @@ def mapped_records(
     ):
         if col and col not in header:
             raise FileError(
-                f"the mapping's {key} column '{shown(col, 40)}' is not in the file (it has {listed(header[:30])})"
+                f"the mapping's {key} column '{shown(col, 80)}' is not in the file (it has {listed(header[:30])})"
             )
     period_code, period_column = _period_reader(mapping["period"], header)
     optional = set(mapping.get("optional") or [])
@@ -415,7 +415,8 @@ def mapped_records(
         own = _Breakdown(item["disaggregation"], header) if item.get("disaggregation") else breakdown
         targets.append((item["indicator"], own, fields, item.get("zero_denominator") == "skip"))
     if absent and notes is not None:
-        notes.append(f"optional column(s) {listed(sorted(absent))} are not in this file: read as blank")
+        names = ", ".join(f"'{shown(name, 80)}'" for name in sorted(absent)[:20])
+        notes.append(f"optional column(s) {names} are not in this file: read as blank")
     skips = []
     for s in mapping.get("skip", []):
         if s.get("column") not in header:
@@ -492,7 +493,7 @@ def _field_of(column: str, unit_column: str, period_column: str) -> str:
 
 
 def _ends_before(exc: MissingCell) -> str:
-    return f"the row ends before column '{shown(str(exc), 40)}' (fewer cells than the header)"
+    return f"the row ends before column '{shown(str(exc), 80)}' (fewer cells than the header)"
 
 
 MAPPING_KEYS = {
