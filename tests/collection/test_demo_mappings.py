@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 import pytest
 
@@ -195,3 +196,25 @@ def test_reading_a_latin1_file_through_the_demo_rio_mapping_still_counts_rows(db
     batch = run((REAL / name).read_bytes(), name=name, mapping=ColumnMapping.objects.get(name="rio-isp-municipal"))
     lines = len(io.BytesIO((REAL / name).read_bytes()).read().splitlines()) - 1
     assert (batch.rows_read, batch.records, batch.rows_skipped) == (lines, lines, 0)
+
+
+def test_the_mappings_page_saves_a_mapping_and_refuses_a_mistake_naming_the_field(db):
+    lead = factories.sign_in("health-data")
+    page = lead.get("/collection/mappings/?edit=nhs-ae-providers").content.decode()
+    assert "MSitAE-%B-%Y" in page and 'name="config"' in page  # the saved mapping, ready to edit
+    good = {"org_unit": "unit", "period": "period", "indicators": [{"indicator": "ae-attendances", "value": "seen"}]}
+    r = lead.post(
+        "/collection/mappings/", {"name": "clinic-files", "description": "clinics", "config": json.dumps(good)}
+    )
+    assert r.status_code == 302 and ColumnMapping.objects.get(name="clinic-files").config == good
+    r = lead.post("/collection/mappings/", {"name": "clinic-files", "config": '{"org_unit": "unit",'})
+    assert r.status_code == 400 and "config: not valid JSON (line 1" in r.content.decode()
+    bad = {**good, "skip": [{"column": "unit", "in": "TOTAL"}]}
+    r = lead.post("/collection/mappings/", {"name": "clinic-files", "config": json.dumps(bad)})
+    assert r.status_code == 400
+    assert "config: skip[0]: {&quot;column&quot;: name, &quot;in&quot;: [values]}" in r.content.decode()
+    assert ColumnMapping.objects.get(name="clinic-files").config == good  # unchanged
+    r = lead.post("/collection/mappings/", {"name": "Clinic files!", "config": json.dumps(good)})
+    assert r.status_code == 400 and "name: letters, digits and hyphens" in r.content.decode()
+    observer = factories.sign_in("observer")
+    assert observer.post("/collection/mappings/", {"name": "x", "config": "{}"}).status_code == 403
