@@ -211,3 +211,8 @@ def test_a_mapping_is_checked_when_saved_naming_each_field():
         "unnamed_columns: one of refuse, ignore",
     ]
     assert M.check_mapping(SIMPLE) == []
+
+
+def test_a_period_that_is_neither_a_column_nor_an_object_refuses_the_file_not_crashes():
+    with pytest.raises(T.FileError, match="the mapping's period is a column name or an object"):
+        mapped(b"unit,period,deaths\nD1,2026-09,4\n", {**SIMPLE, "period": 5})

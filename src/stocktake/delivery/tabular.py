@@ -198,7 +198,9 @@ def read_csv(
                     if len(header) < len(cells) <= width and all(not c.strip() for c in extra):
                         cells = cells[: len(header)]  # the header's own trailing separators, repeated
                     elif unnamed == "ignore" and len(cells) < len(header):
-                        cells = cells + [None] * (len(header) - len(cells))
+                        short: list[str | None] = [*cells, *[None] * (len(header) - len(cells))]
+                        yield n, _named(header, (c if c is None else c[:MAX_CELL] for c in short))
+                        continue
                     else:
                         hint = (
                             "an unquoted number with a thousands separator such as 1,234, or a stray separator?"
