@@ -218,3 +218,13 @@ def test_the_mappings_page_saves_a_mapping_and_refuses_a_mistake_naming_the_fiel
     assert r.status_code == 400 and "name: letters, digits and hyphens" in r.content.decode()
     observer = factories.sign_in("observer")
     assert observer.post("/collection/mappings/", {"name": "x", "config": "{}"}).status_code == 403
+
+
+def test_the_back_office_checks_a_mapping_as_the_api_does(db):
+    admin = factories.sign_in("admin")
+    bad = {"org_unit": "unit", "period": "period", "indicators": [{"indicator": "ae-attendances"}]}
+    r = admin.post(
+        "/admin/collection/columnmapping/add/", {"name": "typo", "description": "", "config": json.dumps(bad)}
+    )
+    assert r.status_code == 200 and "indicators[0]: give a value" in r.content.decode()
+    assert not ColumnMapping.objects.filter(name="typo").exists()

@@ -9,8 +9,11 @@ about them (Review) and whom we chased (Reminder).
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from stocktake.delivery.sourcemaps import check_mapping
 
 
 class ColumnMapping(models.Model):
@@ -26,6 +29,12 @@ class ColumnMapping(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """The mapping's options checked as the API and the mappings page check them (the back office too)."""
+        problems = check_mapping(self.config)
+        if problems:
+            raise ValidationError({"config": problems})
 
 
 class Dhis2Mapping(models.Model):
