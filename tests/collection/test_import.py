@@ -174,11 +174,11 @@ def test_cli_import_prints_a_summary_and_exits_1_on_rejected_rows_unless_allowed
         call_command("import", str(path), "--user", "interior-data", "--quiet-progress")
     assert raised.value.returncode == 1 and "--allow-rejects" in str(raised.value)
     out = capsys.readouterr().out
-    assert "rows read 2, accepted 1, rejected 1" in out
+    assert "file rows read 2, records made 2, rows skipped 0, accepted 1, rejected 1" in out
     assert "error row 3: duplicate of row 2" in out
     assert ImportBatch.objects.filter(interface="cli").exists()
     call_command("import", str(path), "--user", "interior-data", "--quiet-progress", "--allow-rejects")  # exit 0
-    assert "rows read 2, accepted 1, rejected 1" in capsys.readouterr().out
+    assert "file rows read 2, records made 2, rows skipped 0, accepted 1, rejected 1" in capsys.readouterr().out
 
 
 def test_cli_exits_0_when_every_row_is_stored_and_1_when_the_file_is_refused_even_with_allow_rejects(tmp_path, db):

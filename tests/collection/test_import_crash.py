@@ -68,10 +68,11 @@ def test_an_upload_that_drops_midway_is_failed_naming_the_error_and_rolled_back(
 
 @pytest.fixture
 def broken_mapping(db):
-    """A mapping saved in the back office with its period as a number: the importer cannot follow it."""
+    """A mapping saved in the back office (past the save's checks) with an indicator as a number: the importer
+    cannot follow it."""
     return ColumnMapping.objects.create(
         name="broken",
-        config={"org_unit": "unit", "period": 5, "indicators": [{"indicator": "homicides", "value": "n"}]},
+        config={"org_unit": "unit", "period": "when", "indicators": [5]},
     )
 
 

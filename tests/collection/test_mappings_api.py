@@ -11,7 +11,11 @@ J = "application/json"
 
 def test_a_column_mapping_is_saved_read_and_replaced_by_name(db):
     du = factories.sign_in("manager")
-    config = {"org_unit": {"column": "Code"}, "period": {"column": "Month"}, "indicators": {"ae-4h": {"value": "Pct"}}}
+    config = {
+        "org_unit": {"column": "Code"},
+        "period": {"column": "Month"},
+        "indicators": [{"indicator": "ae-attendances", "value": "Seen"}],
+    }
     r = du.put("/api/collection/mappings/trust-files", {"config": config, "description": "trusts"}, content_type=J)
     assert r.status_code == 200 and ColumnMapping.objects.get(name="trust-files").config == config
     r = du.put("/api/collection/mappings/trust-files", {"config": {**config, "skip": []}}, content_type=J)

@@ -19,19 +19,20 @@ from .conftest import REAL
 
 @pytest.fixture
 def nhs(db, users):
-    indicator("nhs-ae-4h", aggregation="ratio", ratio_scale=100, report_depth=3, min_value=0, max_value=100, unit="%")
-    indicator("nhs-ae-attendances", aggregation="sum", report_depth=3, min_value=0)
-    OrgUnit.objects.create(code="NHS-ENG", name="NHS England", parent=OrgUnit.objects.get(code="NAT"))
-    return ColumnMapping.objects.get(name="nhs-ae-trusts")  # saved by the demo
+    return ColumnMapping.objects.get(name="nhs-ae-trusts")  # saved by the demo, onto the demo's own indicators
 
 
 def test_nhs_trust_file_imports_as_it_is_and_the_national_share_is_rebuilt_from_parts(nhs, run):
     path = REAL / "ae_attendances_cut.csv"
+    assert not OrgUnit.objects.filter(code__startswith="NHS-").exists()  # the demo as built: the import makes them
     batch = run(path.read_bytes(), name=path.name, mapping=nhs)
     assert batch.status == "done" and batch.rows_rejected == 0, (batch.message, batch.errors[:5])
     with open(path, newline="") as fh:
         trusts = {row["org_code"] for row in csv.DictReader(fh)}
-    assert batch.units_created == len(trusts) == 40  # the 40 trusts kept in the cut (274 in the whole file)
+    # the 40 trusts kept in the cut (274 in the whole file), under NHS England and its 2016-2019 trusts' unit
+    assert batch.units_created == len(trusts) + 2 == 42
+    assert OrgUnit.objects.get(code="NHS-RF4").depth == Indicator.objects.get(code="ae-4h").report_depth == 4
+    assert batch.rows_read == 912 and batch.records == 2 * 912 and batch.rows_skipped == 0
     attendances, breaches = defaultdict(float), defaultdict(float)
     trust_pct = defaultdict(list)
     per_trust = defaultdict(lambda: [0.0, 0.0])
@@ -47,7 +48,7 @@ def test_nhs_trust_file_imports_as_it_is_and_the_national_share_is_rebuilt_from_
         if a:
             trust_pct[month].append(100 * (1 - b / a))
     england = OrgUnit.objects.get(code="NHS-ENG")
-    ind = Indicator.objects.get(code="nhs-ae-4h")
+    ind = Indicator.objects.get(code="ae-4h")
     for month in ("2016-04", "2017-12", "2019-03"):
         expected = 100 * (1 - breaches[month] / attendances[month])
         got = rollups.read(ind, england, Period.objects.get(code=month))
@@ -66,23 +67,22 @@ def test_nhs_trust_file_imports_as_it_is_and_the_national_share_is_rebuilt_from_
 
 
 def test_rio_crime_file_in_latin1_with_semicolons_imports_and_sums_to_the_state(db, users, run):
-    indicator("rj-violent-lethality", aggregation="sum", report_depth=4, min_value=0, direction="down")
-    OrgUnit.objects.create(code="RJ", name="Rio de Janeiro state", parent=OrgUnit.objects.get(code="NAT"))
     path = REAL / "BaseMunicipioMensal_cut.csv"
     batch = run(path.read_bytes(), name=path.name, mapping=ColumnMapping.objects.get(name="rio-isp-municipal"))
     assert batch.status == "done" and batch.rows_rejected == 0, (batch.message, batch.errors[:5])
-    assert batch.units_created == 92 + 4
-    assert OrgUnit.objects.get(code="RJ-3300100").name == "Angra dos Reis"
-    assert OrgUnit.objects.get(code="RJ-3300100").parent.name == "Interior"
+    assert batch.units_created == 92 + 1  # the municipalities, and the state they are made under
+    angra = OrgUnit.objects.get(code="RJ-3300100")
+    assert angra.name == "Angra dos Reis" and angra.parent.code == "RJ"
+    assert angra.depth == Indicator.objects.get(code="homicides").report_depth == 3
     totals = defaultdict(float)
     with open(path, newline="", encoding="latin-1") as fh:
         for row in csv.DictReader(fh, delimiter=";"):
-            if row["letalidade_violenta"]:
-                totals[f"{int(row['ano']):04d}-{int(row['mes']):02d}"] += float(row["letalidade_violenta"])
-    ind = Indicator.objects.get(code="rj-violent-lethality")
+            if row["hom_doloso"]:
+                totals[f"{int(row['ano']):04d}-{int(row['mes']):02d}"] += float(row["hom_doloso"])
+    ind = Indicator.objects.get(code="homicides")
     state = OrgUnit.objects.get(code="RJ")
     for month in ("2014-01", "2020-06", "2026-03"):
-        assert rollups.read(ind, state, Period.objects.get(code=month)) == totals[month]
+        assert rollups.read(ind, state, Period.objects.get(code=month)) == totals[month] > 0
 
 
 @pytest.fixture

@@ -24,6 +24,7 @@ from stocktake.accounts import audit, permissions
 from stocktake.accounts.models import AuditEntry
 from stocktake.architecture import actions as architecture_actions
 from stocktake.architecture.models import OrgUnit
+from stocktake.delivery.sourcemaps import check_mapping
 from stocktake.monitoring import alerts as monitoring_alerts
 from stocktake.monitoring import rollups as monitoring_rollups
 from stocktake.monitoring.models import DataValue, DataValueVersion
@@ -272,8 +273,9 @@ def save_column_mapping(
 ) -> ColumnMapping:
     if not permissions.can_manage(user) and permissions.role(user) != "data_lead":
         raise PermissionDenied("only the delivery unit and data leads save column mappings")
-    if not isinstance(config, dict):
-        raise ValidationError({"config": "a column mapping is a JSON object"})
+    problems = check_mapping(config)
+    if problems:
+        raise ValidationError({"config": problems})
     mapping = ColumnMapping.objects.filter(name=name).first() or ColumnMapping(name=name)
     mapping.config, mapping.description = config, description
     return audit.save_audited(mapping, user=user, interface=interface)

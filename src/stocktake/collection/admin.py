@@ -31,6 +31,8 @@ class ImportBatchAdmin(ReadOnlyAdmin):
         "dry_run",
         "status",
         "rows_read",
+        "records",
+        "rows_skipped",
         "rows_accepted",
         "rows_rejected",
         "created",

@@ -68,7 +68,10 @@ class BatchOut(Schema):
     strict: bool
     status: str
     message: str
-    rows_read: int
+    rows_read: int = Field(description="rows of the file read (blank rows not counted)")
+    records: int = Field(description="records made from those rows: a mapped row may give several values, or none")
+    rows_skipped: int = Field(description="file rows a mapping's rule left out (a total row, no value)")
+    skipped: dict[str, int] = Field(description="skipped rows by rule, e.g. {'Org Code is TOTAL': 1}")
     rows_accepted: int
     rows_rejected: int
     error_count: int

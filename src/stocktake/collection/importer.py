@@ -133,21 +133,24 @@ def _records(stream, fmt: str, mapping: ColumnMapping | None, notes: list | None
             (i, r if isinstance(r, dict) else M.ShapeError("each row must be an object"))
             for i, r in enumerate(items, start=1)
         )
+    unnamed = "ignore" if mapping and config.get("unnamed_columns") == "ignore" else "refuse"
     if fmt == "xlsx":
-        header, rows = T.read_xlsx(stream, sheet=config.get("sheet"))
+        header, rows = T.read_xlsx(stream, sheet=config.get("sheet"), unnamed=unnamed, notes=notes)
     else:
         header, rows = T.read_csv(
-            stream, encoding=config.get("encoding"), delimiter=config.get("delimiter"), notes=notes
+            stream, encoding=config.get("encoding"), delimiter=config.get("delimiter"), notes=notes, unnamed=unnamed
         )
     if fmt == "dhis2-csv":
         return M.dhis2_csv(header, rows, dhis2_lookup())
     if mapping:
-        return M.mapped_records(header, rows, config, R.parse_number)
+        return M.mapped_records(header, rows, config, R.parse_number, notes=notes)
     return M.long_records(header, rows)
 
 
 def _shape_error(n: int, exc: Exception) -> R.RowError:
     text = str(exc)
+    if getattr(exc, "column", ""):
+        return R.RowError(n, exc.column, text)
     head, sep, rest = text.partition(": ")
     if sep and head in R.COLUMNS + ("dataElement", "orgUnit", "categoryOptionCombo"):
         return R.RowError(n, head, rest)
@@ -161,7 +164,11 @@ class _Run:
         self.batch, self.user, self.cat, self.create, self.dry_run = batch, user, cat, create, dry_run
         self.progress = progress
         self.report = R.ErrorReport()
-        self.rows_read = 0
+        self.rows_read = 0  # rows of the file (a mapped row may make several records, or none)
+        self.last_row: int | None = None
+        self.records = 0
+        self.skipped: dict[str, int] = {}
+        self.rows_skipped = 0
         self.accepted = 0
         self.buffer: list[R.Row] = []
         self.counts = {"created": 0, "changed": 0, "unchanged": 0}
@@ -180,6 +187,9 @@ class _Run:
         code = rec.get("org_unit") or ""
         if not self.create or not code or code in self.cat.org_units or not R._storable(code):
             return
+        self.ensure_parents()
+        if code in self.cat.org_units:  # the file's one unit was among those made for it
+            return
         parent_code = self.create.get("parent")
         parent_depth = self.cat.org_units.get(parent_code)
         if parent_depth is None:
@@ -192,6 +202,21 @@ class _Run:
             parent_code, parent_depth = gcode, parent_depth + 1
         self._new_unit(code, rec.get("_name") or code, parent_code, parent_depth + 1)
 
+    def ensure_parents(self) -> None:
+        """The units a mapping's new units go under, made once if missing: create_org_units' "create" list,
+        each {"code", "name", "under"}, top first (so a real file's trusts can sit at the depth their
+        indicator is reported at without anyone preparing the tree by hand)."""
+        for item in self.create.get("create") or []:
+            code, under = str(item.get("code") or ""), str(item.get("under") or "")
+            if not code or code in self.cat.org_units:
+                continue
+            depth = self.cat.org_units.get(under)
+            if depth is None:
+                raise T.FileError(
+                    f"create_org_units: '{shown(code, 40)}' goes under '{shown(under, 40)}', which does not exist"
+                )
+            self._new_unit(code, str(item.get("name") or code), under, depth + 1)
+
     def _new_unit(self, code, name, parent_code, depth):
         if not self.dry_run:
             parent = OrgUnit.objects.get(code=parent_code)
@@ -203,9 +228,17 @@ class _Run:
     # -- the rows ---------------------------------------------------------------
     def checked(self, records):
         for n, rec in records:
-            self.rows_read += 1
-            if self.progress and self.rows_read % 1000 == 0:
-                self.progress(self.rows_read)
+            if n != self.last_row:  # a row's records come together, so a new number is a new file row
+                self.last_row = n
+                self.rows_read += 1
+                if self.progress and self.rows_read % 1000 == 0:
+                    self.progress(self.rows_read)
+            if isinstance(rec, M.Skipped):
+                self.rows_skipped += 1
+                if len(self.skipped) < 50 or rec.reason in self.skipped:
+                    self.skipped[rec.reason] = self.skipped.get(rec.reason, 0) + 1
+                continue
+            self.records += 1
             if isinstance(rec, Exception):
                 self.report.add([_shape_error(n, rec)])
                 continue
@@ -513,12 +546,15 @@ def _import(batch: ImportBatch, stream, *, file_name, fmt, mapping, user, dry_ru
         )
     if run is not None:
         batch.rows_read = run.rows_read
+        batch.records = run.records
+        batch.rows_skipped = run.rows_skipped
+        batch.skipped = dict(sorted(run.skipped.items(), key=lambda kv: -kv[1]))
         batch.rows_accepted = 0 if (batch.status == ImportBatch.Status.REFUSED and not dry_run) else run.accepted
         batch.rows_rejected = run.report.rejected
         batch.error_count = run.report.total
         batch.errors = run.report.as_list()
         batch.error_summary = dict(sorted(run.report.by_reason.items(), key=lambda kv: -kv[1])[:30])
-        batch.warnings = [{"row": None, "rule": "encoding", "indicator": "", "message": note} for note in notes]
+        batch.warnings = [{"row": None, "rule": _note_rule(note), "indicator": "", "message": note} for note in notes]
         batch.warnings += run.warnings
         batch.units_created = run.units_created if batch.status == ImportBatch.Status.DONE else 0
         if batch.status == ImportBatch.Status.DONE:
@@ -527,6 +563,15 @@ def _import(batch: ImportBatch, stream, *, file_name, fmt, mapping, user, dry_ru
     batch.file_name = R.clean(batch.file_name)
     batch.warnings = [{**w, "message": R.clean(w["message"])} for w in batch.warnings]
     batch.finished_at = timezone.now()
+
+
+def _note_rule(note: str) -> str:
+    """What a reader's or mapping's note is about, for the report's list of warnings."""
+    if "optional column" in note:
+        return "optional-columns"
+    if "have no name" in note:
+        return "unnamed-columns"
+    return "encoding"
 
 
 def _write(run, batch, stream, fmt, mapping, notes, strict, dry_run) -> None:
@@ -548,6 +593,8 @@ def _write(run, batch, stream, fmt, mapping, notes, strict, dry_run) -> None:
         ImportBatch.objects.filter(pk=batch.pk).update(
             status=ImportBatch.Status.DONE,
             rows_read=run.rows_read,
+            records=run.records,
+            rows_skipped=run.rows_skipped,
             rows_accepted=run.accepted,
             rows_rejected=run.report.rejected,
             error_count=run.report.total,

@@ -30,7 +30,9 @@ def _read(request):
 
 class ColumnMappingIn(Schema):
     config: dict[str, Any] = Field(
-        description="org_unit, period, indicators, skip, encoding, delimiter, create_org_units ... (docs/collection.md)"
+        description="org_unit (a column, or {code} for a file of one unit), period, indicators, skip (case and spaces "
+        "ignored), optional, disaggregation, unnamed_columns, encoding, delimiter, create_org_units ... "
+        "(docs/collection.md); checked when saved, a mistake refused naming its field"
     )
     description: str = Field("", description="which source's files it is for, in words")
 
@@ -39,9 +41,23 @@ class ColumnMappingIn(Schema):
             "examples": [
                 {
                     "config": {
-                        "org_unit": {"column": "Org Code"},
-                        "period": {"column": "Period", "format": "%B-%Y"},
-                        "indicators": {"ae-attendances": {"value": "Total attendances"}},
+                        "org_unit": "Org Code",
+                        "org_unit_prefix": "NHS-",
+                        "group": "Parent Org",
+                        "period": {"column": "Period", "format": "MSitAE-%B-%Y", "kind": "M"},
+                        "skip": [{"column": "Org Code", "in": ["TOTAL"]}],
+                        "optional": ["A&E attendances Booked Appointments Type 1"],
+                        "unnamed_columns": "ignore",
+                        "indicators": [
+                            {
+                                "indicator": "ae-attendances",
+                                "value": "A&E attendances Type 1 + A&E attendances Booked Appointments Type 1",
+                            }
+                        ],
+                        "create_org_units": {
+                            "parent": "NHS-ENG",
+                            "create": [{"code": "NHS-ENG", "name": "NHS England", "under": "NAT"}],
+                        },
                     },
                     "description": "NHS England monthly A&E provider files",
                 }

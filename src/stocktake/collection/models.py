@@ -9,8 +9,11 @@ about them (Review) and whom we chased (Reminder).
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from stocktake.delivery.sourcemaps import check_mapping
 
 
 class ColumnMapping(models.Model):
@@ -26,6 +29,12 @@ class ColumnMapping(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """The mapping's options checked as the API and the mappings page check them (the back office too)."""
+        problems = check_mapping(self.config)
+        if problems:
+            raise ValidationError({"config": problems})
 
 
 class Dhis2Mapping(models.Model):
@@ -86,7 +95,10 @@ class ImportBatch(models.Model):
     strict = models.BooleanField(default=False, help_text="Store nothing if any row is rejected.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
     message = models.TextField(blank=True)
-    rows_read = models.PositiveIntegerField(default=0)
+    rows_read = models.PositiveIntegerField(default=0, help_text="Rows of the file read (blank rows not counted).")
+    records = models.PositiveIntegerField(default=0, help_text="Records made from those rows (one per value).")
+    rows_skipped = models.PositiveIntegerField(default=0, help_text="File rows a mapping's rule left out.")
+    skipped = models.JSONField(default=dict, blank=True, help_text="Skipped rows by rule: {rule: count}.")
     rows_accepted = models.PositiveIntegerField(default=0)
     rows_rejected = models.PositiveIntegerField(default=0)
     error_count = models.PositiveIntegerField(default=0)

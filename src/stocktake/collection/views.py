@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from stocktake import errors
 from stocktake.accounts import permissions
 from stocktake.architecture import access as architecture_access
 from stocktake.architecture.models import Indicator, OrgUnit
@@ -396,9 +399,46 @@ def freshness_page(request):
 
 @login_required
 def mappings(request):
+    """The saved mappings, and a form to save one (name, description, its JSON), checked as the API checks it."""
     _require(can_import(request.user) or permissions.can_read_all(request.user))
+    form = {"name": "", "description": "", "config": ""}
+    problems: list[str] = []
+    if request.method == "POST":
+        _require(can_import(request.user))
+        form = {k: request.POST.get(k, "").strip() for k in form}
+        problems = _save_mapping(request, form)
+        if not problems:
+            messages.success(request, _("Column mapping %(name)s saved.") % {"name": form["name"]})
+            return redirect("collection:mappings")
+    elif (name := request.GET.get("edit")) and (m := ColumnMapping.objects.filter(name=name).first()):
+        form = {"name": m.name, "description": m.description, "config": json.dumps(m.config, indent=2)}
     return render(
         request,
         "collection/mappings.html",
-        {"columns": ColumnMapping.objects.all(), "dhis2": Dhis2Mapping.objects.all()},
+        {
+            "columns": ColumnMapping.objects.all(),
+            "dhis2": Dhis2Mapping.objects.all(),
+            "form": form,
+            "problems": problems,
+            "can_save": can_import(request.user),
+        },
+        status=400 if problems else 200,
     )
+
+
+def _save_mapping(request, form: dict) -> list[str]:
+    """The problems with the form, each naming its field; none means the mapping was saved."""
+    if not slugify(form["name"]) or slugify(form["name"]) != form["name"] or len(form["name"]) > 60:
+        return [_("name: letters, digits and hyphens only (at most 60), e.g. nhs-ae-providers")]
+    try:
+        config = json.loads(form["config"])
+    except json.JSONDecodeError as exc:
+        return [_("config: not valid JSON (line %(line)s, column %(col)s: %(msg)s)") % {
+            "line": exc.lineno, "col": exc.colno, "msg": exc.msg}]  # fmt: skip
+    try:
+        actions.save_column_mapping(
+            name=form["name"], config=config, description=form["description"], user=request.user, interface="web"
+        )
+    except ValidationError as exc:
+        return errors.lines(exc)
+    return []

@@ -32,7 +32,11 @@ LONG_ALIASES = {
 
 
 class ShapeError(RowShapeError):
-    """A row the shape itself cannot read (wrong number of cells, a formula)."""
+    """A row the shape itself cannot read (wrong number of cells, a formula); `column` names the file's column."""
+
+    def __init__(self, message: str, column: str = ""):
+        super().__init__(message)
+        self.column = column
 
 
 def _match_columns(header: list[str], aliases: dict) -> dict[str, str]:
@@ -203,10 +207,38 @@ def _merge_parts(records, lookup: Dhis2Lookup):
 # --- column mappings for files as they are ---------------------------------
 
 _TERM = re.compile(r"\s*([+-]?)\s*([^+-]+?)\s*(?=[+-]|$)")
+_FIELD = re.compile(r"\{([^{}]+)\}")
 
 
-def parse_expression(expr: str, header: list[str]) -> list[tuple[int, str]]:
-    """'attendances - breaches' as [(+1, 'attendances'), (-1, 'breaches')]; every name must be a column."""
+class Skipped:
+    """A file row a mapping leaves out on purpose (a skip rule, no value in it): counted, never an error."""
+
+    __slots__ = ("reason",)
+
+    def __init__(self, reason: str):
+        self.reason = reason
+
+    def __repr__(self) -> str:
+        return f"Skipped({self.reason!r})"
+
+
+class MissingCell(ValueError):
+    """A row that ends before a column the mapping reads (allowed only when unnamed columns are ignored)."""
+
+
+def fold(text) -> str:
+    """Text as a skip rule compares it: case and runs of spaces ignored ('  Total ' is 'TOTAL')."""
+    return " ".join(str(text).split()).casefold()
+
+
+def parse_expression(
+    expr: str, header: list[str], optional: set[str] | frozenset = frozenset(), absent: set | None = None
+) -> list[tuple[int, str]]:
+    """'attendances - breaches' as [(+1, 'attendances'), (-1, 'breaches')]; every name must be a column.
+
+    A name in `optional` may be missing from this file (a column that only appears from some month on):
+    its term is dropped and the name added to `absent`, so the import report can say so.
+    """
     terms = []
     pos = 0
     text = expr.strip()
@@ -215,72 +247,115 @@ def parse_expression(expr: str, header: list[str]) -> list[tuple[int, str]]:
         if not m or m.end() == pos:
             raise FileError(f"cannot read the expression '{shown(expr)}'")
         sign, name = m.group(1), m.group(2).strip()
+        pos = m.end()
         if name not in header:
+            if name in optional:
+                if absent is not None:
+                    absent.add(name)
+                continue
             raise FileError(
-                f"the mapping names column '{shown(name, 40)}', which the file does not have "
-                f"(it has {listed(header[:30])})"
+                f"the mapping names column '{shown(name, 80)}', which the file does not have "
+                f"(it has {listed(header[:30])}); if the column only appears in some files, "
+                f"list it in the mapping's optional columns"
             )
         terms.append((-1 if sign == "-" else 1, name))
-        pos = m.end()
-    if not terms:
+    if not terms and not absent:
         raise FileError("an empty expression in the mapping")
     return terms
+
+
+def _cell(raw: dict, name: str) -> str:
+    value = raw.get(name, "")
+    if value is None:
+        raise MissingCell(name)
+    return str(value)
+
+
+class _CellError(ValueError):
+    def __init__(self, column: str, message: str):
+        super().__init__(message)
+        self.column = column
 
 
 def _evaluate(terms, raw: dict, parse_number) -> float | None:
     total, blank = 0.0, True
     for sign, name in terms:
-        v = parse_number(raw.get(name))
+        try:
+            v = parse_number(_cell(raw, name))
+        except MissingCell as exc:
+            raise _CellError(name, _ends_before(exc)) from exc
+        except NumberError as exc:
+            raise _CellError(name, str(exc)) from exc
         if v is not None:
             blank = False
             total += sign * v
     return None if blank else total
 
 
-def mapped_records(
-    header: list[str], rows: Iterable, mapping: dict, parse_number
-) -> Iterator[tuple[int, dict | Exception]]:
-    """Any file through a saved column mapping; one file row may give several indicators' values.
+def _column_of(spec, key: str) -> tuple[str, str]:
+    """A mapping's org unit (or group) as (column, constant code): a column name, {"column"} or {"code"}."""
+    if isinstance(spec, str):
+        return spec, ""
+    if isinstance(spec, dict):
+        if spec.get("code"):
+            return "", str(spec["code"])
+        if spec.get("column"):
+            return str(spec["column"]), ""
+    raise FileError(f'the mapping\'s {key} is a column name, {{"column": name}} or {{"code": a unit code}}')
 
-    mapping keys: org_unit (column), org_unit_name (column, optional), org_unit_prefix,
-    group (column whose value names an intermediate unit, optional),
-    period: column name, or {"column", "format" (strptime), "kind"} or {"year", "month"},
-    indicators: [{"indicator": code, "value" | "numerator" + "denominator": expression}],
-    skip: [{"column", "in": [values]}], blank ("skip" or "error").
-    """
 
-    for key in ("org_unit", "period", "indicators"):
-        if not mapping.get(key):
-            raise FileError(f"the column mapping lacks '{key}'")
-    for key in ("org_unit", "org_unit_name", "group"):
-        if mapping.get(key) and mapping[key] not in header:
+class _Breakdown:
+    """A disaggregation read from a column: 'sex' and the cell 'Female' give 'sex=female'; a total is ''."""
+
+    def __init__(self, spec, header: list[str]):
+        if isinstance(spec, str):
+            self.column, self.constant = "", spec
+            return
+        self.constant = ""
+        self.column = str(spec.get("column") or "")
+        if self.column not in header:
             raise FileError(
-                f"the mapping's {key} column '{shown(mapping[key], 40)}' is not in the file "
+                f"the mapping's disaggregation column '{shown(self.column, 80)}' is not in the file "
                 f"(it has {listed(header[:30])})"
             )
-    period = mapping["period"]
+        self.name = str(spec.get("name") or "").strip()
+        self.values = {fold(k): str(v) for k, v in (spec.get("values") or {}).items()}
+        self.totals = {fold(v) for v in spec.get("total", [])}
+
+    def code(self, raw: dict) -> str:
+        if not self.column:
+            return self.constant
+        text = " ".join(_cell(raw, self.column).split())
+        key = fold(text)
+        if not key or key in self.totals:
+            return ""
+        value = self.values.get(key, key)
+        return f"{self.name}={value}" if self.name else value
+
+
+def _period_reader(period, header: list[str]):
     if isinstance(period, str):
         period = {"column": period}
+    if not isinstance(period, dict):
+        raise FileError("the mapping's period is a column name or an object (column, format, year/month, text)")
     for k in ("column", "year", "month"):
         if period.get(k) and period[k] not in header:
-            raise FileError(f"the mapping's period column '{period[k]}' is not in the file")
-    targets = []
-    for item in mapping["indicators"]:
-        fields = {f: parse_expression(item[f], header) for f in ("value", "numerator", "denominator") if item.get(f)}
-        if not fields:
-            raise FileError(f"the mapping gives no value column for {item.get('indicator')}")
-        targets.append((item["indicator"], item.get("disaggregation", ""), fields))
-    skips = [(s["column"], {str(v) for v in s.get("in", [])}) for s in mapping.get("skip", [])]
-    prefix = mapping.get("org_unit_prefix", "")
-    blank_is_error = mapping.get("blank") == "error"
+            raise FileError(f"the mapping's period column '{shown(period[k], 40)}' is not in the file")
+    template = period.get("text")
+    if template:
+        for name in _FIELD.findall(template):
+            if name not in header:
+                raise FileError(f"the mapping's period text names column '{shown(name, 80)}', not in the file")
 
     def period_code(raw) -> str:
         if "year" in period:
-            y, m = raw.get(period["year"], "").strip(), raw.get(period["month"], "").strip()
+            y, m = _cell(raw, period["year"]).strip(), _cell(raw, period["month"]).strip()
             if not (y.isdigit() and m.isdigit()):
                 raise ValueError(f"year '{shown(y, 20)}' and month '{shown(m, 20)}' do not make a month")
             return f"{int(y):04d}-{int(m):02d}"
-        text = raw.get(period["column"], "").strip()
+        if template:  # "{fiscal_year} {q}": a period label built from several cells, read as periods read it
+            return " ".join(_FIELD.sub(lambda m: _cell(raw, m.group(1)).strip(), template).split())
+        text = _cell(raw, period["column"]).strip()
         if period.get("format"):
             try:
                 d = datetime.strptime(text, period["format"]).date()
@@ -293,34 +368,205 @@ def mapped_records(
             return P.containing(period.get("kind", P.MONTH), d).code
         return text
 
+    return period_code, period.get("column") or period.get("year") or ""
+
+
+def mapped_records(
+    header: list[str], rows: Iterable, mapping: dict, parse_number, notes: list | None = None
+) -> Iterator[tuple[int, dict | Exception | Skipped]]:
+    """Any file through a saved column mapping; one file row may give several indicators' values.
+
+    mapping keys (docs/collection.md): org_unit (a column, or {"code"} for a file of one unit),
+    org_unit_name, org_unit_prefix, group (a column naming an intermediate unit), period (a column,
+    or {"column", "format" (strptime), "kind"}, {"year", "month"} or {"text": "{col} {col}"}),
+    indicators: [{"indicator", "value" | "numerator" + "denominator": expression, "disaggregation"}],
+    disaggregation ({"column", "name", "values", "total"}), optional (columns some files lack),
+    skip: [{"column", "in": [values]}] (case and spaces ignored), blank ("skip" or "error"),
+    an indicator's zero_denominator ("skip": a unit with nothing to divide by gives no record).
+    Every file row yields at least once: records, errors, or a Skipped saying why it gave nothing.
+    """
+
+    for key in ("org_unit", "period", "indicators"):
+        if not mapping.get(key):
+            raise FileError(f"the column mapping lacks '{key}'")
+    unit_column, unit_code = _column_of(mapping["org_unit"], "org_unit")
+    for key, col in (
+        ("org_unit", unit_column),
+        ("org_unit_name", mapping.get("org_unit_name")),
+        ("group", mapping.get("group")),
+    ):
+        if col and col not in header:
+            raise FileError(
+                f"the mapping's {key} column '{shown(col, 80)}' is not in the file (it has {listed(header[:30])})"
+            )
+    period_code, period_column = _period_reader(mapping["period"], header)
+    optional = set(mapping.get("optional") or [])
+    absent: set[str] = set()
+    breakdown = _Breakdown(mapping["disaggregation"], header) if mapping.get("disaggregation") else None
+    targets = []
+    for item in mapping["indicators"]:
+        fields = {
+            f: parse_expression(item[f], header, optional, absent)
+            for f in ("value", "numerator", "denominator")
+            if item.get(f)
+        }
+        if not fields:
+            raise FileError(f"the mapping gives no value column for {item.get('indicator')}")
+        own = _Breakdown(item["disaggregation"], header) if item.get("disaggregation") else breakdown
+        targets.append((item["indicator"], own, fields, item.get("zero_denominator") == "skip"))
+    if absent and notes is not None:
+        names = ", ".join(f"'{shown(name, 80)}'" for name in sorted(absent)[:20])
+        notes.append(f"optional column(s) {names} are not in this file: read as blank")
+    skips = []
+    for s in mapping.get("skip", []):
+        if s.get("column") not in header:
+            raise FileError(f"the mapping's skip rule names column '{shown(s.get('column'), 40)}', not in the file")
+        skips.append((s["column"], {fold(v): str(v) for v in s.get("in", [])}))
+    prefix = mapping.get("org_unit_prefix", "")
+    blank_is_error = mapping.get("blank") == "error"
+    group = mapping.get("group") or ""
+    name_column = mapping.get("org_unit_name") or ""
+
     for n, raw in rows:
         if isinstance(raw, Exception):
             yield n, raw
             continue
-        if any(str(raw.get(col, "")).strip() in values for col, values in skips):
+        rule = next(
+            (
+                f"{col} is {values[fold(raw.get(col) or '')]}"
+                for col, values in skips
+                if fold(raw.get(col) or "") in values
+            ),
+            None,
+        )
+        if rule:
+            yield n, Skipped(rule)
             continue
         try:
             pcode = period_code(raw)
+            unit = unit_code or _cell(raw, unit_column).strip()
+            base = {
+                "org_unit": unit if unit_code else (f"{prefix}{unit}" if unit else ""),
+                "period": pcode,
+                "_name": (_cell(raw, name_column).strip() if name_column else "") or unit,
+                "_group": _cell(raw, group).strip() if group else "",
+            }
+        except MissingCell as exc:
+            yield n, ShapeError(_ends_before(exc), column=_field_of(str(exc), unit_column, period_column))
+            continue
         except ValueError as exc:
             yield n, ShapeError(f"period: {exc}")
             continue
-        unit = raw.get(mapping["org_unit"], "").strip()
-        base = {
-            "org_unit": f"{prefix}{unit}" if unit else "",
-            "period": pcode,
-            "_name": raw.get(mapping.get("org_unit_name") or "", "").strip() or unit,
-            "_group": raw.get(mapping.get("group") or "", "").strip(),
-        }
-        for indicator, disagg, fields in targets:
-            rec = {**base, "indicator": indicator, "disaggregation": disagg}
+        made, why = 0, "no value in the mapped columns"
+        for indicator, disagg, fields, zero_skips in targets:
+            rec = {**base, "indicator": indicator}
             try:
+                rec["disaggregation"] = disagg.code(raw) if disagg else ""
                 for f, terms in fields.items():
                     rec[f] = _evaluate(terms, raw, parse_number)
-            except NumberError as exc:
-                yield n, ShapeError(f"{indicator}: {exc}")
+            except MissingCell as exc:
+                yield n, ShapeError(f"{indicator}: {_ends_before(exc)}", column=str(exc))
+                made += 1
+                continue
+            except _CellError as exc:
+                yield n, ShapeError(f"{indicator}: {exc}", column=exc.column)
+                made += 1
                 continue
             if all(rec.get(f) is None for f in fields):
                 if blank_is_error:
                     yield n, ShapeError(f"{indicator}: no value")
+                    made += 1
                 continue
+            if zero_skips and rec.get("denominator") == 0:  # no attendances: no share to report, not an error
+                why = f"{indicator}: denominator 0"
+                continue
+            made += 1
             yield n, rec
+        if not made:
+            yield n, Skipped(why)
+
+
+def _field_of(column: str, unit_column: str, period_column: str) -> str:
+    if column == unit_column:
+        return "org_unit"
+    return "period" if column == period_column else column  # the group, the unit's name, a period part
+
+
+def _ends_before(exc: MissingCell) -> str:
+    return f"the row ends before column '{shown(str(exc), 80)}' (fewer cells than the header)"
+
+
+MAPPING_KEYS = {
+    "org_unit", "org_unit_name", "org_unit_prefix", "group", "period", "indicators", "disaggregation", "optional",
+    "skip", "blank", "unnamed_columns", "combine", "create_org_units", "encoding", "delimiter", "sheet",
+}  # fmt: skip
+
+
+def check_mapping(config) -> list[str]:
+    """What is wrong with a column mapping before any file meets it, each as 'field: reason'.
+
+    Checked when a mapping is saved, so a typo ('skp', an indicator without a value) is refused then,
+    naming the field, rather than silently doing nothing on every later import.
+    """
+    if not isinstance(config, dict):
+        return ["config: a column mapping is a JSON object"]
+    problems = [f"{k}: not a mapping option (see docs/collection.md)" for k in sorted(set(config) - MAPPING_KEYS)]
+    for key in ("org_unit", "period", "indicators"):
+        if not config.get(key):
+            problems.append(f"{key}: required")
+    unit = config.get("org_unit")
+    if unit and not (isinstance(unit, str) or (isinstance(unit, dict) and (unit.get("column") or unit.get("code")))):
+        problems.append('org_unit: a column name, {"column": name} or {"code": a unit code}')
+    period = config.get("period")
+    if period and not (
+        isinstance(period, str)
+        or (isinstance(period, dict) and (period.get("column") or period.get("text") or period.get("year")))
+    ):
+        problems.append('period: a column name, or {"column", "format"}, {"year", "month"} or {"text"}')
+    if isinstance(period, dict) and period.get("year") and not period.get("month"):
+        problems.append("period.month: required with period.year")
+    if isinstance(period, dict) and period.get("kind") and period["kind"] not in P.FREQUENCY_NAMES:
+        problems.append(f"period.kind: one of {', '.join(P.FREQUENCY_NAMES)}")
+    indicators = config.get("indicators")
+    if indicators and not isinstance(indicators, list):
+        problems.append('indicators: a list of {"indicator": code, "value": expression, ...}')
+    for i, item in enumerate(indicators if isinstance(indicators, list) else []):
+        if not isinstance(item, dict) or not item.get("indicator"):
+            problems.append(f"indicators[{i}].indicator: required")
+        elif not any(item.get(f) for f in ("value", "numerator")):
+            problems.append(f"indicators[{i}]: give a value, or a numerator and denominator")
+        elif item.get("numerator") and not item.get("denominator"):
+            problems.append(f"indicators[{i}].denominator: required with a numerator")
+        if isinstance(item, dict) and item.get("disaggregation") not in (None, ""):
+            problems += _check_breakdown(item["disaggregation"], f"indicators[{i}].disaggregation")
+    if config.get("disaggregation") not in (None, ""):
+        problems += _check_breakdown(config["disaggregation"], "disaggregation")
+    for i, rule in enumerate(config.get("skip") or []):
+        if not isinstance(rule, dict) or not rule.get("column") or not isinstance(rule.get("in"), list):
+            problems.append(f'skip[{i}]: {{"column": name, "in": [values]}}')
+    if not isinstance(config.get("optional", []), list):
+        problems.append("optional: a list of column names")
+    for key, allowed in (
+        ("blank", ("skip", "error")),
+        ("unnamed_columns", ("refuse", "ignore")),
+        ("combine", ("sum",)),
+    ):
+        if key in config and config[key] not in allowed:
+            problems.append(f"{key}: one of {', '.join(allowed)}")
+    create = config.get("create_org_units")
+    if create is not None and not (isinstance(create, dict) and create.get("parent")):
+        problems.append('create_org_units: {"parent": code, "create": [{"code", "name", "under"}, ...]}')
+    for i, item in enumerate(create.get("create") or [] if isinstance(create, dict) else []):
+        if not isinstance(item, dict) or not item.get("code") or not item.get("under"):
+            problems.append(f'create_org_units.create[{i}]: {{"code", "name", "under"}}')
+    return problems
+
+
+def _check_breakdown(spec, where: str) -> list[str]:
+    if isinstance(spec, str):
+        return []
+    if not isinstance(spec, dict) or not spec.get("column"):
+        return [f'{where}: a code, or {{"column": name, "name": "sex", "values": {{...}}, "total": [...]}}']
+    if not isinstance(spec.get("values", {}), dict):
+        return [f"{where}.values: an object from the file's text to the code stored"]
+    return []

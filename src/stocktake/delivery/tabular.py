@@ -104,24 +104,38 @@ def sniff_delimiter(first_line: str, declared: str | None = None) -> str:
     return best if counts[best] else ","
 
 
-def _header(cells: list, where: str) -> list[str]:
+def _header(cells: list, where: str, unnamed: str = "refuse", notes: list | None = None) -> list[str]:
+    """The header's column names; an empty cell is refused, or with unnamed="ignore" named '' (its column is
+    then read as nothing) and listed in `notes`, so a report can say which columns were left out."""
     names = [("" if c is None else str(c)).strip() for c in cells]
     while names and names[-1] == "":
         names.pop()
     if not names:
         raise FileError(f"{where}: the header row is empty")
-    for i, name in enumerate(names, start=1):
-        if name == "":
-            raise FileError(
-                f"{where}: header cell {i} ({_col(i)}1) is empty; merged header cells or a title row "
-                f"above the header? The first row must name every column"
-            )
+    blanks = [i for i, name in enumerate(names, start=1) if name == ""]
+    if blanks and unnamed != "ignore":
+        i = blanks[0]
+        raise FileError(
+            f"{where}: header cell {i} ({_col(i)}1) is empty; merged header cells or a title row "
+            f"above the header? The first row must name every column (or set the mapping's "
+            f"unnamed_columns to ignore)"
+        )
+    if blanks and notes is not None:
+        notes.append(
+            f"{where}: header cell(s) {', '.join(f'{_col(i)}1' for i in blanks[:20])} have no name; "
+            f"their columns were ignored"
+        )
     seen = set()
     for name in names:
-        if name.lower() in seen:
+        if name and name.lower() in seen:
             raise FileError(f"{where}: column '{shown(name, 40)}' appears twice in the header")
         seen.add(name.lower())
     return names
+
+
+def _named(header: list[str], cells) -> dict:
+    """{column: cell} for the named columns only (an ignored unnamed column is left out)."""
+    return {h: c for h, c in zip(header, cells) if h}
 
 
 def _col(i: int) -> str:
@@ -137,11 +151,19 @@ class RowShapeError(ValueError):
 
 
 def read_csv(
-    stream: BinaryIO, *, encoding: str | None = None, delimiter: str | None = None, notes: list | None = None
+    stream: BinaryIO,
+    *,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    notes: list | None = None,
+    unnamed: str = "refuse",
 ) -> tuple[list[str], Iterator]:
     """(header, iterator of (row number, {column: text} or RowShapeError)) from a CSV byte stream.
 
     notes: a list that receives what the reader had to assume (a file read as Windows-1252).
+    unnamed="ignore": empty header cells do not refuse the file; their columns are left out, and a row may
+    then end early (a stray header cell over no data): the cells it lacks are None, and whoever reads
+    such a column says so for that row and column.
     """
     head = stream.read(65536)
     if not head.strip():
@@ -160,7 +182,7 @@ def read_csv(
         raise FileError(f"row 1: {exc}") from exc
     except StopIteration as exc:
         raise FileError("the file is empty") from exc
-    header = _header(first, "CSV")
+    header = _header(first, "CSV", unnamed, notes)
     width = len(first)  # the header's cells before its trailing blanks were dropped
 
     def rows():
@@ -175,6 +197,10 @@ def read_csv(
                     extra = cells[len(header) :]
                     if len(header) < len(cells) <= width and all(not c.strip() for c in extra):
                         cells = cells[: len(header)]  # the header's own trailing separators, repeated
+                    elif unnamed == "ignore" and len(cells) < len(header):
+                        short: list[str | None] = [*cells, *[None] * (len(header) - len(cells))]
+                        yield n, _named(header, (c if c is None else c[:MAX_CELL] for c in short))
+                        continue
                     else:
                         hint = (
                             "an unquoted number with a thousands separator such as 1,234, or a stray separator?"
@@ -189,7 +215,7 @@ def read_csv(
                             ),
                         )
                         continue
-                yield n, {h: c[:MAX_CELL] for h, c in zip(header, cells)}
+                yield n, _named(header, (c if c is None else c[:MAX_CELL] for c in cells))
         except UnicodeDecodeError as exc:
             raise FileError(
                 f"after row {n}: bytes that are not {enc} ({exc.reason}); declare the file's encoding, e.g. latin-1"
@@ -199,7 +225,7 @@ def read_csv(
         if not found:
             raise FileError(NO_ROWS)
 
-    return header, rows()
+    return [h for h in header if h], rows()
 
 
 NO_ROWS = "the file has a header row but no data rows: there is nothing to import"
@@ -313,8 +339,13 @@ def _unreadable(exc: Exception, where: str) -> FileError:
     return FileError(f"{where} cannot be read: {exc.__class__.__name__}: {shown(exc, 120)}")
 
 
-def read_xlsx(stream: BinaryIO, sheet: str | None = None) -> tuple[list[str], Iterator]:
+def read_xlsx(
+    stream: BinaryIO, sheet: str | None = None, unnamed: str = "refuse", notes: list | None = None
+) -> tuple[list[str], Iterator]:
     """(header, rows) from the first (or named) sheet; formulas are refused cell by cell.
+
+    unnamed="ignore": empty header cells are left out with their columns (said in `notes`), and values past
+    the last named column are ignored rather than refused.
 
     Rows are numbered by counting, not from cell A's coordinate: in a read-only sheet an empty,
     merged or missing cell A has no row number. The sheet's recorded dimension is ignored, because
@@ -353,9 +384,9 @@ def read_xlsx(stream: BinaryIO, sheet: str | None = None) -> tuple[list[str], It
     first = next(rows_in, None)
     if first is None:
         raise FileError("the first sheet is empty")
-    header = _header([c.value for c in first[1]], where)
+    header = _header([c.value for c in first[1]], where, unnamed, notes)
     second = next(rows_in, None)
-    if second is not None:
+    if second is not None and unnamed != "ignore":
         filled = [c for c in second[1] if c.value not in (None, "")]
         if filled and max(c.column for c in filled) > len(header):
             raise FileError(
@@ -386,16 +417,16 @@ def read_xlsx(stream: BinaryIO, sheet: str | None = None) -> tuple[list[str], It
             ):
                 continue
             found = True
-            if any(v not in (None, "") for v in (c.value for c in cells[len(header) :])):
+            if unnamed != "ignore" and any(v not in (None, "") for v in (c.value for c in cells[len(header) :])):
                 yield n, RowShapeError(f"has values beyond the {len(header)} named columns")
                 continue
             values += [None] * (len(header) - len(values))
-            yield n, {h: _cell_text(v) for h, v in zip(header, values)}
+            yield n, _named(header, (_cell_text(v) for v in values))
         wb.close()
         if not found:
             raise FileError(NO_ROWS)
 
-    return header, rows()
+    return [h for h in header if h], rows()
 
 
 def _cell_text(v):

@@ -25,16 +25,48 @@ from . import spec
 
 LATE_DISTRICTS = list(spec.WITHHELD["homicides"])
 
+# Column mappings for real published files (/work/shared/data), onto the demo's own indicators: an import
+# creates the file's units under a unit made for them (NHS England, Rio de Janeiro state) at the depth the
+# indicator is reported at, so the demo can take each file as it is published (tests/collection/test_demo_mappings.py).
+_NHS_ENG = {"code": "NHS-ENG", "name": "NHS England (real data)", "under": "NAT"}
+_ATTENDED = (
+    "A&E attendances Type 1 + A&E attendances Type 2 + A&E attendances Other A&E Department"
+    " + A&E attendances Booked Appointments Type 1 + A&E attendances Booked Appointments Type 2"
+    " + A&E attendances Booked Appointments Other Department"
+)
+_OVER_4H = (
+    " - Attendances over 4hrs Type 1 - Attendances over 4hrs Type 2 - Attendances over 4hrs Other Department"
+    " - Attendances over 4hrs Booked Appointments Type 1 - Attendances over 4hrs Booked Appointments Type 2"
+    " - Attendances over 4hrs Booked Appointments Other Department"
+)
+NHS_PROVIDERS_MAPPING = {
+    "org_unit": "Org Code",
+    "org_unit_prefix": "NHS-",
+    "org_unit_name": "Org name",
+    "group": "Parent Org",
+    "period": {"column": "Period", "format": "MSitAE-%B-%Y", "kind": "M"},
+    "skip": [{"column": "Org Code", "in": ["TOTAL"]}],  # the national total row, 'TOTAL' or 'Total'
+    # booked appointments are counted from August 2020; the April-July 2020 files have no such columns
+    "optional": [c.strip(" +-") for c in (_ATTENDED + _OVER_4H).replace(" - ", " + ").split(" + ") if "Booked" in c],
+    "indicators": [
+        {"indicator": "ae-4h", "numerator": _ATTENDED + _OVER_4H, "denominator": _ATTENDED, "zero_denominator": "skip"},
+        {"indicator": "ae-attendances", "value": _ATTENDED},
+    ],
+    "create_org_units": {"parent": "NHS-ENG", "create": [_NHS_ENG]},
+}
 NHS_TRUSTS_MAPPING = {
     "org_unit": "org_code",
     "org_unit_prefix": "NHS-",
     "period": {"column": "period", "format": "%Y-%m-%d", "kind": "M"},
     "indicators": [
-        {"indicator": "nhs-ae-4h", "numerator": "attendances - breaches", "denominator": "attendances"},
-        {"indicator": "nhs-ae-attendances", "value": "attendances"},
+        {"indicator": "ae-4h", "numerator": "attendances - breaches", "denominator": "attendances"},
+        {"indicator": "ae-attendances", "value": "attendances"},
     ],
     "combine": "sum",
-    "create_org_units": {"parent": "NHS-ENG"},
+    "create_org_units": {
+        "parent": "NHS-ENG-1619",
+        "create": [_NHS_ENG, {"code": "NHS-ENG-1619", "name": "NHS trusts, 2016-2019 file", "under": "NHS-ENG"}],
+    },
 }
 RIO_MAPPING = {
     "encoding": "latin-1",
@@ -42,10 +74,29 @@ RIO_MAPPING = {
     "org_unit": "fmun_cod",
     "org_unit_prefix": "RJ-",
     "org_unit_name": "fmun",
-    "group": "regiao",
     "period": {"year": "ano", "month": "mes"},
-    "indicators": [{"indicator": "rj-violent-lethality", "value": "letalidade_violenta"}],
-    "create_org_units": {"parent": "RJ"},
+    "indicators": [{"indicator": "homicides", "value": "hom_doloso"}],
+    "create_org_units": {
+        "parent": "RJ",
+        "create": [{"code": "RJ", "name": "Rio de Janeiro state (real data)", "under": "NAT"}],
+    },
+}
+MAPPINGS = {
+    "nhs-ae-providers": (
+        NHS_PROVIDERS_MAPPING,
+        "NHS England's monthly A&E provider files (Apr 2020 onwards), as published: the TOTAL row skipped, "
+        "booked-appointment columns optional (they start in Aug 2020), providers created under their NHS region.",
+    ),
+    "nhs-ae-trusts": (
+        NHS_TRUSTS_MAPPING,
+        "NHS England A&E attendances and 4-hour breaches by trust, 2016-2019 (NHSRdatasets' "
+        "ae_attendances.csv): department types summed per trust.",
+    ),
+    "rio-isp-municipal": (
+        RIO_MAPPING,
+        "ISP-RJ BaseMunicipioMensal.csv: latin-1, semicolons, one row per municipality and month; "
+        "intentional homicides (hom_doloso) by municipality, created under Rio de Janeiro state.",
+    ),
 }
 
 
@@ -145,22 +196,10 @@ def extend(seed: int, say) -> None:
     run_import(json.dumps(payload).encode(), file_name=f"dhis2-ae-{last}.json", user=users["health-data"], today=today)
 
     # Column mappings for files that arrive as their publishers write them.
-    actions.save_column_mapping(
-        name="nhs-ae-trusts",
-        config=NHS_TRUSTS_MAPPING,
-        user=users["admin"],
-        interface="system",
-        description="NHS England A&E attendances and 4-hour breaches by trust (NHSRdatasets' "
-        "ae_attendances.csv): department types summed per trust.",
-    )
-    actions.save_column_mapping(
-        name="rio-isp-municipal",
-        config=RIO_MAPPING,
-        user=users["admin"],
-        interface="system",
-        description="ISP-RJ BaseMunicipioMensal.csv: latin-1, semicolons, one row per "
-        "municipality and month; municipalities created under their region.",
-    )
+    for name, (config, description) in MAPPINGS.items():
+        actions.save_column_mapping(
+            name=name, config=config, user=users["admin"], interface="system", description=description
+        )
 
     # Verification: the validator returns two hospitals' four-hour figures that do not add up.
     four_hour = list(

@@ -15,6 +15,16 @@ HERE = Path(__file__).parent
 NHS_MONTHS = {"2016-04", "2017-03", "2017-12", "2019-03"} | {f"2018-{m:02d}" for m in range(1, 13)}
 NHS_TRUSTS = 40  # the first 40 trust codes in the file's own order (RF4, whose 2017-03 rows a test checks, is first)
 RIO_MONTHS = {(2014, 1), (2020, 6), (2026, 3)}
+# whole files, byte copies: each is small, and a national TOTAL row only doubles a national figure in a whole file
+NHS_PROVIDERS = {
+    "nhs_providers_2020_04.csv": "April-2020-revised-260421-abc123.csv",  # 16 columns: no booked appointments yet
+    "nhs_providers_2023_04.csv": "April-2023-revised-130624-defv1.csv",  # its total row is spelt 'TOTAl'
+    "nhs_providers_2026_02.csv": "February-2026-CSV-Dl8t54.csv",  # its TOTAL row carries a real period
+}
+NATIONAL = {
+    "england_ae_monthly_2010_2024.csv": "nhs_ae_monthly_timeseries",
+    "england_ae_quarterly_2004_2016.csv": "nhs_ae_quarterly_2004_2016",
+}
 DHIS2 = ["docs_bulk.json", "docs_single_set.json", "docs_bulk.csv", "docs_full_columns.csv"]
 
 
@@ -45,6 +55,10 @@ def main(shared: Path) -> None:
     )
     for name in DHIS2:
         shutil.copyfile(shared / "dhis2_datavaluesets_examples" / name, HERE / name)
+    for name, original in NHS_PROVIDERS.items():
+        shutil.copyfile(shared / "nhs_ae_provider_monthly_2020_2026" / "raw" / original, HERE / name)
+    for name, folder in NATIONAL.items():
+        shutil.copyfile(shared / folder / name, HERE / name)
 
 
 if __name__ == "__main__":

@@ -84,7 +84,12 @@ class Command(BaseCommand):
         )
         if batch.message:
             w(f"  {batch.message}")
-        w(f"  rows read {batch.rows_read:,}, accepted {batch.rows_accepted:,}, rejected {batch.rows_rejected:,}")
+        w(
+            f"  file rows read {batch.rows_read:,}, records made {batch.records:,}, "
+            f"rows skipped {batch.rows_skipped:,}, accepted {batch.rows_accepted:,}, rejected {batch.rows_rejected:,}"
+        )
+        for rule, n in batch.skipped.items():
+            w(f"    skipped {n:,}: {rule}")
         if not batch.dry_run:
             w(
                 f"  values created {batch.created:,}, changed {batch.changed:,}, unchanged {batch.unchanged:,}"
