@@ -95,6 +95,10 @@ def test_a_closed_fund_closes_its_schemes_and_launches_nothing_until_reopened(db
     r = du.post("/api/incentives/funds/north-outcomes/close", {"on": "2029-12-31"}, content_type=J)
     assert r.status_code == 200 and r.json()["closed_on"] == "2029-12-31"
     assert Scheme.objects.get(code="north-pilot").status == "closed" and position(fund)["committed"] == 0
+    assert [f["code"] for f in du.get("/api/incentives/funds?closed=true").json()] == ["north-outcomes"]
+    closed = du.get("/api/incentives/funds/north-outcomes/schemes?status=closed").json()
+    assert [s["code"] for s in closed] == ["north-pilot"]
+    assert du.get("/api/incentives/funds/north-outcomes/schemes?status=active").json() == []
     r = du.post("/api/incentives/funds/north-outcomes/schemes", {**_scheme_body(), "code": "late"}, content_type=J)
     assert r.status_code == 400 and "fund" in r.json()["errors"]
     r = du.post("/api/incentives/funds/north-outcomes/reopen", {"reason": " "}, content_type=J)

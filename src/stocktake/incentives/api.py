@@ -13,7 +13,7 @@ from typing import Literal
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from stocktake import errors
 from stocktake.accounts import permissions as perms
@@ -26,6 +26,7 @@ from . import permissions as can
 from .models import Fund, Payment, Scheme
 
 router = Router(tags=["incentives"])
+SchemeListStatus = Literal[tuple(Scheme.Status.values)]  # type: ignore[valid-type]
 
 
 class FundPositionOut(Schema):
@@ -184,15 +185,24 @@ def _visible_payment(request, pk: int) -> Payment:
     return payment
 
 
+class FundListQuery(Schema):
+    closed: bool | None = Field(None, description="true: only closed funds; false: only open ones; left out: all")
+
+
+class SchemeListQuery(Schema):
+    status: SchemeListStatus | None = Field(None, description="only the schemes in this status; left out: all")
+
+
 NO_READ = "only the delivery unit reads the outcomes fund; recipients read their own payments"
 NO_MANAGE = "only the delivery unit head or a priority manager moves the fund's money"
 
 
 @router.get("/funds", response={200: list[FundOut], 403: Error}, summary="Funds and their positions")
-def list_funds(request):
+def list_funds(request, q: Query[FundListQuery]):
     if not can.can_view_funds(request.user):
         return Status(403, Error(detail=NO_READ))
-    return [_fund(f) for f in Fund.objects.all()]
+    qs = Fund.objects.all() if q.closed is None else Fund.objects.filter(closed_on__isnull=not q.closed)
+    return [_fund(f) for f in qs]
 
 
 @router.get("/funds/{code}", response={200: FundOut, 403: Error, 404: Error}, summary="One fund's position")
@@ -205,14 +215,12 @@ def get_fund(request, code: str):
 @router.get(
     "/funds/{code}/schemes", response={200: list[FundSchemeOut], 403: Error, 404: Error}, summary="A fund's schemes"
 )
-def list_schemes(request, code: str):
+def list_schemes(request, code: str, q: Query[SchemeListQuery]):
     if not can.can_view_funds(request.user):
         return Status(403, Error(detail=NO_READ))
     fund = get_object_or_404(Fund, code=code)
-    return [
-        _scheme(s)
-        for s in fund.schemes.select_related("recipient", "indicator", "org_unit", "first_period", "last_period")
-    ]
+    qs = fund.schemes.select_related("recipient", "indicator", "org_unit", "first_period", "last_period")
+    return [_scheme(s) for s in (qs if q.status is None else qs.filter(status=q.status))]
 
 
 @router.get(
