@@ -32,7 +32,8 @@ LAYERS = [
     {"monitoring"},
     {"collection", "plans", "routines", "incentives", "evaluations"},
     {"problems"},  # above routines: its actions go on the routines action tracker (routines.actions.create_action)
-    {"web", "demo", "onboarding"},
+    {"web", "onboarding"},
+    {"demo"},  # above onboarding: the demo's structure is a setup workbook, loaded by onboarding's loader
     {"api"},
     {"urls", "settings", "wsgi", "cli"},
     {"__main__"},

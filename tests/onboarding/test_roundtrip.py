@@ -82,3 +82,19 @@ def test_the_demo_export_builds_the_same_government_in_an_empty_database(tmp_pat
     _stocktake(env, "setup", "--export", str(second))
     assert _tables(second) == _tables(first)
     assert "created" not in _stocktake(env, "setup", str(first))  # and once more changes nothing
+
+
+def test_the_demo_is_built_from_its_shipped_setup_workbook_and_loading_it_again_changes_nothing():
+    """The demo's structure is the CSV workbook under src/stocktake/demo/setup: loaded again, nothing changes."""
+    from stocktake.architecture.models import Indicator, OrgUnit, Priority
+    from stocktake.demo.build import SETUP
+
+    tables = reader.read(SETUP)
+    assert {len(tables["OrgUnits"].rows), len(tables["Priorities"].rows)} == {151, 12}
+    assert {v["code"] for _n, v in tables["Indicators"].rows} <= set(Indicator.objects.values_list("code", flat=True))
+    assert OrgUnit.objects.count() == 151 and Priority.objects.count() == 12
+    audits = AuditEntry.objects.count()
+    result = load(tables)
+    assert result.stored and not result.problems, result.problems
+    assert result.changes == 0 and AuditEntry.objects.count() == audits, result.counts
+    assert AuditEntry.objects.filter(reason="The demo's setup workbook", model="architecture.orgunit").count() == 151

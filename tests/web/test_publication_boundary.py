@@ -164,14 +164,16 @@ def _api_urls(ind, district, planted) -> list[str]:
     from stocktake.architecture.models import Target
     from stocktake.collection.models import ColumnMapping, ImportBatch
     from stocktake.evaluations.models import Evaluation
-    from stocktake.incentives.models import Fund, Payment
+    from stocktake.incentives.models import Fund, Payment, Scheme
     from stocktake.problems.models import IssueTree, PriorityReview, Problem
     from stocktake.routines.models import AssessmentRound, Meeting
 
     priority = ind.outcome.priority
     units = [district.code, district.parent.code, district.parent.parent.code] if district.parent else [district.code]
     fill = {
-        "code": [ind.code, priority.code] + list(Fund.objects.values_list("code", flat=True)),
+        "code": [ind.code, priority.code]
+        + list(Fund.objects.values_list("code", flat=True))
+        + list(Scheme.objects.values_list("code", flat=True)[:3]),
         "indicator": [ind.code],
         "unit": units,
         "value_id": [dv.pk for dv in planted.values()],

@@ -170,6 +170,47 @@ def change_indicator(
     return _change(indicator, Indicator, user=user, interface=interface, reason=reason, **fields)
 
 
+CLOSABLE = (Pillar, Priority, Indicator)
+
+
+def _set_closed(obj, on, *, user, interface: str, reason: str):
+    """Close (on a day) or reopen (on=None) a pillar, priority or indicator: nothing is deleted, the history
+    stays, and closing or reopening twice changes nothing (and writes no second audit entry)."""
+    model = type(obj)
+    if model not in CLOSABLE:
+        raise ValidationError(f"a {model._meta.verbose_name} cannot be closed")
+    current = model.objects.select_for_update().get(pk=obj.pk)
+    if (current.closed_on is None) == (on is None):
+        return current
+    before = audit.snapshot(current)
+    current.closed_on = on
+    current.save(update_fields=["closed_on"])
+    audit.record(
+        user=user,
+        interface=interface,
+        action="change",
+        obj=current,
+        before=before,
+        after=audit.snapshot(current),
+        reason=reason or ("closed" if on else "reopened"),
+    )
+    return current
+
+
+@transaction.atomic
+def close_architecture(obj, *, on, user=None, interface: str = "web", reason: str = ""):
+    """Close a pillar, priority or indicator on a day (kept with its data, never deleted)."""
+    if on is None:
+        raise ValidationError({"on": _("a close needs the day it takes effect")})
+    return _set_closed(obj, on, user=user, interface=interface, reason=reason)
+
+
+@transaction.atomic
+def reopen_architecture(obj, *, user=None, interface: str = "web", reason: str = ""):
+    """Reopen a closed pillar, priority or indicator."""
+    return _set_closed(obj, None, user=user, interface=interface, reason=reason)
+
+
 def _write_revision(target: Target, reason: str, user) -> TargetRevision:
     return TargetRevision.objects.create(
         target=target,

@@ -4,7 +4,8 @@ indicators, targets with their trajectories, org units and their levels.
 A government builds its structure here without the back office. Every write goes through
 architecture/actions.py (validated and audited there) and is for the delivery unit only; reads follow
 the pages (a priority, its outcomes and indicators are seen by whoever may read the priority). Org units
-are read and created here; changing or closing them is not (yet) offered.
+are read and created here, and changed, closed and reopened in closeapi.py (as pillars, priorities and
+indicators are closed and reopened).
 """
 
 from __future__ import annotations
@@ -90,6 +91,7 @@ class PillarOut(Schema):
     description: str = Field(description="what the pillar covers")
     rank: int = Field(description="order on the portfolio, lowest first")
     priorities: list[str] = Field(description="the codes of its priorities the caller may read")
+    closed_on: date | None = Field(description="the day it was closed, or null while it is open")
 
 
 def _pillar(p: Pillar, user=None) -> dict:
@@ -101,12 +103,22 @@ def _pillar(p: Pillar, user=None) -> dict:
         "description": p.description,
         "rank": p.rank,
         "priorities": [x.code for x in visible.order_by("rank", "code")],
+        "closed_on": p.closed_on,
     }
 
 
+class ClosedQuery(PageQuery):
+    closed: bool | None = Field(None, description="true: only closed ones; false: only open ones; left out: all")
+
+
+def _closed(qs, q: ClosedQuery):
+    """Only the closed (or only the open) records, when the caller asks."""
+    return qs if q.closed is None else qs.filter(closed_on__isnull=not q.closed)
+
+
 @router.get("/pillars", response=page_of(PillarOut), summary="Pillars, in portfolio order")
-def list_pillars(request, q: Query[PageQuery]):
-    return paged(Pillar.objects.order_by("rank", "code"), q, lambda p: _pillar(p, request.user))
+def list_pillars(request, q: Query[ClosedQuery]):
+    return paged(_closed(Pillar.objects.order_by("rank", "code"), q), q, lambda p: _pillar(p, request.user))
 
 
 @router.get("/pillars/{code}", response={200: PillarOut, 404: Error}, summary="One pillar")
@@ -177,6 +189,7 @@ class PriorityOut(Schema):
     published: bool = Field(description="true when the public may see it")
     rank: int = Field(description="order within its pillar")
     outcomes: list[str] = Field(description="the codes of its outcomes")
+    closed_on: date | None = Field(description="the day it was closed, or null while it is open")
 
 
 def _priority(p: Priority) -> dict:
@@ -191,6 +204,7 @@ def _priority(p: Priority) -> dict:
         "published": p.published,
         "rank": p.rank,
         "outcomes": [o.code for o in p.outcomes.order_by("rank", "code")],
+        "closed_on": p.closed_on,
     }
 
 
@@ -207,7 +221,7 @@ def _priority_refs(data: dict) -> dict:
     return data
 
 
-class PriorityQuery(PageQuery):
+class PriorityQuery(ClosedQuery):
     pillar: str = Field("", description="only this pillar's priorities (its code)")
     organisation: str = Field("", description="only priorities this organisation leads (its code)")
 
@@ -219,7 +233,7 @@ def list_priorities(request, q: Query[PriorityQuery]):
         qs = qs.filter(pillar__code=q.pillar)
     if q.organisation:
         qs = qs.filter(lead_organisation__code=q.organisation)
-    return paged(qs.order_by("pillar__rank", "rank", "code"), q, _priority)
+    return paged(_closed(qs, q).order_by("pillar__rank", "rank", "code"), q, _priority)
 
 
 def _visible_priority(request, code: str) -> Priority:
@@ -452,16 +466,17 @@ class IndicatorPatch(Schema):
 class IndicatorOut(IndicatorIn):
     id: int = Field(description="the indicator's id")
     priority: str = Field(description="the code of its outcome's priority")
+    closed_on: date | None = Field(description="the day it was closed, or null while it is open")
 
     model_config = {"json_schema_extra": None}
 
 
 def _indicator(i: Indicator) -> dict:
     out = {name: getattr(i, name) for name in IndicatorIn.model_fields if name != "outcome"}
-    return {**out, "id": i.pk, "outcome": i.outcome.code, "priority": i.outcome.priority.code}
+    return {**out, "id": i.pk, "outcome": i.outcome.code, "priority": i.outcome.priority.code, "closed_on": i.closed_on}
 
 
-class IndicatorQuery(PageQuery):
+class IndicatorQuery(ClosedQuery):
     outcome: str = Field("", description="only this outcome's indicators (its code)")
     priority: str = Field("", description="only this priority's indicators (its code)")
 
@@ -479,7 +494,7 @@ def list_indicators(request, q: Query[IndicatorQuery]):
         qs = qs.filter(outcome__code=q.outcome)
     if q.priority:
         qs = qs.filter(outcome__priority__code=q.priority)
-    return paged(qs.order_by("code"), q, _indicator)
+    return paged(_closed(qs, q).order_by("code"), q, _indicator)
 
 
 @router.get("/indicators/{code}", response={200: IndicatorOut, 404: Error}, summary="One indicator, every field")
@@ -653,9 +668,10 @@ class OrgUnitOut(Schema):
     depth: int = Field(description="its level: 1 at the top, 2 below it ...")
     level_name: str = Field(description="the name of its level (region, district ...)")
     organisation: str | None = Field(description="the code of the organisation that runs it, or null")
+    closed_on: date | None = Field(description="the day it was closed, or null while it is open")
 
 
-class OrgUnitQuery(PageQuery):
+class OrgUnitQuery(ClosedQuery):
     parent: str = Field("", description="only the children of this unit (its code)")
     depth: int | None = Field(None, ge=1, le=32, description="only units at this level")
     under: str = Field("", description="only units below this unit, at any depth (its code)")
@@ -671,6 +687,7 @@ def _org_unit(u: OrgUnit, levels: dict[int, str]) -> dict:
         "depth": u.depth,
         "level_name": levels.get(u.depth, f"level {u.depth}"),
         "organisation": u.organisation.code if u.organisation_id else None,
+        "closed_on": u.closed_on,
     }
 
 
@@ -693,7 +710,7 @@ def list_org_units(request, q: Query[OrgUnitQuery]):
     if q.q:
         qs = qs.filter(Q(code__icontains=q.q) | Q(name__icontains=q.q))
     levels = _levels()
-    return paged(qs.order_by("path"), q, lambda u: _org_unit(u, levels))
+    return paged(_closed(qs, q).order_by("path"), q, lambda u: _org_unit(u, levels))
 
 
 @router.get("/org-units/{code}", response={200: OrgUnitOut, 404: Error}, summary="One org unit")
@@ -782,3 +799,110 @@ def list_tiers(request):
 def create_tier(request, payload: TierIn):
     _manage(request)
     return Status(201, _tier(actions.create_tier(user=request.user, interface="api", **payload.model_dump())))
+
+
+# -- changing and closing: org units moved, renamed, closed, reopened; pillars, priorities, indicators closed ----
+
+
+class ArchitectureCloseIn(Schema):
+    on: date = Field(default_factory=date.today, description="the day it closes (YYYY-MM-DD); today if left out")
+    reason: str = Field("", description="why it closes, for the audit trail")
+
+    model_config = {"json_schema_extra": {"examples": [{"on": "2027-03-31", "reason": "merged into the north"}]}}
+
+
+class ArchitectureReopenIn(Schema):
+    reason: str = Field("", description="why it reopens, for the audit trail")
+
+    model_config = {"json_schema_extra": {"examples": [{"reason": "closed by mistake"}]}}
+
+
+class OrgUnitPatch(Schema):
+    code: str = Field(None, description="the unit's new code (files will name it by this)")
+    name: str = Field(None, description="the unit's new name")
+    parent: str | None = Field(
+        None, description="the code of its new parent (the subtree moves with it); null for the top"
+    )
+    organisation: str | None = Field(None, description="the code of the organisation that runs it, or null")
+    reason: str = Field("", description="why it changed, for the audit trail")
+
+    model_config = {"json_schema_extra": {"examples": [{"parent": "north-d02", "reason": "boundary change"}]}}
+
+
+def _unit_out(u: OrgUnit) -> dict:
+    return _org_unit(OrgUnit.objects.select_related("parent", "organisation").get(pk=u.pk), _levels())
+
+
+@router.patch(
+    "/org-units/{code}",
+    response={200: OrgUnitOut, 400: Error, 403: Error, 404: Error},
+    summary="Rename or move an org unit (its subtree moves with it; the history is kept)",
+)
+def change_org_unit(request, code: str, payload: OrgUnitPatch):
+    _manage(request)
+    unit = get_object_or_404(OrgUnit, code=code)
+    changes = _changes(payload)
+    if "parent" in changes:
+        changes["parent"] = _by_code(OrgUnit, changes["parent"], "parent")
+    if "organisation" in changes:
+        changes["organisation"] = _by_code(Organisation, changes["organisation"], "organisation")
+    unit = actions.change_org_unit(unit, user=request.user, interface="api", reason=payload.reason, **changes)
+    return _unit_out(unit)
+
+
+@router.post(
+    "/org-units/{code}/close",
+    response={200: OrgUnitOut, 400: Error, 403: Error, 404: Error},
+    summary="Close an org unit on a day (it keeps its data; never deleted)",
+)
+def close_org_unit(request, code: str, payload: ArchitectureCloseIn):
+    _manage(request)
+    unit = get_object_or_404(OrgUnit, code=code)
+    return _unit_out(
+        actions.close_org_unit(unit, on=payload.on, user=request.user, interface="api", reason=payload.reason)
+    )
+
+
+@router.post(
+    "/org-units/{code}/reopen",
+    response={200: OrgUnitOut, 403: Error, 404: Error},
+    summary="Reopen a closed org unit",
+)
+def reopen_org_unit(request, code: str, payload: ArchitectureReopenIn):
+    _manage(request)
+    unit = get_object_or_404(OrgUnit, code=code)
+    return _unit_out(actions.reopen_org_unit(unit, user=request.user, interface="api", reason=payload.reason))
+
+
+def _close_routes(path: str, model, out_schema, out, what: str) -> None:
+    """POST {path}/{code}/close and /reopen for one kind of record."""
+
+    def close(request, code: str, payload: ArchitectureCloseIn):
+        _manage(request)
+        obj = get_object_or_404(model, code=code)
+        return out(
+            actions.close_architecture(obj, on=payload.on, user=request.user, interface="api", reason=payload.reason)
+        )
+
+    def reopen(request, code: str, payload: ArchitectureReopenIn):
+        _manage(request)
+        obj = get_object_or_404(model, code=code)
+        return out(actions.reopen_architecture(obj, user=request.user, interface="api", reason=payload.reason))
+
+    close.__name__ = f"close_{model.__name__.lower()}"
+    reopen.__name__ = f"reopen_{model.__name__.lower()}"
+    router.post(
+        f"/{path}/{{code}}/close",
+        response={200: out_schema, 400: Error, 403: Error, 404: Error},
+        summary=f"Close {what} on a day (kept with its history; never deleted)",
+    )(close)
+    router.post(
+        f"/{path}/{{code}}/reopen",
+        response={200: out_schema, 403: Error, 404: Error},
+        summary=f"Reopen a closed {what.removeprefix('a ').removeprefix('an ')}",
+    )(reopen)
+
+
+_close_routes("pillars", Pillar, PillarOut, lambda p: _pillar(p), "a pillar")
+_close_routes("priorities", Priority, PriorityOut, lambda p: _priority(p), "a priority")
+_close_routes("indicators", Indicator, IndicatorOut, lambda i: _indicator(i), "an indicator")

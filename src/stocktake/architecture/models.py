@@ -148,6 +148,11 @@ class Pillar(models.Model):
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     rank = models.PositiveSmallIntegerField(default=0)
+    closed_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The day it was closed: it stays, with its history, but takes no new work.",
+    )
 
     class Meta:
         ordering = ["rank", "name"]
@@ -167,6 +172,11 @@ class Priority(models.Model):
     lead_organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="priorities")
     published = models.BooleanField(default=False, help_text="Shown on the public site.")
     rank = models.PositiveSmallIntegerField(default=0)
+    closed_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The day it was closed: it stays, with its history, but takes no new work.",
+    )
 
     class Meta:
         ordering = ["pillar__rank", "rank", "name"]
@@ -260,6 +270,11 @@ class Indicator(models.Model):
     measurable = models.BooleanField(null=True, blank=True)
     three_m_rationale = models.TextField("3M rationale", blank=True)
     rank = models.PositiveSmallIntegerField(default=0)
+    closed_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The day it was closed: it stays, with its history, but takes no new work.",
+    )
 
     class Meta:
         ordering = ["rank", "code"]

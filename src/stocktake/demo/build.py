@@ -5,11 +5,12 @@ from __future__ import annotations
 import math
 import random
 from datetime import date
+from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 
 from stocktake.accounts import actions as accounts_actions
-from stocktake.accounts.models import Organisation, Person
 from stocktake.architecture import actions as architecture_actions
 from stocktake.architecture.models import (
     Indicator,
@@ -22,6 +23,9 @@ from stocktake.delivery import trajectory as T
 from stocktake.delivery.rollup import Accumulator
 from stocktake.monitoring import actions as monitoring_actions
 from stocktake.monitoring.models import DataValue
+from stocktake.onboarding import load as setup_load
+from stocktake.onboarding import reader
+from stocktake.onboarding.reader import Table
 
 from . import accounts as demo_accounts
 from . import collection as demo_collection
@@ -33,19 +37,6 @@ from . import problems as demo_problems
 from . import routines as demo_routines
 from . import spec
 from .spec import DEMO_PASSWORD
-
-# username, person name, role, organisation code (None: the delivery unit)
-DEMO_USERS = [
-    ("admin", "Delivery Unit Administrator", "delivery_unit_head", None),
-    ("pm", "Prime Minister Helena Voss", "head_of_government", None),
-    ("duhead", "Rafael Ortiz", "delivery_unit_head", None),
-    ("manager", "Aisha Bello", "priority_manager", None),
-    ("validator", "Kenji Watanabe", "information_validator", None),
-    ("health-data", "Lucy Chen", "data_lead", "moh"),
-    ("education-data", "Marco Rossi", "data_lead", "moe"),
-    ("interior-data", "Ana Souza", "data_lead", "moi"),
-    ("observer", "Treasury Observer", "observer", None),
-]
 
 _SYLLABLES_A = [
     "Al",
@@ -142,53 +133,52 @@ def _seasonal(d: date) -> float:
 
 SYSTEM = "system"  # the interface every demo write is audited under
 
-
-def _unit(**fields) -> OrgUnit:
-    return architecture_actions.create_org_unit(interface=SYSTEM, **fields)
-
-
-def build_org_units(rng: random.Random, organisations: dict) -> dict[int, list[OrgUnit]]:
-    for depth, name in [(1, "Nation"), (2, "Region"), (3, "District"), (4, "Facility")]:
-        architecture_actions.create_org_unit_level(depth=depth, name=name, interface=SYSTEM)
-    nation = _unit(code="NAT", name="Republic of Meridia")
-    by_depth = {1: [nation], 2: [], 3: [], 4: []}
-    names = _district_names(rng, len(spec.REGIONS) * spec.DISTRICTS_PER_REGION)
-    for r, region_name in enumerate(spec.REGIONS, start=1):
-        region = _unit(
-            code=f"R{r:02d}", name=f"{region_name} Region", parent=nation, organisation=organisations[f"region-{r:02d}"]
-        )
-        by_depth[2].append(region)
-        for d in range(1, spec.DISTRICTS_PER_REGION + 1):
-            dname = names.pop(0)
-            district = _unit(code=f"R{r:02d}-D{d:02d}", name=dname, parent=region)
-            by_depth[3].append(district)
-            for h in range(1, spec.HOSPITALS_PER_DISTRICT + 1):
-                kind = "General Hospital" if h == 1 else "Community Hospital"
-                by_depth[4].append(_unit(code=f"R{r:02d}-D{d:02d}-H{h}", name=f"{dname} {kind}", parent=district))
-    return by_depth
+# The demo government's structure (organisations, people, levels, org units, tiers, pillars, priorities,
+# outcomes, indicators, targets) is a setup workbook, as a real government's would be: one CSV per sheet,
+# loaded by the onboarding loader. Only what a workbook cannot hold (values, plans, routines, funds ...)
+# is generated below and by the extensions.
+SETUP = Path(__file__).with_name("setup")
+SUPERUSERS = {"admin"}
 
 
-def build_people(organisations: dict) -> None:
-    centre = organisations["delivery-unit"]
-    for username, name, role, org in DEMO_USERS:
-        first, _, last = name.rpartition(" ")
-        account = accounts_actions.create_account(
+class DemoSetupRefused(RuntimeError):
+    pass
+
+
+def create_sign_ins(people: Table) -> None:
+    """The demo's sign-ins, made before the workbook is loaded so it links each to its person.
+
+    A workbook never carries passwords (a new sign-in from a real file gets none); the demo's are published.
+    """
+    if settings.PRODUCTION:
+        raise RuntimeError("the demo creates accounts with a published password; it is refused in production mode")
+    for _number, row in people.rows:
+        username = row.get("user", "")
+        if not username:
+            continue
+        first, _, last = row["name"].rpartition(" ")
+        accounts_actions.create_account(
             username=username,
             password=DEMO_PASSWORD,
             first_name=first,
             last_name=last,
-            email=f"{username}@demo.stocktake.invalid",
-            superuser=username == "admin",
+            email=row.get("email", ""),
+            superuser=username in SUPERUSERS,
             interface=SYSTEM,
         )
-        accounts_actions.create_person(
-            name=name,
-            role=role,
-            organisation=organisations[org] if org else centre,
-            account=account,
-            email=account.email,
-            interface=SYSTEM,
-        )
+
+
+def build_structure(folder: Path = SETUP) -> dict[int, list[OrgUnit]]:
+    """Load the demo's setup workbook; the org units by depth, each level in the order the file lists them."""
+    tables = reader.read(folder)
+    create_sign_ins(tables["People"])
+    result = setup_load.load(tables, interface=SYSTEM, reason="The demo's setup workbook")
+    if not result.stored:
+        raise DemoSetupRefused("; ".join(str(p) for p in result.problems[:10]))
+    by_depth: dict[int, list[OrgUnit]] = {}
+    for unit in OrgUnit.objects.order_by("depth", "pk"):
+        by_depth.setdefault(unit.depth, []).append(unit)
+    return by_depth
 
 
 def withheld_ids(withheld, units: list[OrgUnit], periods: dict) -> set[tuple[int, int]]:
@@ -305,34 +295,10 @@ def build(seed: int = 2026, progress=None) -> dict:
     say = progress or (lambda msg: None)
     rng = random.Random(seed)
 
-    def organisation(code, name, kind, parent=None):
-        organisations[code] = accounts_actions.create_organisation(
-            code=code, name=name, kind=kind, parent=parent, interface=SYSTEM
-        )
-
-    organisations: dict = {}
-    organisation("delivery-unit", "Prime Minister's Delivery Unit", Organisation.Kind.CENTRE)
-    for code, name in spec.MINISTRIES.items():
-        organisation(code, name, Organisation.Kind.MINISTRY)
-    for r, region in enumerate(spec.REGIONS, start=1):
-        organisation(f"region-{r:02d}", f"{region} Regional Government", Organisation.Kind.SUBNATIONAL)
-    organisation("rail-operator", "Meridia Rail", Organisation.Kind.PROVIDER, parent=organisations["mot"])
-
-    say("org units")
-    units = build_org_units(rng, organisations)
-    say("people and demo accounts")
-    build_people(organisations)
-
-    tiers = {
-        name: architecture_actions.create_tier(
-            name=name, monitoring_frequency=freq, rank=rank, description=desc, interface=SYSTEM
-        )
-        for name, freq, rank, desc in spec.TIERS
-    }
-    pillars = {
-        code: architecture_actions.create_pillar(code=code, name=name, rank=i, interface=SYSTEM)
-        for i, (code, name) in enumerate(spec.PILLARS)
-    }
+    say("the setup workbook: organisations, people, org units, priorities, indicators, targets")
+    units = build_structure()
+    # The district names are in the workbook now; drawing them still keeps every later number as it was.
+    _district_names(rng, len(spec.REGIONS) * spec.DISTRICTS_PER_REGION)
 
     baseline_month = P.parse(spec.BASELINE)
     target_month = P.parse(spec.TARGET)
@@ -341,56 +307,11 @@ def build(seed: int = 2026, progress=None) -> dict:
     period_cache: dict[str, dict[str, Period]] = {}
 
     total = 0
-    for rank, pcfg in enumerate(spec.PRIORITIES):
+    indicators = {i.code: i for i in Indicator.objects.all()}
+    for pcfg in spec.PRIORITIES:
         say(f"priority: {pcfg['name']}")
-        ministry = organisations[pcfg["ministry"]]
-        priority = architecture_actions.create_priority(
-            pillar=pillars[pcfg["pillar"]],
-            code=pcfg["code"],
-            name=pcfg["name"],
-            tier=tiers[pcfg["tier"]],
-            lead_organisation=ministry,
-            published=rank % 3 != 2,
-            rank=rank,
-            interface=SYSTEM,
-        )
-        leader = None
-        if pcfg["leader"]:
-            leader = accounts_actions.create_person(
-                name=pcfg["leader"][0],
-                title=f"{pcfg['leader'][1]}, {ministry.name}",
-                role=Person.Role.ACCOUNTABLE_LEADER,
-                organisation=ministry,
-                interface=SYSTEM,
-            )
-        outcome = architecture_actions.create_outcome(
-            priority=priority, code=f"{pcfg['code']}-outcome", name=pcfg["outcome"], leader=leader, interface=SYSTEM
-        )
-        for irank, cfg in enumerate(pcfg["indicators"]):
-            ind = architecture_actions.create_indicator(
-                outcome=outcome,
-                code=cfg["code"],
-                name=cfg["name"],
-                unit=cfg["unit"],
-                direction=cfg["direction"],
-                frequency=cfg["frequency"],
-                aggregation=cfg["aggregation"],
-                ratio_scale=cfg.get("ratio_scale", 1),
-                numerator_label=cfg.get("numerator_label", ""),
-                denominator_label=cfg.get("denominator_label", ""),
-                report_depth=cfg["depth"],
-                kind=cfg.get("kind", "performance"),
-                level=cfg.get("level", "outcome"),
-                data_source=cfg.get("source", ""),
-                min_value=cfg.get("min_value"),
-                max_value=cfg.get("max_value"),
-                decimals=1 if cfg["unit"] == "%" else 0,
-                rank=irank,
-                meaningful=True,
-                moveable=cfg.get("kind", "performance") == "performance",
-                measurable=True,
-                interface=SYSTEM,
-            )
+        for cfg in pcfg["indicators"]:
+            ind = indicators[cfg["code"]]
             kind = cfg["frequency"]
             if kind not in period_cache:
                 # only periods that have ended by the last reported month: no data from the future
@@ -412,28 +333,6 @@ def build(seed: int = 2026, progress=None) -> dict:
                 source="demo",
             )
             total += len(rows)
-            if ind.kind != Indicator.Kind.PERFORMANCE:
-                continue
-            year_to_baseline = [
-                p.pk for code, p in periods.items() if baseline_date - date.resolution * 365 < p.end <= baseline_date
-            ]
-            base_ids = year_to_baseline if cfg.get("counts") else [periods[P.containing(kind, baseline_date).code].pk]
-            base_value = national_baseline(ind, rows, base_ids)
-            change = cfg["change"] * (base_value if cfg.get("relative") else 1)
-            digits = ind.decimals
-            architecture_actions.create_target(
-                indicator=ind,
-                baseline_value=round(base_value, digits),
-                baseline_date=baseline_date,
-                target_value=round(base_value + change, digits),
-                target_date=target_date,
-                status="committed",
-                trajectory_method=cfg["method"],
-                stages=cfg.get("stages", []),
-                rationale=f"Committed by the {ministry.name} in the {baseline_month.start.year} delivery plan.",
-                interface="system",
-                reason="Set in the delivery plan",
-            )
     say(f"{total:,} data values")
     extend(seed, say)
     return {"data_values": total, "priorities": len(spec.PRIORITIES), "org_units": sum(len(v) for v in units.values())}

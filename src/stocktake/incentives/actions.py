@@ -126,6 +126,8 @@ def create_scheme(*, user=None, interface="web", **fields) -> Scheme:
     """Launch a scheme, committing its money from the fund; refused if the fund cannot cover it."""
     fund = Fund.objects.select_for_update().get(pk=fields["fund"].pk)
     fields["fund"] = fund
+    if fund.closed_on:
+        raise ValidationError({"fund": f"{fund.code} was closed on {fund.closed_on}: no new scheme"})
     for name in ("first_period", "last_period"):
         if isinstance(fields.get(name), str):
             try:
@@ -495,3 +497,173 @@ def review_corrections(*, user=None, interface="system", fund: Fund | None = Non
         )
         proposals.append(proposal)
     return proposals
+
+
+# Changing and closing funds and schemes -------------------------------------------
+
+FUND_FIELDS = {"name", "description", "budget", "starts", "ends"}
+SCHEME_FIELDS = {"name", "rule", "cap_per_period", "cap_total", "sample_threshold", "last_period", "status"}
+PENDING = (Payment.Status.COMPUTED, Payment.Status.APPROVED, Payment.Status.PROPOSED)
+
+
+def _refuse_unknown(fields: dict, allowed: set[str], what: str) -> None:
+    unknown = sorted(set(fields) - allowed)
+    if unknown:
+        raise ValidationError({unknown[0]: f"cannot be changed on {what} (only {', '.join(sorted(allowed))})"})
+
+
+def _audit_change(obj, before: dict, user, interface: str, reason: str) -> None:
+    after = audit.snapshot(obj)
+    if after != before:
+        audit.record(
+            user=user, interface=interface, action="change", obj=obj, before=before, after=after, reason=reason
+        )
+
+
+@transaction.atomic
+def change_fund(fund: Fund, *, user=None, interface="web", reason: str = "", **fields) -> Fund:
+    """Rename a fund, change its description, budget or dates; refused below what is committed or approved."""
+    _refuse_unknown(fields, FUND_FIELDS, "a fund")
+    fund = Fund.objects.select_for_update().get(pk=fund.pk)
+    if fund.closed_on:
+        raise ValidationError({"fund": f"{fund.code} was closed on {fund.closed_on}: reopen it first"})
+    before = audit.snapshot(fund)
+    for name, value in fields.items():
+        setattr(fund, name, value)
+    fund.full_clean()
+    pos = position(fund)
+    floor = max(pos["committed"], pos["approved"])
+    if fund.budget < floor:
+        raise ValidationError(
+            {"budget": f"{_fmt(fund.budget, fund)} is less than the {_fmt(floor, fund)} already committed or approved"}
+        )
+    outside = fund.schemes.exclude(status=Scheme.Status.CLOSED).filter(
+        Q(first_period__start__lt=fund.starts) | Q(last_period__end__gt=fund.ends)
+    )
+    clash = outside.first()
+    if clash is not None:
+        raise ValidationError(
+            {"ends": f"scheme {clash.code} pays outside {fund.starts} to {fund.ends}: close or change it first"}
+        )
+    fund.save()
+    _audit_change(fund, before, user, interface, reason or "Fund changed")
+    return fund
+
+
+def _release(scheme: Scheme, user, reason: str) -> None:
+    """Give back to the fund what a closing scheme committed and did not approve."""
+    spent = PAY.money(scheme.ledger.filter(stage=S.APPROVED).aggregate(t=Sum("amount"))["t"] or ZERO)
+    committed = PAY.money(scheme.ledger.filter(stage=S.COMMITMENT).aggregate(t=Sum("amount"))["t"] or ZERO)
+    unused = committed - max(spent, ZERO)
+    if unused > 0:
+        _entry(scheme, S.COMMITMENT, -unused, user, note=f"Released on closing {scheme.name}: {reason}"[:500])
+
+
+@transaction.atomic
+def close_scheme(scheme: Scheme, *, user=None, interface="web", reason: str = "") -> Scheme:
+    """Close a scheme: no more payments; what it committed and did not approve goes back to the fund.
+
+    Refused while a payment is computed, approved but not disbursed, or proposed: settle those first.
+    """
+    scheme = Scheme.objects.select_for_update().select_related("fund").get(pk=scheme.pk)
+    if scheme.status == Scheme.Status.CLOSED:
+        return scheme
+    pending = scheme.payments.filter(status__in=PENDING).order_by("period__start").select_related("period").first()
+    if pending is not None:
+        raise ValidationError(
+            {
+                "status": f"payment #{pending.pk} for {pending.period.code} is "
+                f"{pending.get_status_display().lower()}: disburse, reverse or settle it before closing {scheme.code}"
+            }
+        )
+    before = audit.snapshot(scheme)
+    was_draft = scheme.status == Scheme.Status.DRAFT
+    scheme.status = Scheme.Status.CLOSED
+    scheme.save(update_fields=["status"])
+    if not was_draft:
+        _release(scheme, user, reason or "closed")
+    _audit_change(scheme, before, user, interface, reason or "Scheme closed")
+    return scheme
+
+
+@transaction.atomic
+def change_scheme(scheme: Scheme, *, user=None, interface="web", reason: str = "", **fields) -> Scheme:
+    """Change a scheme's name, rule, caps, sample threshold or last period, or launch a draft (status 'active').
+
+    A closed scheme is not changed; closing goes through close_scheme. Launching a draft commits its money.
+    """
+    _refuse_unknown(fields, SCHEME_FIELDS, "a scheme")
+    scheme = Scheme.objects.select_for_update().select_related("fund", "indicator", "org_unit").get(pk=scheme.pk)
+    if scheme.status == Scheme.Status.CLOSED:
+        raise ValidationError({"status": f"{scheme.code} is closed and cannot be changed"})
+    status = fields.pop("status", scheme.status)
+    if status == Scheme.Status.CLOSED:
+        raise ValidationError({"status": "close a scheme with its close action, which settles its money"})
+    if scheme.status == Scheme.Status.ACTIVE and status == Scheme.Status.DRAFT:
+        raise ValidationError({"status": f"{scheme.code} is launched: it cannot go back to a draft"})
+    if isinstance(fields.get("last_period"), str):
+        try:
+            fields["last_period"] = architecture_actions.ensure_period(fields["last_period"])
+        except P.PeriodError as exc:
+            raise ValidationError({"last_period": str(exc)}) from None
+    before = audit.snapshot(scheme)
+    for name, value in fields.items():
+        setattr(scheme, name, value)
+    scheme.full_clean(exclude=["rule"])
+    _check_scheme(scheme)
+    paid = scheme.payments.filter(period__start__gt=scheme.last_period.start).exclude(
+        status__in=[Payment.Status.REVERSED, Payment.Status.WITHHELD]
+    )
+    if paid.exists():
+        raise ValidationError({"last_period": f"{scheme.code} has payments after {scheme.last_period.code}"})
+    launching = scheme.status == Scheme.Status.DRAFT and status == Scheme.Status.ACTIVE
+    if launching:
+        fund = Fund.objects.select_for_update().get(pk=scheme.fund_id)
+        if fund.closed_on:
+            raise ValidationError({"status": f"the fund {fund.code} is closed: no scheme can be launched from it"})
+        pos = position(fund)
+        short = PAY.shortfall(fund.budget, pos["committed"], scheme.commitment)
+        if short > 0:
+            raise ValidationError(
+                {
+                    "commitment": f"the fund cannot commit {_fmt(scheme.commitment, fund)}: a shortfall of {_fmt(short, fund)}"
+                }
+            )
+    scheme.status = status
+    scheme.save()
+    if launching and scheme.commitment:
+        _entry(scheme, S.COMMITMENT, scheme.commitment, user, note=f"Commitment to {scheme.name}")
+    _audit_change(scheme, before, user, interface, reason or ("Scheme launched" if launching else "Scheme changed"))
+    return scheme
+
+
+@transaction.atomic
+def close_fund(fund: Fund, *, on, user=None, interface="web", reason: str = "") -> Fund:
+    """Close a fund on a day: each of its open schemes is closed (settling its money) and no new one is made."""
+    fund = Fund.objects.select_for_update().get(pk=fund.pk)
+    if fund.closed_on:
+        return fund
+    if on is None:
+        raise ValidationError({"on": "a close needs the day it takes effect"})
+    for scheme in fund.schemes.exclude(status=Scheme.Status.CLOSED):
+        close_scheme(scheme, user=user, interface=interface, reason=reason or f"Fund {fund.code} closed")
+    before = audit.snapshot(fund)
+    fund.closed_on = on
+    fund.save(update_fields=["closed_on"])
+    _audit_change(fund, before, user, interface, reason or "Fund closed")
+    return fund
+
+
+@transaction.atomic
+def reopen_fund(fund: Fund, *, user=None, interface="web", reason: str = "") -> Fund:
+    """Reopen a closed fund so new schemes can be launched from it (closed schemes stay closed)."""
+    fund = Fund.objects.select_for_update().get(pk=fund.pk)
+    if not fund.closed_on:
+        return fund
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "reopening a fund needs a reason"})
+    before = audit.snapshot(fund)
+    fund.closed_on = None
+    fund.save(update_fields=["closed_on"])
+    _audit_change(fund, before, user, interface, reason)
+    return fund

@@ -7,11 +7,13 @@ client could round. Writes call the same actions as the pages.
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from stocktake import errors
 from stocktake.accounts import permissions as perms
@@ -24,6 +26,7 @@ from . import permissions as can
 from .models import Fund, Payment, Scheme
 
 router = Router(tags=["incentives"])
+SchemeListStatus = Literal[tuple(Scheme.Status.values)]  # type: ignore[valid-type]
 
 
 class FundPositionOut(Schema):
@@ -43,6 +46,7 @@ class FundOut(Schema):
     starts: date
     ends: date
     position: FundPositionOut
+    closed_on: date | None = Field(None, description="the day the fund was closed, or null while it is open")
 
 
 class FundSchemeOut(Schema):
@@ -125,6 +129,7 @@ def _fund(f: Fund) -> FundOut:
         currency=f.currency,
         starts=f.starts,
         ends=f.ends,
+        closed_on=f.closed_on,
         position=FundPositionOut(**{k: _money(p[k]) for k in FundPositionOut.model_fields}),
     )
 
@@ -180,15 +185,24 @@ def _visible_payment(request, pk: int) -> Payment:
     return payment
 
 
+class FundListQuery(Schema):
+    closed: bool | None = Field(None, description="true: only closed funds; false: only open ones; left out: all")
+
+
+class SchemeListQuery(Schema):
+    status: SchemeListStatus | None = Field(None, description="only the schemes in this status; left out: all")
+
+
 NO_READ = "only the delivery unit reads the outcomes fund; recipients read their own payments"
 NO_MANAGE = "only the delivery unit head or a priority manager moves the fund's money"
 
 
 @router.get("/funds", response={200: list[FundOut], 403: Error}, summary="Funds and their positions")
-def list_funds(request):
+def list_funds(request, q: Query[FundListQuery]):
     if not can.can_view_funds(request.user):
         return Status(403, Error(detail=NO_READ))
-    return [_fund(f) for f in Fund.objects.all()]
+    qs = Fund.objects.all() if q.closed is None else Fund.objects.filter(closed_on__isnull=not q.closed)
+    return [_fund(f) for f in qs]
 
 
 @router.get("/funds/{code}", response={200: FundOut, 403: Error, 404: Error}, summary="One fund's position")
@@ -201,14 +215,12 @@ def get_fund(request, code: str):
 @router.get(
     "/funds/{code}/schemes", response={200: list[FundSchemeOut], 403: Error, 404: Error}, summary="A fund's schemes"
 )
-def list_schemes(request, code: str):
+def list_schemes(request, code: str, q: Query[SchemeListQuery]):
     if not can.can_view_funds(request.user):
         return Status(403, Error(detail=NO_READ))
     fund = get_object_or_404(Fund, code=code)
-    return [
-        _scheme(s)
-        for s in fund.schemes.select_related("recipient", "indicator", "org_unit", "first_period", "last_period")
-    ]
+    qs = fund.schemes.select_related("recipient", "indicator", "org_unit", "first_period", "last_period")
+    return [_scheme(s) for s in (qs if q.status is None else qs.filter(status=q.status))]
 
 
 @router.get(
@@ -444,3 +456,165 @@ def create_fund(request, payload: FundIn):
     fields["budget"] = budget
     fund = actions.create_fund(user=request.user, interface="api", **fields)
     return Status(201, _fund(fund))
+
+
+# Changing and closing funds and schemes --------------------------------------------------------------------
+
+
+SchemeStatus = Literal["draft", "active"]
+
+
+class FundPatch(Schema):
+    name: str = Field(None, min_length=1, max_length=200, description="the fund's name")
+    description: str = Field(None, description="what the fund is for")
+    budget: str = Field(None, description="the budget, an exact decimal; never below what is committed or approved")
+    starts: date = Field(None, description="when the fund starts (YYYY-MM-DD)")
+    ends: date = Field(None, description="when it ends (YYYY-MM-DD); every open scheme must fit inside")
+    reason: str = Field("", description="why it changed, for the audit trail")
+
+    model_config = {"json_schema_extra": {"examples": [{"budget": "3000000.00", "reason": "budget supplement"}]}}
+
+
+class FundCloseIn(Schema):
+    on: date = Field(default_factory=date.today, description="the day the fund closes (YYYY-MM-DD); today if left out")
+    reason: str = Field("", description="why it closes, for the audit trail")
+
+    model_config = {"json_schema_extra": {"examples": [{"on": "2029-12-31", "reason": "programme ended"}]}}
+
+
+class FundReopenIn(Schema):
+    reason: str = Field(..., min_length=1, description="why it reopens (required), for the audit trail")
+
+    model_config = {"json_schema_extra": {"examples": [{"reason": "second phase approved by cabinet"}]}}
+
+
+class SchemePatch(Schema):
+    name: str = Field(None, min_length=1, max_length=200, description="the scheme's name")
+    rule: dict = Field(
+        None, description='the payment rule, e.g. {"type": "threshold", "target": "80", "amount": "50000"}'
+    )
+    cap_per_period: str | None = Field(None, description="the most paid in one period, an exact decimal, or null")
+    cap_total: str | None = Field(None, description="the most paid in all, an exact decimal, or null")
+    sample_threshold: str | None = Field(
+        None, description="share of sampled results that must be eligible, e.g. '0.8', or null for no sample check"
+    )
+    last_period: str = Field(None, description="the last payment period's code, e.g. '2027Q4'")
+    status: SchemeStatus = Field(None, description="'active' launches a draft (committing its money)")
+    reason: str = Field("", description="why it changed, for the audit trail")
+
+    model_config = {"json_schema_extra": {"examples": [{"cap_per_period": "60000.00", "reason": "cap raised"}]}}
+
+
+class SchemeCloseIn(Schema):
+    reason: str = Field("", description="why it closes, for the audit trail")
+
+    model_config = {"json_schema_extra": {"examples": [{"reason": "target met, no further payments"}]}}
+
+
+def _decimals(changes: dict, names: tuple[str, ...]) -> dict:
+    for name in names:
+        if name in changes:
+            value = changes[name]
+            try:
+                changes[name] = None if value in (None, "") else Decimal(value)
+            except InvalidOperation:
+                raise ValidationError({name: _("%(v)r is not a number") % {"v": value}}) from None
+            if changes[name] is not None and not changes[name].is_finite():
+                raise ValidationError({name: _("give a finite number")})
+    return changes
+
+
+def _run(request, do):
+    if not can.can_manage_funds(request.user):
+        return Status(403, Error(detail=NO_MANAGE))
+    try:
+        return do()
+    except ValidationError as exc:
+        return Status(400, _err(exc))
+
+
+def _changes(payload: Schema) -> dict:
+    return payload.model_dump(exclude_unset=True, exclude={"reason"})
+
+
+@router.patch(
+    "/funds/{code}", response={200: FundOut, 400: Error, 403: Error, 404: Error}, summary="Change an outcomes fund"
+)
+def change_fund(request, code: str, payload: FundPatch):
+    fund = get_object_or_404(Fund, code=code)
+
+    def do():
+        changes = _decimals(_changes(payload), ("budget",))
+        return _fund(actions.change_fund(fund, user=request.user, interface="api", reason=payload.reason, **changes))
+
+    return _run(request, do)
+
+
+@router.post(
+    "/funds/{code}/close",
+    response={200: FundOut, 400: Error, 403: Error, 404: Error},
+    summary="Close a fund: its open schemes close and give back what they did not approve",
+)
+def close_fund(request, code: str, payload: FundCloseIn):
+    fund = get_object_or_404(Fund, code=code)
+    return _run(
+        request,
+        lambda: _fund(
+            actions.close_fund(fund, on=payload.on, user=request.user, interface="api", reason=payload.reason)
+        ),
+    )
+
+
+@router.post(
+    "/funds/{code}/reopen",
+    response={200: FundOut, 400: Error, 403: Error, 404: Error},
+    summary="Reopen a closed fund (its closed schemes stay closed)",
+)
+def reopen_fund(request, code: str, payload: FundReopenIn):
+    fund = get_object_or_404(Fund, code=code)
+    return _run(
+        request, lambda: _fund(actions.reopen_fund(fund, user=request.user, interface="api", reason=payload.reason))
+    )
+
+
+def _scheme_or_404(code: str) -> Scheme:
+    related = ("recipient", "indicator", "org_unit", "first_period", "last_period", "fund")
+    return get_object_or_404(Scheme.objects.select_related(*related), code=code)
+
+
+@router.get("/schemes/{code}", response={200: FundSchemeOut, 403: Error, 404: Error}, summary="One scheme")
+def get_scheme(request, code: str):
+    if not can.can_view_funds(request.user):
+        return Status(403, Error(detail=_("only the delivery unit reads the outcomes fund")))
+    return _scheme(_scheme_or_404(code))
+
+
+@router.patch(
+    "/schemes/{code}",
+    response={200: FundSchemeOut, 400: Error, 403: Error, 404: Error},
+    summary="Change a scheme, or launch a draft",
+)
+def change_scheme(request, code: str, payload: SchemePatch):
+    scheme = _scheme_or_404(code)
+
+    def do():
+        changes = _decimals(_changes(payload), ("cap_per_period", "cap_total", "sample_threshold"))
+        done = actions.change_scheme(scheme, user=request.user, interface="api", reason=payload.reason, **changes)
+        return _scheme(_scheme_or_404(done.code))
+
+    return _run(request, do)
+
+
+@router.post(
+    "/schemes/{code}/close",
+    response={200: FundSchemeOut, 400: Error, 403: Error, 404: Error},
+    summary="Close a scheme: no more payments; its unused commitment goes back to the fund",
+)
+def close_scheme(request, code: str, payload: SchemeCloseIn):
+    scheme = _scheme_or_404(code)
+
+    def do():
+        actions.close_scheme(scheme, user=request.user, interface="api", reason=payload.reason)
+        return _scheme(_scheme_or_404(code))
+
+    return _run(request, do)

@@ -28,6 +28,11 @@ class Fund(models.Model):
     starts = models.DateField()
     ends = models.DateField()
     description = models.TextField(blank=True)
+    closed_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The day the fund was closed: its schemes are closed, no new scheme or payment is made from it.",
+    )
 
     class Meta:
         ordering = ["starts", "name"]

@@ -201,6 +201,46 @@ def create_routine(
     return routine
 
 
+ROUTINE_FIELDS = {"name", "kind", "chair", "frequency", "starts_on", "description", "one_priority_per_meeting"}
+
+
+@transaction.atomic
+def change_routine(
+    routine: Routine, *, priorities=None, participants=None, user=None, interface="web", reason: str = "", **fields
+) -> Routine:
+    """Change a routine's fields, priorities or participants; meetings already scheduled stay as they are."""
+    unknown = sorted(set(fields) - ROUTINE_FIELDS)
+    if unknown:
+        raise ValidationError({unknown[0]: "cannot be changed on a routine"})
+    current = Routine.objects.select_for_update().get(pk=routine.pk)
+    if "chair" in fields and fields["chair"] is None:
+        raise ValidationError({"chair": "a routine needs a chair"})
+    if priorities is not None and not list(priorities):
+        raise ValidationError({"priorities": "a routine must cover at least one priority"})
+
+    def whole(r):
+        return audit.snapshot(r) | {
+            "priorities": sorted(r.priorities.values_list("pk", flat=True)),
+            "participants": sorted(r.participants.values_list("pk", flat=True)),
+        }
+
+    before = whole(current)
+    for name, value in fields.items():
+        setattr(current, name, value)
+    current.full_clean()
+    current.save()
+    if priorities is not None:
+        current.priorities.set(list(priorities))
+    if participants is not None:
+        current.participants.set(list(participants))
+    after = whole(current)
+    if after != before:
+        audit.record(
+            user=user, interface=interface, action="change", obj=current, before=before, after=after, reason=reason
+        )
+    return current
+
+
 @transaction.atomic
 def create_meeting(*, routine: Routine, date: date, priorities, user=None, interface="web") -> Meeting:
     priorities = list(priorities)

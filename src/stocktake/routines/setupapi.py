@@ -202,6 +202,42 @@ def create_routine(request, payload: RoutineIn):
     return Status(201, _routine(routine))
 
 
+class RoutinePatch(Schema):
+    name: str = Field(None, description="the routine's name (unique)")
+    kind: RoutineKind = Field(None, description="stocktake, monthly note, delivery report or task force")
+    chair_id: int = Field(None, ge=1, le=2**31 - 1, description="the new chair's Person id")
+    frequency: RoutineFrequency = Field(None, description="how often it meets")
+    starts_on: dt.date = Field(None, description="the first day it can meet (YYYY-MM-DD)")
+    priorities: list[str] = Field(None, min_length=1, description="the codes of the priorities it covers (all)")
+    participant_ids: list[int] = Field(None, description="the Person ids of those who attend (all)")
+    description: str = Field(None, description="what the routine is for")
+    one_priority_per_meeting: bool = Field(None, description="true: each priority its own slot")
+    reason: str = Field("", description="why it changed, for the audit trail")
+
+    model_config = {"json_schema_extra": {"examples": [{"frequency": "monthly", "reason": "agreed with the chair"}]}}
+
+
+@router.patch(
+    "/routines/{routine_id}",
+    response={200: RoutineOut, 400: Error, 403: Error, 404: Error},
+    summary="Change a routine (its meetings already scheduled stay as they are)",
+)
+def change_routine(request, routine_id: int, payload: RoutinePatch):
+    _manage(request)
+    if not 0 < routine_id < 2**31:
+        raise HttpError(404, "not found")
+    routine = get_object_or_404(Routine, pk=routine_id)
+    changes = payload.model_dump(exclude_unset=True, exclude={"reason"})
+    if "chair_id" in changes:
+        changes["chair"] = _people([changes.pop("chair_id")], "chair_id")[0]
+    if changes.get("priorities") is not None:
+        changes["priorities"] = _priorities(changes["priorities"])
+    if "participant_ids" in changes:
+        changes["participants"] = _people(changes.pop("participant_ids") or [], "participant_ids")
+    routine = actions.change_routine(routine, user=request.user, interface="api", reason=payload.reason, **changes)
+    return _routine(Routine.objects.select_related("chair").get(pk=routine.pk))
+
+
 class MeetingIn(Schema):
     date: dt.date = Field(description="the meeting's date (YYYY-MM-DD)")
     priorities: list[str] = Field(min_length=1, description="the codes of the priorities it covers")
