@@ -37,12 +37,15 @@ def pack_moment(meeting: Meeting) -> datetime | None:
     return None
 
 
+def report_issues(rnd: AssessmentRound) -> list[datetime]:
+    """Each time the round's report was issued: its closings, oldest first (a reopened round was issued before)."""
+    return list(rnd.events.filter(state=AssessmentRound.State.CLOSED).order_by("at", "id").values_list("at", flat=True))
+
+
 def report_moment(rnd: AssessmentRound) -> datetime | None:
     """When the round's report was issued: the round's last closing; None (live) while it is open."""
-    if not rnd.is_closed:
-        return None
-    closing = rnd.events.filter(state=AssessmentRound.State.CLOSED).order_by("-at", "-id").first()
-    return closing.at if closing else None
+    issues = report_issues(rnd) if rnd.is_closed else []
+    return issues[-1] if issues else None
 
 
 def parse_as_of(value: str | None, issued: datetime | None) -> datetime | None:

@@ -371,6 +371,8 @@ def _report(request, pk, short):
         rnd = get_object_or_404(AssessmentRound, pk=pk)
         issued = frozen.report_moment(rnd)
         moment = frozen.parse_as_of(request.GET.get("as_of"), issued)
+        if moment in frozen.report_issues(rnd):  # an earlier issue of a round reopened since
+            issued = moment
     else:
         issued = None
         moment = frozen.parse_as_of(request.GET.get("as_of"), issued)
