@@ -13,7 +13,6 @@ from stocktake.collection import actions as collection_actions
 from stocktake.monitoring import asof, series
 from stocktake.monitoring.models import DataValue
 from stocktake.routines import actions, frozen, pack, reports
-from stocktake.routines.models import AssessmentRound
 from tests import factories
 
 MONTHS = ["2026-05", "2026-06", "2026-07", "2026-08", "2026-09", "2026-10"]
@@ -23,7 +22,9 @@ def _publish(values):
     """Validate, then publish, as the demo's validator (not the data lead who submitted them)."""
     validator = factories.user("validator")
     collection_actions.validate(collection_actions.as_seen(values), user=validator)
-    fresh = list(DataValue.objects.filter(pk__in=[v.pk for v in values]).select_related("indicator", "org_unit", "period"))
+    fresh = list(
+        DataValue.objects.filter(pk__in=[v.pk for v in values]).select_related("indicator", "org_unit", "period")
+    )
     collection_actions.publish(collection_actions.as_seen(fresh), user=validator)
 
 
@@ -64,7 +65,11 @@ def _correct_and_add(world):
 
 def _indicator_summary(ctx, code):
     return next(
-        i["summary"] for p in ctx["performance"] for o in p["outcomes"] for i in o["indicators"] if i["indicator"].code == code
+        i["summary"]
+        for p in ctx["performance"]
+        for o in p["outcomes"]
+        for i in o["indicators"]
+        if i["indicator"].code == code
     )
 
 
@@ -95,7 +100,9 @@ def test_a_value_is_read_in_the_state_its_decisions_had_given_it_then(world):
     _publish([dv])
     at = {(u, p): s for u, p, _, _, _, s in asof.values_as_of(ind, before)}
     assert at[(a.pk, dv.period_id)] == "submitted"
-    assert {(u, p): s for u, p, _, _, _, s in asof.values_as_of(ind, timezone.now())}[(a.pk, dv.period_id)] == "published"
+    assert {(u, p): s for u, p, _, _, _, s in asof.values_as_of(ind, timezone.now())}[
+        (a.pk, dv.period_id)
+    ] == "published"
 
 
 def test_an_issued_pack_is_unchanged_by_later_corrections_and_rounds(world, sign_in):

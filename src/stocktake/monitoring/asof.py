@@ -175,7 +175,9 @@ class Reader:
     def _parent_of(self) -> dict:
         """{unit id: parent id} for the whole hierarchy (read once per reader)."""
         if self._units is None:
-            self._units = {pk: (parent, depth) for pk, parent, depth in OrgUnit.objects.values_list("pk", "parent_id", "depth")}
+            self._units = {
+                pk: (parent, depth) for pk, parent, depth in OrgUnit.objects.values_list("pk", "parent_id", "depth")
+            }
         return {pk: parent for pk, (parent, _) in self._units.items()}
 
     def _expected(self, indicator) -> dict[int, int]:

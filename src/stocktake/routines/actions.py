@@ -272,7 +272,10 @@ def issue_pack(meeting: Meeting, *, user=None, interface="web") -> Meeting:
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.state != Meeting.State.SCHEDULED:
         raise ValidationError(
-            {"state": _("only a scheduled meeting's pack is issued; this meeting is %(state)s") % {"state": meeting.get_state_display()}}
+            {
+                "state": _("only a scheduled meeting's pack is issued; this meeting is %(state)s")
+                % {"state": meeting.get_state_display()}
+            }
         )
     meeting.issued_at = timezone.now()
     return audit.save_audited(meeting, user=user, interface=interface, reason=_("Pack issued"))

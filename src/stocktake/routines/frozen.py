@@ -63,7 +63,8 @@ def parse_as_of(value: str | None, issued: datetime | None) -> datetime | None:
         moment = day = None
     if moment is None and day is None:
         raise BadParameter(
-            "as_of", _("%(value)r is not a moment: use 'now', a date (YYYY-MM-DD) or a date and time") % {"value": value}
+            "as_of",
+            _("%(value)r is not a moment: use 'now', a date (YYYY-MM-DD) or a date and time") % {"value": value},
         )
     if moment is None:
         return end_of_day(day)
