@@ -206,3 +206,23 @@ def test_a_date_means_the_end_of_that_day():
     assert frozen.parse_as_of("now", frozen.end_of_day(day)) is None
     assert frozen.parse_as_of("", frozen.end_of_day(day)) == frozen.end_of_day(day)
     assert frozen.end_of_day(day) - timedelta(days=1) < frozen.end_of_day(day)
+
+
+def test_the_api_gives_the_pack_as_issued_and_now_on_request(world, sign_in):
+    meeting, ind = world["meeting"], world["indicator"]
+    client = sign_in("duhead")
+    draft = client.get(f"/api/routines/meetings/{meeting.pk}/pack").json()
+    assert draft["frozen"] is False and draft["issued_at"] is None
+    actions.issue_pack(meeting)
+    _correct_and_add(world)
+    issued = client.get(f"/api/routines/meetings/{meeting.pk}/pack").json()
+    mine = next(f for f in issued["figures"] if f["indicator"] == ind.code)
+    assert issued["frozen"] is True and issued["as_of"] == issued["issued_at"]
+    assert (mine["latest_period"], mine["latest"]) == ("2026-10", 50.5)
+    now = client.get(f"/api/routines/meetings/{meeting.pk}/pack", {"as_of": "now"}).json()
+    assert now["frozen"] is False
+    assert next(f for f in now["figures"] if f["indicator"] == ind.code)["latest_period"] == "2026-11"
+    assert next(a for a in now["assessments"] if a["outcome"] == ind.outcome.code)["round"] == "After the meeting"
+    bad = client.get(f"/api/routines/meetings/{meeting.pk}/pack", {"as_of": "soon"})
+    assert bad.status_code == 400 and "as_of" in bad.json()["detail"]
+    assert sign_in(None).get(f"/api/routines/meetings/{meeting.pk}/pack").status_code in (401, 403)

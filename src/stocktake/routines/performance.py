@@ -121,6 +121,7 @@ def priority_performance(
                     "provisional": provisional_note(summary),
                     "spec": spec,
                     "chance": None if chance is None else f"{chance:.0%}",
+                    "probability": chance,
                     "chart_id": f"chart-{ind.code}",
                     "annex": list(reversed(annex_rows)),
                     "units": unit_rows,
