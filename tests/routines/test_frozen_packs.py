@@ -141,11 +141,14 @@ def test_an_issued_pack_is_unchanged_by_later_corrections_and_rounds(world, sign
     assert _pack_pdf(manager, meeting, "?as_of=now") != pdf_before
 
 
-def test_a_held_meeting_not_issued_is_frozen_at_the_end_of_its_day(world):
+def test_a_held_meeting_not_issued_is_frozen_when_it_was_held(world):
     meeting = world["meeting"]
     assert frozen.pack_moment(meeting) is None  # scheduled, not issued: the pack is live (a draft)
     meeting = actions.record_minutes(meeting, minutes="Discussed beds.")
-    assert frozen.pack_moment(meeting) == min(meeting.held_at, frozen.end_of_day(meeting.date))
+    assert frozen.pack_moment(meeting) == meeting.held_at
+    _correct_and_add(world)
+    summary = _indicator_summary(pack.build(meeting, as_of=frozen.pack_moment(meeting)), world["indicator"].code)
+    assert summary.latest_period == "2026-10"
 
 
 def test_a_held_meeting_cannot_be_issued_again(world):

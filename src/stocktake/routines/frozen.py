@@ -1,7 +1,7 @@
 """Routines' records as they stood at a moment, for packs and reports frozen when they were issued.
 
-A meeting's pack is issued (routines.actions.issue_pack) or, if nobody issued it, frozen at the end of the
-day the meeting was held; a round's report is issued when the round is closed (its last closing). From then
+A meeting's pack is issued (routines.actions.issue_pack) or, if nobody issued it, frozen when the meeting
+was recorded as held; a round's report is issued when the round is closed (its last closing). From then
 on the pack and the report show what stood at that moment: the figures (monitoring.asof), the assessment
 rounds created by then with each assessment's version saved by then (AssessmentVersion), and the actions
 open or closed then. The live view ("now") is a separate, labelled choice: `?as_of=now`.
@@ -28,12 +28,12 @@ def end_of_day(day) -> datetime:
 
 
 def pack_moment(meeting: Meeting) -> datetime | None:
-    """When the meeting's pack was issued: its issue, else the end of the day it was held; None (live) before."""
+    """When the meeting's pack was issued: its issue, else the moment the meeting was recorded as held
+    (its minutes); None (live, a draft) before either."""
     if meeting.issued_at:
         return meeting.issued_at
-    if meeting.state == Meeting.State.HELD:
-        end = end_of_day(meeting.date)
-        return min(meeting.held_at, end) if meeting.held_at else end
+    if meeting.state == Meeting.State.HELD and meeting.held_at:
+        return meeting.held_at
     return None
 
 

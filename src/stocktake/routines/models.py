@@ -154,7 +154,7 @@ class Meeting(models.Model):
         null=True,
         blank=True,
         help_text="When the pack was issued: it shows the data as it stood then (routines.frozen). "
-        "Not issued: a held meeting's pack is frozen at the end of the meeting's day.",
+        "Not issued: a held meeting's pack is frozen when it was recorded as held (held_at).",
     )
 
     class Meta:
