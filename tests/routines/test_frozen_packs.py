@@ -229,3 +229,17 @@ def test_the_api_gives_the_pack_as_issued_and_now_on_request(world, sign_in):
     bad = client.get(f"/api/routines/meetings/{meeting.pk}/pack", {"as_of": "soon"})
     assert bad.status_code == 400 and "as_of" in bad.json()["detail"]
     assert sign_in(None).get(f"/api/routines/meetings/{meeting.pk}/pack").status_code in (401, 403)
+
+
+def test_the_delivery_unit_issues_a_pack_from_the_meeting_page(world, sign_in):
+    from stocktake.accounts.models import AuditEntry
+
+    meeting = world["meeting"]
+    page = sign_in("duhead").get(f"/routines/meetings/{meeting.pk}/").content.decode()
+    assert 'id="issue-form"' in page and "live data, not yet issued" in page.lower()
+    assert sign_in("observer").post(f"/routines/meetings/{meeting.pk}/issue/").status_code == 403
+    response = sign_in("duhead").post(f"/routines/meetings/{meeting.pk}/issue/")
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.issued_at is not None
+    assert AuditEntry.objects.filter(object_id=str(meeting.pk), reason="Pack issued").exists()
