@@ -26,7 +26,7 @@ from stocktake.delivery import rollup as R
 from . import hooks
 from .models import DataValueVersion
 from .rollups import OFFICIAL_STATES, PUBLISHED_STATES
-from .series import INSIDE, PUBLISHED, Basis, Plan, national_target, rollup_rows, trajectory
+from .series import INSIDE, Basis, Plan, national_target, rollup_rows, trajectory
 
 
 def states_as_of(value_ids, moment: datetime) -> dict[tuple[int, int], str]:
@@ -74,7 +74,7 @@ def values_as_of(indicator, moment: datetime) -> list[tuple[int, int, float | No
 class _Cells:
     """One indicator's accumulators at every unit and period, for the whole, the official and the published part."""
 
-    parts: dict = field(default_factory=dict)  # (unit id, period id) -> (all, official, published) Accumulators
+    parts: dict = field(default_factory=dict)  # unit id -> {period id: (all, official, published) Accumulators}
 
 
 @dataclass
@@ -108,8 +108,8 @@ class Reader:
         shown, official = _part_index(self.basis, shown=True), _part_index(self.basis, shown=False)
         rule, scale = indicator.aggregation, indicator.ratio_scale
         out = []
-        for (unit_id, period_id), accs in cells.parts.items():
-            if unit_id != unit.pk or accs[shown].count == 0:
+        for period_id, accs in cells.parts.get(unit.pk, {}).items():
+            if accs[shown].count == 0:
                 continue
             p = self._periods[period_id]
             out.append(
@@ -161,13 +161,14 @@ class Reader:
         for unit, period, value, num, den, state in values_as_of(indicator, self.moment):
             official, published = state in OFFICIAL_STATES, state in PUBLISHED_STATES
             for u in R.ancestors(unit, parent_of):
-                accs = cells.parts.setdefault((u, period), (R.Accumulator(), R.Accumulator(), R.Accumulator()))
+                by_period = cells.parts.setdefault(u, {})
+                accs = by_period.setdefault(period, (R.Accumulator(), R.Accumulator(), R.Accumulator()))
                 accs[0].add(value, num, den)
                 if official:
                     accs[1].add(value, num, den)
                 if published:
                     accs[2].add(value, num, den)
-        missing = {p for _, p in cells.parts} - set(self._periods)
+        missing = {p for by_period in cells.parts.values() for p in by_period} - set(self._periods)
         self._periods.update({p.pk: p for p in Period.objects.filter(pk__in=missing)})
         self._cells[indicator.pk] = cells
         return cells
@@ -203,6 +204,3 @@ def _part_index(basis: Basis, *, shown: bool) -> int:
 def reader(moment: datetime | None, basis: Basis = INSIDE) -> Reader:
     """A Reader for the moment (None: the live rollups)."""
     return Reader(moment=moment, basis=basis)
-
-
-__all__ = ["INSIDE", "PUBLISHED", "Reader", "reader", "states_as_of", "values_as_of"]
