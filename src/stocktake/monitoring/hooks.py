@@ -140,3 +140,20 @@ def report_blocks(priorities, *, for_pdf: bool) -> dict[int, list[dict]]:
         for pid, items in (module.report_blocks(priorities, for_pdf=for_pdf) or {}).items():
             blocks.setdefault(pid, []).extend(items)
     return blocks
+
+
+# Verification history: collection (above monitoring) keeps each decision on a value's version (validated,
+# returned, published, with its time); monitoring.asof rebuilds a frozen pack's figures from it. Collection
+# registers a function in its ready():
+#     history(value_ids, moment) -> {(value id, version): state}   the last decision on each version by then
+_review_history = None
+
+
+def register_review_history(history) -> None:
+    global _review_history
+    _review_history = history
+
+
+def review_history():
+    """The registered verification history, or None when the collection app is not installed."""
+    return _review_history

@@ -304,6 +304,24 @@ def record_minutes(meeting: Meeting, *, minutes: str, user=None, interface="web"
 
 
 @transaction.atomic
+def issue_pack(meeting: Meeting, *, user=None, interface="web") -> Meeting:
+    """Issue the meeting's pack: from now on it shows the data as it stands at this moment (routines.frozen).
+
+    Issuing again before the meeting is held re-issues it with the data of the new moment; a held or
+    cancelled meeting's pack stays as it was issued."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.state != Meeting.State.SCHEDULED:
+        raise ValidationError(
+            {
+                "state": _("only a scheduled meeting's pack is issued; this meeting is %(state)s")
+                % {"state": meeting.get_state_display()}
+            }
+        )
+    meeting.issued_at = timezone.now()
+    return audit.save_audited(meeting, user=user, interface=interface, reason=_("Pack issued"))
+
+
+@transaction.atomic
 def cancel_meeting(meeting: Meeting, *, reason: str, user=None, interface="web") -> Meeting:
     if not (reason or "").strip():
         raise ValidationError({"reason": "cancelling a meeting needs a reason"})

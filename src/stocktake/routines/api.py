@@ -6,18 +6,21 @@ writes go through the same action functions as the pages.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
+from pydantic import Field
 
 from stocktake import errors
 from stocktake.accounts.models import Person
 from stocktake.architecture.models import Outcome, Priority
+from stocktake.delivery import status as S
 from stocktake.schemas import Error
 
-from . import access, actions, proposals
+from . import access, actions, frozen, pack, proposals, reports
 from .models import ActionItem, Assessment, AssessmentRound, Meeting
 
 router = Router(tags=["routines"])
@@ -104,6 +107,91 @@ class ActionIn(Schema):
 
 class CloseIn(Schema):
     note: str
+
+
+class AsOfQuery(Schema):
+    as_of: str = Field(
+        "",
+        description="the moment the figures stand for: empty is as issued (live if never issued), 'now' the live "
+        "view, a date (YYYY-MM-DD: the end of that day) or an ISO date and time",
+        examples=["now", "2026-11-02", "2026-11-02T09:30:00+00:00"],
+    )
+
+
+class FigureOut(Schema):
+    priority: str = Field(description="the priority's code")
+    outcome: str = Field(description="the outcome's code")
+    indicator: str = Field(description="the indicator's code")
+    latest_period: str | None = Field(description="the latest official period complete enough to stand (its code)")
+    latest: float | None = Field(description="the indicator's official figure for that period at the root")
+    planned: float | None = Field(description="what the trajectory planned for that period")
+    status: Literal[S.ON_TRACK, S.SLIGHTLY_OFF, S.OFF_TRACK, S.NO_DATA] = Field(
+        description="the delivery status of the latest figure"
+    )
+    provisional_period: str | None = Field(description="a newer period not yet official or complete (its code)")
+    provisional: float | None = Field(description="that newer period's figure, provisional")
+    chance: float | None = Field(description="the forecast's chance (0-1) of meeting the target, when there is one")
+
+
+class FrozenAssessmentOut(Schema):
+    outcome: str = Field(description="the outcome's code")
+    round: str | None = Field(description="the round of the assessment shown (none: no assessment then)")
+    likelihood: Literal[1, 2, 3, 4, None] = Field(description="likelihood of delivery, 1 (red) to 4 (green)")
+    version: int | None = Field(description="the assessment's version as it stood at the moment")
+
+
+class FrozenOut(Schema):
+    issued_at: datetime | None = Field(description="when it was issued (none: not issued yet, a live draft)")
+    as_of: datetime | None = Field(description="the moment these figures stand for (none: live, today's data)")
+    frozen: bool = Field(description="true when the figures are those of a past moment, not today's")
+    label: str = Field(description="what the figures are, in words: as issued, as of a moment, or live")
+    figures: list[FigureOut] = Field(description="each indicator's latest figure, status and forecast")
+    assessments: list[FrozenAssessmentOut] = Field(description="each outcome's assessment shown")
+
+
+def _figures(blocks, assessment_of) -> tuple[list[FigureOut], list[FrozenAssessmentOut]]:
+    """The pack's or report's figures and assessments, from its performance blocks (pack.build, delivery_report)."""
+    figures, assessments = [], []
+    for block in blocks:
+        for o in block["outcomes"]:
+            a = assessment_of(o)
+            assessments.append(
+                FrozenAssessmentOut(
+                    outcome=o["outcome"].code,
+                    round=a.round.name if a else None,
+                    likelihood=a.likelihood if a else None,
+                    version=a.version if a else None,
+                )
+            )
+            for i in o["indicators"]:
+                s = i["summary"]
+                figures.append(
+                    FigureOut(
+                        priority=block["priority"].code,
+                        outcome=o["outcome"].code,
+                        indicator=i["indicator"].code,
+                        latest_period=s.latest_period,
+                        latest=s.latest,
+                        planned=s.planned,
+                        status=s.status.code,
+                        provisional_period=s.provisional_period,
+                        provisional=s.provisional,
+                        chance=i.get("probability"),
+                    )
+                )
+    return figures, assessments
+
+
+def _frozen_out(moment, issued, blocks, assessment_of) -> FrozenOut:
+    figures, assessments = _figures(blocks, assessment_of)
+    return FrozenOut(
+        issued_at=issued,
+        as_of=moment,
+        frozen=moment is not None,
+        label=frozen.label(moment, issued),
+        figures=figures,
+        assessments=assessments,
+    )
 
 
 def _err(exc: ValidationError, detail="not saved") -> Error:
@@ -244,6 +332,44 @@ def list_meetings(request, start: date | None = None, end: date | None = None):
             for m in qs.prefetch_related("priorities")
         ],
     )
+
+
+@router.get(
+    "/meetings/{meeting_id}/pack",
+    response={200: FrozenOut, 400: Error, 403: Error, 404: Error},
+    summary="A meeting's pack figures, as issued or at another moment",
+)
+def get_pack(request, meeting_id: int, q: Query[AsOfQuery]):
+    """The figures, statuses, forecasts and assessments of the meeting's pack as they stood when it was issued
+    (or, if never issued, at the end of the day it was held); `as_of=now` is the live view."""
+    if denied := _forbidden(request):
+        return denied
+    meeting = get_object_or_404(Meeting, pk=meeting_id)
+    if not access.can_see_meeting(request.user, meeting):
+        return Status(404, Error(detail="no such meeting"))
+    issued = frozen.pack_moment(meeting)
+    moment = frozen.parse_as_of(q.as_of, issued)
+    ctx = pack.build(meeting, scope=access.priorities(request.user), as_of=moment)
+    return Status(200, _frozen_out(moment, issued, ctx["performance"], lambda o: o.get("assessment")))
+
+
+@router.get(
+    "/rounds/{round_id}/report",
+    response={200: FrozenOut, 400: Error, 403: Error, 404: Error},
+    summary="A round's delivery report figures, as issued or at another moment",
+)
+def get_report(request, round_id: int, q: Query[AsOfQuery]):
+    """The figures and the round's assessments as they stood when the round was closed (live while it is open);
+    `as_of=now` is the live view, an earlier moment an earlier issue of a reopened round."""
+    if denied := _forbidden(request):
+        return denied
+    rnd = get_object_or_404(AssessmentRound, pk=round_id)
+    issued = frozen.report_moment(rnd)
+    moment = frozen.parse_as_of(q.as_of, issued)
+    if moment in frozen.report_issues(rnd):
+        issued = moment
+    ctx = reports.delivery_report(rnd, access.priorities(request.user), as_of=moment)
+    return Status(200, _frozen_out(moment, issued, ctx["pages"], lambda o: o.get("assessment")))
 
 
 @router.get("/actions", response={200: list[ActionOut], 403: Error}, summary="The action tracker")

@@ -150,6 +150,12 @@ class Meeting(models.Model):
     state = models.CharField(max_length=10, choices=State.choices, default=State.SCHEDULED)
     minutes = models.TextField(blank=True, help_text="A concise record of the discussion.")
     held_at = models.DateTimeField(null=True, blank=True)
+    issued_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the pack was issued: it shows the data as it stood then (routines.frozen). "
+        "Not issued: a held meeting's pack is frozen when it was recorded as held (held_at).",
+    )
 
     class Meta:
         ordering = ["date", "id"]

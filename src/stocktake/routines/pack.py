@@ -15,11 +15,11 @@ SECTIONS is the order and the template of each part, so a richer section
 from __future__ import annotations
 
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from stocktake.monitoring import hooks
+from stocktake.monitoring import asof, hooks
 
+from . import frozen
 from .models import ActionItem, Assessment, Meeting
 from .performance import priority_performance
 
@@ -49,24 +49,25 @@ def previous_meeting(meeting: Meeting) -> Meeting | None:
     )
 
 
-def latest_assessments(outcome_ids, before=None) -> dict:
-    """{outcome id: its assessment in the most recent round (optionally on or before a date)}."""
-    qs = (
-        Assessment.objects.filter(outcome_id__in=outcome_ids)
-        .select_related("round")
-        .order_by("round__date", "round_id")
-    )
+def latest_assessments(outcome_ids, before=None, as_of=None) -> dict:
+    """{outcome id: its assessment in the most recent round (optionally on or before a date)}; with `as_of`
+    (a moment), among the rounds that existed then, each assessment as it was saved by then."""
+    qs = Assessment.objects.filter(outcome_id__in=outcome_ids, round__in=frozen.rounds_by(as_of))
     if before is not None:
         qs = qs.filter(round__date__lte=before)
     out = {}
-    for a in qs:
+    for a in sorted(frozen.assessments_as_of(qs, as_of), key=lambda a: (a.round.date, a.round_id)):
         out[a.outcome_id] = a
     return out
 
 
-def build(meeting: Meeting, today=None, chart_width=None, scope=None) -> dict:
-    """The pack's context; `scope` (a priority queryset) limits it to what the reader may see."""
-    today = today or timezone.localdate()
+def build(meeting: Meeting, today=None, chart_width=None, scope=None, as_of=None) -> dict:
+    """The pack's context; `scope` (a priority queryset) limits it to what the reader may see.
+
+    `as_of` (a moment; None is live) freezes the figures, assessments and actions as they stood then
+    (monitoring.asof, routines.frozen): the pack as issued, reproducible after later corrections."""
+    reader = asof.reader(as_of)
+    today = today or reader.today
     agenda = meeting.priorities.all() if scope is None else meeting.priorities.filter(pk__in=scope)
     priorities = list(
         agenda.select_related("lead_organisation", "pillar").prefetch_related(
@@ -75,18 +76,20 @@ def build(meeting: Meeting, today=None, chart_width=None, scope=None) -> dict:
     )
     ids = [p.pk for p in priorities]
     prev = previous_meeting(meeting)
-    tracker = list(prev.actions.filter(priority_id__in=ids).select_related("owner", "priority")) if prev else []
-    outstanding = list(
-        ActionItem.objects.filter(priority_id__in=ids, state=ActionItem.State.OPEN).select_related(
-            "owner", "priority", "meeting"
-        )
+    tracker = (
+        frozen.actions_as_of(list(prev.actions.filter(priority_id__in=ids).select_related("owner", "priority")), as_of)
+        if prev
+        else []
+    )
+    outstanding = frozen.open_actions(
+        ActionItem.objects.filter(priority_id__in=ids).select_related("owner", "priority", "meeting"), as_of
     )
     allocated = list(meeting.actions.filter(priority_id__in=ids).select_related("owner", "priority"))
     outcome_ids = [o.pk for p in priorities for o in p.outcomes.all()]
-    latest = latest_assessments(outcome_ids)
+    latest = latest_assessments(outcome_ids, as_of=as_of)
     performance = []
     for p in priorities:
-        perf = priority_performance(p, chart_width=chart_width)
+        perf = priority_performance(p, chart_width=chart_width, reader=reader)
         for o in perf["outcomes"]:
             o["assessment"] = latest.get(o["outcome"].pk)
         performance.append(perf)
@@ -108,6 +111,7 @@ def build(meeting: Meeting, today=None, chart_width=None, scope=None) -> dict:
         "sections": SECTIONS[:-1] + [(x["key"], x["title"], x["template"]) for x in extra] + SECTIONS[-1:],
         "extra": {x["key"]: x for x in extra},
         "today": today,
+        "as_of": as_of,
         "decisions": list(meeting.decisions.all()),
         "milestones": milestones,
         "plans": _plan_pages(priorities, for_pdf=chart_width is not None),

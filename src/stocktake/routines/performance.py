@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from stocktake.architecture.models import Indicator, OrgUnit
-from stocktake.monitoring import charts, marks, series
+from stocktake.monitoring import asof, charts, marks, series
 
 from . import proposals
 
@@ -55,19 +55,36 @@ def trajectory_chart(indicator, target, data, width=None, height=220, forecast=N
     return spec, planned
 
 
+def _summary(ind, unit, plan, rows, today):
+    """series.summarise on these rows, its partial periods judged on `today` (a frozen pack's own date)."""
+    summary = series.summarise(ind, unit, plan, rows=rows)
+    by_code = {r["period__code"]: r for r in rows or []}
+    if summary.latest_period in by_code:
+        summary.partial = series.partial_of(by_code[summary.latest_period], today)
+    if summary.provisional_period in by_code:
+        summary.provisional_partial = series.partial_of(by_code[summary.provisional_period], today)
+    return summary
+
+
 def priority_performance(
-    priority, *, units: bool = True, annex: bool = True, chart_width=None, chart_height=220
+    priority, *, units: bool = True, annex: bool = True, chart_width=None, chart_height=220, reader=None
 ) -> dict:
+    """Each outcome's indicators: summary, trajectory and forecast, units and annex. The `reader`
+    (monitoring.asof) says where the figures come from: the live rollups, or the history as of a moment
+    for a pack or report frozen when it was issued."""
+    reader = reader or asof.reader(None)
+    today = reader.today
     root = series.root_unit()
     regions = list(OrgUnit.objects.filter(parent=root).order_by("code")) if (root and units) else []
     outcomes = []
     for outcome in priority.outcomes.all():
         indicators = []
         for ind in sorted(outcome.indicators.all(), key=lambda i: (i.level != Indicator.Level.LEADING, i.rank)):
-            plan = series.Plan.build(ind, [root.pk] + [r.pk for r in regions], root=root) if root else None
-            summary = series.summarise(ind, root, plan)
-            data = series.series(ind, root, official=True) if root else []
-            look = proposals.outlook(ind, root, plan) if (root and summary.target) else None
+            plan = reader.plan(ind, [root.pk] + [r.pk for r in regions], root) if root else None
+            rows = reader.rows(ind, root) if root else None
+            summary = _summary(ind, root, plan, rows, today)
+            data = series.series(ind, root, official=True, rows=rows) if root else []
+            look = proposals.outlook(ind, root, plan, rows=rows) if (root and summary.target) else None
             spec, planned = trajectory_chart(
                 ind,
                 summary.target,
@@ -76,25 +93,25 @@ def priority_performance(
                 height=chart_height,
                 forecast=look.forecast if look else None,
             )
-            rows = []
+            annex_rows = []
             if annex:
                 for r, v in data[-ANNEX_PERIODS:]:
                     point = planned.get(r["period__code"])
-                    rows.append(
+                    annex_rows.append(
                         {
                             "period": r["period__code"],
                             "value": ind.fmt(v),
                             "planned": ind.fmt(point[2] if point else None),
                             "n": r["n"],
                             "incomplete": marks.incomplete_text(series.coverage_of(r, official=True), ind.completeness),
-                            "partial": marks.partial_text(series.partial_of(r)),
+                            "partial": marks.partial_text(series.partial_of(r, today)),
                         }
                     )
             unit_rows = []
             for region in regions if ind.report_depth >= 2 else []:
                 # Monitoring's plan holds a region without a target of its own to the national
                 # planned change from its own baseline; the pack shows the same status as the heat maps.
-                s = series.summarise(ind, region, plan)
+                s = _summary(ind, region, plan, reader.rows(ind, region), today)
                 unit_rows.append({"unit": region, "latest": s.latest_text, "trend": s.trend, "status": s.status})
             chance = look.probability if look else None
             indicators.append(
@@ -104,8 +121,9 @@ def priority_performance(
                     "provisional": provisional_note(summary),
                     "spec": spec,
                     "chance": None if chance is None else f"{chance:.0%}",
+                    "probability": chance,
                     "chart_id": f"chart-{ind.code}",
-                    "annex": list(reversed(rows)),
+                    "annex": list(reversed(annex_rows)),
                     "units": unit_rows,
                 }
             )

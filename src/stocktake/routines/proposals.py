@@ -18,11 +18,12 @@ def forecast_available() -> bool:
     return forecasting is not None
 
 
-def outlook(indicator, unit, plan):
-    """The forecast and the chance of meeting the target, or None when there is no forecast to be had."""
+def outlook(indicator, unit, plan, rows=None):
+    """The forecast and the chance of meeting the target, or None when there is no forecast to be had.
+    `rows` (series.rollup_rows' shape) are the figures to forecast from: a frozen pack's, or the live ones."""
     if forecasting is None:
         return None
-    return forecasting.outlook(indicator, unit, plan)
+    return forecasting.outlook(indicator, unit, plan, rows=rows)
 
 
 def evidence_for(outcome) -> list[A.IndicatorEvidence]:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from stocktake.architecture.models import Indicator, Outcome
 from stocktake.delivery import assessment as A
-from stocktake.monitoring import hooks
+from stocktake.monitoring import asof, hooks
 
+from . import frozen
 from .models import Assessment, AssessmentRound
 from .pack import latest_assessments
 from .performance import priority_performance
@@ -20,15 +21,19 @@ COLUMNS = [
 ]
 
 
-def comparison(rounds, priorities) -> dict:
-    """Rows = outcomes, columns = rounds x judgements, each cell with its arrow against the round before."""
+def comparison(rounds, priorities, as_of=None) -> dict:
+    """Rows = outcomes, columns = rounds x judgements, each cell with its arrow against the round before;
+    with `as_of` (a moment), each assessment as it was saved by then."""
     rounds = list(rounds)
     outcomes = list(
         Outcome.objects.filter(priority__in=priorities)
         .select_related("priority")
         .order_by("priority__pillar__rank", "priority__rank", "rank")
     )
-    found = {(a.round_id, a.outcome_id): a for a in Assessment.objects.filter(round__in=rounds, outcome__in=outcomes)}
+    found = {
+        (a.round_id, a.outcome_id): a
+        for a in frozen.assessments_as_of(Assessment.objects.filter(round__in=rounds, outcome__in=outcomes), as_of)
+    }
     rows = []
     for o in outcomes:
         cells = []
@@ -56,24 +61,34 @@ def comparison(rounds, priorities) -> dict:
     return {"rounds": rounds, "columns": COLUMNS, "rows": rows}
 
 
-def delivery_report(rnd: AssessmentRound, priorities, *, short: bool = False, chart_width=None) -> dict:
-    """Per priority: trajectory charts, likelihood, key issues, next steps, narrative; the table across rounds first."""
+def delivery_report(rnd: AssessmentRound, priorities, *, short: bool = False, chart_width=None, as_of=None) -> dict:
+    """Per priority: trajectory charts, likelihood, key issues, next steps, narrative; the table across rounds first.
+
+    `as_of` (a moment; None is live) freezes the figures, the rounds and the assessments as they stood then
+    (monitoring.asof, routines.frozen): the report as issued, reproducible after later corrections."""
+    reader = asof.reader(as_of)
     priorities = list(
         priorities.select_related("lead_organisation", "pillar").prefetch_related(
             "outcomes__indicators", "outcomes__leader"
         )
     )
-    rounds = list(AssessmentRound.objects.filter(date__lte=rnd.date).order_by("date", "id"))[-3:]
-    this_round = {a.outcome_id: a for a in rnd.assessments.all()}
+    rounds = list(frozen.rounds_by(as_of, AssessmentRound.objects.filter(date__lte=rnd.date)).order_by("date", "id"))
+    rounds = rounds[-3:]
+    this_round = {a.outcome_id: a for a in frozen.assessments_as_of(rnd.assessments.all(), as_of)}
     previous = rounds[-2] if len(rounds) > 1 and rounds[-1] == rnd else None
-    before = {a.outcome_id: a for a in previous.assessments.all()} if previous else {}
+    before = {a.outcome_id: a for a in frozen.assessments_as_of(previous.assessments.all(), as_of)} if previous else {}
     pages = []
     facts = hooks.evaluation_facts()
     evaluations = facts.by_priority(priorities, for_pdf=chart_width is not None) if facts and not short else {}
     blocks = hooks.report_blocks(priorities, for_pdf=chart_width is not None)  # e.g. problems
     for p in priorities:
         perf = priority_performance(
-            p, units=False, annex=False, chart_width=chart_width, chart_height=170 if chart_width else 220
+            p,
+            units=False,
+            annex=False,
+            chart_width=chart_width,
+            chart_height=170 if chart_width else 220,
+            reader=reader,
         )
         outcomes = perf["outcomes"]
         ratings = []
@@ -98,7 +113,13 @@ def delivery_report(rnd: AssessmentRound, priorities, *, short: bool = False, ch
                 "blocks": blocks.get(p.pk, []),
             }
         )
-    return {"round": rnd, "pages": pages, "comparison": comparison(rounds, priorities), "short": short}
+    return {
+        "round": rnd,
+        "pages": pages,
+        "comparison": comparison(rounds, priorities, as_of),
+        "short": short,
+        "as_of": as_of,
+    }
 
 
 def likelihood_by_priority(priority_ids) -> dict:

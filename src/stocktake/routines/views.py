@@ -20,7 +20,7 @@ from stocktake.delivery import assessment as A
 from stocktake.delivery import calendar as C
 from stocktake.params import id_list, id_param
 
-from . import access, actions, pack, proposals, reports
+from . import access, actions, frozen, pack, proposals, reports
 from . import render as R
 from .health import routine_health
 from .models import ActionItem, AssessmentRound, Meeting, Routine
@@ -364,26 +364,50 @@ def compare(request):
 
 
 def _report(request, pk, short):
+    """The report of a round as issued (its last closing; live while open), or the monthly note (live unless
+    `as_of` asks for a moment: then from the latest round that existed then). `?as_of=now` is the live view."""
     _viewer(request)
-    rnd = get_object_or_404(AssessmentRound, pk=pk) if pk else AssessmentRound.objects.order_by("-date", "-id").first()
+    if pk:
+        rnd = get_object_or_404(AssessmentRound, pk=pk)
+        issued = frozen.report_moment(rnd)
+        moment = frozen.parse_as_of(request.GET.get("as_of"), issued)
+        if moment in frozen.report_issues(rnd):  # an earlier issue of a round reopened since
+            issued = moment
+    else:
+        issued = None
+        moment = frozen.parse_as_of(request.GET.get("as_of"), issued)
+        rnd = frozen.rounds_by(moment).order_by("-date", "-id").first()
     if rnd is None:
         raise Http404("no assessment round yet")
-    return reports.delivery_report(
+    ctx = reports.delivery_report(
         rnd,
         access.priorities(request.user),
         short=short,
         chart_width=R.PRINT_CHART_WIDTH if request.path.endswith(".pdf") else None,
+        as_of=moment,
     )
+    ctx.update(_as_of_context(moment, issued))
+    return ctx
+
+
+def _as_of_context(moment, issued) -> dict:
+    """What the page and the PDF say about the moment its data stands for, and the link to the other view."""
+    return {
+        "as_of_label": frozen.label(moment, issued),
+        "issued_at": issued,
+        "frozen": moment is not None,
+    }
 
 
 @page
 def report(request, pk, fmt="html"):
     ctx = _report(request, pk, short=False)
     name = f"delivery-report-{ctx['round'].name.lower().replace(' ', '-')}"
+    title = f"Delivery report: {ctx['round']} ({ctx['as_of_label']})"
     if fmt == "pdf":
         body = R.pdf(
             "routines/print.html",
-            {**ctx, "body": "routines/_report_body.html", "title": f"Delivery report: {ctx['round']}"},
+            {**ctx, "body": "routines/_report_body.html", "title": title},
             paper_name=R.paper(request),
             request=request,
         )
@@ -394,17 +418,14 @@ def report(request, pk, fmt="html"):
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             f"{name}.xlsx",
         )
-    return render(
-        request,
-        "routines/report.html",
-        {**ctx, "body": "routines/_report_body.html", "title": f"Delivery report: {ctx['round']}"},
-    )
+    return render(request, "routines/report.html", {**ctx, "body": "routines/_report_body.html", "title": title})
 
 
 @page
 def note(request, fmt="html"):
     ctx = _report(request, None, short=True)
-    title = f"Monthly note to the head of government, {timezone.localdate():%B %Y}"
+    month = timezone.localdate(ctx["as_of"]) if ctx["as_of"] else timezone.localdate()
+    title = f"Monthly note to the head of government, {month:%B %Y} ({ctx['as_of_label']})"
     if fmt == "pdf":
         body = R.pdf(
             "routines/print.html",
@@ -429,9 +450,16 @@ ACTION_FIELDS = ("priority", "description", "owner", "due")
 
 
 def _pack_context(request, meeting, errors=None, for_print=False):
+    """The pack as issued (routines.frozen.pack_moment; live before it is issued), or at `?as_of=`."""
+    issued = frozen.pack_moment(meeting)
+    moment = frozen.parse_as_of(request.GET.get("as_of"), issued)
     ctx = pack.build(
-        meeting, chart_width=R.PRINT_CHART_WIDTH if for_print else None, scope=access.priorities(request.user)
+        meeting,
+        chart_width=R.PRINT_CHART_WIDTH if for_print else None,
+        scope=access.priorities(request.user),
+        as_of=moment,
     )
+    ctx.update(_as_of_context(moment, issued))
     scope = set(access.priorities(request.user).values_list("pk", flat=True))
     # Minutes and decisions speak of the whole agenda, so only readers of every priority on it see them.
     whole = all(p.pk in scope for p in meeting.priorities.all())
@@ -444,7 +472,7 @@ def _pack_context(request, meeting, errors=None, for_print=False):
             "whole_agenda": whole,
             "people": Person.objects.all(),
             "body": "routines/_pack_body.html",
-            "title": f"Stocktake pack: {meeting}",
+            "title": f"Stocktake pack: {meeting} ({ctx['as_of_label']})",
             "default_due": actions.default_due(),
         }
     )
@@ -494,6 +522,8 @@ def meeting_write(request, pk, what):
             )
         elif what == "cancel":
             actions.cancel_meeting(meeting, reason=request.POST.get("reason", ""), user=request.user)
+        elif what == "issue":
+            actions.issue_pack(meeting, user=request.user)
         else:
             raise Http404()
     except ValidationError as exc:
