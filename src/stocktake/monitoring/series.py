@@ -241,7 +241,27 @@ class Plan:
         if actual is None or planned is None or ends is None:
             return S.Status(S.NO_DATA)
         ind = self.indicator
-        return S.assess(actual, planned, ends[0], ends[1], ind.direction, ind.on_track_band, ind.off_track_band)
+        return S.assess(
+            actual,
+            planned,
+            ends[0],
+            ends[1],
+            ind.direction,
+            ind.on_track_band,
+            ind.off_track_band,
+            self.tolerance(unit_id),
+        )
+
+    def tolerance(self, unit_id) -> float | None:
+        """The indicator's hold-the-level tolerance for this unit: as set for the nation, in proportion for a
+        count (a district with a tenth of the cases holds a tenth of the tolerance), the same for a rate."""
+        tol = getattr(self.indicator, "hold_tolerance", None)
+        if tol is None or unit_id == self.root_id or self.indicator.aggregation != "sum":
+            return tol
+        base = self.unit_bases.get(unit_id)
+        if base is None or not self.national_base:
+            return tol
+        return tol * abs(base / self.national_base)
 
 
 @dataclass

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from stocktake.architecture.models import OrgUnit, Period
 from stocktake.delivery import coverage as C
@@ -210,9 +211,44 @@ class LeagueRow:
         return None if self.previous_rank is None or self.rank is None else self.previous_rank - self.rank
 
 
+# What a league ranks by: a rate (or average) compares units of any size as it stands; a count does not (the
+# largest province has the most of everything), so counts are ranked by the gap to each unit's own plan, as a
+# share of the change planned for that unit.
+BY_VALUE, BY_GAP = "value", "gap"
+
+
+def rank_basis(indicator) -> str:
+    """BY_VALUE for a rate or an average (ratio and mean indicators), BY_GAP for a count (sum)."""
+    return BY_GAP if indicator.aggregation == "sum" else BY_VALUE
+
+
+def ranked_by_text(indicator) -> str:
+    """What the league's rank is by, said on the page and in its files."""
+    if rank_basis(indicator) == BY_GAP:
+        return _(
+            "Ranked by the gap to each unit's own plan, as a share of the change planned for that unit (a count "
+            "is not compared as it stands: larger units have more of everything). Units without a plan are "
+            "listed after the ranked ones."
+        )
+    return _("Ranked by the value (%(direction)s): a rate or average compares units of any size.") % {
+        "direction": indicator.get_direction_display().lower()
+    }
+
+
+def relative_gap(plan, unit_id, value, planned, direction) -> float | None:
+    """The gap to the unit's own plan (+ ahead, - behind) over the unit's whole planned change."""
+    if value is None or planned is None:
+        return None
+    gap = value - planned if direction == S.UP else planned - value
+    ends = plan.ends(unit_id)
+    scale = (abs(ends[1] - ends[0]) if ends else 0) or abs(planned) or 1.0
+    return gap / scale
+
+
 def _ranked(indicator, values: dict) -> dict:
+    """{unit id: rank} from {unit id: key}; a higher key is better when ranking by the gap."""
     order = sorted((v, uid) for uid, v in values.items() if v is not None)
-    if indicator.direction == S.UP:
+    if rank_basis(indicator) == BY_GAP or indicator.direction == S.UP:
         order.reverse()
     return {uid: i for i, (_, uid) in enumerate(order, start=1)}
 
@@ -220,7 +256,8 @@ def _ranked(indicator, values: dict) -> dict:
 def league(
     indicator, parent: OrgUnit, depth: int, period: Period, root: OrgUnit, basis: Basis = INSIDE
 ) -> list[LeagueRow]:
-    """Units ranked best first on the period's value, with their rank the period before.
+    """Units ranked best first, with their rank the period before: on the period's value for a rate or an
+    average, on the gap to each unit's own plan for a count (rank_basis).
 
     A unit whose figure stands for fewer of its units than the completeness rule asks is listed, marked
     incomplete, after the ranked ones and without a rank: it is never placed on a handful of units.
@@ -247,21 +284,24 @@ def league(
         depth,
         list(units),
     )
+    by_gap = rank_basis(indicator) == BY_GAP
     now, before = {}, {}
     for r in rows.values("org_unit_id", "period_id", "period__code", "period__end", *cell_fields(basis)):
-        if r["org_unit_id"] not in units:
+        uid = r["org_unit_id"]
+        if uid not in units:
             continue
-        cell = _cell(indicator, plan, r["org_unit_id"], r, basis=basis)
+        cell = _cell(indicator, plan, uid, r, basis=basis)
+        planned = plan.planned(uid, r["period__code"], r["period__end"])
+        key = relative_gap(plan, uid, cell.value, planned, indicator.direction) if by_gap else cell.value
         if r["period_id"] == period.pk:
-            planned = plan.planned(r["org_unit_id"], r["period__code"], r["period__end"])
-            now[r["org_unit_id"]] = (cell, planned)
+            now[uid] = (cell, planned, key)
         elif not cell.incomplete:
-            before[r["org_unit_id"]] = cell.value
-    ranks = _ranked(indicator, {u: c.value for u, (c, _) in now.items() if not c.incomplete})
+            before[uid] = key
+    ranks = _ranked(indicator, {u: k for u, (c, _, k) in now.items() if not c.incomplete})
     prev_ranks = _ranked(indicator, before)
     out = []
-    for uid, (cell, planned) in now.items():
-        if uid not in ranks and not (cell.incomplete and cell.value is not None):
+    for uid, (cell, planned, _key) in now.items():
+        if uid not in ranks and cell.value is None:
             continue
         gap = None
         if planned is not None and cell.value is not None:
