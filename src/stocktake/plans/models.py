@@ -11,8 +11,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils.translation import gettext
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from stocktake.delivery import chains as CH
 from stocktake.delivery import composition as CO
