@@ -166,6 +166,12 @@ class Rollup(models.Model):
     published_numerator = models.FloatField(default=0.0)
     published_denominator = models.FloatField(default=0.0)
     published_value = models.FloatField(null=True)
+    expected_weight = models.FloatField(
+        null=True,
+        help_text="The denominator (a ratio's) or the count (a sum's) the units expected beneath would carry, "
+        "each at its latest report up to this period within a year: the reporting units' denominator (or "
+        "total) over this is the share of the whole they carry. Null for a mean, or when not known.",
+    )
 
     class Meta:
         constraints = [

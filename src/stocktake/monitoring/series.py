@@ -26,8 +26,14 @@ from .roots import root_of, root_unit, roots, single_root  # noqa: F401  (re-exp
 
 
 def coverage_of(row: dict, official: bool = False) -> C.Coverage:
-    """A rollup row's coverage: units reported (all, or official only) of units expected beneath it."""
-    return C.Coverage(row["official_count" if official else "count"], row.get("expected") or 0)
+    """A rollup row's coverage: units reported (all, or official only) of units expected beneath it, and the
+    weight they carry of the weight expected (rollup_rows() reads both)."""
+    return C.Coverage(
+        row["official_count" if official else "count"],
+        row.get("expected") or 0,
+        row.get("official_weight" if official else "weight"),
+        row.get("expected_weight"),
+    )
 
 
 def complete(indicator, row: dict, official: bool = False) -> bool:
@@ -65,18 +71,29 @@ def rollup_rows(indicator, unit: OrgUnit, basis: Basis = INSIDE) -> list[dict]:
     """Every period's rollup for the unit with anything this basis shows, oldest first, one query.
 
     Each row has period_id, period__code, period__start, period__end, expected (units expected beneath),
-    and value/count (what is shown) and official_value/official_count (what is official), read from the
-    basis's parts.
+    expected_weight, and value/count/weight (what is shown) and official_value/official_count/official_weight
+    (what is official), read from the basis's parts; weight is a ratio's denominator, else the total.
     """
+    weight = "denominator" if indicator.aggregation == "ratio" else "total"
     columns = {
         "value": basis.column(False, "value"),
         "count": basis.column(False, "count"),
         "official_value": basis.column(True, "value"),
         "official_count": basis.column(True, "count"),
+        "weight": basis.column(False, weight),
+        "official_weight": basis.column(True, weight),
     }
     found = (
         Rollup.objects.filter(indicator=indicator, org_unit=unit, **{f"{columns['count']}__gt": 0})
-        .values("period_id", "period__code", "period__start", "period__end", "expected", *set(columns.values()))
+        .values(
+            "period_id",
+            "period__code",
+            "period__start",
+            "period__end",
+            "expected",
+            "expected_weight",
+            *set(columns.values()),
+        )
         .order_by("period__start")
     )
     return [
@@ -86,6 +103,7 @@ def rollup_rows(indicator, unit: OrgUnit, basis: Basis = INSIDE) -> list[dict]:
             "period__start": r["period__start"],
             "period__end": r["period__end"],
             "expected": r["expected"],
+            "expected_weight": r["expected_weight"],
             **{key: r[col] for key, col in columns.items()},
         }
         for r in found

@@ -35,11 +35,31 @@ class Cell:
     incomplete: bool = False  # fewer units reported beneath than the completeness rule asks: not a whole figure
 
 
-def make_cell(indicator, assess, unit_id, code, end, value, official_value, count, official_count, expected) -> Cell:
-    """The figure a grid shows for one unit and period: official if any, else provisional; with its coverage."""
+def make_cell(
+    indicator,
+    assess,
+    unit_id,
+    code,
+    end,
+    value,
+    official_value,
+    count,
+    official_count,
+    expected,
+    weight=None,
+    official_weight=None,
+    expected_weight=None,
+) -> Cell:
+    """The figure a grid shows for one unit and period: official if any, else provisional; with its coverage
+    (units reported of expected, and the share of the denominator they carry)."""
     official = official_count > 0 and official_value is not None
     shown = official_value if official else value
-    cov = C.Coverage(official_count if official else count, expected or 0)
+    cov = C.Coverage(
+        official_count if official else count,
+        expected or 0,
+        official_weight if official else weight,
+        expected_weight,
+    )
     return Cell(
         shown,
         assess(unit_id, shown, code, end),
@@ -50,21 +70,32 @@ def make_cell(indicator, assess, unit_id, code, end, value, official_value, coun
     )
 
 
-def cell_fields(basis: Basis = INSIDE) -> tuple[str, ...]:
+def weight_field(indicator) -> str:
+    """The rollup column (without its part's prefix) that weighs the reporting units: a ratio's denominator,
+    else the total (a mean's has no expected weight, so it says nothing)."""
+    return "denominator" if indicator.aggregation == "ratio" else "total"
+
+
+def cell_fields(basis: Basis = INSIDE, indicator=None) -> tuple[str, ...]:
     """The rollup columns make_cell() takes, in its order, for this basis: shown and official value, shown and
-    official count, units expected."""
-    return (
+    official count, units expected; with an indicator, also the shown and official weight and the expected
+    weight."""
+    base = (
         basis.column(False, "value"),
         basis.column(True, "value"),
         basis.column(False, "count"),
         basis.column(True, "count"),
         "expected",
     )
+    if indicator is None:
+        return base
+    w = weight_field(indicator)
+    return (*base, basis.column(False, w), basis.column(True, w), "expected_weight")
 
 
 def _cell(indicator, plan, unit_id, r, period=None, basis: Basis = INSIDE) -> Cell:
     code, end = (period.code, period.end) if period is not None else (r["period__code"], r["period__end"])
-    return make_cell(indicator, plan.assess, unit_id, code, end, *(r[f] for f in cell_fields(basis)))
+    return make_cell(indicator, plan.assess, unit_id, code, end, *(r[f] for f in cell_fields(basis, indicator)))
 
 
 def _under(rollups, parent: OrgUnit, depth: int, ids):
@@ -121,7 +152,8 @@ def units_by_periods(
     by_id = {p.pk: p for p in periods}
     wanted = set(ids)
     assess = plan.assess
-    for unit_id, period_id, *parts in rollups.values_list("org_unit_id", "period_id", *cell_fields(basis)).order_by():
+    fields = cell_fields(basis, indicator)
+    for unit_id, period_id, *parts in rollups.values_list("org_unit_id", "period_id", *fields).order_by():
         if unit_id in wanted:  # the same as _cell(), without a dict per row: a national grid has thousands
             period = by_id[period_id]
             hm.cells[(unit_id, period_id)] = make_cell(indicator, assess, unit_id, period.code, period.end, *parts)
@@ -130,10 +162,11 @@ def units_by_periods(
 
 def root_coverage(indicator, root: OrgUnit, periods, basis: Basis = INSIDE) -> dict[int, C.Coverage]:
     """{period id: coverage at the root} (what this basis shows), for a grid's column heads and a league's warning."""
+    w = basis.column(False, weight_field(indicator))
     return {
-        pid: C.Coverage(n, e)
-        for pid, n, e in Rollup.objects.filter(indicator=indicator, org_unit=root, period__in=list(periods))
-        .values_list("period_id", basis.column(False, "count"), "expected")
+        pid: C.Coverage(n, e, wt, we)
+        for pid, n, e, wt, we in Rollup.objects.filter(indicator=indicator, org_unit=root, period__in=list(periods))
+        .values_list("period_id", basis.column(False, "count"), "expected", w, "expected_weight")
         .order_by()
     }
 
@@ -181,9 +214,9 @@ def units_by_indicators(indicators, parent: OrgUnit, root: OrgUnit, bases=None) 
         for i in indicators
         if i.pk in latest
     }
-    parts = [f"{p}{f}" for p in PARTS for f in ("value", "count")]
+    parts = [f"{p}{f}" for p in PARTS for f in ("value", "count", "total", "denominator")]
     for r in Rollup.objects.filter(cond, parent=parent).values(
-        "indicator_id", "org_unit_id", "period__code", "period__end", *parts, "expected"
+        "indicator_id", "org_unit_id", "period__code", "period__end", *parts, "expected", "expected_weight"
     ):
         ind = by_ind[r["indicator_id"]]
         basis = bases.get(ind.pk, INSIDE)
@@ -286,7 +319,7 @@ def league(
     )
     by_gap = rank_basis(indicator) == BY_GAP
     now, before = {}, {}
-    for r in rows.values("org_unit_id", "period_id", "period__code", "period__end", *cell_fields(basis)):
+    for r in rows.values("org_unit_id", "period_id", "period__code", "period__end", *cell_fields(basis, indicator)):
         uid = r["org_unit_id"]
         if uid not in units:
             continue
