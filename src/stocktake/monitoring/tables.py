@@ -111,8 +111,12 @@ def _under(rollups, parent: OrgUnit, depth: int, ids):
     return rollups.filter(org_unit_id__in=ids)
 
 
-def rows_under(parent: OrgUnit, depth: int) -> list[OrgUnit]:
+def rows_under(parent: OrgUnit, depth: int, open_from=None) -> list[OrgUnit]:
+    """The units at `depth` under `parent`, by name; with `open_from` (a date), not those closed before it
+    (OrgUnit.closed_on: a closed unit stays in the periods up to the one it closed in, then leaves)."""
     qs = OrgUnit.objects.filter(depth=depth)
+    if open_from is not None:
+        qs = qs.exclude(closed_on__lt=open_from)
     if not single_root(parent):  # under the one root every unit matches; the depth alone is the range
         qs = qs.filter(parent=parent) if depth == parent.depth + 1 else qs.filter(path__startswith=parent.path)
     return list(qs.order_by("name"))
@@ -137,7 +141,7 @@ class Heatmap:
 def units_by_periods(
     indicator, parent: OrgUnit, depth: int, periods: list[Period], root: OrgUnit, basis: Basis = INSIDE
 ) -> Heatmap:
-    units = rows_under(parent, depth)
+    units = rows_under(parent, depth, min((p.start for p in periods), default=None))
     ids = [u.pk for u in units]
     plan = Plan.build(indicator, ids, root=root, level=(parent, depth), basis=basis)
     rollups = _under(
@@ -197,12 +201,14 @@ def units_by_indicators(indicators, parent: OrgUnit, root: OrgUnit, bases=None) 
     bases = bases or {}
     depth = parent.depth + 1
     indicators = [i for i in indicators if i.report_depth >= depth]
-    units = rows_under(parent, depth)
-    hm = Heatmap(units, indicators)
     latest = {}
     for basis in {bases.get(i.pk, INSIDE) for i in indicators}:
         same = [i for i in indicators if bases.get(i.pk, INSIDE) == basis]
         latest.update(latest_official_periods(same, root, basis))
+    # a unit closed before the earliest of the periods shown has no place in the grid
+    first = Period.objects.filter(pk__in=set(latest.values())).order_by("start").values_list("start", flat=True)
+    units = rows_under(parent, depth, first.first() if latest else None)
+    hm = Heatmap(units, indicators)
     if not latest:
         return hm
     cond = Q()
@@ -295,7 +301,7 @@ def league(
     A unit whose figure stands for fewer of its units than the completeness rule asks is listed, marked
     incomplete, after the ranked ones and without a rank: it is never placed on a handful of units.
     """
-    units = {u.pk: u for u in rows_under(parent, depth)}
+    units = {u.pk: u for u in rows_under(parent, depth, period.start)}
     plan = Plan.build(indicator, list(units), root=root, level=(parent, depth), basis=basis)
     shown_count = basis.column(False, "count")
     previous = (
