@@ -134,6 +134,8 @@ STOCKTAKE_JOB_STALE_SECONDS = int(os.environ.get("STOCKTAKE_JOB_STALE_SECONDS", 
 # Separation of duties: whoever wrote a value's current version may not validate or publish it. "1" relaxes the
 # rule for a delivery unit of one person; every decision it lets through says so in the audit trail.
 STOCKTAKE_ALLOW_SELF_VERIFY = os.environ.get("STOCKTAKE_ALLOW_SELF_VERIFY", "0") == "1"
+# Observers (read-only auditors, donors) read published values only unless this is on (decision 0005).
+STOCKTAKE_OBSERVERS_READ_UNPUBLISHED = os.environ.get("STOCKTAKE_OBSERVERS_READ_UNPUBLISHED", "0") == "1"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

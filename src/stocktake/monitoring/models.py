@@ -103,7 +103,11 @@ class DataValue(models.Model):
 
 
 class DataValueVersion(models.Model):
-    """Every version of every data value, kept for ever."""
+    """Every version of every data value, kept for ever.
+
+    `state` is the state the version was written in, or "published" once that version was published: the
+    rollups' public part reads a value's latest published version while a newer one waits to be checked.
+    """
 
     data_value = models.ForeignKey(DataValue, on_delete=models.PROTECT, related_name="versions")
     version = models.PositiveIntegerField()

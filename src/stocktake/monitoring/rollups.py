@@ -90,12 +90,27 @@ def _lock_stamps(indicator_ids: list[int]) -> None:
     )
 
 
+# The latest published version of a value that is no longer in the published state (resubmitted, returned).
+PUBLISHED_VERSION = (
+    " LEFT JOIN monitoring_datavalueversion pv ON pv.data_value_id = v.id AND v.state <> 'published' "
+    "AND pv.version = (SELECT MAX(x.version) FROM monitoring_datavalueversion x "
+    "WHERE x.data_value_id = v.id AND x.state = 'published')"
+)
+
+
+def _published(column: str) -> str:
+    """A value's published figure: its own when published, else its latest published version's."""
+    return f"CASE WHEN v.state = 'published' THEN v.{column} ELSE pv.{column} END"
+
+
 def _insert_level(cursor, ind, up: int, period_ids) -> int:
     """Rollups `up` levels above the reporting level, from the values, in one statement."""
     joins = "".join(f" JOIN monitoring_orgunit u{k} ON u{k}.id = u{k - 1}.parent_id" for k in range(1, up + 1))
     top = f"u{up}"
     off = "v.state IN ('validated', 'published')"
-    pub = "v.state = 'published'"
+    # The public's part: a value now published, or else its latest version that was (pv): a published figure
+    # stays public while a newer version of it waits to be checked (docs/decisions/0005-observers.md).
+    pub = "(v.state = 'published' OR pv.id IS NOT NULL)"
     periods = ""
     params: list = [ind.pk, ind.report_depth]
     if period_ids is not None:
@@ -106,9 +121,9 @@ def _insert_level(cursor, ind, up: int, period_ids) -> int:
         "COUNT(*) AS n, SUM(v.value) AS t, SUM(v.numerator) AS nu, SUM(v.denominator) AS de, "
         f"SUM(CASE WHEN {off} THEN 1 ELSE 0 END) AS o_n, SUM(CASE WHEN {off} THEN v.value END) AS o_t, "
         f"SUM(CASE WHEN {off} THEN v.numerator END) AS o_nu, SUM(CASE WHEN {off} THEN v.denominator END) AS o_de, "
-        f"SUM(CASE WHEN {pub} THEN 1 ELSE 0 END) AS p_n, SUM(CASE WHEN {pub} THEN v.value END) AS p_t, "
-        f"SUM(CASE WHEN {pub} THEN v.numerator END) AS p_nu, SUM(CASE WHEN {pub} THEN v.denominator END) AS p_de "
-        f"FROM monitoring_datavalue v JOIN monitoring_orgunit u0 ON u0.id = v.org_unit_id{joins} "
+        f"SUM(CASE WHEN {pub} THEN 1 ELSE 0 END) AS p_n, SUM({_published('value')}) AS p_t, "
+        f"SUM({_published('numerator')}) AS p_nu, SUM({_published('denominator')}) AS p_de "
+        f"FROM monitoring_datavalue v{PUBLISHED_VERSION} JOIN monitoring_orgunit u0 ON u0.id = v.org_unit_id{joins} "
         f"WHERE v.indicator_id = %s AND v.disaggregation = '' AND u0.depth = %s{periods} "
         f"GROUP BY {top}.id, {top}.parent_id, {top}.depth, v.period_id"
     )
