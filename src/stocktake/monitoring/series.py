@@ -22,7 +22,13 @@ from stocktake.delivery import status as S
 
 from .models import Rollup
 from .rollups import OFFICIAL_STATES  # noqa: F401  (the one definition, re-exported for other apps)
-from .roots import root_of, root_unit, roots, single_root  # noqa: F401  (re-exported: callers read them here)
+from .roots import (  # noqa: F401  (re-exported: callers read them here)
+    indicator_root,
+    root_of,
+    root_unit,
+    roots,
+    single_root,
+)
 
 
 def coverage_of(row: dict, official: bool = False) -> C.Coverage:
@@ -176,7 +182,7 @@ class Plan:
         one index range, not looked up by a list of ids that the database may match against every rollup.
         Units' baselines come from the basis's official part (published values for the public)."""
         target = national_target(indicator)
-        root = root or root_unit()
+        root = root or indicator_root(indicator)
         plan = cls(indicator, target, root_id=root.pk if root else None)
         if target is None:
             return plan
@@ -338,7 +344,7 @@ def summarise(
     PUBLISHED basis the official and the shown part are both the published one: a provisional figure is then
     only a newer published period not yet complete enough.
     """
-    unit = unit or root_unit()
+    unit = unit or indicator_root(indicator)
     plan = plan or Plan.build(indicator, [unit.pk] if unit else [], root=root_of(unit) if unit else None, basis=basis)
     if unit and rows is None:
         rows = rollup_rows(indicator, unit, basis)
