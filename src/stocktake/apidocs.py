@@ -217,6 +217,9 @@ BY_NAME = {
     "units_reported": "how many of the units beneath, at the indicator's reporting level, reported the figure "
     "(null when not known)",
     "units_expected": "how many units beneath are expected to report it (0 when not known, null without a figure)",
+    "denominator_share": "the share (0 to 1) of the whole's denominator (a ratio's) or count (a sum's) the "
+    "reporting units carry, each absent unit weighed by its latest report within a year; null for a mean or when "
+    "not known",
     "incomplete": "true when fewer units reported than the indicator's completeness rule asks: not a whole figure",
     "partial": "true when the period has not ended: its figure is not yet a whole period's",
     "partial_reason": "why the figure is not a whole period's, in words ('' when it is)",

@@ -136,6 +136,8 @@ STOCKTAKE_JOB_STALE_SECONDS = int(os.environ.get("STOCKTAKE_JOB_STALE_SECONDS", 
 STOCKTAKE_ALLOW_SELF_VERIFY = os.environ.get("STOCKTAKE_ALLOW_SELF_VERIFY", "0") == "1"
 # The month the government's financial year starts in (1-12 or a month name): what "2005/06 Q1" in a file means.
 STOCKTAKE_FINANCIAL_YEAR_START = os.environ.get("STOCKTAKE_FINANCIAL_YEAR_START", "4")
+# Observers (read-only auditors, donors) read published values only unless this is on (decision 0005).
+STOCKTAKE_OBSERVERS_READ_UNPUBLISHED = os.environ.get("STOCKTAKE_OBSERVERS_READ_UNPUBLISHED", "0") == "1"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -45,8 +45,9 @@ def test_shortfall_share_and_missing_data():
 
 def test_custom_bands_and_maintain_targets():
     assert S.assess(78.0, 80.0, 70.0, 90.0, S.UP, on_track_band=0.1, off_track_band=0.2).code == S.ON_TRACK
-    # hold a level of 95: scale falls back to the target itself
-    assert S.assess(94.0, 95.0, 95.0, 95.0, S.UP).code == S.ON_TRACK
+    # hold a level of 95 with no tolerance named: 1% of the level (0.95) is on track, three times it slightly off
+    assert S.assess(94.1, 95.0, 95.0, 95.0, S.UP).code == S.ON_TRACK
+    assert S.assess(94.0, 95.0, 95.0, 95.0, S.UP).code == S.SLIGHTLY_OFF
     assert S.assess(70.0, 95.0, 95.0, 95.0, S.UP).code == S.OFF_TRACK
     with pytest.raises(ValueError):
         S.assess(1, 1, 0, 2, S.UP, on_track_band=0.3, off_track_band=0.1)
@@ -58,3 +59,16 @@ def test_trend_arrow_respects_direction():
     assert S.trend_arrow(10, 12, S.UP) == "improving"
     assert S.trend_arrow(10, 12, S.DOWN) == "worsening"
     assert S.trend_arrow(10, 10, S.DOWN) == "steady"
+
+
+def test_a_hold_the_level_target_is_judged_by_its_tolerance_in_the_indicators_unit():
+    # 97.4% against a 98% standard, tolerance 0.5 points: 0.6 short is beyond the tolerance
+    st = S.assess(97.4, 98.0, 98.0, 98.0, S.UP, tolerance=0.5)
+    assert st.code == S.SLIGHTLY_OFF and st.shortfall == pytest.approx(0.6)
+    assert S.assess(97.5, 98.0, 98.0, 98.0, S.UP, tolerance=0.5).code == S.ON_TRACK  # exactly the tolerance
+    assert S.assess(96.5, 98.0, 98.0, 98.0, S.UP, tolerance=0.5).code == S.SLIGHTLY_OFF  # within 3x
+    assert S.assess(96.4, 98.0, 98.0, 98.0, S.UP, tolerance=0.5).code == S.OFF_TRACK
+    # lower is better: holding 4 hours' wait within 0.25 hours
+    assert S.assess(4.3, 4.0, 4.0, 4.0, S.DOWN, tolerance=0.25).code == S.SLIGHTLY_OFF
+    # a target that plans a change ignores the tolerance
+    assert S.assess(76.0, 80.0, 70.0, 90.0, S.UP, tolerance=100).code == S.OFF_TRACK

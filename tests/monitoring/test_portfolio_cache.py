@@ -69,3 +69,13 @@ def test_readers_of_each_visibility_class_see_their_own_portfolio(client, sign_i
 
     classes.add(portfolio_cache.reader_class(AnonymousUser()))
     assert len(classes) == 4
+
+
+def test_an_observer_never_gets_the_delivery_units_cached_portfolio(sign_in, db):
+    inside = _row(sign_in("duhead"), "ae-4h")  # warms the cache with every state
+    assert inside["provisional"] is not None
+    observer = _row(sign_in("observer"), "ae-4h")
+    assert observer is not None and observer["provisional"] is None  # published values only (decision 0005)
+    assert portfolio_cache.reader_class(factories.user("observer")) != portfolio_cache.reader_class(
+        factories.user("duhead")
+    )

@@ -40,7 +40,7 @@ def test_the_published_part_counts_published_values_only_at_every_level(db, mont
         ("education-data", series.PUBLISHED),  # another ministry's published priority
         ("health-data", series.INSIDE),  # the lead ministry of the A&E priority
         ("validator", series.INSIDE),
-        ("observer", series.INSIDE),  # reads everything, published or not (docs/accounts.md)
+        ("observer", series.PUBLISHED),  # reads every priority, published values only (decision 0005)
     ],
 )
 def test_who_sees_unpublished_values(db, who, basis):
@@ -70,3 +70,43 @@ def test_the_public_rollup_series_stops_at_the_last_published_month(db, sign_in)
         )
     )
     assert {p["period"]: p["value"] for p in public} == pytest.approx(published)
+
+
+def test_observers_read_unpublished_values_only_when_the_setting_says_so(db, settings):
+    from stocktake.accounts import permissions as perms
+
+    ae = Indicator.objects.select_related("outcome__priority").get(code="ae-4h")
+    observer = factories.user("observer")
+    assert not perms.can_read_unpublished(observer) and perms.can_read_all(observer)
+    assert perms.can_read_unpublished(factories.user("validator"))
+    assert not perms.can_read_unpublished(factories.user("health-data"))  # a ministry: its own priorities only
+    assert perms.can_read_unpublished(factories.user("health-data"), ae.outcome.priority)
+    settings.STOCKTAKE_OBSERVERS_READ_UNPUBLISHED = True
+    assert perms.can_read_unpublished(observer) and access.value_basis(observer, ae) == series.INSIDE
+
+
+def test_a_published_value_stays_public_while_a_corrected_version_waits(db):
+    from stocktake.collection import actions as collection_actions
+    from stocktake.monitoring import actions as monitoring_actions
+
+    ind = factories.indicator("corrected-sum", report_depth=1)
+    nation = series.root_unit()
+    manager, validator = factories.user("manager"), factories.user("validator")
+    period = factories._period("2026-05")
+    dv, _ = monitoring_actions.record_value(indicator=ind, org_unit=nation, period=period, value=120.0, user=manager)
+    collection_actions.validate(collection_actions.as_seen([dv]), user=validator)
+    collection_actions.publish(collection_actions.as_seen([dv]), user=validator)
+    dv, _ = monitoring_actions.record_value(indicator=ind, org_unit=nation, period=period, value=150.0, user=manager)
+    assert dv.state == "submitted" and dv.version == 2
+    r = Rollup.objects.get(indicator=ind, org_unit=nation, period=period)
+    assert (r.published_count, r.published_value) == (1, 120.0)  # the published figure, not the draft
+    assert (r.count, r.value, r.official_count) == (1, 150.0, 0)
+    public = series.summarise(ind, nation, basis=series.PUBLISHED)
+    assert public.latest == 120.0 and public.latest_period == "2026-05"
+    # returned, the correction still leaves the published figure public; published again, it replaces it
+    collection_actions.return_values(collection_actions.as_seen([dv]), user=validator, reason="check the total")
+    assert Rollup.objects.get(indicator=ind, org_unit=nation, period=period).published_value == 120.0
+    dv, _ = monitoring_actions.record_value(indicator=ind, org_unit=nation, period=period, value=140.0, user=manager)
+    collection_actions.validate(collection_actions.as_seen([dv]), user=validator)
+    collection_actions.publish(collection_actions.as_seen([dv]), user=validator)
+    assert Rollup.objects.get(indicator=ind, org_unit=nation, period=period).published_value == 140.0

@@ -107,7 +107,9 @@ def test_league_without_period_and_portfolio_provisional_within_a_root(db, sign_
     assert {r["period"] for r in league} == {"2026-10"}
     assert sorted(r["unit"] for r in league) == sorted(u.code for u in b_units)
     league_c = client.get("/api/monitoring/indicators/roots-clinics/league?root=C&depth=2").json()
-    assert sorted(r["unit"] for r in league_c) == ["C-R0", "C-R1"] and all(r["rank"] for r in league_c)
+    assert sorted(r["unit"] for r in league_c) == ["C-R0", "C-R1"]
+    # a count is ranked by the gap to each unit's own plan; C's units have no baseline, so no plan and no rank
+    assert all(r["rank"] is None and r["planned"] is None for r in league_c)
     rows = _csv(client.get("/monitoring/league/roots-clinics/?root=C&format=csv"))
     assert len(rows) == 1 + 6 and all(r[3].startswith("C-") for r in rows[1:])
     portfolio = client.get("/api/monitoring/portfolio?root=B").json()
@@ -138,3 +140,23 @@ def test_completeness_is_counted_within_the_root(db):
     assert homicides.root == "NAT"
     assert not any(code.startswith(("B-", "C-")) for code in homicides.missing_units)
     assert len(homicides.missing_units) <= 48
+
+
+def test_proposals_plans_and_summaries_read_the_root_the_indicator_reports_under(db):
+    from stocktake.monitoring import series
+    from stocktake.plans import queries
+    from stocktake.routines import proposals
+
+    ind, b, b_units, c, c_units = _three_roots()
+    assert series.root_unit().code == "NAT" and series.indicator_root(ind) == b  # reported under B and C only
+    evidence = proposals.evidence_for(ind.outcome)
+    assert [e.status for e in evidence] != ["no_data"]  # B's figures (60 against a plan from 50), not the nation's
+    summary = series.summarise(ind)
+    assert summary.latest == 60.0 and summary.latest_period == "2026-10"
+    assert series.Plan.build(ind).root_id == b.pk
+    target = queries.national_target(ind)
+    assert queries.history_trend(ind, target) == 0.0  # no values before the baseline, under any root
+    homicides = __import__("stocktake.architecture.models", fromlist=["Indicator"]).Indicator.objects.get(
+        code="homicides"
+    )
+    assert series.indicator_root(homicides).code == "NAT"  # the demo's indicators stay with the nation

@@ -142,8 +142,11 @@ def test_league_table_ranks_best_first_with_movement(client, db):
     period = Period.objects.get(code="2026-09")
     rows = tables.league(homicides, root, 3, period, root)
     assert len(rows) == 48
-    values = [r.value for r in rows]
-    assert values == sorted(values)  # lower is better: fewest homicides first
+    # a count: ranked by the gap to each district's own plan (as a share of its planned change), not by the count
+    plan = series.Plan.build(homicides, [r.unit.pk for r in rows], root=root)
+    keys = [tables.relative_gap(plan, r.unit.pk, r.value, r.planned, homicides.direction) for r in rows]
+    assert keys == sorted(keys, reverse=True)
+    assert [r.value for r in rows] != sorted(r.value for r in rows)  # not the fewest homicides first
     previous = tables.league(homicides, root, 3, Period.objects.get(code="2026-08"), root)
     prev_rank = {r.unit.pk: r.rank for r in previous}
     assert all(r.previous_rank == prev_rank[r.unit.pk] and r.movement == prev_rank[r.unit.pk] - r.rank for r in rows)

@@ -46,9 +46,14 @@ def test_anonymous_is_sent_to_sign_in_and_cannot_write():
     assert c.get("/api/routines/rounds").status_code in (401, 403)
 
 
-def test_observer_reads_but_cannot_write(sign_in):
+def test_observer_reads_but_cannot_write(sign_in, settings):
     c = sign_in("observer")
+    # packs, notes and reports are built from unpublished (checked) values: not an observer's by default
+    meeting = Meeting.objects.exclude(state=Meeting.State.CANCELLED).filter(date__lt=date.today()).first()
+    assert c.get(f"/routines/meetings/{meeting.pk}/").status_code == 404
+    settings.STOCKTAKE_OBSERVERS_READ_UNPUBLISHED = True  # decision 0005: a government may let them read
     assert c.get("/routines/").status_code == 200
+    assert c.get(f"/routines/meetings/{meeting.pk}/").status_code == 200
     rnd = latest_round()
     o = Outcome.objects.get(code="homicides-outcome")
     before = Assessment.objects.get(round=rnd, outcome=o).likelihood

@@ -32,10 +32,15 @@ VALUES = {  # period: (value, state)
     "2026-12": (876543.219, "validated"),
     "2027-01": (765432.198, "returned"),
 }
+# A published value corrected since: the public keeps the published figure; the correction is a sentinel.
+CORRECTED = ("2027-02", 543210.987, 432109.876)
 # The numbers as any page, file or chart may write them: 987654.321, 987,654.3, 987 654, 9.87654e+05.
-NUMBERS = re.compile(r"987[,.\s\u00a0\u202f']?654|876[,.\s\u00a0\u202f']?543|765[,.\s\u00a0\u202f']?432")
+NUMBERS = re.compile(
+    r"987[,.\s\u00a0\u202f']?654|876[,.\s\u00a0\u202f']?543|765[,.\s\u00a0\u202f']?432|432[,.\s\u00a0\u202f']?109"
+)
 NOTES = re.compile(r"SENTINEL-[A-Z]+")
-READERS_WITHOUT_RIGHTS = [None, "education-data"]
+# Observers read every priority, but published values only (docs/decisions/0005-observers-read-published-values.md).
+READERS_WITHOUT_RIGHTS = [None, "education-data", "observer"]
 EXTRA_SEEDS = (
     f"/indicators/{INDICATOR}/",
     f"/monitoring/heatmap/{INDICATOR}/",
@@ -77,6 +82,24 @@ def _plant():
         dv.refresh_from_db()
         assert dv.state == state
         planted[code] = dv
+    code, published, correction = CORRECTED
+    dv, _ = monitoring_actions.record_value(
+        indicator=ind, org_unit=district, period=Period.objects.get(code=code), value=published, user=manager
+    )
+    collection_actions.validate(collection_actions.as_seen([dv]), user=validator)
+    dv.refresh_from_db()
+    collection_actions.publish(collection_actions.as_seen([dv]), user=validator)
+    dv, _ = monitoring_actions.record_value(
+        indicator=ind,
+        org_unit=district,
+        period=dv.period,
+        value=correction,
+        comment="SENTINEL-COMMENT correction",
+        user=manager,
+        interface="test",
+    )
+    assert dv.state == "submitted" and dv.version == 2
+    planted[code] = dv
     priority = Priority.objects.get(code=PRIORITY)
     plans_actions.add_risk(
         priority=priority,
@@ -248,5 +271,5 @@ def test_the_delivery_unit_sees_every_sentinel_so_the_crawl_can_find_them(db, se
     pages, api = sentinels["validator"]
     found = {leak for leaks in list(pages.values()) + list(api.values()) for leak in leaks}
     numbers = {re.sub(r"\D", "", n)[:6] for n in found if NUMBERS.fullmatch(n)}
-    assert numbers == {"987654", "876543", "765432"}
+    assert numbers == {"987654", "876543", "765432", "432109"}
     assert {"SENTINEL-RISK", "SENTINEL-RUBRIC", "SENTINEL-CHAIN", "SENTINEL-COMMENT"} <= found

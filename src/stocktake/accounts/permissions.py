@@ -7,6 +7,7 @@ public and see only what the delivery unit has published.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import Http404
 
 from .models import Person
@@ -75,11 +76,27 @@ def can_read_priority(user, priority) -> bool:
     return priority.published
 
 
-def can_read_unpublished(user, priority) -> bool:
-    """Sees this priority's values before they are published, and its plan's internal material (risks,
-    rubric reviewers' notes, delivery-chain weak links): everyone who reads all, and the priority's lead
-    organisation. Everyone else (the public, other ministries) sees published values only."""
-    return can_read_all(user) or owns_priority(user, priority)
+def observers_read_unpublished() -> bool:
+    """STOCKTAKE_OBSERVERS_READ_UNPUBLISHED: observers (auditors, donors, parliament staff) read unpublished
+    values too; off by default (docs/decisions/0005-observers-read-published-values.md)."""
+    return bool(getattr(settings, "STOCKTAKE_OBSERVERS_READ_UNPUBLISHED", False))
+
+
+def can_read_unpublished(user, priority=None) -> bool:
+    """Sees values before they are published, and a plan's internal material (risks, rubric reviewers'
+    notes, delivery-chain weak links).
+
+    Without a priority: of every priority. The head of government and the delivery unit do; an observer
+    reads every priority but published values only, unless STOCKTAKE_OBSERVERS_READ_UNPUBLISHED says
+    otherwise. With a priority: also its lead organisation. Everyone else (the public, other ministries)
+    sees published values only.
+    """
+    if is_superuser(user):
+        return True
+    r = role(user)
+    if r in READ_ALL and (r != R.OBSERVER or observers_read_unpublished()):
+        return True
+    return priority is not None and owns_priority(user, priority)
 
 
 def can_submit(user, indicator, org_unit=None) -> bool:

@@ -141,6 +141,7 @@ LABELS = {
     "decimals": L("Decimals shown"),
     "on_track_band": L("On-track band"),
     "off_track_band": L("Off-track band"),
+    "hold_tolerance": L("Hold tolerance"),
     "meaningful": L("Meaningful (3M)"),
     "moveable": L("Moveable (3M)"),
     "measurable": L("Measurable (3M)"),
@@ -154,6 +155,10 @@ HELP = {
     "report_depth": L("The org-unit level (1 = top) at which values are reported."),
     "on_track_band": L("A shortfall up to this share of the planned change is on track."),
     "off_track_band": L("A shortfall beyond this share of the planned change is off track."),
+    "hold_tolerance": L(
+        "For a target that holds a level: how far short of it, in the indicator's unit, is still on track "
+        "(0.5 for half a point). Blank: 1% of the level."
+    ),
     "aggregation": L("How values add up the hierarchy; a ratio needs its numerator and denominator defined."),
 }
 
@@ -269,6 +274,8 @@ class IndicatorForm(SetupForm):
             "decimals",
             "on_track_band",
             "off_track_band",
+            "hold_tolerance",
+            "hold_tolerance",
             "meaningful",
             "moveable",
             "measurable",

@@ -259,6 +259,12 @@ class Indicator(models.Model):
     off_track_band = models.FloatField(
         default=S.DEFAULT_OFF_TRACK_BAND, help_text="Shortfall beyond this share of the planned change is off track."
     )
+    hold_tolerance = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="For a target that holds a level (target = baseline): how far short of it, in the indicator's "
+        "unit, is still on track (0.5 for half a point of a percentage). Blank: 1% of the level held.",
+    )
     completeness = models.FloatField(
         default=C.DEFAULT_RULE,
         help_text="Share of expected units (0 to 1) that must report before a period's figure is the official "
@@ -287,6 +293,8 @@ class Indicator(models.Model):
             raise ValidationError({"max_value": "maximum must not be below minimum"})
         if not 0 <= self.on_track_band <= self.off_track_band:
             raise ValidationError({"off_track_band": "bands must satisfy 0 <= on-track band <= off-track band"})
+        if self.hold_tolerance is not None and self.hold_tolerance <= 0:
+            raise ValidationError({"hold_tolerance": _("a tolerance above 0, in the indicator's unit, or blank")})
         if self.completeness is not None and not 0 < self.completeness <= 1:
             raise ValidationError({"completeness": _("a share of expected units above 0 and at most 1")})
 
@@ -313,6 +321,7 @@ class Indicator(models.Model):
             self.direction,
             self.on_track_band,
             self.off_track_band,
+            self.hold_tolerance,
         )
 
 

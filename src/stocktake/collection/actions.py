@@ -183,6 +183,8 @@ def _decide(seen, *, state: str, user, reason: str = "", interface: str = "web",
         )
     ids = [dv.pk for dv in values]
     DataValue.objects.filter(pk__in=ids).update(state=state)
+    if state == V.S.PUBLISHED:  # the version published stays the public's figure while a newer one is checked
+        DataValueVersion.objects.filter(data_value_id__in=ids, version=F("data_value__version")).update(state=state)
     Review.objects.bulk_create(reviews)
     # Official status and alerts follow validated/published values (monitoring's rollups split them).
     changed_indicators = {dv.indicator_id for dv in values}

@@ -87,6 +87,11 @@ def _roots_for(indicators, root: OrgUnit | None) -> dict[int, OrgUnit]:
     return out
 
 
+def _open_units(top: OrgUnit, depth: int, start: date):
+    """Units at `depth` under `top` still open when a period starting on `start` began (OrgUnit.closed_on)."""
+    return OrgUnit.objects.filter(depth=depth, path__startswith=top.path).exclude(closed_on__lt=start)
+
+
 def of(indicators, today: date | None = None, root: OrgUnit | None = None) -> list[Freshness]:
     """Freshness of each indicator, read from the rollups (a few rows per indicator, never the raw values).
 
@@ -115,24 +120,24 @@ def of(indicators, today: date | None = None, root: OrgUnit | None = None) -> li
         .values_list("indicator_id", "org_unit_id", "period__code", "count")
         .order_by()
     }
-    expected: dict[tuple[int, int], int] = {}
+    # Units expected to report the due period: those at the level, less any closed before it began.
+    expected: dict[tuple[int, int, date], int] = {}
     for ind in indicators:
         top = scope.get(ind.pk)
-        if top is not None and (top.pk, ind.report_depth) not in expected:
-            expected[(top.pk, ind.report_depth)] = OrgUnit.objects.filter(
-                depth=ind.report_depth, path__startswith=top.path
-            ).count()
+        key = (top.pk, ind.report_depth, due[ind.pk].start) if top is not None else None
+        if key is not None and key not in expected:
+            expected[key] = _open_units(top, ind.report_depth, due[ind.pk].start).count()
     out = []
     for ind in indicators:
         p = due[ind.pk]
         top = scope.get(ind.pk)
-        n_expected = expected.get((top.pk, ind.report_depth), 0) if top else 0
+        n_expected = expected.get((top.pk, ind.report_depth, p.start), 0) if top else 0
         missing: list[str] = []
         if top is not None and reported.get((ind.pk, top.pk, p.code), 0) < n_expected:
             # Only a late indicator pays for naming its missing units: those at its level without a rollup.
             have = Rollup.objects.filter(indicator=ind, depth=ind.report_depth, period__code=p.code, count__gt=0)
             missing = list(
-                OrgUnit.objects.filter(depth=ind.report_depth, path__startswith=top.path)
+                _open_units(top, ind.report_depth, p.start)
                 .exclude(pk__in=have.values("org_unit_id"))
                 .order_by("code")
                 .values_list("code", flat=True)

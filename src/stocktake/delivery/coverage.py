@@ -2,7 +2,8 @@
 
 A national figure from 4 of 96 hospitals is not the national figure: it is
 those four hospitals. So every aggregate carries its coverage (units
-reported of units expected beneath it) and each indicator a completeness
+reported of units expected beneath it, and the share of the denominator
+they carry) and each indicator a completeness
 rule (the share of expected units that must report before the period's
 figure counts as the official latest). A period is also partial when it
 has not ended, or when a coarser period (a quarter, a year) is built from
@@ -37,10 +38,20 @@ def check_rule(rule: float) -> float:
 
 @dataclass(frozen=True)
 class Coverage:
-    """Units reported of units expected beneath an aggregate (expected 0: not known, taken as whole)."""
+    """Units reported of units expected beneath an aggregate (expected 0: not known, taken as whole), and the
+    weight they carry of the weight expected (a ratio's denominator, a count's total; None: not known)."""
 
     reported: int
     expected: int
+    weight: float | None = None
+    weight_expected: float | None = None
+
+    @property
+    def weight_share(self) -> float | None:
+        """The share of the whole's denominator (or count) the reporting units carry; None when not known."""
+        if self.weight is None or not self.weight_expected or self.weight_expected <= 0:
+            return None
+        return max(0.0, min(abs(self.weight) / self.weight_expected, 1.0))
 
     @property
     def share(self) -> float | None:

@@ -6,11 +6,18 @@ The rule, as shown beside every colour in the product:
                 period, in the direction that counts (below the plan for a
                 higher-is-better indicator, above it for lower-is-better);
                 being ahead is never a shortfall.
-    scale     = the whole planned change, |target - baseline| (or |target|
-                when the target is to hold a level).
+    scale     = the whole planned change, |target - baseline|.
     on track       shortfall <= on-track band (default 5%) of scale
     slightly off   shortfall <= off-track band (default 15%) of scale
     off track      beyond that.
+
+A target to hold a level (target = baseline) plans no change, so its scale
+comes from the indicator's tolerance instead, in the indicator's own unit:
+a shortfall within the tolerance is on track, within the tolerance times
+(off-track band / on-track band) -- three times it by default -- slightly
+off, beyond that off track. With no tolerance set it is 1% of the level
+held (hold_tolerance()). 97.4% against a 98% standard with a tolerance of
+0.5 points is slightly off, not on track.
 
 The whole planned change is the yardstick, not the change planned so far,
 so that a one-unit wobble in the first month of a three-year trajectory does
@@ -37,6 +44,7 @@ LABELS = {
 
 DEFAULT_ON_TRACK_BAND = 0.05
 DEFAULT_OFF_TRACK_BAND = 0.15
+DEFAULT_HOLD_TOLERANCE = 0.01  # of the level held, when an indicator names no tolerance of its own
 
 
 @dataclass(frozen=True)
@@ -58,6 +66,22 @@ def shortfall(actual: float, planned: float, direction: str) -> float:
     raise ValueError(f"direction must be '{UP}' or '{DOWN}', not {direction!r}")
 
 
+def hold_tolerance(target: float, tolerance: float | None) -> float:
+    """The tolerance of a target to hold a level, in the indicator's unit: its own, else 1% of the level."""
+    if tolerance is not None and tolerance > 0:
+        return tolerance
+    return abs(target) * DEFAULT_HOLD_TOLERANCE or 1.0
+
+
+def scale_of(baseline: float, target: float, on_track_band: float, tolerance: float | None = None) -> float:
+    """The yardstick of a shortfall: the whole planned change, or, to hold a level, the tolerance over the
+    on-track band (so that a shortfall of exactly the tolerance is on track)."""
+    change = abs(target - baseline)
+    if change:
+        return change
+    return hold_tolerance(target, tolerance) / (on_track_band or DEFAULT_ON_TRACK_BAND)
+
+
 def assess(
     actual: float | None,
     planned: float | None,
@@ -66,13 +90,15 @@ def assess(
     direction: str,
     on_track_band: float = DEFAULT_ON_TRACK_BAND,
     off_track_band: float = DEFAULT_OFF_TRACK_BAND,
+    tolerance: float | None = None,
 ) -> Status:
+    """`tolerance` (in the indicator's unit) is used only when the target holds a level (scale_of)."""
     if not 0 <= on_track_band <= off_track_band:
         raise ValueError("bands must satisfy 0 <= on-track band <= off-track band")
     if actual is None or planned is None:
         return Status(NO_DATA)
     gap = shortfall(actual, planned, direction)
-    scale = abs(target - baseline) or abs(target) or 1.0
+    scale = scale_of(baseline, target, on_track_band, tolerance)
     share = gap / scale
     # A tiny epsilon keeps values that sit exactly on a band edge on the kinder side
     # despite binary floating point (0.05 * 20 is not exactly 1.0).

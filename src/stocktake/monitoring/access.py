@@ -28,7 +28,8 @@ def readable_indicators(user):
 
 def value_basis(user, indicator) -> series.Basis:
     """The values this user may see of this indicator: every state (official status from checked values) for
-    those who may read unpublished values, published values only for everyone else (the public).
+    those who may read unpublished values (accounts.permissions.can_read_unpublished), published values only
+    for everyone else: the public, other ministries, and observers unless STOCKTAKE_OBSERVERS_READ_UNPUBLISHED.
 
     Every page, chart, export and API route of monitoring reads the rollups through the basis this returns.
     """
@@ -41,7 +42,7 @@ def indicators_with_unpublished(user):
     """The readable indicators whose unpublished values this user may see (alerts are raised on official values,
     so they are read only here): every one for those who read all, their own ministry's for a ministry."""
     qs = readable_indicators(user)
-    if perms.can_read_all(user):
+    if perms.can_read_unpublished(user):
         return qs
     org = perms.organisation_id(user)
     return qs.filter(outcome__priority__lead_organisation_id=org) if org is not None else qs.none()

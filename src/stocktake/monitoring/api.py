@@ -91,6 +91,7 @@ class CellOut(Schema):
     unverified: bool
     units_reported: int | None
     units_expected: int | None
+    denominator_share: float | None
     incomplete: bool
 
 
@@ -104,6 +105,7 @@ class PeriodOut(Schema):
     code: str
     units_reported: int | None
     units_expected: int | None
+    denominator_share: float | None
     incomplete: bool
     partial: bool
     partial_reason: str
@@ -132,6 +134,7 @@ class LeagueRowOut(Schema):
     period: str
     units_reported: int | None
     units_expected: int | None
+    denominator_share: float | None
     incomplete: bool
     partial: bool
     partial_reason: str
@@ -393,7 +396,11 @@ def heatmap(
 
 
 def _coverage(cov) -> dict:
-    return {"units_reported": cov.reported if cov else None, "units_expected": cov.expected if cov else None}
+    return {
+        "units_reported": cov.reported if cov else None,
+        "units_expected": cov.expected if cov else None,
+        "denominator_share": round(cov.weight_share, 4) if cov and cov.weight_share is not None else None,
+    }
 
 
 def _period_coverage(ind, parent, periods, basis) -> list[dict]:

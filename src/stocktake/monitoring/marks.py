@@ -12,19 +12,27 @@ from stocktake.delivery import coverage as C
 
 
 def coverage_text(cov: C.Coverage | None) -> str:
-    """'4 of 96 units reported (4%)'; '' when the coverage is not known."""
+    """'4 of 96 units reported (4%), carrying 9% of the denominator'; '' when the coverage is not known."""
     if cov is None or cov.expected <= 0:
         return ""
-    return _("%(reported)s of %(expected)s units reported (%(share)s%%)") % {
+    text = _("%(reported)s of %(expected)s units reported (%(share)s%%)") % {
         "reported": cov.reported,
         "expected": cov.expected,
         "share": round(100 * (cov.share or 0)),
     }
+    if cov.weight_share is not None:
+        text += _(", carrying %(weight)s%% of the denominator") % {"weight": round(100 * cov.weight_share)}
+    return text
 
 
 def coverage_pct(cov: C.Coverage | None) -> float | None:
     """Coverage as a percentage for a file's column (None when not known)."""
     return None if cov is None or cov.share is None else round(100 * cov.share, 1)
+
+
+def weight_pct(cov: C.Coverage | None) -> float | None:
+    """The share of the denominator the reporting units carry, as a percentage (None when not known)."""
+    return None if cov is None or cov.weight_share is None else round(100 * cov.weight_share, 1)
 
 
 def partial_text(part: C.Partial | None) -> str:

@@ -103,7 +103,11 @@ class DataValue(models.Model):
 
 
 class DataValueVersion(models.Model):
-    """Every version of every data value, kept for ever."""
+    """Every version of every data value, kept for ever.
+
+    `state` is the state the version was written in, or "published" once that version was published: the
+    rollups' public part reads a value's latest published version while a newer one waits to be checked.
+    """
 
     data_value = models.ForeignKey(DataValue, on_delete=models.PROTECT, related_name="versions")
     version = models.PositiveIntegerField()
@@ -166,6 +170,12 @@ class Rollup(models.Model):
     published_numerator = models.FloatField(default=0.0)
     published_denominator = models.FloatField(default=0.0)
     published_value = models.FloatField(null=True)
+    expected_weight = models.FloatField(
+        null=True,
+        help_text="The denominator (a ratio's) or the count (a sum's) the units expected beneath would carry, "
+        "each at its latest report up to this period within a year: the reporting units' denominator (or "
+        "total) over this is the share of the whole they carry. Null for a mean, or when not known.",
+    )
 
     class Meta:
         constraints = [

@@ -42,8 +42,10 @@ TTL = 300
 def reader_class(user) -> str:
     """Who may see what: the delivery unit sees everything, a ministry its own and the published, the public
     the published. Readers in one class see the same numbers."""
-    if permissions.can_read_all(user):
+    if permissions.can_read_unpublished(user):
         return "all"
+    if permissions.can_read_all(user):  # an observer: every priority, published values only (decision 0005)
+        return "all-published"
     org = permissions.organisation_id(user)
     return f"org:{org}" if org is not None else "public"
 

@@ -22,6 +22,7 @@ from stocktake.architecture.models import Indicator, Period
 from stocktake.delivery import periods as P
 from stocktake.delivery.rollup import Accumulator
 
+from . import weights
 from .models import DataValue, Rollup, RollupStamp
 
 # Official status comes only from values someone has checked; submitted and returned values are provisional.
@@ -89,12 +90,27 @@ def _lock_stamps(indicator_ids: list[int]) -> None:
     )
 
 
+# The latest published version of a value that is no longer in the published state (resubmitted, returned).
+PUBLISHED_VERSION = (
+    " LEFT JOIN monitoring_datavalueversion pv ON pv.data_value_id = v.id AND v.state <> 'published' "
+    "AND pv.version = (SELECT MAX(x.version) FROM monitoring_datavalueversion x "
+    "WHERE x.data_value_id = v.id AND x.state = 'published')"
+)
+
+
+def _published(column: str) -> str:
+    """A value's published figure: its own when published, else its latest published version's."""
+    return f"CASE WHEN v.state = 'published' THEN v.{column} ELSE pv.{column} END"
+
+
 def _insert_level(cursor, ind, up: int, period_ids) -> int:
     """Rollups `up` levels above the reporting level, from the values, in one statement."""
     joins = "".join(f" JOIN monitoring_orgunit u{k} ON u{k}.id = u{k - 1}.parent_id" for k in range(1, up + 1))
     top = f"u{up}"
     off = "v.state IN ('validated', 'published')"
-    pub = "v.state = 'published'"
+    # The public's part: a value now published, or else its latest version that was (pv): a published figure
+    # stays public while a newer version of it waits to be checked (docs/decisions/0005-observers.md).
+    pub = "(v.state = 'published' OR pv.id IS NOT NULL)"
     periods = ""
     params: list = [ind.pk, ind.report_depth]
     if period_ids is not None:
@@ -105,17 +121,22 @@ def _insert_level(cursor, ind, up: int, period_ids) -> int:
         "COUNT(*) AS n, SUM(v.value) AS t, SUM(v.numerator) AS nu, SUM(v.denominator) AS de, "
         f"SUM(CASE WHEN {off} THEN 1 ELSE 0 END) AS o_n, SUM(CASE WHEN {off} THEN v.value END) AS o_t, "
         f"SUM(CASE WHEN {off} THEN v.numerator END) AS o_nu, SUM(CASE WHEN {off} THEN v.denominator END) AS o_de, "
-        f"SUM(CASE WHEN {pub} THEN 1 ELSE 0 END) AS p_n, SUM(CASE WHEN {pub} THEN v.value END) AS p_t, "
-        f"SUM(CASE WHEN {pub} THEN v.numerator END) AS p_nu, SUM(CASE WHEN {pub} THEN v.denominator END) AS p_de "
-        f"FROM monitoring_datavalue v JOIN monitoring_orgunit u0 ON u0.id = v.org_unit_id{joins} "
+        f"SUM(CASE WHEN {pub} THEN 1 ELSE 0 END) AS p_n, SUM({_published('value')}) AS p_t, "
+        f"SUM({_published('numerator')}) AS p_nu, SUM({_published('denominator')}) AS p_de "
+        f"FROM monitoring_datavalue v{PUBLISHED_VERSION} JOIN monitoring_orgunit u0 ON u0.id = v.org_unit_id{joins} "
         f"WHERE v.indicator_id = %s AND v.disaggregation = '' AND u0.depth = %s{periods} "
         f"GROUP BY {top}.id, {top}.parent_id, {top}.depth, v.period_id"
     )
-    # The units expected beneath each aggregate: every unit at the reporting level, up the same parent chain.
+    # The units expected beneath each aggregate: every unit at the reporting level, up the same parent chain,
+    # less those closed before the period began (OrgUnit.closed_on: expected until the period they close in).
     e_joins = "".join(f" JOIN monitoring_orgunit e{k} ON e{k}.id = e{k - 1}.parent_id" for k in range(1, up + 1))
     expected = (
         f"SELECT e{up}.id AS e_unit, COUNT(*) AS ne FROM monitoring_orgunit e0{e_joins} "
         f"WHERE e0.depth = %s GROUP BY e{up}.id"
+    )
+    closed = (
+        f"SELECT COUNT(*) FROM monitoring_orgunit e0{e_joins} JOIN monitoring_period cp ON cp.id = g.period "
+        f"WHERE e{up}.id = g.unit AND e0.depth = %s AND e0.closed_on IS NOT NULL AND e0.closed_on < cp.start"
     )
     params.append(ind.report_depth)
     sql = (
@@ -125,12 +146,12 @@ def _insert_level(cursor, ind, up: int, period_ids) -> int:
         f"SELECT {int(ind.pk)}, unit, parent, depth, period, n, COALESCE(t, 0), COALESCE(nu, 0), COALESCE(de, 0), "
         f"{_result_sql(ind, 't', 'n', 'nu', 'de')}, o_n, COALESCE(o_t, 0), COALESCE(o_nu, 0), COALESCE(o_de, 0), "
         f"{_result_sql(ind, 'o_t', 'o_n', 'o_nu', 'o_de')}, p_n, COALESCE(p_t, 0), COALESCE(p_nu, 0), COALESCE(p_de, 0), "
-        f"{_result_sql(ind, 'p_t', 'p_n', 'p_nu', 'p_de')}, COALESCE(x.ne, 0) "
+        f"{_result_sql(ind, 'p_t', 'p_n', 'p_nu', 'p_de')}, COALESCE(x.ne, 0) - ({closed}) "
         f"FROM ({inner}) g LEFT JOIN ({expected}) x ON x.e_unit = g.unit WHERE 1 = 1 "  # SQLite's upsert needs a WHERE
         "ON CONFLICT (indicator_id, org_unit_id, period_id) DO UPDATE SET "
         + ", ".join(f"{c} = excluded.{c}" for c in UPSERT_COLUMNS)
     )
-    cursor.execute(sql, params)
+    cursor.execute(sql, [ind.report_depth, *params])  # the closed-units count comes first, in the SELECT list
     return cursor.rowcount
 
 
@@ -159,6 +180,7 @@ def refresh(indicator_ids=None, period_ids=None) -> int:
             old._raw_delete(old.db)
             for up in range(ind.report_depth):
                 written += _insert_level(cursor, ind, up, period_ids)
+            weights.refresh(cursor, ind, period_ids)
         RollupStamp.objects.filter(indicator__in=indicators).update(version=models.F("version") + 1)
     return written
 

@@ -77,3 +77,11 @@ def reporting_root(indicator, preferred: OrgUnit) -> OrgUnit:
     if not have or preferred.pk in have:
         return preferred
     return OrgUnit.objects.filter(pk__in=have).order_by("id").first() or preferred
+
+
+def indicator_root(indicator, user=None, code: str | None = None) -> OrgUnit | None:
+    """The root an indicator's figures are read at when no unit is named: the default root (root_unit), or
+    the root the indicator reports under when it has data under other roots only. None until there are
+    units. Packs, proposals and plans ask this, so none of them assumes the government has one hierarchy."""
+    root = root_unit(user, code)
+    return reporting_root(indicator, root) if root is not None else None

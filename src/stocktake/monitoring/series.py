@@ -25,12 +25,24 @@ from .rollups import (
     OFFICIAL_STATES,  # noqa: F401  (the one definition, re-exported for other apps)
     coarser_rows,
 )
-from .roots import root_of, root_unit, roots, single_root  # noqa: F401  (re-exported: callers read them here)
+from .roots import (  # noqa: F401  (re-exported: callers read them here)
+    indicator_root,
+    root_of,
+    root_unit,
+    roots,
+    single_root,
+)
 
 
 def coverage_of(row: dict, official: bool = False) -> C.Coverage:
-    """A rollup row's coverage: units reported (all, or official only) of units expected beneath it."""
-    return C.Coverage(row["official_count" if official else "count"], row.get("expected") or 0)
+    """A rollup row's coverage: units reported (all, or official only) of units expected beneath it, and the
+    weight they carry of the weight expected (rollup_rows() reads both)."""
+    return C.Coverage(
+        row["official_count" if official else "count"],
+        row.get("expected") or 0,
+        row.get("official_weight" if official else "weight"),
+        row.get("expected_weight"),
+    )
 
 
 def complete(indicator, row: dict, official: bool = False) -> bool:
@@ -75,18 +87,29 @@ def rollup_rows(indicator, unit: OrgUnit, basis: Basis = INSIDE) -> list[dict]:
     """Every period's rollup for the unit with anything this basis shows, oldest first, one query.
 
     Each row has period_id, period__code, period__start, period__end, expected (units expected beneath),
-    and value/count (what is shown) and official_value/official_count (what is official), read from the
-    basis's parts.
+    expected_weight, and value/count/weight (what is shown) and official_value/official_count/official_weight
+    (what is official), read from the basis's parts; weight is a ratio's denominator, else the total.
     """
+    weight = "denominator" if indicator.aggregation == "ratio" else "total"
     columns = {
         "value": basis.column(False, "value"),
         "count": basis.column(False, "count"),
         "official_value": basis.column(True, "value"),
         "official_count": basis.column(True, "count"),
+        "weight": basis.column(False, weight),
+        "official_weight": basis.column(True, weight),
     }
     found = (
         Rollup.objects.filter(indicator=indicator, org_unit=unit, **{f"{columns['count']}__gt": 0})
-        .values("period_id", "period__code", "period__start", "period__end", "expected", *set(columns.values()))
+        .values(
+            "period_id",
+            "period__code",
+            "period__start",
+            "period__end",
+            "expected",
+            "expected_weight",
+            *set(columns.values()),
+        )
         .order_by("period__start")
     )
     return [
@@ -96,6 +119,7 @@ def rollup_rows(indicator, unit: OrgUnit, basis: Basis = INSIDE) -> list[dict]:
             "period__start": r["period__start"],
             "period__end": r["period__end"],
             "expected": r["expected"],
+            "expected_weight": r["expected_weight"],
             **{key: r[col] for key, col in columns.items()},
         }
         for r in found
@@ -181,7 +205,7 @@ class Plan:
         one index range, not looked up by a list of ids that the database may match against every rollup.
         Units' baselines come from the basis's official part (published values for the public)."""
         target = national_target(indicator)
-        root = root or root_unit()
+        root = root or indicator_root(indicator)
         plan = cls(indicator, target, root_id=root.pk if root else None)
         if target is None:
             return plan
@@ -264,7 +288,27 @@ class Plan:
         if actual is None or planned is None or ends is None:
             return S.Status(S.NO_DATA)
         ind = self.indicator
-        return S.assess(actual, planned, ends[0], ends[1], ind.direction, ind.on_track_band, ind.off_track_band)
+        return S.assess(
+            actual,
+            planned,
+            ends[0],
+            ends[1],
+            ind.direction,
+            ind.on_track_band,
+            ind.off_track_band,
+            self.tolerance(unit_id),
+        )
+
+    def tolerance(self, unit_id) -> float | None:
+        """The indicator's hold-the-level tolerance for this unit: as set for the nation, in proportion for a
+        count (a district with a tenth of the cases holds a tenth of the tolerance), the same for a rate."""
+        tol = getattr(self.indicator, "hold_tolerance", None)
+        if tol is None or unit_id == self.root_id or self.indicator.aggregation != "sum":
+            return tol
+        base = self.unit_bases.get(unit_id)
+        if base is None or not self.national_base:
+            return tol
+        return tol * abs(base / self.national_base)
 
 
 @dataclass
@@ -323,7 +367,7 @@ def summarise(
     PUBLISHED basis the official and the shown part are both the published one: a provisional figure is then
     only a newer published period not yet complete enough.
     """
-    unit = unit or root_unit()
+    unit = unit or indicator_root(indicator)
     plan = plan or Plan.build(indicator, [unit.pk] if unit else [], root=root_of(unit) if unit else None, basis=basis)
     if unit and rows is None:
         rows = rollup_rows(indicator, unit, basis)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from stocktake.architecture.models import OrgUnit, Period
 from stocktake.delivery import coverage as C
@@ -34,11 +35,31 @@ class Cell:
     incomplete: bool = False  # fewer units reported beneath than the completeness rule asks: not a whole figure
 
 
-def make_cell(indicator, assess, unit_id, code, end, value, official_value, count, official_count, expected) -> Cell:
-    """The figure a grid shows for one unit and period: official if any, else provisional; with its coverage."""
+def make_cell(
+    indicator,
+    assess,
+    unit_id,
+    code,
+    end,
+    value,
+    official_value,
+    count,
+    official_count,
+    expected,
+    weight=None,
+    official_weight=None,
+    expected_weight=None,
+) -> Cell:
+    """The figure a grid shows for one unit and period: official if any, else provisional; with its coverage
+    (units reported of expected, and the share of the denominator they carry)."""
     official = official_count > 0 and official_value is not None
     shown = official_value if official else value
-    cov = C.Coverage(official_count if official else count, expected or 0)
+    cov = C.Coverage(
+        official_count if official else count,
+        expected or 0,
+        official_weight if official else weight,
+        expected_weight,
+    )
     return Cell(
         shown,
         assess(unit_id, shown, code, end),
@@ -49,21 +70,32 @@ def make_cell(indicator, assess, unit_id, code, end, value, official_value, coun
     )
 
 
-def cell_fields(basis: Basis = INSIDE) -> tuple[str, ...]:
+def weight_field(indicator) -> str:
+    """The rollup column (without its part's prefix) that weighs the reporting units: a ratio's denominator,
+    else the total (a mean's has no expected weight, so it says nothing)."""
+    return "denominator" if indicator.aggregation == "ratio" else "total"
+
+
+def cell_fields(basis: Basis = INSIDE, indicator=None) -> tuple[str, ...]:
     """The rollup columns make_cell() takes, in its order, for this basis: shown and official value, shown and
-    official count, units expected."""
-    return (
+    official count, units expected; with an indicator, also the shown and official weight and the expected
+    weight."""
+    base = (
         basis.column(False, "value"),
         basis.column(True, "value"),
         basis.column(False, "count"),
         basis.column(True, "count"),
         "expected",
     )
+    if indicator is None:
+        return base
+    w = weight_field(indicator)
+    return (*base, basis.column(False, w), basis.column(True, w), "expected_weight")
 
 
 def _cell(indicator, plan, unit_id, r, period=None, basis: Basis = INSIDE) -> Cell:
     code, end = (period.code, period.end) if period is not None else (r["period__code"], r["period__end"])
-    return make_cell(indicator, plan.assess, unit_id, code, end, *(r[f] for f in cell_fields(basis)))
+    return make_cell(indicator, plan.assess, unit_id, code, end, *(r[f] for f in cell_fields(basis, indicator)))
 
 
 def _under(rollups, parent: OrgUnit, depth: int, ids):
@@ -79,8 +111,12 @@ def _under(rollups, parent: OrgUnit, depth: int, ids):
     return rollups.filter(org_unit_id__in=ids)
 
 
-def rows_under(parent: OrgUnit, depth: int) -> list[OrgUnit]:
+def rows_under(parent: OrgUnit, depth: int, open_from=None) -> list[OrgUnit]:
+    """The units at `depth` under `parent`, by name; with `open_from` (a date), not those closed before it
+    (OrgUnit.closed_on: a closed unit stays in the periods up to the one it closed in, then leaves)."""
     qs = OrgUnit.objects.filter(depth=depth)
+    if open_from is not None:
+        qs = qs.exclude(closed_on__lt=open_from)
     if not single_root(parent):  # under the one root every unit matches; the depth alone is the range
         qs = qs.filter(parent=parent) if depth == parent.depth + 1 else qs.filter(path__startswith=parent.path)
     return list(qs.order_by("name"))
@@ -105,7 +141,7 @@ class Heatmap:
 def units_by_periods(
     indicator, parent: OrgUnit, depth: int, periods: list[Period], root: OrgUnit, basis: Basis = INSIDE
 ) -> Heatmap:
-    units = rows_under(parent, depth)
+    units = rows_under(parent, depth, min((p.start for p in periods), default=None))
     ids = [u.pk for u in units]
     plan = Plan.build(indicator, ids, root=root, level=(parent, depth), basis=basis)
     rollups = _under(
@@ -120,7 +156,8 @@ def units_by_periods(
     by_id = {p.pk: p for p in periods}
     wanted = set(ids)
     assess = plan.assess
-    for unit_id, period_id, *parts in rollups.values_list("org_unit_id", "period_id", *cell_fields(basis)).order_by():
+    fields = cell_fields(basis, indicator)
+    for unit_id, period_id, *parts in rollups.values_list("org_unit_id", "period_id", *fields).order_by():
         if unit_id in wanted:  # the same as _cell(), without a dict per row: a national grid has thousands
             period = by_id[period_id]
             hm.cells[(unit_id, period_id)] = make_cell(indicator, assess, unit_id, period.code, period.end, *parts)
@@ -129,10 +166,11 @@ def units_by_periods(
 
 def root_coverage(indicator, root: OrgUnit, periods, basis: Basis = INSIDE) -> dict[int, C.Coverage]:
     """{period id: coverage at the root} (what this basis shows), for a grid's column heads and a league's warning."""
+    w = basis.column(False, weight_field(indicator))
     return {
-        pid: C.Coverage(n, e)
-        for pid, n, e in Rollup.objects.filter(indicator=indicator, org_unit=root, period__in=list(periods))
-        .values_list("period_id", basis.column(False, "count"), "expected")
+        pid: C.Coverage(n, e, wt, we)
+        for pid, n, e, wt, we in Rollup.objects.filter(indicator=indicator, org_unit=root, period__in=list(periods))
+        .values_list("period_id", basis.column(False, "count"), "expected", w, "expected_weight")
         .order_by()
     }
 
@@ -163,12 +201,14 @@ def units_by_indicators(indicators, parent: OrgUnit, root: OrgUnit, bases=None) 
     bases = bases or {}
     depth = parent.depth + 1
     indicators = [i for i in indicators if i.report_depth >= depth]
-    units = rows_under(parent, depth)
-    hm = Heatmap(units, indicators)
     latest = {}
     for basis in {bases.get(i.pk, INSIDE) for i in indicators}:
         same = [i for i in indicators if bases.get(i.pk, INSIDE) == basis]
         latest.update(latest_official_periods(same, root, basis))
+    # a unit closed before the earliest of the periods shown has no place in the grid
+    first = Period.objects.filter(pk__in=set(latest.values())).order_by("start").values_list("start", flat=True)
+    units = rows_under(parent, depth, first.first() if latest else None)
+    hm = Heatmap(units, indicators)
     if not latest:
         return hm
     cond = Q()
@@ -180,9 +220,9 @@ def units_by_indicators(indicators, parent: OrgUnit, root: OrgUnit, bases=None) 
         for i in indicators
         if i.pk in latest
     }
-    parts = [f"{p}{f}" for p in PARTS for f in ("value", "count")]
+    parts = [f"{p}{f}" for p in PARTS for f in ("value", "count", "total", "denominator")]
     for r in Rollup.objects.filter(cond, parent=parent).values(
-        "indicator_id", "org_unit_id", "period__code", "period__end", *parts, "expected"
+        "indicator_id", "org_unit_id", "period__code", "period__end", *parts, "expected", "expected_weight"
     ):
         ind = by_ind[r["indicator_id"]]
         basis = bases.get(ind.pk, INSIDE)
@@ -210,9 +250,44 @@ class LeagueRow:
         return None if self.previous_rank is None or self.rank is None else self.previous_rank - self.rank
 
 
+# What a league ranks by: a rate (or average) compares units of any size as it stands; a count does not (the
+# largest province has the most of everything), so counts are ranked by the gap to each unit's own plan, as a
+# share of the change planned for that unit.
+BY_VALUE, BY_GAP = "value", "gap"
+
+
+def rank_basis(indicator) -> str:
+    """BY_VALUE for a rate or an average (ratio and mean indicators), BY_GAP for a count (sum)."""
+    return BY_GAP if indicator.aggregation == "sum" else BY_VALUE
+
+
+def ranked_by_text(indicator) -> str:
+    """What the league's rank is by, said on the page and in its files."""
+    if rank_basis(indicator) == BY_GAP:
+        return _(
+            "Ranked by the gap to each unit's own plan, as a share of the change planned for that unit (a count "
+            "is not compared as it stands: larger units have more of everything). Units without a plan are "
+            "listed after the ranked ones."
+        )
+    return _("Ranked by the value (%(direction)s): a rate or average compares units of any size.") % {
+        "direction": indicator.get_direction_display().lower()
+    }
+
+
+def relative_gap(plan, unit_id, value, planned, direction) -> float | None:
+    """The gap to the unit's own plan (+ ahead, - behind) over the unit's whole planned change."""
+    if value is None or planned is None:
+        return None
+    gap = value - planned if direction == S.UP else planned - value
+    ends = plan.ends(unit_id)
+    scale = (abs(ends[1] - ends[0]) if ends else 0) or abs(planned) or 1.0
+    return gap / scale
+
+
 def _ranked(indicator, values: dict) -> dict:
+    """{unit id: rank} from {unit id: key}; a higher key is better when ranking by the gap."""
     order = sorted((v, uid) for uid, v in values.items() if v is not None)
-    if indicator.direction == S.UP:
+    if rank_basis(indicator) == BY_GAP or indicator.direction == S.UP:
         order.reverse()
     return {uid: i for i, (_, uid) in enumerate(order, start=1)}
 
@@ -220,12 +295,13 @@ def _ranked(indicator, values: dict) -> dict:
 def league(
     indicator, parent: OrgUnit, depth: int, period: Period, root: OrgUnit, basis: Basis = INSIDE
 ) -> list[LeagueRow]:
-    """Units ranked best first on the period's value, with their rank the period before.
+    """Units ranked best first, with their rank the period before: on the period's value for a rate or an
+    average, on the gap to each unit's own plan for a count (rank_basis).
 
     A unit whose figure stands for fewer of its units than the completeness rule asks is listed, marked
     incomplete, after the ranked ones and without a rank: it is never placed on a handful of units.
     """
-    units = {u.pk: u for u in rows_under(parent, depth)}
+    units = {u.pk: u for u in rows_under(parent, depth, period.start)}
     plan = Plan.build(indicator, list(units), root=root, level=(parent, depth), basis=basis)
     shown_count = basis.column(False, "count")
     previous = (
@@ -247,21 +323,24 @@ def league(
         depth,
         list(units),
     )
+    by_gap = rank_basis(indicator) == BY_GAP
     now, before = {}, {}
-    for r in rows.values("org_unit_id", "period_id", "period__code", "period__end", *cell_fields(basis)):
-        if r["org_unit_id"] not in units:
+    for r in rows.values("org_unit_id", "period_id", "period__code", "period__end", *cell_fields(basis, indicator)):
+        uid = r["org_unit_id"]
+        if uid not in units:
             continue
-        cell = _cell(indicator, plan, r["org_unit_id"], r, basis=basis)
+        cell = _cell(indicator, plan, uid, r, basis=basis)
+        planned = plan.planned(uid, r["period__code"], r["period__end"])
+        key = relative_gap(plan, uid, cell.value, planned, indicator.direction) if by_gap else cell.value
         if r["period_id"] == period.pk:
-            planned = plan.planned(r["org_unit_id"], r["period__code"], r["period__end"])
-            now[r["org_unit_id"]] = (cell, planned)
+            now[uid] = (cell, planned, key)
         elif not cell.incomplete:
-            before[r["org_unit_id"]] = cell.value
-    ranks = _ranked(indicator, {u: c.value for u, (c, _) in now.items() if not c.incomplete})
+            before[uid] = key
+    ranks = _ranked(indicator, {u: k for u, (c, _, k) in now.items() if not c.incomplete})
     prev_ranks = _ranked(indicator, before)
     out = []
-    for uid, (cell, planned) in now.items():
-        if uid not in ranks and not (cell.incomplete and cell.value is not None):
+    for uid, (cell, planned, _key) in now.items():
+        if uid not in ranks and cell.value is None:
             continue
         gap = None
         if planned is not None and cell.value is not None:

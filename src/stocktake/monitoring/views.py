@@ -721,6 +721,7 @@ def league(request, code):
             "query": request.GET.urlencode(),
             "depth": depth,
             "column": column,
+            "ranked_by": tables.ranked_by_text(indicator),
             **_roots(root),
         },
     )

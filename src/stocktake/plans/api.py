@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from stocktake.accounts.apiauth import api_auth
@@ -65,6 +65,11 @@ class MilestoneOut(Schema):
     completed_on: date | None
     evidence: str
     late: bool
+    standing: str = Field(
+        description="the one status the milestone shows on every page, pack and PDF: 'late' once past due and "
+        "not done, else its status",
+        json_schema_extra={"enum": [*Milestone.Status.values, Milestone.LATE]},
+    )
 
 
 class ImpactOut(Schema):
@@ -227,6 +232,7 @@ def _milestone(m: Milestone) -> dict:
         "completed_on": m.completed_on,
         "evidence": m.evidence,
         "late": m.is_late(),
+        "standing": m.standing(),
     }
 
 

@@ -95,7 +95,7 @@ def plan_workbook(priority, internal: bool = True) -> bytes:
                 m.strategy.name,
                 str(m.owner or ""),
                 m.due_date,
-                m.get_status_display(),
+                m.standing_label(),  # the one status (Milestone.standing): "Late", never "On track" and late
                 m.completed_on,
                 "late" if m.is_late() else "",
                 m.evidence,

@@ -19,15 +19,14 @@ def milestones_around(priority_ids, on, today, weeks: int = 8) -> dict:
     """Milestones already late (as of the meeting, or today for a meeting still ahead), and those due
     from then until some weeks after the meeting."""
     qs = Milestone.objects.filter(strategy__priority_id__in=priority_ids).select_related("strategy__priority", "owner")
-    return {
-        "late": list(qs.filter(due_date__lt=min(on, today)).exclude(status=Milestone.Status.DONE)),
-        "coming": list(
-            qs.filter(due_date__gte=min(on, today), due_date__lt=on + timedelta(weeks=weeks)).exclude(
-                status=Milestone.Status.DONE
-            )
-        ),
-        "weeks": weeks,
-    }
+    asof = min(on, today)
+    late = list(qs.filter(due_date__lt=asof).exclude(status=Milestone.Status.DONE))
+    coming = list(
+        qs.filter(due_date__gte=asof, due_date__lt=on + timedelta(weeks=weeks)).exclude(status=Milestone.Status.DONE)
+    )
+    for m in late + coming:  # the one status each shows in the pack (Milestone.standing), as of the meeting
+        m.standing_text = m.standing_label(asof)
+    return {"late": late, "coming": coming, "weeks": weeks}
 
 
 def milestone_counts(outcome, today) -> tuple[int, int] | None:

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from stocktake.delivery import chains as CH
 from stocktake.delivery import composition as CO
@@ -148,6 +149,18 @@ class Milestone(models.Model):
     def is_late(self, today=None) -> bool:
         today = today or timezone.localdate()
         return self.status != self.Status.DONE and self.due_date < today
+
+    LATE = "late"  # what a milestone past its due date and not done is, whatever status was last set
+
+    def standing(self, today=None) -> str:
+        """The one status a milestone shows, everywhere (pages, packs, PDFs, workbook, API): "late" once its
+        due date has passed without it being done, else its set status. A late milestone is never also shown
+        "on track": the status set before the due date no longer says anything."""
+        return self.LATE if self.is_late(today) else self.status
+
+    def standing_label(self, today=None) -> str:
+        code = self.standing(today)
+        return gettext("Late") if code == self.LATE else self.Status(code).label
 
 
 class DeliveryChain(models.Model):

@@ -76,7 +76,7 @@ def national_target(indicator):
 def history_trend(indicator, target) -> float:
     """Slope of the national series over the periods up to the baseline: the 'against history' line."""
 
-    root = series.root_unit()
+    root = series.indicator_root(indicator)  # the default root, or the one the indicator reports under
     if root is None:
         return 0.0
     values = [

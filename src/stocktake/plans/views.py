@@ -215,7 +215,14 @@ def milestone_status(request, code, pk):
     response = render(
         request,
         "plans/_milestone_row.html",
-        {"m": milestone, "statuses": Milestone.Status.choices, "can_edit": True, "priority": priority, "error": error},
+        {
+            "m": milestone,
+            "statuses": Milestone.Status.choices,
+            "can_edit": True,
+            "priority": priority,
+            "error": error,
+            "today": timezone.localdate(),
+        },
     )
     if error:
         response.status_code = 400

@@ -13,13 +13,15 @@ from stocktake.architecture.models import Priority
 
 
 def can_view(user) -> bool:
-    return perm.can_read_all(user) or perm.organisation_id(user) is not None
+    return perm.can_read_unpublished(user) or perm.organisation_id(user) is not None
 
 
 def priorities(user):
-    """The priorities whose routines this user may read."""
+    """The priorities whose routines this user may read. Packs, notes and reports are built from checked,
+    unpublished values: an observer reads them only when STOCKTAKE_OBSERVERS_READ_UNPUBLISHED is on
+    (docs/decisions/0005-observers-read-published-values.md)."""
     qs = Priority.objects.all()
-    if perm.can_read_all(user):
+    if perm.can_read_unpublished(user):
         return qs
     org = perm.organisation_id(user)
     return qs.filter(lead_organisation_id=org) if org is not None else qs.none()

@@ -27,9 +27,9 @@ def outlook(indicator, unit, plan, rows=None):
 
 
 def evidence_for(outcome) -> list[A.IndicatorEvidence]:
-    root = series.root_unit()
     out = []
     for ind in outcome.indicators.all():
+        root = series.indicator_root(ind)  # the default root, or the one the indicator reports under
         if ind.kind != Indicator.Kind.PERFORMANCE or root is None:
             continue
         plan = series.Plan.build(ind, [root.pk], root=root)
