@@ -147,9 +147,7 @@ def test_main_pages_lay_out_cleanly(browser, demo_server, paths, role, width):
         opened.add(name)
         page.wait_for_function(CHARTS_DRAWN, timeout=30000)
         where = f"{name} ({path})"
-        scroll, client = page.evaluate(
-            "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
-        )
+        scroll, client = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
         if scroll > client:
             problems.append(f"{where}: {scroll} px wide in a {client} px window: {page.evaluate(WIDE)}")
         problems += [f"{where}: {o}" for o in page.evaluate(OVERLAPS)]

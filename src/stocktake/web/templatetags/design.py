@@ -16,6 +16,7 @@ from __future__ import annotations
 from django import template
 from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -82,7 +83,7 @@ def sparkline(points, status="no_data", label=""):
     points = list(points or [])
     known = [v for pair in points for v in pair if v is not None]
     if len(points) < 2 or not known:
-        return format_html('<span class="spark spark-empty" aria-hidden="true"></span>')
+        return mark_safe('<span class="spark spark-empty" aria-hidden="true"></span>')
     lo, hi = min(known), max(known)
     step = (WIDTH - 2 * PAD) / (len(points) - 1)
     xs = [PAD + i * step for i in range(len(points))]
