@@ -136,7 +136,8 @@ def take(url: str, out: Path, max_height: int, workdir: Path) -> None:
         page.goto(url + "/routines/")
         hrefs = page.eval_on_selector_all("main a[href]", "els => els.map(a => a.getAttribute('href'))")
         meeting = next(h for h in hrefs if re.fullmatch(r"/routines/meetings/\d+/", h))
-        round_ = next(h for h in hrefs if re.fullmatch(r"/routines/rounds/\d+/", h))
+        rounds = [h for h in hrefs if re.fullmatch(r"/routines/rounds/\d+/", h)]
+        round_ = max(rounds, key=lambda h: int(h.split("/")[3]))  # the latest round
 
         print("  generating the meeting pack and the delivery report (this can take a minute)")
         pack = context.request.get(url + meeting + "pack.pdf", timeout=600000)

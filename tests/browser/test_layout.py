@@ -27,7 +27,7 @@ MUST_OPEN = {
     "duhead": {"portfolio", "indicator", "plan", "queue", "round", "routines", "pack", "setup", "heat map", "fund"},
     "validator": {"portfolio", "indicator", "queue", "heat map"},
     "pm": {"portfolio", "indicator", "plan", "round", "routines", "pack"},
-    "health-data": {"portfolio", "indicator", "plan", "queue"},
+    "health-data": {"portfolio", "indicator", "plan"},
     "observer": {"portfolio", "indicator", "plan"},
 }
 
