@@ -21,6 +21,7 @@ def assert_cells_coloured_by_status(page, selector="#heatmap td.cell[data-status
 
 def test_heatmap_from_portfolio_drills_region_district_facility(page, demo_server):
     page.goto(demo_server + "/")
+    page.click('tbody:has(tr[data-indicator="ae-4h"]) summary')  # open the priority to its indicators
     page.click('tr[data-indicator="ae-4h"] >> text=Heat map')  # one click from the portfolio
     page.wait_for_url("**/monitoring/heatmap/ae-4h/")
     assert page.locator("#heatmap tbody tr").count() == 6  # regions
@@ -52,6 +53,7 @@ def test_every_indicator_heatmap_shows_known_off_track_region(page, demo_server)
 
 def test_league_table_csv_download_matches_the_page(page, demo_server):
     page.goto(demo_server + "/")
+    page.click('tbody:has(tr[data-indicator="homicides"]) summary')  # open the priority to its indicators
     page.click('tr[data-indicator="homicides"] >> text=League')
     page.wait_for_url("**/monitoring/league/homicides/")
     rows = page.locator("#league tbody tr")

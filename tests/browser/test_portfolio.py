@@ -19,6 +19,7 @@ def test_portfolio_lists_priorities_with_status_colours(page, demo_server):
 
 def test_indicator_page_draws_the_trajectory_chart(page, demo_server):
     page.goto(demo_server + "/")
+    page.click('tbody:has(tr[data-indicator="ae-4h"]) summary')  # open the priority to its indicators
     page.click("text=A&E patients seen within four hours")
     page.wait_for_url("**/indicators/ae-4h/")
     page.wait_for_selector("#trajectory-chart.chart-ready svg", timeout=20000)

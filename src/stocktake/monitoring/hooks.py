@@ -12,7 +12,8 @@ where the module (usually the app's `panels.py`) may define
     portfolio_panel(request) -> dict | None
         a box above the priorities: {"template": "app/panel.html", ...context}
     priority_notes(request, priority_ids) -> dict[int, list[dict]]
-        short badges under a priority: {"text": ..., "url": ..., "css": ...}
+        short badges under a priority: {"text": ..., "url": ..., "css": ...}; a badge with
+        "slot": "likelihood" (and "rating" 1-4, "label", "round") fills the portfolio's likelihood column
 
 so that no app edits another's view or template. `order` fixes the order of the boxes.
 """

@@ -39,6 +39,7 @@ from . import (
     html,
     marks,
     portfolio_cache,
+    portfolio_screen,
     roots,
     series,
     tables,
@@ -96,11 +97,14 @@ def portfolio_summary(indicator, root, basis=series.INSIDE):
     if root is None:
         summary = series.summarise(indicator, basis=basis)
         summary.outlook = None
+        summary.spark = []
         return summary
     plan = series.Plan.build(indicator, [root.pk], root=root, basis=basis)
     cells = series.rollup_rows(indicator, root, basis)
     summary = series.summarise(indicator, root, plan, cells, basis)
     summary.outlook = forecasting.outlook(indicator, root, plan, cells, basis)
+    official = series.series(indicator, root, official=True, rows=cells, whole=True)
+    summary.spark = portfolio_screen.spark_points(root, plan, official)
     return summary
 
 
@@ -212,14 +216,23 @@ def portfolio(request):
         spec = charts.league_spec("Shortfall against trajectory (% of planned change)", cells, "% of planned change")
         return exports.respond(fmt, table, spec)
     notes = hooks.priority_notes(request, [pr["priority"].pk for p in pillars for pr in p["priorities"]])
-    for p in pillars:
-        for pr in p["priorities"]:
-            pr["notes"] = notes.get(pr["priority"].pk, [])
+    every = portfolio_screen.rows(pillars, notes)
+    options = portfolio_screen.choices(every)
+    picked = portfolio_screen.filters(request, options)
+    shown = portfolio_screen.apply(every, picked)
     return render(
         request,
         "monitoring/portfolio.html",
         {
-            "pillars": pillars,
+            "rows": shown,
+            "total": len(every),
+            "options": options,
+            "picked": picked,
+            "filtered": any(picked[k] for k in ("pillar", "tier", "status", "minister")),
+            "sorts": portfolio_screen.sort_links(picked),
+            "sort_choices": [(k, str(v)) for k, v in portfolio_screen.SORTS.items()],
+            "expand_all": request.GET.get("open") == "all",
+            "cards": portfolio_screen.summary_cards(every, shown),
             "panels": hooks.portfolio_panels(request),
             "counts": [(c, S.LABELS[c], n) for c, n in counts.items()],
             "rule": _rule(),

@@ -6,12 +6,30 @@ to SVG by vl_convert for PDFs, so the page and the paper agree.
 
 from __future__ import annotations
 
+import textwrap
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
 from stocktake.delivery import chains as CH
 from stocktake.delivery import strategy_matrix as SM
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 PALETTE = ["#0b5cad", "#2da44e", "#bf8700", "#8250df", "#cf222e", "#1b7c83", "#bc4c00", "#6e7781"]
 LINK_COLOURS = {CH.INFLUENCE: "#24292f", CH.FUNDING: "#1a7f37", CH.FEEDBACK: "#8250df"}
+
+
+def gap_label(ind, gap) -> str:
+    """The gap between the composed trajectory and the target, in the indicator's unit; a gap between two
+    percentages is in percentage points, not a percentage of anything."""
+    if ind.unit == "%":
+        return _("Gap %(n)s pp") % {"n": number_format(gap, ind.decimals, use_l10n=True)}
+    return _("Gap %(n)s") % {"n": ind.fmt(gap)}
+
+
+def wrap(name: str, width: int = 22) -> list[str]:
+    """A label as lines of about `width` characters, so a long actor's name is shown whole, not cut."""
+    return textwrap.wrap(name, width) or [name]
 
 
 def composed_spec(ci, width="container") -> dict:
@@ -43,6 +61,9 @@ def composed_spec(ci, width="container") -> dict:
         }
     ]
     gap = comp.gap
+    end = comp.at_target_date
+    # the target's label sits on the far side from the composed end, the gap's on the near side: they never meet
+    target_below = gap and end is not None and end > target.target_value
     layers = [
         {
             "data": {"values": bands},
@@ -52,7 +73,7 @@ def composed_spec(ci, width="container") -> dict:
                 "y": {
                     "field": "y",
                     "type": "quantitative",
-                    "title": f"{ind.name} ({ind.unit})",
+                    "title": ind.unit,  # the indicator's name is the chart's title; a long one was clipped here
                     "scale": {"zero": False},
                 },
                 "y2": {"field": "y2"},
@@ -102,7 +123,13 @@ def composed_spec(ci, width="container") -> dict:
         },
         {
             "data": {"values": target_mark},
-            "mark": {"type": "text", "dy": -14, "fontWeight": "bold", "color": "#cf222e", "align": "right"},
+            "mark": {
+                "type": "text",
+                "dy": 16 if target_below else -14,
+                "fontWeight": "bold",
+                "color": "#cf222e",
+                "align": "right",
+            },
             "encoding": {
                 "x": {"field": "date", "type": "temporal"},
                 "y": {"field": "value", "type": "quantitative"},
@@ -111,7 +138,6 @@ def composed_spec(ci, width="container") -> dict:
         },
     ]
     if gap:
-        end = comp.at_target_date
         layers.append(
             {
                 "data": {
@@ -120,7 +146,7 @@ def composed_spec(ci, width="container") -> dict:
                             "date": target.target_date.isoformat(),
                             "from": end,
                             "to": target.target_value,
-                            "label": f"Gap {ind.fmt(gap)}",
+                            "label": gap_label(ind, gap),
                         }
                     ]
                 },
@@ -135,7 +161,14 @@ def composed_spec(ci, width="container") -> dict:
                         },
                     },
                     {
-                        "mark": {"type": "text", "align": "right", "dx": -6, "color": "#cf222e", "fontWeight": "bold"},
+                        "mark": {
+                            "type": "text",
+                            "align": "right",
+                            "dx": -6,
+                            "dy": -14 if target_below else 16,
+                            "color": "#cf222e",
+                            "fontWeight": "bold",
+                        },
                         "encoding": {
                             "x": {"field": "date", "type": "temporal"},
                             "y": {"field": "from", "type": "quantitative"},
@@ -286,6 +319,7 @@ def chain_spec(view, width="container") -> dict:
             "x": pos[a.pk][0],
             "y": pos[a.pk][1],
             "name": str(a),
+            "lines": wrap(str(a)),
             "role": a.role,
             "level": levels[a.level],
             "kind": "choke point"
@@ -398,14 +432,14 @@ def chain_spec(view, width="container") -> dict:
                 {
                     "data": {"values": nodes},
                     "transform": [{"filter": f"datum.x % 2 == {parity}"}],
-                    "mark": {"type": "text", "dy": dy, "fontSize": 10, "limit": 150},
+                    "mark": {"type": "text", "dy": dy, "fontSize": 10, "baseline": baseline, "lineHeight": 11},
                     "encoding": {
                         "x": {"field": "x", "type": "quantitative"},
                         "y": {"field": "y", "type": "quantitative"},
-                        "text": {"field": "name"},
+                        "text": {"field": "lines"},
                     },
                 }
-                for parity, dy in ((0, 22), (1, -20))
+                for parity, dy, baseline in ((0, 15, "top"), (1, -15, "bottom"))
             ],
         ],
     }

@@ -36,6 +36,11 @@ def priority_notes(request, priority_ids):
                 "text": f"Likelihood of delivery: {A.RAG[rating][1]} ({rnd.name})",
                 "url": reverse("routines:round", args=[rnd.pk]),
                 "css": f"rag rag-{rating}",
+                # the portfolio's likelihood column (monitoring.hooks, "slot")
+                "slot": "likelihood",
+                "rating": rating,
+                "label": A.RAG[rating][1],
+                "round": rnd.name,
             }
         ]
     return notes
