@@ -5,7 +5,7 @@
     < accounts < architecture < monitoring
     < collection, plans, routines, incentives, evaluations   (siblings: none imports another)
     < problems                                  (its actions go on the routines action tracker)
-    < web, demo, onboarding                     (siblings)
+    < web, demo, onboarding, public             (siblings)
     < api < urls, settings, wsgi, cli < __main__
 
 An app that needs something from one above it at run time is handed it: the
@@ -32,7 +32,7 @@ LAYERS = [
     {"monitoring"},
     {"collection", "plans", "routines", "incentives", "evaluations"},
     {"problems"},  # above routines: its actions go on the routines action tracker (routines.actions.create_action)
-    {"web", "demo", "onboarding"},
+    {"web", "demo", "onboarding", "public"},  # public: the citizens' site (reads monitoring, plans)
     {"api"},
     {"urls", "settings", "wsgi", "cli"},
     {"__main__"},
