@@ -47,7 +47,7 @@ else
 fi
 
 echo "==> Compiling the translation catalogues (src/stocktake/*/locale/*/LC_MESSAGES/django.mo)"
-(cd src/stocktake && ../../.venv/bin/stocktake compilemessages -v 0)
+(data="$PWD/var" && cd src/stocktake && STOCKTAKE_DATA_DIR="$data" ../../.venv/bin/stocktake compilemessages -v 0)
 
 if [ "$what" = "test" ]; then
   echo "==> Installing axe-core (pinned) into node_modules for the accessibility tests"
