@@ -8,6 +8,7 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from . import commitments as C
@@ -45,6 +46,9 @@ class ChangesFeed(Feed):
 
     def link(self):
         return reverse("public:changes")
+
+    def language(self):
+        return get_language()
 
     def items(self):
         return C.changes_since(timezone.now() - timedelta(days=31))[:100]
