@@ -48,8 +48,15 @@ def public_site(browser, demo_server):
         form.locator("button[type=submit]").click()
         page.wait_for_url("**/public/manage/")
     token = next(c["value"] for c in context.cookies() if c["name"] == "csrftoken")
-    rows = [{"indicator": "business-registrations", "org_unit": DISTRICT, "period": "2026-11",
-             "value": SENTINEL, "comment": "sentinel"}]
+    rows = [
+        {
+            "indicator": "business-registrations",
+            "org_unit": DISTRICT,
+            "period": "2026-11",
+            "value": SENTINEL,
+            "comment": "sentinel",
+        }
+    ]
     answer = page.request.post(
         demo_server + "/api/collection/values",
         data=json.dumps({"rows": rows}),

@@ -130,6 +130,9 @@ def test_what_changed_lists_new_figures_and_the_feed_is_atom(db):
     c = sign_in(None)
     html = c.get("/public/changes/").content.decode()
     assert "pub-changes, March 2026: new published figures (1)" in html
+    assert "published figures revised" not in html.split("pub-changes, March 2026: new", 1)[0].split("pub-changes")[-1]
+    factories.record(ind, "NAT", "2026-03", 85.5, state="published")
+    assert "pub-changes, March 2026: published figures revised (1)" in c.get("/public/changes/").content.decode()
     feed = c.get("/public/changes/feed/")
     assert feed["Content-Type"].startswith("application/atom+xml")
     assert b'xmlns="http://www.w3.org/2005/Atom"' in feed.content and b"pub-changes, March 2026" in feed.content

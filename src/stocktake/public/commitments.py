@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ from . import figures as F
 from .models import PublicCommitment
 
 BASIS = series.PUBLISHED  # the public's figures: published values, as monitoring.access.value_basis gives the public
+CHANGES_SHOWN = 200  # the newest changes a page or feed lists
 CONTEXT = "context"  # a contextual indicator: shown, never judged against a plan
 
 
@@ -144,25 +145,36 @@ def revisions(indicator, unit: OrgUnit, period_code: str | None) -> list[str]:
     """ "Revised from 86.1% on 3 March 2026": published values of the period changed after they were published."""
     if period_code is None:
         return []
-    values = DataValue.objects.filter(
-        indicator=indicator,
-        period__code=period_code,
-        state=DataValue.State.PUBLISHED,
-        org_unit__path__startswith=unit.path,
-        disaggregation="",
-    ).select_related("org_unit")
+    values = {
+        dv.pk: dv
+        for dv in DataValue.objects.filter(
+            indicator=indicator,
+            period__code=period_code,
+            state=DataValue.State.PUBLISHED,
+            org_unit__path__startswith=unit.path,
+            disaggregation="",
+            version__gt=1,  # a value never changed has nothing to say
+        )
+    }
+    published = DataValueVersion.objects.filter(
+        data_value_id__in=list(values), state=DataValue.State.PUBLISHED
+    ).order_by("data_value_id", "version")
+    by_value: dict[int, list] = {}
+    for v in published:  # one query for every value's published versions
+        by_value.setdefault(v.data_value_id, []).append(v)
     changed = []
-    for dv in values:
-        versions = list(dv.versions.order_by("version"))
+    for pk, versions in by_value.items():
+        dv = values[pk]
         now = indicator.value_of(dv.value, dv.numerator, dv.denominator)
+        current = [v for v in versions if v.version == dv.version]
         earlier = [
             v
-            for v in versions[:-1]
-            if v.state == DataValue.State.PUBLISHED and indicator.value_of(v.value, v.numerator, v.denominator) != now
+            for v in versions
+            if v.version < dv.version and indicator.value_of(v.value, v.numerator, v.denominator) != now
         ]
-        if earlier:
+        if earlier and current:
             was = earlier[-1]
-            changed.append((dv, indicator.value_of(was.value, was.numerator, was.denominator), versions[-1].at))
+            changed.append((dv, indicator.value_of(was.value, was.numerator, was.denominator), current[0].at))
     if not changed:
         return []
     if len(changed) == 1 and changed[0][0].org_unit_id == unit.pk:
@@ -293,6 +305,9 @@ def changes_since(since) -> list[dict]:
         for p in priorities
         if p.public_commitment.published_at and p.public_commitment.published_at >= since
     ]
+    first_published = DataValueVersion.objects.filter(
+        data_value=OuterRef("data_value"), state=DataValue.State.PUBLISHED
+    ).order_by("version")
     versions = (
         DataValueVersion.objects.filter(
             state=DataValue.State.PUBLISHED,
@@ -300,19 +315,15 @@ def changes_since(since) -> list[dict]:
             data_value__indicator__outcome__priority__in=priorities,
             data_value__state=DataValue.State.PUBLISHED,
         )
+        .annotate(first=Subquery(first_published.values("version")[:1]))
         .values(
-            "data_value_id",
-            "data_value__indicator_id",
-            "data_value__period__code",
-            "data_value__period__end",
-            "version",
-            "at",
+            "data_value__indicator_id", "data_value__period__code", "data_value__period__end", "version", "at", "first"
         )
         .order_by()
     )
     grouped: dict[tuple, dict] = {}
     for v in versions:
-        kind = "figures" if v["version"] == 1 or not _was_published_before(v) else "revised"
+        kind = "revised" if v["version"] > v["first"] else "figures"  # an earlier version had been published
         key = (v["data_value__indicator_id"], v["data_value__period__code"], kind)
         row = grouped.setdefault(
             key, {"at": v["at"], "kind": kind, "period": v["data_value__period__code"], "count": 0, "end": None}
@@ -324,13 +335,4 @@ def changes_since(since) -> list[dict]:
     for (ind_id, _period, _kind), row in grouped.items():
         ind = inds[ind_id]
         out.append({**row, "indicator": ind, "priority": ind.outcome.priority})
-    return sorted(out, key=lambda r: r["at"], reverse=True)
-
-
-def _was_published_before(version: dict) -> bool:
-    """The change is a revision: an earlier version of the same value had been published."""
-    return DataValueVersion.objects.filter(
-        data_value_id=version["data_value_id"],
-        version__lt=version["version"],
-        state=DataValue.State.PUBLISHED,
-    ).exists()
+    return sorted(out, key=lambda r: r["at"], reverse=True)[:CHANGES_SHOWN]
