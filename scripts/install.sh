@@ -12,10 +12,12 @@ have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok
 want() { for p in "$@"; do have_pkg "$p" || packages+=("$p"); done; }
 
 want libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+want gettext  # msgfmt: the translation catalogues (.po) are compiled (.mo) below
 if [ "$what" = "test" ]; then
   command -v chromium >/dev/null || want chromium
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || want postgresql
   command -v pdftotext >/dev/null || want poppler-utils
+  command -v npm >/dev/null || want npm  # axe-core, the accessibility checker the browser tests inject
 fi
 if ! python3 -c "import venv, ensurepip" >/dev/null 2>&1; then
   want python3-venv python3-dev
@@ -42,4 +44,15 @@ if [ "$what" = "test" ]; then
   .venv/bin/python -m pip install -q -e ".[test]"
 else
   .venv/bin/python -m pip install -q -e .
+fi
+
+echo "==> Compiling the translation catalogues (src/stocktake/*/locale/*/LC_MESSAGES/django.mo)"
+(data="$PWD/var" && cd src/stocktake && STOCKTAKE_DATA_DIR="$data" ../../.venv/bin/stocktake compilemessages -v 0)
+
+if [ "$what" = "test" ]; then
+  echo "==> Installing axe-core (pinned) into node_modules for the accessibility tests"
+  axe_version=4.14.1
+  if [ "$(node -p "require('./node_modules/axe-core/package.json').version" 2>/dev/null)" != "$axe_version" ]; then
+    npm install --no-save --no-package-lock --no-audit --no-fund --silent "axe-core@$axe_version"
+  fi
 fi

@@ -5,7 +5,7 @@
     < accounts < architecture < monitoring
     < collection, plans, routines, incentives, evaluations   (siblings: none imports another)
     < problems                                  (its actions go on the routines action tracker)
-    < web, demo, onboarding                     (siblings)
+    < web, demo, onboarding, public             (siblings)
     < api < urls, settings, wsgi, cli < __main__
 
 An app that needs something from one above it at run time is handed it: the
@@ -32,8 +32,8 @@ LAYERS = [
     {"monitoring"},
     {"collection", "plans", "routines", "incentives", "evaluations"},
     {"problems"},  # above routines: its actions go on the routines action tracker (routines.actions.create_action)
-    {"web", "onboarding"},
-    {"demo"},  # above onboarding: the demo's structure is a setup workbook, loaded by onboarding's loader
+    {"web", "onboarding", "public"},  # public: the citizens site (reads monitoring, plans)
+    {"demo"},  # above onboarding: the demo structure is a setup workbook, loaded by onboarding loader
     {"api"},
     {"urls", "settings", "wsgi", "cli"},
     {"__main__"},

@@ -88,6 +88,7 @@ from stocktake.incentives.api import router as incentives_router  # noqa: E402
 from stocktake.monitoring.api import router as monitoring_router  # noqa: E402
 from stocktake.plans.api import router as plans_router  # noqa: E402
 from stocktake.problems.api import router as problems_router  # noqa: E402
+from stocktake.public.api import router as public_router  # noqa: E402
 from stocktake.routines.api import router as routines_router  # noqa: E402
 
 api.add_router("/accounts", accounts_router)
@@ -99,3 +100,4 @@ api.add_router("/routines", routines_router)
 api.add_router("/incentives", incentives_router)
 api.add_router("/evaluations", evaluations_router)
 api.add_router("/problems", problems_router)
+api.add_router("/public", public_router)  # read-only, no token: the public site's figures

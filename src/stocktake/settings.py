@@ -59,12 +59,15 @@ INSTALLED_APPS = [
     "stocktake.problems",
     "stocktake.demo",
     "stocktake.onboarding",
+    "stocktake.public",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language: the one chosen with the switcher (a cookie), else the browser's Accept-Language.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -86,6 +89,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "stocktake.web.context.stocktake",
@@ -174,6 +178,16 @@ _api_rate = os.environ.get("STOCKTAKE_API_RATE", "600/60")
 STOCKTAKE_API_RATE = None if _api_rate == "off" else tuple(int(n) for n in _api_rate.split("/", 1))
 
 LANGUAGE_CODE = "en"
+# The languages of the delivery units in the seeds: English, Spanish (Latin America), Portuguese (one "pt"
+# catalogue for Brazil and Lusophone Africa: a pt-BR or pt-PT browser gets it), French (Africa, Canada).
+# Each app keeps its catalogues in its own locale/<lang>/LC_MESSAGES/django.po (docs/public.md, "Languages").
+LANGUAGES = [
+    ("en", "English"),
+    ("es", "Español"),
+    ("pt", "Português"),
+    ("fr", "Français"),
+]
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -20,6 +20,8 @@ urlpatterns = [
     path("evaluations/", include("stocktake.evaluations.urls")),
     path("problems/", include("stocktake.problems.urls")),
     path("setup/", include("stocktake.onboarding.urls")),
+    path("public/", include("stocktake.public.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),  # set_language: the language switcher posts here
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

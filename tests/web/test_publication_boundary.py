@@ -46,6 +46,8 @@ EXTRA_SEEDS = (
     f"/monitoring/heatmap/{INDICATOR}/",
     f"/monitoring/league/{INDICATOR}/",
     f"/plans/{PRIORITY}/",
+    "/public/",  # the public commitments site, with the sentinels' priority on it (every field published)
+    "/public/units/",
 )
 DOWNLOADS = ("format=", ".csv", ".xlsx", ".pdf", ".json", ".ics", "/pdf", "/csv", "/export")
 PAGES_PER_ROUTE = 3
@@ -58,6 +60,7 @@ def _plant():
     from stocktake.monitoring import actions as monitoring_actions
     from stocktake.plans import actions as plans_actions
     from stocktake.plans.models import DeliveryChain
+    from stocktake.public import actions as public_actions
     from stocktake.routines import actions as routines_actions
     from stocktake.routines.models import Meeting
 
@@ -101,6 +104,15 @@ def _plant():
     assert dv.state == "submitted" and dv.version == 2
     planted[code] = dv
     priority = Priority.objects.get(code=PRIORITY)
+    public_actions.publish(
+        priority,
+        user=manager,
+        published=True,
+        show_target=True,
+        show_chart=True,
+        show_strategy=True,
+        show_units=True,
+    )
     plans_actions.add_risk(
         priority=priority,
         title="SENTINEL-RISK title",

@@ -6,7 +6,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from stocktake.delivery import coverage as C
 from stocktake.delivery import periods as P
@@ -307,10 +309,15 @@ class Indicator(models.Model):
         return value
 
     def fmt(self, value: float | None) -> str:
+        """The value as the reader's language writes it (Django's formats): 1,234.5 / 1.234,5; 86.6% / 86,6 %."""
         if value is None:
             return "–"
-        text = f"{value:,.{self.decimals}f}"
-        return f"{text}%" if self.unit == "%" else text
+        text = formats.number_format(round(value, self.decimals), self.decimals, force_grouping=True)
+        if self.unit != "%":
+            return text
+        return pgettext("a percentage; put a no-break space before % if your language does", "%(number)s%%") % {
+            "number": text
+        }
 
     def assess(self, actual, planned, target: Target) -> S.Status:
         return S.assess(

@@ -12,12 +12,19 @@ import re
 from functools import cache
 from html import escape
 
+from django.utils import formats
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from stocktake.delivery import status as S
 
 from .marks import coverage_text
+
+
+def _number(value: float, decimals: int) -> str:
+    """A figure with the reader's decimal mark and grouping (Django's formats for the active language)."""
+    return formats.number_format(round(value, decimals), decimals, force_grouping=True)
+
 
 _SPECIAL = re.compile(r"[&<>\"']")
 
@@ -102,8 +109,8 @@ def league_rows(indicator, rows, link: str, rule: str) -> SafeString:
         # One decimal more than the values for plan and gap: a district planned 3.6 homicides that had 4 is
         # 0.4 behind, which "4 vs 4, -0" would hide.
         d = max(indicator.decimals, 1)
-        gap = "–" if r.gap is None else f"{'+' if r.gap >= 0 else '−'}{abs(r.gap):,.{d}f}"
-        planned = "–" if r.planned is None else f"{r.planned:,.{d}f}"
+        gap = "–" if r.gap is None else f"{'+' if r.gap >= 0 else '−'}{_number(abs(r.gap), d)}"
+        planned = "–" if r.planned is None else _number(r.planned, d)
         out.append(
             f'<tr data-unit="{escape(r.unit.code)}" data-status="{code}"><td class="num">{rank}</td>'
             f"<td>{_movement(r.movement)}</td>"
