@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('incentives', '0002_places_and_periods_in_architecture'),
+        ('incentives', '0003_fiscal_quarter_kind'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('architecture', '0005_orgunit_closed_on_orgunit_geometry'),
+        ('architecture', '0006_fiscal_quarter_kind'),
     ]
 
     operations = [
