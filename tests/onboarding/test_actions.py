@@ -83,3 +83,32 @@ def test_an_organisation_cannot_sit_under_itself():
     accounts_actions.change_organisation(child, parent=centre)
     with pytest.raises(ValidationError):
         accounts_actions.change_organisation(centre, parent=child)
+
+
+def test_many_people_at_once_get_sign_ins_role_groups_and_an_audit_entry_each():
+    from django.contrib.auth import get_user_model
+
+    moh = Organisation.objects.get(code="moh")
+    existing = get_user_model().objects.create_user(username="x-has-one", password=None)
+    before = AuditEntry.objects.count()
+    made, refused = accounts_actions.create_people(
+        [
+            {"name": "Ada New", "role": "data_lead", "organisation": moh, "username": "x-ada", "email": "a@x.org"},
+            {"name": "Ben Nosignin", "role": "observer", "organisation": moh},
+            {"name": "Cy Linked", "role": "priority_manager", "organisation": moh, "account": existing},
+            {"name": "Dee Bad", "role": "no-such-role", "organisation": moh, "username": "x-dee"},
+        ],
+        interface="cli",
+        reason="roster",
+    )
+    assert [p.name for p in made] == ["Ada New", "Ben Nosignin", "Cy Linked"]
+    assert [i for i, _exc in refused] == [3] and "role" in refused[0][1].message_dict
+    ada = Person.objects.get(name="Ada New")
+    assert ada.user.username == "x-ada" and not ada.user.has_usable_password()
+    assert list(ada.user.groups.values_list("name", flat=True)) == [group_name("data_lead")]
+    assert list(existing.groups.values_list("name", flat=True)) == [group_name("priority_manager")]
+    assert Person.objects.get(name="Ben Nosignin").user is None
+    assert not get_user_model().objects.filter(username="x-dee").exists()
+    # a sign-in and three people, each audited
+    assert AuditEntry.objects.count() == before + 4
+    assert AuditEntry.objects.filter(model="accounts.person", object_id=str(ada.pk), reason="roster").exists()

@@ -275,10 +275,12 @@ class Loader:
                 self.result.count("OrgUnits", "closed")
 
     def people(self, rows):
+        """Changed people one by one through change_person; new ones in one set-based create_people."""
         accounts = {u.username: u for u in get_user_model().objects.all()}
         by_key = {}
         for p in Person.objects.select_related("user").order_by("pk"):
             by_key.setdefault(person_key(p), p)
+        new = []
         for number, v in rows:
             try:
                 org = self.lookup("People", number, "organisation", self.orgs, v["organisation"], _("organisation"))
@@ -292,25 +294,24 @@ class Loader:
                 "role": v["role"],
                 "organisation": org,
             }
+            if key in by_key:
+                obj = self.upsert("People", number, by_key[key], fields, None, accounts_actions.change_person)
+                if obj is not None:
+                    by_key[key] = obj
+                continue
             account = accounts.get(v["user"]) if v["user"] else None
-
-            def create(user, interface, v=v, account=account, **f):
-                if v["user"] and account is None:
-                    first, _sp, last = v["name"].rpartition(" ")
-                    account = accounts_actions.create_account(
-                        username=v["user"],
-                        password=None,
-                        first_name=first,
-                        last_name=last,
-                        email=v["email"] or "",
-                        user=user,
-                        interface=interface,
-                    )
-                return accounts_actions.create_person(account=account, user=user, interface=interface, **f)
-
-            obj = self.upsert("People", number, by_key.get(key), fields, create, accounts_actions.change_person)
-            if obj is not None:
-                by_key[key] = obj
+            new.append((number, key, {**fields, "account": account, "username": v["user"] if account is None else ""}))
+        if new:
+            made, refused = accounts_actions.create_people(
+                [f for _n, _k, f in new], user=self.user, interface=self.interface, reason=self.reason
+            )
+            refused_rows = {i for i, _exc in refused}
+            for i, exc in refused:
+                self.refuse_error("People", new[i][0], exc, {"username": "user"})
+            kept = [(n, k) for i, (n, k, _f) in enumerate(new) if i not in refused_rows]
+            for (_number, key), person in zip(kept, made, strict=True):
+                by_key[key] = person
+            self.result.count("People", "created", len(made))
         self.people_by_key = by_key
 
     def _people(self):
