@@ -20,10 +20,11 @@ from stocktake.delivery import assessment as A
 from stocktake.delivery import calendar as C
 from stocktake.params import id_list, id_param
 
-from . import access, actions, pack, proposals, reports
+from . import access, actions, documents, proposals, reports
 from . import render as R
+from .document_views import generate_context as _generate
 from .health import routine_health
-from .models import ActionItem, AssessmentRound, Meeting, Routine
+from .models import ActionItem, AssessmentRound, Document, Meeting, Routine
 
 
 def _viewer(request):
@@ -363,31 +364,25 @@ def compare(request):
 # --- reports ------------------------------------------------------------------------------------
 
 
-def _report(request, pk, short):
+def _report(request, pk, short, for_print=False):
     _viewer(request)
-    rnd = get_object_or_404(AssessmentRound, pk=pk) if pk else AssessmentRound.objects.order_by("-date", "-id").first()
+    rnd = get_object_or_404(AssessmentRound, pk=pk) if pk else documents.latest_round()
     if rnd is None:
         raise Http404("no assessment round yet")
-    return reports.delivery_report(
-        rnd,
-        access.priorities(request.user),
-        short=short,
-        chart_width=R.PRINT_CHART_WIDTH if request.path.endswith(".pdf") else None,
-    )
+    return documents.report_context(rnd, request.user, short=short, for_print=for_print)
 
 
 @page
 def report(request, pk, fmt="html"):
+    if fmt == "pdf":  # the synchronous download (scripts, tests); the page offers the background job
+        _viewer(request)
+        rnd = get_object_or_404(AssessmentRound, pk=pk)
+        body, _pages, _title, name = documents.build_pdf(
+            Document.Kind.REPORT, user=request.user, rnd=rnd, paper=R.paper(request), request=request
+        )
+        return _download(body, "application/pdf", name)
     ctx = _report(request, pk, short=False)
     name = f"delivery-report-{ctx['round'].name.lower().replace(' ', '-')}"
-    if fmt == "pdf":
-        body = R.pdf(
-            "routines/print.html",
-            {**ctx, "body": "routines/_report_body.html", "title": f"Delivery report: {ctx['round']}"},
-            paper_name=R.paper(request),
-            request=request,
-        )
-        return _download(body, "application/pdf", f"{name}.pdf")
     if fmt == "xlsx":
         return _download(
             R.delivery_report_xlsx(ctx),
@@ -395,25 +390,22 @@ def report(request, pk, fmt="html"):
             f"{name}.xlsx",
         )
     return render(
-        request,
-        "routines/report.html",
-        {**ctx, "body": "routines/_report_body.html", "title": f"Delivery report: {ctx['round']}"},
+        request, "routines/report.html", {**ctx, **_generate(request, Document.Kind.REPORT, rnd=ctx["round"])}
     )
 
 
 @page
 def note(request, fmt="html"):
-    ctx = _report(request, None, short=True)
-    title = f"Monthly note to the head of government, {timezone.localdate():%B %Y}"
     if fmt == "pdf":
-        body = R.pdf(
-            "routines/print.html",
-            {**ctx, "body": "routines/_report_body.html", "title": title},
-            paper_name=R.paper(request),
-            request=request,
+        _viewer(request)
+        if documents.latest_round() is None:
+            raise Http404("no assessment round yet")
+        body, _pages, _title, name = documents.build_pdf(
+            Document.Kind.NOTE, user=request.user, paper=R.paper(request), request=request
         )
-        return _download(body, "application/pdf", "monthly-note.pdf")
-    return render(request, "routines/report.html", {**ctx, "body": "routines/_report_body.html", "title": title})
+        return _download(body, "application/pdf", name)
+    ctx = _report(request, None, short=True)
+    return render(request, "routines/report.html", {**ctx, **_generate(request, Document.Kind.NOTE)})
 
 
 def _download(body: bytes, content_type: str, filename: str) -> HttpResponse:
@@ -428,24 +420,15 @@ def _download(body: bytes, content_type: str, filename: str) -> HttpResponse:
 ACTION_FIELDS = ("priority", "description", "owner", "due")
 
 
-def _pack_context(request, meeting, errors=None, for_print=False):
-    ctx = pack.build(
-        meeting, chart_width=R.PRINT_CHART_WIDTH if for_print else None, scope=access.priorities(request.user)
-    )
-    scope = set(access.priorities(request.user).values_list("pk", flat=True))
-    # Minutes and decisions speak of the whole agenda, so only readers of every priority on it see them.
-    whole = all(p.pk in scope for p in meeting.priorities.all())
-    if not whole:
-        ctx["decisions"] = []
+def _pack_context(request, meeting, errors=None):
+    ctx = documents.pack_context(meeting, request.user)
     ctx.update(
         {
             "can_manage": access.can_manage(request.user),
             "errors": errors or [],
-            "whole_agenda": whole,
             "people": Person.objects.all(),
-            "body": "routines/_pack_body.html",
-            "title": f"Stocktake pack: {meeting}",
             "default_due": actions.default_due(),
+            **_generate(request, Document.Kind.PACK, meeting=meeting),
         }
     )
     return ctx
@@ -460,15 +443,13 @@ def meeting_page(request, pk):
 
 @page
 def meeting_pdf(request, pk):
+    """The synchronous download (scripts, tests); the page offers the background job."""
     _viewer(request)
     meeting = _meeting(request, pk)
-    body = R.pdf(
-        "routines/print.html",
-        _pack_context(request, meeting, for_print=True),
-        paper_name=R.paper(request),
-        request=request,
+    body, _pages, _title, name = documents.build_pdf(
+        Document.Kind.PACK, user=request.user, meeting=meeting, paper=R.paper(request), request=request
     )
-    return _download(body, "application/pdf", f"stocktake-pack-{meeting.date:%Y-%m-%d}.pdf")
+    return _download(body, "application/pdf", name)
 
 
 @page
