@@ -147,12 +147,12 @@ def for_pack(ctx: dict) -> dict:
 
 
 def column_labels() -> dict:
-    """The summary grid's column heads, in the reader's language."""
+    """The summary grid's column heads under "Headline indicators", short enough never to wrap."""
     return {
-        S.ON_TRACK: _("On track"),
-        S.SLIGHTLY_OFF: _("Slightly off track"),
-        S.OFF_TRACK: _("Off track"),
-        S.NO_DATA: _("No data"),
+        S.ON_TRACK: _("on track"),
+        S.SLIGHTLY_OFF: _("slightly off"),
+        S.OFF_TRACK: _("off track"),
+        S.NO_DATA: _("no data"),
     }
 
 

@@ -149,7 +149,7 @@ def _charts(context: dict):
             for i in o["indicators"]:
                 if i["summary"].target is not None:
                     yield i, None, PRINT_CHART_WIDTH, 220
-    height = 120 if context.get("short") else 130
+    height = 100 if context.get("short") else 130
     for block in context.get("pages", []):
         for o in block["outcomes"]:
             for i in o["indicators"]:
