@@ -67,7 +67,7 @@ def test_the_report_opens_with_a_cover_then_a_summary_of_every_priority(report):
     assert "Summary: every priority at a glance" in summary
     for p in Priority.objects.all():
         assert _flat(p.name) in summary, p.name
-    assert "Likelihood of delivery" in summary and "Off track" in summary
+    assert "Likelihood of delivery" in summary and "off track" in summary
 
 
 def test_no_status_pill_or_rating_is_split_across_lines(report):

@@ -17,6 +17,7 @@ import copy
 import hashlib
 import io
 import json
+import re
 from collections.abc import Callable
 
 from django.conf import settings
@@ -180,6 +181,20 @@ def _evaluation_items(context: dict):
     return [item for item in items if "spec" in item and not str(item.get("svg", "")).startswith("<img")]
 
 
+INLINE_SVG = re.compile(r"<svg\b.*?</svg>", re.S)
+
+
+def svgs_as_images(html: str) -> str:
+    """Every inline SVG the other apps' sections print (plans' charts and chains, vl-convert's, self-contained)
+    as an image: WeasyPrint's HTML parser and CSS cascade then skip their thousands of shapes."""
+
+    def image(match) -> str:
+        data = base64.b64encode(match.group(0).encode()).decode()
+        return f'<img class="chart-img" alt="" src="data:image/svg+xml;base64,{data}">'
+
+    return INLINE_SVG.sub(image, html)
+
+
 def chart_count(context: dict) -> int:
     return sum(1 for c in _charts(context) if "svg" not in c[0])
 
@@ -196,7 +211,7 @@ def render_pdf(
     if progress:
         progress(charts + 1, steps, "layout")
     html = render_to_string(template, {**context, "print": True, "paper": PAPERS[paper_name]}, request=request)
-    document = HTML(string=html, base_url="/").render()
+    document = HTML(string=svgs_as_images(html), base_url="/").render()
     body = document.write_pdf()
     if progress:
         progress(steps, steps, "done")
