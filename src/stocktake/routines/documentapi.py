@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Schema, Status
+from ninja import Path, Schema, Status
 from pydantic import Field
 
 from stocktake import errors
@@ -137,7 +137,7 @@ def start_document(request, payload: DocumentIn):
     response={200: DocumentOut, 403: Error, 404: Error},
     summary="A generated document's progress (poll it), and where to download it when done",
 )
-def document_status(request, document_id: int):
+def document_status(request, document_id: int = Path(..., description="the document's id")):
     if denied := _denied(request):
         return denied
     return Status(200, _out(_mine(request, document_id)))
@@ -148,7 +148,7 @@ def document_status(request, document_id: int):
     response={200: None, 403: Error, 404: Error},
     summary="Download a generated document (application/pdf); 404 until it is done",
 )
-def document_pdf(request, document_id: int):
+def document_pdf(request, document_id: int = Path(..., description="the document's id")):
     if denied := _denied(request):
         return denied
     doc = _mine(request, document_id)
