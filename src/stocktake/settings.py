@@ -135,6 +135,10 @@ STOCKTAKE_IMPORT_INLINE_BYTES = int(os.environ.get("STOCKTAKE_IMPORT_INLINE_BYTE
 # Queued work older than this with no task running: /api/health says the worker has stopped (503).
 STOCKTAKE_WORKER_STALE_SECONDS = int(os.environ.get("STOCKTAKE_WORKER_STALE_SECONDS", 120))
 STOCKTAKE_JOB_STALE_SECONDS = int(os.environ.get("STOCKTAKE_JOB_STALE_SECONDS", 15 * 60))
+# Printed packs and reports: the government named on their covers (default: the national org unit's name) and
+# the paper ("a4" or "letter"; default: Letter for readers whose browser language names a Letter country, else A4).
+STOCKTAKE_GOVERNMENT = os.environ.get("STOCKTAKE_GOVERNMENT", "")
+STOCKTAKE_PAPER = os.environ.get("STOCKTAKE_PAPER", "").lower()
 # Separation of duties: whoever wrote a value's current version may not validate or publish it. "1" relaxes the
 # rule for a delivery unit of one person; every decision it lets through says so in the audit trail.
 STOCKTAKE_ALLOW_SELF_VERIFY = os.environ.get("STOCKTAKE_ALLOW_SELF_VERIFY", "0") == "1"

@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.collection.conftest import own_database  # noqa: F401  (a demo database of its own, for real processes)
+
 
 @pytest.fixture
 def person(db):

@@ -201,7 +201,7 @@ def _api_urls(ind, district, planted) -> list[str]:
     from stocktake.evaluations.models import Evaluation
     from stocktake.incentives.models import Fund, Payment, Scheme
     from stocktake.problems.models import IssueTree, PriorityReview, Problem
-    from stocktake.routines.models import AssessmentRound, Meeting
+    from stocktake.routines.models import AssessmentRound, Document, Meeting
 
     priority = ind.outcome.priority
     units = [district.code, district.parent.code, district.parent.parent.code] if district.parent else [district.code]
@@ -224,6 +224,7 @@ def _api_urls(ind, district, planted) -> list[str]:
         "problem_id": list(Problem.objects.values_list("pk", flat=True)),
         "review_id": list(PriorityReview.objects.values_list("pk", flat=True)),
         "tree_id": list(IssueTree.objects.values_list("pk", flat=True)),
+        "document_id": list(Document.objects.values_list("pk", flat=True)[:3]),
     }
     urls = []
     for path, ops in api.get_openapi_schema()["paths"].items():

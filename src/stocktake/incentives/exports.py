@@ -5,48 +5,89 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 
+from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from stocktake.accounts.models import Organisation
 from stocktake.delivery.cells import safe_workbook
 
 from . import queries
 from .models import Fund, Payment
 
+EARNED = (Payment.Status.APPROVED, Payment.Status.DISBURSED)  # approved by the fund: money the recipient is owed
+
 
 def statement(fund: Fund, organisation) -> dict:
-    """A recipient's statement: each scheme's results, rule, amounts and status."""
+    """A recipient's statement: each scheme's results, rule, amounts and status, with the totals.
+
+    Only approved and disbursed payments are earned. A computed payment is the rule's arithmetic
+    waiting for the fund's approval (and its sample check): it is shown as awaiting approval, not
+    counted as earned; proposed corrections, withheld and reversed payments count for nothing."""
     schemes = []
     for scheme in fund.schemes.filter(recipient=organisation).select_related("indicator", "org_unit"):
         payments = list(scheme.payments.select_related("period"))
-        live = [
-            p
-            for p in payments
-            if p.status not in (Payment.Status.REVERSED, Payment.Status.WITHHELD, Payment.Status.PROPOSED)
-        ]
+        earned = [p for p in payments if p.status in EARNED]
         schemes.append(
             {
                 "scheme": scheme,
                 "payments": payments,
-                "earned": sum((p.amount for p in live), Decimal("0")),
-                "received": sum((p.disbursed for p in live if not p.is_reduction), Decimal("0")),
+                "earned": sum((p.amount for p in earned), Decimal("0")),
+                "awaiting": sum((p.amount for p in payments if p.status == Payment.Status.COMPUTED), Decimal("0")),
+                "received": sum((p.disbursed for p in earned if not p.is_reduction), Decimal("0")),
             }
         )
+    totals = {k: sum((s[k] for s in schemes), Decimal("0")) for k in ("earned", "awaiting", "received")}
     return {
         "fund": fund,
         "organisation": organisation,
         "schemes": schemes,
-        "earned": sum((s["earned"] for s in schemes), Decimal("0")),
-        "received": sum((s["received"] for s in schemes), Decimal("0")),
+        **totals,
+        "outstanding": totals["earned"] - totals["received"],
+        "issuer": issuer(),
+        "government": government(),
+        "issued": timezone.localtime(),
     }
 
 
+def issuer() -> str:
+    """Who issues statements: the centre of government's organisation (the delivery unit)."""
+    return (
+        Organisation.objects.filter(kind=Organisation.Kind.CENTRE, parent=None)
+        .order_by("pk")
+        .values_list("name", flat=True)
+        .first()
+        or ""
+    )
+
+
+def government() -> str:
+    """The government named on documents: STOCKTAKE_GOVERNMENT, else the national org unit's name."""
+    from stocktake.architecture.models import OrgUnit
+
+    if settings.STOCKTAKE_GOVERNMENT:
+        return settings.STOCKTAKE_GOVERNMENT
+    return OrgUnit.objects.filter(parent=None).order_by("pk").values_list("name", flat=True).first() or ""
+
+
+PAPERS = {"a4": "A4", "letter": "letter"}
+
+
+def paper(request) -> str:
+    """?paper=a4|letter, else STOCKTAKE_PAPER, else A4."""
+    value = (request.GET.get("paper") or settings.STOCKTAKE_PAPER or "a4").lower()
+    return PAPERS.get(value, "A4")
+
+
 def statement_pdf(request, context: dict) -> bytes:
-    """The same template as the page, laid out for print by WeasyPrint."""
+    """The same template as the page, laid out for print by WeasyPrint, on A4 or Letter."""
     from weasyprint import HTML
 
-    html = render_to_string("incentives/statement_pdf.html", {**context, "pdf": True}, request=request)
+    html = render_to_string(
+        "incentives/statement_pdf.html", {**context, "pdf": True, "paper": paper(request)}, request=request
+    )
     return HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
 
 

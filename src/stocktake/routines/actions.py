@@ -398,3 +398,126 @@ def mark_reminded(actions, *, interface="cli") -> int:
 
 def default_due(today: date | None = None, weeks: int = 4) -> date:
     return (today or timezone.localdate()) + timedelta(weeks=weeks)
+
+
+# --- printed documents generated in the background (routines.tasks) ------------------------------
+
+
+def request_document(*, kind: str, user, paper: str, meeting=None, round=None, interface="web"):
+    """Queue a pack, report or note for the worker; the document row and its task are stored together."""
+    from . import tasks
+    from .models import Document
+
+    if kind == Document.Kind.PACK and meeting is None:
+        raise ValidationError({"meeting": _("a meeting pack needs its meeting")})
+    if kind == Document.Kind.REPORT and round is None:
+        raise ValidationError({"round": _("a delivery report needs its assessment round")})
+    if kind not in Document.Kind.values:
+        raise ValidationError({"kind": _("%(kind)r is not one of pack, report, note") % {"kind": kind}})
+    if paper not in Document.Paper.values:
+        raise ValidationError({"paper": _("%(paper)r is not one of a4, letter") % {"paper": paper}})
+    with transaction.atomic():
+        doc = Document.objects.create(
+            kind=kind, meeting=meeting, round=round, paper=paper, requested_by=user, status=Document.Status.QUEUED
+        )
+        result = tasks.generate_document.enqueue(doc.pk)
+        doc.task_id = str(result.id)
+        doc.save(update_fields=["task_id"])
+        audit.record(
+            user=user,
+            interface=interface,
+            action="create",
+            obj=doc,
+            after={"kind": kind, "paper": paper, "meeting": meeting and meeting.pk, "round": round and round.pk},
+        )
+    return doc
+
+
+def runner_id() -> str:
+    import os
+    import socket
+
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def start_document(doc) -> bool:
+    """Claim a queued document for this process; False when another worker has it or it was removed."""
+    from .models import Document
+
+    now = timezone.now()
+    claimed = Document.objects.filter(pk=doc.pk, status=Document.Status.QUEUED).update(
+        status=Document.Status.RUNNING, runner=runner_id(), started_at=now, heartbeat_at=now, stage="data"
+    )
+    return bool(claimed)
+
+
+def document_progress(doc, *, step: int, steps: int, stage: str) -> None:
+    """How far the generation is (and a heartbeat): a plain update, committed at once (no open transaction)."""
+    from .models import Document
+
+    Document.objects.filter(pk=doc.pk, status=Document.Status.RUNNING).update(
+        step=step, steps=steps, stage=stage[:20], heartbeat_at=timezone.now()
+    )
+
+
+def finish_document(doc, *, content: bytes, pages: int, title: str, filename: str) -> None:
+    from .models import Document
+
+    Document.objects.filter(pk=doc.pk).update(
+        status=Document.Status.DONE,
+        content=content,
+        pages=pages,
+        size=len(content),
+        title=title[:300],
+        filename=filename[:200],
+        stage="done",
+        finished_at=timezone.now(),
+        heartbeat_at=timezone.now(),
+    )
+
+
+def fail_document(doc, message: str) -> None:
+    from .models import Document
+
+    Document.objects.filter(pk=doc.pk).exclude(status=Document.Status.DONE).update(
+        status=Document.Status.FAILED, message=message[:2000], finished_at=timezone.now()
+    )
+
+
+def _runner_alive(runner: str) -> bool | None:
+    """True or False for a runner on this host; None when it runs elsewhere and only its heartbeat can tell."""
+    import os
+    import socket
+
+    host, _sep, pid = runner.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return None
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def fail_abandoned_documents(now=None) -> int:
+    """Running documents whose worker died (this host: its process is gone; elsewhere: no heartbeat for
+    STOCKTAKE_JOB_STALE_SECONDS) are marked failed, so no page polls a dead job for ever."""
+    from django.conf import settings
+
+    from .models import Document
+
+    now = now or timezone.now()
+    stale = now - timedelta(seconds=settings.STOCKTAKE_JOB_STALE_SECONDS)
+    failed = 0
+    for doc in Document.objects.filter(status=Document.Status.RUNNING).exclude(runner="").defer("content"):
+        alive = _runner_alive(doc.runner)
+        if alive is False or (alive is None and (doc.heartbeat_at or doc.created_at) < stale):
+            fail_document(
+                doc,
+                _("the worker generating this document (%(runner)s) stopped before it finished; generate it again")
+                % {"runner": doc.runner},
+            )
+            failed += 1
+    return failed

@@ -423,5 +423,6 @@ def close_action(request, action_id: int, payload: CloseIn):
     return Status(200, _action(a))
 
 
-# Setting routines up (rounds open/close/reopen, routines, meetings, minutes): routes on this router.
-from . import setupapi  # noqa: E402, F401
+# Routes on this router: setting routines up (rounds open/close/reopen, routines, meetings, minutes) and
+# printed documents generated in the background (start, progress, download).
+from . import documentapi, setupapi  # noqa: E402, F401

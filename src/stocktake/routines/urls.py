@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import document_views, views
 
 app_name = "routines"
 urlpatterns = [
@@ -26,6 +26,9 @@ urlpatterns = [
     path("meetings/<int:pk>/", views.meeting_page, name="meeting"),
     path("meetings/<int:pk>/pack.pdf", views.meeting_pdf, name="meeting-pdf"),
     path("meetings/<int:pk>/<slug:what>/", views.meeting_write, name="meeting-write"),
+    path("documents/new/", document_views.document_new, name="document-new"),
+    path("documents/<int:pk>/", document_views.document_page, name="document"),
+    path("documents/<int:pk>/download/", document_views.document_download, name="document-download"),
     path("actions/", views.tracker, name="actions"),
     path("actions/<int:pk>/close/", views.action_close, name="action-close"),
 ]

@@ -20,10 +20,11 @@ from stocktake.delivery import assessment as A
 from stocktake.delivery import calendar as C
 from stocktake.params import id_list, id_param
 
-from . import access, actions, frozen, pack, proposals, reports
+from . import access, actions, documents, proposals, reports
 from . import render as R
+from .document_views import generate_context as _generate
 from .health import routine_health
-from .models import ActionItem, AssessmentRound, Meeting, Routine
+from .models import ActionItem, AssessmentRound, Document, Meeting, Routine
 
 
 def _viewer(request):
@@ -363,78 +364,58 @@ def compare(request):
 # --- reports ------------------------------------------------------------------------------------
 
 
-def _report(request, pk, short):
+def _report(request, pk, short, for_print=False):
     """The report of a round as issued (its last closing; live while open), or the monthly note (live unless
     `as_of` asks for a moment: then from the latest round that existed then). `?as_of=now` is the live view."""
     _viewer(request)
-    if pk:
-        rnd = get_object_or_404(AssessmentRound, pk=pk)
-        issued = frozen.report_moment(rnd)
-        moment = frozen.parse_as_of(request.GET.get("as_of"), issued)
-        if moment in frozen.report_issues(rnd):  # an earlier issue of a round reopened since
-            issued = moment
-    else:
-        issued = None
-        moment = frozen.parse_as_of(request.GET.get("as_of"), issued)
-        rnd = frozen.rounds_by(moment).order_by("-date", "-id").first()
-    if rnd is None:
+    rnd = get_object_or_404(AssessmentRound, pk=pk) if pk else None
+    ctx = documents.report_context(rnd, request.user, short=short, for_print=for_print, as_of=request.GET.get("as_of"))
+    if ctx is None:
         raise Http404("no assessment round yet")
-    ctx = reports.delivery_report(
-        rnd,
-        access.priorities(request.user),
-        short=short,
-        chart_width=R.PRINT_CHART_WIDTH if request.path.endswith(".pdf") else None,
-        as_of=moment,
-    )
-    ctx.update(_as_of_context(moment, issued))
     return ctx
-
-
-def _as_of_context(moment, issued) -> dict:
-    """What the page and the PDF say about the moment its data stands for, and the link to the other view."""
-    return {
-        "as_of_label": frozen.label(moment, issued),
-        "issued_at": issued,
-        "frozen": moment is not None,
-    }
 
 
 @page
 def report(request, pk, fmt="html"):
+    if fmt == "pdf":  # the synchronous download (scripts, tests); the page offers the background job
+        _viewer(request)
+        rnd = get_object_or_404(AssessmentRound, pk=pk)
+        body, _pages, _title, name = documents.build_pdf(
+            Document.Kind.REPORT,
+            user=request.user,
+            rnd=rnd,
+            paper=R.paper(request),
+            request=request,
+            as_of=request.GET.get("as_of"),
+        )
+        return _download(body, "application/pdf", name)
     ctx = _report(request, pk, short=False)
     name = f"delivery-report-{ctx['round'].name.lower().replace(' ', '-')}"
-    title = f"Delivery report: {ctx['round']} ({ctx['as_of_label']})"
-    if fmt == "pdf":
-        body = R.pdf(
-            "routines/print.html",
-            {**ctx, "body": "routines/_report_body.html", "title": title},
-            paper_name=R.paper(request),
-            request=request,
-        )
-        return _download(body, "application/pdf", f"{name}.pdf")
     if fmt == "xlsx":
         return _download(
             R.delivery_report_xlsx(ctx),
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             f"{name}.xlsx",
         )
-    return render(request, "routines/report.html", {**ctx, "body": "routines/_report_body.html", "title": title})
+    return render(
+        request, "routines/report.html", {**ctx, **_generate(request, Document.Kind.REPORT, rnd=ctx["round"])}
+    )
 
 
 @page
 def note(request, fmt="html"):
-    ctx = _report(request, None, short=True)
-    month = timezone.localdate(ctx["as_of"]) if ctx["as_of"] else timezone.localdate()
-    title = f"Monthly note to the head of government, {month:%B %Y} ({ctx['as_of_label']})"
     if fmt == "pdf":
-        body = R.pdf(
-            "routines/print.html",
-            {**ctx, "body": "routines/_report_body.html", "title": title},
-            paper_name=R.paper(request),
+        _viewer(request)
+        body, _pages, _title, name = documents.build_pdf(
+            Document.Kind.NOTE,
+            user=request.user,
+            paper=R.paper(request),
             request=request,
+            as_of=request.GET.get("as_of"),
         )
-        return _download(body, "application/pdf", "monthly-note.pdf")
-    return render(request, "routines/report.html", {**ctx, "body": "routines/_report_body.html", "title": title})
+        return _download(body, "application/pdf", name)
+    ctx = _report(request, None, short=True)
+    return render(request, "routines/report.html", {**ctx, **_generate(request, Document.Kind.NOTE)})
 
 
 def _download(body: bytes, content_type: str, filename: str) -> HttpResponse:
@@ -449,31 +430,15 @@ def _download(body: bytes, content_type: str, filename: str) -> HttpResponse:
 ACTION_FIELDS = ("priority", "description", "owner", "due")
 
 
-def _pack_context(request, meeting, errors=None, for_print=False):
-    """The pack as issued (routines.frozen.pack_moment; live before it is issued), or at `?as_of=`."""
-    issued = frozen.pack_moment(meeting)
-    moment = frozen.parse_as_of(request.GET.get("as_of"), issued)
-    ctx = pack.build(
-        meeting,
-        chart_width=R.PRINT_CHART_WIDTH if for_print else None,
-        scope=access.priorities(request.user),
-        as_of=moment,
-    )
-    ctx.update(_as_of_context(moment, issued))
-    scope = set(access.priorities(request.user).values_list("pk", flat=True))
-    # Minutes and decisions speak of the whole agenda, so only readers of every priority on it see them.
-    whole = all(p.pk in scope for p in meeting.priorities.all())
-    if not whole:
-        ctx["decisions"] = []
+def _pack_context(request, meeting, errors=None):
+    ctx = documents.pack_context(meeting, request.user, as_of=request.GET.get("as_of"))
     ctx.update(
         {
             "can_manage": access.can_manage(request.user),
             "errors": errors or [],
-            "whole_agenda": whole,
             "people": Person.objects.all(),
-            "body": "routines/_pack_body.html",
-            "title": f"Stocktake pack: {meeting} ({ctx['as_of_label']})",
             "default_due": actions.default_due(),
+            **_generate(request, Document.Kind.PACK, meeting=meeting),
         }
     )
     return ctx
@@ -488,15 +453,18 @@ def meeting_page(request, pk):
 
 @page
 def meeting_pdf(request, pk):
+    """The synchronous download (scripts, tests); the page offers the background job."""
     _viewer(request)
     meeting = _meeting(request, pk)
-    body = R.pdf(
-        "routines/print.html",
-        _pack_context(request, meeting, for_print=True),
-        paper_name=R.paper(request),
+    body, _pages, _title, name = documents.build_pdf(
+        Document.Kind.PACK,
+        user=request.user,
+        meeting=meeting,
+        paper=R.paper(request),
         request=request,
+        as_of=request.GET.get("as_of"),
     )
-    return _download(body, "application/pdf", f"stocktake-pack-{meeting.date:%Y-%m-%d}.pdf")
+    return _download(body, "application/pdf", name)
 
 
 @page
