@@ -52,7 +52,7 @@ def pack_context(meeting: Meeting, user, *, for_print: bool = False, as_of: str 
     whole = all(p.pk in ids for p in meeting.priorities.all())
     if not whole:
         ctx["decisions"] = []
-    title = "%s (%s)" % (pack_title(meeting), ctx["as_of_label"])
+    title = _("%(title)s (%(as_of)s)") % {"title": pack_title(meeting), "as_of": ctx["as_of_label"]}
     ctx.update(
         {"whole_agenda": whole, "body": "routines/_pack_body.html", "title": title},
         **cover.for_pack(ctx),
@@ -90,7 +90,8 @@ def report_context(
     )
     ctx.update(as_of_context(moment, issued))
     month = timezone.localdate(moment) if moment else None
-    title = "%s (%s)" % (note_title(month) if short else report_title(rnd), ctx["as_of_label"])
+    name = note_title(month) if short else report_title(rnd)
+    title = _("%(title)s (%(as_of)s)") % {"title": name, "as_of": ctx["as_of_label"]}
     ctx.update({"body": "routines/_report_body.html", "title": title}, **cover.for_report(ctx, title=title))
     return ctx
 
