@@ -110,3 +110,9 @@ def test_a_published_value_stays_public_while_a_corrected_version_waits(db):
     collection_actions.validate(collection_actions.as_seen([dv]), user=validator)
     collection_actions.publish(collection_actions.as_seen([dv]), user=validator)
     assert Rollup.objects.get(indicator=ind, org_unit=nation, period=period).published_value == 140.0
+
+
+def test_an_observer_reads_no_unpublished_value_history(db, sign_in):
+    submitted = DataValue.objects.filter(state="submitted").first()
+    assert sign_in("observer").get(f"/api/collection/values/{submitted.pk}").status_code == 404
+    assert sign_in("validator").get(f"/api/collection/values/{submitted.pk}").status_code == 200

@@ -318,7 +318,7 @@ def _value_or_404(request, value_id: int) -> DataValue:
         DataValue.objects.select_related("indicator__outcome__priority", "org_unit", "period"), pk=value_id
     )
     priority = dv.indicator.outcome.priority
-    insider = permissions.can_read_all(request.user) or permissions.owns_priority(request.user, priority)
+    insider = permissions.can_read_unpublished(request.user, priority)  # not an observer (decision 0005)
     if not permissions.can_read_priority(request.user, priority) or (not insider and dv.state != V.S.PUBLISHED):
         raise HttpError(404, "not found")
     return dv
