@@ -24,7 +24,7 @@ from stocktake.architecture.models import OrgUnit, Period
 from stocktake.delivery import rollup as R
 
 from . import hooks
-from .models import DataValueVersion
+from .models import DataValueVersion, Rollup
 from .rollups import OFFICIAL_STATES, PUBLISHED_STATES
 from .series import INSIDE, Basis, Plan, national_target, rollup_rows, trajectory
 
@@ -107,6 +107,12 @@ class Reader:
         expected = self._expected(indicator).get(unit.pk, 0)
         shown, official = _part_index(self.basis, shown=True), _part_index(self.basis, shown=False)
         rule, scale = indicator.aggregation, indicator.ratio_scale
+        weigh = "denominator" if rule == "ratio" else "total"  # as series.rollup_rows weighs a unit
+        # The weight expected is the stored rollups' (monitoring.weights): the units' size, not a figure of the
+        # moment; a period with no stored rollup has none.
+        expected_weight = dict(
+            Rollup.objects.filter(indicator=indicator, org_unit=unit).values_list("period_id", "expected_weight")
+        )
         out = []
         for period_id, accs in cells.parts.get(unit.pk, {}).items():
             if accs[shown].count == 0:
@@ -119,10 +125,13 @@ class Reader:
                     "period__start": p.start,
                     "period__end": p.end,
                     "expected": expected,
+                    "expected_weight": expected_weight.get(period_id),
                     "value": accs[shown].result(rule, scale),
                     "count": accs[shown].count,
+                    "weight": getattr(accs[shown], weigh),
                     "official_value": accs[official].result(rule, scale),
                     "official_count": accs[official].count,
+                    "official_weight": getattr(accs[official], weigh),
                 }
             )
         return sorted(out, key=lambda r: r["period__start"])

@@ -53,41 +53,59 @@ def _targets(cursor, ind, period_ids) -> list[tuple[int, object]]:
     return [(pid, start) for pid, start in cursor.fetchall()]
 
 
-def _plus(day, delta):
-    """A date (SQLite hands dates back as text) moved by delta."""
+def _day(value):
+    """A date from the driver (SQLite hands dates back as text); None stays None."""
     from datetime import date
 
-    if isinstance(day, str):
-        day = date.fromisoformat(day[:10])
-    return day + delta
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
 
 
-def _latest(cursor, ind, col: str, start) -> list[tuple[str, float]]:
-    """(path, weight) of each open unit at the reporting level, from its latest report up to `start`."""
-    since = _plus(start, -LOOKBACK)
+def _plus(day, delta):
+    """A date (SQLite hands dates back as text) moved by delta."""
+    return _day(day) + delta
+
+
+def _reports(cursor, ind, col: str, first, last) -> list[tuple]:
+    """(start, path, closed_on, weight) of every report at the reporting level that can weigh a period from
+    `first` to `last`, oldest first: one indexed range read per refresh (a per-period "latest report of each
+    unit" join ran for minutes on PostgreSQL)."""
     cursor.execute(
-        f"SELECT u0.path, v.{col} FROM monitoring_datavalue v "
+        f"SELECT p.start, u0.path, u0.closed_on, v.{col} FROM monitoring_datavalue v "
         "JOIN monitoring_period p ON p.id = v.period_id JOIN monitoring_orgunit u0 ON u0.id = v.org_unit_id "
-        "JOIN (SELECT v1.org_unit_id AS unit, MAX(p1.start) AS s FROM monitoring_datavalue v1 "
-        "JOIN monitoring_period p1 ON p1.id = v1.period_id WHERE v1.indicator_id = %s AND v1.disaggregation = '' "
-        "AND p1.kind = %s AND p1.start <= %s AND p1.start > %s GROUP BY v1.org_unit_id) last "
-        "ON last.unit = v.org_unit_id AND last.s = p.start "
         "WHERE v.indicator_id = %s AND v.disaggregation = '' AND p.kind = %s AND u0.depth = %s "
-        "AND (u0.closed_on IS NULL OR u0.closed_on >= %s)",
-        [ind.pk, ind.frequency, start, since, ind.pk, ind.frequency, ind.report_depth, start],
+        "AND p.start <= %s AND p.start > %s ORDER BY p.start",
+        [ind.pk, ind.frequency, ind.report_depth, _day(last), _plus(first, -LOOKBACK)],
     )
-    return [(path, w) for path, w in cursor.fetchall() if w is not None]
+    return [(_day(start), path, _day(closed), w) for start, path, closed, w in cursor.fetchall()]
 
 
 def refresh(cursor, ind, period_ids=None) -> None:
-    """Store expected_weight on the indicator's rollups for these periods (all if None) and the year after."""
+    """Store expected_weight on the indicator's rollups for these periods (all if None) and the year after.
+
+    Each period weighs every open unit at the reporting level by its latest report up to the period's start,
+    within a year; a unit closed before the period began weighs nothing."""
     col = column(ind)
     if col is None:
         return
+    targets = sorted(((_day(start), pid) for pid, start in _targets(cursor, ind, period_ids)), key=lambda t: t[0])
+    if not targets:
+        return
+    reports = _reports(cursor, ind, col, targets[0][0], targets[-1][0])
+    latest: dict[str, tuple] = {}  # path -> (start, closed_on, weight) of its latest report so far
+    at = 0
     rows = []
-    for period_id, start in _targets(cursor, ind, period_ids):
+    for start, period_id in targets:
+        while at < len(reports) and reports[at][0] <= start:
+            r_start, path, closed, w = reports[at]
+            latest[path] = (r_start, closed, w)
+            at += 1
+        since = start - LOOKBACK
         carried: dict[int, float] = defaultdict(float)
-        for path, w in _latest(cursor, ind, col, start):
+        for path, (r_start, closed, w) in latest.items():
+            if w is None or r_start <= since or (closed is not None and closed < start):
+                continue
             for unit in path.strip("/").split("/"):  # the unit and every unit above it
                 carried[int(unit)] += abs(w)
         rows += [(w, ind.pk, unit, period_id) for unit, w in carried.items()]
