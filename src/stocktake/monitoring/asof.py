@@ -26,7 +26,10 @@ from stocktake.delivery import rollup as R
 from . import hooks
 from .models import DataValueVersion, Rollup
 from .rollups import OFFICIAL_STATES, PUBLISHED_STATES
+
 from .series import INSIDE, Basis, Plan, national_target, rollup_rows, trajectory
+
+SUBMITTED = "submitted"  # the state a version is written in (collection's verification states)
 
 
 def states_as_of(value_ids, moment: datetime) -> dict[tuple[int, int], str]:
@@ -63,8 +66,11 @@ def values_as_of(indicator, moment: datetime) -> list[tuple[int, int, float | No
     for row in versions:
         last[row[0]] = row  # ordered by version: the last written by the moment wins
     decided = states_as_of(list(last), moment)
+    # Publishing marks the version published in its history row (the public keeps that figure while a newer
+    # version is checked), so a version decided only after the moment was, at the moment, as written: submitted.
+    later = set(states_as_of(list(last), timezone.now() + timedelta(days=1))) - set(decided)
     out = [
-        (unit, period, value, num, den, decided.get((dv, version), state))
+        (unit, period, value, num, den, decided.get((dv, version), SUBMITTED if (dv, version) in later else state))
         for dv, unit, period, version, value, num, den, state in last.values()
     ]
     return sorted(out, key=lambda r: (r[0], r[1]))
