@@ -26,7 +26,6 @@ from stocktake.delivery import rollup as R
 from . import hooks
 from .models import DataValueVersion, Rollup
 from .rollups import OFFICIAL_STATES, PUBLISHED_STATES
-
 from .series import INSIDE, Basis, Plan, national_target, rollup_rows, trajectory
 
 SUBMITTED = "submitted"  # the state a version is written in (collection's verification states)
