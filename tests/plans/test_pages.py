@@ -46,6 +46,8 @@ def test_the_three_full_plans_draw_their_composed_trajectory(client, db, code, i
 def test_plan_shows_the_gap_sentence_and_prechecks(client, db):
     html = sign_in("duhead", client).get("/plans/ae-waits/").content.decode()
     assert "The plan does not yet reach the target by" in html
+    # A&E's target is a percentage: its gap is in percentage points, never "by 0.9%".
+    assert re.search(r"does not yet reach the target by [0-9.]+ pp:", html), html
     html = client.get("/plans/youth-jobs/").content.decode()
     assert "Without a single owner: Apprenticeship levy on large employers" in html
     assert 'data-criterion="risks" data-precheck="fail"' in html

@@ -187,8 +187,10 @@ def trend_per_period(history: Sequence[float]) -> float:
     return sum((x - mx) * (y - my) for x, y in zip(xs, history)) / den
 
 
-def gap_sentence(composed: Composed, fmt=lambda v: f"{v:,.1f}") -> str:
-    """The plain-language verdict shown under the chart."""
+def gap_sentence(composed: Composed, fmt=lambda v: f"{v:,.1f}", gap_fmt=None) -> str:
+    """The plain-language verdict shown under the chart; `gap_fmt` writes the gap (between two percentages it is
+    in percentage points, not a percentage), `fmt` everything else."""
+    gap_fmt = gap_fmt or fmt
     if composed.target_value is None:
         return "No target to compare the plan with."
     value = composed.at_target_date
@@ -198,6 +200,6 @@ def gap_sentence(composed: Composed, fmt=lambda v: f"{v:,.1f}") -> str:
     if composed.reaches_target:
         return f"The plan reaches the target: {fmt(value)} against {fmt(composed.target_value)} by {when}."
     return (
-        f"The plan does not yet reach the target by {fmt(composed.gap)}: "
+        f"The plan does not yet reach the target by {gap_fmt(composed.gap)}: "
         f"the strategies add up to {fmt(value)} against a target of {fmt(composed.target_value)} by {when}."
     )

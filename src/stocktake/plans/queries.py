@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from stocktake.architecture.models import Indicator, Outcome, Target
 from stocktake.delivery import chains as CH
@@ -95,7 +97,8 @@ class ComposedIndicator:
 
     @property
     def sentence(self) -> str:
-        return CO.gap_sentence(self.composed, fmt=lambda v: self.indicator.fmt(v))
+        ind = self.indicator
+        return CO.gap_sentence(self.composed, fmt=ind.fmt, gap_fmt=lambda v: _points(ind, v))
 
 
 def composed_for(indicator, *, with_trend=False, strategies_=None) -> ComposedIndicator | None:
@@ -249,3 +252,10 @@ def value_ranking(strategies_, composed=None) -> list[tuple[int, SM.Costed]]:
             effect = i.effect if i.indicator.direction == "up" else -i.effect
         items.append(SM.Costed(s.pk, s.name, effect, float(s.cost) if s.cost is not None else None))
     return SM.rank_by_value(items)
+
+
+def _points(ind, gap) -> str:
+    """A gap in the indicator's unit: between two percentages, percentage points (0.9 pp), not 0.9%."""
+    if ind.unit != "%":
+        return ind.fmt(gap)
+    return _("%(n)s pp") % {"n": number_format(round(gap, ind.decimals), ind.decimals, use_l10n=True)}

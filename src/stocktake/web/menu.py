@@ -20,4 +20,5 @@ def sections(user) -> dict[str, bool]:
         "fund": signed_in,
         "audit": permissions.can_read_audit(user),
         "tokens": permissions.can_use_api_tokens(user),
+        "public": permissions.can_manage(user),  # what the public site shows (public.manage asks the same)
     }
