@@ -81,7 +81,9 @@ def test_the_public_sees_nothing_unpublished(login, demo_evaluation):
     assert pk not in listed and demo_evaluation.pk in listed
     shown = public.get(f"/api/evaluations/{demo_evaluation.pk}").json()
     assert shown["published_values_only"] is True and shown["result"]["direction"] == "fell"
-    assert login("observer").get(f"/api/evaluations/{pk}").status_code == 200
+    assert login("pm").get(f"/api/evaluations/{pk}").status_code == 200  # the head of government reads drafts
+    # Observers read published material only (docs/decisions/0005-observers-read-published-values.md).
+    assert login("observer").get(f"/api/evaluations/{pk}").status_code == 404
 
 
 def test_panel_csv_from_the_api_matches_the_page(login, demo_evaluation):

@@ -106,7 +106,7 @@ def test_the_public_estimate_uses_published_values_only(login, demo_evaluation, 
     DataValue.objects.filter(indicator=homicides, org_unit__code="R03-D01", period__code__lte="2024-12").update(
         state=DataValue.State.VALIDATED
     )
-    inside = login("observer").get(f"/evaluations/{demo_evaluation.pk}/").content.decode()
+    inside = login("pm").get(f"/evaluations/{demo_evaluation.pk}/").content.decode()
     public = Client().get(f"/evaluations/{demo_evaluation.pk}/").content.decode()
     assert 'id="verdict"' in inside and 'id="evaluation-problem"' not in inside
     assert 'id="evaluation-problem"' in public and "R03-D01" in public

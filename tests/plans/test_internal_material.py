@@ -31,7 +31,8 @@ def test_internal_until_published_then_every_reader_sees_it_and_the_audit_says_w
     assert _sees(None) == (False, False)
     assert _sees("education-data") == (False, False)
     assert _sees("health-data") == (True, True)  # the lead ministry
-    assert _sees("observer") == (True, True)
+    assert _sees("leader") == (True, True)  # the head of government
+    assert _sees("observer") == (False, False)  # published material only (decision 0005)
     assert "internal to the delivery unit" in sign_in(None).get(f"/plans/{CODE}/").content.decode()
 
     manager = sign_in("manager")

@@ -1,9 +1,9 @@
 """Who may do what with evaluations, built only from the shared permission layer.
 
 The delivery unit creates and edits them. Those who read a priority's
-unpublished data (the delivery unit, the head of government, observers, the
-lead ministry) read its evaluations, estimated from official values. Everyone
-else, the public included, sees an evaluation only once it is published, and
+unpublished data (the delivery unit, the head of government, the lead
+ministry; observers only with STOCKTAKE_OBSERVERS_READ_UNPUBLISHED, decision
+0005) read its evaluations, estimated from official values. Everyone else, the public included, sees an evaluation only once it is published, and
 then estimated from published values only.
 """
 

@@ -14,8 +14,9 @@ from .reports import likelihood_by_priority
 
 
 def portfolio_panel(request):
-    """Only the delivery unit sees routine health: it is about their own discipline."""
-    if not perm.can_read_all(request.user):
+    """Only the delivery unit sees routine health: it is about their own discipline (and its meetings' packs,
+    which readers of published values only, observers by default, cannot open: access.priorities)."""
+    if not perm.can_read_all(request.user) or not perm.can_read_unpublished(request.user):
         return None
     return {
         "template": "routines/panel.html",

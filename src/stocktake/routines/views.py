@@ -111,7 +111,7 @@ def index(request):
     routines = list(Routine.objects.filter(priorities__in=ids).distinct().prefetch_related("priorities"))
     for r in routines:
         r.shown = [p for p in r.priorities.all() if p.pk in shown]
-    health = routine_health(today, None if access.perm.can_read_all(request.user) else ids)
+    health = routine_health(today, None if access.perm.can_read_unpublished(request.user) else ids)
     outstanding = ActionItem.objects.filter(priority_id__in=ids, state=ActionItem.State.OPEN).select_related(
         "owner", "priority", "meeting"
     )
