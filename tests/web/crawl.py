@@ -32,6 +32,12 @@ SEEDS = (
     "/incentives/",
     "/accounts/tokens/",
     "/accounts/audit/",
+    "/public/",
+    "/public/manage/",
+    "/public/changes/",
+    "/setup/",
+    "/structure/",
+    "/routines/note/",
 )
 
 

@@ -92,11 +92,14 @@ def matching(f: ValueFilter):
 
 def visible(qs, user):
     """What this reader may see: the delivery unit every value; an organisation its own priorities' values;
-    others published values of published priorities."""
-    if permissions.can_read_all(user):
+    an observer published values of every priority (decision 0005); others published values of published
+    priorities."""
+    if permissions.can_read_unpublished(user):
         return qs
     org = permissions.organisation_id(user)
-    public = Q(state=V.S.PUBLISHED, indicator__outcome__priority__published=True)
+    public = Q(state=V.S.PUBLISHED)
+    if not permissions.can_read_all(user):
+        public &= Q(indicator__outcome__priority__published=True)
     if org is None:
         return qs.filter(public)
     return qs.filter(public | Q(indicator__outcome__priority__lead_organisation_id=org))
