@@ -25,7 +25,7 @@ ROOT = Path(stocktake.__file__).parent
 
 LAYERS = [
     {"stocktake"},
-    {"delivery", "schemas", "errors", "params", "retry"},
+    {"delivery", "schemas", "errors", "params", "retry", "runners"},
     {"formfields", "apiinput", "apidocs"},
     {"accounts"},
     {"architecture"},

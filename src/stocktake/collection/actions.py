@@ -6,8 +6,6 @@ audit record in the same transaction as the change.
 
 from __future__ import annotations
 
-import os
-import socket
 import uuid
 from datetime import timedelta
 from pathlib import Path
@@ -28,6 +26,7 @@ from stocktake.delivery.sourcemaps import check_mapping
 from stocktake.monitoring import alerts as monitoring_alerts
 from stocktake.monitoring import rollups as monitoring_rollups
 from stocktake.monitoring.models import DataValue, DataValueVersion
+from stocktake.runners import runner_alive, runner_id
 
 from . import selection
 from . import verification as V
@@ -321,30 +320,12 @@ def record_reminder(*, indicator, period, kind: str, email: str, interface: str 
     audit.record(user=None, interface=interface, action="create", obj=reminder, after=audit.snapshot(reminder))
     return reminder
 
+    # -- import jobs -------------------------------------------------------------------------------------------
+    # An upload too large to import inside its request is queued: its batch row (state, progress, heartbeat,
+    # runner) and its task row are written together, the file waits in DATA_DIR/imports, and `stocktake worker`
+    # runs it. Its live progress and heartbeat are collection/progress.py's: they must be seen while the import's
+    # own transaction is still open.
 
-# -- import jobs -------------------------------------------------------------------------------------------
-# An upload too large to import inside its request is queued: its batch row (state, progress, heartbeat,
-# runner) and its task row are written together, the file waits in DATA_DIR/imports, and `stocktake worker`
-# runs it. Its live progress and heartbeat are collection/progress.py's: they must be seen while the import's
-# own transaction is still open.
-
-
-def runner_id() -> str:
-    """This process as a job runner: host and pid, so a dead runner on this host can be recognised."""
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
-def _runner_alive(runner: str) -> bool | None:
-    """True or False for a runner on this host; None when it runs elsewhere and only its heartbeat can tell."""
-    host, _sep, pid = runner.rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit():
-        return None
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
     return True
 
 
@@ -432,7 +413,7 @@ def fail_abandoned_imports(now=None) -> list[ImportBatch]:
     stale = now - timedelta(seconds=settings.STOCKTAKE_JOB_STALE_SECONDS)
     failed = []
     for batch in ImportBatch.objects.filter(status=ImportBatch.Status.RUNNING).exclude(runner=""):
-        alive = _runner_alive(batch.runner)
+        alive = runner_alive(batch.runner)
         if alive is False or (alive is None and (batch.heartbeat_at or batch.created_at) < stale):
             why = _(
                 "the worker running this import (%(runner)s) stopped before it finished; nothing was stored. "

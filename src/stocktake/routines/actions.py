@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from stocktake.accounts import audit
 from stocktake.delivery import assessment as A
 from stocktake.delivery import calendar as C
+from stocktake.runners import runner_alive, runner_id
 
 from .models import ActionItem, Assessment, AssessmentRound, AssessmentVersion, Decision, Meeting, RoundEvent, Routine
 
@@ -433,13 +434,6 @@ def request_document(*, kind: str, user, paper: str, meeting=None, round=None, i
     return doc
 
 
-def runner_id() -> str:
-    import os
-    import socket
-
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
 def start_document(doc) -> bool:
     """Claim a queued document for this process; False when another worker has it or it was removed."""
     from .models import Document
@@ -484,23 +478,6 @@ def fail_document(doc, message: str) -> None:
     )
 
 
-def _runner_alive(runner: str) -> bool | None:
-    """True or False for a runner on this host; None when it runs elsewhere and only its heartbeat can tell."""
-    import os
-    import socket
-
-    host, _sep, pid = runner.rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit():
-        return None
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def fail_abandoned_documents(now=None) -> int:
     """Running documents whose worker died (this host: its process is gone; elsewhere: no heartbeat for
     STOCKTAKE_JOB_STALE_SECONDS) are marked failed, so no page polls a dead job for ever."""
@@ -512,7 +489,7 @@ def fail_abandoned_documents(now=None) -> int:
     stale = now - timedelta(seconds=settings.STOCKTAKE_JOB_STALE_SECONDS)
     failed = 0
     for doc in Document.objects.filter(status=Document.Status.RUNNING).exclude(runner="").defer("content"):
-        alive = _runner_alive(doc.runner)
+        alive = runner_alive(doc.runner)
         if alive is False or (alive is None and (doc.heartbeat_at or doc.created_at) < stale):
             fail_document(
                 doc,
