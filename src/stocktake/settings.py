@@ -191,6 +191,8 @@ LANGUAGES = [
     ("pt", "Português"),
     ("fr", "Français"),
 ]
+# The plain-Python engine (delivery/) is no Django app, so its catalogues are named here (delivery/text.py).
+LOCALE_PATHS = [Path(__file__).resolve().parent / "delivery" / "locale"]
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "UTC"
 USE_I18N = True
