@@ -26,7 +26,7 @@ def _freshness(request) -> list:
     """Freshness of every indicator the visitor may read, worked out once per request (panel and notes share it)."""
     rows = getattr(request, "_stocktake_freshness", None)
     if rows is None:
-        rows = request._stocktake_freshness = freshness.of(_visible_indicators(request), timezone.localdate())
+        rows = request._stocktake_freshness = freshness.cached_of(_visible_indicators(request), timezone.localdate())
     return rows
 
 
