@@ -1,12 +1,12 @@
 """Changing and closing what a government set up, through the API: org units moved, renamed, closed and
-reopened; pillars, priorities and indicators closed and reopened. Nothing is deleted; every change is audited."""
+reopened; pillars, priorities, outcomes and indicators closed and reopened. Nothing is deleted; every change is audited."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from stocktake.accounts.models import AuditEntry
-from stocktake.architecture.models import Indicator, OrgUnit, Pillar, Priority
+from stocktake.architecture.models import Indicator, OrgUnit, Outcome, Pillar, Priority
 from tests import factories
 
 J = "application/json"
@@ -61,11 +61,12 @@ def test_a_move_into_its_own_subtree_or_to_an_unknown_parent_is_refused_and_chan
     assert OrgUnit.objects.get(pk=unit.pk).closed_on is None
 
 
-def test_pillars_priorities_and_indicators_are_closed_and_reopened_audited_once(db):
+def test_pillars_priorities_outcomes_and_indicators_are_closed_and_reopened_audited_once(db):
     du = factories.sign_in("manager")
     cases = [
         ("pillars", Pillar, Pillar.objects.order_by("code").first()),
         ("priorities", Priority, Priority.objects.order_by("code").first()),
+        ("outcomes", Outcome, Outcome.objects.order_by("code").first()),
         ("indicators", Indicator, Indicator.objects.order_by("code").first()),
     ]
     for path, model, obj in cases:

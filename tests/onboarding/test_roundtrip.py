@@ -29,6 +29,7 @@ def test_the_demo_export_loaded_back_into_the_demo_changes_nothing(tmp_path):
     assert result.stored and not result.problems, result.problems
     assert result.changes == 0
     assert result.counts["OrgUnits"]["unchanged"] > 100 and result.counts["Targets"]["unchanged"] > 5
+    assert result.counts["Strategies"]["unchanged"] == 15 and result.counts["Milestones"]["unchanged"] == 34
     assert AuditEntry.objects.count() == audits
 
 
@@ -78,6 +79,7 @@ def test_the_demo_export_builds_the_same_government_in_an_empty_database(tmp_pat
     _stocktake(env, "migrate", "-v0")
     said = _stocktake(env, "setup", str(first))
     assert "OrgUnits: 151 created" in said and "refused" not in said
+    assert "Strategies: 15 created" in said and "Milestones: 34 created" in said
     second = tmp_path / "again.xlsx"
     _stocktake(env, "setup", "--export", str(second))
     assert _tables(second) == _tables(first)
@@ -88,9 +90,12 @@ def test_the_demo_is_built_from_its_shipped_setup_workbook_and_loading_it_again_
     """The demo's structure is the CSV workbook under src/stocktake/demo/setup: loaded again, nothing changes."""
     from stocktake.architecture.models import Indicator, OrgUnit, Priority
     from stocktake.demo.build import SETUP
+    from stocktake.plans.models import Milestone, Strategy
 
     tables = reader.read(SETUP)
     assert {len(tables["OrgUnits"].rows), len(tables["Priorities"].rows)} == {151, 12}
+    assert (len(tables["Strategies"].rows), len(tables["Milestones"].rows)) == (15, 34)
+    assert Strategy.objects.count() == 15 and Milestone.objects.count() == 34
     assert {v["code"] for _n, v in tables["Indicators"].rows} <= set(Indicator.objects.values_list("code", flat=True))
     assert OrgUnit.objects.count() == 151 and Priority.objects.count() == 12
     audits = AuditEntry.objects.count()
@@ -98,3 +103,5 @@ def test_the_demo_is_built_from_its_shipped_setup_workbook_and_loading_it_again_
     assert result.stored and not result.problems, result.problems
     assert result.changes == 0 and AuditEntry.objects.count() == audits, result.counts
     assert AuditEntry.objects.filter(reason="The demo's setup workbook", model="architecture.orgunit").count() == 151
+    made = AuditEntry.objects.filter(interface="system", action="create")
+    assert made.filter(model="plans.strategy").count() == 15 and made.filter(model="plans.milestone").count() == 34

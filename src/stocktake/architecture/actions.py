@@ -170,12 +170,12 @@ def change_indicator(
     return _change(indicator, Indicator, user=user, interface=interface, reason=reason, **fields)
 
 
-CLOSABLE = (Pillar, Priority, Indicator)
+CLOSABLE = (OrgUnit, Pillar, Priority, Outcome, Indicator)
 
 
 def _set_closed(obj, on, *, user, interface: str, reason: str):
-    """Close (on a day) or reopen (on=None) a pillar, priority or indicator: nothing is deleted, the history
-    stays, and closing or reopening twice changes nothing (and writes no second audit entry)."""
+    """Close (on a day) or reopen (on=None) an org unit, pillar, priority, outcome or indicator: nothing is
+    deleted, the history stays, and closing or reopening twice changes nothing (and writes no second audit entry)."""
     model = type(obj)
     if model not in CLOSABLE:
         raise ValidationError(f"a {model._meta.verbose_name} cannot be closed")
@@ -199,7 +199,7 @@ def _set_closed(obj, on, *, user, interface: str, reason: str):
 
 @transaction.atomic
 def close_architecture(obj, *, on, user=None, interface: str = "web", reason: str = ""):
-    """Close a pillar, priority or indicator on a day (kept with its data, never deleted)."""
+    """Close a pillar, priority, outcome or indicator on a day (kept with its data, never deleted)."""
     if on is None:
         raise ValidationError({"on": _("a close needs the day it takes effect")})
     return _set_closed(obj, on, user=user, interface=interface, reason=reason)
@@ -207,7 +207,7 @@ def close_architecture(obj, *, on, user=None, interface: str = "web", reason: st
 
 @transaction.atomic
 def reopen_architecture(obj, *, user=None, interface: str = "web", reason: str = ""):
-    """Reopen a closed pillar, priority or indicator."""
+    """Reopen a closed pillar, priority, outcome or indicator."""
     return _set_closed(obj, None, user=user, interface=interface, reason=reason)
 
 
@@ -340,45 +340,13 @@ def change_org_unit(unit: OrgUnit, *, user=None, interface: str = "web", reason:
     return current
 
 
-@transaction.atomic
 def close_org_unit(unit: OrgUnit, *, on, user=None, interface: str = "web", reason: str = "") -> OrgUnit:
     """A unit that left the hierarchy but holds data is closed on a day, never deleted."""
-    current = OrgUnit.objects.select_for_update().get(pk=unit.pk)
-    if current.closed_on:
-        return current
-    before = audit.snapshot(current)
-    current.closed_on = on
-    current.save()
-    audit.record(
-        user=user,
-        interface=interface,
-        action="change",
-        obj=current,
-        before=before,
-        after=audit.snapshot(current),
-        reason=reason or "closed",
-    )
-    return current
+    return close_architecture(unit, on=on, user=user, interface=interface, reason=reason)
 
 
-@transaction.atomic
 def reopen_org_unit(unit: OrgUnit, *, user=None, interface: str = "web", reason: str = "") -> OrgUnit:
-    current = OrgUnit.objects.select_for_update().get(pk=unit.pk)
-    if not current.closed_on:
-        return current
-    before = audit.snapshot(current)
-    current.closed_on = None
-    current.save()
-    audit.record(
-        user=user,
-        interface=interface,
-        action="change",
-        obj=current,
-        before=before,
-        after=audit.snapshot(current),
-        reason=reason or "reopened",
-    )
-    return current
+    return reopen_architecture(unit, user=user, interface=interface, reason=reason)
 
 
 @transaction.atomic

@@ -4,8 +4,8 @@ indicators, targets with their trajectories, org units and their levels.
 A government builds its structure here without the back office. Every write goes through
 architecture/actions.py (validated and audited there) and is for the delivery unit only; reads follow
 the pages (a priority, its outcomes and indicators are seen by whoever may read the priority). Org units
-are read and created here, and changed, closed and reopened in closeapi.py (as pillars, priorities and
-indicators are closed and reopened).
+are also changed (moved, renamed) here; org units, pillars, priorities, outcomes and indicators are closed
+and reopened by one pair of routes each, made by _close_routes.
 """
 
 from __future__ import annotations
@@ -306,6 +306,7 @@ class OutcomeOut(Schema):
     description: str = Field(description="more about the outcome")
     rank: int = Field(description="order within its priority")
     indicators: list[str] = Field(description="the codes of its indicators")
+    closed_on: date | None = Field(description="the day it was closed, or null while it is open")
 
 
 def _outcome(o: Outcome) -> dict:
@@ -319,6 +320,7 @@ def _outcome(o: Outcome) -> dict:
         "description": o.description,
         "rank": o.rank,
         "indicators": [i.code for i in o.indicators.order_by("rank", "code")],
+        "closed_on": o.closed_on,
     }
 
 
@@ -333,7 +335,7 @@ def _outcome_refs(data: dict) -> dict:
     return data
 
 
-class OutcomeQuery(PageQuery):
+class OutcomeQuery(ClosedQuery):
     priority: str = Field("", description="only this priority's outcomes (its code)")
 
 
@@ -342,7 +344,8 @@ def list_outcomes(request, q: Query[OutcomeQuery]):
     qs = Outcome.objects.filter(priority__in=access.visible_priorities(request.user))
     if q.priority:
         qs = qs.filter(priority__code=q.priority)
-    return paged(qs.select_related("priority", "leader").order_by("priority__code", "rank", "code"), q, _outcome)
+    qs = _closed(qs.select_related("priority", "leader"), q)
+    return paged(qs.order_by("priority__code", "rank", "code"), q, _outcome)
 
 
 @router.get("/outcomes/{code}", response={200: OutcomeOut, 404: Error}, summary="One outcome")
@@ -850,32 +853,8 @@ def change_org_unit(request, code: str, payload: OrgUnitPatch):
     return _unit_out(unit)
 
 
-@router.post(
-    "/org-units/{code}/close",
-    response={200: OrgUnitOut, 400: Error, 403: Error, 404: Error},
-    summary="Close an org unit on a day (it keeps its data; never deleted)",
-)
-def close_org_unit(request, code: str, payload: ArchitectureCloseIn):
-    _manage(request)
-    unit = get_object_or_404(OrgUnit, code=code)
-    return _unit_out(
-        actions.close_org_unit(unit, on=payload.on, user=request.user, interface="api", reason=payload.reason)
-    )
-
-
-@router.post(
-    "/org-units/{code}/reopen",
-    response={200: OrgUnitOut, 403: Error, 404: Error},
-    summary="Reopen a closed org unit",
-)
-def reopen_org_unit(request, code: str, payload: ArchitectureReopenIn):
-    _manage(request)
-    unit = get_object_or_404(OrgUnit, code=code)
-    return _unit_out(actions.reopen_org_unit(unit, user=request.user, interface="api", reason=payload.reason))
-
-
-def _close_routes(path: str, model, out_schema, out, what: str) -> None:
-    """POST {path}/{code}/close and /reopen for one kind of record."""
+def _close_routes(path: str, model, out_schema, out, what: str, name: str) -> None:
+    """POST {path}/{code}/close and /reopen for one kind of record (name: the operations' names' tail)."""
 
     def close(request, code: str, payload: ArchitectureCloseIn):
         _manage(request)
@@ -889,8 +868,7 @@ def _close_routes(path: str, model, out_schema, out, what: str) -> None:
         obj = get_object_or_404(model, code=code)
         return out(actions.reopen_architecture(obj, user=request.user, interface="api", reason=payload.reason))
 
-    close.__name__ = f"close_{model.__name__.lower()}"
-    reopen.__name__ = f"reopen_{model.__name__.lower()}"
+    close.__name__, reopen.__name__ = f"close_{name}", f"reopen_{name}"
     router.post(
         f"/{path}/{{code}}/close",
         response={200: out_schema, 400: Error, 403: Error, 404: Error},
@@ -903,6 +881,8 @@ def _close_routes(path: str, model, out_schema, out, what: str) -> None:
     )(reopen)
 
 
-_close_routes("pillars", Pillar, PillarOut, lambda p: _pillar(p), "a pillar")
-_close_routes("priorities", Priority, PriorityOut, lambda p: _priority(p), "a priority")
-_close_routes("indicators", Indicator, IndicatorOut, lambda i: _indicator(i), "an indicator")
+_close_routes("org-units", OrgUnit, OrgUnitOut, _unit_out, "an org unit", "org_unit")
+_close_routes("pillars", Pillar, PillarOut, lambda p: _pillar(p), "a pillar", "pillar")
+_close_routes("priorities", Priority, PriorityOut, lambda p: _priority(p), "a priority", "priority")
+_close_routes("outcomes", Outcome, OutcomeOut, _outcome, "an outcome", "outcome")
+_close_routes("indicators", Indicator, IndicatorOut, lambda i: _indicator(i), "an indicator", "indicator")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -181,6 +182,14 @@ class SetupForm(MarkedErrorsMixin, forms.ModelForm):
         label=gettext_lazy("Reason for the change"),
         help_text=gettext_lazy("Kept in the audit trail beside the change."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("pillar", "priority", "outcome"):  # a closed one is not offered, unless it is the current one
+            field = self.fields.get(name)
+            if isinstance(field, forms.ModelChoiceField):
+                current = getattr(self.instance, f"{name}_id", None)
+                field.queryset = field.queryset.filter(Q(closed_on__isnull=True) | Q(pk=current))
 
     def record_fields(self, changed_only: bool = False) -> dict:
         """What the write path (actions.create_* / change_*) takes: the model's fields, without the reason."""

@@ -204,6 +204,11 @@ class Outcome(models.Model):
         help_text="The one person accountable. An outcome without one is flagged on the portfolio.",
     )
     rank = models.PositiveSmallIntegerField(default=0)
+    closed_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The day it was closed: it stays, with its history, but takes no new work.",
+    )
 
     class Meta:
         ordering = ["rank", "name"]

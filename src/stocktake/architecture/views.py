@@ -142,12 +142,16 @@ def index(request):
 def record_list(request, kind):
     kind = _kind(kind)
     q = request.GET.get("q", "").strip()[:100]
+    closed = request.GET.get("closed") == "1"  # the "Show closed" switch: closed records are left out otherwise
     qs = kind.model.objects.select_related(*kind.related)
+    if not closed:
+        qs = qs.filter(closed_on__isnull=True)
     if q:
         qs = qs.filter(Q(code__icontains=q) | Q(name__icontains=q))
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [{"obj": obj, "cells": [_attr(obj, path) for _h, path in kind.columns]} for obj in page]
-    return render(request, "architecture/list.html", {"kind": kind, "page": page, "rows": rows, "q": q})
+    context = {"kind": kind, "page": page, "rows": rows, "q": q, "closed": closed}
+    return render(request, "architecture/list.html", context)
 
 
 def _attr(obj, path: str):
@@ -221,7 +225,10 @@ def unit_lookup(request):
     q = request.GET.get("q", "").strip()[:100]
     units = []
     if q:
-        qs = OrgUnit.objects.filter(Q(code__istartswith=q) | Q(name__icontains=q)).order_by("depth", "code")[:20]
+        qs = OrgUnit.objects.filter(Q(code__istartswith=q) | Q(name__icontains=q))
+        if request.GET.get("closed") != "1":  # a closed unit is not suggested unless asked for
+            qs = qs.filter(closed_on__isnull=True)
+        qs = qs.order_by("depth", "code")[:20]
         levels = dict(OrgUnitLevel.objects.values_list("depth", "name"))
         units = [
             {"code": u.code, "name": u.name, "level": levels.get(u.depth, _("level %(n)s") % {"n": u.depth})}

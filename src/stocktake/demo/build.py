@@ -134,8 +134,8 @@ def _seasonal(d: date) -> float:
 SYSTEM = "system"  # the interface every demo write is audited under
 
 # The demo government's structure (organisations, people, levels, org units, tiers, pillars, priorities,
-# outcomes, indicators, targets) is a setup workbook, as a real government's would be: one CSV per sheet,
-# loaded by the onboarding loader. Only what a workbook cannot hold (values, plans, routines, funds ...)
+# outcomes, indicators, targets, strategies and their milestones) is a setup workbook, as a real
+# government's would be: one CSV per sheet, loaded by the onboarding loader. Only what a workbook cannot hold (values, plans, routines, funds ...)
 # is generated below and by the extensions.
 SETUP = Path(__file__).with_name("setup")
 SUPERUSERS = {"admin"}
@@ -295,7 +295,7 @@ def build(seed: int = 2026, progress=None) -> dict:
     say = progress or (lambda msg: None)
     rng = random.Random(seed)
 
-    say("the setup workbook: organisations, people, org units, priorities, indicators, targets")
+    say("the setup workbook: organisations, people, org units, priorities, indicators, targets, strategies")
     units = build_structure()
     # The district names are in the workbook now; drawing them still keeps every later number as it was.
     _district_names(rng, len(spec.REGIONS) * spec.DISTRICTS_PER_REGION)

@@ -21,7 +21,7 @@ from stocktake.accounts import permissions as perms
 from stocktake.architecture import access as architecture_access
 from stocktake.architecture import fiscal
 from stocktake.architecture.fiscal import label as period_label
-from stocktake.architecture.models import Indicator, OrgUnit, OrgUnitLevel, Period, Pillar, Priority
+from stocktake.architecture.models import Indicator, OrgUnit, OrgUnitLevel, Outcome, Period, Pillar, Priority
 from stocktake.delivery import coverage as C
 from stocktake.delivery import periods as P
 from stocktake.delivery import status as S
@@ -108,15 +108,25 @@ def portfolio_summary(indicator, root, basis=series.INSIDE):
     return summary
 
 
+def show_closed(request) -> bool:
+    """The "Show closed" switch: closed pillars, priorities, outcomes and indicators are left out unless asked."""
+    return request.GET.get("closed") == "1"
+
+
 def portfolio_data(request, root):
     visible = architecture_access.visible_priorities(
         request.user, Priority.objects.select_related("tier", "lead_organisation")
     )
+    pillars, outcomes, indicators = Pillar.objects.all(), Outcome.objects.select_related("leader"), Indicator.objects
+    if not show_closed(request):
+        open_ = {"closed_on__isnull": True}
+        pillars, visible = pillars.filter(**open_), visible.filter(**open_)
+        outcomes, indicators = outcomes.filter(**open_), indicators.filter(**open_)
     tree = list(
-        Pillar.objects.prefetch_related(
+        pillars.prefetch_related(
             Prefetch("priorities", queryset=visible),
-            "priorities__outcomes__leader",
-            "priorities__outcomes__indicators",
+            Prefetch("priorities__outcomes", queryset=outcomes),
+            Prefetch("priorities__outcomes__indicators", queryset=indicators.all()),
         )
     )
     indicators = [i for p in tree for pr in p.priorities.all() for o in pr.outcomes.all() for i in o.indicators.all()]
@@ -232,6 +242,7 @@ def portfolio(request):
             "sorts": portfolio_screen.sort_links(picked),
             "sort_choices": [(k, str(v)) for k, v in portfolio_screen.SORTS.items()],
             "expand_all": request.GET.get("open") == "all",
+            "show_closed": show_closed(request),
             "cards": portfolio_screen.summary_cards(every, shown),
             "panels": hooks.portfolio_panels(request),
             "counts": [(c, S.LABELS[c], n) for c, n in counts.items()],

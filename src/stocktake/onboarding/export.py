@@ -116,7 +116,7 @@ def rows(sheet: str):
         ]
     if sheet == "Pillars":
         return [
-            {"code": p.code, "name": p.name, "description": p.description, "rank": p.rank}
+            {"code": p.code, "name": p.name, "description": p.description, "rank": p.rank, "closed_on": p.closed_on}
             for p in Pillar.objects.order_by("rank", "code")
         ]
     if sheet == "Priorities":
@@ -130,6 +130,7 @@ def rows(sheet: str):
                 "description": p.description,
                 "published": p.published,
                 "rank": p.rank,
+                "closed_on": p.closed_on,
             }
             for p in Priority.objects.select_related("pillar", "tier", "lead_organisation").order_by("code")
         ]
@@ -142,6 +143,7 @@ def rows(sheet: str):
                 "leader": _key(o.leader),
                 "description": o.description,
                 "rank": o.rank,
+                "closed_on": o.closed_on,
             }
             for o in Outcome.objects.select_related("priority", "leader__user").order_by("code")
         ]

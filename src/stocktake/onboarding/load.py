@@ -140,6 +140,23 @@ class Loader:
             raise LookupError(key)
         return found
 
+    def set_closed(self, sheet: str, obj, closed_on) -> None:
+        """Close or reopen the record as its row's closed_on says, through the actions (audited there).
+
+        A file without the closed_on column leaves every record as it is; a new day on a closed record
+        reopens it and closes it again on that day.
+        """
+        if obj is None or "closed_on" in self.absent.get(sheet, ()) or obj.closed_on == closed_on:
+            return
+        who = {"user": self.user, "interface": self.interface, "reason": self.reason}
+        if obj.closed_on:
+            obj = arch.reopen_architecture(obj, **who)
+            if not closed_on:
+                self.result.count(sheet, "reopened")
+                return
+        arch.close_architecture(obj, on=closed_on, **who)
+        self.result.count(sheet, "closed")
+
     def with_defaults(self, model, v: dict, names) -> dict:
         return {n: (v[n] if v.get(n) is not None else _default(model, n)) for n in names}
 
@@ -249,16 +266,7 @@ class Loader:
             for name in self.absent.get("OrgUnits", ()):  # a column the file does not have: left as stored
                 fields.pop(name, None)
             self.upsert("OrgUnits", number, unit, fields, None, arch.change_org_unit)
-            if "closed_on" in self.absent.get("OrgUnits", ()):
-                continue
-            if v["closed_on"] and not unit.closed_on:
-                arch.close_org_unit(
-                    unit, on=v["closed_on"], user=self.user, interface=self.interface, reason=self.reason
-                )
-                self.result.count("OrgUnits", "closed")
-            elif not v["closed_on"] and unit.closed_on:
-                arch.reopen_org_unit(unit, user=self.user, interface=self.interface, reason=self.reason)
-                self.result.count("OrgUnits", "reopened")
+            self.set_closed("OrgUnits", unit, v["closed_on"])
         self.units = units
 
     def remove_missing(self, rows, on):
@@ -354,6 +362,7 @@ class Loader:
                 lambda v=v, **f: arch.create_pillar(code=v["code"], **f),
                 arch.change_pillar,
             )
+            self.set_closed("Pillars", obj, v["closed_on"])
             if obj is not None:
                 stored[v["code"]] = obj
         self.pillars_by_code = stored
@@ -386,6 +395,7 @@ class Loader:
                 lambda v=v, **f: arch.create_priority(code=v["code"], **f),
                 arch.change_priority,
             )
+            self.set_closed("Priorities", obj, v["closed_on"])
             if obj is not None:
                 stored[v["code"]] = obj
         self.priorities_by_code = stored
@@ -413,11 +423,14 @@ class Loader:
                 lambda v=v, **f: arch.create_outcome(code=v["code"], **f),
                 arch.change_outcome,
             )
+            self.set_closed("Outcomes", obj, v["closed_on"])
             if obj is not None:
                 stored[v["code"]] = obj
         self.outcomes_by_code = stored
 
-    INDICATOR_FIELDS = [c.name for c in S.BY_NAME["Indicators"].columns if c.name not in ("code", "outcome")]
+    INDICATOR_FIELDS = [
+        c.name for c in S.BY_NAME["Indicators"].columns if c.name not in ("code", "outcome", "closed_on")
+    ]
 
     def indicators(self, rows):
         stored = {i.code: i for i in Indicator.objects.all()}
@@ -439,6 +452,7 @@ class Loader:
                 lambda v=v, **f: arch.create_indicator(code=v["code"], **f),
                 arch.change_indicator,
             )
+            self.set_closed("Indicators", obj, v["closed_on"])
             if obj is not None:
                 stored[v["code"]] = obj
         self.indicators_by_code = stored

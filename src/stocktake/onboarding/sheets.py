@@ -43,6 +43,10 @@ class Sheet:
 
 
 FREQUENCIES = tuple(P.FREQUENCY_NAMES)
+CLOSED_ON = _(
+    "The day it was closed (YYYY-MM-DD): it stays, with its history, but is left off the everyday pages. "
+    "Blank while it is open; clearing it reopens it."
+)
 YES_NO = ("yes", "no")
 
 SHEETS: tuple[Sheet, ...] = (
@@ -76,7 +80,7 @@ SHEETS: tuple[Sheet, ...] = (
             Column("level", INT, True, _("Depth in the hierarchy: the parent's level plus one; 1 at the top.")),
             Column("organisation", help=_("Code of the organisation responsible for the unit, if any.")),
             Column("geometry", JSON, help=_('GeoJSON geometry, e.g. {"type": "Point", "coordinates": [-13.2, 8.4]}.')),
-            Column("closed_on", DATE, help=_("The day the unit was closed (YYYY-MM-DD); blank while it is open.")),
+            Column("closed_on", DATE, help=CLOSED_ON),
         ),
         _("Places that report or aggregate: nation, regions, districts, facilities."),
     ),
@@ -112,6 +116,7 @@ SHEETS: tuple[Sheet, ...] = (
             Column("name", required=True),
             Column("description"),
             Column("rank", INT),
+            Column("closed_on", DATE, help=CLOSED_ON),
         ),
     ),
     Sheet(
@@ -126,6 +131,7 @@ SHEETS: tuple[Sheet, ...] = (
             Column("description"),
             Column("published", BOOL, choices=YES_NO, help=_("Shown on the public site.")),
             Column("rank", INT),
+            Column("closed_on", DATE, help=CLOSED_ON),
         ),
     ),
     Sheet(
@@ -138,6 +144,7 @@ SHEETS: tuple[Sheet, ...] = (
             Column("leader", help=_("The one accountable leader: a user (or, without a sign-in, a name) in People.")),
             Column("description"),
             Column("rank", INT),
+            Column("closed_on", DATE, help=CLOSED_ON),
         ),
     ),
     Sheet(
@@ -174,6 +181,7 @@ SHEETS: tuple[Sheet, ...] = (
             Column("data_source"),
             Column("description"),
             Column("rank", INT),
+            Column("closed_on", DATE, help=CLOSED_ON),
         ),
     ),
     Sheet(
