@@ -34,9 +34,11 @@ def provisional_note(summary) -> str:
     return f"{note} ({'; '.join(extra)})" if extra else note
 
 
-def trajectory_chart(indicator, target, data, width=None, height=220, forecast=None) -> tuple[dict, dict]:
-    """The trajectory spec and the planned points it was drawn from (the annex reuses them)."""
-    planned = series.trajectory(target) if target else {}
+def trajectory_chart(indicator, target, data, width=None, height=220, forecast=None, planned=None) -> tuple[dict, dict]:
+    """The trajectory spec and the planned points it was drawn from (the annex reuses them). `planned` is the
+    plan's trajectory ({code: (start, end, value)}): a frozen pack's is the one in force when it was issued."""
+    if planned is None:
+        planned = series.trajectory(target) if target else {}
     spec = charts.trajectory_spec(
         indicator,
         target,
@@ -114,6 +116,7 @@ def priority_performance(
                 width=chart_width,
                 height=chart_height,
                 forecast=look.forecast if look else None,
+                planned=plan.points if plan is not None and plan.target is not None else None,
             )
             annex_rows = []
             if annex:
