@@ -94,6 +94,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "stocktake.web.context.stocktake",
             ],
+            # period_label: every template prints a period in words without loading a library
+            "builtins": ["stocktake.architecture.templatetags.periods"],
         },
     },
 ]

@@ -117,7 +117,7 @@ def test_the_indicator_page_switches_frequency_and_labels_fiscal_periods_in_word
     labels = dict(_table(fq))
     assert labels["2025AprilQ4"].startswith("2025/26 Q4") and "2026Q1" not in labels
     csv = c.get(f"/indicators/{ind.code}/?frequency=FQ&format=csv").content.decode()
-    assert "2025AprilQ4" in csv and "2026Q1" not in csv
+    assert "2025/26 Q4" in csv and "2025AprilQ4" not in csv and "2026Q1" not in csv  # a file for people
 
 
 def test_the_indicator_page_refuses_a_frequency_it_cannot_show_naming_the_field(monthly, sign_in):
@@ -153,3 +153,22 @@ def test_the_api_gives_the_series_at_each_frequency(monthly, sign_in):
     params = schema["paths"]["/api/monitoring/indicators/{code}/series"]["get"]["parameters"]
     freq = next(p for p in params if p["name"] == "frequency")
     assert "FQ" in json.dumps(freq["schema"]) and "FY" in json.dumps(freq["schema"])
+
+
+def test_the_rollups_api_takes_a_frequency_as_the_series_api_does(monthly, sign_in):
+    ind, _ = monthly
+    c = sign_in("manager")
+    fq = c.get(f"/api/collection/rollups/{ind.code}/NAT?frequency=FQ").json()
+    last = fq[-1]
+    assert (last["period"], last["label"], last["value"]) == ("2025AprilQ4", "2025/26 Q4", (10 + 21) + (10 + 22))
+    assert last["partial"] and "2 of its 3" in last["partial_reason"]
+    fy = {p["period"]: p for p in c.get(f"/api/collection/rollups/{ind.code}/NAT?frequency=FY").json()}
+    assert fy["2024April"]["label"] == "Financial year 2024/25" and not fy["2024April"]["partial"]
+    assert c.get(f"/api/collection/rollups/{ind.code}/NAT?kind=FY").json() == list(fy.values())  # the older name
+    refused = c.get(f"/api/collection/rollups/{ind.code}/NAT?frequency=D")
+    assert refused.status_code == 400 and refused.json()["detail"].startswith("frequency:")
+    assert c.get(f"/api/collection/rollups/{ind.code}/NAT?frequency=XX").status_code in (400, 422)
+    schema = c.get("/api/openapi.json").json()
+    params = schema["paths"]["/api/collection/rollups/{indicator}/{unit}"]["get"]["parameters"]
+    freq = next(p for p in params if p["name"] == "frequency")
+    assert "FQ" in json.dumps(freq["schema"]) and freq["description"]

@@ -8,6 +8,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from stocktake.architecture import actions as architecture_actions
 from stocktake.architecture.models import OrgUnit, Priority
 from stocktake.collection import actions as collection_actions
 from stocktake.monitoring import asof, series
@@ -53,8 +54,13 @@ def world(db, person):
 
 
 def _correct_and_add(world):
-    """After the pack is issued: correct October at one hospital, add November, publish both, judge a new round."""
+    """After the pack is issued: correct October at one hospital, add November, publish both, judge a new round,
+    and revise the target (80 by 2027 becomes 95 by 2027, its trajectory redrawn)."""
     ind, (a, b) = world["indicator"], world["units"]
+    target = series.national_target(ind)
+    architecture_actions.revise_target(
+        target, target_value=95, user=factories.user("manager"), interface="system", reason="Raised after the meeting"
+    )
     corrected = factories.record(ind, a, "2026-10", 75, by="health-data")
     november = [factories.record(ind, u, "2026-11", 77, by="health-data") for u in (a, b)]
     _publish([corrected, *november])
@@ -117,6 +123,7 @@ def test_an_issued_pack_is_unchanged_by_later_corrections_and_rounds(world, sign
     moment = frozen.pack_moment(meeting)
     ctx_before = pack.build(meeting, as_of=moment)
     body_before = render_to_string("routines/_pack_body.html", ctx_before)
+    ctx_before_planned = _indicator_summary(ctx_before, ind.code).planned
 
     rnd = _correct_and_add(world)
 
@@ -126,6 +133,8 @@ def test_an_issued_pack_is_unchanged_by_later_corrections_and_rounds(world, sign
     frozen_summary = _indicator_summary(ctx_after, ind.code)
     assert frozen_summary.latest_period == "2026-10"
     assert frozen_summary.latest == pytest.approx((50 + 51) / 2)  # a mean of the two hospitals, before correction
+    # the target and trajectory in force then, not the revision made after the meeting
+    assert frozen_summary.target.target_value == 80 and frozen_summary.planned == ctx_before_planned
     outcome = ctx_after["performance"][0]["outcomes"][0]
     assert outcome["assessment"] is None or outcome["assessment"].round != rnd
     page = manager.get(f"/routines/meetings/{meeting.pk}/").content.decode()
@@ -135,6 +144,7 @@ def test_an_issued_pack_is_unchanged_by_later_corrections_and_rounds(world, sign
     live = pack.build(meeting)
     live_summary = _indicator_summary(live, ind.code)
     assert live_summary.latest_period == "2026-11" and live_summary.latest == pytest.approx(77)
+    assert live_summary.target.target_value == 95 and live_summary.planned != ctx_before_planned
     assert live["performance"][0]["outcomes"][0]["assessment"].round == rnd
     now_page = manager.get(f"/routines/meetings/{meeting.pk}/?as_of=now").content.decode()
     assert "today&#x27;s data, not as issued" in now_page.lower() or "today's data, not as issued" in now_page.lower()

@@ -14,7 +14,7 @@ from typing import Annotated
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import File, Form, Router, Schema, Status
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from pydantic import Field
@@ -22,12 +22,14 @@ from pydantic import Field
 from stocktake.accounts import permissions
 from stocktake.accounts.apiauth import api_auth
 from stocktake.architecture import access as architecture_access
+from stocktake.architecture import fiscal
 from stocktake.architecture.models import Indicator, OrgUnit
 from stocktake.delivery import coverage as C
 from stocktake.delivery import periods as P
 from stocktake.monitoring import access as monitoring_access
 from stocktake.monitoring import marks
 from stocktake.monitoring import rollups as monitoring_rollups
+from stocktake.monitoring.api import FREQUENCY_HELP, Frequency
 from stocktake.monitoring.models import DataValue
 from stocktake.schemas import Error
 
@@ -209,11 +211,28 @@ class FreshnessOut(Schema):
 
 class RollupPoint(Schema):
     period: str
+    label: str = Field(
+        description="the period in words, translated (2025/26 Q4, Financial year 2025/26; a calendar period its code)",
+        examples=["2025/26 Q4"],
+    )
     start: date
     end: date
     value: float | None
     partial: bool
     partial_reason: str
+
+
+class RollupQuery(Schema):
+    frequency: Frequency | None = Field(
+        None,
+        description=FREQUENCY_HELP.replace("listed in `frequencies`", "listed in the series API's `frequencies`"),
+        examples=["FQ"],
+    )
+    kind: str | None = Field(
+        None,
+        description="the same as `frequency` (its older name, kept for scripts that use it); `frequency` wins",
+        examples=["Q"],
+    )
 
 
 def _batch_out(b: ImportBatch) -> dict:
@@ -462,15 +481,25 @@ def freshness_list(request):
     "/rollups/{indicator}/{unit}",
     response={200: list[RollupPoint], 400: Error, 404: Error},
     auth=PUBLIC,
-    summary="An indicator's rolled-up series at an org unit, at its own frequency or a coarser one (Q, Y)",
+    summary="An indicator's rolled-up series at an org unit, at its own frequency or a coarser one (quarter, year, "
+    "fiscal quarter, financial year)",
 )
-def rollup_series(request, indicator: str, unit: str, kind: str | None = None):
+def rollup_series(request, indicator: str, unit: str, q: Query[RollupQuery]):
     ind = Indicator.objects.filter(code=indicator).select_related("outcome__priority").first()
     if ind is None or not permissions.can_read_priority(request.user, ind.outcome.priority):
         raise HttpError(404, "no such indicator")
     ou = get_object_or_404(OrgUnit, code=unit)
-    if kind is not None and kind not in P.ORDER:
-        raise HttpError(400, f"unknown period kind '{kind}'; use one of {', '.join(P.ORDER)}")
+    if q.kind is not None and q.kind not in P.ORDER:
+        raise HttpError(400, f"kind: unknown period kind '{q.kind}'; use one of {', '.join(P.ORDER)}")
+    kind = q.frequency or q.kind
+    kinds = [ind.frequency, *P.rolls_into(ind.frequency)]
+    if kind is not None and kind not in kinds:
+        name = "frequency" if q.frequency else "kind"
+        raise HttpError(
+            400,
+            f"{name}: {ind.code} is reported {P.FREQUENCY_NAMES[ind.frequency]} and cannot be shown at "
+            f"'{kind}'; use one of {', '.join(kinds)}",
+        )
     try:
         points = monitoring_rollups.series_parts(
             ind, ou, kind, part=monitoring_access.value_basis(request.user, ind).shown
@@ -484,6 +513,7 @@ def rollup_series(request, indicator: str, unit: str, kind: str | None = None):
         out.append(
             {
                 "period": p.code,
+                "label": fiscal.label(p.code),
                 "start": p.start,
                 "end": p.end,
                 "value": v,

@@ -47,6 +47,10 @@ class PortfolioRow(Schema):
     indicator: str
     indicator_name: str
     period: str | None
+    period_label: str | None = Field(
+        description="the latest official period in words, translated (2025/26 Q4; a calendar period its code), or null",
+        examples=["2025/26 Q4"],
+    )
     latest: float | None
     planned: float | None
     target: float | None
@@ -55,6 +59,10 @@ class PortfolioRow(Schema):
     trend: str
     probability: float | None
     provisional_period: str | None
+    provisional_period_label: str | None = Field(
+        description="the provisional period in words, translated (2025/26 Q4; a calendar period its code), or null",
+        examples=["2025/26 Q4"],
+    )
     provisional: float | None
     root: str | None
     units_reported: int | None
@@ -86,6 +94,9 @@ class ForecastOut(Schema):
 
 class CellOut(Schema):
     period: str
+    period_label: str = Field(
+        description="the period in words, translated (2025/26 Q4; a calendar period its code)", examples=["2025/26 Q4"]
+    )
     value: float | None
     status: str
     unverified: bool
@@ -103,6 +114,9 @@ class HeatmapRow(Schema):
 
 class PeriodOut(Schema):
     code: str
+    label: str = Field(
+        description="the period in words, translated (2025/26 Q4; a calendar period its code)", examples=["2025/26 Q4"]
+    )
     units_reported: int | None
     units_expected: int | None
     denominator_share: float | None
@@ -132,6 +146,10 @@ class LeagueRowOut(Schema):
     status: str
     unverified: bool
     period: str
+    period_label: str = Field(
+        description="the league's period in words, translated (2025/26 Q4; a calendar period its code)",
+        examples=["2025/26 Q4"],
+    )
     units_reported: int | None
     units_expected: int | None
     denominator_share: float | None
@@ -200,6 +218,7 @@ def portfolio(request, root: str | None = None):
                             "indicator": r.indicator.code,
                             "indicator_name": r.indicator.name,
                             "period": r.latest_period,
+                            "period_label": fiscal.label(r.latest_period) if r.latest_period else None,
                             "latest": r.latest,
                             "planned": r.planned,
                             "target": r.target.target_value if r.target else None,
@@ -208,6 +227,9 @@ def portfolio(request, root: str | None = None):
                             "trend": r.trend,
                             "probability": look.probability if look else None,
                             "provisional_period": r.provisional_period,
+                            "provisional_period_label": (
+                                fiscal.label(r.provisional_period) if r.provisional_period else None
+                            ),
                             "provisional": r.provisional,
                             "root": where.code if where else None,
                             "units_reported": r.coverage.reported if r.coverage else None,
@@ -377,6 +399,7 @@ def heatmap(
                 cells.append(
                     {
                         "period": p.code,
+                        "period_label": p.label,
                         "value": c.value,
                         "status": c.status.code,
                         "unverified": c.unverified,
@@ -414,6 +437,7 @@ def _period_coverage(ind, parent, periods, basis) -> list[dict]:
         out.append(
             {
                 "code": p.code,
+                "label": p.label,
                 **_coverage(c),
                 "incomplete": c is not None and not c.meets(ind.completeness),
                 "partial": part is not None,
@@ -466,6 +490,7 @@ def league(
             "status": r.status.code,
             "unverified": r.unverified,
             "period": p.code,
+            "period_label": p.label,
             **_coverage(r.coverage),
             "incomplete": r.incomplete,
             "partial": head["partial"],

@@ -15,6 +15,7 @@ and forecasts from them as they do from the live table. A Reader with no moment 
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -22,6 +23,7 @@ from django.utils import timezone
 
 from stocktake.architecture.models import OrgUnit, Period
 from stocktake.delivery import rollup as R
+from stocktake.delivery import trajectory as T
 
 from . import hooks
 from .models import DataValueVersion, Rollup
@@ -73,6 +75,33 @@ def values_as_of(indicator, moment: datetime) -> list[tuple[int, int, float | No
         for dv, unit, period, version, value, num, den, state in last.values()
     ]
     return sorted(out, key=lambda r: (r[0], r[1]))
+
+
+def target_as_of(indicator, moment: datetime):
+    """The national target in force at the moment and its trajectory: (target, {period code: (start, end,
+    planned)}), or (None, {}) when the target was set only after it.
+
+    A target is never overwritten (architecture.TargetRevision keeps each revision with its time), so a pack
+    issued before a revision keeps the target and trajectory it was drawn against. The trajectory of an older
+    revision is interpolated again from that revision's baseline, target and method, as
+    architecture.actions.rebuild_trajectory drew it; a staged trajectory's stages have no history, so the
+    current stages are used (docs/routines.md lists what cannot be frozen)."""
+    current = national_target(indicator)
+    if current is None:
+        return None, {}
+    revision = current.revisions.filter(at__lte=moment).order_by("-revision").first()
+    if revision is None:
+        return None, {}
+    if revision.revision == current.revision:
+        return current, trajectory(current)
+    then = copy.copy(current)  # an unsaved stand-in: nothing reads its live points (Plan holds them)
+    for name in ("baseline_value", "baseline_date", "target_value", "target_date", "status", "trajectory_method"):
+        setattr(then, name, getattr(revision, name))
+    then.revision = revision.revision
+    path = T.interpolate(
+        then.as_plain(), indicator.frequency, then.trajectory_method, [tuple(s) for s in then.stages or []]
+    )
+    return then, {p.code: (p.start, p.end, v) for p, v in path}
 
 
 @dataclass
@@ -145,11 +174,11 @@ class Reader:
         """The indicator's plan at the root and these units, baselines from the official part as it stood."""
         if self.moment is None:
             return Plan.build(indicator, unit_ids, root=root, basis=self.basis)
-        target = national_target(indicator)
+        target, points = target_as_of(indicator, self.moment)
         plan = Plan(indicator, target, root_id=root.pk)
         if target is None:
             return plan
-        plan.points = trajectory(target)
+        plan.points = points
         since = target.baseline_date - timedelta(days=365)
 
         def base(unit_id):

@@ -202,7 +202,7 @@ def portfolio(request):
                     outcome.name,
                     r.indicator.name,
                     r.indicator.unit,
-                    r.latest_period,
+                    period_label(r.latest_period) if r.latest_period else None,
                     r.latest,
                     r.planned,
                     r.target.target_value if r.target else None,
@@ -211,7 +211,7 @@ def portfolio(request):
                     _pct(r.status.share),
                     r.trend,
                     _pct(chance.probability) if chance else None,
-                    r.provisional_period,
+                    period_label(r.provisional_period) if r.provisional_period else None,
                     r.provisional,
                     marks.coverage_pct(r.coverage),
                     r.provisional_coverage.reported if r.provisional_coverage else None,
@@ -389,7 +389,7 @@ def indicator_page(request, code):
         for r in rows:
             table.rows.append(
                 [
-                    r["period"],
+                    r["label"],
                     r["value"],
                     r["planned"],
                     r["status"].label,
@@ -509,10 +509,10 @@ def heatmap(request, code):
         table = exports.Table(
             f"heatmap-{indicator.code}-{parent.code}",
             ["Code", "Org unit"]
-            + [f"{p.code} value" for p in periods]
-            + [f"{p.code} status" for p in periods]
-            + [_("%(period)s coverage (%%)") % {"period": p.code} for p in periods]
-            + [_("%(period)s partial") % {"period": p.code} for p in periods],
+            + [f"{p.label} value" for p in periods]
+            + [f"{p.label} status" for p in periods]
+            + [_("%(period)s coverage (%%)") % {"period": p.label} for p in periods]
+            + [_("%(period)s partial") % {"period": p.label} for p in periods],
             unit=(indicator.unit, indicator.decimals),
         )
         cells = []
@@ -527,7 +527,7 @@ def heatmap(request, code):
             )
             cells += [
                 {
-                    "x": p.code,
+                    "x": p.label,
                     "y": u.name,
                     "status": _("Incomplete") if c.incomplete else c.status.label,
                     "value": c.text,
@@ -709,7 +709,7 @@ def league(request, code):
                 ]
             )
         spec = charts.league_spec(
-            f"{indicator.name}, {period.code if period else ''}: {parent.name}",
+            f"{indicator.name}, {period.label if period else ''}: {parent.name}",
             [{"unit": r.unit.name, "value": r.value, "status": r.status.label} for r in rows],
             indicator.unit,
         )

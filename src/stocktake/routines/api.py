@@ -16,6 +16,7 @@ from pydantic import Field
 
 from stocktake import errors
 from stocktake.accounts.models import Person
+from stocktake.architecture.fiscal import label as period_label
 from stocktake.architecture.models import Outcome, Priority
 from stocktake.delivery import status as S
 from stocktake.schemas import Error
@@ -123,12 +124,20 @@ class FigureOut(Schema):
     outcome: str = Field(description="the outcome's code")
     indicator: str = Field(description="the indicator's code")
     latest_period: str | None = Field(description="the latest official period complete enough to stand (its code)")
+    latest_period_label: str | None = Field(
+        description="that period in words, translated (2025/26 Q4; a calendar period its code)",
+        examples=["2025/26 Q4"],
+    )
     latest: float | None = Field(description="the indicator's official figure for that period at the root")
     planned: float | None = Field(description="what the trajectory planned for that period")
     status: Literal[S.ON_TRACK, S.SLIGHTLY_OFF, S.OFF_TRACK, S.NO_DATA] = Field(
         description="the delivery status of the latest figure"
     )
     provisional_period: str | None = Field(description="a newer period not yet official or complete (its code)")
+    provisional_period_label: str | None = Field(
+        description="that newer period in words, translated (2025/26 Q4; a calendar period its code)",
+        examples=["2025/26 Q4"],
+    )
     provisional: float | None = Field(description="that newer period's figure, provisional")
     chance: float | None = Field(description="the forecast's chance (0-1) of meeting the target, when there is one")
 
@@ -171,10 +180,12 @@ def _figures(blocks, assessment_of) -> tuple[list[FigureOut], list[FrozenAssessm
                         outcome=o["outcome"].code,
                         indicator=i["indicator"].code,
                         latest_period=s.latest_period,
+                        latest_period_label=period_label(s.latest_period) if s.latest_period else None,
                         latest=s.latest,
                         planned=s.planned,
                         status=s.status.code,
                         provisional_period=s.provisional_period,
+                        provisional_period_label=period_label(s.provisional_period) if s.provisional_period else None,
                         provisional=s.provisional,
                         chance=i.get("probability"),
                     )

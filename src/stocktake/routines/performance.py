@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from stocktake.architecture.fiscal import label as period_label
 from stocktake.architecture.models import Indicator, OrgUnit
-from stocktake.monitoring import asof, charts, marks, series
+from stocktake.monitoring import asof, charts, marks, roots, series
 
 from . import proposals
 
@@ -27,15 +28,17 @@ def provisional_note(summary) -> str:
         if t
     ]
     note = _("Provisional %(period)s: %(value)s") % {
-        "period": summary.provisional_period,
+        "period": period_label(summary.provisional_period),
         "value": summary.provisional_text,
     }
     return f"{note} ({'; '.join(extra)})" if extra else note
 
 
-def trajectory_chart(indicator, target, data, width=None, height=220, forecast=None) -> tuple[dict, dict]:
-    """The trajectory spec and the planned points it was drawn from (the annex reuses them)."""
-    planned = series.trajectory(target) if target else {}
+def trajectory_chart(indicator, target, data, width=None, height=220, forecast=None, planned=None) -> tuple[dict, dict]:
+    """The trajectory spec and the planned points it was drawn from (the annex reuses them). `planned` is the
+    plan's trajectory ({code: (start, end, value)}): a frozen pack's is the one in force when it was issued."""
+    if planned is None:
+        planned = series.trajectory(target) if target else {}
     spec = charts.trajectory_spec(
         indicator,
         target,
@@ -66,20 +69,41 @@ def _summary(ind, unit, plan, rows, today):
     return summary
 
 
+def _regions(root, units: bool, cache: dict) -> list:
+    """The units just below the root (the pack's units table), read once per root."""
+    if root is None or not units:
+        return []
+    if root.pk not in cache:
+        cache[root.pk] = list(OrgUnit.objects.filter(parent=root).order_by("code"))
+    return cache[root.pk]
+
+
 def priority_performance(
-    priority, *, units: bool = True, annex: bool = True, chart_width=None, chart_height=220, reader=None
+    priority,
+    *,
+    units: bool = True,
+    annex: bool = True,
+    chart_width=None,
+    chart_height=220,
+    reader=None,
+    root: str | None = None,
 ) -> dict:
     """Each outcome's indicators: summary, trajectory and forecast, units and annex. The `reader`
     (monitoring.asof) says where the figures come from: the live rollups, or the history as of a moment
-    for a pack or report frozen when it was issued."""
+    for a pack or report frozen when it was issued.
+
+    Each indicator is read within one root (monitoring.roots.indicator_root): `root` (a unit's code) when
+    given, else the default root, or the root the indicator reports under when its data lie under another;
+    its units table lists that root's own units only, never another hierarchy's."""
     reader = reader or asof.reader(None)
     today = reader.today
-    root = series.root_unit()
-    regions = list(OrgUnit.objects.filter(parent=root).order_by("code")) if (root and units) else []
+    default, below = series.root_unit(code=root), {}  # once: the largest root is counted, not guessed
     outcomes = []
     for outcome in priority.outcomes.all():
         indicators = []
         for ind in sorted(outcome.indicators.all(), key=lambda i: (i.level != Indicator.Level.LEADING, i.rank)):
+            root = roots.reporting_root(ind, default) if default is not None else None
+            regions = _regions(root, units, below)
             plan = reader.plan(ind, [root.pk] + [r.pk for r in regions], root) if root else None
             rows = reader.rows(ind, root) if root else None
             summary = _summary(ind, root, plan, rows, today)
@@ -92,6 +116,7 @@ def priority_performance(
                 width=chart_width,
                 height=chart_height,
                 forecast=look.forecast if look else None,
+                planned=plan.points if plan is not None and plan.target is not None else None,
             )
             annex_rows = []
             if annex:

@@ -26,6 +26,7 @@ from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from stocktake.architecture.fiscal import label as period_label
 from stocktake.delivery import workbook as look
 from stocktake.delivery.cells import safe_workbook
 
@@ -306,7 +307,7 @@ def delivery_report_xlsx(report: dict) -> bytes:
                         page["priority"].name,
                         i["indicator"].name,
                         i["indicator"].unit,
-                        s.latest_period,
+                        period_label(s.latest_period) if s.latest_period else None,
                         None if s.latest is None else round(s.latest, i["indicator"].decimals),
                         None if s.planned is None else round(s.planned, i["indicator"].decimals),
                         s.target.target_value if s.target else None,
