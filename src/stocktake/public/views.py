@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from stocktake.architecture.models import OrgUnit
 
-from . import charts, feeds, opendata
+from . import charts, feeds, iati, opendata
 from . import commitments as C
 from . import figures as F
 
@@ -143,3 +143,10 @@ def data_file(request, indicator, fmt):
 def dictionary_file(request):
     body = {"licence": opendata.LICENCE, "dictionary": opendata.dictionary()}
     return HttpResponse(json.dumps(body, ensure_ascii=False, indent=1), content_type="application/json")
+
+
+def iati_file(request):
+    """The public account as IATI activity XML 2.03 (public.iati): published values only."""
+    response = HttpResponse(iati.activities(), content_type="application/xml; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="iati-activities.xml"'
+    return response
