@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from lxml import etree
 
-from stocktake.architecture.models import Indicator, Outcome, Priority, Target
+from stocktake.architecture.models import Indicator, Priority, Target
 from stocktake.monitoring.models import DataValue
 from stocktake.public import actions, iati, iati_import
 from tests import factories

@@ -18,6 +18,7 @@ from ninja.errors import HttpError
 
 from stocktake.accounts import permissions
 from stocktake.architecture import actions as architecture_actions
+from stocktake.architecture import translations as TR
 from stocktake.architecture.models import Indicator, Outcome, Pillar, Priority
 from stocktake.schemas import Error
 
@@ -56,7 +57,10 @@ class PublicIndicatorOut(Schema):
 
 class PublicCommitmentOut(Schema):
     code: str = Field(description="The commitment's code (stable: its page is /public/commitments/<code>/).")
-    name: str = Field(description="The commitment's name.", examples=["Shorter waits in A&E"])
+    name: str = Field(
+        description="The commitment's name, in the language asked for (Accept-Language) if it was translated.",
+        examples=["Shorter waits in A&E"],
+    )
     pillar: str = Field(description="The pillar (theme) of the government's programme it belongs to.")
     summary: str = Field(description="The commitment in plain language, as the delivery unit wrote it.")
     status: PublicStatus = Field(description="The worst status of its indicators (missed before off track).")
@@ -81,7 +85,7 @@ class PublicSeriesRowOut(Schema):
 def indicator_out(f) -> dict:
     return {
         "code": f.indicator.code,
-        "name": f.indicator.name,
+        "name": TR.text(f.indicator, "name"),
         "unit_of_measure": f.indicator.unit,
         "latest_value": f.latest,
         "latest_period": f.latest_period,
@@ -96,9 +100,9 @@ def indicator_out(f) -> dict:
 def commitment_out(c) -> dict:
     return {
         "code": c.priority.code,
-        "name": c.priority.name,
-        "pillar": c.priority.pillar.name,
-        "summary": c.choices.summary,
+        "name": TR.text(c.priority, "name"),
+        "pillar": TR.text(c.priority.pillar, "name"),
+        "summary": TR.text(c.choices, "summary"),
         "status": c.worst,
         "indicators": [indicator_out(f) for f in c.figures],
     }

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from stocktake.architecture import translations as TR
 from stocktake.architecture.models import OrgUnit
 
 from . import charts, feeds, iati, opendata
@@ -59,7 +60,7 @@ def chart_page(request, indicator):
     f.spec, f.spec_id = charts.trajectory_spec(f), f"spec-{ind.code}"
     page = request.build_absolute_uri(reverse("public:chart", args=[ind.code]))
     svg = request.build_absolute_uri(reverse("public:chart_file", args=[ind.code, "svg"]))
-    snippet = f'<a href="{escape(page)}"><img src="{escape(svg)}" alt="{escape(ind.name)}" width="800"></a>'
+    snippet = f'<a href="{escape(page)}"><img src="{escape(svg)}" alt="{escape(TR.text(ind, "name"))}" width="800"></a>'
     return render(request, "public/chart.html", {"f": f, "snippet": snippet, "page_url": page})
 
 
