@@ -184,6 +184,12 @@ _api_rate = os.environ.get("STOCKTAKE_API_RATE", "600/60")
 STOCKTAKE_API_RATE = None if _api_rate == "off" else tuple(int(n) for n in _api_rate.split("/", 1))
 
 LANGUAGE_CODE = "en"
+# The language the government writes its names and descriptions in; translations into the others are entered
+# beside them (architecture.translations). Blank: LANGUAGE_CODE.
+STOCKTAKE_CONTENT_LANGUAGE = os.environ.get("STOCKTAKE_CONTENT_LANGUAGE", "")
+# The government's IATI organisation identifier: the reporting-org of the IATI export and the prefix of each
+# activity's iati-identifier (docs/public.md, "IATI").
+STOCKTAKE_IATI_ORG_REF = os.environ.get("STOCKTAKE_IATI_ORG_REF", "XX-STOCKTAKE")
 # The languages of the delivery units in the seeds: English, Spanish (Latin America), Portuguese (one "pt"
 # catalogue for Brazil and Lusophone Africa: a pt-BR or pt-PT browser gets it), French (Africa, Canada).
 # Each app keeps its catalogues in its own locale/<lang>/LC_MESSAGES/django.po (docs/public.md, "Languages").

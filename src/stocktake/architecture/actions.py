@@ -433,3 +433,26 @@ def create_org_units(rows: list[dict], *, user=None, interface: str = "web", rea
         batch_size=500,
     )
     return created
+
+
+# Content in several languages (architecture.translations, decision 0006) ----------------------------------------
+
+TRANSLATABLE = (Pillar, Priority, Outcome, Indicator)
+
+
+@transaction.atomic
+def set_translations(obj, translations: dict, *, user=None, interface: str = "web", reason: str = ""):
+    """Set the translations of a pillar's, priority's, outcome's or indicator's name and description, e.g.
+    {"es": {"name": "Esperas más cortas"}}. The languages given replace what they held (a blank text falls back
+    to the original); languages left out keep theirs. Checked first (every problem named), audited once."""
+    from . import translations as TR
+
+    model = type(obj)
+    if model not in TRANSLATABLE:
+        raise ValidationError(f"a {model._meta.verbose_name} has no translations")
+    found = TR.problems(model._meta.label_lower, translations)
+    if found:
+        raise ValidationError({"translations": found})
+    current = model.objects.select_for_update().get(pk=obj.pk)
+    merged = {**(current.translations or {}), **translations}
+    return _change(current, model, user=user, interface=interface, reason=reason, translations=TR.cleaned(merged))

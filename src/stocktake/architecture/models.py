@@ -149,6 +149,11 @@ class Pillar(models.Model):
     code = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
+    translations = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Its name and description in other languages: {"es": {"name": "..."}} (architecture.translations).',
+    )
     rank = models.PositiveSmallIntegerField(default=0)
     closed_on = models.DateField(
         null=True,
@@ -173,6 +178,11 @@ class Priority(models.Model):
     tier = models.ForeignKey(PortfolioTier, null=True, blank=True, on_delete=models.SET_NULL, related_name="priorities")
     lead_organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="priorities")
     published = models.BooleanField(default=False, help_text="Shown on the public site.")
+    translations = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Its name and description in other languages: {"es": {"name": "..."}} (architecture.translations).',
+    )
     rank = models.PositiveSmallIntegerField(default=0)
     closed_on = models.DateField(
         null=True,
@@ -202,6 +212,11 @@ class Outcome(models.Model):
         on_delete=models.PROTECT,
         related_name="led_outcomes",
         help_text="The one person accountable. An outcome without one is flagged on the portfolio.",
+    )
+    translations = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Its name and description in other languages: {"es": {"name": "..."}} (architecture.translations).',
     )
     rank = models.PositiveSmallIntegerField(default=0)
     closed_on = models.DateField(
@@ -282,6 +297,11 @@ class Indicator(models.Model):
     moveable = models.BooleanField(null=True, blank=True)
     measurable = models.BooleanField(null=True, blank=True)
     three_m_rationale = models.TextField("3M rationale", blank=True)
+    translations = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Its name and description in other languages: {"es": {"name": "..."}} (architecture.translations).',
+    )
     rank = models.PositiveSmallIntegerField(default=0)
     closed_on = models.DateField(
         null=True,

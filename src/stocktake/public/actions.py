@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from stocktake.accounts import audit, permissions
+from stocktake.architecture import translations as TR
 
 from .models import PublicCommitment
 
-FIELDS = ("published", "show_target", "show_chart", "show_strategy", "show_units", "summary")
+FIELDS = ("published", "show_target", "show_chart", "show_strategy", "show_units", "summary", "translations")
 
 
 @transaction.atomic
@@ -26,6 +27,11 @@ def publish(priority, *, user=None, interface="web", reason="", **choices) -> Pu
     row = PublicCommitment.objects.select_for_update().filter(priority=priority).first()
     row = row or PublicCommitment(priority=priority)
     was_published = row.published
+    if "translations" in choices:  # the summary in other languages; languages left out keep theirs
+        found = TR.problems("public.publiccommitment", choices["translations"])
+        if found:
+            raise ValidationError({"translations": found})
+        row.translations = TR.cleaned({**(row.translations or {}), **choices.pop("translations")})
     for name, value in choices.items():
         setattr(row, name, (value or "").strip() if name == "summary" else bool(value))
     if row.published and not was_published:

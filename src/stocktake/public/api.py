@@ -9,10 +9,21 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
+from ninja.errors import HttpError
 
+from stocktake.accounts import permissions
+from stocktake.architecture import actions as architecture_actions
+from stocktake.architecture import translations as TR
+from stocktake.architecture.models import Indicator, Outcome, Pillar, Priority
+from stocktake.schemas import Error
+
+from . import actions, iati, opendata
 from . import commitments as C
-from . import opendata
 
 router = Router(tags=["public"])
 
@@ -46,7 +57,10 @@ class PublicIndicatorOut(Schema):
 
 class PublicCommitmentOut(Schema):
     code: str = Field(description="The commitment's code (stable: its page is /public/commitments/<code>/).")
-    name: str = Field(description="The commitment's name.", examples=["Shorter waits in A&E"])
+    name: str = Field(
+        description="The commitment's name, in the language asked for (Accept-Language) if it was translated.",
+        examples=["Shorter waits in A&E"],
+    )
     pillar: str = Field(description="The pillar (theme) of the government's programme it belongs to.")
     summary: str = Field(description="The commitment in plain language, as the delivery unit wrote it.")
     status: PublicStatus = Field(description="The worst status of its indicators (missed before off track).")
@@ -71,7 +85,7 @@ class PublicSeriesRowOut(Schema):
 def indicator_out(f) -> dict:
     return {
         "code": f.indicator.code,
-        "name": f.indicator.name,
+        "name": TR.text(f.indicator, "name"),
         "unit_of_measure": f.indicator.unit,
         "latest_value": f.latest,
         "latest_period": f.latest_period,
@@ -86,9 +100,9 @@ def indicator_out(f) -> dict:
 def commitment_out(c) -> dict:
     return {
         "code": c.priority.code,
-        "name": c.priority.name,
-        "pillar": c.priority.pillar.name,
-        "summary": c.choices.summary,
+        "name": TR.text(c.priority, "name"),
+        "pillar": TR.text(c.priority.pillar, "name"),
+        "summary": TR.text(c.choices, "summary"),
         "status": c.worst,
         "indicators": [indicator_out(f) for f in c.figures],
     }
@@ -122,3 +136,82 @@ def get_commitment(request, code: str):
 )
 def get_series(request, indicator: str):
     return opendata.series_rows(C.public_indicator(indicator))
+
+
+@router.get(
+    "/iati",
+    response={200: None},
+    auth=None,
+    summary="The public account as IATI activity XML 2.03 (no token needed)",
+    description="Each public commitment is an iati-activity, each outcome a result, each indicator an indicator "
+    "with its baseline, its target (a period ending on the deadline, when the delivery unit publishes targets) "
+    "and its published actuals only; names and descriptions carry every translation as narratives with "
+    "xml:lang. The same file as /public/data/iati.xml, valid against the IATI 2.03 activity schema.",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "IATI activity XML 2.03",
+                "content": {
+                    "application/xml": {
+                        "schema": {"type": "string"},
+                        "example": '<iati-activities version="2.03">...</iati-activities>',
+                    }
+                },
+            }
+        }
+    },
+)
+def get_iati(request):
+    return HttpResponse(iati.activities(), content_type="application/xml; charset=utf-8")
+
+
+TRANSLATABLE = {"pillar": Pillar, "priority": Priority, "outcome": Outcome, "indicator": Indicator}
+TranslatedKind = Literal["pillar", "priority", "outcome", "indicator", "commitment"]
+
+
+class TranslationsIn(Schema):
+    translations: dict[str, dict[str, str]] = Field(
+        description="Per language (es, pt, fr: not the original's), the translated fields: name and description "
+        "for a pillar, priority, outcome or indicator; summary for a commitment. A blank text falls back to the "
+        "original; languages left out keep their translations.",
+        examples=[{"es": {"name": "Esperas más cortas en urgencias"}, "fr": {"name": "Moins d'attente aux urgences"}}],
+    )
+    reason: str = Field("", description="why it changed, for the audit trail")
+
+    model_config = {
+        "json_schema_extra": {"examples": [{"translations": {"es": {"name": "Esperas más cortas en urgencias"}}}]}
+    }
+
+
+class TranslationsOut(Schema):
+    kind: TranslatedKind = Field(description="what was translated")
+    code: str = Field(description="its code", examples=["ae-waits"])
+    translations: dict[str, dict[str, str]] = Field(
+        description="every translation it now holds, per language", examples=[{"es": {"name": "Esperas más cortas"}}]
+    )
+
+
+@router.put(
+    "/translations/{kind}/{code}",
+    response={200: TranslationsOut, 400: Error, 403: Error, 404: Error},
+    summary="Set the translations of a name, a description or a commitment's summary (the delivery unit only)",
+)
+def put_translations(request, kind: TranslatedKind, code: str, payload: TranslationsIn):
+    if not permissions.can_manage(request.user):
+        raise HttpError(403, _("only the delivery unit sets what the public site says"))
+    try:
+        if kind == "commitment":
+            priority = get_object_or_404(Priority, code=code)
+            row = actions.publish(
+                priority, user=request.user, interface="api", reason=payload.reason, translations=payload.translations
+            )
+        else:
+            obj = get_object_or_404(TRANSLATABLE[kind], code=code)
+            row = architecture_actions.set_translations(
+                obj, payload.translations, user=request.user, interface="api", reason=payload.reason
+            )
+    except ValidationError as exc:
+        raise HttpError(400, "; ".join(exc.messages))
+    except PermissionDenied as exc:
+        raise HttpError(403, str(exc))
+    return {"kind": kind, "code": code, "translations": row.translations}

@@ -11,6 +11,8 @@ from django.utils import formats
 from django.utils.dates import MONTHS, MONTHS_3, WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 
+from stocktake.architecture import translations as TR
+
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 
 
@@ -59,7 +61,7 @@ def trajectory_spec(figure, width: str | int = "container") -> dict:
     fmt = f",.{ind.decimals}f"
     return {
         "$schema": SCHEMA,
-        "title": ind.name,
+        "title": TR.text(ind, "name"),
         "width": width,
         "height": 300,
         "config": {"locale": vega_locale()},

@@ -11,6 +11,8 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from stocktake.architecture import translations as TR
+
 from . import commitments as C
 from . import figures as F
 
@@ -18,9 +20,9 @@ from . import figures as F
 def headline(change: dict) -> str:
     """One change in a sentence (the page and the feed say it the same way)."""
     if change["kind"] == "published":
-        return _("New on this site: %(name)s") % {"name": change["priority"].name}
+        return _("New on this site: %(name)s") % {"name": TR.text(change["priority"], "name")}
     words = {
-        "indicator": change["indicator"].name,
+        "indicator": TR.text(change["indicator"], "name"),
         "month": F.month(change.get("end")),
         "count": F.number(change["count"], 0),
     }
@@ -57,7 +59,7 @@ class ChangesFeed(Feed):
         return headline(item)
 
     def item_description(self, item):
-        return item["priority"].name
+        return TR.text(item["priority"], "name")
 
     def item_link(self, item):
         return link(item) + f"#changed-{item['kind']}-{item['at']:%Y%m%d%H%M%S}"

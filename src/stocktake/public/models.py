@@ -25,6 +25,9 @@ class PublicCommitment(models.Model):
     show_strategy = models.BooleanField(default=False, help_text=_("Show the summaries of its active strategies."))
     show_units = models.BooleanField(default=False, help_text=_("Publish figures per region and district."))
     summary = models.TextField(blank=True, help_text=_("The commitment in plain language, for citizens."))
+    translations = models.JSONField(
+        default=dict, blank=True, help_text=_('The summary in other languages: {"es": {"summary": "..."}}.')
+    )
     published_at = models.DateTimeField(null=True, blank=True)
     changed_at = models.DateTimeField(auto_now=True)
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)

@@ -33,6 +33,7 @@ urlpatterns = [
     path("changes/feed/", feeds.ChangesFeed(), name="feed"),
     path("data/", views.data_index, name="data"),
     path("data/dictionary.json", views.dictionary_file, name="dictionary"),
+    path("data/iati.xml", views.iati_file, name="iati"),
     path("data/<slug:indicator>.<data:fmt>", views.data_file, name="data_file"),
     path("manage/", manage.manage, name="manage"),
     path("manage/<slug:code>/", manage.choose, name="choose"),

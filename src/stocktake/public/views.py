@@ -18,9 +18,10 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from stocktake.architecture import translations as TR
 from stocktake.architecture.models import OrgUnit
 
-from . import charts, feeds, opendata
+from . import charts, feeds, iati, opendata
 from . import commitments as C
 from . import figures as F
 
@@ -59,7 +60,7 @@ def chart_page(request, indicator):
     f.spec, f.spec_id = charts.trajectory_spec(f), f"spec-{ind.code}"
     page = request.build_absolute_uri(reverse("public:chart", args=[ind.code]))
     svg = request.build_absolute_uri(reverse("public:chart_file", args=[ind.code, "svg"]))
-    snippet = f'<a href="{escape(page)}"><img src="{escape(svg)}" alt="{escape(ind.name)}" width="800"></a>'
+    snippet = f'<a href="{escape(page)}"><img src="{escape(svg)}" alt="{escape(TR.text(ind, "name"))}" width="800"></a>'
     return render(request, "public/chart.html", {"f": f, "snippet": snippet, "page_url": page})
 
 
@@ -143,3 +144,10 @@ def data_file(request, indicator, fmt):
 def dictionary_file(request):
     body = {"licence": opendata.LICENCE, "dictionary": opendata.dictionary()}
     return HttpResponse(json.dumps(body, ensure_ascii=False, indent=1), content_type="application/json")
+
+
+def iati_file(request):
+    """The public account as IATI activity XML 2.03 (public.iati): published values only."""
+    response = HttpResponse(iati.activities(), content_type="application/xml; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="iati-activities.xml"'
+    return response
