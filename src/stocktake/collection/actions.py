@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from stocktake import retry
@@ -31,6 +31,7 @@ from stocktake.runners import runner_alive, runner_id
 from . import selection
 from . import verification as V
 from .models import ColumnMapping, Dhis2Mapping, ImportBatch, Reminder, Review
+from .templatetags.collection_labels import state_label
 
 
 class ReviewError(ValueError):
@@ -147,7 +148,7 @@ def _decide(seen, *, state: str, user, reason: str = "", interface: str = "web",
     if not permissions.can_validate(user):
         raise PermissionDenied("only the delivery unit's validators validate, return or publish data")
     if state == V.S.RETURNED and not reason.strip():
-        raise ReviewError("a returned value needs a reason the data lead can act on")
+        raise ReviewError(_("a returned value needs a reason the data lead can act on"))
     try:
         seen = {int(pk): int(version) for pk, version in dict(seen).items()}
     except (TypeError, ValueError):
@@ -160,8 +161,13 @@ def _decide(seen, *, state: str, user, reason: str = "", interface: str = "web",
     if wrong:
         dv = wrong[0]
         raise ReviewError(
-            f"{dv.indicator.code} {dv.org_unit.code} {dv.period.code} is {dv.state}; "
-            f"only {' or '.join(sorted(V.ALLOWED[state]))} values can be {state}"
+            _("%(value)s is %(state)s; only %(allowed)s values can be %(decided)s")
+            % {
+                "value": f"{dv.indicator.code} {dv.org_unit.code} {dv.period.code}",
+                "state": state_label(dv.state),
+                "allowed": _(" or ").join(state_label(s) for s in sorted(V.ALLOWED[state])),
+                "decided": state_label(state),
+            }
         )
     deciding_own = state in (V.S.VALIDATED, V.S.PUBLISHED)
     mine = own_value_ids([dv.pk for dv in values], user) if deciding_own else set()
@@ -360,6 +366,7 @@ def queue_import(
             strict=strict,
             status=ImportBatch.Status.QUEUED,
             spool=str(path),
+            language=translation.get_language() or "",
         )
         result = tasks.run_queued_import.enqueue(batch.pk)
         batch.task_id = str(result.id)

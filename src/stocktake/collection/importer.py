@@ -20,9 +20,10 @@ import time
 from datetime import date, timedelta
 
 from django.db import DatabaseError, connection, transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from stocktake import retry
 from stocktake.accounts import permissions
@@ -117,7 +118,7 @@ def _records(stream, fmt: str, mapping: ColumnMapping | None, notes: list | None
     if fmt == "dhis2-json":
         data = stream.read(MAX_JSON + 1)
         if len(data) > MAX_JSON:
-            raise T.FileError("the JSON payload is larger than 200 MB; split it by period")
+            raise T.FileError(_("the JSON payload is larger than 200 MB; split it by period"))
         return M.dhis2_json(data, dhis2_lookup())
     if fmt == "json-rows":
         data = stream.read(MAX_JSON + 1)
@@ -126,11 +127,11 @@ def _records(stream, fmt: str, mapping: ColumnMapping | None, notes: list | None
         payload = M.load_json(data)
         items = payload.get("rows") if isinstance(payload, dict) else payload
         if not isinstance(items, list):
-            raise T.FileError("send a JSON list of rows, or an object with a 'rows' list")
+            raise T.FileError(_("send a JSON list of rows, or an object with a 'rows' list"))
         if not items:
             raise T.FileError(_("the list of rows is empty: there is no data to import"))
         return (
-            (i, r if isinstance(r, dict) else M.ShapeError("each row must be an object"))
+            (i, r if isinstance(r, dict) else M.ShapeError(_("each row must be an object")))
             for i, r in enumerate(items, start=1)
         )
     unnamed = "ignore" if mapping and config.get("unnamed_columns") == "ignore" else "refuse"
@@ -193,7 +194,9 @@ class _Run:
         parent_code = self.create.get("parent")
         parent_depth = self.cat.org_units.get(parent_code)
         if parent_depth is None:
-            raise T.FileError(f"the mapping creates units under '{parent_code}', which does not exist")
+            raise T.FileError(
+                _("the mapping creates units under '%(parent)s', which does not exist") % {"parent": parent_code}
+            )
         group = rec.get("_group")
         if group:
             gcode = f"{parent_code}-{slugify(R.clean(group))[:40].upper()}"
@@ -213,7 +216,8 @@ class _Run:
             depth = self.cat.org_units.get(under)
             if depth is None:
                 raise T.FileError(
-                    f"create_org_units: '{shown(code, 40)}' goes under '{shown(under, 40)}', which does not exist"
+                    _("create_org_units: '%(code)s' goes under '%(under)s', which does not exist")
+                    % {"code": shown(code, 40), "under": shown(under, 40)}
                 )
             self._new_unit(code, str(item.get("name") or code), under, depth + 1)
 
@@ -361,7 +365,12 @@ class _Run:
                         "row": None,
                         "rule": "timeliness",
                         "indicator": code,
-                        "message": f"{code} {pcode} was due {due.isoformat()}: {late} days late",
+                        "message": ngettext(
+                            "%(code)s %(period)s was due %(due)s: %(n)s day late",
+                            "%(code)s %(period)s was due %(due)s: %(n)s days late",
+                            late,
+                        )
+                        % {"code": code, "period": pcode, "due": formats.date_format(due), "n": late},
                     }
                 )
             if period is None:
@@ -377,8 +386,13 @@ class _Run:
                         "row": None,
                         "rule": "completeness",
                         "indicator": code,
-                        "message": f"{code} {pcode}: {share:.0%} of units have reported; "
-                        f"missing {', '.join(missing[:10])}{' …' if len(missing) > 10 else ''}",
+                        "message": _("%(code)s %(period)s: %(share)s of units have reported; missing %(missing)s")
+                        % {
+                            "code": code,
+                            "period": pcode,
+                            "share": _("%(n)s%%") % {"n": formats.number_format(round(100 * share))},
+                            "missing": ", ".join(missing[:10]) + (" …" if len(missing) > 10 else ""),
+                        },
                     }
                 )
 
@@ -504,9 +518,12 @@ def _import(batch: ImportBatch, stream, *, file_name, fmt, mapping, user, dry_ru
     notes: list[str] = []
     try:
         if fmt not in FORMATS:
-            raise T.FileError(f"unknown format '{shown(fmt, 20)}'; use one of {', '.join(FORMATS)}")
+            raise T.FileError(
+                _("unknown format '%(format)s'; use one of %(formats)s")
+                % {"format": shown(fmt, 20), "formats": ", ".join(FORMATS)}
+            )
         if not (permissions.can_manage(user) or permissions.role(user) == "data_lead"):
-            raise T.FileError("you may not import data: only data leads and the delivery unit submit values")
+            raise T.FileError(_("you may not import data: only data leads and the delivery unit submit values"))
         for attempt in range(retry.ATTEMPTS):
             # PostgreSQL may ask the import to start again (a deadlock, a new cell another writer created
             # at the same moment): the whole file is read and written again on what the other stored.
@@ -542,7 +559,7 @@ def _import(batch: ImportBatch, stream, *, file_name, fmt, mapping, user, dry_ru
         batch.message = (
             text
             + ("" if text.endswith((".", "?", "!", ")")) else ".")
-            + (" Nothing was stored." if not dry_run else "")
+            + (" " + _("Nothing was stored.") if not dry_run else "")
         )
     if run is not None:
         batch.rows_read = run.rows_read
@@ -579,13 +596,20 @@ def _write(run, batch, stream, fmt, mapping, notes, strict, dry_run) -> None:
     with transaction.atomic():
         run.run(_records(stream, fmt, mapping, notes))
         if strict and run.report.total:
-            raise Refused(f"{run.report.rejected} rows rejected; strict mode stores nothing")
+            raise Refused(
+                ngettext(
+                    "%(n)s row rejected; strict mode stores nothing",
+                    "%(n)s rows rejected; strict mode stores nothing",
+                    run.report.rejected,
+                )
+                % {"n": run.report.rejected}
+            )
         if run.touched_ids:
             if run.counts["created"] > ANALYZE_AFTER:
                 bulk.analyze(DataValue)
             monitoring_rollups.refresh({i for i, _ in run.touched_ids}, {p for _, p in run.touched_ids})
         if not dry_run and run.accepted == 0 and run.rows_read and run.report.total:
-            batch.message = "no row was accepted"
+            batch.message = _("no row was accepted")
         # The record's status and counts are written in the same transaction as the values, so it can
         # never report as failed or unfinished what was stored (say, when the report's own save after the
         # commit meets a busy database).

@@ -41,14 +41,14 @@ class Dhis2Mapping(models.Model):
     """One DHIS2 id and the Stocktake code it stands for."""
 
     class Kind(models.TextChoices):
-        DATA_ELEMENT = "data_element", "Data element → indicator"
-        ORG_UNIT = "org_unit", "Org unit → org unit"
-        COMBO = "category_option_combo", "Category option combo → disaggregation"
+        DATA_ELEMENT = "data_element", _("Data element → indicator")
+        ORG_UNIT = "org_unit", _("Org unit → org unit")
+        COMBO = "category_option_combo", _("Category option combo → disaggregation")
 
     class Field(models.TextChoices):
-        VALUE = "value", "Value"
-        NUMERATOR = "numerator", "Numerator"
-        DENOMINATOR = "denominator", "Denominator"
+        VALUE = "value", _("Value")
+        NUMERATOR = "numerator", _("Numerator")
+        DENOMINATOR = "denominator", _("Denominator")
 
     kind = models.CharField(max_length=24, choices=Kind.choices)
     dhis2_id = models.CharField("DHIS2 id", max_length=60)
@@ -117,6 +117,9 @@ class ImportBatch(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     spool = models.CharField(max_length=500, blank=True)
+    # The requester's language: a queued import runs in the worker, which has no request, and writes its
+    # refusals and row errors in this language (collection.tasks activates it).
+    language = models.CharField(max_length=12, blank=True, default="")
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -157,8 +160,8 @@ class Reminder(models.Model):
     """An email sent to a data lead about a period's data, so nobody is chased twice for the same thing."""
 
     class Kind(models.TextChoices):
-        DUE = "due", "Due soon"
-        LATE = "late", "Late"
+        DUE = "due", _("Due soon")
+        LATE = "late", _("Late")
 
     indicator = models.ForeignKey("architecture.Indicator", on_delete=models.CASCADE, related_name="+")
     period = models.ForeignKey("architecture.Period", on_delete=models.CASCADE, related_name="+")

@@ -9,6 +9,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
@@ -21,10 +23,17 @@ PROGRESS_EVERY = 1.0  # seconds between progress writes
 
 @task()
 def run_queued_import(batch_id: int) -> str:
-    """Import a queued upload from the spool; the batch row says how far it got and how it ended."""
+    """Import a queued upload from the spool; the batch row says how far it got and how it ended.
+
+    The worker has no request: the report is written in the language of whoever uploaded the file."""
     batch = ImportBatch.objects.select_related("user", "mapping").filter(pk=batch_id).first()
     if batch is None or not actions.start_import(batch):
         return "not queued"  # removed, or claimed by another worker
+    with translation.override(batch.language or settings.LANGUAGE_CODE):
+        return _run(batch)
+
+
+def _run(batch: ImportBatch) -> str:
     path = Path(batch.spool)
     last = [0.0]
 

@@ -79,7 +79,7 @@ def upload(request):
             return render(
                 request,
                 "collection/upload.html",
-                _upload_context(request, error="Choose a file to import."),
+                _upload_context(request, error=_("Choose a file to import.")),
                 status=400,
             )
         mapping = None
@@ -91,7 +91,10 @@ def upload(request):
         fmt = request.POST.get("format") or None
         if fmt and fmt not in importer.FORMATS:
             return render(
-                request, "collection/upload.html", _upload_context(request, error=f"Unknown format {fmt}."), status=400
+                request,
+                "collection/upload.html",
+                _upload_context(request, error=_("Unknown format %(format)s.") % {"format": fmt}),
+                status=400,
             )
         opts = dict(
             file_name=f.name,
@@ -149,8 +152,10 @@ def template_download(request, fmt):
         ws.title = "data"
         for r in rows:
             ws.append(r)
-        guide = wb.create_sheet("indicators")
-        guide.append(["code", "name", "unit", "frequency", "aggregation", "fill in", "min", "max"])
+        guide = wb.create_sheet(_("indicators"))
+        guide.append(
+            [_("code"), _("name"), _("unit"), _("frequency"), _("aggregation"), _("fill in"), _("min"), _("max")]
+        )
         for ind in _allowed_indicators(request.user):
             guide.append(
                 [
@@ -159,7 +164,7 @@ def template_download(request, fmt):
                     ind.unit,
                     ind.get_frequency_display(),
                     ind.aggregation,
-                    "numerator and denominator" if ind.aggregation == "ratio" else "value",
+                    _("numerator and denominator") if ind.aggregation == "ratio" else _("value"),
                     ind.min_value,
                     ind.max_value,
                 ]

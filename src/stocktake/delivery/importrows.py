@@ -19,9 +19,32 @@ from datetime import date
 
 from . import periods as P
 from .echo import shown as _shown
+from .text import _, gettext_noop
 
 COLUMNS = ("indicator", "org_unit", "period", "disaggregation", "value", "numerator", "denominator", "comment")
 REQUIRED = ("indicator", "org_unit", "period")
+
+# The sentences that name a column, one per column, so each is whole for the translator (gettext_noop marks
+# them; `_` translates them when a row is checked).
+EMPTY = {
+    "indicator": gettext_noop("indicator is empty"),
+    "org_unit": gettext_noop("org unit is empty"),
+    "period": gettext_noop("period is empty"),
+}
+NEGATIVE_PART = {
+    "numerator": gettext_noop(
+        "%(number)s is negative; the numerator of %(indicator)s counts things and cannot be below zero"
+    ),
+    "denominator": gettext_noop(
+        "%(number)s is negative; the denominator of %(indicator)s counts things and cannot be below zero"
+    ),
+}
+NOT_A_RATIO = {
+    "numerator": gettext_noop("%(indicator)s is not a ratio: it takes a value only, so the numerator must be blank"),
+    "denominator": gettext_noop(
+        "%(indicator)s is not a ratio: it takes a value only, so the denominator must be blank"
+    ),
+}
 
 # Spreadsheets write thousands separators and stray spaces; both are harmless.
 _NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?([eE][+-]?\d+)?$")
@@ -108,7 +131,13 @@ class RowError:
     message: str
 
     def __str__(self) -> str:
-        return f"row {self.row}, {self.column}: {self.message}" if self.column else f"row {self.row}: {self.message}"
+        if self.column:
+            return _("row %(row)s, %(column)s: %(message)s") % {
+                "row": self.row,
+                "column": self.column,
+                "message": self.message,
+            }
+        return _("row %(row)s: %(message)s") % {"row": self.row, "message": self.message}
 
 
 @dataclass
@@ -154,7 +183,7 @@ def parse_number(text) -> float | None:
     if text is None:
         return None
     if isinstance(text, bool):
-        raise NumberError(f"'{text}' is not a number")
+        raise NumberError(_("'%(text)s' is not a number") % {"text": text})
     if isinstance(text, (int, float)):
         number = float(text)
     else:
@@ -163,10 +192,10 @@ def parse_number(text) -> float | None:
             return None
         if not _NUMBER.match(s) or not any(ch.isdigit() for ch in s):
             shown = str(text).strip()
-            raise NumberError(f"'{_shown(shown, 40)}' is not a number")
+            raise NumberError(_("'%(text)s' is not a number") % {"text": _shown(shown, 40)})
         number = float(s.replace(",", ""))
     if math.isnan(number) or math.isinf(number):
-        raise NumberError(f"'{_shown(text, 40)}' is not a finite number")
+        raise NumberError(_("'%(text)s' is not a finite number") % {"text": _shown(text, 40)})
     return number
 
 
@@ -183,28 +212,39 @@ def check_row(n: int, record: dict, cat: Catalogue) -> Row | list[RowError]:
     text = {c: ("" if record.get(c) is None else str(record.get(c)).strip()) for c in COLUMNS}
     for c in COLUMNS:
         if text[c] and not _storable(text[c]):
-            errors.append(RowError(n, c, "holds a NUL character or bytes that are not text"))
+            errors.append(RowError(n, c, _("holds a NUL character or bytes that are not text")))
             text[c] = ""
     if errors:
         return errors
     for c in REQUIRED:
         if not text[c]:
-            errors.append(RowError(n, c, f"{c.replace('_', ' ')} is empty"))
+            errors.append(RowError(n, c, _(EMPTY[c])))
     spec = cat.indicators.get(text["indicator"]) if text["indicator"] else None
     if text["indicator"] and spec is None:
-        errors.append(RowError(n, "indicator", f"unknown indicator code '{_shown(text['indicator'])}'"))
+        errors.append(
+            RowError(n, "indicator", _("unknown indicator code '%(code)s'") % {"code": _shown(text["indicator"])})
+        )
     elif spec is not None and cat.allowed is not None and spec.code not in cat.allowed:
-        errors.append(RowError(n, "indicator", f"you may not submit data for indicator '{spec.code}'"))
+        errors.append(
+            RowError(n, "indicator", _("you may not submit data for indicator '%(code)s'") % {"code": spec.code})
+        )
     depth = cat.org_units.get(text["org_unit"]) if text["org_unit"] else None
     if text["org_unit"] and depth is None:
-        errors.append(RowError(n, "org_unit", f"unknown org unit code '{_shown(text['org_unit'])}'"))
+        errors.append(
+            RowError(n, "org_unit", _("unknown org unit code '%(code)s'") % {"code": _shown(text["org_unit"])})
+        )
     elif spec is not None and spec.report_depth is not None and depth is not None and depth != spec.report_depth:
         errors.append(
             RowError(
                 n,
                 "org_unit",
-                f"{spec.code} is reported at level {spec.report_depth}; "
-                f"'{_shown(text['org_unit'])}' is at level {depth}",
+                _("%(indicator)s is reported at level %(level)s; '%(unit)s' is at level %(depth)s")
+                % {
+                    "indicator": spec.code,
+                    "level": spec.report_depth,
+                    "unit": _shown(text["org_unit"]),
+                    "depth": depth,
+                },
             )
         )
     period = None
@@ -219,13 +259,23 @@ def check_row(n: int, record: dict, cat: Catalogue) -> Row | list[RowError]:
                 RowError(
                     n,
                     "period",
-                    f"{spec.code} is reported {P.FREQUENCY_NAMES[spec.frequency]}; "
-                    f"'{period.code}' is {P.FREQUENCY_NAMES[period.kind]}",
+                    _("%(indicator)s is reported %(frequency)s; '%(period)s' is %(kind)s")
+                    % {
+                        "indicator": spec.code,
+                        "frequency": _(P.FREQUENCY_NAMES[spec.frequency]),
+                        "period": period.code,
+                        "kind": _(P.FREQUENCY_NAMES[period.kind]),
+                    },
                 )
             )
         if period.end > cat.today:
             errors.append(
-                RowError(n, "period", f"'{period.code}' has not ended yet (it ends {period.end.isoformat()})")
+                RowError(
+                    n,
+                    "period",
+                    _("'%(period)s' has not ended yet (it ends %(end)s)")
+                    % {"period": period.code, "end": period.end.isoformat()},
+                )
             )
     numbers: dict[str, float | None] = {}
     for c in ("value", "numerator", "denominator"):
@@ -238,11 +288,23 @@ def check_row(n: int, record: dict, cat: Catalogue) -> Row | list[RowError]:
     if spec is not None and not bad_number:
         if spec.aggregation == "ratio":
             if numbers["numerator"] is None and numbers["value"] is None:
-                errors.append(RowError(n, "numerator", f"{spec.code} is a ratio: a numerator is required"))
+                errors.append(
+                    RowError(
+                        n,
+                        "numerator",
+                        _("%(indicator)s is a ratio: a numerator is required") % {"indicator": spec.code},
+                    )
+                )
             if numbers["denominator"] is None:
-                errors.append(RowError(n, "denominator", f"{spec.code} is a ratio: a denominator is required"))
+                errors.append(
+                    RowError(
+                        n,
+                        "denominator",
+                        _("%(indicator)s is a ratio: a denominator is required") % {"indicator": spec.code},
+                    )
+                )
             elif numbers["denominator"] == 0:
-                errors.append(RowError(n, "denominator", "denominator must not be zero"))
+                errors.append(RowError(n, "denominator", _("denominator must not be zero")))
             if spec.refuses_negative_parts:
                 for c in ("numerator", "denominator"):
                     part = numbers[c]
@@ -251,7 +313,7 @@ def check_row(n: int, record: dict, cat: Catalogue) -> Row | list[RowError]:
                             RowError(
                                 n,
                                 c,
-                                f"{part:g} is negative; the {c} of {spec.code} counts things and cannot be below zero",
+                                _(NEGATIVE_PART[c]) % {"number": f"{part:g}", "indicator": spec.code},
                             )
                         )
             if numbers["value"] is not None and numbers["numerator"] is not None and numbers["denominator"]:
@@ -261,9 +323,16 @@ def check_row(n: int, record: dict, cat: Catalogue) -> Row | list[RowError]:
                         RowError(
                             n,
                             "value",
-                            f"value {numbers['value']:g} and numerator/denominator "
-                            f"({numbers['numerator']:g}/{numbers['denominator']:g} = "
-                            f"{implied:.4g}) disagree; give one or make them agree",
+                            _(
+                                "value %(value)s and numerator/denominator (%(numerator)s/%(denominator)s = "
+                                "%(implied)s) disagree; give one or make them agree"
+                            )
+                            % {
+                                "value": f"{numbers['value']:g}",
+                                "numerator": f"{numbers['numerator']:g}",
+                                "denominator": f"{numbers['denominator']:g}",
+                                "implied": f"{implied:.4g}",
+                            },
                         )
                     )
             if numbers["numerator"] is None and numbers["value"] is not None and numbers["denominator"]:
@@ -272,19 +341,21 @@ def check_row(n: int, record: dict, cat: Catalogue) -> Row | list[RowError]:
             numbers["value"] = None
         else:
             if numbers["value"] is None:
-                errors.append(RowError(n, "value", "value is empty"))
+                errors.append(RowError(n, "value", _("value is empty")))
             for c in ("numerator", "denominator"):
                 if numbers[c] is not None:
-                    errors.append(
-                        RowError(n, c, f"{spec.code} is not a ratio: it takes a value only, so the {c} must be blank")
-                    )
+                    errors.append(RowError(n, c, _(NOT_A_RATIO[c]) % {"indicator": spec.code}))
             if numbers["value"] is not None and numbers["value"] < 0 and spec.refuses_negative_value:
                 errors.append(
                     RowError(
                         n,
                         "value",
-                        f"{numbers['value']:g} is negative; {spec.code} counts "
-                        f"{spec.unit or 'things'} and cannot be below zero",
+                        (
+                            _("%(number)s is negative; %(indicator)s counts %(unit)s and cannot be below zero")
+                            if spec.unit
+                            else _("%(number)s is negative; %(indicator)s counts things and cannot be below zero")
+                        )
+                        % {"number": f"{numbers['value']:g}", "indicator": spec.code, "unit": spec.unit},
                     )
                 )
         if not errors:
@@ -294,17 +365,23 @@ def check_row(n: int, record: dict, cat: Catalogue) -> Row | list[RowError]:
                 if spec.min_value is not None and computed < spec.min_value:
                     errors.append(
                         RowError(
-                            n, col, f"{computed:g} is below the allowed minimum {spec.min_value:g} for {spec.code}"
+                            n,
+                            col,
+                            _("%(number)s is below the allowed minimum %(minimum)s for %(indicator)s")
+                            % {"number": f"{computed:g}", "minimum": f"{spec.min_value:g}", "indicator": spec.code},
                         )
                     )
                 if spec.max_value is not None and computed > spec.max_value:
                     errors.append(
                         RowError(
-                            n, col, f"{computed:g} is above the allowed maximum {spec.max_value:g} for {spec.code}"
+                            n,
+                            col,
+                            _("%(number)s is above the allowed maximum %(maximum)s for %(indicator)s")
+                            % {"number": f"{computed:g}", "maximum": f"{spec.max_value:g}", "indicator": spec.code},
                         )
                     )
     if len(text["disaggregation"]) > 100:
-        errors.append(RowError(n, "disaggregation", "longer than 100 characters"))
+        errors.append(RowError(n, "disaggregation", _("longer than 100 characters")))
     if errors:
         return errors
     if spec is None or period is None:  # an empty or unknown indicator or period was reported as an error above
@@ -353,9 +430,8 @@ def check_rows(records: Iterable[tuple[int, dict]], cat: Catalogue) -> Iterator[
                 RowError(
                     n,
                     "",
-                    f"duplicate of row {seen[key]}: {key[0]} {key[1]} {key[2]}"
-                    + (f" {key[3]}" if key[3] else "")
-                    + " appears twice in the file",
+                    _("duplicate of row %(row)s: %(key)s appears twice in the file")
+                    % {"row": seen[key], "key": " ".join(part for part in key if part)},
                 )
             ]
             continue
@@ -373,8 +449,12 @@ def check_rows(records: Iterable[tuple[int, dict]], cat: Catalogue) -> Iterator[
                     RowError(
                         row.rows[0],
                         "value",
-                        f"combined rows {', '.join(map(str, row.rows[:10]))} give "
-                        f"{computed:g}, outside the allowed range for {spec.code}",
+                        _("combined rows %(rows)s give %(number)s, outside the allowed range for %(indicator)s")
+                        % {
+                            "rows": ", ".join(map(str, row.rows[:10])),
+                            "number": f"{computed:g}",
+                            "indicator": spec.code,
+                        },
                     )
                 ]
                 continue

@@ -38,19 +38,21 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from .echo import shown
+from .text import _, gettext_noop
 
 DAY, WEEK, MONTH, QUARTER, YEAR, FINANCIAL_YEAR = "D", "W", "M", "Q", "Y", "FY"
 FISCAL_QUARTER = "FQ"
 FISCAL_KINDS = (FISCAL_QUARTER, FINANCIAL_YEAR)
 
+# Marked for translation; shown through `_` (stocktake.delivery.text) where a reader sees them.
 FREQUENCY_NAMES = {
-    DAY: "daily",
-    WEEK: "weekly",
-    MONTH: "monthly",
-    QUARTER: "quarterly",
-    YEAR: "yearly",
-    FINANCIAL_YEAR: "financial year",
-    FISCAL_QUARTER: "fiscal quarterly",
+    DAY: gettext_noop("daily"),
+    WEEK: gettext_noop("weekly"),
+    MONTH: gettext_noop("monthly"),
+    QUARTER: gettext_noop("quarterly"),
+    YEAR: gettext_noop("yearly"),
+    FINANCIAL_YEAR: gettext_noop("financial year"),
+    FISCAL_QUARTER: gettext_noop("fiscal quarterly"),
 }
 
 # Finest first: a value reported monthly can be summed to quarters and years (calendar or fiscal).
@@ -166,7 +168,7 @@ def week(y: int, w: int) -> Period:
     try:
         start = date.fromisocalendar(y, w, 1)
     except ValueError as exc:
-        raise PeriodError(f"{y} has no ISO week {w}") from exc
+        raise PeriodError(_("%(year)s has no ISO week %(week)s") % {"year": y, "week": w}) from exc
     return Period(start, start + timedelta(days=6), WEEK, f"{y:04d}W{w:02d}")
 
 
@@ -220,13 +222,16 @@ def parse(code: str, fy_start: int | None = None) -> Period:
 
 def _check_year(text: str, y: int) -> None:
     if not MIN_YEAR <= y <= MAX_YEAR:
-        raise PeriodError(f"'{shown(text)}' is in year {y}; periods name the years {MIN_YEAR} to {MAX_YEAR}")
+        raise PeriodError(
+            _("'%(text)s' is in year %(year)s; periods name the years %(first)s to %(last)s")
+            % {"text": shown(text), "year": y, "first": MIN_YEAR, "last": MAX_YEAR}
+        )
 
 
 @functools.lru_cache(maxsize=4096)  # a national file repeats a handful of codes a million times; Period is frozen
 def _parse(text: str, fy_start: int) -> Period:
     if not text:
-        raise PeriodError("period is empty")
+        raise PeriodError(_("period is empty"))
     for pattern, kind in _PATTERNS:
         m = pattern.match(text)
         if not m:
@@ -237,13 +242,15 @@ def _parse(text: str, fy_start: int) -> Period:
             try:
                 return day(date(y, int(m.group(2)), int(m.group(3))))
             except ValueError as exc:
-                raise PeriodError(f"'{text}' is not a real day ({exc})") from exc
+                raise PeriodError(_("'%(text)s' is not a real day (%(error)s)") % {"text": text, "error": exc}) from exc
         if kind == WEEK:
             return week(y, int(m.group(2)))
         if kind == MONTH:
             mm = int(m.group(2))
             if not 1 <= mm <= 12:
-                raise PeriodError(f"'{text}' has month {mm}; months run 01 to 12")
+                raise PeriodError(
+                    _("'%(text)s' has month %(month)s; months run 01 to 12") % {"text": text, "month": mm}
+                )
             return month(y, mm)
         if kind == QUARTER:
             return quarter(y, int(m.group(2)))
@@ -252,7 +259,8 @@ def _parse(text: str, fy_start: int) -> Period:
         name = m.group(2).lower()
         if name not in _MONTH_NAMES:
             raise PeriodError(
-                f"'{shown(text)}' is not a period code (unknown financial-year month '{shown(m.group(2), 20)}')"
+                _("'%(text)s' is not a period code (unknown financial-year month '%(month)s')")
+                % {"text": shown(text), "month": shown(m.group(2), 20)}
             )
         if kind == FISCAL_QUARTER:
             return fiscal_quarter(y, int(m.group(3)), _MONTH_NAMES[name])
@@ -262,8 +270,11 @@ def _parse(text: str, fy_start: int) -> Period:
         if m:
             return _fiscal_form(text, form, m.groups(), fy_start)
     raise PeriodError(
-        f"'{shown(text)}' is not a period code; use 2026, 2026Q1, 2026-03, 2026W09, 2026-03-15, "
-        "2026April, 2026AprilQ1, 2026/27 or 2026/27 Q1"
+        _(
+            "'%(text)s' is not a period code; use 2026, 2026Q1, 2026-03, 2026W09, 2026-03-15, "
+            "2026April, 2026AprilQ1, 2026/27 or 2026/27 Q1"
+        )
+        % {"text": shown(text)}
     )
 
 

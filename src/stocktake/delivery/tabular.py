@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from .echo import listed, shown
+from .text import _, gettext_noop
 
 MAX_XLSX_UNCOMPRESSED = 400 * 1024 * 1024
 MAX_XLSX_RATIO = 200
@@ -111,14 +112,17 @@ def _header(cells: list, where: str, unnamed: str = "refuse", notes: list | None
     while names and names[-1] == "":
         names.pop()
     if not names:
-        raise FileError(f"{where}: the header row is empty")
+        raise FileError(_("%(where)s: the header row is empty") % {"where": where})
     blanks = [i for i, name in enumerate(names, start=1) if name == ""]
     if blanks and unnamed != "ignore":
         i = blanks[0]
         raise FileError(
-            f"{where}: header cell {i} ({_col(i)}1) is empty; merged header cells or a title row "
-            f"above the header? The first row must name every column (or set the mapping's "
-            f"unnamed_columns to ignore)"
+            _(
+                "%(where)s: header cell %(i)s (%(cell)s) is empty; merged header cells or a title row "
+                "above the header? The first row must name every column (or set the mapping's "
+                "unnamed_columns to ignore)"
+            )
+            % {"where": where, "i": i, "cell": f"{_col(i)}1"}
         )
     if blanks and notes is not None:
         notes.append(
@@ -128,7 +132,10 @@ def _header(cells: list, where: str, unnamed: str = "refuse", notes: list | None
     seen = set()
     for name in names:
         if name and name.lower() in seen:
-            raise FileError(f"{where}: column '{shown(name, 40)}' appears twice in the header")
+            raise FileError(
+                _("%(where)s: column '%(name)s' appears twice in the header")
+                % {"where": where, "name": shown(name, 40)}
+            )
         seen.add(name.lower())
     return names
 
@@ -167,7 +174,7 @@ def read_csv(
     """
     head = stream.read(65536)
     if not head.strip():
-        raise FileError("the file is empty")
+        raise FileError(_("the file is empty"))
     enc = sniff_encoding(head, encoding, more=len(head) == 65536, notes=notes)
     raw = io.BufferedReader(_Chain(head, stream), buffer_size=1 << 16)
     text: Iterator[str]
@@ -181,7 +188,7 @@ def read_csv(
     except (UnicodeDecodeError, csv.Error) as exc:
         raise FileError(f"row 1: {exc}") from exc
     except StopIteration as exc:
-        raise FileError("the file is empty") from exc
+        raise FileError(_("the file is empty")) from exc
     header = _header(first, "CSV", unnamed, notes)
     width = len(first)  # the header's cells before its trailing blanks were dropped
 
@@ -203,15 +210,18 @@ def read_csv(
                         continue
                     else:
                         hint = (
-                            "an unquoted number with a thousands separator such as 1,234, or a stray separator?"
+                            _("an unquoted number with a thousands separator such as 1,234, or a stray separator?")
                             if len(cells) > len(header)
-                            else "a truncated line, or a missing separator?"
+                            else _("a truncated line, or a missing separator?")
                         )
                         yield (
                             n,
                             RowShapeError(
-                                f"has {len(cells)} cells but the header has {len(header)} ({hint}); "
-                                f"the row is left out rather than read with its columns shifted"
+                                _(
+                                    "has %(cells)s cells but the header has %(header)s (%(hint)s); "
+                                    "the row is left out rather than read with its columns shifted"
+                                )
+                                % {"cells": len(cells), "header": len(header), "hint": hint}
                             ),
                         )
                         continue
@@ -223,12 +233,12 @@ def read_csv(
         except csv.Error as exc:
             raise FileError(f"row {reader.line_num}: {exc} (is the file truncated?)") from exc
         if not found:
-            raise FileError(NO_ROWS)
+            raise FileError(_(NO_ROWS))
 
     return [h for h in header if h], rows()
 
 
-NO_ROWS = "the file has a header row but no data rows: there is nothing to import"
+NO_ROWS = gettext_noop("the file has a header row but no data rows: there is nothing to import")
 
 
 def _decoded_lines(raw: BinaryIO, enc: str) -> Iterator[str]:
@@ -359,13 +369,16 @@ def read_xlsx(
     except Exception as exc:  # openpyxl raises many kinds for broken workbooks
         raise _unreadable(exc, "the workbook") from exc
     if sheet and sheet not in wb.sheetnames:
-        raise FileError(f"no sheet named '{shown(sheet, 40)}'; the workbook has {listed(wb.sheetnames)}")
+        raise FileError(
+            _("no sheet named '%(sheet)s'; the workbook has %(sheets)s")
+            % {"sheet": shown(sheet, 40), "sheets": listed(wb.sheetnames)}
+        )
     try:
         ws = wb[sheet] if sheet else wb.worksheets[0]
         ws.reset_dimensions()
     except Exception as exc:
         raise _unreadable(exc, "the workbook") from exc
-    where = f"sheet '{shown(ws.title, 40)}'"
+    where = _("sheet '%(name)s'") % {"name": shown(ws.title, 40)}
     parsed = ws.iter_rows()
 
     def it():
@@ -383,16 +396,18 @@ def read_xlsx(
     rows_in = it()
     first = next(rows_in, None)
     if first is None:
-        raise FileError("the first sheet is empty")
+        raise FileError(_("the first sheet is empty"))
     header = _header([c.value for c in first[1]], where, unnamed, notes)
     second = next(rows_in, None)
     if second is not None and unnamed != "ignore":
         filled = [c for c in second[1] if c.value not in (None, "")]
         if filled and max(c.column for c in filled) > len(header):
             raise FileError(
-                f"{where}: row 1 names {len(header)} column(s) but row 2 fills "
-                f"{max(c.column for c in filled)}; a title row or merged header cells above the header? "
-                f"The first row must name every column"
+                _(
+                    "%(where)s: row 1 names %(named)s column(s) but row 2 fills %(filled)s; a title row or "
+                    "merged header cells above the header? The first row must name every column"
+                )
+                % {"where": where, "named": len(header), "filled": max(c.column for c in filled)}
             )
 
     def rows():
@@ -405,7 +420,10 @@ def read_xlsx(
             for i, c in enumerate(cells[: len(header)]):
                 v = c.value
                 if c.data_type == "f" or (isinstance(v, str) and v.startswith("=")):
-                    formula = f"cell {_col(i + 1)}{n} holds a formula ({shown(v, 40)}); paste values instead"
+                    formula = _("cell %(cell)s holds a formula (%(formula)s); paste values instead") % {
+                        "cell": f"{_col(i + 1)}{n}",
+                        "formula": shown(v, 40),
+                    }
                     break
                 values.append(v)
             if formula:
@@ -418,13 +436,13 @@ def read_xlsx(
                 continue
             found = True
             if unnamed != "ignore" and any(v not in (None, "") for v in (c.value for c in cells[len(header) :])):
-                yield n, RowShapeError(f"has values beyond the {len(header)} named columns")
+                yield n, RowShapeError(_("has values beyond the %(n)s named columns") % {"n": len(header)})
                 continue
             values += [None] * (len(header) - len(values))
             yield n, _named(header, (_cell_text(v) for v in values))
         wb.close()
         if not found:
-            raise FileError(NO_ROWS)
+            raise FileError(_(NO_ROWS))
 
     return [h for h in header if h], rows()
 

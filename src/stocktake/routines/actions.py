@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from stocktake.accounts import audit
@@ -419,7 +419,13 @@ def request_document(*, kind: str, user, paper: str, meeting=None, round=None, i
         raise ValidationError({"paper": _("%(paper)r is not one of a4, letter") % {"paper": paper}})
     with transaction.atomic():
         doc = Document.objects.create(
-            kind=kind, meeting=meeting, round=round, paper=paper, requested_by=user, status=Document.Status.QUEUED
+            kind=kind,
+            meeting=meeting,
+            round=round,
+            paper=paper,
+            requested_by=user,
+            status=Document.Status.QUEUED,
+            language=translation.get_language() or "",
         )
         result = tasks.generate_document.enqueue(doc.pk)
         doc.task_id = str(result.id)

@@ -249,6 +249,9 @@ class Document(models.Model):
     title = models.CharField(max_length=300, blank=True)
     filename = models.CharField(max_length=200, blank=True)
     content = models.BinaryField(null=True, blank=True, editable=False)
+    # The requester's language: the worker has no request, so it makes the PDF in this language
+    # (routines.tasks activates it), and a Spanish user's pack reads Spanish.
+    language = models.CharField(max_length=12, blank=True, default="")
     pages = models.PositiveIntegerField(null=True, blank=True)
     size = models.PositiveIntegerField(null=True, blank=True, help_text="bytes")
     created_at = models.DateTimeField(auto_now_add=True)

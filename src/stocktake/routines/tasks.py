@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import time
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
@@ -21,11 +23,16 @@ PROGRESS_EVERY = 0.5  # seconds between progress writes
 
 @task()
 def generate_document(document_id: int) -> str:
-    """Generate a queued document; its row says how far it got and how it ended."""
+    """Generate a queued document; its row says how far it got and how it ended, in its requester's language."""
     doc = Document.objects.select_related("meeting__routine__chair", "round", "requested_by").filter(pk=document_id)
     doc = doc.defer("content").first()
     if doc is None or not actions.start_document(doc):
         return "not queued"  # removed, or claimed by another worker
+    with translation.override(doc.language or settings.LANGUAGE_CODE):  # the requester's, not the worker's
+        return _generate(doc)
+
+
+def _generate(doc: Document) -> str:
     last = [0.0]
 
     def on_progress(step: int, steps: int, stage: str) -> None:
