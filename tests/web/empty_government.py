@@ -20,12 +20,12 @@ import django  # noqa: E402
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
-from django.test import Client  # noqa: E402
 
 from stocktake.accounts.models import AuditEntry  # noqa: E402
 from stocktake.architecture.models import Priority  # noqa: E402
 from stocktake.monitoring.models import DataValue  # noqa: E402
 from tests.onboarding.workbooks import write  # noqa: E402
+from tests.web.bearer import Api  # noqa: E402
 
 PEOPLE = [
     ("fj-head", "Ana Head", "delivery_unit_head", "fj-du"),
@@ -93,26 +93,6 @@ def _say(*args) -> str:
     out = io.StringIO()
     call_command(*args, stdout=out, stderr=io.StringIO())
     return out.getvalue()
-
-
-class Api:
-    """One person's API client, signed by their bearer token (the host is one the settings allow)."""
-
-    def __init__(self, username: str):
-        secret = _say("token", username, "--name", "first").strip()
-        self.client = Client(HTTP_HOST="localhost")
-        self.auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
-
-    def send(self, method: str, url: str, body=None, expect: int = 200):
-        r = getattr(self.client, method)(url, body, content_type="application/json", **self.auth)
-        assert r.status_code == expect, (method, url, r.status_code, r.content[:600])
-        return r.json()
-
-    def get(self, url):
-        return self.send("get", url)
-
-    def post(self, url, body, expect=201):
-        return self.send("post", url, body, expect)
 
 
 def main(folder: Path) -> None:
