@@ -8,41 +8,15 @@ scheme launched on it.
 
 from __future__ import annotations
 
-import io
-
-from django.core.management import call_command
-from django.test import Client
-
 from stocktake.accounts.models import AuditEntry
 from stocktake.monitoring.models import DataValue
+from tests.web.bearer import Api
 
 PASSWORD = "lakeland-first-password"
 
 
-def _token(username: str) -> str:
-    out = io.StringIO()
-    call_command("token", username, "--name", "build", stdout=out, stderr=io.StringIO())
-    return out.getvalue().strip()
-
-
-class Api:
-    def __init__(self, secret: str):
-        self.client, self.auth = Client(), {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
-
-    def send(self, method: str, url: str, body=None, expect: int = 200):
-        r = getattr(self.client, method)(url, body, content_type="application/json", **self.auth)
-        assert r.status_code == expect, (method, url, r.status_code, r.content[:500])
-        return r.json()
-
-    def get(self, url):
-        return self.send("get", url)
-
-    def post(self, url, body, expect=201):
-        return self.send("post", url, body, expect)
-
-
 def test_a_government_is_built_fed_verified_and_funded_through_the_api(db):
-    admin = Api(_token("admin"))
+    admin = Api("admin", "build")
     admin.post("/api/accounts/organisations", {"code": "lk-du", "name": "Lakeland Delivery Unit", "kind": "centre"})
     admin.post("/api/accounts/organisations", {"code": "lk-health", "name": "Lakeland Health", "kind": "ministry"})
     people = {}
@@ -54,7 +28,7 @@ def test_a_government_is_built_fed_verified_and_funded_through_the_api(db):
     ]:
         body = {"name": username, "role": role, "organisation": org, "username": username, "password": PASSWORD}
         people[username] = admin.post("/api/accounts/people", body)["id"]
-    head, lead, validator = (Api(_token(u)) for u in ("lk-head", "lk-data", "lk-val"))
+    head, lead, validator = (Api(u, "build") for u in ("lk-head", "lk-data", "lk-val"))
 
     head.post("/api/architecture/pillars", {"code": "lk-wellbeing", "name": "Wellbeing"})
     head.post(
