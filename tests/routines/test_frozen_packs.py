@@ -253,3 +253,39 @@ def test_the_delivery_unit_issues_a_pack_from_the_meeting_page(world, sign_in):
     meeting.refresh_from_db()
     assert meeting.issued_at is not None
     assert AuditEntry.objects.filter(object_id=str(meeting.pk), reason="Pack issued").exists()
+
+
+def test_a_frozen_pack_shows_problems_and_milestones_as_they_stood(world, person):
+    """Other apps' sections read their records as of the moment from the audit trail: a problem escalated and
+    one opened after the issue, a milestone done and one added after it, leave the issued pack as it was."""
+    from stocktake.plans import actions as plan_actions
+    from stocktake.problems import actions as problem_actions
+
+    meeting, ind = world["meeting"], world["indicator"]
+    priority, pm = ind.outcome.priority, factories.user("pm")
+    problem = problem_actions.open_problem(
+        priority=priority, title="Sentinel beds short", owner=person("pm"), level=1, user=pm, interface="system"
+    )
+    strategy = plan_actions.create_strategy(priority=priority, name="Sentinel strategy", user=pm, interface="system")
+    due = plan_actions.add_milestone(
+        strategy=strategy, name="Sentinel milestone due", due_date=date(2026, 11, 20), user=pm, interface="system"
+    )
+    actions.issue_pack(meeting, user=factories.user("duhead"))
+    meeting.refresh_from_db()
+    moment = frozen.pack_moment(meeting)
+    before = render_to_string("routines/_pack_body.html", pack.build(meeting, as_of=moment))
+    assert "Sentinel beds short" in before and "Sentinel milestone due" in before
+
+    problem_actions.change_level(problem, 3, reason="Worse than thought", user=pm, interface="system")
+    problem_actions.open_problem(
+        priority=priority, title="Sentinel opened later", owner=person("pm"), level=2, user=pm, interface="system"
+    )
+    plan_actions.update_milestone(due, status="done", completed_on=date(2026, 11, 10), user=pm, interface="system")
+    plan_actions.add_milestone(
+        strategy=strategy, name="Sentinel milestone later", due_date=date(2026, 11, 25), user=pm, interface="system"
+    )
+
+    assert render_to_string("routines/_pack_body.html", pack.build(meeting, as_of=moment)) == before
+    live = render_to_string("routines/_pack_body.html", pack.build(meeting))
+    assert "Sentinel opened later" in live and "Sentinel milestone later" in live
+    assert live.count("Sentinel milestone due</td><td>—</td><td>20 Nov 2026</td><td>Done") == 1  # done since

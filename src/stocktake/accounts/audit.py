@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime
 import decimal
 
@@ -88,3 +89,53 @@ def delete_audited(obj: models.Model, *, user, interface: str, reason: str = "")
     before = snapshot(obj)
     record(user=user, interface=interface, action="delete", obj=obj, before=before, reason=reason)
     obj.delete()
+
+
+def as_of(instances, moment: datetime.datetime | None) -> list:
+    """Each record as it stood at the moment, from the audit trail: unsaved copies with the fields of its last
+    snapshot by then (a frozen pack shows a problem's level and status, a milestone's status, as they were).
+
+    A record whose first entry after the moment is its creation did not exist then, and one deleted by then
+    is gone: both are left out. A record changed only after the moment stood as that first change's `before`.
+    A record with no entry at all (written before audits, or loaded without one) is as it is now: its
+    history was not kept. Live (moment None): the records themselves."""
+    instances = list(instances)
+    if moment is None or not instances:
+        return instances
+    model = instances[0]._meta.label_lower
+    entries: dict[str, list] = {}
+    for oid, at, action, before, after in (
+        AuditEntry.objects.filter(model=model, object_id__in=[str(o.pk) for o in instances])
+        .order_by("at", "id")
+        .values_list("object_id", "at", "action", "before", "after")
+    ):
+        entries.setdefault(oid, []).append((at, action, before, after))
+    out = []
+    for obj in instances:
+        found = entries.get(str(obj.pk))
+        if not found:
+            out.append(obj)
+            continue
+        by_then = [e for e in found if e[0] <= moment]
+        if by_then:
+            _at, action, _before, state = by_then[-1]
+        else:
+            _at, action, state, _after = found[0]
+            action = "delete" if action == "create" else action  # created after the moment: not there then
+        if action == "delete" or not state:
+            continue
+        out.append(_with_fields(obj, state))
+    return out
+
+
+def _with_fields(obj: models.Model, state: dict) -> models.Model:
+    then = copy.copy(obj)
+    then._state = copy.copy(obj._state)
+    then._state.fields_cache = dict(obj._state.fields_cache)
+    for field in obj._meta.concrete_fields:
+        if field.attname in state:
+            value = field.to_python(state[field.attname])
+            if value != getattr(obj, field.attname):
+                then._state.fields_cache.pop(field.name, None)  # a related record that changed since
+            setattr(then, field.attname, value)
+    return then

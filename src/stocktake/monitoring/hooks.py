@@ -56,8 +56,9 @@ def priority_notes(request, priority_ids) -> dict[int, list[dict]]:
 # assessments. Plans and routines are siblings and may not import each other, so plans
 # registers a module here in its ready() and routines asks for it; without plans, packs
 # and assessments simply have no plan section. The module defines:
-#     pack_pages(priorities, *, for_pdf) -> list[dict]    the pack's delivery-plan section
-#     milestones_around(priority_ids, on, today, weeks) -> dict   late and coming milestones
+#     pack_pages(priorities, *, for_pdf, as_of) -> list[dict]    the pack's delivery-plan section
+#     milestones_around(priority_ids, on, today, weeks, as_of) -> dict   late and coming milestones (as_of:
+#                                                              each milestone as it stood at that moment)
 #     milestone_counts(outcome, today) -> (late, due) | None      for the assessment proposal
 _plan_facts = None
 
@@ -113,8 +114,10 @@ def alert_raised(alert) -> None:
 
 # Pack and report sections: apps above routines (problems) add a section to the stocktake pack and a block to
 # each priority's page of the delivery report, without routines importing them. The module defines:
-#     pack_section(priorities, *, for_pdf) -> dict | None    {"key", "title", "template", ...context}
-#     report_blocks(priorities, *, for_pdf) -> dict[int, list[dict]]   per priority: {"template", ...context}
+#     pack_section(priorities, *, for_pdf, as_of) -> dict | None    {"key", "title", "template", ...context}
+#     report_blocks(priorities, *, for_pdf, as_of) -> dict[int, list[dict]]   per priority: {"template", ...}
+# `as_of` is the moment a frozen pack or report stands for (None: live); a section shows its records as
+# they stood then where their history is kept (accounts.audit.as_of).
 _section_modules: dict[str, tuple[int, object]] = {}
 
 
@@ -126,19 +129,19 @@ def _section_providers():
     return [module for _, module in sorted(_section_modules.values(), key=lambda item: item[0])]
 
 
-def pack_sections(priorities, *, for_pdf: bool) -> list[dict]:
+def pack_sections(priorities, *, for_pdf: bool, as_of=None) -> list[dict]:
     out = []
     for module in _section_providers():
-        section = module.pack_section(priorities, for_pdf=for_pdf)
+        section = module.pack_section(priorities, for_pdf=for_pdf, as_of=as_of)
         if section:
             out.append(section)
     return out
 
 
-def report_blocks(priorities, *, for_pdf: bool) -> dict[int, list[dict]]:
+def report_blocks(priorities, *, for_pdf: bool, as_of=None) -> dict[int, list[dict]]:
     blocks: dict[int, list[dict]] = {}
     for module in _section_providers():
-        for pid, items in (module.report_blocks(priorities, for_pdf=for_pdf) or {}).items():
+        for pid, items in (module.report_blocks(priorities, for_pdf=for_pdf, as_of=as_of) or {}).items():
             blocks.setdefault(pid, []).extend(items)
     return blocks
 

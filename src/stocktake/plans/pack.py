@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from stocktake.accounts import audit
 from stocktake.delivery import chains as CH
 
 from . import charts, queries
@@ -18,16 +19,19 @@ from .models import DeliveryChain
 PRINT_CHAIN_WIDTH = 560  # CSS px, the pack's text width on A4 and Letter
 
 
-def pages(priorities, *, for_pdf: bool = False) -> list[dict]:
+def pages(priorities, *, for_pdf: bool = False, as_of=None) -> list[dict]:
     """One entry per priority that has a plan: its strategies' profiles and its delivery chains.
 
     For a PDF the chain diagrams are rendered to SVG here (vl-convert), from the same specs the
-    page draws in the browser.
+    page draws in the browser. At a moment (`as_of`, a frozen pack) the strategies, milestones, impacts
+    and risks are as they stood then (accounts.audit.as_of); chains and the value ranking are today's.
     """
     out = []
-    today = timezone.localdate()
+    today = timezone.localdate(as_of) if as_of else timezone.localdate()
     for priority in priorities:
-        strategies = queries.strategies(priority)
+        strategies = queries.strategies(priority, include_withdrawn=as_of is not None)
+        if as_of is not None:  # each as it stood: withdrawn only if it had been by then
+            strategies = [s for s in audit.as_of(strategies, as_of) if s.withdrawn_at is None]
         chains = list(
             DeliveryChain.objects.filter(priority=priority)
             .select_related("strategy")
@@ -40,9 +44,9 @@ def pages(priorities, *, for_pdf: bool = False) -> list[dict]:
             {
                 "s": s,
                 "rank": rank.get(s.pk),
-                "milestones": s.milestones.all(),
-                "impacts": s.impacts.all(),
-                "risks": s.risks.select_related("owner"),
+                "milestones": audit.as_of(s.milestones.all(), as_of),
+                "impacts": audit.as_of(s.impacts.all(), as_of),
+                "risks": audit.as_of(s.risks.select_related("owner"), as_of),
             }
             for s in strategies
         ]

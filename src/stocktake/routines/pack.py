@@ -93,11 +93,11 @@ def build(meeting: Meeting, today=None, chart_width=None, scope=None, as_of=None
         for o in perf["outcomes"]:
             o["assessment"] = latest.get(o["outcome"].pk)
         performance.append(perf)
-    milestones = _milestones(ids, meeting.date, today)
+    milestones = _milestones(ids, meeting.date, today, as_of)
     attendees = [meeting.routine.chair] + [x for x in meeting.routine.participants.all() if x != meeting.routine.chair]
     leaders = [o.leader for p in priorities for o in p.outcomes.all() if o.leader and o.leader not in attendees]
     for_pdf = chart_width is not None
-    extra = hooks.pack_sections(priorities, for_pdf=for_pdf)  # e.g. problems (the problems app)
+    extra = hooks.pack_sections(priorities, for_pdf=for_pdf, as_of=as_of)  # e.g. problems (the problems app)
     return {
         "meeting": meeting,
         "routine": meeting.routine,
@@ -114,7 +114,7 @@ def build(meeting: Meeting, today=None, chart_width=None, scope=None, as_of=None
         "as_of": as_of,
         "decisions": list(meeting.decisions.all()),
         "milestones": milestones,
-        "plans": _plan_pages(priorities, for_pdf=chart_width is not None),
+        "plans": _plan_pages(priorities, for_pdf=chart_width is not None, as_of=as_of),
         "evaluations": _evaluation_entries(priorities, for_pdf=chart_width is not None),
     }
 
@@ -125,13 +125,14 @@ def _evaluation_entries(priorities, *, for_pdf: bool) -> list[dict]:
     return facts.pack_entries(priorities, for_pdf=for_pdf) if facts else []
 
 
-def _plan_pages(priorities, *, for_pdf: bool) -> list[dict]:
+def _plan_pages(priorities, *, for_pdf: bool, as_of=None) -> list[dict]:
     """Each priority's plan (strategy profiles, chains), from the plans app when it is installed."""
     facts = hooks.plan_facts()
-    return facts.pack_pages(priorities, for_pdf=for_pdf) if facts else []
+    return facts.pack_pages(priorities, for_pdf=for_pdf, as_of=as_of) if facts else []
 
 
-def _milestones(priority_ids, on, today, weeks: int = 8) -> dict:
-    """Milestones already late and those due soon, from the delivery plans when the plans app is installed."""
+def _milestones(priority_ids, on, today, as_of=None, weeks: int = 8) -> dict:
+    """Milestones already late and those due soon, from the delivery plans when the plans app is installed
+    (each as it stood at `as_of` for a frozen pack)."""
     facts = hooks.plan_facts()
-    return facts.milestones_around(priority_ids, on, today, weeks) if facts else {"late": [], "coming": []}
+    return facts.milestones_around(priority_ids, on, today, weeks, as_of=as_of) if facts else {"late": [], "coming": []}

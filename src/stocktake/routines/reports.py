@@ -80,7 +80,7 @@ def delivery_report(rnd: AssessmentRound, priorities, *, short: bool = False, ch
     pages = []
     facts = hooks.evaluation_facts()
     evaluations = facts.by_priority(priorities, for_pdf=chart_width is not None) if facts and not short else {}
-    blocks = hooks.report_blocks(priorities, for_pdf=chart_width is not None)  # e.g. problems
+    blocks = hooks.report_blocks(priorities, for_pdf=chart_width is not None, as_of=as_of)  # e.g. problems
     for p in priorities:
         perf = priority_performance(
             p,
