@@ -252,6 +252,9 @@ def sentinels(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         ind, district, planted = _plant()
         seeds = list(EXTRA_SEEDS) + [f"/indicators/{ind.code}/?unit={district.code}"] + list(crawl.SEEDS)
+        # the public site's pages and files with a path parameter: the sentinel's place and indicator
+        seeds += [f"/public/units/{u.code}/" for u in [district, *district.ancestors()]]
+        seeds += [f"/public/data/{ind.code}.csv", f"/public/data/{ind.code}.json", "/public/data/iati.xml"]
         api_urls = _api_urls(ind, district, planted)
         for who in READERS_WITHOUT_RIGHTS + ["validator"]:
             client = factories.sign_in(who, Client(raise_request_exception=False))

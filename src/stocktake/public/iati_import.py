@@ -248,7 +248,7 @@ def read(tree: etree._ElementTree) -> Reading:
 def _read_result(res_el, r: int, activity: ReadActivity, reading: Reading, seen: set[str]) -> None:
     translations: dict = {}
     name = _text_and_translations(res_el.find("title"), "name", translations)
-    code = _code(_own_reference(res_el), 40) or f"{activity.code}-r{r}"[:40]
+    code = _code(_own_reference(res_el), 40) or f"{activity.code[:34]}-r{r}"
     if code not in activity.outcomes:
         if not name:
             name = _("Result %(n)s") % {"n": r}
