@@ -10,7 +10,7 @@ import pytest
 from django.utils import translation
 
 from stocktake.routines import tasks
-from stocktake.routines.models import Document, Meeting
+from stocktake.routines.models import AssessmentRound, Document, Meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +38,9 @@ def test_a_pack_queued_from_a_spanish_request_is_made_in_spanish_by_the_worker(s
     doc.refresh_from_db()
     text = _text(bytes(doc.content))
     assert SPANISH_DATE.search(text), text[:600]  # the cover's dates, in Django's Spanish formats
+    for heading in ("Carpeta de la reunión de seguimiento", "Orden del día", "Acciones pendientes", "Desempeño"):
+        assert heading in text, heading
+    assert "Outstanding actions" not in text and "Agenda" not in text
 
 
 def test_a_pack_queued_in_english_stays_english(sign_in):
@@ -49,3 +52,30 @@ def test_a_pack_queued_in_english_stays_english(sign_in):
     assert tasks.generate_document.call(doc.pk) == "done"
     doc.refresh_from_db()
     assert not SPANISH_DATE.search(_text(bytes(doc.content)))
+
+
+def test_the_report_workbook_has_spanish_sheets_and_headings(sign_in):
+    from openpyxl import load_workbook
+
+    rnd = AssessmentRound.objects.order_by("-date").first()
+    response = sign_in("duhead").get(f"/routines/rounds/{rnd.pk}/report.xlsx", HTTP_ACCEPT_LANGUAGE="es")
+    assert response.status_code == 200
+    wb = load_workbook(io.BytesIO(response.content))
+    assert wb.sheetnames == ["Evaluaciones", "Prioridades", "Indicadores"]
+    assert [c.value for c in wb["Evaluaciones"][1][:2]] == ["Prioridad", "Resultado"]
+    assert [c.value for c in wb["Evaluaciones"][2][2:8]] == [
+        "Desaf.",
+        "Plan.",
+        "Cap.",
+        "Etapa",
+        "Evid.",
+        "Probabilidad",
+    ]
+    assert [c.value for c in wb["Prioridades"][1][:3]] == ["Prioridad", "Responsable", "Probabilidad de cumplimiento"]
+    assert [c.value for c in wb["Indicadores"][1]][:5] == [
+        "Prioridad",
+        "Indicador",
+        "Unidad de medida",
+        "Último período",
+        "Último",
+    ]

@@ -35,9 +35,9 @@ def _user(user):
 @transaction.atomic
 def create_round(*, name: str, date: date, user=None, interface="web") -> AssessmentRound:
     if not (name or "").strip():
-        raise ValidationError({"name": "a round needs a name, e.g. 'December 2026'"})
+        raise ValidationError({"name": _("a round needs a name, e.g. 'December 2026'")})
     if AssessmentRound.objects.filter(name=name.strip()).exists():
-        raise ValidationError({"name": f"a round called {name.strip()!r} already exists"})
+        raise ValidationError({"name": _("a round called %(name)r already exists") % {"name": name.strip()}})
     rnd = AssessmentRound(name=name.strip(), date=date)
     return audit.save_audited(rnd, user=user, interface=interface)
 
@@ -46,7 +46,7 @@ def create_round(*, name: str, date: date, user=None, interface="web") -> Assess
 def close_round(rnd: AssessmentRound, *, user=None, interface="web", reason: str = "") -> AssessmentRound:
     rnd = AssessmentRound.objects.select_for_update().get(pk=rnd.pk)
     if rnd.is_closed:
-        raise ValidationError({"state": f"round {rnd.name} is already closed"})
+        raise ValidationError({"state": _("round %(name)s is already closed") % {"name": rnd.name}})
     rnd.state = AssessmentRound.State.CLOSED
     audit.save_audited(rnd, user=user, interface=interface, reason=reason or "Round closed")
     RoundEvent.objects.create(round=rnd, state=rnd.state, reason=reason or "Round closed", by=_user(user))
@@ -57,10 +57,10 @@ def close_round(rnd: AssessmentRound, *, user=None, interface="web", reason: str
 def reopen_round(rnd: AssessmentRound, *, reason: str, user=None, interface="web") -> AssessmentRound:
     """Reopening changes judgements already reported, so it needs a reason and is audited."""
     if not (reason or "").strip():
-        raise ValidationError({"reason": "reopening a closed round needs a reason"})
+        raise ValidationError({"reason": _("reopening a closed round needs a reason")})
     rnd = AssessmentRound.objects.select_for_update().get(pk=rnd.pk)
     if not rnd.is_closed:
-        raise ValidationError({"state": f"round {rnd.name} is not closed"})
+        raise ValidationError({"state": _("round %(name)s is not closed") % {"name": rnd.name}})
     rnd.state = AssessmentRound.State.OPEN
     audit.save_audited(rnd, user=user, interface=interface, reason=reason.strip())
     RoundEvent.objects.create(round=rnd, state=rnd.state, reason=reason.strip(), by=_user(user))
@@ -110,10 +110,12 @@ def assess(
     """
     unknown = set(fields) - set(RATED) - set(TEXTS)
     if unknown:
-        raise ValidationError(f"unknown assessment field(s): {', '.join(sorted(unknown))}")
+        raise ValidationError(_("unknown assessment field(s): %(fields)s") % {"fields": ", ".join(sorted(unknown))})
     rnd = AssessmentRound.objects.select_for_update().get(pk=rnd.pk)
     if rnd.is_closed:
-        raise ValidationError({"round": f"round {rnd.name} is closed; reopen it with a reason to change it"})
+        raise ValidationError(
+            {"round": _("round %(name)s is closed; reopen it with a reason to change it") % {"name": rnd.name}}
+        )
     ratings = _clean_ratings(fields)
     current = Assessment.objects.select_for_update().filter(round=rnd, outcome=outcome).first()
     is_new = current is None
@@ -178,9 +180,9 @@ def create_routine(
 ) -> Routine:
     priorities = list(priorities)
     if not priorities:
-        raise ValidationError({"priorities": "a routine must cover at least one priority"})
+        raise ValidationError({"priorities": _("a routine must cover at least one priority")})
     if chair is None:
-        raise ValidationError({"chair": "a routine needs a chair"})
+        raise ValidationError({"chair": _("a routine needs a chair")})
     routine = Routine(
         name=name,
         kind=kind,
@@ -212,12 +214,12 @@ def change_routine(
     """Change a routine's fields, priorities or participants; meetings already scheduled stay as they are."""
     unknown = sorted(set(fields) - ROUTINE_FIELDS)
     if unknown:
-        raise ValidationError({unknown[0]: "cannot be changed on a routine"})
+        raise ValidationError({unknown[0]: _("cannot be changed on a routine")})
     current = Routine.objects.select_for_update().get(pk=routine.pk)
     if "chair" in fields and fields["chair"] is None:
-        raise ValidationError({"chair": "a routine needs a chair"})
+        raise ValidationError({"chair": _("a routine needs a chair")})
     if priorities is not None and not list(priorities):
-        raise ValidationError({"priorities": "a routine must cover at least one priority"})
+        raise ValidationError({"priorities": _("a routine must cover at least one priority")})
 
     def whole(r):
         return audit.snapshot(r) | {
@@ -246,9 +248,9 @@ def change_routine(
 def create_meeting(*, routine: Routine, date: date, priorities, user=None, interface="web") -> Meeting:
     priorities = list(priorities)
     if not priorities:
-        raise ValidationError({"priorities": "a meeting must cover at least one priority"})
+        raise ValidationError({"priorities": _("a meeting must cover at least one priority")})
     if date is None:
-        raise ValidationError({"date": "a meeting needs a date"})
+        raise ValidationError({"date": _("a meeting needs a date")})
     meeting = Meeting(routine=routine, date=date)
     meeting.full_clean()
     meeting.save()
@@ -293,10 +295,10 @@ def schedule_routine(
 def record_minutes(meeting: Meeting, *, minutes: str, user=None, interface="web") -> Meeting:
     """Writing the minutes marks the meeting as held: a routine that has minutes happened."""
     if not (minutes or "").strip():
-        raise ValidationError({"minutes": "minutes cannot be empty"})
+        raise ValidationError({"minutes": _("minutes cannot be empty")})
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.state == Meeting.State.CANCELLED:
-        raise ValidationError({"state": "a cancelled meeting has no minutes"})
+        raise ValidationError({"state": _("a cancelled meeting has no minutes")})
     meeting.minutes = minutes.strip()
     if meeting.state != Meeting.State.HELD:
         meeting.state = Meeting.State.HELD
@@ -325,10 +327,10 @@ def issue_pack(meeting: Meeting, *, user=None, interface="web") -> Meeting:
 @transaction.atomic
 def cancel_meeting(meeting: Meeting, *, reason: str, user=None, interface="web") -> Meeting:
     if not (reason or "").strip():
-        raise ValidationError({"reason": "cancelling a meeting needs a reason"})
+        raise ValidationError({"reason": _("cancelling a meeting needs a reason")})
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.state == Meeting.State.HELD:
-        raise ValidationError({"state": "a meeting that was held cannot be cancelled"})
+        raise ValidationError({"state": _("a meeting that was held cannot be cancelled")})
     meeting.state = Meeting.State.CANCELLED
     return audit.save_audited(meeting, user=user, interface=interface, reason=reason.strip())
 
@@ -336,7 +338,7 @@ def cancel_meeting(meeting: Meeting, *, reason: str, user=None, interface="web")
 @transaction.atomic
 def add_decision(meeting: Meeting, *, text: str, user=None, interface="web") -> Decision:
     if not (text or "").strip():
-        raise ValidationError({"text": "a decision cannot be empty"})
+        raise ValidationError({"text": _("a decision cannot be empty")})
     return audit.save_audited(Decision(meeting=meeting, text=text.strip()), user=user, interface=interface)
 
 
@@ -376,10 +378,10 @@ def create_action(
 def close_action(action: ActionItem, *, note: str, user=None, interface="web") -> ActionItem:
     """The action stays on the record with what was done; only its state changes."""
     if not (note or "").strip():
-        raise ValidationError({"note": "closing an action needs a note saying what was done"})
+        raise ValidationError({"note": _("closing an action needs a note saying what was done")})
     action = ActionItem.objects.select_for_update().get(pk=action.pk)
     if action.state == ActionItem.State.CLOSED:
-        raise ValidationError({"state": "this action is already closed"})
+        raise ValidationError({"state": _("this action is already closed")})
     action.state = ActionItem.State.CLOSED
     action.closing_note = note.strip()
     action.closed_at = timezone.now()

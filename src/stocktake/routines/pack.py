@@ -24,14 +24,14 @@ from .models import ActionItem, Assessment, Meeting
 from .performance import priority_performance
 
 SECTIONS = [
-    ("agenda", "Agenda", "routines/pack/agenda.html"),
-    ("tracker", "Action tracker from the last meeting", "routines/pack/tracker.html"),
-    ("outstanding", "Outstanding actions", "routines/pack/outstanding.html"),
-    ("performance", "Performance pack", "routines/pack/performance.html"),
-    ("milestones", "Milestones: late, and due before the next meeting", "routines/pack/milestones.html"),
-    ("plans", "Delivery plans: strategy profiles and chains", "routines/pack/plans.html"),
+    ("agenda", gettext_lazy("Agenda"), "routines/pack/agenda.html"),
+    ("tracker", gettext_lazy("Action tracker from the last meeting"), "routines/pack/tracker.html"),
+    ("outstanding", gettext_lazy("Outstanding actions"), "routines/pack/outstanding.html"),
+    ("performance", gettext_lazy("Performance pack"), "routines/pack/performance.html"),
+    ("milestones", gettext_lazy("Milestones: late, and due before the next meeting"), "routines/pack/milestones.html"),
+    ("plans", gettext_lazy("Delivery plans: strategy profiles and chains"), "routines/pack/plans.html"),
     ("evaluations", gettext_lazy("Evidence of impact: evaluations"), "routines/pack/evaluations.html"),
-    ("annex", "Annex: detailed tables", "routines/pack/annex.html"),
+    ("annex", gettext_lazy("Annex: detailed tables"), "routines/pack/annex.html"),
 ]
 
 

@@ -6,6 +6,7 @@ Richer views (heat maps, forecasts) slot in as extra sections of the pack.
 
 from __future__ import annotations
 
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from stocktake.architecture.fiscal import label as period_label
@@ -145,7 +146,9 @@ def priority_performance(
                     "summary": summary,
                     "provisional": provisional_note(summary),
                     "spec": spec,
-                    "chance": None if chance is None else f"{chance:.0%}",
+                    "chance": None
+                    if chance is None
+                    else _("%(n)s%%") % {"n": formats.number_format(round(100 * chance))},
                     "probability": chance,
                     "chart_id": f"chart-{ind.code}",
                     "annex": list(reversed(annex_rows)),

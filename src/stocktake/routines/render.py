@@ -234,13 +234,13 @@ def delivery_report_xlsx(report: dict) -> bytes:
     bold = Font(bold=True)
     wb = Workbook()
     ws = wb.active
-    ws.title = "Assessments"
+    ws.title = _("Assessments")
     comp = report["comparison"]
-    header1 = ["Priority", "Outcome"]
+    header1 = [_("Priority"), _("Outcome")]
     header2 = ["", ""]
     for r in comp["rounds"]:
         header1 += [r.name] + [""] * (len(comp["columns"]) - 1)
-        header2 += [look.plain(label) for _, label in comp["columns"]]  # no soft hyphen in a cell
+        header2 += [look.plain(str(label)) for _key, label in comp["columns"]]  # no soft hyphen in a cell
     ws.append(header1)
     ws.append(header2)
     for row in ws.iter_rows(min_row=1, max_row=2):
@@ -256,8 +256,18 @@ def delivery_report_xlsx(report: dict) -> bytes:
     ws.column_dimensions["A"].width = 40
     ws.column_dimensions["B"].width = 50
 
-    ws = wb.create_sheet("Priorities")
-    ws.append(["Priority", "Lead", "Likelihood of delivery", "Outcome", "Key issues", "Next steps", "Narrative"])
+    ws = wb.create_sheet(_("Priorities"))
+    ws.append(
+        [
+            _("Priority"),
+            _("Lead"),
+            _("Likelihood of delivery"),
+            _("Outcome"),
+            _("Key issues"),
+            _("Next steps"),
+            _("Narrative"),
+        ]
+    )
     for c in ws[1]:
         c.font = bold
     for page in report["pages"]:
@@ -281,19 +291,19 @@ def delivery_report_xlsx(report: dict) -> bytes:
         for cell in ws[col][1:]:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
 
-    ws = wb.create_sheet("Indicators")
+    ws = wb.create_sheet(_("Indicators"))
     ws.append(
         [
-            "Priority",
-            "Indicator",
-            "Unit",
-            "Latest period",
-            "Latest",
-            "Planned",
-            "Target",
-            "Target date",
-            "Status",
-            "Trend",
+            _("Priority"),
+            _("Indicator"),
+            _("Unit"),
+            _("Latest period"),
+            _("Latest"),
+            _("Planned"),
+            _("Target"),
+            _("Target date"),
+            _("Status"),
+            _("Trend"),
         ]
     )
     for c in ws[1]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
+
 from stocktake.architecture.models import Indicator, Outcome
 from stocktake.delivery import assessment as A
 from stocktake.monitoring import asof, hooks
@@ -12,12 +14,12 @@ from .pack import latest_assessments
 from .performance import priority_performance
 
 COLUMNS = [
-    ("challenge", "Chall."),
-    ("planning", "Plan."),
-    ("capacity", "Cap."),
-    ("stage", "Stage"),
-    ("evidence", "Evid."),
-    ("likelihood", "Likeli\u00adhood"),
+    ("challenge", gettext_lazy("Chall.")),
+    ("planning", gettext_lazy("Plan.")),
+    ("capacity", gettext_lazy("Cap.")),
+    ("stage", gettext_lazy("Stage")),
+    ("evidence", gettext_lazy("Evid.")),
+    ("likelihood", gettext_lazy("Likeli­hood")),  # a soft hyphen (U+00AD) where the narrow column may break the word
 ]
 
 

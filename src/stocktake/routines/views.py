@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from stocktake import errors
@@ -66,7 +67,7 @@ def _date(value, field):
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise ValidationError({field: f"{value!r} is not a date (YYYY-MM-DD)"}) from None
+        raise ValidationError({field: _("%(value)r is not a date (YYYY-MM-DD)") % {"value": value}}) from None
 
 
 def _meeting(request, pk) -> Meeting:
@@ -204,7 +205,7 @@ def meeting_new(request):
     try:
         routine = Routine.objects.filter(pk=id_param(request, "routine", source="POST")).first()
         if routine is None:
-            raise ValidationError({"routine": "choose a routine"})
+            raise ValidationError({"routine": _("choose a routine")})
         prios = list(access.priorities(request.user).filter(pk__in=id_list(request, "priorities", source="POST")))
         meeting = actions.create_meeting(
             routine=routine, date=_date(request.POST.get("date"), "date"), priorities=prios, user=request.user
