@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from stocktake.architecture.models import OrgUnit, Period
 from stocktake.delivery import alerts as A
@@ -191,10 +192,10 @@ class AlertRule(models.Model):
     """A condition on an indicator's statuses that should reach its owner before the next stocktake."""
 
     KIND_CHOICES = [
-        ("beyond_band", "Any unit beyond its tolerance band"),
-        ("consecutive", "Off track several periods in a row"),
+        ("beyond_band", _("Any unit beyond its tolerance band")),
+        ("consecutive", _("Off track several periods in a row")),
     ]
-    WORST_CHOICES = [("off_track", "Off track"), ("slightly_off", "Slightly off track or worse")]
+    WORST_CHOICES = [("off_track", _("Off track")), ("slightly_off", _("Slightly off track or worse"))]
 
     indicator = models.ForeignKey("architecture.Indicator", on_delete=models.CASCADE, related_name="alert_rules")
     kind = models.CharField(max_length=20, choices=KIND_CHOICES)
@@ -210,14 +211,18 @@ class AlertRule(models.Model):
     def __str__(self) -> str:
         text = self.get_kind_display()
         if self.kind == "consecutive":
-            text = f"{self.get_worst_display()} {self.periods} periods in a row"
-        return f"{self.indicator.code}: {text} (level {self.depth})"
+            text = _("%(worst)s %(n)s periods in a row") % {"worst": self.get_worst_display(), "n": self.periods}
+        return _("%(indicator)s: %(rule)s (level %(depth)s)") % {
+            "indicator": self.indicator.code,
+            "rule": text,
+            "depth": self.depth,
+        }
 
     def clean(self):
         try:
             A.validate(self.kind, {"worst": self.worst, "periods": self.periods})
         except A.RuleError as exc:
-            field, _, msg = str(exc).partition(": ")
+            field, _sep, msg = str(exc).partition(": ")
             raise ValidationError({field if field in ("kind", "worst", "periods") else "kind": msg or str(exc)})
         if self.indicator_id and self.depth > self.indicator.report_depth:
             raise ValidationError(
