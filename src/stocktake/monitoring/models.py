@@ -71,30 +71,44 @@ class DataValue(models.Model):
         ind = self.indicator
         errors = {}
         if self.org_unit_id and self.org_unit.depth != ind.report_depth:
-            errors["org_unit"] = (
-                f"{ind.code} is reported at level {ind.report_depth}; "
-                f"{self.org_unit.code} is at level {self.org_unit.depth}"
-            )
+            errors["org_unit"] = _(
+                "%(indicator)s is reported at level %(depth)s; %(unit)s is at level %(unit_depth)s"
+            ) % {
+                "indicator": ind.code,
+                "depth": ind.report_depth,
+                "unit": self.org_unit.code,
+                "unit_depth": self.org_unit.depth,
+            }
         if self.period_id and self.period.kind != ind.frequency:
-            errors["period"] = (
-                f"{ind.code} is reported {P.FREQUENCY_NAMES[ind.frequency]}; "
-                f"{self.period.code} is {P.FREQUENCY_NAMES.get(self.period.kind, self.period.kind)}"
-            )
+            errors["period"] = _("%(indicator)s is reported %(frequency)s; %(period)s is %(kind)s") % {
+                "indicator": ind.code,
+                "frequency": P.FREQUENCY_NAMES[ind.frequency],
+                "period": self.period.code,
+                "kind": P.FREQUENCY_NAMES.get(self.period.kind, self.period.kind),
+            }
         if ind.aggregation == "ratio":
             if self.denominator is None:
-                errors["denominator"] = f"{ind.code} is a ratio: a denominator is required"
+                errors["denominator"] = _("%(indicator)s is a ratio: a denominator is required") % {
+                    "indicator": ind.code
+                }
             elif self.denominator == 0:
-                errors["denominator"] = "denominator must not be zero"
+                errors["denominator"] = _("denominator must not be zero")
             if self.numerator is None:
-                errors["numerator"] = f"{ind.code} is a ratio: a numerator is required"
+                errors["numerator"] = _("%(indicator)s is a ratio: a numerator is required") % {"indicator": ind.code}
         elif self.value is None:
-            errors["value"] = "a value is required"
+            errors["value"] = _("a value is required")
         computed = ind.value_of(self.value, self.numerator, self.denominator)
         if computed is not None:
             if ind.min_value is not None and computed < ind.min_value:
-                errors["value"] = f"{computed:g} is below the allowed minimum {ind.min_value:g}"
+                errors["value"] = _("%(value)s is below the allowed minimum %(minimum)s") % {
+                    "value": f"{computed:g}",
+                    "minimum": f"{ind.min_value:g}",
+                }
             if ind.max_value is not None and computed > ind.max_value:
-                errors["value"] = f"{computed:g} is above the allowed maximum {ind.max_value:g}"
+                errors["value"] = _("%(value)s is above the allowed maximum %(maximum)s") % {
+                    "value": f"{computed:g}",
+                    "maximum": f"{ind.max_value:g}",
+                }
         if errors:
             raise ValidationError(errors)
 
@@ -227,8 +241,8 @@ class AlertRule(models.Model):
         if self.indicator_id and self.depth > self.indicator.report_depth:
             raise ValidationError(
                 {
-                    "depth": f"{self.indicator.code} is reported at level {self.indicator.report_depth}; "
-                    f"a rule cannot look below it"
+                    "depth": _("%(indicator)s is reported at level %(depth)s; a rule cannot look below it")
+                    % {"indicator": self.indicator.code, "depth": self.indicator.report_depth}
                 }
             )
 
