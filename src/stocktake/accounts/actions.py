@@ -18,6 +18,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import audit, throttle
 from .models import ApiToken, AuditEntry, Organisation, Person
@@ -42,16 +43,16 @@ def issue_token(user, *, name: str, days: int | None = None, interface: str) -> 
     max_days = MAX_DAYS
     days = max_days if days is None else days
     if not name:
-        raise TokenError("name: give the token a name saying what it is for")
+        raise TokenError(_("name: give the token a name saying what it is for"))
     if any(ord(ch) < 32 for ch in name):
-        raise TokenError("name: control characters are not allowed")
+        raise TokenError(_("name: control characters are not allowed"))
     if len(name) > 100:
-        raise TokenError("name: at most 100 characters")
+        raise TokenError(_("name: at most 100 characters"))
     if not 1 <= days <= max_days:
-        raise TokenError(f"days: a token lives between 1 and {max_days} days")
+        raise TokenError(_("days: a token lives between 1 and %(days)s days") % {"days": max_days})
     limit, window = settings.STOCKTAKE_TOKEN_LIMIT
     if throttle.exceeded("token-issue", str(user.pk), limit):
-        raise TokenRateLimited("too many tokens created in a short time; wait a minute")
+        raise TokenRateLimited(_("too many tokens created in a short time; wait a minute"))
     throttle.hit("token-issue", str(user.pk), window)
     secret = PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
@@ -222,7 +223,7 @@ def create_people(
     Person.objects.bulk_create(made, batch_size=500)
     groups = {}
     for role in {p.role for p in made if p.user_id}:
-        groups[role], _ = Group.objects.get_or_create(name=roles.group_name(role))
+        groups[role], _created = Group.objects.get_or_create(name=roles.group_name(role))
     User.groups.through.objects.bulk_create(
         [User.groups.through(user_id=p.user_id, group_id=groups[p.role].pk) for p in made if p.user_id],
         batch_size=500,
@@ -324,7 +325,7 @@ def change_organisation(org: Organisation, *, user=None, interface: str = "web",
         node = getattr(fields["parent"], "pk", None)
         while node is not None:
             if node == org.pk:
-                raise ValidationError({"parent": "an organisation cannot sit under itself"})
+                raise ValidationError({"parent": _("an organisation cannot sit under itself")})
             node = parent_of.get(node)
     return _change_audited(org, fields, ORGANISATION_FIELDS, user=user, interface=interface, reason=reason)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
@@ -147,7 +148,7 @@ def revoke_token(request, token_id: int):
 )
 def audit_entries(request, q: Query[AuditQuery]):
     if not permissions.can_read_audit(request.auth):
-        raise HttpError(403, "the audit trail is open to the delivery unit only")
+        raise HttpError(403, _("the audit trail is open to the delivery unit only"))
     try:
         flt = auditlog.AuditFilter.from_params(
             {k: (v.isoformat() if isinstance(v, date) else v) for k, v in q.dict().items() if v is not None}

@@ -17,6 +17,7 @@ Endpoints only for signed-in people use `auth=signed_in()` (the accounts router 
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 from ninja.throttling import BaseThrottle
@@ -42,7 +43,7 @@ class TokenAuth(HttpBearer):
         address = throttle.client_address(request)
         limit, window = settings.STOCKTAKE_BAD_TOKEN_LIMIT
         if throttle.exceeded("bad-token", address, limit):
-            raise HttpError(429, "too many invalid tokens from this address; wait a minute")
+            raise HttpError(429, _("too many invalid tokens from this address; wait a minute"))
         if throttle.hit("bad-token", address, window) == limit:
             actions.record_address_lockout(kind="token", address=address, count=limit, seconds=window, request=request)
         return None

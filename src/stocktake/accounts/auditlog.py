@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from stocktake.delivery.cells import csv_writer
 
@@ -49,18 +50,26 @@ class AuditFilter:
         f = cls(**{k: (params.get(k) or "").strip() for k in ("user", "model", "object_id", "interface", "action")})
         for name in ("user", "model", "object_id"):
             if "\x00" in getattr(f, name):
-                raise FilterError(f"{name}: contains a NUL character")
+                raise FilterError(_("%(field)s: contains a NUL character") % {"field": name})
         for name in ("since", "until"):
             raw = (params.get(name) or "").strip()
             if raw:
                 try:
                     setattr(f, name, date.fromisoformat(raw))
                 except ValueError:
-                    raise FilterError(f"{name}: '{raw}' is not a date (YYYY-MM-DD)") from None
+                    raise FilterError(
+                        _("%(field)s: '%(value)s' is not a date (YYYY-MM-DD)") % {"field": name, "value": raw}
+                    ) from None
         if f.interface and f.interface not in AuditEntry.Interface.values:
-            raise FilterError(f"interface: '{f.interface}' is not one of {', '.join(AuditEntry.Interface.values)}")
+            raise FilterError(
+                _("interface: '%(value)s' is not one of %(choices)s")
+                % {"value": f.interface, "choices": ", ".join(AuditEntry.Interface.values)}
+            )
         if f.action and f.action not in AuditEntry.Action.values:
-            raise FilterError(f"action: '{f.action}' is not one of {', '.join(AuditEntry.Action.values)}")
+            raise FilterError(
+                _("action: '%(value)s' is not one of %(choices)s")
+                % {"value": f.action, "choices": ", ".join(AuditEntry.Action.values)}
+            )
         return f
 
     def apply(self, qs=None):

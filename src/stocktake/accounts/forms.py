@@ -5,7 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import backends, tokens
 
@@ -17,7 +19,7 @@ class SignInForm(AuthenticationForm):
         username = self.cleaned_data.get("username") or ""
         if backends.rate_limited(self.request):
             raise forms.ValidationError(
-                "Too many sign-in attempts from your address. Wait a few minutes and try again.", code="rate_limited"
+                _("Too many sign-in attempts from your address. Wait a few minutes and try again."), code="rate_limited"
             )
         if backends.locked_out(username, self.request):
             minutes = settings.STOCKTAKE_LOCKOUT[1] // 60
@@ -34,11 +36,11 @@ class SignInForm(AuthenticationForm):
 
 class TokenForm(forms.Form):
     name = forms.CharField(
-        max_length=100, help_text="What the token is for, e.g. 'nightly import from the health MIS'."
+        max_length=100, help_text=gettext_lazy("What the token is for, e.g. 'nightly import from the health MIS'.")
     )
     days = forms.IntegerField(
         min_value=1,
         max_value=tokens.MAX_DAYS,
         initial=tokens.DEFAULT_DAYS,
-        help_text=f"Expires after this many days (at most {tokens.MAX_DAYS}).",
+        help_text=format_lazy(gettext_lazy("Expires after this many days (at most {days})."), days=tokens.MAX_DAYS),
     )

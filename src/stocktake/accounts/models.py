@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Organisation(models.Model):
     class Kind(models.TextChoices):
-        CENTRE = "centre", "Centre of government"
-        MINISTRY = "ministry", "Ministry"
-        AGENCY = "agency", "Agency"
-        SUBNATIONAL = "subnational", "Subnational government"
-        PROVIDER = "provider", "Provider"
+        CENTRE = "centre", _("Centre of government")
+        MINISTRY = "ministry", _("Ministry")
+        AGENCY = "agency", _("Agency")
+        SUBNATIONAL = "subnational", _("Subnational government")
+        PROVIDER = "provider", _("Provider")
 
     code = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=200)
@@ -28,13 +30,13 @@ class Organisation(models.Model):
 
 class Person(models.Model):
     class Role(models.TextChoices):
-        HEAD_OF_GOVERNMENT = "head_of_government", "Head of government / minister"
-        DELIVERY_UNIT_HEAD = "delivery_unit_head", "Delivery unit head"
-        PRIORITY_MANAGER = "priority_manager", "Priority manager"
-        INFORMATION_VALIDATOR = "information_validator", "Information validator"
-        DATA_LEAD = "data_lead", "Ministry data lead"
-        ACCOUNTABLE_LEADER = "accountable_leader", "Accountable leader"
-        OBSERVER = "observer", "Observer"
+        HEAD_OF_GOVERNMENT = "head_of_government", _("Head of government / minister")
+        DELIVERY_UNIT_HEAD = "delivery_unit_head", _("Delivery unit head")
+        PRIORITY_MANAGER = "priority_manager", _("Priority manager")
+        INFORMATION_VALIDATOR = "information_validator", _("Information validator")
+        DATA_LEAD = "data_lead", _("Ministry data lead")
+        ACCOUNTABLE_LEADER = "accountable_leader", _("Accountable leader")
+        OBSERVER = "observer", _("Observer")
 
     name = models.CharField(max_length=200)
     title = models.CharField(
@@ -74,18 +76,21 @@ class AuditEntry(models.Model):
     """
 
     class Action(models.TextChoices):
-        CREATE = "create", "Create"
-        CHANGE = "change", "Change"
-        DELETE = "delete", "Delete"
-        LOCKOUT = "lockout", "Lockout"  # repeated failed sign-ins or bad tokens refused (accounts.actions)
+        CREATE = "create", pgettext_lazy("an audit entry's action", "Create")
+        CHANGE = "change", pgettext_lazy("an audit entry's action", "Change")
+        DELETE = "delete", pgettext_lazy("an audit entry's action", "Delete")
+        LOCKOUT = (
+            "lockout",
+            pgettext_lazy("an audit entry's action", "Lockout"),
+        )  # repeated failed sign-ins or bad tokens refused (accounts.actions)
 
     class Interface(models.TextChoices):
-        WEB = "web", "Web page"
-        ADMIN = "admin", "Admin"
-        API = "api", "API"
-        CLI = "cli", "Command line"
-        IMPORT = "import", "Import"
-        SYSTEM = "system", "System"
+        WEB = "web", pgettext_lazy("where an audit entry came from", "Web page")
+        ADMIN = "admin", pgettext_lazy("where an audit entry came from", "Admin")
+        API = "api", pgettext_lazy("where an audit entry came from", "API")
+        CLI = "cli", pgettext_lazy("where an audit entry came from", "Command line")
+        IMPORT = "import", pgettext_lazy("where an audit entry came from", "Import")
+        SYSTEM = "system", pgettext_lazy("where an audit entry came from", "System")
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     # PROTECT: deleting a user would rewrite who made the change. Deactivate users instead.

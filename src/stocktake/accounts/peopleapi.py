@@ -224,7 +224,7 @@ def list_people(request, q: Query[PersonQuery]):
 
 def _person_or_404(person_id: int) -> Person:
     if not 0 < person_id < 2**31:
-        raise HttpError(404, "not found")
+        raise HttpError(404, _("not found"))
     return get_object_or_404(Person.objects.select_related("organisation", "user"), pk=person_id)
 
 

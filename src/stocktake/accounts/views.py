@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import actions, auditlog, auditwords, permissions, tokens
@@ -43,7 +44,7 @@ def token_list(request):
                 form.add_error(None, str(exc))
                 status = 429
             except tokens.TokenError as exc:
-                field, _, message = str(exc).partition(": ")
+                field, _sep, message = str(exc).partition(": ")
                 form.add_error(field if field in form.fields else None, message or str(exc))
             else:
                 form, status = TokenForm(), 201
@@ -64,7 +65,9 @@ def token_list(request):
 def token_revoke(request, pk):
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)  # someone else's token: 404
     actions.revoke_token(request.user, token, interface="web")
-    messages.success(request, f"Token “{token.name}” revoked. Programs using it can no longer sign in.")
+    messages.success(
+        request, _("Token “%(name)s” revoked. Programs using it can no longer sign in.") % {"name": token.name}
+    )
     return redirect("accounts:tokens")
 
 

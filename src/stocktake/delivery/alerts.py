@@ -18,9 +18,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from . import status as S
+from . import text
 
 BEYOND_BAND, CONSECUTIVE = "beyond_band", "consecutive"
-KINDS = {BEYOND_BAND: "Any unit beyond its tolerance band", CONSECUTIVE: "Off track several periods in a row"}
+KINDS = {
+    BEYOND_BAND: text.gettext_noop("Any unit beyond its tolerance band"),
+    CONSECUTIVE: text.gettext_noop("Off track several periods in a row"),
+}
 SEVERITY = {S.ON_TRACK: 0, S.NO_DATA: 0, S.SLIGHTLY_OFF: 1, S.OFF_TRACK: 2}
 
 
@@ -38,17 +42,25 @@ class Finding:
 def validate(kind: str, params: Mapping) -> dict:
     """The rule's parameters with defaults filled in; RuleError names the bad field."""
     if kind not in KINDS:
-        raise RuleError(f"kind: '{kind}' is not a rule kind; use one of {', '.join(KINDS)}")
+        raise RuleError(
+            text._("kind: '%(kind)s' is not a rule kind; use one of %(kinds)s")
+            % {"kind": kind, "kinds": ", ".join(KINDS)}
+        )
     out = {"worst": params.get("worst") or S.OFF_TRACK}
     if out["worst"] not in (S.SLIGHTLY_OFF, S.OFF_TRACK):
-        raise RuleError(f"worst: '{out['worst']}' must be {S.SLIGHTLY_OFF} or {S.OFF_TRACK}")
+        raise RuleError(
+            text._("worst: '%(worst)s' must be %(slightly)s or %(off)s")
+            % {"worst": out["worst"], "slightly": S.SLIGHTLY_OFF, "off": S.OFF_TRACK}
+        )
     if kind == CONSECUTIVE:
         try:
             n = int(params.get("periods", 2))
         except (TypeError, ValueError):
-            raise RuleError(f"periods: '{params.get('periods')}' is not a whole number") from None
+            raise RuleError(
+                text._("periods: '%(periods)s' is not a whole number") % {"periods": params.get("periods")}
+            ) from None
         if not 2 <= n <= 24:
-            raise RuleError(f"periods: {n} must be between 2 and 24")
+            raise RuleError(text._("periods: %(n)s must be between 2 and 24") % {"n": n})
         out["periods"] = n
     return out
 
@@ -72,7 +84,14 @@ def check(
         if kind == BEYOND_BAND:
             period, code = history[-1]
             if SEVERITY[code] >= bar:
-                findings.append(Finding(unit, period, f"{name} is {S.LABELS[code].lower()} in {period}"))
+                findings.append(
+                    Finding(
+                        unit,
+                        period,
+                        text._("%(unit)s is %(status)s in %(period)s")
+                        % {"unit": name, "status": S.LABELS[code].lower(), "period": period},
+                    )
+                )
         else:
             n = params["periods"]
             last = history[-n:]
@@ -81,7 +100,10 @@ def check(
                     Finding(
                         unit,
                         last[-1][0],
-                        f"{name} has been {label} or worse for {n} periods in a row ({last[0][0]} to {last[-1][0]})",
+                        text._(
+                            "%(unit)s has been %(status)s or worse for %(n)s periods in a row (%(first)s to %(last)s)"
+                        )
+                        % {"unit": name, "status": label, "n": n, "first": last[0][0], "last": last[-1][0]},
                     )
                 )
     return findings

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .rollup import MEAN, RATIO, SUM
+from .text import _
 
 
 class BenchmarkError(ValueError):
@@ -135,12 +136,17 @@ def read_target(
     best: float | None = None,
     p80_whole: float | None = None,
     fmt=lambda v: f"{v:.3g}",
+    signed=lambda v: f"{v:+.3g}",
+    month=lambda d: f"{d:%b %Y}",
 ) -> list[Reading]:
     """How a proposed target compares with the three yardsticks, in words a minister can use.
 
     The point is the conversation seed 004 asks for before a target is committed: a target the
     old trend reaches anyway buys nothing, one beyond the best unit in the country has no proof
     it can be done, and one between the two is a stretch someone has already shown possible.
+
+    `fmt`, `signed` (a change a year, with its sign) and `month` write numbers and dates as the reader's
+    language does; the defaults are plain English.
     """
     if target_date <= baseline_date:
         raise BenchmarkError("the target date must be after the baseline date")
@@ -153,32 +159,44 @@ def read_target(
         return sign * (a - b) > 0
 
     if hist is not None:
-        pace = f"{needed:+.3g} a year against {hist.slope_per_year:+.3g} a year before the baseline"
+        pace = _("%(needed)s a year against %(before)s a year before the baseline") % {
+            "needed": signed(needed),
+            "before": signed(hist.slope_per_year),
+        }
         if not better(target, hist.at_target_date):
             out.append(
                 Reading(
                     "history",
                     "modest",
-                    f"The old trend reaches {fmt(hist.at_target_date)} by "
-                    f"{target_date:%b %Y} anyway: the target asks for no change ({pace}).",
+                    _("The old trend reaches %(value)s by %(date)s anyway: the target asks for no change (%(pace)s).")
+                    % {"value": fmt(hist.at_target_date), "date": month(target_date), "pace": pace},
                 )
             )
         elif sign * hist.slope_per_year > 0 and sign * needed > 3 * sign * hist.slope_per_year:
-            out.append(Reading("history", "beyond", f"The target needs more than three times the old pace ({pace})."))
+            out.append(
+                Reading(
+                    "history",
+                    "beyond",
+                    _("The target needs more than three times the old pace (%(pace)s).") % {"pace": pace},
+                )
+            )
         else:
             out.append(
                 Reading(
                     "history",
                     "stretching",
-                    f"The target asks more than the old trend gives "
-                    f"({fmt(hist.at_target_date)} by {target_date:%b %Y}; {pace}).",
+                    _("The target asks more than the old trend gives (%(value)s by %(date)s; %(pace)s).")
+                    % {"value": fmt(hist.at_target_date), "date": month(target_date), "pace": pace},
                 )
             )
     if best is not None:
         if better(target, best):
             out.append(
                 Reading(
-                    "peers", "beyond", f"No unit at the level below is at {fmt(target)} today: the best is {fmt(best)}."
+                    "peers",
+                    "beyond",
+                    _("No unit at the level below is at %(target)s today: the best is %(best)s.")
+                    % {"target": fmt(target), "best": fmt(best)},
                 )
             )
         else:
@@ -186,8 +204,8 @@ def read_target(
                 Reading(
                     "peers",
                     "stretching",
-                    f"The best unit at the level below is already at {fmt(best)}: "
-                    f"the target has been reached somewhere.",
+                    _("The best unit at the level below is already at %(best)s: the target has been reached somewhere.")
+                    % {"best": fmt(best)},
                 )
             )
     if p80_whole is not None:
@@ -196,8 +214,11 @@ def read_target(
                 Reading(
                     "itself",
                     "modest",
-                    f"If every unit short of the 80th percentile reached it, the whole "
-                    f"would be {fmt(p80_whole)}, at or past the target.",
+                    _(
+                        "If every unit short of the 80th percentile reached it, the whole would be %(whole)s, "
+                        "at or past the target."
+                    )
+                    % {"whole": fmt(p80_whole)},
                 )
             )
         else:
@@ -205,8 +226,11 @@ def read_target(
                 Reading(
                     "itself",
                     "stretching",
-                    f"Even if every unit short of the 80th percentile reached it, "
-                    f"the whole would be {fmt(p80_whole)}, short of the target.",
+                    _(
+                        "Even if every unit short of the 80th percentile reached it, the whole would be %(whole)s, "
+                        "short of the target."
+                    )
+                    % {"whole": fmt(p80_whole)},
                 )
             )
     return out

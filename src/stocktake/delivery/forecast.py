@@ -62,7 +62,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from . import text
+from .text import gettext_noop
+
 LINEAR, SEASONAL = "linear", "seasonal"
+# The methods' names as pages say them ("{method} forecast"), translated where shown.
+METHOD_NAMES = {LINEAR: gettext_noop("linear"), SEASONAL: gettext_noop("seasonal")}
 DEFAULT_LEVEL = 0.8  # an 80% band: wide enough to be honest, narrow enough to be useful
 SEASON_P_VALUE = 0.05
 MIN_POINTS = 4
@@ -155,7 +160,7 @@ def _invert(m: list[list[float]]) -> list[list[float]]:
     for col in range(n):
         pivot = max(range(col, n), key=lambda r: abs(a[r][col]))
         if abs(a[pivot][col]) < 1e-12:
-            raise ForecastError("the series cannot support this model (singular design)")
+            raise ForecastError(text._("the series cannot support this model (singular design)"))
         a[col], a[pivot] = a[pivot], a[col]
         pv = a[col][col]
         a[col] = [v / pv for v in a[col]]
@@ -247,7 +252,7 @@ class Fit:
 def ols(rows: Sequence[Sequence[float]], y: Sequence[float], positions: Sequence[int] | None = None) -> Fit:
     n, k = len(rows), len(rows[0])
     if n <= k:
-        raise ForecastError(f"{n} points cannot fit a model with {k} terms")
+        raise ForecastError(text._("%(n)s points cannot fit a model with %(k)s terms") % {"n": n, "k": k})
     xtx = [[sum(r[i] * r[j] for r in rows) for j in range(k)] for i in range(k)]
     xty = [sum(r[i] * v for r, v in zip(rows, y)) for i in range(k)]
     inv = _invert(xtx)
@@ -530,7 +535,10 @@ def forecast(
     points = sorted((d, float(v)) for d, v in points if v is not None)
     horizon = list(horizon)
     if len(points) < MIN_POINTS:
-        raise ForecastError(f"a forecast needs at least {MIN_POINTS} values; there are {len(points)}")
+        raise ForecastError(
+            text._("a forecast needs at least %(minimum)s values; there are %(n)s")
+            % {"minimum": MIN_POINTS, "n": len(points)}
+        )
     if not 0 < level < 1:
         raise ForecastError("the interval level must lie strictly between 0 and 1")
     season = SEASONS.get(frequency or "")  # (the season of a date, seasons in a year), if the frequency has them
@@ -538,7 +546,7 @@ def forecast(
     if method is None:
         method = SEASONAL if (p_value is not None and p_value < SEASON_P_VALUE) else LINEAR
     if method == SEASONAL and season is None:
-        raise ForecastError(f"no seasonal method for frequency {frequency!r}")
+        raise ForecastError(text._("no seasonal method for frequency %(frequency)r") % {"frequency": frequency})
     origin = points[0][0]
     hinge = _hinge(points, origin, break_at)
     fitted_season: tuple[Callable[[date], int], int] | None = None  # the seasons the fit models; none if linear
@@ -548,7 +556,10 @@ def forecast(
     elif method == LINEAR:
         fit = fit_linear(points, origin, hinge, frequency)
     else:
-        raise ForecastError(f"unknown forecast method {method!r}; use {LINEAR} or {SEASONAL}")
+        raise ForecastError(
+            text._("unknown forecast method %(method)r; use %(linear)s or %(seasonal)s")
+            % {"method": method, "linear": LINEAR, "seasonal": SEASONAL}
+        )
     df = fit.noise.df
     q = t_quantile(0.5 + level / 2, df)
     out = []

@@ -26,7 +26,10 @@ not turn a priority red.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+
+from .text import _, gettext_noop
 
 UP, DOWN = "up", "down"  # higher is better / lower is better
 
@@ -35,12 +38,32 @@ SLIGHTLY_OFF = "slightly_off"
 OFF_TRACK = "off_track"
 NO_DATA = "no_data"
 
-LABELS = {
-    ON_TRACK: "On track",
-    SLIGHTLY_OFF: "Slightly off track",
-    OFF_TRACK: "Off track",
-    NO_DATA: "No data",
-}
+
+class Translated(Mapping[str, str]):
+    """Codes to words marked with gettext_noop, each read in the reader's language when looked up (never at
+    import), so every page, file and chart that says a status says it in the same words."""
+
+    def __init__(self, words: dict[str, str]) -> None:
+        self.words = words
+
+    def __getitem__(self, code: str) -> str:
+        return _(self.words[code])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.words)
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+
+LABELS = Translated(
+    {
+        ON_TRACK: gettext_noop("On track"),
+        SLIGHTLY_OFF: gettext_noop("Slightly off track"),
+        OFF_TRACK: gettext_noop("Off track"),
+        NO_DATA: gettext_noop("No data"),
+    }
+)
 
 DEFAULT_ON_TRACK_BAND = 0.05
 DEFAULT_OFF_TRACK_BAND = 0.15
@@ -112,6 +135,13 @@ def assess(
     return Status(code, gap, share)
 
 
+IMPROVING, WORSENING, STEADY = "improving", "worsening", "steady"
+# The trend's words as a reader sees them (the codes stay English: pages style and sort by them).
+TRENDS = Translated(
+    {IMPROVING: gettext_noop("improving"), WORSENING: gettext_noop("worsening"), STEADY: gettext_noop("steady")}
+)
+
+
 def trend_arrow(previous: float | None, latest: float | None, direction: str) -> str:
     """'improving', 'worsening' or 'steady', in the sense that counts for the indicator."""
     if previous is None or latest is None or previous == latest:
@@ -135,4 +165,4 @@ def unit_plan(unit_baseline: float, national_baseline: float, national_planned: 
     return unit_baseline + (national_planned - national_baseline)
 
 
-UNVERIFIED_NOTE = "Provisional: based on data not yet validated."
+UNVERIFIED_NOTE = gettext_noop("Provisional: based on data not yet validated.")

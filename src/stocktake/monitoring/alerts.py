@@ -16,6 +16,8 @@ import logging
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from stocktake.accounts.models import Person
 from stocktake.architecture.models import OrgUnit
@@ -78,8 +80,12 @@ def _email(rule: AlertRule, raised: list[Alert]) -> None:
     lines = "\n".join(f"- {a.message}" for a in raised)
     try:
         send_mail(
-            subject=f"[Stocktake] {len(raised)} alert(s): {rule.indicator.name}",
-            message=f"The rule '{rule}' found:\n\n{lines}\n\nSee /monitoring/alerts/ for the list.",
+            subject=ngettext(
+                "[Stocktake] %(n)s alert: %(indicator)s", "[Stocktake] %(n)s alerts: %(indicator)s", len(raised)
+            )
+            % {"n": len(raised), "indicator": rule.indicator.name},
+            message=_("The rule '%(rule)s' found:\n\n%(lines)s\n\nSee /monitoring/alerts/ for the list.")
+            % {"rule": rule, "lines": lines},
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=to,
         )

@@ -12,6 +12,8 @@ from typing import Literal
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
@@ -29,6 +31,7 @@ from .models import Alert
 from .views import portfolio_data
 
 router = Router(tags=["monitoring"])
+_NOTHING_BELOW = gettext_noop("unit: %(unit)s is at the level %(indicator)s is reported at; nothing lies below it")
 
 
 def _public(request):
@@ -335,8 +338,13 @@ def indicator_series(request, code: str, q: Query[SeriesQuery]):
     if frequency not in kinds:
         raise HttpError(
             400,
-            f"frequency: {ind.code} is reported {P.FREQUENCY_NAMES[ind.frequency]} and cannot be shown at "
-            f"'{frequency}'; use one of {', '.join(kinds)}",
+            _("frequency: %(code)s is reported %(reported)s and cannot be shown at '%(given)s'; use one of %(kinds)s")
+            % {
+                "code": ind.code,
+                "reported": P.FREQUENCY_NAMES[ind.frequency],
+                "given": frequency,
+                "kinds": ", ".join(kinds),
+            },
         )
     basis = access.value_basis(request.user, ind)
     rows = series.rows_at(ind, where, frequency, basis)
@@ -385,7 +393,7 @@ def heatmap(
     top = access.root_unit(request, picked, ind)
     parent = picked or top
     if parent.depth >= ind.report_depth:
-        raise HttpError(400, f"unit: {parent.code} is at the level {ind.code} is reported at; nothing lies below it")
+        raise HttpError(400, _(_NOTHING_BELOW) % {"unit": parent.code, "indicator": ind.code})
     depth = max(parent.depth + 1, min(depth or parent.depth + 1, ind.report_depth))
     basis = access.value_basis(request.user, ind)
     ps = tables.recent_periods(ind, max(1, min(periods, 60)), top, basis)
@@ -466,7 +474,7 @@ def league(
     top = access.root_unit(request, picked, ind)
     parent = picked or top
     if parent.depth >= ind.report_depth:
-        raise HttpError(400, f"unit: {parent.code} is at the level {ind.code} is reported at; nothing lies below it")
+        raise HttpError(400, _(_NOTHING_BELOW) % {"unit": parent.code, "indicator": ind.code})
     depth = max(parent.depth + 1, min(depth or min(3, ind.report_depth), ind.report_depth))
     basis = access.value_basis(request.user, ind)
     if period:
@@ -503,7 +511,7 @@ def league(
 @router.get("/alerts", response={200: list[AlertOut], 401: Error}, summary="Alerts raised on indicators you may read")
 def alert_list(request):
     if not request.user.is_authenticated:
-        return Status(401, {"detail": "sign in to read alerts"})
+        return Status(401, {"detail": _("sign in to read alerts")})
     indicators = access.indicators_with_unpublished(request.user)
     qs = Alert.objects.filter(rule__indicator__in=indicators).select_related("rule__indicator", "org_unit", "period")
     return Status(200, [_alert(a) for a in qs[:500]])
@@ -516,13 +524,13 @@ def alert_list(request):
 )
 def add_rule(request, payload: AlertRuleIn):
     if not perms.can_manage(request.user):
-        return Status(403, {"detail": "only the delivery unit may set alert rules"})
+        return Status(403, {"detail": _("only the delivery unit may set alert rules")})
     ind = Indicator.objects.filter(code=payload.indicator).first()
     if ind is None:
         return Status(
             400,
             {
-                "detail": "unknown indicator",
+                "detail": _("unknown indicator"),
                 "errors": {"indicator": [f"'{payload.indicator}' is not an indicator code"]},
             },
         )
@@ -537,7 +545,7 @@ def add_rule(request, payload: AlertRuleIn):
             interface="api",
         )
     except ValidationError as exc:
-        return Status(400, {"detail": "the alert rule is not valid", "errors": errors.reasons(exc)})
+        return Status(400, {"detail": _("the alert rule is not valid"), "errors": errors.reasons(exc)})
     return Status(
         201,
         {
@@ -559,7 +567,7 @@ def add_rule(request, payload: AlertRuleIn):
 )
 def evaluate(request, indicator: str | None = None):
     if not perms.can_manage(request.user):
-        return Status(403, {"detail": "only the delivery unit may evaluate alert rules"})
+        return Status(403, {"detail": _("only the delivery unit may evaluate alert rules")})
     ids = None
     if indicator:
         ids = list(Indicator.objects.filter(code=indicator).values_list("pk", flat=True))

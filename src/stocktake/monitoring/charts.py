@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from stocktake.delivery import forecast as F
 from stocktake.delivery import status as S
 
 STATUS_COLOURS = {"on_track": "#1a7f37", "slightly_off": "#d4a72c", "off_track": "#cf222e", "no_data": "#8c959f"}
@@ -26,15 +30,16 @@ def trajectory_spec(
     the actuals not yet validated, ringed in white so nobody mistakes them
     for official figures.
     """
-    rows = [{"date": d, "value": v, "series": "Actual"} for d, v in actuals if v is not None]
-    rows += [{"date": d, "value": v, "series": "Trajectory"} for d, v in planned]
+    actual, trajectory = _("Actual"), _("Trajectory")
+    rows = [{"date": d, "value": v, "series": actual} for d, v in actuals if v is not None]
+    rows += [{"date": d, "value": v, "series": trajectory} for d, v in planned]
     marks = []
     if target is not None:
         marks = [
-            {"date": target.baseline_date.isoformat(), "value": target.baseline_value, "label": "Baseline"},
-            {"date": target.target_date.isoformat(), "value": target.target_value, "label": "Target"},
+            {"date": target.baseline_date.isoformat(), "value": target.baseline_value, "label": _("Baseline")},
+            {"date": target.target_date.isoformat(), "value": target.target_value, "label": _("Target")},
         ]
-    colour = {"domain": ["Actual", "Trajectory"], "range": ["#0b5cad", "#8c959f"]}
+    colour = {"domain": [actual, trajectory], "range": ["#0b5cad", "#8c959f"]}
     y_title = f"{indicator.name} ({indicator.unit})"
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
@@ -57,7 +62,7 @@ def trajectory_spec(
                     "strokeDash": {
                         "field": "series",
                         "type": "nominal",
-                        "scale": {"domain": ["Actual", "Trajectory"], "range": [[1, 0], [6, 3]]},
+                        "scale": {"domain": [actual, trajectory], "range": [[1, 0], [6, 3]]},
                         "legend": {"orient": "bottom", "title": None},
                     },
                     "tooltip": [
@@ -103,7 +108,10 @@ def forecast_layers(indicator, forecast, actuals) -> list[dict]:
     last = [(d, v) for d, v in actuals if v is not None and d < first][-1:]  # the last official actual
     rows = [{"date": d, "mean": v, "low": v, "high": v} for d, v in last]
     rows += [{"date": p.on.isoformat(), "mean": p.mean, "low": p.low, "high": p.high} for p in forecast.points]
-    label = f"Forecast ({forecast.method}, {forecast.level:.0%} band)"
+    label = _("Forecast (%(method)s, %(band)s%% band)") % {
+        "method": _(F.METHOD_NAMES.get(forecast.method, forecast.method)),
+        "band": formats.number_format(round(100 * forecast.level)),
+    }
     fmt = f",.{indicator.decimals}f"
     return [
         {
@@ -123,9 +131,9 @@ def forecast_layers(indicator, forecast, actuals) -> list[dict]:
                 "y": {"field": "mean", "type": "quantitative"},
                 "tooltip": [
                     {"field": "date", "type": "temporal", "format": "%b %Y", "title": label},
-                    {"field": "mean", "format": fmt, "title": "forecast"},
-                    {"field": "low", "format": fmt},
-                    {"field": "high", "format": fmt},
+                    {"field": "mean", "format": fmt, "title": _("forecast")},
+                    {"field": "low", "format": fmt, "title": _("low")},
+                    {"field": "high", "format": fmt, "title": _("high")},
                 ],
             },
         },
@@ -136,7 +144,7 @@ def unverified_layers(indicator, unverified) -> list[dict]:
     if not unverified:
         return []
     rows = [
-        {"date": d, "value": v, "label": "Unverified: submitted, not yet validated"}
+        {"date": d, "value": v, "label": _("Unverified: submitted, not yet validated")}
         for d, v in unverified
         if v is not None
     ]

@@ -16,13 +16,19 @@ from dataclasses import dataclass, field
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
+from stocktake.delivery import status as S
 from stocktake.delivery import workbook as look
 from stocktake.delivery.cells import csv_writer, safe_workbook
 
 from . import charts
 
 FORMATS = ("csv", "xlsx", "svg", "png")
-FILLS = {"On track": "1A7F37", "Slightly off track": "D4A72C", "Off track": "CF222E", "No data": "8C959F"}
+FILLS = {S.ON_TRACK: "1A7F37", S.SLIGHTLY_OFF: "D4A72C", S.OFF_TRACK: "CF222E", S.NO_DATA: "8C959F"}
+
+
+def _fills() -> dict[str, str]:
+    """Each status label, in the reader's language (the file's words), to its fill."""
+    return {S.LABELS[code]: fill for code, fill in FILLS.items()}
 
 
 @dataclass
@@ -39,7 +45,8 @@ class Table:
 
 
 def _is_percent(header: str) -> bool:
-    return "(%)" in header or "% of" in header
+    """A percentage column: its header says "(%" in every language ("(%)", "(% of planned change)")."""
+    return "(%" in header
 
 
 def _format(table: Table, header: str, row: int, value) -> str | None:
@@ -75,12 +82,13 @@ def _xlsx(table: Table) -> HttpResponse:
     ws = wb.active
     ws.title = table.name[:31]
     ws.append(table.headers)
+    fills = _fills()
     for i, row in enumerate(table.rows):
         ws.append(row)
         for header, cell in zip(table.headers, ws[ws.max_row]):
             if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
                 cell.number_format = _format(table, header, i, cell.value)
-            fill = FILLS.get(cell.value) if isinstance(cell.value, str) else None
+            fill = fills.get(cell.value) if isinstance(cell.value, str) else None
             if fill:
                 cell.fill = PatternFill("solid", fgColor=fill)
                 cell.font = Font(color="FFFFFF" if fill != "D4A72C" else "24292F")
@@ -129,5 +137,8 @@ def respond(fmt: str, table: Table, spec: dict | None) -> HttpResponse:
     if fmt in ("svg", "png") and spec is not None:
         return _image(table, spec, fmt)
     return HttpResponse(
-        f"format: '{fmt}' is not available here; use one of {', '.join(FORMATS)}", status=400, content_type="text/plain"
+        _("format: '%(format)s' is not available here; use one of %(formats)s")
+        % {"format": fmt, "formats": ", ".join(FORMATS)},
+        status=400,
+        content_type="text/plain",
     )

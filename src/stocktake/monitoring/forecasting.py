@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from stocktake.architecture.models import OrgUnit, OrgUnitLevel
 from stocktake.delivery import benchmarks as B
 from stocktake.delivery import forecast as F
@@ -27,7 +29,7 @@ def outlook(indicator, unit: OrgUnit, plan: Plan, rows: list[dict] | None = None
     """Where the official series is heading by the target date, and the chance it meets the target."""
     ends = plan.ends(unit.pk)
     if plan.target is None or ends is None:
-        return Outlook(None, None, None, None, "No target, so nothing to forecast against.")
+        return Outlook(None, None, None, None, _("No target, so nothing to forecast against."))
     # The whole official history, with the trend free to change at the baseline: the back-test
     # (bench/monitoring_backtest.py, docs/forecast-backtest.md) found this 12% more accurate
     # than fitting the points since the baseline alone.
@@ -38,11 +40,11 @@ def outlook(indicator, unit: OrgUnit, plan: Plan, rows: list[dict] | None = None
         if v is not None
     ]
     if not learn:
-        return Outlook(None, None, ends[1], None, "No official data yet.")
+        return Outlook(None, None, ends[1], None, _("No official data yet."))
     last = learn[-1][0]
     horizon = [p.end for p in P.between(indicator.frequency, last, plan.target.target_date) if p.end > last]
     if not horizon:
-        return Outlook(None, None, ends[1], None, "The target date has passed.")
+        return Outlook(None, None, ends[1], None, _("The target date has passed."))
     try:
         fc = F.forecast(learn, horizon, frequency=indicator.frequency, break_at=plan.target.baseline_date)
     except F.ForecastError as exc:
@@ -98,5 +100,7 @@ def benchmarks(indicator, unit: OrgUnit, plan: Plan | None = None, dates=None, b
     except B.BenchmarkError:
         pass
 
-    level = OrgUnitLevel.objects.filter(depth=depth).values_list("name", flat=True).first() or f"level {depth}"
+    level = OrgUnitLevel.objects.filter(depth=depth).values_list("name", flat=True).first() or _("level %(depth)s") % {
+        "depth": depth
+    }
     return Benchmarks(hist, peers, level, bar, whole, latest[1])

@@ -14,6 +14,7 @@ from html import escape
 
 from django.utils import formats
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from stocktake.delivery import status as S
@@ -35,10 +36,11 @@ def _text(text: str) -> str:
 
 
 @cache
-def _cell_tag(code: str, unverified: bool) -> tuple[str, str]:
-    """A status cell's opening tag, split around its column number: the same for every cell of that status."""
+def _cell_tag(code: str, unverified: bool, language: str | None) -> tuple[str, str]:
+    """A status cell's opening tag, split around its column number: the same for every cell of that status
+    (in one language: `language` keys the cache)."""
     extra = " unverified" if unverified else ""
-    title = S.LABELS[code] + (" (unverified)" if unverified else "")
+    title = _("%(status)s (unverified)") % {"status": S.LABELS[code]} if unverified else S.LABELS[code]
     return f'<td class="cell status-{code}{extra}" data-status="{code}" data-col="', f'" title="{escape(title)}">'
 
 
@@ -53,6 +55,7 @@ def _incomplete_cell(i: int, c) -> str:
 
 def heat_cells(cells) -> SafeString:
     out = []
+    language = get_language()
     for i, c in enumerate(cells):
         if c is None:
             out.append(f'<td class="cell empty" data-col="{i}">–</td>')
@@ -60,7 +63,7 @@ def heat_cells(cells) -> SafeString:
         if c.incomplete:
             out.append(_incomplete_cell(i, c))
             continue
-        before, after = _cell_tag(c.status.code, c.unverified)
+        before, after = _cell_tag(c.status.code, c.unverified, language)
         out.append(f"{before}{i}{after}{_text(c.text)}</td>")
     return mark_safe("".join(out))
 
@@ -88,7 +91,8 @@ def heat_rows(rows, link: str) -> SafeString:
 
 def _movement(m) -> str:
     if m is None:
-        return '<span class="move-same">new</span>'
+        new = escape(_("new"))
+        return f'<span class="move-same">{new}</span>'
     if m > 0:
         return f'<span class="move-up">▲ {m}</span>'
     if m < 0:
@@ -102,9 +106,11 @@ def league_rows(indicator, rows, link: str, rule: str) -> SafeString:
     rule = escape(rule)
     for r in rows:
         code = r.status.code
-        unverified = ' <span class="unverified-note">unverified</span>' if r.unverified else ""
+        word = escape(_("unverified"))
+        unverified = f' <span class="unverified-note">{word}</span>' if r.unverified else ""
         if r.incomplete:
-            unverified += f' <span class="incomplete-note">{escape(_("incomplete: %(coverage)s") % {"coverage": coverage_text(r.coverage)})}</span>'
+            note = escape(_("incomplete: %(coverage)s") % {"coverage": coverage_text(r.coverage)})
+            unverified += f' <span class="incomplete-note">{note}</span>'
         rank = "–" if r.rank is None else str(r.rank)
         # One decimal more than the values for plan and gap: a district planned 3.6 homicides that had 4 is
         # 0.4 behind, which "4 vs 4, -0" would hide.

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from stocktake.architecture.models import OrgUnit, Period
 from stocktake.delivery import alerts as A
@@ -70,30 +71,44 @@ class DataValue(models.Model):
         ind = self.indicator
         errors = {}
         if self.org_unit_id and self.org_unit.depth != ind.report_depth:
-            errors["org_unit"] = (
-                f"{ind.code} is reported at level {ind.report_depth}; "
-                f"{self.org_unit.code} is at level {self.org_unit.depth}"
-            )
+            errors["org_unit"] = _(
+                "%(indicator)s is reported at level %(depth)s; %(unit)s is at level %(unit_depth)s"
+            ) % {
+                "indicator": ind.code,
+                "depth": ind.report_depth,
+                "unit": self.org_unit.code,
+                "unit_depth": self.org_unit.depth,
+            }
         if self.period_id and self.period.kind != ind.frequency:
-            errors["period"] = (
-                f"{ind.code} is reported {P.FREQUENCY_NAMES[ind.frequency]}; "
-                f"{self.period.code} is {P.FREQUENCY_NAMES.get(self.period.kind, self.period.kind)}"
-            )
+            errors["period"] = _("%(indicator)s is reported %(frequency)s; %(period)s is %(kind)s") % {
+                "indicator": ind.code,
+                "frequency": P.FREQUENCY_NAMES[ind.frequency],
+                "period": self.period.code,
+                "kind": P.FREQUENCY_NAMES.get(self.period.kind, self.period.kind),
+            }
         if ind.aggregation == "ratio":
             if self.denominator is None:
-                errors["denominator"] = f"{ind.code} is a ratio: a denominator is required"
+                errors["denominator"] = _("%(indicator)s is a ratio: a denominator is required") % {
+                    "indicator": ind.code
+                }
             elif self.denominator == 0:
-                errors["denominator"] = "denominator must not be zero"
+                errors["denominator"] = _("denominator must not be zero")
             if self.numerator is None:
-                errors["numerator"] = f"{ind.code} is a ratio: a numerator is required"
+                errors["numerator"] = _("%(indicator)s is a ratio: a numerator is required") % {"indicator": ind.code}
         elif self.value is None:
-            errors["value"] = "a value is required"
+            errors["value"] = _("a value is required")
         computed = ind.value_of(self.value, self.numerator, self.denominator)
         if computed is not None:
             if ind.min_value is not None and computed < ind.min_value:
-                errors["value"] = f"{computed:g} is below the allowed minimum {ind.min_value:g}"
+                errors["value"] = _("%(value)s is below the allowed minimum %(minimum)s") % {
+                    "value": f"{computed:g}",
+                    "minimum": f"{ind.min_value:g}",
+                }
             if ind.max_value is not None and computed > ind.max_value:
-                errors["value"] = f"{computed:g} is above the allowed maximum {ind.max_value:g}"
+                errors["value"] = _("%(value)s is above the allowed maximum %(maximum)s") % {
+                    "value": f"{computed:g}",
+                    "maximum": f"{ind.max_value:g}",
+                }
         if errors:
             raise ValidationError(errors)
 
@@ -191,10 +206,10 @@ class AlertRule(models.Model):
     """A condition on an indicator's statuses that should reach its owner before the next stocktake."""
 
     KIND_CHOICES = [
-        ("beyond_band", "Any unit beyond its tolerance band"),
-        ("consecutive", "Off track several periods in a row"),
+        ("beyond_band", _("Any unit beyond its tolerance band")),
+        ("consecutive", _("Off track several periods in a row")),
     ]
-    WORST_CHOICES = [("off_track", "Off track"), ("slightly_off", "Slightly off track or worse")]
+    WORST_CHOICES = [("off_track", _("Off track")), ("slightly_off", _("Slightly off track or worse"))]
 
     indicator = models.ForeignKey("architecture.Indicator", on_delete=models.CASCADE, related_name="alert_rules")
     kind = models.CharField(max_length=20, choices=KIND_CHOICES)
@@ -210,20 +225,24 @@ class AlertRule(models.Model):
     def __str__(self) -> str:
         text = self.get_kind_display()
         if self.kind == "consecutive":
-            text = f"{self.get_worst_display()} {self.periods} periods in a row"
-        return f"{self.indicator.code}: {text} (level {self.depth})"
+            text = _("%(worst)s %(n)s periods in a row") % {"worst": self.get_worst_display(), "n": self.periods}
+        return _("%(indicator)s: %(rule)s (level %(depth)s)") % {
+            "indicator": self.indicator.code,
+            "rule": text,
+            "depth": self.depth,
+        }
 
     def clean(self):
         try:
             A.validate(self.kind, {"worst": self.worst, "periods": self.periods})
         except A.RuleError as exc:
-            field, _, msg = str(exc).partition(": ")
+            field, _sep, msg = str(exc).partition(": ")
             raise ValidationError({field if field in ("kind", "worst", "periods") else "kind": msg or str(exc)})
         if self.indicator_id and self.depth > self.indicator.report_depth:
             raise ValidationError(
                 {
-                    "depth": f"{self.indicator.code} is reported at level {self.indicator.report_depth}; "
-                    f"a rule cannot look below it"
+                    "depth": _("%(indicator)s is reported at level %(depth)s; a rule cannot look below it")
+                    % {"indicator": self.indicator.code, "depth": self.indicator.report_depth}
                 }
             )
 

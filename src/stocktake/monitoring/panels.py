@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from stocktake.architecture import access as architecture_access
 
@@ -31,7 +32,11 @@ def priority_notes(request, priority_ids) -> dict[int, list[dict]]:
     )
     return {
         r["rule__indicator__outcome__priority_id"]: [
-            {"text": f"{r['n']} alert{'s' if r['n'] != 1 else ''}", "url": "/monitoring/alerts/", "css": "alert"}
+            {
+                "text": ngettext("%(n)s alert", "%(n)s alerts", r["n"]) % {"n": r["n"]},
+                "url": "/monitoring/alerts/",
+                "css": "alert",
+            }
         ]
         for r in rows
     }

@@ -30,6 +30,7 @@ import copy
 import hashlib
 
 from django.core.cache import cache
+from django.utils import translation
 
 from stocktake.accounts import permissions
 from stocktake.architecture.models import Indicator, Target
@@ -82,10 +83,12 @@ def keys(user, root, indicators, bases=None) -> dict[int, str]:
     stamps = dict(rollups.stamps(ids))
     targets = _target_sigs(ids)
     who = reader_class(user)
+    lang = translation.get_language()
     out = {}
     for ind in indicators:
         basis = getattr(bases.get(ind.pk), "name", "")
-        parts = (who, basis, root.pk if root else None, stamps[ind.pk], targets.get(ind.pk), _indicator_sig(ind))
+        # the language too: a summary's outlook carries a sentence (its note) in the reader's language
+        parts = (who, basis, root.pk if root else None, stamps[ind.pk], targets.get(ind.pk), _indicator_sig(ind), lang)
         out[ind.pk] = "monitoring-portfolio:" + hashlib.sha256(repr(parts).encode()).hexdigest()
     return out
 

@@ -14,6 +14,8 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.utils import formats
+from django.utils.translation import gettext as _
 
 from stocktake.accounts import permissions as perms
 from stocktake.architecture import actions
@@ -29,7 +31,7 @@ PROPOSAL = ("baseline_value", "baseline_date", "target_value", "target_date")
 def _editable_indicator(request, code):
     indicator = access.indicator(request.user, code)
     if not perms.can_manage(request.user):
-        raise PermissionDenied("only the delivery unit sets targets")
+        raise PermissionDenied(_("only the delivery unit sets targets"))
     return indicator
 
 
@@ -73,6 +75,8 @@ def _read(indicator, root, data, fallback=None):
             best=bench.peers.best if bench.peers else None,
             p80_whole=bench.p80_whole,
             fmt=indicator.fmt,
+            signed=lambda v: ("+" if v >= 0 else "") + formats.number_format(float(f"{v:.3g}")),
+            month=lambda d: formats.date_format(d, "YEAR_MONTH_FORMAT"),
         )
     except B.BenchmarkError:
         return bench, []

@@ -12,8 +12,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from stocktake import errors
@@ -46,11 +47,11 @@ from . import (
 )
 from .models import Alert, AlertRule
 
-STATUS_RULE = (
+STATUS_RULE = gettext_noop(
     "Status compares the latest official (validated or published) actual with the trajectory for the same period. "
     "Shortfall is how far the actual is behind plan in the direction that counts (being ahead is never a shortfall), "
     "measured against the whole planned change from baseline to target: "
-    "on track up to {on:.0%}, slightly off up to {off:.0%}, off track beyond. "
+    "on track up to %(on)s%%, slightly off up to %(off)s%%, off track beyond. "
     "A unit without its own target is held to the national planned change from its own baseline "
     "(in proportion for counts, in points for rates)."
 )
@@ -59,7 +60,10 @@ STATUS_RULE = (
 def _rule(indicator=None) -> str:
     on = indicator.on_track_band if indicator else S.DEFAULT_ON_TRACK_BAND
     off = indicator.off_track_band if indicator else S.DEFAULT_OFF_TRACK_BAND
-    return STATUS_RULE.format(on=on, off=off)
+    return _(STATUS_RULE) % {
+        "on": formats.number_format(round(100 * on)),
+        "off": formats.number_format(round(100 * off)),
+    }
 
 
 def _unit(request, name="unit", default=None) -> OrgUnit:
@@ -67,7 +71,9 @@ def _unit(request, name="unit", default=None) -> OrgUnit:
 
 
 def _level_name(depth: int) -> str:
-    return OrgUnitLevel.objects.filter(depth=depth).values_list("name", flat=True).first() or f"level {depth}"
+    return OrgUnitLevel.objects.filter(depth=depth).values_list("name", flat=True).first() or _("level %(depth)s") % {
+        "depth": depth
+    }
 
 
 def _fmt(request) -> str | None:
@@ -82,6 +88,11 @@ def _roots(root) -> dict:
     """The root selector's context: shown only when the government holds several hierarchies."""
     found = roots.roots()
     return {"root": root, "roots": found if len(found) > 1 else []}
+
+
+def _three(x: float) -> str:
+    """A forecast bound to three significant figures, with the reader's decimal mark."""
+    return formats.number_format(float(f"{x:.3g}"))
 
 
 def _yes(flag) -> str:
@@ -165,22 +176,22 @@ def portfolio(request):
         table = exports.Table(
             "portfolio",
             [
-                "Pillar",
-                "Priority",
-                "Outcome",
-                "Indicator",
-                "Unit",
-                "Period",
-                "Latest",
-                "Planned",
-                "Target",
-                "Target date",
-                "Status",
-                "Shortfall (% of planned change)",
-                "Trend",
-                "Chance of meeting target (%)",
-                "Provisional period",
-                "Provisional value (unverified)",
+                _("Pillar"),
+                _("Priority"),
+                _("Outcome"),
+                _("Indicator"),
+                _("Unit"),
+                _("Period"),
+                _("Latest"),
+                _("Planned"),
+                _("Target"),
+                _("Target date"),
+                _("Status"),
+                _("Shortfall (% of planned change)"),
+                _("Trend"),
+                _("Chance of meeting target (%)"),
+                _("Provisional period"),
+                _("Provisional value (unverified)"),
                 _("Coverage (%)"),
                 _("Provisional units reported"),
                 _("Provisional units expected"),
@@ -188,7 +199,7 @@ def portfolio(request):
                 _("Partial"),
                 _("Partial reason"),
             ],
-            unit_columns=("Latest", "Planned", "Target", "Provisional value (unverified)"),
+            unit_columns=(_("Latest"), _("Planned"), _("Target"), _("Provisional value (unverified)")),
             summary=(_("Performance indicators by status"), [(S.LABELS[code], n) for code, n in counts.items()]),
         )
         cells = []
@@ -209,7 +220,7 @@ def portfolio(request):
                     r.target.target_date if r.target else None,
                     r.status.label,
                     _pct(r.status.share),
-                    r.trend,
+                    S.TRENDS[r.trend],
                     _pct(chance.probability) if chance else None,
                     period_label(r.provisional_period) if r.provisional_period else None,
                     r.provisional,
@@ -223,7 +234,9 @@ def portfolio(request):
             )
             if r.indicator.kind == Indicator.Kind.PERFORMANCE:
                 cells.append({"unit": r.indicator.name, "value": _pct(r.status.share) or 0, "status": r.status.label})
-        spec = charts.league_spec("Shortfall against trajectory (% of planned change)", cells, "% of planned change")
+        spec = charts.league_spec(
+            _("Shortfall against trajectory (% of planned change)"), cells, _("% of planned change")
+        )
         return exports.respond(fmt, table, spec)
     notes = hooks.priority_notes(request, [pr["priority"].pk for p in pillars for pr in p["priorities"]])
     every = portfolio_screen.rows(pillars, notes)
@@ -348,7 +361,7 @@ def indicator_page(request, code):
                 theirs = plan.national_base
             if mine and theirs:
                 pts = [(d, v * mine / theirs if v is not None else None) for d, v in pts]
-                label = f"{overlay_unit.name} (scaled to this unit's baseline)"
+                label = _("%(unit)s (scaled to this unit's baseline)") % {"unit": overlay_unit.name}
         overlay = (label, pts)
     spec = charts.trajectory_spec(
         indicator,
@@ -370,13 +383,13 @@ def indicator_page(request, code):
         table = exports.Table(
             f"{indicator.code}-{unit.code}",
             [
-                "Period",
-                "Actual",
-                "Planned",
-                "Status",
-                "Shortfall (% of planned change)",
-                "Unverified",
-                "Units reporting",
+                _("Period"),
+                _("Actual"),
+                _("Planned"),
+                _("Status"),
+                _("Shortfall (% of planned change)"),
+                _("Unverified"),
+                _("Units reporting"),
                 _("Units expected"),
                 _("Coverage (%)"),
                 _("Incomplete"),
@@ -384,7 +397,9 @@ def indicator_page(request, code):
                 _("Partial reason"),
             ],
             unit=(indicator.unit, indicator.decimals),
-            chart=look.Chart("line", f"{indicator.name}: {unit.name}", "Period", ["Actual", "Planned"], indicator.unit),
+            chart=look.Chart(
+                "line", f"{indicator.name}: {unit.name}", _("Period"), [_("Actual"), _("Planned")], indicator.unit
+            ),
         )
         for r in rows:
             table.rows.append(
@@ -394,7 +409,7 @@ def indicator_page(request, code):
                     r["planned"],
                     r["status"].label,
                     _pct(r["status"].share),
-                    "yes" if r["unverified"] else "",
+                    _yes(r["unverified"]),
                     r["n"],
                     r["coverage"].expected or None,
                     marks.coverage_pct(r["coverage"]),
@@ -406,7 +421,14 @@ def indicator_page(request, code):
         if outlook.forecast:
             for p in outlook.forecast.points:
                 table.rows.append(
-                    [f"forecast {p.on.isoformat()}", p.mean, None, None, None, f"{p.low:.3g} to {p.high:.3g}"]
+                    [
+                        _("forecast %(date)s") % {"date": p.on.isoformat()},
+                        p.mean,
+                        None,
+                        None,
+                        None,
+                        _("%(low)s to %(high)s") % {"low": _three(p.low), "high": _three(p.high)},
+                    ]
                     + [None] * 6
                 )
         return exports.respond(fmt, table, spec)
@@ -508,9 +530,9 @@ def heatmap(request, code):
         hm = tables.units_by_periods(indicator, parent, depth, periods, root, basis)
         table = exports.Table(
             f"heatmap-{indicator.code}-{parent.code}",
-            ["Code", "Org unit"]
-            + [f"{p.label} value" for p in periods]
-            + [f"{p.label} status" for p in periods]
+            [_("Code"), _("Org unit")]
+            + [_("%(period)s value") % {"period": p.label} for p in periods]
+            + [_("%(period)s status") % {"period": p.label} for p in periods]
             + [_("%(period)s coverage (%%)") % {"period": p.label} for p in periods]
             + [_("%(period)s partial") % {"period": p.label} for p in periods],
             unit=(indicator.unit, indicator.decimals),
@@ -535,7 +557,7 @@ def heatmap(request, code):
                 for p, c in zip(periods, row)
                 if c
             ]
-        spec = charts.heatmap_spec(f"{indicator.name}: {parent.name}", cells, "Period", _level_name(depth))
+        spec = charts.heatmap_spec(f"{indicator.name}: {parent.name}", cells, _("Period"), _level_name(depth))
         return exports.respond(fmt, table, spec)
 
     def build():
@@ -594,11 +616,14 @@ def heatmap_indicators(request):
     if fmt:
         table = exports.Table(
             f"heatmap-indicators-{parent.code}",
-            ["Code", "Org unit"]
-            + [f"{i.name} ({i.code}) value" for i in hm.columns]
-            + [f"{i.name} ({i.code}) status" for i in hm.columns]
+            [_("Code"), _("Org unit")]
+            + [_("%(indicator)s value") % {"indicator": f"{i.name} ({i.code})"} for i in hm.columns]
+            + [_("%(indicator)s status") % {"indicator": f"{i.name} ({i.code})"} for i in hm.columns]
             + [_("%(indicator)s coverage (%%)") % {"indicator": f"{i.name} ({i.code})"} for i in hm.columns],
-            column_units={f"{i.name} ({i.code}) value": (i.unit, i.decimals) for i in hm.columns},
+            column_units={
+                _("%(indicator)s value") % {"indicator": f"{i.name} ({i.code})"}: (i.unit, i.decimals)
+                for i in hm.columns
+            },
         )
         cells = []
         for u in hm.units:
@@ -619,7 +644,9 @@ def heatmap_indicators(request):
                 for i, c in zip(hm.columns, row)
                 if c
             ]
-        spec = charts.heatmap_spec(f"Every indicator: {parent.name}", cells, "Indicator", _level_name(parent.depth + 1))
+        spec = charts.heatmap_spec(
+            _("Every indicator: %(unit)s") % {"unit": parent.name}, cells, _("Indicator"), _level_name(parent.depth + 1)
+        )
         return exports.respond(fmt, table, spec)
     grid = [
         {
@@ -670,16 +697,16 @@ def league(request, code):
         table = exports.Table(
             f"league-{indicator.code}-{period.code if period else 'none'}",
             [
-                "Rank",
-                "Previous rank",
-                "Movement",
-                "Code",
-                "Org unit",
-                "Value",
-                "Planned",
-                "Gap to trajectory",
-                "Status",
-                "Unverified",
+                _("Rank"),
+                _("Previous rank"),
+                _("Movement"),
+                _("Code"),
+                _("Org unit"),
+                _("Value"),
+                _("Planned"),
+                _("Gap to trajectory"),
+                _("Status"),
+                _("Unverified"),
                 _("Units reported"),
                 _("Units expected"),
                 _("Incomplete (not ranked)"),
@@ -700,7 +727,7 @@ def league(request, code):
                     r.planned,
                     r.gap,
                     r.status.label,
-                    "yes" if r.unverified else "",
+                    _yes(r.unverified),
                     r.coverage.reported if r.coverage else None,
                     r.coverage.expected if r.coverage else None,
                     _yes(r.incomplete),
@@ -787,7 +814,9 @@ def alert_rule_create(request):
     indicator = Indicator.objects.filter(code=form.get("indicator", "")).first()
     try:
         if indicator is None:
-            raise ValidationError({"indicator": f"'{form.get('indicator', '')}' is not an indicator code"})
+            raise ValidationError(
+                {"indicator": _("'%(code)s' is not an indicator code") % {"code": form.get("indicator", "")}}
+            )
         actions.create_alert_rule(
             indicator=indicator,
             kind=form.get("kind", ""),
