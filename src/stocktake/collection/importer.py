@@ -28,6 +28,7 @@ from stocktake import retry
 from stocktake.accounts import permissions
 from stocktake.architecture import actions as architecture_actions
 from stocktake.architecture.models import Indicator, OrgUnit, Period
+from stocktake.delivery import importcolumns as C
 from stocktake.delivery import importrows as R
 from stocktake.delivery import quality as Q
 from stocktake.delivery import sourcemaps as M
@@ -48,6 +49,7 @@ DUE_DAYS = 15  # data for a period is due this many days after it ends
 HISTORY = 12  # the outlier and jump rules compare a value with its unit's last twelve periods
 HISTORY_UNITS = 2000  # org units per query of the history those rules read (bound on query parameters)
 MAX_JSON = 200 * 1024 * 1024
+MAX_COLUMNS = 1024 * 1024 * 1024  # a long CSV up to this size is read and checked as columns (delivery.importcolumns)
 log = logging.getLogger(__name__)
 ANALYZE_AFTER = 20_000  # new values past which PostgreSQL's table statistics are refreshed before the rollups
 
@@ -251,6 +253,22 @@ class _Run:
                 if len(self.buffer) >= CHUNK:
                     self.flush()
         if not self.dry_run:
+            self.flush()
+
+    def run_columns(self, checked: C.Checked) -> None:
+        """The same as run, for a file checked as columns: its errors in row order, then its accepted rows."""
+        self.rows_read = self.records = checked.accepted.height + len(checked.errors)
+        for errors in checked.errors:
+            self.report.add(errors)
+        self.accepted = checked.accepted.height
+        self.touched.update(checked.accepted.select("indicator", "period").unique().iter_rows())
+        if self.progress:
+            self.progress(self.rows_read)
+        if not self.dry_run:
+            for row in checked.rows(CHUNK):
+                self.buffer.append(row)
+                if len(self.buffer) >= CHUNK:
+                    self.flush()
             self.flush()
 
     def _unit_id(self, code):
@@ -576,10 +594,25 @@ def _note_rule(note: str) -> str:
     return "encoding"
 
 
+def _columns(stream, fmt, mapping, cat):
+    """A plain long-format CSV as columns (delivery.importcolumns), or None: then it is read row by row."""
+    if fmt != "csv" or mapping is not None or cat.combine_duplicates:
+        return None
+    data = stream.read(MAX_COLUMNS + 1)
+    frame = C.read_long_csv(data) if len(data) <= MAX_COLUMNS else None
+    if frame is None:
+        stream.seek(0)
+    return frame
+
+
 def _write(run, batch, stream, fmt, mapping, notes, strict, dry_run) -> None:
     """One attempt at the import's transaction: every accepted row and the rollups, or nothing."""
     with transaction.atomic():
-        run.run(_records(stream, fmt, mapping, notes))
+        frame = _columns(stream, fmt, mapping, run.cat)
+        if frame is not None:
+            run.run_columns(C.check_frame(frame, run.cat))
+        else:
+            run.run(_records(stream, fmt, mapping, notes))
         if strict and run.report.total:
             raise Refused(f"{run.report.rejected} rows rejected; strict mode stores nothing")
         run.quality()
