@@ -2,17 +2,23 @@
 
     .venv/bin/python bench/import_bench.py                   # 20,000 facilities x 50 indicators = 1,000,000 rows, SQLite
     STOCKTAKE_DATABASE_URL=postgresql://... .venv/bin/python bench/import_bench.py   # the same on PostgreSQL
-    .venv/bin/python bench/import_bench.py --facilities 2000 --indicators 20 --stored 1000000,10000000
+    .venv/bin/python bench/import_bench.py --facilities 400 --stored 1000000,10000000   # growth, 1M vs 10M stored
 
 It builds a throwaway database (a temporary SQLite file, or a scratch
 database beside the one STOCKTAKE_DATABASE_URL names), writes one month of
-values as a CSV in our long format, and prints rows/s for:
-  bare load      SQLite executemany into a plain table / PostgreSQL COPY
-  dry run        read + every row check, nothing stored
-  commit         read + checks + versions + audit + rollups (ours)
-and the ratio ours/bare. Then, to show that rollup refresh follows the rows
-imported and not the rows stored, it times the incremental rollup refresh
-for the same import into tables pre-filled with each --stored size.
+values as a CSV in our long format, and prints wall and CPU seconds and
+rows/s for:
+  floor: driver load    the file into a plain table through the driver, one transaction
+                        (sqlite3 executemany / psycopg 3 COPY), no Django
+  floor: typed columns  the file read into typed columns (Polars)
+  dry run               read + every row check, nothing stored
+  commit                read + checks + versions + audit + rollups (ours)
+  re-import             the same file again (nothing changes)
+with each of ours as a ratio to both floors. Then, to show that the work
+follows the rows imported and not the rows stored, it imports a
+--growth-rows month into tables padded to each --stored size (each step's
+facilities have the same twelve months of history; the rest is older
+months) and prints the ratio of the last to the first.
 """
 
 from __future__ import annotations
@@ -34,9 +40,12 @@ def parse_args():
     ap.add_argument("--facilities", type=int, default=20_000)
     ap.add_argument("--indicators", type=int, default=50)
     ap.add_argument(
-        "--stored", default="", help="comma-separated table sizes for the rollup test, e.g. 1000000,10000000"
+        "--stored",
+        default="2000000,4000000",
+        help="comma-separated table sizes for the growth test (e.g. 1000000,10000000); empty to skip it",
     )
-    ap.add_argument("--rollup-rows", type=int, default=100_000, help="rows imported in each rollup test")
+    ap.add_argument("--growth-rows", type=int, default=20_000, help="rows imported in each growth test")
+    ap.add_argument("--dry-run-only", action="store_true", help="floors and the dry run only (no commit, no growth)")
     ap.add_argument("--profile", action="store_true", help="print where the commit spends its time (cProfile)")
     return ap.parse_args()
 
@@ -119,6 +128,12 @@ def build_structure(facilities: int, indicators: int):
     return get_user_model().objects.create_superuser("bench", "bench@example.invalid", "bench-password")
 
 
+def usual(f: int, k: int) -> int:
+    """Facility f's usual level for indicator k, so that generated months look like one unit's history
+    (a few per cent apart) and the outlier and jump rules have real work but few warnings."""
+    return 500 + (f * 7919 + k * 104729) % 4500
+
+
 def write_csv(path: Path, facilities: int, indicators: int, period: str, seed: int) -> int:
     rng = random.Random(seed)
     with open(path, "w", newline="") as fh:
@@ -127,58 +142,104 @@ def write_csv(path: Path, facilities: int, indicators: int, period: str, seed: i
         n = 0
         for f in range(facilities):
             for k in range(indicators):
-                w.writerow([f"ind-{k:02d}", f"F{f:06d}", period, rng.randint(0, 5000)])
+                w.writerow([f"ind-{k:02d}", f"F{f:06d}", period, round(usual(f, k) * rng.uniform(0.95, 1.05))])
                 n += 1
     return n
 
 
-def bare_load(path: Path) -> float:
-    """The floor: the same rows into a plain table, as fast as the database takes them."""
+class Clock:
+    """Wall and CPU seconds of one step (CPU of this process, every thread: the machine is shared, so wall
+    time alone says as much about the other jobs as about ours; a PostgreSQL server's CPU is not counted)."""
+
+    def __enter__(self):
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *exc):
+        self.wall, self.cpu = time.perf_counter() - self.wall, time.process_time() - self.cpu
+
+    def line(self, label: str, rows: int, floors: dict | None = None) -> str:
+        text = f"{label:<22}{self.wall:8.2f} s wall {self.cpu:8.2f} s CPU {rows / self.wall:12,.0f} rows/s"
+        for name, floor in (floors or {}).items():
+            text += f"  {self.wall / floor.wall:6.1f}x {name}"
+        return text
+
+
+def driver_floor(path: Path) -> Clock:
+    """Floor 1: the file into a plain table through the driver itself, in one transaction, no Django.
+
+    SQLite: the standard library's sqlite3, csv.reader fed straight to executemany, into a scratch file
+    beside the bench database. PostgreSQL: psycopg 3 COPY of the file's bytes into a plain table of the
+    bench database. Nothing an import does (checks, versions, audit) can be faster than this.
+    """
     from django.db import connection
 
-    with connection.cursor() as cur:
-        cur.execute("DROP TABLE IF EXISTS bare_load")
-        cur.execute(
+    if connection.vendor == "postgresql":
+        import psycopg
+
+        s = connection.settings_dict
+        conn = psycopg.connect(
+            host=s["HOST"], port=s["PORT"] or 5432, user=s["USER"], password=s["PASSWORD"] or None, dbname=s["NAME"]
+        )
+        conn.execute(
             "CREATE TABLE bare_load (indicator varchar(60), org_unit varchar(60), period varchar(20), value double precision)"
         )
-    started = time.perf_counter()
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cur, open(path, "rb") as fh:
-            with cur.cursor.copy("COPY bare_load FROM STDIN WITH (FORMAT csv, HEADER true)") as copy:
-                while data := fh.read(1 << 20):
-                    copy.write(data)
-        connection.commit() if not connection.get_autocommit() else None
-    else:
-        with open(path, newline="") as fh, connection.cursor() as cur:
+        conn.commit()
+        with Clock() as clock:
+            with conn.cursor() as cur, open(path, "rb") as fh:
+                with cur.copy("COPY bare_load FROM STDIN WITH (FORMAT csv, HEADER true)") as copy:
+                    while data := fh.read(1 << 20):
+                        copy.write(data)
+            conn.commit()
+        conn.execute("DROP TABLE bare_load")
+        conn.commit()
+        conn.close()
+        return clock
+    import sqlite3
+
+    scratch = path.with_suffix(".floor.sqlite3")
+    conn = sqlite3.connect(scratch, isolation_level=None)
+    conn.execute("CREATE TABLE bare_load (indicator text, org_unit text, period text, value real)")
+    with Clock() as clock:
+        with open(path, newline="") as fh:
             reader = csv.reader(fh)
             next(reader)
-            batch = []
-            for row in reader:
-                batch.append(row)
-                if len(batch) == 50_000:
-                    cur.executemany("INSERT INTO bare_load VALUES (%s, %s, %s, %s)", batch)
-                    batch = []
-            if batch:
-                cur.executemany("INSERT INTO bare_load VALUES (%s, %s, %s, %s)", batch)
-    seconds = time.perf_counter() - started
-    with connection.cursor() as cur:
-        cur.execute("DROP TABLE bare_load")
-    return seconds
+            conn.execute("BEGIN")
+            conn.executemany("INSERT INTO bare_load VALUES (?, ?, ?, ?)", reader)
+            conn.execute("COMMIT")
+    conn.close()
+    scratch.unlink()
+    return clock
+
+
+def columnar_floor(path: Path) -> Clock:
+    """Floor 2: the file read into typed columns (Polars' CSV reader), what a validating import must at least do."""
+    import polars as pl
+
+    schema = {"indicator": pl.String, "org_unit": pl.String, "period": pl.String, "value": pl.Float64}
+    with Clock() as clock:
+        frame = pl.read_csv(path, schema=schema)
+    assert frame.height > 0
+    return clock
 
 
 def ours(path: Path, user, dry_run: bool):
     from stocktake.collection.importer import run_import
 
-    started = time.perf_counter()
-    with open(path, "rb") as fh:
+    with Clock() as clock, open(path, "rb") as fh:
         batch = run_import(fh, file_name=path.name, user=user, interface="cli", dry_run=dry_run)
-    seconds = time.perf_counter() - started
     assert batch.status == "done" and batch.rows_rejected == 0, (batch.message, batch.errors[:3])
-    return seconds, batch
+    return clock, batch
 
 
-def fill_stored(target: int, facilities: int, indicators: int):
-    """Pad DataValue with raw inserts (old months) until it holds `target` rows: history, not the benchmark."""
+def fill_stored(target: int, before: str, facilities: int | None = None, months: int | None = None):
+    """Pad DataValue with raw inserts of past months, `before` and back, until it holds `target` rows
+    (or `months` months of the first `facilities` facilities have been written).
+
+    Each padded value is near its unit's usual level, so that a month imported after it has real history
+    to be checked against. Written through the driver (executemany on SQLite, COPY on PostgreSQL): history,
+    not the benchmark.
+    """
     from django.db import connection
     from django.utils import timezone
 
@@ -190,54 +251,72 @@ def fill_stored(target: int, facilities: int, indicators: int):
     have = DataValue.objects.count()
     if have >= target:
         return
-    ind_ids = list(Indicator.objects.order_by("code").values_list("pk", flat=True))
-    unit_ids = list(OrgUnit.objects.filter(depth=3).order_by("code").values_list("pk", flat=True))
-    month = P.parse("2000-01")
+    inds = list(Indicator.objects.order_by("code").values_list("pk", flat=True))
+    units = list(OrgUnit.objects.filter(depth=3).order_by("code").values_list("pk", flat=True))[:facilities]
+    month = P.parse(before)
     existing = set(DataValue.objects.values_list("period__code", flat=True).distinct())
     now = timezone.now()
+    names = "indicator_id, org_unit_id, period_id, disaggregation, value, state, comment, version, source, updated_at"
     table = DataValue._meta.db_table
-    sql = (
-        f"INSERT INTO {table} (indicator_id, org_unit_id, period_id, disaggregation, value, state, comment, version, "
-        f"source, updated_at) VALUES (%s, %s, %s, '', %s, 'published', '', 1, 'bench', %s)"
-    )
-    while have < target:
+    rng = random.Random(target)
+    if connection.vendor == "sqlite":  # a big page cache while padding only (the import runs as configured)
+        with connection.cursor() as cur:
+            cur.execute("PRAGMA cache_size = -1000000")
+    while have < target and months != 0:
         if month.code in existing:
-            month = month.next()
+            month = month.previous()
             continue
         pid = ensure_period(month).pk
-        rows = [(i, u, pid, 1.0, now) for i in ind_ids for u in unit_ids][: target - have]
+        rows = [
+            (i, u, pid, "", float(round(usual(f, k) * rng.uniform(0.95, 1.05))), "published", "", 1, "bench", now)
+            for f, u in enumerate(units)
+            for k, i in enumerate(inds)
+        ][: target - have]
         with connection.cursor() as cur:
-            for k in range(0, len(rows), 50_000):
-                cur.executemany(sql, rows[k : k + 50_000])
+            if connection.vendor == "postgresql":
+                with cur.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                cur.connection.executemany(f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * 10)})", rows)
         have += len(rows)
-        month = month.next()
+        month = month.previous()
+        months = None if months is None else months - 1
         print(f"    stored {have:,} rows", file=sys.stderr, end="\r")
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cur:
+            cur.execute("PRAGMA cache_size = -2000")  # SQLite's default, as the import has it
     print(file=sys.stderr)
 
 
-def rollup_timing(user, tmp: Path, rows: int, indicators: int, period: str) -> tuple[float, float, int]:
-    """(import seconds, rollup refresh seconds inside it, rows) for one month of `rows` values."""
+def growth_step(user, tmp: Path, rows: int, indicators: int, period: str) -> tuple[Clock, dict, int]:
+    """One month of `rows` values imported: its clock, the wall seconds of its steps, and the rows."""
+    from stocktake.collection import importer
     from stocktake.monitoring import rollups
 
     facilities = max(1, rows // indicators)
-    path = tmp / f"rollup-{period}.csv"
+    path = tmp / f"growth-{period}.csv"
     n = write_csv(path, facilities, indicators, period, seed=hash(period) & 0xFFFF)
-    spent = [0.0]
-    original = rollups.refresh
+    spent = {"quality": 0.0, "rollups": 0.0}
 
-    def timed(*args, **kwargs):
-        t = time.perf_counter()
-        try:
-            return original(*args, **kwargs)
-        finally:
-            spent[0] += time.perf_counter() - t
+    def timed(name, original):
+        def wrapper(*args, **kwargs):
+            t = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                spent[name] += time.perf_counter() - t
 
-    rollups.refresh = timed
+        return wrapper
+
+    saved = rollups.refresh, importer._Run.quality
+    rollups.refresh = timed("rollups", saved[0])
+    importer._Run.quality = timed("quality", saved[1])
     try:
-        seconds, _ = ours(path, user, dry_run=False)
+        clock, _ = ours(path, user, dry_run=False)
     finally:
-        rollups.refresh = original
-    return seconds, spent[0], n
+        rollups.refresh, importer._Run.quality = saved
+    return clock, spent, n
 
 
 def main():
@@ -247,16 +326,22 @@ def main():
     try:
         from django.db import connection
 
-        print(f"database: {connection.vendor}; {args.facilities:,} facilities x {args.indicators} indicators")
+        print(
+            f"database: {connection.vendor}; {args.facilities:,} facilities x {args.indicators} indicators; "
+            f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}"
+        )
         user = build_structure(args.facilities, args.indicators)
         path = tmp / "national-2026-09.csv"
         t = time.perf_counter()
         rows = write_csv(path, args.facilities, args.indicators, "2026-09", seed=1)
         print(f"generated {rows:,} rows ({path.stat().st_size / 1e6:,.1f} MB) in {time.perf_counter() - t:.1f} s")
-        bare = bare_load(path)
-        print(f"bare load       {bare:8.1f} s  {rows / bare:12,.0f} rows/s")
+        floors = {"driver": driver_floor(path), "columns": columnar_floor(path)}
+        print(floors["driver"].line("floor: driver load", rows))
+        print(floors["columns"].line("floor: typed columns", rows))
         dry, _ = ours(path, user, dry_run=True)
-        print(f"ours, dry run   {dry:8.1f} s  {rows / dry:12,.0f} rows/s  ratio {dry / bare:5.1f}x bare")
+        print(dry.line("ours, dry run", rows, floors))
+        if args.dry_run_only:
+            return
         if args.profile:
             import cProfile
             import pstats
@@ -266,24 +351,32 @@ def main():
             pstats.Stats(prof).sort_stats("cumulative").print_stats(30)
         else:
             commit, batch = ours(path, user, dry_run=False)
-        print(
-            f"ours, commit    {commit:8.1f} s  {rows / commit:12,.0f} rows/s  ratio {commit / bare:5.1f}x bare "
-            f"(created {batch.created:,})"
-        )
+        print(commit.line("ours, commit", rows, floors) + f"  (created {batch.created:,})")
         again, batch = ours(path, user, dry_run=False)
-        print(f"ours, re-import {again:8.1f} s  {rows / again:12,.0f} rows/s  (unchanged {batch.unchanged:,})")
-        if args.stored:
-            print(f"rollup refresh for {args.rollup_rows:,} imported rows, by rows already stored:")
-            months = iter(["2026-08", "2026-07", "2026-06", "2026-05", "2026-04"])  # ended months, not yet stored
-            for size in [int(s) for s in args.stored.split(",") if s]:
-                fill_stored(size, args.facilities, args.indicators)
+        print(again.line("ours, re-import", rows, floors) + f"  (unchanged {batch.unchanged:,})")
+        sizes = [int(s) for s in args.stored.split(",") if s]
+        if sizes:
+            print(f"growth: a {args.growth_rows:,}-row month imported into tables already holding:")
+            months = iter(["2026-04", "2026-05", "2026-06", "2026-07", "2026-08"])  # ended, after the padding
+            # the same twelve months of history for the facilities each step imports, whatever else is stored
+            # (older months of every facility)
+            fill_stored(sizes[0], before="2026-03", facilities=args.growth_rows // args.indicators, months=12)
+            first = None
+            for size in sizes:
+                fill_stored(size, before="2025-03")
                 from stocktake.monitoring.models import DataValue
 
                 stored = DataValue.objects.count()
-                seconds, rollup_s, n = rollup_timing(user, tmp, args.rollup_rows, args.indicators, next(months))
+                clock, spent, n = growth_step(user, tmp, args.growth_rows, args.indicators, next(months))
                 print(
-                    f"  stored {stored:>12,}: import {seconds:7.1f} s, incremental rollup refresh {rollup_s:6.2f} s "
-                    f"({n / rollup_s:,.0f} rows/s)"
+                    clock.line(f"  {stored:>12,} values", n)
+                    + f"  (quality checks {spent['quality']:.2f} s, rollup refresh {spent['rollups']:.2f} s)"
+                )
+                first = first or clock
+            if len(sizes) > 1:
+                print(
+                    f"growth ratio {sizes[-1]:,} / {sizes[0]:,} stored: {clock.wall / first.wall:.2f}x wall, "
+                    f"{clock.cpu / first.cpu:.2f}x CPU (target at most 1.3x)"
                 )
     finally:
         cleanup()

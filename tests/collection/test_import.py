@@ -225,6 +225,43 @@ def test_rollups_follow_imports_and_match_the_raw_values(run):
     assert rolled(region, "2026-09") == pytest.approx(raw(["2026-09"], region))
 
 
+def test_the_quality_checks_read_the_history_once_per_import_not_per_chunk_nor_per_unit(run, monkeypatch):
+    """Cost follows the work: one read of the twelve periods before the file's, for all its rows, however
+    the file is chunked; an outlier found in the last chunk still names its row."""
+    import datetime
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from stocktake.collection import importer
+
+    monkeypatch.setattr(importer, "CHUNK", 1)
+    units = ["R01-D01", "R01-D02", "R02-D01"]
+    past = {
+        u: list(
+            DataValue.objects.filter(indicator__code="homicides", org_unit__code=u, disaggregation="")
+            .order_by("period__start")
+            .values_list("value", flat=True)
+        )
+        for u in units
+    }
+    assert all(len(v) >= 12 for v in past.values())
+    wild = max(past["R02-D01"]) * 10 + 100
+    lines = [f"homicides,{u},2026-11,{past[u][-1]:g},,," for u in units[:2]] + [
+        f"homicides,R02-D01,2026-11,{wild:g},,,"
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        b = run((HEAD + "\n".join(lines) + "\n").encode(), today=datetime.date(2026, 12, 20))
+    assert (b.status, b.created) == ("done", 3)
+    history_reads = [
+        q["sql"]
+        for q in queries.captured_queries
+        if '"denominator" AS "denominator" FROM "monitoring_datavalue" WHERE' in q["sql"]
+    ]
+    assert len(history_reads) == 1, history_reads
+    assert [w["row"] for w in b.warnings if w["rule"] == "outlier"] == [4]
+
+
 def test_an_outlier_against_the_units_own_history_is_a_warning_naming_the_row(run):
     import datetime
 

@@ -3,9 +3,11 @@
 import io
 from datetime import date
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from stocktake.delivery import importcolumns as C
 from stocktake.delivery import importrows as R
 from stocktake.delivery import sourcemaps as M
 from stocktake.delivery import tabular as T
@@ -21,63 +23,83 @@ CAT = R.Catalogue(
 )
 
 
+class _Columns:
+    """The column path (delivery.importcolumns) answering as the row path does."""
+
+    @staticmethod
+    def check_row(n, record, cat):
+        return C.check_records([(n, record)], cat)[0]
+
+    @staticmethod
+    def check_rows(records, cat):
+        return C.check_records(records, cat)
+
+
+@pytest.fixture(params=["rows", "columns"], scope="module")
+def path(request):
+    """One set of rules, two paths: every test of the row checks runs against both."""
+    return R if request.param == "rows" else _Columns
+
+
 def rec(**kw):
     base = {"indicator": "deaths", "org_unit": "D1", "period": "2026-09", "value": "12"}
     base.update(kw)
     return base
 
 
-def errors_of(**kw):
-    out = R.check_row(7, rec(**kw), CAT)
+def errors_of(path, **kw):
+    out = path.check_row(7, rec(**kw), CAT)
     assert isinstance(out, list), out
     assert all(e.row == 7 for e in out)
     return {(e.column, e.message) for e in out}
 
 
-def test_a_good_row_is_accepted_with_numbers_read_as_spreadsheets_write_them():
-    row = R.check_row(2, rec(value=" 1,234 "), CAT)
+def test_a_good_row_is_accepted_with_numbers_read_as_spreadsheets_write_them(path):
+    row = path.check_row(2, rec(value=" 1,234 "), CAT)
     assert row.value == 1234.0 and row.period.code == "2026-09"
 
 
-def test_each_reason_names_the_column():
-    assert ("indicator", "unknown indicator code 'nope'") in errors_of(indicator="nope")
-    assert ("org_unit", "unknown org unit code 'X9'") in errors_of(org_unit="X9")
-    assert any(c == "org_unit" and "level 3" in m for c, m in errors_of(org_unit="NAT"))
-    assert any(c == "period" and "monthly" in m and "quarterly" in m for c, m in errors_of(period="2026Q3"))
-    assert any(c == "period" and "not ended" in m for c, m in errors_of(period="2027-01"))
-    assert any(c == "period" and "months run 01 to 12" in m for c, m in errors_of(period="2026-13"))
-    assert ("value", "'twelve' is not a number") in errors_of(value="twelve")
-    assert any(c == "value" and "below the allowed minimum" in m for c, m in errors_of(value="-1"))
-    assert ("value", "value is empty") in errors_of(value="")
-    assert any(c == "denominator" and "ratio" in m for c, m in errors_of(indicator="share", value="", numerator="5"))
+def test_each_reason_names_the_column(path):
+    assert ("indicator", "unknown indicator code 'nope'") in errors_of(path, indicator="nope")
+    assert ("org_unit", "unknown org unit code 'X9'") in errors_of(path, org_unit="X9")
+    assert any(c == "org_unit" and "level 3" in m for c, m in errors_of(path, org_unit="NAT"))
+    assert any(c == "period" and "monthly" in m and "quarterly" in m for c, m in errors_of(path, period="2026Q3"))
+    assert any(c == "period" and "not ended" in m for c, m in errors_of(path, period="2027-01"))
+    assert any(c == "period" and "months run 01 to 12" in m for c, m in errors_of(path, period="2026-13"))
+    assert ("value", "'twelve' is not a number") in errors_of(path, value="twelve")
+    assert any(c == "value" and "below the allowed minimum" in m for c, m in errors_of(path, value="-1"))
+    assert ("value", "value is empty") in errors_of(path, value="")
+    assert any(
+        c == "denominator" and "ratio" in m for c, m in errors_of(path, indicator="share", value="", numerator="5")
+    )
     assert ("denominator", "denominator must not be zero") in errors_of(
-        indicator="share", value="", numerator="5", denominator="0"
+        path, indicator="share", value="", numerator="5", denominator="0"
     )
     assert any(
         "above the allowed maximum" in m
-        for _, m in errors_of(indicator="share", value="", numerator="15", denominator="10")
+        for _, m in errors_of(path, indicator="share", value="", numerator="15", denominator="10")
     )
-    assert ("value", "'nan' is not a finite number") in errors_of(value="nan") or any(
-        "nan" in m for _, m in errors_of(value="nan")
+    assert ("value", "'nan' is not a finite number") in errors_of(path, value="nan") or any(
+        "nan" in m for _, m in errors_of(path, value="nan")
     )
 
 
-def test_a_value_and_ratio_parts_must_agree_within_the_values_own_rounding():
+def test_a_value_and_ratio_parts_must_agree_within_the_values_own_rounding(path):
     """Before, the value was dropped and the parts kept without a word; a disagreement is a mistake to show."""
     assert any(
         c == "value" and "disagree" in m
-        for c, m in errors_of(indicator="share", value="50", numerator="7", denominator="9")
+        for c, m in errors_of(path, indicator="share", value="50", numerator="7", denominator="9")
     )
     for written in ("77.8", "78", "77.78"):
-        row = R.check_row(2, rec(indicator="share", value=written, numerator="7", denominator="9"), CAT)
+        row = path.check_row(2, rec(indicator="share", value=written, numerator="7", denominator="9"), CAT)
         assert isinstance(row, R.Row) and (row.numerator, row.denominator, row.value) == (7, 9, None), row
     assert any(
         c == "value" and "disagree" in m
-        for c, m in errors_of(indicator="share", value="77.9", numerator="7", denominator="9")
+        for c, m in errors_of(path, indicator="share", value="77.9", numerator="7", denominator="9")
     )
 
 
-def test_a_count_is_not_negative_unless_its_minimum_says_it_may_be():
+def test_a_count_is_not_negative_unless_its_minimum_says_it_may_be(path):
     cat = R.Catalogue(
         {
             "visits": R.IndicatorSpec("visits", "M", "sum", unit="count"),
@@ -88,21 +110,21 @@ def test_a_count_is_not_negative_unless_its_minimum_says_it_may_be():
         CAT.org_units,
         CAT.today,
     )
-    out = R.check_row(2, rec(indicator="visits", value="-3"), cat)
+    out = path.check_row(2, rec(indicator="visits", value="-3"), cat)
     assert [(e.column, "negative" in e.message) for e in out] == [("value", True)]
-    assert isinstance(R.check_row(2, rec(indicator="balance", value="-3"), cat), R.Row)
-    assert isinstance(R.check_row(2, rec(indicator="change", value="-3"), cat), R.Row)
-    out = R.check_row(2, rec(indicator="share", value="", numerator="-7", denominator="-9"), cat)
+    assert isinstance(path.check_row(2, rec(indicator="balance", value="-3"), cat), R.Row)
+    assert isinstance(path.check_row(2, rec(indicator="change", value="-3"), cat), R.Row)
+    out = path.check_row(2, rec(indicator="share", value="", numerator="-7", denominator="-9"), cat)
     assert {e.column for e in out} == {"numerator", "denominator"}  # -7/-9 is a fine-looking 78 %
 
 
-def test_a_numerator_on_an_indicator_that_is_not_a_ratio_is_refused_not_ignored():
-    assert any(c == "numerator" and "not a ratio" in m for c, m in errors_of(value="1", numerator="234"))
+def test_a_numerator_on_an_indicator_that_is_not_a_ratio_is_refused_not_ignored(path):
+    assert any(c == "numerator" and "not a ratio" in m for c, m in errors_of(path, value="1", numerator="234"))
 
 
-def test_echoed_input_is_cut_with_an_ellipsis():
+def test_echoed_input_is_cut_with_an_ellipsis(path):
     for column in ("indicator", "org_unit", "period", "value"):
-        messages = [m for c, m in errors_of(**{column: "Z" * 5000}) if c == column]
+        messages = [m for c, m in errors_of(path, **{column: "Z" * 5000}) if c == column]
         assert messages and all(len(m) < 200 and "…" in m for m in messages), messages
 
 
@@ -150,16 +172,16 @@ def test_a_period_in_year_0_or_1_is_a_period_error_not_a_crash():
     assert P.parse("1800-01").previous().code == "1799-12"  # stepping back from the first year still works
 
 
-def test_duplicates_inside_a_file_are_refused_on_the_later_row_naming_the_first():
-    out = list(R.check_rows([(2, rec()), (3, rec(value="13")), (4, rec(org_unit="D2"))], CAT))
+def test_duplicates_inside_a_file_are_refused_on_the_later_row_naming_the_first(path):
+    out = list(path.check_rows([(2, rec()), (3, rec(value="13")), (4, rec(org_unit="D2"))], CAT))
     assert isinstance(out[0], R.Row) and isinstance(out[2], R.Row)
     assert out[1][0].row == 3 and "duplicate of row 2" in out[1][0].message
 
 
-def test_combined_rows_are_summed_when_the_mapping_asks():
+def test_combined_rows_are_summed_when_the_mapping_asks(path):
     cat = R.Catalogue(CAT.indicators, CAT.org_units, CAT.today, combine_duplicates=True)
     out = list(
-        R.check_rows(
+        path.check_rows(
             [
                 (2, rec(indicator="share", numerator="50", denominator="100", value="")),
                 (3, rec(indicator="share", numerator="10", denominator="100", value="")),
@@ -170,9 +192,9 @@ def test_combined_rows_are_summed_when_the_mapping_asks():
     assert len(out) == 1 and out[0].numerator == 60 and out[0].denominator == 200 and out[0].rows == [2, 3]
 
 
-def test_users_may_only_submit_their_own_indicators():
+def test_users_may_only_submit_their_own_indicators(path):
     cat = R.Catalogue(CAT.indicators, CAT.org_units, CAT.today, allowed={"share"})
-    out = R.check_row(2, rec(), cat)
+    out = path.check_row(2, rec(), cat)
     assert out[0].column == "indicator" and "may not submit" in out[0].message
 
 
@@ -211,8 +233,8 @@ cells = st.one_of(
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.fixed_dictionaries({c: cells for c in R.COLUMNS}), max_size=15))
-def test_random_rows_are_accepted_or_refused_never_crash(records):
-    results = list(R.check_rows(enumerate(records, start=2), CAT))
+def test_random_rows_are_accepted_or_refused_never_crash(path, records):
+    results = list(path.check_rows(enumerate(records, start=2), CAT))
     accepted = [r for r in results if isinstance(r, R.Row)]
     for r in accepted:
         spec = CAT.indicators[r.indicator]
@@ -226,11 +248,11 @@ def test_random_rows_are_accepted_or_refused_never_crash(records):
 
 @settings(max_examples=200, deadline=None)
 @given(st.binary(max_size=400))
-def test_random_bytes_as_csv_give_rows_or_a_file_error(data):
+def test_random_bytes_as_csv_give_rows_or_a_file_error(path, data):
     try:
         header, rows = T.read_csv(io.BytesIO(data))
         records = M.long_records(header, rows)
-        for _ in R.check_rows(((n, r) for n, r in records if not isinstance(r, Exception)), CAT):
+        for _ in path.check_rows(((n, r) for n, r in records if not isinstance(r, Exception)), CAT):
             pass
     except T.FileError:
         pass
@@ -269,7 +291,7 @@ def test_truncated_and_binary_files_are_file_errors():
         assert "NUL" in str(exc)
 
 
-def test_expressions_name_real_columns():
+def test_expressions_name_real_columns(path):
     assert M.parse_expression("attendances - breaches", ["attendances", "breaches"]) == [
         (1, "attendances"),
         (-1, "breaches"),
@@ -326,12 +348,57 @@ def test_memory_for_bad_rows_does_not_grow_with_the_file():
     assert large < 1.3 * small + 256 * 1024, (small, large)
 
 
-def test_nul_and_broken_characters_are_refused_and_reports_stay_storable():
-    out = R.check_row(2, rec(comment="fine\x00"), CAT)
+def test_nul_and_broken_characters_are_refused_and_reports_stay_storable(path):
+    out = path.check_row(2, rec(comment="fine\x00"), CAT)
     assert out[0].column == "comment" and "NUL" in out[0].message
-    out = R.check_row(3, rec(indicator="\ud800x"), CAT)
+    out = path.check_row(3, rec(indicator="\ud800x"), CAT)
     assert out[0].column == "indicator"
     report = R.ErrorReport()
     report.add([R.RowError(4, "indicator", "unknown indicator code '\x00\ud800'")])
     assert "\x00" not in report.as_list()[0]["message"]
     report.as_list()[0]["message"].encode("utf-8")
+
+
+def _near(*values):
+    """Mostly plausible cells, sometimes anything: rows that pass and rows that just fail."""
+    return st.one_of(st.sampled_from(values), st.sampled_from(values), st.sampled_from(values), cells)
+
+
+plausible = st.fixed_dictionaries(
+    {
+        "indicator": _near("deaths", "deaths", "yearly", "share", " deaths ", "Deaths"),
+        "org_unit": _near("D1", "D2", "NAT", "D3"),
+        "period": _near("2026-09", "2026-08", "2026", "2025", "2026Q3", "2026-12", "2026-9"),
+        "disaggregation": _near("", "", "sex=f", "x" * 101),
+        "value": _near("12", "0", "-3", "1.5", " 7 ", "1,234", "1e3", "", "99999999999", "0.1", "-0"),
+        "numerator": _near("", "", "", "3", "0"),
+        "denominator": _near("", "", "", "4", "0"),
+        "comment": _near("", "ok", "x" * 2100),
+    }
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(plausible, max_size=15))
+def test_the_column_path_gives_what_the_row_path_gives_row_for_row(records):
+    """The vectors accept only what the row rules accept, and every refusal is the row rules' own words."""
+    for cat in (CAT, R.Catalogue(CAT.indicators, CAT.org_units, CAT.today, allowed={"deaths"})):
+        rows = list(R.check_rows(enumerate(records, start=2), cat))
+        columns = C.check_records(enumerate(records, start=2), cat)
+        assert columns == rows
+
+
+def test_a_long_csv_is_read_as_columns_with_the_files_row_numbers_or_left_to_the_row_reader():
+    frame = C.read_long_csv(b"indicator,org_unit,period,value\ndeaths,D1,2026-09,12\n , , ,\ndeaths,D2,2026-09,x\n")
+    assert frame is not None and frame.get_column("row").to_list() == [2, 4]
+    checked = C.check_frame(frame, CAT)
+    assert [(r.row, r.value) for r in checked.rows()] == [(2, 12.0)]
+    assert [str(e) for errs in checked.errors for e in errs] == ["row 4, value: 'x' is not a number"]
+    for hard in (
+        b'indicator,org_unit,period,value\n"deaths",D1,2026-09,12\n',  # quotes: the row reader's rules
+        b"indicator,org_unit,period,value\ndeaths,D1,2026-09,12\n\ndeaths,D2,2026-09,1\n",  # a blank line
+        b"indicator,org_unit,period,value\ndeaths,D1,2026-09\n",  # a short row
+        b"indicator;org_unit;period;value\ndeaths;D1;2026-09;12\n",  # semicolons
+        "indicator,org_unit,period,value\ndeaths,D1,2026-09,12\n".encode("utf-16"),
+    ):
+        assert C.read_long_csv(hard) is None, hard

@@ -29,6 +29,7 @@ from stocktake import retry
 from stocktake.accounts import permissions
 from stocktake.architecture import actions as architecture_actions
 from stocktake.architecture.models import Indicator, OrgUnit, Period
+from stocktake.delivery import importcolumns as C
 from stocktake.delivery import importrows as R
 from stocktake.delivery import quality as Q
 from stocktake.delivery import sourcemaps as M
@@ -47,17 +48,11 @@ CHUNK = 5000
 QUALITY_LIMIT = 50_000  # beyond this many rows the outlier check would cost more than the import
 DUE_DAYS = 15  # data for a period is due this many days after it ends
 HISTORY = 12  # the outlier and jump rules compare a value with its unit's last twelve periods
+HISTORY_UNITS = 2000  # org units per query of the history those rules read (bound on query parameters)
 MAX_JSON = 200 * 1024 * 1024
+MAX_COLUMNS = 1024 * 1024 * 1024  # a long CSV up to this size is read and checked as columns (delivery.importcolumns)
 log = logging.getLogger(__name__)
 ANALYZE_AFTER = 20_000  # new values past which PostgreSQL's table statistics are refreshed before the rollups
-
-
-def _back(code: str, n: int):
-    """The period n periods of the same kind before this one."""
-    period = R.P.parse(code)
-    for _step in range(n):
-        period = period.previous()
-    return period
 
 
 class Refused(Exception):
@@ -182,6 +177,7 @@ class _Run:
         self.unit_ids: dict[str, int] = {}
         self.period_ids: dict[str, int] = {}
         self.quality_left = QUALITY_LIMIT
+        self.quality_rows: list[dict] = []  # the rows the outlier and jump rules look at, checked once at the end
 
     # -- org units met for the first time -----------------------------------
     def ensure_unit(self, rec: dict) -> None:
@@ -263,6 +259,22 @@ class _Run:
         if not self.dry_run:
             self.flush()
 
+    def run_columns(self, checked: C.Checked) -> None:
+        """The same as run, for a file checked as columns: its errors in row order, then its accepted rows."""
+        self.rows_read = self.records = checked.accepted.height + len(checked.errors)
+        for errors in checked.errors:
+            self.report.add(errors)
+        self.accepted = checked.accepted.height
+        self.touched.update(checked.accepted.select("indicator", "period").unique().iter_rows())
+        if self.progress:
+            self.progress(self.rows_read)
+        if not self.dry_run:
+            for row in checked.rows(CHUNK):
+                self.buffer.append(row)
+                if len(self.buffer) >= CHUNK:
+                    self.flush()
+            self.flush()
+
     def _unit_id(self, code):
         if code not in self.unit_ids:
             self.unit_ids.update(OrgUnit.objects.filter(code=code).values_list("code", "pk"))
@@ -295,7 +307,7 @@ class _Run:
                 }
             )
         if self.quality_left > 0:
-            self.quality(rows)
+            self.quality_rows += rows[: self.quality_left]
             self.quality_left -= len(rows)
         counts = monitoring_actions.record_values(
             rows,
@@ -311,44 +323,52 @@ class _Run:
             self.counts[k] += counts[k]
         self.buffer = []
 
-    def quality(self, rows: list[dict]) -> None:
-        """Outliers and jumps against each unit's own last HISTORY periods; warnings only."""
-        if len(self.warnings) >= 500:
+    def quality(self) -> None:
+        """Outliers and jumps against each unit's own last HISTORY periods; warnings only.
+
+        Run once, after the file's values are written, for the first QUALITY_LIMIT rows: one set-based
+        read of the HISTORY periods before each period in the file, for the file's indicators and units
+        (a few queries only when the units are many), so its cost follows the rows imported and not the
+        years stored (docs/collection.md, Benchmark).
+        """
+        rows = [r for r in self.quality_rows if not r["disaggregation"]]
+        if not rows:
             return
-        inds = {r["indicator_id"] for r in rows}
-        units = {r["org_unit_id"] for r in rows}
-        history: dict[tuple, list] = {}
-        by_id = {i.pk: i for i in Indicator.objects.filter(pk__in=inds)}
-        periods = list(Period.objects.filter(pk__in={r["period_id"] for r in rows}).values_list("pk", "start", "code"))
-        starts = {pk: start for pk, start, _ in periods}
-        since = min(
-            _back(code, HISTORY).start for _, _, code in periods
-        )  # all the rules look at, however long the history
-        qs = (
-            DataValue.objects.filter(
-                indicator_id__in=inds, org_unit_id__in=units, disaggregation="", period__start__gte=since
-            )
-            .values_list(
-                "indicator_id", "org_unit_id", "period_id", "period__start", "value", "numerator", "denominator"
-            )
-            .order_by("period__start")
+        codes = {pk: code for code, pk in self.ind_ids.items()}
+        period_codes = {pk: code for code, pk in self.period_ids.items()}
+        windows: dict[int, list[str]] = {}  # period id -> the HISTORY period codes before it, oldest first
+        for pid in {r["period_id"] for r in rows}:
+            period, back = R.P.parse(period_codes[pid]), []
+            for _step in range(HISTORY):
+                period = period.previous()
+                back.append(period.code)
+            windows[pid] = back[::-1]
+        past_ids = dict(
+            Period.objects.filter(code__in={c for w in windows.values() for c in w}).values_list("code", "pk")
         )
-        for ind, unit, pid, start, v, n, d in qs.iterator():
-            history.setdefault((ind, unit), []).append((pid, start, by_id[ind].value_of(v, n, d)))
-        codes = {v: k for k, v in self.ind_ids.items()}
+        history: dict[tuple[int, int, int], float | None] = {}
+        if past_ids:
+            inds = sorted({r["indicator_id"] for r in rows})
+            units = sorted({r["org_unit_id"] for r in rows})
+            pids = sorted(past_ids.values())
+            for i in range(0, len(units), HISTORY_UNITS):
+                qs = DataValue.objects.filter(
+                    indicator_id__in=inds, org_unit_id__in=units[i : i + HISTORY_UNITS], period_id__in=pids
+                ).filter(disaggregation="")
+                for ind, unit, pid, v, n, d in qs.values_list(
+                    "indicator_id", "org_unit_id", "period_id", "value", "numerator", "denominator"
+                ).iterator(chunk_size=10_000):
+                    history[(ind, unit, pid)] = self.cat.indicators[codes[ind]].value_of(v, n, d)
         for r in rows:
-            if r["disaggregation"]:
-                continue
-            ind = by_id[r["indicator_id"]]
-            past = [
-                v for pid, start, v in history.get((ind.pk, r["org_unit_id"]), []) if start < starts[r["period_id"]]
-            ][-HISTORY:]
-            value = ind.value_of(r["value"], r["numerator"], r["denominator"])
+            ind, unit = r["indicator_id"], r["org_unit_id"]
+            keys = ((ind, unit, past_ids.get(code)) for code in windows[r["period_id"]])
+            past = [history[k] for k in keys if k in history]
+            spec = self.cat.indicators[codes[ind]]
+            value = spec.value_of(r["value"], r["numerator"], r["denominator"])
             for w in Q.check_value(value, past):
-                if len(self.warnings) < 500:
-                    self.warnings.append(
-                        {"row": r["_row"], "rule": w.rule, "indicator": codes[ind.pk], "message": w.message}
-                    )
+                if len(self.warnings) >= 500:
+                    return
+                self.warnings.append({"row": r["_row"], "rule": w.rule, "indicator": spec.code, "message": w.message})
 
     def after(self, today: date) -> None:
         """Completeness and timeliness of each indicator-period the file touched."""
@@ -591,10 +611,25 @@ def _note_rule(note: str) -> str:
     return "encoding"
 
 
+def _columns(stream, fmt, mapping, cat):
+    """A plain long-format CSV as columns (delivery.importcolumns), or None: then it is read row by row."""
+    if fmt != "csv" or mapping is not None or cat.combine_duplicates:
+        return None
+    data = stream.read(MAX_COLUMNS + 1)
+    frame = C.read_long_csv(data) if len(data) <= MAX_COLUMNS else None
+    if frame is None:
+        stream.seek(0)
+    return frame
+
+
 def _write(run, batch, stream, fmt, mapping, notes, strict, dry_run) -> None:
     """One attempt at the import's transaction: every accepted row and the rollups, or nothing."""
     with transaction.atomic():
-        run.run(_records(stream, fmt, mapping, notes))
+        frame = _columns(stream, fmt, mapping, run.cat)
+        if frame is not None:
+            run.run_columns(C.check_frame(frame, run.cat))
+        else:
+            run.run(_records(stream, fmt, mapping, notes))
         if strict and run.report.total:
             raise Refused(
                 ngettext(
@@ -604,6 +639,7 @@ def _write(run, batch, stream, fmt, mapping, notes, strict, dry_run) -> None:
                 )
                 % {"n": run.report.rejected}
             )
+        run.quality()
         if run.touched_ids:
             if run.counts["created"] > ANALYZE_AFTER:
                 bulk.analyze(DataValue)
