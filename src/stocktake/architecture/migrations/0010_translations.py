@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('architecture', '0008_indicator_hold_tolerance'),
+        ('architecture', '0009_outcome_closed_on'),
     ]
 
     operations = [
