@@ -210,7 +210,7 @@ def _alert(a: Alert) -> dict:
 def portfolio(request, root: str | None = None):
     where = access.root_unit(request) if roots.roots() else None
     out = []
-    for p in portfolio_data(request, where):
+    for p in portfolio_data(request, where, include_closed=True):  # the API's rows as before: every one
         for pr in p["priorities"]:
             for o in pr["outcomes"]:
                 for r in o["rows"]:

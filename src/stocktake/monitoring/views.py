@@ -124,12 +124,13 @@ def show_closed(request) -> bool:
     return request.GET.get("closed") == "1"
 
 
-def portfolio_data(request, root):
+def portfolio_data(request, root, include_closed: bool | None = None):
+    """The portfolio's tree; closed records only when asked (include_closed, else the page's switch)."""
     visible = architecture_access.visible_priorities(
         request.user, Priority.objects.select_related("tier", "lead_organisation")
     )
     pillars, outcomes, indicators = Pillar.objects.all(), Outcome.objects.select_related("leader"), Indicator.objects
-    if not show_closed(request):
+    if not (show_closed(request) if include_closed is None else include_closed):
         open_ = {"closed_on__isnull": True}
         pillars, visible = pillars.filter(**open_), visible.filter(**open_)
         outcomes, indicators = outcomes.filter(**open_), indicators.filter(**open_)
