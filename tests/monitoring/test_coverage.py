@@ -118,6 +118,7 @@ def test_partial_periods_are_marked_in_the_api_csv_and_page(db, sign_in):
     assert years == [
         {
             "period": "2025",
+            "label": "2025",
             "start": "2025-01-01",
             "end": "2025-12-31",
             "value": 3 * 48 * 10.0,

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from stocktake.architecture.fiscal import label as period_label
 from stocktake.delivery import workbook as look
 from stocktake.delivery.cells import safe_workbook
+from stocktake.monitoring.marks import partial_text
 
 PAPERS = {"a4": "A4", "letter": "letter"}
 # Where Letter is the usual paper (the Americas that use US sizes, and the Philippines).
@@ -304,6 +305,8 @@ def delivery_report_xlsx(report: dict) -> bytes:
             _("Target date"),
             _("Status"),
             _("Trend"),
+            _("Partial"),
+            _("Partial reason"),
         ]
     )
     for c in ws[1]:
@@ -324,6 +327,8 @@ def delivery_report_xlsx(report: dict) -> bytes:
                         s.target.target_date if s.target else None,
                         s.status.label,
                         s.trend,
+                        _("yes") if s.partial else "",
+                        partial_text(s.partial),
                     ]
                 )
     ws.column_dimensions["A"].width = 40
