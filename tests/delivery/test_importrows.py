@@ -394,6 +394,7 @@ def test_a_long_csv_is_read_as_columns_with_the_files_row_numbers_or_left_to_the
     checked = C.check_frame(frame, CAT)
     assert [(r.row, r.value) for r in checked.rows()] == [(2, 12.0)]
     assert [str(e) for errs in checked.errors for e in errs] == ["row 4, value: 'x' is not a number"]
+    assert checked.by_rows == 1  # the good row was decided by the vectors, not handed to the row rules
     for hard in (
         b'indicator,org_unit,period,value\n"deaths",D1,2026-09,12\n',  # quotes: the row reader's rules
         b"indicator,org_unit,period,value\ndeaths,D1,2026-09,12\n\ndeaths,D2,2026-09,1\n",  # a blank line

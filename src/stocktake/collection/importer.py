@@ -266,14 +266,16 @@ class _Run:
             self.report.add(errors)
         self.accepted = checked.accepted.height
         self.touched.update(checked.accepted.select("indicator", "period").unique().iter_rows())
-        if self.progress:
-            self.progress(self.rows_read)
         if not self.dry_run:
-            for row in checked.rows(CHUNK):
+            for done, row in enumerate(checked.rows(CHUNK), start=1):
                 self.buffer.append(row)
+                if self.progress and done % 1000 == 0:  # the batch page's count climbs as the rows are stored
+                    self.progress(done)
                 if len(self.buffer) >= CHUNK:
                     self.flush()
             self.flush()
+        if self.progress:
+            self.progress(self.rows_read)
 
     def _unit_id(self, code):
         if code not in self.unit_ids:

@@ -40,6 +40,7 @@ class Checked:
     accepted: pl.DataFrame
     errors: list[list[R.RowError]]
     periods: dict[str, P.Period]
+    by_rows: int = 0  # rows the vectors left to the row rules (the cost of this path is in keeping it small)
 
     def rows(self, size: int = 5000) -> Iterator[R.Row]:
         """The accepted rows as importrows.Row, for the writers."""
@@ -164,7 +165,7 @@ def check_frame(frame: pl.DataFrame, cat: R.Catalogue) -> Checked:
         & (pl.col("_min").is_null() | (pl.col("_value") >= pl.col("_min")))
         & (pl.col("_max").is_null() | (pl.col("_value") <= pl.col("_max")))
         & (pl.col("disaggregation").fill_null("").str.len_chars() <= 100)
-        & ~pl.any_horizontal(pl.col(R.COLUMNS).str.contains("\x00", literal=True))
+        & ~pl.any_horizontal(pl.col(R.COLUMNS).str.contains("\x00", literal=True).fill_null(False))
     ).fill_null(False)
     joined = joined.with_columns(ok.alias("_ok"))
     clean = joined.filter(pl.col("_ok")).select(
@@ -191,7 +192,7 @@ def _by_rows(rest: pl.DataFrame, cat: R.Catalogue, accepted: list, parsed: dict 
         results = list(R.check_rows(records, cat))
         good = [r for r in results if isinstance(r, R.Row)]
         errors = [r for r in results if isinstance(r, list)]
-        return Checked(_frame(good, parsed), sorted(errors, key=lambda e: e[0].row), parsed)
+        return Checked(_frame(good, parsed), sorted(errors, key=lambda e: e[0].row), parsed, rest.height)
     good = []
     for n, rec in records:
         result = R.check_row(n, rec, cat)
@@ -219,7 +220,7 @@ def _by_rows(rest: pl.DataFrame, cat: R.Catalogue, accepted: list, parsed: dict 
             ]
         )
     frame = frame.filter(pl.col("row") == pl.col("_first")).drop("_first")
-    return Checked(frame, sorted(errors, key=lambda e: e[0].row), parsed)
+    return Checked(frame, sorted(errors, key=lambda e: e[0].row), parsed, rest.height)
 
 
 ACCEPTED = {
