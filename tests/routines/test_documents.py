@@ -141,3 +141,51 @@ def test_a_real_worker_generates_a_queued_pack(own_database):
     assert out.returncode == 0, out.stderr
     status, stage, pages, head = shell(read).split()
     assert (status, stage, head) == ("done", "done", "%PDF-") and int(pages) > 2
+
+
+def test_generate_carries_the_moment_the_page_shows_to_the_document_and_its_pdf(sign_in):
+    """A closed round's report page at `?as_of=now` (today's data, not as issued): "Generate" there makes that
+    PDF, not the issued one; the document's page links back to the same view."""
+    from stocktake.routines import frozen
+
+    rnd = next(r for r in AssessmentRound.objects.order_by("-date") if frozen.report_moment(r))
+    client = sign_in("duhead")
+    page = client.get(f"/routines/rounds/{rnd.pk}/report/?as_of=now").content.decode()
+    assert "Today&#x27;s data, not as issued" in page or "Today's data, not as issued" in page
+    assert '<input type="hidden" name="as_of" value="now">' in page
+    client.post("/routines/documents/new/", {"kind": "report", "round": rnd.pk, "paper": "a4", "as_of": "now"})
+    doc = Document.objects.latest("pk")
+    assert doc.as_of == "now"
+    assert tasks.generate_document.call(doc.pk) == "done"
+    doc.refresh_from_db()
+    assert "today's data, not as issued" in doc.title, doc.title
+    from pypdf import PdfReader
+
+    content = client.get(f"/routines/documents/{doc.pk}/download/").content
+    cover = " ".join(PdfReader(io.BytesIO(content)).pages[0].extract_text().split())
+    assert "today's data, not as issued" in cover
+    assert (
+        f'href="/routines/rounds/{rnd.pk}/report/?as_of=now"'
+        in client.get(f"/routines/documents/{doc.pk}/").content.decode()
+    )
+    again = client.get(f"/routines/rounds/{rnd.pk}/report/?as_of=now").content.decode()
+    assert f'id="document-{doc.pk}"' in again  # offered again at the same moment…
+    assert (
+        f'id="document-{doc.pk}"' not in client.get(f"/routines/rounds/{rnd.pk}/report/").content.decode()
+    )  # …not as issued
+
+    before = Document.objects.count()
+    bad = client.post("/routines/documents/new/", {"kind": "report", "round": rnd.pk, "as_of": "last tuesday"})
+    assert bad.status_code == 400 and "as_of" in bad.content.decode() and Document.objects.count() == before
+
+
+def test_the_api_takes_the_moment_a_document_shows(sign_in):
+    rnd = AssessmentRound.objects.order_by("-date").first()
+    client = sign_in("duhead")
+    r = client.post(
+        "/api/routines/documents", {"kind": "report", "round": rnd.pk, "as_of": "now"}, content_type="application/json"
+    )
+    assert r.status_code == 202 and r.json()["as_of"] == "now", r.content
+    assert Document.objects.get(pk=r.json()["id"]).as_of == "now"
+    bad = client.post("/api/routines/documents", {"kind": "note", "as_of": "soon"}, content_type="application/json")
+    assert bad.status_code == 400 and "as_of" in bad.json()["errors"], bad.content

@@ -88,7 +88,8 @@ def test_round_page_shows_the_proposal_and_assessing_through_the_page(sign_in):
     assert "chance of hitting the target" in body  # the forecast from monitoring informs the proposal
     r = c.post(f"/routines/rounds/{rnd.pk}/assess/{o.pk}/", {"likelihood": "2", "likelihood_rationale": ""})
     assert r.status_code == 400 and "needs a rationale" in r.content.decode()
-    assert not Assessment.objects.filter(round=rnd).exists()
+    carried = Assessment.objects.get(round=rnd, outcome=o)  # the new round started from the last one's
+    assert carried.version == 1 and carried.likelihood_rationale
     r = c.post(
         f"/routines/rounds/{rnd.pk}/assess/{o.pk}/",
         {"likelihood": "2", "likelihood_rationale": "Problematic", "key_issues": "Northern region"},

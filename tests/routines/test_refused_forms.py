@@ -31,7 +31,7 @@ def summary(body: str) -> list[tuple[str, str]]:
 
 def test_assessment_keeps_every_rating_and_names_every_missing_rationale(sign_in):
     c = sign_in("manager")
-    rnd = actions.create_round(name="Refused form round", date=date(2026, 12, 21))
+    rnd = actions.create_round(name="Refused form round", date=date(2025, 1, 31))  # before every demo round: blank
     o = Outcome.objects.get(code="ae-waits-outcome")
     posted = {**RATINGS, "planning_rationale": "Plan agreed in May", "key_issues": "Northern region short of staff"}
     r = c.post(f"/routines/rounds/{rnd.pk}/assess/{o.pk}/", posted)

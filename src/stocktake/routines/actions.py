@@ -34,12 +34,39 @@ def _user(user):
 
 @transaction.atomic
 def create_round(*, name: str, date: date, user=None, interface="web") -> AssessmentRound:
+    """A new round, starting from the last round's judgements and rationales (carry_over), so twelve outcomes'
+    judgements are revised rather than typed again."""
     if not (name or "").strip():
         raise ValidationError({"name": _("a round needs a name, e.g. 'December 2026'")})
     if AssessmentRound.objects.filter(name=name.strip()).exists():
         raise ValidationError({"name": _("a round called %(name)r already exists") % {"name": name.strip()}})
     rnd = AssessmentRound(name=name.strip(), date=date)
-    return audit.save_audited(rnd, user=user, interface=interface)
+    audit.save_audited(rnd, user=user, interface=interface)
+    carry_over(rnd, user=user, interface=interface)
+    return rnd
+
+
+def carry_over(rnd: AssessmentRound, *, user=None, interface="web") -> list[Assessment]:
+    """Copy the judgements and rationales of the round before `rnd` (the latest dated before it) into `rnd`,
+    each marked as carried over; key issues, next steps, narrative and the data's proposal are this round's own.
+    Each copy is version 1 of its assessment, audited, with the round it came from as its reason."""
+    earlier = AssessmentRound.objects.filter(date__lt=rnd.date).exclude(pk=rnd.pk).order_by("-date", "-id").first()
+    if earlier is None:
+        return []
+    reason = _("carried over from %(round)s") % {"round": earlier.name}
+    made = []
+    for old in earlier.assessments.exclude(outcome__in=rnd.assessments.values("outcome")).order_by("pk"):
+        obj = Assessment(round=rnd, outcome_id=old.outcome_id, carried_from=earlier, updated_by=_user(user))
+        for name in RATED:
+            setattr(obj, name, getattr(old, name))
+            setattr(obj, f"{name}_rationale", getattr(old, f"{name}_rationale"))
+        obj.carried_over = [name for name in RATED if getattr(old, name) not in (None, "")]
+        obj.save()
+        after = audit.snapshot(obj)
+        AssessmentVersion.objects.create(assessment=obj, version=1, data=after, reason=reason, by=_user(user))
+        audit.record(user=user, interface=interface, action="create", obj=obj, after=after, reason=reason)
+        made.append(obj)
+    return made
 
 
 @transaction.atomic
@@ -129,6 +156,13 @@ def assess(
     if proposal is not None:
         obj.proposed_evidence = proposal.rating
         obj.proposal_reasons = proposal.text
+    if obj.carried_over and before is not None:  # a judgement changed here is this round's, not carried over
+        obj.carried_over = [
+            name
+            for name in obj.carried_over
+            if before.get(name) == getattr(obj, name)
+            and before.get(f"{name}_rationale") == getattr(obj, f"{name}_rationale")
+        ]
     missing = {}  # every missing rationale at once, in the form's order, so the user fixes them in one go
     for name in ("challenge", "planning", "capacity", "stage", "evidence"):
         if getattr(obj, name) not in (None, "") and not getattr(obj, f"{name}_rationale"):
@@ -406,9 +440,12 @@ def default_due(today: date | None = None, weeks: int = 4) -> date:
 # --- printed documents generated in the background (routines.tasks) ------------------------------
 
 
-def request_document(*, kind: str, user, paper: str, meeting=None, round=None, interface="web"):
-    """Queue a pack, report or note for the worker; the document row and its task are stored together."""
-    from . import tasks
+def request_document(*, kind: str, user, paper: str, meeting=None, round=None, as_of: str = "", interface="web"):
+    """Queue a pack, report or note for the worker; the document row and its task are stored together.
+    `as_of` is the moment the page was showing (routines.frozen.parse_as_of), so the PDF shows the same."""
+    from stocktake.params import BadParameter
+
+    from . import frozen, tasks
     from .models import Document
 
     if kind == Document.Kind.PACK and meeting is None:
@@ -419,12 +456,20 @@ def request_document(*, kind: str, user, paper: str, meeting=None, round=None, i
         raise ValidationError({"kind": _("%(kind)r is not one of pack, report, note") % {"kind": kind}})
     if paper not in Document.Paper.values:
         raise ValidationError({"paper": _("%(paper)r is not one of a4, letter") % {"paper": paper}})
+    as_of = (as_of or "").strip()
+    try:
+        frozen.parse_as_of(as_of, None)
+    except BadParameter as exc:
+        raise ValidationError({"as_of": exc.reason}) from None
+    if len(as_of) > Document._meta.get_field("as_of").max_length:
+        raise ValidationError({"as_of": _("too long: use 'now', a date (YYYY-MM-DD) or a date and time")})
     with transaction.atomic():
         doc = Document.objects.create(
             kind=kind,
             meeting=meeting,
             round=round,
             paper=paper,
+            as_of=as_of,
             requested_by=user,
             status=Document.Status.QUEUED,
             language=translation.get_language() or "",
@@ -437,7 +482,13 @@ def request_document(*, kind: str, user, paper: str, meeting=None, round=None, i
             interface=interface,
             action="create",
             obj=doc,
-            after={"kind": kind, "paper": paper, "meeting": meeting and meeting.pk, "round": round and round.pk},
+            after={
+                "kind": kind,
+                "paper": paper,
+                "meeting": meeting and meeting.pk,
+                "round": round and round.pk,
+                "as_of": as_of,
+            },
         )
     return doc
 

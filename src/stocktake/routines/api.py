@@ -51,6 +51,12 @@ class AssessmentOut(Schema):
     next_steps: str
     narrative: str
     version: int
+    carried_from: str | None = Field(
+        description="the round this assessment started from when its round was created (null: typed in this round)"
+    )
+    carried_over: list[Literal[actions.RATED]] = Field(  # type: ignore[valid-type]
+        description="the judgements still as carried over from that round: a changed rating or rationale leaves it"
+    )
 
 
 class AssessmentIn(Schema):
@@ -235,6 +241,8 @@ def _assessment(a: Assessment) -> AssessmentOut:
         next_steps=a.next_steps,
         narrative=a.narrative,
         version=a.version,
+        carried_from=a.carried_from.name if a.carried_from else None,
+        carried_over=a.carried_over,
     )
 
 
@@ -270,7 +278,7 @@ def list_assessments(request, round_id: int):
         return denied
     rnd = get_object_or_404(AssessmentRound, pk=round_id)
     qs = rnd.assessments.filter(outcome__priority__in=access.priorities(request.user)).select_related(
-        "round", "outcome__priority"
+        "round", "outcome__priority", "carried_from"
     )
     return Status(200, [_assessment(a) for a in qs])
 

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,9 +25,11 @@ from .models import AssessmentRound, Document, Meeting
 
 
 def generate_context(request, kind: str, *, meeting=None, rnd=None) -> dict:
-    """What the "Generate" form on a pack, report or note page needs, with this user's latest such document."""
+    """What the "Generate" form on a pack, report or note page needs, with this user's latest such document at
+    the moment the page shows (`?as_of`), which the form carries to the document."""
+    as_of = (request.GET.get("as_of") or "").strip()
     latest = (
-        Document.objects.filter(requested_by=request.user, kind=kind, meeting=meeting, round=rnd)
+        Document.objects.filter(requested_by=request.user, kind=kind, meeting=meeting, round=rnd, as_of=as_of)
         .defer("content")
         .first()
     )
@@ -35,6 +38,7 @@ def generate_context(request, kind: str, *, meeting=None, rnd=None) -> dict:
             "kind": kind,
             "meeting": meeting,
             "round": rnd,
+            "as_of": as_of,
             "paper": R.default_paper(request),
             "papers": Document.Paper.choices,
             "latest": latest,
@@ -78,6 +82,7 @@ def document_new(request):
             paper=(request.POST.get("paper") or R.default_paper(request)).lower(),
             meeting=meeting,
             round=rnd,
+            as_of=request.POST.get("as_of", ""),
         )
     except ValidationError as exc:
         back = request.headers.get("Referer") or reverse("routines:index")
@@ -115,8 +120,11 @@ def document_download(request, pk):
 
 
 def _back(doc: Document) -> str:
+    """The page the document was asked for from, at the same moment."""
     if doc.kind == Document.Kind.PACK and doc.meeting_id:
-        return reverse("routines:meeting", args=[doc.meeting_id])
-    if doc.kind == Document.Kind.REPORT and doc.round_id:
-        return reverse("routines:report", args=[doc.round_id])
-    return reverse("routines:note")
+        url = reverse("routines:meeting", args=[doc.meeting_id])
+    elif doc.kind == Document.Kind.REPORT and doc.round_id:
+        url = reverse("routines:report", args=[doc.round_id])
+    else:
+        url = reverse("routines:note")
+    return f"{url}?{urlencode({'as_of': doc.as_of})}" if doc.as_of else url

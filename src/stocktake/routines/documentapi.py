@@ -32,8 +32,15 @@ class DocumentIn(Schema):
     paper: Literal[tuple(Document.Paper.values)] | None = Field(  # type: ignore[valid-type]
         None, description="a4 or letter; default: STOCKTAKE_PAPER, else A4"
     )
+    as_of: str = Field(
+        "",
+        description="the moment the document shows, as the pages' `?as_of`: empty as issued (live before it is "
+        "issued), 'now' today's data, a date (YYYY-MM-DD, its end) or a date and time",
+    )
 
-    model_config = {"json_schema_extra": {"examples": [{"kind": "report", "round": 3, "paper": "a4"}]}}
+    model_config = {
+        "json_schema_extra": {"examples": [{"kind": "report", "round": 3, "paper": "a4", "as_of": "2026-06-30"}]}
+    }
 
 
 class DocumentOut(Schema):
@@ -42,6 +49,7 @@ class DocumentOut(Schema):
     meeting: int | None = Field(description="the meeting's id (a pack)")
     round: int | None = Field(description="the assessment round's id (a report)")
     paper: Literal[tuple(Document.Paper.values)] = Field(description="a4 or letter")  # type: ignore[valid-type]
+    as_of: str = Field(description="the moment it shows, as asked for ('' as issued, 'now', a date or date and time)")
     status: Literal[tuple(Document.Status.values)] = Field(  # type: ignore[valid-type]
         description="queued (waiting for `stocktake worker`), running, done (download it) or failed (see message)"
     )
@@ -67,6 +75,7 @@ def _out(doc: Document) -> DocumentOut:
         meeting=doc.meeting_id,
         round=doc.round_id,
         paper=doc.paper,
+        as_of=doc.as_of,
         status=doc.status,
         stage=doc.stage,
         step=doc.step,
@@ -125,6 +134,7 @@ def start_document(request, payload: DocumentIn):
             paper=payload.paper or R.default_paper(),
             meeting=meeting,
             round=rnd,
+            as_of=payload.as_of,
             interface="api",
         )
     except ValidationError as exc:

@@ -70,6 +70,20 @@ class Assessment(models.Model):
     next_steps = models.TextField(blank=True)
     narrative = models.TextField(blank=True, help_text="The delivery report's narrative for this outcome.")
     version = models.PositiveIntegerField(default=1, editable=False)
+    carried_from = models.ForeignKey(
+        AssessmentRound,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The round this assessment started from when its round was created (routines.actions.create_round).",
+    )
+    carried_over = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The judgements (challenge, planning, capacity, stage, evidence, likelihood) still as carried over "
+        "from that round: changing one's rating or rationale takes it off this list.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
 
@@ -236,6 +250,12 @@ class Document(models.Model):
         AssessmentRound, null=True, blank=True, on_delete=models.CASCADE, related_name="documents"
     )
     paper = models.CharField(max_length=10, choices=Paper.choices, default=Paper.A4)
+    as_of = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="The moment the page showed when it was asked for (routines.frozen.parse_as_of): blank as issued, "
+        "'now' the live view, or a date or date and time.",
+    )
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     task_id = models.CharField(max_length=64, blank=True)

@@ -3,7 +3,7 @@
 A meeting pack with its charts takes seconds to tens of seconds; in the request it held a web thread and
 showed nothing. Here the document row says how far it got (charts drawn, then layout), the page polls it,
 and the finished PDF is stored in the row for download. The PDF is the one the synchronous download makes
-(routines.documents.build_pdf).
+(routines.documents.build_pdf), at the moment the page was showing when it was asked for (Document.as_of).
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ def _generate(doc: Document) -> str:
             rnd=doc.round,
             paper=doc.paper,
             progress=on_progress,
+            as_of=doc.as_of,
         )
     except Exception as exc:  # the document must end, whatever happened; the task result keeps the traceback
         actions.fail_document(

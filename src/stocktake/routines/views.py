@@ -277,6 +277,7 @@ def _round_context(request, rnd, errors=None, posted=None):
                 "outcome": o,
                 "assessment": a,
                 "previous": previous.get(o.pk),
+                "carried": a.carried_over if a else [],
                 "proposal": proposal,
                 "f": fields,
                 "errors": [m for name, ms in field_errors.items() if name not in fields for m in ms],
