@@ -26,7 +26,7 @@ from django.conf import settings
 import stocktake
 
 SRC = Path(stocktake.__file__).parent
-CONVERTED = ["public", "plans", "incentives", "problems", "evaluations"]
+CONVERTED = ["public", "plans", "incentives", "problems", "evaluations", "architecture", "onboarding"]
 LANGUAGES = [code for code, _name in settings.LANGUAGES if code != "en"]
 CASES = [(app, lang) for app in CONVERTED for lang in LANGUAGES]
 
