@@ -26,7 +26,22 @@ from django.conf import settings
 import stocktake
 
 SRC = Path(stocktake.__file__).parent
-CONVERTED = ["public", "monitoring", "web", "accounts", "delivery", "collection", "routines"]
+# Every app whose pages people read, and the engine (delivery) whose sentences they show.
+CONVERTED = [
+    "public",
+    "web",
+    "accounts",
+    "architecture",
+    "monitoring",
+    "collection",
+    "routines",
+    "plans",
+    "incentives",
+    "evaluations",
+    "problems",
+    "onboarding",
+    "delivery",
+]
 LANGUAGES = [code for code, _name in settings.LANGUAGES if code != "en"]
 CASES = [(app, lang) for app in CONVERTED for lang in LANGUAGES]
 

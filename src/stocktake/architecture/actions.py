@@ -256,10 +256,10 @@ def revise_target(target: Target, *, user=None, interface="web", reason: str = "
     """Change a target, keeping the old one as a revision. A committed target needs a reason."""
     unknown = set(changes) - set(TARGET_FIELDS)
     if unknown:
-        raise ValidationError(f"cannot change {', '.join(sorted(unknown))} on a target")
+        raise ValidationError(_("cannot change %(fields)s on a target") % {"fields": ", ".join(sorted(unknown))})
     current = Target.objects.select_for_update().get(pk=target.pk)
     if current.status == Target.Status.COMMITTED and not reason.strip():
-        raise ValidationError({"reason": "a committed target can only be changed with a reason"})
+        raise ValidationError({"reason": _("a committed target can only be changed with a reason")})
     before = audit.snapshot(current)
     for name, value in changes.items():
         setattr(current, name, value)
@@ -317,13 +317,18 @@ def change_org_unit(unit: OrgUnit, *, user=None, interface: str = "web", reason:
     """Rename or move a unit (its subtree moves with it); the audit entry keeps the before and after."""
     unknown = set(fields) - ORG_UNIT_FIELDS
     if unknown:
-        raise ValidationError(f"cannot change {', '.join(sorted(unknown))} on an org unit")
+        raise ValidationError(_("cannot change %(fields)s on an org unit") % {"fields": ", ".join(sorted(unknown))})
     current = OrgUnit.objects.select_for_update().get(pk=unit.pk)
     if fields.get("parent") is not None:  # as stored now: an earlier move may have changed its path
         fields["parent"] = OrgUnit.objects.get(pk=fields["parent"].pk)
     parent = fields.get("parent", current.parent)
     if parent is not None and (parent.pk == current.pk or parent.path.startswith(current.path)):
-        raise ValidationError({"parent": f"'{parent.code}' sits under '{current.code}': the move would make a loop"})
+        raise ValidationError(
+            {
+                "parent": _("'%(parent)s' sits under '%(unit)s': the move would make a loop")
+                % {"parent": parent.code, "unit": current.code}
+            }
+        )
     old_path, old_depth = current.path, current.depth
     before = audit.snapshot(current)
     for name, value in fields.items():
@@ -402,7 +407,7 @@ def create_org_units(rows: list[dict], *, user=None, interface: str = "web", rea
             ready.append(unit)
         if not ready:
             codes = ", ".join(sorted(str(p) for _u, p in waiting)[:5])
-            raise ValidationError({"parent": f"no such parent org unit: {codes}"})
+            raise ValidationError({"parent": _("no such parent org unit: %(codes)s") % {"codes": codes}})
         OrgUnit.objects.bulk_create(ready, batch_size=500)
         for depth in sorted({u.depth for u in ready}):
             _derive_paths(depth)

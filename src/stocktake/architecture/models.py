@@ -71,7 +71,7 @@ class OrgUnit(models.Model):
         node = self.parent
         while node is not None:
             if self.pk and node.pk == self.pk:
-                raise ValidationError({"parent": "an org unit cannot sit under itself"})
+                raise ValidationError({"parent": _("an org unit cannot sit under itself")})
             node = node.parent
 
     def save(self, *args, **kwargs):
@@ -317,9 +317,9 @@ class Indicator(models.Model):
 
     def clean(self):
         if self.min_value is not None and self.max_value is not None and self.min_value > self.max_value:
-            raise ValidationError({"max_value": "maximum must not be below minimum"})
+            raise ValidationError({"max_value": _("maximum must not be below minimum")})
         if not 0 <= self.on_track_band <= self.off_track_band:
-            raise ValidationError({"off_track_band": "bands must satisfy 0 <= on-track band <= off-track band"})
+            raise ValidationError({"off_track_band": _("bands must satisfy 0 <= on-track band <= off-track band")})
         if self.hold_tolerance is not None and self.hold_tolerance <= 0:
             raise ValidationError({"hold_tolerance": _("a tolerance above 0, in the indicator's unit, or blank")})
         if self.completeness is not None and not 0 < self.completeness <= 1:

@@ -131,6 +131,7 @@ def event_spec(result, *, width="container") -> dict:
     x = {"field": "e", "type": "quantitative", "title": _("Periods since the start (−1 is the reference)")}
     return {
         "$schema": SCHEMA,
+        # xgettext:no-python-format
         "title": _("Effect by periods since the start, with 95% intervals"),
         "width": width,
         "height": 240,

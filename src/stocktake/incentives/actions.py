@@ -13,7 +13,8 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, Sum
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 from stocktake.accounts import audit
 from stocktake.architecture import actions as architecture_actions
@@ -34,7 +35,7 @@ def _who(user):
 
 
 def _fmt(amount: Decimal, fund: Fund) -> str:
-    return f"{fund.currency} {amount:,.2f}"
+    return f"{fund.currency} {formats.number_format(amount, 2, use_l10n=True, force_grouping=True)}"
 
 
 def _entry(payment_or_scheme, stage, amount, user, *, reference="", note="", reverses=None) -> LedgerEntry:
@@ -73,33 +74,49 @@ def _check_scheme(scheme: Scheme) -> None:
         key = exc.field if exc.field in ("cap_per_period", "cap_total") else "rule"
         raise ValidationError({key: str(exc) if key == "rule" else str(exc).split(": ", 1)[1]}) from None
     if scheme.period_kind != ind.frequency:
-        errors["period_kind"] = (
-            f"payment periods are {P.FREQUENCY_NAMES.get(scheme.period_kind, scheme.period_kind)} "
-            f"but {ind.code} is reported {P.FREQUENCY_NAMES[ind.frequency]}: they must match"
-        )
+        errors["period_kind"] = _(
+            "payment periods are %(kind)s but %(indicator)s is reported %(frequency)s: they must match"
+        ) % {
+            "kind": P.FREQUENCY_NAMES.get(scheme.period_kind, scheme.period_kind),
+            "indicator": ind.code,
+            "frequency": P.FREQUENCY_NAMES[ind.frequency],
+        }
     for name in ("first_period", "last_period"):
         period = getattr(scheme, name)
         if period.kind != scheme.period_kind:
-            errors[name] = f"{period.code} is not a {P.FREQUENCY_NAMES.get(scheme.period_kind)} period"
+            errors[name] = _("%(period)s is not a %(frequency)s period") % {
+                "period": period.code,
+                "frequency": P.FREQUENCY_NAMES.get(scheme.period_kind),
+            }
     if scheme.first_period.start > scheme.last_period.start:
-        errors["last_period"] = f"{scheme.last_period.code} is before {scheme.first_period.code}"
+        errors["last_period"] = _("%(last_period)s is before %(first_period)s") % {
+            "last_period": scheme.last_period.code,
+            "first_period": scheme.first_period.code,
+        }
     fund = scheme.fund
     if scheme.first_period.start < fund.starts or scheme.last_period.end > fund.ends:
-        errors["first_period"] = (
-            f"payment periods {scheme.first_period.code}-{scheme.last_period.code} fall outside "
-            f"the fund's operation ({fund.starts} to {fund.ends})"
-        )
+        errors["first_period"] = _(
+            "payment periods %(first)s-%(last)s fall outside the fund's operation (%(starts)s to %(ends)s)"
+        ) % {
+            "first": scheme.first_period.code,
+            "last": scheme.last_period.code,
+            "starts": fund.starts,
+            "ends": fund.ends,
+        }
     if scheme.org_unit.depth > ind.report_depth:
-        errors["org_unit"] = f"{ind.code} is reported at level {ind.report_depth}; {scheme.org_unit.code} is below it"
+        errors["org_unit"] = _("%(ind)s is reported at level %(report_depth)s; %(org_unit)s is below it") % {
+            "ind": ind.code,
+            "report_depth": ind.report_depth,
+            "org_unit": scheme.org_unit.code,
+        }
     if scheme.commitment is None or scheme.commitment < 0:
-        errors["commitment"] = "the commitment must be 0 or more"
+        errors["commitment"] = _("the commitment must be 0 or more")
     elif scheme.cap_total is not None and scheme.commitment < scheme.cap_total:
-        errors["commitment"] = (
-            f"{_fmt(scheme.commitment, fund)} is less than the scheme cap of "
-            f"{_fmt(scheme.cap_total, fund)}: the fund could not honour it"
-        )
+        errors["commitment"] = _(
+            "%(commitment)s is less than the scheme cap of %(cap)s: the fund could not honour it"
+        ) % {"commitment": _fmt(scheme.commitment, fund), "cap": _fmt(scheme.cap_total, fund)}
     if scheme.sample_threshold is not None and not (0 < scheme.sample_threshold <= 1):
-        errors["sample_threshold"] = "must be a share between 0 and 1, e.g. 0.8"
+        errors["sample_threshold"] = _("must be a share between 0 and 1, e.g. 0.8")
     # The same result must never be paid twice: no other live scheme on the same indicator over any
     # of the same places (this unit, one above it or one beneath it) and periods.
     unit = scheme.org_unit
@@ -113,10 +130,10 @@ def _check_scheme(scheme: Scheme) -> None:
     )
     clash = overlapping.select_related("org_unit").first()
     if clash is not None:
-        errors["indicator"] = (
-            f"scheme {clash.code} already pays for {ind.code} at {clash.org_unit.name} over "
-            f"overlapping periods: the same result would be paid twice"
-        )
+        errors["indicator"] = _(
+            "scheme %(scheme)s already pays for %(indicator)s at %(place)s over overlapping periods: "
+            "the same result would be paid twice"
+        ) % {"scheme": clash.code, "indicator": ind.code, "place": clash.org_unit.name}
     if errors:
         raise ValidationError(errors)
 
@@ -127,7 +144,12 @@ def create_scheme(*, user=None, interface="web", **fields) -> Scheme:
     fund = Fund.objects.select_for_update().get(pk=fields["fund"].pk)
     fields["fund"] = fund
     if fund.closed_on:
-        raise ValidationError({"fund": f"{fund.code} was closed on {fund.closed_on}: no new scheme"})
+        raise ValidationError(
+            {
+                "fund": _("%(fund)s was closed on %(closed_on)s: no new scheme")
+                % {"fund": fund.code, "closed_on": fund.closed_on}
+            }
+        )
     for name in ("first_period", "last_period"):
         if isinstance(fields.get(name), str):
             try:
@@ -145,8 +167,15 @@ def create_scheme(*, user=None, interface="web", **fields) -> Scheme:
             raise ValidationError(
                 {
                     "commitment": (
-                        f"the fund cannot commit {_fmt(scheme.commitment, fund)}: only {_fmt(pos['uncommitted'], fund)} of "
-                        f"its budget is uncommitted, a shortfall of {_fmt(short, fund)}"
+                        _(
+                            "the fund cannot commit %(commitment)s: only %(uncommitted)s of its budget is "
+                            "uncommitted, a shortfall of %(short)s"
+                        )
+                        % {
+                            "commitment": _fmt(scheme.commitment, fund),
+                            "uncommitted": _fmt(pos["uncommitted"], fund),
+                            "short": _fmt(short, fund),
+                        }
                     )
                 }
             )
@@ -188,15 +217,22 @@ def record_sample_check(
 ) -> SampleCheck:
     """Record a verifier's sample; a recipient who failed may resubmit, which is a new attempt."""
     if scheme.sample_threshold is None:
-        raise ValidationError({"scheme": f"{scheme.code} has no sample verification"})
+        raise ValidationError({"scheme": _("%(scheme)s has no sample verification") % {"scheme": scheme.code}})
     try:
         passed = PAY.sample_passes(int(checked), int(eligible), scheme.sample_threshold)
     except PAY.RuleError as exc:
         raise ValidationError({exc.field: str(exc).split(": ", 1)[1]}) from None
     if period.kind != scheme.period_kind:
-        raise ValidationError({"period": f"{period.code} is not one of the scheme's payment periods"})
+        raise ValidationError(
+            {"period": _("%(period)s is not one of the scheme's payment periods") % {"period": period.code}}
+        )
     if _live(scheme, period).exists():
-        raise ValidationError({"period": f"{scheme.code} already has a payment for {period.code}"})
+        raise ValidationError(
+            {
+                "period": _("%(scheme)s already has a payment for %(period)s")
+                % {"scheme": scheme.code, "period": period.code}
+            }
+        )
     attempt = (scheme.sample_checks.filter(period=period).count()) + 1
     check = SampleCheck.objects.create(
         scheme=scheme,
@@ -230,19 +266,32 @@ def compute_payment(scheme: Scheme, period: Period, *, user=None, interface="web
     """Compute one period's payment from verified values, or withhold it if the sample check failed."""
     scheme = Scheme.objects.select_for_update().select_related("fund", "indicator", "org_unit").get(pk=scheme.pk)
     if scheme.status != Scheme.Status.ACTIVE:
-        raise ValidationError({"scheme": f"{scheme.code} is {scheme.get_status_display().lower()}: no payments"})
+        raise ValidationError(
+            {
+                "scheme": _("%(scheme)s is %(status)s: no payments")
+                % {"scheme": scheme.code, "status": scheme.get_status_display().lower()}
+            }
+        )
     if period.kind != scheme.period_kind or not (scheme.first_period.start <= period.start <= scheme.last_period.start):
         raise ValidationError(
             {
-                "period": f"{period.code} is not one of {scheme.code}'s payment periods "
-                f"({scheme.first_period.code} to {scheme.last_period.code})"
+                "period": _("%(period)s is not one of %(scheme)s's payment periods (%(first)s to %(last)s)")
+                % {
+                    "period": period.code,
+                    "scheme": scheme.code,
+                    "first": scheme.first_period.code,
+                    "last": scheme.last_period.code,
+                }
             }
         )
     if _live(scheme, period).exists():
         raise ValidationError(
             {
-                "period": f"{scheme.code} already has a payment for {period.code}; a changed value "
-                f"is handled by a correction, never a second payment"
+                "period": _(
+                    "%(scheme)s already has a payment for %(period)s; a changed value is handled by a correction, "
+                    "never a second payment"
+                )
+                % {"scheme": scheme.code, "period": period.code}
             }
         )
     check = None
@@ -250,13 +299,19 @@ def compute_payment(scheme: Scheme, period: Period, *, user=None, interface="web
         check = scheme.sample_checks.filter(period=period).order_by("-attempt").first()
         if check is None:
             raise ValidationError(
-                {"period": f"{scheme.code} pays only after a sample check; none is recorded for {period.code}"}
+                {
+                    "period": _("%(scheme)s pays only after a sample check; none is recorded for %(period)s")
+                    % {"scheme": scheme.code, "period": period.code}
+                }
             )
         if scheme.payments.filter(period=period, sample_check=check).exists():
             raise ValidationError(
                 {
-                    "period": f"the sample check for {period.code} failed and was already applied; "
-                    f"the recipient may resubmit for a new check"
+                    "period": _(
+                        "the sample check for %(period)s failed and was already applied; "
+                        "the recipient may resubmit for a new check"
+                    )
+                    % {"period": period.code}
                 }
             )
     result, inputs = verified_result(scheme, period)
@@ -313,7 +368,9 @@ def approve_payment(payment: Payment, *, user, interface="web") -> Payment:
     if refusal:
         raise ValidationError({"approved_by": refusal})
     if payment.status not in (Payment.Status.COMPUTED, Payment.Status.PROPOSED):
-        raise ValidationError({"status": f"a {payment.get_status_display().lower()} payment cannot be approved"})
+        raise ValidationError(
+            {"status": _("a %(status)s payment cannot be approved") % {"status": payment.get_status_display().lower()}}
+        )
     fund = Fund.objects.select_for_update().get(pk=payment.scheme.fund_id)
     if payment.amount > 0 and not payment.is_reduction:
         pos = position(fund)
@@ -322,8 +379,15 @@ def approve_payment(payment: Payment, *, user, interface="web") -> Payment:
             raise ValidationError(
                 {
                     "amount": (
-                        f"approving {_fmt(payment.amount, fund)} would take the fund beyond its budget: only "
-                        f"{_fmt(pos['available'], fund)} remains, a shortfall of {_fmt(short, fund)}"
+                        _(
+                            "approving %(amount)s would take the fund beyond its budget: only %(available)s remains, "
+                            "a shortfall of %(short)s"
+                        )
+                        % {
+                            "amount": _fmt(payment.amount, fund),
+                            "available": _fmt(pos["available"], fund),
+                            "short": _fmt(short, fund),
+                        }
                     )
                 }
             )
@@ -352,14 +416,17 @@ def disburse_payment(
     """Record money leaving the fund (or recovered, for a negative correction) against an approval."""
     payment = Payment.objects.select_for_update().select_related("scheme__fund").get(pk=payment.pk)
     if not permissions.can_manage_funds(user) and not getattr(user, "is_superuser", False):
-        raise ValidationError({"user": "only the delivery unit may record disbursements"})
+        raise ValidationError({"user": _("only the delivery unit may record disbursements")})
     if payment.status != Payment.Status.APPROVED:
         raise ValidationError(
-            {"status": f"only an approved payment can be disbursed; this one is {payment.get_status_display().lower()}"}
+            {
+                "status": _("only an approved payment can be disbursed; this one is %(status)s")
+                % {"status": payment.get_status_display().lower()}
+            }
         )
     reference = (reference or "").strip()
     if not reference:
-        raise ValidationError({"reference": "a treasury or bank reference is required"})
+        raise ValidationError({"reference": _("a treasury or bank reference is required")})
     fund = payment.scheme.fund
     remaining = payment.amount - payment.disbursed
     try:
@@ -368,19 +435,24 @@ def disburse_payment(
         raise ValidationError({"amount": str(exc).split(": ", 1)[1]}) from None
     if payment.is_reduction:
         if amount != remaining:
-            raise ValidationError({"amount": f"a reduction is applied in full ({_fmt(remaining, fund)})"})
+            raise ValidationError(
+                {"amount": _("a reduction is applied in full (%(amount)s)") % {"amount": _fmt(remaining, fund)}}
+            )
     elif remaining >= 0 and not (0 < amount <= remaining):
         raise ValidationError(
             {
                 "amount": (
-                    f"{_fmt(amount, fund)} is larger than the {_fmt(remaining, fund)} approved and not yet disbursed"
+                    _("%(amount)s is larger than the %(remaining)s approved and not yet disbursed")
+                    % {"amount": _fmt(amount, fund), "remaining": _fmt(remaining, fund)}
                     if amount > remaining
-                    else "the amount must be more than 0"
+                    else _("the amount must be more than 0")
                 )
             }
         )
     elif remaining < 0 and not (remaining <= amount < 0):
-        raise ValidationError({"amount": f"a recovery must be between {_fmt(remaining, fund)} and 0"})
+        raise ValidationError(
+            {"amount": _("a recovery must be between %(amount)s and 0") % {"amount": _fmt(remaining, fund)}}
+        )
     done = payment.disbursed + amount
     _transition(
         payment,
@@ -408,11 +480,13 @@ def reverse_payment(payment: Payment, *, user, reason: str, interface="web") -> 
     """Undo a payment by reversal entries that net its ledger to zero; the old entries stay."""
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
     if not permissions.can_manage_funds(user):
-        raise ValidationError({"user": "only the delivery unit may reverse payments"})
+        raise ValidationError({"user": _("only the delivery unit may reverse payments")})
     if not (reason or "").strip():
-        raise ValidationError({"reason": "a reversal needs a reason"})
+        raise ValidationError({"reason": _("a reversal needs a reason")})
     if payment.status in (Payment.Status.REVERSED, Payment.Status.WITHHELD):
-        raise ValidationError({"status": f"a {payment.get_status_display().lower()} payment cannot be reversed"})
+        raise ValidationError(
+            {"status": _("a %(status)s payment cannot be reversed") % {"status": payment.get_status_display().lower()}}
+        )
     for entry in payment.ledger.filter(reverses__isnull=True, reversed_by__isnull=True).order_by("-id"):
         _entry(payment, entry.stage, -entry.amount, user, reverses=entry, note=f"Reversal: {reason}")
     return _transition(payment, user, interface, reason, status=Payment.Status.REVERSED)
@@ -509,7 +583,12 @@ PENDING = (Payment.Status.COMPUTED, Payment.Status.APPROVED, Payment.Status.PROP
 def _refuse_unknown(fields: dict, allowed: set[str], what: str) -> None:
     unknown = sorted(set(fields) - allowed)
     if unknown:
-        raise ValidationError({unknown[0]: f"cannot be changed on {what} (only {', '.join(sorted(allowed))})"})
+        raise ValidationError(
+            {
+                unknown[0]: _("cannot be changed on %(what)s (only %(fields)s)")
+                % {"what": what, "fields": ", ".join(sorted(allowed))}
+            }
+        )
 
 
 def _audit_change(obj, before: dict, user, interface: str, reason: str) -> None:
@@ -526,7 +605,12 @@ def change_fund(fund: Fund, *, user=None, interface="web", reason: str = "", **f
     _refuse_unknown(fields, FUND_FIELDS, "a fund")
     fund = Fund.objects.select_for_update().get(pk=fund.pk)
     if fund.closed_on:
-        raise ValidationError({"fund": f"{fund.code} was closed on {fund.closed_on}: reopen it first"})
+        raise ValidationError(
+            {
+                "fund": _("%(fund)s was closed on %(closed_on)s: reopen it first")
+                % {"fund": fund.code, "closed_on": fund.closed_on}
+            }
+        )
     before = audit.snapshot(fund)
     for name, value in fields.items():
         setattr(fund, name, value)
@@ -535,7 +619,10 @@ def change_fund(fund: Fund, *, user=None, interface="web", reason: str = "", **f
     floor = max(pos["committed"], pos["approved"])
     if fund.budget < floor:
         raise ValidationError(
-            {"budget": f"{_fmt(fund.budget, fund)} is less than the {_fmt(floor, fund)} already committed or approved"}
+            {
+                "budget": _("%(amount)s is less than the %(other)s already committed or approved")
+                % {"amount": _fmt(fund.budget, fund), "other": _fmt(floor, fund)}
+            }
         )
     outside = fund.schemes.exclude(status=Scheme.Status.CLOSED).filter(
         Q(first_period__start__lt=fund.starts) | Q(last_period__end__gt=fund.ends)
@@ -543,7 +630,10 @@ def change_fund(fund: Fund, *, user=None, interface="web", reason: str = "", **f
     clash = outside.first()
     if clash is not None:
         raise ValidationError(
-            {"ends": f"scheme {clash.code} pays outside {fund.starts} to {fund.ends}: close or change it first"}
+            {
+                "ends": _("scheme %(clash)s pays outside %(starts)s to %(ends)s: close or change it first")
+                % {"clash": clash.code, "starts": fund.starts, "ends": fund.ends}
+            }
         )
     fund.save()
     _audit_change(fund, before, user, interface, reason or "Fund changed")
@@ -572,8 +662,15 @@ def close_scheme(scheme: Scheme, *, user=None, interface="web", reason: str = ""
     if pending is not None:
         raise ValidationError(
             {
-                "status": f"payment #{pending.pk} for {pending.period.code} is "
-                f"{pending.get_status_display().lower()}: disburse, reverse or settle it before closing {scheme.code}"
+                "status": _(
+                    "payment #%(n)s for %(period)s is %(status)s: disburse, reverse or settle it before closing %(scheme)s"
+                )
+                % {
+                    "n": pending.pk,
+                    "period": pending.period.code,
+                    "status": pending.get_status_display().lower(),
+                    "scheme": scheme.code,
+                }
             }
         )
     before = audit.snapshot(scheme)
@@ -595,12 +692,14 @@ def change_scheme(scheme: Scheme, *, user=None, interface="web", reason: str = "
     _refuse_unknown(fields, SCHEME_FIELDS, "a scheme")
     scheme = Scheme.objects.select_for_update().select_related("fund", "indicator", "org_unit").get(pk=scheme.pk)
     if scheme.status == Scheme.Status.CLOSED:
-        raise ValidationError({"status": f"{scheme.code} is closed and cannot be changed"})
+        raise ValidationError({"status": _("%(scheme)s is closed and cannot be changed") % {"scheme": scheme.code}})
     status = fields.pop("status", scheme.status)
     if status == Scheme.Status.CLOSED:
-        raise ValidationError({"status": "close a scheme with its close action, which settles its money"})
+        raise ValidationError({"status": _("close a scheme with its close action, which settles its money")})
     if scheme.status == Scheme.Status.ACTIVE and status == Scheme.Status.DRAFT:
-        raise ValidationError({"status": f"{scheme.code} is launched: it cannot go back to a draft"})
+        raise ValidationError(
+            {"status": _("%(scheme)s is launched: it cannot go back to a draft") % {"scheme": scheme.code}}
+        )
     if isinstance(fields.get("last_period"), str):
         try:
             fields["last_period"] = architecture_actions.ensure_period(fields["last_period"])
@@ -615,18 +714,26 @@ def change_scheme(scheme: Scheme, *, user=None, interface="web", reason: str = "
         status__in=[Payment.Status.REVERSED, Payment.Status.WITHHELD]
     )
     if paid.exists():
-        raise ValidationError({"last_period": f"{scheme.code} has payments after {scheme.last_period.code}"})
+        raise ValidationError(
+            {
+                "last_period": _("%(scheme)s has payments after %(last_period)s")
+                % {"scheme": scheme.code, "last_period": scheme.last_period.code}
+            }
+        )
     launching = scheme.status == Scheme.Status.DRAFT and status == Scheme.Status.ACTIVE
     if launching:
         fund = Fund.objects.select_for_update().get(pk=scheme.fund_id)
         if fund.closed_on:
-            raise ValidationError({"status": f"the fund {fund.code} is closed: no scheme can be launched from it"})
+            raise ValidationError(
+                {"status": _("the fund %(fund)s is closed: no scheme can be launched from it") % {"fund": fund.code}}
+            )
         pos = position(fund)
         short = PAY.shortfall(fund.budget, pos["committed"], scheme.commitment)
         if short > 0:
             raise ValidationError(
                 {
-                    "commitment": f"the fund cannot commit {_fmt(scheme.commitment, fund)}: a shortfall of {_fmt(short, fund)}"
+                    "commitment": _("the fund cannot commit %(amount)s: a shortfall of %(other)s")
+                    % {"amount": _fmt(scheme.commitment, fund), "other": _fmt(short, fund)}
                 }
             )
     scheme.status = status
@@ -644,7 +751,7 @@ def close_fund(fund: Fund, *, on, user=None, interface="web", reason: str = "") 
     if fund.closed_on:
         return fund
     if on is None:
-        raise ValidationError({"on": "a close needs the day it takes effect"})
+        raise ValidationError({"on": _("a close needs the day it takes effect")})
     for scheme in fund.schemes.exclude(status=Scheme.Status.CLOSED):
         close_scheme(scheme, user=user, interface=interface, reason=reason or f"Fund {fund.code} closed")
     before = audit.snapshot(fund)
@@ -661,7 +768,7 @@ def reopen_fund(fund: Fund, *, user=None, interface="web", reason: str = "") -> 
     if not fund.closed_on:
         return fund
     if not (reason or "").strip():
-        raise ValidationError({"reason": "reopening a fund needs a reason"})
+        raise ValidationError({"reason": _("reopening a fund needs a reason")})
     before = audit.snapshot(fund)
     fund.closed_on = None
     fund.save(update_fields=["closed_on"])

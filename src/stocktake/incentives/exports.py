@@ -8,6 +8,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -91,6 +93,20 @@ def statement_pdf(request, context: dict) -> bytes:
     return HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
 
 
+# The position's lines as a reader names them (queries.position's keys).
+POSITION_LABELS = {
+    "budget": gettext_lazy("Budget"),
+    "committed": gettext_lazy("Committed"),
+    "uncommitted": gettext_lazy("Uncommitted"),
+    "computed": gettext_lazy("Computed"),
+    "approved": gettext_lazy("Approved"),
+    "disbursed": gettext_lazy("Disbursed"),
+    "approved_not_disbursed": gettext_lazy("Approved not disbursed"),
+    "balance": gettext_lazy("Balance"),
+    "available": gettext_lazy("Available"),
+}
+
+
 def position_workbook(fund: Fund) -> bytes:
     """Position, schemes, payments and the ledger, one sheet each, with money as exact numbers."""
     wb = Workbook()
@@ -111,29 +127,29 @@ def position_workbook(fund: Fund) -> bytes:
             ws.column_dimensions[ws.cell(1, i).column_letter].width = max(12, len(h) + 4)
 
     ws = wb.active
-    ws.title = "Position"
+    ws.title = _("Position")
     pos = queries.position(fund)
     sheet(
         ws,
-        ["Item", f"Amount ({fund.currency})"],
-        [[k.replace("_", " ").capitalize(), v] for k, v in pos.items()],
+        [_("Item"), _("Amount (%(currency)s)") % {"currency": fund.currency}],
+        [[str(POSITION_LABELS.get(k, k)), v] for k, v in pos.items()],
         money_cols=(2,),
     )
     sheet(
-        wb.create_sheet("Schemes"),
+        wb.create_sheet(_("Schemes")),
         [
-            "Code",
-            "Name",
-            "Recipient",
-            "Indicator",
-            "Measured at",
-            "Rule",
-            "From",
-            "To",
-            "Cap per period",
-            "Cap total",
-            "Commitment",
-            "Status",
+            _("Code"),
+            _("Name"),
+            _("Recipient"),
+            _("Indicator"),
+            _("Measured at"),
+            _("Rule"),
+            _("From"),
+            _("To"),
+            _("Cap per period"),
+            _("Cap total"),
+            _("Commitment"),
+            _("Status"),
         ],
         [
             [
@@ -155,19 +171,19 @@ def position_workbook(fund: Fund) -> bytes:
         money_cols=(9, 10, 11),
     )
     sheet(
-        wb.create_sheet("Payments"),
+        wb.create_sheet(_("Payments")),
         [
-            "Id",
-            "Scheme",
-            "Period",
-            "Kind",
-            "Result",
-            "Amount",
-            "Disbursed",
-            "Status",
-            "Needs review",
-            "Reference",
-            "Explanation",
+            _("Id"),
+            _("Scheme"),
+            _("Period"),
+            _("Kind"),
+            _("Result"),
+            _("Amount"),
+            _("Disbursed"),
+            _("Status"),
+            _("Needs review"),
+            _("Reference"),
+            _("Explanation"),
         ],
         [
             [
@@ -179,7 +195,7 @@ def position_workbook(fund: Fund) -> bytes:
                 p.amount,
                 p.disbursed,
                 p.get_status_display(),
-                "yes" if p.needs_review else "",
+                _("yes") if p.needs_review else "",
                 p.reference,
                 p.explanation,
             ]
@@ -188,8 +204,19 @@ def position_workbook(fund: Fund) -> bytes:
         money_cols=(6, 7),
     )
     sheet(
-        wb.create_sheet("Ledger"),
-        ["Id", "At", "Stage", "Scheme", "Payment", "Amount", "Reverses", "Reference", "By", "Note"],
+        wb.create_sheet(_("Ledger")),
+        [
+            _("Id"),
+            _("At"),
+            _("Stage"),
+            _("Scheme"),
+            _("Payment"),
+            _("Amount"),
+            _("Reverses"),
+            _("Reference"),
+            _("By"),
+            _("Note"),
+        ],
         [
             [
                 e.pk,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as L
+from django.utils.translation import gettext_lazy
 
 from stocktake.accounts.models import Organisation
 from stocktake.architecture.forms import CodedChoiceField, MarkedErrorsMixin
@@ -24,17 +24,17 @@ class FundForm(MarkedErrorsMixin, forms.ModelForm):
         fields = ["code", "name", "currency", "budget", "starts", "ends", "description"]
         widgets = {"starts": DATE, "ends": DATE, "description": forms.Textarea(attrs={"rows": 3})}
         labels = {
-            "code": L("Code"),
-            "name": L("Name"),
-            "currency": L("Currency"),
-            "budget": L("Budget"),
-            "starts": L("Operates from"),
-            "ends": L("Operates until"),
-            "description": L("Description"),
+            "code": gettext_lazy("Code"),
+            "name": gettext_lazy("Name"),
+            "currency": gettext_lazy("Currency"),
+            "budget": gettext_lazy("Budget"),
+            "starts": gettext_lazy("Operates from"),
+            "ends": gettext_lazy("Operates until"),
+            "description": gettext_lazy("Description"),
         }
         help_texts = {
-            "code": L("Letters, numbers and hyphens; used in links and the API. Must be unique."),
-            "currency": L("The ISO 4217 code, e.g. USD, KES."),
+            "code": gettext_lazy("Letters, numbers and hyphens; used in links and the API. Must be unique."),
+            "currency": gettext_lazy("The ISO 4217 code, e.g. USD, KES."),
         }
 
 
@@ -47,16 +47,18 @@ RULE_PARAMS = {
     "recognition": ("target", "label"),
 }
 PARAM_LABELS = {
-    "price": L("Price per unit of outcome"),
-    "baseline": L("Baseline the units are counted from"),
-    "target": L("Target value"),
-    "amount": L("Amount paid"),
-    "floor": L("Floor (nothing is paid at or before it)"),
-    "min_fraction": L("Smallest share paid (0 to 1)"),
-    "allocation": L("Budget allocation"),
-    "bonus_pct": L("Bonus (% of the allocation)"),
-    "reduction_pct": L("Reduction (% of the allocation)"),
-    "label": L("Recognition given"),
+    "price": gettext_lazy("Price per unit of outcome"),
+    "baseline": gettext_lazy("Baseline the units are counted from"),
+    "target": gettext_lazy("Target value"),
+    "amount": gettext_lazy("Amount paid"),
+    "floor": gettext_lazy("Floor (nothing is paid at or before it)"),
+    "min_fraction": gettext_lazy("Smallest share paid (0 to 1)"),
+    "allocation": gettext_lazy("Budget allocation"),
+    # xgettext:no-python-format
+    "bonus_pct": gettext_lazy("Bonus (% of the allocation)"),
+    # xgettext:no-python-format
+    "reduction_pct": gettext_lazy("Reduction (% of the allocation)"),
+    "label": gettext_lazy("Recognition given"),
 }
 
 
@@ -67,20 +69,26 @@ def _used_by(param: str) -> str:
 
 class SchemeForm(MarkedErrorsMixin, forms.ModelForm):
     indicator = CodedChoiceField(
-        Indicator.objects.select_related("outcome"), label=L("Indicator"), widget=SearchableSelect
+        Indicator.objects.select_related("outcome"), label=gettext_lazy("Indicator"), widget=SearchableSelect
     )
     org_unit = UnitCodeField(
-        label=L("Where the result is measured"),
-        help_text=L("Type the unit's code or name and pick it from the suggestions; everything beneath it counts."),
+        label=gettext_lazy("Where the result is measured"),
+        help_text=gettext_lazy(
+            "Type the unit's code or name and pick it from the suggestions; everything beneath it counts."
+        ),
     )
-    recipient = CodedChoiceField(Organisation.objects.order_by("name"), label=L("Recipient"), widget=SearchableSelect)
+    recipient = CodedChoiceField(
+        Organisation.objects.order_by("name"), label=gettext_lazy("Recipient"), widget=SearchableSelect
+    )
     rule_type = forms.ChoiceField(
-        label=L("Payment rule"), choices=[(k, PAY.RULE_TYPES[k]) for k in RULE_PARAMS], initial="threshold"
+        label=gettext_lazy("Payment rule"), choices=[(k, PAY.RULE_TYPES[k]) for k in RULE_PARAMS], initial="threshold"
     )
     first_period = forms.CharField(
-        label=L("First payment period"), max_length=20, help_text=L("A period code, e.g. 2026-03, 2026Q1 or 2026.")
+        label=gettext_lazy("First payment period"),
+        max_length=20,
+        help_text=gettext_lazy("A period code, e.g. 2026-03, 2026Q1 or 2026."),
     )
-    last_period = forms.CharField(label=L("Last payment period"), max_length=20)
+    last_period = forms.CharField(label=gettext_lazy("Last payment period"), max_length=20)
 
     class Meta:
         model = Scheme
@@ -99,17 +107,19 @@ class SchemeForm(MarkedErrorsMixin, forms.ModelForm):
             "status",
         ]
         labels = {
-            "code": L("Code"),
-            "name": L("Name"),
-            "commitment": L("Commitment"),
-            "cap_per_period": L("Cap per period"),
-            "cap_total": L("Cap in total"),
-            "sample_threshold": L("Sample check threshold"),
-            "status": L("Status"),
+            "code": gettext_lazy("Code"),
+            "name": gettext_lazy("Name"),
+            "commitment": gettext_lazy("Commitment"),
+            "cap_per_period": gettext_lazy("Cap per period"),
+            "cap_total": gettext_lazy("Cap in total"),
+            "sample_threshold": gettext_lazy("Sample check threshold"),
+            "status": gettext_lazy("Status"),
         }
         help_texts = {
-            "commitment": L("Set aside from the fund's budget for this scheme."),
-            "sample_threshold": L("Share of sampled results that must be eligible, e.g. 0.8; blank: no sample check."),
+            "commitment": gettext_lazy("Set aside from the fund's budget for this scheme."),
+            "sample_threshold": gettext_lazy(
+                "Share of sampled results that must be eligible, e.g. 0.8; blank: no sample check."
+            ),
         }
 
     refusal_fields = {"rule": "rule_type", "period_kind": "indicator"}

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from stocktake.delivery import payments as PAY
 from stocktake.delivery import periods as P
@@ -23,7 +24,7 @@ class Fund(models.Model):
 
     code = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=200)
-    currency = models.CharField(max_length=3, help_text="ISO 4217 code, e.g. 'USD', 'KES'.")
+    currency = models.CharField(max_length=3, help_text=_("ISO 4217 code, e.g. 'USD', 'KES'."))
     budget = models.DecimalField(**MONEY)
     starts = models.DateField()
     ends = models.DateField()
@@ -31,7 +32,7 @@ class Fund(models.Model):
     closed_on = models.DateField(
         null=True,
         blank=True,
-        help_text="The day the fund was closed: its schemes are closed, no new scheme or payment is made from it.",
+        help_text=_("The day the fund was closed: its schemes are closed, no new scheme or payment is made from it."),
     )
 
     class Meta:
@@ -43,11 +44,13 @@ class Fund(models.Model):
     def clean(self):
         errors = {}
         if self.budget is not None and self.budget <= 0:
-            errors["budget"] = "the budget must be more than 0"
+            errors["budget"] = _("the budget must be more than 0")
         if self.starts and self.ends and self.ends <= self.starts:
-            errors["ends"] = "the fund must end after it starts"
+            errors["ends"] = _("the fund must end after it starts")
         if self.currency and not (len(self.currency) == 3 and self.currency.isalpha() and self.currency.isupper()):
-            errors["currency"] = f"{self.currency!r} is not a three-letter ISO 4217 code such as 'USD'"
+            errors["currency"] = _("%(currency)r is not a three-letter ISO 4217 code such as 'USD'") % {
+                "currency": self.currency
+            }
         if errors:
             raise ValidationError(errors)
 
@@ -56,9 +59,9 @@ class Scheme(models.Model):
     """A payment rule attached to an indicator at an org unit, for a recipient, over payment periods."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft (simulation only)"
-        ACTIVE = "active", "Active"
-        CLOSED = "closed", "Closed"
+        DRAFT = "draft", _("Draft (simulation only)")
+        ACTIVE = "active", _("Active")
+        CLOSED = "closed", _("Closed")
 
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="schemes")
     code = models.SlugField(max_length=60, unique=True)
@@ -67,7 +70,7 @@ class Scheme(models.Model):
     org_unit = models.ForeignKey(
         "architecture.OrgUnit",
         on_delete=models.PROTECT,
-        help_text="Where the result is measured: everything reported beneath it counts.",
+        help_text=_("Where the result is measured: everything reported beneath it counts."),
     )
     recipient = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="incentive_schemes")
     rule = models.JSONField(help_text='e.g. {"type": "threshold", "target": "80", "amount": "50000"}')
@@ -76,13 +79,13 @@ class Scheme(models.Model):
     last_period = models.ForeignKey("architecture.Period", on_delete=models.PROTECT, related_name="+")
     cap_per_period = models.DecimalField(null=True, blank=True, **MONEY)
     cap_total = models.DecimalField(null=True, blank=True, **MONEY)
-    commitment = models.DecimalField(help_text="Set aside from the fund's budget for this scheme.", **MONEY)
+    commitment = models.DecimalField(help_text=_("Set aside from the fund's budget for this scheme."), **MONEY)
     sample_threshold = models.DecimalField(
         max_digits=4,
         decimal_places=3,
         null=True,
         blank=True,
-        help_text="Share of sampled results that must be eligible (0.8 as in K-WASH); blank: no sample check.",
+        help_text=_("Share of sampled results that must be eligible (0.8 as in K-WASH); blank: no sample check."),
     )
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.ACTIVE)
     rank = models.PositiveSmallIntegerField(default=0)
@@ -132,27 +135,27 @@ class Payment(models.Model):
     """
 
     class Kind(models.TextChoices):
-        PAYMENT = "payment", "Payment"
-        CORRECTION = "correction", "Correction"
+        PAYMENT = "payment", _("Payment")
+        CORRECTION = "correction", _("Correction")
 
     class Status(models.TextChoices):
-        PROPOSED = "proposed", "Proposed correction"
-        COMPUTED = "computed", "Computed"
-        WITHHELD = "withheld", "Withheld (sample check failed)"
-        APPROVED = "approved", "Approved"
-        DISBURSED = "disbursed", "Disbursed"
-        REVERSED = "reversed", "Reversed"
+        PROPOSED = "proposed", _("Proposed correction")
+        COMPUTED = "computed", _("Computed")
+        WITHHELD = "withheld", _("Withheld (sample check failed)")
+        APPROVED = "approved", _("Approved")
+        DISBURSED = "disbursed", _("Disbursed")
+        REVERSED = "reversed", _("Reversed")
 
     scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="payments")
     period = models.ForeignKey("architecture.Period", on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PAYMENT)
     corrects = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections")
-    result = models.DecimalField(max_digits=24, decimal_places=8, help_text="The verified value of the indicator.")
+    result = models.DecimalField(max_digits=24, decimal_places=8, help_text=_("The verified value of the indicator."))
     amount = models.DecimalField(**MONEY)
     uncapped = models.DecimalField(**MONEY)
     explanation = models.TextField()
     recognition = models.CharField(max_length=200, blank=True)
-    inputs = models.JSONField(default=list, help_text="[{id, version, state, value, numerator, denominator}] used.")
+    inputs = models.JSONField(default=list, help_text=_("[{id, version, state, value, numerator, denominator}] used."))
     sample_check = models.ForeignKey(SampleCheck, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=10, choices=Status.choices)
     needs_review = models.BooleanField(default=False)
@@ -168,7 +171,7 @@ class Payment(models.Model):
     disbursed_at = models.DateTimeField(null=True, blank=True)
     disbursed = models.DecimalField(default=Decimal("0"), **MONEY)
     reference = models.CharField(
-        max_length=100, blank=True, help_text="Treasury or bank reference of the disbursement."
+        max_length=100, blank=True, help_text=_("Treasury or bank reference of the disbursement.")
     )
 
     class Meta:
@@ -186,11 +189,11 @@ class LedgerEntry(models.Model):
     """One movement of the fund's money. Append-only: mistakes are undone by a reversal entry."""
 
     class Stage(models.TextChoices):
-        COMMITMENT = "commitment", "Commitment"
-        COMPUTED = "computed", "Computed"
-        APPROVED = "approved", "Approved"
-        DISBURSED = "disbursed", "Disbursed"
-        REDUCTION = "reduction", "Budget reduction (not fund money)"
+        COMMITMENT = "commitment", _("Commitment")
+        COMPUTED = "computed", _("Computed")
+        APPROVED = "approved", _("Approved")
+        DISBURSED = "disbursed", _("Disbursed")
+        REDUCTION = "reduction", _("Budget reduction (not fund money)")
 
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="ledger")
     scheme = models.ForeignKey(Scheme, null=True, blank=True, on_delete=models.PROTECT, related_name="ledger")
@@ -205,7 +208,7 @@ class LedgerEntry(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
-        verbose_name_plural = "ledger entries"
+        verbose_name_plural = _("ledger entries")
 
     def __str__(self) -> str:
         return f"{self.get_stage_display()} {self.amount} ({self.fund.code})"

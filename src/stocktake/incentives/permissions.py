@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from stocktake.accounts import permissions as perms
 from stocktake.accounts.models import Person
 
@@ -32,9 +34,9 @@ def approval_refusal(user, payment) -> str | None:
     if not (
         perms.is_superuser(user) or perms.role(user) in {Person.Role.DELIVERY_UNIT_HEAD, Person.Role.PRIORITY_MANAGER}
     ):
-        return "only the delivery unit head or a priority manager may approve payments"
+        return _("only the delivery unit head or a priority manager may approve payments")
     if payment.computed_by_id is not None and payment.computed_by_id == getattr(user, "pk", None):
-        return "the person who computed a payment may not approve it"
+        return _("the person who computed a payment may not approve it")
     return None
 
 

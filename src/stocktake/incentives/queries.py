@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
+from django.utils.translation import gettext as _
 
 from stocktake.architecture.models import Period
 from stocktake.delivery import payments as PAY
@@ -81,7 +82,10 @@ def verified_result(scheme: Scheme, period: Period) -> tuple[Decimal, list[dict]
     )
     if not values:
         raise ValidationError(
-            {"period": f"no values of {ind.code} are reported for {scheme.org_unit.name} in {period.code}"}
+            {
+                "period": _("no values of %(indicator)s are reported for %(place)s in %(period)s")
+                % {"indicator": ind.code, "place": scheme.org_unit.name, "period": period.code}
+            }
         )
     unverified = [v for v in values if v.state not in VERIFIED]
     if unverified:
@@ -89,8 +93,18 @@ def verified_result(scheme: Scheme, period: Period) -> tuple[Decimal, list[dict]
         raise ValidationError(
             {
                 "period": (
-                    f"{len(unverified)} of {len(values)} values of {ind.code} for {scheme.org_unit.name} in {period.code} "
-                    f"are not yet validated ({names}): payments use verified values only"
+                    _(
+                        "%(n)s of %(total)s values of %(indicator)s for %(place)s in %(period)s are not yet "
+                        "validated (%(names)s): payments use verified values only"
+                    )
+                    % {
+                        "n": len(unverified),
+                        "total": len(values),
+                        "indicator": ind.code,
+                        "place": scheme.org_unit.name,
+                        "period": period.code,
+                        "names": names,
+                    }
                 )
             }
         )
@@ -99,7 +113,12 @@ def verified_result(scheme: Scheme, period: Period) -> tuple[Decimal, list[dict]
         acc.add(v.value, v.numerator, v.denominator)
     result = acc.result(ind.aggregation, ind.ratio_scale)
     if result is None:
-        raise ValidationError({"period": f"the values of {ind.code} for {period.code} give no result"})
+        raise ValidationError(
+            {
+                "period": _("the values of %(indicator)s for %(period)s give no result")
+                % {"indicator": ind.code, "period": period.code}
+            }
+        )
     inputs = [
         {
             "id": v.pk,

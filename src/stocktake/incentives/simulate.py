@@ -5,6 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from stocktake.architecture.models import Period, Target
 from stocktake.delivery import payments as PAY
@@ -15,6 +18,21 @@ from . import queries
 from .models import Fund, Scheme
 
 COLOURS = {"On trajectory": "#0b5cad", "10% short": "#d4a72c", "25% short": "#cf222e", "Exceeds by 10%": "#1a7f37"}
+# The scenarios (delivery.simulation.SCENARIOS) as the reader's language names them.
+# xgettext:no-python-format
+SCENARIO_LABELS = {
+    "On trajectory": gettext_lazy("On trajectory"),
+    # xgettext:no-python-format
+    "10% short": gettext_lazy("10% short"),
+    # xgettext:no-python-format
+    "25% short": gettext_lazy("25% short"),
+    # xgettext:no-python-format
+    "Exceeds by 10%": gettext_lazy("Exceeds by 10%"),
+}
+
+
+def scenario_label(name: str) -> str:
+    return str(SCENARIO_LABELS.get(name, name))
 
 
 def scheme_plan(scheme: Scheme) -> SIM.SchemePlan | None:
@@ -66,6 +84,7 @@ def fund_simulation(fund: Fund) -> dict:
         outcomes.append(
             {
                 "scenario": outcome.scenario,
+                "label": scenario_label(outcome.scenario),
                 "rows": rows,
                 "total": outcome.total,
                 "margin": fund.budget - outcome.total,
@@ -79,7 +98,7 @@ def chart_spec(fund: Fund, outcomes: list[dict]) -> dict:
     rows = [
         {
             "date": r["date"],
-            "scenario": o["scenario"],
+            "scenario": o["label"],
             "cumulative": float(r["cumulative"]),
             "payout": float(r["payout"]),
         }
@@ -87,9 +106,10 @@ def chart_spec(fund: Fund, outcomes: list[dict]) -> dict:
         for r in o["rows"]
     ]
     names = [o["scenario"] for o in outcomes]
+    labels = [o["label"] for o in outcomes]
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
-        "title": f"{fund.name}: simulated payout against the budget",
+        "title": _("%(fund)s: simulated payout against the budget") % {"fund": fund.name},
         "width": "container",
         "height": 320,
         "layer": [
@@ -97,30 +117,39 @@ def chart_spec(fund: Fund, outcomes: list[dict]) -> dict:
                 "data": {"values": rows},
                 "mark": {"type": "line", "point": {"size": 20}, "interpolate": "step-after"},
                 "encoding": {
-                    "x": {"field": "date", "type": "temporal", "title": "End of payment period"},
+                    "x": {"field": "date", "type": "temporal", "title": _("End of payment period")},
                     "y": {
                         "field": "cumulative",
                         "type": "quantitative",
-                        "title": f"Cumulative payout ({fund.currency})",
+                        "title": _("Cumulative payout (%(currency)s)") % {"currency": fund.currency},
                     },
                     "color": {
                         "field": "scenario",
                         "type": "nominal",
                         "title": None,
                         "legend": {"orient": "bottom"},
-                        "scale": {"domain": names, "range": [COLOURS.get(n, "#57606a") for n in names]},
+                        "scale": {"domain": labels, "range": [COLOURS.get(n, "#57606a") for n in names]},
                     },
                     "tooltip": [
                         {"field": "scenario"},
                         {"field": "date", "type": "temporal", "format": "%b %Y"},
-                        {"field": "payout", "format": ",.2f", "title": "paid in period"},
-                        {"field": "cumulative", "format": ",.2f", "title": "paid to date"},
+                        {"field": "payout", "format": ",.2f", "title": _("paid in period")},
+                        {"field": "cumulative", "format": ",.2f", "title": _("paid to date")},
                     ],
                 },
             },
             {
                 "data": {
-                    "values": [{"budget": float(fund.budget), "label": f"Budget {fund.currency} {fund.budget:,.0f}"}]
+                    "values": [
+                        {
+                            "budget": float(fund.budget),
+                            "label": _("Budget %(currency)s %(amount)s")
+                            % {
+                                "currency": fund.currency,
+                                "amount": formats.number_format(fund.budget, 0, use_l10n=True, force_grouping=True),
+                            },
+                        }
+                    ]
                 },
                 "layer": [
                     {

@@ -9,6 +9,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from stocktake import errors
@@ -40,7 +41,7 @@ def _guard(view):
 def _fund_for(request, code) -> Fund:
     fund = get_object_or_404(Fund, code=code)
     if not can.can_view_funds(request.user):
-        raise PermissionDenied("only the delivery unit reads the fund; recipients read their own statements")
+        raise PermissionDenied(_("only the delivery unit reads the fund; recipients read their own statements"))
     return fund
 
 
@@ -55,7 +56,7 @@ def index(request):
         Scheme.objects.filter(recipient_id=org).select_related("fund", "recipient") if org else Scheme.objects.none()
     )
     if not schemes:
-        raise PermissionDenied("the outcomes fund is read by the delivery unit and by the fund's recipients")
+        raise PermissionDenied(_("the outcomes fund is read by the delivery unit and by the fund's recipients"))
     funds = sorted({s.fund for s in schemes}, key=lambda f: f.name)
     return render(request, "incentives/index.html", {"funds": [], "own": funds, "organisation": schemes[0].recipient})
 
@@ -71,7 +72,7 @@ def fund_page(request, code):
         try:
             balance_on = queries.balance_at(fund, date.fromisoformat(on))
         except ValueError:
-            on_error = f"on: {on!r} is not a date (use YYYY-MM-DD)"
+            on_error = _("on: %(value)r is not a date (use YYYY-MM-DD)") % {"value": on}
     return render(
         request,
         "incentives/fund.html",
@@ -208,7 +209,9 @@ def compute(request, code):
         period = Period.objects.get(code=request.POST.get("period", ""))
         payment = actions.compute_payment(scheme, period, user=request.user)
     except Period.DoesNotExist:
-        messages.error(request, f"period: no data has been reported for {request.POST.get('period')!r}")
+        messages.error(
+            request, _("period: no data has been reported for %(period)r") % {"period": request.POST.get("period")}
+        )
     except ValidationError as exc:
         messages.error(request, errors.sentence(exc))
     else:
@@ -232,9 +235,9 @@ def sample_check(request, code):
             note=request.POST.get("note", ""),
             user=request.user,
         )
-        messages.success(request, f"Sample check recorded for {period.code}")
+        messages.success(request, _("Sample check recorded for %(period)s") % {"period": period.code})
     except (P.PeriodError, ValueError, BadParameter) as exc:
-        messages.error(request, f"period or counts: {exc}")
+        messages.error(request, _("period or counts: %(reason)s") % {"reason": exc})
     except ValidationError as exc:
         messages.error(request, errors.sentence(exc))
     return redirect("incentives:scheme", code=scheme.code)
@@ -247,7 +250,10 @@ def review(request, code):
     if not can.can_manage_funds(request.user):
         raise PermissionDenied
     proposals = actions.review_corrections(user=request.user, interface="web", fund=fund)
-    messages.success(request, f"{len(proposals)} correction(s) proposed")
+    messages.success(
+        request,
+        _("%(n)s correction(s) proposed") % {"n": len(proposals)},
+    )
     return redirect("incentives:fund", code=fund.code)
 
 

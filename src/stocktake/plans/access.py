@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from stocktake.accounts import permissions as perm
 from stocktake.accounts.permissions import NotFound
@@ -16,14 +18,14 @@ from stocktake.architecture.models import Priority
 
 from .models import PlanPublication
 
-EDIT_REFUSED = "only the priority's accountable leaders and the delivery unit edit its plan"
+EDIT_REFUSED = gettext_lazy("only the priority's accountable leaders and the delivery unit edit its plan")
 
 
 def readable_priority(user, code) -> Priority:
     """The priority with this code, if the user may read its plan."""
     priority = get_object_or_404(Priority.objects.select_related("lead_organisation", "pillar"), code=code)
     if not perm.can_read_priority(user, priority):
-        raise NotFound("no such plan")
+        raise NotFound(_("no such plan"))
     return priority
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from stocktake.accounts import audit, permissions
 from stocktake.delivery import chains as CH
@@ -61,7 +62,9 @@ RISK_FIELDS = {
 def _unknown(changes: dict, allowed: set, what: str) -> None:
     unknown = set(changes) - allowed
     if unknown:
-        raise ValidationError(f"cannot change {', '.join(sorted(unknown))} on a {what}")
+        raise ValidationError(
+            _("cannot change %(fields)s on a %(what)s") % {"fields": ", ".join(sorted(unknown)), "what": what}
+        )
 
 
 def _one_leader(leaders) -> object | None:
@@ -70,7 +73,10 @@ def _one_leader(leaders) -> object | None:
     if len(people) > 1:
         names = ", ".join(str(p) for p in people)
         raise ValidationError(
-            {"leader": f"a strategy has a single accountable leader; {len(people)} were named ({names})"}
+            {
+                "leader": _("a strategy has a single accountable leader; %(n)s were named (%(names)s)")
+                % {"n": len(people), "names": names}
+            }
         )
     return people[0] if people else None
 
@@ -91,7 +97,9 @@ def create_strategy(*, priority, name, leaders=(), outcomes=(), user=None, inter
     audit.save_audited(strategy, user=user, interface=interface)
     for outcome in outcomes:
         if outcome.priority_id != priority.pk:
-            raise ValidationError({"outcomes": f"outcome '{outcome.code}' belongs to another priority"})
+            raise ValidationError(
+                {"outcomes": _("outcome '%(code)s' belongs to another priority") % {"code": outcome.code}}
+            )
     if outcomes:
         strategy.outcomes.set(outcomes)
     return strategy
@@ -112,7 +120,10 @@ class NeedsConfirmation(Exception):
     def __init__(self, strategy, impacts):
         self.strategy, self.impacts = strategy, impacts
         codes = ", ".join(sorted({i.indicator.code for i in impacts}))
-        super().__init__(f"'{strategy.name}' feeds the composed trajectory of {codes}; confirm to withdraw it")
+        super().__init__(
+            _("'%(strategy)s' feeds the composed trajectory of %(codes)s; confirm to withdraw it")
+            % {"strategy": strategy.name, "codes": codes}
+        )
 
 
 @transaction.atomic
@@ -120,12 +131,12 @@ def withdraw_strategy(strategy: Strategy, *, confirm=False, reason="", user=None
     """Take a strategy out of the plan. Kept, with its impacts, so the old trajectory can be explained."""
     current = Strategy.objects.select_for_update().get(pk=strategy.pk)
     if current.withdrawn_at:
-        raise ValidationError(f"'{current.name}' was already withdrawn")
+        raise ValidationError(_("'%(strategy)s' was already withdrawn") % {"strategy": current.name})
     impacts = list(current.impacts.select_related("indicator"))
     if impacts and not confirm:
         raise NeedsConfirmation(current, impacts)
     if not reason.strip():
-        raise ValidationError({"reason": "say why the strategy is withdrawn"})
+        raise ValidationError({"reason": _("say why the strategy is withdrawn")})
     return _change(
         current,
         {"withdrawn_at": timezone.now(), "withdrawn_reason": reason},
@@ -189,8 +200,11 @@ def _check_chain(chain: DeliveryChain, extra_link: ChainLink | None = None) -> N
         loop = " -> ".join(names.get(k, k) for k in cycle + [cycle[0]])
         raise ValidationError(
             {
-                "target": f"a delivery chain is a hierarchy: influence must run one way from the "
-                f"centre to the frontline, but this link makes it loop: {loop}"
+                "target": _(
+                    "a delivery chain is a hierarchy: influence must run one way from the centre to the frontline, "
+                    "but this link makes it loop: %(loop)s"
+                )
+                % {"loop": loop}
             }
         )
     try:
@@ -243,7 +257,12 @@ def remove_link(link: ChainLink, *, user=None, interface="web", reason="") -> No
 def remove_actor(actor: ChainActor, *, user=None, interface="web", reason="") -> None:
     """Take an actor out of the chain with its links, each removal in the audit trail."""
     for link in ChainLink.objects.filter(models.Q(source=actor) | models.Q(target=actor)):
-        audit.delete_audited(link, user=user, interface=interface, reason=reason or f"actor '{actor.name}' removed")
+        audit.delete_audited(
+            link,
+            user=user,
+            interface=interface,
+            reason=reason or _("actor '%(actor)s' removed") % {"actor": actor.name},
+        )
     audit.delete_audited(actor, user=user, interface=interface, reason=reason)
 
 
@@ -275,7 +294,7 @@ def publish_plan_material(priority, *, published: bool, user=None, interface="we
     """Publish (or take back) a priority's risks, rubric ratings and notes, and delivery chains to every reader
     of the priority. Only the delivery unit decides what it publishes."""
     if not permissions.can_manage(user):
-        raise PermissionDenied("only the delivery unit publishes a plan's risks, rubric and chains")
+        raise PermissionDenied(_("only the delivery unit publishes a plan's risks, rubric and chains"))
     current = PlanPublication.objects.select_for_update().filter(priority=priority).first()
     row = current or PlanPublication(priority=priority)
     row.published = bool(published)
@@ -318,9 +337,11 @@ def add_toc_link(*, priority, source, target, organisation=None, user=None, inte
     link = ToCLink(priority=priority, source=source, target=target, organisation=organisation)
     link.full_clean()
     if source.pk == target.pk:
-        raise ValidationError({"target": "a box cannot lead to itself"})
+        raise ValidationError({"target": _("a box cannot lead to itself")})
     if ToCLink.objects.filter(priority=priority, source=source, target=target).exists():
-        raise ValidationError({"target": f"'{source.text}' already leads to '{target.text}'"})
+        raise ValidationError(
+            {"target": _("'%(source)s' already leads to '%(target)s'") % {"source": source.text, "target": target.text}}
+        )
     return audit.save_audited(link, user=user, interface=interface)
 
 
@@ -333,7 +354,9 @@ def remove_toc_link(link: ToCLink, *, user=None, interface="web", reason="") -> 
 def remove_toc_node(node: ToCNode, *, user=None, interface="web", reason="") -> None:
     """Take a box out of the theory of change with its arrows, each removal in the audit trail."""
     for link in ToCLink.objects.filter(models.Q(source=node) | models.Q(target=node)):
-        audit.delete_audited(link, user=user, interface=interface, reason=reason or f"box '{node.text}' removed")
+        audit.delete_audited(
+            link, user=user, interface=interface, reason=reason or _("box '%(box)s' removed") % {"box": node.text}
+        )
     audit.delete_audited(node, user=user, interface=interface, reason=reason)
 
 
@@ -343,7 +366,9 @@ def set_strategy_outcomes(strategy: Strategy, outcomes, *, user=None, interface=
     outcomes = list(outcomes)
     for outcome in outcomes:
         if outcome.priority_id != strategy.priority_id:
-            raise ValidationError({"outcomes": f"outcome '{outcome.code}' belongs to another priority"})
+            raise ValidationError(
+                {"outcomes": _("outcome '%(code)s' belongs to another priority") % {"code": outcome.code}}
+            )
     before = sorted(strategy.outcomes.values_list("pk", flat=True))
     after = sorted(o.pk for o in outcomes)
     if before != after:

@@ -35,7 +35,7 @@ def wrap(name: str, width: int = 22) -> list[str]:
 def composed_spec(ci, width="container") -> dict:
     """Stacked bands: the baseline (and its trend), then what each strategy adds, with the target and the gap."""
     ind, comp, target = ci.indicator, ci.composed, ci.target
-    base_name = "Baseline + historical trend" if ci.with_trend else "Baseline"
+    base_name = _("Baseline + historical trend") if ci.with_trend else _("Baseline")
     names = list(comp.names)
     bands, totals = [], []
     start = {"date": target.baseline_date.isoformat()}
@@ -57,7 +57,7 @@ def composed_spec(ci, width="container") -> dict:
         {
             "date": target.target_date.isoformat(),
             "value": target.target_value,
-            "label": f"Target {ind.fmt(target.target_value)}",
+            "label": _("Target %(value)s") % {"value": ind.fmt(target.target_value)},
         }
     ]
     gap = comp.gap
@@ -81,13 +81,18 @@ def composed_spec(ci, width="container") -> dict:
                     "field": "series",
                     "type": "nominal",
                     "scale": colour,
-                    "legend": {"orient": "bottom", "title": "What each strategy adds", "columns": 2, "labelLimit": 420},
+                    "legend": {
+                        "orient": "bottom",
+                        "title": _("What each strategy adds"),
+                        "columns": 2,
+                        "labelLimit": 420,
+                    },
                 },
                 "order": {"field": "order"},
                 "tooltip": [
-                    {"field": "series", "title": "Strategy"},
+                    {"field": "series", "title": _("Strategy")},
                     {"field": "date", "type": "temporal", "format": "%b %Y"},
-                    {"field": "adds", "title": "Adds", "format": f"+{fmt}"},
+                    {"field": "adds", "title": _("Adds"), "format": f"+{fmt}"},
                 ],
             },
         },
@@ -108,7 +113,7 @@ def composed_spec(ci, width="container") -> dict:
                 "y": {"field": "value", "type": "quantitative"},
                 "tooltip": [
                     {"field": "date", "type": "temporal", "format": "%b %Y"},
-                    {"field": "value", "title": "Composed trajectory", "format": fmt},
+                    {"field": "value", "title": _("Composed trajectory"), "format": fmt},
                 ],
             },
         },
@@ -180,7 +185,7 @@ def composed_spec(ci, width="container") -> dict:
         )
     return {
         "$schema": SCHEMA,
-        "title": f"{ind.name}: trajectory composed from the plan's strategies",
+        "title": _("%(indicator)s: trajectory composed from the plan's strategies") % {"indicator": ind.name},
         "width": width,
         "height": 300,
         "layer": layers,
@@ -202,20 +207,20 @@ def matrix_spec(strategies, ranking: dict, width="container") -> dict:
                 "cost": float(s.cost) if s.cost is not None else None,
                 "value_rank": ranking.get(s.pk),
                 "url": f"/plans/{s.priority.code}/strategies/{s.pk}/",
-                "leader": str(s.leader) if s.leader_id else "no single leader",
+                "leader": str(s.leader) if s.leader_id else _("no single leader"),
             }
         )
     quads = [
-        {"x": 0.6, "y": 5.75, "t": "Do first"},
-        {"x": 2.6, "y": 5.75, "t": "Major effort"},
-        {"x": 0.6, "y": 0.65, "t": "Quick wins"},
-        {"x": 2.6, "y": 0.65, "t": "Reconsider"},
+        {"x": 0.6, "y": 5.75, "t": _("Do first")},
+        {"x": 2.6, "y": 5.75, "t": _("Major effort")},
+        {"x": 0.6, "y": 0.65, "t": _("Quick wins")},
+        {"x": 2.6, "y": 0.65, "t": _("Reconsider")},
     ]
     x_axis = {"scale": {"domain": [0.5, 5.5]}, "axis": {"values": [1, 2, 3, 4, 5], "grid": False}}
     y_axis = {"scale": {"domain": [0.5, 5.9]}, "axis": {"values": [1, 2, 3, 4, 5], "grid": False}}
     return {
         "$schema": SCHEMA,
-        "title": "Strategies by impact and difficulty",
+        "title": _("Strategies by impact and difficulty"),
         "width": width,
         "height": 320,
         "layer": [
@@ -251,13 +256,13 @@ def matrix_spec(strategies, ranking: dict, width="container") -> dict:
                     "x": {
                         "field": "difficulty",
                         "type": "quantitative",
-                        "title": "Difficulty (1 easy - 5 very hard)",
+                        "title": _("Difficulty (1 easy - 5 very hard)"),
                         **x_axis,
                     },
                     "y": {
                         "field": "impact",
                         "type": "quantitative",
-                        "title": "Impact (1 little - 5 transformative)",
+                        "title": _("Impact (1 little - 5 transformative)"),
                         **y_axis,
                     },
                     "size": {"value": 420},
@@ -275,12 +280,12 @@ def matrix_spec(strategies, ranking: dict, width="container") -> dict:
                     "opacity": {"condition": {"param": "hover", "empty": True, "value": 0.95}, "value": 0.3},
                     "href": {"field": "url"},
                     "tooltip": [
-                        {"field": "name", "title": "Strategy"},
-                        {"field": "leader", "title": "Leader"},
+                        {"field": "name", "title": _("Strategy")},
+                        {"field": "leader", "title": _("Leader")},
                         {"field": "impact"},
                         {"field": "difficulty"},
                         {"field": "cost", "format": ",.0f"},
-                        {"field": "value_rank", "title": "Rank by impact per unit cost"},
+                        {"field": "value_rank", "title": _("Rank by impact per unit cost")},
                     ],
                 },
             },
@@ -314,6 +319,12 @@ def chain_spec(view, width="container") -> dict:
     if view.analysis:
         weakest = {tuple(map(int, w["link"])) for w in view.analysis.weakest}
         choke = {int(k) for k in view.analysis.choke_points}
+    actor_kinds = {
+        "leader": _("leader"),
+        "actor": _("actor"),
+        "choke point": _("choke point"),
+        "frontline": _("frontline"),
+    }
     nodes = [
         {
             "x": pos[a.pk][0],
@@ -322,13 +333,13 @@ def chain_spec(view, width="container") -> dict:
             "lines": wrap(str(a)),
             "role": a.role,
             "level": levels[a.level],
-            "kind": "choke point"
+            "kind": actor_kinds["choke point"]
             if a.pk in choke
-            else "leader"
+            else actor_kinds["leader"]
             if a.leader
-            else "frontline"
+            else actor_kinds["frontline"]
             if a.frontline
-            else "actor",
+            else actor_kinds["actor"],
         }
         for a in view.actors
     ]
@@ -367,7 +378,7 @@ def chain_spec(view, width="container") -> dict:
     kinds = list(CH.LINK_KINDS)
     return {
         "$schema": SCHEMA,
-        "title": f"{chain.name}: centre (left) to citizens (right)",
+        "title": _("%(chain)s: centre (left) to citizens (right)") % {"chain": chain.name},
         "width": width,
         "height": max(300, 90 * max((len(v) for v in by_level.values()), default=1)),
         # links and actors are coloured on separate scales with separate legends
@@ -384,14 +395,14 @@ def chain_spec(view, width="container") -> dict:
                     "color": {
                         "field": "kind",
                         "type": "nominal",
-                        "title": "Link",
+                        "title": _("Link"),
                         "scale": {"domain": kinds, "range": [LINK_COLOURS[k] for k in kinds]},
                         "legend": {"orient": "bottom"},
                     },
                     "strokeWidth": {
                         "field": "strength",
                         "type": "quantitative",
-                        "title": "Strength",
+                        "title": _("Strength"),
                         "scale": {"domain": [1, 4], "range": [1, 6]},
                         "legend": None,
                     },
@@ -403,8 +414,8 @@ def chain_spec(view, width="container") -> dict:
                         {"field": "from"},
                         {"field": "to"},
                         {"field": "kind"},
-                        {"field": "label", "title": "strength"},
-                        {"field": "weakest", "title": "weakest on a path"},
+                        {"field": "label", "title": _("strength")},
+                        {"field": "weakest", "title": _("weakest on a path")},
                     ],
                 },
             },
@@ -417,9 +428,9 @@ def chain_spec(view, width="container") -> dict:
                     "color": {
                         "field": "kind",
                         "type": "nominal",
-                        "title": "Actor",
+                        "title": _("Actor"),
                         "scale": {
-                            "domain": ["leader", "actor", "choke point", "frontline"],
+                            "domain": list(actor_kinds.values()),
                             "range": ["#0b5cad", "#ffffff", "#cf222e", "#2da44e"],
                         },
                         "legend": {"orient": "bottom"},
@@ -462,7 +473,7 @@ def toc_spec(nodes, links, stages, width="container") -> dict:
             "x": pos[n.pk][0],
             "y": pos[n.pk][1],
             "text": n.text,
-            "org": str(n.organisation or "no organisation"),
+            "org": str(n.organisation or _("no organisation")),
             "indicator": n.indicator.name if n.indicator_id else "",
         }
         for n in nodes
@@ -474,7 +485,7 @@ def toc_spec(nodes, links, stages, width="container") -> dict:
             "y": pos[lk.source_id][1],
             "x2": pos[lk.target_id][0],
             "y2": pos[lk.target_id][1],
-            "org": str(lk.organisation or "no organisation"),
+            "org": str(lk.organisation or _("no organisation")),
             "from": lk.source.text,
             "to": lk.target.text,
         }
@@ -497,12 +508,12 @@ def toc_spec(nodes, links, stages, width="container") -> dict:
     colour = {
         "field": "org",
         "type": "nominal",
-        "title": "Responsible",
+        "title": _("Responsible"),
         "legend": {"orient": "bottom", "labelLimit": 300},
     }
     return {
         "$schema": SCHEMA,
-        "title": "Theory of change: inputs to impact",
+        "title": _("Theory of change: inputs to impact"),
         "width": width,
         "height": max(260, 80 * max((len(v) for v in by_stage.values()), default=1)),
         "layer": [
@@ -515,7 +526,7 @@ def toc_spec(nodes, links, stages, width="container") -> dict:
                     "x2": {"field": "x2"},
                     "y2": {"field": "y2"},
                     "color": colour,
-                    "tooltip": [{"field": "from"}, {"field": "to"}, {"field": "org", "title": "Makes it hold"}],
+                    "tooltip": [{"field": "from"}, {"field": "to"}, {"field": "org", "title": _("Makes it hold")}],
                 },
             },
             {
@@ -525,7 +536,7 @@ def toc_spec(nodes, links, stages, width="container") -> dict:
                     "x": {"field": "x", "type": "quantitative"},
                     "y": {"field": "y", "type": "quantitative"},
                     "color": colour,
-                    "tooltip": [{"field": "text"}, {"field": "org", "title": "Accountable"}, {"field": "indicator"}],
+                    "tooltip": [{"field": "text"}, {"field": "org", "title": _("Accountable")}, {"field": "indicator"}],
                 },
             },
             {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from io import BytesIO
 
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
@@ -28,7 +29,7 @@ def _sheet(wb, title, header, rows):
     for row in rows:
         ws.append([_clean(v) for v in row])
     ws.freeze_panes = "A2"
-    for i, _ in enumerate(header, start=1):
+    for i, _heading in enumerate(header, start=1):
         ws.column_dimensions[ws.cell(1, i).column_letter].width = 18 if i > 1 else 40
     return ws
 
@@ -42,20 +43,20 @@ def plan_workbook(priority, internal: bool = True) -> bytes:
     wb.remove(wb.active)
     _sheet(
         wb,
-        "Strategies",
+        _("Strategies"),
         [
-            "Strategy",
-            "Leader",
-            "Description",
-            "Rationale",
-            "Scale",
-            "Resources",
-            "Cost",
-            "Definition of success",
-            "Impact (1-5)",
-            "Difficulty (1-5)",
-            "Rank by impact per cost",
-            "Withdrawn",
+            _("Strategy"),
+            _("Leader"),
+            _("Description"),
+            _("Rationale"),
+            _("Scale"),
+            _("Resources"),
+            _("Cost"),
+            _("Definition of success"),
+            _("Impact (1-5)"),
+            _("Difficulty (1-5)"),
+            _("Rank by impact per cost"),
+            _("Withdrawn"),
         ],
         [
             [
@@ -77,8 +78,17 @@ def plan_workbook(priority, internal: bool = True) -> bytes:
     )
     _sheet(
         wb,
-        "Estimates of impact",
-        ["Strategy", "Indicator", "Start", "Full effect", "Ramp", "Periods to full effect", "End", "Evidence"],
+        _("Estimates of impact"),
+        [
+            _("Strategy"),
+            _("Indicator"),
+            _("Start"),
+            _("Full effect"),
+            _("Ramp"),
+            _("Periods to full effect"),
+            _("End"),
+            _("Evidence"),
+        ],
         [
             [s.name, i.indicator.code, i.start_date, i.effect, i.ramp, i.ramp_periods, i.end_date, i.note]
             for s in strategies
@@ -87,8 +97,8 @@ def plan_workbook(priority, internal: bool = True) -> bytes:
     )
     _sheet(
         wb,
-        "Milestones",
-        ["Milestone", "Strategy", "Owner", "Due", "Status", "Completed", "Late", "Evidence"],
+        _("Milestones"),
+        [_("Milestone"), _("Strategy"), _("Owner"), _("Due"), _("Status"), _("Completed"), _("Late"), _("Evidence")],
         [
             [
                 m.name,
@@ -97,7 +107,7 @@ def plan_workbook(priority, internal: bool = True) -> bytes:
                 m.due_date,
                 m.standing_label(),  # the one status (Milestone.standing): "Late", never "On track" and late
                 m.completed_on,
-                "late" if m.is_late() else "",
+                _("late") if m.is_late() else "",
                 m.evidence,
             ]
             for m in queries.milestones_for(priority)
@@ -105,10 +115,19 @@ def plan_workbook(priority, internal: bool = True) -> bytes:
     )
     _sheet(
         wb,
-        "Risks",
-        ["Risk", "Likelihood", "Impact", "Score", "Owner", "Mitigation", "Review", "Status"],
+        _("Risks"),
+        [_("Risk"), _("Likelihood"), _("Impact"), _("Score"), _("Owner"), _("Mitigation"), _("Review"), _("Status")],
         [
-            [r.title, r.likelihood, r.impact, r.score, str(r.owner or ""), r.mitigation, r.review_date, r.status]
+            [
+                r.title,
+                r.likelihood,
+                r.impact,
+                r.score,
+                str(r.owner or ""),
+                r.mitigation,
+                r.review_date,
+                r.get_status_display(),
+            ]
             for r in (Risk.objects.filter(priority=priority).select_related("owner") if internal else [])
         ],
     )
@@ -116,8 +135,8 @@ def plan_workbook(priority, internal: bool = True) -> bytes:
         c = ci.composed
         ws = _sheet(
             wb,
-            f"Trajectory {ci.indicator.code}"[:31],
-            ["Period", "End", "Baseline", *c.names, "Composed"],
+            (_("Trajectory %(code)s") % {"code": ci.indicator.code})[:31],
+            [_("Period"), _("End"), _("Baseline"), *c.names, _("Composed")],
             [[r.period.code, r.period.end, r.base, *r.parts, r.total] for r in c.rows],
         )
         ws.append([])
@@ -126,8 +145,8 @@ def plan_workbook(priority, internal: bool = True) -> bytes:
     pre = RU.precheck(queries.plan_facts(priority, active))
     _sheet(
         wb,
-        "Rubric",
-        ["Criterion", "Rating", "Note", "Pre-check", "Findings"],
+        _("Rubric"),
+        [_("Criterion"), _("Rating"), _("Note"), _("Pre-check"), _("Findings")],
         [
             [
                 n,
@@ -143,8 +162,8 @@ def plan_workbook(priority, internal: bool = True) -> bytes:
         view = queries.chain_view(chain)
         ws = _sheet(
             wb,
-            f"Chain {chain.pk}"[:31],
-            ["From", "To", "Kind", "Strength (1-4)"],
+            (_("Chain %(n)s") % {"n": chain.pk})[:31],
+            [_("From"), _("To"), _("Kind"), _("Strength (1-4)")],
             [[lk.source.name, lk.target.name, lk.kind, lk.strength] for lk in view.links],
         )
         ws.insert_rows(1)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from stocktake.accounts.models import Organisation, Person
 from stocktake.architecture.models import Indicator
@@ -21,19 +23,30 @@ def people():
 
 
 class StrategyForm(forms.Form):
-    name = forms.CharField(max_length=200)
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    rationale = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    scale = forms.CharField(required=False)
-    resources = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    cost = forms.DecimalField(required=False, max_digits=16, decimal_places=2)
-    definition_of_success = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    leaders = BoundedModelMultipleChoiceField(
-        queryset=Person.objects.none(), required=False, help_text="The single person responsible."
+    name = forms.CharField(label=_("Name"), max_length=200)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    rationale = forms.CharField(label=_("Rationale"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    scale = forms.CharField(label=_("Scale"), required=False)
+    resources = forms.CharField(label=_("Resources"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    cost = forms.DecimalField(label=_("Cost"), required=False, max_digits=16, decimal_places=2)
+    definition_of_success = forms.CharField(
+        label=_("Definition of success"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
-    estimated_impact = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    impact_score = forms.TypedChoiceField(choices=SCORES, coerce=int, empty_value=None, required=False)
-    difficulty_score = forms.TypedChoiceField(choices=SCORES, coerce=int, empty_value=None, required=False)
+    leaders = BoundedModelMultipleChoiceField(
+        label=_("Leaders"),
+        queryset=Person.objects.none(),
+        required=False,
+        help_text=_("The single person responsible."),
+    )
+    estimated_impact = forms.CharField(
+        label=_("Estimated impact"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    impact_score = forms.TypedChoiceField(
+        label=_("Impact score"), choices=SCORES, coerce=int, empty_value=None, required=False
+    )
+    difficulty_score = forms.TypedChoiceField(
+        label=_("Difficulty score"), choices=SCORES, coerce=int, empty_value=None, required=False
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -41,13 +54,13 @@ class StrategyForm(forms.Form):
 
 
 class ImpactForm(forms.Form):
-    indicator = forms.ModelChoiceField(queryset=None)
-    start_date = forms.DateField(widget=DATE)
-    effect = forms.FloatField(help_text="Full effect in the indicator's units, signed.")
-    ramp = forms.ChoiceField(choices=[(r, CO.RAMP_NAMES[r]) for r in CO.RAMPS])
-    ramp_periods = forms.IntegerField(min_value=0, initial=4)
-    end_date = forms.DateField(widget=DATE, required=False)
-    note = forms.CharField(required=False)
+    indicator = forms.ModelChoiceField(label=_("Indicator"), queryset=None)
+    start_date = forms.DateField(label=_("Start date"), widget=DATE)
+    effect = forms.FloatField(label=_("Effect"), help_text=_("Full effect in the indicator's units, signed."))
+    ramp = forms.ChoiceField(label=_("Ramp"), choices=[(r, CO.RAMP_NAMES[r]) for r in CO.RAMPS])
+    ramp_periods = forms.IntegerField(label=_("Ramp periods"), min_value=0, initial=4)
+    end_date = forms.DateField(label=_("End date"), widget=DATE, required=False)
+    note = forms.CharField(label=_("Note"), required=False)
 
     def __init__(self, *args, indicators=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -55,11 +68,13 @@ class ImpactForm(forms.Form):
 
 
 class MilestoneForm(forms.Form):
-    name = forms.CharField(max_length=300)
-    owner = forms.ModelChoiceField(queryset=Person.objects.none(), required=False)
-    due_date = forms.DateField(widget=DATE)
-    status = forms.ChoiceField(choices=Milestone.Status.choices, initial=Milestone.Status.NOT_STARTED)
-    evidence = forms.CharField(required=False)
+    name = forms.CharField(label=_("Name"), max_length=300)
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=Person.objects.none(), required=False)
+    due_date = forms.DateField(label=_("Due date"), widget=DATE)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=Milestone.Status.choices, initial=Milestone.Status.NOT_STARTED
+    )
+    evidence = forms.CharField(label=_("Evidence"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -67,13 +82,13 @@ class MilestoneForm(forms.Form):
 
 
 class RiskForm(forms.Form):
-    title = forms.CharField(max_length=300)
-    likelihood = forms.TypedChoiceField(choices=SCORES[1:], coerce=int)
-    impact = forms.TypedChoiceField(choices=SCORES[1:], coerce=int)
-    owner = forms.ModelChoiceField(queryset=Person.objects.none(), required=False)
-    mitigation = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    review_date = forms.DateField(widget=DATE, required=False)
-    status = forms.ChoiceField(choices=Risk.Status.choices, initial=Risk.Status.OPEN)
+    title = forms.CharField(label=_("Title"), max_length=300)
+    likelihood = forms.TypedChoiceField(label=_("Likelihood"), choices=SCORES[1:], coerce=int)
+    impact = forms.TypedChoiceField(label=_("Impact"), choices=SCORES[1:], coerce=int)
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=Person.objects.none(), required=False)
+    mitigation = forms.CharField(label=_("Mitigation"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    review_date = forms.DateField(label=_("Review date"), widget=DATE, required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=Risk.Status.choices, initial=Risk.Status.OPEN)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -95,10 +110,12 @@ def attach(form: forms.Form, exc: ValidationError) -> None:
 
 
 class ChainForm(forms.Form):
-    name = forms.CharField(max_length=200)
-    levels = forms.CharField(help_text="System levels, centre first, separated by commas: Ministry, Region, School.")
+    name = forms.CharField(label=_("Name"), max_length=200)
+    levels = forms.CharField(
+        label=_("Levels"), help_text=_("System levels, centre first, separated by commas: Ministry, Region, School.")
+    )
     strategy = forms.ModelChoiceField(
-        queryset=None, required=False, help_text="Blank: the chain serves the whole plan."
+        label=_("Strategy"), queryset=None, required=False, help_text=_("Blank: the chain serves the whole plan.")
     )
 
     def __init__(self, *args, strategies=None, **kwargs):
@@ -110,12 +127,12 @@ class ChainForm(forms.Form):
 
 
 class ActorForm(forms.Form):
-    name = forms.CharField(max_length=200)
-    level = forms.TypedChoiceField(coerce=int, choices=())
-    count = forms.IntegerField(min_value=1, initial=1)
-    role = forms.CharField(required=False)
-    leader = forms.BooleanField(required=False)
-    frontline = forms.BooleanField(required=False)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    level = forms.TypedChoiceField(label=_("Level"), coerce=int, choices=())
+    count = forms.IntegerField(label=_("Count"), min_value=1, initial=1)
+    role = forms.CharField(label=_("Role"), required=False)
+    leader = forms.BooleanField(label=_("Leader"), required=False)
+    frontline = forms.BooleanField(label=_("Frontline"), required=False)
 
     def __init__(self, *args, chain=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -123,11 +140,17 @@ class ActorForm(forms.Form):
 
 
 class LinkForm(forms.Form):
-    source = forms.ModelChoiceField(queryset=None)
-    target = forms.ModelChoiceField(queryset=None)
-    kind = forms.ChoiceField(choices=[(k, k) for k in ("influence", "funding", "feedback")])
+    source = forms.ModelChoiceField(label=pgettext_lazy("the actor a chain link starts from", "Source"), queryset=None)
+    target = forms.ModelChoiceField(label=pgettext_lazy("the actor a chain link leads to", "Target"), queryset=None)
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[("influence", _("influence")), ("funding", _("funding")), ("feedback", _("feedback"))],
+    )
     strength = forms.TypedChoiceField(
-        coerce=int, choices=[(1, "1 weak"), (2, "2 fragile"), (3, "3 sound"), (4, "4 strong")], initial=3
+        label=_("Strength"),
+        coerce=int,
+        choices=[(1, _("1 weak")), (2, _("2 fragile")), (3, _("3 sound")), (4, _("4 strong"))],
+        initial=3,
     )
 
     def __init__(self, *args, chain=None, **kwargs):
@@ -141,11 +164,13 @@ class LinkForm(forms.Form):
 
 
 class ToCNodeForm(forms.Form):
-    stage = forms.ChoiceField(choices=())
-    text = forms.CharField(max_length=300, label="What it says")
-    organisation = forms.ModelChoiceField(queryset=None, required=False, help_text="Accountable for this result.")
+    stage = forms.ChoiceField(label=_("Stage"), choices=())
+    text = forms.CharField(max_length=300, label=_("What it says"))
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=None, required=False, help_text=_("Accountable for this result.")
+    )
     indicator = forms.ModelChoiceField(
-        queryset=None, required=False, help_text="The indicator that measures it, if any."
+        label=_("Indicator"), queryset=None, required=False, help_text=_("The indicator that measures it, if any.")
     )
 
     def __init__(self, *args, priority=None, **kwargs):
@@ -157,10 +182,13 @@ class ToCNodeForm(forms.Form):
 
 
 class ToCLinkForm(forms.Form):
-    source = forms.ModelChoiceField(queryset=None, label="From")
-    target = forms.ModelChoiceField(queryset=None, label="Leads to")
+    source = forms.ModelChoiceField(queryset=None, label=_("From"))
+    target = forms.ModelChoiceField(queryset=None, label=_("Leads to"))
     organisation = forms.ModelChoiceField(
-        queryset=None, required=False, help_text="The organisation responsible for making this link hold."
+        label=_("Organisation"),
+        queryset=None,
+        required=False,
+        help_text=_("The organisation responsible for making this link hold."),
     )
 
     def __init__(self, *args, priority=None, **kwargs):

@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from stocktake.delivery import chains as CH
 from stocktake.delivery import composition as CO
@@ -26,39 +27,41 @@ class Strategy(models.Model):
 
     priority = models.ForeignKey("architecture.Priority", on_delete=models.PROTECT, related_name="strategies")
     name = models.CharField(max_length=200)
-    description = models.TextField(blank=True, help_text="The strategy and its purpose in a sentence or two.")
+    description = models.TextField(blank=True, help_text=_("The strategy and its purpose in a sentence or two."))
     outcomes = models.ManyToManyField(
         "architecture.Outcome",
         blank=True,
         related_name="strategies",
-        help_text="Outcomes the strategy will have a significant impact on.",
+        help_text=_("Outcomes the strategy will have a significant impact on."),
     )
-    rationale = models.TextField(blank=True, help_text="Why we believe it will have that impact.")
-    scale = models.TextField(blank=True, help_text="At what scale it will be implemented.")
-    resources = models.TextField(blank=True, help_text="People, time, money and technology needed.")
+    rationale = models.TextField(blank=True, help_text=_("Why we believe it will have that impact."))
+    scale = models.TextField(blank=True, help_text=_("At what scale it will be implemented."))
+    resources = models.TextField(blank=True, help_text=_("People, time, money and technology needed."))
     cost = models.DecimalField(
         max_digits=16,
         decimal_places=2,
         null=True,
         blank=True,
         validators=[MinValueValidator(0)],
-        help_text="Estimated cost over the plan, in currency units.",
+        help_text=_("Estimated cost over the plan, in currency units."),
     )
-    definition_of_success = models.TextField(blank=True, help_text="What success looks like, and by when.")
+    definition_of_success = models.TextField(blank=True, help_text=_("What success looks like, and by when."))
     leader = models.ForeignKey(
         "accounts.Person",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="led_strategies",
-        help_text="The single person responsible.",
+        help_text=_("The single person responsible."),
     )
-    estimated_impact = models.TextField(blank=True, help_text="The impact over time, in words; numbers go in impacts.")
+    estimated_impact = models.TextField(
+        blank=True, help_text=_("The impact over time, in words; numbers go in impacts.")
+    )
     impact_score = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=SCORE, help_text="1 (little) to 5 (transformative)."
+        null=True, blank=True, validators=SCORE, help_text=_("1 (little) to 5 (transformative).")
     )
     difficulty_score = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=SCORE, help_text="1 (easy) to 5 (very hard)."
+        null=True, blank=True, validators=SCORE, help_text=_("1 (easy) to 5 (very hard).")
     )
     rank = models.PositiveSmallIntegerField(default=0)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
@@ -66,7 +69,7 @@ class Strategy(models.Model):
 
     class Meta:
         ordering = ["priority", "rank", "name"]
-        verbose_name_plural = "strategies"
+        verbose_name_plural = _("strategies")
 
     def __str__(self) -> str:
         return self.name
@@ -81,12 +84,14 @@ class StrategyImpact(models.Model):
 
     strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="impacts")
     indicator = models.ForeignKey("architecture.Indicator", on_delete=models.PROTECT, related_name="strategy_impacts")
-    start_date = models.DateField(help_text="When the strategy starts to move the indicator.")
-    effect = models.FloatField(help_text="Full effect in the indicator's units, signed (e.g. +4.5 points, -12 deaths).")
+    start_date = models.DateField(help_text=_("When the strategy starts to move the indicator."))
+    effect = models.FloatField(
+        help_text=_("Full effect in the indicator's units, signed (e.g. +4.5 points, -12 deaths).")
+    )
     ramp = models.CharField(max_length=10, choices=[(r, CO.RAMP_NAMES[r]) for r in CO.RAMPS], default=CO.LINEAR)
-    ramp_periods = models.PositiveSmallIntegerField(default=4, help_text="Periods from start to full effect.")
-    end_date = models.DateField(null=True, blank=True, help_text="When the effect stops (blank: it lasts).")
-    note = models.TextField(blank=True, help_text="The evidence behind the estimate.")
+    ramp_periods = models.PositiveSmallIntegerField(default=4, help_text=_("Periods from start to full effect."))
+    end_date = models.DateField(null=True, blank=True, help_text=_("When the effect stops (blank: it lasts)."))
+    note = models.TextField(blank=True, help_text=_("The evidence behind the estimate."))
 
     class Meta:
         ordering = ["strategy", "start_date"]
@@ -98,16 +103,16 @@ class StrategyImpact(models.Model):
     def clean(self):
         errors = {}
         if self.end_date and self.start_date and self.end_date < self.start_date:
-            errors["end_date"] = (
-                f"the ramp ends ({self.end_date:%Y-%m-%d}) before it starts ({self.start_date:%Y-%m-%d})"
-            )
+            errors["end_date"] = _("the ramp ends (%(end)s) before it starts (%(start)s)") % {
+                "end": f"{self.end_date:%Y-%m-%d}",
+                "start": f"{self.start_date:%Y-%m-%d}",
+            }
         if self.ramp != CO.IMMEDIATE and (self.ramp_periods or 0) < 1:
-            errors["ramp_periods"] = "a ramp needs at least one period to reach full effect"
+            errors["ramp_periods"] = _("a ramp needs at least one period to reach full effect")
         if self.strategy_id and self.indicator_id and self.indicator.outcome.priority_id != self.strategy.priority_id:
-            errors["indicator"] = (
-                f"indicator '{self.indicator.code}' belongs to another priority's plan, "
-                f"not '{self.strategy.priority.code}'"
-            )
+            errors["indicator"] = _(
+                "indicator '%(indicator)s' belongs to another priority's plan, not '%(priority)s'"
+            ) % {"indicator": self.indicator.code, "priority": self.strategy.priority.code}
         if errors:
             raise ValidationError(errors)
 
@@ -119,10 +124,10 @@ class StrategyImpact(models.Model):
 
 class Milestone(models.Model):
     class Status(models.TextChoices):
-        NOT_STARTED = "not_started", "Not started"
-        ON_TRACK = "on_track", "On track"
-        AT_RISK = "at_risk", "At risk"
-        DONE = "done", "Done"
+        NOT_STARTED = "not_started", _("Not started")
+        ON_TRACK = "on_track", _("On track")
+        AT_RISK = "at_risk", _("At risk")
+        DONE = "done", _("Done")
 
     strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="milestones")
     name = models.CharField(max_length=300)
@@ -132,7 +137,7 @@ class Milestone(models.Model):
     due_date = models.DateField()
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
     completed_on = models.DateField(null=True, blank=True)
-    evidence = models.TextField(blank=True, help_text="What shows it is done: a document, a figure, a visit.")
+    evidence = models.TextField(blank=True, help_text=_("What shows it is done: a document, a figure, a visit."))
 
     class Meta:
         ordering = ["due_date", "name"]
@@ -142,9 +147,9 @@ class Milestone(models.Model):
 
     def clean(self):
         if self.status == self.Status.DONE and not self.completed_on:
-            raise ValidationError({"completed_on": "a milestone marked done needs the date it was completed"})
+            raise ValidationError({"completed_on": _("a milestone marked done needs the date it was completed")})
         if self.completed_on and self.status != self.Status.DONE:
-            raise ValidationError({"status": "a milestone with a completion date must be marked done"})
+            raise ValidationError({"status": _("a milestone with a completion date must be marked done")})
 
     def is_late(self, today=None) -> bool:
         today = today or timezone.localdate()
@@ -160,7 +165,7 @@ class Milestone(models.Model):
 
     def standing_label(self, today=None) -> str:
         code = self.standing(today)
-        return gettext("Late") if code == self.LATE else self.Status(code).label
+        return gettext("Late") if code == self.LATE else str(self.Status(code).label)
 
 
 class DeliveryChain(models.Model):
@@ -169,7 +174,7 @@ class DeliveryChain(models.Model):
     priority = models.ForeignKey("architecture.Priority", on_delete=models.PROTECT, related_name="delivery_chains")
     strategy = models.ForeignKey(Strategy, null=True, blank=True, on_delete=models.SET_NULL, related_name="chains")
     name = models.CharField(max_length=200)
-    levels = models.JSONField(default=list, help_text="System levels, centre first: ['Government', 'Region', ...].")
+    levels = models.JSONField(default=list, help_text=_("System levels, centre first: ['Government', 'Region', ...]."))
 
     class Meta:
         ordering = ["priority", "name"]
@@ -179,21 +184,21 @@ class DeliveryChain(models.Model):
 
     def clean(self):
         if not isinstance(self.levels, list) or not all(isinstance(x, str) and x.strip() for x in self.levels):
-            raise ValidationError({"levels": "levels must be a list of names, centre first"})
+            raise ValidationError({"levels": _("levels must be a list of names, centre first")})
         if len(set(self.levels)) != len(self.levels):
-            raise ValidationError({"levels": "two levels share a name"})
+            raise ValidationError({"levels": _("two levels share a name")})
         if self.strategy_id and self.priority_id and self.strategy.priority_id != self.priority_id:
-            raise ValidationError({"strategy": "the strategy belongs to another priority's plan"})
+            raise ValidationError({"strategy": _("the strategy belongs to another priority's plan")})
 
 
 class ChainActor(models.Model):
     chain = models.ForeignKey(DeliveryChain, on_delete=models.CASCADE, related_name="actors")
     name = models.CharField(max_length=200)
-    level = models.PositiveSmallIntegerField(help_text="Index into the chain's levels: 0 is the centre.")
-    count = models.PositiveIntegerField(default=1, help_text="How many: '200 A&E departments'.")
+    level = models.PositiveSmallIntegerField(help_text=_("Index into the chain's levels: 0 is the centre."))
+    count = models.PositiveIntegerField(default=1, help_text=_("How many: '200 A&E departments'."))
     role = models.TextField(blank=True)
-    leader = models.BooleanField(default=False, help_text="Leads and initiates the chain.")
-    frontline = models.BooleanField(default=False, help_text="Where citizens feel the change.")
+    leader = models.BooleanField(default=False, help_text=_("Leads and initiates the chain."))
+    frontline = models.BooleanField(default=False, help_text=_("Where citizens feel the change."))
 
     class Meta:
         ordering = ["chain", "level", "id"]
@@ -205,12 +210,12 @@ class ChainActor(models.Model):
         if self.chain_id and not 0 <= self.level < len(self.chain.levels):
             raise ValidationError(
                 {
-                    "level": f"level {self.level} is not one of the chain's "
-                    f"{len(self.chain.levels)} levels (0 to {len(self.chain.levels) - 1})"
+                    "level": _("level %(level)s is not one of the chain's %(n)s levels (0 to %(last)s)")
+                    % {"level": self.level, "n": len(self.chain.levels), "last": len(self.chain.levels) - 1}
                 }
             )
         if self.count is not None and self.count < 1:
-            raise ValidationError({"count": "an actor counts at least one"})
+            raise ValidationError({"count": _("an actor counts at least one")})
 
     @property
     def level_name(self) -> str:
@@ -239,7 +244,12 @@ class ChainLink(models.Model):
         for end in ("source", "target"):
             actor = getattr(self, end, None) if getattr(self, f"{end}_id") else None
             if actor is not None and self.chain_id and actor.chain_id != self.chain_id:
-                raise ValidationError({end: f"actor '{actor.name}' belongs to another chain ('{actor.chain.name}')"})
+                raise ValidationError(
+                    {
+                        end: _("actor '%(actor)s' belongs to another chain ('%(chain)s')")
+                        % {"actor": actor.name, "chain": actor.chain.name}
+                    }
+                )
 
     def as_plain(self) -> CH.Link:
         return CH.Link(str(self.source_id), str(self.target_id), self.kind, self.strength)
@@ -247,15 +257,15 @@ class ChainLink(models.Model):
 
 class Risk(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        CLOSED = "closed", "Closed"
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
 
     priority = models.ForeignKey("architecture.Priority", on_delete=models.PROTECT, related_name="risks")
     strategy = models.ForeignKey(Strategy, null=True, blank=True, on_delete=models.SET_NULL, related_name="risks")
     title = models.CharField(max_length=300)
     description = models.TextField(blank=True)
-    likelihood = models.PositiveSmallIntegerField(validators=SCORE, help_text="1 (rare) to 5 (almost certain).")
-    impact = models.PositiveSmallIntegerField(validators=SCORE, help_text="1 (minor) to 5 (severe).")
+    likelihood = models.PositiveSmallIntegerField(validators=SCORE, help_text=_("1 (rare) to 5 (almost certain)."))
+    impact = models.PositiveSmallIntegerField(validators=SCORE, help_text=_("1 (minor) to 5 (severe)."))
     owner = models.ForeignKey(
         "accounts.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="plan_risks"
     )
@@ -275,7 +285,7 @@ class Risk(models.Model):
 
     def clean(self):
         if self.strategy_id and self.priority_id and self.strategy.priority_id != self.priority_id:
-            raise ValidationError({"strategy": "the strategy belongs to another priority's plan"})
+            raise ValidationError({"strategy": _("the strategy belongs to another priority's plan")})
 
 
 class RubricRating(models.Model):
@@ -299,13 +309,13 @@ class ToCNode(models.Model):
     """One box in a multi-agency programme's theory of change (seed 004)."""
 
     class Stage(models.TextChoices):
-        INPUT = "input", "Inputs"
-        ACTIVITY = "activity", "Activities"
-        OUTPUT = "output", "Outputs"
-        OUTCOME = "outcome", "Outcomes"
-        IMPACT = "impact", "Impact"
-        ASSUMPTION = "assumption", "Assumptions"
-        EXTERNAL = "external", "External factors"
+        INPUT = "input", _("Inputs")
+        ACTIVITY = "activity", _("Activities")
+        OUTPUT = "output", _("Outputs")
+        OUTCOME = "outcome", _("Outcomes")
+        IMPACT = "impact", _("Impact")
+        ASSUMPTION = "assumption", _("Assumptions")
+        EXTERNAL = "external", _("External factors")
 
     CHAIN = ["input", "activity", "output", "outcome", "impact"]
 
@@ -318,7 +328,7 @@ class ToCNode(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="toc_nodes",
-        help_text="Accountable for this result.",
+        help_text=_("Accountable for this result."),
     )
     indicator = models.ForeignKey(
         "architecture.Indicator", null=True, blank=True, on_delete=models.PROTECT, related_name="toc_nodes"
@@ -333,7 +343,9 @@ class ToCNode(models.Model):
 
     def clean(self):
         if self.indicator_id and self.priority_id and self.indicator.outcome.priority_id != self.priority_id:
-            raise ValidationError({"indicator": f"indicator '{self.indicator.code}' belongs to another priority"})
+            raise ValidationError(
+                {"indicator": _("indicator '%(code)s' belongs to another priority") % {"code": self.indicator.code}}
+            )
 
 
 class ToCLink(models.Model):
@@ -354,14 +366,16 @@ class ToCLink(models.Model):
             return
         for end in (self.source, self.target):
             if end.priority_id != self.priority_id:
-                raise ValidationError({"target": f"'{end.text}' belongs to another priority's theory of change"})
+                raise ValidationError(
+                    {"target": _("'%(box)s' belongs to another priority's theory of change") % {"box": end.text}}
+                )
         chain = ToCNode.CHAIN
         if self.source.stage in chain and self.target.stage in chain:
             if chain.index(self.target.stage) <= chain.index(self.source.stage):
                 raise ValidationError(
                     {
-                        "target": f"a link runs forward, inputs to impact: {self.source.get_stage_display()} "
-                        f"cannot lead to {self.target.get_stage_display()}"
+                        "target": _("a link runs forward, inputs to impact: %(source)s cannot lead to %(target)s")
+                        % {"source": self.source.get_stage_display(), "target": self.target.get_stage_display()}
                     }
                 )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import ngettext
+
 from stocktake.architecture import access as architecture_access
 
 from .queries import milestone_counts
@@ -18,7 +20,7 @@ def priority_notes(request, priority_ids) -> dict[int, list[dict]]:
         if c["late"]:
             items.append(
                 {
-                    "text": f"{c['late']} late milestone{'s' if c['late'] != 1 else ''}",
+                    "text": ngettext("%(n)s late milestone", "%(n)s late milestones", c["late"]) % {"n": c["late"]},
                     "url": f"/plans/{codes[pid]}/#milestones",
                     "css": "flag",
                 }
@@ -26,7 +28,8 @@ def priority_notes(request, priority_ids) -> dict[int, list[dict]]:
         if c["at_risk"]:
             items.append(
                 {
-                    "text": f"{c['at_risk']} milestone{'s' if c['at_risk'] != 1 else ''} at risk",
+                    "text": ngettext("%(n)s milestone at risk", "%(n)s milestones at risk", c["at_risk"])
+                    % {"n": c["at_risk"]},
                     "url": f"/plans/{codes[pid]}/#milestones",
                     "css": "muted",
                 }

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from stocktake.accounts import permissions as perm
@@ -200,7 +201,7 @@ def milestone_status(request, code, pk):
     error = ""
     try:
         if status not in Milestone.Status.values:
-            raise ValidationError({"status": f"'{status}' is not a milestone status"})
+            raise ValidationError({"status": _("'%(status)s' is not a milestone status") % {"status": status}})
         milestone = actions.update_milestone(
             milestone,
             status=status,
@@ -324,7 +325,7 @@ def strategy_new(request, code):
         except ValidationError as exc:
             forms.attach(form, exc)
     return _form_page(
-        request, priority, form, "New strategy", f"/plans/{priority.code}/", status=400 if form.errors else 200
+        request, priority, form, _("New strategy"), f"/plans/{priority.code}/", status=400 if form.errors else 200
     )
 
 
@@ -352,7 +353,7 @@ def strategy_edit(request, code, pk):
         request,
         priority,
         form,
-        f"Edit: {s.name}",
+        _("Edit: %(strategy)s") % {"strategy": s.name},
         f"/plans/{priority.code}/strategies/{s.pk}/",
         status=400 if form.errors else 200,
     )
@@ -391,7 +392,7 @@ def risk_new(request, code):
         priority,
         forms.RiskForm(request.POST or None),
         lambda **kw: actions.add_risk(priority=priority, **kw),
-        "New risk",
+        _("New risk"),
         f"/plans/{priority.code}/#risks",
     )
 
@@ -418,7 +419,7 @@ def chain_new(request, code):
         priority,
         form,
         lambda **kw: actions.create_chain(priority=priority, **kw),
-        "New delivery chain",
+        _("New delivery chain"),
         f"/plans/{priority.code}/#chains",
     )
 
@@ -435,7 +436,7 @@ def chain_add(request, code, pk, what):
         priority,
         form_class(request.POST or None, chain=chain),
         lambda **kw: save(chain=chain, **kw),
-        f"{chain.name}: add {'an actor' if what == 'actor' else 'a link'}",
+        (_("%(chain)s: add an actor") if what == "actor" else _("%(chain)s: add a link")) % {"chain": chain.name},
         f"/plans/{priority.code}/#chain-{chain.pk}-box",
     )
 
@@ -458,7 +459,7 @@ def chain_change(request, code, pk, what, item):
         else:
             strength = int_param(request, "strength", minimum=1, maximum=4, source="POST")
             if strength is None:
-                return HttpResponseBadRequest("strength: choose 1 (weak) to 4 (strong)")
+                return HttpResponseBadRequest(_("strength: choose 1 (weak) to 4 (strong)"))
             actions.rate_link(link, strength=strength, user=request.user, interface="web", reason=reason)
     return redirect(f"/plans/{priority.code}/#chain-{chain.pk}-box")
 
@@ -474,7 +475,7 @@ def toc_add(request, code, what):
         priority,
         form_class(request.POST or None, priority=priority),
         lambda **kw: save(priority=priority, **kw),
-        f"Theory of change: add {'a box' if what == 'node' else 'an arrow'}",
+        _("Theory of change: add a box") if what == "node" else _("Theory of change: add an arrow"),
         f"/plans/{priority.code}/#toc",
     )
 
