@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('routines', '0003_document'),
+        ('routines', '0005_assessment_carried_from_assessment_carried_over'),
     ]
 
     operations = [
