@@ -18,8 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from . import text
 from .rollup import MEAN, RATIO, SUM
-from .text import _
 
 
 class BenchmarkError(ValueError):
@@ -159,7 +159,7 @@ def read_target(
         return sign * (a - b) > 0
 
     if hist is not None:
-        pace = _("%(needed)s a year against %(before)s a year before the baseline") % {
+        pace = text._("%(needed)s a year against %(before)s a year before the baseline") % {
             "needed": signed(needed),
             "before": signed(hist.slope_per_year),
         }
@@ -168,7 +168,9 @@ def read_target(
                 Reading(
                     "history",
                     "modest",
-                    _("The old trend reaches %(value)s by %(date)s anyway: the target asks for no change (%(pace)s).")
+                    text._(
+                        "The old trend reaches %(value)s by %(date)s anyway: the target asks for no change (%(pace)s)."
+                    )
                     % {"value": fmt(hist.at_target_date), "date": month(target_date), "pace": pace},
                 )
             )
@@ -177,7 +179,7 @@ def read_target(
                 Reading(
                     "history",
                     "beyond",
-                    _("The target needs more than three times the old pace (%(pace)s).") % {"pace": pace},
+                    text._("The target needs more than three times the old pace (%(pace)s).") % {"pace": pace},
                 )
             )
         else:
@@ -185,7 +187,7 @@ def read_target(
                 Reading(
                     "history",
                     "stretching",
-                    _("The target asks more than the old trend gives (%(value)s by %(date)s; %(pace)s).")
+                    text._("The target asks more than the old trend gives (%(value)s by %(date)s; %(pace)s).")
                     % {"value": fmt(hist.at_target_date), "date": month(target_date), "pace": pace},
                 )
             )
@@ -195,7 +197,7 @@ def read_target(
                 Reading(
                     "peers",
                     "beyond",
-                    _("No unit at the level below is at %(target)s today: the best is %(best)s.")
+                    text._("No unit at the level below is at %(target)s today: the best is %(best)s.")
                     % {"target": fmt(target), "best": fmt(best)},
                 )
             )
@@ -204,7 +206,9 @@ def read_target(
                 Reading(
                     "peers",
                     "stretching",
-                    _("The best unit at the level below is already at %(best)s: the target has been reached somewhere.")
+                    text._(
+                        "The best unit at the level below is already at %(best)s: the target has been reached somewhere."
+                    )
                     % {"best": fmt(best)},
                 )
             )
@@ -214,7 +218,7 @@ def read_target(
                 Reading(
                     "itself",
                     "modest",
-                    _(
+                    text._(
                         "If every unit short of the 80th percentile reached it, the whole would be %(whole)s, "
                         "at or past the target."
                     )
@@ -226,7 +230,7 @@ def read_target(
                 Reading(
                     "itself",
                     "stretching",
-                    _(
+                    text._(
                         "Even if every unit short of the 80th percentile reached it, the whole would be %(whole)s, "
                         "short of the target."
                     )

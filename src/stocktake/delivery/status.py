@@ -29,7 +29,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from .text import _, gettext_noop
+from . import text
+from .text import gettext_noop
 
 UP, DOWN = "up", "down"  # higher is better / lower is better
 
@@ -47,7 +48,7 @@ class Translated(Mapping[str, str]):
         self.words = words
 
     def __getitem__(self, code: str) -> str:
-        return _(self.words[code])
+        return text._(self.words[code])
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.words)
