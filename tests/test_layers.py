@@ -77,7 +77,8 @@ def _imports(tree, module: str, is_package: bool):
 
 
 def _private(name: str) -> bool:
-    return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
+    """A leading underscore, except dunders and `_`, gettext's name (stocktake.delivery.text exports it)."""
+    return name.startswith("_") and name != "_" and not (name.startswith("__") and name.endswith("__"))
 
 
 def violations(source: str, module: str, is_package: bool = False) -> list[str]:
