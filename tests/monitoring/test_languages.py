@@ -144,7 +144,7 @@ def test_the_indicator_page_in_spanish_has_no_english_label(spanish):
 
 def test_the_portfolio_file_speaks_spanish(spanish):
     rows = list(csv.reader(io.StringIO(spanish.get("/?format=csv").content.decode())))
-    assert rows[0][:4] == ["Eje", "Prioridad", "Resultado", "Indicador"]
+    assert rows[0][:4] == ["Pilar", "Prioridad", "Resultado", "Indicador"]
     assert {"En camino", "Desviado", "Algo desviado", "Sin datos"} & {cell for row in rows[1:] for cell in row}
 
 

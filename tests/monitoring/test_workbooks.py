@@ -32,6 +32,7 @@ def test_portfolio_workbook_formats_each_row_in_its_indicators_unit(client):
     (ae,) = rows_where(ws, "Indicator", "A&E patients seen within four hours") or [None]
     assert ae is not None
     assert ae[latest - 1].number_format == '#,##0.0"%"'
+    assert ae[column(ws, "Indicator code") - 1].value == "ae-4h"  # the code beside the name, for look-ups
     homicides = [r for r in ws.iter_rows(min_row=2) if r[column(ws, "Unit") - 1].value == "count"]
     assert homicides and all(r[latest - 1].number_format == "#,##0" for r in homicides if r[latest - 1].value)
     share = column(ws, "Shortfall (% of planned change)")
