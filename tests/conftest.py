@@ -58,6 +58,17 @@ def _no_api_rate_limit(settings):
 
 
 @pytest.fixture(autouse=True)
+def _english_until_asked():
+    """Each test starts in the default language: a request made in Spanish leaves Spanish active in the thread
+    (LocaleMiddleware activates it and nothing resets it), which would translate the next test's messages."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test's database is rolled back, and the rollup versions that key cached grids and portfolio
     summaries with it: a cached figure must not outlive the test that wrote it."""
