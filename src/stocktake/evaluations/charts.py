@@ -15,6 +15,7 @@ from statistics import fmean
 from django.utils.translation import gettext as _
 
 from stocktake.delivery import periods as P
+from stocktake.monitoring.chartlocale import MONTH, localised
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 TREATED_COLOUR = "#0b5cad"
@@ -67,7 +68,7 @@ def trajectory_spec(result, *, width="container") -> dict:
     band = [p for p in points if p["low"] is not None]
     start = P.parse(min(s for _u, s in result.spec.treated)).start.isoformat()
     colours = {"domain": [treated_label, cf_label], "range": [TREATED_COLOUR, COUNTERFACTUAL_COLOUR]}
-    return {
+    spec = {
         "$schema": SCHEMA,
         "title": _("%(indicator)s: treated units and their counterfactual") % {"indicator": ind.name},
         "width": width,
@@ -106,19 +107,20 @@ def trajectory_spec(result, *, width="container") -> dict:
                         "legend": None,
                     },
                     "tooltip": [
-                        {"field": "series"},
-                        {"field": "date", "type": "temporal", "format": "%b %Y"},
-                        {"field": "value", "format": fmt},
+                        {"field": "series", "title": _("Series")},
+                        {"field": "date", "type": "temporal", "format": MONTH, "title": _("Period ending")},
+                        {"field": "value", "format": fmt, "title": _("Value")},
                     ],
                 },
             },
             {
                 "data": {"values": [{"date": start, "label": _("first start")}]},
                 "mark": {"type": "rule", "strokeDash": [2, 2], "color": "#24292f"},
-                "encoding": {"x": {"field": "date", "type": "temporal"}, "tooltip": [{"field": "label"}]},
+                "encoding": {"x": {"field": "date", "type": "temporal"}, "tooltip": [{"field": "label", "title": " "}]},
             },
         ],
     }
+    return localised(spec)
 
 
 def event_spec(result, *, width="container") -> dict:
@@ -129,7 +131,7 @@ def event_spec(result, *, width="container") -> dict:
     ]
     fmt = f",.{max(ind.decimals, 1)}f"
     x = {"field": "e", "type": "quantitative", "title": _("Periods since the start (−1 is the reference)")}
-    return {
+    spec = {
         "$schema": SCHEMA,
         # xgettext:no-python-format
         "title": _("Effect by periods since the start, with 95% intervals"),
@@ -164,11 +166,12 @@ def event_spec(result, *, width="container") -> dict:
                     "tooltip": [
                         {"field": "e", "title": _("periods since the start")},
                         {"field": "effect", "format": fmt, "title": _("effect")},
-                        {"field": "low", "format": fmt},
-                        {"field": "high", "format": fmt},
+                        {"field": "low", "format": fmt, "title": _("low")},
+                        {"field": "high", "format": fmt, "title": _("high")},
                         {"field": "units", "title": _("treated units behind it")},
                     ],
                 },
             },
         ],
     }
+    return localised(spec)

@@ -13,6 +13,7 @@ from stocktake.architecture.models import Period, Target
 from stocktake.delivery import payments as PAY
 from stocktake.delivery import periods as P
 from stocktake.delivery import simulation as SIM
+from stocktake.monitoring.chartlocale import MONTH, localised
 
 from . import queries
 from .models import Fund, Scheme
@@ -107,7 +108,7 @@ def chart_spec(fund: Fund, outcomes: list[dict]) -> dict:
     ]
     names = [o["scenario"] for o in outcomes]
     labels = [o["label"] for o in outcomes]
-    return {
+    spec = {
         "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
         "title": _("%(fund)s: simulated payout against the budget") % {"fund": fund.name},
         "width": "container",
@@ -131,8 +132,8 @@ def chart_spec(fund: Fund, outcomes: list[dict]) -> dict:
                         "scale": {"domain": labels, "range": [COLOURS.get(n, "#57606a") for n in names]},
                     },
                     "tooltip": [
-                        {"field": "scenario"},
-                        {"field": "date", "type": "temporal", "format": "%b %Y"},
+                        {"field": "scenario", "title": _("Scenario")},
+                        {"field": "date", "type": "temporal", "format": MONTH, "title": _("End of payment period")},
                         {"field": "payout", "format": ",.2f", "title": _("paid in period")},
                         {"field": "cumulative", "format": ",.2f", "title": _("paid to date")},
                     ],
@@ -164,3 +165,4 @@ def chart_spec(fund: Fund, outcomes: list[dict]) -> dict:
             },
         ],
     }
+    return localised(spec)

@@ -1,4 +1,9 @@
-"""Vega-Lite specs. One spec is drawn in the browser and rendered to SVG/PNG for PDFs."""
+"""Vega-Lite specs. One spec is drawn in the browser and rendered to SVG/PNG for PDFs.
+
+Each spec leaves through chartlocale.localised, so it writes months and numbers in the reader's language;
+every title, legend and tooltip label a reader sees is translated here (a tooltip without a title would show
+the data's field name, in English).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,8 @@ from django.utils.translation import gettext as _
 
 from stocktake.delivery import forecast as F
 from stocktake.delivery import status as S
+
+from .chartlocale import MONTH, localised
 
 STATUS_COLOURS = {"on_track": "#1a7f37", "slightly_off": "#d4a72c", "off_track": "#cf222e", "no_data": "#8c959f"}
 
@@ -41,7 +48,7 @@ def trajectory_spec(
         ]
     colour = {"domain": [actual, trajectory], "range": ["#0b5cad", "#8c959f"]}
     y_title = f"{indicator.name} ({indicator.unit})"
-    return {
+    spec = {
         "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
         "title": title or indicator.name,
         "width": "container",
@@ -66,9 +73,9 @@ def trajectory_spec(
                         "legend": {"orient": "bottom", "title": None},
                     },
                     "tooltip": [
-                        {"field": "series"},
-                        {"field": "date", "type": "temporal", "format": "%b %Y"},
-                        {"field": "value", "format": f",.{indicator.decimals}f"},
+                        {"field": "series", "title": _("Series")},
+                        {"field": "date", "type": "temporal", "format": MONTH, "title": _("Period ending")},
+                        {"field": "value", "format": f",.{indicator.decimals}f", "title": _("Value")},
                     ],
                 },
             },
@@ -78,7 +85,10 @@ def trajectory_spec(
                 "encoding": {
                     "x": {"field": "date", "type": "temporal"},
                     "y": {"field": "value", "type": "quantitative"},
-                    "tooltip": [{"field": "label"}, {"field": "value"}],
+                    "tooltip": [
+                        {"field": "label", "title": " "},
+                        {"field": "value", "format": f",.{indicator.decimals}f", "title": _("Value")},
+                    ],
                 },
             },
             {
@@ -95,6 +105,7 @@ def trajectory_spec(
             *overlay_layers(indicator, overlay),
         ],
     }
+    return localised(spec)
 
 
 FORECAST_COLOUR = "#8250df"
@@ -130,7 +141,7 @@ def forecast_layers(indicator, forecast, actuals) -> list[dict]:
                 "x": {"field": "date", "type": "temporal"},
                 "y": {"field": "mean", "type": "quantitative"},
                 "tooltip": [
-                    {"field": "date", "type": "temporal", "format": "%b %Y", "title": label},
+                    {"field": "date", "type": "temporal", "format": MONTH, "title": label},
                     {"field": "mean", "format": fmt, "title": _("forecast")},
                     {"field": "low", "format": fmt, "title": _("low")},
                     {"field": "high", "format": fmt, "title": _("high")},
@@ -165,8 +176,8 @@ def unverified_layers(indicator, unverified) -> list[dict]:
                 "y": {"field": "value", "type": "quantitative"},
                 "tooltip": [
                     {"field": "label", "title": " "},
-                    {"field": "date", "type": "temporal", "format": "%b %Y"},
-                    {"field": "value", "format": f",.{indicator.decimals}f"},
+                    {"field": "date", "type": "temporal", "format": MONTH, "title": _("Period ending")},
+                    {"field": "value", "format": f",.{indicator.decimals}f", "title": _("Value")},
                 ],
             },
         }
@@ -186,9 +197,9 @@ def overlay_layers(indicator, overlay) -> list[dict]:
                 "x": {"field": "date", "type": "temporal"},
                 "y": {"field": "value", "type": "quantitative"},
                 "tooltip": [
-                    {"field": "series"},
-                    {"field": "date", "type": "temporal", "format": "%b %Y"},
-                    {"field": "value", "format": f",.{indicator.decimals}f"},
+                    {"field": "series", "title": _("Series")},
+                    {"field": "date", "type": "temporal", "format": MONTH, "title": _("Period ending")},
+                    {"field": "value", "format": f",.{indicator.decimals}f", "title": _("Value")},
                 ],
             },
         }
@@ -201,7 +212,7 @@ def status_scale() -> dict:
 
 def heatmap_spec(title: str, cells: list[dict], x_title: str, y_title: str) -> dict:
     """cells: {"x", "y", "status" (label), "value" (text)}; colour is the status, never the raw value."""
-    return {
+    spec = {
         "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
         "title": title,
         "width": "container",
@@ -220,16 +231,17 @@ def heatmap_spec(title: str, cells: list[dict], x_title: str, y_title: str) -> d
             "tooltip": [
                 {"field": "y", "title": y_title},
                 {"field": "x", "title": x_title},
-                {"field": "value"},
-                {"field": "status"},
+                {"field": "value", "title": _("Value")},
+                {"field": "status", "title": _("Status")},
             ],
         },
     }
+    return localised(spec)
 
 
 def league_spec(title: str, rows: list[dict], unit_label: str) -> dict:
     """rows: {"unit", "value", "status" (label)} in rank order."""
-    return {
+    spec = {
         "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
         "title": title,
         "width": "container",
@@ -245,9 +257,14 @@ def league_spec(title: str, rows: list[dict], unit_label: str) -> dict:
                 "scale": status_scale(),
                 "legend": {"orient": "bottom", "title": None},
             },
-            "tooltip": [{"field": "unit"}, {"field": "value"}, {"field": "status"}],
+            "tooltip": [
+                {"field": "unit", "title": " "},  # a unit's or an indicator's name: it says what it is
+                {"field": "value", "title": unit_label},
+                {"field": "status", "title": _("Status")},
+            ],
         },
     }
+    return localised(spec)
 
 
 def for_file(spec: dict, width: int = 900) -> dict:

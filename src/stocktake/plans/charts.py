@@ -1,22 +1,52 @@
 """Vega-Lite specs for plans: the composed trajectory, the 2x2 matrix and the delivery chain.
 
 Each spec is drawn by web/static/web/charts.js in the browser and rendered
-to SVG by vl_convert for PDFs, so the page and the paper agree.
+to SVG by vl_convert for PDFs, so the page and the paper agree; each carries
+the reader's locale (monitoring.chartlocale), and every label a reader sees,
+tooltips' included, is translated here.
 """
 
 from __future__ import annotations
 
+import json
 import textwrap
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from stocktake.delivery import chains as CH
 from stocktake.delivery import strategy_matrix as SM
+from stocktake.monitoring.chartlocale import MONTH, localised
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 PALETTE = ["#0b5cad", "#2da44e", "#bf8700", "#8250df", "#cf222e", "#1b7c83", "#bc4c00", "#6e7781"]
 LINK_COLOURS = {CH.INFLUENCE: "#24292f", CH.FUNDING: "#1a7f37", CH.FEEDBACK: "#8250df"}
+
+
+def quadrant_labels() -> dict:
+    """The matrix's four quadrants, keyed (high impact, hard), in the reader's language (delivery's
+    strategy_matrix.QUADRANTS says them in English)."""
+    return {
+        (True, False): _("Do first: high impact, easier"),
+        (True, True): _("Major effort: high impact, harder"),
+        (False, False): _("Quick wins: lower impact, easier"),
+        (False, True): _("Reconsider: lower impact, harder"),
+    }
+
+
+def strength_labels() -> dict:
+    """A link's strength, 1 to 4, in words (delivery's chains.STRENGTHS says them in English)."""
+    return {1: _("weak"), 2: _("fragile"), 3: _("sound"), 4: _("strong")}
+
+
+def link_kind_labels() -> dict:
+    return {CH.INFLUENCE: _("influence"), CH.FUNDING: _("funding"), CH.FEEDBACK: _("feedback")}
+
+
+def axis_labels(labels) -> str:
+    """A Vega expression naming each position of an axis by its label (a JSON array: any quote is safe)."""
+    return json.dumps([str(label) for label in labels], ensure_ascii=False) + "[datum.value]"
 
 
 def gap_label(ind, gap) -> str:
@@ -69,7 +99,7 @@ def composed_spec(ci, width="container") -> dict:
             "data": {"values": bands},
             "mark": {"type": "area", "opacity": 0.75, "interpolate": "monotone"},
             "encoding": {
-                "x": {"field": "date", "type": "temporal", "title": None, "axis": {"format": "%b %Y"}},
+                "x": {"field": "date", "type": "temporal", "title": None, "axis": {"format": MONTH}},
                 "y": {
                     "field": "y",
                     "type": "quantitative",
@@ -91,7 +121,7 @@ def composed_spec(ci, width="container") -> dict:
                 "order": {"field": "order"},
                 "tooltip": [
                     {"field": "series", "title": _("Strategy")},
-                    {"field": "date", "type": "temporal", "format": "%b %Y"},
+                    {"field": "date", "type": "temporal", "format": MONTH, "title": _("Period ending")},
                     {"field": "adds", "title": _("Adds"), "format": f"+{fmt}"},
                 ],
             },
@@ -112,7 +142,7 @@ def composed_spec(ci, width="container") -> dict:
                 "x": {"field": "date", "type": "temporal"},
                 "y": {"field": "value", "type": "quantitative"},
                 "tooltip": [
-                    {"field": "date", "type": "temporal", "format": "%b %Y"},
+                    {"field": "date", "type": "temporal", "format": MONTH, "title": _("Period ending")},
                     {"field": "value", "title": _("Composed trajectory"), "format": fmt},
                 ],
             },
@@ -123,7 +153,7 @@ def composed_spec(ci, width="container") -> dict:
             "encoding": {
                 "x": {"field": "date", "type": "temporal"},
                 "y": {"field": "value", "type": "quantitative"},
-                "tooltip": [{"field": "label"}],
+                "tooltip": [{"field": "label", "title": " "}],
             },
         },
         {
@@ -162,7 +192,7 @@ def composed_spec(ci, width="container") -> dict:
                             "x": {"field": "date", "type": "temporal"},
                             "y": {"field": "from", "type": "quantitative"},
                             "y2": {"field": "to"},
-                            "tooltip": [{"field": "label"}],
+                            "tooltip": [{"field": "label", "title": " "}],
                         },
                     },
                     {
@@ -183,17 +213,19 @@ def composed_spec(ci, width="container") -> dict:
                 ],
             }
         )
-    return {
+    spec = {
         "$schema": SCHEMA,
         "title": _("%(indicator)s: trajectory composed from the plan's strategies") % {"indicator": ind.name},
         "width": width,
         "height": 300,
         "layer": layers,
     }
+    return localised(spec)
 
 
 def matrix_spec(strategies, ranking: dict, width="container") -> dict:
     """Impact (up) against difficulty (right); hover to highlight, click a point to open the strategy."""
+    quadrants = quadrant_labels()
     rows = []
     for s in strategies:
         if s.impact_score is None or s.difficulty_score is None:
@@ -203,7 +235,7 @@ def matrix_spec(strategies, ranking: dict, width="container") -> dict:
                 "name": s.name,
                 "impact": s.impact_score,
                 "difficulty": s.difficulty_score,
-                "quadrant": SM.quadrant(s.impact_score, s.difficulty_score),
+                "quadrant": quadrants[(s.impact_score >= SM.MIDPOINT, s.difficulty_score >= SM.MIDPOINT)],
                 "cost": float(s.cost) if s.cost is not None else None,
                 "value_rank": ranking.get(s.pk),
                 "url": f"/plans/{s.priority.code}/strategies/{s.pk}/",
@@ -218,7 +250,7 @@ def matrix_spec(strategies, ranking: dict, width="container") -> dict:
     ]
     x_axis = {"scale": {"domain": [0.5, 5.5]}, "axis": {"values": [1, 2, 3, 4, 5], "grid": False}}
     y_axis = {"scale": {"domain": [0.5, 5.9]}, "axis": {"values": [1, 2, 3, 4, 5], "grid": False}}
-    return {
+    spec = {
         "$schema": SCHEMA,
         "title": _("Strategies by impact and difficulty"),
         "width": width,
@@ -272,7 +304,7 @@ def matrix_spec(strategies, ranking: dict, width="container") -> dict:
                         "legend": {"orient": "bottom", "title": None, "columns": 2, "labelLimit": 320},
                         "scale": {
                             "domain": [
-                                SM.QUADRANTS[k] for k in [(True, False), (True, True), (False, False), (False, True)]
+                                quadrants[k] for k in [(True, False), (True, True), (False, False), (False, True)]
                             ],
                             "range": ["#1a7f37", "#bf8700", "#0b5cad", "#cf222e"],
                         },
@@ -282,9 +314,9 @@ def matrix_spec(strategies, ranking: dict, width="container") -> dict:
                     "tooltip": [
                         {"field": "name", "title": _("Strategy")},
                         {"field": "leader", "title": _("Leader")},
-                        {"field": "impact"},
-                        {"field": "difficulty"},
-                        {"field": "cost", "format": ",.0f"},
+                        {"field": "impact", "title": _("Impact")},
+                        {"field": "difficulty", "title": _("Difficulty")},
+                        {"field": "cost", "format": ",.0f", "title": _("Cost")},
                         {"field": "value_rank", "title": _("Rank by impact per unit cost")},
                     ],
                 },
@@ -300,6 +332,7 @@ def matrix_spec(strategies, ranking: dict, width="container") -> dict:
             },
         ],
     }
+    return localised(spec)
 
 
 def chain_spec(view, width="container") -> dict:
@@ -343,6 +376,7 @@ def chain_spec(view, width="container") -> dict:
         }
         for a in view.actors
     ]
+    strengths, link_kinds = strength_labels(), link_kind_labels()
     edges = []
     for lk in view.links:
         (x, y), (x2, y2) = pos[lk.source_id], pos[lk.target_id]
@@ -353,10 +387,10 @@ def chain_spec(view, width="container") -> dict:
                 "y": y + offset,
                 "x2": x2,
                 "y2": y2 + offset,
-                "kind": lk.kind,
+                "kind": link_kinds.get(lk.kind, lk.kind),
                 "strength": lk.strength,
-                "label": CH.STRENGTHS[lk.strength],
-                "weakest": (lk.source_id, lk.target_id) in weakest and lk.kind == CH.INFLUENCE,
+                "label": strengths.get(lk.strength, str(lk.strength)),
+                "weakest": _("yes") if (lk.source_id, lk.target_id) in weakest and lk.kind == CH.INFLUENCE else _("no"),
                 "from": lk.source.name,
                 "to": lk.target.name,
             }
@@ -368,7 +402,7 @@ def chain_spec(view, width="container") -> dict:
         "scale": {"domain": [-0.6, len(levels) - 0.4]},
         "axis": {
             "values": list(range(len(levels))),
-            "labelExpr": f"{levels}[datum.value]",
+            "labelExpr": axis_labels(levels),
             "grid": False,
             "orient": "bottom",
             "labelFontWeight": "bold",
@@ -376,7 +410,8 @@ def chain_spec(view, width="container") -> dict:
     }
     y_axis = {"field": "y", "type": "quantitative", "axis": None, "scale": {"domain": [0, 1]}}
     kinds = list(CH.LINK_KINDS)
-    return {
+    kind_names = [link_kinds[k] for k in kinds]
+    spec = {
         "$schema": SCHEMA,
         "title": _("%(chain)s: centre (left) to citizens (right)") % {"chain": chain.name},
         "width": width,
@@ -396,7 +431,7 @@ def chain_spec(view, width="container") -> dict:
                         "field": "kind",
                         "type": "nominal",
                         "title": _("Link"),
-                        "scale": {"domain": kinds, "range": [LINK_COLOURS[k] for k in kinds]},
+                        "scale": {"domain": kind_names, "range": [LINK_COLOURS[k] for k in kinds]},
                         "legend": {"orient": "bottom"},
                     },
                     "strokeWidth": {
@@ -407,13 +442,13 @@ def chain_spec(view, width="container") -> dict:
                         "legend": None,
                     },
                     "strokeDash": {
-                        "condition": {"test": "datum.kind === 'feedback'", "value": [5, 4]},
+                        "condition": {"test": {"field": "kind", "equal": link_kinds[CH.FEEDBACK]}, "value": [5, 4]},
                         "value": [1, 0],
                     },
                     "tooltip": [
-                        {"field": "from"},
-                        {"field": "to"},
-                        {"field": "kind"},
+                        {"field": "from", "title": pgettext("where a link in a chart starts", "From")},
+                        {"field": "to", "title": pgettext("where a link in a chart ends", "To")},
+                        {"field": "kind", "title": _("Link")},
                         {"field": "label", "title": _("strength")},
                         {"field": "weakest", "title": _("weakest on a path")},
                     ],
@@ -435,7 +470,12 @@ def chain_spec(view, width="container") -> dict:
                         },
                         "legend": {"orient": "bottom"},
                     },
-                    "tooltip": [{"field": "name"}, {"field": "level"}, {"field": "role"}, {"field": "kind"}],
+                    "tooltip": [
+                        {"field": "name", "title": _("Actor")},
+                        {"field": "level", "title": _("Level")},
+                        {"field": "role", "title": _("Role")},
+                        {"field": "kind", "title": _("Kind")},
+                    ],
                 },
             },
             # labels below actors on even levels and above on odd ones, so neighbours' names do not collide
@@ -454,6 +494,7 @@ def chain_spec(view, width="container") -> dict:
             ],
         ],
     }
+    return localised(spec)
 
 
 def toc_spec(nodes, links, stages, width="container") -> dict:
@@ -499,7 +540,7 @@ def toc_spec(nodes, links, stages, width="container") -> dict:
         "scale": {"domain": [-0.6, len(order) - 0.4]},
         "axis": {
             "values": list(range(len(order))),
-            "labelExpr": f"{labels}[datum.value]",
+            "labelExpr": axis_labels(labels),
             "grid": False,
             "labelFontWeight": "bold",
         },
@@ -511,7 +552,7 @@ def toc_spec(nodes, links, stages, width="container") -> dict:
         "title": _("Responsible"),
         "legend": {"orient": "bottom", "labelLimit": 300},
     }
-    return {
+    spec = {
         "$schema": SCHEMA,
         "title": _("Theory of change: inputs to impact"),
         "width": width,
@@ -526,7 +567,11 @@ def toc_spec(nodes, links, stages, width="container") -> dict:
                     "x2": {"field": "x2"},
                     "y2": {"field": "y2"},
                     "color": colour,
-                    "tooltip": [{"field": "from"}, {"field": "to"}, {"field": "org", "title": _("Makes it hold")}],
+                    "tooltip": [
+                        {"field": "from", "title": pgettext("where a link in a chart starts", "From")},
+                        {"field": "to", "title": pgettext("where a link in a chart ends", "To")},
+                        {"field": "org", "title": _("Makes it hold")},
+                    ],
                 },
             },
             {
@@ -536,7 +581,11 @@ def toc_spec(nodes, links, stages, width="container") -> dict:
                     "x": {"field": "x", "type": "quantitative"},
                     "y": {"field": "y", "type": "quantitative"},
                     "color": colour,
-                    "tooltip": [{"field": "text"}, {"field": "org", "title": _("Accountable")}, {"field": "indicator"}],
+                    "tooltip": [
+                        {"field": "text", "title": _("Step")},
+                        {"field": "org", "title": _("Accountable")},
+                        {"field": "indicator", "title": _("Indicator")},
+                    ],
                 },
             },
             {
@@ -550,3 +599,4 @@ def toc_spec(nodes, links, stages, width="container") -> dict:
             },
         ],
     }
+    return localised(spec)

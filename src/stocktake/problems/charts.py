@@ -10,9 +10,11 @@ they stood at the previous placement.
 
 from __future__ import annotations
 
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from stocktake.monitoring import series
+from stocktake.monitoring.chartlocale import localised
 from stocktake.routines.performance import trajectory_chart
 
 from . import levels as L
@@ -27,7 +29,12 @@ def trajectory_with_start(indicator, started_on, *, width=None) -> dict | None:
     data = series.series(indicator, root, official=True)
     spec, _planned = trajectory_chart(indicator, summary.target, data, width=width, height=260)
     if started_on is not None:
-        mark = [{"date": started_on.isoformat(), "label": _("Actions started %(d)s") % {"d": f"{started_on:%d %b %Y}"}}]
+        mark = [
+            {
+                "date": started_on.isoformat(),
+                "label": _("Actions started %(d)s") % {"d": formats.date_format(started_on)},
+            }
+        ]
         spec["layer"] += [
             {
                 "data": {"values": mark},
@@ -104,7 +111,7 @@ def stakeholder_map(stakeholders, previous: dict, *, width=None) -> dict:
         "title": _("Power to influence outcomes (1 – 5)"),
         "scale": {"domain": [0.5, 5.5]},
     }
-    return {
+    spec = {
         "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
         "title": _("Stakeholder map: power and support"),
         "width": width or "container",
@@ -119,7 +126,7 @@ def stakeholder_map(stakeholders, previous: dict, *, width=None) -> dict:
                     "y": {"field": "p0", "type": "quantitative", "scale": {"domain": [0.5, 5.5]}, "title": y["title"]},
                     "y2": {"field": "p1"},
                     "color": {"field": "colour", "type": "nominal", "scale": None},
-                    "tooltip": [{"field": "zone"}, {"field": "advice"}],
+                    "tooltip": [{"field": "zone", "title": _("Zone")}, {"field": "advice", "title": _("Advice")}],
                 },
             },
             {
@@ -156,11 +163,11 @@ def stakeholder_map(stakeholders, previous: dict, *, width=None) -> dict:
                     "x": x,
                     "y": y,
                     "tooltip": [
-                        {"field": "name"},
-                        {"field": "role"},
-                        {"field": "zone"},
-                        {"field": "power"},
-                        {"field": "support"},
+                        {"field": "name", "title": _("Stakeholder")},
+                        {"field": "role", "title": _("Role")},
+                        {"field": "zone", "title": _("Zone")},
+                        {"field": "power", "title": _("Power")},
+                        {"field": "support", "title": _("Support")},
                     ],
                 },
             },
@@ -171,3 +178,4 @@ def stakeholder_map(stakeholders, previous: dict, *, width=None) -> dict:
             },
         ],
     }
+    return localised(spec)

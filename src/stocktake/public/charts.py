@@ -1,44 +1,19 @@
 """The public trajectory chart: published figures against the planned path, labelled in the reader's language.
 
 The same Vega-Lite spec is drawn in the browser and rendered to SVG/PNG by vl-convert for downloads, so the
-picture a journalist downloads is the one on the page. The spec carries a Vega locale built from Django's
-formats for the language, so axes and tooltips write numbers and months the way the page does.
+picture a journalist downloads is the one on the page. The spec carries the language's Vega locale
+(monitoring.chartlocale, shared by every chart), so axes and tooltips write numbers and months the way the
+page does.
 """
 
 from __future__ import annotations
 
-from django.utils import formats
-from django.utils.dates import MONTHS, MONTHS_3, WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 
 from stocktake.architecture import translations as TR
+from stocktake.monitoring.chartlocale import MONTH, localised, month_long_format
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
-
-
-def vega_locale() -> dict:
-    """Vega's number and time format locale for the current language (decimal mark, grouping, month names)."""
-    months = [str(MONTHS[m]) for m in range(1, 13)]
-    short = [str(MONTHS_3[m]).capitalize() for m in range(1, 13)]
-    sunday_first = [6, 0, 1, 2, 3, 4, 5]
-    return {
-        "number": {
-            "decimal": formats.get_format("DECIMAL_SEPARATOR"),
-            "thousands": formats.get_format("THOUSAND_SEPARATOR"),
-            "grouping": [3],
-            "currency": ["", ""],
-        },
-        "time": {
-            "dateTime": "%x %X",
-            "date": "%d/%m/%Y",
-            "time": "%H:%M:%S",
-            "periods": ["AM", "PM"],
-            "days": [str(WEEKDAYS[d]) for d in sunday_first],
-            "shortDays": [str(WEEKDAYS_ABBR[d]) for d in sunday_first],
-            "months": months,
-            "shortMonths": short,
-        },
-    }
 
 
 def trajectory_spec(figure, width: str | int = "container") -> dict:
@@ -59,18 +34,17 @@ def trajectory_spec(figure, width: str | int = "container") -> dict:
             {"date": t.target_date.isoformat(), "value": t.target_value, "label": _("Target")},
         ]
     fmt = f",.{ind.decimals}f"
-    return {
+    spec = {
         "$schema": SCHEMA,
         "title": TR.text(ind, "name"),
         "width": width,
         "height": 300,
-        "config": {"locale": vega_locale()},
         "layer": [
             {
                 "data": {"values": rows},
                 "mark": {"type": "line", "point": {"size": 24}, "strokeWidth": 2},
                 "encoding": {
-                    "x": {"field": "date", "type": "temporal", "title": None, "axis": {"format": "%b %Y"}},
+                    "x": {"field": "date", "type": "temporal", "title": None, "axis": {"format": MONTH}},
                     "y": {
                         "field": "value",
                         "type": "quantitative",
@@ -92,7 +66,7 @@ def trajectory_spec(figure, width: str | int = "container") -> dict:
                     },
                     "tooltip": [
                         {"field": "series", "title": " "},
-                        {"field": "date", "type": "temporal", "format": "%B %Y", "title": _("Month")},
+                        {"field": "date", "type": "temporal", "format": month_long_format(), "title": _("Month")},
                         {"field": "value", "format": fmt, "title": _("Value")},
                     ],
                 },
@@ -111,6 +85,7 @@ def trajectory_spec(figure, width: str | int = "container") -> dict:
             },
         ],
     }
+    return localised(spec)
 
 
 def render(spec: dict, fmt: str) -> bytes | str:
