@@ -60,6 +60,17 @@ COMMON = (
     "Indicator",
     "Report",
     "Page",
+    "Open",
+    "Closed",
+    "Done",
+    "Late",
+    "Due",
+    "improving",
+    "worsening",
+    "steady",
+    "monthly",
+    "quarterly",
+    "yearly",
     "Red",
     "Green",
     "Amber-red",
@@ -73,6 +84,12 @@ COMMON = (
     "from",
     "this",
     "by",
+    "to",
+    "is",
+    "not",
+    "on",
+    "at",
+    "was",
 )
 
 # The import file's own column names: the file format, in the language of the files, not of the interface.
@@ -87,7 +104,8 @@ ELSEWHERE = re.compile(
     r"|Policy and planning|Early implementation|Late implementation|Conclusion"  # delivery/assessment.py STAGES
     r"|\b(Red|Green|Amber-red|Amber-green|not rated|High|Medium|Low)\b"  # delivery/assessment.py RAG, CHALLENGE
     r"|critical relationship|skill and will|actors are involved|controls the money"  # delivery/chains.py
-    r"|days late|units missing"  # collection/panels.py
+    r"|depend on disproportionately|feedback loops tell us"  # delivery/chains.py
+    r"|days late|units missing|: data to "  # collection/panels.py
 )
 
 # What a government (or its delivery unit) wrote: model -> its text fields. Text the system writes itself

@@ -134,7 +134,9 @@ class PortfolioTier(models.Model):
     """Not every priority gets the same attention: A+ weekly, A monthly, B quarterly."""
 
     name = models.CharField(max_length=40, unique=True)
-    monitoring_frequency = models.CharField(max_length=2, choices=[(k, v) for k, v in P.FREQUENCY_NAMES.items()])
+    monitoring_frequency = models.CharField(
+        max_length=2, choices=[(k, gettext_lazy(v)) for k, v in P.FREQUENCY_NAMES.items()]
+    )
     description = models.TextField(blank=True)
     rank = models.PositiveSmallIntegerField(default=0, help_text="Lower ranks are shown first.")
 
