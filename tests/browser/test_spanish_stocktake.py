@@ -37,7 +37,7 @@ PASSWORD = "demo-stocktake-2026"
 ROUTINE = "Prime Minister's stocktake"  # demo content: the routine and the priority the meeting reviews
 PRIORITY = "Cut waiting times in emergency departments"
 OUTCOME = "ae-waits-outcome"
-UPLOAD = "indicator,org_unit,period,value,comment\nae-attendances,R02-D01-H2,2026-09,7321,devoluciones tardías\n"
+UPLOAD = "indicator,org_unit,period,value,comment\nae-attendances,R02-D01-H2,2026-08,7321,devoluciones tardías\n"
 
 # Common English words of an interface; capitalised ones match as written, lower-case ones in any case.
 COMMON = (
