@@ -59,6 +59,11 @@ def _postgres_database(base_url: str):
     return base_url.rsplit("/", 1)[0] + "/" + name, drop
 
 
+# The demo server's environment (its data directory and database), for a test that reads what the government
+# wrote straight from the server's database (test_spanish_stocktake: content is not interface).
+DEMO_ENV: dict[str, str] = {}
+
+
 @pytest.fixture(scope="session")
 def demo_server(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("stocktake-e2e")
@@ -69,6 +74,7 @@ def demo_server(tmp_path_factory):
         env["STOCKTAKE_DATABASE_URL"], drop = _postgres_database(base)
     else:
         env["STOCKTAKE_DATABASE_URL"] = f"sqlite:///{data_dir / 'e2e.sqlite3'}"
+    DEMO_ENV.update(env)
     subprocess.run(
         [sys.executable, "-m", "stocktake", "demo"], env=env, check=True, timeout=600, stdout=subprocess.DEVNULL
     )
@@ -98,6 +104,13 @@ def demo_server(tmp_path_factory):
     log.close()
     if drop:
         drop()
+    DEMO_ENV.clear()
+
+
+@pytest.fixture(scope="session")
+def demo_env(demo_server) -> dict[str, str]:
+    """The environment the demo server runs in: run `python -m stocktake ...` with it to read its database."""
+    return dict(DEMO_ENV)
 
 
 @pytest.fixture(scope="session")

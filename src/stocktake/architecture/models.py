@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from stocktake.delivery import coverage as C
 from stocktake.delivery import periods as P
@@ -134,7 +134,9 @@ class PortfolioTier(models.Model):
     """Not every priority gets the same attention: A+ weekly, A monthly, B quarterly."""
 
     name = models.CharField(max_length=40, unique=True)
-    monitoring_frequency = models.CharField(max_length=2, choices=[(k, v) for k, v in P.FREQUENCY_NAMES.items()])
+    monitoring_frequency = models.CharField(
+        max_length=2, choices=[(k, gettext_lazy(v)) for k, v in P.FREQUENCY_NAMES.items()]
+    )
     description = models.TextField(blank=True)
     rank = models.PositiveSmallIntegerField(default=0, help_text="Lower ranks are shown first.")
 
@@ -234,19 +236,19 @@ class Outcome(models.Model):
 
 class Indicator(models.Model):
     class Direction(models.TextChoices):
-        UP = S.UP, "Higher is better"
-        DOWN = S.DOWN, "Lower is better"
+        UP = S.UP, gettext_lazy("Higher is better")
+        DOWN = S.DOWN, gettext_lazy("Lower is better")
 
     class Level(models.TextChoices):
-        IMPACT = "impact", "Impact"
-        OUTCOME = "outcome", "Outcome"
-        OUTPUT = "output", "Output"
-        ACTIVITY = "activity", "Activity"
-        LEADING = "leading", "Leading"
+        IMPACT = "impact", pgettext_lazy("indicator level", "Impact")
+        OUTCOME = "outcome", pgettext_lazy("indicator level", "Outcome")
+        OUTPUT = "output", pgettext_lazy("indicator level", "Output")
+        ACTIVITY = "activity", pgettext_lazy("indicator level", "Activity")
+        LEADING = "leading", pgettext_lazy("indicator level", "Leading")
 
     class Kind(models.TextChoices):
-        PERFORMANCE = "performance", "Performance indicator"
-        CONTEXTUAL = "contextual", "Contextual / external factor"
+        PERFORMANCE = "performance", gettext_lazy("Performance indicator")
+        CONTEXTUAL = "contextual", gettext_lazy("Contextual / external factor")
 
     class Aggregation(models.TextChoices):
         SUM = SUM, "Sum"
@@ -259,7 +261,10 @@ class Indicator(models.Model):
     description = models.TextField(blank=True)
     unit = models.CharField(max_length=40, help_text="e.g. '%', 'count', 'per 100,000 people'.")
     direction = models.CharField(max_length=4, choices=Direction.choices)
-    frequency = models.CharField(max_length=2, choices=[(k, v) for k, v in P.FREQUENCY_NAMES.items()], default=P.MONTH)
+    # the frequency words are marked in delivery (gettext_noop) and read in the reader's language here
+    frequency = models.CharField(
+        max_length=2, choices=[(k, gettext_lazy(v)) for k, v in P.FREQUENCY_NAMES.items()], default=P.MONTH
+    )
     level = models.CharField(max_length=10, choices=Level.choices, default=Level.OUTCOME)
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.PERFORMANCE)
     data_source = models.CharField(max_length=300, blank=True)

@@ -230,7 +230,8 @@ class ChainLink(models.Model):
     chain = models.ForeignKey(DeliveryChain, on_delete=models.CASCADE, related_name="links")
     source = models.ForeignKey(ChainActor, on_delete=models.CASCADE, related_name="links_out")
     target = models.ForeignKey(ChainActor, on_delete=models.CASCADE, related_name="links_in")
-    kind = models.CharField(max_length=10, choices=[(k, k) for k in CH.LINK_KINDS], default=CH.INFLUENCE)
+    # the kinds' words are in the catalogue (forms.py marks them); a page shows get_kind_display
+    kind = models.CharField(max_length=10, choices=[(k, _(k)) for k in CH.LINK_KINDS], default=CH.INFLUENCE)
     strength = models.PositiveSmallIntegerField(choices=list(CH.STRENGTHS.items()), default=3)
     note = models.TextField(blank=True)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from stocktake.delivery import assessment as A
 from stocktake.delivery import calendar as C
@@ -24,8 +24,8 @@ class AssessmentRound(models.Model):
     """One round of judgements across the portfolio, e.g. 'December 2026'."""
 
     class State(models.TextChoices):
-        OPEN = "open", "Open"
-        CLOSED = "closed", "Closed"
+        OPEN = "open", pgettext_lazy("round or action state", "Open")
+        CLOSED = "closed", pgettext_lazy("round or action state", "Closed")
 
     name = models.CharField(max_length=100, unique=True)
     date = models.DateField(help_text="The date the judgements speak for.")
@@ -128,10 +128,10 @@ class RoundEvent(models.Model):
 
 class Routine(models.Model):
     class Kind(models.TextChoices):
-        STOCKTAKE = "stocktake", "Stocktake with the head of government"
-        MONTHLY_NOTE = "monthly_note", "Monthly note to the head of government"
-        DELIVERY_REPORT = "delivery_report", "Six-monthly delivery report"
-        TASK_FORCE = "task_force", "Task-force meeting"
+        STOCKTAKE = "stocktake", gettext_lazy("Stocktake with the head of government")
+        MONTHLY_NOTE = "monthly_note", gettext_lazy("Monthly note to the head of government")
+        DELIVERY_REPORT = "delivery_report", gettext_lazy("Six-monthly delivery report")
+        TASK_FORCE = "task_force", gettext_lazy("Task-force meeting")
 
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -155,9 +155,9 @@ class Routine(models.Model):
 
 class Meeting(models.Model):
     class State(models.TextChoices):
-        SCHEDULED = "scheduled", "Scheduled"
-        HELD = "held", "Held"
-        CANCELLED = "cancelled", "Cancelled"
+        SCHEDULED = "scheduled", pgettext_lazy("meeting state", "Scheduled")
+        HELD = "held", pgettext_lazy("meeting state", "Held")
+        CANCELLED = "cancelled", pgettext_lazy("meeting state", "Cancelled")
 
     routine = models.ForeignKey(Routine, on_delete=models.PROTECT, related_name="meetings")
     date = models.DateField(db_index=True)
@@ -195,8 +195,8 @@ class ActionItem(models.Model):
     """An allocated action. Closing it keeps it, with the note saying what was done."""
 
     class State(models.TextChoices):
-        OPEN = "open", "Open"
-        CLOSED = "closed", "Closed"
+        OPEN = "open", pgettext_lazy("round or action state", "Open")
+        CLOSED = "closed", pgettext_lazy("round or action state", "Closed")
 
     meeting = models.ForeignKey(Meeting, null=True, blank=True, on_delete=models.PROTECT, related_name="actions")
     priority = models.ForeignKey("architecture.Priority", on_delete=models.PROTECT, related_name="routine_actions")
@@ -242,7 +242,7 @@ class Document(models.Model):
 
     class Paper(models.TextChoices):
         A4 = "a4", "A4"
-        LETTER = "letter", "Letter"
+        LETTER = "letter", pgettext_lazy("paper size", "Letter")
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
     meeting = models.ForeignKey(Meeting, null=True, blank=True, on_delete=models.CASCADE, related_name="documents")

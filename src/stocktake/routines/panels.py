@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from stocktake.accounts import permissions as perm
 from stocktake.delivery import assessment as A
@@ -32,9 +33,11 @@ def priority_notes(request, priority_ids):
     allowed = set(access.priorities(request.user).filter(pk__in=priority_ids).values_list("pk", flat=True))
     notes = {}
     for pid, (rating, rnd) in likelihood_by_priority(allowed).items():
+        # the rating's word comes from delivery (its own translation is in hand elsewhere)
         notes[pid] = [
             {
-                "text": f"Likelihood of delivery: {A.RAG[rating][1]} ({rnd.name})",
+                "text": _("Likelihood of delivery: %(rating)s (%(round)s)")
+                % {"rating": A.RAG[rating][1], "round": rnd.name},
                 "url": reverse("routines:round", args=[rnd.pk]),
                 "css": f"rag rag-{rating}",
                 # the portfolio's likelihood column (monitoring.hooks, "slot")

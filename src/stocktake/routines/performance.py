@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from stocktake.architecture.fiscal import label as period_label
 from stocktake.architecture.models import Indicator, OrgUnit
+from stocktake.delivery import status as S
 from stocktake.monitoring import asof, charts, marks, roots, series
 
 from . import proposals
@@ -138,12 +139,15 @@ def priority_performance(
                 # Monitoring's plan holds a region without a target of its own to the national
                 # planned change from its own baseline; the pack shows the same status as the heat maps.
                 s = _summary(ind, region, plan, reader.rows(ind, region), today)
-                unit_rows.append({"unit": region, "latest": s.latest_text, "trend": s.trend, "status": s.status})
+                unit_rows.append(
+                    {"unit": region, "latest": s.latest_text, "trend": S.TRENDS[s.trend], "status": s.status}
+                )
             chance = look.probability if look else None
             indicators.append(
                 {
                     "indicator": ind,
                     "summary": summary,
+                    "trend": S.TRENDS[summary.trend],  # the word, in the reader's language
                     "provisional": provisional_note(summary),
                     "spec": spec,
                     "chance": None

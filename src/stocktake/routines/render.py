@@ -27,6 +27,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from stocktake.architecture.fiscal import label as period_label
+from stocktake.delivery import status as S
 from stocktake.delivery import workbook as look
 from stocktake.delivery.cells import safe_workbook
 from stocktake.monitoring.marks import partial_text
@@ -326,7 +327,7 @@ def delivery_report_xlsx(report: dict) -> bytes:
                         s.target.target_value if s.target else None,
                         s.target.target_date if s.target else None,
                         s.status.label,
-                        s.trend,
+                        S.TRENDS[s.trend],
                         _("yes") if s.partial else "",
                         partial_text(s.partial),
                     ]
