@@ -1,5 +1,9 @@
 """The languages of our users: a converted app's catalogues are complete, compiled, and its templates translatable.
 
+The project's own modules (src/stocktake/*.py: the API's refusals, the parameter checks) are PROJECT, with their
+catalogue in src/stocktake/locale; extract them with makemessages in src/stocktake, ignoring every app
+directory (`-i accounts -i architecture ...`), or as the test below does, in a copy of the top-level files.
+
 An app is "converted" once every string its pages show goes through gettext; CONVERTED lists them (the public
 site first; the others join as they are translated). For each converted app and each language but English:
 
@@ -26,6 +30,7 @@ from django.conf import settings
 import stocktake
 
 SRC = Path(stocktake.__file__).parent
+PROJECT = "project"  # src/stocktake/*.py
 # Every app whose pages people read, and the engine (delivery) whose sentences they show.
 CONVERTED = [
     "public",
@@ -41,13 +46,19 @@ CONVERTED = [
     "problems",
     "onboarding",
     "delivery",
+    PROJECT,
 ]
 LANGUAGES = [code for code, _name in settings.LANGUAGES if code != "en"]
 CASES = [(app, lang) for app in CONVERTED for lang in LANGUAGES]
 
 
+def folder(app: str, root: Path = SRC) -> Path:
+    """An app's directory; the project's own modules sit in src/stocktake itself."""
+    return root if app == PROJECT else root / app
+
+
 def catalogue(app: str, lang: str, root: Path = SRC) -> Path:
-    return root / app / "locale" / lang / "LC_MESSAGES" / "django.po"
+    return folder(app, root) / "locale" / lang / "LC_MESSAGES" / "django.po"
 
 
 def faults_of(po: polib.POFile) -> list[str]:
@@ -90,7 +101,12 @@ def test_the_compiled_catalogue_says_what_the_catalogue_says(app, lang):
 def test_the_catalogues_hold_every_string_of_the_app(app, tmp_path):
     """makemessages on a copy of the app finds no string the catalogue lacks (a new string was extracted)."""
     copy = tmp_path / app
-    shutil.copytree(SRC / app, copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
+    if app == PROJECT:  # the top-level modules and their catalogue, without the apps beside them
+        shutil.copytree(SRC / "locale", copy / "locale", ignore=shutil.ignore_patterns("*.mo"))
+        for module in SRC.glob("*.py"):
+            shutil.copy(module, copy / module.name)
+    else:
+        shutil.copytree(SRC / app, copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
     lang = LANGUAGES[0]
     before = {_key(e) for e in polib.pofile(str(catalogue(app, lang))) if not e.obsolete}
     subprocess.run(
@@ -157,7 +173,7 @@ def untranslated_text(template: str) -> list[str]:
 def test_no_template_has_words_outside_a_translation_tag(app):
     found = {
         str(path.relative_to(SRC)): words
-        for path in sorted((SRC / app / "templates").rglob("*.html"))
+        for path in sorted((folder(app) / "templates").rglob("*.html"))
         if (words := untranslated_text(path.read_text()))
     }
     assert not found, "\n".join(f"{path}: {words}" for path, words in found.items())
