@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy, pgettext
 
 from stocktake.delivery import coverage as C
 from stocktake.delivery import periods as P
@@ -234,24 +234,24 @@ class Outcome(models.Model):
 
 class Indicator(models.Model):
     class Direction(models.TextChoices):
-        UP = S.UP, "Higher is better"
-        DOWN = S.DOWN, "Lower is better"
+        UP = S.UP, gettext_lazy("Higher is better")
+        DOWN = S.DOWN, gettext_lazy("Lower is better")
 
     class Level(models.TextChoices):
-        IMPACT = "impact", "Impact"
-        OUTCOME = "outcome", "Outcome"
-        OUTPUT = "output", "Output"
-        ACTIVITY = "activity", "Activity"
-        LEADING = "leading", "Leading"
+        IMPACT = "impact", gettext_lazy("Impact")
+        OUTCOME = "outcome", gettext_lazy("Outcome")
+        OUTPUT = "output", gettext_lazy("Output")
+        ACTIVITY = "activity", gettext_lazy("Activity")
+        LEADING = "leading", gettext_lazy("Leading")
 
     class Kind(models.TextChoices):
-        PERFORMANCE = "performance", "Performance indicator"
-        CONTEXTUAL = "contextual", "Contextual / external factor"
+        PERFORMANCE = "performance", gettext_lazy("Performance indicator")
+        CONTEXTUAL = "contextual", gettext_lazy("Contextual / external factor")
 
     class Aggregation(models.TextChoices):
-        SUM = SUM, "Sum"
-        MEAN = MEAN, "Mean"
-        RATIO = RATIO, "Ratio of numerator and denominator sums"
+        SUM = SUM, gettext_lazy("Sum")
+        MEAN = MEAN, gettext_lazy("Mean")
+        RATIO = RATIO, gettext_lazy("Ratio of numerator and denominator sums")
 
     outcome = models.ForeignKey(Outcome, on_delete=models.PROTECT, related_name="indicators")
     code = models.SlugField(max_length=60, unique=True)
@@ -364,8 +364,8 @@ class Target(models.Model):
     """
 
     class Status(models.TextChoices):
-        PROVISIONAL = "provisional", "Provisional"
-        COMMITTED = "committed", "Committed"
+        PROVISIONAL = "provisional", gettext_lazy("Provisional")
+        COMMITTED = "committed", gettext_lazy("Committed")
 
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="targets")
     org_unit = models.ForeignKey(
@@ -395,14 +395,14 @@ class Target(models.Model):
     def clean(self):
         errors = {}
         if self.baseline_date and self.target_date and self.target_date <= self.baseline_date:
-            errors["target_date"] = "target date must be after the baseline date"
+            errors["target_date"] = _("target date must be after the baseline date")
         if self.trajectory_method == T.STAGED:
             try:
                 T.validate_stages([tuple(s) for s in self.stages or []])
             except (T.TrajectoryError, TypeError, ValueError) as exc:
                 errors["stages"] = str(exc)
         if self.org_unit_id and self.indicator_id and self.org_unit.depth > self.indicator.report_depth:
-            errors["org_unit"] = "a target cannot sit below the level the indicator is reported at"
+            errors["org_unit"] = _("a target cannot sit below the level the indicator is reported at")
         if errors:
             raise ValidationError(errors)
 

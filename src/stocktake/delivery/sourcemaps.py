@@ -17,7 +17,7 @@ from datetime import datetime
 from . import periods as P
 from .echo import listed, shown
 from .importrows import NumberError
-from .tabular import FileError, RowShapeError
+from .tabular import FileError, Note, RowShapeError
 from .text import _
 
 LONG_ALIASES = {
@@ -444,7 +444,12 @@ def mapped_records(
         targets.append((item["indicator"], own, fields, item.get("zero_denominator") == "skip"))
     if absent and notes is not None:
         names = ", ".join(f"'{shown(name, 80)}'" for name in sorted(absent)[:20])
-        notes.append(_("optional column(s) %(names)s are not in this file: read as blank") % {"names": names})
+        notes.append(
+            Note(
+                _("optional column(s) %(names)s are not in this file: read as blank") % {"names": names},
+                "optional-columns",
+            )
+        )
     skips = []
     for s in mapping.get("skip", []):
         if s.get("column") not in header:

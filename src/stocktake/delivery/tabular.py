@@ -34,6 +34,18 @@ class FileError(ValueError):
     """The file as a whole cannot be read; nothing from it is stored."""
 
 
+class Note(str):
+    """A remark for the import report (what the reader had to assume), in the reader's language, with `rule` saying
+    what it is about ("encoding", "unnamed-columns", "optional-columns") whatever language its words are in."""
+
+    rule: str
+
+    def __new__(cls, text: str, rule: str):
+        note = super().__new__(cls, text)
+        note.rule = rule
+        return note
+
+
 # A valid UTF-8 sequence of two to four bytes; a file holding any is UTF-8 (with errors), not Windows-1252.
 _UTF8_MULTIBYTE = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
@@ -91,11 +103,14 @@ def sniff_encoding(head: bytes, declared: str | None = None, more: bool = False,
         enc = "latin-1"
     if notes is not None:
         notes.append(
-            _(
-                "the file is not UTF-8 (it holds no UTF-8 accented letter); it was read as %(encoding)s. "
-                "Check its accented letters, or save it as CSV UTF-8"
+            Note(
+                _(
+                    "the file is not UTF-8 (it holds no UTF-8 accented letter); it was read as %(encoding)s. "
+                    "Check its accented letters, or save it as CSV UTF-8"
+                )
+                % {"encoding": ENCODING_NAMES[enc]},
+                "encoding",
             )
-            % {"encoding": ENCODING_NAMES[enc]}
         )
     return enc
 
@@ -129,8 +144,11 @@ def _header(cells: list, where: str, unnamed: str = "refuse", notes: list | None
         )
     if blanks and notes is not None:
         notes.append(
-            _("%(where)s: header cell(s) %(cells)s have no name; their columns were ignored")
-            % {"where": where, "cells": ", ".join(f"{_col(i)}1" for i in blanks[:20])}
+            Note(
+                _("%(where)s: header cell(s) %(cells)s have no name; their columns were ignored")
+                % {"where": where, "cells": ", ".join(f"{_col(i)}1" for i in blanks[:20])},
+                "unnamed-columns",
+            )
         )
     seen = set()
     for name in names:
