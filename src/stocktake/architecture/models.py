@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from stocktake.delivery import coverage as C
 from stocktake.delivery import periods as P
@@ -364,8 +364,8 @@ class Target(models.Model):
     """
 
     class Status(models.TextChoices):
-        PROVISIONAL = "provisional", gettext_lazy("Provisional")
-        COMMITTED = "committed", gettext_lazy("Committed")
+        PROVISIONAL = "provisional", pgettext_lazy("a target's status", "Provisional")
+        COMMITTED = "committed", pgettext_lazy("a target's status", "Committed")
 
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="targets")
     org_unit = models.ForeignKey(
