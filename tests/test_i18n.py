@@ -64,6 +64,9 @@ def catalogue(app: str, lang: str, root: Path = SRC) -> Path:
 def faults_of(po: polib.POFile) -> list[str]:
     """Every entry not ready for a reader: untranslated (or a plural form missing) or fuzzy."""
     found = []
+    # Spanish's CLDR rules have three forms (one, many, other): an entry with two leaves a count of 3 untranslated
+    forms = re.search(r"nplurals=(\d+)", po.metadata.get("Plural-Forms", ""))
+    nplurals = int(forms.group(1)) if forms else 2
     for e in po:
         if e.obsolete:
             continue
@@ -71,6 +74,8 @@ def faults_of(po: polib.POFile) -> list[str]:
             found.append(f"fuzzy: {e.msgid!r}")
         elif not (e.msgstr or (e.msgstr_plural and all(e.msgstr_plural.values()))):
             found.append(f"untranslated: {e.msgid!r}")
+        elif e.msgid_plural and len(e.msgstr_plural) < nplurals:
+            found.append(f"a plural form missing: {e.msgid!r}")
     return found
 
 
@@ -192,4 +197,5 @@ def test_the_checks_catch_each_fault():
     po.append(polib.POEntry(msgid="Hello", msgstr="Hola"))
     po.append(polib.POEntry(msgid="Target", msgstr=""))
     po.append(polib.POEntry(msgid="Off track", msgstr="Fuera", flags=["fuzzy"]))
-    assert faults_of(po) == ["untranslated: 'Target'", "fuzzy: 'Off track'"]
+    po.append(polib.POEntry(msgid="%(n)s day", msgid_plural="%(n)s days", msgstr_plural={0: "%(n)s día"}))
+    assert faults_of(po) == ["untranslated: 'Target'", "fuzzy: 'Off track'", "a plural form missing: '%(n)s day'"]
