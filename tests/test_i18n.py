@@ -1,5 +1,9 @@
 """The languages of our users: a converted app's catalogues are complete, compiled, and its templates translatable.
 
+The project's own modules (src/stocktake/*.py: the API's refusals, the parameter checks) are PROJECT, with their
+catalogue in src/stocktake/locale; extract them with makemessages in src/stocktake, ignoring every app
+directory (`-i accounts -i architecture ...`), or as the test below does, in a copy of the top-level files.
+
 An app is "converted" once every string its pages show goes through gettext; CONVERTED lists them (the public
 site first; the others join as they are translated). For each converted app and each language but English:
 
@@ -26,6 +30,7 @@ from django.conf import settings
 import stocktake
 
 SRC = Path(stocktake.__file__).parent
+PROJECT = "project"  # src/stocktake/*.py
 # Every app whose pages people read, and the engine (delivery) whose sentences they show.
 CONVERTED = [
     "public",
@@ -41,18 +46,27 @@ CONVERTED = [
     "problems",
     "onboarding",
     "delivery",
+    PROJECT,
 ]
 LANGUAGES = [code for code, _name in settings.LANGUAGES if code != "en"]
 CASES = [(app, lang) for app in CONVERTED for lang in LANGUAGES]
 
 
+def folder(app: str, root: Path = SRC) -> Path:
+    """An app's directory; the project's own modules sit in src/stocktake itself."""
+    return root if app == PROJECT else root / app
+
+
 def catalogue(app: str, lang: str, root: Path = SRC) -> Path:
-    return root / app / "locale" / lang / "LC_MESSAGES" / "django.po"
+    return folder(app, root) / "locale" / lang / "LC_MESSAGES" / "django.po"
 
 
 def faults_of(po: polib.POFile) -> list[str]:
     """Every entry not ready for a reader: untranslated (or a plural form missing) or fuzzy."""
     found = []
+    # Spanish's CLDR rules have three forms (one, many, other): an entry with two leaves a count of 3 untranslated
+    forms = re.search(r"nplurals=(\d+)", po.metadata.get("Plural-Forms", ""))
+    nplurals = int(forms.group(1)) if forms else 2
     for e in po:
         if e.obsolete:
             continue
@@ -60,6 +74,8 @@ def faults_of(po: polib.POFile) -> list[str]:
             found.append(f"fuzzy: {e.msgid!r}")
         elif not (e.msgstr or (e.msgstr_plural and all(e.msgstr_plural.values()))):
             found.append(f"untranslated: {e.msgid!r}")
+        elif e.msgid_plural and len(e.msgstr_plural) < nplurals:
+            found.append(f"a plural form missing: {e.msgid!r}")
     return found
 
 
@@ -90,7 +106,12 @@ def test_the_compiled_catalogue_says_what_the_catalogue_says(app, lang):
 def test_the_catalogues_hold_every_string_of_the_app(app, tmp_path):
     """makemessages on a copy of the app finds no string the catalogue lacks (a new string was extracted)."""
     copy = tmp_path / app
-    shutil.copytree(SRC / app, copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
+    if app == PROJECT:  # the top-level modules and their catalogue, without the apps beside them
+        shutil.copytree(SRC / "locale", copy / "locale", ignore=shutil.ignore_patterns("*.mo"))
+        for module in SRC.glob("*.py"):
+            shutil.copy(module, copy / module.name)
+    else:
+        shutil.copytree(SRC / app, copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
     lang = LANGUAGES[0]
     before = {_key(e) for e in polib.pofile(str(catalogue(app, lang))) if not e.obsolete}
     subprocess.run(
@@ -157,7 +178,7 @@ def untranslated_text(template: str) -> list[str]:
 def test_no_template_has_words_outside_a_translation_tag(app):
     found = {
         str(path.relative_to(SRC)): words
-        for path in sorted((SRC / app / "templates").rglob("*.html"))
+        for path in sorted((folder(app) / "templates").rglob("*.html"))
         if (words := untranslated_text(path.read_text()))
     }
     assert not found, "\n".join(f"{path}: {words}" for path, words in found.items())
@@ -176,4 +197,5 @@ def test_the_checks_catch_each_fault():
     po.append(polib.POEntry(msgid="Hello", msgstr="Hola"))
     po.append(polib.POEntry(msgid="Target", msgstr=""))
     po.append(polib.POEntry(msgid="Off track", msgstr="Fuera", flags=["fuzzy"]))
-    assert faults_of(po) == ["untranslated: 'Target'", "fuzzy: 'Off track'"]
+    po.append(polib.POEntry(msgid="%(n)s day", msgid_plural="%(n)s days", msgstr_plural={0: "%(n)s día"}))
+    assert faults_of(po) == ["untranslated: 'Target'", "fuzzy: 'Off track'", "a plural form missing: '%(n)s day'"]

@@ -1,7 +1,8 @@
 """The one-way app stack (docs/decisions/0003): imports run down the stack, never up or across.
 
     stocktake (the package: its version), delivery (plain Python), schemas, errors, params (request parsing)
-    < formfields, apiinput, apidocs (form fields, the API's body parser, the API schema's field descriptions)
+    < formfields, apiinput, apidocs, apivalidation (form fields, the API's body parser, the API schema's field
+      descriptions, its 422s in words)
     < accounts < architecture < monitoring
     < collection, plans, routines, incentives, evaluations   (siblings: none imports another)
     < problems                                  (its actions go on the routines action tracker)
@@ -26,7 +27,7 @@ ROOT = Path(stocktake.__file__).parent
 LAYERS = [
     {"stocktake"},
     {"delivery", "schemas", "errors", "params", "retry", "runners"},
-    {"formfields", "apiinput", "apidocs"},
+    {"formfields", "apiinput", "apidocs", "apivalidation"},
     {"accounts"},
     {"architecture"},
     {"monitoring"},

@@ -6,9 +6,11 @@ unless it says `auth=None`; see stocktake.accounts.apiauth.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
+from ninja.errors import ValidationError as SchemaRefusal
 
-from stocktake import __version__, apidocs, errors
+from stocktake import __version__, apidocs, apivalidation, errors
 from stocktake.accounts.apiauth import ApiRate, api_auth
 from stocktake.accounts.permissions import NotFound
 from stocktake.apiinput import MAX_JSON_DEPTH, CheckedParser, install  # noqa: F401 (MAX_JSON_DEPTH: tests)
@@ -46,13 +48,19 @@ def refused_input(request, exc: ValidationError):
 
 @api.exception_handler(PermissionDenied)
 def refused_permission(request, exc: PermissionDenied):
-    return api.create_response(request, {"detail": str(exc) or "you may not do this"}, status=403)
+    return api.create_response(request, {"detail": str(exc) or _("you may not do this")}, status=403)
 
 
 @api.exception_handler(NotFound)
 def not_found(request, exc: NotFound):
     """Absent or hidden (accounts.permissions.NotFound): the message says which, never whether it is unpublished."""
-    return api.create_response(request, {"detail": str(exc) or "Not Found"}, status=404)
+    return api.create_response(request, {"detail": str(exc) or _("not found")}, status=404)
+
+
+@api.exception_handler(SchemaRefusal)
+def refused_by_schema(request, exc: SchemaRefusal):
+    """422 when the body or query string does not fit the endpoint's schema, in the reader's language."""
+    return api.create_response(request, apivalidation.envelope(exc.errors), status=422)
 
 
 class HealthOut(Schema):

@@ -12,6 +12,7 @@ import json
 import re
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from ninja import NinjaAPI
 from ninja.errors import HttpError
 from ninja.parser import Parser
@@ -80,6 +81,16 @@ class CheckedParser(Parser):
         return super().parse_querydict(data, list_fields, request)
 
 
+# Django Ninja's own refusals, in English in its code: put into the reader's language when they reach a client.
+NINJA_WORDS = {
+    "Unauthorized": gettext_noop("sign in, or send a personal API token"),
+    "Forbidden": gettext_noop("you may not do this"),
+    "Too many requests.": gettext_noop("too many requests; wait a moment and try again"),
+    "CSRF check Failed": gettext_noop("the CSRF check failed; reload the page and try again"),
+    "Cannot parse request body": gettext_noop("the body cannot be read as JSON"),
+}
+
+
 def _refusal(api: NinjaAPI, request, exc: BadParameter):
     return api.create_response(request, {"detail": str(exc), "errors": {exc.field: [exc.reason]}}, status=400)
 
@@ -94,7 +105,9 @@ def install(api: NinjaAPI) -> None:
     def http_error(request, exc: HttpError):
         if isinstance(exc.__cause__, BadParameter):
             return _refusal(api, request, exc.__cause__)
-        return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+        message = str(exc)
+        detail = _(NINJA_WORDS[message]) if message in NINJA_WORDS else message
+        return api.create_response(request, {"detail": detail}, status=exc.status_code)
 
     api.add_exception_handler(HttpError, http_error)
     api.add_exception_handler(BadParameter, lambda request, exc: _refusal(api, request, exc))

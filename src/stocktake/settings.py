@@ -200,7 +200,9 @@ LANGUAGES = [
     ("fr", "Français"),
 ]
 # The plain-Python engine (delivery/) is no Django app, so its catalogues are named here (delivery/text.py).
-LOCALE_PATHS = [Path(__file__).resolve().parent / "delivery" / "locale"]
+# The engine (plain Python, no app) and the project's own modules (the API's refusals) have no app config to
+# find their catalogues by.
+LOCALE_PATHS = [Path(__file__).resolve().parent / "delivery" / "locale", Path(__file__).resolve().parent / "locale"]
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "UTC"
 USE_I18N = True

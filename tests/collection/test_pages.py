@@ -136,6 +136,24 @@ def test_remind_sends_due_and_late_emails_once(db, users):
     assert Reminder.objects.filter(kind="due").count() == len(due)
 
 
+def test_a_reminder_is_written_in_its_recipients_language(db, users):
+    """The interior data lead reads Spanish: the late reminder's subject, body and date are Spanish, the others'
+    stay English, though the job that sends them has no request and no language of its own."""
+    from stocktake.accounts.models import Person
+
+    Person.objects.filter(email="interior-data@demo.stocktake.invalid").update(language="es")
+    mail.outbox.clear()
+    reminders.send(datetime.date(2026, 11, 24))
+    (late,) = [m for m in mail.outbox if m.to == ["interior-data@demo.stocktake.invalid"]]
+    assert late.subject.startswith("Atraso: "), late.subject
+    assert "15 de noviembre de 2026" in late.body and "días de atraso" in late.body, late.body
+    assert late.body.startswith("Estimado/a ") and "R03-D02" in late.body
+    call_command("remind", "--today", "2026-12-10")
+    subjects = {m.to[0]: m.subject for m in mail.outbox if m.to[0].endswith("-data@demo.stocktake.invalid")}
+    assert subjects["interior-data@demo.stocktake.invalid"].startswith("Vence el 15 de diciembre")
+    assert subjects["health-data@demo.stocktake.invalid"].startswith("Due December 15")
+
+
 def test_freshness_counts_the_totals_the_rollups_count(db):
     """Freshness reads the rollups: a unit has reported a period when its total (blank disaggregation) is in,
     whatever its state; a breakdown alone neither fills a gap nor makes a newer period 'reported'."""

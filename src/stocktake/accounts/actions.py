@@ -116,13 +116,17 @@ def create_person(
     organisation: Organisation,
     title: str = "",
     email: str = "",
+    language: str = "",
     account=None,
     user=None,
     interface: str = "web",
 ) -> Person:
     """A person in a role; `account` is their sign-in, if they have one (their role group follows by signal)."""
+    _check_language(language)
     return audit.save_audited(
-        Person(name=name, role=role, organisation=organisation, title=title, email=email, user=account),
+        Person(
+            name=name, role=role, organisation=organisation, title=title, email=email, language=language, user=account
+        ),
         user=user,
         interface=interface,
     )
@@ -303,7 +307,16 @@ def record_address_lockout(*, kind: str, address: str, count: int, seconds: int,
 # Changes to organisations and people (the onboarding workbook, the API, the edit pages) ----------------------
 
 ORGANISATION_FIELDS = {"name", "kind", "parent"}
-PERSON_FIELDS = {"name", "title", "email", "role", "organisation"}
+PERSON_FIELDS = {"name", "title", "email", "role", "organisation", "language"}
+
+
+def _check_language(code: str) -> None:
+    """A person's language is one the site is translated into, or blank for the site's own."""
+    codes = [c for c, _name in settings.LANGUAGES]
+    if code and code not in codes:
+        raise ValidationError(
+            {"language": _("'%(code)s' is not one of %(codes)s") % {"code": code, "codes": ", ".join(codes)}}
+        )
 
 
 def _change_audited(obj, fields: dict, allowed: set[str], *, user, interface: str, reason: str = ""):
@@ -332,5 +345,6 @@ def change_organisation(org: Organisation, *, user=None, interface: str = "web",
 
 @transaction.atomic
 def change_person(person: Person, *, user=None, interface: str = "web", reason: str = "", **fields) -> Person:
-    """Change a person's name, title, email, role or organisation (their role group follows by signal)."""
+    """Change a person's name, title, email, language, role or organisation (their role group follows by signal)."""
+    _check_language(fields.get("language", ""))
     return _change_audited(person, fields, PERSON_FIELDS, user=user, interface=interface, reason=reason)

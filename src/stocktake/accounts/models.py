@@ -48,6 +48,10 @@ class Person(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="person"
     )
+    # Emails (reminders, alerts) are written in it, whatever language the sender reads the site in.
+    language = models.CharField(
+        max_length=10, blank=True, help_text=_("The language of their emails (es, pt, fr...); blank: the site's.")
+    )
 
     class Meta:
         ordering = ["name"]

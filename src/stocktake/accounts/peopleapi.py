@@ -149,6 +149,7 @@ class PersonIn(Schema):
     organisation: str = Field(description="the code of their organisation")
     title: str = Field("", description="their job title")
     email: str = Field("", description="their email address (reminders and alerts go there)")
+    language: str = Field("", description="the language of their emails (es, pt, fr, en); empty for the site's")
     username: str = Field("", description="a user name to give them a sign-in; empty for none")
     password: str = Field("", description="the sign-in's first password (with username); they should change it")
 
@@ -174,6 +175,7 @@ class PersonPatch(Schema):
     organisation: str = Field(None, description="the code of their organisation")
     title: str = Field(None, description="their job title")
     email: str = Field(None, description="their email address")
+    language: str = Field(None, description="the language of their emails (es, pt, fr, en); empty for the site's")
     reason: str = Field("", description="why it changed, for the audit trail")
 
     model_config = {"json_schema_extra": {"examples": [{"role": "priority_manager", "reason": "promoted"}]}}
@@ -186,6 +188,7 @@ class PersonOut(Schema):
     organisation: str = Field(description="their organisation's code")
     title: str = Field(description="their job title")
     email: str = Field(description="their email address")
+    language: str = Field(description="the language of their emails; empty for the site's")
     username: str | None = Field(description="their sign-in's user name, or null without one")
 
 
@@ -197,6 +200,7 @@ def _person(p: Person) -> dict:
         "organisation": p.organisation.code,
         "title": p.title,
         "email": p.email,
+        "language": p.language,
         "username": p.user.username if p.user_id else None,
     }
 
@@ -262,6 +266,7 @@ def create_person(request, payload: PersonIn):
             organisation=org,
             title=payload.title,
             email=payload.email,
+            language=payload.language,
             account=account,
             user=request.user,
             interface="api",

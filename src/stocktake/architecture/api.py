@@ -688,7 +688,7 @@ def _org_unit(u: OrgUnit, levels: dict[int, str]) -> dict:
         "name": u.name,
         "parent": u.parent.code if u.parent_id else None,
         "depth": u.depth,
-        "level_name": levels.get(u.depth, f"level {u.depth}"),
+        "level_name": levels.get(u.depth, _("level %(n)s") % {"n": u.depth}),
         "organisation": u.organisation.code if u.organisation_id else None,
         "closed_on": u.closed_on,
     }

@@ -105,7 +105,7 @@ class TargetForm(MarkedErrorsMixin, forms.ModelForm):
         data = super().clean()
         if self.instance.pk and self.instance.status == Target.Status.COMMITTED and self.has_changed():
             if not (data.get("reason") or "").strip():
-                self.add_error("reason", "A committed target can only be changed with a reason.")
+                self.add_error("reason", _("A committed target can only be changed with a reason."))
         return data
 
     def target_fields(self) -> dict:

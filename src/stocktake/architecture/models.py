@@ -251,9 +251,9 @@ class Indicator(models.Model):
         CONTEXTUAL = "contextual", gettext_lazy("Contextual / external factor")
 
     class Aggregation(models.TextChoices):
-        SUM = SUM, "Sum"
-        MEAN = MEAN, "Mean"
-        RATIO = RATIO, "Ratio of numerator and denominator sums"
+        SUM = SUM, gettext_lazy("Sum")
+        MEAN = MEAN, gettext_lazy("Mean")
+        RATIO = RATIO, gettext_lazy("Ratio of numerator and denominator sums")
 
     outcome = models.ForeignKey(Outcome, on_delete=models.PROTECT, related_name="indicators")
     code = models.SlugField(max_length=60, unique=True)
@@ -369,8 +369,8 @@ class Target(models.Model):
     """
 
     class Status(models.TextChoices):
-        PROVISIONAL = "provisional", "Provisional"
-        COMMITTED = "committed", "Committed"
+        PROVISIONAL = "provisional", pgettext_lazy("a target's status", "Provisional")
+        COMMITTED = "committed", pgettext_lazy("a target's status", "Committed")
 
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="targets")
     org_unit = models.ForeignKey(
@@ -400,14 +400,14 @@ class Target(models.Model):
     def clean(self):
         errors = {}
         if self.baseline_date and self.target_date and self.target_date <= self.baseline_date:
-            errors["target_date"] = "target date must be after the baseline date"
+            errors["target_date"] = _("target date must be after the baseline date")
         if self.trajectory_method == T.STAGED:
             try:
                 T.validate_stages([tuple(s) for s in self.stages or []])
             except (T.TrajectoryError, TypeError, ValueError) as exc:
                 errors["stages"] = str(exc)
         if self.org_unit_id and self.indicator_id and self.org_unit.depth > self.indicator.report_depth:
-            errors["org_unit"] = "a target cannot sit below the level the indicator is reported at"
+            errors["org_unit"] = _("a target cannot sit below the level the indicator is reported at")
         if errors:
             raise ValidationError(errors)
 

@@ -14,6 +14,7 @@ from typing import Annotated
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
@@ -266,7 +267,7 @@ def import_file(
     if format and format not in importer.FORMATS:
         raise HttpError(400, f"unknown format '{format}'; use one of {', '.join(importer.FORMATS)}")
     if not (permissions.can_manage(request.user) or permissions.role(request.user) == "data_lead"):
-        return Status(403, {"detail": "only data leads and the delivery unit import data"})
+        return Status(403, {"detail": _("only data leads and the delivery unit import data")})
     b = importer.run_import(
         file,
         file_name=file.name or "upload",
@@ -287,7 +288,7 @@ def import_file(
 )
 def submit_values(request, payload: RowsIn):
     if not (permissions.can_manage(request.user) or permissions.role(request.user) == "data_lead"):
-        return Status(403, {"detail": "only data leads and the delivery unit submit data"})
+        return Status(403, {"detail": _("only data leads and the delivery unit submit data")})
     body = json.dumps({"rows": [r.model_dump() for r in payload.rows]}).encode()
     b = importer.run_import(
         body,
@@ -308,7 +309,7 @@ def submit_values(request, payload: RowsIn):
 )
 def dhis2_data_value_set(request, payload: Dhis2DataValueSet, dryRun: bool = False):
     if not (permissions.can_manage(request.user) or permissions.role(request.user) == "data_lead"):
-        return Status(403, {"detail": "only data leads and the delivery unit submit data"})
+        return Status(403, {"detail": _("only data leads and the delivery unit submit data")})
     body = json.dumps(payload.model_dump(exclude_none=True)).encode()
     b = importer.run_import(
         body, file_name="DHIS2 dataValueSets", fmt="dhis2-json", user=request.user, interface="api", dry_run=dryRun
@@ -395,7 +396,7 @@ def value_history(request, value_id: int):
 def _decide(request, payload: DecisionIn, fn, state, **kw):
     """Decide on the versions the caller saw; 409 names every value whose version moved since."""
     if not permissions.can_validate(request.user):
-        return Status(403, {"detail": "only the delivery unit's validators decide on values"})
+        return Status(403, {"detail": _("only the delivery unit's validators decide on values")})
     seen = {v.id: v.version for v in payload.values}
     if len(seen) != len(payload.values):
         raise HttpError(400, "a value is listed twice")

@@ -605,12 +605,8 @@ def _import(batch: ImportBatch, stream, *, file_name, fmt, mapping, user, dry_ru
 
 
 def _note_rule(note: str) -> str:
-    """What a reader's or mapping's note is about, for the report's list of warnings."""
-    if "optional column" in note:
-        return "optional-columns"
-    if "have no name" in note:
-        return "unnamed-columns"
-    return "encoding"
+    """What a reader's or mapping's note is about, for the report's list of warnings (its words are translated)."""
+    return getattr(note, "rule", "encoding")
 
 
 def _columns(stream, fmt, mapping, cat):

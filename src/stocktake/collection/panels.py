@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from stocktake.accounts import permissions
 from stocktake.architecture import access as architecture_access
@@ -38,17 +41,18 @@ def priority_notes(request, priority_ids) -> dict[int, list[dict]]:
             continue
         pid = f.indicator.outcome.priority_id
         if f.late:
-            text = (
-                f"{f.indicator.code}: {f.due_period.code} data {f.days_late} days late "
-                f"({len(f.missing_units)} units missing)"
-            )
+            text = ngettext(
+                "%(code)s: %(period)s data %(days)s days late (%(n)s unit missing)",
+                "%(code)s: %(period)s data %(days)s days late (%(n)s units missing)",
+                len(f.missing_units),
+            ) % {"code": f.indicator.code, "period": f.due_period.code, "days": f.days_late, "n": len(f.missing_units)}
             notes.setdefault(pid, []).append(
                 {"text": text, "url": f"/collection/freshness/#{f.indicator.code}", "css": "note-late"}
             )
         else:
             notes.setdefault(pid, []).append(
                 {
-                    "text": f"{f.indicator.code}: data to {f.last_period}",
+                    "text": _("%(code)s: data to %(period)s") % {"code": f.indicator.code, "period": f.last_period},
                     "url": f"/collection/freshness/#{f.indicator.code}",
                     "css": "note-fresh",
                 }
@@ -64,7 +68,12 @@ def priority_notes(request, priority_ids) -> dict[int, list[dict]]:
         queue = "/collection/queue/" if permissions.can_validate(request.user) else ""  # a link only if it opens
         for pid, n in pending:
             notes.setdefault(pid, []).append(
-                {"text": f"{n:,} values unverified", "url": queue, "css": "note-unverified"}
+                {
+                    "text": ngettext("%(n)s value unverified", "%(n)s values unverified", n)
+                    % {"n": number_format(n, force_grouping=True)},
+                    "url": queue,
+                    "css": "note-unverified",
+                }
             )
     return notes
 

@@ -16,13 +16,19 @@ from dataclasses import dataclass
 from datetime import date
 
 from . import periods as P
+from .text import _, gettext_noop
 from .trajectory import s_curve
 
 IMMEDIATE = "immediate"
 LINEAR = "linear"
 S_CURVE = "s_curve"
 RAMPS = (IMMEDIATE, LINEAR, S_CURVE)
-RAMP_NAMES = {IMMEDIATE: "immediate", LINEAR: "linear over N periods", S_CURVE: "S-curve over N periods"}
+# Marked for translation, shown through `_` (or Django's gettext_lazy in a form's choices).
+RAMP_NAMES = {
+    IMMEDIATE: gettext_noop("immediate"),
+    LINEAR: gettext_noop("linear over N periods"),
+    S_CURVE: gettext_noop("S-curve over N periods"),
+}
 
 
 class CompositionError(ValueError):
@@ -48,13 +54,22 @@ class Contribution:
 
     def __post_init__(self):
         if self.ramp not in RAMPS:
-            raise CompositionError(f"{self.name}: unknown ramp '{self.ramp}'; use one of {', '.join(RAMPS)}")
+            raise CompositionError(
+                _("%(name)s: unknown ramp '%(ramp)s'; use one of %(ramps)s")
+                % {"name": self.name, "ramp": self.ramp, "ramps": ", ".join(RAMPS)}
+            )
         if self.ramp != IMMEDIATE and self.ramp_periods < 1:
-            raise CompositionError(f"{self.name}: a {self.ramp} ramp needs at least one period to reach full effect")
+            raise CompositionError(
+                _("%(name)s: a %(ramp)s ramp needs at least one period to reach full effect")
+                % {"name": self.name, "ramp": _(RAMP_NAMES[self.ramp])}
+            )
         if self.end is not None and self.end < self.start:
-            raise CompositionError(f"{self.name}: the effect ends ({self.end}) before it starts ({self.start})")
+            raise CompositionError(
+                _("%(name)s: the effect ends (%(end)s) before it starts (%(start)s)")
+                % {"name": self.name, "end": self.end, "start": self.start}
+            )
         if not math.isfinite(self.effect):
-            raise CompositionError(f"{self.name}: the effect must be a number")
+            raise CompositionError(_("%(name)s: the effect must be a number") % {"name": self.name})
 
 
 def ramp_fraction(ramp: str, periods_in: float, ramp_periods: int) -> float:
@@ -68,7 +83,7 @@ def ramp_fraction(ramp: str, periods_in: float, ramp_periods: int) -> float:
         return x
     if ramp == S_CURVE:
         return 0.0 if x <= 0 else 1.0 if x >= 1 else s_curve(x)
-    raise CompositionError(f"unknown ramp '{ramp}'")
+    raise CompositionError(_("unknown ramp '%(ramp)s'") % {"ramp": ramp})
 
 
 def periods_since(kind: str, start: date, on: date) -> int:
@@ -154,9 +169,9 @@ def compose(
 ) -> Composed:
     """Baseline (+ trend) plus every contribution at the end of each period after the baseline's, up to `until`."""
     if until <= baseline_date:
-        raise CompositionError("the composed trajectory must end after its baseline date")
+        raise CompositionError(_("the composed trajectory must end after its baseline date"))
     if direction not in ("up", "down"):
-        raise CompositionError(f"unknown direction '{direction}'")
+        raise CompositionError(_("unknown direction '%(direction)s'") % {"direction": direction})
     first = P.containing(kind, baseline_date).next()
     periods = P.between(kind, first.start, until)
     # count periods once per contribution, then step along: periods_since is linear in the span
@@ -187,19 +202,36 @@ def trend_per_period(history: Sequence[float]) -> float:
     return sum((x - mx) * (y - my) for x, y in zip(xs, history)) / den
 
 
-def gap_sentence(composed: Composed, fmt=lambda v: f"{v:,.1f}", gap_fmt=None) -> str:
+def gap_sentence(composed: Composed, fmt=lambda v: f"{v:,.1f}", gap_fmt=None, month=lambda d: f"{d:%Y-%m}") -> str:
     """The plain-language verdict shown under the chart; `gap_fmt` writes the gap (between two percentages it is
-    in percentage points, not a percentage), `fmt` everything else."""
+    in percentage points, not a percentage), `fmt` everything else, `month` the target's month.
+
+    The engine cannot import Django, so the caller hands in the locale's month format ("March 2026", "marzo de
+    2026"); left to itself it writes the month as 2026-03, which every language reads, never an English name."""
     gap_fmt = gap_fmt or fmt
     if composed.target_value is None:
-        return "No target to compare the plan with."
+        return _("No target to compare the plan with.")
     value = composed.at_target_date
     if value is None:
-        return "The plan has no periods to compare with the target."
-    when = composed.target_date.strftime("%b %Y") if composed.target_date else "the target date"
+        return _("The plan has no periods to compare with the target.")
+    words = {"value": fmt(value), "target": fmt(composed.target_value)}
     if composed.reaches_target:
-        return f"The plan reaches the target: {fmt(value)} against {fmt(composed.target_value)} by {when}."
-    return (
-        f"The plan does not yet reach the target by {gap_fmt(composed.gap)}: "
-        f"the strategies add up to {fmt(value)} against a target of {fmt(composed.target_value)} by {when}."
-    )
+        if composed.target_date is None:
+            return _("The plan reaches the target: %(value)s against %(target)s.") % words
+        return _("The plan reaches the target: %(value)s against %(target)s by %(month)s.") % {
+            **words,
+            "month": month(composed.target_date),
+        }
+    words["gap"] = gap_fmt(composed.gap)
+    if composed.target_date is None:
+        return (
+            _(
+                "The plan does not yet reach the target by %(gap)s: the strategies add up to %(value)s against a "
+                "target of %(target)s."
+            )
+            % words
+        )
+    return _(
+        "The plan does not yet reach the target by %(gap)s: the strategies add up to %(value)s against a target of "
+        "%(target)s by %(month)s."
+    ) % {**words, "month": month(composed.target_date)}

@@ -17,7 +17,8 @@ from datetime import datetime
 from . import periods as P
 from .echo import listed, shown
 from .importrows import NumberError
-from .tabular import FileError, RowShapeError
+from .tabular import FileError, Note, RowShapeError
+from .text import _
 
 LONG_ALIASES = {
     "indicator": ("indicator", "indicator_code", "indicator code"),
@@ -56,11 +57,14 @@ def long_records(header: list[str], rows: Iterable) -> Iterator[tuple[int, dict 
     missing = [f for f in ("indicator", "org_unit", "period") if f not in cols]
     if missing:
         raise FileError(
-            f"the header lacks the column(s) {', '.join(missing)}; it has {listed(header[:20])}. "
-            f"Download the template, or save a column mapping for this source"
+            _(
+                "the header lacks the column(s) %(missing)s; it has %(header)s. "
+                "Download the template, or save a column mapping for this source"
+            )
+            % {"missing": ", ".join(missing), "header": listed(header[:20])}
         )
     if not ({"value", "numerator"} & set(cols)):
-        raise FileError("the header has neither a 'value' nor a 'numerator' column")
+        raise FileError(_("the header has neither a 'value' nor a 'numerator' column"))
     for n, raw in rows:
         if isinstance(raw, Exception):
             yield n, raw
@@ -98,11 +102,14 @@ class Dhis2Lookup:
         de, ou, coc = (str(dv.get(k) or "").strip() for k in ("dataElement", "orgUnit", "categoryOptionCombo"))
         problems = []
         if de not in self.data_elements:
-            problems.append(f"dataElement: no mapping for DHIS2 data element '{shown(de, 40)}'")
+            problems.append("dataElement: " + _("no mapping for DHIS2 data element '%(id)s'") % {"id": shown(de, 40)})
         if ou not in self.org_units:
-            problems.append(f"orgUnit: no mapping for DHIS2 org unit '{shown(ou, 40)}'")
+            problems.append("orgUnit: " + _("no mapping for DHIS2 org unit '%(id)s'") % {"id": shown(ou, 40)})
         if coc and coc not in self.combos:
-            problems.append(f"categoryOptionCombo: no mapping for DHIS2 category option combo '{shown(coc, 40)}'")
+            problems.append(
+                "categoryOptionCombo: "
+                + _("no mapping for DHIS2 category option combo '%(id)s'") % {"id": shown(coc, 40)}
+            )
         if problems:
             return ShapeError("; ".join(problems))
         indicator, field = self.data_elements[de]
@@ -126,10 +133,10 @@ def load_json(data: bytes):
     try:
         return json.loads(data)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise FileError(f"not valid JSON: {shown(exc, 120)}") from exc
+        raise FileError(_("not valid JSON: %(reason)s") % {"reason": shown(exc, 120)}) from exc
     except RecursionError as exc:
         raise FileError(
-            "the JSON is nested too deeply (more than a thousand levels, where a data value set has three); refused"
+            _("the JSON is nested too deeply (more than a thousand levels, where a data value set has three); refused")
         ) from exc
 
 
@@ -137,9 +144,9 @@ def dhis2_json(data: bytes, lookup: Dhis2Lookup) -> Iterator[tuple[int, dict | E
     """A dataValueSets JSON payload; rows are numbered by their place in `dataValues`, from 1."""
     payload = load_json(data)
     if not isinstance(payload, dict) or not isinstance(payload.get("dataValues"), list):
-        raise FileError("a DHIS2 data value set is a JSON object with a 'dataValues' list")
+        raise FileError(_("a DHIS2 data value set is a JSON object with a 'dataValues' list"))
     if not payload["dataValues"]:
-        raise FileError("the 'dataValues' list is empty: there is no data to import")
+        raise FileError(_("the 'dataValues' list is empty: there is no data to import"))
     defaults = {k: payload.get(k) for k in ("period", "orgUnit", "attributeOptionCombo") if payload.get(k)}
     return _merge_parts(
         (
@@ -152,7 +159,7 @@ def dhis2_json(data: bytes, lookup: Dhis2Lookup) -> Iterator[tuple[int, dict | E
 
 def _dhis2_one(n, dv, lookup):
     if not isinstance(dv, dict):
-        return ShapeError("each entry of dataValues must be an object")
+        return ShapeError(_("each entry of dataValues must be an object"))
     return lookup.record(n, dv)
 
 
@@ -162,7 +169,8 @@ def dhis2_csv(header: list[str], rows: Iterable, lookup: Dhis2Lookup) -> Iterato
     missing = [f for f in ("dataElement", "period", "orgUnit", "value") if f not in cols]
     if missing:
         raise FileError(
-            f"a DHIS2 CSV needs the columns dataelement, period, orgunit and value; missing {', '.join(missing)}"
+            _("a DHIS2 CSV needs the columns dataelement, period, orgunit and value; missing %(missing)s")
+            % {"missing": ", ".join(missing)}
         )
 
     def gen():
@@ -194,7 +202,8 @@ def _merge_parts(records, lookup: Dhis2Lookup):
                         yield (
                             n,
                             ShapeError(
-                                f"{f} for {' '.join(k for k in key if k)} given twice (first at row {held[key][0]})"
+                                _("%(field)s for %(key)s given twice (first at row %(row)s)")
+                                % {"field": f, "key": " ".join(k for k in key if k), "row": held[key][0]}
                             ),
                         )
                         break
@@ -245,7 +254,7 @@ def parse_expression(
     while pos < len(text):
         m = _TERM.match(text, pos)
         if not m or m.end() == pos:
-            raise FileError(f"cannot read the expression '{shown(expr)}'")
+            raise FileError(_("cannot read the expression '%(expression)s'") % {"expression": shown(expr)})
         sign, name = m.group(1), m.group(2).strip()
         pos = m.end()
         if name not in header:
@@ -254,13 +263,15 @@ def parse_expression(
                     absent.add(name)
                 continue
             raise FileError(
-                f"the mapping names column '{shown(name, 80)}', which the file does not have "
-                f"(it has {listed(header[:30])}); if the column only appears in some files, "
-                f"list it in the mapping's optional columns"
+                _(
+                    "the mapping names column '%(name)s', which the file does not have (it has %(header)s); "
+                    "if the column only appears in some files, list it in the mapping's optional columns"
+                )
+                % {"name": shown(name, 80), "header": listed(header[:30])}
             )
         terms.append((-1 if sign == "-" else 1, name))
     if not terms and not absent:
-        raise FileError("an empty expression in the mapping")
+        raise FileError(_("an empty expression in the mapping"))
     return terms
 
 
@@ -301,7 +312,9 @@ def _column_of(spec, key: str) -> tuple[str, str]:
             return "", str(spec["code"])
         if spec.get("column"):
             return str(spec["column"]), ""
-    raise FileError(f'the mapping\'s {key} is a column name, {{"column": name}} or {{"code": a unit code}}')
+    raise FileError(
+        _('the mapping\'s %(key)s is a column name, {"column": name} or {"code": a unit code}') % {"key": key}
+    )
 
 
 class _Breakdown:
@@ -315,8 +328,8 @@ class _Breakdown:
         self.column = str(spec.get("column") or "")
         if self.column not in header:
             raise FileError(
-                f"the mapping's disaggregation column '{shown(self.column, 80)}' is not in the file "
-                f"(it has {listed(header[:30])})"
+                _("the mapping's disaggregation column '%(column)s' is not in the file (it has %(header)s)")
+                % {"column": shown(self.column, 80), "header": listed(header[:30])}
             )
         self.name = str(spec.get("name") or "").strip()
         self.values = {fold(k): str(v) for k, v in (spec.get("values") or {}).items()}
@@ -337,21 +350,29 @@ def _period_reader(period, header: list[str]):
     if isinstance(period, str):
         period = {"column": period}
     if not isinstance(period, dict):
-        raise FileError("the mapping's period is a column name or an object (column, format, year/month, text)")
+        raise FileError(_("the mapping's period is a column name or an object (column, format, year/month, text)"))
     for k in ("column", "year", "month"):
         if period.get(k) and period[k] not in header:
-            raise FileError(f"the mapping's period column '{shown(period[k], 40)}' is not in the file")
+            raise FileError(
+                _("the mapping's period column '%(column)s' is not in the file") % {"column": shown(period[k], 40)}
+            )
     template = period.get("text")
     if template:
         for name in _FIELD.findall(template):
             if name not in header:
-                raise FileError(f"the mapping's period text names column '{shown(name, 80)}', not in the file")
+                raise FileError(
+                    _("the mapping's period text names column '%(column)s', not in the file")
+                    % {"column": shown(name, 80)}
+                )
 
     def period_code(raw) -> str:
         if "year" in period:
             y, m = _cell(raw, period["year"]).strip(), _cell(raw, period["month"]).strip()
             if not (y.isdigit() and m.isdigit()):
-                raise ValueError(f"year '{shown(y, 20)}' and month '{shown(m, 20)}' do not make a month")
+                raise ValueError(
+                    _("year '%(year)s' and month '%(month)s' do not make a month")
+                    % {"year": shown(y, 20), "month": shown(m, 20)}
+                )
             return f"{int(y):04d}-{int(m):02d}"
         if template:  # "{fiscal_year} {q}": a period label built from several cells, read as periods read it
             return " ".join(_FIELD.sub(lambda m: _cell(raw, m.group(1)).strip(), template).split())
@@ -360,10 +381,14 @@ def _period_reader(period, header: list[str]):
             try:
                 d = datetime.strptime(text, period["format"]).date()
             except ValueError as exc:
-                raise ValueError(f"'{shown(text)}' does not match the date format {period['format']}") from exc
+                raise ValueError(
+                    _("'%(text)s' does not match the date format %(format)s")
+                    % {"text": shown(text), "format": period["format"]}
+                ) from exc
             if not P.MIN_YEAR <= d.year <= P.MAX_YEAR:
                 raise ValueError(
-                    f"'{shown(text)}' is in year {d.year}; periods name the years {P.MIN_YEAR} to {P.MAX_YEAR}"
+                    _("'%(text)s' is in year %(year)s; periods name the years %(min)s to %(max)s")
+                    % {"text": shown(text), "year": d.year, "min": P.MIN_YEAR, "max": P.MAX_YEAR}
                 )
             return P.containing(period.get("kind", P.MONTH), d).code
         return text
@@ -388,7 +413,7 @@ def mapped_records(
 
     for key in ("org_unit", "period", "indicators"):
         if not mapping.get(key):
-            raise FileError(f"the column mapping lacks '{key}'")
+            raise FileError(_("the column mapping lacks '%(key)s'") % {"key": key})
     unit_column, unit_code = _column_of(mapping["org_unit"], "org_unit")
     for key, col in (
         ("org_unit", unit_column),
@@ -397,7 +422,8 @@ def mapped_records(
     ):
         if col and col not in header:
             raise FileError(
-                f"the mapping's {key} column '{shown(col, 80)}' is not in the file (it has {listed(header[:30])})"
+                _("the mapping's %(key)s column '%(column)s' is not in the file (it has %(header)s)")
+                % {"key": key, "column": shown(col, 80), "header": listed(header[:30])}
             )
     period_code, period_column = _period_reader(mapping["period"], header)
     optional = set(mapping.get("optional") or [])
@@ -411,16 +437,26 @@ def mapped_records(
             if item.get(f)
         }
         if not fields:
-            raise FileError(f"the mapping gives no value column for {item.get('indicator')}")
+            raise FileError(
+                _("the mapping gives no value column for %(indicator)s") % {"indicator": item.get("indicator")}
+            )
         own = _Breakdown(item["disaggregation"], header) if item.get("disaggregation") else breakdown
         targets.append((item["indicator"], own, fields, item.get("zero_denominator") == "skip"))
     if absent and notes is not None:
         names = ", ".join(f"'{shown(name, 80)}'" for name in sorted(absent)[:20])
-        notes.append(f"optional column(s) {names} are not in this file: read as blank")
+        notes.append(
+            Note(
+                _("optional column(s) %(names)s are not in this file: read as blank") % {"names": names},
+                "optional-columns",
+            )
+        )
     skips = []
     for s in mapping.get("skip", []):
         if s.get("column") not in header:
-            raise FileError(f"the mapping's skip rule names column '{shown(s.get('column'), 40)}', not in the file")
+            raise FileError(
+                _("the mapping's skip rule names column '%(column)s', not in the file")
+                % {"column": shown(s.get("column"), 40)}
+            )
         skips.append((s["column"], {fold(v): str(v) for v in s.get("in", [])}))
     prefix = mapping.get("org_unit_prefix", "")
     blank_is_error = mapping.get("blank") == "error"
@@ -433,7 +469,7 @@ def mapped_records(
             continue
         rule = next(
             (
-                f"{col} is {values[fold(raw.get(col) or '')]}"
+                _("%(column)s is %(value)s") % {"column": col, "value": values[fold(raw.get(col) or "")]}
                 for col, values in skips
                 if fold(raw.get(col) or "") in values
             ),
@@ -457,7 +493,7 @@ def mapped_records(
         except ValueError as exc:
             yield n, ShapeError(f"period: {exc}")
             continue
-        made, why = 0, "no value in the mapped columns"
+        made, why = 0, _("no value in the mapped columns")
         for indicator, disagg, fields, zero_skips in targets:
             rec = {**base, "indicator": indicator}
             try:
@@ -474,11 +510,11 @@ def mapped_records(
                 continue
             if all(rec.get(f) is None for f in fields):
                 if blank_is_error:
-                    yield n, ShapeError(f"{indicator}: no value")
+                    yield n, ShapeError(_("%(indicator)s: no value") % {"indicator": indicator})
                     made += 1
                 continue
             if zero_skips and rec.get("denominator") == 0:  # no attendances: no share to report, not an error
-                why = f"{indicator}: denominator 0"
+                why = _("%(indicator)s: denominator 0") % {"indicator": indicator}
                 continue
             made += 1
             yield n, rec
@@ -493,7 +529,7 @@ def _field_of(column: str, unit_column: str, period_column: str) -> str:
 
 
 def _ends_before(exc: MissingCell) -> str:
-    return f"the row ends before column '{shown(str(exc), 80)}' (fewer cells than the header)"
+    return _("the row ends before column '%(column)s' (fewer cells than the header)") % {"column": shown(str(exc), 80)}
 
 
 MAPPING_KEYS = {
@@ -509,34 +545,36 @@ def check_mapping(config) -> list[str]:
     naming the field, rather than silently doing nothing on every later import.
     """
     if not isinstance(config, dict):
-        return ["config: a column mapping is a JSON object"]
-    problems = [f"{k}: not a mapping option (see docs/collection.md)" for k in sorted(set(config) - MAPPING_KEYS)]
+        return ["config: " + _("a column mapping is a JSON object")]
+    problems = [
+        f"{k}: " + _("not a mapping option (see docs/collection.md)") for k in sorted(set(config) - MAPPING_KEYS)
+    ]
     for key in ("org_unit", "period", "indicators"):
         if not config.get(key):
-            problems.append(f"{key}: required")
+            problems.append(f"{key}: " + _("required"))
     unit = config.get("org_unit")
     if unit and not (isinstance(unit, str) or (isinstance(unit, dict) and (unit.get("column") or unit.get("code")))):
-        problems.append('org_unit: a column name, {"column": name} or {"code": a unit code}')
+        problems.append("org_unit: " + _('a column name, {"column": name} or {"code": a unit code}'))
     period = config.get("period")
     if period and not (
         isinstance(period, str)
         or (isinstance(period, dict) and (period.get("column") or period.get("text") or period.get("year")))
     ):
-        problems.append('period: a column name, or {"column", "format"}, {"year", "month"} or {"text"}')
+        problems.append("period: " + _('a column name, or {"column", "format"}, {"year", "month"} or {"text"}'))
     if isinstance(period, dict) and period.get("year") and not period.get("month"):
-        problems.append("period.month: required with period.year")
+        problems.append("period.month: " + _("required with %(field)s") % {"field": "period.year"})
     if isinstance(period, dict) and period.get("kind") and period["kind"] not in P.FREQUENCY_NAMES:
-        problems.append(f"period.kind: one of {', '.join(P.FREQUENCY_NAMES)}")
+        problems.append("period.kind: " + _("one of %(choices)s") % {"choices": ", ".join(P.FREQUENCY_NAMES)})
     indicators = config.get("indicators")
     if indicators and not isinstance(indicators, list):
-        problems.append('indicators: a list of {"indicator": code, "value": expression, ...}')
+        problems.append("indicators: " + _('a list of {"indicator": code, "value": expression, ...}'))
     for i, item in enumerate(indicators if isinstance(indicators, list) else []):
         if not isinstance(item, dict) or not item.get("indicator"):
-            problems.append(f"indicators[{i}].indicator: required")
+            problems.append(f"indicators[{i}].indicator: " + _("required"))
         elif not any(item.get(f) for f in ("value", "numerator")):
-            problems.append(f"indicators[{i}]: give a value, or a numerator and denominator")
+            problems.append(f"indicators[{i}]: " + _("give a value, or a numerator and denominator"))
         elif item.get("numerator") and not item.get("denominator"):
-            problems.append(f"indicators[{i}].denominator: required with a numerator")
+            problems.append(f"indicators[{i}].denominator: " + _("required with a numerator"))
         if isinstance(item, dict) and item.get("disaggregation") not in (None, ""):
             problems += _check_breakdown(item["disaggregation"], f"indicators[{i}].disaggregation")
     if config.get("disaggregation") not in (None, ""):
@@ -545,14 +583,14 @@ def check_mapping(config) -> list[str]:
         if not isinstance(rule, dict) or not rule.get("column") or not isinstance(rule.get("in"), list):
             problems.append(f'skip[{i}]: {{"column": name, "in": [values]}}')
     if not isinstance(config.get("optional", []), list):
-        problems.append("optional: a list of column names")
+        problems.append("optional: " + _("a list of column names"))
     for key, allowed in (
         ("blank", ("skip", "error")),
         ("unnamed_columns", ("refuse", "ignore")),
         ("combine", ("sum",)),
     ):
         if key in config and config[key] not in allowed:
-            problems.append(f"{key}: one of {', '.join(allowed)}")
+            problems.append(f"{key}: " + _("one of %(choices)s") % {"choices": ", ".join(allowed)})
     create = config.get("create_org_units")
     if create is not None and not (isinstance(create, dict) and create.get("parent")):
         problems.append('create_org_units: {"parent": code, "create": [{"code", "name", "under"}, ...]}')
@@ -566,7 +604,7 @@ def _check_breakdown(spec, where: str) -> list[str]:
     if isinstance(spec, str):
         return []
     if not isinstance(spec, dict) or not spec.get("column"):
-        return [f'{where}: a code, or {{"column": name, "name": "sex", "values": {{...}}, "total": [...]}}']
+        return [f"{where}: " + _('a code, or {"column": name, "name": "sex", "values": {...}, "total": [...]}')]
     if not isinstance(spec.get("values", {}), dict):
-        return [f"{where}.values: an object from the file's text to the code stored"]
+        return [f"{where}.values: " + _("an object from the file's text to the code stored")]
     return []

@@ -34,6 +34,18 @@ class FileError(ValueError):
     """The file as a whole cannot be read; nothing from it is stored."""
 
 
+class Note(str):
+    """A remark for the import report (what the reader had to assume), in the reader's language, with `rule` saying
+    what it is about ("encoding", "unnamed-columns", "optional-columns") whatever language its words are in."""
+
+    rule: str
+
+    def __new__(cls, text: str, rule: str):
+        note = super().__new__(cls, text)
+        note.rule = rule
+        return note
+
+
 # A valid UTF-8 sequence of two to four bytes; a file holding any is UTF-8 (with errors), not Windows-1252.
 _UTF8_MULTIBYTE = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
@@ -47,10 +59,10 @@ def bad_byte(data: bytes, exc: UnicodeDecodeError, offset: int, lines: int, enc:
     """Where a byte that is not in the encoding sits: its value, its offset in the file and its row."""
     row = lines + data.count(b"\n", 0, exc.start) + 1
     name = ENCODING_NAMES.get(enc, enc)
-    return (
-        f"byte 0x{data[exc.start]:02x} at offset {offset + exc.start:,} (row {row}) is not valid {name}; "
-        f"the file was refused rather than guessed at. Fix that byte, or save the file again as CSV UTF-8"
-    )
+    return _(
+        "byte %(byte)s at offset %(offset)s (row %(row)s) is not valid %(encoding)s; the file was refused rather "
+        "than guessed at. Fix that byte, or save the file again as CSV UTF-8"
+    ) % {"byte": f"0x{data[exc.start]:02x}", "offset": f"{offset + exc.start:,}", "row": row, "encoding": name}
 
 
 def sniff_encoding(head: bytes, declared: str | None = None, more: bool = False, notes: list | None = None) -> str:
@@ -65,7 +77,7 @@ def sniff_encoding(head: bytes, declared: str | None = None, more: bool = False,
         try:
             codecs.lookup(declared)
         except LookupError as exc:
-            raise FileError(f"unknown encoding '{shown(declared, 40)}'") from exc
+            raise FileError(_("unknown encoding '%(encoding)s'") % {"encoding": shown(declared, 40)}) from exc
         return declared
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
@@ -73,7 +85,7 @@ def sniff_encoding(head: bytes, declared: str | None = None, more: bool = False,
         return "utf-16"
     if b"\x00" in head:
         raise FileError(
-            "the file holds NUL bytes: it is binary, or UTF-16 without a byte-order mark; save it as CSV (UTF-8)"
+            _("the file holds NUL bytes: it is binary, or UTF-16 without a byte-order mark; save it as CSV (UTF-8)")
         )
     try:
         head.decode("utf-8")
@@ -91,8 +103,14 @@ def sniff_encoding(head: bytes, declared: str | None = None, more: bool = False,
         enc = "latin-1"
     if notes is not None:
         notes.append(
-            f"the file is not UTF-8 (it holds no UTF-8 accented letter); it was read as {ENCODING_NAMES[enc]}. "
-            f"Check its accented letters, or save it as CSV UTF-8"
+            Note(
+                _(
+                    "the file is not UTF-8 (it holds no UTF-8 accented letter); it was read as %(encoding)s. "
+                    "Check its accented letters, or save it as CSV UTF-8"
+                )
+                % {"encoding": ENCODING_NAMES[enc]},
+                "encoding",
+            )
         )
     return enc
 
@@ -126,8 +144,11 @@ def _header(cells: list, where: str, unnamed: str = "refuse", notes: list | None
         )
     if blanks and notes is not None:
         notes.append(
-            f"{where}: header cell(s) {', '.join(f'{_col(i)}1' for i in blanks[:20])} have no name; "
-            f"their columns were ignored"
+            Note(
+                _("%(where)s: header cell(s) %(cells)s have no name; their columns were ignored")
+                % {"where": where, "cells": ", ".join(f"{_col(i)}1" for i in blanks[:20])},
+                "unnamed-columns",
+            )
         )
     seen = set()
     for name in names:
@@ -186,7 +207,7 @@ def read_csv(
     try:
         first = next(reader)
     except (UnicodeDecodeError, csv.Error) as exc:
-        raise FileError(f"row 1: {exc}") from exc
+        raise FileError(_("row 1: %(reason)s") % {"reason": exc}) from exc
     except StopIteration as exc:
         raise FileError(_("the file is empty")) from exc
     header = _header(first, "CSV", unnamed, notes)
@@ -228,10 +249,15 @@ def read_csv(
                 yield n, _named(header, (c if c is None else c[:MAX_CELL] for c in cells))
         except UnicodeDecodeError as exc:
             raise FileError(
-                f"after row {n}: bytes that are not {enc} ({exc.reason}); declare the file's encoding, e.g. latin-1"
+                _(
+                    "after row %(row)s: bytes that are not %(encoding)s (%(reason)s); declare the file's encoding, e.g. latin-1"
+                )
+                % {"row": n, "encoding": enc, "reason": exc.reason}
             ) from exc
         except csv.Error as exc:
-            raise FileError(f"row {reader.line_num}: {exc} (is the file truncated?)") from exc
+            raise FileError(
+                _("row %(row)s: %(reason)s (is the file truncated?)") % {"row": reader.line_num, "reason": exc}
+            ) from exc
         if not found:
             raise FileError(_(NO_ROWS))
 
@@ -254,7 +280,8 @@ def _decoded_lines(raw: BinaryIO, enc: str) -> Iterator[str]:
             if cut == 0:
                 if len(data) > MAX_LINE:
                     raise FileError(
-                        f"row {lines + 1} runs past {MAX_LINE >> 20} MB without a line break; is this a CSV file?"
+                        _("row %(row)s runs past %(mb)s MB without a line break; is this a CSV file?")
+                        % {"row": lines + 1, "mb": MAX_LINE >> 20}
                     )
                 tail = data
                 continue
@@ -297,7 +324,7 @@ class _Chain(io.RawIOBase):
         return len(data)
 
 
-DTD_REFUSED = "the workbook contains a DTD, which is refused for safety"
+DTD_REFUSED = gettext_noop("the workbook contains a DTD, which is refused for safety")
 _DTD_MARKS = tuple(m.encode(e) for m in ("<!DOCTYPE", "<!ENTITY") for e in ("ascii", "utf-16-le", "utf-16-be"))
 
 
@@ -315,24 +342,29 @@ def check_xlsx(stream: BinaryIO) -> None:
             packed = sum(i.compress_size for i in infos) or 1
             if total > MAX_XLSX_UNCOMPRESSED or total / packed > MAX_XLSX_RATIO and total > 10 * 1024 * 1024:
                 raise FileError(
-                    f"the workbook would inflate to {total / 1e6:,.0f} MB from {packed / 1e6:,.1f} MB "
-                    f"(a zip bomb?); refused"
+                    _("the workbook would inflate to %(inflated)s MB from %(packed)s MB (a zip bomb?); refused")
+                    % {"inflated": f"{total / 1e6:,.0f}", "packed": f"{packed / 1e6:,.1f}"}
                 )
             if "xl/workbook.xml" not in {i.filename for i in infos}:
-                raise FileError("the zip archive is not an Excel workbook (no xl/workbook.xml)")
+                raise FileError(_("the zip archive is not an Excel workbook (no xl/workbook.xml)"))
             for info in infos:
                 if info.filename.lower().endswith((".xml", ".rels", ".vml")):
                     with zf.open(info) as part:
                         prolog = part.read(DTD_SCAN)
                     if any(mark in prolog for mark in _DTD_MARKS):
-                        raise FileError(f"{DTD_REFUSED} (in {shown(info.filename, 60)})")
+                        raise FileError(
+                            _("%(refusal)s (in %(part)s)")
+                            % {"refusal": _(DTD_REFUSED), "part": shown(info.filename, 60)}
+                        )
     except zipfile.BadZipFile as exc:
         raise FileError(
-            "not an Excel .xlsx file (it is not a zip archive); old .xls files must be saved as .xlsx or CSV"
+            _("not an Excel .xlsx file (it is not a zip archive); old .xls files must be saved as .xlsx or CSV")
         ) from exc
     except (zipfile.LargeZipFile, NotImplementedError, RuntimeError, EOFError, OSError) as exc:
         # encrypted members, unknown compression, a member cut short
-        raise FileError(f"the workbook cannot be opened: {exc.__class__.__name__}: {shown(exc, 120)}") from exc
+        raise FileError(
+            _("the workbook cannot be opened: %(reason)s") % {"reason": f"{exc.__class__.__name__}: {shown(exc, 120)}"}
+        ) from exc
     finally:
         stream.seek(0)
 
@@ -344,9 +376,12 @@ def _unreadable(exc: Exception, where: str) -> FileError:
     cause: BaseException | None = exc
     while cause is not None:
         if isinstance(cause, DefusedXmlException):
-            return FileError(DTD_REFUSED)
+            return FileError(_(DTD_REFUSED))
         cause = cause.__cause__ or cause.__context__
-    return FileError(f"{where} cannot be read: {exc.__class__.__name__}: {shown(exc, 120)}")
+    return FileError(
+        _("%(where)s cannot be read: %(reason)s")
+        % {"where": where, "reason": f"{exc.__class__.__name__}: {shown(exc, 120)}"}
+    )
 
 
 def read_xlsx(
@@ -367,7 +402,7 @@ def read_xlsx(
     try:
         wb = openpyxl.load_workbook(stream, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds for broken workbooks
-        raise _unreadable(exc, "the workbook") from exc
+        raise _unreadable(exc, _("the workbook")) from exc
     if sheet and sheet not in wb.sheetnames:
         raise FileError(
             _("no sheet named '%(sheet)s'; the workbook has %(sheets)s")
@@ -377,7 +412,7 @@ def read_xlsx(
         ws = wb[sheet] if sheet else wb.worksheets[0]
         ws.reset_dimensions()
     except Exception as exc:
-        raise _unreadable(exc, "the workbook") from exc
+        raise _unreadable(exc, _("the workbook")) from exc
     where = _("sheet '%(name)s'") % {"name": shown(ws.title, 40)}
     parsed = ws.iter_rows()
 
@@ -389,7 +424,7 @@ def read_xlsx(
             except StopIteration:
                 return
             except Exception as exc:  # the sheet's XML, cell types, shared strings: anything broken in the file
-                raise _unreadable(exc, f"{where}, row {n + 1},") from exc
+                raise _unreadable(exc, _("%(where)s, row %(row)s,") % {"where": where, "row": n + 1}) from exc
             n += 1
             yield n, cells
 

@@ -29,9 +29,11 @@ class Problem:
     reason: str
 
     def __str__(self) -> str:
-        where = (
-            self.sheet + (f", row {self.row}" if self.row else "") + (f", column {self.column}" if self.column else "")
-        )
+        where = self.sheet
+        if self.row:
+            where = _("%(where)s, row %(row)s") % {"where": where, "row": self.row}
+        if self.column:
+            where = _("%(where)s, column %(column)s") % {"where": where, "column": self.column}
         return f"{where}: {self.reason}"
 
 

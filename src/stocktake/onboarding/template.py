@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from . import sheets as S
 
 KINDS = {
-    S.TEXT: "text",
-    S.INT: "whole number",
-    S.FLOAT: "number",
-    S.DATE: "date YYYY-MM-DD",
-    S.BOOL: "yes / no",
+    S.TEXT: gettext_noop("text"),
+    S.INT: gettext_noop("whole number"),
+    S.FLOAT: gettext_noop("number"),
+    S.DATE: gettext_noop("date YYYY-MM-DD"),
+    S.BOOL: gettext_noop("yes / no"),
     S.JSON: "JSON",
-    S.CHOICE: "one of the allowed values",
+    S.CHOICE: gettext_noop("one of the allowed values"),
 }
 
 

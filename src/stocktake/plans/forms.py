@@ -57,7 +57,7 @@ class ImpactForm(forms.Form):
     indicator = forms.ModelChoiceField(label=_("Indicator"), queryset=None)
     start_date = forms.DateField(label=_("Start date"), widget=DATE)
     effect = forms.FloatField(label=_("Effect"), help_text=_("Full effect in the indicator's units, signed."))
-    ramp = forms.ChoiceField(label=_("Ramp"), choices=[(r, CO.RAMP_NAMES[r]) for r in CO.RAMPS])
+    ramp = forms.ChoiceField(label=_("Ramp"), choices=[(r, _(CO.RAMP_NAMES[r])) for r in CO.RAMPS])
     ramp_periods = forms.IntegerField(label=_("Ramp periods"), min_value=0, initial=4)
     end_date = forms.DateField(label=_("End date"), widget=DATE, required=False)
     note = forms.CharField(label=_("Note"), required=False)

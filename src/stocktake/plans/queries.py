@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -98,7 +98,12 @@ class ComposedIndicator:
     @property
     def sentence(self) -> str:
         ind = self.indicator
-        return CO.gap_sentence(self.composed, fmt=ind.fmt, gap_fmt=lambda v: _points(ind, v))
+        return CO.gap_sentence(
+            self.composed,
+            fmt=ind.fmt,
+            gap_fmt=lambda v: _points(ind, v),
+            month=lambda d: formats.date_format(d, "YEAR_MONTH_FORMAT"),
+        )
 
 
 def composed_for(indicator, *, with_trend=False, strategies_=None) -> ComposedIndicator | None:

@@ -52,7 +52,11 @@ class IatiRefused(ValueError):
 
     def __init__(self, problems: list[dict]):
         self.problems = problems
-        first = "; ".join(f"line {p['line']} {p['xpath']}: {p['message']}" for p in problems[:5])
+        first = "; ".join(
+            _("line %(line)s %(xpath)s: %(message)s")
+            % {"line": p["line"], "xpath": p["xpath"], "message": p["message"]}
+            for p in problems[:5]
+        )
         more = _(" and %(n)s more") % {"n": len(problems) - 5} if len(problems) > 5 else ""
         super().__init__(_("Nothing was imported: %(problems)s%(more)s") % {"problems": first, "more": more})
 
