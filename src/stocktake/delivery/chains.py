@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
+from .text import _
+
 INFLUENCE, FUNDING, FEEDBACK = "influence", "funding", "feedback"
 LINK_KINDS = (INFLUENCE, FUNDING, FEEDBACK)
 STRENGTHS = {1: "weak", 2: "fragile", 3: "sound", 4: "strong"}
@@ -70,22 +72,30 @@ def validate(actors: Sequence[Actor], links: Sequence[Link]) -> None:
     """Refuse a chain that is not a chain: unknown actors, bad kinds, strengths, or an influence cycle."""
     keys = {a.key for a in actors}
     if len(keys) != len(actors):
-        raise ChainError("two actors share the same key")
+        raise ChainError(_("two actors share the same key"))
     for i, link in enumerate(links, start=1):
         for end in (link.source, link.target):
             if end not in keys:
-                raise ChainError(f"link {i}: actor '{end}' is not in this chain")
+                raise ChainError(_("link %(i)s: actor '%(end)s' is not in this chain") % {"i": i, "end": end})
         if link.source == link.target:
-            raise ChainError(f"link {i}: an actor cannot link to itself ('{link.source}')")
+            raise ChainError(
+                _("link %(i)s: an actor cannot link to itself ('%(source)s')") % {"i": i, "source": link.source}
+            )
         if link.kind not in LINK_KINDS:
-            raise ChainError(f"link {i}: unknown kind '{link.kind}'; use one of {', '.join(LINK_KINDS)}")
+            raise ChainError(
+                _("link %(i)s: unknown kind '%(kind)s'; use one of %(link_kinds)s")
+                % {"i": i, "kind": link.kind, "link_kinds": ", ".join(LINK_KINDS)}
+            )
         if link.strength not in STRENGTHS:
-            raise ChainError(f"link {i}: strength {link.strength} must be 1 (weak) to 4 (strong)")
+            raise ChainError(
+                _("link %(i)s: strength %(strength)s must be 1 (weak) to 4 (strong)")
+                % {"i": i, "strength": link.strength}
+            )
     cycle = influence_cycle(links)
     if cycle:
         raise ChainError(
-            "influence must run one way from the centre to the frontline, but it loops: "
-            + " -> ".join(cycle + [cycle[0]])
+            _("influence must run one way from the centre to the frontline, but it loops: %(loop)s")
+            % {"loop": " -> ".join(cycle + [cycle[0]])}
         )
 
 

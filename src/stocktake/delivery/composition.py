@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from . import periods as P
+from .text import _
 from .trajectory import s_curve
 
 IMMEDIATE = "immediate"
@@ -48,13 +49,22 @@ class Contribution:
 
     def __post_init__(self):
         if self.ramp not in RAMPS:
-            raise CompositionError(f"{self.name}: unknown ramp '{self.ramp}'; use one of {', '.join(RAMPS)}")
+            raise CompositionError(
+                _("%(name)s: unknown ramp '%(ramp)s'; use one of %(ramps)s")
+                % {"name": self.name, "ramp": self.ramp, "ramps": ", ".join(RAMPS)}
+            )
         if self.ramp != IMMEDIATE and self.ramp_periods < 1:
-            raise CompositionError(f"{self.name}: a {self.ramp} ramp needs at least one period to reach full effect")
+            raise CompositionError(
+                _("%(name)s: a %(ramp)s ramp needs at least one period to reach full effect")
+                % {"name": self.name, "ramp": self.ramp}
+            )
         if self.end is not None and self.end < self.start:
-            raise CompositionError(f"{self.name}: the effect ends ({self.end}) before it starts ({self.start})")
+            raise CompositionError(
+                _("%(name)s: the effect ends (%(end)s) before it starts (%(start)s)")
+                % {"name": self.name, "end": self.end, "start": self.start}
+            )
         if not math.isfinite(self.effect):
-            raise CompositionError(f"{self.name}: the effect must be a number")
+            raise CompositionError(_("%(name)s: the effect must be a number") % {"name": self.name})
 
 
 def ramp_fraction(ramp: str, periods_in: float, ramp_periods: int) -> float:
@@ -68,7 +78,7 @@ def ramp_fraction(ramp: str, periods_in: float, ramp_periods: int) -> float:
         return x
     if ramp == S_CURVE:
         return 0.0 if x <= 0 else 1.0 if x >= 1 else s_curve(x)
-    raise CompositionError(f"unknown ramp '{ramp}'")
+    raise CompositionError(_("unknown ramp '%(ramp)s'") % {"ramp": ramp})
 
 
 def periods_since(kind: str, start: date, on: date) -> int:
@@ -154,9 +164,9 @@ def compose(
 ) -> Composed:
     """Baseline (+ trend) plus every contribution at the end of each period after the baseline's, up to `until`."""
     if until <= baseline_date:
-        raise CompositionError("the composed trajectory must end after its baseline date")
+        raise CompositionError(_("the composed trajectory must end after its baseline date"))
     if direction not in ("up", "down"):
-        raise CompositionError(f"unknown direction '{direction}'")
+        raise CompositionError(_("unknown direction '%(direction)s'") % {"direction": direction})
     first = P.containing(kind, baseline_date).next()
     periods = P.between(kind, first.start, until)
     # count periods once per contribution, then step along: periods_since is linear in the span

@@ -100,7 +100,7 @@ def financial_year_start() -> int:
 def set_financial_year_start(month_: int) -> None:
     """Set the financial-year start month (architecture's AppConfig does it from STOCKTAKE_FINANCIAL_YEAR_START)."""
     if not isinstance(month_, int) or not 1 <= month_ <= 12:
-        raise PeriodError(f"a financial year starts in a month 1 to 12, not {month_!r}")
+        raise PeriodError(_("a financial year starts in a month 1 to 12, not %(month)s") % {"month": repr(month_)})
     _financial_year_start[0] = month_
 
 
@@ -139,13 +139,13 @@ class Period:
         try:
             return containing(self.kind, self.end + timedelta(days=1), fy_start=self.fy_start)
         except (OverflowError, ValueError) as exc:
-            raise PeriodError(f"no period comes after '{self.code}'") from exc
+            raise PeriodError(_("no period comes after '%(code)s'") % {"code": self.code}) from exc
 
     def previous(self) -> Period:
         try:
             return containing(self.kind, self.start - timedelta(days=1), fy_start=self.fy_start)
         except (OverflowError, ValueError) as exc:
-            raise PeriodError(f"no period comes before '{self.code}'") from exc
+            raise PeriodError(_("no period comes before '%(code)s'") % {"code": self.code}) from exc
 
 
 def month(year: int, month_: int) -> Period:
@@ -190,7 +190,7 @@ def financial_year(y: int, start_month: int) -> Period:
 def fiscal_quarter(y: int, q: int, start_month: int) -> Period:
     """Quarter q (1-4) of the financial year that starts in month start_month of year y."""
     if not 1 <= q <= 4:
-        raise PeriodError(f"a financial year has quarters 1 to 4, not {q}")
+        raise PeriodError(_("a financial year has quarters 1 to 4, not %(q)s") % {"q": q})
     first = start_month + 3 * (q - 1)
     start = _month_start(y, first)
     end = _month_start(y, first + 3) - timedelta(days=1)
@@ -207,7 +207,7 @@ def fiscal_years(p: Period) -> str:
 def fiscal_quarter_number(p: Period) -> int:
     """1-4 for a fiscal quarter."""
     if p.kind != FISCAL_QUARTER:
-        raise PeriodError(f"'{p.code}' is not a fiscal quarter")
+        raise PeriodError(_("'%(code)s' is not a fiscal quarter") % {"code": p.code})
     return int(p.code[-1])
 
 
@@ -292,13 +292,17 @@ def _fiscal_form(text: str, form: str, groups: tuple, fy_start: int) -> Period:
     if int(second) != follows:
         want = f"{y:04d}/{(y + 1) % 100:02d}"
         raise PeriodError(
-            f"'{shown(text)}' names the years {first} and {second}; a financial year runs over two years in a row "
-            f"({want})"
+            _(
+                "'%(text)s' names the years %(first)s and %(second)s; a financial year runs over two years in a row (%(want)s)"
+            )
+            % {"text": shown(text), "first": first, "second": second, "want": want}
         )
     if fy_start == 1:
         raise PeriodError(
-            f"'{shown(text)}' names two years, but financial years here start in January "
-            f"(STOCKTAKE_FINANCIAL_YEAR_START): each is one calendar year, written {y:04d}"
+            _(
+                "'%(text)s' names two years, but financial years here start in January (STOCKTAKE_FINANCIAL_YEAR_START): each is one calendar year, written %(y)s"
+            )
+            % {"text": shown(text), "y": f"{y:04d}"}
         )
     if q is None:
         return financial_year(y, fy_start)
@@ -324,7 +328,7 @@ def containing(kind: str, d: date, fy_start: int | None = None) -> Period:
         if kind == FINANCIAL_YEAR:
             return financial_year(y, start)
         return fiscal_quarter(y, (d.month - start) % 12 // 3 + 1, start)
-    raise PeriodError(f"unknown period kind '{kind}'")
+    raise PeriodError(_("unknown period kind '%(kind)s'") % {"kind": kind})
 
 
 def between(kind: str, first: date, last: date, fy_start: int | None = None) -> list[Period]:
@@ -347,9 +351,12 @@ def parent(p: Period, kind: str, fy_start: int | None = None) -> Period:
     quarter across financial years that start in May) cannot roll up, and says so.
     """
     if kind not in ORDER:
-        raise PeriodError(f"unknown period kind '{kind}'")
+        raise PeriodError(_("unknown period kind '%(kind)s'") % {"kind": kind})
     if ORDER.index(kind) < ORDER.index(p.kind):
-        raise PeriodError(f"a {FREQUENCY_NAMES[p.kind]} period cannot roll up to {FREQUENCY_NAMES[kind]}")
+        raise PeriodError(
+            _("a %(frequency)s period cannot roll up to %(FREQUENCY_NAMES2)s")
+            % {"frequency": FREQUENCY_NAMES[p.kind], "FREQUENCY_NAMES2": FREQUENCY_NAMES[kind]}
+        )
     fy = p.fy_start if p.fy_start is not None else fy_start
     if p.kind == WEEK:
         # A week belongs to the month (and so quarter/year) of its Thursday, as ISO does.
@@ -357,8 +364,15 @@ def parent(p: Period, kind: str, fy_start: int | None = None) -> Period:
     up = containing(kind, p.start, fy)
     if p.end > up.end:
         raise PeriodError(
-            f"'{p.code}' runs from {p.start.isoformat()} to {p.end.isoformat()}, across two "
-            f"{FREQUENCY_NAMES[kind]} periods: it cannot roll up to {FREQUENCY_NAMES[kind]}"
+            _(
+                "'%(code)s' runs from %(value)s to %(value2)s, across two %(frequency)s periods: it cannot roll up to %(frequency)s"
+            )
+            % {
+                "code": p.code,
+                "value": p.start.isoformat(),
+                "value2": p.end.isoformat(),
+                "frequency": FREQUENCY_NAMES[kind],
+            }
         )
     return up
 

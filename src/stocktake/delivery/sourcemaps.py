@@ -18,6 +18,7 @@ from . import periods as P
 from .echo import listed, shown
 from .importrows import NumberError
 from .tabular import FileError, RowShapeError
+from .text import _
 
 LONG_ALIASES = {
     "indicator": ("indicator", "indicator_code", "indicator code"),
@@ -56,11 +57,13 @@ def long_records(header: list[str], rows: Iterable) -> Iterator[tuple[int, dict 
     missing = [f for f in ("indicator", "org_unit", "period") if f not in cols]
     if missing:
         raise FileError(
-            f"the header lacks the column(s) {', '.join(missing)}; it has {listed(header[:20])}. "
-            f"Download the template, or save a column mapping for this source"
+            _(
+                "the header lacks the column(s) %(missing)s; it has %(header)s. Download the template, or save a column mapping for this source"
+            )
+            % {"missing": ", ".join(missing), "header": listed(header[:20])}
         )
     if not ({"value", "numerator"} & set(cols)):
-        raise FileError("the header has neither a 'value' nor a 'numerator' column")
+        raise FileError(_("the header has neither a 'value' nor a 'numerator' column"))
     for n, raw in rows:
         if isinstance(raw, Exception):
             yield n, raw
@@ -126,10 +129,10 @@ def load_json(data: bytes):
     try:
         return json.loads(data)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise FileError(f"not valid JSON: {shown(exc, 120)}") from exc
+        raise FileError(_("not valid JSON: %(exc)s") % {"exc": shown(exc, 120)}) from exc
     except RecursionError as exc:
         raise FileError(
-            "the JSON is nested too deeply (more than a thousand levels, where a data value set has three); refused"
+            _("the JSON is nested too deeply (more than a thousand levels, where a data value set has three); refused")
         ) from exc
 
 
@@ -137,9 +140,9 @@ def dhis2_json(data: bytes, lookup: Dhis2Lookup) -> Iterator[tuple[int, dict | E
     """A dataValueSets JSON payload; rows are numbered by their place in `dataValues`, from 1."""
     payload = load_json(data)
     if not isinstance(payload, dict) or not isinstance(payload.get("dataValues"), list):
-        raise FileError("a DHIS2 data value set is a JSON object with a 'dataValues' list")
+        raise FileError(_("a DHIS2 data value set is a JSON object with a 'dataValues' list"))
     if not payload["dataValues"]:
-        raise FileError("the 'dataValues' list is empty: there is no data to import")
+        raise FileError(_("the 'dataValues' list is empty: there is no data to import"))
     defaults = {k: payload.get(k) for k in ("period", "orgUnit", "attributeOptionCombo") if payload.get(k)}
     return _merge_parts(
         (
@@ -152,7 +155,7 @@ def dhis2_json(data: bytes, lookup: Dhis2Lookup) -> Iterator[tuple[int, dict | E
 
 def _dhis2_one(n, dv, lookup):
     if not isinstance(dv, dict):
-        return ShapeError("each entry of dataValues must be an object")
+        return ShapeError(_("each entry of dataValues must be an object"))
     return lookup.record(n, dv)
 
 
@@ -162,7 +165,8 @@ def dhis2_csv(header: list[str], rows: Iterable, lookup: Dhis2Lookup) -> Iterato
     missing = [f for f in ("dataElement", "period", "orgUnit", "value") if f not in cols]
     if missing:
         raise FileError(
-            f"a DHIS2 CSV needs the columns dataelement, period, orgunit and value; missing {', '.join(missing)}"
+            _("a DHIS2 CSV needs the columns dataelement, period, orgunit and value; missing %(missing)s")
+            % {"missing": ", ".join(missing)}
         )
 
     def gen():
@@ -194,7 +198,8 @@ def _merge_parts(records, lookup: Dhis2Lookup):
                         yield (
                             n,
                             ShapeError(
-                                f"{f} for {' '.join(k for k in key if k)} given twice (first at row {held[key][0]})"
+                                _("%(f)s for %(names)s given twice (first at row %(held)s)")
+                                % {"f": f, "names": " ".join(k for k in key if k), "held": held[key][0]}
                             ),
                         )
                         break
@@ -245,7 +250,7 @@ def parse_expression(
     while pos < len(text):
         m = _TERM.match(text, pos)
         if not m or m.end() == pos:
-            raise FileError(f"cannot read the expression '{shown(expr)}'")
+            raise FileError(_("cannot read the expression '%(expr)s'") % {"expr": shown(expr)})
         sign, name = m.group(1), m.group(2).strip()
         pos = m.end()
         if name not in header:
@@ -254,13 +259,14 @@ def parse_expression(
                     absent.add(name)
                 continue
             raise FileError(
-                f"the mapping names column '{shown(name, 80)}', which the file does not have "
-                f"(it has {listed(header[:30])}); if the column only appears in some files, "
-                f"list it in the mapping's optional columns"
+                _(
+                    "the mapping names column '%(name)s', which the file does not have (it has %(header)s); if the column only appears in some files, list it in the mapping's optional columns"
+                )
+                % {"name": shown(name, 80), "header": listed(header[:30])}
             )
         terms.append((-1 if sign == "-" else 1, name))
     if not terms and not absent:
-        raise FileError("an empty expression in the mapping")
+        raise FileError(_("an empty expression in the mapping"))
     return terms
 
 
@@ -301,7 +307,9 @@ def _column_of(spec, key: str) -> tuple[str, str]:
             return "", str(spec["code"])
         if spec.get("column"):
             return str(spec["column"]), ""
-    raise FileError(f'the mapping\'s {key} is a column name, {{"column": name}} or {{"code": a unit code}}')
+    raise FileError(
+        _('the mapping\'s %(key)s is a column name, {"column": name} or {"code": a unit code}') % {"key": key}
+    )
 
 
 class _Breakdown:
@@ -315,8 +323,8 @@ class _Breakdown:
         self.column = str(spec.get("column") or "")
         if self.column not in header:
             raise FileError(
-                f"the mapping's disaggregation column '{shown(self.column, 80)}' is not in the file "
-                f"(it has {listed(header[:30])})"
+                _("the mapping's disaggregation column '%(column)s' is not in the file (it has %(header)s)")
+                % {"column": shown(self.column, 80), "header": listed(header[:30])}
             )
         self.name = str(spec.get("name") or "").strip()
         self.values = {fold(k): str(v) for k, v in (spec.get("values") or {}).items()}
@@ -337,15 +345,19 @@ def _period_reader(period, header: list[str]):
     if isinstance(period, str):
         period = {"column": period}
     if not isinstance(period, dict):
-        raise FileError("the mapping's period is a column name or an object (column, format, year/month, text)")
+        raise FileError(_("the mapping's period is a column name or an object (column, format, year/month, text)"))
     for k in ("column", "year", "month"):
         if period.get(k) and period[k] not in header:
-            raise FileError(f"the mapping's period column '{shown(period[k], 40)}' is not in the file")
+            raise FileError(
+                _("the mapping's period column '%(period)s' is not in the file") % {"period": shown(period[k], 40)}
+            )
     template = period.get("text")
     if template:
         for name in _FIELD.findall(template):
             if name not in header:
-                raise FileError(f"the mapping's period text names column '{shown(name, 80)}', not in the file")
+                raise FileError(
+                    _("the mapping's period text names column '%(name)s', not in the file") % {"name": shown(name, 80)}
+                )
 
     def period_code(raw) -> str:
         if "year" in period:
@@ -388,7 +400,7 @@ def mapped_records(
 
     for key in ("org_unit", "period", "indicators"):
         if not mapping.get(key):
-            raise FileError(f"the column mapping lacks '{key}'")
+            raise FileError(_("the column mapping lacks '%(key)s'") % {"key": key})
     unit_column, unit_code = _column_of(mapping["org_unit"], "org_unit")
     for key, col in (
         ("org_unit", unit_column),
@@ -397,7 +409,8 @@ def mapped_records(
     ):
         if col and col not in header:
             raise FileError(
-                f"the mapping's {key} column '{shown(col, 80)}' is not in the file (it has {listed(header[:30])})"
+                _("the mapping's %(key)s column '%(col)s' is not in the file (it has %(header)s)")
+                % {"key": key, "col": shown(col, 80), "header": listed(header[:30])}
             )
     period_code, period_column = _period_reader(mapping["period"], header)
     optional = set(mapping.get("optional") or [])
@@ -411,7 +424,7 @@ def mapped_records(
             if item.get(f)
         }
         if not fields:
-            raise FileError(f"the mapping gives no value column for {item.get('indicator')}")
+            raise FileError(_("the mapping gives no value column for %(value)s") % {"value": item.get("indicator")})
         own = _Breakdown(item["disaggregation"], header) if item.get("disaggregation") else breakdown
         targets.append((item["indicator"], own, fields, item.get("zero_denominator") == "skip"))
     if absent and notes is not None:
@@ -420,7 +433,10 @@ def mapped_records(
     skips = []
     for s in mapping.get("skip", []):
         if s.get("column") not in header:
-            raise FileError(f"the mapping's skip rule names column '{shown(s.get('column'), 40)}', not in the file")
+            raise FileError(
+                _("the mapping's skip rule names column '%(value)s', not in the file")
+                % {"value": shown(s.get("column"), 40)}
+            )
         skips.append((s["column"], {fold(v): str(v) for v in s.get("in", [])}))
     prefix = mapping.get("org_unit_prefix", "")
     blank_is_error = mapping.get("blank") == "error"
@@ -455,7 +471,7 @@ def mapped_records(
             yield n, ShapeError(_ends_before(exc), column=_field_of(str(exc), unit_column, period_column))
             continue
         except ValueError as exc:
-            yield n, ShapeError(f"period: {exc}")
+            yield n, ShapeError(_("period: %(exc)s") % {"exc": exc})
             continue
         made, why = 0, "no value in the mapped columns"
         for indicator, disagg, fields, zero_skips in targets:
@@ -465,16 +481,25 @@ def mapped_records(
                 for f, terms in fields.items():
                     rec[f] = _evaluate(terms, raw, parse_number)
             except MissingCell as exc:
-                yield n, ShapeError(f"{indicator}: {_ends_before(exc)}", column=str(exc))
+                yield (
+                    n,
+                    ShapeError(
+                        _("%(indicator)s: %(exc)s") % {"indicator": indicator, "exc": _ends_before(exc)},
+                        column=str(exc),
+                    ),
+                )
                 made += 1
                 continue
             except _CellError as exc:
-                yield n, ShapeError(f"{indicator}: {exc}", column=exc.column)
+                yield (
+                    n,
+                    ShapeError(_("%(indicator)s: %(exc)s") % {"indicator": indicator, "exc": exc}, column=exc.column),
+                )
                 made += 1
                 continue
             if all(rec.get(f) is None for f in fields):
                 if blank_is_error:
-                    yield n, ShapeError(f"{indicator}: no value")
+                    yield n, ShapeError(_("%(indicator)s: no value") % {"indicator": indicator})
                     made += 1
                 continue
             if zero_skips and rec.get("denominator") == 0:  # no attendances: no share to report, not an error

@@ -65,7 +65,7 @@ def sniff_encoding(head: bytes, declared: str | None = None, more: bool = False,
         try:
             codecs.lookup(declared)
         except LookupError as exc:
-            raise FileError(f"unknown encoding '{shown(declared, 40)}'") from exc
+            raise FileError(_("unknown encoding '%(declared)s'") % {"declared": shown(declared, 40)}) from exc
         return declared
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
@@ -73,7 +73,7 @@ def sniff_encoding(head: bytes, declared: str | None = None, more: bool = False,
         return "utf-16"
     if b"\x00" in head:
         raise FileError(
-            "the file holds NUL bytes: it is binary, or UTF-16 without a byte-order mark; save it as CSV (UTF-8)"
+            _("the file holds NUL bytes: it is binary, or UTF-16 without a byte-order mark; save it as CSV (UTF-8)")
         )
     try:
         head.decode("utf-8")
@@ -186,7 +186,7 @@ def read_csv(
     try:
         first = next(reader)
     except (UnicodeDecodeError, csv.Error) as exc:
-        raise FileError(f"row 1: {exc}") from exc
+        raise FileError(_("row 1: %(exc)s") % {"exc": exc}) from exc
     except StopIteration as exc:
         raise FileError(_("the file is empty")) from exc
     header = _header(first, "CSV", unnamed, notes)
@@ -228,10 +228,13 @@ def read_csv(
                 yield n, _named(header, (c if c is None else c[:MAX_CELL] for c in cells))
         except UnicodeDecodeError as exc:
             raise FileError(
-                f"after row {n}: bytes that are not {enc} ({exc.reason}); declare the file's encoding, e.g. latin-1"
+                _("after row %(n)s: bytes that are not %(enc)s (%(reason)s); declare the file's encoding, e.g. latin-1")
+                % {"n": n, "enc": enc, "reason": exc.reason}
             ) from exc
         except csv.Error as exc:
-            raise FileError(f"row {reader.line_num}: {exc} (is the file truncated?)") from exc
+            raise FileError(
+                _("row %(line_num)s: %(exc)s (is the file truncated?)") % {"line_num": reader.line_num, "exc": exc}
+            ) from exc
         if not found:
             raise FileError(_(NO_ROWS))
 
@@ -254,7 +257,8 @@ def _decoded_lines(raw: BinaryIO, enc: str) -> Iterator[str]:
             if cut == 0:
                 if len(data) > MAX_LINE:
                     raise FileError(
-                        f"row {lines + 1} runs past {MAX_LINE >> 20} MB without a line break; is this a CSV file?"
+                        _("row %(lines)s runs past %(max_line)s MB without a line break; is this a CSV file?")
+                        % {"lines": lines + 1, "max_line": MAX_LINE >> 20}
                     )
                 tail = data
                 continue
@@ -315,24 +319,30 @@ def check_xlsx(stream: BinaryIO) -> None:
             packed = sum(i.compress_size for i in infos) or 1
             if total > MAX_XLSX_UNCOMPRESSED or total / packed > MAX_XLSX_RATIO and total > 10 * 1024 * 1024:
                 raise FileError(
-                    f"the workbook would inflate to {total / 1e6:,.0f} MB from {packed / 1e6:,.1f} MB "
-                    f"(a zip bomb?); refused"
+                    _("the workbook would inflate to %(total)s MB from %(packed)s MB (a zip bomb?); refused")
+                    % {"total": f"{total / 1e6:,.0f}", "packed": f"{packed / 1e6:,.1f}"}
                 )
             if "xl/workbook.xml" not in {i.filename for i in infos}:
-                raise FileError("the zip archive is not an Excel workbook (no xl/workbook.xml)")
+                raise FileError(_("the zip archive is not an Excel workbook (no xl/workbook.xml)"))
             for info in infos:
                 if info.filename.lower().endswith((".xml", ".rels", ".vml")):
                     with zf.open(info) as part:
                         prolog = part.read(DTD_SCAN)
                     if any(mark in prolog for mark in _DTD_MARKS):
-                        raise FileError(f"{DTD_REFUSED} (in {shown(info.filename, 60)})")
+                        raise FileError(
+                            _("%(dtd_refused)s (in %(filename)s)")
+                            % {"dtd_refused": DTD_REFUSED, "filename": shown(info.filename, 60)}
+                        )
     except zipfile.BadZipFile as exc:
         raise FileError(
-            "not an Excel .xlsx file (it is not a zip archive); old .xls files must be saved as .xlsx or CSV"
+            _("not an Excel .xlsx file (it is not a zip archive); old .xls files must be saved as .xlsx or CSV")
         ) from exc
     except (zipfile.LargeZipFile, NotImplementedError, RuntimeError, EOFError, OSError) as exc:
         # encrypted members, unknown compression, a member cut short
-        raise FileError(f"the workbook cannot be opened: {exc.__class__.__name__}: {shown(exc, 120)}") from exc
+        raise FileError(
+            _("the workbook cannot be opened: %(name)s: %(exc)s")
+            % {"name": exc.__class__.__name__, "exc": shown(exc, 120)}
+        ) from exc
     finally:
         stream.seek(0)
 
@@ -346,7 +356,10 @@ def _unreadable(exc: Exception, where: str) -> FileError:
         if isinstance(cause, DefusedXmlException):
             return FileError(DTD_REFUSED)
         cause = cause.__cause__ or cause.__context__
-    return FileError(f"{where} cannot be read: {exc.__class__.__name__}: {shown(exc, 120)}")
+    return FileError(
+        _("%(where)s cannot be read: %(name)s: %(exc)s")
+        % {"where": where, "name": exc.__class__.__name__, "exc": shown(exc, 120)}
+    )
 
 
 def read_xlsx(
