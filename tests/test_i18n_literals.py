@@ -31,6 +31,7 @@ MESSAGE_ARG = {
     "BadParameter": LAST,  # params.BadParameter(field, reason)
     "BadRequest": 0,
     "SuspiciousOperation": 0,
+    "Error": 0,  # schemas.Error(detail=...), the body of an API error response
     # The project's refusals, shown on pages, in API errors or on the command line.
     "Refused": 0,
     "FilterError": LAST,  # collection's (field, message); accounts' (message)

@@ -506,9 +506,7 @@ def rollup_series(request, indicator: str, unit: str, q: Query[RollupQuery]):
         name = "frequency" if q.frequency else "kind"
         raise HttpError(
             400,
-            _(
-                "%(name)s: %(code)s is reported %(frequency)s and cannot be shown at '%(kind)s'; use one of %(kinds)s"
-            )
+            _("%(name)s: %(code)s is reported %(frequency)s and cannot be shown at '%(kind)s'; use one of %(kinds)s")
             % {
                 "name": name,
                 "code": ind.code,
