@@ -31,6 +31,7 @@ MESSAGE_ARG = {
     "BadParameter": LAST,  # params.BadParameter(field, reason)
     "BadRequest": 0,
     "SuspiciousOperation": 0,
+    "CommandError": 0,  # a management command's refusal, read on the command line
     "Error": 0,  # schemas.Error(detail=...), the body of an API error response
     # The project's refusals, shown on pages, in API errors or on the command line.
     "Refused": 0,

@@ -141,7 +141,7 @@ def calendar_ics(request, pk=None):
     _viewer(request)
     ids = set(access.priorities(request.user).values_list("pk", flat=True))
     meetings = Meeting.objects.exclude(state=Meeting.State.CANCELLED).filter(priorities__in=ids).distinct()
-    name = "Stocktake routines"
+    name = _("Stocktake routines")
     if pk is not None:
         routine = get_object_or_404(Routine, pk=pk)
         meetings = meetings.filter(routine=routine)
@@ -155,7 +155,11 @@ def calendar_ics(request, pk=None):
                 uid=f"meeting-{m.pk}@{host}",
                 day=m.date,
                 summary=f"{m.routine.name}: {prios}",
-                description=f"Chair: {m.routine.chair}. Pack: {request.build_absolute_uri(reverse('routines:meeting', args=[m.pk]))}",
+                description=_("Chair: %(chair)s. Pack: %(url)s")
+                % {
+                    "chair": m.routine.chair,
+                    "url": request.build_absolute_uri(reverse("routines:meeting", args=[m.pk])),
+                },
             )
         )
     response = HttpResponse(C.to_ics(events, name), content_type="text/calendar; charset=utf-8")
