@@ -510,7 +510,7 @@ def rollup_series(request, indicator: str, unit: str, q: Query[RollupQuery]):
             % {
                 "name": name,
                 "code": ind.code,
-                "frequency": P.FREQUENCY_NAMES[ind.frequency],
+                "frequency": _(P.FREQUENCY_NAMES[ind.frequency]),
                 "kind": kind,
                 "kinds": ", ".join(kinds),
             },

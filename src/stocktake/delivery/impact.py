@@ -108,8 +108,12 @@ def build_panel(observations: Iterable[Observation]) -> Panel:
         if (row.weight is not None) != has_weight:
             raise ImpactError(
                 "mixed_weights",
-                _("Row %(number)s, field weight: either every row has a weight or none has; row 1 %(value)s.")
-                % {"number": number, "value": "has" if has_weight else "has not"},
+                (
+                    _("Row %(number)s, field weight: either every row has a weight or none has; row 1 has.")
+                    if has_weight
+                    else _("Row %(number)s, field weight: either every row has a weight or none has; row 1 has not.")
+                )
+                % {"number": number},
                 row=number,
             )
         if row.weight is not None and (not _finite(row.weight) or row.weight <= 0):
@@ -259,12 +263,16 @@ def prepare(panel: Panel, design: Design) -> Sample:
     pre, post = sample.window_mask(design.pre), sample.window_mask(design.post)
     no_pre = [u for i, u in enumerate(sample.units) if not present[i, pre].any()]
     if no_pre:
-        which = "Treated" if no_pre[0] in design.treated else "Comparison"
-        no_pre = [u for u in no_pre if (u in design.treated) == (which == "Treated")]
+        treated = no_pre[0] in design.treated
+        no_pre = [u for u in no_pre if (u in design.treated) == treated]
+        message = (
+            _("Treated units with no data in the pre window (%(a)s to %(b)s): %(units)s.")
+            if treated
+            else _("Comparison units with no data in the pre window (%(a)s to %(b)s): %(units)s.")
+        )
         raise ImpactError(
             "no_pre_data",
-            _("%(which)s units with no data in the pre window (%(a)s to %(b)s): %(no_pre)s.")
-            % {"which": which, "a": a, "b": b, "no_pre": ", ".join(no_pre)},
+            message % {"a": a, "b": b, "units": ", ".join(no_pre)},
             units=no_pre,
         )
     after_start = sample.treated_post_obs()

@@ -307,12 +307,12 @@ def parse_rule(d: dict, direction: str = UP):
             direction,
         )
         if gain(scalable.target, scalable.floor, direction) <= 0:
-            better = "above" if direction == UP else "below"
-            raise RuleError(
-                "target",
-                _("must be %(better)s the floor (%(floor)s) for an indicator where %(value)s is better")
-                % {"better": better, "floor": _fmt(scalable.floor), "value": "higher" if direction == UP else "lower"},
+            message = (
+                _("must be above the floor (%(floor)s) for an indicator where higher is better")
+                if direction == UP
+                else _("must be below the floor (%(floor)s) for an indicator where lower is better")
             )
+            raise RuleError("target", message % {"floor": _fmt(scalable.floor)})
         return scalable
     if kind == "budget_adjustment":
         adjustment = BudgetAdjustment(

@@ -354,8 +354,8 @@ def parent(p: Period, kind: str, fy_start: int | None = None) -> Period:
         raise PeriodError(_("unknown period kind '%(kind)s'") % {"kind": kind})
     if ORDER.index(kind) < ORDER.index(p.kind):
         raise PeriodError(
-            _("a %(frequency)s period cannot roll up to %(FREQUENCY_NAMES2)s")
-            % {"frequency": FREQUENCY_NAMES[p.kind], "FREQUENCY_NAMES2": FREQUENCY_NAMES[kind]}
+            _("a %(frequency)s period cannot roll up to %(target)s")
+            % {"frequency": _(FREQUENCY_NAMES[p.kind]), "target": _(FREQUENCY_NAMES[kind])}
         )
     fy = p.fy_start if p.fy_start is not None else fy_start
     if p.kind == WEEK:
@@ -365,13 +365,13 @@ def parent(p: Period, kind: str, fy_start: int | None = None) -> Period:
     if p.end > up.end:
         raise PeriodError(
             _(
-                "'%(code)s' runs from %(value)s to %(value2)s, across two %(frequency)s periods: it cannot roll up to %(frequency)s"
+                "'%(code)s' runs from %(start)s to %(end)s, across two %(frequency)s periods: it cannot roll up to %(frequency)s"
             )
             % {
                 "code": p.code,
-                "value": p.start.isoformat(),
-                "value2": p.end.isoformat(),
-                "frequency": FREQUENCY_NAMES[kind],
+                "start": p.start.isoformat(),
+                "end": p.end.isoformat(),
+                "frequency": _(FREQUENCY_NAMES[kind]),
             }
         )
     return up

@@ -198,8 +198,8 @@ def _merge_parts(records, lookup: Dhis2Lookup):
                         yield (
                             n,
                             ShapeError(
-                                _("%(f)s for %(names)s given twice (first at row %(held)s)")
-                                % {"f": f, "names": " ".join(k for k in key if k), "held": held[key][0]}
+                                _("%(field)s for %(names)s given twice (first at row %(held)s)")
+                                % {"field": f, "names": " ".join(k for k in key if k), "held": held[key][0]}
                             ),
                         )
                         break

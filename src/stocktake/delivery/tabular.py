@@ -301,7 +301,7 @@ class _Chain(io.RawIOBase):
         return len(data)
 
 
-DTD_REFUSED = "the workbook contains a DTD, which is refused for safety"
+DTD_REFUSED = gettext_noop("the workbook contains a DTD, which is refused for safety")
 _DTD_MARKS = tuple(m.encode(e) for m in ("<!DOCTYPE", "<!ENTITY") for e in ("ascii", "utf-16-le", "utf-16-be"))
 
 
@@ -331,7 +331,7 @@ def check_xlsx(stream: BinaryIO) -> None:
                     if any(mark in prolog for mark in _DTD_MARKS):
                         raise FileError(
                             _("%(dtd_refused)s (in %(filename)s)")
-                            % {"dtd_refused": DTD_REFUSED, "filename": shown(info.filename, 60)}
+                            % {"dtd_refused": _(DTD_REFUSED), "filename": shown(info.filename, 60)}
                         )
     except zipfile.BadZipFile as exc:
         raise FileError(
@@ -354,7 +354,7 @@ def _unreadable(exc: Exception, where: str) -> FileError:
     cause: BaseException | None = exc
     while cause is not None:
         if isinstance(cause, DefusedXmlException):
-            return FileError(DTD_REFUSED)
+            return FileError(_(DTD_REFUSED))
         cause = cause.__cause__ or cause.__context__
     return FileError(
         _("%(where)s cannot be read: %(name)s: %(exc)s")
