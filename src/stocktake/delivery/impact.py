@@ -263,11 +263,11 @@ def prepare(panel: Panel, design: Design) -> Sample:
     pre, post = sample.window_mask(design.pre), sample.window_mask(design.post)
     no_pre = [u for i, u in enumerate(sample.units) if not present[i, pre].any()]
     if no_pre:
-        treated = no_pre[0] in design.treated
-        no_pre = [u for u in no_pre if (u in design.treated) == treated]
+        of_treated = no_pre[0] in design.treated
+        no_pre = [u for u in no_pre if (u in design.treated) == of_treated]
         message = (
             _("Treated units with no data in the pre window (%(a)s to %(b)s): %(units)s.")
-            if treated
+            if of_treated
             else _("Comparison units with no data in the pre window (%(a)s to %(b)s): %(units)s.")
         )
         raise ImpactError(
