@@ -389,8 +389,10 @@ def pretrend_test(study: EventStudy) -> PretrendTest:
     if n - len(leads) < 2:
         raise ImpactError(
             "too_many_leads",
-            _("The pre-trend test of %(n)s periods before the start needs at least %(n2)s units; there are %(n3)s.")
-            % {"n": len(leads), "n2": len(leads) + 2, "n3": n},
+            _(
+                "The pre-trend test of %(periods)s periods before the start needs at least %(needed)s units; there are %(units)s."
+            )
+            % {"periods": len(leads), "needed": len(leads) + 2, "units": n},
         )
     k = int(np.linalg.matrix_rank(cov)) or 1
     # Hotelling's small-sample scaling: the covariance is itself estimated from n units, and the

@@ -379,7 +379,7 @@ def propose_comparison(
     if not cols.any():
         raise ImpactError(
             "window_outside_data",
-            _("No data in the pre window (%(pre)s to %(pre2)s).") % {"pre": pre[0], "pre2": pre[1]},
+            _("No data in the pre window (%(start)s to %(end)s).") % {"start": pre[0], "end": pre[1]},
         )
     rows = np.asarray([i for i, u in enumerate(panel.units) if u in treated_set], dtype=np.intp)
     with np.errstate(invalid="ignore"):
