@@ -108,6 +108,6 @@ def test_alerts_command(db, capsys):
     actions.create_alert_rule(indicator=rail, kind="beyond_band", depth=2, worst="slightly_off")
     call_command("alerts", "rail-ppm", "--no-email")
     out = capsys.readouterr().out
-    assert "new alert(s)" in out and "rail-ppm\tR0" in out
+    assert "new alert" in out and "rail-ppm\tR0" in out
     with pytest.raises(SystemExit):
         call_command("alerts", "no-such-indicator")

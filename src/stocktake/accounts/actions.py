@@ -323,7 +323,10 @@ def _change_audited(obj, fields: dict, allowed: set[str], *, user, interface: st
     """Change a plain record's allowed fields and audit it (the PATCH of the API, the edit pages)."""
     unknown = sorted(set(fields) - allowed)
     if unknown:
-        raise ValidationError(f"cannot change {', '.join(unknown)} on a {obj._meta.verbose_name}")
+        raise ValidationError(
+            _("cannot change %(unknown)s on a %(verbose_name)s")
+            % {"unknown": ", ".join(unknown), "verbose_name": obj._meta.verbose_name}
+        )
     current = type(obj).objects.select_for_update().get(pk=obj.pk)
     for name, value in fields.items():
         setattr(current, name, value)

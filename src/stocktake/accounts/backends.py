@@ -15,6 +15,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 from . import actions, throttle
 
@@ -56,7 +57,7 @@ class LockoutModelBackend(ModelBackend):
         address = _address(request)
         if request is not None:
             if rate_limited(request):
-                raise PermissionDenied("too many sign-in attempts from this address")
+                raise PermissionDenied(_("too many sign-in attempts from this address"))
             limit, window = settings.STOCKTAKE_LOGIN_LIMIT
             if _count("login-ip", address, settings.STOCKTAKE_LOGIN_LIMIT) == limit:
                 actions.record_address_lockout(
@@ -64,7 +65,7 @@ class LockoutModelBackend(ModelBackend):
                 )
         if username and locked_out(username, address):
             # Refused even with the right password, so guessing gains nothing.
-            raise PermissionDenied("account locked from this address after repeated failures")
+            raise PermissionDenied(_("account locked from this address after repeated failures"))
         user = super().authenticate(request, username=username, password=password, **kwargs)
         if username:
             key = lockout_key(username, address)

@@ -156,13 +156,17 @@ def read_header(path: Path) -> dict:
         with gzip.open(path, "rt", encoding="utf-8") as f:
             header = json.loads(f.readline())
     except (OSError, EOFError, ValueError) as exc:
-        raise BackupError(f"{path}: not a Stocktake backup (line 1: {exc})") from None
+        raise BackupError(
+            _("%(path)s: not a Stocktake backup (line 1: %(exc)s)") % {"path": path, "exc": exc}
+        ) from None
     if not isinstance(header, dict) or header.get("format") != FORMAT:
-        raise BackupError(f"{path}: not a Stocktake backup (line 1 has no '{FORMAT}' header)")
+        raise BackupError(
+            _("%(path)s: not a Stocktake backup (line 1 has no '%(format)s' header)") % {"path": path, "format": FORMAT}
+        )
     if header.get("format_version") != FORMAT_VERSION:
         raise BackupError(
-            f"{path}: backup format {header.get('format_version')} is not supported "
-            f"(this Stocktake reads format {FORMAT_VERSION})"
+            _("%(path)s: backup format %(value)s is not supported (this Stocktake reads format %(version)s)")
+            % {"path": path, "value": header.get("format_version"), "version": FORMAT_VERSION}
         )
     return header
 
@@ -196,8 +200,8 @@ def restore_backup(path: Path, *, database: str = DEFAULT_DB_ALIAS) -> int:
     missing = sorted({tuple(m) for m in header["migrations"]} - {tuple(m) for m in here})
     if missing:
         raise BackupError(
-            f"{path}: made by a newer Stocktake; migrations not known here: "
-            + ", ".join(f"{a}.{n}" for a, n in missing[:5])
+            _("%(path)s: made by a newer Stocktake; migrations not known here: %(migrations)s")
+            % {"path": path, "migrations": ", ".join(f"{a}.{n}" for a, n in missing[:5])}
         )
     with exclusive(database):
         try:
@@ -257,7 +261,9 @@ def _restore(path: Path, database: str) -> int:
                     for name, values in d.m2m_data.items():
                         getattr(d.object, name).set(values)
             except Exception as exc:
-                raise BackupError(f"{path}: line {line_no}: {exc}") from exc
+                raise BackupError(
+                    _("%(path)s: line %(line_no)s: %(exc)s") % {"path": path, "line_no": line_no, "exc": exc}
+                ) from exc
         tables = [m._meta.db_table for m in loaded_models]
         connection.check_constraints(table_names=tables)
         with connection.cursor() as cursor:

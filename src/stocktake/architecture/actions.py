@@ -64,7 +64,10 @@ def _change(obj, model, *, user, interface: str, reason: str = "", **fields):
     current = model.objects.select_for_update().get(pk=obj.pk)
     unknown = [name for name in fields if name not in {f.name for f in model._meta.concrete_fields} or name == "id"]
     if unknown:
-        raise ValidationError(f"cannot change {', '.join(sorted(unknown))} on a {model._meta.verbose_name}")
+        raise ValidationError(
+            _("cannot change %(unknown)s on a %(verbose_name)s")
+            % {"unknown": ", ".join(sorted(unknown)), "verbose_name": model._meta.verbose_name}
+        )
     for name, value in fields.items():
         setattr(current, name, value)
     return audit.save_audited(current, user=user, interface=interface, reason=reason)
@@ -178,7 +181,7 @@ def _set_closed(obj, on, *, user, interface: str, reason: str):
     deleted, the history stays, and closing or reopening twice changes nothing (and writes no second audit entry)."""
     model = type(obj)
     if model not in CLOSABLE:
-        raise ValidationError(f"a {model._meta.verbose_name} cannot be closed")
+        raise ValidationError(_("a %(verbose_name)s cannot be closed") % {"verbose_name": model._meta.verbose_name})
     current = model.objects.select_for_update().get(pk=obj.pk)
     if (current.closed_on is None) == (on is None):
         return current
@@ -454,7 +457,7 @@ def set_translations(obj, translations: dict, *, user=None, interface: str = "we
 
     model = type(obj)
     if model not in TRANSLATABLE:
-        raise ValidationError(f"a {model._meta.verbose_name} has no translations")
+        raise ValidationError(_("a %(verbose_name)s has no translations") % {"verbose_name": model._meta.verbose_name})
     found = TR.problems(model._meta.label_lower, translations)
     if found:
         raise ValidationError({"translations": found})

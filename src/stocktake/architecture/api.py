@@ -631,7 +631,7 @@ def create_target(request, code: str, payload: TargetIn):
 @router.get("/targets/{target_id}", response={200: TargetOut, 404: Error}, summary="One target with its trajectory")
 def get_target(request, target_id: int):
     if not 0 < target_id < 2**31:
-        raise HttpError(404, "not found")
+        raise HttpError(404, _("not found"))
     qs = Target.objects.filter(indicator__in=_visible_indicators(request)).select_related("indicator", "org_unit")
     return _target(get_object_or_404(qs, pk=target_id))
 
@@ -644,7 +644,7 @@ def get_target(request, target_id: int):
 def revise_target(request, target_id: int, payload: TargetPatch):
     _manage(request)
     if not 0 < target_id < 2**31:
-        raise HttpError(404, "not found")
+        raise HttpError(404, _("not found"))
     t = get_object_or_404(Target, pk=target_id)
     t = actions.revise_target(t, user=request.user, interface="api", reason=payload.reason, **_changes(payload))
     return _target(Target.objects.select_related("indicator", "org_unit").get(pk=t.pk))

@@ -449,7 +449,11 @@ class TrajectoryPoint(models.Model):
         if self.period_id and not (t.baseline_date < self.period.end and self.period.start <= t.target_date):
             raise ValidationError(
                 {
-                    "period": f"{self.period.code} lies outside the trajectory's span "
-                    f"({t.baseline_date:%Y-%m-%d} to {t.target_date:%Y-%m-%d})"
+                    "period": _("%(code)s lies outside the trajectory's span (%(baseline_date)s to %(target_date)s)")
+                    % {
+                        "code": self.period.code,
+                        "baseline_date": f"{t.baseline_date:%Y-%m-%d}",
+                        "target_date": f"{t.target_date:%Y-%m-%d}",
+                    }
                 }
             )

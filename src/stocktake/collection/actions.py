@@ -146,7 +146,7 @@ def _decide(seen, *, state: str, user, reason: str = "", interface: str = "web",
     STOCKTAKE_ALLOW_SELF_VERIFY is on; then the audit entry lists those values under "self_verified".
     `note` is added to the audit entry (a bulk decision's filter)."""
     if not permissions.can_validate(user):
-        raise PermissionDenied("only the delivery unit's validators validate, return or publish data")
+        raise PermissionDenied(_("only the delivery unit's validators validate, return or publish data"))
     if state == V.S.RETURNED and not reason.strip():
         raise ReviewError(_("a returned value needs a reason the data lead can act on"))
     try:
@@ -259,7 +259,7 @@ def decide_matching(token: str, *, user, reason: str = "", interface: str = "web
     arrived or changed since, nothing is decided (SelectionMoved) and the decider counts again.
     """
     if not permissions.can_validate(user):
-        raise PermissionDenied("only the delivery unit's validators validate, return or publish data")
+        raise PermissionDenied(_("only the delivery unit's validators validate, return or publish data"))
     try:
         value_filter, decision, counted, sealed = selection.unseal(token, user)
         seen = selection.seen_now(selection.for_decision(value_filter, decision))
@@ -279,7 +279,7 @@ def save_column_mapping(
     *, name: str, config: dict, description: str = "", user, interface: str = "web"
 ) -> ColumnMapping:
     if not permissions.can_manage(user) and permissions.role(user) != "data_lead":
-        raise PermissionDenied("only the delivery unit and data leads save column mappings")
+        raise PermissionDenied(_("only the delivery unit and data leads save column mappings"))
     problems = check_mapping(config)
     if problems:
         raise ValidationError({"config": problems})
@@ -293,7 +293,7 @@ def save_dhis2_mapping(
     *, kind: str, dhis2_id: str, code: str, field: str = "value", name: str = "", user, interface: str = "web"
 ) -> Dhis2Mapping:
     if not permissions.can_manage(user):
-        raise PermissionDenied("only the delivery unit maps DHIS2 ids")
+        raise PermissionDenied(_("only the delivery unit maps DHIS2 ids"))
     mapping = Dhis2Mapping.objects.filter(kind=kind, dhis2_id=dhis2_id).first() or Dhis2Mapping(
         kind=kind, dhis2_id=dhis2_id
     )

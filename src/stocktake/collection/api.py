@@ -263,9 +263,13 @@ def import_file(
     if mapping:
         m = ColumnMapping.objects.filter(name=mapping).first()
         if m is None:
-            raise HttpError(400, f"no column mapping named '{mapping}'")
+            raise HttpError(400, _("no column mapping named '%(mapping)s'") % {"mapping": mapping})
     if format and format not in importer.FORMATS:
-        raise HttpError(400, f"unknown format '{format}'; use one of {', '.join(importer.FORMATS)}")
+        raise HttpError(
+            400,
+            _("unknown format '%(format)s'; use one of %(formats)s")
+            % {"format": format, "formats": ", ".join(importer.FORMATS)},
+        )
     if not (permissions.can_manage(request.user) or permissions.role(request.user) == "data_lead"):
         return Status(403, {"detail": _("only data leads and the delivery unit import data")})
     b = importer.run_import(
@@ -320,9 +324,9 @@ def dhis2_data_value_set(request, payload: Dhis2DataValueSet, dryRun: bool = Fal
 @router.get("/imports/{batch_id}", response={200: BatchOut, 404: Error}, summary="An import's report")
 def get_batch(request, batch_id: int):
     if not 0 < batch_id < 2**31:
-        raise HttpError(404, "not found")
+        raise HttpError(404, _("not found"))
     if not request.user.is_authenticated:
-        raise HttpError(404, "not found")
+        raise HttpError(404, _("not found"))
     qs = (
         ImportBatch.objects.all()
         if permissions.can_read_all(request.user)
@@ -333,14 +337,14 @@ def get_batch(request, batch_id: int):
 
 def _value_or_404(request, value_id: int) -> DataValue:
     if not 0 < value_id < 2**31:
-        raise HttpError(404, "not found")
+        raise HttpError(404, _("not found"))
     dv = get_object_or_404(
         DataValue.objects.select_related("indicator__outcome__priority", "org_unit", "period"), pk=value_id
     )
     priority = dv.indicator.outcome.priority
     insider = permissions.can_read_unpublished(request.user, priority)  # not an observer (decision 0005)
     if not permissions.can_read_priority(request.user, priority) or (not insider and dv.state != V.S.PUBLISHED):
-        raise HttpError(404, "not found")
+        raise HttpError(404, _("not found"))
     return dv
 
 
@@ -399,7 +403,7 @@ def _decide(request, payload: DecisionIn, fn, state, **kw):
         return Status(403, {"detail": _("only the delivery unit's validators decide on values")})
     seen = {v.id: v.version for v in payload.values}
     if len(seen) != len(payload.values):
-        raise HttpError(400, "a value is listed twice")
+        raise HttpError(400, _("a value is listed twice"))
     try:
         n = fn(seen, user=request.user, interface="api", **kw)
     except actions.ValuesMissing as exc:
@@ -488,18 +492,28 @@ def freshness_list(request):
 def rollup_series(request, indicator: str, unit: str, q: Query[RollupQuery]):
     ind = Indicator.objects.filter(code=indicator).select_related("outcome__priority").first()
     if ind is None or not permissions.can_read_priority(request.user, ind.outcome.priority):
-        raise HttpError(404, "no such indicator")
+        raise HttpError(404, _("no such indicator"))
     ou = get_object_or_404(OrgUnit, code=unit)
     if q.kind is not None and q.kind not in P.ORDER:
-        raise HttpError(400, f"kind: unknown period kind '{q.kind}'; use one of {', '.join(P.ORDER)}")
+        raise HttpError(
+            400,
+            _("kind: unknown period kind '%(kind)s'; use one of %(choices)s")
+            % {"kind": q.kind, "choices": ", ".join(P.ORDER)},
+        )
     kind = q.frequency or q.kind
     kinds = [ind.frequency, *P.rolls_into(ind.frequency)]
     if kind is not None and kind not in kinds:
         name = "frequency" if q.frequency else "kind"
         raise HttpError(
             400,
-            f"{name}: {ind.code} is reported {P.FREQUENCY_NAMES[ind.frequency]} and cannot be shown at "
-            f"'{kind}'; use one of {', '.join(kinds)}",
+            _("%(name)s: %(code)s is reported %(frequency)s and cannot be shown at '%(kind)s'; use one of %(kinds)s")
+            % {
+                "name": name,
+                "code": ind.code,
+                "frequency": _(P.FREQUENCY_NAMES[ind.frequency]),
+                "kind": kind,
+                "kinds": ", ".join(kinds),
+            },
         )
     try:
         points = monitoring_rollups.series_parts(

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .text import _
+
 # The four-point scale used for planning, capacity, evidence and likelihood.
 RED, AMBER_RED, AMBER_GREEN, GREEN = 1, 2, 3, 4
 RAG = {
@@ -43,12 +45,14 @@ def check(judgement: str, value) -> None:
     """Refuse a value outside the judgement's scale."""
     if judgement == "challenge":
         if value not in CHALLENGE:
-            raise RatingError(f"degree of challenge must be one of H, M, L, not {value!r}")
+            raise RatingError(_("degree of challenge must be one of H, M, L, not %(value)s") % {"value": repr(value)})
         return
     scale = STAGES if judgement == "stage" else RAG
     if not isinstance(value, int) or isinstance(value, bool) or value not in scale:
         name = dict(JUDGEMENTS).get(judgement, judgement.replace("_", " ")).lower()
-        raise RatingError(f"{name} must be a whole number from 1 to 4, not {value!r}")
+        raise RatingError(
+            _("%(name)s must be a whole number from 1 to 4, not %(value)s") % {"name": name, "value": repr(value)}
+        )
 
 
 def short(judgement: str, value) -> str:

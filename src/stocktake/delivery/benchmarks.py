@@ -20,6 +20,7 @@ from datetime import date
 
 from . import text
 from .rollup import MEAN, RATIO, SUM
+from .text import _
 
 
 class BenchmarkError(ValueError):
@@ -30,9 +31,9 @@ def percentile(values: Sequence[float], q: float) -> float:
     """Linear interpolation between closest ranks (numpy's default), q in [0, 1]."""
     xs = sorted(values)
     if not xs:
-        raise BenchmarkError("no values to take a percentile of")
+        raise BenchmarkError(_("no values to take a percentile of"))
     if not 0 <= q <= 1:
-        raise BenchmarkError("percentile must be between 0 and 1")
+        raise BenchmarkError(_("percentile must be between 0 and 1"))
     pos = q * (len(xs) - 1)
     lo = int(pos)
     hi = min(lo + 1, len(xs) - 1)
@@ -82,7 +83,7 @@ def peers(values: dict, direction: str, unit=None) -> Peers:
     """values: {unit: value} for the units at one level."""
     vals = [v for v in values.values() if v is not None]
     if not vals:
-        raise BenchmarkError("no peer values")
+        raise BenchmarkError(_("no peer values"))
     ordered = sorted(
         ((v, u) for u, v in values.items() if v is not None), reverse=direction == "up", key=lambda t: t[0]
     )
@@ -101,7 +102,7 @@ def what_if_every_unit_reached(
     """
     rows = [(v, w) for v, w in rows if v is not None]
     if not rows:
-        raise BenchmarkError("no values")
+        raise BenchmarkError(_("no values"))
     bar = better_percentile([v for v, _ in rows], q, direction)
     lifted = [(max(v, bar) if direction == "up" else min(v, bar), w) for v, w in rows]
     if aggregation == SUM:
@@ -111,9 +112,9 @@ def what_if_every_unit_reached(
     if aggregation == RATIO:
         den = sum(w or 0 for _, w in lifted)
         if not den:
-            raise BenchmarkError("a ratio needs denominators to re-aggregate")
+            raise BenchmarkError(_("a ratio needs denominators to re-aggregate"))
         return bar, sum(v / scale * (w or 0) for v, w in lifted) / den * scale
-    raise BenchmarkError(f"unknown aggregation {aggregation!r}")
+    raise BenchmarkError(_("unknown aggregation %(aggregation)s") % {"aggregation": repr(aggregation)})
 
 
 @dataclass(frozen=True)
@@ -149,7 +150,7 @@ def read_target(
     language does; the defaults are plain English.
     """
     if target_date <= baseline_date:
-        raise BenchmarkError("the target date must be after the baseline date")
+        raise BenchmarkError(_("the target date must be after the baseline date"))
     sign = 1 if direction == "up" else -1
     years = (target_date - baseline_date).days / 365.25
     needed = (target - baseline) / years

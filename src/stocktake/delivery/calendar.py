@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from .text import _
+
 # frequency code -> step in days (months handled separately)
 WEEKLY, FORTNIGHTLY, SIX_WEEKLY, EIGHT_WEEKLY = "weekly", "fortnightly", "six_weekly", "eight_weekly"
 MONTHLY, QUARTERLY, SIX_MONTHLY = "monthly", "quarterly", "six_monthly"
@@ -42,7 +44,10 @@ def _add_months(d: date, n: int) -> date:
 def occurrences(start: date, frequency: str, until: date) -> list[date]:
     """Dates from start (inclusive) to until (exclusive), moved off weekends to the next Monday."""
     if frequency not in FREQUENCIES:
-        raise ScheduleError(f"frequency must be one of {', '.join(FREQUENCIES)}, not {frequency!r}")
+        raise ScheduleError(
+            _("frequency must be one of %(frequencies)s, not %(frequency)s")
+            % {"frequencies": ", ".join(FREQUENCIES), "frequency": repr(frequency)}
+        )
     out: list[date] = []
     i = 0
     while True:
@@ -89,7 +94,9 @@ def stagger(start: date, frequency: str, until: date, items: list[tuple[str, str
             if not any(week_of(d) in weeks for d in days):
                 break
         else:
-            raise ScheduleError(f"cannot stagger {key}: every week is already taken for {group}")
+            raise ScheduleError(
+                _("cannot stagger %(key)s: every week is already taken for %(group)s") % {"key": key, "group": group}
+            )
         weeks.update(week_of(d) for d in days)
         slots += [Slot(d, key, group) for d in days]
     return sorted(slots, key=lambda s: (s.day, s.key))

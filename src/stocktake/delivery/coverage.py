@@ -19,6 +19,8 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
+from .text import _
+
 DEFAULT_RULE = 0.9  # of expected units; Indicator.completeness overrides it
 
 # Why a period is partial (the reason codes; the pages translate them into words).
@@ -32,7 +34,9 @@ class CoverageError(ValueError):
 def check_rule(rule: float) -> float:
     """A completeness rule is a share of units above 0 and at most 1."""
     if not 0 < rule <= 1:
-        raise CoverageError(f"a completeness rule is a share above 0 and at most 1, not {rule:g}")
+        raise CoverageError(
+            _("a completeness rule is a share above 0 and at most 1, not %(rule)s") % {"rule": f"{rule:g}"}
+        )
     return rule
 
 

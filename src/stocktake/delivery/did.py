@@ -37,6 +37,7 @@ import statsmodels.api as sm
 from scipy import stats
 
 from .impact import MIN_CLUSTERS, Array, Estimate, ImpactError, Note, Sample, few_units_note
+from .text import _
 
 NEVER = "never"
 NOT_YET = "not_yet"
@@ -66,10 +67,10 @@ def two_period_did(sample: Sample, *, method: str = "two_period") -> Estimate:
     change, w = change[keep], sample.unit_weights()[keep]
     n_t, n_c = int(treated.sum()), int((~treated).sum())
     if n_t == 0 or n_c == 0:
-        raise ImpactError("no_units_both_windows", "Need treated and comparison units with data in both windows.")
+        raise ImpactError("no_units_both_windows", _("Need treated and comparison units with data in both windows."))
     if n_t + n_c < 3:
         raise ImpactError(
-            "too_few_units", "A standard error needs at least three units (one treated, two in the comparison)."
+            "too_few_units", _("A standard error needs at least three units (one treated, two in the comparison).")
         )
     X = np.column_stack([np.ones_like(change), treated.astype(float)])
     notes: list[Note] = []
@@ -176,7 +177,11 @@ class GroupTime:
 
 def group_time_att(sample: Sample, *, control: str = NEVER) -> GroupTime:
     if control not in (NEVER, NOT_YET):
-        raise ImpactError("bad_control", f"The comparison must be {NEVER!r} or {NOT_YET!r}, not {control!r}.")
+        raise ImpactError(
+            "bad_control",
+            _("The comparison must be %(never)s or %(not_yet)s, not %(control)s.")
+            % {"never": repr(NEVER), "not_yet": repr(NOT_YET), "control": repr(control)},
+        )
     y, start = sample.values, sample.start
     w = sample.unit_weights()
     n = len(start)
@@ -210,7 +215,7 @@ def group_time_att(sample: Sample, *, control: str = NEVER) -> GroupTime:
             )
             psis.append(psi)
     if not cells:
-        raise ImpactError("no_cells", "No group and period has both treated and comparison units with data.")
+        raise ImpactError("no_cells", _("No group and period has both treated and comparison units with data."))
     total = w.sum()
     shares = {g: float(w[start == g].sum() / total) for g in groups}
     share_psi = {g: n * w * ((start == g).astype(float) - shares[g]) / total for g in groups}
@@ -287,7 +292,7 @@ def group_time_estimate(gt: GroupTime, *, random_groups: bool = False) -> Estima
     """The simple Callaway and Sant'Anna aggregate: every post cell, weighted by group size."""
     post = [i for i, c in enumerate(gt.cells) if c.e >= 0]
     if not post:
-        raise ImpactError("no_post_cells", "No treated group has comparison data after its start.")
+        raise ImpactError("no_post_cells", _("No treated group has comparison data after its start."))
     agg = aggregate(gt, post, random_groups=random_groups)
     se = _se(agg.psi, gt.n_units)
     low, high, p = _interval(agg.effect, se, gt.n_units)
@@ -374,7 +379,7 @@ def pretrend_test(study: EventStudy) -> PretrendTest:
     if not leads:
         raise ImpactError(
             "too_few_pre_periods",
-            "The pre-trend test needs at least 2 periods before the start (one to compare against, one to test).",
+            _("The pre-trend test needs at least 2 periods before the start (one to compare against, one to test)."),
         )
     theta = np.array([pt.effect for pt in leads])
     psi = np.column_stack([study.psi[pt.e] for pt in leads])
@@ -384,8 +389,10 @@ def pretrend_test(study: EventStudy) -> PretrendTest:
     if n - len(leads) < 2:
         raise ImpactError(
             "too_many_leads",
-            f"The pre-trend test of {len(leads)} periods before the start needs at least {len(leads) + 2} units; "
-            f"there are {n}.",
+            _(
+                "The pre-trend test of %(periods)s periods before the start needs at least %(needed)s units; there are %(units)s."
+            )
+            % {"periods": len(leads), "needed": len(leads) + 2, "units": n},
         )
     k = int(np.linalg.matrix_rank(cov)) or 1
     # Hotelling's small-sample scaling: the covariance is itself estimated from n units, and the

@@ -63,7 +63,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from . import text
-from .text import gettext_noop
+from .text import _, gettext_noop
 
 LINEAR, SEASONAL = "linear", "seasonal"
 # The methods' names as pages say them ("{method} forecast"), translated where shown.
@@ -123,7 +123,7 @@ def betainc(a: float, b: float, x: float) -> float:
 
 def t_cdf(t: float, df: float) -> float:
     if df <= 0:
-        raise ForecastError("degrees of freedom must be positive")
+        raise ForecastError(_("degrees of freedom must be positive"))
     tail = 0.5 * betainc(df / 2, 0.5, df / (df + t * t))
     return 1.0 - tail if t > 0 else tail
 
@@ -131,9 +131,9 @@ def t_cdf(t: float, df: float) -> float:
 def t_quantile(p: float, df: float) -> float:
     """Inverse of t_cdf by bisection: slow in theory, a few microseconds in practice."""
     if not 0 < p < 1:
-        raise ForecastError("probability must lie strictly between 0 and 1")
+        raise ForecastError(_("probability must lie strictly between 0 and 1"))
     lo, hi = -1e3, 1e3
-    for _ in range(200):
+    for _step in range(200):
         mid = (lo + hi) / 2
         if t_cdf(mid, df) < p:
             lo = mid
@@ -540,7 +540,7 @@ def forecast(
             % {"minimum": MIN_POINTS, "n": len(points)}
         )
     if not 0 < level < 1:
-        raise ForecastError("the interval level must lie strictly between 0 and 1")
+        raise ForecastError(_("the interval level must lie strictly between 0 and 1"))
     season = SEASONS.get(frequency or "")  # (the season of a date, seasons in a year), if the frequency has them
     p_value = season_test(points, *season, break_at) if season else None
     if method is None:

@@ -33,6 +33,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from .text import _
+
 Array = npt.NDArray[np.float64]
 
 # Below this many units, cluster-robust standard errors are unreliable
@@ -81,36 +83,52 @@ def build_panel(observations: Iterable[Observation]) -> Panel:
     """Check every row (naming the row and field of any problem) and lay them out as a matrix."""
     rows = list(observations)
     if not rows:
-        raise ImpactError("empty_panel", "The panel has no rows.")
+        raise ImpactError("empty_panel", _("The panel has no rows."))
     has_weight = rows[0].weight is not None
     seen: dict[tuple[str, int], int] = {}
     for number, row in enumerate(rows, start=1):
         if not isinstance(row.unit, str) or not row.unit.strip():
-            raise ImpactError("bad_unit", f"Row {number}, field unit: the unit is empty.", row=number)
+            raise ImpactError(
+                "bad_unit", _("Row %(number)s, field unit: the unit is empty.") % {"number": number}, row=number
+            )
         if isinstance(row.period, bool) or not isinstance(row.period, (int, np.integer)):
             raise ImpactError(
-                "bad_period", f"Row {number}, field period: {row.period!r} is not a whole number.", row=number
+                "bad_period",
+                _("Row %(number)s, field period: %(period)s is not a whole number.")
+                % {"number": number, "period": repr(row.period)},
+                row=number,
             )
         if not _finite(row.value):
             raise ImpactError(
-                "bad_value", f"Row {number}, field value: {row.value!r} is not a finite number.", row=number
+                "bad_value",
+                _("Row %(number)s, field value: %(value)s is not a finite number.")
+                % {"number": number, "value": repr(row.value)},
+                row=number,
             )
         if (row.weight is not None) != has_weight:
             raise ImpactError(
                 "mixed_weights",
-                f"Row {number}, field weight: either every row has a weight or none has; row 1 "
-                f"{'has' if has_weight else 'has not'}.",
+                (
+                    _("Row %(number)s, field weight: either every row has a weight or none has; row 1 has.")
+                    if has_weight
+                    else _("Row %(number)s, field weight: either every row has a weight or none has; row 1 has not.")
+                )
+                % {"number": number},
                 row=number,
             )
         if row.weight is not None and (not _finite(row.weight) or row.weight <= 0):
             raise ImpactError(
-                "bad_weight", f"Row {number}, field weight: {row.weight!r} is not a positive number.", row=number
+                "bad_weight",
+                _("Row %(number)s, field weight: %(weight)s is not a positive number.")
+                % {"number": number, "weight": repr(row.weight)},
+                row=number,
             )
         key = (row.unit, int(row.period))
         if key in seen:
             raise ImpactError(
                 "duplicate_row",
-                f"Row {number}: unit {row.unit!r} already has period {row.period} (row {seen[key]}).",
+                _("Row %(number)s: unit %(unit)s already has period %(period)s (row %(seen)s).")
+                % {"number": number, "unit": repr(row.unit), "period": row.period, "seen": seen[key]},
                 row=number,
                 first_row=seen[key],
             )
@@ -187,39 +205,49 @@ def prepare(panel: Panel, design: Design) -> Sample:
     c, d = design.post
     first, last = panel.periods[0], panel.periods[-1]
     if a > b or c > d:
-        raise ImpactError("bad_window", "Each window must start no later than it ends.")
+        raise ImpactError("bad_window", _("Each window must start no later than it ends."))
     if b >= c:
-        raise ImpactError("windows_overlap", f"The pre window must end before the post window starts ({b} >= {c}).")
+        raise ImpactError(
+            "windows_overlap",
+            _("The pre window must end before the post window starts (%(b)s >= %(c)s).") % {"b": b, "c": c},
+        )
     if a < first or d > last:
         raise ImpactError(
             "window_outside_data",
-            f"The windows run from period {a} to {d}, but the data cover only {first} to {last}.",
+            _("The windows run from period %(a)s to %(d)s, but the data cover only %(first)s to %(last)s.")
+            % {"a": a, "d": d, "first": first, "last": last},
             first=first,
             last=last,
         )
     if not design.treated:
-        raise ImpactError("no_treated", "There are no treated units.")
+        raise ImpactError("no_treated", _("There are no treated units."))
     if not design.comparison:
-        raise ImpactError("no_comparison", "There are no comparison units to compare the treated units with.")
+        raise ImpactError("no_comparison", _("There are no comparison units to compare the treated units with."))
     treated = list(design.treated)
     comparison = list(dict.fromkeys(design.comparison))
     both = sorted(set(treated) & set(comparison))
     if both:
         raise ImpactError(
             "overlapping_sets",
-            f"These units are both treated and in the comparison: {', '.join(both)}.",
+            _("These units are both treated and in the comparison: %(both)s.") % {"both": ", ".join(both)},
             units=both,
         )
     known = set(panel.units)
     unknown = sorted(u for u in treated + comparison if u not in known)
     if unknown:
-        raise ImpactError("unknown_units", f"These units are not in the data: {', '.join(unknown)}.", units=unknown)
+        raise ImpactError(
+            "unknown_units",
+            _("These units are not in the data: %(unknown)s.") % {"unknown": ", ".join(unknown)},
+            units=unknown,
+        )
     for unit, first_treated in design.treated.items():
         if not b < first_treated <= d:
             raise ImpactError(
                 "start_outside_window",
-                f"Unit {unit} starts in period {first_treated}; every treated start must fall after the pre window "
-                f"(ends {b}) and no later than the post window's end ({d}).",
+                _(
+                    "Unit %(unit)s starts in period %(first_treated)s; every treated start must fall after the pre window (ends %(b)s) and no later than the post window's end (%(d)s)."
+                )
+                % {"unit": unit, "first_treated": first_treated, "b": b, "d": d},
                 unit=unit,
                 start=first_treated,
             )
@@ -235,11 +263,16 @@ def prepare(panel: Panel, design: Design) -> Sample:
     pre, post = sample.window_mask(design.pre), sample.window_mask(design.post)
     no_pre = [u for i, u in enumerate(sample.units) if not present[i, pre].any()]
     if no_pre:
-        which = "Treated" if no_pre[0] in design.treated else "Comparison"
-        no_pre = [u for u in no_pre if (u in design.treated) == (which == "Treated")]
+        of_treated = no_pre[0] in design.treated
+        no_pre = [u for u in no_pre if (u in design.treated) == of_treated]
+        message = (
+            _("Treated units with no data in the pre window (%(a)s to %(b)s): %(units)s.")
+            if of_treated
+            else _("Comparison units with no data in the pre window (%(a)s to %(b)s): %(units)s.")
+        )
         raise ImpactError(
             "no_pre_data",
-            f"{which} units with no data in the pre window ({a} to {b}): {', '.join(no_pre)}.",
+            message % {"a": a, "b": b, "units": ", ".join(no_pre)},
             units=no_pre,
         )
     after_start = sample.treated_post_obs()
@@ -251,7 +284,8 @@ def prepare(panel: Panel, design: Design) -> Sample:
     if no_post:
         raise ImpactError(
             "no_post_data",
-            f"Units with no data in the post window ({c} to {d}) after their start: {', '.join(no_post)}.",
+            _("Units with no data in the post window (%(c)s to %(d)s) after their start: %(no_post)s.")
+            % {"c": c, "d": d, "no_post": ", ".join(no_post)},
             units=no_post,
         )
     return sample
@@ -333,13 +367,20 @@ def propose_comparison(
     treated_set = set(treated)
     unknown = sorted(treated_set - set(panel.units))
     if unknown:
-        raise ImpactError("unknown_units", f"These units are not in the data: {', '.join(unknown)}.", units=unknown)
+        raise ImpactError(
+            "unknown_units",
+            _("These units are not in the data: %(unknown)s.") % {"unknown": ", ".join(unknown)},
+            units=unknown,
+        )
     if not treated_set:
-        raise ImpactError("no_treated", "There are no treated units.")
+        raise ImpactError("no_treated", _("There are no treated units."))
     p = np.asarray(panel.periods)
     cols = (p >= pre[0]) & (p <= pre[1])
     if not cols.any():
-        raise ImpactError("window_outside_data", f"No data in the pre window ({pre[0]} to {pre[1]}).")
+        raise ImpactError(
+            "window_outside_data",
+            _("No data in the pre window (%(start)s to %(end)s).") % {"start": pre[0], "end": pre[1]},
+        )
     rows = np.asarray([i for i, u in enumerate(panel.units) if u in treated_set], dtype=np.intp)
     with np.errstate(invalid="ignore"):
         target = np.nanmean(panel.values[np.ix_(rows, np.flatnonzero(cols))], axis=0)

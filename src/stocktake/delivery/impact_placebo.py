@@ -23,6 +23,7 @@ import numpy as np
 
 from .did import two_period_did, unit_changes
 from .impact import Design, Estimate, ImpactError, Sample
+from .text import _
 
 MAX_PERMUTATIONS = 10_000
 
@@ -39,7 +40,7 @@ def placebo_in_time(sample: Sample) -> list[Placebo]:
     pre_periods = [p for p in sample.periods if a <= p <= b]
     if len(pre_periods) < 2:
         raise ImpactError(
-            "too_few_pre_periods", "A placebo start needs at least 2 periods in the pre window (one either side)."
+            "too_few_pre_periods", _("A placebo start needs at least 2 periods in the pre window (one either side).")
         )
     keep = np.asarray([a <= p <= b for p in sample.periods])
     out: list[Placebo] = []
@@ -76,13 +77,17 @@ class PermutationTest:
 
 def permutation_test(sample: Sample, *, permutations: int = 999, seed: int = 0) -> PermutationTest:
     if not 1 <= permutations <= MAX_PERMUTATIONS:
-        raise ImpactError("bad_permutations", f"The number of permutations must be between 1 and {MAX_PERMUTATIONS}.")
+        raise ImpactError(
+            "bad_permutations",
+            _("The number of permutations must be between 1 and %(max_permutations)s.")
+            % {"max_permutations": MAX_PERMUTATIONS},
+        )
     change = unit_changes(sample, sample.design.pre, sample.design.post)
     keep = ~np.isnan(change)
     change, w, treated = change[keep], sample.unit_weights()[keep], sample.treated_mask[keep]
     n, k = len(change), int(treated.sum())
     if k == 0 or k == n:
-        raise ImpactError("no_units_both_windows", "Need treated and comparison units with data in both windows.")
+        raise ImpactError("no_units_both_windows", _("Need treated and comparison units with data in both windows."))
     observed = float(_did(treated[None, :], change, w)[0])
     tol = 1e-12 * max(1.0, abs(observed))
     if math.comb(n, k) <= permutations:

@@ -28,6 +28,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from .text import _
+
 UP, DOWN = "up", "down"
 ROUNDING = ROUND_HALF_UP
 ZERO = Decimal("0")
@@ -52,17 +54,21 @@ def money(amount: Decimal, places: int = 2) -> Decimal:
 def to_decimal(value, field_name: str = "value") -> Decimal:
     """A Decimal from a string, int, Decimal or float (floats through their shortest repr, so 0.1 is 0.1)."""
     if isinstance(value, bool) or value is None:
-        raise RuleError(field_name, "a number is required")
+        raise RuleError(field_name, _("a number is required"))
     if isinstance(value, float):
         value = repr(value)
     try:
         out = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
-        raise RuleError(field_name, f"{value!r} is not a number") from None
+        raise RuleError(field_name, _("%(value)s is not a number") % {"value": repr(value)}) from None
     if not out.is_finite():
-        raise RuleError(field_name, f"{value!r} is not a finite number")
+        raise RuleError(field_name, _("%(value)s is not a finite number") % {"value": repr(value)})
     if out and out.adjusted() > MAX_DIGITS:
-        raise RuleError(field_name, f"{str(value)[:40]!s} is too large (at most {MAX_DIGITS} digits before the point)")
+        raise RuleError(
+            field_name,
+            _("%(value)s is too large (at most %(max_digits)s digits before the point)")
+            % {"value": str(value)[:40], "max_digits": MAX_DIGITS},
+        )
     return out
 
 
@@ -266,24 +272,28 @@ def _num(
     if key not in d or d[key] in (None, ""):
         if default is not None:
             return default
-        raise RuleError(key, "is required")
+        raise RuleError(key, _("is required"))
     out = to_decimal(d[key], key)
     if positive and out <= 0:
-        raise RuleError(key, f"must be more than 0, not {_fmt(out)}")
+        raise RuleError(key, _("must be more than 0, not %(out)s") % {"out": _fmt(out)})
     if minimum is not None and out < minimum:
-        raise RuleError(key, f"must be at least {_fmt(minimum)}, not {_fmt(out)}")
+        raise RuleError(
+            key, _("must be at least %(minimum)s, not %(out)s") % {"minimum": _fmt(minimum), "out": _fmt(out)}
+        )
     if maximum is not None and out > maximum:
-        raise RuleError(key, f"must be at most {_fmt(maximum)}, not {_fmt(out)}")
+        raise RuleError(
+            key, _("must be at most %(maximum)s, not %(out)s") % {"maximum": _fmt(maximum), "out": _fmt(out)}
+        )
     return out
 
 
 def parse_rule(d: dict, direction: str = UP):
     """The rule a stored JSON object describes; RuleError names the field at fault."""
     if not isinstance(d, dict):
-        raise RuleError("rule", "must be an object with a 'type'")
+        raise RuleError("rule", _("must be an object with a 'type'"))
     kind = d.get("type")
     if direction not in (UP, DOWN):
-        raise RuleError("direction", f"must be 'up' or 'down', not {direction!r}")
+        raise RuleError("direction", _("must be 'up' or 'down', not %(direction)s") % {"direction": repr(direction)})
     if kind == "price_per_unit":
         return PricePerUnit(_num(d, "price", positive=True), _num(d, "baseline"), direction)
     if kind == "threshold":
@@ -297,12 +307,12 @@ def parse_rule(d: dict, direction: str = UP):
             direction,
         )
         if gain(scalable.target, scalable.floor, direction) <= 0:
-            better = "above" if direction == UP else "below"
-            raise RuleError(
-                "target",
-                f"must be {better} the floor ({_fmt(scalable.floor)}) for an indicator where "
-                f"{'higher' if direction == UP else 'lower'} is better",
+            message = (
+                _("must be above the floor (%(floor)s) for an indicator where higher is better")
+                if direction == UP
+                else _("must be below the floor (%(floor)s) for an indicator where lower is better")
             )
+            raise RuleError("target", message % {"floor": _fmt(scalable.floor)})
         return scalable
     if kind == "budget_adjustment":
         adjustment = BudgetAdjustment(
@@ -314,17 +324,19 @@ def parse_rule(d: dict, direction: str = UP):
             direction,
         )
         if gain(adjustment.target, adjustment.floor, direction) < 0:
-            raise RuleError("floor", f"must not be better than the target ({_fmt(adjustment.target)})")
+            raise RuleError(
+                "floor", _("must not be better than the target (%(target)s)") % {"target": _fmt(adjustment.target)}
+            )
         return adjustment
     if kind == "recognition":
         label = str(d.get("label") or "").strip()
         if not label:
-            raise RuleError("label", "is required: what recognition is given (e.g. 'Top of the league table')")
+            raise RuleError("label", _("is required: what recognition is given (e.g. 'Top of the league table')"))
         return Recognition(_num(d, "target"), label, direction)
     if kind == "combined":
         parts = d.get("parts")
         if not isinstance(parts, list) or not parts:
-            raise RuleError("parts", "a combined rule needs a list of at least one rule")
+            raise RuleError("parts", _("a combined rule needs a list of at least one rule"))
         out = []
         for i, p in enumerate(parts, start=1):
             try:
@@ -332,16 +344,24 @@ def parse_rule(d: dict, direction: str = UP):
             except RuleError as exc:
                 raise RuleError(f"parts[{i}].{exc.field}", str(exc).split(": ", 1)[1]) from None
         return Combined(tuple(out))
-    raise RuleError("type", f"{kind!r} is not a rule type; use one of {', '.join(RULE_TYPES)}")
+    raise RuleError(
+        "type",
+        _("%(kind)s is not a rule type; use one of %(rule_types)s")
+        % {"kind": repr(kind), "rule_types": ", ".join(RULE_TYPES)},
+    )
 
 
 def check_caps(rule, cap_per_period: Decimal | None, cap_total: Decimal | None) -> None:
     """Refuse caps that would make the rule's promise impossible to keep."""
     for name, cap in (("cap_per_period", cap_per_period), ("cap_total", cap_total)):
         if cap is not None and cap <= 0:
-            raise RuleError(name, f"must be more than 0, not {_fmt(cap)}")
+            raise RuleError(name, _("must be more than 0, not %(cap)s") % {"cap": _fmt(cap)})
     if cap_total is not None and cap_per_period is not None and cap_total < cap_per_period:
-        raise RuleError("cap_total", f"{_fmt(cap_total)} is below the cap per period ({_fmt(cap_per_period)})")
+        raise RuleError(
+            "cap_total",
+            _("%(cap_total)s is below the cap per period (%(cap_per_period)s)")
+            % {"cap_total": _fmt(cap_total), "cap_per_period": _fmt(cap_per_period)},
+        )
     parts = rule.parts if isinstance(rule, Combined) else (rule,)
     for part in parts:
         if isinstance(part, Threshold):
@@ -349,8 +369,10 @@ def check_caps(rule, cap_per_period: Decimal | None, cap_total: Decimal | None) 
                 if cap is not None and cap < part.amount:
                     raise RuleError(
                         name,
-                        f"{_fmt(cap)} is below the threshold payment of {_fmt(part.amount)}, "
-                        f"which could then never be paid in full",
+                        _(
+                            "%(cap)s is below the threshold payment of %(amount)s, which could then never be paid in full"
+                        )
+                        % {"cap": _fmt(cap), "amount": _fmt(part.amount)},
                     )
 
 
@@ -409,9 +431,13 @@ def compute(
 def sample_passes(checked: int, eligible: int, threshold: Decimal) -> bool:
     """K-WASH style verification: pay only if at least `threshold` (a share, 0.8) of checked results are eligible."""
     if checked <= 0:
-        raise RuleError("checked", "at least one reported result must be checked")
+        raise RuleError("checked", _("at least one reported result must be checked"))
     if not 0 <= eligible <= checked:
-        raise RuleError("eligible", f"must be between 0 and the {checked} checked, not {eligible}")
+        raise RuleError(
+            "eligible",
+            _("must be between 0 and the %(checked)s checked, not %(eligible)s")
+            % {"checked": checked, "eligible": eligible},
+        )
     return Decimal(eligible) >= threshold * checked
 
 

@@ -292,13 +292,17 @@ def _fiscal_form(text: str, form: str, groups: tuple, fy_start: int) -> Period:
     if int(second) != follows:
         want = f"{y:04d}/{(y + 1) % 100:02d}"
         raise PeriodError(
-            f"'{shown(text)}' names the years {first} and {second}; a financial year runs over two years in a row "
-            f"({want})"
+            _(
+                "'%(text)s' names the years %(first)s and %(second)s; a financial year runs over two years in a row (%(want)s)"
+            )
+            % {"text": shown(text), "first": first, "second": second, "want": want}
         )
     if fy_start == 1:
         raise PeriodError(
-            f"'{shown(text)}' names two years, but financial years here start in January "
-            f"(STOCKTAKE_FINANCIAL_YEAR_START): each is one calendar year, written {y:04d}"
+            _(
+                "'%(text)s' names two years, but financial years here start in January (STOCKTAKE_FINANCIAL_YEAR_START): each is one calendar year, written %(y)s"
+            )
+            % {"text": shown(text), "y": f"{y:04d}"}
         )
     if q is None:
         return financial_year(y, fy_start)
@@ -360,8 +364,15 @@ def parent(p: Period, kind: str, fy_start: int | None = None) -> Period:
     up = containing(kind, p.start, fy)
     if p.end > up.end:
         raise PeriodError(
-            f"'{p.code}' runs from {p.start.isoformat()} to {p.end.isoformat()}, across two "
-            f"{FREQUENCY_NAMES[kind]} periods: it cannot roll up to {FREQUENCY_NAMES[kind]}"
+            _(
+                "'%(code)s' runs from %(start)s to %(end)s, across two %(frequency)s periods: it cannot roll up to %(frequency)s"
+            )
+            % {
+                "code": p.code,
+                "start": p.start.isoformat(),
+                "end": p.end.isoformat(),
+                "frequency": _(FREQUENCY_NAMES[kind]),
+            }
         )
     return up
 

@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 
+from .text import _
+
 SUM, MEAN, RATIO = "sum", "mean", "ratio"
 RULES = (SUM, MEAN, RATIO)
 
@@ -61,7 +63,9 @@ class Accumulator:
             if self.denominator == 0:
                 return None
             return self.numerator / self.denominator * scale
-        raise RollupError(f"unknown aggregation rule '{rule}'; use one of {', '.join(RULES)}")
+        raise RollupError(
+            _("unknown aggregation rule '%(rule)s'; use one of %(rules)s") % {"rule": rule, "rules": ", ".join(RULES)}
+        )
 
 
 def ancestors(unit: Hashable, parent_of: Mapping[Hashable, Hashable | None]) -> list:
@@ -70,7 +74,7 @@ def ancestors(unit: Hashable, parent_of: Mapping[Hashable, Hashable | None]) -> 
     seen = set()
     while unit is not None:
         if unit in seen:
-            raise RollupError(f"org unit hierarchy has a cycle at {unit!r}")
+            raise RollupError(_("org unit hierarchy has a cycle at %(unit)s") % {"unit": repr(unit)})
         seen.add(unit)
         chain.append(unit)
         unit = parent_of.get(unit)
@@ -95,5 +99,7 @@ def accumulate(
 def rollup(rows, parent_of, rule: str, scale: float = 1.0) -> dict[Hashable, float | None]:
     """Aggregated value for every unit that has data at or below it."""
     if rule not in RULES:
-        raise RollupError(f"unknown aggregation rule '{rule}'; use one of {', '.join(RULES)}")
+        raise RollupError(
+            _("unknown aggregation rule '%(rule)s'; use one of %(rules)s") % {"rule": rule, "rules": ", ".join(RULES)}
+        )
     return {u: acc.result(rule, scale) for u, acc in accumulate(rows, parent_of).items()}

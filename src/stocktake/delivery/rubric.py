@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from .text import _
+
 RED, AMBER_RED, AMBER_GREEN, GREEN = "red", "amber_red", "amber_green", "green"
 RATINGS = (RED, AMBER_RED, AMBER_GREEN, GREEN)
 RATING_NAMES = {RED: "Red", AMBER_RED: "Amber-red", AMBER_GREEN: "Amber-green", GREEN: "Green"}
@@ -72,9 +74,14 @@ class RubricError(ValueError):
 
 def check_rating(criterion: str, rating: str) -> None:
     if criterion not in CRITERION_CODES:
-        raise RubricError(f"unknown criterion '{criterion}'; use one of {', '.join(CRITERION_CODES)}")
+        raise RubricError(
+            _("unknown criterion '%(criterion)s'; use one of %(criterion_codes)s")
+            % {"criterion": criterion, "criterion_codes": ", ".join(CRITERION_CODES)}
+        )
     if rating not in RATINGS:
-        raise RubricError(f"unknown rating '{rating}'; use one of {', '.join(RATINGS)}")
+        raise RubricError(
+            _("unknown rating '%(rating)s'; use one of %(ratings)s") % {"rating": rating, "ratings": ", ".join(RATINGS)}
+        )
 
 
 @dataclass(frozen=True)

@@ -491,7 +491,7 @@ def mapped_records(
             yield n, ShapeError(_ends_before(exc), column=_field_of(str(exc), unit_column, period_column))
             continue
         except ValueError as exc:
-            yield n, ShapeError(f"period: {exc}")
+            yield n, ShapeError(_("period: %(exc)s") % {"exc": exc})
             continue
         made, why = 0, _("no value in the mapped columns")
         for indicator, disagg, fields, zero_skips in targets:
@@ -501,11 +501,20 @@ def mapped_records(
                 for f, terms in fields.items():
                     rec[f] = _evaluate(terms, raw, parse_number)
             except MissingCell as exc:
-                yield n, ShapeError(f"{indicator}: {_ends_before(exc)}", column=str(exc))
+                yield (
+                    n,
+                    ShapeError(
+                        _("%(indicator)s: %(exc)s") % {"indicator": indicator, "exc": _ends_before(exc)},
+                        column=str(exc),
+                    ),
+                )
                 made += 1
                 continue
             except _CellError as exc:
-                yield n, ShapeError(f"{indicator}: {exc}", column=exc.column)
+                yield (
+                    n,
+                    ShapeError(_("%(indicator)s: %(exc)s") % {"indicator": indicator, "exc": exc}, column=exc.column),
+                )
                 made += 1
                 continue
             if all(rec.get(f) is None for f in fields):

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from . import periods as P
+from .text import _
 
 LINEAR = "linear"
 S_CURVE = "s_curve"
@@ -34,7 +35,7 @@ class Target:
 
     def __post_init__(self):
         if self.target_date <= self.baseline_date:
-            raise TrajectoryError("target date must be after the baseline date")
+            raise TrajectoryError(_("target date must be after the baseline date"))
 
 
 def s_curve(x: float, steepness: float = 10.0) -> float:
@@ -60,12 +61,14 @@ def _staged(x: float, stages: Sequence[tuple[float, float]]) -> float:
 def validate_stages(stages: Sequence[tuple[float, float]]) -> None:
     for i, (t, c) in enumerate(stages, start=1):
         if not 0 < t < 1:
-            raise TrajectoryError(f"stage {i}: time fraction {t} must lie strictly between 0 and 1")
+            raise TrajectoryError(
+                _("stage %(i)s: time fraction %(t)s must lie strictly between 0 and 1") % {"i": i, "t": t}
+            )
         if not 0 <= c <= 1:
-            raise TrajectoryError(f"stage {i}: change fraction {c} must lie between 0 and 1")
+            raise TrajectoryError(_("stage %(i)s: change fraction %(c)s must lie between 0 and 1") % {"i": i, "c": c})
     times = [t for t, _ in stages]
     if len(set(times)) != len(times):
-        raise TrajectoryError("two stages share the same time fraction")
+        raise TrajectoryError(_("two stages share the same time fraction"))
 
 
 def fraction_of_change(x: float, method: str = LINEAR, stages=()) -> float:
@@ -78,7 +81,10 @@ def fraction_of_change(x: float, method: str = LINEAR, stages=()) -> float:
     if method == STAGED:
         validate_stages(stages)
         return _staged(x, stages)
-    raise TrajectoryError(f"unknown trajectory method '{method}'; use one of {', '.join(METHODS)}")
+    raise TrajectoryError(
+        _("unknown trajectory method '%(method)s'; use one of %(methods)s")
+        % {"method": method, "methods": ", ".join(METHODS)}
+    )
 
 
 def planned_value(target: Target, on: date, method: str = LINEAR, stages=()) -> float:

@@ -25,7 +25,7 @@ from .models import Evaluation
 def _visible(request, pk) -> Evaluation:
     ev = get_object_or_404(Evaluation.objects.select_related("indicator__outcome__priority", "created_by"), pk=pk)
     if not can.can_read(request.user, ev):
-        raise Http404("no such evaluation")  # do not confirm that an unpublished one exists
+        raise Http404(_("no such evaluation"))  # do not confirm that an unpublished one exists
     return ev
 
 

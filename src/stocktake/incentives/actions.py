@@ -23,7 +23,7 @@ from stocktake.delivery import payments as PAY
 from stocktake.delivery import periods as P
 from stocktake.monitoring.models import DataValue
 
-from . import permissions
+from . import notes, permissions
 from .models import Fund, LedgerEntry, Payment, SampleCheck, Scheme
 from .queries import ZERO, position, verified_result
 
@@ -189,7 +189,7 @@ def create_scheme(*, user=None, interface="web", **fields) -> Scheme:
         reason="Scheme launched",
     )
     if scheme.status != Scheme.Status.DRAFT and scheme.commitment:
-        _entry(scheme, S.COMMITMENT, scheme.commitment, user, note=f"Commitment to {scheme.name}")
+        _entry(scheme, S.COMMITMENT, scheme.commitment, user, note=notes.write(notes.COMMITMENT, scheme=scheme.name))
     return scheme
 
 
@@ -319,10 +319,13 @@ def compute_payment(scheme: Scheme, period: Period, *, user=None, interface="web
     status, amount, explanation = Payment.Status.COMPUTED, computed.amount, computed.explanation
     if check is not None and not check.passed:
         status, amount = Payment.Status.WITHHELD, ZERO
-        explanation = (
-            f"withheld: only {check.eligible} of {check.checked} sampled results were eligible "
-            f"({check.share:.0%}), below the {scheme.sample_threshold:.0%} required; the recipient may "
-            f"resubmit. Had it passed: {computed.explanation}"
+        explanation = notes.write(
+            notes.WITHHELD,
+            eligible=check.eligible,
+            checked=check.checked,
+            share=f"{check.share:.0%}",
+            threshold=f"{scheme.sample_threshold:.0%}",
+            explanation=computed.explanation,
         )
     payment = Payment.objects.create(
         scheme=scheme,
@@ -403,9 +406,15 @@ def approve_payment(payment: Payment, *, user, interface="web") -> Payment:
     if payment.is_reduction:
         return payment
     if payment.status == Payment.Status.APPROVED and payment.kind == Payment.Kind.CORRECTION and payment.amount:
-        _entry(payment, S.COMPUTED, payment.amount, user, note=f"Correction of payment #{payment.corrects_id}")
+        _entry(
+            payment,
+            S.COMPUTED,
+            payment.amount,
+            user,
+            note=notes.write(notes.CORRECTION_ENTRY, payment=payment.corrects_id),
+        )
     if payment.amount:
-        _entry(payment, S.APPROVED, payment.amount, user, note="Approved")
+        _entry(payment, S.APPROVED, payment.amount, user, note=notes.write(notes.APPROVED))
     return payment
 
 
@@ -470,7 +479,7 @@ def disburse_payment(
         amount,
         user,
         reference=reference,
-        note="Reduction applied to the recipient's allocation" if payment.is_reduction else "Disbursed",
+        note=notes.write(notes.REDUCTION if payment.is_reduction else notes.DISBURSED),
     )
     return payment
 
@@ -488,7 +497,9 @@ def reverse_payment(payment: Payment, *, user, reason: str, interface="web") -> 
             {"status": _("a %(status)s payment cannot be reversed") % {"status": payment.get_status_display().lower()}}
         )
     for entry in payment.ledger.filter(reverses__isnull=True, reversed_by__isnull=True).order_by("-id"):
-        _entry(payment, entry.stage, -entry.amount, user, reverses=entry, note=f"Reversal: {reason}")
+        _entry(
+            payment, entry.stage, -entry.amount, user, reverses=entry, note=notes.write(notes.REVERSAL, reason=reason)
+        )
     return _transition(payment, user, interface, reason, status=Payment.Status.REVERSED)
 
 
@@ -523,8 +534,9 @@ def review_corrections(*, user=None, interface="system", fund: Fund | None = Non
                 interface,
                 "Flagged for review",
                 needs_review=True,
-                review_note=f"data values {', '.join(f'#{c}' for c in changed)} were corrected and cannot be "
-                f"paid on yet: " + "; ".join(exc.messages),
+                review_note=notes.write(
+                    notes.NOT_PAYABLE, values=", ".join(f"#{c}" for c in changed), reasons="; ".join(exc.messages)
+                ),
             )
             continue
         new = _evaluate(payment.scheme, result, exclude=payment)
@@ -538,11 +550,12 @@ def review_corrections(*, user=None, interface="system", fund: Fund | None = Non
             interface,
             "Flagged for review",
             needs_review=True,
-            review_note=(
-                f"data value{'s' if len(changed) > 1 else ''} {', '.join(f'#{c}' for c in changed)} "
-                f"{'were' if len(changed) > 1 else 'was'} corrected after this payment: the "
-                f"result is now {result.normalize():f} (was {payment.result.normalize():f}); a "
-                f"correction of {delta:+,.2f} is proposed"
+            review_note=notes.corrected(
+                len(changed),
+                values=", ".join(f"#{c}" for c in changed),
+                now=f"{result.normalize():f}",
+                was=f"{payment.result.normalize():f}",
+                delta=f"{delta:+,.2f}",
             ),
         )
         if delta == 0 and latest is payment:
@@ -555,7 +568,9 @@ def review_corrections(*, user=None, interface="system", fund: Fund | None = Non
             result=result,
             amount=delta,
             uncapped=new.uncapped,
-            explanation=f"correction of payment #{payment.pk} ({net_paid:,.2f} paid): {new.explanation}",
+            explanation=notes.write(
+                notes.CORRECTION_EXPLANATION, payment=payment.pk, paid=f"{net_paid:,.2f}", explanation=new.explanation
+            ),
             recognition=new.recognition,
             inputs=inputs,
             status=Payment.Status.PROPOSED,
@@ -646,7 +661,13 @@ def _release(scheme: Scheme, user, reason: str) -> None:
     committed = PAY.money(scheme.ledger.filter(stage=S.COMMITMENT).aggregate(t=Sum("amount"))["t"] or ZERO)
     unused = committed - max(spent, ZERO)
     if unused > 0:
-        _entry(scheme, S.COMMITMENT, -unused, user, note=f"Released on closing {scheme.name}: {reason}"[:500])
+        _entry(
+            scheme,
+            S.COMMITMENT,
+            -unused,
+            user,
+            note=notes.write(notes.RELEASED, scheme=scheme.name, reason=reason)[:500],
+        )
 
 
 @transaction.atomic
@@ -739,7 +760,7 @@ def change_scheme(scheme: Scheme, *, user=None, interface="web", reason: str = "
     scheme.status = status
     scheme.save()
     if launching and scheme.commitment:
-        _entry(scheme, S.COMMITMENT, scheme.commitment, user, note=f"Commitment to {scheme.name}")
+        _entry(scheme, S.COMMITMENT, scheme.commitment, user, note=notes.write(notes.COMMITMENT, scheme=scheme.name))
     _audit_change(scheme, before, user, interface, reason or ("Scheme launched" if launching else "Scheme changed"))
     return scheme
 

@@ -13,6 +13,7 @@ from typing import Literal
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from ninja import Field, Query, Router, Schema, Status
 
 from stocktake import errors
@@ -163,10 +164,10 @@ def _payment(p: Payment) -> FundPaymentOut:
         result=f"{p.result.normalize():f}",
         amount=_money(p.amount),
         disbursed=_money(p.disbursed),
-        explanation=p.explanation,
+        explanation=p.shown_explanation,
         recognition=p.recognition,
         needs_review=p.needs_review,
-        review_note=p.review_note,
+        review_note=p.shown_review_note,
         corrects=p.corrects_id,
         reference=p.reference,
         computed_at=p.computed_at,
@@ -285,8 +286,8 @@ def compute_payment(request, code: str, payload: FundComputeIn):
         return Status(
             400,
             Error(
-                detail=f"period: no data has been reported for {payload.period!r}",
-                errors={"period": ["unknown period"]},
+                detail=_("period: no data has been reported for %(period)s") % {"period": repr(payload.period)},
+                errors={"period": [_("unknown period")]},
             ),
         )
     try:
@@ -384,7 +385,9 @@ def create_scheme(request, code: str, payload: FundSchemeIn):
             return Status(
                 400,
                 Error(
-                    detail=f"{name}: no {name.replace('_', ' ')} with code {value!r}", errors={name: ["unknown code"]}
+                    detail=_("%(field)s: no %(what)s with code %(code)s")
+                    % {"field": name, "what": model._meta.verbose_name, "code": repr(value)},
+                    errors={name: [_("unknown code")]},
                 ),
             )
     for name in ("commitment", "cap_per_period", "cap_total", "sample_threshold"):
@@ -392,9 +395,21 @@ def create_scheme(request, code: str, payload: FundSchemeIn):
         try:
             fields[name] = None if value in (None, "") else Decimal(value)
         except InvalidOperation:
-            return Status(400, Error(detail=f"{name}: {value!r} is not a number", errors={name: ["not a number"]}))
+            return Status(
+                400,
+                Error(
+                    detail=_("%(name)s: %(value)s is not a number") % {"name": name, "value": repr(value)},
+                    errors={name: [_("not a number")]},
+                ),
+            )
     if Scheme.objects.filter(code=payload.code).exists():
-        return Status(400, Error(detail=f"code: a scheme called {payload.code!r} exists", errors={"code": ["taken"]}))
+        return Status(
+            400,
+            Error(
+                detail=_("code: a scheme called %(code)s exists") % {"code": repr(payload.code)},
+                errors={"code": [pgettext("a code already in use", "taken")]},
+            ),
+        )
     try:
         scheme = actions.create_scheme(
             fund=fund,

@@ -197,7 +197,7 @@ def position_workbook(fund: Fund) -> bytes:
                 p.get_status_display(),
                 _("yes") if p.needs_review else "",
                 p.reference,
-                p.explanation,
+                p.shown_explanation,
             ]
             for p in Payment.objects.filter(scheme__fund=fund).select_related("scheme", "period")
         ],
@@ -228,7 +228,7 @@ def position_workbook(fund: Fund) -> bytes:
                 e.reverses_id,
                 e.reference,
                 e.by.username if e.by_id else "",
-                e.note,
+                e.shown_note,
             ]
             for e in fund.ledger.select_related("scheme", "by")
         ],

@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from stocktake.delivery import payments as PAY
 from stocktake.delivery import periods as P
 
+from . import notes
+
 MONEY = dict(max_digits=18, decimal_places=2)
 
 
@@ -184,6 +186,15 @@ class Payment(models.Model):
     def is_reduction(self) -> bool:
         return self.kind == self.Kind.PAYMENT and self.amount < 0
 
+    @property
+    def shown_explanation(self) -> str:
+        """The explanation in the reader's language where the system wrote it (withheld, a correction)."""
+        return notes.shown(self.explanation)
+
+    @property
+    def shown_review_note(self) -> str:
+        return notes.shown(self.review_note)
+
 
 class LedgerEntry(models.Model):
     """One movement of the fund's money. Append-only: mistakes are undone by a reversal entry."""
@@ -212,6 +223,11 @@ class LedgerEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_stage_display()} {self.amount} ({self.fund.code})"
+
+    @property
+    def shown_note(self) -> str:
+        """The note in the reader's language, when the system wrote it (notes.py)."""
+        return notes.shown(self.note)
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from stocktake import retry
 from stocktake.accounts import audit
@@ -283,7 +284,7 @@ def create_alert_rule(
     try:
         depth, periods = int(depth), int(periods)
     except (TypeError, ValueError):
-        raise ValidationError({"depth": "level and periods must be whole numbers"}) from None
+        raise ValidationError({"depth": _("level and periods must be whole numbers")}) from None
     rule = AlertRule(indicator=indicator, kind=kind, depth=depth, worst=worst, periods=periods, active=active)
     return audit.save_audited(rule, user=user, interface=interface)
 

@@ -92,7 +92,7 @@ def _change(obj, changes: dict, *, user, interface, reason=""):
 
 @transaction.atomic
 def create_strategy(*, priority, name, leaders=(), outcomes=(), user=None, interface="web", **fields) -> Strategy:
-    _unknown(fields, STRATEGY_FIELDS - {"name"}, "strategy")
+    _unknown(fields, STRATEGY_FIELDS - {"name"}, _("strategy"))
     strategy = Strategy(priority=priority, name=name, leader=_one_leader(leaders), **fields)
     audit.save_audited(strategy, user=user, interface=interface)
     for outcome in outcomes:
@@ -107,7 +107,7 @@ def create_strategy(*, priority, name, leaders=(), outcomes=(), user=None, inter
 
 @transaction.atomic
 def update_strategy(strategy: Strategy, *, user=None, interface="web", reason="", leaders=None, **changes) -> Strategy:
-    _unknown(changes, STRATEGY_FIELDS, "strategy")
+    _unknown(changes, STRATEGY_FIELDS, _("strategy"))
     if leaders is not None:
         changes["leader"] = _one_leader(leaders)
     current = Strategy.objects.select_for_update().get(pk=strategy.pk)
@@ -152,7 +152,7 @@ def withdraw_strategy(strategy: Strategy, *, confirm=False, reason="", user=None
 @transaction.atomic
 def set_impact(*, strategy, indicator, user=None, interface="web", reason="", **fields) -> StrategyImpact:
     """Create or revise a strategy's estimate of impact on an indicator; the audit keeps every version."""
-    _unknown(fields, IMPACT_FIELDS, "strategy impact")
+    _unknown(fields, IMPACT_FIELDS, _("strategy impact"))
     impact = StrategyImpact.objects.select_for_update().filter(strategy=strategy, indicator=indicator).first()
     if impact is None:
         impact = StrategyImpact(strategy=strategy, indicator=indicator)
@@ -169,7 +169,7 @@ def remove_impact(impact: StrategyImpact, *, user=None, interface="web", reason=
 
 @transaction.atomic
 def add_milestone(*, strategy, name, due_date, user=None, interface="web", **fields) -> Milestone:
-    _unknown(fields, MILESTONE_FIELDS, "milestone")
+    _unknown(fields, MILESTONE_FIELDS, _("milestone"))
     return audit.save_audited(
         Milestone(strategy=strategy, name=name, due_date=due_date, **fields), user=user, interface=interface
     )
@@ -177,7 +177,7 @@ def add_milestone(*, strategy, name, due_date, user=None, interface="web", **fie
 
 @transaction.atomic
 def update_milestone(milestone: Milestone, *, user=None, interface="web", reason="", **changes) -> Milestone:
-    _unknown(changes, MILESTONE_FIELDS, "milestone")
+    _unknown(changes, MILESTONE_FIELDS, _("milestone"))
     current = Milestone.objects.select_for_update().get(pk=milestone.pk)
     if changes.get("status") == Milestone.Status.DONE and not changes.get("completed_on") and not current.completed_on:
         changes["completed_on"] = timezone.localdate()
@@ -271,7 +271,7 @@ def remove_actor(actor: ChainActor, *, user=None, interface="web", reason="") ->
 
 @transaction.atomic
 def add_risk(*, priority, title, likelihood, impact, user=None, interface="web", **fields) -> Risk:
-    _unknown(fields, RISK_FIELDS, "risk")
+    _unknown(fields, RISK_FIELDS, _("risk"))
     return audit.save_audited(
         Risk(priority=priority, title=title, likelihood=likelihood, impact=impact, **fields),
         user=user,
@@ -281,7 +281,7 @@ def add_risk(*, priority, title, likelihood, impact, user=None, interface="web",
 
 @transaction.atomic
 def update_risk(risk: Risk, *, user=None, interface="web", reason="", **changes) -> Risk:
-    _unknown(changes, RISK_FIELDS, "risk")
+    _unknown(changes, RISK_FIELDS, _("risk"))
     current = Risk.objects.select_for_update().get(pk=risk.pk)
     return _change(current, changes, user=user, interface=interface, reason=reason)
 

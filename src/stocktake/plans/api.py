@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
@@ -47,7 +48,7 @@ def _editable(request, code) -> Priority:
     access.require_edit(request.user, priority)
     if b"\\u0000" in request.body or b"\x00" in request.body:
         # PostgreSQL cannot store NUL in text; refuse it here rather than fail on one database only
-        raise HttpError(400, "text must not contain NUL characters")
+        raise HttpError(400, _("text must not contain NUL characters"))
     return priority
 
 
@@ -456,7 +457,7 @@ def _people(ids) -> list[Person]:
     for pid in ids:
         p = Person.objects.filter(pk=pid).first()
         if p is None:
-            raise HttpError(400, f"leader_ids: no person with id {pid}")
+            raise HttpError(400, _("leader_ids: no person with id %(pid)s") % {"pid": pid})
         people.append(p)
     return people
 
@@ -473,7 +474,11 @@ def create_strategy(request, code: str, payload: StrategyIn):
     outcomes = list(priority.outcomes.filter(code__in=data["outcome_codes"]))
     missing = set(data.pop("outcome_codes")) - {o.code for o in outcomes}
     if missing:
-        raise HttpError(400, f"outcome_codes: {', '.join(sorted(missing))} are not outcomes of {priority.code}")
+        raise HttpError(
+            400,
+            _("outcome_codes: %(missing)s are not outcomes of %(code)s")
+            % {"missing": ", ".join(sorted(missing)), "code": priority.code},
+        )
     s = actions.create_strategy(
         priority=priority, leaders=leaders, outcomes=outcomes, user=request.user, interface="api", **data
     )
@@ -493,7 +498,7 @@ class ImpactIn(Schema):
 def _own_strategy(priority, pk) -> Strategy:
     s = Strategy.objects.filter(pk=pk, priority=priority).first()
     if s is None:
-        raise Http404("no such strategy in this plan")
+        raise Http404(_("no such strategy in this plan"))
     return s
 
 
@@ -508,7 +513,7 @@ def set_impact(request, code: str, pk: int, payload: ImpactIn):
     data = payload.dict()
     indicator = Indicator.objects.filter(code=data.pop("indicator")).first()
     if indicator is None:
-        raise HttpError(400, f"indicator: no indicator '{payload.indicator}'")
+        raise HttpError(400, _("indicator: no indicator '%(indicator)s'") % {"indicator": payload.indicator})
     impact = actions.set_impact(strategy=s, indicator=indicator, user=request.user, interface="api", **data)
     return Status(200, {"id": impact.pk})
 
@@ -580,11 +585,11 @@ def update_milestone(request, code: str, pk: int, payload: MilestonePatch):
     priority = _editable(request, code)
     m = Milestone.objects.filter(pk=pk, strategy__priority=priority).first()
     if m is None:
-        raise Http404("no such milestone in this plan")
+        raise Http404(_("no such milestone in this plan"))
     changes = payload.dict(exclude_unset=True)
     for name in ("status", "evidence", "due_date"):
         if name in changes and changes[name] is None:
-            raise HttpError(400, f"{name}: may not be null (leave it out to keep it)")
+            raise HttpError(400, _("%(name)s: may not be null (leave it out to keep it)") % {"name": name})
     m = actions.update_milestone(m, user=request.user, interface="api", **changes)
     return Status(200, _milestone(m))
 
@@ -614,7 +619,11 @@ def add_risk(request, code: str, payload: RiskIn):
     if strategy_id:
         strategy = Strategy.objects.filter(pk=strategy_id).first()
         if strategy is None or strategy.priority_id != priority.pk:
-            raise HttpError(400, f"strategy_id: strategy {strategy_id} is not in the plan for {priority.code}")
+            raise HttpError(
+                400,
+                _("strategy_id: strategy %(strategy_id)s is not in the plan for %(code)s")
+                % {"strategy_id": strategy_id, "code": priority.code},
+            )
     r = actions.add_risk(priority=priority, owner=owner, strategy=strategy, user=request.user, interface="api", **data)
     return Status(201, {"id": r.pk})
 
@@ -637,11 +646,11 @@ def update_risk(request, code: str, pk: int, payload: RiskPatch):
     priority = _editable(request, code)
     risk = Risk.objects.filter(pk=pk, priority=priority).first()
     if risk is None:
-        raise Http404("no such risk in this plan")
+        raise Http404(_("no such risk in this plan"))
     changes = payload.dict(exclude_unset=True)
     for name in ("title", "likelihood", "impact", "mitigation", "status"):
         if name in changes and changes[name] is None:
-            raise HttpError(400, f"{name}: may not be null (leave it out to keep it)")
+            raise HttpError(400, _("%(name)s: may not be null (leave it out to keep it)") % {"name": name})
     risk = actions.update_risk(risk, user=request.user, interface="api", **changes)
     return Status(200, _risk(risk))
 
@@ -672,7 +681,7 @@ class LinkIn(Schema):
 def _own_chain(priority, pk) -> DeliveryChain:
     chain = DeliveryChain.objects.filter(pk=pk, priority=priority).first()
     if chain is None:
-        raise Http404("no such chain in this plan")
+        raise Http404(_("no such chain in this plan"))
     return chain
 
 
@@ -718,7 +727,7 @@ def add_link(request, code: str, pk: int, payload: LinkIn):
     for end in ("source_id", "target_id"):
         actor = ChainActor.objects.filter(pk=data.pop(end)).select_related("chain").first()
         if actor is None:
-            raise HttpError(400, f"{end}: no such actor")
+            raise HttpError(400, _("%(end)s: no such actor") % {"end": end})
         ends[end[:-3]] = actor
     link = actions.add_link(chain=chain, user=request.user, interface="api", **ends, **data)
     return Status(201, {"id": link.pk})
@@ -752,7 +761,7 @@ def composed(request, code: str, indicator: str, trend: bool = False):
     ind = get_object_or_404(Indicator, code=indicator, outcome__priority=priority)
     ci = queries.composed_for(ind, with_trend=trend)
     if ci is None:
-        raise Http404("the indicator has no national target")
+        raise Http404(_("the indicator has no national target"))
     return _composed(ci)
 
 
@@ -774,7 +783,7 @@ def _organisation(code):
         return None
     org = Organisation.objects.filter(code=code).first()
     if org is None:
-        raise HttpError(400, f"organisation: no organisation '{code}'")
+        raise HttpError(400, _("organisation: no organisation '%(code)s'") % {"code": code})
     return org
 
 
@@ -789,7 +798,7 @@ def add_toc_node(request, code: str, payload: ToCNodeIn):
     if payload.indicator:
         indicator = Indicator.objects.filter(code=payload.indicator).first()
         if indicator is None:
-            raise HttpError(400, f"indicator: no indicator '{payload.indicator}'")
+            raise HttpError(400, _("indicator: no indicator '%(indicator)s'") % {"indicator": payload.indicator})
     node = actions.add_toc_node(
         priority=priority,
         stage=payload.stage,
@@ -811,7 +820,7 @@ def add_toc_link(request, code: str, payload: ToCLinkIn):
     priority = _editable(request, code)
     ends = [ToCNode.objects.filter(pk=pk).first() for pk in (payload.source_id, payload.target_id)]
     if None in ends:
-        raise HttpError(400, "source_id/target_id: no such theory-of-change box")
+        raise HttpError(400, _("source_id/target_id: no such theory-of-change box"))
     link = actions.add_toc_link(
         priority=priority,
         source=ends[0],

@@ -338,7 +338,7 @@ def _check_parent(tree: IssueTree, hypothesis: Hypothesis | None, parent: Hypoth
 
 @transaction.atomic
 def add_hypothesis(tree: IssueTree, *, text, parent=None, user=None, interface="web", **fields) -> Hypothesis:
-    _unknown(fields, HYPOTHESIS_FIELDS - {"text", "parent"}, "hypothesis")
+    _unknown(fields, HYPOTHESIS_FIELDS - {"text", "parent"}, _("hypothesis"))
     if not _text(text):
         raise ValidationError({"text": _("a hypothesis needs its text: what do you think the answer might be?")})
     _check_parent(tree, None, parent)
@@ -352,7 +352,7 @@ def add_hypothesis(tree: IssueTree, *, text, parent=None, user=None, interface="
 
 @transaction.atomic
 def update_hypothesis(hypothesis: Hypothesis, *, user=None, interface="web", **changes) -> Hypothesis:
-    _unknown(changes, HYPOTHESIS_FIELDS, "hypothesis")
+    _unknown(changes, HYPOTHESIS_FIELDS, _("hypothesis"))
     current = Hypothesis.objects.select_for_update().get(pk=hypothesis.pk)
     if "parent" in changes:
         _check_parent(current.tree, current, changes["parent"])
@@ -616,7 +616,7 @@ def _place(power, support) -> tuple[int, int]:
 def add_stakeholder(
     *, priority, name, power, support, kind="organisation", on=None, review=None, user=None, interface="web", **fields
 ) -> Stakeholder:
-    _unknown(fields, ENGAGEMENT_FIELDS, "stakeholder")
+    _unknown(fields, ENGAGEMENT_FIELDS, _("stakeholder"))
     errors = {}
     if priority is None:
         errors["priority"] = _("a stakeholder is mapped for a priority")
@@ -663,7 +663,7 @@ def move_stakeholder(
 
 @transaction.atomic
 def update_engagement(stakeholder: Stakeholder, *, user=None, interface="web", **changes) -> Stakeholder:
-    _unknown(changes, ENGAGEMENT_FIELDS, "stakeholder's engagement plan")
+    _unknown(changes, ENGAGEMENT_FIELDS, _("stakeholder's engagement plan"))
     current = Stakeholder.objects.select_for_update().get(pk=stakeholder.pk)
     for name, value in changes.items():
         setattr(current, name, _text(value))

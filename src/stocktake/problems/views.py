@@ -31,7 +31,7 @@ def _people():
 def _visible(request, pk) -> Problem:
     problem = get_object_or_404(Problem.objects.select_related("priority", "owner", "indicator", "alert"), pk=pk)
     if not can.can_read(request.user, problem):
-        raise Http404("no such problem")
+        raise Http404(_("no such problem"))
     return problem
 
 
@@ -148,7 +148,7 @@ def problem_write(request, pk, what):
         elif what == "publish":
             actions.set_published(problem, post.get("published") == "1", **who)
         else:
-            raise Http404("no such change")
+            raise Http404(_("no such change"))
     except ValidationError as exc:
         return refused(request, exc, "problems:detail", problem.pk)
     return redirect("problems:detail", pk=problem.pk)
@@ -163,7 +163,7 @@ def tree_write(request, pk, what):
     tree = get_object_or_404(IssueTree.objects.select_related("problem__priority", "review__priority"), pk=pk)
     owner = _tree_owner(tree)
     if not can.can_read(request.user, owner):
-        raise Http404("no such tree")
+        raise Http404(_("no such tree"))
     refusal = editor(request, tree.priority)
     if refusal:
         return refusal
@@ -207,7 +207,7 @@ def tree_write(request, pk, what):
         elif what == "confirm":
             actions.confirm_mece(tree, note=post.get("note", ""), **who)
         else:
-            raise Http404("no such change")
+            raise Http404(_("no such change"))
     except ValidationError as exc:
         return refused(request, exc, *back)
     return redirect(*back)

@@ -22,7 +22,7 @@ from .views import editor, refused
 def _visible(request, pk) -> PriorityReview:
     review = get_object_or_404(PriorityReview.objects.select_related("priority", "lead", "problem", "indicator"), pk=pk)
     if not can.can_read(request.user, review):
-        raise Http404("no such review")
+        raise Http404(_("no such review"))
     return review
 
 
@@ -129,7 +129,7 @@ def write(request, pk, what):
         elif what == "publish":
             actions.set_published(review, post.get("published") == "1", **who)
         else:
-            raise Http404("no such change")
+            raise Http404(_("no such change"))
     except ValidationError as exc:
         return refused(request, exc, "problems:review", review.pk)
     return redirect("problems:review", pk=review.pk)

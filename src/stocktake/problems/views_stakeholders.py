@@ -11,6 +11,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from stocktake.accounts.models import Person
@@ -26,7 +27,7 @@ from .views import editor, refused
 def _priority(request, code) -> Priority:
     priority = get_object_or_404(Priority, code=code)
     if not can.reads_internal(request.user, priority):
-        raise Http404("no such stakeholder map")
+        raise Http404(_("no such stakeholder map"))
     return priority
 
 
@@ -118,7 +119,7 @@ def write(request, code, what):
                     **who,
                 )
             else:
-                raise Http404("no such change")
+                raise Http404(_("no such change"))
     except ValidationError as exc:
         return refused(request, exc, "problems:stakeholders", priority.code)
     return redirect("problems:stakeholders", code=priority.code)

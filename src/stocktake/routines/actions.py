@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from stocktake.accounts import audit
 from stocktake.delivery import assessment as A
@@ -22,6 +23,15 @@ from stocktake.runners import runner_alive, runner_id
 from .models import ActionItem, Assessment, AssessmentRound, AssessmentVersion, Decision, Meeting, RoundEvent, Routine
 
 RATED = ("challenge", "planning", "capacity", "stage", "evidence", "likelihood")
+# The judgements as a refusal names them, in the reader's language.
+RATING_NAMES = {
+    "challenge": gettext_lazy("degree of challenge"),
+    "planning": gettext_lazy("quality of planning"),
+    "capacity": gettext_lazy("capacity to drive progress"),
+    "stage": gettext_lazy("stage of delivery"),
+    "evidence": gettext_lazy("evidence of progress"),
+    "likelihood": gettext_lazy("likelihood of delivery"),
+}
 TEXTS = tuple(f"{j}_rationale" for j in RATED) + ("key_issues", "next_steps", "narrative")
 
 
@@ -94,6 +104,16 @@ def reopen_round(rnd: AssessmentRound, *, reason: str, user=None, interface="web
     return rnd
 
 
+def _not_a_rating(name: str, value) -> str:
+    """Why `value` is not a rating of judgement `name` (the engine's check says the same in English)."""
+    if name == "challenge":
+        return _("degree of challenge must be one of H, M, L, not %(value)s") % {"value": repr(value)}
+    return _("%(name)s must be a whole number from 1 to 4, not %(value)s") % {
+        "name": RATING_NAMES[name],
+        "value": repr(value),
+    }
+
+
 def _clean_ratings(fields: dict) -> dict:
     errors = {}
     out = {}
@@ -108,17 +128,14 @@ def _clean_ratings(fields: dict) -> dict:
             try:
                 value = int(value)
             except (TypeError, ValueError):
-                errors[name] = f"{name.replace('_', ' ')} must be a whole number from 1 to 4, not {value!r}"
+                errors[name] = _not_a_rating(name, value)
                 continue
         else:
             value = str(value).strip().upper()
         try:
             A.check(name if name != "likelihood" else "evidence", value)
-        except A.RatingError as exc:
-            msg = (
-                str(exc).replace("evidence of progress", "likelihood of delivery") if name == "likelihood" else str(exc)
-            )
-            errors[name] = msg
+        except A.RatingError:
+            errors[name] = _not_a_rating(name, value)
             continue
         out[name] = value
     if errors:

@@ -11,6 +11,7 @@ from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
@@ -211,15 +212,15 @@ def _frozen_out(moment, issued, blocks, assessment_of) -> FrozenOut:
     )
 
 
-def _err(exc: ValidationError, detail="not saved") -> Error:
-    return Error(detail=f"{detail}: {errors.sentence(exc)}", errors=errors.reasons(exc))
+def _err(exc: ValidationError) -> Error:
+    return Error(detail=_("not saved: %(reasons)s") % {"reasons": errors.sentence(exc)}, errors=errors.reasons(exc))
 
 
 def _forbidden(request, write=False):
     if not access.can_view(request.user):
-        return Status(403, Error(detail="sign in as the delivery unit or a ministry to read routines"))
+        return Status(403, Error(detail=_("sign in as the delivery unit or a ministry to read routines")))
     if write and not access.can_manage(request.user):
-        return Status(403, Error(detail="only the delivery unit changes routines"))
+        return Status(403, Error(detail=_("only the delivery unit changes routines")))
     return None
 
 
@@ -365,7 +366,7 @@ def get_pack(request, meeting_id: int, q: Query[AsOfQuery]):
         return denied
     meeting = get_object_or_404(Meeting, pk=meeting_id)
     if not access.can_see_meeting(request.user, meeting):
-        return Status(404, Error(detail="no such meeting"))
+        return Status(404, Error(detail=_("no such meeting")))
     issued = frozen.pack_moment(meeting)
     moment = frozen.parse_as_of(q.as_of, issued)
     ctx = pack.build(meeting, scope=access.priorities(request.user), as_of=moment)
@@ -434,7 +435,7 @@ def close_action(request, action_id: int, payload: CloseIn):
         return denied
     action = get_object_or_404(ActionItem.objects.filter(priority__in=access.priorities(request.user)), pk=action_id)
     if not access.can_close_action(request.user, action):
-        return Status(403, Error(detail="only the delivery unit or the action's owner closes it"))
+        return Status(403, Error(detail=_("only the delivery unit or the action's owner closes it")))
     try:
         a = actions.close_action(action, note=payload.note, user=request.user, interface="api")
     except ValidationError as exc:
@@ -444,4 +445,5 @@ def close_action(request, action_id: int, payload: CloseIn):
 
 # Routes on this router: setting routines up (rounds open/close/reopen, routines, meetings, minutes) and
 # printed documents generated in the background (start, progress, download).
+
 from . import documentapi, setupapi  # noqa: E402, F401

@@ -48,12 +48,12 @@ def generate_context(request, kind: str, *, meeting=None, rnd=None) -> dict:
 
 def _document(request, pk) -> Document:
     if not request.user.is_authenticated:
-        raise PermissionDenied("sign in first")
+        raise PermissionDenied(_("sign in first"))
     if not access.can_view(request.user):
-        raise PermissionDenied("routines are the delivery unit's internal record")
+        raise PermissionDenied(_("routines are the delivery unit's internal record"))
     doc = get_object_or_404(Document.objects.defer("content"), pk=pk)
     if doc.requested_by_id != request.user.pk:
-        raise Http404("no such document")
+        raise Http404(_("no such document"))
     if doc.status == Document.Status.RUNNING and actions.fail_abandoned_documents():
         doc.refresh_from_db()
     return doc
@@ -62,7 +62,7 @@ def _document(request, pk) -> Document:
 @require_POST
 def document_new(request):
     if not request.user.is_authenticated or not access.can_view(request.user):
-        raise PermissionDenied("routines are the delivery unit's internal record")
+        raise PermissionDenied(_("routines are the delivery unit's internal record"))
     kind = request.POST.get("kind", "")
     meeting = rnd = None
     try:
@@ -112,7 +112,7 @@ def document_download(request, pk):
         return redirect_to_login(request.get_full_path())
     doc = _document(request, pk)
     if doc.status != Document.Status.DONE:
-        raise Http404("the document is not ready")
+        raise Http404(_("the document is not ready"))
     content = Document.objects.values_list("content", flat=True).get(pk=doc.pk)
     response = HttpResponse(bytes(content), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{doc.filename}"'

@@ -121,10 +121,12 @@ def start_document(request, payload: DocumentIn):
         rnd = AssessmentRound.objects.filter(pk=payload.round).first() if payload.round else None
         if rnd is None:
             message = _("no such assessment round")
-            return Status(400, Error(detail=f"round: {message}", errors={"round": [message]}))
+            return Status(
+                400, Error(detail=_("round: %(message)s") % {"message": message}, errors={"round": [message]})
+            )
     elif not AssessmentRound.objects.exists():
         message = _("no assessment round yet: the note has nothing to report")
-        return Status(400, Error(detail=f"kind: {message}", errors={"kind": [message]}))
+        return Status(400, Error(detail=_("kind: %(message)s") % {"message": message}, errors={"kind": [message]}))
     from . import render as R
 
     try:
@@ -138,7 +140,9 @@ def start_document(request, payload: DocumentIn):
             interface="api",
         )
     except ValidationError as exc:
-        return Status(400, Error(detail=f"not queued: {errors.sentence(exc)}", errors=errors.reasons(exc)))
+        return Status(
+            400, Error(detail=_("not queued: %(value)s") % {"value": errors.sentence(exc)}, errors=errors.reasons(exc))
+        )
     return Status(202, _out(doc))
 
 

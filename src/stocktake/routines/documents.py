@@ -125,7 +125,7 @@ def build_pdf(
         short = kind == Document.Kind.NOTE
         ctx = report_context(None if short else (rnd or latest_round()), user, short=short, for_print=True, as_of=as_of)
         if ctx is None:
-            raise Http404("no assessment round yet")
+            raise Http404(_("no assessment round yet"))
         rnd = ctx["round"]
     body, pages = R.render_pdf("routines/print.html", ctx, paper_name=paper, request=request, progress=progress)
     return body, pages, ctx["title"], filename(kind, meeting=meeting, rnd=rnd)

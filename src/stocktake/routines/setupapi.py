@@ -37,7 +37,7 @@ def _manage(request):
 
 def _round_or_404(round_id: int) -> AssessmentRound:
     if not 0 < round_id < 2**31:
-        raise HttpError(404, "not found")
+        raise HttpError(404, _("not found"))
     return get_object_or_404(AssessmentRound, pk=round_id)
 
 
@@ -225,7 +225,7 @@ class RoutinePatch(Schema):
 def change_routine(request, routine_id: int, payload: RoutinePatch):
     _manage(request)
     if not 0 < routine_id < 2**31:
-        raise HttpError(404, "not found")
+        raise HttpError(404, _("not found"))
     routine = get_object_or_404(Routine, pk=routine_id)
     changes = payload.model_dump(exclude_unset=True, exclude={"reason"})
     if "chair_id" in changes:
@@ -279,7 +279,7 @@ def _meeting(m: Meeting) -> dict:
 
 def _meeting_or_404(request, meeting_id: int) -> Meeting:
     if not 0 < meeting_id < 2**31:
-        raise HttpError(404, "not found")
+        raise HttpError(404, _("not found"))
     scope = access.priorities(request.user)
     qs = Meeting.objects.filter(priorities__in=scope).distinct().select_related("routine")
     return get_object_or_404(qs, pk=meeting_id)
@@ -293,7 +293,7 @@ def _meeting_or_404(request, meeting_id: int) -> Meeting:
 def create_meeting(request, routine_id: int, payload: MeetingIn):
     _manage(request)
     if not 0 < routine_id < 2**31:
-        raise HttpError(404, "not found")
+        raise HttpError(404, _("not found"))
     routine = get_object_or_404(Routine, pk=routine_id)
     m = actions.create_meeting(
         routine=routine,

@@ -32,13 +32,13 @@ def _viewer(request):
     if not request.user.is_authenticated:
         raise _LoginNeeded()
     if not access.can_view(request.user):
-        raise PermissionDenied("routines are the delivery unit's internal record")
+        raise PermissionDenied(_("routines are the delivery unit's internal record"))
 
 
 def _manager(request):
     _viewer(request)
     if not access.can_manage(request.user):
-        raise PermissionDenied("only the delivery unit changes routines")
+        raise PermissionDenied(_("only the delivery unit changes routines"))
 
 
 class _LoginNeeded(Exception):
@@ -53,7 +53,7 @@ def page(view):
             return view(request, *args, **kwargs)
         except _LoginNeeded:
             if request.method != "GET":
-                raise PermissionDenied("sign in first")
+                raise PermissionDenied(_("sign in first"))
             return redirect_to_login(request.get_full_path())
 
     wrapped.__name__ = view.__name__
@@ -73,7 +73,7 @@ def _date(value, field):
 def _meeting(request, pk) -> Meeting:
     meeting = get_object_or_404(Meeting.objects.select_related("routine__chair"), pk=pk)
     if not access.can_see_meeting(request.user, meeting):
-        raise Http404("no such meeting")
+        raise Http404(_("no such meeting"))
     return meeting
 
 
@@ -141,7 +141,7 @@ def calendar_ics(request, pk=None):
     _viewer(request)
     ids = set(access.priorities(request.user).values_list("pk", flat=True))
     meetings = Meeting.objects.exclude(state=Meeting.State.CANCELLED).filter(priorities__in=ids).distinct()
-    name = "Stocktake routines"
+    name = _("Stocktake routines")
     if pk is not None:
         routine = get_object_or_404(Routine, pk=pk)
         meetings = meetings.filter(routine=routine)
@@ -155,7 +155,11 @@ def calendar_ics(request, pk=None):
                 uid=f"meeting-{m.pk}@{host}",
                 day=m.date,
                 summary=f"{m.routine.name}: {prios}",
-                description=f"Chair: {m.routine.chair}. Pack: {request.build_absolute_uri(reverse('routines:meeting', args=[m.pk]))}",
+                description=_("Chair: %(chair)s. Pack: %(url)s")
+                % {
+                    "chair": m.routine.chair,
+                    "url": request.build_absolute_uri(reverse("routines:meeting", args=[m.pk])),
+                },
             )
         )
     response = HttpResponse(C.to_ics(events, name), content_type="text/calendar; charset=utf-8")
@@ -373,7 +377,7 @@ def _report(request, pk, short, for_print=False):
     rnd = get_object_or_404(AssessmentRound, pk=pk) if pk else None
     ctx = documents.report_context(rnd, request.user, short=short, for_print=for_print, as_of=request.GET.get("as_of"))
     if ctx is None:
-        raise Http404("no assessment round yet")
+        raise Http404(_("no assessment round yet"))
     return ctx
 
 
@@ -546,7 +550,7 @@ def action_close(request, pk):
     _viewer(request)
     action = get_object_or_404(ActionItem.objects.filter(priority__in=access.priorities(request.user)), pk=pk)
     if not access.can_close_action(request.user, action):
-        raise PermissionDenied("only the delivery unit or the action's owner closes it")
+        raise PermissionDenied(_("only the delivery unit or the action's owner closes it"))
     error = None
     try:
         action = actions.close_action(action, note=request.POST.get("note", ""), user=request.user)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from stocktake.accounts.backup import write_backup
 
@@ -21,7 +22,9 @@ class Command(BaseCommand):
     def handle(self, *args, file, **options):
         path = Path(file)
         if not path.parent.is_dir():
-            raise CommandError(f"{file}: the folder {path.parent} does not exist")
+            raise CommandError(
+                _("%(file)s: the folder %(parent)s does not exist") % {"file": file, "parent": path.parent}
+            )
         tmp = path.with_name(path.name + ".partial")
         try:
             rows = write_backup(tmp)

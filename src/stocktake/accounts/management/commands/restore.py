@@ -32,7 +32,7 @@ class Command(BaseCommand):
         destructive.refuse_production("restore", allowed=allow_production)
         path = Path(file)
         if not path.is_file():
-            raise CommandError(f"{file}: no such file")
+            raise CommandError(_("%(file)s: no such file") % {"file": file})
         try:
             header = read_header(path)
         except BackupError as exc:

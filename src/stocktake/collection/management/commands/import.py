@@ -45,15 +45,15 @@ class Command(BaseCommand):
 
         user = get_user_model().objects.filter(username=opts["user"]).first()
         if user is None:
-            raise CommandError(f"no user '{opts['user']}'")
+            raise CommandError(_("no user '%(user)s'") % {"user": opts["user"]})
         mapping = None
         if opts["mapping"]:
             mapping = ColumnMapping.objects.filter(name=opts["mapping"]).first()
             if mapping is None:
-                raise CommandError(f"no column mapping '{opts['mapping']}'")
+                raise CommandError(_("no column mapping '%(mapping)s'") % {"mapping": opts["mapping"]})
         path = opts["file"]
         if not os.path.isfile(path):
-            raise CommandError(f"no file {path}")
+            raise CommandError(_("no file %(path)s") % {"path": path})
         bar = tqdm(total=None, unit=" rows", disable=opts["quiet_progress"], file=self.stderr._out)
         last = [0]
 

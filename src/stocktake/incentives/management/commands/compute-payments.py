@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from stocktake.architecture.models import Period
 from stocktake.delivery import periods as P
@@ -27,13 +28,15 @@ class Command(BaseCommand):
         try:
             who = get_user_model().objects.get(username=user)
         except get_user_model().DoesNotExist:
-            raise CommandError(f"--user: no user called {user!r}") from None
+            raise CommandError(_("--user: no user called %(user)s") % {"user": repr(user)}) from None
 
         if not can_manage_funds(who):
-            raise CommandError(f"--user: {user} may not compute payments (delivery unit head or priority manager)")
+            raise CommandError(
+                _("--user: %(user)s may not compute payments (delivery unit head or priority manager)") % {"user": user}
+            )
         funds = Fund.objects.filter(code=fund) if fund else Fund.objects.all()
         if fund and not funds:
-            raise CommandError(f"--fund: no fund called {fund!r}")
+            raise CommandError(_("--fund: no fund called %(fund)s") % {"fund": repr(fund)})
         computed = waiting = 0
         for scheme in Scheme.objects.filter(fund__in=funds, status=Scheme.Status.ACTIVE):
             for p in P.between(scheme.period_kind, scheme.first_period.start, scheme.last_period.start):
@@ -43,13 +46,18 @@ class Command(BaseCommand):
                 if period is None or scheme.payments.filter(period=period, kind=Payment.Kind.PAYMENT).exists():
                     continue
                 if dry_run:
-                    self.stdout.write(f"would compute {scheme.code} {p.code}")
+                    self.stdout.write(
+                        _("would compute %(scheme)s %(period)s") % {"scheme": scheme.code, "period": p.code}
+                    )
                     continue
                 try:
                     payment = actions.compute_payment(scheme, period, user=who, interface="cli")
                 except ValidationError as exc:
                     waiting += 1
-                    self.stdout.write(f"{scheme.code} {p.code}: not yet ({' '.join(exc.messages)})")
+                    self.stdout.write(
+                        _("%(scheme)s %(period)s: not yet (%(reasons)s)")
+                        % {"scheme": scheme.code, "period": p.code, "reasons": " ".join(exc.messages)}
+                    )
                     continue
                 computed += 1
                 self.stdout.write(f"{scheme.code} {p.code}: {payment.get_status_display()} {payment.amount}")
@@ -58,6 +66,9 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             self.style.SUCCESS(
-                f"{computed} computed, {waiting} waiting for verified values, {len(proposals)} correction(s) proposed"
+                _(
+                    "%(computed)d computed, %(waiting)d waiting for verified values, %(proposals)d correction(s) proposed"
+                )
+                % {"computed": computed, "waiting": waiting, "proposals": len(proposals)}
             )
         )

@@ -1,4 +1,6 @@
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from stocktake.architecture.models import Indicator
 from stocktake.monitoring import alerts
@@ -18,10 +20,12 @@ class Command(BaseCommand):
             found = dict(Indicator.objects.filter(code__in=indicators).values_list("code", "pk"))
             missing = sorted(set(indicators) - set(found))
             if missing:
-                self.stderr.write(f"unknown indicator code(s): {', '.join(missing)}; nothing evaluated")
+                self.stderr.write(
+                    _("unknown indicator code(s): %(codes)s; nothing evaluated") % {"codes": ", ".join(missing)}
+                )
                 raise SystemExit(2)
             ids = list(found.values())
         raised = alerts.evaluate(ids, refresh=refresh, email=not no_email)
         for a in raised:
             self.stdout.write(f"{a.rule.indicator.code}\t{a.org_unit.code}\t{a.period.code}\t{a.message}")
-        self.stdout.write(f"{len(raised)} new alert(s)")
+        self.stdout.write(ngettext("%(n)d new alert", "%(n)d new alerts", len(raised)) % {"n": len(raised)})

@@ -85,7 +85,7 @@ class Command(BaseCommand):
                     partial=opts["partial"],
                 )
         except reader.SetupFileError as exc:
-            raise CommandError(f"{path.name}: {exc}") from None
+            raise CommandError(_("%(file)s: %(reason)s") % {"file": path.name, "reason": exc}) from None
         for line in summary(result):
             self.stdout.write(line)
         self.stdout.write(_("%(s).1f s") % {"s": time.perf_counter() - started})

@@ -2,7 +2,9 @@
 
 from django.core.mail import send_mail
 from django.core.management.base import BaseCommand
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from stocktake.routines import actions
 from stocktake.routines.models import ActionItem
@@ -33,29 +35,54 @@ class Command(BaseCommand):
                 continue
             if not a.owner.email:
                 skipped += 1
-                self.stderr.write(f"no email address for {a.owner}: action {a.pk} not reminded")
+                self.stderr.write(
+                    _("no email address for %(owner)s: action %(action)s not reminded")
+                    % {"owner": a.owner, "action": a.pk}
+                )
                 continue
             by_owner.setdefault(a.owner, []).append(a)
         for owner, items in by_owner.items():
-            lines = [
-                f"- {a.description} ({a.priority}), due {a.due:%d %b %Y}, {(today - a.due).days} days overdue"
-                + (f"; agreed at {a.meeting}" if a.meeting else "")
-                for a in items
-            ]
+            lines = [_line(a, today) for a in items]
             body = (
-                f"Dear {owner.name},\n\nThese actions allocated to you are overdue:\n\n"
+                _("Dear %(name)s,") % {"name": owner.name}
+                + "\n\n"
+                + _("These actions allocated to you are overdue:")
+                + "\n\n"
                 + "\n".join(lines)
-                + "\n\nPlease close each one with a note on what was done, or tell the delivery unit what is "
-                "in the way.\n\nStocktake"
+                + "\n\n"
+                + _("Please close each one with a note on what was done, or tell the delivery unit what is in the way.")
+                + "\n\nStocktake"
             )
-            subject = f"{len(items)} overdue action{'s' if len(items) != 1 else ''}"
+            subject = ngettext("%(n)d overdue action", "%(n)d overdue actions", len(items)) % {"n": len(items)}
             if dry_run:
-                self.stdout.write(f"would email {owner.email}: {subject}")
+                self.stdout.write(
+                    _("would email %(address)s: %(subject)s") % {"address": owner.email, "subject": subject}
+                )
                 continue
             send_mail(subject, body, None, [owner.email])
             actions.mark_reminded(items, interface="cli")
         sent = sum(len(v) for v in by_owner.values())
-        self.stdout.write(
-            f"{'Would remind' if dry_run else 'Reminded'} {len(by_owner)} owner(s) of {sent} overdue "
-            f"action(s); {skipped} without an email address."
-        )
+        counts = {"owners": len(by_owner), "actions": sent, "skipped": skipped}
+        if dry_run:
+            summary = _(
+                "Would remind %(owners)d owner(s) of %(actions)d overdue action(s); %(skipped)d without an email address."
+            )
+        else:
+            summary = _(
+                "Reminded %(owners)d owner(s) of %(actions)d overdue action(s); %(skipped)d without an email address."
+            )
+        self.stdout.write(summary % counts)
+
+
+def _line(a, today) -> str:
+    """One overdue action in the reminder: what, for which priority, when due, how late, where agreed."""
+    params = {
+        "description": a.description,
+        "priority": a.priority,
+        "due": formats.date_format(a.due, "DATE_FORMAT"),
+        "days": (today - a.due).days,
+    }
+    if a.meeting:
+        params["meeting"] = a.meeting
+        return _("- %(description)s (%(priority)s), due %(due)s, %(days)d days overdue; agreed at %(meeting)s") % params
+    return _("- %(description)s (%(priority)s), due %(due)s, %(days)d days overdue") % params
