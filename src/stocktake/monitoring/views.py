@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, pgettext
 from django.views.decorators.http import require_POST
 
 from stocktake import errors
@@ -700,7 +700,7 @@ def league(request, code):
         table = exports.Table(
             f"league-{indicator.code}-{period.code if period else 'none'}",
             [
-                _("Rank"),
+                pgettext("position in a league table", "Rank"),
                 _("Previous rank"),
                 _("Movement"),
                 _("Code"),
