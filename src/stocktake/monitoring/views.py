@@ -160,6 +160,18 @@ def portfolio_data(request, root, include_closed: bool | None = None):
     return pillars
 
 
+def home(request):
+    """`/`: a signed-in official's portfolio; an anonymous visitor is sent to the citizens' commitments site.
+
+    The portfolio is an internal screen (menus, filters, exports) made for officials; the public has a site of its
+    own, written for citizens and journalists (issue 19), rather than the internal pages with the sign-in taken
+    away.
+    """
+    if not request.user.is_authenticated:
+        return redirect("public:index")
+    return portfolio(request)
+
+
 def portfolio(request):
     root = access.root_unit(request) if roots.roots() else None
     pillars = portfolio_data(request, root)
