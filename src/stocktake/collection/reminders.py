@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 
+from stocktake.accounts.mail import in_recipients_language
 from stocktake.accounts.models import Person
 from stocktake.architecture.models import Indicator
 
@@ -38,6 +39,7 @@ def _send(indicator, period_code: str, kind: str, subject: str, body: str) -> in
     return sent
 
 
+@in_recipients_language  # whoever runs the command or job
 def send(today: date | None = None) -> dict:
     """Due and late reminders for every indicator; returns {"due": n, "late": n} emails sent."""
     today = today or date.today()
