@@ -6,7 +6,7 @@ from stocktake.monitoring import targets
 from stocktake.monitoring import views as monitoring
 
 urlpatterns = [
-    path("", monitoring.portfolio, name="portfolio"),
+    path("", monitoring.home, name="portfolio"),
     path("indicators/<slug:code>/", monitoring.indicator_page, name="indicator"),
     path("indicators/<slug:code>/target/", targets.target_page, name="target"),
     path("indicators/<slug:code>/target/reading/", targets.target_reading, name="target_reading"),

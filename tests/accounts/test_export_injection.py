@@ -104,7 +104,8 @@ def test_audit_csv_quotes_hostile_text(sign_in, db):
     assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
 
 
-def test_monitoring_csv_and_excel_downloads(client, hostile_priority):
+def test_monitoring_csv_and_excel_downloads(hostile_priority, sign_in):
+    client = sign_in("duhead")
     rows = _csv(client.get("/?format=csv"))
     assert any("'" + HOSTILE in row for row in rows)
     assert not any(cell.startswith("=") for row in rows for cell in row)

@@ -74,7 +74,7 @@ def test_production_settings_are_strict_when_configured(tmp_path):
 
 
 def test_security_headers_on_every_page(client, db):
-    response = client.get("/")
+    response = client.get("/", follow=True)
     csp = response["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
     assert "frame-ancestors 'none'" in csp and "object-src 'none'" in csp

@@ -31,7 +31,9 @@ def test_sign_out_is_post_only(sign_in):
     c = sign_in("observer")
     assert c.get("/accounts/logout/").status_code == 405
     assert c.post("/accounts/logout/").status_code == 302
-    assert "Sign in" in c.get("/").content.decode()
+    home = c.get("/")  # signed out: the public site, no longer the internal portfolio
+    assert home.status_code == 302 and home["Location"] == "/public/"
+    assert "Sign in" in c.get("/accounts/audit/", follow=True).content.decode()
 
 
 @override_settings(STOCKTAKE_LOCKOUT=(3, 900))

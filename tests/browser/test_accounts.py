@@ -5,6 +5,8 @@ import urllib.request
 
 import pytest
 
+from tests.browser.signin import sign_in
+
 pytestmark = pytest.mark.browser
 
 PASSWORD = "demo-stocktake-2026"
@@ -18,8 +20,9 @@ def _watch_console(page):
 
 def test_charts_draw_under_the_content_security_policy(page, demo_server):
     console = _watch_console(page)
-    response = page.goto(demo_server + "/")
-    assert "script-src 'self'" in response.headers["content-security-policy"]
+    response = page.goto(demo_server + "/")  # the anonymous visitor's home: the public site
+    assert "script-src 'self'" in response.headers["content-security-policy"] and response.url.endswith("/public/")
+    sign_in(page, demo_server)
     assert page.locator("tr[data-indicator]").count() >= 9
     # whatever charts the portfolio carries (other areas add some) are all drawn
     page.wait_for_function(
@@ -38,8 +41,9 @@ def test_charts_draw_under_the_content_security_policy(page, demo_server):
 
 def test_sign_in_see_own_unpublished_priority_make_a_token_and_sign_out(page, demo_server):
     page.goto(demo_server + "/")
+    assert page.url.endswith("/public/")  # signed out: the citizens' site
     assert "Every child reads well by age 11" not in page.locator("main").inner_text()  # unpublished
-    page.click("text=Sign in")
+    page.goto(demo_server + "/accounts/login/")
     page.fill("#id_username", "education-data")
     page.fill("#id_password", PASSWORD)
     page.click("main button[type=submit]")
@@ -61,5 +65,6 @@ def test_sign_in_see_own_unpublished_priority_make_a_token_and_sign_out(page, de
         urllib.request.urlopen(request, timeout=10)
     assert refused.value.code == 401
     page.click("text=Sign out")
-    assert "Sign in" in page.locator("header").inner_text()
+    page.wait_for_url(demo_server + "/public/")  # signed out: back to the citizens' site
+    assert "Sign out" not in page.locator("header").inner_text()
     assert page.errors == []

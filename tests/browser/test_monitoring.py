@@ -5,6 +5,8 @@ import io
 
 import pytest
 
+from tests.browser.signin import sign_in
+
 pytestmark = pytest.mark.browser
 
 COLOURS = {"on_track": "rgb(26, 127, 55)", "slightly_off": "rgb(212, 167, 44)", "off_track": "rgb(207, 34, 46)"}
@@ -20,7 +22,7 @@ def assert_cells_coloured_by_status(page, selector="#heatmap td.cell[data-status
 
 
 def test_heatmap_from_portfolio_drills_region_district_facility(page, demo_server):
-    page.goto(demo_server + "/")
+    sign_in(page, demo_server)
     page.click('tbody:has(tr[data-indicator="ae-4h"]) summary')  # open the priority to its indicators
     page.click('tr[data-indicator="ae-4h"] >> text=Heat map')  # one click from the portfolio
     page.wait_for_url("**/monitoring/heatmap/ae-4h/")
@@ -40,7 +42,7 @@ def test_heatmap_from_portfolio_drills_region_district_facility(page, demo_serve
 
 
 def test_every_indicator_heatmap_shows_known_off_track_region(page, demo_server):
-    page.goto(demo_server + "/")
+    sign_in(page, demo_server)
     page.click("#heatmap-link")
     page.wait_for_url("**/monitoring/heatmap/")
     col = page.locator('th[data-indicator="homicides"]').get_attribute("data-col")
@@ -52,7 +54,7 @@ def test_every_indicator_heatmap_shows_known_off_track_region(page, demo_server)
 
 
 def test_league_table_csv_download_matches_the_page(page, demo_server):
-    page.goto(demo_server + "/")
+    sign_in(page, demo_server)
     page.click('tbody:has(tr[data-indicator="homicides"]) summary')  # open the priority to its indicators
     page.click('tr[data-indicator="homicides"] >> text=League')
     page.wait_for_url("**/monitoring/league/homicides/")

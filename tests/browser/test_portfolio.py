@@ -2,14 +2,16 @@
 
 import pytest
 
+from tests.browser.signin import sign_in
+
 pytestmark = pytest.mark.browser
 
 
 def test_portfolio_lists_priorities_with_status_colours(page, demo_server):
-    page.goto(demo_server + "/")
+    sign_in(page, demo_server)
     assert page.title().startswith("Portfolio")
     rows = page.locator("tr[data-indicator]")
-    assert rows.count() >= 9  # the public sees the published priorities
+    assert rows.count() >= 9  # the observer sees the published priorities
     off = page.locator('tr[data-indicator="ae-4h"] .status')
     assert off.inner_text() == "Off track"
     # the colour is the one the stylesheet gives off-track, not just a class name
@@ -18,7 +20,7 @@ def test_portfolio_lists_priorities_with_status_colours(page, demo_server):
 
 
 def test_indicator_page_draws_the_trajectory_chart(page, demo_server):
-    page.goto(demo_server + "/")
+    sign_in(page, demo_server)
     page.click('tbody:has(tr[data-indicator="ae-4h"]) summary')  # open the priority to its indicators
     page.click("text=A&E patients seen within four hours")
     page.wait_for_url("**/indicators/ae-4h/")

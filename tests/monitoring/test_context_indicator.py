@@ -7,7 +7,7 @@ from stocktake.monitoring import series
 
 
 def test_a_context_indicator_with_data_shows_no_no_data_pill(db, sign_in):
-    html = sign_in(None).get("/").content.decode()
+    html = sign_in("observer").get("/").content.decode()  # the public has its own site (tests/public)
     row = re.search(r'<tr data-indicator="ae-attendances".*?</tr>', html, re.S).group(0)
     assert "No data" not in row and "context: not judged against a plan" in row
     assert "ae-attendances" in html and series.summarise(Indicator.objects.get(code="ae-attendances")).latest

@@ -73,8 +73,10 @@ def test_an_unknown_filter_is_refused_naming_it(sign_in, query, field):
     assert f"<strong>{field}</strong>" in response.content.decode()
 
 
-def test_the_public_sees_only_published_priorities_and_their_published_figures(sign_in):
-    html = sign_in(None).get("/").content.decode()
+def test_the_public_is_sent_to_its_own_site_which_shows_only_published_priorities(sign_in):
+    home = sign_in(None).get("/")
+    assert home.status_code == 302 and home["Location"] == "/public/"  # not the internal portfolio
+    html = sign_in(None).get("/", follow=True).content.decode()
     hidden = set(Priority.objects.filter(published=False).values_list("code", flat=True))
     assert hidden and not hidden & set(_priorities(html))
     assert 'class="likelihood' not in html  # judgements are internal

@@ -132,8 +132,8 @@ def test_rubric_rating_form(client, db):
     assert client.post(url, {"criterion": "nonsense", "rating": "red"}).status_code == 400
 
 
-def test_portfolio_shows_late_milestones_through_the_panel(client, db):
-    html = client.get("/").content.decode()
+def test_portfolio_shows_late_milestones_through_the_panel(db):
+    html = sign_in("duhead").get("/").content.decode()
     assert re.search(r'href="/plans/ae-waits/#milestones">\d+ late milestones?', html)
 
 

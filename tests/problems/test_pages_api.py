@@ -21,7 +21,7 @@ def test_the_board_is_on_the_delivery_units_home_by_level(sign_in, ae_problem):
     page = sign_in("manager").get("/").content.decode()
     assert 'id="problem-board"' in page
     assert f'data-problem="{ae_problem.pk}"' in page
-    assert sign_in(None).get("/").content.decode().count('id="problem-board"') == 0
+    assert sign_in(None).get("/", follow=True).content.decode().count('id="problem-board"') == 0
 
 
 def test_the_problem_page_shows_the_level_meaning_tree_and_actions(sign_in, ae_problem):

@@ -110,3 +110,25 @@ def test_the_public_api_speaks_the_readers_language_and_the_translations_route_s
     pt = sign_in(None).get(f"/api/public/commitments/{priority.code}", HTTP_ACCEPT_LANGUAGE="pt-BR").json()
     assert (pt["name"], pt["summary"]) == ("Esperas menores", "Menos espera")
     assert sign_in(None).get(f"/api/public/commitments/{priority.code}").json()["name"] == priority.name
+
+
+def test_the_public_search_finds_commitments_by_the_words_of_the_readers_language_and_the_original(db):
+    ind = commitment("tr-search")
+    priority = ind.outcome.priority
+    architecture_actions.set_translations(
+        priority, {"es": {"name": "Hospitales sin colas", "description": "Menos espera en urgencias"}}
+    )
+    architecture_actions.set_translations(ind, {"es": {"name": "Pacientes atendidos a tiempo"}})
+    hidden = commitment("tr-search-hidden", publish=False)  # on no public page: never found, in any language
+    architecture_actions.set_translations(hidden.outcome.priority, {"es": {"name": "Hospitales secretos"}})
+
+    def found(q, lang):
+        html = sign_in(None).get("/public/search/", {"q": q}, HTTP_ACCEPT_LANGUAGE=lang).content.decode()
+        return html.count(f'href="/public/commitments/{priority.code}/'), "secretos" in html
+
+    assert found("hospitales", "es") == (1, False)  # the Spanish name, case aside
+    assert found("urgencias", "es") == (1, False)  # the Spanish description
+    assert found("atendidos a tiempo", "es")[0] == 1  # the indicator's Spanish name links to its commitment
+    assert found(priority.name, "es")[0] >= 1  # still by the original
+    assert found("hospitales", "fr") == (0, False)  # a French reader is shown (and searches) the original
+    assert found("hospitales", "en") == (0, False)

@@ -211,7 +211,7 @@ def test_portfolio_shows_likelihood_to_the_unit_but_not_to_the_public(sign_in):
     body = sign_in("duhead").get("/").content.decode()
     assert "Routine health" in body and "Likelihood of delivery:" in body
     assert "did not happen on" in body and "overdue" in body
-    public = Client().get("/").content.decode()
+    public = Client().get("/", follow=True).content.decode()
     assert "Likelihood of delivery:" not in public and "Routine health" not in public
 
 

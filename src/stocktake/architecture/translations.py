@@ -10,6 +10,7 @@ public.actions.publish for a summary), which check them with `problems`.
 from __future__ import annotations
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -47,6 +48,18 @@ def text(obj, field: str, lang: str | None = None) -> str:
         if found:
             return found
     return original
+
+
+def contains(fields: tuple[str, ...], q: str, lang: str | None = None) -> Q:
+    """A filter: any of `fields` contains `q` (case aside) in the original or in `lang`'s translation (default:
+    the language of the request being answered), so a reader finds content by the words the page shows them."""
+    lang = _base(lang or get_language())
+    found = Q()
+    for field in fields:
+        found |= Q(**{f"{field}__icontains": q})
+        if lang in languages():
+            found |= Q(**{f"translations__{lang}__{field}__icontains": q})
+    return found
 
 
 def all_texts(obj, field: str) -> list[tuple[str, str]]:

@@ -10,10 +10,11 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import formats, translation
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from stocktake.accounts.mail import in_recipients_language, recipient_language
 from stocktake.accounts.models import Person
 from stocktake.architecture.models import Indicator
 
@@ -38,7 +39,7 @@ def _send(indicator, period_code: str, kind: str, write) -> int:
         with transaction.atomic():  # the reminder is kept only if its email went out
             if actions.record_reminder(indicator=indicator, period=period_code, kind=kind, email=person.email) is None:
                 continue
-            with translation.override(person.language or settings.LANGUAGE_CODE):  # theirs, not the sender's
+            with recipient_language(person):  # theirs, not the sender's
                 subject, body = write(person)
                 text = _("Dear %(name)s,\n\n%(body)s\n\nStocktake") % {"name": person.name, "body": body}
             send_mail(subject, text, settings.DEFAULT_FROM_EMAIL, [person.email])
@@ -89,6 +90,7 @@ def _due(ind, period, due):
     return write
 
 
+@in_recipients_language  # whoever runs the command or job
 def send(today: date | None = None) -> dict:
     """Due and late reminders for every indicator; returns {"due": n, "late": n} emails sent."""
     today = today or date.today()

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_POST
 
 from stocktake import errors
@@ -279,7 +279,9 @@ def decide(request):
             refusal = format_html(_REFUSED, str(exc))
             return _decided_row(request, request.POST.get("state", ""), 0, refusal, "refused", status)
         return HttpResponse(format_html(_REFUSED, str(exc)), status=status)
-    done = {"validate": _("validated"), "publish": _("published"), "return": _("returned")}[decision]
+    done = {"validate": _("validated"), "publish": pgettext("values decided", "published"), "return": _("returned")}[
+        decision
+    ]
     msg = format_html(
         '<p class="ok" role="status">{}</p>',
         ngettext("%(n)s value %(done)s.", "%(n)s values %(done)s.", n) % {"n": n, "done": done},

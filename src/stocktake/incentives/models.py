@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from stocktake.delivery import payments as PAY
 from stocktake.delivery import periods as P
@@ -62,7 +63,7 @@ class Scheme(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft (simulation only)")
-        ACTIVE = "active", _("Active")
+        ACTIVE = "active", pgettext_lazy("state of an incentive scheme", "Active")
         CLOSED = "closed", _("Closed")
 
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="schemes")

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from stocktake.accounts.mail import in_recipients_language
 from stocktake.accounts.models import Person
 from stocktake.architecture.models import OrgUnit
 from stocktake.delivery import alerts as A
@@ -73,6 +74,7 @@ def histories(rule: AlertRule, root: OrgUnit) -> tuple[dict, dict, dict]:
     return out, units, codes
 
 
+@in_recipients_language  # the owners' language, not that of the uploader whose import raised the alerts
 def _email(rule: AlertRule, raised: list[Alert]) -> None:
     to = owners(rule.indicator)
     if not to or not raised:

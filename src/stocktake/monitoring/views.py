@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, pgettext
 from django.views.decorators.http import require_POST
 
 from stocktake import errors
@@ -158,6 +158,18 @@ def portfolio_data(request, root, include_closed: bool | None = None):
         if priorities:
             pillars.append({"pillar": pillar, "priorities": priorities})
     return pillars
+
+
+def home(request):
+    """`/`: a signed-in official's portfolio; an anonymous visitor is sent to the citizens' commitments site.
+
+    The portfolio is an internal screen (menus, filters, exports) made for officials; the public has a site of its
+    own, written for citizens and journalists (issue 19), rather than the internal pages with the sign-in taken
+    away.
+    """
+    if not request.user.is_authenticated:
+        return redirect("public:index")
+    return portfolio(request)
 
 
 def portfolio(request):
@@ -700,7 +712,7 @@ def league(request, code):
         table = exports.Table(
             f"league-{indicator.code}-{period.code if period else 'none'}",
             [
-                _("Rank"),
+                pgettext("position in a league table", "Rank"),
                 _("Previous rank"),
                 _("Movement"),
                 _("Code"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from io import BytesIO
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
@@ -116,7 +117,16 @@ def plan_workbook(priority, internal: bool = True) -> bytes:
     _sheet(
         wb,
         _("Risks"),
-        [_("Risk"), _("Likelihood"), _("Impact"), _("Score"), _("Owner"), _("Mitigation"), _("Review"), _("Status")],
+        [
+            _("Risk"),
+            pgettext("of a risk", "Likelihood"),
+            _("Impact"),
+            _("Score"),
+            _("Owner"),
+            _("Mitigation"),
+            _("Review"),
+            _("Status"),
+        ],
         [
             [
                 r.title,
@@ -163,7 +173,12 @@ def plan_workbook(priority, internal: bool = True) -> bytes:
         ws = _sheet(
             wb,
             (_("Chain %(n)s") % {"n": chain.pk})[:31],
-            [_("From"), _("To"), _("Kind"), _("Strength (1-4)")],
+            [
+                pgettext("link of a delivery chain", "From"),
+                pgettext("link of a delivery chain", "To"),
+                _("Kind"),
+                _("Strength (1-4)"),
+            ],
             [[lk.source.name, lk.target.name, lk.kind, lk.strength] for lk in view.links],
         )
         ws.insert_rows(1)

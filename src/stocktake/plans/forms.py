@@ -83,7 +83,7 @@ class MilestoneForm(forms.Form):
 
 class RiskForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=300)
-    likelihood = forms.TypedChoiceField(label=_("Likelihood"), choices=SCORES[1:], coerce=int)
+    likelihood = forms.TypedChoiceField(label=pgettext_lazy("of a risk", "Likelihood"), choices=SCORES[1:], coerce=int)
     impact = forms.TypedChoiceField(label=_("Impact"), choices=SCORES[1:], coerce=int)
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=Person.objects.none(), required=False)
     mitigation = forms.CharField(label=_("Mitigation"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
@@ -129,7 +129,7 @@ class ChainForm(forms.Form):
 class ActorForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     level = forms.TypedChoiceField(label=_("Level"), coerce=int, choices=())
-    count = forms.IntegerField(label=_("Count"), min_value=1, initial=1)
+    count = forms.IntegerField(label=pgettext_lazy("how many", "Count"), min_value=1, initial=1)
     role = forms.CharField(label=_("Role"), required=False)
     leader = forms.BooleanField(label=_("Leader"), required=False)
     frontline = forms.BooleanField(label=_("Frontline"), required=False)
@@ -182,7 +182,7 @@ class ToCNodeForm(forms.Form):
 
 
 class ToCLinkForm(forms.Form):
-    source = forms.ModelChoiceField(queryset=None, label=_("From"))
+    source = forms.ModelChoiceField(queryset=None, label=pgettext_lazy("link of a delivery chain", "From"))
     target = forms.ModelChoiceField(queryset=None, label=_("Leads to"))
     organisation = forms.ModelChoiceField(
         label=_("Organisation"),

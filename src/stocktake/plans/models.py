@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from stocktake.delivery import chains as CH
@@ -127,7 +127,7 @@ class Milestone(models.Model):
         NOT_STARTED = "not_started", _("Not started")
         ON_TRACK = "on_track", _("On track")
         AT_RISK = "at_risk", _("At risk")
-        DONE = "done", _("Done")
+        DONE = "done", pgettext_lazy("state of a milestone", "Done")
 
     strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="milestones")
     name = models.CharField(max_length=300)

@@ -13,6 +13,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from . import levels as L
 
@@ -124,7 +125,7 @@ class Hypothesis(models.Model):
     class Verdict(models.TextChoices):
         OPEN = "open", _("Open")
         SUPPORTED = "supported", _("Supported")
-        REJECTED = "rejected", _("Rejected")
+        REJECTED = "rejected", pgettext_lazy("verdict of a hypothesis", "Rejected")
 
     tree = models.ForeignKey(IssueTree, on_delete=models.PROTECT, related_name="hypotheses")
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")

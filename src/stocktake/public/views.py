@@ -98,8 +98,10 @@ def search(request):
     priorities = indicators = units = []
     if q:
         public = C.public_priorities()
-        priorities = list(public.filter(Q(name__icontains=q) | Q(description__icontains=q))[:20])
-        indicators = list(C.public_indicators(public).filter(name__icontains=q)[:20])
+        # the reader's language as well as the original: a page in Spanish shows (and so is searched by) the names
+        # the government translated into Spanish (docs/decisions/0006)
+        priorities = list(public.filter(TR.contains(("name", "description"), q))[:20])
+        indicators = list(C.public_indicators(public).filter(TR.contains(("name",), q))[:20])
         if any(C.choices(p).show_units for p in public):
             units = list(
                 OrgUnit.objects.filter(Q(name__icontains=q) | Q(code__iexact=q)).order_by("depth", "name")[:20]

@@ -237,8 +237,8 @@ class Document(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", gettext_lazy("Queued")
         RUNNING = "running", gettext_lazy("Running")
-        DONE = "done", gettext_lazy("Done")
-        FAILED = "failed", gettext_lazy("Failed")
+        DONE = "done", pgettext_lazy("state of a document", "Done")
+        FAILED = "failed", pgettext_lazy("state of a document", "Failed")
 
     class Paper(models.TextChoices):
         A4 = "a4", "A4"

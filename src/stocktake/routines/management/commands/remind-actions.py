@@ -6,6 +6,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from stocktake.accounts.mail import in_recipients_language
 from stocktake.routines import actions
 from stocktake.routines.models import ActionItem
 
@@ -22,6 +23,7 @@ class Command(BaseCommand):
             help="remind again if the last reminder is older than this (default 7)",
         )
 
+    @in_recipients_language  # the owners' language, not the one the command runs in
     def handle(self, *args, dry_run=False, again_after_days=7, **options):
         today = timezone.localdate()
         cutoff = timezone.now() - timezone.timedelta(days=again_after_days)
