@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from .text import _
+from .text import _, gettext_noop
 
 INFLUENCE, FUNDING, FEEDBACK = "influence", "funding", "feedback"
 LINK_KINDS = (INFLUENCE, FUNDING, FEEDBACK)
@@ -197,12 +197,26 @@ def analyse(actors: Sequence[Actor], links: Sequence[Link]) -> Analysis:
 
 QUESTIONS = [
     (
-        "Individual links",
-        "What is the quality of each critical relationship? Which links are strongest, which weakest?",
+        gettext_noop("Individual links"),
+        gettext_noop("What is the quality of each critical relationship? Which links are strongest, which weakest?"),
     ),
-    ("Capacity", "How confident are we that each key actor has the skill and will to play its role?"),
-    ("Complexity", "How many actors are involved? Is the chain unnecessarily complex?"),
-    ("Funding flows", "Who controls the money, and does it flow the way influence does?"),
-    ("Choke points", "Which actors do we depend on disproportionately? Could they be overburdened?"),
-    ("Feedback loops", "Which feedback loops tell us implementation is happening as intended?"),
+    (
+        gettext_noop("Capacity"),
+        gettext_noop("How confident are we that each key actor has the skill and will to play its role?"),
+    ),
+    (gettext_noop("Complexity"), gettext_noop("How many actors are involved? Is the chain unnecessarily complex?")),
+    (gettext_noop("Funding flows"), gettext_noop("Who controls the money, and does it flow the way influence does?")),
+    (
+        gettext_noop("Choke points"),
+        gettext_noop("Which actors do we depend on disproportionately? Could they be overburdened?"),
+    ),
+    (
+        gettext_noop("Feedback loops"),
+        gettext_noop("Which feedback loops tell us implementation is happening as intended?"),
+    ),
 ]
+
+
+def questions() -> list[tuple[str, str]]:
+    """The delivery-chain questions (seed 004), in the reader's language."""
+    return [(_(title), _(question)) for title, question in QUESTIONS]

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from statistics import median
 
+from .text import _
+
 MAD_LIMIT = 3.0
 JUMP_LIMIT = 0.5  # half as much again, or half as little, as last period
 MIN_HISTORY = 4
@@ -45,8 +47,12 @@ def outlier(value: float | None, history: Iterable[float], limit: float = MAD_LI
     score = mad_score(value, h)
     if score is None or score <= limit:
         return None
-    shown = "far" if score == float("inf") else f"{score:.1f} median absolute deviations"
-    return Warning("outlier", f"{value:g} is {shown} from this unit's usual {median(h):g}")
+    figures = {"value": f"{value:g}", "usual": f"{median(h):g}", "score": f"{score:.1f}"}
+    if score == float("inf"):
+        return Warning("outlier", _("%(value)s is far from this unit's usual %(usual)s") % figures)
+    return Warning(
+        "outlier", _("%(value)s is %(score)s median absolute deviations from this unit's usual %(usual)s") % figures
+    )
 
 
 def jump(value: float | None, previous: float | None, limit: float = JUMP_LIMIT) -> Warning | None:
@@ -54,10 +60,11 @@ def jump(value: float | None, previous: float | None, limit: float = JUMP_LIMIT)
     if value is None or previous is None:
         return None
     if previous == 0:
-        return Warning("jump", f"{value:g} after 0 last period") if value != 0 else None
+        return Warning("jump", _("%(value)s after 0 last period") % {"value": f"{value:g}"}) if value != 0 else None
     change = (value - previous) / abs(previous)
     if abs(change) > limit:
-        return Warning("jump", f"{value:g} is {change:+.0%} on last period's {previous:g}")
+        figures = {"value": f"{value:g}", "change": f"{change:+.0%}", "previous": f"{previous:g}"}
+        return Warning("jump", _("%(value)s is %(change)s on last period's %(previous)s") % figures)
     return None
 
 

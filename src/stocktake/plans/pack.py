@@ -61,6 +61,6 @@ def pages(priorities, *, for_pdf: bool = False, as_of=None) -> list[dict]:
                 entry["svg"] = vl_convert.vegalite_to_svg(spec)
             drawn.append(entry)
         out.append(
-            {"priority": priority, "profiles": profiles, "chains": drawn, "today": today, "questions": CH.QUESTIONS}
+            {"priority": priority, "profiles": profiles, "chains": drawn, "today": today, "questions": CH.questions()}
         )
     return out

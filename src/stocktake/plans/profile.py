@@ -28,7 +28,7 @@ def profile_context(request, priority, strategy, for_pdf=False):
         "impacts": strategy.impacts.select_related("indicator"),
         "risks": strategy.risks.select_related("owner") if internal else [],
         "internal": internal,
-        "questions": CH.QUESTIONS,
+        "questions": CH.questions(),
         "strengths": list(CH.STRENGTHS.items()),
         "chains": [
             {

@@ -157,7 +157,7 @@ def plan(request, code):
                 {"view": v, "spec": charts.chain_spec(v) if v.actors else None, "id": f"chain-{v.chain.pk}"}
                 for v in chains
             ],
-            "questions": CH.QUESTIONS,
+            "questions": CH.questions(),
             "strengths": list(CH.STRENGTHS.items()),
             "milestones": milestones,
             "today": today,

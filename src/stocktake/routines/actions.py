@@ -183,7 +183,7 @@ def assess(
     missing = {}  # every missing rationale at once, in the form's order, so the user fixes them in one go
     for name in ("challenge", "planning", "capacity", "stage", "evidence"):
         if getattr(obj, name) not in (None, "") and not getattr(obj, f"{name}_rationale"):
-            label = dict(A.JUDGEMENTS)[name].lower()
+            label = _(dict(A.JUDGEMENTS)[name]).lower()  # msgids in round.html
             missing[f"{name}_rationale"] = _("a rating for %(label)s needs a rationale") % {"label": label}
     if obj.likelihood and not obj.likelihood_rationale:
         missing["likelihood_rationale"] = _("a likelihood of delivery needs a rationale")

@@ -17,6 +17,8 @@ from stocktake.architecture.models import Indicator, OrgUnit
 from stocktake.delivery import assessment as A
 from stocktake.delivery import status as S
 
+from .models import RATING_NAMES
+
 STATUS_ORDER = [S.OFF_TRACK, S.SLIGHTLY_OFF, S.ON_TRACK, S.NO_DATA]  # worst first
 COLUMNS = [S.ON_TRACK, S.SLIGHTLY_OFF, S.OFF_TRACK, S.NO_DATA]  # the summary grid's columns
 
@@ -124,7 +126,7 @@ def totals(rows) -> list[dict]:
     for rating in sorted(A.RAG):
         n = sum(1 for r in rows if r["likelihood"] == rating)
         if n:
-            out.append({"n": n, "label": A.RAG[rating][1], "css": A.css("evidence", rating)})
+            out.append({"n": n, "label": RATING_NAMES[rating], "css": A.css("evidence", rating)})
     unrated = sum(1 for r in rows if not r["likelihood"])
     if unrated:
         out.append({"n": unrated, "label": _("not rated"), "css": ""})

@@ -10,14 +10,37 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from stocktake.delivery import assessment as A
 from stocktake.delivery import calendar as C
 
-RAG_CHOICES = [(k, f"{k} – {v[1]}") for k, v in A.RAG.items()]
-STAGE_CHOICES = [(k, f"{k} – {v}") for k, v in A.STAGES.items()]
-CHALLENGE_CHOICES = list(A.CHALLENGE.items())
+# The engine's scales (delivery.assessment: RAG, STAGES, CHALLENGE) named in the reader's language. The engine
+# keeps the English; every page, pack, report and export names a rating through these.
+RATING_NAMES = {
+    A.RED: pgettext_lazy("rating", "Red"),
+    A.AMBER_RED: pgettext_lazy("rating", "Amber-red"),
+    A.AMBER_GREEN: pgettext_lazy("rating", "Amber-green"),
+    A.GREEN: pgettext_lazy("rating", "Green"),
+}
+STAGE_NAMES = {
+    1: pgettext_lazy("stage of delivery", "Policy and planning"),
+    2: pgettext_lazy("stage of delivery", "Early implementation"),
+    3: pgettext_lazy("stage of delivery", "Late implementation"),
+    4: pgettext_lazy("stage of delivery", "Conclusion"),
+}
+CHALLENGE_NAMES = {
+    "H": pgettext_lazy("degree of challenge", "High"),
+    "M": pgettext_lazy("degree of challenge", "Medium"),
+    "L": pgettext_lazy("degree of challenge", "Low"),
+}
+assert (
+    set(RATING_NAMES) == set(A.RAG) and set(STAGE_NAMES) == set(A.STAGES) and set(CHALLENGE_NAMES) == set(A.CHALLENGE)
+)
+RAG_CHOICES = [(k, format_lazy("{} – {}", k, RATING_NAMES[k])) for k in A.RAG]
+STAGE_CHOICES = [(k, format_lazy("{} – {}", k, STAGE_NAMES[k])) for k in A.STAGES]
+CHALLENGE_CHOICES = list(CHALLENGE_NAMES.items())
 
 
 class AssessmentRound(models.Model):

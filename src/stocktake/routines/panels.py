@@ -4,23 +4,13 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
 
 from stocktake.accounts import permissions as perm
-from stocktake.delivery import assessment as A
 
 from . import access
 from .health import routine_health
-from .models import AssessmentRound
+from .models import RATING_NAMES, AssessmentRound
 from .reports import likelihood_by_priority
-
-# The four-point rating's names (delivery.assessment.RAG) in the reader's language.
-RATING_LABELS = {
-    A.RED: pgettext_lazy("rating", "Red"),
-    A.AMBER_RED: pgettext_lazy("rating", "Amber-red"),
-    A.AMBER_GREEN: pgettext_lazy("rating", "Amber-green"),
-    A.GREEN: pgettext_lazy("rating", "Green"),
-}
 
 
 def portfolio_panel(request):
@@ -46,13 +36,13 @@ def priority_notes(request, priority_ids):
         notes[pid] = [
             {
                 "text": _("Likelihood of delivery: %(rating)s (%(round)s)")
-                % {"rating": RATING_LABELS[rating], "round": rnd.name},
+                % {"rating": RATING_NAMES[rating], "round": rnd.name},
                 "url": reverse("routines:round", args=[rnd.pk]),
                 "css": f"rag rag-{rating}",
                 # the portfolio's likelihood column (monitoring.hooks, "slot")
                 "slot": "likelihood",
                 "rating": rating,
-                "label": A.RAG[rating][1],
+                "label": RATING_NAMES[rating],
                 "round": rnd.name,
             }
         ]

@@ -25,7 +25,7 @@ from . import access, actions, documents, proposals, reports
 from . import render as R
 from .document_views import generate_context as _generate
 from .health import routine_health
-from .models import ActionItem, AssessmentRound, Document, Meeting, Routine
+from .models import CHALLENGE_NAMES, RATING_NAMES, STAGE_NAMES, ActionItem, AssessmentRound, Document, Meeting, Routine
 
 
 def _viewer(request):
@@ -294,11 +294,10 @@ def _round_context(request, rnd, errors=None, posted=None):
         "form_errors": form_errors,
         "earlier": earlier,
         "can_manage": access.can_manage(request.user),
-        "rag": A.RAG.items(),
-        "stages": A.STAGES.items(),
-        "challenge": A.CHALLENGE.items(),
-        "rag_choices": [(k, v[1]) for k, v in A.RAG.items()],
-        "judgements": A.JUDGEMENTS,
+        "stages": list(STAGE_NAMES.items()),
+        "challenge": list(CHALLENGE_NAMES.items()),
+        "rag_choices": list(RATING_NAMES.items()),
+        "judgements": [(key, _(label)) for key, label in A.JUDGEMENTS],  # msgids in round.html
         "events": rnd.events.select_related("by"),
         "forecast": proposals.forecast_available(),
     }
