@@ -16,6 +16,7 @@ indicator's rollups, in the same transaction.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from datetime import timedelta
 
@@ -106,12 +107,40 @@ def refresh(cursor, ind, period_ids=None) -> None:
         for path, (r_start, closed, w) in latest.items():
             if w is None or r_start <= since or (closed is not None and closed < start):
                 continue
-            for unit in path.strip("/").split("/"):  # the unit and every unit above it
-                carried[int(unit)] += abs(w)
-        rows += [(w, ind.pk, unit, period_id) for unit, w in carried.items()]
-    if rows:
-        cursor.executemany(
-            "UPDATE monitoring_rollup SET expected_weight = %s WHERE indicator_id = %s AND org_unit_id = %s "
-            "AND period_id = %s",
-            rows,
-        )
+            for unit in ancestors(path):  # every unit above it (its own rollup carries its own report)
+                carried[unit] += abs(w)
+        rows += [(unit, period_id, w) for unit, w in carried.items()]
+    _store(cursor, ind, rows)
+
+
+@functools.lru_cache(maxsize=200_000)
+def ancestors(path: str) -> tuple[int, ...]:
+    """The units above the one at the end of this path (OrgUnit.path: ids from the top, '/'-separated)."""
+    return tuple(int(unit) for unit in path.strip("/").split("/")[:-1])
+
+
+def own_weight(ind, value: str, closed: str) -> str:
+    """SQL for the weight a unit's rollup at the reporting level carries: its own report, unless the unit closed
+    before the period began (`value` and `closed` are SQL for its weighing column and its 0/1 closed count)."""
+    col = column(ind)
+    if col is None:
+        return "NULL"
+    return f"CASE WHEN ({closed}) = 0 THEN ABS({value}) END"
+
+
+WEIGHTS = "monitoring_stage_weights"
+
+
+def _store(cursor, ind, rows: list[tuple]) -> None:
+    """The weights (unit, period, weight) onto the indicator's rollups: staged, then one UPDATE ... FROM."""
+    if not rows:
+        return
+    cursor.execute(f"DROP TABLE IF EXISTS {WEIGHTS}")
+    cursor.execute(f"CREATE TEMPORARY TABLE {WEIGHTS} (org_unit_id bigint, period_id bigint, w double precision)")
+    cursor.executemany(f"INSERT INTO {WEIGHTS} (org_unit_id, period_id, w) VALUES (%s, %s, %s)", rows)
+    cursor.execute(
+        f"UPDATE monitoring_rollup SET expected_weight = s.w FROM {WEIGHTS} s WHERE monitoring_rollup.indicator_id = %s "
+        "AND monitoring_rollup.org_unit_id = s.org_unit_id AND monitoring_rollup.period_id = s.period_id",
+        [ind.pk],
+    )
+    cursor.execute(f"DROP TABLE {WEIGHTS}")
