@@ -390,8 +390,11 @@ class _Run:
                     "indicator_id", "org_unit_id", "period_id", "value", "numerator", "denominator"
                 ).iterator(chunk_size=10_000):
                     history[(ind, unit, pid)] = self.cat.indicators[codes[ind]].value_of(v, n, d)
+        with_history = {(ind, unit) for ind, unit, _ in history}  # a row without any makes no warning
         for r in rows:
             ind, unit = r["indicator_id"], r["org_unit_id"]
+            if (ind, unit) not in with_history:
+                continue
             keys = ((ind, unit, past_ids.get(code)) for code in windows[r["period_id"]])
             past = [history[k] for k in keys if k in history]
             spec = self.cat.indicators[codes[ind]]
@@ -659,7 +662,7 @@ def _columns(stream, fmt, mapping, cat):
 
 def _write(run, batch, stream, fmt, mapping, notes, strict, dry_run) -> None:
     """One attempt at the import's transaction: every accepted row and the rollups, or nothing."""
-    with transaction.atomic():
+    with bulk.large_write(), transaction.atomic():
         frame = _columns(stream, fmt, mapping, run.cat)
         if frame is not None:
             run.run_columns(C.check_frame(frame, run.cat))

@@ -71,7 +71,8 @@ def _plus(day, delta):
 def _reports(cursor, ind, col: str, first, last) -> list[tuple]:
     """(start, path, closed_on, weight) of every report at the reporting level that can weigh a period from
     `first` to `last`, oldest first: one indexed range read per refresh (a per-period "latest report of each
-    unit" join ran for minutes on PostgreSQL)."""
+    unit" join ran for minutes on PostgreSQL). Dates are converted once per period and per closing date, not
+    once per report."""
     cursor.execute(
         f"SELECT p.start, u0.path, u0.closed_on, v.{col} FROM monitoring_datavalue v "
         "JOIN monitoring_period p ON p.id = v.period_id JOIN monitoring_orgunit u0 ON u0.id = v.org_unit_id "
@@ -79,11 +80,21 @@ def _reports(cursor, ind, col: str, first, last) -> list[tuple]:
         "AND p.start <= %s AND p.start > %s ORDER BY p.start",
         [ind.pk, ind.frequency, ind.report_depth, _day(last), _plus(first, -LOOKBACK)],
     )
-    return [(_day(start), path, _day(closed), w) for start, path, closed, w in cursor.fetchall()]
+    days: dict = {None: None}
+    out = []
+    for start, path, closed, w in cursor.fetchall():
+        if start not in days:
+            days[start] = _day(start)
+        if closed not in days:
+            days[closed] = _day(closed)
+        out.append((days[start], path, days[closed], w))
+    return out
 
 
 def refresh(cursor, ind, period_ids=None) -> None:
-    """Store expected_weight on the indicator's rollups for these periods (all if None) and the year after.
+    """Store expected_weight on the indicator's rollups above the reporting level for these periods (all if
+    None) and the year after; the reporting level's own rollups carry their own report, written with them
+    (own_weight).
 
     Each period weighs every open unit at the reporting level by its latest report up to the period's start,
     within a year; a unit closed before the period began weighs nothing."""
@@ -107,8 +118,9 @@ def refresh(cursor, ind, period_ids=None) -> None:
         for path, (r_start, closed, w) in latest.items():
             if w is None or r_start <= since or (closed is not None and closed < start):
                 continue
+            w = abs(w)
             for unit in ancestors(path):  # every unit above it (its own rollup carries its own report)
-                carried[unit] += abs(w)
+                carried[unit] += w
         rows += [(unit, period_id, w) for unit, w in carried.items()]
     _store(cursor, ind, rows)
 
