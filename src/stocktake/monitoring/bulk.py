@@ -69,16 +69,19 @@ def large_write():
     if connection.vendor != "sqlite":
         yield
         return
+    outside = not connection.in_atomic_block  # SQLite changes where temporary tables live only between transactions
     with connection.cursor() as cur:
         cur.execute("PRAGMA cache_size")
         cache = cur.fetchone()[0]
         cur.execute("PRAGMA temp_store")
         temp = cur.fetchone()[0]
         cur.execute(f"PRAGMA cache_size = -{LARGE_CACHE_KIB}")
-        cur.execute("PRAGMA temp_store = MEMORY")
+        if outside:
+            cur.execute("PRAGMA temp_store = MEMORY")
     try:
         yield
     finally:
         with connection.cursor() as cur:
             cur.execute(f"PRAGMA cache_size = {int(cache)}")
-            cur.execute(f"PRAGMA temp_store = {int(temp)}")
+            if outside and not connection.in_atomic_block:
+                cur.execute(f"PRAGMA temp_store = {int(temp)}")

@@ -90,12 +90,17 @@ def _lock_stamps(indicator_ids: list[int]) -> None:
     )
 
 
-# The latest published version of a value that is no longer in the published state (resubmitted, returned).
-PUBLISHED_VERSION = (
-    " LEFT JOIN monitoring_datavalueversion pv ON pv.data_value_id = v.id AND v.state <> 'published' "
-    "AND pv.version = (SELECT MAX(x.version) FROM monitoring_datavalueversion x "
-    "WHERE x.data_value_id = v.id AND x.state = 'published')"
-)
+def _published_version(periods: str) -> str:
+    """Joins pv: the latest published version of a value no longer in the published state (resubmitted,
+    returned), for the indicator's values in these periods only (its parameters: the indicator id, then the
+    periods'), so that neither database reads the versions of other indicators or months to find it."""
+    return (
+        " LEFT JOIN (SELECT x.data_value_id AS dv, MAX(x.version) AS ver FROM monitoring_datavalueversion x "
+        "JOIN monitoring_datavalue xv ON xv.id = x.data_value_id WHERE xv.indicator_id = %s "
+        f"AND xv.disaggregation = '' AND xv.state <> 'published' AND x.state = 'published'{periods} "
+        "GROUP BY x.data_value_id) m ON m.dv = v.id "
+        "LEFT JOIN monitoring_datavalueversion pv ON pv.data_value_id = m.dv AND pv.version = m.ver"
+    )
 
 
 def _published(column: str) -> str:
@@ -163,6 +168,7 @@ def _insert_reporting_level(cursor, ind, period_ids) -> int:
     # stays public while a newer version of it waits to be checked (docs/decisions/0005-observers.md).
     pub = "(v.state = 'published' OR pv.id IS NOT NULL)"
     periods, params = _periods_sql("v", period_ids)
+    versions_periods, _ = _periods_sql("xv", period_ids)
     weigh = weights.column(ind)
     inner = (
         "SELECT u0.id AS unit, u0.parent_id AS parent, u0.depth AS depth, v.period_id AS period, "
@@ -173,7 +179,8 @@ def _insert_reporting_level(cursor, ind, period_ids) -> int:
         f"CASE WHEN {off} THEN v.numerator END AS o_nu, CASE WHEN {off} THEN v.denominator END AS o_de, "
         f"CASE WHEN {pub} THEN 1 ELSE 0 END AS p_n, {_published('value')} AS p_t, "
         f"{_published('numerator')} AS p_nu, {_published('denominator')} AS p_de "
-        f"FROM monitoring_datavalue v{PUBLISHED_VERSION} JOIN monitoring_orgunit u0 ON u0.id = v.org_unit_id "
+        f"FROM monitoring_datavalue v{_published_version(versions_periods)} "
+        "JOIN monitoring_orgunit u0 ON u0.id = v.org_unit_id "
         "JOIN monitoring_period cp ON cp.id = v.period_id "
         f"WHERE v.indicator_id = %s AND v.disaggregation = '' AND u0.depth = %s{periods}"
     )
@@ -181,7 +188,7 @@ def _insert_reporting_level(cursor, ind, period_ids) -> int:
         f"SELECT {int(ind.pk)}, unit, parent, depth, period, {_parts_sql(ind)}, 1 - closed, "
         f"{weights.own_weight(ind, 'w', 'closed')} FROM ({inner}) g WHERE 1 = 1"  # SQLite's upsert needs a WHERE
     )
-    cursor.execute(_upsert(select), [ind.pk, ind.report_depth, *params])
+    cursor.execute(_upsert(select), [ind.pk, *params, ind.pk, ind.report_depth, *params])
     return cursor.rowcount
 
 

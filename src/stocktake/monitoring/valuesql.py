@@ -68,8 +68,10 @@ def insert_new(cursor, *, source: str, stamp, who_id, returning: str = "") -> st
     picked = ", ".join(f"s.{c}" for c in FROM_STAGE)
     sql = (
         f"INSERT INTO {TABLE} ({names}) SELECT {picked}, s.comment, s.state, %s, 1, %s, %s "
-        f"FROM {S.TABLE} s WHERE s.dv_id IS NULL ORDER BY {', '.join(f's.{c}' for c in S.KEY)}"
+        f"FROM {S.TABLE} s WHERE s.dv_id IS NULL"
     )
+    if connection.vendor == "sqlite":  # in key order, SQLite fills the cell index page by page
+        sql += f" ORDER BY {', '.join(f's.{c}' for c in S.KEY)}"
     return sql + (f" RETURNING {returning}" if returning else ""), [source, stamp, who_id]
 
 
