@@ -297,13 +297,17 @@ def steps():
     from stocktake.delivery import importcolumns
     from stocktake.monitoring import actions, rollups
 
-    spent = {name: [0.0, 0.0] for name in ("checks", "values", "quality", "rollups", "completeness")}
+    from django.db import connection
+
+    # "commit": the transaction's COMMIT itself, where PostgreSQL runs the deferred foreign-key checks
+    spent = {name: [0.0, 0.0] for name in ("checks", "values", "quality", "rollups", "commit", "completeness")}
     where = [
         ("checks", importcolumns, "check_frame"),
         ("values", actions, "record_values"),
         ("quality", importer._Run, "quality"),
         ("rollups", rollups, "refresh"),
         ("completeness", importer._Run, "after"),
+        ("commit", connection, "_commit"),
     ]
 
     def timed(name, original):
@@ -324,7 +328,10 @@ def steps():
         yield spent
     finally:
         for owner, attr, original in saved:
-            setattr(owner, attr, original)
+            if owner is connection:
+                del connection._commit  # the instance's patch gone, the class's method shows again
+            else:
+                setattr(owner, attr, original)
 
 
 def step_line(spent: dict) -> str:

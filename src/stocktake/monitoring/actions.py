@@ -152,8 +152,9 @@ def record_values(
     with connection.cursor() as cur:
         staging.create(cur)
         staging.load(cur, staged)
-        valuesql.lock(cur)
-        valuesql.mark(cur)
+        if valuesql.any_stored(cur):  # else every staged cell is new (marks left empty)
+            valuesql.lock(cur)
+            valuesql.mark(cur)
         if deltas is not None:
             deltas.extend(valuesql.deltas(cur))
         versionsql.insert_changed(cur, **written)

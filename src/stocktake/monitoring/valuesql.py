@@ -30,6 +30,16 @@ def _same(a: str, b: str) -> str:
     return f"{a} IS {b}"
 
 
+def any_stored(cursor) -> bool:
+    """Whether any cell is stored for the batch's indicators and periods: a new month has none, and then
+    there is nothing to lock or compare (each staged row would probe the cell index in vain)."""
+    cursor.execute(
+        f"SELECT 1 FROM {TABLE} v WHERE v.indicator_id IN (SELECT DISTINCT indicator_id FROM {S.TABLE}) "
+        f"AND v.period_id IN (SELECT DISTINCT period_id FROM {S.TABLE}) LIMIT 1"
+    )
+    return cursor.fetchone() is not None
+
+
 def lock(cursor) -> None:
     """Lock the stored cells the batch writes, in id order, as every writer locks them (PostgreSQL; SQLite has
     one writer): a second writer of the same cell waits, then numbers its version after ours."""

@@ -16,8 +16,6 @@ indicator's rollups, in the same transaction.
 
 from __future__ import annotations
 
-import functools
-from collections import defaultdict
 from datetime import timedelta
 
 LOOKBACK = timedelta(days=366)  # a unit's last report weighs for at most a year after it
@@ -68,67 +66,45 @@ def _plus(day, delta):
     return _day(day) + delta
 
 
-def _reports(cursor, ind, col: str, first, last) -> list[tuple]:
-    """(start, path, closed_on, weight) of every report at the reporting level that can weigh a period from
-    `first` to `last`, oldest first: one indexed range read per refresh (a per-period "latest report of each
-    unit" join ran for minutes on PostgreSQL). Dates are converted once per period and per closing date, not
-    once per report."""
-    cursor.execute(
-        f"SELECT p.start, u0.path, u0.closed_on, v.{col} FROM monitoring_datavalue v "
-        "JOIN monitoring_period p ON p.id = v.period_id JOIN monitoring_orgunit u0 ON u0.id = v.org_unit_id "
-        "WHERE v.indicator_id = %s AND v.disaggregation = '' AND p.kind = %s AND u0.depth = %s "
-        "AND p.start <= %s AND p.start > %s ORDER BY p.start",
-        [ind.pk, ind.frequency, ind.report_depth, _day(last), _plus(first, -LOOKBACK)],
-    )
-    days: dict = {None: None}
-    out = []
-    for start, path, closed, w in cursor.fetchall():
-        if start not in days:
-            days[start] = _day(start)
-        if closed not in days:
-            days[closed] = _day(closed)
-        out.append((days[start], path, days[closed], w))
-    return out
-
-
 def refresh(cursor, ind, period_ids=None) -> None:
     """Store expected_weight on the indicator's rollups above the reporting level for these periods (all if
     None) and the year after; the reporting level's own rollups carry their own report, written with them
     (own_weight).
 
     Each period weighs every open unit at the reporting level by its latest report up to the period's start,
-    within a year; a unit closed before the period began weighs nothing."""
+    within a year; a unit closed before the period began weighs nothing. Worked out in the database, one
+    period at a time: each unit's latest report in the period's year (a window function over that year's
+    reports), then summed up the parent chain into each level's rollups. No report travels through Python
+    (a national month is twenty thousand per indicator)."""
     col = column(ind)
     if col is None:
         return
-    targets = sorted(((_day(start), pid) for pid, start in _targets(cursor, ind, period_ids)), key=lambda t: t[0])
-    if not targets:
-        return
-    reports = _reports(cursor, ind, col, targets[0][0], targets[-1][0])
-    latest: dict[str, tuple] = {}  # path -> (start, closed_on, weight) of its latest report so far
-    at = 0
-    rows = []
-    for start, period_id in targets:
-        while at < len(reports) and reports[at][0] <= start:
-            r_start, path, closed, w = reports[at]
-            latest[path] = (r_start, closed, w)
-            at += 1
-        since = start - LOOKBACK
-        carried: dict[int, float] = defaultdict(float)
-        for path, (r_start, closed, w) in latest.items():
-            if w is None or r_start <= since or (closed is not None and closed < start):
-                continue
-            w = abs(w)
-            for unit in ancestors(path):  # every unit above it (its own rollup carries its own report)
-                carried[unit] += w
-        rows += [(unit, period_id, w) for unit, w in carried.items()]
-    _store(cursor, ind, rows)
+    for period_id, start in _targets(cursor, ind, period_ids):
+        start = _day(start)
+        cursor.execute(f"DROP TABLE IF EXISTS {LATEST}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {LATEST} AS SELECT r.unit AS unit, ABS(r.w) AS w FROM ("
+            f"SELECT v.org_unit_id AS unit, v.{col} AS w, "
+            "ROW_NUMBER() OVER (PARTITION BY v.org_unit_id ORDER BY p.start DESC) AS latest "
+            "FROM monitoring_datavalue v JOIN monitoring_period p ON p.id = v.period_id "
+            "WHERE v.indicator_id = %s AND v.disaggregation = '' AND p.kind = %s AND p.start <= %s AND p.start > %s"
+            ") r JOIN monitoring_orgunit u0 ON u0.id = r.unit "
+            "WHERE r.latest = 1 AND r.w IS NOT NULL AND u0.depth = %s AND (u0.closed_on IS NULL OR u0.closed_on >= %s)",
+            [ind.pk, ind.frequency, start, start - LOOKBACK, ind.report_depth, start],
+        )
+        for up in range(1, ind.report_depth):
+            joins = "".join(f" JOIN monitoring_orgunit a{k} ON a{k}.id = a{k - 1}.parent_id" for k in range(1, up + 1))
+            cursor.execute(
+                f"UPDATE monitoring_rollup SET expected_weight = s.w FROM (SELECT a{up}.id AS unit, SUM(l.w) AS w "
+                f"FROM {LATEST} l JOIN monitoring_orgunit a0 ON a0.id = l.unit{joins} GROUP BY a{up}.id) s "
+                "WHERE monitoring_rollup.indicator_id = %s AND monitoring_rollup.period_id = %s "
+                "AND monitoring_rollup.org_unit_id = s.unit",
+                [ind.pk, period_id],
+            )
+        cursor.execute(f"DROP TABLE {LATEST}")
 
 
-@functools.lru_cache(maxsize=200_000)
-def ancestors(path: str) -> tuple[int, ...]:
-    """The units above the one at the end of this path (OrgUnit.path: ids from the top, '/'-separated)."""
-    return tuple(int(unit) for unit in path.strip("/").split("/")[:-1])
+LATEST = "monitoring_stage_latest"  # this period's latest report of each unit that weighs (a temporary table)
 
 
 def own_weight(ind, value: str, closed: str) -> str:
@@ -138,21 +114,3 @@ def own_weight(ind, value: str, closed: str) -> str:
     if col is None:
         return "NULL"
     return f"CASE WHEN ({closed}) = 0 THEN ABS({value}) END"
-
-
-WEIGHTS = "monitoring_stage_weights"
-
-
-def _store(cursor, ind, rows: list[tuple]) -> None:
-    """The weights (unit, period, weight) onto the indicator's rollups: staged, then one UPDATE ... FROM."""
-    if not rows:
-        return
-    cursor.execute(f"DROP TABLE IF EXISTS {WEIGHTS}")
-    cursor.execute(f"CREATE TEMPORARY TABLE {WEIGHTS} (org_unit_id bigint, period_id bigint, w double precision)")
-    cursor.executemany(f"INSERT INTO {WEIGHTS} (org_unit_id, period_id, w) VALUES (%s, %s, %s)", rows)
-    cursor.execute(
-        f"UPDATE monitoring_rollup SET expected_weight = s.w FROM {WEIGHTS} s WHERE monitoring_rollup.indicator_id = %s "
-        "AND monitoring_rollup.org_unit_id = s.org_unit_id AND monitoring_rollup.period_id = s.period_id",
-        [ind.pk],
-    )
-    cursor.execute(f"DROP TABLE {WEIGHTS}")
