@@ -293,11 +293,11 @@ def fill_stored(target: int, before: str, facilities: int | None = None, months:
 @contextlib.contextmanager
 def steps():
     """Wall and CPU seconds spent in each step of the imports run inside: {step: [wall, cpu]}."""
+    from django.db import connection
+
     from stocktake.collection import importer
     from stocktake.delivery import importcolumns
     from stocktake.monitoring import actions, rollups
-
-    from django.db import connection
 
     # "commit": the transaction's COMMIT itself, where PostgreSQL runs the deferred foreign-key checks
     spent = {name: [0.0, 0.0] for name in ("checks", "values", "quality", "rollups", "commit", "completeness")}

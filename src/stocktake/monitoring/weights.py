@@ -83,13 +83,16 @@ def refresh(cursor, ind, period_ids=None) -> None:
         start = _day(start)
         cursor.execute(f"DROP TABLE IF EXISTS {LATEST}")
         cursor.execute(
+            # the unit is joined inside, before the window: joined after it, PostgreSQL (which cannot estimate
+            # a window's output) looped over every unit for each row
             f"CREATE TEMPORARY TABLE {LATEST} AS SELECT r.unit AS unit, ABS(r.w) AS w FROM ("
             f"SELECT v.org_unit_id AS unit, v.{col} AS w, "
             "ROW_NUMBER() OVER (PARTITION BY v.org_unit_id ORDER BY p.start DESC) AS latest "
             "FROM monitoring_datavalue v JOIN monitoring_period p ON p.id = v.period_id "
-            "WHERE v.indicator_id = %s AND v.disaggregation = '' AND p.kind = %s AND p.start <= %s AND p.start > %s"
-            ") r JOIN monitoring_orgunit u0 ON u0.id = r.unit "
-            "WHERE r.latest = 1 AND r.w IS NOT NULL AND u0.depth = %s AND (u0.closed_on IS NULL OR u0.closed_on >= %s)",
+            "JOIN monitoring_orgunit u0 ON u0.id = v.org_unit_id "
+            "WHERE v.indicator_id = %s AND v.disaggregation = '' AND p.kind = %s AND p.start <= %s AND p.start > %s "
+            "AND u0.depth = %s AND (u0.closed_on IS NULL OR u0.closed_on >= %s)"
+            ") r WHERE r.latest = 1 AND r.w IS NOT NULL",
             [ind.pk, ind.frequency, start, start - LOOKBACK, ind.report_depth, start],
         )
         for up in range(1, ind.report_depth):
