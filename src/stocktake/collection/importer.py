@@ -288,6 +288,7 @@ class _Run:
                 source=self.batch.source_label,
                 touched=self.touched_ids,
                 refresh_rollups=False,
+                progress=self.progress,  # the batch page's count climbs as the rows are stored
             )
             for k in self.counts:
                 self.counts[k] += counts[k]

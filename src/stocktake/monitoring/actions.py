@@ -109,6 +109,7 @@ def record_values(
     deltas: list | None = None,
     touched: set | None = None,
     refresh_rollups: bool = True,
+    progress=None,
 ) -> dict:
     """Store many already-validated values at once; the bulk twin of record_value.
 
@@ -128,7 +129,8 @@ def record_values(
     disaggregation, old (value, numerator, denominator) or None, new) for
     every created or changed cell; touched, if given, receives (indicator_id,
     period_id) of each. refresh_rollups=False leaves the Rollup refresh to a
-    caller that refreshes once for everything it touched (the importer).
+    caller that refreshes once for everything it touched (the importer). progress, if given, is told
+    how many of a frame's rows are staged so far.
     """
     who = user if getattr(user, "is_authenticated", False) else None
     who_id = who.pk if who else None
@@ -151,7 +153,7 @@ def record_values(
     written = {"source": source, "stamp": stamp, "who_id": who_id}
     with connection.cursor() as cur:
         staging.create(cur)
-        staging.load(cur, staged)
+        staging.load(cur, staged, progress)
         if valuesql.any_stored(cur):  # else every staged cell is new (marks left empty)
             valuesql.lock(cur)
             valuesql.mark(cur)

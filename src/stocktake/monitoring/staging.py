@@ -42,13 +42,30 @@ def create(cursor) -> None:
     cursor.execute(f"CREATE TEMPORARY TABLE {TABLE} ({', '.join(f'{c} {_TYPES[c]}' for c in (*LOADED, *MARKS))})")
 
 
-def load(cursor, rows) -> None:
+CHUNK = 20_000  # a frame's rows are staged this many at a time, each chunk reported to `progress`
+
+
+def load(cursor, rows, progress=None) -> None:
     """The batch's rows into the staging table: a Polars frame with the LOADED columns, or tuples in LOADED order.
+    progress, if given, is told how many of a frame's rows are staged so far (an import's page shows it).
 
     Then the cell key is indexed, so that every statement after joins the stored cells on it.
     """
     names = ", ".join(LOADED)
     frame = rows if hasattr(rows, "write_csv") else None
+    if frame is not None and progress is not None and frame.height > CHUNK:
+        for start in range(0, frame.height, CHUNK):
+            _load(cursor, names, frame.slice(start, CHUNK), frame)
+            progress(min(start + CHUNK, frame.height))
+    else:
+        _load(cursor, names, rows, frame)
+    cursor.execute(f"CREATE UNIQUE INDEX {TABLE}_key ON {TABLE} ({', '.join(KEY)})")
+    if connection.vendor == "postgresql":
+        cursor.execute(f"ANALYZE {TABLE}")
+
+
+def _load(cursor, names: str, rows, frame) -> None:
+    frame = rows if frame is not None else None
     if connection.vendor == "postgresql":
         if frame is not None:  # the frame's own CSV writer: no Python object per cell
             data = frame.select(LOADED).write_csv(include_header=False, null_value="\\N", quote_style="necessary")
@@ -61,9 +78,6 @@ def load(cursor, rows) -> None:
     else:
         source = frame.select(LOADED).iter_rows() if frame is not None else rows
         cursor.connection.executemany(f"INSERT INTO {TABLE} ({names}) VALUES ({', '.join('?' * len(LOADED))})", source)
-    cursor.execute(f"CREATE UNIQUE INDEX {TABLE}_key ON {TABLE} ({', '.join(KEY)})")
-    if connection.vendor == "postgresql":
-        cursor.execute(f"ANALYZE {TABLE}")
 
 
 def drop(cursor) -> None:
