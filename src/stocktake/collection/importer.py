@@ -1,9 +1,10 @@
 """The one import pipeline behind the CLI, the upload page, the API and DHIS2.
 
 file -> shape (long format, DHIS2 JSON/CSV, or a saved column mapping)
-     -> checks (delivery.importrows) -> monitoring.actions.record_values in
-     chunks, all inside one transaction -> rollups refreshed from the cells
-     that changed -> an ImportBatch with the report.
+     -> checks (delivery.importcolumns for a plain long CSV, else delivery.importrows)
+     -> monitoring.actions.record_values (the checked columns at once, set-based;
+     rows read one by one in chunks), all inside one transaction -> rollups
+     refreshed from the cells that changed -> an ImportBatch with the report.
 
 An import is atomic: a file that cannot be read stores nothing; rows that
 fail their checks are reported and left out (or, with strict, the whole file
