@@ -178,11 +178,16 @@ def test_a_queued_upload_survives_until_a_worker_starts_and_finishes(own_databas
     }
 
 
+# big enough that the worker is still storing it when the test looks (a set-based commit stores 150,000 rows
+# before a second process has started)
+ROWS_TO_KILL = 1_000_000
+
+
 @pytest.mark.django_db
 def test_a_worker_killed_mid_import_leaves_a_failed_batch_and_no_values(own_database, tmp_path):
     env = own_database
     path = tmp_path / "big.csv"
-    _big_csv(path, 150_000)
+    _big_csv(path, ROWS_TO_KILL)
     count = "from stocktake.monitoring.models import DataValue; print(DataValue.objects.count())"
     before = int(_shell(env, count))
     pk = _queue(env, str(path))
@@ -196,13 +201,16 @@ def test_a_worker_killed_mid_import_leaves_a_failed_batch_and_no_values(own_data
             time.sleep(0.05)
         # Progress is committed on the jobs connection, so this process sees it while the import's own
         # transaction is open (on SQLite only until the import takes the write lock: see docs/collection.md).
-        live = _shell(
-            env,
-            "from stocktake.collection import progress\nfrom stocktake.collection.models import ImportBatch\n"
-            f"b = progress.read(ImportBatch.objects.get(pk={pk}))\nprint(b.status, b.rows_read)",
+        # the rows are checked as columns first, then stored: the count climbs while they are stored
+        watch = (
+            "import time\nfrom stocktake.collection import progress\nfrom stocktake.collection.models import ImportBatch\n"
+            f"b = progress.read(ImportBatch.objects.get(pk={pk}))\n"
+            "while b.status == 'running' and not b.rows_read:\n"
+            f"    time.sleep(0.02); b = progress.read(ImportBatch.objects.get(pk={pk}))\n"
+            "print(b.status, b.rows_read)"
         )
-        status, rows = live.split()
-        assert status == "running" and 0 < int(rows) < 150_000, live  # what the batch page shows
+        status, rows = _shell(env, watch).split()
+        assert status == "running" and 0 < int(rows) < ROWS_TO_KILL, (status, rows)  # what the batch page shows
         worker.send_signal(signal.SIGKILL)
         worker.wait(timeout=30)
     finally:

@@ -11,23 +11,10 @@ from stocktake import retry
 from stocktake.accounts import audit
 from stocktake.accounts.models import AuditEntry
 
-from . import bulk, rollups
+from . import bulk, rollups, staging, valuesql, versionsql
 from .models import Alert, AlertRule, DataValue, DataValueVersion
 
 VALUE_FIELDS = ("value", "numerator", "denominator", "comment")
-# a new cell's row as record_values builds it: the cell's key, its numbers, then what is said of it
-NEW_COLUMNS = [
-    "indicator",
-    "org_unit",
-    "period",
-    "disaggregation",
-    "value",
-    "numerator",
-    "denominator",
-    "comment",
-    "state",
-    "source",
-]
 
 
 def _version_row(dv: DataValue, user) -> DataValueVersion:
@@ -42,64 +29,6 @@ def _version_row(dv: DataValue, user) -> DataValueVersion:
         source=dv.source,
         by=user if getattr(user, "is_authenticated", False) else None,
     )
-
-
-VERSION_COLUMNS = [
-    "data_value",
-    "version",
-    "value",
-    "numerator",
-    "denominator",
-    "state",
-    "comment",
-    "source",
-    "at",
-    "by",
-]
-
-
-def _first_versions(indicator_ids, period_ids, unit_ids, stamp) -> None:
-    """Version 1 of every cell record_values has just created, copied inside the database.
-
-    The new cells are those of these indicators x periods (x units) at version 1, stamped with
-    this batch's timestamp and without a version yet: a cell someone else created at the same
-    moment would have collided with ours on the one-value-per-cell constraint.
-    """
-    q = connection.ops.quote_name
-    dv, ver = DataValue._meta, DataValueVersion._meta
-    col = lambda name: q(dv.get_field(name).column)  # noqa: E731
-    source = [
-        col(n)
-        for n in (
-            "id",
-            "version",
-            "value",
-            "numerator",
-            "denominator",
-            "state",
-            "comment",
-            "source",
-            "updated_at",
-            "updated_by",
-        )
-    ]
-    where, params = [f"{col('updated_at')} = %s", f"{col('version')} = 1"], [stamp]
-    for name, ids in (("indicator", indicator_ids), ("period", period_ids), ("org_unit", unit_ids)):
-        if ids is not None:
-            ids = sorted(ids)
-            where.append(f"{col(name)} IN ({', '.join(['%s'] * len(ids))})")
-            params += ids
-    # and never twice: a cell that already has a version is not new (two batches in one microsecond)
-    where.append(
-        f"NOT EXISTS (SELECT 1 FROM {q(ver.db_table)} x WHERE x.{q(ver.get_field('data_value').column)} = "
-        f"{q(dv.db_table)}.{col('id')})"
-    )
-    sql = (
-        f"INSERT INTO {q(ver.db_table)} ({', '.join(q(c) for c in bulk.columns(DataValueVersion, VERSION_COLUMNS))}) "
-        f"SELECT {', '.join(source)} FROM {q(dv.db_table)} WHERE {' AND '.join(where)}"
-    )
-    with connection.cursor() as cur:
-        cur.execute(sql, params)
 
 
 @retry.on_conflict
@@ -179,97 +108,83 @@ def record_values(
     source="",
     state=DataValue.State.SUBMITTED,
     deltas: list | None = None,
+    touched: set | None = None,
     refresh_rollups: bool = True,
+    progress=None,
 ) -> dict:
     """Store many already-validated values at once; the bulk twin of record_value.
 
     rows: dicts with indicator_id, org_unit_id, period_id, disaggregation, value,
-    numerator, denominator, comment (and optionally state). New cells are
-    created, changed cells get a new version, identical ones are left alone,
+    numerator, denominator, comment (and optionally state), or a Polars frame with
+    staging.LOADED's columns (state optional), one row per cell (the importer's). New
+    cells are created, changed cells get a new version, identical ones are left alone,
     so loading the same rows twice changes nothing. Every version goes to
     DataValueVersion; the batch gets one audit entry with its counts.
     Returns {"created": n, "changed": n, "unchanged": n}.
 
+    The rows go through a staging table (staging, valuesql, versionsql): a handful of set-based
+    statements per batch, so a national file's million cells cost what the database needs to
+    store them, not a Python object each.
+
     deltas, if given, receives (indicator_id, org_unit_id, period_id,
     disaggregation, old (value, numerator, denominator) or None, new) for
-    every created or changed cell, so rollups can be refreshed incrementally.
-    refresh_rollups=False leaves the Rollup refresh to a caller that writes
-    in chunks (the importer) and refreshes once for everything it touched.
+    every created or changed cell; touched, if given, receives (indicator_id,
+    period_id) of each. refresh_rollups=False leaves the Rollup refresh to a
+    caller that refreshes once for everything it touched (the importer). progress, if given, is told
+    how many of a frame's rows are staged so far.
     """
-    rows = list(rows)
     who = user if getattr(user, "is_authenticated", False) else None
-    key = lambda r: (r["indicator_id"], r["org_unit_id"], r["period_id"], r.get("disaggregation", ""))  # noqa: E731
-    existing = {}
-    indicator_ids = {r["indicator_id"] for r in rows}
-    period_ids = {r["period_id"] for r in rows}
-    unit_ids = {r["org_unit_id"] for r in rows}
-    if rows:
-        # The cells are locked (in id order, as every writer locks them) until this transaction ends, so a
-        # second writer of the same cell waits and then numbers its version after ours, never the same.
-        lookup = DataValue.objects.select_for_update().filter(indicator_id__in=indicator_ids, period_id__in=period_ids)
-        if len(unit_ids) <= 2000:  # a chunk of a national file: read only its units' cells
-            lookup = lookup.filter(org_unit_id__in=unit_ids)
-        for dv in lookup.order_by("pk"):
-            existing[(dv.indicator_id, dv.org_unit_id, dv.period_id, dv.disaggregation)] = dv
-    new, changed, unchanged = {}, [], 0  # new: cell key -> row tuple in NEW_COLUMNS order
-    now = timezone.now()
-    for r in rows:
-        fields = (r.get("value"), r.get("numerator"), r.get("denominator"))
-        comment = r.get("comment") or ""
-        k = key(r)
-        dv = existing.get(k)
-        if dv is None:
-            new[k] = (*k, *fields, comment, r.get("state", state), source or interface)
-        elif (dv.value, dv.numerator, dv.denominator, dv.comment) == (*fields, comment):
-            unchanged += 1
-        else:
-            if deltas is not None:
-                deltas.append((*k, (dv.value, dv.numerator, dv.denominator), fields))
-            dv.value, dv.numerator, dv.denominator = fields
-            dv.comment = comment
-            dv.version += 1
-            dv.state = r.get("state", state)
-            dv.source = source or interface
-            dv.updated_by = who
-            dv.updated_at = now
-            changed.append(dv)
-    if deltas is not None:
-        deltas.extend((*k, None, t[4:7]) for k, t in new.items())
-    stamp = bulk.prepare(DataValue, "updated_at", now)
     who_id = who.pk if who else None
-    bulk.insert(
-        DataValue, [*NEW_COLUMNS, "version", "updated_at", "updated_by"], [(*t, 1, stamp, who_id) for t in new.values()]
-    )
-    DataValue.objects.bulk_update(
-        changed,
-        ["value", "numerator", "denominator", "comment", "version", "state", "source", "updated_by", "updated_at"],
-        batch_size=2000,
-    )
-    # every created or changed cell gets its version row
-    bulk.insert(
-        DataValueVersion,
-        VERSION_COLUMNS,
-        [
-            (dv.pk, dv.version, dv.value, dv.numerator, dv.denominator, dv.state, dv.comment, dv.source, stamp, who_id)
-            for dv in changed
-        ],
-    )
-    if new:
-        _first_versions(indicator_ids, period_ids, unit_ids if len(unit_ids) <= 2000 else None, stamp)
-    counts = {"created": len(new), "changed": len(changed), "unchanged": unchanged}
-    if (new or changed) and refresh_rollups:
-        rollups.refresh(
-            {k[0] for k in new} | {dv.indicator_id for dv in changed},
-            {k[2] for k in new} | {dv.period_id for dv in changed},
-        )
-    if new or changed:
+    source = source or interface
+    if hasattr(rows, "write_csv"):  # a frame: one row per cell already (the importer refuses duplicates)
+        import polars as pl
+
+        staged = rows if "state" in rows.columns else rows.with_columns(pl.lit(str(state)).alias("state"))
+        size = staged.height
+    else:  # dicts: a cell given twice is written once, as last given
+        by_key = {}
+        for r in rows:
+            k = (r["indicator_id"], r["org_unit_id"], r["period_id"], r.get("disaggregation") or "")
+            by_key[k] = (*k, r.get("value"), r.get("numerator"), r.get("denominator"), r.get("comment") or "")
+            by_key[k] += (str(r.get("state", state)),)
+        staged, size = list(by_key.values()), len(by_key)
+    if not size:
+        return {"created": 0, "changed": 0, "unchanged": 0}
+    stamp = bulk.prepare(DataValue, "updated_at", timezone.now())
+    written = {"source": source, "stamp": stamp, "who_id": who_id}
+    with connection.cursor() as cur:
+        staging.create(cur)
+        staging.load(cur, staged, progress)
+        if valuesql.any_stored(cur):  # else every staged cell is new (marks left empty)
+            valuesql.lock(cur)
+            valuesql.mark(cur)
+        if deltas is not None:
+            deltas.extend(valuesql.deltas(cur))
+        versionsql.insert_changed(cur, **written)
+        changed = valuesql.update_changed(cur, **written)
+        if connection.vendor == "postgresql":
+            created = versionsql.insert_new_with_cells(cur, **written)
+        else:
+            after = valuesql.last_id(cur)
+            sql, params = valuesql.insert_new(cur, **written)
+            cur.execute(sql, params)
+            created = cur.rowcount
+            versionsql.insert_first(cur, after)
+        pairs = valuesql.touched(cur) if created or changed else set()
+        staging.drop(cur)
+    if touched is not None:
+        touched.update(pairs)
+    counts = {"created": created, "changed": changed, "unchanged": size - created - changed}
+    if pairs and refresh_rollups:
+        rollups.refresh({i for i, _ in pairs}, {p for _, p in pairs})
+    if created or changed:
         AuditEntry.objects.create(
             user=who,
             interface=interface,
             action="change",
             model="monitoring.datavalue",
             object_id="batch",
-            object_repr=f"{len(new)} created, {len(changed)} changed from {source or interface}",
+            object_repr=f"{created} created, {changed} changed from {source}",
             after=counts,
         )
     return counts

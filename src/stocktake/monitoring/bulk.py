@@ -12,6 +12,8 @@ prepared, once, by the caller through `prepare`.
 
 from __future__ import annotations
 
+import contextlib
+
 from django.db import connection, models
 
 BATCH = 5000
@@ -51,3 +53,35 @@ def analyze(model: type[models.Model]) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
             cur.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+
+
+# SQLite's page cache while a large batch is written (KiB; SQLite's default is 2 MiB): a national month writes
+# a million rows into a dozen indexes, and with the default cache most index pages are read again and again.
+# It is a ceiling, not an allocation: the cache grows only as pages are used, and shrinks back after.
+LARGE_CACHE_KIB = 512 * 1024
+
+
+@contextlib.contextmanager
+def large_write():
+    """Give SQLite a large page cache and in-memory temporary tables (the staging tables) while a large
+    batch is written on this connection, then put both back. Nothing to do on PostgreSQL (its buffers are
+    the server's)."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    outside = not connection.in_atomic_block  # SQLite changes where temporary tables live only between transactions
+    with connection.cursor() as cur:
+        cur.execute("PRAGMA cache_size")
+        cache = cur.fetchone()[0]
+        cur.execute("PRAGMA temp_store")
+        temp = cur.fetchone()[0]
+        cur.execute(f"PRAGMA cache_size = -{LARGE_CACHE_KIB}")
+        if outside:
+            cur.execute("PRAGMA temp_store = MEMORY")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cur:
+            cur.execute(f"PRAGMA cache_size = {int(cache)}")
+            if outside and not connection.in_atomic_block:
+                cur.execute(f"PRAGMA temp_store = {int(temp)}")

@@ -90,12 +90,17 @@ def _lock_stamps(indicator_ids: list[int]) -> None:
     )
 
 
-# The latest published version of a value that is no longer in the published state (resubmitted, returned).
-PUBLISHED_VERSION = (
-    " LEFT JOIN monitoring_datavalueversion pv ON pv.data_value_id = v.id AND v.state <> 'published' "
-    "AND pv.version = (SELECT MAX(x.version) FROM monitoring_datavalueversion x "
-    "WHERE x.data_value_id = v.id AND x.state = 'published')"
-)
+def _published_version(periods: str) -> str:
+    """Joins pv: the latest published version of a value no longer in the published state (resubmitted,
+    returned), for the indicator's values in these periods only (its parameters: the indicator id, then the
+    periods'), so that neither database reads the versions of other indicators or months to find it."""
+    return (
+        " LEFT JOIN (SELECT x.data_value_id AS dv, MAX(x.version) AS ver FROM monitoring_datavalueversion x "
+        "JOIN monitoring_datavalue xv ON xv.id = x.data_value_id WHERE xv.indicator_id = %s "
+        f"AND xv.disaggregation = '' AND xv.state <> 'published' AND x.state = 'published'{periods} "
+        "GROUP BY x.data_value_id) m ON m.dv = v.id "
+        "LEFT JOIN monitoring_datavalueversion pv ON pv.data_value_id = m.dv AND pv.version = m.ver"
+    )
 
 
 def _published(column: str) -> str:
@@ -103,32 +108,106 @@ def _published(column: str) -> str:
     return f"CASE WHEN v.state = 'published' THEN v.{column} ELSE pv.{column} END"
 
 
-def _insert_level(cursor, ind, up: int, period_ids) -> int:
-    """Rollups `up` levels above the reporting level, from the values, in one statement."""
-    joins = "".join(f" JOIN monitoring_orgunit u{k} ON u{k}.id = u{k - 1}.parent_id" for k in range(1, up + 1))
-    top = f"u{up}"
+# The rollup table's columns as every level writes them: the cell, then each part's accumulators and result.
+INSERT_COLUMNS = (
+    "indicator_id",
+    "org_unit_id",
+    "parent_id",
+    "depth",
+    "period_id",
+    "count",
+    "total",
+    "numerator",
+    "denominator",
+    "value",
+    "official_count",
+    "official_total",
+    "official_numerator",
+    "official_denominator",
+    "official_value",
+    "published_count",
+    "published_total",
+    "published_numerator",
+    "published_denominator",
+    "published_value",
+    "expected",
+    "expected_weight",
+)
+# each part's accumulators as the levels' inner queries name them (count, total, numerator, denominator)
+PART_SQL = (("n", "t", "nu", "de"), ("o_n", "o_t", "o_nu", "o_de"), ("p_n", "p_t", "p_nu", "p_de"))
+
+
+def _parts_sql(ind) -> str:
+    """Each part's stored accumulators and result, from the inner query's sums."""
+    out = []
+    for n, t, nu, de in PART_SQL:
+        out.append(f"{n}, COALESCE({t}, 0), COALESCE({nu}, 0), COALESCE({de}, 0), {_result_sql(ind, t, n, nu, de)}")
+    return ", ".join(out)
+
+
+def _upsert(select: str) -> str:
+    return (
+        f"INSERT INTO monitoring_rollup ({', '.join(INSERT_COLUMNS)}) {select} "
+        "ON CONFLICT (indicator_id, org_unit_id, period_id) DO UPDATE SET "
+        + ", ".join(f"{c} = excluded.{c}" for c in (*UPSERT_COLUMNS, "expected_weight"))
+    )
+
+
+def _periods_sql(alias: str, period_ids) -> tuple[str, list]:
+    if period_ids is None:
+        return "", []
+    return f" AND {alias}.period_id IN ({', '.join(['%s'] * len(period_ids))})", list(period_ids)
+
+
+def _insert_reporting_level(cursor, ind, period_ids) -> int:
+    """The rollups of the units at the reporting level, one per value (a total, disaggregation ''), in one
+    statement: each value's parts, its unit expected unless closed before the period began, its own report as
+    its weight (weights.own_weight)."""
     off = "v.state IN ('validated', 'published')"
     # The public's part: a value now published, or else its latest version that was (pv): a published figure
     # stays public while a newer version of it waits to be checked (docs/decisions/0005-observers.md).
     pub = "(v.state = 'published' OR pv.id IS NOT NULL)"
-    periods = ""
-    params: list = [ind.pk, ind.report_depth]
-    if period_ids is not None:
-        periods = f" AND v.period_id IN ({', '.join(['%s'] * len(period_ids))})"
-        params += list(period_ids)
+    periods, params = _periods_sql("v", period_ids)
+    versions_periods, _ = _periods_sql("xv", period_ids)
+    weigh = weights.column(ind)
     inner = (
-        f"SELECT {top}.id AS unit, {top}.parent_id AS parent, {top}.depth AS depth, v.period_id AS period, "
-        "COUNT(*) AS n, SUM(v.value) AS t, SUM(v.numerator) AS nu, SUM(v.denominator) AS de, "
-        f"SUM(CASE WHEN {off} THEN 1 ELSE 0 END) AS o_n, SUM(CASE WHEN {off} THEN v.value END) AS o_t, "
-        f"SUM(CASE WHEN {off} THEN v.numerator END) AS o_nu, SUM(CASE WHEN {off} THEN v.denominator END) AS o_de, "
-        f"SUM(CASE WHEN {pub} THEN 1 ELSE 0 END) AS p_n, SUM({_published('value')}) AS p_t, "
-        f"SUM({_published('numerator')}) AS p_nu, SUM({_published('denominator')}) AS p_de "
-        f"FROM monitoring_datavalue v{PUBLISHED_VERSION} JOIN monitoring_orgunit u0 ON u0.id = v.org_unit_id{joins} "
-        f"WHERE v.indicator_id = %s AND v.disaggregation = '' AND u0.depth = %s{periods} "
-        f"GROUP BY {top}.id, {top}.parent_id, {top}.depth, v.period_id"
+        "SELECT u0.id AS unit, u0.parent_id AS parent, u0.depth AS depth, v.period_id AS period, "
+        "CASE WHEN u0.closed_on IS NOT NULL AND u0.closed_on < cp.start THEN 1 ELSE 0 END AS closed, "
+        f"{'v.' + weigh if weigh else 'NULL'} AS w, "
+        "1 AS n, v.value AS t, v.numerator AS nu, v.denominator AS de, "
+        f"CASE WHEN {off} THEN 1 ELSE 0 END AS o_n, CASE WHEN {off} THEN v.value END AS o_t, "
+        f"CASE WHEN {off} THEN v.numerator END AS o_nu, CASE WHEN {off} THEN v.denominator END AS o_de, "
+        f"CASE WHEN {pub} THEN 1 ELSE 0 END AS p_n, {_published('value')} AS p_t, "
+        f"{_published('numerator')} AS p_nu, {_published('denominator')} AS p_de "
+        f"FROM monitoring_datavalue v{_published_version(versions_periods)} "
+        "JOIN monitoring_orgunit u0 ON u0.id = v.org_unit_id "
+        "JOIN monitoring_period cp ON cp.id = v.period_id "
+        f"WHERE v.indicator_id = %s AND v.disaggregation = '' AND u0.depth = %s{periods}"
     )
-    # The units expected beneath each aggregate: every unit at the reporting level, up the same parent chain,
-    # less those closed before the period began (OrgUnit.closed_on: expected until the period they close in).
+    select = (
+        f"SELECT {int(ind.pk)}, unit, parent, depth, period, {_parts_sql(ind)}, 1 - closed, "
+        f"{weights.own_weight(ind, 'w', 'closed')} FROM ({inner}) g WHERE 1 = 1"  # SQLite's upsert needs a WHERE
+    )
+    cursor.execute(_upsert(select), [ind.pk, *params, ind.pk, ind.report_depth, *params])
+    return cursor.rowcount
+
+
+def _insert_level(cursor, ind, up: int, period_ids) -> int:
+    """Rollups `up` levels above the reporting level, summed from the level below (just written), in one
+    statement: a level's accumulators are the sums of its children's, so no value is read twice."""
+    periods, params = _periods_sql("r", period_ids)
+    sums = ", ".join(
+        f"SUM(r.{pre}{f}) AS {name}"
+        for pre, names in zip(PARTS, PART_SQL, strict=True)
+        for f, name in zip(("count", "total", "numerator", "denominator"), names, strict=True)
+    )
+    inner = (
+        f"SELECT r.parent_id AS unit, r.period_id AS period, {sums} FROM monitoring_rollup r "
+        f"WHERE r.indicator_id = %s AND r.depth = %s AND r.parent_id IS NOT NULL{periods} "
+        "GROUP BY r.parent_id, r.period_id"
+    )
+    # The units expected beneath each aggregate: every unit at the reporting level, up the parent chain, less
+    # those closed before the period began (OrgUnit.closed_on: expected until the period they close in).
     e_joins = "".join(f" JOIN monitoring_orgunit e{k} ON e{k}.id = e{k - 1}.parent_id" for k in range(1, up + 1))
     expected = (
         f"SELECT e{up}.id AS e_unit, COUNT(*) AS ne FROM monitoring_orgunit e0{e_joins} "
@@ -138,20 +217,14 @@ def _insert_level(cursor, ind, up: int, period_ids) -> int:
         f"SELECT COUNT(*) FROM monitoring_orgunit e0{e_joins} JOIN monitoring_period cp ON cp.id = g.period "
         f"WHERE e{up}.id = g.unit AND e0.depth = %s AND e0.closed_on IS NOT NULL AND e0.closed_on < cp.start"
     )
-    params.append(ind.report_depth)
-    sql = (
-        "INSERT INTO monitoring_rollup (indicator_id, org_unit_id, parent_id, depth, period_id, count, total, numerator,"
-        " denominator, value, official_count, official_total, official_numerator, official_denominator, official_value,"
-        " published_count, published_total, published_numerator, published_denominator, published_value, expected) "
-        f"SELECT {int(ind.pk)}, unit, parent, depth, period, n, COALESCE(t, 0), COALESCE(nu, 0), COALESCE(de, 0), "
-        f"{_result_sql(ind, 't', 'n', 'nu', 'de')}, o_n, COALESCE(o_t, 0), COALESCE(o_nu, 0), COALESCE(o_de, 0), "
-        f"{_result_sql(ind, 'o_t', 'o_n', 'o_nu', 'o_de')}, p_n, COALESCE(p_t, 0), COALESCE(p_nu, 0), COALESCE(p_de, 0), "
-        f"{_result_sql(ind, 'p_t', 'p_n', 'p_nu', 'p_de')}, COALESCE(x.ne, 0) - ({closed}) "
-        f"FROM ({inner}) g LEFT JOIN ({expected}) x ON x.e_unit = g.unit WHERE 1 = 1 "  # SQLite's upsert needs a WHERE
-        "ON CONFLICT (indicator_id, org_unit_id, period_id) DO UPDATE SET "
-        + ", ".join(f"{c} = excluded.{c}" for c in UPSERT_COLUMNS)
+    select = (
+        f"SELECT {int(ind.pk)}, g.unit, u.parent_id, u.depth, g.period, {_parts_sql(ind)}, "
+        f"COALESCE(x.ne, 0) - ({closed}), NULL "
+        f"FROM ({inner}) g JOIN monitoring_orgunit u ON u.id = g.unit LEFT JOIN ({expected}) x ON x.e_unit = g.unit"
+        " WHERE 1 = 1"
     )
-    cursor.execute(sql, [ind.report_depth, *params])  # the closed-units count comes first, in the SELECT list
+    # the closed-units count comes first (in the SELECT list), then the level below, then the expected units
+    cursor.execute(_upsert(select), [ind.report_depth, ind.pk, ind.report_depth - up + 1, *params, ind.report_depth])
     return cursor.rowcount
 
 
@@ -178,7 +251,8 @@ def refresh(indicator_ids=None, period_ids=None) -> int:
             if period_ids is not None:
                 old = old.filter(period_id__in=period_ids)
             old._raw_delete(old.db)
-            for up in range(ind.report_depth):
+            written += _insert_reporting_level(cursor, ind, period_ids)
+            for up in range(1, ind.report_depth):
                 written += _insert_level(cursor, ind, up, period_ids)
             weights.refresh(cursor, ind, period_ids)
         RollupStamp.objects.filter(indicator__in=indicators).update(version=models.F("version") + 1)

@@ -16,7 +16,6 @@ indicator's rollups, in the same transaction.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import timedelta
 
 LOOKBACK = timedelta(days=366)  # a unit's last report weighs for at most a year after it
@@ -67,51 +66,54 @@ def _plus(day, delta):
     return _day(day) + delta
 
 
-def _reports(cursor, ind, col: str, first, last) -> list[tuple]:
-    """(start, path, closed_on, weight) of every report at the reporting level that can weigh a period from
-    `first` to `last`, oldest first: one indexed range read per refresh (a per-period "latest report of each
-    unit" join ran for minutes on PostgreSQL)."""
-    cursor.execute(
-        f"SELECT p.start, u0.path, u0.closed_on, v.{col} FROM monitoring_datavalue v "
-        "JOIN monitoring_period p ON p.id = v.period_id JOIN monitoring_orgunit u0 ON u0.id = v.org_unit_id "
-        "WHERE v.indicator_id = %s AND v.disaggregation = '' AND p.kind = %s AND u0.depth = %s "
-        "AND p.start <= %s AND p.start > %s ORDER BY p.start",
-        [ind.pk, ind.frequency, ind.report_depth, _day(last), _plus(first, -LOOKBACK)],
-    )
-    return [(_day(start), path, _day(closed), w) for start, path, closed, w in cursor.fetchall()]
-
-
 def refresh(cursor, ind, period_ids=None) -> None:
-    """Store expected_weight on the indicator's rollups for these periods (all if None) and the year after.
+    """Store expected_weight on the indicator's rollups above the reporting level for these periods (all if
+    None) and the year after; the reporting level's own rollups carry their own report, written with them
+    (own_weight).
 
     Each period weighs every open unit at the reporting level by its latest report up to the period's start,
-    within a year; a unit closed before the period began weighs nothing."""
+    within a year; a unit closed before the period began weighs nothing. Worked out in the database, one
+    period at a time: each unit's latest report in the period's year (a window function over that year's
+    reports), then summed up the parent chain into each level's rollups. No report travels through Python
+    (a national month is twenty thousand per indicator)."""
     col = column(ind)
     if col is None:
         return
-    targets = sorted(((_day(start), pid) for pid, start in _targets(cursor, ind, period_ids)), key=lambda t: t[0])
-    if not targets:
-        return
-    reports = _reports(cursor, ind, col, targets[0][0], targets[-1][0])
-    latest: dict[str, tuple] = {}  # path -> (start, closed_on, weight) of its latest report so far
-    at = 0
-    rows = []
-    for start, period_id in targets:
-        while at < len(reports) and reports[at][0] <= start:
-            r_start, path, closed, w = reports[at]
-            latest[path] = (r_start, closed, w)
-            at += 1
-        since = start - LOOKBACK
-        carried: dict[int, float] = defaultdict(float)
-        for path, (r_start, closed, w) in latest.items():
-            if w is None or r_start <= since or (closed is not None and closed < start):
-                continue
-            for unit in path.strip("/").split("/"):  # the unit and every unit above it
-                carried[int(unit)] += abs(w)
-        rows += [(w, ind.pk, unit, period_id) for unit, w in carried.items()]
-    if rows:
-        cursor.executemany(
-            "UPDATE monitoring_rollup SET expected_weight = %s WHERE indicator_id = %s AND org_unit_id = %s "
-            "AND period_id = %s",
-            rows,
+    for period_id, start in _targets(cursor, ind, period_ids):
+        start = _day(start)
+        cursor.execute(f"DROP TABLE IF EXISTS {LATEST}")
+        cursor.execute(
+            # the unit is joined inside, before the window: joined after it, PostgreSQL (which cannot estimate
+            # a window's output) looped over every unit for each row
+            f"CREATE TEMPORARY TABLE {LATEST} AS SELECT r.unit AS unit, ABS(r.w) AS w FROM ("
+            f"SELECT v.org_unit_id AS unit, v.{col} AS w, "
+            "ROW_NUMBER() OVER (PARTITION BY v.org_unit_id ORDER BY p.start DESC) AS latest "
+            "FROM monitoring_datavalue v JOIN monitoring_period p ON p.id = v.period_id "
+            "JOIN monitoring_orgunit u0 ON u0.id = v.org_unit_id "
+            "WHERE v.indicator_id = %s AND v.disaggregation = '' AND p.kind = %s AND p.start <= %s AND p.start > %s "
+            "AND u0.depth = %s AND (u0.closed_on IS NULL OR u0.closed_on >= %s)"
+            ") r WHERE r.latest = 1 AND r.w IS NOT NULL",
+            [ind.pk, ind.frequency, start, start - LOOKBACK, ind.report_depth, start],
         )
+        for up in range(1, ind.report_depth):
+            joins = "".join(f" JOIN monitoring_orgunit a{k} ON a{k}.id = a{k - 1}.parent_id" for k in range(1, up + 1))
+            cursor.execute(
+                f"UPDATE monitoring_rollup SET expected_weight = s.w FROM (SELECT a{up}.id AS unit, SUM(l.w) AS w "
+                f"FROM {LATEST} l JOIN monitoring_orgunit a0 ON a0.id = l.unit{joins} GROUP BY a{up}.id) s "
+                "WHERE monitoring_rollup.indicator_id = %s AND monitoring_rollup.period_id = %s "
+                "AND monitoring_rollup.org_unit_id = s.unit",
+                [ind.pk, period_id],
+            )
+        cursor.execute(f"DROP TABLE {LATEST}")
+
+
+LATEST = "monitoring_stage_latest"  # this period's latest report of each unit that weighs (a temporary table)
+
+
+def own_weight(ind, value: str, closed: str) -> str:
+    """SQL for the weight a unit's rollup at the reporting level carries: its own report, unless the unit closed
+    before the period began (`value` and `closed` are SQL for its weighing column and its 0/1 closed count)."""
+    col = column(ind)
+    if col is None:
+        return "NULL"
+    return f"CASE WHEN ({closed}) = 0 THEN ABS({value}) END"
