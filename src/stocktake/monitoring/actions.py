@@ -43,8 +43,11 @@ def _version_row(dv: DataValue, user) -> DataValueVersion:
     )
 
 
+# the value's indicator and period travel with every version: the table's distribution and partition key
 VERSION_COLUMNS = [
     "data_value",
+    "indicator",
+    "period",
     "version",
     "value",
     "numerator",
@@ -71,6 +74,8 @@ def _first_versions(indicator_ids, period_ids, unit_ids, stamp) -> None:
         col(n)
         for n in (
             "id",
+            "indicator",
+            "period",
             "version",
             "value",
             "numerator",
@@ -249,7 +254,20 @@ def record_values(
         DataValueVersion,
         VERSION_COLUMNS,
         [
-            (dv.pk, dv.version, dv.value, dv.numerator, dv.denominator, dv.state, dv.comment, dv.source, stamp, who_id)
+            (
+                dv.pk,
+                dv.indicator_id,
+                dv.period_id,
+                dv.version,
+                dv.value,
+                dv.numerator,
+                dv.denominator,
+                dv.state,
+                dv.comment,
+                dv.source,
+                stamp,
+                who_id,
+            )
             for dv in changed
         ],
     )

@@ -91,10 +91,14 @@ def _lock_stamps(indicator_ids: list[int]) -> None:
 
 
 # The latest published version of a value that is no longer in the published state (resubmitted, returned).
+# The join names the value's indicator and period too: the versions' distribution and partition key, so
+# PostgreSQL reads one partition and a distributed deployment joins on one shard (docs/decisions/0007).
 PUBLISHED_VERSION = (
-    " LEFT JOIN monitoring_datavalueversion pv ON pv.data_value_id = v.id AND v.state <> 'published' "
+    " LEFT JOIN monitoring_datavalueversion pv ON pv.data_value_id = v.id AND pv.indicator_id = v.indicator_id "
+    "AND pv.period_id = v.period_id AND v.state <> 'published' "
     "AND pv.version = (SELECT MAX(x.version) FROM monitoring_datavalueversion x "
-    "WHERE x.data_value_id = v.id AND x.state = 'published')"
+    "WHERE x.data_value_id = v.id AND x.indicator_id = v.indicator_id AND x.period_id = v.period_id "
+    "AND x.state = 'published')"
 )
 
 
