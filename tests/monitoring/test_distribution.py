@@ -68,6 +68,14 @@ def test_every_key_of_the_distributed_tables_includes_the_distribution_column(db
             "AND confrelid = 'monitoring_datavalue'::regclass"
         )
         assert {r[0] for r in cur.fetchall()} == {"monitoring_datavalueversion", *D.REFERRING_TABLES}
+        # and is co-located with the values: its own primary key names the indicator
+        for table in D.REFERRING_TABLES:
+            cur.execute(
+                "SELECT conrelid, conkey::int2[] FROM pg_constraint WHERE contype = 'p' AND conrelid = %s::regclass",
+                [table],
+            )
+            oid, attnums = cur.fetchone()
+            assert D.DISTRIBUTION_COLUMN in _columns(cur, oid, attnums), table
 
 
 @postgres_only

@@ -19,7 +19,8 @@ PARTITIONED_TABLES = ("monitoring_datavalue", "monitoring_datavalueversion", "mo
 # tables that refer to a value with the composite key, without being partitioned themselves
 REFERRING_TABLES = ("collection_review",)
 # The small tables Citus would replicate to every node (create_reference_table).
-REFERENCE_TABLES = ("architecture_indicator", "architecture_orgunit", "monitoring_period")
+PERIODS_TABLE = "monitoring_period"
+REFERENCE_TABLES = ("architecture_indicator", "monitoring_orgunit", PERIODS_TABLE)
 # Period ids per partition. Periods are stored as they are first needed (architecture.actions.ensure_period),
 # so ids follow the calendar in a system fed month by month: about 17 periods a year (12 months, 4
 # quarters, the year), so 16 ids hold about a year.
@@ -64,7 +65,7 @@ def partition(cur, table: str) -> None:
         for r in _rows(cur, "SELECT indexrelid::regclass::text FROM pg_index WHERE indrelid = %s::regclass", [table])
     ]
     (top,) = _rows(cur, f"SELECT COALESCE(MAX(id), 0) FROM {q}")[0]
-    (top_period,) = _rows(cur, f"SELECT COALESCE(MAX(id), 0) FROM {REFERENCE_TABLES[2]}")[0]
+    (top_period,) = _rows(cur, f"SELECT COALESCE(MAX(id), 0) FROM {PERIODS_TABLE}")[0]
 
     cur.execute(f'ALTER TABLE {q} RENAME TO "{table}__plain"')
     for index in all_indexes:  # index names are the schema's: free them for the new table's
@@ -111,3 +112,11 @@ def composite_foreign_key(cur, table: str, column: str, target: str) -> None:
         [table, target],
     ):
         cur.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
+
+
+def distribution_primary_key(cur, table: str) -> None:
+    """(id, indicator_id) as the primary key of a table co-located with the values but not partitioned."""
+    cur.execute(
+        f'ALTER TABLE "{table}" DROP CONSTRAINT IF EXISTS "{table}_pkey", '
+        f'ADD CONSTRAINT "{table}_pkey" PRIMARY KEY (id, {DISTRIBUTION_COLUMN})'
+    )

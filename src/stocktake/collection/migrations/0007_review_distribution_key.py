@@ -1,7 +1,8 @@
 """A review carries its value's indicator and period, and refers to the value by (id, indicator, period).
 
 On PostgreSQL the values' table is partitioned by period and keyed by indicator (monitoring's 0010,
-docs/decisions/0007-distribution.md); a key into it must name all three columns. SQLite keeps Django's key.
+docs/decisions/0007-distribution.md); a key into it must name all three columns, and the review's own
+primary key becomes (id, indicator), as a table co-located with the values needs. SQLite keeps Django's keys.
 """
 
 import django.db.models.deletion
@@ -24,6 +25,7 @@ def composite_key(apps, schema_editor):
 
     with schema_editor.connection.cursor() as cur:
         D.composite_foreign_key(cur, "collection_review", "data_value_id", "monitoring_datavalue")
+        D.distribution_primary_key(cur, "collection_review")
 
 
 class Migration(migrations.Migration):
