@@ -27,3 +27,14 @@ sums | tee "$STOCKTAKE_DATA_DIR/after"
 diff "$STOCKTAKE_DATA_DIR/before" "$STOCKTAKE_DATA_DIR/after" && echo "==> same rows, same checksums"
 psql -X -q -At "$psql_url" -c "SELECT c.relname, p.partstrat FROM pg_partitioned_table p JOIN pg_class c ON c.oid = p.partrelid ORDER BY 1"
 psql -X -q -At "$psql_url" -c "SELECT conrelid::regclass, conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE contype IN ('p', 'u', 'f') AND conrelid::regclass::text IN ('monitoring_datavalue', 'monitoring_datavalueversion', 'monitoring_rollup', 'collection_review') ORDER BY 1, 2"
+echo "==> a new value, version and review after the migration (the sequences carry on from the old ids)"
+PYTHONPATH=$here/src "$py" -m stocktake shell -c "
+from stocktake.monitoring.models import DataValue, DataValueVersion
+from stocktake.monitoring import actions
+dv = DataValue.objects.filter(disaggregation='').order_by('-id').first()
+top = DataValueVersion.objects.order_by('-id').values_list('id', flat=True).first()
+new, changed = actions.record_value(indicator=dv.indicator, org_unit=dv.org_unit, period=dv.period,
+    value=(dv.value or 0) + 1, numerator=dv.numerator, denominator=dv.denominator, interface='system')
+assert changed and new.versions.order_by('-id').first().id > top, 'version id not after the old ones'
+print('new version', new.versions.order_by('-id').first().id, 'after', top)
+"
