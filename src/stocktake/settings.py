@@ -108,6 +108,9 @@ DATABASES = {
         conn_max_age=60,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend, grouping the partitioned values' tables by their whole key (docs/decisions/0007)
+    DATABASES["default"]["ENGINE"] = "stocktake.monitoring.pgbackend"
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # WAL lets the web server read while an import writes.
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = (

@@ -183,7 +183,14 @@ def _decide(seen, *, state: str, user, reason: str = "", interface: str = "web",
     for dv in values:
         reviews.append(
             Review(
-                data_value=dv, version=dv.version, state=state, previous_state=dv.state, reason=reason.strip(), by=who
+                data_value=dv,
+                indicator_id=dv.indicator_id,
+                period_id=dv.period_id,
+                version=dv.version,
+                state=state,
+                previous_state=dv.state,
+                reason=reason.strip(),
+                by=who,
             )
         )
     ids = [dv.pk for dv in values]

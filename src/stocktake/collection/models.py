@@ -145,6 +145,11 @@ class Review(models.Model):
     """A verification decision on a data value: validated, returned (with why) or published."""
 
     data_value = models.ForeignKey("monitoring.DataValue", on_delete=models.PROTECT, related_name="reviews")
+    # The value's indicator and period, copied: on PostgreSQL the foreign key to the value is
+    # (data_value, indicator, period), the values' distribution and partition key
+    # (docs/decisions/0007-distribution.md). save() fills them; bulk writers pass them.
+    indicator = models.ForeignKey("architecture.Indicator", on_delete=models.PROTECT, related_name="+")
+    period = models.ForeignKey("architecture.Period", on_delete=models.PROTECT, related_name="+")
     version = models.PositiveIntegerField(help_text="The value's version the decision was about.")
     state = models.CharField(max_length=10)
     previous_state = models.CharField(max_length=10)
@@ -154,6 +159,11 @@ class Review(models.Model):
 
     class Meta:
         ordering = ["data_value", "at", "id"]
+
+    def save(self, *args, **kwargs):
+        if self.data_value_id is not None and (self.indicator_id is None or self.period_id is None):
+            self.indicator_id, self.period_id = self.data_value.indicator_id, self.data_value.period_id
+        super().save(*args, **kwargs)
 
 
 class Reminder(models.Model):

@@ -125,6 +125,11 @@ class DataValueVersion(models.Model):
     """
 
     data_value = models.ForeignKey(DataValue, on_delete=models.PROTECT, related_name="versions")
+    # The value's indicator and period, copied: on PostgreSQL the table is distributed by indicator and
+    # partitioned by period, and its foreign key to the value is (data_value, indicator, period)
+    # (docs/decisions/0007-distribution.md). save() fills them from the value.
+    indicator = models.ForeignKey("architecture.Indicator", on_delete=models.PROTECT, related_name="+")
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="+")
     version = models.PositiveIntegerField()
     value = models.FloatField(null=True, blank=True)
     numerator = models.FloatField(null=True, blank=True)
@@ -137,7 +142,14 @@ class DataValueVersion(models.Model):
 
     class Meta:
         ordering = ["data_value", "version"]
-        constraints = [models.UniqueConstraint(fields=["data_value", "version"], name="one_row_per_version")]
+        constraints = [
+            models.UniqueConstraint(fields=["data_value", "version", "indicator", "period"], name="one_row_per_version")
+        ]
+
+    def save(self, *args, **kwargs):
+        if self.data_value_id is not None and (self.indicator_id is None or self.period_id is None):
+            self.indicator_id, self.period_id = self.data_value.indicator_id, self.data_value.period_id
+        super().save(*args, **kwargs)
 
 
 class Rollup(models.Model):

@@ -12,16 +12,42 @@ from . import valuesql
 from .models import DataValueVersion
 
 TABLE = DataValueVersion._meta.db_table
-# a version row: the cell and its number, then the copy of what the cell says
-COLUMNS = ("data_value_id", "version", "value", "numerator", "denominator", "state", "comment", "source", "at", "by_id")
+# a version row: the cell, its indicator and period (the table's distribution and partition key,
+# docs/decisions/0007), its number, then the copy of what the cell says
+COLUMNS = (
+    "data_value_id",
+    "indicator_id",
+    "period_id",
+    "version",
+    "value",
+    "numerator",
+    "denominator",
+    "state",
+    "comment",
+    "source",
+    "at",
+    "by_id",
+)
 # the same, as the cell's own columns (a version copies the cell it versions)
-FROM_CELL = ("id", "version", "value", "numerator", "denominator", "state", "comment", "source", "updated_at")
+FROM_CELL = (
+    "id",
+    "indicator_id",
+    "period_id",
+    "version",
+    "value",
+    "numerator",
+    "denominator",
+    "state",
+    "comment",
+    "source",
+    "updated_at",
+)
 
 
 def insert_changed(cursor, *, source: str, stamp, who_id) -> None:
     """Version old + 1 of every staged cell the batch changes."""
     cursor.execute(
-        f"INSERT INTO {TABLE} ({', '.join(COLUMNS)}) SELECT s.dv_id, s.old_version + 1, s.value, s.numerator, "
+        f"INSERT INTO {TABLE} ({', '.join(COLUMNS)}) SELECT s.dv_id, s.indicator_id, s.period_id, s.old_version + 1, s.value, s.numerator, "
         f"s.denominator, s.state, s.comment, %s, %s, %s FROM {S.TABLE} s WHERE s.dv_id IS NOT NULL AND NOT s.same",
         [source, stamp, who_id],
     )

@@ -1,0 +1,122 @@
+"""The values' tables as PostgreSQL partitioned tables, keyed ready for a distributed engine (Citus).
+
+Why (docs/decisions/0007-distribution.md): at national scale (720M values) the values, their versions and
+their rollups are range-partitioned by period and carry the distribution column, the indicator, in
+every primary and unique key and in every foreign key between them, which is what Citus asks of
+co-located distributed tables. Django keeps `id` as each model's primary key (ids stay unique: one
+sequence per table); the database's primary key is (id, indicator, period).
+
+Only the migrations call `partition` and `composite_foreign_key`, on PostgreSQL only: SQLite keeps plain
+tables. The test (tests/monitoring/test_distribution.py) reads the catalogue to check the result.
+"""
+
+from __future__ import annotations
+
+DISTRIBUTION_COLUMN = "indicator_id"
+PARTITION_COLUMN = "period_id"
+# in the order they are converted: a table's composite foreign keys point only at tables before it
+PARTITIONED_TABLES = ("monitoring_datavalue", "monitoring_datavalueversion", "monitoring_rollup")
+# tables that refer to a value with the composite key, without being partitioned themselves
+REFERRING_TABLES = ("collection_review",)
+# The small tables Citus would replicate to every node (create_reference_table).
+PERIODS_TABLE = "monitoring_period"
+REFERENCE_TABLES = ("architecture_indicator", "monitoring_orgunit", PERIODS_TABLE)
+# Period ids per partition. Periods are stored as they are first needed (architecture.actions.ensure_period),
+# so ids follow the calendar in a system fed month by month: about 17 periods a year (12 months, 4
+# quarters, the year), so 16 ids hold about a year.
+PARTITION_WIDTH = 16
+SPARE_PARTITIONS = 8  # beyond the highest period id at migration time; later ones go to the default partition
+
+
+def _rows(cur, sql, params=()):
+    cur.execute(sql, params)
+    return cur.fetchall()
+
+
+def partition(cur, table: str) -> None:
+    """Rebuild a plain table as a table partitioned by range of period id, keeping its rows and keys.
+
+    Its primary key becomes (id, indicator_id, period_id); its unique constraints must already include
+    both (the models say so); its indexes, checks and foreign keys out are kept; foreign keys into it
+    are dropped, for the caller to add back as composite keys (composite_foreign_key).
+    """
+    q = f'"{table}"'
+    for name, conrelid in _rows(
+        cur, "SELECT conname, conrelid::regclass::text FROM pg_constraint WHERE confrelid = %s::regclass", [table]
+    ):
+        cur.execute(f'ALTER TABLE {conrelid} DROP CONSTRAINT "{name}"')
+    constraints = _rows(
+        cur,
+        "SELECT conname, contype, pg_get_constraintdef(oid), confrelid::regclass::text FROM pg_constraint "
+        "WHERE conrelid = %s::regclass AND contype IN ('u', 'f')",
+        [table],
+    )
+    for name, kind, definition, _ref in constraints:
+        if kind == "u" and not all(c in definition for c in (DISTRIBUTION_COLUMN, PARTITION_COLUMN)):
+            raise ValueError(f"{table}: unique constraint {name} ({definition}) lacks the distribution key")
+    indexes = _rows(
+        cur,
+        "SELECT pg_get_indexdef(indexrelid) FROM pg_index WHERE indrelid = %s::regclass "
+        "AND indexrelid NOT IN (SELECT conindid FROM pg_constraint WHERE conrelid = %s::regclass)",
+        [table, table],
+    )
+    all_indexes = [
+        r[0]
+        for r in _rows(cur, "SELECT indexrelid::regclass::text FROM pg_index WHERE indrelid = %s::regclass", [table])
+    ]
+    (top,) = _rows(cur, f"SELECT COALESCE(MAX(id), 0) FROM {q}")[0]
+    (top_period,) = _rows(cur, f"SELECT COALESCE(MAX(id), 0) FROM {PERIODS_TABLE}")[0]
+
+    cur.execute(f'ALTER TABLE {q} RENAME TO "{table}__plain"')
+    for index in all_indexes:  # index names are the schema's: free them for the new table's
+        cur.execute(f'ALTER INDEX {index} RENAME TO "{index.strip(chr(34))}__plain"')
+    cur.execute(
+        f'CREATE TABLE {q} (LIKE "{table}__plain" INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STORAGE) '
+        f"PARTITION BY RANGE ({PARTITION_COLUMN})"
+    )
+    for n in range(top_period // PARTITION_WIDTH + SPARE_PARTITIONS + 1):
+        cur.execute(
+            f'CREATE TABLE "{table}_p{n:04d}" PARTITION OF {q} '
+            f"FOR VALUES FROM ({n * PARTITION_WIDTH}) TO ({(n + 1) * PARTITION_WIDTH})"
+        )
+    cur.execute(f'CREATE TABLE "{table}_pdefault" PARTITION OF {q} DEFAULT')
+    cur.execute(f'INSERT INTO {q} SELECT * FROM "{table}__plain"')
+    cur.execute(f'DROP TABLE "{table}__plain"')
+    # PostgreSQL 15 has no identity columns on partitioned tables: a sequence owned by the column instead
+    # (Django's flush and sequence reset find it through pg_get_serial_sequence).
+    cur.execute(f'CREATE SEQUENCE "{table}_id_seq" OWNED BY {q}.id')
+    cur.execute(f"ALTER TABLE {q} ALTER COLUMN id SET DEFAULT nextval('\"{table}_id_seq\"')")
+    cur.execute(f"SELECT setval('\"{table}_id_seq\"', %s, false)", [top + 1])
+    cur.execute(
+        f'ALTER TABLE {q} ADD CONSTRAINT "{table}_pkey" PRIMARY KEY (id, {DISTRIBUTION_COLUMN}, {PARTITION_COLUMN})'
+    )
+    for name, _kind, definition, ref in constraints:
+        if ref not in PARTITIONED_TABLES:  # a key into another partitioned table is added back composite
+            cur.execute(f'ALTER TABLE {q} ADD CONSTRAINT "{name}" {definition}')
+    for (definition,) in indexes:
+        cur.execute(definition)
+
+
+def composite_foreign_key(cur, table: str, column: str, target: str) -> None:
+    """(column, indicator_id, period_id) -> target (id, indicator_id, period_id), checked at commit as Django's are."""
+    cur.execute(
+        f'ALTER TABLE "{table}" DROP CONSTRAINT IF EXISTS "{table}_{column}_composite_fk", '
+        f'ADD CONSTRAINT "{table}_{column}_composite_fk" FOREIGN KEY ({column}, {DISTRIBUTION_COLUMN}, '
+        f'{PARTITION_COLUMN}) REFERENCES "{target}" (id, {DISTRIBUTION_COLUMN}, {PARTITION_COLUMN}) '
+        "DEFERRABLE INITIALLY DEFERRED"
+    )
+    for (name,) in _rows(
+        cur,
+        "SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'f' "
+        "AND confrelid = %s::regclass AND array_length(conkey, 1) = 1",
+        [table, target],
+    ):
+        cur.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
+
+
+def distribution_primary_key(cur, table: str) -> None:
+    """(id, indicator_id) as the primary key of a table co-located with the values but not partitioned."""
+    cur.execute(
+        f'ALTER TABLE "{table}" DROP CONSTRAINT IF EXISTS "{table}_pkey", '
+        f'ADD CONSTRAINT "{table}_pkey" PRIMARY KEY (id, {DISTRIBUTION_COLUMN})'
+    )

@@ -1,0 +1,180 @@
+"""The values' tables are ready to distribute by indicator (docs/decisions/0007-distribution.md).
+
+On PostgreSQL, from the catalogue: values, versions and rollups are range-partitioned by period, and every
+primary key, unique constraint and foreign key into them includes the distribution column. On both
+databases: the main pages' queries on those tables filter on the indicator, so that each stays on one
+shard (or a known few) in a distributed deployment.
+"""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from stocktake.architecture.models import Indicator, OrgUnit, Period
+from stocktake.monitoring import distribution as D
+from stocktake.monitoring.models import DataValue, DataValueVersion, Rollup
+from tests import factories
+
+postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="partitioned tables are PostgreSQL's")
+
+
+def _columns(cur, table_oid, attnums) -> set[str]:
+    cur.execute("SELECT attname FROM pg_attribute WHERE attrelid = %s AND attnum = ANY(%s)", [table_oid, list(attnums)])
+    return {r[0] for r in cur.fetchall()}
+
+
+@postgres_only
+def test_the_values_tables_are_partitioned_by_period_range(db):
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT c.relname, p.partstrat, p.partrelid, p.partattrs::int2[] FROM pg_partitioned_table p "
+            "JOIN pg_class c ON c.oid = p.partrelid"
+        )
+        found = {name: (strategy, oid, attrs) for name, strategy, oid, attrs in cur.fetchall()}
+        for table in D.PARTITIONED_TABLES:
+            assert table in found, f"{table} is not partitioned"
+            strategy, oid, attrs = found[table]
+            assert strategy == "r", f"{table}: partitioned by {strategy}, not by range"
+            assert _columns(cur, oid, attrs) == {D.PARTITION_COLUMN}
+            cur.execute("SELECT count(*) FROM pg_inherits WHERE inhparent = %s", [oid])
+            assert cur.fetchone()[0] > 1, f"{table} has no partitions"
+
+
+@postgres_only
+def test_every_key_of_the_distributed_tables_includes_the_distribution_column(db):
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT conrelid::regclass::text, conname, contype, conrelid, conkey::int2[], confrelid::regclass::text "
+            "FROM pg_constraint WHERE contype IN ('p', 'u', 'f') AND conparentid = 0 AND (conrelid::regclass::text = ANY(%s) "
+            "OR confrelid::regclass::text = ANY(%s))",
+            [list(D.PARTITIONED_TABLES), list(D.PARTITIONED_TABLES)],
+        )
+        keys = cur.fetchall()
+        assert {(t, k) for t, _n, k, *_ in keys} >= {(t, "p") for t in D.PARTITIONED_TABLES}
+        missing = []
+        for table, name, kind, oid, attnums, target in keys:
+            columns = _columns(cur, oid, attnums)
+            if kind == "f" and target not in D.PARTITIONED_TABLES:
+                continue  # a key out to a reference table (indicator, org unit, period, user)
+            # unique keys and keys between the distributed tables name both the shard and the partition
+            if not {D.DISTRIBUTION_COLUMN, D.PARTITION_COLUMN} <= columns:
+                missing.append(f"{table}.{name} ({kind}): {sorted(columns)}")
+        assert not missing, missing
+        # every table that refers to a value does so through the composite key
+        cur.execute(
+            "SELECT DISTINCT conrelid::regclass::text FROM pg_constraint WHERE contype = 'f' AND conparentid = 0 "
+            "AND confrelid = 'monitoring_datavalue'::regclass"
+        )
+        assert {r[0] for r in cur.fetchall()} == {"monitoring_datavalueversion", *D.REFERRING_TABLES}
+        # and is co-located with the values: its own primary key names the indicator
+        for table in D.REFERRING_TABLES:
+            cur.execute(
+                "SELECT conrelid, conkey::int2[] FROM pg_constraint WHERE contype = 'p' AND conrelid = %s::regclass",
+                [table],
+            )
+            oid, attnums = cur.fetchone()
+            assert D.DISTRIBUTION_COLUMN in _columns(cur, oid, attnums), table
+
+
+@postgres_only
+def test_django_writes_and_reads_the_partitioned_tables(db):
+    indicator = Indicator.objects.get(code="ae-4h")
+    unit = OrgUnit.objects.filter(depth=indicator.report_depth).first()
+    period = Period.objects.filter(kind=indicator.frequency).order_by("-start").first()
+    dv = DataValue.objects.create(indicator=indicator, org_unit=unit, period=period, disaggregation="t", value=1)
+    version = DataValueVersion.objects.create(data_value=dv, version=1, value=1, state="submitted")
+    assert (version.indicator_id, version.period_id) == (indicator.pk, period.pk)  # filled from the value
+    assert DataValue.objects.get(pk=dv.pk).versions.get() == version
+    with connection.cursor() as cur:
+        cur.execute("SELECT tableoid::regclass::text FROM monitoring_datavalue WHERE id = %s", [dv.pk])
+        assert cur.fetchone()[0].startswith("monitoring_datavalue_p")  # in a partition, by its period
+        # a version that names another indicator than its value's breaks the composite key
+        cur.execute("SAVEPOINT wrong")
+        with pytest.raises(Exception, match="foreign key"):
+            cur.execute(
+                "UPDATE monitoring_datavalueversion SET indicator_id = %s WHERE id = %s",
+                [Indicator.objects.exclude(pk=indicator.pk).first().pk, version.pk],
+            )
+            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cur.execute("ROLLBACK TO SAVEPOINT wrong")
+
+
+def test_aggregates_over_the_values_group_by_their_whole_key(db):
+    """Django groups by `id` alone when it may; on PostgreSQL `id` is not the whole key (monitoring.pgbackend)."""
+    from django.db.models import Count, Max
+
+    rows = list(
+        DataValue.objects.filter(indicator__code="ae-4h").annotate(n=Count("versions"), hi=Max("versions__version"))[:3]
+    )
+    assert rows and all(r.n >= 1 and r.hi == r.version for r in rows)
+    assert Rollup.objects.filter(indicator__code="ae-4h").annotate(n=Count("id")).count() > 0
+
+
+# --- the main queries filter on the distribution column (both databases) ---
+
+DISTRIBUTED = tuple(t for t in D.PARTITIONED_TABLES)
+
+
+def _mentions(table: str, sql: str) -> bool:
+    return re.search(rf'(?<![\w"]){table}(?![\w"])|"{table}"', sql) is not None
+
+
+def unkeyed(sql: str) -> list[str]:
+    """The distributed tables a statement reads or writes without an indicator condition on them.
+
+    A table is keyed when its indicator column (by name or alias) equals a value or a parameter, is IN a
+    list of them (or a subquery), or equals another distributed table's indicator column (the co-located
+    join Citus runs on one shard). A join to the indicators' table alone does not key it: that reads
+    every shard.
+    """
+    column, found = D.DISTRIBUTION_COLUMN, []
+    operand = r"(?:%s|\?|-?\d+|\(\s*(?:%s|\?|-?\d+|SELECT\b))"
+    other = rf'(?<!\w)"?(?:{"|".join(DISTRIBUTED)}|[A-Z]\d+|[a-z]{{1,3}})"?\."?{column}"?'
+    for table in DISTRIBUTED:
+        if not _mentions(table, sql):
+            continue
+        names = [table] + re.findall(rf'"?{table}"?\s+(?:AS\s+)?"?(\w+)"?', sql)
+        names = [n for n in names if n.upper() not in ("WHERE", "ON", "INNER", "LEFT", "JOIN", "SET", "GROUP")]
+        keyed = False
+        for n in names:
+            mine = rf'(?<!\w)"?{re.escape(n)}"?\."?{column}"?'
+            if (
+                re.search(rf"{mine}\s*(?:=|\bIN\b)\s*{operand}", sql, re.I)
+                or re.search(rf"{mine}\s*=\s*{other}", sql)
+                or re.search(rf"{other}\s*=\s*{mine}", sql)
+            ):
+                keyed = True
+        if not keyed:
+            found.append(table)
+    return found
+
+
+def test_the_checker_finds_a_query_without_the_key(db):
+    """The check below can fail: a rollup query by unit alone is not keyed, the same by indicator is."""
+    root = OrgUnit.objects.get(depth=0) if OrgUnit.objects.filter(depth=0).count() == 1 else OrgUnit.objects.first()
+    indicator = Indicator.objects.get(code="ae-4h")
+    with CaptureQueriesContext(connection) as bare:
+        list(Rollup.objects.filter(org_unit=root)[:5])
+        # a join to the indicators' table, filtered there, still reads every shard
+        list(DataValue.objects.filter(indicator__code="ae-4h")[:5])
+    with CaptureQueriesContext(connection) as keyed:
+        list(Rollup.objects.filter(indicator=indicator, org_unit=root)[:5])
+        list(DataValue.objects.filter(indicator_id__in=[indicator.pk], state="submitted")[:5])
+    assert [unkeyed(q["sql"]) for q in bare.captured_queries] == [["monitoring_rollup"], ["monitoring_datavalue"]]
+    assert [unkeyed(q["sql"]) for q in keyed.captured_queries] == [[], []]
+
+
+@pytest.mark.parametrize(
+    "page",
+    ["/", "/indicators/ae-4h/", "/monitoring/heatmap/ae-4h/", "/monitoring/league/ae-4h/", "/monitoring/heatmap/"],
+)
+def test_the_main_pages_read_the_distributed_tables_by_indicator(client, db, page):
+    client.force_login(factories.user("validator"))
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(page).status_code == 200
+    touching = [q["sql"] for q in ctx.captured_queries if any(_mentions(t, q["sql"]) for t in DISTRIBUTED)]
+    assert touching, f"{page} read no values or rollups: the check checked nothing"
+    offending = [(unkeyed(sql), sql[:300]) for sql in touching if unkeyed(sql)]
+    assert not offending, offending
