@@ -93,3 +93,32 @@ def test_the_check_names_the_msgid_the_catalogues_and_their_words():
     found = disagreements([("plans", plans), ("routines", routines)])
     assert found == ["'Open': plans: 'Abierto'; routines: 'Abierta'"]
     assert disagreements([("plans", plans), ("routines", _po(routines[1], routines[2]))]) == []
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_our_words_are_the_ones_shown(lang):
+    """At run time every msgid of ours reads as our first catalogue says, not as a catalogue of Django's own
+    (admin and auth come first in INSTALLED_APPS: pt "Gravar" for Save, es "Eliminar" for Remove). Such words are
+    marked in stocktake/vocabulary.py, so the project catalogue (LOCALE_PATHS) carries them and wins."""
+    from django.utils import translation
+
+    expected: dict[tuple, str] = {}
+    for _name, path in catalogues(lang):
+        for e in polib.pofile(str(path)):
+            if e.obsolete or e.msgid_plural or "fuzzy" in e.flags or not e.translated():
+                continue
+            expected.setdefault((e.msgctxt or "", e.msgid), e.msgstr)
+    assert len(expected) > 1000, f"{lang}: only {len(expected)} msgids found"
+    with translation.override(lang):
+        shown = {
+            key: translation.pgettext(key[0], key[1]) if key[0] else translation.gettext(key[1]) for key in expected
+        }
+    wrong = sorted(
+        f"{msgid!r}: shown {shown[(ctx, msgid)]!r}, ours {words!r}"
+        for (ctx, msgid), words in expected.items()
+        if shown[(ctx, msgid)] != words
+    )
+    assert not wrong, (
+        f"{lang}: {len(wrong)} of our msgids read otherwise (mark them in stocktake/vocabulary.py):\n"
+        + "\n".join(wrong)
+    )

@@ -185,3 +185,10 @@ def test_the_manage_page_publishes_through_the_action(db):
     refused = c.post("/public/manage/reading-11/", {"published": "on"}, follow=True).content.decode()
     assert "published: " in refused and "is not a published priority" in refused
     assert sign_in(None).get("/public/commitments/reading-11/").status_code == 404
+
+
+def test_an_official_finds_the_way_to_sign_in_from_the_public_site(client, db):
+    """Anonymous visitors land on the public site (/ sends them there), so its every page links to the sign-in."""
+    page = client.get("/", follow=True)
+    assert page.redirect_chain and page.redirect_chain[-1][0].startswith("/public/")
+    assert re.search(r'<a href="/accounts/login/">[^<]+</a>', page.content.decode())
