@@ -6,6 +6,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from tests.factories import sign_in
+
 pytestmark = pytest.mark.django_db
 
 
@@ -25,8 +27,10 @@ def rows_where(ws, header, value):
     return [r for r in ws.iter_rows(min_row=2) if r[col - 1].value == value]
 
 
-def test_portfolio_workbook_formats_each_row_in_its_indicators_unit(client):
-    wb = workbook(client, "/?format=xlsx")
+def test_portfolio_workbook_formats_each_row_in_its_indicators_unit():
+    # the portfolio is for people signed in (an anonymous visitor's / is the public site); an observer reads
+    # published values only, as the public did
+    wb = workbook(sign_in("observer"), "/?format=xlsx")
     ws = wb.worksheets[0]
     latest = column(ws, "Latest")
     (ae,) = rows_where(ws, "Indicator", "A&E patients seen within four hours") or [None]
@@ -46,8 +50,8 @@ def test_portfolio_workbook_formats_each_row_in_its_indicators_unit(client):
     assert [c.value for c in summary[1]] == ["Status", "Indicators"] and len(summary._charts) == 1
 
 
-def test_portfolio_names_carry_no_unrounded_general_numbers(client):
-    ws = workbook(client, "/?format=xlsx").worksheets[0]
+def test_portfolio_names_carry_no_unrounded_general_numbers():
+    ws = workbook(sign_in("observer"), "/?format=xlsx").worksheets[0]
     for row in ws.iter_rows(min_row=2):
         for cell in row:
             if isinstance(cell.value, float):
