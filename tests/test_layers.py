@@ -1,6 +1,7 @@
 """The one-way app stack (docs/decisions/0003): imports run down the stack, never up or across.
 
-    stocktake (the package: its version), delivery (plain Python), schemas, errors, params (request parsing)
+    stocktake (the package: its version), delivery (plain Python), schemas, errors, params (request parsing),
+      vocabulary (words our catalogue must win)
     < formfields, apiinput, apidocs, apivalidation (form fields, the API's body parser, the API schema's field
       descriptions, its 422s in words)
     < accounts < architecture < monitoring
@@ -26,7 +27,7 @@ ROOT = Path(stocktake.__file__).parent
 
 LAYERS = [
     {"stocktake"},
-    {"delivery", "schemas", "errors", "params", "retry", "runners"},
+    {"delivery", "schemas", "errors", "params", "retry", "runners", "vocabulary"},
     {"formfields", "apiinput", "apidocs", "apivalidation"},
     {"accounts"},
     {"architecture"},
