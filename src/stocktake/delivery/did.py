@@ -37,7 +37,7 @@ import statsmodels.api as sm
 from scipy import stats
 
 from .impact import MIN_CLUSTERS, Array, Estimate, ImpactError, Note, Sample, few_units_note
-from .text import _
+from .text import _, ngettext
 
 NEVER = "never"
 NOT_YET = "not_yet"
@@ -83,8 +83,10 @@ def two_period_did(sample: Sample, *, method: str = "two_period") -> Estimate:
         notes.append(
             Note(
                 "single_unit_group",
-                f"Only {min(n_t, n_c)} unit on one side: the standard error assumes the treated and comparison "
-                "units vary alike, which cannot be checked.",
+                _(
+                    "Only one unit on one side: the standard error assumes treated and comparison units vary alike, "
+                    "which cannot be checked."
+                ),
                 {"n_treated": n_t, "n_comparison": n_c},
             )
         )
@@ -93,8 +95,10 @@ def two_period_did(sample: Sample, *, method: str = "two_period") -> Estimate:
         notes.append(
             Note(
                 "staggered_in_post",
-                "Some treated units start inside the post window, so this two-period comparison counts some of "
-                "their untreated periods as treated; the group-time estimate handles staggered starts.",
+                _(
+                    "Some treated units start inside the post window, so the two-period comparison counts some of "
+                    "their untreated periods as treated; the group-time estimate handles staggered starts."
+                ),
                 {"latest_start": int(starts.max())},
             )
         )
@@ -270,8 +274,11 @@ def _influence_notes(gt: GroupTime) -> tuple[Note, ...]:
         notes.append(
             Note(
                 "few_units_influence",
-                f"Only {n} units: the group-time standard error treats each unit as one independent draw and "
-                "needs many of them; with this few the interval may be too narrow.",
+                _(
+                    "Only %(n)s units: errors that allow for a unit's periods moving together need at least "
+                    "%(min)s, so the interval may be too narrow."
+                )
+                % {"n": n, "min": MIN_CLUSTERS},
                 {"n_units": n, "min_units": MIN_CLUSTERS},
             )
         )
@@ -280,8 +287,14 @@ def _influence_notes(gt: GroupTime) -> tuple[Note, ...]:
         notes.append(
             Note(
                 "single_unit_groups",
-                f"{len(single)} of the {len(gt.shares)} start dates have a single treated unit, whose own ups "
-                "and downs cannot be told from the effect; the interval leaves them out and may be too narrow.",
+                ngettext(
+                    "%(n)s of the %(total)s start dates has a single treated unit, whose own ups and downs cannot "
+                    "be told from the effect: the interval may be too narrow.",
+                    "%(n)s of the %(total)s start dates have a single treated unit, whose own ups and downs "
+                    "cannot be told from the effect: the interval may be too narrow.",
+                    len(single),
+                )
+                % {"n": len(single), "total": len(gt.shares)},
                 {"groups": single, "n_groups": len(gt.shares)},
             )
         )

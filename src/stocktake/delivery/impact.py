@@ -20,8 +20,9 @@ same periods (difference in differences). This module holds the inputs:
 
 Estimators live in delivery/did.py, placebo inference in
 delivery/impact_placebo.py, the report and its plain-language verdict in
-delivery/impact_verdict.py. Nothing here imports Django: messages are plain
-English with a code and the numbers, so the page layer can translate them.
+delivery/impact_verdict.py. Nothing here imports Django: every message carries a
+code and the numbers, and its sentence goes through delivery.text, so it reads in
+the reader's language when made inside a request (the estimates are never stored).
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ class ImpactError(ValueError):
 
 @dataclass(frozen=True)
 class Note:
-    """A caveat attached to an estimate: a stable code, the numbers, and an English sentence."""
+    """A caveat attached to an estimate: a stable code, the numbers, and the sentence in the reader's language."""
 
     code: str
     message: str
@@ -335,9 +336,11 @@ class Estimate:
 def few_units_note(n: int) -> Note:
     return Note(
         "few_units",
-        f"Only {n} units: errors clustered by unit need at least {MIN_CLUSTERS}, so heteroskedasticity-robust "
-        "errors are used instead; they ignore that a unit's periods move together, so the interval may be "
-        "too narrow.",
+        _(
+            "Only %(n)s units: errors that allow for a unit's periods moving together need at least %(min)s, "
+            "so the interval may be too narrow."
+        )
+        % {"n": n, "min": MIN_CLUSTERS},
         {"n_units": n, "min_units": MIN_CLUSTERS},
     )
 

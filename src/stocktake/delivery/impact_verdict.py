@@ -6,8 +6,9 @@ pre-trend test and both placebos. The group-time estimate is the headline:
 it stays unbiased when units start at different times and the effect grows,
 where the fixed-effects regression does not (the report keeps the gap).
 
-The verdict is data (codes and numbers) so the page layer can translate it;
-`render_verdict` writes it in plain English. Its rules:
+The verdict is data (codes and numbers); `verdict_sentences` writes it in the
+reader's language (delivery.text), for the evaluation pages, the API and the
+pack alike, and `render_verdict` joins it with the caveats. Its rules:
 
   - "rose"/"fell" only when the 95% interval excludes zero; otherwise
     "unclear" ("we cannot tell"), with the interval;
@@ -34,6 +35,7 @@ from .did import (
 )
 from .impact import Design, Estimate, ImpactError, Note, Panel, prepare
 from .impact_placebo import PermutationTest, Placebo, permutation_test, placebo_in_time
+from .text import _
 
 ALPHA = 0.05
 
@@ -114,9 +116,12 @@ def assess_impact(
         notes.append(
             Note(
                 "twfe_differs",
-                f"The plain fixed-effects regression gives {fe.effect:.3g}, {headline.effect - fe.effect:+.3g} "
-                "away: with staggered starts it also compares late starters with units already treated, which "
-                "can mislead when the effect changes over time.",
+                _(
+                    "The plain fixed-effects regression gives %(twfe)s, %(gap)s away: with staggered starts it also "
+                    "compares late starters with units already treated, which can mislead when the effect changes "
+                    "over time."
+                )
+                % {"twfe": _num(fe.effect), "gap": _num(headline.effect - fe.effect)},
                 {"twfe": fe.effect, "gap": headline.effect - fe.effect},
             )
         )
@@ -183,48 +188,96 @@ def _p(x: float) -> str:
     return "< 0.001" if x < 0.001 else f"= {x:.2f}" if x >= 0.01 else f"= {x:.3f}"
 
 
-def render_verdict(v: Verdict, *, outcome: str = "the outcome", unit: str = "") -> str:
-    """The verdict in plain English. The page layer translates from the codes instead."""
+def verdict_sentences(v: Verdict, *, outcome: str, unit: str = "", placebo_period: str | None = None) -> list[str]:
+    """The verdict, sentence by sentence, in the reader's language: never more than the estimate supports.
+
+    `outcome` is the indicator's name inside a sentence, `unit` the unit after a number ("points"), and
+    `placebo_period` the fake start as the reader knows it (a period code); the page layer passes them in.
+    """
     u = f" {unit}" if unit else ""
-    parts: list[str] = []
+    out: list[str] = []
     if v.pretrend == "differ":
-        parts.append(
-            f"Warning: in the {v.pretrend_periods} periods before the start, {outcome} already moved differently "
-            f"in the two groups (pre-trend test p {_p(v.pretrend_p or 0.0)}), so the difference below may not be the intervention's doing."
+        out.append(
+            _(
+                "Warning: in the %(n)s periods before the start, %(outcome)s already moved differently in the "
+                "two groups (pre-trend test p %(p)s), so the difference below may not be the intervention's "
+                "doing."
+            )
+            % {"n": v.pretrend_periods, "outcome": outcome, "p": _p(v.pretrend_p or 0.0)}
         )
     if v.direction == "unclear":
-        parts.append(
-            f"We cannot tell whether {outcome} changed because of the intervention: relative to the comparison "
-            f"units it moved by {_num(v.effect)}{u}, but the 95% interval runs from {_num(v.low)} to "
-            f"{_num(v.high)}{u}, which includes no change."
+        out.append(
+            _(
+                "We cannot tell whether %(outcome)s changed because of the intervention: relative to the "
+                "comparison units it moved by %(effect)s%(unit)s, but the 95%% interval runs from %(low)s to "
+                "%(high)s%(unit)s, which includes no change."
+            )
+            % {"outcome": outcome, "effect": _num(v.effect), "low": _num(v.low), "high": _num(v.high), "unit": u}
         )
     else:
         lo, hi = sorted((abs(v.low), abs(v.high)))
-        text = (
-            f"Relative to the comparison units, {outcome} {v.direction} by {_num(abs(v.effect))}{u} "
-            f"(95% interval {_num(lo)} to {_num(hi)}{u})"
-        )
+        args = {"outcome": outcome, "effect": _num(abs(v.effect)), "low": _num(lo), "high": _num(hi), "unit": u}
+        if v.direction == "rose":
+            text = (
+                _(
+                    "Relative to the comparison units, %(outcome)s rose by %(effect)s%(unit)s (95%% interval "
+                    "%(low)s to %(high)s%(unit)s)"
+                )
+                % args
+            )
+        else:
+            text = (
+                _(
+                    "Relative to the comparison units, %(outcome)s fell by %(effect)s%(unit)s (95%% interval "
+                    "%(low)s to %(high)s%(unit)s)"
+                )
+                % args
+            )
         if v.percent is not None and v.percent_low is not None and v.percent_high is not None:
             plo, phi = sorted((abs(v.percent_low), abs(v.percent_high)))
-            side = "above" if v.direction == "rose" else "below"
-            text += f", {_num(abs(v.percent))}% {side} what it would otherwise have been ({_num(plo)}% to {_num(phi)}%)"
-        parts.append(text + ".")
+            pargs = {"pct": _num(abs(v.percent)), "low": _num(plo), "high": _num(phi)}
+            if v.direction == "rose":
+                text += _(", %(pct)s%% above what it would otherwise have been (%(low)s%% to %(high)s%%)") % pargs
+            else:
+                text += _(", %(pct)s%% below what it would otherwise have been (%(low)s%% to %(high)s%%)") % pargs
+        out.append(text + ".")
     if v.pretrend == "similar":
-        parts.append(
-            f"In the {v.pretrend_periods} periods before the start the two groups moved alike: no detectable "
-            f"difference in their trends (test p {_p(v.pretrend_p or 0.0)})."
+        out.append(
+            _(
+                "In the %(n)s periods before the start the two groups moved alike: no detectable difference in "
+                "their trends (test p %(p)s)."
+            )
+            % {"n": v.pretrend_periods, "p": _p(v.pretrend_p or 0.0)}
         )
     elif v.pretrend == "untested":
-        parts.append("Whether the two groups moved alike before the start could not be checked.")
+        out.append(_("Whether the two groups moved alike before the start could not be checked."))
     if v.placebo == "effect_before_start":
-        parts.append(
-            f'Pretending the start came earlier (period {v.placebo_start}) also produced a clear "effect", '
-            "where there could be none: the comparison is doubtful."
+        if placebo_period is None:
+            placebo_period = _("period %(index)s") % {"index": v.placebo_start}
+        out.append(
+            _(
+                'Pretending the start came earlier (%(period)s) also produced a clear "effect", where there '
+                "could be none: the comparison is doubtful."
+            )
+            % {"period": placebo_period}
         )
-    parts.append(
-        f"Giving the treated label to randomly chosen units instead produced a two-period difference at least "
-        f"as large as the real one ({_num(v.permutation_observed)}{u}) in {v.permutation_as_large:,} of "
-        f"{v.permutations:,} tries (permutation p {_p(v.permutation_p)})."
+    out.append(
+        _(
+            "Giving the treated label to randomly chosen units instead produced a two-period difference at least "
+            "as large as the real one (%(observed)s%(unit)s) in %(k)s of %(n)s tries (permutation p %(p)s)."
+        )
+        % {
+            "observed": _num(v.permutation_observed),
+            "unit": u,
+            "k": f"{v.permutation_as_large:,}",
+            "n": f"{v.permutations:,}",
+            "p": _p(v.permutation_p),
+        }
     )
-    parts.extend(n.message for n in v.notes)
-    return " ".join(parts)
+    return out
+
+
+def render_verdict(v: Verdict, *, outcome: str | None = None, unit: str = "") -> str:
+    """The verdict and its caveats as one paragraph, in the reader's language (for logs, scripts and tests)."""
+    sentences = verdict_sentences(v, outcome=_("the outcome") if outcome is None else outcome, unit=unit)
+    return " ".join(sentences + [n.message for n in v.notes])

@@ -1,14 +1,17 @@
 """Every sentence a reader sees about an evaluation, translated here from delivery's codes and numbers.
 
-delivery/ has no Django, so its English messages are for logs and tests;
-the page, the API and the pack read these instead (gettext), so a French
-or Portuguese delivery unit reads its verdicts in its own language.
+The verdict's sentences are the engine's own (delivery/impact_verdict.py,
+translated through delivery.text). The refusals and caveats are reworded
+here from their codes, in the page's terms (official values, the form's
+fields), so a French or Portuguese delivery unit reads them in its language.
 """
 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from stocktake.delivery import impact_verdict
 
 
 def num(x: float | None) -> str:
@@ -99,86 +102,12 @@ def note_message(note) -> str:
 
 
 def verdict_sentences(v, *, outcome: str, unit: str, placebo_period: str | None = None) -> list[str]:
-    """The verdict, sentence by sentence: never more than the estimate supports, "we cannot tell" included."""
-    u = f" {unit}" if unit else ""
-    out: list[str] = []
-    if v.pretrend == "differ":
-        out.append(
-            _(
-                "Warning: in the %(n)s periods before the start, %(outcome)s already moved differently in the "
-                "two groups (pre-trend test p %(p)s), so the difference below may not be the intervention's "
-                "doing."
-            )
-            % {"n": v.pretrend_periods, "outcome": outcome, "p": pval(v.pretrend_p)}
-        )
-    if v.direction == "unclear":
-        out.append(
-            _(
-                "We cannot tell whether %(outcome)s changed because of the intervention: relative to the "
-                "comparison units it moved by %(effect)s%(unit)s, but the 95%% interval runs from %(low)s to "
-                "%(high)s%(unit)s, which includes no change."
-            )
-            % {"outcome": outcome, "effect": num(v.effect), "low": num(v.low), "high": num(v.high), "unit": u}
-        )
-    else:
-        lo, hi = sorted((abs(v.low), abs(v.high)))
-        args = {"outcome": outcome, "effect": num(abs(v.effect)), "low": num(lo), "high": num(hi), "unit": u}
-        if v.direction == "rose":
-            text = (
-                _(
-                    "Relative to the comparison units, %(outcome)s rose by %(effect)s%(unit)s (95%% interval "
-                    "%(low)s to %(high)s%(unit)s)"
-                )
-                % args
-            )
-        else:
-            text = (
-                _(
-                    "Relative to the comparison units, %(outcome)s fell by %(effect)s%(unit)s (95%% interval "
-                    "%(low)s to %(high)s%(unit)s)"
-                )
-                % args
-            )
-        if v.percent is not None and v.percent_low is not None and v.percent_high is not None:
-            plo, phi = sorted((abs(v.percent_low), abs(v.percent_high)))
-            pargs = {"pct": num(abs(v.percent)), "low": num(plo), "high": num(phi)}
-            if v.direction == "rose":
-                text += _(", %(pct)s%% above what it would otherwise have been (%(low)s%% to %(high)s%%)") % pargs
-            else:
-                text += _(", %(pct)s%% below what it would otherwise have been (%(low)s%% to %(high)s%%)") % pargs
-        out.append(text + ".")
-    if v.pretrend == "similar":
-        out.append(
-            _(
-                "In the %(n)s periods before the start the two groups moved alike: no detectable difference in "
-                "their trends (test p %(p)s)."
-            )
-            % {"n": v.pretrend_periods, "p": pval(v.pretrend_p)}
-        )
-    elif v.pretrend == "untested":
-        out.append(_("Whether the two groups moved alike before the start could not be checked."))
-    if v.placebo == "effect_before_start":
-        out.append(
-            _(
-                'Pretending the start came earlier (%(period)s) also produced a clear "effect", where there '
-                "could be none: the comparison is doubtful."
-            )
-            % {"period": placebo_period or v.placebo_start}
-        )
-    out.append(
-        _(
-            "Giving the treated label to randomly chosen units instead produced a two-period difference at least "
-            "as large as the real one (%(observed)s%(unit)s) in %(k)s of %(n)s tries (permutation p %(p)s)."
-        )
-        % {
-            "observed": num(v.permutation_observed),
-            "unit": u,
-            "k": f"{v.permutation_as_large:,}",
-            "n": f"{v.permutations:,}",
-            "p": pval(v.permutation_p),
-        }
-    )
-    return out
+    """The verdict, sentence by sentence: never more than the estimate supports, "we cannot tell" included.
+
+    The sentences are the engine's (delivery/impact_verdict.py, through delivery.text), so a script and a
+    page say the same thing; the evaluation is recomputed on every read, so they are in the reader's language.
+    """
+    return impact_verdict.verdict_sentences(v, outcome=outcome, unit=unit, placebo_period=placebo_period)
 
 
 def method_label(method: str) -> str:
