@@ -137,5 +137,21 @@ def shown(stored: str) -> str:
     if whole is not None:
         return whole
     if PAY.PART_SEPARATOR in stored:  # a payment's explanation: its rule's parts, then its caps
-        return PAY.PART_SEPARATOR.join(_match(part) or part for part in stored.split(PAY.PART_SEPARATOR))
+        return PAY.PART_SEPARATOR.join(_parts(stored.split(PAY.PART_SEPARATOR)))
     return stored
+
+
+def _parts(pieces: list[str]) -> list[str]:
+    """Each part translated; the longest run of pieces that is one sentence wins (a label may hold "; ")."""
+    shown_parts, i = [], 0
+    while i < len(pieces):
+        for j in range(len(pieces), i, -1):
+            translated = _match(PAY.PART_SEPARATOR.join(pieces[i:j]))
+            if translated is not None:
+                shown_parts.append(translated)
+                i = j
+                break
+        else:
+            shown_parts.append(pieces[i])
+            i += 1
+    return shown_parts
