@@ -109,3 +109,15 @@ def test_the_plan_pages_rubric_reads_in_spanish(db):
         english = [f.message for f in RU.precheck(plan_facts(Priority.objects.get(code="ae-waits"))).findings]
     assert not [f for f in english if escape(f) in rubric]
     assert ">Ámbar-rojo</option>" in rubric and ">Amber-red<" not in rubric
+
+
+def test_the_plan_workbooks_rubric_reads_in_spanish(db):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    response = sign_in("duhead", HTTP_ACCEPT_LANGUAGE="es").get("/plans/ae-waits/plan.xlsx")
+    rows = list(load_workbook(BytesIO(response.content))["Rúbrica"].iter_rows(min_row=2, values_only=True))
+    assert rows[0][0] == "Articular su aspiración"
+    verdicts = {row[3] for row in rows}
+    assert verdicts and verdicts <= {"Falla detectada", "Requiere atención", "Sin fallas detectadas"}

@@ -209,7 +209,7 @@ def precheck(plan: PlanFacts) -> Result:
                 "strategies",
                 PASS,
                 ngettext(
-                    "The %(count)s strategy has one owner, milestones and a definition of success.",
+                    "%(count)s strategy has one owner, milestones and a definition of success.",
                     "All %(count)s strategies have one owner, milestones and a definition of success.",
                     len(s),
                 )
