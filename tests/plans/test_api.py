@@ -246,7 +246,7 @@ def test_update_and_close_a_risk(client, db):
     r = client.patch(url, {"mitigation": "Mediation team on call", "likelihood": 3}, content_type="application/json")
     assert r.status_code == 200 and r.json()["score"] == 15
     html = client.get("/plans/homicides/").content.decode()
-    assert "1 risk(s) have no mitigation" not in html
+    assert "1 risk has no mitigation" not in html
     assert client.patch(url, {"status": "closed"}, content_type="application/json").json()["status"] == "closed"
     sign_in("interior-data", client)
     assert client.patch(url, {"status": "open"}, content_type="application/json").status_code == 403

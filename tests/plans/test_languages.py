@@ -4,7 +4,11 @@ from html.parser import HTMLParser
 
 import pytest
 from django.utils import translation
+from django.utils.html import escape
 
+from stocktake.architecture.models import Priority
+from stocktake.delivery import rubric as RU
+from stocktake.plans.queries import plan_facts
 from tests.factories import sign_in
 
 # Labels of the plan page (headings, table headers, links, notes), as the English page writes them.
@@ -85,3 +89,35 @@ def test_the_french_plan_page_says_it_in_french_and_the_english_one_in_english(d
     english = sign_in("duhead", HTTP_ACCEPT_LANGUAGE="en").get("/plans/ae-waits/").content.decode()
     # the check can fail: the English page holds every label it looks for
     assert english_labels_in(english) == set(ENGLISH_LABELS)
+
+
+def test_the_plan_pages_rubric_reads_in_spanish(db):
+    """Criteria, their questions, the system's findings and the rating names: all in Spanish, none in English."""
+    html = sign_in("duhead", HTTP_ACCEPT_LANGUAGE="es").get("/plans/ae-waits/").content.decode()
+    rubric = html.split('<table id="rubric-table">', 1)[1].split("</table>", 1)[0]
+    parser = _Text()
+    parser.feed(rubric)
+    text = " ".join(parser.pieces)
+    assert "Articular su aspiración" in text
+    assert "¿Hemos definido una medida clara de éxito" in text
+    for code, name, question in RU.CRITERIA:
+        assert escape(name) not in rubric and escape(question) not in rubric, code
+    with translation.override("es"):
+        findings = [f.message for f in RU.precheck(plan_facts(Priority.objects.get(code="ae-waits"))).findings]
+    assert findings and all(escape(f) in rubric for f in findings)
+    with translation.override("en"):
+        english = [f.message for f in RU.precheck(plan_facts(Priority.objects.get(code="ae-waits"))).findings]
+    assert not [f for f in english if escape(f) in rubric]
+    assert ">Ámbar-rojo</option>" in rubric and ">Amber-red<" not in rubric
+
+
+def test_the_plan_workbooks_rubric_reads_in_spanish(db):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    response = sign_in("duhead", HTTP_ACCEPT_LANGUAGE="es").get("/plans/ae-waits/plan.xlsx")
+    rows = list(load_workbook(BytesIO(response.content))["Rúbrica"].iter_rows(min_row=2, values_only=True))
+    assert rows[0][0] == "Articular su aspiración"
+    verdicts = {row[3] for row in rows}
+    assert verdicts and verdicts <= {"Falla detectada", "Requiere atención", "Sin fallas detectadas"}

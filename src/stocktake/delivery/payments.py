@@ -5,6 +5,10 @@ always Decimal, every amount is rounded once, at the end, to the currency's
 minor unit with ROUND_HALF_UP (the rule most finance ministries' systems
 use), and every amount carries the sentence that explains it.
 
+The explanation is stored with the payment, so it is written in English from the templates below (marked
+for translation, never translated here): incentives.notes recognises a stored sentence as one of them and
+shows it in the reader's language, with its numbers in the reader's format.
+
 A rule is stored as a small JSON object (``{"type": "threshold", ...}``)
 so that a scheme keeps exactly the rule it was launched with; parse_rule
 reads it and says which field is wrong when it cannot.
@@ -28,7 +32,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from .text import _
+from .text import _, gettext_noop
 
 UP, DOWN = "up", "down"
 ROUNDING = ROUND_HALF_UP
@@ -76,6 +80,48 @@ def _fmt(d: Decimal) -> str:
     return f"{d.normalize():,f}" if d == d.to_integral_value() else f"{d:,f}"
 
 
+# The explanations a rule writes. Numbers are formatted by _fmt (1,234.5); "%%" is a literal percent sign.
+PRICE_ABOVE = gettext_noop("%(units)s above the baseline of %(baseline)s at %(price)s per unit")
+PRICE_BELOW = gettext_noop("%(units)s below the baseline of %(baseline)s at %(price)s per unit")
+TARGET_PAID = gettext_noop("target %(target)s reached (%(value)s): full payment of %(amount)s")
+TARGET_MISSED = gettext_noop("target %(target)s not reached (%(value)s): nothing paid")
+NO_PROGRESS = gettext_noop("no progress beyond the floor of %(floor)s (%(value)s): nothing paid")
+BELOW_MINIMUM = gettext_noop(
+    "%(share)s%% of the way from %(floor)s to %(target)s, below the minimum of %(minimum)s%%: nothing paid"
+)
+SHARE_PAID = gettext_noop("%(share)s%% of the way from %(floor)s to %(target)s: that share of %(amount)s")
+BONUS = gettext_noop("target %(target)s reached (%(value)s): bonus of %(bonus)s%% of %(base)s")
+REDUCTION = gettext_noop("below the floor of %(floor)s (%(value)s): reduction of %(reduction)s%% of %(base)s")
+UNCHANGED = gettext_noop("between floor %(floor)s and target %(target)s (%(value)s): allocation unchanged")
+RECOGNISED = gettext_noop("target %(target)s reached: %(label)s (no money)")
+NOT_RECOGNISED = gettext_noop("target %(target)s not reached: no recognition")
+CAPPED_PERIOD = gettext_noop("capped at %(cap)s per period")
+CAPPED_TOTAL = gettext_noop("capped at the scheme's remaining %(room)s of %(total)s")
+EXPLANATIONS = (
+    PRICE_ABOVE,
+    PRICE_BELOW,
+    TARGET_PAID,
+    TARGET_MISSED,
+    NO_PROGRESS,
+    BELOW_MINIMUM,
+    SHARE_PAID,
+    BONUS,
+    REDUCTION,
+    UNCHANGED,
+    RECOGNISED,
+    NOT_RECOGNISED,
+    CAPPED_PERIOD,
+    CAPPED_TOTAL,
+)
+# Parameters holding a number written by _fmt (the rest, a recognition's label, is text a person typed).
+NUMBER_PARAMS = frozenset(
+    ("units", "baseline", "price", "target", "value", "amount", "floor", "share", "minimum", "bonus", "base")
+    + ("reduction", "cap", "room", "total")
+)
+# The separator between the parts of one explanation (a combined rule's parts, then its caps).
+PART_SEPARATOR = "; "
+
+
 @dataclass(frozen=True)
 class Result:
     """What a rule gives for one result: unrounded money, a reason, and any recognition."""
@@ -105,10 +151,10 @@ class PricePerUnit:
     def evaluate(self, value: Decimal, allocation: Decimal | None = None) -> Result:
         units = max(ZERO, gain(value, self.baseline, self.direction))
         amount = units * self.price
-        side = "above" if self.direction == UP else "below"
+        template = PRICE_ABOVE if self.direction == UP else PRICE_BELOW
         return Result(
             amount,
-            f"{_fmt(units)} {side} the baseline of {_fmt(self.baseline)} at {_fmt(self.price)} per unit",
+            template % {"units": _fmt(units), "baseline": _fmt(self.baseline), "price": _fmt(self.price)},
             achieved=units > 0,
         )
 
@@ -127,10 +173,10 @@ class Threshold:
         if reached(value, self.target, self.direction):
             return Result(
                 self.amount,
-                f"target {_fmt(self.target)} reached ({_fmt(value)}): full payment of {_fmt(self.amount)}",
+                TARGET_PAID % {"target": _fmt(self.target), "value": _fmt(value), "amount": _fmt(self.amount)},
                 achieved=True,
             )
-        return Result(ZERO, f"target {_fmt(self.target)} not reached ({_fmt(value)}): nothing paid", achieved=False)
+        return Result(ZERO, TARGET_MISSED % {"target": _fmt(self.target), "value": _fmt(value)}, achieved=False)
 
     def ceiling(self) -> Decimal | None:
         return self.amount
@@ -154,23 +200,23 @@ class Scalable:
 
     def evaluate(self, value: Decimal, allocation: Decimal | None = None) -> Result:
         f = self.fraction(value)
-        pct = f"{_fmt((f * 100).quantize(Decimal('0.1'), rounding=ROUNDING))}%"
+        share = _fmt((f * 100).quantize(Decimal("0.1"), rounding=ROUNDING))
+        span = {"share": share, "floor": _fmt(self.floor), "target": _fmt(self.target)}
         if f == 0:
             return Result(
                 ZERO,
-                f"no progress beyond the floor of {_fmt(self.floor)} ({_fmt(value)}): nothing paid",
+                NO_PROGRESS % {"floor": _fmt(self.floor), "value": _fmt(value)},
                 achieved=False,
             )
         if f < self.min_fraction:
             return Result(
                 ZERO,
-                f"{pct} of the way from {_fmt(self.floor)} to {_fmt(self.target)}, below the "
-                f"minimum of {_fmt(self.min_fraction * 100)}%: nothing paid",
+                BELOW_MINIMUM % {**span, "minimum": _fmt(self.min_fraction * 100)},
                 achieved=False,
             )
         return Result(
             self.amount * f,
-            f"{pct} of the way from {_fmt(self.floor)} to {_fmt(self.target)}: that share of {_fmt(self.amount)}",
+            SHARE_PAID % {**span, "amount": _fmt(self.amount)},
             achieved=f == 1,
         )
 
@@ -195,19 +241,30 @@ class BudgetAdjustment:
         if reached(value, self.target, self.direction):
             return Result(
                 base * self.bonus_pct / 100,
-                f"target {_fmt(self.target)} reached ({_fmt(value)}): bonus of {_fmt(self.bonus_pct)}% of {_fmt(base)}",
+                BONUS
+                % {
+                    "target": _fmt(self.target),
+                    "value": _fmt(value),
+                    "bonus": _fmt(self.bonus_pct),
+                    "base": _fmt(base),
+                },
                 achieved=True,
             )
         if not reached(value, self.floor, self.direction):
             return Result(
                 -(base * self.reduction_pct / 100),
-                f"below the floor of {_fmt(self.floor)} ({_fmt(value)}): reduction of "
-                f"{_fmt(self.reduction_pct)}% of {_fmt(base)}",
+                REDUCTION
+                % {
+                    "floor": _fmt(self.floor),
+                    "value": _fmt(value),
+                    "reduction": _fmt(self.reduction_pct),
+                    "base": _fmt(base),
+                },
                 achieved=False,
             )
         return Result(
             ZERO,
-            f"between floor {_fmt(self.floor)} and target {_fmt(self.target)} ({_fmt(value)}): allocation unchanged",
+            UNCHANGED % {"floor": _fmt(self.floor), "target": _fmt(self.target), "value": _fmt(value)},
             achieved=False,
         )
 
@@ -224,8 +281,8 @@ class Recognition:
 
     def evaluate(self, value: Decimal, allocation: Decimal | None = None) -> Result:
         if reached(value, self.target, self.direction):
-            return Result(ZERO, f"target {_fmt(self.target)} reached: {self.label} (no money)", self.label, True)
-        return Result(ZERO, f"target {_fmt(self.target)} not reached: no recognition", achieved=False)
+            return Result(ZERO, RECOGNISED % {"target": _fmt(self.target), "label": self.label}, self.label, True)
+        return Result(ZERO, NOT_RECOGNISED % {"target": _fmt(self.target)}, achieved=False)
 
     def ceiling(self) -> Decimal | None:
         return ZERO
@@ -240,7 +297,7 @@ class Combined:
         results = [p.evaluate(value, allocation) for p in self.parts]
         return Result(
             sum((r.amount for r in results), ZERO),
-            "; ".join(r.explanation for r in results),
+            PART_SEPARATOR.join(r.explanation for r in results),
             "; ".join(r.recognition for r in results if r.recognition),
             all(r.achieved for r in results),
         )
@@ -403,16 +460,16 @@ def capped(
     notes = [result.explanation]
     if amount > 0 and cap_per_period is not None and amount > cap_per_period:
         amount = cap_per_period
-        notes.append(f"capped at {_fmt(cap_per_period)} per period")
+        notes.append(CAPPED_PERIOD % {"cap": _fmt(cap_per_period)})
     if amount > 0 and cap_total is not None:
         room = max(ZERO, cap_total - paid_so_far)
         if amount > room:
             amount = room
-            notes.append(f"capped at the scheme's remaining {_fmt(room)} of {_fmt(cap_total)}")
+            notes.append(CAPPED_TOTAL % {"room": _fmt(room), "total": _fmt(cap_total)})
     rounded = money(amount, places)
     if cap_total is not None and rounded > 0 and paid_so_far + rounded > cap_total:
         rounded = money(max(ZERO, cap_total - paid_so_far), places)  # never let rounding breach a cap
-    return Payment(rounded, money(result.amount, places), "; ".join(notes), result.recognition)
+    return Payment(rounded, money(result.amount, places), PART_SEPARATOR.join(notes), result.recognition)
 
 
 def compute(

@@ -394,7 +394,7 @@ def get_plan(request, code: str, trend: bool = False):
                 "precheck": pre.worst(c),
                 "findings": [f.message for f in pre.for_criterion(c)],
             }
-            for c, n, _ in RU.CRITERIA
+            for c, n, _q in RU.criteria()
         ],
         "theory_of_change": {
             "nodes": [

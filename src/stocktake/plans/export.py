@@ -153,6 +153,7 @@ def plan_workbook(priority, internal: bool = True) -> bytes:
         ws.append([_clean(ci.sentence)])
     ratings = queries.current_ratings(priority) if internal else {}
     pre = RU.precheck(queries.plan_facts(priority, active))
+    rating_names = RU.rating_names()
     _sheet(
         wb,
         _("Rubric"),
@@ -160,12 +161,12 @@ def plan_workbook(priority, internal: bool = True) -> bytes:
         [
             [
                 n,
-                RU.RATING_NAMES.get(ratings[c].rating, "") if c in ratings else "",
+                rating_names.get(ratings[c].rating, "") if c in ratings else "",
                 ratings[c].note if c in ratings else "",
-                pre.worst(c),
+                RU.level_name(pre.worst(c)),
                 " ".join(f.message for f in pre.for_criterion(c)),
             ]
-            for c, n, _ in RU.CRITERIA
+            for c, n, _q in RU.criteria()
         ],
     )
     for chain in priority.delivery_chains.all() if internal else []:

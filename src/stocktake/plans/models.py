@@ -293,8 +293,9 @@ class RubricRating(models.Model):
     """One person's rating of one rubric criterion. Append-only: the latest per criterion is current."""
 
     priority = models.ForeignKey("architecture.Priority", on_delete=models.PROTECT, related_name="rubric_ratings")
-    criterion = models.CharField(max_length=20, choices=[(c, n) for c, n, _ in RU.CRITERIA])
-    rating = models.CharField(max_length=12, choices=list(RU.RATING_NAMES.items()))
+    # The engine's names are marked for translation there and translated here when shown (get_rating_display).
+    criterion = models.CharField(max_length=20, choices=[(c, _(n)) for c, n, _q in RU.CRITERIA])
+    rating = models.CharField(max_length=12, choices=[(code, _(name)) for code, name in RU.RATING_NAMES.items()])
     note = models.TextField(blank=True)
     at = models.DateTimeField(default=timezone.now)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)

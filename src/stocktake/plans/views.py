@@ -130,7 +130,7 @@ def plan(request, code):
             "precheck": pre.worst(c),
             "findings": pre.for_criterion(c),
         }
-        for c, n, q in RU.CRITERIA
+        for c, n, q in RU.criteria()
     ]
     today = timezone.localdate()
     milestones = queries.milestones_for(priority)
@@ -165,8 +165,8 @@ def plan(request, code):
             "risks": risks,
             "risk_matrix": _risk_matrix([r for r in risks if r.status == Risk.Status.OPEN]),
             "rubric": rubric_rows,
-            "ratings": RU.RATING_NAMES,
-            "weakest": [RU.CRITERION_NAMES[c] for c in RU.weakest({k: v.rating for k, v in ratings.items()})],
+            "ratings": RU.rating_names(),
+            "weakest": [RU.criterion_name(c) for c in RU.weakest({k: v.rating for k, v in ratings.items()})],
             "toc": _toc(priority),
             "withdrawn": Strategy.objects.filter(priority=priority).exclude(withdrawn_at=None),
         },
