@@ -57,3 +57,13 @@ def test_only_the_whole_sentence_is_recognised():
     assert stored == "Disbursed 1200.00 ref PAY-7"
     assert reasons.shown("Disbursed, as agreed with the treasury") == "Disbursed, as agreed with the treasury"
     assert reasons.shown(TYPED) == TYPED
+
+
+def test_other_histories_put_reasons_in_the_readers_words_with_the_filter():
+    from django.template import Context, Template
+    from django.utils import translation
+
+    page = Template("{% load audit_reasons %}{{ a|audit_reason }} | {{ b|audit_reason }} | {{ c|audit_reason }}")
+    with translation.override("es"):
+        shown = page.render(Context({"a": "Round closed", "b": "carried over from Q1 2026", "c": TYPED}))
+    assert shown == f"Ronda cerrada | traído de Q1 2026 | {TYPED}"
