@@ -19,10 +19,27 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from . import audit, throttle
 from .models import ApiToken, AuditEntry, Organisation, Person
 from .tokens import MAX_DAYS, PREFIX, TokenError, TokenRateLimited, digest
+
+# The lockout reasons, stored in English and shown in the reader's language (accounts/reasons.py).
+SIGN_IN_LOCKOUT = audit.template(
+    gettext_noop(
+        "%(failures)s failed sign-ins for '%(username)s' from %(address)s: this name is refused "
+        "from this address for %(minutes)s minutes (other addresses are not affected)"
+    )
+)
+ADDRESS_LOCKOUT = {
+    "sign-in": audit.template(
+        gettext_noop("%(count)s sign-ins from %(address)s: refused from this address for %(seconds)s seconds")
+    ),
+    "token": audit.template(
+        gettext_noop("%(count)s invalid API tokens from %(address)s: refused from this address for %(seconds)s seconds")
+    ),
+}
 
 
 def _token_view(token: ApiToken) -> dict:
@@ -80,7 +97,7 @@ def revoke_token(user, token: ApiToken, *, interface: str) -> ApiToken:
             obj=token,
             before=before,
             after=_token_view(token),
-            reason="revoked",
+            reason=gettext_noop("revoked"),
         )
     return token
 
@@ -282,8 +299,9 @@ def record_sign_in_lockout(*, username: str, address: str, failures: int, second
         object_id=str(user.pk) if user else "",
         object_repr=username[:300],
         after={"username": username[:150], "address": address, "failures": failures, "seconds": seconds},
-        reason=f"{failures} failed sign-ins for '{username[:150]}' from {address}: this name is refused "
-        f"from this address for {seconds // 60} minutes (other addresses are not affected)",
+        reason=audit.reason(
+            SIGN_IN_LOCKOUT, failures=failures, username=username[:150], address=address, minutes=seconds // 60
+        ),
     )
 
 
@@ -300,7 +318,7 @@ def record_address_lockout(*, kind: str, address: str, count: int, seconds: int,
         object_id="",
         object_repr=f"{label} from {address}"[:300],
         after={"address": address, "count": count, "seconds": seconds, "kind": kind},
-        reason=f"{count} {label} from {address}: refused from this address for {seconds} seconds",
+        reason=audit.reason(ADDRESS_LOCKOUT[kind], count=count, address=address, seconds=seconds),
     )
 
 

@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models.fields.files import FieldFile
 
 from .models import AuditEntry
+from .reasons import reason as reason  # the reasons the system writes: see reasons.py
+from .reasons import template as template
 
 
 def _plain(value):

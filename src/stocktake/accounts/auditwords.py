@@ -18,6 +18,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from . import reasons
 from .audit import changed
 
 # Where each kind of record is seen: (url name, how to get its arguments from the record).
@@ -85,7 +86,7 @@ class Reader:
     def kind(self, entry) -> str:
         """The record's kind in words ("payment", "delivery chain link"), or its stored label."""
         model = self.model(entry.model)
-        name = str(model._meta.verbose_name) if model is not None else entry.model
+        name = _words(model._meta.verbose_name) if model is not None else entry.model
         return name[:1].upper() + name[1:]
 
     def link(self, entry) -> str:
@@ -100,6 +101,10 @@ class Reader:
             return reverse(name, args=args(obj))
         except (NoReverseMatch, AttributeError):
             return ""
+
+    def reason(self, entry) -> str:
+        """The reason in the reader's language if the system wrote it, as typed if a person did."""
+        return reasons.shown(entry.reason)
 
     def changes(self, entry) -> list[Change]:
         model = self.model(entry.model)
@@ -119,7 +124,7 @@ class Reader:
             except FieldDoesNotExist:
                 field = None
         verbose = getattr(field, "verbose_name", None)  # a reverse relation has none
-        name = str(verbose) if verbose else attname.removesuffix("_id").replace("_", " ")
+        name = _words(verbose) if verbose else _words(attname.removesuffix("_id").replace("_", " "))
         return name[:1].upper() + name[1:]
 
     def words(self, field, value) -> str:
@@ -150,6 +155,21 @@ class Reader:
                 )
             return ", ".join(self.words(None, v) for v in value)
         return str(value)
+
+
+def _words(verbose) -> str:
+    """A model's or field's verbose name in the reader's language. One marked gettext_lazy is translated
+    already; one Django made up from the attribute name ("review note") is plain English, put through the
+    catalogues in case the interface says the same words elsewhere, and shown as it is if not."""
+    if isinstance(verbose, str):
+        if not verbose:
+            return verbose  # gettext("") is the catalogue's header
+        shown = _(verbose)
+        if shown == verbose:  # "description": the interface may say it as a heading, "Description"
+            heading = _(verbose[:1].upper() + verbose[1:])
+            shown = heading if heading != verbose[:1].upper() + verbose[1:] else verbose
+        return shown
+    return str(verbose)
 
 
 def _date_or_time(field, value: str) -> str:

@@ -92,7 +92,13 @@ def audit_list(request):
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     words = auditwords.Reader()
     rows = [
-        {"entry": e, "changes": words.changes(e), "link": words.link(e), "kind": words.kind(e)}
+        {
+            "entry": e,
+            "changes": words.changes(e),
+            "link": words.link(e),
+            "kind": words.kind(e),
+            "reason": words.reason(e),
+        }
         for e in page.object_list
     ]
     return render(

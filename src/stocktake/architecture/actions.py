@@ -12,6 +12,7 @@ import logging
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from stocktake.accounts import audit
 from stocktake.delivery import periods as P
@@ -195,7 +196,7 @@ def _set_closed(obj, on, *, user, interface: str, reason: str):
         obj=current,
         before=before,
         after=audit.snapshot(current),
-        reason=reason or ("closed" if on else "reopened"),
+        reason=reason or (gettext_noop("closed") if on else gettext_noop("reopened")),
     )
     return current
 
@@ -241,8 +242,11 @@ def rebuild_trajectory(target: Target) -> int:
     return len(points)
 
 
+INITIAL_TARGET = gettext_noop("Initial target")  # a target's first audit reason, shown translated
+
+
 @transaction.atomic
-def create_target(*, indicator, org_unit=None, user=None, interface="web", reason="Initial target", **fields) -> Target:
+def create_target(*, indicator, org_unit=None, user=None, interface="web", reason=INITIAL_TARGET, **fields) -> Target:
     target = Target(indicator=indicator, org_unit=org_unit, **fields)
     target.full_clean()
     target.save()

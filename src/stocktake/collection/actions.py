@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from stocktake import retry
 from stocktake.accounts import audit, permissions
@@ -316,7 +317,7 @@ def create_org_unit(*, code: str, name: str, parent: OrgUnit | None, user, inter
         parent=parent,
         user=user,
         interface=interface,
-        reason="created by an import on request",
+        reason=gettext_noop("created by an import on request"),
     )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from stocktake.accounts import audit
 from stocktake.architecture.models import OrgUnit
@@ -128,7 +129,7 @@ def create_evaluation(
         action="create",
         obj=evaluation,
         after=snapshot(evaluation),
-        reason="Evaluation created",
+        reason=gettext_noop("Evaluation created"),
     )
     return evaluation, result
 
@@ -183,7 +184,7 @@ def update_evaluation(
         obj=evaluation,
         before=before,
         after=snapshot(evaluation),
-        reason="Evaluation changed",
+        reason=gettext_noop("Evaluation changed"),
     )
     return result
 
@@ -201,7 +202,7 @@ def set_published(evaluation: Evaluation, published: bool, *, user, interface: s
         obj=evaluation,
         before=before,
         after=snapshot(evaluation),
-        reason="Evaluation published" if published else "Evaluation withdrawn",
+        reason=gettext_noop("Evaluation published") if published else gettext_noop("Evaluation withdrawn"),
     )
     return evaluation
 
@@ -214,6 +215,6 @@ def delete_evaluation(evaluation: Evaluation, *, user, interface: str = "web") -
         action="delete",
         obj=evaluation,
         before=snapshot(evaluation),
-        reason="Evaluation deleted",
+        reason=gettext_noop("Evaluation deleted"),
     )
     evaluation.delete()

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from stocktake.accounts import audit
 from stocktake.architecture import actions as architecture_actions
@@ -26,6 +27,10 @@ from stocktake.monitoring.models import DataValue
 from . import notes, permissions
 from .models import Fund, LedgerEntry, Payment, SampleCheck, Scheme
 from .queries import ZERO, position, verified_result
+
+# Audit reasons with values in them, stored in English and shown in the reader's language (accounts/reasons.py).
+DISBURSED_REF = audit.template(gettext_noop("Disbursed %(amount)s ref %(reference)s"))
+FUND_CLOSED = audit.template(gettext_noop("Fund %(fund)s closed"))
 
 S = LedgerEntry.Stage
 
@@ -61,7 +66,7 @@ def _entry(payment_or_scheme, stage, amount, user, *, reference="", note="", rev
 
 @transaction.atomic
 def create_fund(*, user=None, interface="web", **fields) -> Fund:
-    return audit.save_audited(Fund(**fields), user=user, interface=interface, reason="Fund created")
+    return audit.save_audited(Fund(**fields), user=user, interface=interface, reason=gettext_noop("Fund created"))
 
 
 def _check_scheme(scheme: Scheme) -> None:
@@ -186,7 +191,7 @@ def create_scheme(*, user=None, interface="web", **fields) -> Scheme:
         action="create",
         obj=scheme,
         after=audit.snapshot(scheme),
-        reason="Scheme launched",
+        reason=gettext_noop("Scheme launched"),
     )
     if scheme.status != Scheme.Status.DRAFT and scheme.commitment:
         _entry(scheme, S.COMMITMENT, scheme.commitment, user, note=notes.write(notes.COMMITMENT, scheme=scheme.name))
@@ -398,7 +403,7 @@ def approve_payment(payment: Payment, *, user, interface="web") -> Payment:
         payment,
         user,
         interface,
-        "Approved",
+        gettext_noop("Approved"),
         status=Payment.Status.APPROVED,
         approved_by=_who(user),
         approved_at=timezone.now(),
@@ -467,7 +472,7 @@ def disburse_payment(
         payment,
         user,
         interface,
-        f"Disbursed {amount} ref {reference}",
+        audit.reason(DISBURSED_REF, amount=amount, reference=reference),
         disbursed=done,
         reference=reference,
         disbursed_at=timezone.now(),
@@ -532,7 +537,7 @@ def review_corrections(*, user=None, interface="system", fund: Fund | None = Non
                 payment,
                 user,
                 interface,
-                "Flagged for review",
+                gettext_noop("Flagged for review"),
                 needs_review=True,
                 review_note=notes.write(
                     notes.NOT_PAYABLE, values=", ".join(f"#{c}" for c in changed), reasons="; ".join(exc.messages)
@@ -548,7 +553,7 @@ def review_corrections(*, user=None, interface="system", fund: Fund | None = Non
             payment,
             user,
             interface,
-            "Flagged for review",
+            gettext_noop("Flagged for review"),
             needs_review=True,
             review_note=notes.corrected(
                 len(changed),
@@ -582,7 +587,7 @@ def review_corrections(*, user=None, interface="system", fund: Fund | None = Non
             action="create",
             obj=proposal,
             after=audit.snapshot(proposal),
-            reason="Correction proposed after a corrected value",
+            reason=gettext_noop("Correction proposed after a corrected value"),
         )
         proposals.append(proposal)
     return proposals
@@ -651,7 +656,7 @@ def change_fund(fund: Fund, *, user=None, interface="web", reason: str = "", **f
             }
         )
     fund.save()
-    _audit_change(fund, before, user, interface, reason or "Fund changed")
+    _audit_change(fund, before, user, interface, reason or gettext_noop("Fund changed"))
     return fund
 
 
@@ -700,7 +705,7 @@ def close_scheme(scheme: Scheme, *, user=None, interface="web", reason: str = ""
     scheme.save(update_fields=["status"])
     if not was_draft:
         _release(scheme, user, reason or "closed")
-    _audit_change(scheme, before, user, interface, reason or "Scheme closed")
+    _audit_change(scheme, before, user, interface, reason or gettext_noop("Scheme closed"))
     return scheme
 
 
@@ -761,7 +766,13 @@ def change_scheme(scheme: Scheme, *, user=None, interface="web", reason: str = "
     scheme.save()
     if launching and scheme.commitment:
         _entry(scheme, S.COMMITMENT, scheme.commitment, user, note=notes.write(notes.COMMITMENT, scheme=scheme.name))
-    _audit_change(scheme, before, user, interface, reason or ("Scheme launched" if launching else "Scheme changed"))
+    _audit_change(
+        scheme,
+        before,
+        user,
+        interface,
+        reason or (gettext_noop("Scheme launched") if launching else gettext_noop("Scheme changed")),
+    )
     return scheme
 
 
@@ -774,11 +785,11 @@ def close_fund(fund: Fund, *, on, user=None, interface="web", reason: str = "") 
     if on is None:
         raise ValidationError({"on": _("a close needs the day it takes effect")})
     for scheme in fund.schemes.exclude(status=Scheme.Status.CLOSED):
-        close_scheme(scheme, user=user, interface=interface, reason=reason or f"Fund {fund.code} closed")
+        close_scheme(scheme, user=user, interface=interface, reason=reason or audit.reason(FUND_CLOSED, fund=fund.code))
     before = audit.snapshot(fund)
     fund.closed_on = on
     fund.save(update_fields=["closed_on"])
-    _audit_change(fund, before, user, interface, reason or "Fund closed")
+    _audit_change(fund, before, user, interface, reason or gettext_noop("Fund closed"))
     return fund
 
 

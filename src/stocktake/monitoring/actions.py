@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from stocktake import retry
 from stocktake.accounts import audit
@@ -235,5 +236,5 @@ def note_alerts_emailed(alerts: list[Alert], recipients: list[str]) -> None:
         action="change",
         obj=alerts[0],
         after={"emailed_to": recipients, "alerts": [a.pk for a in alerts]},
-        reason="alerts emailed",
+        reason=gettext_noop("alerts emailed"),
     )

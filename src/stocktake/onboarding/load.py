@@ -21,6 +21,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models.deletion import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from stocktake.accounts import actions as accounts_actions
 from stocktake.accounts.models import Organisation, Person
@@ -632,7 +633,7 @@ def load(
     for name in sheets:
         if name in EXTRA_CHECKS:
             rows[name] = EXTRA_CHECKS[name](rows[name], problems, rows)
-    loader = Loader(user=user, interface=interface, reason=reason or _("setup file"), partial=partial)
+    loader = Loader(user=user, interface=interface, reason=reason or gettext_noop("setup file"), partial=partial)
     loader.result = result
     loader.absent = {name: set(S.BY_NAME[name].column_names()) - set(tables[name].header) for name in sheets}
     for p in problems:

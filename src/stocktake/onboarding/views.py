@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_http_methods
 
 from stocktake.accounts import permissions
@@ -55,7 +56,7 @@ def _run(path: Path, kind: str, *, user, dry_run: bool, partial: bool):
             orgunits.read(path),
             user=user,
             interface="web",
-            reason=_("org units from the Setup page"),
+            reason=gettext_noop("org units from the Setup page"),
             dry_run=dry_run,
             partial=partial,
             sheets=("Levels", "OrgUnits"),
@@ -65,7 +66,7 @@ def _run(path: Path, kind: str, *, user, dry_run: bool, partial: bool):
         reader.read(path),
         user=user,
         interface="web",
-        reason=_("setup file from the Setup page"),
+        reason=gettext_noop("setup file from the Setup page"),
         dry_run=dry_run,
         partial=partial,
     )

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from stocktake.accounts import audit
 from stocktake.routines import actions as routine_actions
@@ -125,7 +126,7 @@ def open_problem(
             action="change",
             obj=problem,
             after={"org_units": [u.pk for u in org_units]},
-            reason="org units where the problem shows",
+            reason=gettext_noop("org units where the problem shows"),
         )
     source = _("from alert: %(m)s") % {"m": alert.message} if alert else _("by hand")
     _log(
@@ -302,7 +303,9 @@ def _unconfirm(tree: IssueTree, *, user, interface) -> None:
     """A changed tree must be checked again: the reviewer's MECE confirmation no longer holds."""
     if tree.mece_confirmed_at:
         tree.mece_confirmed_at, tree.mece_confirmed_by, tree.mece_note = None, None, ""
-        audit.save_audited(tree, user=user, interface=interface, reason="tree changed: MECE to be confirmed again")
+        audit.save_audited(
+            tree, user=user, interface=interface, reason=gettext_noop("tree changed: MECE to be confirmed again")
+        )
 
 
 @transaction.atomic

@@ -26,6 +26,7 @@ from defusedxml import ElementTree as SafeET
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from lxml import etree
 
 from stocktake.accounts import actions as accounts_actions
@@ -454,13 +455,13 @@ def _upsert(model, code: str, fields: dict, user, interface: str, create, change
     found = model.objects.filter(code=code).first()
     if found is None:
         return create(code=code, user=user, interface=interface, **fields)
-    return change(found, user=user, interface=interface, reason=_("IATI import"), **fields)
+    return change(found, user=user, interface=interface, reason=gettext_noop("IATI import"), **fields)
 
 
 def _translate(obj, translations: dict, user, interface: str) -> None:
     if translations:
         architecture_actions.set_translations(
-            obj, translations, user=user, interface=interface, reason=_("IATI import")
+            obj, translations, user=user, interface=interface, reason=gettext_noop("IATI import")
         )
 
 
@@ -521,8 +522,10 @@ def _store_target(ri: ReadIndicator, ind: Indicator, user, interface: str, done:
     existing = Target.objects.filter(indicator=ind, org_unit=None).first()
     if existing is None:
         architecture_actions.create_target(
-            indicator=ind, user=user, interface=interface, reason=_("IATI import"), **spec
+            indicator=ind, user=user, interface=interface, reason=gettext_noop("IATI import"), **spec
         )
     else:
-        architecture_actions.revise_target(existing, user=user, interface=interface, reason=_("IATI import"), **spec)
+        architecture_actions.revise_target(
+            existing, user=user, interface=interface, reason=gettext_noop("IATI import"), **spec
+        )
     return 1

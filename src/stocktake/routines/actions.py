@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from stocktake.accounts import audit
 from stocktake.delivery import assessment as A
@@ -21,6 +21,9 @@ from stocktake.delivery import calendar as C
 from stocktake.runners import runner_alive, runner_id
 
 from .models import ActionItem, Assessment, AssessmentRound, AssessmentVersion, Decision, Meeting, RoundEvent, Routine
+
+# An audit reason with a value in it, stored in English and shown in the reader's language (accounts/reasons.py).
+CARRIED_OVER = audit.template(gettext_noop("carried over from %(round)s"))
 
 RATED = ("challenge", "planning", "capacity", "stage", "evidence", "likelihood")
 # The judgements as a refusal names them, in the reader's language.
@@ -63,7 +66,7 @@ def carry_over(rnd: AssessmentRound, *, user=None, interface="web") -> list[Asse
     earlier = AssessmentRound.objects.filter(date__lt=rnd.date).exclude(pk=rnd.pk).order_by("-date", "-id").first()
     if earlier is None:
         return []
-    reason = _("carried over from %(round)s") % {"round": earlier.name}
+    reason = audit.reason(CARRIED_OVER, round=earlier.name)
     made = []
     for old in earlier.assessments.exclude(outcome__in=rnd.assessments.values("outcome")).order_by("pk"):
         obj = Assessment(round=rnd, outcome_id=old.outcome_id, carried_from=earlier, updated_by=_user(user))
@@ -85,8 +88,8 @@ def close_round(rnd: AssessmentRound, *, user=None, interface="web", reason: str
     if rnd.is_closed:
         raise ValidationError({"state": _("round %(name)s is already closed") % {"name": rnd.name}})
     rnd.state = AssessmentRound.State.CLOSED
-    audit.save_audited(rnd, user=user, interface=interface, reason=reason or "Round closed")
-    RoundEvent.objects.create(round=rnd, state=rnd.state, reason=reason or "Round closed", by=_user(user))
+    audit.save_audited(rnd, user=user, interface=interface, reason=reason or gettext_noop("Round closed"))
+    RoundEvent.objects.create(round=rnd, state=rnd.state, reason=reason or gettext_noop("Round closed"), by=_user(user))
     return rnd
 
 
@@ -372,7 +375,7 @@ def issue_pack(meeting: Meeting, *, user=None, interface="web") -> Meeting:
             }
         )
     meeting.issued_at = timezone.now()
-    return audit.save_audited(meeting, user=user, interface=interface, reason=_("Pack issued"))
+    return audit.save_audited(meeting, user=user, interface=interface, reason=gettext_noop("Pack issued"))
 
 
 @transaction.atomic
@@ -445,7 +448,7 @@ def mark_reminded(actions, *, interface="cli") -> int:
     n = 0
     for a in actions:
         a.reminded_at = now
-        audit.save_audited(a, user=None, interface=interface, reason="Overdue reminder sent")
+        audit.save_audited(a, user=None, interface=interface, reason=gettext_noop("Overdue reminder sent"))
         n += 1
     return n
 
