@@ -17,7 +17,7 @@ from stocktake.architecture.models import Indicator, OrgUnit
 from stocktake.delivery import assessment as A
 from stocktake.delivery import status as S
 
-from .models import RATING_NAMES
+from .models import RATING_NAMES, rating_label
 
 STATUS_ORDER = [S.OFF_TRACK, S.SLIGHTLY_OFF, S.ON_TRACK, S.NO_DATA]  # worst first
 COLUMNS = [S.ON_TRACK, S.SLIGHTLY_OFF, S.OFF_TRACK, S.NO_DATA]  # the summary grid's columns
@@ -111,7 +111,7 @@ def summary_rows(blocks, *, movement: bool = False) -> list[dict]:
                     for code in COLUMNS
                 ],
                 "likelihood": likelihood,
-                "likelihood_label": A.label("evidence", likelihood),
+                "likelihood_label": rating_label("evidence", likelihood),
                 "likelihood_short": A.short("evidence", likelihood),
                 "likelihood_css": A.css("evidence", likelihood),
                 "movement": " ".join(dict.fromkeys(moves)),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.text import format_lazy
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 from stocktake.delivery import assessment as A
 from stocktake.delivery import calendar as C
@@ -38,6 +38,20 @@ CHALLENGE_NAMES = {
 assert (
     set(RATING_NAMES) == set(A.RAG) and set(STAGE_NAMES) == set(A.STAGES) and set(CHALLENGE_NAMES) == set(A.CHALLENGE)
 )
+
+
+def rating_label(judgement: str, value) -> str:
+    """A judgement's rating as the pages and packs name it, in the reader's language (the engine's
+    assessment.label says the same in English): "2 – Amber-red", "3 – Late implementation", "High"."""
+    if value is None or value == "":
+        return gettext("not rated")
+    if judgement == "challenge":
+        return str(CHALLENGE_NAMES[value])
+    if judgement == "stage":
+        return f"{value} – {STAGE_NAMES[value]}"
+    return f"{value} – {RATING_NAMES[value]}"
+
+
 RAG_CHOICES = [(k, format_lazy("{} – {}", k, RATING_NAMES[k])) for k in A.RAG]
 STAGE_CHOICES = [(k, format_lazy("{} – {}", k, STAGE_NAMES[k])) for k in A.STAGES]
 CHALLENGE_CHOICES = list(CHALLENGE_NAMES.items())

@@ -9,7 +9,7 @@ from stocktake.delivery import assessment as A
 from stocktake.monitoring import asof, hooks
 
 from . import frozen
-from .models import Assessment, AssessmentRound
+from .models import Assessment, AssessmentRound, rating_label
 from .pack import latest_assessments
 from .performance import priority_performance
 
@@ -55,7 +55,7 @@ def comparison(rounds, priorities, as_of=None) -> dict:
                         "arrow": A.ARROWS[move],
                         "key": key,
                         "round": r.name,
-                        "title": A.label(judgement, value),
+                        "title": rating_label(judgement, value),
                     }
                 )
             prev = a or prev
@@ -109,7 +109,7 @@ def delivery_report(rnd: AssessmentRound, priorities, *, short: bool = False, ch
                 "priority": p,
                 "outcomes": outcomes,
                 "likelihood": likelihood,
-                "likelihood_label": A.label("evidence", likelihood),
+                "likelihood_label": rating_label("evidence", likelihood),
                 "likelihood_css": A.css("evidence", likelihood),
                 "evaluations": evaluations.get(p.pk, []),
                 "blocks": blocks.get(p.pk, []),
