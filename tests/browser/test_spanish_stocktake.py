@@ -95,13 +95,9 @@ COMMON = (
 # The import file's own column names: the file format, in the language of the files, not of the interface.
 FILE_FORMAT = {"indicator", "org_unit", "period", "disaggregation", "value", "numerator", "denominator", "comment"}
 
-# English that comes from code other helpers are translating in this session (issue 19): delivery/ (ratings,
-# stages, quality flags, chain questions), collection/ panels, and the charts (Vega's own axis and legend
-# descriptions, month names). Found and shown (a warning), but not failed on here: see the last test.
-ELSEWHERE = re.compile(
-    r"^\[chart\] "  # Vega's own accessibility descriptions of axes and marks (aria), English
-    r"|days late|units missing|: data to "  # collection/panels.py
-)
+# English still known to be left, found and shown (a warning) but not failed on: none today. A line here is a
+# debt to pay, not a place to hide English.
+ELSEWHERE = re.compile(r"(?!)")  # matches nothing
 
 # What a government (or its delivery unit) wrote: model -> its text fields. Text the system writes itself
 # (audit entries, import and document messages, alerts, the data's proposal reasons) is interface, so not here.

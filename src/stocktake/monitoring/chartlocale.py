@@ -164,8 +164,16 @@ def vega_locale(code: str | None = None) -> dict:
 
 def localised(spec: dict, code: str | None = None) -> dict:
     """The spec with the language's locale in its config (other config kept): every chart's builder returns
-    its spec through this."""
-    return {**spec, "config": {**spec.get("config", {}), "locale": vega_locale(code)}}
+    its spec through this.
+
+    Vega describes axes and legends to screen readers in English only ("X-axis for a time scale with values
+    from..."): in another language those descriptions are left out (aria false), and the reader has the
+    chart's figures as a table beside it instead."""
+    config = {**spec.get("config", {}), "locale": vega_locale(code)}
+    if language(code) != "en":
+        for part in ("axis", "legend"):
+            config[part] = {**config.get(part, {}), "aria": False}
+    return {**spec, "config": config}
 
 
 def month_long_format(code: str | None = None) -> str:
