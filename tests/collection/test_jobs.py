@@ -191,31 +191,43 @@ def test_a_worker_killed_mid_import_leaves_a_failed_batch_and_no_values(own_data
     count = "from stocktake.monitoring.models import DataValue; print(DataValue.objects.count())"
     before = int(_shell(env, count))
     pk = _queue(env, str(path))
+    # The watcher starts (Django set-up and all) before the worker, and polls from the moment it is ready: the
+    # rows are checked as columns first (no count), then staged in chunks, each chunk's count reported. A watcher
+    # started after the worker could arrive when every chunk is staged already (seen in CI on PostgreSQL).
+    # Progress is committed on the jobs connection, so the watcher sees it while the import's own transaction
+    # is open (on SQLite only until the import takes the write lock: see docs/collection.md).
+    watch = (
+        "import sys, time\nfrom stocktake.collection import progress\nfrom stocktake.collection.models import ImportBatch\n"
+        f"def get(): return progress.read(ImportBatch.objects.get(pk={pk}))\n"
+        "b = get(); print('ready', flush=True)\n"
+        "while b.status == 'queued' or (b.status == 'running' and not b.rows_read):\n"
+        "    time.sleep(0.01); b = get()\n"
+        "print(b.status, b.rows_read, flush=True)"
+    )
+    watcher = subprocess.Popen(
+        [sys.executable, "-m", "stocktake", "shell", "--no-imports", "-c", watch],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    for line in watcher.stdout:  # the shell may first list what it imported
+        if line.strip() == "ready":
+            break
+    else:
+        raise AssertionError("the watcher never started")
     worker = subprocess.Popen(
         [sys.executable, "-m", "stocktake", "worker"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     try:
-        deadline = time.monotonic() + 120
-        while _batch(env, pk)["status"] == "queued":
-            assert time.monotonic() < deadline, "the worker never claimed the job"
-            time.sleep(0.05)
-        # Progress is committed on the jobs connection, so this process sees it while the import's own
-        # transaction is open (on SQLite only until the import takes the write lock: see docs/collection.md).
-        # the rows are checked as columns first, then stored: the count climbs while they are stored
-        watch = (
-            "import time\nfrom stocktake.collection import progress\nfrom stocktake.collection.models import ImportBatch\n"
-            f"b = progress.read(ImportBatch.objects.get(pk={pk}))\n"
-            "while b.status == 'running' and not b.rows_read:\n"
-            f"    time.sleep(0.02); b = progress.read(ImportBatch.objects.get(pk={pk}))\n"
-            "print(b.status, b.rows_read)"
-        )
-        status, rows = _shell(env, watch).split()
+        status, rows = watcher.communicate(timeout=300)[0].split()[-2:]
         assert status == "running" and 0 < int(rows) < ROWS_TO_KILL, (status, rows)  # what the batch page shows
         worker.send_signal(signal.SIGKILL)
         worker.wait(timeout=30)
     finally:
-        if worker.poll() is None:
-            worker.kill()
+        for process in (worker, watcher):
+            if process.poll() is None:
+                process.kill()
     assert _batch(env, pk)["status"] == "running"  # nobody has noticed yet
     out = subprocess.run(
         [sys.executable, "-m", "stocktake", "worker", "--batch"], env=env, capture_output=True, text=True, timeout=300
