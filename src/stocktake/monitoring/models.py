@@ -29,7 +29,10 @@ class DataValue(models.Model):
         RETURNED = "returned", "Returned"
         PUBLISHED = "published", "Published"
 
-    indicator = models.ForeignKey("architecture.Indicator", on_delete=models.PROTECT, related_name="values")
+    # no index of its own: the cell key (one_value_per_cell) and (indicator, period) both begin with it
+    indicator = models.ForeignKey(
+        "architecture.Indicator", on_delete=models.PROTECT, related_name="values", db_index=False
+    )
     org_unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="values")
     period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="values")
     disaggregation = models.CharField(
@@ -124,12 +127,17 @@ class DataValueVersion(models.Model):
     rollups' public part reads a value's latest published version while a newer one waits to be checked.
     """
 
-    data_value = models.ForeignKey(DataValue, on_delete=models.PROTECT, related_name="versions")
+    # no index of its own: one_row_per_version begins with it
+    data_value = models.ForeignKey(DataValue, on_delete=models.PROTECT, related_name="versions", db_index=False)
     # The value's indicator and period, copied: on PostgreSQL the table is distributed by indicator and
     # partitioned by period, and its foreign key to the value is (data_value, indicator, period)
-    # (docs/decisions/0007-distribution.md). save() fills them from the value.
-    indicator = models.ForeignKey("architecture.Indicator", on_delete=models.PROTECT, related_name="+")
-    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="+")
+    # (docs/decisions/0007-distribution.md). save() fills them from the value. That key implies these two
+    # (the value's own keys check them), so they have no constraint of their own: a million versions are
+    # not checked three times over at commit (docs/decisions/0008-import-floor.md).
+    indicator = models.ForeignKey(
+        "architecture.Indicator", on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="+", db_constraint=False)
     version = models.PositiveIntegerField()
     value = models.FloatField(null=True, blank=True)
     numerator = models.FloatField(null=True, blank=True)
@@ -165,18 +173,29 @@ class Rollup(models.Model):
     is always numerator over denominator, never an average of averages.
     """
 
-    indicator = models.ForeignKey("architecture.Indicator", on_delete=models.CASCADE, related_name="rollups")
-    org_unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="rollups")
+    # Derived rows, written only by refresh() from values whose own keys are checked, and rebuilt whole by
+    # `stocktake rollups`: their keys are not checked again by the database (deletes still cascade, through
+    # Django), which spares a national import a million rows' worth of checks at commit
+    # (docs/decisions/0008-import-floor.md). The indicator has no index of its own: the cell key begins with it.
+    indicator = models.ForeignKey(
+        "architecture.Indicator",
+        on_delete=models.CASCADE,
+        related_name="rollups",
+        db_index=False,
+        db_constraint=False,
+    )
+    org_unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="rollups", db_constraint=False)
     parent = models.ForeignKey(
         OrgUnit,
         null=True,
         blank=True,
         on_delete=models.CASCADE,
         related_name="+",
+        db_constraint=False,
         help_text="The org unit's parent, copied here so a drill-down is one index range.",
     )
     depth = models.PositiveSmallIntegerField()
-    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+", db_constraint=False)
     count = models.PositiveIntegerField(default=0)
     total = models.FloatField(default=0.0)
     numerator = models.FloatField(default=0.0)
