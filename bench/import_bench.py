@@ -11,6 +11,10 @@ rows/s for:
   floor: driver load    the file into a plain table through the driver, one transaction
                         (sqlite3 executemany / psycopg 3 COPY), no Django
   floor: typed columns  the file read into typed columns (Polars)
+  floor: our tables     what the file stores, as a commit stores it (a value, its first version and its
+                        reporting-level rollup per row) written straight into our tables through the driver,
+                        with their indexes and key checks, then rolled back: what no import on this schema
+                        can beat (docs/decisions/0008-import-floor.md)
   dry run               read + every row check, nothing stored
   commit                read + checks + versions + audit + rollups (ours)
   re-import             the same file again (nothing changes)
@@ -224,6 +228,82 @@ def columnar_floor(path: Path) -> Clock:
     return clock
 
 
+def schema_floor(path: Path, user) -> Clock:
+    """Floor 3: the rows a commit stores, written straight into our three tables by the driver, then rolled back.
+
+    Each file row becomes a value (version 1), its first version and its reporting-level rollup, with ids
+    chosen here; SQLite: executemany on the raw connection; PostgreSQL: COPY, then SET CONSTRAINTS ALL
+    IMMEDIATE so that the deferred key checks a commit would run are run too. The tables' indexes and keys
+    are the real ones, so this is the cost of the schema itself, before any check, comparison or audit.
+    """
+    import polars as pl
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from stocktake.architecture import actions as architecture_actions
+    from stocktake.architecture.models import Indicator, OrgUnit
+    from stocktake.delivery import periods as P
+
+    frame = pl.read_csv(path, schema_overrides={"value": pl.Float64})
+    (code,) = frame["period"].unique().to_list()
+    period = architecture_actions.ensure_period(P.parse(code)).pk
+    units = {c: (pk, parent) for c, pk, parent in OrgUnit.objects.values_list("code", "pk", "parent_id")}
+    inds = dict(Indicator.objects.values_list("code", "pk"))
+    now = timezone.now().isoformat() if connection.vendor == "sqlite" else timezone.now()
+    base = 10**9  # ids far above any stored (rolled back, so nothing is left)
+    rows = [
+        (base + n, inds[i], units[u][0], units[u][1], v)
+        for n, (i, u, v) in enumerate(frame.select("indicator", "org_unit", "value").iter_rows())
+    ]
+    values = (
+        (n, i, u, period, "", v, None, None, "submitted", "", 1, "bench", now, user.pk) for n, i, u, _p, v in rows
+    )
+    versions = ((n, n, i, period, 1, v, None, None, "submitted", "", "bench", now, user.pk) for n, i, u, _p, v in rows)
+    rollups = (
+        (n, i, u, p, 3, period, 1, v, 0, 0, v, 0, 0, 0, 0, None, 0, 0, 0, 0, None, 1, None) for n, i, u, p, v in rows
+    )
+    tables = {
+        "monitoring_datavalue": (
+            "id, indicator_id, org_unit_id, period_id, disaggregation, value, numerator, denominator, state, "
+            "comment, version, source, updated_at, updated_by_id",
+            values,
+        ),
+        "monitoring_datavalueversion": (
+            "id, data_value_id, indicator_id, period_id, version, value, numerator, denominator, state, comment, "
+            "source, at, by_id",
+            versions,
+        ),
+        "monitoring_rollup": (
+            "id, indicator_id, org_unit_id, parent_id, depth, period_id, count, total, numerator, denominator, "
+            "value, official_count, official_total, official_numerator, official_denominator, official_value, "
+            "published_count, published_total, published_numerator, published_denominator, published_value, "
+            "expected, expected_weight",
+            rollups,
+        ),
+    }
+
+    class Undo(Exception):
+        pass
+
+    with Clock() as clock:
+        try:
+            with transaction.atomic(), connection.cursor() as cur:
+                for table, (columns, data) in tables.items():
+                    if connection.vendor == "postgresql":
+                        with cur.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                            for row in data:
+                                copy.write_row(row)
+                    else:
+                        marks = ", ".join("?" * len(columns.split(",")))
+                        cur.connection.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", data)
+                if connection.vendor == "postgresql":
+                    cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                raise Undo
+        except Undo:
+            pass
+    return clock
+
+
 def ours(path: Path, user, dry_run: bool):
     from stocktake.collection.importer import run_import
 
@@ -371,6 +451,8 @@ def main():
         print(dry.line("ours, dry run", rows, floors))
         if args.dry_run_only:
             return
+        floors["tables"] = schema_floor(path, user)
+        print(floors["tables"].line("floor: our tables", rows))
         if args.profile:
             import cProfile
             import pstats
