@@ -197,7 +197,7 @@ def test_a_worker_killed_mid_import_leaves_a_failed_batch_and_no_values(own_data
     # Progress is committed on the jobs connection, so the watcher sees it while the import's own transaction
     # is open (on SQLite only until the import takes the write lock: see docs/collection.md).
     watch = (
-        "import sys, time\nfrom stocktake.collection import progress\nfrom stocktake.collection.models import ImportBatch\n"
+        "import time\nfrom stocktake.collection import progress\nfrom stocktake.collection.models import ImportBatch\n"
         f"def get(): return progress.read(ImportBatch.objects.get(pk={pk}))\n"
         "b = get(); print('ready', flush=True)\n"
         "while b.status == 'queued' or (b.status == 'running' and not b.rows_read):\n"
