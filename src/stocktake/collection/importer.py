@@ -22,6 +22,7 @@ from datetime import date, timedelta
 
 import polars as pl
 from django.db import DatabaseError, connection, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import formats, timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -432,11 +433,13 @@ class _Run:
             if period is None:
                 continue
             # counted in the database, and only the first missing units named: a national month is
-            # twenty thousand units per indicator
+            # twenty thousand units per indicator. Each unit's value is looked up by its full cell key (NOT
+            # EXISTS): a list of the month's units (NOT IN) had SQLite read every value the indicator has.
             expected = OrgUnit.objects.filter(depth=ind.report_depth)
-            absent = expected.exclude(
-                pk__in=DataValue.objects.filter(indicator=ind, period=period, disaggregation="").values("org_unit_id")
+            reported = DataValue.objects.filter(
+                indicator=ind, period=period, disaggregation="", org_unit=OuterRef("pk")
             )
+            absent = expected.exclude(Exists(reported))
             missing = list(absent.values_list("code", flat=True)[:11])
             if missing:
                 total = expected.count()

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from django.db import connection, models, transaction
 
-from stocktake.architecture.models import Indicator, Period
+from stocktake.architecture.models import Indicator, OrgUnit, Period
 from stocktake.delivery import periods as P
 from stocktake.delivery.rollup import Accumulator
 
@@ -244,12 +244,15 @@ def refresh(indicator_ids=None, period_ids=None) -> int:
     indicators = list(indicators.order_by("pk"))
     _lock_stamps([ind.pk for ind in indicators])
     period_ids = None if period_ids is None else sorted(set(period_ids))
+    # every depth a rollup can be at, so that removing a few periods' rollups is a look-up by
+    # (indicator, depth, period): by the indicator and periods alone SQLite read all its rollups, years of them
+    deepest = OrgUnit.objects.aggregate(d=models.Max("depth"))["d"] or 1
     written = 0
     with connection.cursor() as cursor:
         for ind in indicators:
             old = Rollup.objects.filter(indicator=ind)
             if period_ids is not None:
-                old = old.filter(period_id__in=period_ids)
+                old = old.filter(depth__in=range(1, max(deepest, ind.report_depth) + 1), period_id__in=period_ids)
             old._raw_delete(old.db)
             written += _insert_reporting_level(cursor, ind, period_ids)
             for up in range(1, ind.report_depth):

@@ -46,10 +46,28 @@ def _targets(cursor, ind, period_ids) -> list[tuple[int, object]]:
         first, last = cursor.fetchone()
         if first is None:
             return []
-        sql += " AND p.start >= %s AND p.start <= %s"
-        params += [first, _plus(last, LOOKBACK)]
+        # The candidate periods from the small periods table first, then their rollups by key: filtering the
+        # rollups on the period's start instead reads every rollup of the indicator, years of them.
+        window = _periods(cursor, ind.frequency, ">=", first, _plus(last, LOOKBACK))
+        if not window:
+            return []
+        marks = ", ".join(["%s"] * len(window))
+        # any rollup of a period has one at the reporting level: (indicator, depth, period) is then a key look-up
+        sql += f" AND r.depth = %s AND r.period_id IN ({marks})"
+        params += [ind.report_depth, *window]
     cursor.execute(sql, params)
     return [(pid, start) for pid, start in cursor.fetchall()]
+
+
+def _periods(cursor, kind: str, after: str, first, last) -> list[int]:
+    """The ids of the periods of this kind starting from `first` (`after` is ">=" or ">": from or after it)
+    up to `last`, from the periods table: a short list that the big tables are then read by, through
+    their (indicator, period) keys."""
+    cursor.execute(
+        f"SELECT id FROM monitoring_period WHERE kind = %s AND start {after} %s AND start <= %s ORDER BY id",
+        [kind, first, last],
+    )
+    return [pid for (pid,) in cursor.fetchall()]
 
 
 def _day(value):
@@ -81,6 +99,12 @@ def refresh(cursor, ind, period_ids=None) -> None:
         return
     for period_id, start in _targets(cursor, ind, period_ids):
         start = _day(start)
+        # the year's periods by id: the values are then read through (indicator, period), that year's only;
+        # a filter on the period's start read every value of the indicator, however old (docs/collection.md)
+        year = _periods(cursor, ind.frequency, ">", start - LOOKBACK, start)
+        if not year:  # a period of another kind than the indicator's: no report weighs in it
+            continue
+        marks = ", ".join(["%s"] * len(year))
         cursor.execute(f"DROP TABLE IF EXISTS {LATEST}")
         cursor.execute(
             # the unit is joined inside, before the window: joined after it, PostgreSQL (which cannot estimate
@@ -88,12 +112,14 @@ def refresh(cursor, ind, period_ids=None) -> None:
             f"CREATE TEMPORARY TABLE {LATEST} AS SELECT r.unit AS unit, ABS(r.w) AS w FROM ("
             f"SELECT v.org_unit_id AS unit, v.{col} AS w, "
             "ROW_NUMBER() OVER (PARTITION BY v.org_unit_id ORDER BY p.start DESC) AS latest "
-            "FROM monitoring_datavalue v JOIN monitoring_period p ON p.id = v.period_id "
+            # the periods first (SQLite keeps a CROSS JOIN's order; PostgreSQL plans it as any join): SQLite
+            # otherwise walks the indicator's whole cell key, every value it has, for the window's unit order
+            "FROM monitoring_period p CROSS JOIN monitoring_datavalue v "
             "JOIN monitoring_orgunit u0 ON u0.id = v.org_unit_id "
-            "WHERE v.indicator_id = %s AND v.disaggregation = '' AND p.kind = %s AND p.start <= %s AND p.start > %s "
+            f"WHERE p.id IN ({marks}) AND v.period_id = p.id AND v.indicator_id = %s AND v.disaggregation = '' "
             "AND u0.depth = %s AND (u0.closed_on IS NULL OR u0.closed_on >= %s)"
             ") r WHERE r.latest = 1 AND r.w IS NOT NULL",
-            [ind.pk, ind.frequency, start, start - LOOKBACK, ind.report_depth, start],
+            [*year, ind.pk, ind.report_depth, start],
         )
         for up in range(1, ind.report_depth):
             joins = "".join(f" JOIN monitoring_orgunit a{k} ON a{k}.id = a{k - 1}.parent_id" for k in range(1, up + 1))
