@@ -48,7 +48,7 @@ def _targets(cursor, ind, period_ids) -> list[tuple[int, object]]:
             return []
         # The candidate periods from the small periods table first, then their rollups by key: filtering the
         # rollups on the period's start instead reads every rollup of the indicator, years of them.
-        window = _periods(cursor, ind.frequency, ">=", first, _plus(last, LOOKBACK))
+        window = _periods(cursor, ind.frequency, first, _plus(last, LOOKBACK), from_first=True)
         if not window:
             return []
         marks = ", ".join(["%s"] * len(window))
@@ -59,10 +59,11 @@ def _targets(cursor, ind, period_ids) -> list[tuple[int, object]]:
     return [(pid, start) for pid, start in cursor.fetchall()]
 
 
-def _periods(cursor, kind: str, after: str, first, last) -> list[int]:
-    """The ids of the periods of this kind starting from `first` (`after` is ">=" or ">": from or after it)
-    up to `last`, from the periods table: a short list that the big tables are then read by, through
-    their (indicator, period) keys."""
+def _periods(cursor, kind: str, first, last, *, from_first: bool) -> list[int]:
+    """The ids of the periods of this kind starting after `first` (or on it, `from_first`) up to `last`, from
+    the periods table: a short list that the big tables are then read by, through their (indicator, period)
+    keys."""
+    after = ">=" if from_first else ">"
     cursor.execute(
         f"SELECT id FROM monitoring_period WHERE kind = %s AND start {after} %s AND start <= %s ORDER BY id",
         [kind, first, last],
@@ -100,8 +101,8 @@ def refresh(cursor, ind, period_ids=None) -> None:
     for period_id, start in _targets(cursor, ind, period_ids):
         start = _day(start)
         # the year's periods by id: the values are then read through (indicator, period), that year's only;
-        # a filter on the period's start read every value of the indicator, however old (docs/collection.md)
-        year = _periods(cursor, ind.frequency, ">", start - LOOKBACK, start)
+        # a filter on the period's start read every value of the indicator, however old
+        year = _periods(cursor, ind.frequency, start - LOOKBACK, start, from_first=False)
         if not year:  # a period of another kind than the indicator's: no report weighs in it
             continue
         marks = ", ".join(["%s"] * len(year))
