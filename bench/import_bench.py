@@ -356,8 +356,8 @@ def fill_stored(target: int, before: str, facilities: int | None = None, months:
         pid = ensure_period(month).pk
         rows = [
             (i, u, pid, "", float(round(usual(f, k) * rng.uniform(0.95, 1.05))), "published", "", 1, "bench", now)
+            for k, i in enumerate(inds)  # in the cell key's order: indicator, then unit
             for f, u in enumerate(units)
-            for k, i in enumerate(inds)
         ][: target - have]
         with connection.cursor() as cur:
             if connection.vendor == "postgresql":

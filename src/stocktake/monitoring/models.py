@@ -29,7 +29,7 @@ class DataValue(models.Model):
         RETURNED = "returned", "Returned"
         PUBLISHED = "published", "Published"
 
-    # no index of its own: the cell key (one_value_per_cell) and (indicator, period) both begin with it
+    # no index of its own: the cell key (one_value_per_cell) begins with it
     indicator = models.ForeignKey(
         "architecture.Indicator", on_delete=models.PROTECT, related_name="values", db_index=False
     )
@@ -52,12 +52,15 @@ class DataValue(models.Model):
 
     class Meta:
         constraints = [
+            # Period before org unit: a month's new values are one contiguous run of the key per
+            # indicator, not one insertion point per (indicator, unit), so an import's cost follows its
+            # rows and not the values stored (docs/collection.md, growth). The same key serves every
+            # read by indicator and period; one unit's series reads the org unit's index.
             models.UniqueConstraint(
-                fields=["indicator", "org_unit", "period", "disaggregation"], name="one_value_per_cell"
+                fields=["indicator", "period", "org_unit", "disaggregation"], name="one_value_per_cell"
             ),
         ]
         indexes = [
-            models.Index(fields=["indicator", "period"]),
             # What awaits verification is a small share of all values: counting it (the delivery unit's
             # portfolio notes, the queue) reads this partial index instead of scanning every value.
             models.Index(

@@ -4,7 +4,7 @@ record_values loads every row of a batch here first, in one go (PostgreSQL COPY,
 valuesql and versionsql write the cells and their versions from it with set-based statements: the work is
 a handful of statements per batch, whatever its size, and no stored cell travels through Python. The
 columns are written once, here: a partition or distribution key added to the values table later is one
-more entry in KEY.
+more entry in CELL and KEY.
 """
 
 from __future__ import annotations
@@ -12,11 +12,14 @@ from __future__ import annotations
 from django.db import connection
 
 TABLE = "monitoring_stage_values"
-# the cell's key, as on monitoring_datavalue (one_value_per_cell)
-KEY = ("indicator_id", "org_unit_id", "period_id", "disaggregation")
+# where the cell is, in the order a batch's rows hold it
+CELL = ("indicator_id", "org_unit_id", "period_id", "disaggregation")
+# the same columns in the order of monitoring_datavalue's cell key (one_value_per_cell): the staging index
+# and the order new cells are inserted in follow it
+KEY = ("indicator_id", "period_id", "org_unit_id", "disaggregation")
 # what the batch says of the cell
 FIELDS = ("value", "numerator", "denominator", "comment", "state")
-LOADED = (*KEY, *FIELDS)  # the columns a batch's rows hold, in this order
+LOADED = (*CELL, *FIELDS)  # the columns a batch's rows hold, in this order
 # filled by valuesql.mark: the stored cell (none for a new one), its version, and whether the batch changes it
 MARKS = ("dv_id", "old_version", "same")
 

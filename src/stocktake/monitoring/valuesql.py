@@ -102,7 +102,7 @@ def deltas(cursor) -> list[tuple]:
     creates or changes, read after `mark` and before the writes."""
     nums = ("value", "numerator", "denominator")
     cursor.execute(
-        f"SELECT {', '.join(f's.{c}' for c in S.KEY)}, s.dv_id, {', '.join(f'v.{c}' for c in nums)}, "
+        f"SELECT {', '.join(f's.{c}' for c in S.CELL)}, s.dv_id, {', '.join(f'v.{c}' for c in nums)}, "
         f"{', '.join(f's.{c}' for c in nums)} FROM {S.TABLE} s LEFT JOIN {TABLE} v ON v.id = s.dv_id "
         "WHERE s.dv_id IS NULL OR NOT s.same"
     )
