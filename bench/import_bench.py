@@ -370,9 +370,11 @@ def fill_stored(target: int, before: str, facilities: int | None = None, months:
         month = month.previous()
         months = None if months is None else months - 1
         print(f"    stored {have:,} rows", file=sys.stderr, end="\r")
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cur:
+    with connection.cursor() as cur:
+        if connection.vendor == "sqlite":
             cur.execute("PRAGMA cache_size = -2000")  # SQLite's default, as the import has it
+        else:  # a live database's tables have been analysed by autovacuum long before a month is imported
+            cur.execute("ANALYZE")
     print(file=sys.stderr)
 
 

@@ -6,6 +6,7 @@ databases: the main pages' queries on those tables filter on the indicator, so t
 shard (or a known few) in a distributed deployment.
 """
 
+import io
 import re
 
 import pytest
@@ -178,3 +179,65 @@ def test_the_main_pages_read_the_distributed_tables_by_indicator(client, db, pag
     assert touching, f"{page} read no values or rollups: the check checked nothing"
     offending = [(unkeyed(sql), sql[:300]) for sql in touching if unkeyed(sql)]
     assert not offending, offending
+
+
+def _rows_of(cur, period_id):
+    found = {}
+    for table in D.PARTITIONED_TABLES:
+        cur.execute(f"SELECT tableoid::regclass::text, * FROM {table} WHERE period_id = %s ORDER BY id", [period_id])
+        found[table] = cur.fetchall()
+    return found
+
+
+@postgres_only
+def test_partitions_extend_moves_a_new_periods_rows_out_of_the_default_partition(db):
+    from django.core.management import call_command
+
+    from stocktake.architecture.actions import ensure_period
+
+    indicator = Indicator.objects.get(code="ae-4h")
+    unit = OrgUnit.objects.filter(depth=indicator.report_depth).first()
+    numbers = {"numerator": 90, "denominator": 100} if indicator.aggregation == "ratio" else {"value": 5}
+    with connection.cursor() as cur:
+        ranges, _ = D.layout(cur, "monitoring_datavalue")
+        # a period created years after the migration: its id is past every range
+        cur.execute("SELECT setval(pg_get_serial_sequence('monitoring_period', 'id'), %s)", [ranges[-1][2] + 20])
+        period = ensure_period("2039-01" if indicator.frequency == "M" else "2039")
+        factories.record(indicator, unit, period, **numbers)
+        before = _rows_of(cur, period.pk)
+        for table, rows in before.items():
+            assert rows and {r[0] for r in rows} == {f"{table}_pdefault"}, table
+        # its range is missing, and so are the spare ones beyond it
+        missing = D.missing_ranges(cur, "monitoring_datavalue")
+        n = period.pk // D.PARTITION_WIDTH
+        assert {n, n + D.SPARE_PARTITIONS} <= set(missing)
+
+    out = io.StringIO()
+    call_command("partitions", "--extend", stdout=out)
+    assert "rows moved from the default partition" in out.getvalue()
+
+    with connection.cursor() as cur:
+        after = _rows_of(cur, period.pk)
+        for table, rows in after.items():
+            assert {r[0] for r in rows} == {f"{table}_p{n:04d}"}, table  # in its own range now
+            assert [r[1:] for r in rows] == [r[1:] for r in before[table]], table  # every row and column kept
+            assert D.layout(cur, table)[1] == 0
+            assert D.missing_ranges(cur, table) == []
+        cur.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the versions' composite key to their value holds
+    # the new range takes the period's next value, and a second run has nothing to do
+    other = OrgUnit.objects.filter(depth=indicator.report_depth).exclude(pk=unit.pk).first()
+    factories.record(indicator, other, period, **numbers)
+    assert DataValue.objects.filter(period=period).count() == 2
+    out = io.StringIO()
+    call_command("partitions", "--extend", stdout=out)
+    assert "0 partitions created, 0 rows moved" in out.getvalue()
+    test_every_key_of_the_distributed_tables_includes_the_distribution_column(db)
+
+
+@pytest.mark.skipif(connection.vendor == "postgresql", reason="SQLite's answer")
+def test_partitions_on_sqlite_says_there_is_nothing_to_do(db):
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("partitions", "--extend", stdout=out)
+    assert "keeps plain tables" in out.getvalue()

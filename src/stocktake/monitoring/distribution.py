@@ -7,10 +7,13 @@ co-located distributed tables. Django keeps `id` as each model's primary key (id
 sequence per table); the database's primary key is (id, indicator, period).
 
 Only the migrations call `partition` and `composite_foreign_key`, on PostgreSQL only: SQLite keeps plain
-tables. The test (tests/monitoring/test_distribution.py) reads the catalogue to check the result.
+tables. `stocktake partitions` calls `layout` and `extend_all`: new ranges for periods created since, their rows
+moved out of the default partition. The test (tests/monitoring/test_distribution.py) reads the catalogue to check the result.
 """
 
 from __future__ import annotations
+
+import re
 
 DISTRIBUTION_COLUMN = "indicator_id"
 PARTITION_COLUMN = "period_id"
@@ -120,3 +123,97 @@ def distribution_primary_key(cur, table: str) -> None:
         f'ALTER TABLE "{table}" DROP CONSTRAINT IF EXISTS "{table}_pkey", '
         f'ADD CONSTRAINT "{table}_pkey" PRIMARY KEY (id, {DISTRIBUTION_COLUMN})'
     )
+
+
+_BOUND = re.compile(r"FROM \('?(\d+)'?\) TO \('?(\d+)'?\)")
+
+
+def layout(cur, table: str) -> tuple[list[tuple[str, int, int]], int]:
+    """A partitioned table's range partitions as (name, first id, id after), in order, and the rows in its
+    default partition (values of periods no range covers)."""
+    ranges = []
+    for name, bound in _rows(
+        cur,
+        "SELECT c.relname, pg_get_expr(c.relpartbound, c.oid) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+        "WHERE i.inhparent = %s::regclass",
+        [table],
+    ):
+        found = _BOUND.search(bound)
+        if found:
+            ranges.append((name, int(found[1]), int(found[2])))
+    (in_default,) = _rows(cur, f'SELECT count(*) FROM "{table}_pdefault"')[0]
+    return sorted(ranges, key=lambda r: r[1]), in_default
+
+
+def missing_ranges(cur, table: str) -> list[int]:
+    """The partition numbers (n holds period ids n*PARTITION_WIDTH up to the next) that the periods stored
+    now, plus SPARE_PARTITIONS beyond the highest, call for and the table lacks."""
+    ranges, _ = layout(cur, table)
+    have = {lo // PARTITION_WIDTH for _name, lo, _hi in ranges}
+    (top_period,) = _rows(cur, f"SELECT COALESCE(MAX(id), 0) FROM {PERIODS_TABLE}")[0]
+    return [n for n in range(top_period // PARTITION_WIDTH + SPARE_PARTITIONS + 1) if n not in have]
+
+
+def extend(cur, table: str) -> tuple[list[str], int]:
+    """Create the ranges `missing_ranges` names and move the default partition's rows into them.
+
+    PostgreSQL refuses a new range while the default partition holds rows in it, so the rows of every new
+    range leave the default partition first (kept aside in a temporary table), the ranges are created, and
+    the rows go back in through the parent, which routes them to their range. Ids and every column are kept.
+    A key into this table must be dropped first and added back after (`extend_all` does both): PostgreSQL
+    checks a key into a partitioned table partition by partition, and a row moved to another partition
+    counts as gone, even with the row back. Returns the partitions created and the rows moved.
+    """
+    numbers = missing_ranges(cur, table)
+    if not numbers:
+        return [], 0
+    q, aside = f'"{table}"', f'"{table}__moving"'
+    inside = " OR ".join(
+        f"({PARTITION_COLUMN} >= {n * PARTITION_WIDTH} AND {PARTITION_COLUMN} < {(n + 1) * PARTITION_WIDTH})"
+        for n in numbers
+    )
+    cur.execute(f"LOCK TABLE {q} IN EXCLUSIVE MODE")  # readers go on; a writer waits for the commit
+    cur.execute(f"DROP TABLE IF EXISTS {aside}")
+    cur.execute(f"CREATE TEMPORARY TABLE {aside} (LIKE {q})")
+    cur.execute(
+        f'WITH moved AS (DELETE FROM "{table}_pdefault" WHERE {inside} RETURNING *) INSERT INTO {aside} SELECT * FROM moved'
+    )
+    moved = cur.rowcount
+    created = []
+    for n in numbers:
+        name = f"{table}_p{n:04d}"
+        cur.execute(
+            f'CREATE TABLE "{name}" PARTITION OF {q} '
+            f"FOR VALUES FROM ({n * PARTITION_WIDTH}) TO ({(n + 1) * PARTITION_WIDTH})"
+        )
+        created.append(name)
+    cur.execute(f"INSERT INTO {q} SELECT * FROM {aside}")
+    cur.execute(f"DROP TABLE {aside}")
+    return created, moved
+
+
+# the tables whose composite key refers to a value, by the column that holds it
+REFERRING_KEYS = (("monitoring_datavalueversion", "data_value_id"), *((t, "data_value_id") for t in REFERRING_TABLES))
+
+
+def extend_all(cur) -> list[tuple[str, list[str], int]]:
+    """`extend` every partitioned table, in one transaction (the caller's), as (table, created, moved).
+
+    When the values gain ranges, the keys into them (versions', reviews') are dropped first and added back
+    after, which checks every row again: nothing is moved without its key holding at the end, and if the
+    check fails the transaction undoes the lot.
+    """
+    rekey = bool(missing_ranges(cur, PARTITIONED_TABLES[0]))
+    # the deferred key checks of what this transaction wrote run now: PostgreSQL alters no table with some
+    # still pending
+    cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    if rekey:
+        for table, column in REFERRING_KEYS:
+            cur.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT IF EXISTS "{table}_{column}_composite_fk"')
+    done = [(table, *extend(cur, table)) for table in PARTITIONED_TABLES]
+    if rekey:
+        cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for table, column in REFERRING_KEYS:
+            composite_foreign_key(cur, table, column, PARTITIONED_TABLES[0])
+    cur.execute("SET CONSTRAINTS ALL DEFERRED")
+    return done
