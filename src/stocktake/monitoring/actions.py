@@ -12,7 +12,7 @@ from stocktake import retry
 from stocktake.accounts import audit
 from stocktake.accounts.models import AuditEntry
 
-from . import bulk, rollups, staging, valuesql, versionsql
+from . import bulk, distribution, rollups, staging, valuesql, versionsql
 from .models import Alert, AlertRule, DataValue, DataValueVersion
 
 VALUE_FIELDS = ("value", "numerator", "denominator", "comment")
@@ -172,6 +172,8 @@ def record_values(
             created = cur.rowcount
             versionsql.insert_first(cur, after)
         pairs = valuesql.touched(cur) if created or changed else set()
+        if created >= distribution.ANALYZE_NEW_ROWS and connection.vendor == "postgresql":
+            distribution.analyze_touched(cur, DataValue._meta.db_table, {p for _, p in pairs})
         staging.drop(cur)
     if touched is not None:
         touched.update(pairs)

@@ -217,3 +217,26 @@ def extend_all(cur) -> list[tuple[str, list[str], int]]:
             composite_foreign_key(cur, table, column, PARTITIONED_TABLES[0])
     cur.execute("SET CONSTRAINTS ALL DEFERRED")
     return done
+
+
+# new values in one batch from which their partitions' statistics are refreshed (analyze_touched)
+ANALYZE_NEW_ROWS = 1_000
+
+
+def analyze_touched(cur, table: str, period_ids) -> list[str]:
+    """ANALYZE the partitions of `table` that hold these periods (not the whole table); returns their names.
+
+    Why: statistics taken before a period had values say it has next to none. The foreign-key checks
+    PostgreSQL runs at commit, one per version written, then read the value through the period's index,
+    the whole new month for each row, instead of through its key: a 20,000-row month spent 15 to 20 s in
+    COMMIT (auto_explain showed the plan), against under a second with its partition analysed. One
+    partition is sampled, not the table, so the cost stays the same however many years are stored.
+    """
+    ranges, _ = layout(cur, table)
+    ids = sorted(set(period_ids))
+    names = sorted({name for name, lo, hi in ranges for pid in ids if lo <= pid < hi})
+    if any(not any(lo <= pid < hi for _n, lo, hi in ranges) for pid in ids):
+        names.append(f"{table}_pdefault")
+    for name in names:
+        cur.execute(f'ANALYZE "{name}"')
+    return names

@@ -106,6 +106,7 @@ def refresh(cursor, ind, period_ids=None) -> None:
         if not year:  # a period of another kind than the indicator's: no report weighs in it
             continue
         marks = ", ".join(["%s"] * len(year))
+        own = f" AND v.period_id IN ({marks})" if cursor.db.vendor == "postgresql" else ""
         cursor.execute(f"DROP TABLE IF EXISTS {LATEST}")
         cursor.execute(
             # the unit is joined inside, before the window: joined after it, PostgreSQL (which cannot estimate
@@ -117,12 +118,12 @@ def refresh(cursor, ind, period_ids=None) -> None:
             # otherwise walks the indicator's whole cell key, every value it has, for the window's unit order
             "FROM monitoring_period p CROSS JOIN monitoring_datavalue v "
             "JOIN monitoring_orgunit u0 ON u0.id = v.org_unit_id "
-            # and the values' own period list too: PostgreSQL does not carry p.id's list over to v.period_id,
-            # and without it read the indicator's values in every partition
-            f"WHERE p.id IN ({marks}) AND v.period_id = p.id AND v.period_id IN ({marks}) AND v.indicator_id = %s "
+            # and on PostgreSQL the values' own period list too: it does not carry p.id's list over to
+            # v.period_id, and without it read the indicator's values in every partition
+            f"WHERE p.id IN ({marks}) AND v.period_id = p.id{own} AND v.indicator_id = %s "
             "AND v.disaggregation = '' AND u0.depth = %s AND (u0.closed_on IS NULL OR u0.closed_on >= %s)"
             ") r WHERE r.latest = 1 AND r.w IS NOT NULL",
-            [*year, *year, ind.pk, ind.report_depth, start],
+            [*year, *(year if own else ()), ind.pk, ind.report_depth, start],
         )
         for up in range(1, ind.report_depth):
             joins = "".join(f" JOIN monitoring_orgunit a{k} ON a{k}.id = a{k - 1}.parent_id" for k in range(1, up + 1))
