@@ -241,3 +241,43 @@ def test_partitions_on_sqlite_says_there_is_nothing_to_do(db):
     out = io.StringIO()
     call_command("partitions", "--extend", stdout=out)
     assert "keeps plain tables" in out.getvalue()
+
+
+@postgres_only
+def test_a_large_batch_analyses_the_partitions_it_wrote_into(db):
+    """Statistics from before a period had values send commit-time key checks through the period's index,
+    one whole month per row: a batch of ANALYZE_NEW_ROWS new values or more refreshes its partitions'."""
+    from stocktake.architecture.actions import ensure_period
+    from stocktake.monitoring import actions
+
+    indicator = Indicator.objects.get(code="ae-4h")
+    unit = OrgUnit.objects.filter(depth=indicator.report_depth).first()
+    period = ensure_period("2038-01" if indicator.frequency == "M" else "2038")
+    with connection.cursor() as cur:
+        (partition,) = D.analyze_touched(cur, "monitoring_datavalue", [period.pk])  # its stats, as they are now
+        cur.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [partition])
+        before = cur.fetchone()[0]
+
+    def rows(n):
+        return [
+            dict(
+                indicator_id=indicator.pk,
+                org_unit_id=unit.pk,
+                period_id=period.pk,
+                disaggregation=f"part={k}",
+                value=1,
+                numerator=1,
+                denominator=2,
+                comment="",
+            )
+            for k in range(n)
+        ]
+
+    actions.record_values(rows(D.ANALYZE_NEW_ROWS - 1), source="test", refresh_rollups=False)
+    with connection.cursor() as cur:
+        cur.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [partition])
+        assert cur.fetchone()[0] == before  # a small batch leaves them alone
+    actions.record_values(rows(2 * D.ANALYZE_NEW_ROWS), source="test", refresh_rollups=False)
+    with connection.cursor() as cur:
+        cur.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [partition])
+        assert cur.fetchone()[0] >= before + D.ANALYZE_NEW_ROWS
