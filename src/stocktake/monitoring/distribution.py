@@ -7,8 +7,9 @@ co-located distributed tables. Django keeps `id` as each model's primary key (id
 sequence per table); the database's primary key is (id, indicator, period).
 
 Only the migrations call `partition` and `composite_foreign_key`, on PostgreSQL only: SQLite keeps plain
-tables. `stocktake partitions` calls `layout` and `extend_all`: new ranges for periods created since, their rows
-moved out of the default partition. The test (tests/monitoring/test_distribution.py) reads the catalogue to check the result.
+tables. `stocktake partitions` calls `layout` and `extend_all`: new ranges for periods created since, their
+rows moved out of the default partition. The test (tests/monitoring/test_distribution.py) reads the catalogue
+to check the result.
 """
 
 from __future__ import annotations
@@ -131,25 +132,29 @@ _BOUND = re.compile(r"FROM \('?(\d+)'?\) TO \('?(\d+)'?\)")
 def layout(cur, table: str) -> tuple[list[tuple[str, int, int]], int]:
     """A partitioned table's range partitions as (name, first id, id after), in order, and the rows in its
     default partition (values of periods no range covers)."""
-    ranges = []
+    (in_default,) = _rows(cur, f'SELECT count(*) FROM "{table}_pdefault"')[0]
+    return ranges(cur, table), in_default
+
+
+def ranges(cur, table: str) -> list[tuple[str, int, int]]:
+    """A partitioned table's range partitions as (name, first id, id after), in order (from the catalogue)."""
+    found = []
     for name, bound in _rows(
         cur,
         "SELECT c.relname, pg_get_expr(c.relpartbound, c.oid) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
         "WHERE i.inhparent = %s::regclass",
         [table],
     ):
-        found = _BOUND.search(bound)
-        if found:
-            ranges.append((name, int(found[1]), int(found[2])))
-    (in_default,) = _rows(cur, f'SELECT count(*) FROM "{table}_pdefault"')[0]
-    return sorted(ranges, key=lambda r: r[1]), in_default
+        bounds = _BOUND.search(bound)
+        if bounds:
+            found.append((name, int(bounds[1]), int(bounds[2])))
+    return sorted(found, key=lambda r: r[1])
 
 
 def missing_ranges(cur, table: str) -> list[int]:
     """The partition numbers (n holds period ids n*PARTITION_WIDTH up to the next) that the periods stored
     now, plus SPARE_PARTITIONS beyond the highest, call for and the table lacks."""
-    ranges, _ = layout(cur, table)
-    have = {lo // PARTITION_WIDTH for _name, lo, _hi in ranges}
+    have = {lo // PARTITION_WIDTH for _name, lo, _hi in ranges(cur, table)}
     (top_period,) = _rows(cur, f"SELECT COALESCE(MAX(id), 0) FROM {PERIODS_TABLE}")[0]
     return [n for n in range(top_period // PARTITION_WIDTH + SPARE_PARTITIONS + 1) if n not in have]
 
@@ -232,10 +237,10 @@ def analyze_touched(cur, table: str, period_ids) -> list[str]:
     COMMIT (auto_explain showed the plan), against under a second with its partition analysed. One
     partition is sampled, not the table, so the cost stays the same however many years are stored.
     """
-    ranges, _ = layout(cur, table)
+    known = ranges(cur, table)  # the catalogue only: no count of the default partition on every batch
     ids = sorted(set(period_ids))
-    names = sorted({name for name, lo, hi in ranges for pid in ids if lo <= pid < hi})
-    if any(not any(lo <= pid < hi for _n, lo, hi in ranges) for pid in ids):
+    names = sorted({name for name, lo, hi in known for pid in ids if lo <= pid < hi})
+    if any(not any(lo <= pid < hi for _n, lo, hi in known) for pid in ids):
         names.append(f"{table}_pdefault")
     for name in names:
         cur.execute(f'ANALYZE "{name}"')
