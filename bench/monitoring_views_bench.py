@@ -1,4 +1,4 @@
-"""Time the portfolio, a national heat map and a league table over HTTP, next to the bare SQL over raw values.
+"""Time the portfolio, an indicator page, a national heat map and a league table over HTTP, next to the bare SQL over raw values.
 
     bash scripts/with-postgres.sh .venv/bin/python bench/monitoring_views_bench.py            # 10,000,000 values
     bash scripts/with-postgres.sh .venv/bin/python bench/monitoring_views_bench.py --values 1000000
@@ -226,8 +226,18 @@ def bare_sql(indicators, months):
         f"AND state IN ('validated', 'published') GROUP BY indicator_id, period_id"
         for i in indicators
     )
+    # The delivery unit's indicator page: each month's official figure, or, for a month not yet checked, its
+    # unverified one (marked so on the page).
+    official = "state IN ('validated', 'published')"
+    series = (
+        f"SELECT period_id, SUM(CASE WHEN {official} THEN numerator END), "
+        f"SUM(CASE WHEN {official} THEN denominator END), COUNT(CASE WHEN {official} THEN 1 END), "
+        "SUM(numerator), SUM(denominator) FROM monitoring_datavalue "
+        f"WHERE indicator_id = {big.pk} AND disaggregation = '' GROUP BY period_id"
+    )
     return {
         "portfolio": national,
+        "indicator page (60 months, national)": series,
         "heat map (500 districts x 12 months)": district_of.format(periods=last12),
         "league table (500 districts, 2 months)": district_of.format(periods=f"{months[-2].pk},{months[-3].pk}"),
     }
@@ -246,14 +256,34 @@ def median_ms(fn, runs, before=None) -> float:
     return statistics.median(times)
 
 
-def fetch_csv(base: str, path: str) -> list[dict]:
+def signed_in(user) -> dict:
+    """The Cookie header of a session signed in as `user`: `/` is a signed-in official's portfolio (the
+    public are sent to their own site), and the delivery unit is who reads these views most."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.save()
+    return {"Cookie": f"{settings.SESSION_COOKIE_NAME}={session.session_key}"}
+
+
+def open_url(url: str, headers: dict, timeout: int):
+    return urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=timeout)
+
+
+def fetch_csv(base: str, headers: dict, path: str) -> list[dict]:
     sep = "&" if "?" in path else "?"
-    with urllib.request.urlopen(f"{base}{path}{sep}format=csv", timeout=600) as r:
+    with open_url(f"{base}{path}{sep}format=csv", headers, 600) as r:
         assert r.status == 200
         return list(csv.DictReader(io.StringIO(r.read().decode())))
 
 
-def check_numbers(base: str, pages: dict, sql: dict, cur, indicators, months) -> int:
+def check_numbers(base: str, headers: dict, pages: dict, sql: dict, cur, indicators, months) -> int:
     """Each view's numbers (from its CSV download) against the bare SQL's; returns how many were compared.
 
     Raises SystemExit naming the first differences: a fast view with wrong numbers is no result.
@@ -283,7 +313,7 @@ def check_numbers(base: str, pages: dict, sql: dict, cur, indicators, months) ->
     for ind_id, period_id, total, num, den, n in cur.fetchall():
         if n and (ind_id not in latest or order[period_id] > order[latest[ind_id][0]]):
             latest[ind_id] = (period_id, value(by_id[ind_id], total, num, den))
-    rows = {r["Indicator"]: r for r in fetch_csv(base, pages["portfolio"])}
+    rows = {r["Indicator"]: r for r in fetch_csv(base, headers, pages["portfolio"])}
     for ind_id, (period_id, expected) in latest.items():
         ind = by_id[ind_id]
         row = rows.get(ind.name)
@@ -293,14 +323,35 @@ def check_numbers(base: str, pages: dict, sql: dict, cur, indicators, months) ->
             wrong.append(f"portfolio {ind.code}: view {got}, bare SQL {(code_of[period_id], expected)}")
     if len(rows) != len(latest):
         wrong.append(f"portfolio: {len(rows)} indicators on the page, {len(latest)} in the bare SQL")
-    # heat map and league table: each district's figure for each period shown
+    # indicator page: the national figure of each month it shows, by the month's label
     big = indicators[0]
+    from stocktake.architecture.fiscal import label
+
+    page = "indicator page (60 months, national)"
+    cur.execute(sql[page])
+    by_label = {label(m): m.pk for m in months}
+    expected = {
+        p: value(big, None, num, den) if checked else value(big, None, all_num, all_den)
+        for p, num, den, checked, all_num, all_den in cur.fetchall()
+    }
+    shown = {
+        by_label[r["Period"]]: number(r["Actual"])
+        for r in fetch_csv(base, headers, pages[page])
+        if r["Period"] in by_label
+    }
+    for period_id in sorted(set(expected) | set(shown)):
+        compared += 1
+        if not same(shown.get(period_id), expected.get(period_id)):
+            wrong.append(
+                f"{page} {code_of[period_id]}: view {shown.get(period_id)}, bare SQL {expected.get(period_id)}"
+            )
+    # heat map and league table: each district's figure for each period shown
     codes = dict(OrgUnit.objects.filter(depth=3).values_list("pk", "code"))
-    for name in [n for n in pages if n != "portfolio"]:
+    for name in [n for n in pages if n not in ("portfolio", page)]:
         cur.execute(sql[name])
         expected = {(codes[d], code_of[p]): value(big, None, num, den) for d, p, num, den in cur.fetchall()}
         got = {}
-        for row in fetch_csv(base, pages[name]):
+        for row in fetch_csv(base, headers, pages[name]):
             if "Value" in row:  # league table: one period, the one asked for
                 got[(row["Code"], months[-2].code)] = number(row["Value"])
             else:
@@ -345,6 +396,10 @@ def run(args, url: str):
     call_command("migrate", verbosity=0)
     built = build(args.values, say)
     indicators, months = built["indicators"], built["months"]
+    from django.contrib.auth import get_user_model
+
+    centre = get_user_model().objects.create_superuser("bench-centre", "centre@bench.invalid", None)
+    headers = signed_in(centre)
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -366,6 +421,7 @@ def run(args, url: str):
         big = indicators[0].code
         pages = {
             "portfolio": "/",
+            "indicator page (60 months, national)": f"/indicators/{big}/",
             "heat map (500 districts x 12 months)": f"/monitoring/heatmap/{big}/?depth=3&periods=12",
             "league table (500 districts, 2 months)": f"/monitoring/league/{big}/?depth=3&period={months[-2].code}",
         }
@@ -380,7 +436,7 @@ def run(args, url: str):
             """What an import does to the grid cache: the indicator's rollup version moves on."""
             RollupStamp.objects.filter(indicator_id=indicators[0].pk).update(version=F("version") + 1)
 
-        n = check_numbers(base, pages, sql, cur, indicators, months)
+        n = check_numbers(base, headers, pages, sql, cur, indicators, months)
         print(f"numbers: each view's {n:,} figures (its CSV download) equal the bare SQL's over the raw values\n")
         print("warm: repeated requests; cold: each request right after the indicator's rollups changed\n")
         print(
@@ -390,7 +446,7 @@ def run(args, url: str):
         for name, path in pages.items():
 
             def get(path=path):
-                with urllib.request.urlopen(base + path, timeout=300) as r:
+                with open_url(base + path, headers, 300) as r:
                     assert r.status == 200
                     r.read()
 
@@ -405,12 +461,11 @@ def run(args, url: str):
         # The portfolio page also shows other apps' panels (data freshness, milestones, ...), which
         # monitoring does not control; time them apart so each side knows where its time goes.
         # A new request each time, as a real one is: panels may keep what they work out on the request.
-        from django.contrib.auth import get_user_model
         from django.contrib.auth.models import AnonymousUser
         from django.test import RequestFactory
 
+        from stocktake.monitoring import hooks as panels
         from stocktake.monitoring import series, views
-        from stocktake.web import panels
 
         def request_as(user):
             request = RequestFactory().get("/")
@@ -419,7 +474,6 @@ def run(args, url: str):
 
         root = series.root_unit()
         priority_ids = [p.pk for p in indicators[0].outcome.priority.pillar.priorities.all()]
-        centre = get_user_model().objects.create_superuser("bench-centre", "centre@bench.invalid", None)
         for who, user in [("the public", AnonymousUser()), ("the delivery unit", centre)]:
             own = median_ms(lambda user=user: views.portfolio_data(request_as(user), root), args.runs)
             others = median_ms(
