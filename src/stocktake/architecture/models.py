@@ -6,15 +6,16 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from stocktake.delivery import coverage as C
 from stocktake.delivery import periods as P
 from stocktake.delivery import status as S
 from stocktake.delivery import trajectory as T
 from stocktake.delivery.rollup import MEAN, RATIO, SUM
+
+from . import numbers
 
 
 class OrgUnitLevel(models.Model):
@@ -340,14 +341,11 @@ class Indicator(models.Model):
 
     def fmt(self, value: float | None) -> str:
         """The value as the reader's language writes it (Django's formats): 1,234.5 / 1.234,5; 86.6% / 86,6 %."""
-        if value is None:
-            return "–"
-        text = formats.number_format(round(value, self.decimals), self.decimals, force_grouping=True)
-        if self.unit != "%":
-            return text
-        return pgettext("a percentage; put a no-break space before % if your language does", "%(number)s%%") % {
-            "number": text
-        }
+        return self.formatter()(value)
+
+    def formatter(self):
+        """fmt() for many values: the language, its separators and the percent pattern looked up once."""
+        return numbers.formatter(self.decimals, percent=self.unit == "%")
 
     def assess(self, actual, planned, target: Target) -> S.Status:
         return S.assess(

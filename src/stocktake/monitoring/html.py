@@ -12,20 +12,14 @@ import re
 from functools import cache
 from html import escape
 
-from django.utils import formats
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from stocktake.architecture import numbers
 from stocktake.delivery import status as S
 
 from .marks import coverage_text
-
-
-def _number(value: float, decimals: int) -> str:
-    """A figure with the reader's decimal mark and grouping (Django's formats for the active language)."""
-    return formats.number_format(round(value, decimals), decimals, force_grouping=True)
-
 
 _SPECIAL = re.compile(r"[&<>\"']")
 
@@ -104,24 +98,25 @@ def league_rows(indicator, rows, link: str, rule: str) -> SafeString:
     """The league table's body; `link` is the indicator page's URL."""
     out = []
     rule = escape(rule)
+    word = escape(_("unverified"))
+    value_text = indicator.formatter()
+    # One decimal more than the values for plan and gap: a district planned 3.6 homicides that had 4 is
+    # 0.4 behind, which "4 vs 4, -0" would hide.
+    number = numbers.formatter(max(indicator.decimals, 1))
     for r in rows:
         code = r.status.code
-        word = escape(_("unverified"))
         unverified = f' <span class="unverified-note">{word}</span>' if r.unverified else ""
         if r.incomplete:
             note = escape(_("incomplete: %(coverage)s") % {"coverage": coverage_text(r.coverage)})
             unverified += f' <span class="incomplete-note">{note}</span>'
         rank = "–" if r.rank is None else str(r.rank)
-        # One decimal more than the values for plan and gap: a district planned 3.6 homicides that had 4 is
-        # 0.4 behind, which "4 vs 4, -0" would hide.
-        d = max(indicator.decimals, 1)
-        gap = "–" if r.gap is None else f"{'+' if r.gap >= 0 else '−'}{_number(abs(r.gap), d)}"
-        planned = "–" if r.planned is None else _number(r.planned, d)
+        gap = "–" if r.gap is None else f"{'+' if r.gap >= 0 else '−'}{number(abs(r.gap))}"
+        planned = number(r.planned)
         out.append(
             f'<tr data-unit="{escape(r.unit.code)}" data-status="{code}"><td class="num">{rank}</td>'
             f"<td>{_movement(r.movement)}</td>"
             f'<td><a href="{escape(link)}?unit={escape(r.unit.code)}">{escape(r.unit.name)}</a></td>'
-            f'<td class="num">{escape(indicator.fmt(r.value))}{unverified}</td>'
+            f'<td class="num">{escape(value_text(r.value))}{unverified}</td>'
             f'<td class="num">{escape(planned)}</td><td class="num">{escape(gap)}</td>'
             f'<td><span class="status status-{code}" title="{rule}">{escape(r.status.label)}</span></td></tr>'
         )

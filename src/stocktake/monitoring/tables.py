@@ -49,9 +49,12 @@ def make_cell(
     weight=None,
     official_weight=None,
     expected_weight=None,
+    *,
+    fmt=None,
 ) -> Cell:
     """The figure a grid shows for one unit and period: official if any, else provisional; with its coverage
-    (units reported of expected, and the share of the denominator they carry)."""
+    (units reported of expected, and the share of the denominator they carry). `fmt`: the indicator's
+    formatter, made once for a grid of many cells (Indicator.formatter)."""
     official = official_count > 0 and official_value is not None
     shown = official_value if official else value
     cov = C.Coverage(
@@ -64,7 +67,7 @@ def make_cell(
         shown,
         assess(unit_id, shown, code, end),
         not official,
-        indicator.fmt(shown),
+        (fmt or indicator.fmt)(shown),
         cov,
         not cov.meets(indicator.completeness),
     )
@@ -93,9 +96,10 @@ def cell_fields(basis: Basis = INSIDE, indicator=None) -> tuple[str, ...]:
     return (*base, basis.column(False, w), basis.column(True, w), "expected_weight")
 
 
-def _cell(indicator, plan, unit_id, r, period=None, basis: Basis = INSIDE) -> Cell:
+def _cell(indicator, plan, unit_id, r, period=None, basis: Basis = INSIDE, fmt=None) -> Cell:
     code, end = (period.code, period.end) if period is not None else (r["period__code"], r["period__end"])
-    return make_cell(indicator, plan.assess, unit_id, code, end, *(r[f] for f in cell_fields(basis, indicator)))
+    fields = cell_fields(basis, indicator)
+    return make_cell(indicator, plan.assess, unit_id, code, end, *(r[f] for f in fields), fmt=fmt)
 
 
 def _under(rollups, parent: OrgUnit, depth: int, ids):
@@ -157,10 +161,13 @@ def units_by_periods(
     wanted = set(ids)
     assess = plan.assess
     fields = cell_fields(basis, indicator)
+    fmt = indicator.formatter()
     for unit_id, period_id, *parts in rollups.values_list("org_unit_id", "period_id", *fields).order_by():
         if unit_id in wanted:  # the same as _cell(), without a dict per row: a national grid has thousands
             period = by_id[period_id]
-            hm.cells[(unit_id, period_id)] = make_cell(indicator, assess, unit_id, period.code, period.end, *parts)
+            hm.cells[(unit_id, period_id)] = make_cell(
+                indicator, assess, unit_id, period.code, period.end, *parts, fmt=fmt
+            )
     return hm
 
 
@@ -324,12 +331,13 @@ def league(
         list(units),
     )
     by_gap = rank_basis(indicator) == BY_GAP
+    fmt = indicator.formatter()
     now, before = {}, {}
     for r in rows.values("org_unit_id", "period_id", "period__code", "period__end", *cell_fields(basis, indicator)):
         uid = r["org_unit_id"]
         if uid not in units:
             continue
-        cell = _cell(indicator, plan, uid, r, basis=basis)
+        cell = _cell(indicator, plan, uid, r, basis=basis, fmt=fmt)
         planned = plan.planned(uid, r["period__code"], r["period__end"])
         key = relative_gap(plan, uid, cell.value, planned, indicator.direction) if by_gap else cell.value
         if r["period_id"] == period.pk:
