@@ -66,7 +66,6 @@ QUALITY_COLUMNS = (
     "denominator",
     "row",
 )
-ANALYZE_AFTER = 20_000  # new values past which PostgreSQL's table statistics are refreshed before the rollups
 
 
 class Refused(Exception):
@@ -680,8 +679,8 @@ def _write(run, batch, stream, fmt, mapping, notes, strict, dry_run) -> None:
             )
         run.quality()
         if run.touched_ids:
-            if run.counts["created"] > ANALYZE_AFTER:
-                bulk.analyze(DataValue)
+            # No ANALYZE of the whole values table here: record_values has analysed the partitions it wrote
+            # into (monitoring.distribution.analyze_touched), the only ones the refresh reads.
             monitoring_rollups.refresh({i for i, _ in run.touched_ids}, {p for _, p in run.touched_ids})
         if not dry_run and run.accepted == 0 and run.rows_read and run.report.total:
             batch.message = _("no row was accepted")

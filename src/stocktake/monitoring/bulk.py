@@ -47,14 +47,6 @@ def insert(model: type[models.Model], names: list[str], rows: list[tuple]) -> in
     return len(rows)
 
 
-def analyze(model: type[models.Model]) -> None:
-    """Refresh PostgreSQL's statistics for a table that has just grown a lot (in this transaction too),
-    so the rollup refresh that follows is planned for the table as it now is, not as it was."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cur:
-            cur.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
-
-
 # SQLite's page cache while a large batch is written (KiB; SQLite's default is 2 MiB): a national month writes
 # a million rows into a dozen indexes, and with the default cache most index pages are read again and again.
 # It is a ceiling, not an allocation: the cache grows only as pages are used, and shrinks back after.
