@@ -44,10 +44,11 @@ def _unverified_counts(indicator_ids: list[int]) -> dict[int, int]:
         return {}
     states = ", ".join(f"'{state}'" for state in V.UNVERIFIED_STATES)  # constants of ours, never input
     marks = ", ".join(["%s"] * len(indicator_ids))
+    table = DataValue._meta.db_table
     with connection.cursor() as cur:
-        cur.execute(
-            f"SELECT indicator_id, COUNT(*) FROM {DataValue._meta.db_table} "
-            f"WHERE state IN ({states}) AND indicator_id IN ({marks}) GROUP BY indicator_id",
+        cur.execute(  # the key column named with its table, as the distribution check reads it
+            f"SELECT {table}.indicator_id, COUNT(*) FROM {table} "
+            f"WHERE state IN ({states}) AND {table}.indicator_id IN ({marks}) GROUP BY {table}.indicator_id",
             indicator_ids,
         )
         return dict(cur.fetchall())
