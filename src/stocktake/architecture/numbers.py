@@ -9,7 +9,6 @@ Django's, digit for digit (tests/architecture/test_number_format.py).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 
 from django.utils import formats, numberformat, translation
@@ -28,26 +27,29 @@ def formatter(decimals: int, percent: bool = False) -> Callable[[float | None], 
     pattern = "%(number)s"
     if percent:
         pattern = pgettext("a percentage; put a no-break space before % if your language does", "%(number)s%%")
-    # Groups of three (every language we ship): numberformat's own steps (the float's shortest repr, its
-    # decimals cut or padded, the integer part grouped) with Python's grouping; anything else (no grouping,
-    # India's 3-2-2, exponents, infinities) goes through numberformat itself.
+    # Groups of three (every language we ship): Python's own fixed-point format, grouped, its separators
+    # swapped for the language's in one pass. numberformat writes the float's shortest repr, its decimals
+    # cut or padded; after round() the two agree while the figure has at most 15 significant digits (a
+    # double holds every such decimal exactly enough). Anything else (no grouping, India's 3-2-2, larger
+    # or tinier magnitudes) goes through numberformat itself.
     fast = grouping == 3
+    limit = 10.0 ** (15 - decimals)
+    swap = None if (thousand, decimal) == (",", ".") else str.maketrans({",": thousand, ".": decimal})
+    spec = f",.{decimals}f"
+    before, _mark, after = (pattern % {"number": "\0"}).partition("\0")  # around the number, worked out once
 
     def fmt(value: float | None) -> str:
         if value is None:
             return NO_VALUE
         value = round(value, decimals)
-        text = str(value)
-        if fast and isinstance(value, (int, float)) and math.isfinite(value) and "e" not in text:
-            sign = "-" if text[0] == "-" else ""
-            whole, _dot, fraction = text.lstrip("-").partition(".")
-            number = sign + f"{int(whole):,}".replace(",", thousand)
-            if decimals:
-                number += decimal + fraction[:decimals].ljust(decimals, "0")
+        if fast and (value == 0 or 1e-4 <= abs(value) < limit):
+            number = format(value, spec)
+            if swap is not None:
+                number = number.translate(swap)
         else:
             number = numberformat.format(
                 value, decimal, decimals, grouping, thousand, force_grouping=True, use_l10n=True
             )
-        return pattern % {"number": number}
+        return f"{before}{number}{after}"
 
     return fmt

@@ -15,6 +15,7 @@ functions, so each says "incomplete" and "partial" by the same rule.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from datetime import date
@@ -65,15 +66,22 @@ class Coverage:
 
     def needed(self, rule: float = DEFAULT_RULE) -> int:
         """How many units must report for the rule to be met."""
-        return math.ceil(check_rule(rule) * self.expected - 1e-9)
+        return _needed(rule, self.expected)
 
     def meets(self, rule: float = DEFAULT_RULE) -> bool:
         """Whether enough units reported for the figure to stand for the whole."""
-        return self.expected <= 0 or self.reported >= self.needed(rule)
+        return meets(self.reported, self.expected, rule)
+
+
+@functools.lru_cache(maxsize=4096)
+def _needed(rule: float, expected: int) -> int:
+    """Coverage.needed, remembered: a heat map asks it for 6,000 cells with a handful of (rule, expected)."""
+    return math.ceil(check_rule(rule) * expected - 1e-9)
 
 
 def meets(reported: int, expected: int, rule: float = DEFAULT_RULE) -> bool:
-    return Coverage(reported, expected).meets(rule)
+    """Coverage(reported, expected).meets(rule), without making the Coverage: a grid asks it per cell."""
+    return expected <= 0 or reported >= _needed(rule, expected)
 
 
 def latest_complete(rows: list[tuple[int, int]], rule: float = DEFAULT_RULE) -> int | None:

@@ -26,7 +26,7 @@ not turn a priority red.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 from . import text
@@ -117,23 +117,50 @@ def assess(
     tolerance: float | None = None,
 ) -> Status:
     """`tolerance` (in the indicator's unit) is used only when the target holds a level (scale_of)."""
-    if not 0 <= on_track_band <= off_track_band:
-        raise ValueError("bands must satisfy 0 <= on-track band <= off-track band")
+    _check_bands(on_track_band, off_track_band)
     if actual is None or planned is None:
         return Status(NO_DATA)
-    gap = shortfall(actual, planned, direction)
+    return assessor(baseline, target, direction, on_track_band, off_track_band, tolerance)(actual, planned)
+
+
+def _check_bands(on_track_band: float, off_track_band: float) -> None:
+    if not 0 <= on_track_band <= off_track_band:
+        raise ValueError("bands must satisfy 0 <= on-track band <= off-track band")
+
+
+# A tiny epsilon keeps values that sit exactly on a band edge on the kinder side
+# despite binary floating point (0.05 * 20 is not exactly 1.0).
+_EDGE = 1e-9
+
+
+def assessor(
+    baseline: float,
+    target: float,
+    direction: str,
+    on_track_band: float = DEFAULT_ON_TRACK_BAND,
+    off_track_band: float = DEFAULT_OFF_TRACK_BAND,
+    tolerance: float | None = None,
+) -> Callable[[float | None, float | None], Status]:
+    """assess() for one unit's yardstick, worked out once: a function of (actual, planned).
+
+    A heat map assesses each of 500 districts in twelve months; the bands, direction and scale are the
+    unit's, the same in every month, so they are checked and computed once per unit, not per cell.
+    """
+    _check_bands(on_track_band, off_track_band)
+    if direction not in (UP, DOWN):
+        raise ValueError(f"direction must be '{UP}' or '{DOWN}', not {direction!r}")
     scale = scale_of(baseline, target, on_track_band, tolerance)
-    share = gap / scale
-    # A tiny epsilon keeps values that sit exactly on a band edge on the kinder side
-    # despite binary floating point (0.05 * 20 is not exactly 1.0).
-    eps = 1e-9
-    if share <= on_track_band + eps:
-        code = ON_TRACK
-    elif share <= off_track_band + eps:
-        code = SLIGHTLY_OFF
-    else:
-        code = OFF_TRACK
-    return Status(code, gap, share)
+    on_edge, off_edge = on_track_band + _EDGE, off_track_band + _EDGE
+
+    def judge(actual: float | None, planned: float | None) -> Status:
+        if actual is None or planned is None:
+            return Status(NO_DATA)
+        gap = shortfall(actual, planned, direction)
+        share = gap / scale
+        code = ON_TRACK if share <= on_edge else SLIGHTLY_OFF if share <= off_edge else OFF_TRACK
+        return Status(code, gap, share)
+
+    return judge
 
 
 IMPROVING, WORSENING, STEADY = "improving", "worsening", "steady"

@@ -48,18 +48,24 @@ def _incomplete_cell(i: int, c) -> str:
 
 
 def heat_cells(cells) -> SafeString:
+    return mark_safe(_heat_cells(cells, get_language(), {}))
+
+
+def _heat_cells(cells, language, tags: dict) -> str:
+    """The cells of one row; `tags` holds the opening tags already made for this grid, by status."""
     out = []
-    language = get_language()
     for i, c in enumerate(cells):
         if c is None:
             out.append(f'<td class="cell empty" data-col="{i}">–</td>')
-            continue
-        if c.incomplete:
+        elif c.incomplete:
             out.append(_incomplete_cell(i, c))
-            continue
-        before, after = _cell_tag(c.status.code, c.unverified, language)
-        out.append(f"{before}{i}{after}{_text(c.text)}</td>")
-    return mark_safe("".join(out))
+        else:
+            key = (c.status.code, c.unverified)
+            tag = tags.get(key)
+            if tag is None:
+                tag = tags[key] = _cell_tag(*key, language)
+            out.append(f"{tag[0]}{i}{tag[1]}{_text(c.text)}</td>")
+    return "".join(out)
 
 
 def heat_rows(rows, link: str) -> SafeString:
@@ -70,6 +76,7 @@ def heat_rows(rows, link: str) -> SafeString:
     """
     out = []
     link = escape(link)
+    language, tags = get_language(), {}
     for unit, drill, cells in rows:
         code, name = escape(unit.code), escape(unit.name)
         if drill:
@@ -79,7 +86,7 @@ def heat_rows(rows, link: str) -> SafeString:
             )
         else:
             head = f'<a href="{link}?unit={code}">{name}</a>'
-        out.append(f'<tr data-unit="{code}">\n    <th>{head}</th>\n    {heat_cells(cells)}\n  </tr>')
+        out.append(f'<tr data-unit="{code}">\n    <th>{head}</th>\n    {_heat_cells(cells, language, tags)}\n  </tr>')
     return mark_safe("".join(out))
 
 

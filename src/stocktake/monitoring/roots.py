@@ -73,10 +73,13 @@ def reporting_root(indicator, preferred: OrgUnit) -> OrgUnit:
     """`preferred`, unless the indicator has rollups under other roots only: then the first of those."""
     from .models import Rollup  # the models import this app's rules; kept local to keep this module light
 
-    have = list(Rollup.objects.filter(indicator=indicator, depth=1).values_list("org_unit_id", flat=True).distinct())
-    if not have or preferred.pk in have:
+    # By (indicator, org unit), the rollups' unique key: SQLite, asked for depth 1, read all the indicator's rows.
+    mine = Rollup.objects.filter(indicator=indicator)
+    if mine.filter(org_unit=preferred).exists():
         return preferred
-    return OrgUnit.objects.filter(pk__in=have).order_by("id").first() or preferred
+    others = mine.filter(org_unit__in=OrgUnit.objects.filter(parent=None)).values_list("org_unit_id", flat=True)
+    have = list(others.distinct())
+    return OrgUnit.objects.filter(pk__in=have).order_by("id").first() if have else preferred
 
 
 def indicator_root(indicator, user=None, code: str | None = None) -> OrgUnit | None:

@@ -189,6 +189,7 @@ class Plan:
     unit_bases: dict = field(default_factory=dict)  # unit id -> baseline
     root_id: int | None = None
     _ends: dict = field(default_factory=dict, repr=False, compare=False)  # unit id -> ends(), filled as asked
+    _judges: dict = field(default_factory=dict, repr=False, compare=False)  # unit id -> _judge(), as asked
 
     @classmethod
     def build(
@@ -284,19 +285,22 @@ class Plan:
 
     def assess(self, unit_id, actual, period_code, period_end=None) -> S.Status:
         planned = self.planned(unit_id, period_code, period_end)
-        ends = self.ends(unit_id)
-        if actual is None or planned is None or ends is None:
+        if actual is None or planned is None:
             return S.Status(S.NO_DATA)
+        try:
+            judge = self._judges[unit_id]
+        except KeyError:
+            judge = self._judges[unit_id] = self._judge(unit_id)
+        return S.Status(S.NO_DATA) if judge is None else judge(actual, planned)
+
+    def _judge(self, unit_id):
+        """The unit's status rule (delivery.status.assessor), made once per unit: a grid asks it per period."""
+        ends = self.ends(unit_id)
+        if ends is None:
+            return None
         ind = self.indicator
-        return S.assess(
-            actual,
-            planned,
-            ends[0],
-            ends[1],
-            ind.direction,
-            ind.on_track_band,
-            ind.off_track_band,
-            self.tolerance(unit_id),
+        return S.assessor(
+            ends[0], ends[1], ind.direction, ind.on_track_band, ind.off_track_band, self.tolerance(unit_id)
         )
 
     def tolerance(self, unit_id) -> float | None:

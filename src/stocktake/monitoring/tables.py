@@ -25,52 +25,74 @@ from .roots import single_root
 from .series import INSIDE, Basis, Plan
 
 
-@dataclass
 class Cell:
-    value: float | None
-    status: S.Status
-    unverified: bool = False
-    text: str = "–"
-    coverage: C.Coverage | None = None
-    incomplete: bool = False  # fewer units reported beneath than the completeness rule asks: not a whole figure
+    """The figure a grid shows for one unit and period: its value (official if any, else provisional), status,
+    whether it is unverified, its text in the reader's language, and its coverage (units reported of
+    expected, and the share of the denominator they carry). `incomplete`: fewer units reported beneath than
+    the completeness rule asks, so not a whole figure.
+
+    A plain class with slots, its Coverage made only when asked: a national heat map makes 6,000 cells on
+    every refresh, and the page reads the coverage of the incomplete ones alone.
+    """
+
+    __slots__ = ("value", "status", "unverified", "text", "incomplete", "_counts", "_coverage")
+
+    def __init__(self, value, status: S.Status, unverified: bool, text: str, counts: tuple, incomplete: bool):
+        self.value, self.status, self.unverified, self.text, self.incomplete = (
+            value,
+            status,
+            unverified,
+            text,
+            incomplete,
+        )
+        self._counts, self._coverage = counts, None
+
+    @property
+    def coverage(self) -> C.Coverage:
+        if self._coverage is None:
+            self._coverage = C.Coverage(*self._counts)
+        return self._coverage
+
+    def __getstate__(self):
+        return (self.value, self.status, self.unverified, self.text, self._counts, self.incomplete)
+
+    def __setstate__(self, state):
+        self.__init__(*state)
 
 
-def make_cell(
-    indicator,
-    assess,
-    unit_id,
-    code,
-    end,
-    value,
-    official_value,
-    count,
-    official_count,
-    expected,
-    weight=None,
-    official_weight=None,
-    expected_weight=None,
-    *,
-    fmt=None,
-) -> Cell:
-    """The figure a grid shows for one unit and period: official if any, else provisional; with its coverage
-    (units reported of expected, and the share of the denominator they carry). `fmt`: the indicator's
+def cell_maker(indicator, assess, fmt=None):
+    """make_cell() for one grid: the indicator's rule, formatter and status function looked up once.
+
+    The returned function takes (unit id, period code, period end, columns): the rollup columns cell_fields()
+    names, in its order (shown and official value, shown and official count, units expected, and optionally
+    the shown and official weight and the expected weight), from `start` on in that sequence.
+    """
+    rule, fmt, meets = indicator.completeness, fmt or indicator.formatter(), C.meets
+
+    def make(unit_id, code, end, columns, start=0) -> Cell:
+        value, official_value, count, official_count, expected = columns[start : start + 5]
+        weights = columns[start + 5 : start + 8] or (None, None, None)
+        expected = expected or 0
+        if official_count > 0 and official_value is not None:
+            shown, reported, weight, unverified = official_value, official_count, weights[1], False
+        else:
+            shown, reported, weight, unverified = value, count, weights[0], True
+        return Cell(
+            shown,
+            assess(unit_id, shown, code, end),
+            unverified,
+            fmt(shown),
+            (reported, expected, weight, weights[2]),
+            not meets(reported, expected, rule),
+        )
+
+    return make
+
+
+def make_cell(indicator, assess, unit_id, code, end, *columns, fmt=None) -> Cell:
+    """The figure a grid shows for one unit and period (cell_maker() for one cell). `fmt`: the indicator's
     formatter, made once for a grid of many cells (Indicator.formatter)."""
-    official = official_count > 0 and official_value is not None
-    shown = official_value if official else value
-    cov = C.Coverage(
-        official_count if official else count,
-        expected or 0,
-        official_weight if official else weight,
-        expected_weight,
-    )
-    return Cell(
-        shown,
-        assess(unit_id, shown, code, end),
-        not official,
-        (fmt or indicator.fmt)(shown),
-        cov,
-        not cov.meets(indicator.completeness),
-    )
+    return cell_maker(indicator, assess, fmt)(unit_id, code, end, columns)
 
 
 def weight_field(indicator) -> str:
@@ -157,17 +179,15 @@ def units_by_periods(
         ids,
     )
     hm = Heatmap(units, periods)
-    by_id = {p.pk: p for p in periods}
+    heads = {p.pk: (p.code, p.end) for p in periods}
     wanted = set(ids)
-    assess = plan.assess
+    make, cells = cell_maker(indicator, plan.assess), hm.cells
     fields = cell_fields(basis, indicator)
-    fmt = indicator.formatter()
-    for unit_id, period_id, *parts in rollups.values_list("org_unit_id", "period_id", *fields).order_by():
+    for row in rollups.values_list("org_unit_id", "period_id", *fields).order_by():
+        unit_id, period_id = row[0], row[1]
         if unit_id in wanted:  # the same as _cell(), without a dict per row: a national grid has thousands
-            period = by_id[period_id]
-            hm.cells[(unit_id, period_id)] = make_cell(
-                indicator, assess, unit_id, period.code, period.end, *parts, fmt=fmt
-            )
+            code, end = heads[period_id]
+            cells[(unit_id, period_id)] = make(unit_id, code, end, row, 2)
     return hm
 
 
