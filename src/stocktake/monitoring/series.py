@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Avg
+from django.db.models import Avg, F
 from django.utils import timezone
 
 from stocktake.architecture.models import OrgUnit, Period
@@ -221,7 +221,10 @@ class Plan:
         rollups = Rollup.objects.filter(indicator=indicator, period_id__in=year, **{f"{basis.official}count__gt": 0})
 
         def averages(qs) -> dict:
-            return dict(qs.values_list("org_unit_id").annotate(b=Avg(f"{basis.official}value")).order_by())
+            # Grouped by org_unit_id + 0, not the column: SQLite reads rollups in the order of a GROUP BY when
+            # an index gives it, and (indicator, org unit, ...) does, so it read all the indicator's rollups.
+            by_unit = qs.annotate(unit=F("org_unit_id") + 0).values_list("unit")
+            return dict(by_unit.annotate(b=Avg(f"{basis.official}value")).order_by())
 
         # Each read is one index range: the root by (indicator, org unit, period); the units by their depth
         # (the (indicator, depth, period) index) or their parent, and only by id when neither names them.

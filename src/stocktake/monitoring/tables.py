@@ -11,6 +11,7 @@ published values only.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -137,15 +138,33 @@ def _under(rollups, parent: OrgUnit, depth: int, ids):
     return rollups.filter(org_unit_id__in=ids)
 
 
-def rows_under(parent: OrgUnit, depth: int, open_from=None) -> list[OrgUnit]:
-    """The units at `depth` under `parent`, by name; with `open_from` (a date), not those closed before it
-    (OrgUnit.closed_on: a closed unit stays in the periods up to the one it closed in, then leaves)."""
+def _units_under(parent: OrgUnit, depth: int, open_from=None):
     qs = OrgUnit.objects.filter(depth=depth)
     if open_from is not None:
         qs = qs.exclude(closed_on__lt=open_from)
     if not single_root(parent):  # under the one root every unit matches; the depth alone is the range
         qs = qs.filter(parent=parent) if depth == parent.depth + 1 else qs.filter(path__startswith=parent.path)
-    return list(qs.order_by("name"))
+    return qs.order_by("name")
+
+
+def rows_under(parent: OrgUnit, depth: int, open_from=None) -> list[OrgUnit]:
+    """The units at `depth` under `parent`, by name; with `open_from` (a date), not those closed before it
+    (OrgUnit.closed_on: a closed unit stays in the periods up to the one it closed in, then leaves)."""
+    return list(_units_under(parent, depth, open_from))
+
+
+class Row(NamedTuple):
+    """A grid's row head: what a heat map shows of a unit. Read as plain columns, not as 500 model objects."""
+
+    pk: int
+    code: str
+    name: str
+    depth: int
+
+
+def row_heads(parent: OrgUnit, depth: int, open_from=None) -> list[Row]:
+    """rows_under(), as Rows."""
+    return [Row(*r) for r in _units_under(parent, depth, open_from).values_list("pk", "code", "name", "depth")]
 
 
 def recent_periods(indicator, n: int, root: OrgUnit, basis: Basis = INSIDE) -> list[Period]:
@@ -159,7 +178,7 @@ def recent_periods(indicator, n: int, root: OrgUnit, basis: Basis = INSIDE) -> l
 
 @dataclass
 class Heatmap:
-    units: list[OrgUnit]
+    units: list  # OrgUnit, or Row (units_by_periods)
     columns: list  # Period or Indicator
     cells: dict = field(default_factory=dict)  # (unit id, column id) -> Cell
 
@@ -167,7 +186,7 @@ class Heatmap:
 def units_by_periods(
     indicator, parent: OrgUnit, depth: int, periods: list[Period], root: OrgUnit, basis: Basis = INSIDE
 ) -> Heatmap:
-    units = rows_under(parent, depth, min((p.start for p in periods), default=None))
+    units = row_heads(parent, depth, min((p.start for p in periods), default=None))
     ids = [u.pk for u in units]
     plan = Plan.build(indicator, ids, root=root, level=(parent, depth), basis=basis)
     rollups = _under(
