@@ -72,3 +72,18 @@ def test_a_hold_the_level_target_is_judged_by_its_tolerance_in_the_indicators_un
     assert S.assess(4.3, 4.0, 4.0, 4.0, S.DOWN, tolerance=0.25).code == S.SLIGHTLY_OFF
     # a target that plans a change ignores the tolerance
     assert S.assess(76.0, 80.0, 70.0, 90.0, S.UP, tolerance=100).code == S.OFF_TRACK
+
+
+def test_a_units_rule_made_once_judges_each_period_as_assess_does():
+    """A grid makes one judge per unit (assessor) and asks it for every month: the same statuses as assess()."""
+    judge = S.assessor(70.0, 90.0, S.UP)
+    for actual, planned in [(80.0, 80.0), (79.0, 80.0), (78.99, 80.0), (77.0, 80.0), (76.99, 80.0), (None, 80.0)]:
+        assert judge(actual, planned) == S.assess(actual, planned, 70.0, 90.0, S.UP)
+    assert judge(76.99, 80.0).code == S.OFF_TRACK and judge(None, 80.0).code == S.NO_DATA
+    hold = S.assessor(4.0, 4.0, S.DOWN, tolerance=0.25)
+    assert hold(4.3, 4.0) == S.assess(4.3, 4.0, 4.0, 4.0, S.DOWN, tolerance=0.25)
+    # the rule is checked when it is made, before any value is judged
+    with pytest.raises(ValueError):
+        S.assessor(70.0, 90.0, "sideways")
+    with pytest.raises(ValueError):
+        S.assessor(70.0, 90.0, S.UP, on_track_band=0.2, off_track_band=0.1)

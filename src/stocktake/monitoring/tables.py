@@ -54,12 +54,6 @@ class Cell:
             self._coverage = C.Coverage(*self._counts)
         return self._coverage
 
-    def __getstate__(self):
-        return (self.value, self.status, self.unverified, self.text, self._counts, self.incomplete)
-
-    def __setstate__(self, state):
-        self.__init__(*state)
-
 
 def cell_maker(indicator, assess, fmt=None):
     """make_cell() for one grid: the indicator's rule, formatter and status function looked up once.
