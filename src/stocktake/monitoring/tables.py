@@ -39,14 +39,13 @@ class Cell:
     __slots__ = ("value", "status", "unverified", "text", "incomplete", "_counts", "_coverage")
 
     def __init__(self, value, status: S.Status, unverified: bool, text: str, counts: tuple, incomplete: bool):
-        self.value, self.status, self.unverified, self.text, self.incomplete = (
-            value,
-            status,
-            unverified,
-            text,
-            incomplete,
-        )
-        self._counts, self._coverage = counts, None
+        self.value = value
+        self.status = status
+        self.unverified = unverified
+        self.text = text
+        self.incomplete = incomplete
+        self._counts = counts  # (reported, expected, weight, expected weight): the Coverage, when asked
+        self._coverage = None
 
     @property
     def coverage(self) -> C.Coverage:
