@@ -277,3 +277,20 @@ def test_an_outlier_against_the_units_own_history_is_a_warning_naming_the_row(ru
     assert (b.status, b.created, b.rows_rejected) == ("done", 2, 0)  # warned, not refused
     outliers = [w for w in b.warnings if w["rule"] == "outlier"]
     assert [w["row"] for w in outliers] == [3] and "median absolute deviations" in outliers[0]["message"]
+
+
+def test_completeness_names_the_units_missing_until_every_unit_has_reported(run):
+    import datetime
+
+    ind = Indicator.objects.get(code="homicides")
+    units = list(OrgUnit.objects.filter(depth=ind.report_depth).order_by("path").values_list("code", flat=True))
+    assert len(units) >= 3
+    today = datetime.date(2027, 1, 5)
+    rows = "".join(f"homicides,{code},2026-11,{n + 1},,,\n" for n, code in enumerate(units[1:]))
+    b = run((HEAD + rows).encode(), today=today)
+    assert (b.status, b.created) == ("done", len(units) - 1)
+    found = [w for w in b.warnings if w["rule"] == "completeness"]
+    share = round(100 * (len(units) - 1) / len(units))
+    assert [w["message"] for w in found] == [f"homicides 2026-11: {share}% of units have reported; missing {units[0]}"]
+    b = run((HEAD + f"homicides,{units[0]},2026-11,7,,,\n").encode(), today=today)
+    assert b.created == 1 and [w for w in b.warnings if w["rule"] == "completeness"] == []

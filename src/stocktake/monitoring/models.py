@@ -156,6 +156,14 @@ class DataValueVersion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["data_value", "version", "indicator", "period"], name="one_row_per_version")
         ]
+        indexes = [
+            # The rollups' public part looks up a value's latest published version while a newer one waits
+            # (rollups._published_version), by indicator and period. Versions are written submitted and marked
+            # published later, so an import adds nothing to this index, and a new month finds it empty.
+            models.Index(
+                fields=["indicator", "period"], condition=models.Q(state="published"), name="version_published"
+            ),
+        ]
 
     def save(self, *args, **kwargs):
         if self.data_value_id is not None and (self.indicator_id is None or self.period_id is None):

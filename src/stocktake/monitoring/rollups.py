@@ -93,13 +93,20 @@ def _lock_stamps(indicator_ids: list[int]) -> None:
 def _published_version(periods: str) -> str:
     """Joins pv: the latest published version of a value no longer in the published state (resubmitted,
     returned), for the indicator's values in these periods only (its parameters: the indicator id, then the
-    periods'), so that neither database reads the versions of other indicators or months to find it."""
+    periods', on alias x).
+
+    It starts from the published versions, by their own indicator and period (the partial index
+    `version_published`), not from the values: a new month's values have none, and a month of values is
+    a million rows while its published-but-superseded versions are a few. Read from the values' side (or
+    by the versions' state alone) each indicator's refresh scanned the period's whole partition of
+    versions, a year of them on PostgreSQL."""
     return (
         " LEFT JOIN (SELECT x.data_value_id AS dv, MAX(x.version) AS ver FROM monitoring_datavalueversion x "
-        "JOIN monitoring_datavalue xv ON xv.id = x.data_value_id WHERE xv.indicator_id = %s "
-        f"AND xv.disaggregation = '' AND xv.state <> 'published' AND x.state = 'published'{periods} "
-        "GROUP BY x.data_value_id) m ON m.dv = v.id "
-        "LEFT JOIN monitoring_datavalueversion pv ON pv.data_value_id = m.dv AND pv.version = m.ver"
+        "JOIN monitoring_datavalue xv ON xv.id = x.data_value_id AND xv.indicator_id = x.indicator_id "
+        f"AND xv.period_id = x.period_id WHERE x.indicator_id = %s AND x.state = 'published'{periods} "
+        "AND xv.disaggregation = '' AND xv.state <> 'published' GROUP BY x.data_value_id) m ON m.dv = v.id "
+        "LEFT JOIN monitoring_datavalueversion pv ON pv.data_value_id = m.dv AND pv.version = m.ver "
+        "AND pv.indicator_id = v.indicator_id AND pv.period_id = v.period_id"
     )
 
 
@@ -168,7 +175,7 @@ def _insert_reporting_level(cursor, ind, period_ids) -> int:
     # stays public while a newer version of it waits to be checked (docs/decisions/0005-observers.md).
     pub = "(v.state = 'published' OR pv.id IS NOT NULL)"
     periods, params = _periods_sql("v", period_ids)
-    versions_periods, _ = _periods_sql("xv", period_ids)
+    versions_periods, _ = _periods_sql("x", period_ids)
     weigh = weights.column(ind)
     inner = (
         "SELECT u0.id AS unit, u0.parent_id AS parent, u0.depth AS depth, v.period_id AS period, "
