@@ -105,8 +105,10 @@ def _published_version(periods: str) -> str:
         "JOIN monitoring_datavalue xv ON xv.id = x.data_value_id AND xv.indicator_id = x.indicator_id "
         f"AND xv.period_id = x.period_id WHERE x.indicator_id = %s AND x.state = 'published'{periods} "
         "AND xv.disaggregation = '' AND xv.state <> 'published' GROUP BY x.data_value_id) m ON m.dv = v.id "
-        "LEFT JOIN monitoring_datavalueversion pv ON pv.data_value_id = m.dv AND pv.version = m.ver "
-        "AND pv.indicator_id = v.indicator_id AND pv.period_id = v.period_id"
+        # by the version's key alone: naming the value's indicator and period here too let PostgreSQL, its
+        # statistics of a new month's versions not yet taken, read the month's versions once per value
+        # (20,000 x 20,000 rows an indicator: 9 s, not 0.1)
+        "LEFT JOIN monitoring_datavalueversion pv ON pv.data_value_id = m.dv AND pv.version = m.ver"
     )
 
 
