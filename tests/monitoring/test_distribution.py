@@ -8,6 +8,7 @@ shard (or a known few) in a distributed deployment.
 
 import io
 import re
+from datetime import date
 
 import pytest
 from django.db import connection
@@ -68,7 +69,8 @@ def test_every_key_of_the_distributed_tables_includes_the_distribution_column(db
             "SELECT DISTINCT conrelid::regclass::text FROM pg_constraint WHERE contype = 'f' AND conparentid = 0 "
             "AND confrelid = 'monitoring_datavalue'::regclass"
         )
-        assert {r[0] for r in cur.fetchall()} == {"monitoring_datavalueversion", *D.REFERRING_TABLES}
+        # (the versions' key to their value is the write path's: test_every_version_is_of_its_values_cell...)
+        assert {r[0] for r in cur.fetchall()} == set(D.REFERRING_TABLES)
         # and is co-located with the values: its own primary key names the indicator
         for table in D.REFERRING_TABLES:
             cur.execute(
@@ -91,15 +93,37 @@ def test_django_writes_and_reads_the_partitioned_tables(db):
     with connection.cursor() as cur:
         cur.execute("SELECT tableoid::regclass::text FROM monitoring_datavalue WHERE id = %s", [dv.pk])
         assert cur.fetchone()[0].startswith("monitoring_datavalue_p")  # in a partition, by its period
-        # a version that names another indicator than its value's breaks the composite key
-        cur.execute("SAVEPOINT wrong")
-        with pytest.raises(Exception, match="foreign key"):
-            cur.execute(
-                "UPDATE monitoring_datavalueversion SET indicator_id = %s WHERE id = %s",
-                [Indicator.objects.exclude(pk=indicator.pk).first().pk, version.pk],
-            )
-            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cur.execute("ROLLBACK TO SAVEPOINT wrong")
+    # a version is of its value's cell whatever it is given: the write path, not the database, keeps it so
+    other = Indicator.objects.exclude(pk=indicator.pk).first()
+    wrong = DataValueVersion.objects.create(data_value=dv, version=2, value=2, state="submitted", indicator=other)
+    assert (wrong.indicator_id, wrong.period_id) == (indicator.pk, period.pk)
+
+
+def test_every_version_is_of_its_values_cell_after_every_write_path(db):
+    """The versions' key to their value is not checked by PostgreSQL (migration monitoring 0014): what keeps
+    it is that every write path versions a value from the value itself. After the demo's imports, edits,
+    verification decisions and an import that changes and adds values, no version names another cell."""
+    from stocktake.collection.importer import run_import
+
+    ind = Indicator.objects.get(code="homicides")
+    units = list(OrgUnit.objects.filter(depth=ind.report_depth).order_by("path")[:3])
+    stored = DataValue.objects.filter(indicator=ind, org_unit=units[0], disaggregation="").order_by("-period__start")
+    last = stored.first()
+    head = "indicator,org_unit,period,value,numerator,denominator,comment\n"
+    rows = f"homicides,{units[0].code},{last.period.code},{(last.value or 0) + 3:g},,,changed\n" + "".join(
+        f"homicides,{u.code},2026-11,{n + 1},,,\n" for n, u in enumerate(units)
+    )
+    batch = run_import(
+        (head + rows).encode(), file_name="v.csv", user=factories.user("admin"), today=date(2026, 12, 20)
+    )
+    assert (batch.status, batch.created, batch.changed) == ("done", 3, 1)
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT count(*), count(v.id), SUM(CASE WHEN v.indicator_id = x.indicator_id AND v.period_id = x.period_id "
+            "THEN 1 ELSE 0 END) FROM monitoring_datavalueversion x LEFT JOIN monitoring_datavalue v ON v.id = x.data_value_id"
+        )
+        total, with_value, same_cell = cur.fetchone()
+    assert total > 1000 and total == with_value == same_cell
 
 
 def test_aggregates_over_the_values_group_by_their_whole_key(db):
@@ -223,7 +247,7 @@ def test_partitions_extend_moves_a_new_periods_rows_out_of_the_default_partition
             assert [r[1:] for r in rows] == [r[1:] for r in before[table]], table  # every row and column kept
             assert D.layout(cur, table)[1] == 0
             assert D.missing_ranges(cur, table) == []
-        cur.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the versions' composite key to their value holds
+        cur.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the reviews' composite key to their value holds
     # the new range takes the period's next value, and a second run has nothing to do
     other = OrgUnit.objects.filter(depth=indicator.report_depth).exclude(pk=unit.pk).first()
     factories.record(indicator, other, period, **numbers)

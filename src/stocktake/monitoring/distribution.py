@@ -197,14 +197,15 @@ def extend(cur, table: str) -> tuple[list[str], int]:
     return created, moved
 
 
-# the tables whose composite key refers to a value, by the column that holds it
-REFERRING_KEYS = (("monitoring_datavalueversion", "data_value_id"), *((t, "data_value_id") for t in REFERRING_TABLES))
+# The tables whose composite key refers to a value, by the column that holds it. The versions' key to their
+# value is kept by the write path instead (migration monitoring 0014, docs/decisions/0008-import-floor.md).
+REFERRING_KEYS = tuple((t, "data_value_id") for t in REFERRING_TABLES)
 
 
 def extend_all(cur) -> list[tuple[str, list[str], int]]:
     """`extend` every partitioned table, in one transaction (the caller's), as (table, created, moved).
 
-    When the values gain ranges, the keys into them (versions', reviews') are dropped first and added back
+    When the values gain ranges, the keys into them (reviews') are dropped first and added back
     after, which checks every row again: nothing is moved without its key holding at the end, and if the
     check fails the transaction undoes the lot.
     """
