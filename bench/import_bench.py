@@ -22,16 +22,21 @@ with each of ours as a ratio to both floors. Then, to show that the work
 follows the rows imported and not the rows stored, it imports a
 --growth-rows month into tables padded to each --stored size (each step's
 facilities have the same twelve months of history; the rest is older
-months) and prints the ratio of the last to the first.
+months) and prints the ratio of the last to the first. With --statements N
+it prints, under the commit and each growth step, the N statement shapes
+(numbers and id lists folded) that took the most time, with their count: what
+grew, without a server log or a profiler (the COMMIT itself is its own step).
 """
 
 from __future__ import annotations
 
 import argparse
+import collections
 import contextlib
 import csv
 import os
 import random
+import re
 import shutil
 import sys
 import tempfile
@@ -52,6 +57,13 @@ def parse_args():
     ap.add_argument("--growth-rows", type=int, default=20_000, help="rows imported in each growth test")
     ap.add_argument("--dry-run-only", action="store_true", help="floors and the dry run only (no commit, no growth)")
     ap.add_argument("--profile", action="store_true", help="print where the commit spends its time (cProfile)")
+    ap.add_argument(
+        "--statements",
+        type=int,
+        default=0,
+        metavar="N",
+        help="print the N statements (by shape) the commit and each growth step spent most time in",
+    )
     return ap.parse_args()
 
 
@@ -426,14 +438,48 @@ def step_line(spent: dict) -> str:
     return "    steps (wall / CPU s): " + ", ".join(f"{k} {w:.2f} / {c:.2f}" for k, (w, c) in spent.items())
 
 
-def growth_step(user, tmp: Path, rows: int, indicators: int, period: str) -> tuple[Clock, dict, int]:
-    """One month of `rows` values imported: its clock, the wall and CPU seconds of its steps, and the rows."""
+@contextlib.contextmanager
+def statements(top: int):
+    """With --statements: the wall seconds and count of each statement shape run inside, the `top` slowest
+    listed in the list it yields once the block ends (Django's execute_wrapper: every statement our code
+    sends through Django's cursors)."""
+    lines: list[str] = []
+    if not top:
+        yield lines
+        return
+    from django.db import connection
+
+    spent: dict[str, list] = collections.defaultdict(lambda: [0, 0.0])
+
+    def timed(execute, sql, params, many, context):
+        t = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            shape = re.sub(r"\(N(, N)+\)", "(N, ...)", re.sub(r"\b\d+\b", "N", " ".join(sql.split())))
+            spent[shape][0] += 1
+            spent[shape][1] += time.perf_counter() - t
+
+    with connection.execute_wrapper(timed):
+        yield lines
+    for shape, (count, secs) in sorted(spent.items(), key=lambda kv: -kv[1][1])[:top]:
+        # the statement's opening and its first FROM: the rollup levels share their opening
+        at = shape.find(" FROM ")
+        tail = f" ... {shape[at + 1 : at + 61]}" if at > 70 else ""
+        lines.append(f"      {secs:8.2f} s {count:>7,} x  {shape[:70]}{tail}")
+
+
+def growth_step(
+    user, tmp: Path, rows: int, indicators: int, period: str, top: int = 0
+) -> tuple[Clock, dict, int, list]:
+    """One month of `rows` values imported: its clock, the wall and CPU seconds of its steps, the rows, and
+    its slowest statements (with `top`)."""
     facilities = max(1, rows // indicators)
     path = tmp / f"growth-{period}.csv"
     n = write_csv(path, facilities, indicators, period, seed=hash(period) & 0xFFFF)
-    with steps() as spent:
+    with steps() as spent, statements(top) as slowest:
         clock, _ = ours(path, user, dry_run=False)
-    return clock, spent, n
+    return clock, spent, n, slowest
 
 
 def main():
@@ -470,11 +516,13 @@ def main():
             commit, batch = prof.runcall(ours, path, user, dry_run=False)
             pstats.Stats(prof).sort_stats("cumulative").print_stats(30)
         else:
-            with steps() as spent:
+            with steps() as spent, statements(args.statements) as slowest:
                 commit, batch = ours(path, user, dry_run=False)
         print(commit.line("ours, commit", rows, floors) + f"  (created {batch.created:,})")
         if not args.profile:
             print(step_line(spent))
+            for line in slowest:
+                print(line)
         with steps() as spent:
             again, batch = ours(path, user, dry_run=False)
         print(again.line("ours, re-import", rows, floors) + f"  (unchanged {batch.unchanged:,})")
@@ -497,9 +545,13 @@ def main():
                 from stocktake.monitoring.models import DataValue
 
                 stored = DataValue.objects.count()
-                clock, spent, n = growth_step(user, tmp, args.growth_rows, args.indicators, next(months))
+                clock, spent, n, slowest = growth_step(
+                    user, tmp, args.growth_rows, args.indicators, next(months), args.statements
+                )
                 print(clock.line(f"  {stored:>12,} values", n))
                 print(step_line(spent))
+                for line in slowest:
+                    print(line)
                 if first is None:
                     first, first_rollups = clock, spent["rollups"]
             if len(sizes) > 1:
