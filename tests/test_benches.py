@@ -41,8 +41,13 @@ def test_the_import_bench_runs_its_floors_commit_re_import_and_growth(tmp_path):
     out = run_bench(
         "import_bench.py",
         *("--facilities", "50", "--indicators", "4", "--stored", "1000,2000", "--growth-rows", "100"),
+        *("--statements", "3"),
         tmp_path=tmp_path,
     )
+    # the slowest statements, under the commit and each growth step: three each, the rollups' among them
+    slowest = [line for line in out.splitlines() if " x  " in line and line.lstrip()[0].isdigit()]
+    assert len(slowest) == 3 * 3, out
+    assert any("INSERT INTO monitoring_rollup" in line for line in slowest)
     for line in ("floor: driver load", "floor: typed columns", "ours, dry run", "ours, commit", "ours, re-import"):
         assert line in out, f"no {line!r} line"
     assert "(created 200)" in out and "(unchanged 200)" in out
